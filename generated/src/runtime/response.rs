@@ -1,0 +1,53 @@
+//! A successful (2xx) response, read in full.
+
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use super::Error;
+use super::error::snippet;
+
+/// The status and body of a 2xx response, plus the request it answers (for error messages).
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub(super) method: Method,
+    pub(super) url: Url,
+    pub(super) status: StatusCode,
+    pub(super) body: Vec<u8>,
+}
+
+impl Response {
+    /// Decodes the JSON body. A failure names the path of the field that did not match (e.g.
+    /// `data.created_at`) and quotes the body near the failure.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        match serde_path_to_error::deserialize(&mut deserializer) {
+            Ok(value) => match deserializer.end() {
+                Ok(()) => Ok(value),
+                Err(error) => Err(self.decode_error(".".to_owned(), error)),
+            },
+            Err(error) => {
+                let path = error.path().to_string();
+                Err(self.decode_error(path, error.into_inner()))
+            }
+        }
+    }
+
+    fn decode_error(&self, path: String, source: serde_json::Error) -> Error {
+        let text = String::from_utf8_lossy(&self.body);
+        // serde_json counts lines from 1 and columns from 1 (0 when the error has no position).
+        let offset = text
+            .split_inclusive('\n')
+            .take(source.line().saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>()
+            + source.column().saturating_sub(1);
+        Error::Decode {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            status: self.status,
+            path,
+            body: snippet(&text, offset),
+            source,
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! The error type of every client call, and the details of an error response.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::retry;
+
+/// Longest body excerpt shown in an error message, in characters.
+const SNIPPET_CHARS: usize = 200;
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client could not be configured: a missing token variable, a bad base URL, ...
+    #[error("invalid client configuration: {message}")]
+    #[non_exhaustive]
+    Config {
+        /// What is wrong, naming the setting or environment variable.
+        message: String,
+    },
+    /// The request was refused before anything was sent (e.g. an empty path parameter, or no
+    /// token for an operation that needs one).
+    #[error("invalid request: {message}")]
+    #[non_exhaustive]
+    InvalidRequest {
+        /// What is wrong, naming the parameter.
+        message: String,
+    },
+    /// No response: the connection could not be made or broke off.
+    #[error("{method} {url}: connection failed{}: {}", attempts_note(*.attempts), root_cause(.source))]
+    #[non_exhaustive]
+    Connection {
+        /// Method of the request.
+        method: Method,
+        /// URL of the request.
+        url: Url,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// No complete response within the per-attempt timeout.
+    #[error("{method} {url}: no response within {timeout:?}{}", attempts_note(*.attempts))]
+    #[non_exhaustive]
+    Timeout {
+        /// Method of the request.
+        method: Method,
+        /// URL of the request.
+        url: Url,
+        /// The per-attempt timeout that expired.
+        timeout: Duration,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered with a status other than 2xx.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// A 2xx response whose body does not match the expected schema.
+    #[error(
+        "{method} {url}: cannot decode the {status} response at `{path}`: {source}; body: {body}"
+    )]
+    #[non_exhaustive]
+    Decode {
+        /// Method of the request.
+        method: Method,
+        /// URL of the request.
+        url: Url,
+        /// Status of the response.
+        status: StatusCode,
+        /// Path of the field that failed, e.g. `data.created_at` (`.` for the whole body).
+        path: String,
+        /// An excerpt of the body, on one line, near the place that failed.
+        body: String,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl Error {
+    pub(super) fn config(message: impl Into<String>) -> Error {
+        Error::Config {
+            message: message.into(),
+        }
+    }
+
+    pub(super) fn invalid_request(message: impl Into<String>) -> Error {
+        Error::InvalidRequest {
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status, if the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Whether no connection could be made or it broke off.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, Error::Connection { .. })
+    }
+
+    /// The error response, if the server answered with a status other than 2xx.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+}
+
+/// An error response (any status other than 2xx), with what could be read from its body.
+///
+/// The code and message are read from the common JSON envelopes: `{"error": {"code",
+/// "message"}}`, `{"errors": [{"code", "message"}, ...]}` (Cloudflare's v4 API), and top-level
+/// `code`/`message`. [`ApiError::body_as`] decodes the body into the operation's error schema.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    method: Method,
+    url: Url,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+    code: Option<i64>,
+    message: Option<String>,
+    more_errors: usize,
+    attempts: u32,
+}
+
+impl ApiError {
+    pub(super) fn new(
+        method: Method,
+        url: Url,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &[u8],
+        attempts: u32,
+    ) -> ApiError {
+        let body = String::from_utf8_lossy(body).into_owned();
+        let envelope = serde_json::from_str::<Value>(&body)
+            .map(|json| Envelope::read(&json))
+            .unwrap_or_default();
+        ApiError {
+            method,
+            url,
+            status,
+            headers,
+            body,
+            code: envelope.code,
+            message: envelope.message,
+            more_errors: envelope.more_errors,
+            attempts,
+        }
+    }
+
+    /// The HTTP status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The error code from the body, if any (`error.code` or `errors[0].code`).
+    pub fn code(&self) -> Option<i64> {
+        self.code
+    }
+
+    /// The error message from the body, if any (`error.message` or `errors[0].message`).
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The `cf-ray` response header, which identifies the request to Cloudflare support.
+    pub fn ray_id(&self) -> Option<&str> {
+        self.headers.get("cf-ray")?.to_str().ok()
+    }
+
+    /// How long the server asked to wait before retrying (`Retry-After` or `retry-after-ms`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry::retry_after(&self.headers, SystemTime::now())
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw response body (invalid UTF-8 replaced by U+FFFD).
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// Decodes the body into `T`, typically the operation's documented error schema.
+    pub fn body_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.body)
+    }
+
+    /// Method of the request.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// URL of the request.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// How many times the request was sent (more than 1 when it was retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.method, self.url, self.status)?;
+        match (self.code, &self.message) {
+            (Some(code), Some(message)) => write!(f, ": error {code}: {message}")?,
+            (Some(code), None) => write!(f, ": error {code}")?,
+            (None, Some(message)) => write!(f, ": {message}")?,
+            (None, None) if !self.body.trim().is_empty() => {
+                write!(f, ": {}", snippet(&self.body, 0))?;
+            }
+            (None, None) => {}
+        }
+        match self.more_errors {
+            0 => {}
+            1 => f.write_str(" (and 1 more error)")?,
+            n => write!(f, " (and {n} more errors)")?,
+        }
+        if let Some(ray) = self.ray_id() {
+            write!(f, " [cf-ray {ray}]")?;
+        }
+        f.write_str(&attempts_note(self.attempts))
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// What the common JSON error envelopes say.
+#[derive(Default)]
+struct Envelope {
+    code: Option<i64>,
+    message: Option<String>,
+    more_errors: usize,
+}
+
+impl Envelope {
+    fn read(json: &Value) -> Envelope {
+        if let Some(error) = json.get("error").filter(|error| !error.is_null()) {
+            return Envelope::entry(error);
+        }
+        if let Some(Value::Array(errors)) = json.get("errors") {
+            if let Some(first) = errors.first() {
+                return Envelope {
+                    more_errors: errors.len() - 1,
+                    ..Envelope::entry(first)
+                };
+            }
+        }
+        Envelope::entry(json)
+    }
+
+    /// One error entry: an object with `code` and `message`, or a bare string.
+    fn entry(entry: &Value) -> Envelope {
+        match entry {
+            Value::String(message) => Envelope {
+                message: Some(message.clone()),
+                ..Envelope::default()
+            },
+            Value::Object(object) => Envelope {
+                code: object.get("code").and_then(code),
+                message: object
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                more_errors: 0,
+            },
+            _ => Envelope::default(),
+        }
+    }
+}
+
+/// An error code given as `404`, `404.0` or `"404"`.
+fn code(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64().or_else(|| {
+            let float = number.as_f64()?;
+            let in_range = float.fract() == 0.0 && float.abs() < 9.0e15;
+            in_range.then_some(float as i64)
+        }),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// ` (after N attempts)` when the request was retried, else nothing.
+fn attempts_note(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
+}
+
+/// The innermost error of a chain, which says what actually went wrong.
+fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+/// Up to [`SNIPPET_CHARS`] characters of `text` around byte offset `near`, with whitespace
+/// collapsed so that the excerpt fits on one line. `…` marks cut ends.
+pub(super) fn snippet(text: &str, near: usize) -> String {
+    let flat = collapse_whitespace(text);
+    let len = flat.chars().count();
+    if len <= SNIPPET_CHARS {
+        return flat;
+    }
+    let mut boundary = near.min(text.len());
+    while !text.is_char_boundary(boundary) {
+        boundary -= 1;
+    }
+    let near = collapse_whitespace(&text[..boundary]).chars().count();
+    let start = if near < SNIPPET_CHARS {
+        0
+    } else {
+        (near - SNIPPET_CHARS / 2).min(len - SNIPPET_CHARS)
+    };
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.extend(flat.chars().skip(start).take(SNIPPET_CHARS));
+    if start + SNIPPET_CHARS < len {
+        out.push('…');
+    }
+    out
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

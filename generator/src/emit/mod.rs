@@ -1,0 +1,58 @@
+//! Stage 4: the model → token streams (and a few text files), one emitter per output file.
+
+mod client;
+mod krate;
+mod runtime;
+mod types;
+
+use std::collections::BTreeMap;
+
+use crate::Options;
+use crate::diagnostics::Error;
+use crate::format;
+use crate::model::Model;
+
+/// Emits and formats every file of the crate.
+pub fn emit(model: &Model, options: &Options) -> Result<BTreeMap<String, String>, Error> {
+    let header = format::header(&options.spec_label, &options.regenerate_command);
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_string(), krate::manifest(model, options));
+    let rust = [
+        ("src/lib.rs", krate::lib_rs(model, options)),
+        ("src/types.rs", types::types_rs(model)),
+        ("src/operations.rs", client::operations_rs(model)),
+    ];
+    for (path, tokens) in rust {
+        files.insert(path.to_string(), format::rust_file(&header, path, tokens)?);
+    }
+    for (path, text) in runtime::files() {
+        files.insert(path, format!("{header}{text}"));
+    }
+    Ok(files)
+}
+
+/// `#[doc = "..."]` attributes for a text, one per line, so that it reads as `///` comments.
+fn doc_attrs(text: Option<&str>) -> proc_macro2::TokenStream {
+    let Some(text) = text else {
+        return proc_macro2::TokenStream::new();
+    };
+    let lines = text.lines().map(|line| {
+        let line = match line.trim_end() {
+            "" => String::new(),
+            line => format!(" {line}"),
+        };
+        quote::quote!(#[doc = #line])
+    });
+    quote::quote!(#(#lines)*)
+}
+
+/// Several paragraphs as doc attributes, separated by blank doc lines.
+fn doc_paragraphs<'a>(
+    paragraphs: impl IntoIterator<Item = Option<&'a str>>,
+) -> proc_macro2::TokenStream {
+    let text: Vec<&str> = paragraphs.into_iter().flatten().collect();
+    if text.is_empty() {
+        return proc_macro2::TokenStream::new();
+    }
+    doc_attrs(Some(&text.join("\n\n")))
+}

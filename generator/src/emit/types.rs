@@ -1,0 +1,149 @@
+//! Emits `src/types.rs`: one Rust type per [`TypeDef`].
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::doc_attrs;
+use crate::model::Model;
+use crate::model::types::{Kind, Struct, Ty, TypeDef, TypeSpace};
+
+pub fn types_rs(model: &Model) -> TokenStream {
+    let defs = model
+        .types
+        .defs()
+        .map(|(_, def)| type_def(&model.types, def));
+    let uses_serde = model.types.defs().next().is_some();
+    let imports = uses_serde.then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
+    quote! {
+        //! Schemas of the API as Rust types.
+        #imports
+        #(#defs)*
+    }
+}
+
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type expression for a [`Ty`].
+pub fn ty_tokens(types: &TypeSpace, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F32 => quote!(f32),
+        Ty::F64 => quote!(f64),
+        Ty::Uuid => quote!(uuid::Uuid),
+        Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Ty::Date => quote!(chrono::NaiveDate),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Vec(item) => {
+            let item = ty_tokens(types, item);
+            quote!(Vec<#item>)
+        }
+        Ty::Map(value) => {
+            let value = ty_tokens(types, value);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        Ty::Named(id) => {
+            let name = ident(&types.def(*id).name);
+            quote!(#name)
+        }
+    }
+}
+
+fn type_def(types: &TypeSpace, def: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(def.doc.as_deref());
+    let name = ident(&def.name);
+    match &def.kind {
+        Kind::Struct(s) => struct_def(types, doc, &name, s),
+        Kind::StringEnum { variants, fallback } => {
+            let variants = variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let value = &v.value;
+                quote!(#[serde(rename = #value)] #variant,)
+            });
+            let fallback = ident(fallback);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this client does not know yet.
+                    #[serde(untagged)]
+                    #fallback(String),
+                }
+            }
+        }
+        Kind::Union { variants } => {
+            let variants = variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let mut ty = ty_tokens(types, &v.ty);
+                if v.boxed {
+                    ty = quote!(Box<#ty>);
+                }
+                quote!(#variant(#ty),)
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+    }
+}
+
+fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|field| {
+        let doc = doc_attrs(field.doc.as_deref());
+        let name = ident(&field.name);
+        let mut ty = ty_tokens(types, &field.ty);
+        if field.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let mut serde = Vec::new();
+        if field.json_name != field.name {
+            let json = &field.json_name;
+            serde.push(quote!(rename = #json));
+        }
+        if field.optional {
+            ty = quote!(Option<#ty>);
+            serde.push(quote!(default));
+            if field.omit_if_none {
+                serde.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+        }
+        let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+        quote! {
+            #doc
+            #serde
+            pub #name: #ty,
+        }
+    });
+    let additional = s.additional.as_ref().map(|value| {
+        let value = ty_tokens(types, value);
+        let field = ident(&s.additional_name);
+        quote! {
+            /// Properties not named above.
+            #[serde(flatten)]
+            pub #field: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}

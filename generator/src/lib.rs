@@ -1,0 +1,66 @@
+//! Turns an OpenAPI 3.0 description into the files of a Rust client crate.
+//!
+//! The pipeline, one module per stage: [`load`] (text → document) → [`resolve`] (`$ref` lookup)
+//! → [`model`] (operations and types, normalized) → [`emit`] (token streams) → [`format`] (source
+//! text). Writing files is the caller's job (see the `xtask` crate).
+
+pub mod diagnostics;
+mod emit;
+mod format;
+pub mod load;
+pub mod model;
+pub mod resolve;
+
+use std::collections::BTreeMap;
+
+pub use diagnostics::{Diagnostic, Error, Severity};
+
+/// What to generate and how the output describes itself.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Package name of the generated crate, e.g. `cloudflare-realtime-kit`.
+    pub crate_name: String,
+    /// How the header of every generated file names the spec, e.g. `spec/realtime-kit.yaml`.
+    pub spec_label: String,
+    /// The command the header tells readers to run to regenerate, e.g. `cargo xtask codegen`.
+    pub regenerate_command: String,
+    /// Prefix of the environment variables the client reads (`<PREFIX>_API_TOKEN`,
+    /// `<PREFIX>_BASE_URL`). `None` derives it from the first word of `info.title`.
+    pub env_prefix: Option<String>,
+    /// Turn warnings (such as a skipped operation) into errors.
+    pub strict: bool,
+    /// Extra `[dev-dependencies]` lines for the generated Cargo.toml, as `(name, TOML value)`,
+    /// e.g. `("wiremock", "\"0.6\"")`. Used by this repository for its hand-written tests.
+    pub extra_dev_dependencies: Vec<(String, String)>,
+}
+
+/// The files of a generated crate and what the generator noticed on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    /// Relative path (with `/` separators, e.g. `src/types.rs`) → file content.
+    /// Every generated file lives in `Cargo.toml` or under `src/`: a writer may delete any other
+    /// file under `src/` as stale, and must leave everything else (tests, examples) alone.
+    pub files: BTreeMap<String, String>,
+    /// Warnings, each with the JSON pointer of the place in the spec it is about.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Generates a crate from the text of an OpenAPI 3.0 description (YAML or JSON).
+pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
+    let doc = load::load(spec_text)?;
+    let model = model::build(&doc)?;
+    let mut diagnostics = model.skipped.clone();
+    diagnostics.extend(model.types.warnings.iter().cloned());
+    if options.strict && !diagnostics.is_empty() {
+        let diagnostics = diagnostics
+            .into_iter()
+            .map(|d| Diagnostic {
+                severity: Severity::Error,
+                ..d
+            })
+            .collect();
+        return Err(Error { diagnostics });
+    }
+    let files = emit::emit(&model, options)?;
+    Ok(Output { files, diagnostics })
+}

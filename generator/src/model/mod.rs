@@ -1,0 +1,96 @@
+//! Stage 3: normalize the document into a small model of operations and types, the only input
+//! the emitters see.
+
+pub mod names;
+pub mod operations;
+pub mod schema;
+pub mod types;
+
+use openapiv3::ReferenceOr;
+
+use crate::diagnostics::{Diagnostic, Error, Severity};
+use crate::load::Document;
+use crate::resolve::{Resolver, join};
+use operations::{Operation, OperationBuilder};
+use types::TypeSpace;
+
+/// Everything the emitters need.
+pub struct Model<'a> {
+    pub title: String,
+    pub description: Option<String>,
+    pub version: String,
+    /// The first server's URL: the client's default base URL.
+    pub base_url: String,
+    pub operations: Vec<Operation>,
+    pub types: TypeSpace<'a>,
+    /// Operations left out, each with the reason.
+    pub skipped: Vec<Diagnostic>,
+}
+
+pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
+    let api = &doc.api;
+    let resolver = Resolver::new(&doc.raw);
+    let component_schemas: Vec<String> = api
+        .components
+        .as_ref()
+        .map(|c| c.schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut types = TypeSpace::new(Resolver::new(&doc.raw), &component_schemas);
+    let mut builder = OperationBuilder {
+        types: &mut types,
+        api,
+        fn_scope: Default::default(),
+    };
+    for reserved in ["builder", "from_env", "execute", "clone", "fmt"] {
+        builder.fn_scope.claim(reserved.to_string());
+    }
+    let mut operations = Vec::new();
+    let mut skipped = Vec::new();
+    for (path, item) in &api.paths.paths {
+        let item_at = join("#/paths", &[path]);
+        let (item, item_at) = resolver.deref(item, &item_at)?;
+        let item_params: Vec<(ReferenceOr<openapiv3::Parameter>, String)> = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), join(&item_at, &["parameters", &i.to_string()])))
+            .collect();
+        for (method, op) in item.iter() {
+            let at = join(&item_at, &[method]);
+            match builder.operation(path, &item_params, method, op, &at) {
+                Ok(op) => operations.push(op),
+                Err(error) => skipped.extend(error.diagnostics.into_iter().map(|d| Diagnostic {
+                    severity: Severity::Warning,
+                    message: format!(
+                        "operation `{} {path}` skipped: {}",
+                        method.to_uppercase(),
+                        d.message
+                    ),
+                    ..d
+                })),
+            }
+        }
+    }
+    types.box_recursive_fields();
+    let base_url = api.servers.first().map(server_url).unwrap_or_default();
+    Ok(Model {
+        title: api.info.title.trim().to_string(),
+        description: operations::clean(api.info.description.as_deref()),
+        version: api.info.version.clone(),
+        base_url,
+        operations,
+        types,
+        skipped,
+    })
+}
+
+/// A server URL with its variables replaced by their defaults.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    if let Some(variables) = &server.variables {
+        for (name, variable) in variables {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+    }
+    url.trim_end_matches('/').to_string()
+}

@@ -1,0 +1,89 @@
+//! A schema as written in the spec, in one flat shape whatever its kind (openapiv3 splits
+//! schemas into kinds, which makes merging `allOf` branches awkward). Read by pointer from the
+//! raw document through the [`Resolver`](crate::resolve::Resolver).
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawSchema {
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    pub format: Option<String>,
+    #[serde(default)]
+    pub nullable: bool,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub properties: IndexMap<String, RawSchema>,
+    #[serde(default)]
+    pub required: Vec<String>,
+    pub additional_properties: Option<Additional>,
+    pub items: Option<Box<RawSchema>>,
+    #[serde(rename = "enum")]
+    pub enumeration: Option<Vec<Value>>,
+    #[serde(default)]
+    pub one_of: Vec<RawSchema>,
+    #[serde(default)]
+    pub any_of: Vec<RawSchema>,
+    #[serde(default)]
+    pub all_of: Vec<RawSchema>,
+    pub not: Option<Box<RawSchema>>,
+    pub discriminator: Option<Discriminator>,
+    #[serde(default)]
+    pub read_only: bool,
+    #[serde(default)]
+    pub write_only: bool,
+    #[serde(default)]
+    pub deprecated: bool,
+    pub default: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Additional {
+    Allowed(bool),
+    Schema(Box<RawSchema>),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Discriminator {
+    pub property_name: String,
+    #[serde(default)]
+    pub mapping: IndexMap<String, String>,
+}
+
+impl RawSchema {
+    /// The description, else the title.
+    pub fn doc(&self) -> Option<&str> {
+        self.description
+            .as_deref()
+            .or(self.title.as_deref())
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+    }
+
+    /// True for `{}` or `type: object` with neither properties nor a value schema: any JSON
+    /// object (or value) is accepted, so another schema for the same place is more specific.
+    pub fn is_free_form(&self) -> bool {
+        self.reference.is_none()
+            && matches!(self.ty.as_deref(), None | Some("object"))
+            && self.properties.is_empty()
+            && !matches!(self.additional_properties, Some(Additional::Schema(_)))
+            && self.items.is_none()
+            && self.enumeration.is_none()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+            && self.all_of.is_empty()
+    }
+
+    /// True when the schema describes an object with named properties.
+    pub fn has_properties(&self) -> bool {
+        !self.properties.is_empty()
+    }
+}

@@ -1,0 +1,823 @@
+//! The type space: owns every generated type, names each once, and maps schemas (inline or
+//! referenced) to Rust types. `allOf` is merged here, `oneOf`/`anyOf` become unions, string
+//! enums get an unknown-value fallback, and recursive types are boxed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+
+use super::names::{self, Scope};
+use super::schema::{Additional, RawSchema};
+use crate::diagnostics::{Diagnostic, Error, Severity};
+use crate::resolve::{Resolver, join};
+
+/// Index of a [`TypeDef`] in the [`TypeSpace`].
+pub type TypeId = usize;
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    Uuid,
+    DateTime,
+    Date,
+    /// Any JSON value.
+    Json,
+    /// Any JSON object.
+    JsonObject,
+    Vec(Box<Ty>),
+    /// An object whose values all have one type.
+    Map(Box<Ty>),
+    Named(TypeId),
+}
+
+/// A schema mapped to Rust: the type, whether `null` is allowed, and the schema's own doc.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typed {
+    pub ty: Ty,
+    pub nullable: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: String,
+    pub doc: Option<String>,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Struct(Struct),
+    /// A string enum; unknown values decode into a fallback variant.
+    StringEnum {
+        variants: Vec<EnumVariant>,
+        fallback: String,
+    },
+    /// `oneOf`/`anyOf`: the first variant that decodes wins, so variants are ordered from the
+    /// most to the least specific.
+    Union {
+        variants: Vec<UnionVariant>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Type of properties not named in `fields` (`additionalProperties` next to `properties`).
+    pub additional: Option<Ty>,
+    /// The field that collects them.
+    pub additional_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub json_name: String,
+    pub ty: Ty,
+    /// Absent or `null` is allowed: the field is an `Option`.
+    pub optional: bool,
+    /// Not required: omitted when `None` on serialization.
+    pub omit_if_none: bool,
+    /// The field's type contains the struct itself by value.
+    pub boxed: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: Ty,
+    pub boxed: bool,
+}
+
+/// A property while an object is being assembled: its schema and where that schema is.
+#[derive(Debug, Clone)]
+struct Prop {
+    schema: RawSchema,
+    pointer: String,
+}
+
+pub struct TypeSpace<'a> {
+    resolver: Resolver<'a>,
+    /// Every type-level name in the generated crate (types, request structs, reserved words).
+    pub scope: Scope,
+    defs: Vec<Option<TypeDef>>,
+    /// Types already built, by the JSON pointer of their schema.
+    by_pointer: BTreeMap<String, Typed>,
+    /// Names reserved for component schemas (`#/components/schemas/X` → name).
+    component_names: BTreeMap<String, String>,
+    /// Pointers being built right now: a reference back to one of them is a cycle.
+    in_progress: BTreeSet<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Names the generated crate defines or uses unqualified besides the spec's types.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "ApiError",
+    "Auth",
+    "BTreeMap",
+    "Box",
+    "Client",
+    "ClientBuilder",
+    "Default",
+    "Deserialize",
+    "Err",
+    "Error",
+    "None",
+    "Ok",
+    "Option",
+    "Request",
+    "Response",
+    "Result",
+    "Serialize",
+    "Some",
+    "String",
+    "Value",
+    "Vec",
+];
+
+impl<'a> TypeSpace<'a> {
+    pub fn new(resolver: Resolver<'a>, component_schemas: &[String]) -> Self {
+        let mut scope = Scope::default();
+        for name in RESERVED_TYPE_NAMES {
+            scope.claim(name.to_string());
+        }
+        let prefix = names::common_prefix(component_schemas.iter().map(String::as_str));
+        let mut component_names = BTreeMap::new();
+        for key in component_schemas {
+            let short = prefix
+                .as_deref()
+                .and_then(|p| key.strip_prefix(p))
+                .unwrap_or(key);
+            let name = scope.claim(names::type_name(short));
+            component_names.insert(join("#/components/schemas", &[key]), name);
+        }
+        TypeSpace {
+            resolver,
+            scope,
+            defs: Vec::new(),
+            by_pointer: BTreeMap::new(),
+            component_names,
+            in_progress: BTreeSet::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub fn def(&self, id: TypeId) -> &TypeDef {
+        self.defs[id]
+            .as_ref()
+            .expect("every allocated type is filled before the model is used")
+    }
+
+    /// Every type, in the order it was first met.
+    pub fn defs(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.defs
+            .iter()
+            .enumerate()
+            .filter_map(|(id, d)| d.as_ref().map(|d| (id, d)))
+    }
+
+    pub fn resolver(&self) -> &Resolver<'a> {
+        &self.resolver
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Diagnostic {
+            severity: Severity::Warning,
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// Maps the schema at `pointer` to a Rust type; a new named type is called `hint`.
+    pub fn typed(&mut self, schema: &RawSchema, pointer: &str, hint: &str) -> Result<Typed, Error> {
+        if let Some(reference) = &schema.reference {
+            return self.referenced(reference, pointer, hint);
+        }
+        if let Some(done) = self.by_pointer.get(pointer) {
+            return Ok(done.clone());
+        }
+        let typed = self.build(schema, pointer, hint)?;
+        self.by_pointer.insert(pointer.to_string(), typed.clone());
+        Ok(typed)
+    }
+
+    fn referenced(&mut self, reference: &str, from: &str, hint: &str) -> Result<Typed, Error> {
+        if let Some(done) = self.by_pointer.get(reference) {
+            return Ok(done.clone());
+        }
+        self.resolver.value(reference, from)?;
+        if self.in_progress.contains(reference) {
+            self.warn(from, format!("`{reference}` refers to itself without an object in between; typed as any JSON value"));
+            return Ok(Typed {
+                ty: Ty::Json,
+                nullable: true,
+                doc: None,
+            });
+        }
+        let target: RawSchema = self.resolver.parse(reference)?;
+        let hint = self
+            .component_names
+            .get(reference)
+            .cloned()
+            .unwrap_or_else(|| hint.to_string());
+        self.in_progress.insert(reference.to_string());
+        let typed = self.build(&target, reference, &hint);
+        self.in_progress.remove(reference);
+        let typed = typed?;
+        self.by_pointer.insert(reference.to_string(), typed.clone());
+        Ok(typed)
+    }
+
+    /// Allocates a named type before its content is built, so that references back to it
+    /// (recursive schemas) resolve to it.
+    fn allocate(&mut self, pointer: &str, hint: &str) -> (TypeId, String) {
+        let name = match self.component_names.get(pointer) {
+            Some(name) => name.clone(),
+            None => self.scope.claim(hint.to_string()),
+        };
+        let id = self.defs.len();
+        self.defs.push(None);
+        let typed = Typed {
+            ty: Ty::Named(id),
+            nullable: false,
+            doc: None,
+        };
+        self.by_pointer.insert(pointer.to_string(), typed);
+        (id, name)
+    }
+
+    fn build(&mut self, s: &RawSchema, pointer: &str, hint: &str) -> Result<Typed, Error> {
+        let doc = s.doc().map(str::to_string);
+        if let Some(reference) = &s.reference {
+            return self.referenced(reference, pointer, hint);
+        }
+        if !s.all_of.is_empty() {
+            return self.build_all_of(s, pointer, hint);
+        }
+        let alternatives = if s.one_of.is_empty() {
+            &s.any_of
+        } else {
+            &s.one_of
+        };
+        if !alternatives.is_empty() {
+            let kind = if s.one_of.is_empty() {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
+            return self.build_union(s, alternatives, kind, pointer, hint);
+        }
+        if let Some(values) = &s.enumeration {
+            return self.build_enum(s, values, pointer, hint);
+        }
+        let ty = match s.ty.as_deref() {
+            Some("object") | None if s.has_properties() => {
+                let props = own_props(s, pointer);
+                let (id, name) = self.allocate(pointer, hint);
+                let def = self.build_struct(&name, doc.clone(), s, props, pointer)?;
+                self.defs[id] = Some(def);
+                Ty::Named(id)
+            }
+            Some("object") | None if s.additional_properties.is_some() => {
+                self.map_type(s.additional_properties.as_ref(), pointer, hint)?
+            }
+            Some("object") => Ty::JsonObject,
+            None if s.items.is_some() => self.array_type(s, pointer, hint)?,
+            None => Ty::Json,
+            Some("array") => self.array_type(s, pointer, hint)?,
+            Some("string") => string_type(s.format.as_deref()),
+            Some("integer") => match s.format.as_deref() {
+                Some("int32") => Ty::I32,
+                _ => Ty::I64,
+            },
+            Some("number") => match s.format.as_deref() {
+                Some("float") => Ty::F32,
+                _ => Ty::F64,
+            },
+            Some("boolean") => Ty::Bool,
+            Some("null") => {
+                return Ok(Typed {
+                    ty: Ty::Json,
+                    nullable: true,
+                    doc,
+                });
+            }
+            Some(other) => {
+                self.warn(
+                    pointer,
+                    format!("unknown type `{other}`; typed as any JSON value"),
+                );
+                Ty::Json
+            }
+        };
+        Ok(Typed {
+            ty,
+            nullable: s.nullable,
+            doc,
+        })
+    }
+
+    fn array_type(&mut self, s: &RawSchema, pointer: &str, hint: &str) -> Result<Ty, Error> {
+        let item = match &s.items {
+            Some(items) => {
+                let item_hint = format!("{hint}Item");
+                let item = self.typed(items, &join(pointer, &["items"]), &item_hint)?;
+                item.ty
+            }
+            None => Ty::Json,
+        };
+        Ok(Ty::Vec(Box::new(item)))
+    }
+
+    fn map_type(
+        &mut self,
+        additional: Option<&Additional>,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Ty, Error> {
+        Ok(match additional {
+            Some(Additional::Schema(value)) => {
+                let value_hint = format!("{hint}Value");
+                let value = self.typed(
+                    value,
+                    &join(pointer, &["additionalProperties"]),
+                    &value_hint,
+                )?;
+                // A value that may be null still decodes as a map entry.
+                let ty = if value.nullable { Ty::Json } else { value.ty };
+                Ty::Map(Box::new(ty))
+            }
+            _ => Ty::JsonObject,
+        })
+    }
+
+    fn build_struct(
+        &mut self,
+        name: &str,
+        doc: Option<String>,
+        s: &RawSchema,
+        props: IndexMap<String, Prop>,
+        pointer: &str,
+    ) -> Result<TypeDef, Error> {
+        let mut scope = Scope::default();
+        let mut fields = Vec::with_capacity(props.len());
+        for (json_name, prop) in props {
+            let hint = format!("{name}{}", names::type_name(&json_name));
+            let typed = self.typed(&prop.schema, &prop.pointer, &hint)?;
+            let required = s.required.contains(&json_name);
+            let resolved = self.resolved(&prop.schema, &prop.pointer)?;
+            // readOnly fields are never sent and writeOnly ones never received: neither can be
+            // required in both directions.
+            let one_way = resolved.read_only || resolved.write_only;
+            let optional = !required || typed.nullable || one_way;
+            let doc = prop
+                .schema
+                .doc()
+                .map(str::to_string)
+                .or_else(|| match typed.ty {
+                    Ty::Named(_) => None,
+                    _ => typed.doc.clone(),
+                });
+            fields.push(Field {
+                name: scope.claim(names::field_name(&json_name)),
+                json_name,
+                ty: typed.ty,
+                optional,
+                omit_if_none: !required || one_way,
+                boxed: false,
+                doc,
+            });
+        }
+        let additional = match &s.additional_properties {
+            Some(Additional::Schema(_)) => {
+                Some(self.map_type(s.additional_properties.as_ref(), pointer, name)?)
+            }
+            _ => None,
+        };
+        let additional = additional.map(|ty| match ty {
+            Ty::Map(value) => *value,
+            other => other,
+        });
+        let additional_name = scope.claim("additional_properties".to_string());
+        let kind = Kind::Struct(Struct {
+            fields,
+            additional,
+            additional_name,
+        });
+        Ok(TypeDef {
+            name: name.to_string(),
+            doc,
+            kind,
+        })
+    }
+
+    /// The schema a (possibly referenced) schema stands for.
+    fn resolved(&self, s: &RawSchema, pointer: &str) -> Result<RawSchema, Error> {
+        let mut current = s.clone();
+        let mut at = pointer.to_string();
+        for _ in 0..64 {
+            match current.reference.clone() {
+                Some(reference) => {
+                    self.resolver.value(&reference, &at)?;
+                    current = self.resolver.parse(&reference)?;
+                    at = reference;
+                }
+                None => return Ok(current),
+            }
+        }
+        Err(Error::single(pointer, "`$ref` chain is circular"))
+    }
+
+    /// Merges `allOf` branches (and the schema's own properties) into one object. A property
+    /// defined by several branches keeps the most specific definition: a free-form object
+    /// yields to a concrete schema, and two object schemas are merged in turn.
+    fn build_all_of(&mut self, s: &RawSchema, pointer: &str, hint: &str) -> Result<Typed, Error> {
+        let doc = s.doc().map(str::to_string);
+        // `allOf: [$ref]` with nothing else is the referenced type, often used to attach a
+        // description to a reference.
+        if s.all_of.len() == 1 && !s.has_properties() && s.all_of[0].reference.is_some() {
+            let mut typed = self.typed(&s.all_of[0], &join(pointer, &["allOf", "0"]), hint)?;
+            typed.nullable |= s.nullable;
+            typed.doc = doc.or(typed.doc);
+            return Ok(typed);
+        }
+        let mut merged = RawSchema {
+            ty: Some("object".into()),
+            nullable: s.nullable,
+            description: s.description.clone(),
+            title: s.title.clone(),
+            ..RawSchema::default()
+        };
+        let mut props = IndexMap::new();
+        self.merge_into(&mut merged, &mut props, s, pointer, 0)?;
+        if props.is_empty() {
+            // Nothing but free-form branches (or non-object branches): keep the most specific.
+            let mut typed = Typed {
+                ty: Ty::JsonObject,
+                nullable: s.nullable,
+                doc,
+            };
+            for (i, branch) in s.all_of.iter().enumerate() {
+                let resolved = self.resolved(branch, pointer)?;
+                if !resolved.is_free_form() && resolved.all_of.is_empty() {
+                    let at = join(pointer, &["allOf", &i.to_string()]);
+                    let inner = self.typed(branch, &at, hint)?;
+                    typed.ty = inner.ty;
+                    typed.nullable |= inner.nullable;
+                }
+            }
+            return Ok(typed);
+        }
+        let (id, name) = self.allocate(pointer, hint);
+        let def = self.build_struct(&name, doc, &merged, props, pointer)?;
+        self.defs[id] = Some(def);
+        Ok(Typed {
+            ty: Ty::Named(id),
+            nullable: s.nullable,
+            doc: None,
+        })
+    }
+
+    fn merge_into(
+        &self,
+        merged: &mut RawSchema,
+        props: &mut IndexMap<String, Prop>,
+        s: &RawSchema,
+        pointer: &str,
+        depth: usize,
+    ) -> Result<(), Error> {
+        if depth > 32 {
+            return Err(Error::single(
+                pointer,
+                "`allOf` nests too deeply (a cycle?)",
+            ));
+        }
+        for (i, branch) in s.all_of.iter().enumerate() {
+            let at = match &branch.reference {
+                Some(reference) => reference.clone(),
+                None => join(pointer, &["allOf", &i.to_string()]),
+            };
+            let resolved = self.resolved(branch, &at)?;
+            self.merge_into(merged, props, &resolved, &at, depth + 1)?;
+        }
+        for (name, prop) in own_props(s, pointer) {
+            match props.get_mut(&name) {
+                None => {
+                    props.insert(name, prop);
+                }
+                Some(existing) => {
+                    *existing =
+                        self.more_specific(existing, prop, &join(pointer, &["properties", &name]))?;
+                }
+            }
+        }
+        for name in &s.required {
+            if !merged.required.contains(name) {
+                merged.required.push(name.clone());
+            }
+        }
+        if s.additional_properties.is_some() {
+            merged.additional_properties = s.additional_properties.clone();
+        }
+        if s.discriminator.is_some() {
+            merged.discriminator = s.discriminator.clone();
+        }
+        Ok(())
+    }
+
+    fn more_specific(&self, old: &Prop, new: Prop, pointer: &str) -> Result<Prop, Error> {
+        let old_resolved = self.resolved(&old.schema, &old.pointer)?;
+        let new_resolved = self.resolved(&new.schema, &new.pointer)?;
+        if new_resolved.is_free_form() && !old_resolved.is_free_form() {
+            return Ok(old.clone());
+        }
+        if old.schema.reference.is_some() && old.schema.reference == new.schema.reference {
+            return Ok(new);
+        }
+        let objects = |s: &RawSchema| s.has_properties() || !s.all_of.is_empty();
+        if objects(&old_resolved) && objects(&new_resolved) {
+            // Both sides describe objects: the property is their merge.
+            let both = RawSchema {
+                all_of: vec![old.schema.clone(), new.schema.clone()],
+                ..RawSchema::default()
+            };
+            return Ok(Prop {
+                schema: both,
+                pointer: format!("{pointer}(merged)"),
+            });
+        }
+        Ok(new)
+    }
+
+    fn build_union(
+        &mut self,
+        s: &RawSchema,
+        alternatives: &[RawSchema],
+        kind: &str,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Typed, Error> {
+        let doc = s.doc().map(str::to_string);
+        let mut nullable = s.nullable;
+        let mut branches = Vec::new();
+        for (i, branch) in alternatives.iter().enumerate() {
+            let at = join(pointer, &[kind, &i.to_string()]);
+            let resolved = self.resolved(branch, &at)?;
+            if is_null_schema(&resolved) {
+                nullable = true;
+                continue;
+            }
+            branches.push((branch, at));
+        }
+        match branches.len() {
+            0 => {
+                return Ok(Typed {
+                    ty: Ty::Json,
+                    nullable: true,
+                    doc,
+                });
+            }
+            1 => {
+                let (branch, at) = &branches[0];
+                let mut typed = self.typed(branch, at, hint)?;
+                typed.nullable |= nullable;
+                typed.doc = doc.or(typed.doc);
+                return Ok(typed);
+            }
+            _ => {}
+        }
+        let (id, name) = self.allocate(pointer, hint);
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        for (i, (branch, at)) in branches.iter().enumerate() {
+            let variant_hint = format!("{name}{}", i + 1);
+            let typed = self.typed(branch, at, &variant_hint)?;
+            nullable |= typed.nullable;
+            let variant = match &typed.ty {
+                Ty::Named(id) => self.defs[*id]
+                    .as_ref()
+                    .map_or_else(|| name.clone(), |d| d.name.clone()),
+                other => primitive_variant_name(other).to_string(),
+            };
+            variants.push(UnionVariant {
+                name: scope.claim(variant),
+                ty: typed.ty,
+                boxed: false,
+            });
+        }
+        variants.sort_by_key(|v| self.decode_rank(&v.ty));
+        self.defs[id] = Some(TypeDef {
+            name,
+            doc,
+            kind: Kind::Union { variants },
+        });
+        Ok(Typed {
+            ty: Ty::Named(id),
+            nullable,
+            doc: None,
+        })
+    }
+
+    /// Untagged unions try variants in order: narrower types must come before the types that
+    /// would also accept their values (an integer before a number, a struct with many required
+    /// fields before one with few, any JSON value last).
+    fn decode_rank(&self, ty: &Ty) -> (u8, usize) {
+        match ty {
+            Ty::Bool => (0, 0),
+            Ty::I32 => (1, 0),
+            Ty::I64 => (2, 0),
+            Ty::F32 | Ty::F64 => (3, 0),
+            Ty::Uuid | Ty::DateTime | Ty::Date => (4, 0),
+            Ty::String => (5, 0),
+            Ty::Vec(_) => (6, 0),
+            Ty::Named(id) => match self.defs[*id].as_ref().map(|d| &d.kind) {
+                Some(Kind::StringEnum { .. }) => (4, 0),
+                Some(Kind::Struct(s)) => {
+                    let required = s.fields.iter().filter(|f| !f.optional).count();
+                    (7, usize::MAX - required)
+                }
+                _ => (8, 0),
+            },
+            Ty::Map(_) | Ty::JsonObject => (9, 0),
+            Ty::Json => (10, 0),
+        }
+    }
+
+    fn build_enum(
+        &mut self,
+        s: &RawSchema,
+        values: &[serde_json::Value],
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Typed, Error> {
+        let doc = s.doc().map(str::to_string);
+        let nullable = s.nullable || values.iter().any(serde_json::Value::is_null);
+        let strings: Vec<&str> = values
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let others = values
+            .iter()
+            .filter(|v| !v.is_null() && !v.is_string())
+            .count();
+        if others > 0 || (strings.is_empty() && s.ty.as_deref() != Some("string")) {
+            // Enums of numbers or booleans: the plain type keeps every value decodable.
+            let plain = RawSchema {
+                enumeration: None,
+                ..s.clone()
+            };
+            let mut typed = self.build(&plain, pointer, hint)?;
+            typed.nullable |= nullable;
+            return Ok(typed);
+        }
+        if strings.is_empty() {
+            return Ok(Typed {
+                ty: Ty::String,
+                nullable,
+                doc,
+            });
+        }
+        let (id, name) = self.allocate(pointer, hint);
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for value in strings {
+            if seen.insert(value) {
+                variants.push(EnumVariant {
+                    name: scope.claim(names::variant_name(value)),
+                    value: value.to_string(),
+                });
+            }
+        }
+        let fallback = scope.claim("UnknownValue".to_string());
+        self.defs[id] = Some(TypeDef {
+            name,
+            doc,
+            kind: Kind::StringEnum { variants, fallback },
+        });
+        Ok(Typed {
+            ty: Ty::Named(id),
+            nullable,
+            doc: None,
+        })
+    }
+
+    /// Marks struct fields and union variants that hold their own type by value (directly or
+    /// through other types) as boxed, so that recursive types have a finite size.
+    pub fn box_recursive_fields(&mut self) {
+        let count = self.defs.len();
+        for id in 0..count {
+            let Some(def) = self.defs[id].take() else {
+                continue;
+            };
+            let mut def = def;
+            match &mut def.kind {
+                Kind::Struct(s) => {
+                    for field in &mut s.fields {
+                        field.boxed = self.reaches_by_value(&field.ty, id);
+                    }
+                }
+                Kind::Union { variants } => {
+                    for variant in variants {
+                        variant.boxed = self.reaches_by_value(&variant.ty, id);
+                    }
+                }
+                Kind::StringEnum { .. } => {}
+            }
+            self.defs[id] = Some(def);
+        }
+    }
+
+    fn reaches_by_value(&self, ty: &Ty, target: TypeId) -> bool {
+        let Ty::Named(start) = ty else { return false };
+        let mut stack = vec![*start];
+        let mut seen = BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            if id == target {
+                return true;
+            }
+            if !seen.insert(id) {
+                continue;
+            }
+            let Some(def) = self.defs[id].as_ref() else {
+                continue;
+            };
+            let inner: Vec<&Ty> = match &def.kind {
+                Kind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .filter(|f| !f.boxed)
+                    .map(|f| &f.ty)
+                    .collect(),
+                Kind::Union { variants } => variants
+                    .iter()
+                    .filter(|v| !v.boxed)
+                    .map(|v| &v.ty)
+                    .collect(),
+                Kind::StringEnum { .. } => Vec::new(),
+            };
+            stack.extend(inner.into_iter().filter_map(|t| match t {
+                Ty::Named(next) => Some(*next),
+                _ => None,
+            }));
+        }
+        false
+    }
+}
+
+fn own_props(s: &RawSchema, pointer: &str) -> IndexMap<String, Prop> {
+    s.properties
+        .iter()
+        .map(|(name, schema)| {
+            let pointer = join(pointer, &["properties", name]);
+            (
+                name.clone(),
+                Prop {
+                    schema: schema.clone(),
+                    pointer,
+                },
+            )
+        })
+        .collect()
+}
+
+fn is_null_schema(s: &RawSchema) -> bool {
+    s.ty.as_deref() == Some("null")
+        || s.enumeration
+            .as_ref()
+            .is_some_and(|values| values.iter().all(serde_json::Value::is_null))
+}
+
+fn string_type(format: Option<&str>) -> Ty {
+    match format {
+        Some("date-time") => Ty::DateTime,
+        Some("date") => Ty::Date,
+        Some("uuid") => Ty::Uuid,
+        _ => Ty::String,
+    }
+}
+
+fn primitive_variant_name(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::String | Ty::Uuid | Ty::DateTime | Ty::Date => "String",
+        Ty::Bool => "Boolean",
+        Ty::I32 | Ty::I64 => "Integer",
+        Ty::F32 | Ty::F64 => "Number",
+        Ty::Vec(_) => "Array",
+        Ty::Map(_) | Ty::JsonObject => "Object",
+        Ty::Json | Ty::Named(_) => "Value",
+    }
+}

@@ -1,0 +1,100 @@
+//! Stage 2: `$ref` resolution. Every lookup goes through [`Resolver`], which follows local JSON
+//! pointers (`#/components/...`, or any other place in the document) and reports where a
+//! reference is broken.
+
+use openapiv3::ReferenceOr;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::Error;
+
+/// Most `$ref` hops followed before a chain is declared circular.
+const MAX_HOPS: usize = 64;
+
+pub struct Resolver<'a> {
+    raw: &'a serde_json::Value,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(raw: &'a serde_json::Value) -> Self {
+        Resolver { raw }
+    }
+
+    /// The JSON value a local reference (`#/a/b`) points at.
+    pub fn value(&self, reference: &str, from: &str) -> Result<&'a serde_json::Value, Error> {
+        let Some(pointer) = reference.strip_prefix('#') else {
+            return Err(Error::single(
+                from,
+                format!("`$ref: {reference}` points outside this document, which is not supported"),
+            ));
+        };
+        self.raw.pointer(pointer).ok_or_else(|| {
+            Error::single(
+                from,
+                format!("`$ref: {reference}` points at nothing in this document"),
+            )
+        })
+    }
+
+    /// Deserializes the value at `pointer` (a `#/...` pointer into this document).
+    pub fn parse<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, Error> {
+        let value = self.value(pointer, pointer)?;
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let inner = pointer_from_path(e.path());
+            let at = format!("{pointer}{}", inner.trim_start_matches('#'));
+            Error::single(at, e.inner().to_string())
+        })
+    }
+
+    /// Follows `item` through any chain of references; returns the item and its pointer.
+    pub fn deref<T: DeserializeOwned + Clone>(
+        &self,
+        item: &ReferenceOr<T>,
+        pointer: &str,
+    ) -> Result<(T, String), Error> {
+        let mut current = item.clone();
+        let mut at = pointer.to_string();
+        for _ in 0..MAX_HOPS {
+            match current {
+                ReferenceOr::Item(value) => return Ok((value, at)),
+                ReferenceOr::Reference { reference } => {
+                    self.value(&reference, &at)?;
+                    current = self.parse(&reference)?;
+                    at = reference;
+                }
+            }
+        }
+        Err(Error::single(pointer, "`$ref` chain is circular"))
+    }
+}
+
+/// Escapes one JSON pointer segment (`~` → `~0`, `/` → `~1`).
+pub fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends escaped segments to a pointer.
+pub fn join(pointer: &str, segments: &[&str]) -> String {
+    let mut out = pointer.to_string();
+    for segment in segments {
+        out.push('/');
+        out.push_str(&escape(segment));
+    }
+    out
+}
+
+/// Converts a serde_path_to_error path (`paths./a.get`) to a JSON pointer (`#/paths/~1a/get`).
+pub fn pointer_from_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push('/');
+                out.push_str(&escape(key));
+            }
+            Segment::Unknown => out.push_str("/?"),
+        }
+    }
+    out
+}

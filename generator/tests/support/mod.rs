@@ -1,0 +1,335 @@
+//! Helpers for the generator's integration tests: generate a crate into a temporary directory
+//! and run cargo on it (`check`, `test`, `run --example`). Use from a test file with `mod support;`.
+//!
+//! ```ignore
+//! mod support;
+//!
+//! #[test]
+//! fn petstore_compiles() {
+//!     let krate = support::generate_crate(include_str!("specs/petstore.yaml"));
+//!     krate.check().unwrap(); // on failure: the cargo command, its stdout and stderr
+//! }
+//! ```
+//!
+//! Every crate is built with the same settings, so that dependencies are compiled once and then
+//! reused by every test and every run:
+//!
+//! - one shared target directory, `<workspace target dir>/generated-crates`. Being separate from
+//!   the workspace's own target directory, it also keeps a nested cargo from waiting for the
+//!   build lock of the `cargo test` that runs the tests;
+//! - a copy of the workspace's `Cargo.lock`, so dependency versions match the workspace's;
+//! - always `RUSTFLAGS=-D warnings` (changing RUSTFLAGS would rebuild every dependency): any
+//!   warning is an error. Cargo's own warnings (such as an unused manifest key) fail too.
+//!
+//! Cargo invocations from one test binary run one at a time: they would queue for the shared
+//! target directory's lock anyway, and an example binary built by one test could otherwise be
+//! replaced by another test's example of the same name before it runs.
+//!
+//! Set `KEEP_TEST_CRATES=1` to keep the temporary crates for inspection; their paths are printed.
+
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use generator::{Options, Output};
+
+/// The flags every cargo run gets; never vary them (see the module docs).
+pub const RUSTFLAGS: &str = "-D warnings";
+
+/// Crate name used by [`options`] when a test does not care.
+pub const TEST_CRATE_NAME: &str = "generated-test-crate";
+
+/// The workspace root (the parent of the generator crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the generator crate lives in the workspace")
+        .to_path_buf()
+}
+
+/// The target directory shared by all generated crates: `generated-crates` next to the
+/// workspace's `debug/` (honours `CARGO_TARGET_DIR` and `build.target-dir` of the outer build).
+pub fn shared_target_dir() -> PathBuf {
+    // Cargo sets CARGO_TARGET_TMPDIR (`<target dir>/tmp`) when compiling integration tests.
+    let target_dir = match option_env!("CARGO_TARGET_TMPDIR") {
+        Some(tmp) => Path::new(tmp)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| workspace_root().join("target")),
+        None => workspace_root().join("target"),
+    };
+    target_dir.join("generated-crates")
+}
+
+/// Options for a test crate: `crate_name` as given, neutral labels, no extra dependencies.
+pub fn options(crate_name: &str) -> Options {
+    Options {
+        crate_name: crate_name.to_string(),
+        spec_label: "test.yaml".to_string(),
+        regenerate_command: "cargo test".to_string(),
+        env_prefix: None,
+        strict: false,
+        extra_dev_dependencies: Vec::new(),
+    }
+}
+
+/// Runs the generator with [`options`]`(TEST_CRATE_NAME)`; panics listing every diagnostic if it
+/// fails.
+pub fn generate(spec: &str) -> Output {
+    generate_with(spec, &options(TEST_CRATE_NAME))
+}
+
+/// Runs the generator; panics listing every diagnostic if it fails.
+pub fn generate_with(spec: &str, options: &Options) -> Output {
+    generator::generate(spec, options).unwrap_or_else(|e| panic!("generation failed:\n{e}"))
+}
+
+/// Generates a crate with [`options`]`(TEST_CRATE_NAME)` and writes it into a new temporary
+/// directory.
+pub fn generate_crate(spec: &str) -> TestCrate {
+    generate_crate_with(spec, &options(TEST_CRATE_NAME))
+}
+
+/// Generates a crate and writes it into a new temporary directory.
+pub fn generate_crate_with(spec: &str, options: &Options) -> TestCrate {
+    let output = generate_with(spec, options);
+    let krate = TestCrate::empty();
+    write_files(krate.path(), &output.files);
+    TestCrate { output, ..krate }
+}
+
+/// Writes the files of a generator [`Output`] into `dir`.
+pub fn write_output(dir: &Path, output: &Output) {
+    write_files(dir, &output.files);
+}
+
+/// Writes each relative path (with `/` separators) → content into `dir`, creating directories.
+pub fn write_files(dir: &Path, files: &BTreeMap<String, String>) {
+    for (rel, content) in files {
+        write_file(dir, rel, content);
+    }
+}
+
+/// Writes one file into `dir`, creating its directory.
+pub fn write_file(dir: &Path, rel: &str, content: &str) {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", parent.display()));
+    }
+    fs::write(&path, content).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
+/// A crate in a temporary directory, deleted on drop unless `KEEP_TEST_CRATES` is set.
+pub struct TestCrate {
+    dir: tempfile::TempDir,
+    /// What the generator produced (empty for [`TestCrate::empty`]).
+    pub output: Output,
+}
+
+impl TestCrate {
+    /// A new empty directory to put a crate into.
+    pub fn empty() -> TestCrate {
+        let mut dir = tempfile::Builder::new()
+            .prefix("generated-crate-")
+            .tempdir()
+            .expect("cannot create a temporary directory");
+        if std::env::var_os("KEEP_TEST_CRATES").is_some_and(|v| !v.is_empty() && v != "0") {
+            dir.disable_cleanup(true);
+            eprintln!("KEEP_TEST_CRATES: keeping {}", dir.path().display());
+        }
+        TestCrate {
+            dir,
+            output: Output::default(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The content of a file of the crate, e.g. `src/types.rs`.
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.path().join(rel);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    /// Adds a hand-written file, e.g. `tests/smoke.rs` or `examples/demo.rs`.
+    pub fn add_file(&self, rel: &str, content: &str) -> &Self {
+        write_file(self.path(), rel, content);
+        self
+    }
+
+    /// `cargo check --all-targets`: the library, tests and examples compile without warnings.
+    pub fn check(&self) -> Result<CargoOutput, CargoError> {
+        check_crate(self.path())
+    }
+
+    /// `cargo test`.
+    pub fn test(&self) -> Result<CargoOutput, CargoError> {
+        test_crate(self.path())
+    }
+
+    /// `cargo run --example <name> -- <args>`; the program's output is in the result's stdout.
+    pub fn run_example(&self, name: &str, args: &[&str]) -> Result<CargoOutput, CargoError> {
+        run_example(self.path(), name, args)
+    }
+}
+
+/// `cargo check --all-targets` in `dir`: everything compiles without a warning.
+pub fn check_crate(dir: &Path) -> Result<CargoOutput, CargoError> {
+    cargo(
+        dir,
+        &[
+            "check",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--all-targets",
+        ],
+    )
+}
+
+/// `cargo test` in `dir` (compiles without a warning, then every test passes).
+pub fn test_crate(dir: &Path) -> Result<CargoOutput, CargoError> {
+    cargo(dir, &["test", "--quiet", "--message-format", "short"])
+}
+
+/// `cargo run --example <name> -- <args>` in `dir`.
+pub fn run_example(dir: &Path, name: &str, args: &[&str]) -> Result<CargoOutput, CargoError> {
+    let mut all = vec![
+        "run",
+        "--quiet",
+        "--message-format",
+        "short",
+        "--example",
+        name,
+        "--",
+    ];
+    all.extend_from_slice(args);
+    cargo(dir, &all)
+}
+
+/// Serializes the cargo runs of one test binary (see the module docs).
+static CARGO_LOCK: Mutex<()> = Mutex::new(());
+
+/// Runs `cargo <args>` in the crate `dir` with the shared settings (see the module docs). Fails
+/// if cargo fails or prints a warning.
+pub fn cargo<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<CargoOutput, CargoError> {
+    let lock_file = dir.join("Cargo.lock");
+    if !lock_file.exists() {
+        let workspace_lock = workspace_root().join("Cargo.lock");
+        fs::copy(&workspace_lock, &lock_file).unwrap_or_else(|e| {
+            panic!(
+                "cannot copy {} into {}: {e}",
+                workspace_lock.display(),
+                dir.display()
+            )
+        });
+    }
+    let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(&program);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", shared_target_dir())
+        .env("RUSTFLAGS", RUSTFLAGS)
+        // These would override RUSTFLAGS, or make the output harder to read.
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env("CARGO_TERM_COLOR", "never")
+        .env("CARGO_TERM_PROGRESS_WHEN", "never");
+    let shown = format!(
+        "{} {}",
+        Path::new(&program).display(),
+        args.iter()
+            .map(|a| a.as_ref().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+
+    let result = {
+        let _guard = CARGO_LOCK
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        command.output()
+    };
+    let output = result.unwrap_or_else(|e| panic!("cannot run `{shown}`: {e}"));
+    let out = CargoOutput {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    let failure = if !output.status.success() {
+        Some(format!("failed ({})", output.status))
+    } else if out.stderr.lines().any(|line| line.starts_with("warning")) {
+        Some("printed a warning".to_string())
+    } else {
+        None
+    };
+    match failure {
+        None => Ok(out),
+        Some(reason) => Err(CargoError {
+            command: shown,
+            dir: dir.to_path_buf(),
+            reason,
+            output: out,
+        }),
+    }
+}
+
+/// What a successful cargo run printed.
+#[derive(Debug, Clone)]
+pub struct CargoOutput {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// A failed cargo run. `Debug` prints the same readable report as `Display`, so that
+/// `.unwrap()` in a test shows the compiler's messages.
+pub struct CargoError {
+    pub command: String,
+    pub dir: PathBuf,
+    /// Why it counts as a failure, e.g. `failed (exit status: 101)` or `printed a warning`.
+    pub reason: String,
+    pub output: CargoOutput,
+}
+
+impl fmt::Display for CargoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "`{}` {} in {}",
+            self.command,
+            self.reason,
+            self.dir.display()
+        )?;
+        writeln!(
+            f,
+            "(set KEEP_TEST_CRATES=1 to keep the crate for inspection)"
+        )?;
+        for (name, text) in [
+            ("stdout", &self.output.stdout),
+            ("stderr", &self.output.stderr),
+        ] {
+            if !text.trim().is_empty() {
+                writeln!(f, "--- {name} ---\n{}", text.trim_end())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for CargoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for CargoError {}

@@ -1,0 +1,386 @@
+//! `cargo xtask codegen`: read the spec, run the generator, write or check the output directory.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use generator::{Diagnostic, Options, Output};
+
+use crate::write;
+
+/// What to generate from which spec into which directory.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The spec file to read.
+    pub spec: PathBuf,
+    /// The crate directory to write.
+    pub out: PathBuf,
+    /// How messages name `out`, e.g. `generated`.
+    pub out_label: String,
+    /// Generator options, except `strict`, which comes from the command line.
+    pub options: Options,
+}
+
+/// The workspace root: the parent of this crate's directory, wherever `cargo xtask` runs from.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in a subdirectory of the workspace")
+        .to_path_buf()
+}
+
+impl Target {
+    /// This repository's own client crate: what `cargo xtask codegen` does without arguments.
+    pub fn repository() -> Target {
+        // ---- Defaults of `cargo xtask codegen` (no --spec/--out). Change them here. ----
+        /// The spec, relative to the workspace root; also the label in the generated headers.
+        const SPEC: &str = "spec/realtime-kit.yaml";
+        /// The generated crate's directory, relative to the workspace root.
+        const OUT: &str = "generated";
+        const CRATE_NAME: &str = "cloudflare-realtime-kit";
+        // The hand-written tests in generated/tests/ run the client against a local HTTP server
+        // (wiremock) inside a multi-threaded tokio runtime.
+        let extra_dev_dependencies = [
+            (
+                "tokio",
+                r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#,
+            ),
+            ("wiremock", r#""0.6""#),
+        ];
+        // ---- End of defaults. ----
+
+        let root = workspace_root();
+        Target {
+            spec: root.join(SPEC),
+            out: root.join(OUT),
+            out_label: OUT.to_string(),
+            options: Options {
+                crate_name: CRATE_NAME.to_string(),
+                spec_label: SPEC.to_string(),
+                regenerate_command: "cargo xtask codegen".to_string(),
+                env_prefix: None,
+                strict: false,
+                extra_dev_dependencies: extra_dev_dependencies
+                    .iter()
+                    .map(|(name, value)| (name.to_string(), value.to_string()))
+                    .collect(),
+            },
+        }
+    }
+
+    /// A crate anywhere, from any spec (`--spec FILE --out DIR [--name CRATE]`). The crate name
+    /// defaults to the directory's name, made into a valid package name.
+    pub fn standalone(spec: PathBuf, out: PathBuf, name: Option<String>) -> Result<Target, String> {
+        let crate_name = match name {
+            Some(name) => {
+                check_crate_name(&name)?;
+                name
+            }
+            None => crate_name_from_dir(&out)?,
+        };
+        let spec_label = spec
+            .file_name()
+            .ok_or_else(|| format!("--spec {} does not name a file", spec.display()))?
+            .to_string_lossy()
+            .into_owned();
+        let regenerate_command = format!(
+            "cargo xtask codegen --spec {} --out {} --name {crate_name}",
+            shell_word(&spec.to_string_lossy()),
+            shell_word(&out.to_string_lossy()),
+        );
+        Ok(Target {
+            out_label: out.display().to_string(),
+            spec,
+            out,
+            options: Options {
+                crate_name,
+                spec_label,
+                regenerate_command,
+                env_prefix: None,
+                strict: false,
+                extra_dev_dependencies: Vec::new(),
+            },
+        })
+    }
+}
+
+/// A Cargo package name: ASCII letters, digits, `-` and `_`, not starting with a digit.
+fn check_crate_name(name: &str) -> Result<(), String> {
+    let valid_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let starts_well = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if valid_chars && starts_well {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name:?} is not a valid crate name: use ASCII letters, digits, `-` and `_`, \
+             starting with a letter"
+        ))
+    }
+}
+
+/// `out`'s last component, lowercased, with runs of other characters turned into one `-`.
+fn crate_name_from_dir(out: &Path) -> Result<String, String> {
+    let absolute;
+    let dir = if out.file_name().is_some() {
+        out
+    } else {
+        // `.`, `..` or `foo/..`: name the directory they stand for.
+        absolute = std::path::absolute(out)
+            .ok()
+            .and_then(|path| path.canonicalize().ok())
+            .unwrap_or_default();
+        &absolute
+    };
+    let raw = dir.file_name().unwrap_or_default().to_string_lossy();
+    let mut name = String::new();
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-').to_string();
+    check_crate_name(&name).map_err(|_| {
+        format!("cannot make a crate name from the directory name {raw:?}; pass --name CRATE")
+    })?;
+    Ok(name)
+}
+
+/// Quotes `word` for a POSIX shell if it needs it.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// Write the files, or only compare them (`--check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+/// How a run ended; each has its own exit code (documented in `--help` and README.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Written, or found up to date.
+    Ok = 0,
+    /// `--check` found differences.
+    Stale = 1,
+    /// The spec has errors (or warnings, with `--strict`). Clap also exits with 2 on bad usage.
+    SpecError = 2,
+    /// The spec could not be read or the output directory could not be read or written.
+    IoError = 3,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        ExitCode::from(outcome as u8)
+    }
+}
+
+/// Why no output could be produced.
+#[derive(Debug)]
+pub enum Failure {
+    /// Reading the spec failed.
+    Io(write::IoError),
+    /// The generator rejected the spec; every diagnostic is listed.
+    Spec(Vec<Diagnostic>),
+}
+
+/// Reads the spec and runs the generator. Warnings stay in `Output::diagnostics` unless
+/// `strict`, in which case they fail the run.
+pub fn generate(target: &Target, strict: bool) -> Result<Output, Failure> {
+    let spec_text = fs::read_to_string(&target.spec).map_err(|source| {
+        Failure::Io(write::IoError {
+            action: "read spec",
+            path: target.spec.clone(),
+            source,
+        })
+    })?;
+    let options = Options {
+        strict,
+        ..target.options.clone()
+    };
+    let output =
+        generator::generate(&spec_text, &options).map_err(|e| Failure::Spec(e.diagnostics))?;
+    if strict && !output.diagnostics.is_empty() {
+        // The generator should already have failed; never let --strict pass with warnings.
+        return Err(Failure::Spec(output.diagnostics));
+    }
+    Ok(output)
+}
+
+/// Compares the generator's output with the directory. `None` if up to date, otherwise the
+/// report `--check` prints: diffs, stale files and, last, the command to run.
+pub fn check(target: &Target, output: &Output) -> Result<Option<String>, write::IoError> {
+    let plan = write::plan(&target.out, &output.files)?;
+    if plan.is_fresh() {
+        return Ok(None);
+    }
+    let mut report = plan.diff(&target.out_label);
+    let _ = write!(
+        report,
+        "error: {} is out of date with {}; run `{}`",
+        target.out_label, target.options.spec_label, target.options.regenerate_command,
+    );
+    Ok(Some(report))
+}
+
+/// The whole command: generate, then write or check. Prints as it goes.
+pub fn run(target: &Target, mode: Mode, strict: bool) -> Outcome {
+    let output = match generate(target, strict) {
+        Ok(output) => output,
+        Err(Failure::Io(e)) => {
+            eprintln!("error: {e}");
+            return Outcome::IoError;
+        }
+        Err(Failure::Spec(diagnostics)) => {
+            for diagnostic in &diagnostics {
+                eprintln!("{diagnostic}");
+            }
+            let n = diagnostics.len();
+            let spec = target
+                .spec
+                .strip_prefix(workspace_root())
+                .unwrap_or(&target.spec);
+            eprintln!(
+                "error: cannot generate from {}: {n} problem{}; nothing written",
+                spec.display(),
+                if n == 1 { "" } else { "s" },
+            );
+            return Outcome::SpecError;
+        }
+    };
+    for warning in &output.diagnostics {
+        eprintln!("{warning}");
+    }
+    let result = match mode {
+        Mode::Check => check(target, &output).map(|report| match report {
+            None => {
+                println!(
+                    "{} is up to date ({} files)",
+                    target.out_label,
+                    output.files.len()
+                );
+                Outcome::Ok
+            }
+            Some(report) => {
+                println!("{report}");
+                Outcome::Stale
+            }
+        }),
+        Mode::Write => write::plan(&target.out, &output.files)
+            .and_then(|plan| plan.apply(&target.out, &target.out_label, |line| println!("{line}")))
+            .map(|summary| {
+                if summary.created + summary.updated + summary.removed == 0 {
+                    println!(
+                        "{} is up to date ({} files)",
+                        target.out_label, summary.unchanged
+                    );
+                } else {
+                    println!("{}: {summary}", target.out_label);
+                }
+                Outcome::Ok
+            }),
+    };
+    let _ = std::io::stdout().flush();
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        Outcome::IoError
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo xtask codegen --check` as a test, so that plain `cargo test` catches a generated
+    /// crate that no longer matches the spec or the generator.
+    #[test]
+    fn generated_crate_is_up_to_date() {
+        let target = Target::repository();
+        let output = match generate(&target, false) {
+            Ok(output) => output,
+            Err(Failure::Io(e)) => panic!("{e}"),
+            Err(Failure::Spec(diagnostics)) => {
+                let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+                panic!(
+                    "the generator rejects {}:\n{}",
+                    target.options.spec_label,
+                    lines.join("\n")
+                )
+            }
+        };
+        if let Some(report) = check(&target, &output).unwrap() {
+            panic!("{report}");
+        }
+    }
+
+    #[test]
+    fn repository_defaults() {
+        let target = Target::repository();
+        assert!(target.spec.ends_with("spec/realtime-kit.yaml"));
+        assert!(target.spec.is_file(), "{}", target.spec.display());
+        assert!(target.out.join("Cargo.toml").is_file());
+        assert_eq!(target.options.spec_label, "spec/realtime-kit.yaml");
+        assert_eq!(target.options.crate_name, "cloudflare-realtime-kit");
+        assert_eq!(target.options.regenerate_command, "cargo xtask codegen");
+        let dev_deps: Vec<&str> = target
+            .options
+            .extra_dev_dependencies
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(dev_deps, ["tokio", "wiremock"]);
+    }
+
+    #[test]
+    fn standalone_target() {
+        let target = Target::standalone(
+            "specs/pet store.yaml".into(),
+            "/tmp/out/Petstore Client".into(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(target.options.crate_name, "petstore-client");
+        assert_eq!(target.options.spec_label, "pet store.yaml");
+        assert_eq!(
+            target.options.regenerate_command,
+            "cargo xtask codegen --spec 'specs/pet store.yaml' --out '/tmp/out/Petstore Client' \
+             --name petstore-client"
+        );
+        assert!(target.options.extra_dev_dependencies.is_empty());
+
+        let named = Target::standalone("a.json".into(), "x".into(), Some("my_api".into())).unwrap();
+        assert_eq!(named.options.crate_name, "my_api");
+        assert_eq!(
+            named.options.regenerate_command,
+            "cargo xtask codegen --spec a.json --out x --name my_api"
+        );
+    }
+
+    #[test]
+    fn crate_names() {
+        let from_dir = |dir: &str| crate_name_from_dir(Path::new(dir));
+        assert_eq!(from_dir("out/My.API--v2_").unwrap(), "my-api-v2_");
+        assert_eq!(from_dir("--client--").unwrap(), "client");
+        assert!(from_dir("2fa").unwrap_err().contains("--name"));
+        assert!(from_dir("..!..").is_err());
+        assert!(check_crate_name("ok-name_2").is_ok());
+        for bad in ["", "9lives", "has space", "ünï", "-x"] {
+            assert!(check_crate_name(bad).is_err(), "{bad:?}");
+        }
+    }
+}

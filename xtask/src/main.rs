@@ -1,0 +1,112 @@
+//! Project chores, run as `cargo xtask <command>` (the alias is in `.cargo/config.toml`).
+//!
+//! `cargo xtask codegen` regenerates `generated/` from `spec/realtime-kit.yaml`; see
+//! [`codegen`] for the command and [`write`] for how files are compared and written.
+
+mod codegen;
+mod write;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success; with --check: the output is up to date
+  1  --check only: the output is stale (the last line says what to run)
+  2  the spec cannot be generated (errors, or warnings with --strict), or bad usage
+  3  I/O error: the spec cannot be read or the output directory cannot be written";
+
+#[derive(Parser)]
+#[command(bin_name = "cargo xtask", about = "Project chores", after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the client crate from the OpenAPI spec
+    ///
+    /// Without --spec/--out: generates generated/ (crate cloudflare-realtime-kit) from
+    /// spec/realtime-kit.yaml. Only Cargo.toml and src/ of the output directory are written;
+    /// files under src/ that are no longer generated are removed; everything else (tests/,
+    /// examples/) is left alone. Warnings are printed to stderr.
+    #[command(after_help = EXIT_CODES)]
+    Codegen(CodegenArgs),
+}
+
+#[derive(Args)]
+struct CodegenArgs {
+    /// Write nothing; print a diff and exit with 1 if the output is out of date
+    #[arg(long)]
+    check: bool,
+    /// Treat warnings (such as a skipped operation) as errors
+    #[arg(long)]
+    strict: bool,
+    /// Generate from this spec (YAML or JSON) instead of spec/realtime-kit.yaml; needs --out
+    #[arg(long, value_name = "FILE", requires = "out")]
+    spec: Option<PathBuf>,
+    /// Write a standalone crate into this directory; needs --spec
+    #[arg(long, value_name = "DIR", requires = "spec")]
+    out: Option<PathBuf>,
+    /// Package name of the standalone crate [default: the name of DIR]
+    #[arg(long, value_name = "CRATE", requires = "spec")]
+    name: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let Cli {
+        command: Command::Codegen(args),
+    } = Cli::parse();
+    let target = match (args.spec, args.out) {
+        (Some(spec), Some(out)) => codegen::Target::standalone(spec, out, args.name)
+            .unwrap_or_else(|message| usage_error(&message)),
+        _ => codegen::Target::repository(),
+    };
+    let mode = if args.check {
+        codegen::Mode::Check
+    } else {
+        codegen::Mode::Write
+    };
+    codegen::run(&target, mode, args.strict).into()
+}
+
+/// Exits like clap does on bad usage (code 2), with the usage of `codegen`.
+fn usage_error(message: &str) -> ! {
+    let mut cli = Cli::command();
+    cli.build();
+    let codegen = cli
+        .find_subcommand_mut("codegen")
+        .expect("codegen is a subcommand");
+    codegen.error(ErrorKind::ValueValidation, message).exit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn spec_and_out_go_together() {
+        let parse = |args: &[&str]| Cli::try_parse_from([&["xtask", "codegen"], args].concat());
+        assert!(parse(&[]).is_ok());
+        assert!(parse(&["--check", "--strict"]).is_ok());
+        assert!(parse(&["--spec", "a.yaml", "--out", "dir"]).is_ok());
+        assert!(parse(&["--spec", "a.yaml", "--out", "dir", "--name", "x"]).is_ok());
+        for bad in [
+            &["--spec", "a.yaml"][..],
+            &["--out", "dir"],
+            &["--name", "x"],
+        ] {
+            let err = parse(bad).err().expect("should be rejected");
+            assert_eq!(err.exit_code(), 2);
+        }
+    }
+}

@@ -1,0 +1,544 @@
+//! Brings a directory in line with the generator's in-memory output, or tells how it differs.
+//!
+//! The generator owns `Cargo.toml` and everything under `src/` of the output directory; every
+//! other file there (tests, examples, README) is hand-written and never touched. [`plan`] compares
+//! the output with the directory without writing; [`Plan::apply`] then writes only the files
+//! whose bytes differ and deletes stale files under `src/`; [`Plan::diff`] renders what `--check`
+//! shows.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use similar::{Algorithm, TextDiff};
+
+/// The directory, relative to the output directory, that belongs to the generator entirely.
+const SRC: &str = "src";
+
+/// An I/O failure, with the path it happened on.
+#[derive(Debug)]
+pub struct IoError {
+    pub action: &'static str,
+    pub path: PathBuf,
+    pub source: io::Error,
+}
+
+impl fmt::Display for IoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot {} {}: {}",
+            self.action,
+            self.path.display(),
+            self.source
+        )
+    }
+}
+
+impl std::error::Error for IoError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> IoError + 'a {
+    move |source| IoError {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// A generated file whose content on disk differs from the output (or that is missing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Relative path with `/` separators, e.g. `src/types.rs`.
+    pub path: String,
+    /// The current bytes on disk; `None` if the file does not exist yet.
+    pub old: Option<Vec<u8>>,
+    pub new: String,
+}
+
+/// How a directory differs from the generator's output.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Files to create or overwrite, in path order.
+    pub changes: Vec<Change>,
+    /// Files under `src/` that the output does not contain, relative to the output directory.
+    pub stale: Vec<PathBuf>,
+    /// Files whose bytes already match.
+    pub unchanged: Vec<String>,
+}
+
+/// What [`Plan::apply`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub created: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let written = self.created + self.updated;
+        let files = if written == 1 { "file" } else { "files" };
+        write!(f, "{written} {files} updated")?;
+        if self.created > 0 {
+            write!(f, " ({} new)", self.created)?;
+        }
+        write!(
+            f,
+            ", {} removed, {} unchanged",
+            self.removed, self.unchanged
+        )
+    }
+}
+
+/// Compares `files` (relative path → content) with the directory `out`. Reads, never writes.
+///
+/// # Panics
+///
+/// If a path in `files` is not `Cargo.toml` or a relative path under `src/`: the generator
+/// promises that, and writing anywhere else could overwrite hand-written files.
+pub fn plan(out: &Path, files: &BTreeMap<String, String>) -> Result<Plan, IoError> {
+    let mut plan = Plan::default();
+    for (rel, new) in files {
+        assert!(
+            is_generated_path(rel),
+            "generator bug: output file {rel:?} is neither Cargo.toml nor a relative path under src/"
+        );
+        let path = out.join(rel);
+        let old = match fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            // Missing, or a stale file or directory stands in the way: `apply` clears that.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound
+                        | io::ErrorKind::NotADirectory
+                        | io::ErrorKind::IsADirectory
+                ) =>
+            {
+                None
+            }
+            Err(e) => return Err(io_err("read", &path)(e)),
+        };
+        if old.as_deref() == Some(new.as_bytes()) {
+            plan.unchanged.push(rel.clone());
+        } else {
+            plan.changes.push(Change {
+                path: rel.clone(),
+                old,
+                new: new.clone(),
+            });
+        }
+    }
+    let wanted: BTreeSet<&str> = files.keys().map(String::as_str).collect();
+    let mut on_disk = Vec::new();
+    list_files(out, Path::new(SRC), &mut on_disk)?;
+    plan.stale = on_disk
+        .into_iter()
+        .filter(|rel| !wanted.contains(slash_path(rel).as_str()))
+        .collect();
+    plan.stale.sort();
+    Ok(plan)
+}
+
+/// `Cargo.toml`, or `src/` followed by plain, non-empty path components.
+fn is_generated_path(rel: &str) -> bool {
+    if rel == "Cargo.toml" {
+        return true;
+    }
+    let Some(rest) = rel.strip_prefix("src/") else {
+        return false;
+    };
+    !rest.contains('\\')
+        && rest
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != ".." && !part.contains(':'))
+}
+
+/// The relative path with `/` separators, as the generator's output names files.
+fn slash_path(rel: &Path) -> String {
+    let parts: Vec<_> = rel.iter().map(|part| part.to_string_lossy()).collect();
+    parts.join("/")
+}
+
+/// Appends every non-directory entry under `root/rel` (recursively) to `found`, relative to
+/// `root`. Symbolic links are listed, not followed. A missing directory lists nothing.
+fn list_files(root: &Path, rel: &Path, found: &mut Vec<PathBuf>) -> Result<(), IoError> {
+    let dir = root.join(rel);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_err("list", &dir)(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io_err("list", &dir))?;
+        let child = rel.join(entry.file_name());
+        let file_type = entry
+            .file_type()
+            .map_err(io_err("inspect", &root.join(&child)))?;
+        if file_type.is_dir() {
+            list_files(root, &child, found)?;
+        } else {
+            found.push(child);
+        }
+    }
+    Ok(())
+}
+
+impl Plan {
+    /// Nothing to write and nothing to remove.
+    pub fn is_fresh(&self) -> bool {
+        self.changes.is_empty() && self.stale.is_empty()
+    }
+
+    /// Removes the stale files and the directories under `src/` they leave empty, then writes
+    /// the changed files. Reports each file it touches through `log`, as `<verb> <label>/<path>`.
+    pub fn apply(
+        &self,
+        out: &Path,
+        label: &str,
+        mut log: impl FnMut(String),
+    ) -> Result<Summary, IoError> {
+        let mut summary = Summary {
+            unchanged: self.unchanged.len(),
+            ..Summary::default()
+        };
+        // Stale files first: a stale file may stand where a directory has to be created, and a
+        // stale directory where a file has to be written.
+        for rel in &self.stale {
+            let path = out.join(rel);
+            fs::remove_file(&path).map_err(io_err("remove", &path))?;
+            log(format!("removed {label}/{}", slash_path(rel)));
+            summary.removed += 1;
+        }
+        if !self.stale.is_empty() {
+            remove_empty_dirs_below(&out.join(SRC))?;
+        }
+        for change in &self.changes {
+            let path = out.join(&change.path);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(io_err("create directory", parent))?;
+            }
+            fs::write(&path, &change.new).map_err(io_err("write", &path))?;
+            let verb = if change.old.is_some() {
+                summary.updated += 1;
+                "updated"
+            } else {
+                summary.created += 1;
+                "created"
+            };
+            log(format!("{verb} {label}/{}", change.path));
+        }
+        Ok(summary)
+    }
+
+    /// A unified diff per changed or missing file (from what is on disk to what the generator
+    /// produces), then the stale files. Paths are shown as `<label>/<path>`. Empty when fresh.
+    pub fn diff(&self, label: &str) -> String {
+        let mut text = String::new();
+        for change in &self.changes {
+            let name = format!("{label}/{}", change.path);
+            let (old, old_name) = match &change.old {
+                Some(bytes) => (String::from_utf8_lossy(bytes), format!("{name} (on disk)")),
+                None => ("".into(), "/dev/null (missing)".to_string()),
+            };
+            let diff = TextDiff::configure()
+                .algorithm(Algorithm::Patience)
+                .timeout(Duration::from_secs(5))
+                .diff_lines(old.as_ref(), change.new.as_str());
+            let rendered = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&old_name, &format!("{name} (generated)"))
+                .to_string();
+            if rendered.is_empty() {
+                // Same text, different bytes: only invalid UTF-8 on disk can get here.
+                text.push_str(&format!(
+                    "{name}: content differs (not valid UTF-8 on disk)\n"
+                ));
+            } else {
+                text.push_str(&rendered);
+            }
+        }
+        if !self.stale.is_empty() {
+            text.push_str("Stale files (not generated any more; codegen removes them):\n");
+            for rel in &self.stale {
+                text.push_str(&format!("  {label}/{}\n", slash_path(rel)));
+            }
+        }
+        text
+    }
+}
+
+/// Removes every empty directory below `dir` (not `dir` itself), deepest first.
+fn remove_empty_dirs_below(dir: &Path) -> Result<(), IoError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_err("list", dir)(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io_err("list", dir))?;
+        let path = entry.path();
+        if entry
+            .file_type()
+            .map_err(io_err("inspect", &path))?
+            .is_dir()
+        {
+            remove_empty_dirs_below(&path)?;
+            let is_empty = fs::read_dir(&path)
+                .map_err(io_err("list", &path))?
+                .next()
+                .is_none();
+            if is_empty {
+                fs::remove_dir(&path).map_err(io_err("remove directory", &path))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    fn output(files: &[(&str, &str)]) -> BTreeMap<String, String> {
+        files
+            .iter()
+            .map(|(path, content)| (path.to_string(), content.to_string()))
+            .collect()
+    }
+
+    fn put(root: &Path, rel: &str, content: &str) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+    }
+
+    fn read(root: &Path, rel: &str) -> String {
+        fs::read_to_string(root.join(rel)).unwrap()
+    }
+
+    /// Every file under `root` with its content, to prove that nothing changed.
+    fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut files = Vec::new();
+        list_files(root, Path::new(""), &mut files).unwrap();
+        files
+            .into_iter()
+            .map(|rel| (slash_path(&rel), fs::read(root.join(&rel)).unwrap()))
+            .collect()
+    }
+
+    /// Writes `files` into `out` the way `cargo xtask codegen` does.
+    fn sync(out: &Path, files: &BTreeMap<String, String>) -> (Summary, Vec<String>) {
+        let mut lines = Vec::new();
+        let summary = plan(out, files)
+            .unwrap()
+            .apply(out, "out", |line| lines.push(line))
+            .unwrap();
+        (summary, lines)
+    }
+
+    #[test]
+    fn writes_everything_into_a_missing_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("new-crate");
+        let files = output(&[
+            ("Cargo.toml", "[package]\n"),
+            ("src/lib.rs", "mod runtime;\n"),
+            ("src/runtime/mod.rs", "// runtime\n"),
+        ]);
+        let (summary, lines) = sync(&out, &files);
+        assert_eq!(summary.created, 3);
+        assert_eq!(
+            summary.to_string(),
+            "3 files updated (3 new), 0 removed, 0 unchanged"
+        );
+        assert_eq!(
+            lines,
+            [
+                "created out/Cargo.toml",
+                "created out/src/lib.rs",
+                "created out/src/runtime/mod.rs"
+            ]
+        );
+        assert_eq!(read(&out, "src/runtime/mod.rs"), "// runtime\n");
+        assert!(plan(&out, &files).unwrap().is_fresh());
+    }
+
+    #[test]
+    fn unchanged_file_is_not_rewritten_and_changed_file_is() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        put(out, "src/lib.rs", "same\n");
+        put(out, "src/types.rs", "old\n");
+        let long_ago = UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        for rel in ["src/lib.rs", "src/types.rs"] {
+            let file = fs::File::options().write(true).open(out.join(rel)).unwrap();
+            file.set_modified(long_ago).unwrap();
+        }
+
+        let files = output(&[("src/lib.rs", "same\n"), ("src/types.rs", "new\n")]);
+        let (summary, lines) = sync(out, &files);
+
+        assert_eq!(summary.updated, 1);
+        assert_eq!(summary.unchanged, 1);
+        assert_eq!(lines, ["updated out/src/types.rs"]);
+        let modified =
+            |rel: &str| -> SystemTime { fs::metadata(out.join(rel)).unwrap().modified().unwrap() };
+        assert_eq!(
+            modified("src/lib.rs"),
+            long_ago,
+            "an unchanged file was rewritten"
+        );
+        assert_ne!(modified("src/types.rs"), long_ago);
+        assert_eq!(read(out, "src/types.rs"), "new\n");
+    }
+
+    #[test]
+    fn stale_files_under_src_are_removed_and_hand_written_files_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        put(out, "Cargo.toml", "[package]\n");
+        put(out, "src/lib.rs", "lib\n");
+        put(out, "src/old.rs", "stale\n");
+        put(out, "src/gone/deep/mod.rs", "stale\n");
+        put(out, "tests/client.rs", "hand-written\n");
+        put(out, "examples/demo.rs", "hand-written\n");
+        put(out, "README.md", "hand-written\n");
+
+        let files = output(&[("Cargo.toml", "[package]\n"), ("src/lib.rs", "lib\n")]);
+        let (summary, lines) = sync(out, &files);
+
+        assert_eq!(summary.removed, 2);
+        assert_eq!(
+            lines,
+            ["removed out/src/gone/deep/mod.rs", "removed out/src/old.rs"]
+        );
+        assert!(!out.join("src/old.rs").exists());
+        assert!(
+            !out.join("src/gone").exists(),
+            "empty directories stay behind"
+        );
+        assert!(out.join("src").is_dir());
+        for rel in ["tests/client.rs", "examples/demo.rs", "README.md"] {
+            assert_eq!(read(out, rel), "hand-written\n", "{rel} was touched");
+        }
+    }
+
+    #[test]
+    fn stale_file_may_stand_where_a_directory_is_needed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        put(out, "src/runtime", "a file, not a directory\n");
+        let files = output(&[("src/runtime/mod.rs", "mod\n")]);
+        sync(out, &files);
+        assert_eq!(read(out, "src/runtime/mod.rs"), "mod\n");
+    }
+
+    #[test]
+    fn stale_directory_may_stand_where_a_file_is_needed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        put(out, "src/types.rs/old.rs", "stale\n");
+        let files = output(&[("src/types.rs", "types\n")]);
+        let (_, lines) = sync(out, &files);
+        assert_eq!(read(out, "src/types.rs"), "types\n");
+        assert_eq!(
+            lines,
+            [
+                "removed out/src/types.rs/old.rs",
+                "created out/src/types.rs"
+            ]
+        );
+    }
+
+    #[test]
+    fn check_writes_nothing_and_reports_every_difference() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        put(out, "Cargo.toml", "[package]\n");
+        put(out, "src/lib.rs", "one\ntwo\nthree\n");
+        put(out, "src/old.rs", "stale\n");
+        put(out, "tests/client.rs", "hand-written\n");
+        let before = snapshot(out);
+
+        let files = output(&[
+            ("Cargo.toml", "[package]\n"),
+            ("src/lib.rs", "one\n2\nthree\n"),
+            ("src/types.rs", "types\n"),
+        ]);
+        let plan = plan(out, &files).unwrap();
+        let diff = plan.diff("out");
+
+        assert_eq!(snapshot(out), before, "check mode changed the directory");
+        assert!(!plan.is_fresh());
+        assert_eq!(plan.unchanged, ["Cargo.toml"]);
+        assert_eq!(plan.stale, [PathBuf::from("src/old.rs")]);
+        assert!(diff.contains("--- out/src/lib.rs (on disk)\n+++ out/src/lib.rs (generated)\n"));
+        assert!(diff.contains("-two\n+2\n"), "{diff}");
+        assert!(diff.contains("--- /dev/null (missing)\n+++ out/src/types.rs (generated)\n"));
+        assert!(diff.contains("+types\n"), "{diff}");
+        assert!(diff.ends_with(
+            "Stale files (not generated any more; codegen removes them):\n  out/src/old.rs\n"
+        ));
+    }
+
+    #[test]
+    fn fresh_directory_has_an_empty_diff() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        put(out, "src/lib.rs", "lib\n");
+        put(out, "tests/t.rs", "hand-written\n");
+        let plan = plan(out, &output(&[("src/lib.rs", "lib\n")])).unwrap();
+        assert!(plan.is_fresh());
+        assert_eq!(plan.diff("out"), "");
+    }
+
+    #[test]
+    fn only_cargo_toml_and_src_are_generated_paths() {
+        for ok in ["Cargo.toml", "src/lib.rs", "src/runtime/mod.rs"] {
+            assert!(is_generated_path(ok), "{ok}");
+        }
+        for bad in [
+            "tests/x.rs",
+            "README.md",
+            "src/../tests/x.rs",
+            "src//x.rs",
+            "src/",
+            "/src/lib.rs",
+            "src\\..\\x.rs",
+            "src/C:/x.rs",
+        ] {
+            assert!(!is_generated_path(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "generator bug")]
+    fn refuses_to_write_outside_src() {
+        let tmp = tempfile::tempdir().unwrap();
+        let _ = plan(tmp.path(), &output(&[("tests/x.rs", "")]));
+    }
+
+    #[test]
+    fn io_errors_name_the_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        // A file where the output directory should be.
+        put(out, "blocker", "not a directory\n");
+        let out = out.join("blocker");
+        let err = plan(&out, &output(&[("src/lib.rs", "lib\n")]))
+            .and_then(|plan| plan.apply(&out, "out", |_| {}))
+            .unwrap_err();
+        assert!(err.to_string().contains("blocker"), "{err}");
+    }
+}
