@@ -503,6 +503,7 @@ async fn retry_after_over_a_minute_is_not_retried() {
             retry_after > Duration::from_secs(100) && retry_after <= Duration::from_secs(120),
             "{value}: {retry_after:?}"
         );
+        assert!(error.to_string().contains("retry after 1"), "{error}");
         assert_eq!(request_count(&server).await, 1, "{value}");
     }
 }

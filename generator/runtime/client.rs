@@ -89,10 +89,11 @@ impl Client {
     pub(crate) async fn execute(&self, request: Request) -> Result<Response, Error> {
         let inner = &*self.inner;
         let authorization = inner.authorization_for(&request)?;
-        let url_text = format!("{}{}", inner.base_url, request.path);
-        let url = Url::parse(&url_text).map_err(|error| {
-            Error::invalid_request(format!("invalid request URL `{url_text}`: {error}"))
+        let joined = format!("{}{}", inner.base_url, request.path);
+        let url = Url::parse(&joined).map_err(|error| {
+            Error::invalid_request(format!("invalid request URL `{joined}`: {error}"))
         })?;
+        let url_text = url.to_string();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -109,7 +110,7 @@ impl Client {
                 Ok((status, _, body)) if status.is_success() => {
                     return Ok(Response {
                         method: request.method,
-                        url,
+                        url: url_text,
                         status,
                         body,
                     });
@@ -117,7 +118,7 @@ impl Client {
                 Ok((status, headers, body)) => {
                     let api = ApiError::new(
                         request.method.clone(),
-                        url.clone(),
+                        url_text.clone(),
                         status,
                         headers,
                         &body,
@@ -132,14 +133,14 @@ impl Client {
                 }
                 Err(source) if source.is_builder() => {
                     return Err(Error::invalid_request(format!(
-                        "{} {url}: {source}",
+                        "{} {url_text}: {source}",
                         request.method
                     )));
                 }
                 Err(source) if source.is_timeout() => {
                     let error = Error::Timeout {
                         method: request.method.clone(),
-                        url: url.clone(),
+                        url: url_text.clone(),
                         timeout: inner.timeout,
                         attempts: attempt,
                         source,
@@ -149,7 +150,7 @@ impl Client {
                 Err(source) => {
                     let error = Error::Connection {
                         method: request.method.clone(),
-                        url: url.clone(),
+                        url: url_text.clone(),
                         attempts: attempt,
                         source,
                     };

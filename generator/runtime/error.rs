@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -39,7 +39,7 @@ pub enum Error {
         /// Method of the request.
         method: Method,
         /// URL of the request.
-        url: Url,
+        url: String,
         /// How many times the request was sent.
         attempts: u32,
         /// The transport error.
@@ -53,7 +53,7 @@ pub enum Error {
         /// Method of the request.
         method: Method,
         /// URL of the request.
-        url: Url,
+        url: String,
         /// The per-attempt timeout that expired.
         timeout: Duration,
         /// How many times the request was sent.
@@ -74,7 +74,7 @@ pub enum Error {
         /// Method of the request.
         method: Method,
         /// URL of the request.
-        url: Url,
+        url: String,
         /// Status of the response.
         status: StatusCode,
         /// Path of the field that failed, e.g. `data.created_at` (`.` for the whole body).
@@ -136,7 +136,7 @@ impl Error {
 #[derive(Debug, Clone)]
 pub struct ApiError {
     method: Method,
-    url: Url,
+    url: String,
     status: StatusCode,
     headers: HeaderMap,
     body: String,
@@ -149,7 +149,7 @@ pub struct ApiError {
 impl ApiError {
     pub(super) fn new(
         method: Method,
-        url: Url,
+        url: String,
         status: StatusCode,
         headers: HeaderMap,
         body: &[u8],
@@ -218,7 +218,7 @@ impl ApiError {
     }
 
     /// URL of the request.
-    pub fn url(&self) -> &Url {
+    pub fn url(&self) -> &str {
         &self.url
     }
 
@@ -247,6 +247,9 @@ impl fmt::Display for ApiError {
         }
         if let Some(ray) = self.ray_id() {
             write!(f, " [cf-ray {ray}]")?;
+        }
+        if let Some(delay) = self.retry_after() {
+            write!(f, " [retry after {}s]", delay.as_secs_f64().ceil())?;
         }
         f.write_str(&attempts_note(self.attempts))
     }

@@ -1,6 +1,6 @@
 //! A successful (2xx) response, read in full.
 
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::Error;
@@ -10,7 +10,7 @@ use super::error::snippet;
 #[derive(Debug)]
 pub(crate) struct Response {
     pub(super) method: Method,
-    pub(super) url: Url,
+    pub(super) url: String,
     pub(super) status: StatusCode,
     pub(super) body: Vec<u8>,
 }

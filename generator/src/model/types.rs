@@ -189,6 +189,14 @@ impl<'a> TypeSpace<'a> {
             .filter_map(|(id, d)| d.as_ref().map(|d| (id, d)))
     }
 
+    /// Gives a type the doc of the place that uses it, when its schema has none.
+    pub fn document(&mut self, ty: &Ty, doc: Option<&str>) {
+        let (Ty::Named(id), Some(doc)) = (ty, doc) else { return };
+        if let Some(def) = self.defs[*id].as_mut().filter(|d| d.doc.is_none()) {
+            def.doc = Some(doc.to_string());
+        }
+    }
+
     pub fn resolver(&self) -> &Resolver<'a> {
         &self.resolver
     }

@@ -19,7 +19,9 @@
 //!   build lock of the `cargo test` that runs the tests;
 //! - a copy of the workspace's `Cargo.lock`, so dependency versions match the workspace's;
 //! - always `RUSTFLAGS=-D warnings` (changing RUSTFLAGS would rebuild every dependency): any
-//!   warning is an error. Cargo's own warnings (such as an unused manifest key) fail too.
+//!   warning is an error. Cargo's own warnings (such as an unused manifest key) fail too, which
+//!   is why cargo does not run with `--quiet` (that hides them); its status lines (`Compiling`,
+//!   `Finished`, ...) are dropped from the captured stderr instead.
 //!
 //! Cargo invocations from one test binary run one at a time: they would queue for the shared
 //! target directory's lock anyway, and an example binary built by one test could otherwise be
@@ -187,19 +189,13 @@ impl TestCrate {
 pub fn check_crate(dir: &Path) -> Result<CargoOutput, CargoError> {
     cargo(
         dir,
-        &[
-            "check",
-            "--quiet",
-            "--message-format",
-            "short",
-            "--all-targets",
-        ],
+        &["check", "--message-format", "short", "--all-targets"],
     )
 }
 
 /// `cargo test` in `dir` (compiles without a warning, then every test passes).
 pub fn test_crate(dir: &Path) -> Result<CargoOutput, CargoError> {
-    cargo(dir, &["test", "--quiet", "--message-format", "short"])
+    cargo(dir, &["test", "--message-format", "short"])
 }
 
 /// `cargo run --example <name> -- <args>` in `dir`.
@@ -248,7 +244,10 @@ pub fn cargo<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<CargoOutput, Car
         .env("CARGO_TERM_PROGRESS_WHEN", "never");
     let shown = format!(
         "{} {}",
-        Path::new(&program).display(),
+        Path::new(&program)
+            .file_name()
+            .unwrap_or(program.as_os_str())
+            .to_string_lossy(),
         args.iter()
             .map(|a| a.as_ref().to_string_lossy())
             .collect::<Vec<_>>()
@@ -264,7 +263,7 @@ pub fn cargo<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<CargoOutput, Car
     let output = result.unwrap_or_else(|e| panic!("cannot run `{shown}`: {e}"));
     let out = CargoOutput {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        stderr: without_status_lines(&String::from_utf8_lossy(&output.stderr)),
     };
     let failure = if !output.status.success() {
         Some(format!("failed ({})", output.status))
@@ -284,7 +283,42 @@ pub fn cargo<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<CargoOutput, Car
     }
 }
 
-/// What a successful cargo run printed.
+/// Drops cargo's progress lines, such as `   Compiling foo v0.1.0 (/tmp/...)`.
+fn without_status_lines(stderr: &str) -> String {
+    const STATUS: &[&str] = &[
+        "Adding",
+        "Blocking",
+        "Checking",
+        "Compiling",
+        "Doc-tests",
+        "Downloaded",
+        "Downloading",
+        "Finished",
+        "Fresh",
+        "Locking",
+        "Removing",
+        "Running",
+        "Updating",
+    ];
+    let is_status = |line: &str| {
+        line.starts_with(' ')
+            && line
+                .split_whitespace()
+                .next()
+                .is_some_and(|verb| STATUS.contains(&verb))
+    };
+    let mut kept: String = stderr
+        .lines()
+        .filter(|line| !is_status(line))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if !kept.is_empty() {
+        kept.push('\n');
+    }
+    kept
+}
+
+/// What a successful cargo run printed (stderr without cargo's status lines).
 #[derive(Debug, Clone)]
 pub struct CargoOutput {
     pub stdout: String,

@@ -1,0 +1,178 @@
+//! Unit tests of how schemas map to Rust types, through the model the emitters read.
+
+use generator::load::load;
+use generator::model::types::{Kind, Ty, TypeSpace};
+use generator::model::{build, Model};
+
+/// A spec with one `GET /thing` operation whose 200 body is `schema`, plus `components`.
+fn spec(schema: &str, components: &str) -> String {
+    format!(
+        r#"{{"openapi":"3.0.3","info":{{"title":"T","version":"1"}},
+        "paths":{{"/thing":{{"get":{{"operationId":"getThing","responses":{{"200":{{"description":"ok",
+        "content":{{"application/json":{{"schema":{schema}}}}}}}}}}}}}}},
+        "components":{{"schemas":{components}}}}}"#
+    )
+}
+
+fn with_model(schema: &str, components: &str, check: impl FnOnce(&Model)) {
+    let doc = load(&spec(schema, components)).unwrap();
+    let model = build(&doc).unwrap();
+    assert!(model.skipped.is_empty(), "{:?}", model.skipped);
+    check(&model);
+}
+
+fn success_ty(model: &Model) -> Ty {
+    match &model.operations[0].success {
+        generator::model::operations::Success::Json(ty) => ty.clone(),
+        other => panic!("not a JSON body: {other:?}"),
+    }
+}
+
+fn struct_fields(types: &TypeSpace, ty: &Ty) -> Vec<(String, Ty, bool)> {
+    let Ty::Named(id) = ty else { panic!("not a named type: {ty:?}") };
+    let Kind::Struct(s) = &types.def(*id).kind else { panic!("not a struct") };
+    s.fields.iter().map(|f| (f.name.clone(), f.ty.clone(), f.optional)).collect()
+}
+
+fn property(name: &str, schema: &str) -> String {
+    format!(r#"{{"type":"object","required":["{name}"],"properties":{{"{name}":{schema}}}}}"#)
+}
+
+#[test]
+fn scalar_formats() {
+    let cases = [
+        (r#"{"type":"string"}"#, Ty::String),
+        (r#"{"type":"string","format":"uuid"}"#, Ty::Uuid),
+        (r#"{"type":"string","format":"date-time"}"#, Ty::DateTime),
+        (r#"{"type":"string","format":"date"}"#, Ty::Date),
+        (r#"{"type":"string","format":"uri"}"#, Ty::String),
+        (r#"{"type":"integer"}"#, Ty::I64),
+        (r#"{"type":"integer","format":"int32"}"#, Ty::I32),
+        (r#"{"type":"integer","format":"int64"}"#, Ty::I64),
+        (r#"{"type":"number"}"#, Ty::F64),
+        (r#"{"type":"number","format":"float"}"#, Ty::F32),
+        (r#"{"type":"boolean"}"#, Ty::Bool),
+        (r#"{}"#, Ty::Json),
+        (r#"{"type":"object"}"#, Ty::JsonObject),
+        (r#"{"type":"array","items":{"type":"string"}}"#, Ty::Vec(Box::new(Ty::String))),
+        (r#"{"type":"object","additionalProperties":{"type":"integer"}}"#, Ty::Map(Box::new(Ty::I64))),
+        (r#"{"type":"object","additionalProperties":true}"#, Ty::JsonObject),
+    ];
+    for (schema, expected) in cases {
+        with_model(&property("v", schema), "{}", |model| {
+            let fields = struct_fields(&model.types, &success_ty(model));
+            assert_eq!(fields[0].1, expected, "{schema}");
+        });
+    }
+}
+
+#[test]
+fn nullable_and_optional_fields_are_options() {
+    let schema = r#"{"type":"object","required":["a","b"],"properties":{
+        "a":{"type":"string"},"b":{"type":"string","nullable":true},"c":{"type":"string"}}}"#;
+    with_model(schema, "{}", |model| {
+        let fields = struct_fields(&model.types, &success_ty(model));
+        let optional: Vec<bool> = fields.iter().map(|f| f.2).collect();
+        assert_eq!(optional, [false, true, true]);
+    });
+}
+
+#[test]
+fn all_of_prefers_the_concrete_schema_over_a_free_form_object() {
+    let components = r#"{
+        "Envelope":{"type":"object","required":["success"],"properties":{
+            "data":{"type":"object"},"success":{"type":"boolean"}}},
+        "Item":{"type":"object","required":["id"],"properties":{"id":{"type":"string"}}}}"#;
+    let schema = r##"{"allOf":[{"$ref":"#/components/schemas/Envelope"},
+        {"type":"object","required":["data"],"properties":{"data":{"$ref":"#/components/schemas/Item"}}}]}"##;
+    with_model(schema, components, |model| {
+        let ty = success_ty(model);
+        let Ty::Named(id) = &ty else { panic!() };
+        assert_eq!(model.types.def(*id).name, "GetThingResponse");
+        let fields = struct_fields(&model.types, &ty);
+        assert_eq!(fields.len(), 2);
+        assert_eq!(fields[0].0, "data");
+        assert!(!fields[0].2, "data is required by the second branch");
+        let Ty::Named(item) = &fields[0].1 else { panic!("data should be Item") };
+        assert_eq!(model.types.def(*item).name, "Item");
+        assert_eq!(fields[1], ("success".into(), Ty::Bool, false));
+    });
+}
+
+#[test]
+fn recursive_schemas_are_boxed_only_where_needed() {
+    let components = r##"{"Node":{"type":"object","properties":{
+        "child":{"$ref":"#/components/schemas/Node"},
+        "children":{"type":"array","items":{"$ref":"#/components/schemas/Node"}}}}}"##;
+    with_model(r##"{"$ref":"#/components/schemas/Node"}"##, components, |model| {
+        let Ty::Named(id) = success_ty(model) else { panic!() };
+        let Kind::Struct(s) = &model.types.def(id).kind else { panic!() };
+        let boxed: Vec<bool> = s.fields.iter().map(|f| f.boxed).collect();
+        assert_eq!(boxed, [true, false]);
+    });
+}
+
+#[test]
+fn inline_objects_are_named_after_where_they_stand() {
+    let schema = property("error", r#"{"type":"object","properties":{"code":{"type":"integer"}}}"#);
+    with_model(&schema, "{}", |model| {
+        let fields = struct_fields(&model.types, &success_ty(model));
+        let Ty::Named(id) = &fields[0].1 else { panic!() };
+        assert_eq!(model.types.def(*id).name, "GetThingResponseError");
+    });
+}
+
+#[test]
+fn component_names_that_collide_after_case_conversion_stay_distinct() {
+    let components = r#"{"stream_liveInput":{"type":"object","properties":{"a":{"type":"string"}}},
+        "stream_live_input":{"type":"object","properties":{"b":{"type":"string"}}}}"#;
+    let schema = r##"{"type":"object","properties":{
+        "x":{"$ref":"#/components/schemas/stream_liveInput"},
+        "y":{"$ref":"#/components/schemas/stream_live_input"}}}"##;
+    with_model(schema, components, |model| {
+        let names: Vec<&str> = model.types.defs().map(|(_, d)| d.name.as_str()).collect();
+        assert!(names.contains(&"LiveInput"), "{names:?}");
+        assert!(names.contains(&"LiveInput2"), "{names:?}");
+    });
+}
+
+#[test]
+fn string_enums_have_an_unknown_value_fallback() {
+    let schema = property("status", r#"{"type":"string","enum":["active","in_progress",""]}"#);
+    with_model(&schema, "{}", |model| {
+        let fields = struct_fields(&model.types, &success_ty(model));
+        let Ty::Named(id) = &fields[0].1 else { panic!() };
+        let Kind::StringEnum { variants, fallback } = &model.types.def(*id).kind else { panic!() };
+        let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["Active", "InProgress", "Empty"]);
+        assert_eq!(fallback, "UnknownValue");
+    });
+}
+
+#[test]
+fn one_of_scalars_orders_variants_for_untagged_decoding() {
+    let schema = property(
+        "value",
+        r#"{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}],"nullable":true}"#,
+    );
+    with_model(&schema, "{}", |model| {
+        let fields = struct_fields(&model.types, &success_ty(model));
+        assert!(fields[0].2, "nullable union is optional");
+        let Ty::Named(id) = &fields[0].1 else { panic!() };
+        let Kind::Union { variants } = &model.types.def(*id).kind else { panic!() };
+        let order: Vec<&Ty> = variants.iter().map(|v| &v.ty).collect();
+        assert_eq!(order, [&Ty::Bool, &Ty::F64, &Ty::String]);
+    });
+}
+
+#[test]
+fn awkward_property_names_become_valid_distinct_fields() {
+    let schema = r#"{"type":"object","properties":{"type":{"type":"string"},
+        "5_or_greater":{"type":"string"},"600":{"type":"string"},"user_Id":{"type":"string"},
+        "userId":{"type":"string"},"TLSv1.1":{"type":"string"}}}"#;
+    with_model(schema, "{}", |model| {
+        let fields = struct_fields(&model.types, &success_ty(model));
+        let names: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(names, ["type_", "n5_or_greater", "n600", "user_id", "user_id_2", "tl_sv1_1"]);
+    });
+}
