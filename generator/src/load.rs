@@ -1,14 +1,23 @@
 //! Stage 1: spec text → document. Reads YAML or JSON into a JSON value (kept for `$ref`
 //! resolution by pointer) and into openapiv3's typed model.
 
-use crate::diagnostics::Error;
-use crate::resolve::pointer_from_path;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, Error, Severity};
+use crate::resolve::{escape, pointer_from_path};
 
 /// A parsed OpenAPI description: the raw JSON tree and its typed view.
 pub struct Document {
-    pub raw: serde_json::Value,
+    pub raw: Value,
     pub api: openapiv3::OpenAPI,
+    /// Operations (or whole path items) left out because they are not valid OpenAPI 3.0.
+    pub skipped: Vec<Diagnostic>,
 }
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Parses YAML (1.2 rules, so `off` stays a string) or JSON text.
 pub fn load(text: &str) -> Result<Document, Error> {
@@ -33,14 +42,72 @@ pub fn load(text: &str) -> Result<Document, Error> {
         })?
     };
     check_version(&raw)?;
-    let api = serde_path_to_error::deserialize(&raw).map_err(|e| {
-        let pointer = pointer_from_path(e.path());
-        Error::single(
-            pointer,
-            format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
-        )
-    })?;
-    Ok(Document { raw, api })
+    let mut raw = raw;
+    let skipped = drop_invalid_operations(&mut raw);
+    let api = parse(&raw, "#")?;
+    Ok(Document { raw, api, skipped })
+}
+
+/// Deserializes `value` (found at `pointer`) with an error that points into the spec.
+fn parse<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner = pointer_from_path(e.path());
+        let at = format!("{pointer}{}", inner.trim_start_matches('#'));
+        Error::single(at, format!("not valid OpenAPI 3.0 here: {}", e.inner()))
+    })
+}
+
+/// One invalid operation must not sink a spec of thousands: each operation (and each path
+/// item's shared parameters) is checked on its own, and what does not parse is removed from
+/// the document and reported as a warning with its exact location.
+fn drop_invalid_operations(raw: &mut Value) -> Vec<Diagnostic> {
+    let mut skipped = Vec::new();
+    let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
+        return skipped;
+    };
+    let mut broken_items = Vec::new();
+    for (path, item) in paths.iter_mut() {
+        let item_at = format!("#/paths/{}", escape(path));
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        if let Some(params) = item.get("parameters") {
+            let at = format!("{item_at}/parameters");
+            if let Err(e) = parse::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>(params, &at)
+            {
+                skipped.extend(
+                    e.diagnostics
+                        .into_iter()
+                        .map(|d| warning(d, &format!("every operation of `{path}`"))),
+                );
+                broken_items.push(path.clone());
+                continue;
+            }
+        }
+        for method in METHODS {
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
+            let at = format!("{item_at}/{method}");
+            if let Err(e) = parse::<openapiv3::Operation>(op, &at) {
+                let what = format!("operation `{} {path}`", method.to_uppercase());
+                skipped.extend(e.diagnostics.into_iter().map(|d| warning(d, &what)));
+                item.remove(*method);
+            }
+        }
+    }
+    for path in broken_items {
+        paths.remove(&path);
+    }
+    skipped
+}
+
+fn warning(d: Diagnostic, what: &str) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Warning,
+        message: format!("{what} skipped: {}", d.message),
+        ..d
+    }
 }
 
 fn check_version(raw: &serde_json::Value) -> Result<(), Error> {

@@ -28,7 +28,8 @@ fn get_meeting_participant_source() {
     let output = generate(&spec("spec/realtime-kit.yaml"), &options()).unwrap();
     assert!(output.diagnostics.is_empty(), "{:?}", output.diagnostics);
     expect_file!["golden/get_meeting_participant/lib.rs"].assert_eq(&output.files["src/lib.rs"]);
-    expect_file!["golden/get_meeting_participant/types.rs"].assert_eq(&output.files["src/types.rs"]);
+    expect_file!["golden/get_meeting_participant/types.rs"]
+        .assert_eq(&output.files["src/types.rs"]);
     expect_file!["golden/get_meeting_participant/operations.rs"]
         .assert_eq(&output.files["src/operations.rs"]);
     expect_file!["golden/get_meeting_participant/Cargo.toml.txt"]
@@ -42,7 +43,10 @@ fn cloudflare_published_operation_generates_the_same_code() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     let path = corpus.join("get-meeting-participant.yaml");
     let Ok(published) = std::fs::read_to_string(&path) else {
-        eprintln!("notice: {} not found; skipping the comparison with Cloudflare's text", path.display());
+        eprintln!(
+            "notice: {} not found; skipping the comparison with Cloudflare's text",
+            path.display()
+        );
         return;
     };
     let ours = generate(&spec("spec/realtime-kit.yaml"), &options()).unwrap();

@@ -2,7 +2,7 @@
 
 use generator::load::load;
 use generator::model::types::{Kind, Ty, TypeSpace};
-use generator::model::{build, Model};
+use generator::model::{Model, build};
 
 /// A spec with one `GET /thing` operation whose 200 body is `schema`, plus `components`.
 fn spec(schema: &str, components: &str) -> String {
@@ -29,9 +29,16 @@ fn success_ty(model: &Model) -> Ty {
 }
 
 fn struct_fields(types: &TypeSpace, ty: &Ty) -> Vec<(String, Ty, bool)> {
-    let Ty::Named(id) = ty else { panic!("not a named type: {ty:?}") };
-    let Kind::Struct(s) = &types.def(*id).kind else { panic!("not a struct") };
-    s.fields.iter().map(|f| (f.name.clone(), f.ty.clone(), f.optional)).collect()
+    let Ty::Named(id) = ty else {
+        panic!("not a named type: {ty:?}")
+    };
+    let Kind::Struct(s) = &types.def(*id).kind else {
+        panic!("not a struct")
+    };
+    s.fields
+        .iter()
+        .map(|f| (f.name.clone(), f.ty.clone(), f.optional))
+        .collect()
 }
 
 fn property(name: &str, schema: &str) -> String {
@@ -54,9 +61,18 @@ fn scalar_formats() {
         (r#"{"type":"boolean"}"#, Ty::Bool),
         (r#"{}"#, Ty::Json),
         (r#"{"type":"object"}"#, Ty::JsonObject),
-        (r#"{"type":"array","items":{"type":"string"}}"#, Ty::Vec(Box::new(Ty::String))),
-        (r#"{"type":"object","additionalProperties":{"type":"integer"}}"#, Ty::Map(Box::new(Ty::I64))),
-        (r#"{"type":"object","additionalProperties":true}"#, Ty::JsonObject),
+        (
+            r#"{"type":"array","items":{"type":"string"}}"#,
+            Ty::Vec(Box::new(Ty::String)),
+        ),
+        (
+            r#"{"type":"object","additionalProperties":{"type":"integer"}}"#,
+            Ty::Map(Box::new(Ty::I64)),
+        ),
+        (
+            r#"{"type":"object","additionalProperties":true}"#,
+            Ty::JsonObject,
+        ),
     ];
     for (schema, expected) in cases {
         with_model(&property("v", schema), "{}", |model| {
@@ -93,7 +109,9 @@ fn all_of_prefers_the_concrete_schema_over_a_free_form_object() {
         assert_eq!(fields.len(), 2);
         assert_eq!(fields[0].0, "data");
         assert!(!fields[0].2, "data is required by the second branch");
-        let Ty::Named(item) = &fields[0].1 else { panic!("data should be Item") };
+        let Ty::Named(item) = &fields[0].1 else {
+            panic!("data should be Item")
+        };
         assert_eq!(model.types.def(*item).name, "Item");
         assert_eq!(fields[1], ("success".into(), Ty::Bool, false));
     });
@@ -104,20 +122,33 @@ fn recursive_schemas_are_boxed_only_where_needed() {
     let components = r##"{"Node":{"type":"object","properties":{
         "child":{"$ref":"#/components/schemas/Node"},
         "children":{"type":"array","items":{"$ref":"#/components/schemas/Node"}}}}}"##;
-    with_model(r##"{"$ref":"#/components/schemas/Node"}"##, components, |model| {
-        let Ty::Named(id) = success_ty(model) else { panic!() };
-        let Kind::Struct(s) = &model.types.def(id).kind else { panic!() };
-        let boxed: Vec<bool> = s.fields.iter().map(|f| f.boxed).collect();
-        assert_eq!(boxed, [true, false]);
-    });
+    with_model(
+        r##"{"$ref":"#/components/schemas/Node"}"##,
+        components,
+        |model| {
+            let Ty::Named(id) = success_ty(model) else {
+                panic!()
+            };
+            let Kind::Struct(s) = &model.types.def(id).kind else {
+                panic!()
+            };
+            let boxed: Vec<bool> = s.fields.iter().map(|f| f.boxed).collect();
+            assert_eq!(boxed, [true, false]);
+        },
+    );
 }
 
 #[test]
 fn inline_objects_are_named_after_where_they_stand() {
-    let schema = property("error", r#"{"type":"object","properties":{"code":{"type":"integer"}}}"#);
+    let schema = property(
+        "error",
+        r#"{"type":"object","properties":{"code":{"type":"integer"}}}"#,
+    );
     with_model(&schema, "{}", |model| {
         let fields = struct_fields(&model.types, &success_ty(model));
-        let Ty::Named(id) = &fields[0].1 else { panic!() };
+        let Ty::Named(id) = &fields[0].1 else {
+            panic!()
+        };
         assert_eq!(model.types.def(*id).name, "GetThingResponseError");
     });
 }
@@ -138,11 +169,18 @@ fn component_names_that_collide_after_case_conversion_stay_distinct() {
 
 #[test]
 fn string_enums_have_an_unknown_value_fallback() {
-    let schema = property("status", r#"{"type":"string","enum":["active","in_progress",""]}"#);
+    let schema = property(
+        "status",
+        r#"{"type":"string","enum":["active","in_progress",""]}"#,
+    );
     with_model(&schema, "{}", |model| {
         let fields = struct_fields(&model.types, &success_ty(model));
-        let Ty::Named(id) = &fields[0].1 else { panic!() };
-        let Kind::StringEnum { variants, fallback } = &model.types.def(*id).kind else { panic!() };
+        let Ty::Named(id) = &fields[0].1 else {
+            panic!()
+        };
+        let Kind::StringEnum { variants, fallback } = &model.types.def(*id).kind else {
+            panic!()
+        };
         let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
         assert_eq!(names, ["Active", "InProgress", "Empty"]);
         assert_eq!(fallback, "UnknownValue");
@@ -158,8 +196,12 @@ fn one_of_scalars_orders_variants_for_untagged_decoding() {
     with_model(&schema, "{}", |model| {
         let fields = struct_fields(&model.types, &success_ty(model));
         assert!(fields[0].2, "nullable union is optional");
-        let Ty::Named(id) = &fields[0].1 else { panic!() };
-        let Kind::Union { variants } = &model.types.def(*id).kind else { panic!() };
+        let Ty::Named(id) = &fields[0].1 else {
+            panic!()
+        };
+        let Kind::Union { variants } = &model.types.def(*id).kind else {
+            panic!()
+        };
         let order: Vec<&Ty> = variants.iter().map(|v| &v.ty).collect();
         assert_eq!(order, [&Ty::Bool, &Ty::F64, &Ty::String]);
     });
@@ -173,6 +215,16 @@ fn awkward_property_names_become_valid_distinct_fields() {
     with_model(schema, "{}", |model| {
         let fields = struct_fields(&model.types, &success_ty(model));
         let names: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(names, ["type_", "n5_or_greater", "n600", "user_id", "user_id_2", "tl_sv1_1"]);
+        assert_eq!(
+            names,
+            [
+                "type_",
+                "n5_or_greater",
+                "n600",
+                "user_id",
+                "user_id_2",
+                "tl_sv1_1"
+            ]
+        );
     });
 }

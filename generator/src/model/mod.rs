@@ -45,7 +45,7 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
         builder.fn_scope.claim(reserved.to_string());
     }
     let mut operations = Vec::new();
-    let mut skipped = Vec::new();
+    let mut skipped = doc.skipped.clone();
     for (path, item) in &api.paths.paths {
         let item_at = join("#/paths", &[path]);
         let (item, item_at) = resolver.deref(item, &item_at)?;
@@ -57,17 +57,22 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
             .collect();
         for (method, op) in item.iter() {
             let at = join(&item_at, &[method]);
+            let checkpoint = builder.types.checkpoint();
             match builder.operation(path, &item_params, method, op, &at) {
                 Ok(op) => operations.push(op),
-                Err(error) => skipped.extend(error.diagnostics.into_iter().map(|d| Diagnostic {
-                    severity: Severity::Warning,
-                    message: format!(
-                        "operation `{} {path}` skipped: {}",
-                        method.to_uppercase(),
-                        d.message
-                    ),
-                    ..d
-                })),
+                Err(error) => {
+                    builder.types.rollback(checkpoint);
+                    skipped.extend(error.diagnostics.into_iter().map(|d| Diagnostic {
+                        severity: Severity::Warning,
+                        message: format!(
+                            "operation `{}` ({} {path}) skipped: {}",
+                            op.operation_id.as_deref().unwrap_or("without operationId"),
+                            method.to_uppercase(),
+                            d.message
+                        ),
+                        ..d
+                    }));
+                }
             }
         }
     }

@@ -92,16 +92,18 @@ impl Scope {
         }
         let snake = name.chars().next().is_some_and(|c| c.is_lowercase());
         let base = name.trim_end_matches('_');
-        (2..)
-            .map(|i| {
-                if snake {
-                    format!("{base}_{i}")
-                } else {
-                    format!("{base}{i}")
-                }
-            })
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        let mut i = 2;
+        loop {
+            let candidate = if snake {
+                format!("{base}_{i}")
+            } else {
+                format!("{base}{i}")
+            };
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            i += 1;
+        }
     }
 
     pub fn contains(&self, name: &str) -> bool {

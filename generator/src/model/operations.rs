@@ -238,7 +238,8 @@ impl OperationBuilder<'_, '_> {
                 format!("{op_pascal}Error")
             };
             let mut typed = self.types.typed(&schema, &schema_at, &hint)?;
-            self.types.document(&typed.ty, clean(Some(&response.description)).as_deref());
+            self.types
+                .document(&typed.ty, clean(Some(&response.description)).as_deref());
             if ok {
                 if success == Success::Empty {
                     if typed.nullable {

@@ -120,7 +120,16 @@ pub struct TypeSpace<'a> {
     component_names: BTreeMap<String, String>,
     /// Pointers being built right now: a reference back to one of them is a cycle.
     in_progress: BTreeSet<String>,
+    /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
+    journal: Vec<String>,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// The state of a [`TypeSpace`] before an operation is built; see [`TypeSpace::rollback`].
+pub struct Checkpoint {
+    defs: usize,
+    journal: usize,
+    warnings: usize,
 }
 
 /// Names the generated crate defines or uses unqualified besides the spec's types.
@@ -171,7 +180,33 @@ impl<'a> TypeSpace<'a> {
             by_pointer: BTreeMap::new(),
             component_names,
             in_progress: BTreeSet::new(),
+            journal: Vec::new(),
             warnings: Vec::new(),
+        }
+    }
+
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            defs: self.defs.len(),
+            journal: self.journal.len(),
+            warnings: self.warnings.len(),
+        }
+    }
+
+    /// Forgets every type made since `checkpoint`: an operation that fails half-way (and is
+    /// skipped) leaves no half-built type behind for later operations to refer to.
+    pub fn rollback(&mut self, checkpoint: Checkpoint) {
+        for key in self.journal.drain(checkpoint.journal..) {
+            self.by_pointer.remove(&key);
+        }
+        self.defs.truncate(checkpoint.defs);
+        self.warnings.truncate(checkpoint.warnings);
+        self.in_progress.clear();
+    }
+
+    fn remember(&mut self, pointer: &str, typed: Typed) {
+        if self.by_pointer.insert(pointer.to_string(), typed).is_none() {
+            self.journal.push(pointer.to_string());
         }
     }
 
@@ -191,7 +226,9 @@ impl<'a> TypeSpace<'a> {
 
     /// Gives a type the doc of the place that uses it, when its schema has none.
     pub fn document(&mut self, ty: &Ty, doc: Option<&str>) {
-        let (Ty::Named(id), Some(doc)) = (ty, doc) else { return };
+        let (Ty::Named(id), Some(doc)) = (ty, doc) else {
+            return;
+        };
         if let Some(def) = self.defs[*id].as_mut().filter(|d| d.doc.is_none()) {
             def.doc = Some(doc.to_string());
         }
@@ -218,7 +255,7 @@ impl<'a> TypeSpace<'a> {
             return Ok(done.clone());
         }
         let typed = self.build(schema, pointer, hint)?;
-        self.by_pointer.insert(pointer.to_string(), typed.clone());
+        self.remember(pointer, typed.clone());
         Ok(typed)
     }
 
@@ -245,7 +282,7 @@ impl<'a> TypeSpace<'a> {
         let typed = self.build(&target, reference, &hint);
         self.in_progress.remove(reference);
         let typed = typed?;
-        self.by_pointer.insert(reference.to_string(), typed.clone());
+        self.remember(reference, typed.clone());
         Ok(typed)
     }
 
@@ -263,7 +300,7 @@ impl<'a> TypeSpace<'a> {
             nullable: false,
             doc: None,
         };
-        self.by_pointer.insert(pointer.to_string(), typed);
+        self.remember(pointer, typed);
         (id, name)
     }
 
