@@ -17,13 +17,14 @@
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 mod operations;
-mod runtime;
+#[doc(hidden)]
+pub mod runtime;
 pub mod types;
 pub use operations::*;
-pub use runtime::{ApiError, Client, ClientBuilder, Error};
+pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
-/// Environment variable holding the bearer token read by [`Client::from_env`].
-pub const TOKEN_ENV: &str = "CLOUDFLARE_API_TOKEN";
+/// Credential name → environment variable read by [`Client::from_env`].
+pub const CREDENTIAL_ENV: &[(&str, &str)] = &[("token", "CLOUDFLARE_API_TOKEN")];
 /// Environment variable that overrides [`DEFAULT_BASE_URL`] in [`Client::from_env`].
 pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";

@@ -4,6 +4,8 @@
 use crate::runtime::{Auth, Request};
 use crate::types::*;
 use crate::{Client, Error};
+/// Credentials accepted by operations with security `api_token`.
+const API_TOKEN: &[&[Auth]] = &[&[Auth::bearer()]];
 /// Parameters of [`Client::get_meeting_participant`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingParticipantRequest {
@@ -38,7 +40,7 @@ impl Client {
                     ("participant_id", &request.participant_id),
                 ],
             )?
-            .auth(&[Auth::Bearer]);
+            .auth(API_TOKEN);
         self.execute(request).await?.json()
     }
 }

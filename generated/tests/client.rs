@@ -702,5 +702,8 @@ fn defaults() {
     );
     assert!(debug.contains("timeout: 60s"), "{debug}");
     assert!(debug.contains("max_retries: 2"), "{debug}");
-    assert_eq!(cloudflare_realtime_kit::TOKEN_ENV, "CLOUDFLARE_API_TOKEN");
+    assert_eq!(
+        cloudflare_realtime_kit::CREDENTIAL_ENV,
+        &[("token", "CLOUDFLARE_API_TOKEN")]
+    );
 }

@@ -1,7 +1,10 @@
-//! Runtime of the generated client: configuration, transport, retries and errors.
+//! Runtime of the generated client: configuration, request building, transport, retries and
+//! errors.
 //!
 //! This module is hand-written and copied verbatim into every generated crate; it knows nothing
-//! about a particular API except the common shapes of JSON error envelopes.
+//! about a particular API except the common shapes of JSON error envelopes. It is public (but
+//! hidden from the docs) so that every spec can use any part of it without warnings about the
+//! parts it does not use; the generated operations are its intended callers.
 
 mod client;
 mod error;
@@ -11,4 +14,5 @@ mod retry;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error};
-pub(crate) use request::{Auth, Request};
+pub use request::{Auth, IntoFilePart, Part, QueryStyle, Request, Upload};
+pub use response::Response;

@@ -1,9 +1,14 @@
-//! Describing one HTTP request before it is sent.
+//! Describing one HTTP request before it is sent: path, query, headers, body and the
+//! credentials it accepts.
 
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;
+use reqwest::header::{HeaderName, HeaderValue};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::Error;
 
@@ -16,23 +21,101 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// An authentication scheme an operation accepts (its OpenAPI `security` requirement).
+/// One security scheme an operation accepts (an entry of its OpenAPI `security` requirement),
+/// naming the client credential it uses (see `ClientBuilder::credential`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Auth {
-    /// `Authorization: Bearer <token>`, with the client's token.
-    Bearer,
+pub struct Auth {
+    pub(super) credential: &'static str,
+    pub(super) scheme: Scheme,
 }
 
-/// One operation call, ready for [`super::Client::execute`]: method, encoded path and the
-/// authentication schemes the operation accepts. It holds no connection state, so `execute`
-/// can send it again when it retries.
+/// How a credential is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scheme {
+    /// `Authorization: Bearer <value>`.
+    Bearer,
+    /// `Authorization: Basic <base64 of value>`.
+    Basic,
+    /// `<header>: <value>`.
+    Header(&'static str),
+    /// `?<param>=<value>`.
+    Query(&'static str),
+}
+
+impl Auth {
+    /// `Authorization: Bearer <token>`, with the credential `token` (`ClientBuilder::token`).
+    pub const fn bearer() -> Auth {
+        Auth {
+            credential: "token",
+            scheme: Scheme::Bearer,
+        }
+    }
+
+    /// `<header>: <value of credential>`, e.g. Cloudflare's `X-Auth-Key`.
+    pub const fn header(credential: &'static str, header: &'static str) -> Auth {
+        Auth {
+            credential,
+            scheme: Scheme::Header(header),
+        }
+    }
+
+    /// The query parameter `param` set to the value of `credential`. Never shown in errors.
+    pub const fn query(credential: &'static str, param: &'static str) -> Auth {
+        Auth {
+            credential,
+            scheme: Scheme::Query(param),
+        }
+    }
+
+    /// `Authorization: Basic ...` from the value of `credential`, given as `user:password`.
+    pub const fn basic(credential: &'static str) -> Auth {
+        Auth {
+            credential,
+            scheme: Scheme::Basic,
+        }
+    }
+}
+
+/// How a query parameter's value is written (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: form, explode: true` (the default): `id=1&id=2`; an object's fields become
+    /// parameters of their own: `a=1&b=2`.
+    Form,
+    /// `style: form, explode: false`: `id=1,2`; an object as `name=a,1,b,2`.
+    FormUnexploded,
+    /// `style: spaceDelimited`: `id=1%202`.
+    SpaceDelimited,
+    /// `style: pipeDelimited`: `id=1%7C2`.
+    PipeDelimited,
+    /// `style: deepObject`: `name%5Ba%5D=1&name%5Bb%5D=2` (`name[a]=1&name[b]=2`).
+    DeepObject,
+}
+
+/// One operation call, ready for [`super::Client::execute`]: method, encoded path and query,
+/// headers, body and the credentials the operation accepts. It holds no connection state, so
+/// `execute` can send it again when it retries.
 #[derive(Debug, Clone)]
-pub(crate) struct Request {
+pub struct Request {
     pub(super) method: Method,
     /// Path relative to the base URL, with every parameter already percent-encoded.
     pub(super) path: String,
-    /// Accepted schemes, any one of which is enough. Empty: the operation needs no credentials.
-    pub(super) auth: Vec<Auth>,
+    /// Encoded `name=value` pairs, in the order they were added.
+    pub(super) query: Vec<String>,
+    pub(super) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Overrides the default `Accept: application/json`.
+    pub(super) accept: Option<&'static str>,
+    pub(super) body: Option<Body>,
+    /// Credential alternatives: any one inner list is enough, and every scheme of that list is
+    /// needed. Empty: the operation needs no credentials.
+    pub(super) auth: &'static [&'static [Auth]],
+}
+
+/// An encoded request body.
+#[derive(Debug, Clone)]
+pub(super) struct Body {
+    pub(super) content_type: Cow<'static, str>,
+    pub(super) bytes: Vec<u8>,
 }
 
 impl Request {
@@ -41,7 +124,7 @@ impl Request {
     ///
     /// Refuses (with [`Error::InvalidRequest`], before anything is sent) an empty value, `.`
     /// or `..`, which would change the meaning of the path, and a placeholder without a value.
-    pub(crate) fn new(
+    pub fn new(
         method: Method,
         path_template: &'static str,
         path_params: &[(&str, &dyn Display)],
@@ -81,13 +164,418 @@ impl Request {
         Ok(Request {
             method,
             path,
-            auth: Vec::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            accept: None,
+            body: None,
+            auth: &[],
         })
     }
 
-    /// Sets the authentication schemes the operation accepts; any one of them is enough.
-    pub(crate) fn auth(mut self, schemes: &[Auth]) -> Self {
-        self.auth = schemes.to_vec();
+    /// Sets the credentials the operation accepts: any one inner list is enough, and every
+    /// scheme of that list is needed. An empty inner list means "no credentials" is acceptable.
+    pub fn auth(mut self, alternatives: &'static [&'static [Auth]]) -> Self {
+        self.auth = alternatives;
         self
+    }
+
+    /// Adds the query parameter `name`, written in `style`. `None` (JSON `null`) adds nothing,
+    /// and so does an empty array or object.
+    pub fn query<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<Self, Error> {
+        let value = to_value(value, || format!("query parameter `{name}`"))?;
+        push_param(&mut self.query, name, &value, style);
+        Ok(self)
+    }
+
+    /// Adds the header `name`. `None` (JSON `null`) adds nothing; an array is sent as
+    /// `a,b,c` and an object as `k1,v1,k2,v2`. A value that cannot be sent in a header (e.g.
+    /// one with a line break) is an [`Error::InvalidRequest`].
+    pub fn header<T: Serialize + ?Sized>(
+        mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<Self, Error> {
+        let value = to_value(value, || format!("header `{name}`"))?;
+        let items = match &value {
+            Value::Null => return Ok(self),
+            Value::Array(items) => items.iter().filter_map(text).collect(),
+            Value::Object(fields) => flatten(fields),
+            scalar => text(scalar).into_iter().collect::<Vec<_>>(),
+        };
+        if items.is_empty() {
+            return Ok(self);
+        }
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::invalid_request(format!("`{name}` is not a valid header name")))?;
+        let header_value = HeaderValue::from_bytes(items.join(",").as_bytes()).map_err(|_| {
+            Error::invalid_request(format!(
+                "header `{name}`: the value contains characters not allowed in a header \
+                 (such as a line break)"
+            ))
+        })?;
+        self.headers.push((header_name, header_value));
+        Ok(self)
+    }
+
+    /// Asks for `media_type` (the `Accept` header) instead of `application/json`.
+    pub fn accept(mut self, media_type: &'static str) -> Self {
+        self.accept = Some(media_type);
+        self
+    }
+
+    /// Sends `body` as JSON (`Content-Type: application/json`).
+    pub fn json_body<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|error| {
+            Error::invalid_request(format!("cannot serialize the request body: {error}"))
+        })?;
+        self.body = Some(Body {
+            content_type: Cow::Borrowed("application/json"),
+            bytes,
+        });
+        Ok(self)
+    }
+
+    /// Sends the fields of `body` (an object) as `application/x-www-form-urlencoded`, each
+    /// written like a query parameter of style [`QueryStyle::Form`]: `null` fields are left
+    /// out, arrays repeat the key, and nested objects are sent as JSON text.
+    pub fn form_body<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
+        let value = to_value(body, || "the request body".to_owned())?;
+        let Value::Object(fields) = value else {
+            return Err(Error::invalid_request(
+                "a form request body must be an object",
+            ));
+        };
+        let mut pairs = Vec::new();
+        for (name, value) in &fields {
+            match value {
+                Value::Object(_) => push_pair(&mut pairs, name, &compact_json(value)),
+                _ => push_param(&mut pairs, name, value, QueryStyle::Form),
+            }
+        }
+        self.body = Some(Body {
+            content_type: Cow::Borrowed("application/x-www-form-urlencoded"),
+            bytes: pairs.join("&").into_bytes(),
+        });
+        Ok(self)
+    }
+
+    /// Sends `parts` as `multipart/form-data` (RFC 7578); `None` entries are left out.
+    pub fn multipart_body(mut self, parts: Vec<Option<Part>>) -> Self {
+        let parts: Vec<Part> = parts.into_iter().flatten().collect();
+        let boundary = loop {
+            let boundary = format!("------------------------{}", random_token(24));
+            let clash = parts.iter().any(|part| {
+                part.bytes
+                    .windows(boundary.len())
+                    .any(|window| window == boundary.as_bytes())
+            });
+            if !clash {
+                break boundary;
+            }
+        };
+        let mut bytes = Vec::new();
+        for part in &parts {
+            bytes.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let mut disposition = format!(
+                "Content-Disposition: form-data; name=\"{}\"",
+                escape_quoted(&part.name)
+            );
+            if let Some(file_name) = &part.file_name {
+                disposition.push_str(&format!("; filename=\"{}\"", escape_quoted(file_name)));
+            }
+            bytes.extend_from_slice(disposition.as_bytes());
+            bytes.extend_from_slice(b"\r\n");
+            if let Some(content_type) = &part.content_type {
+                let content_type: String = content_type
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .collect();
+                bytes.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+            }
+            bytes.extend_from_slice(b"\r\n");
+            bytes.extend_from_slice(&part.bytes);
+            bytes.extend_from_slice(b"\r\n");
+        }
+        bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        self.body = Some(Body {
+            content_type: Cow::Owned(format!("multipart/form-data; boundary={boundary}")),
+            bytes,
+        });
+        self
+    }
+
+    /// Sends `bytes` as they are, with `Content-Type: <content_type>`.
+    pub fn bytes_body(mut self, content_type: &'static str, bytes: &[u8]) -> Self {
+        self.body = Some(Body {
+            content_type: Cow::Borrowed(content_type),
+            bytes: bytes.to_vec(),
+        });
+        self
+    }
+}
+
+/// A file to upload in a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Upload {
+    /// The file name sent to the server (`filename=` of the part).
+    pub file_name: String,
+    /// The media type of the content; `application/octet-stream` when `None`.
+    pub content_type: Option<String>,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+impl Upload {
+    /// A file named `file_name` with content `bytes` and no particular media type.
+    pub fn new(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Upload {
+        Upload {
+            file_name: file_name.into(),
+            content_type: None,
+            bytes: bytes.into(),
+        }
+    }
+
+    /// Sets the media type of the content, e.g. `image/png`.
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Upload {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+/// What [`Part::file`] accepts: an [`Upload`], or an optional one.
+pub trait IntoFilePart {
+    /// The file to send, if any.
+    fn upload(&self) -> Option<&Upload>;
+}
+
+impl IntoFilePart for Upload {
+    fn upload(&self) -> Option<&Upload> {
+        Some(self)
+    }
+}
+
+impl IntoFilePart for Option<Upload> {
+    fn upload(&self) -> Option<&Upload> {
+        self.as_ref()
+    }
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    name: String,
+    file_name: Option<String>,
+    content_type: Option<Cow<'static, str>>,
+    bytes: Vec<u8>,
+}
+
+impl Part {
+    /// A field named `name`: `None` (JSON `null`) for no part; strings, numbers and booleans
+    /// as text; objects and arrays as JSON (`Content-Type: application/json`).
+    pub fn value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Option<Part>, Error> {
+        let value = to_value(value, || format!("multipart field `{name}`"))?;
+        let (content_type, bytes) = match &value {
+            Value::Null => return Ok(None),
+            Value::Array(_) | Value::Object(_) => (
+                Some(Cow::Borrowed("application/json")),
+                compact_json(&value).into_bytes(),
+            ),
+            scalar => (None, text(scalar).unwrap_or_default().into_bytes()),
+        };
+        Ok(Some(Part {
+            name: name.to_owned(),
+            file_name: None,
+            content_type,
+            bytes,
+        }))
+    }
+
+    /// A file field named `name`, or no part when `file` is `None`.
+    pub fn file<F: IntoFilePart + ?Sized>(name: &str, file: &F) -> Option<Part> {
+        let upload = file.upload()?;
+        Some(Part {
+            name: name.to_owned(),
+            file_name: Some(upload.file_name.clone()),
+            content_type: Some(match &upload.content_type {
+                Some(content_type) => Cow::Owned(content_type.clone()),
+                None => Cow::Borrowed("application/octet-stream"),
+            }),
+            bytes: upload.bytes.clone(),
+        })
+    }
+}
+
+/// `value` as JSON, or an [`Error::InvalidRequest`] naming `what`.
+fn to_value<T: Serialize + ?Sized>(value: &T, what: impl FnOnce() -> String) -> Result<Value, Error> {
+    serde_json::to_value(value)
+        .map_err(|error| Error::invalid_request(format!("cannot serialize {}: {error}", what())))
+}
+
+/// A value as parameter text: strings as they are, integral floats without `.0`, nested arrays
+/// and objects as compact JSON. `None` for `null`.
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        Value::Bool(value) => Some(value.to_string()),
+        Value::Number(number) => Some(match number.as_f64() {
+            Some(float) if number.is_f64() && float.fract() == 0.0 && float.abs() < 1e15 => {
+                format!("{}", float as i64)
+            }
+            _ => number.to_string(),
+        }),
+        Value::Array(_) | Value::Object(_) => Some(compact_json(value)),
+    }
+}
+
+fn compact_json(value: &Value) -> String {
+    // A `Value` always serializes.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// `[k1, v1, k2, v2, ...]` of an object's non-null fields.
+fn flatten(fields: &serde_json::Map<String, Value>) -> Vec<String> {
+    fields
+        .iter()
+        .filter_map(|(key, value)| Some([key.clone(), text(value)?]))
+        .flatten()
+        .collect()
+}
+
+/// Appends the encoded `name=value` pairs of one parameter to `out`.
+fn push_param(out: &mut Vec<String>, name: &str, value: &Value, style: QueryStyle) {
+    let (items, is_object) = match value {
+        Value::Null => return,
+        Value::Array(items) => (items.iter().filter_map(text).collect::<Vec<_>>(), false),
+        Value::Object(fields) => (flatten(fields), true),
+        scalar => {
+            if let Some(text) = text(scalar) {
+                push_pair(out, name, &text);
+            }
+            return;
+        }
+    };
+    let delimiter = match style {
+        QueryStyle::FormUnexploded => ",",
+        QueryStyle::SpaceDelimited => "%20",
+        QueryStyle::PipeDelimited => "%7C",
+        QueryStyle::Form | QueryStyle::DeepObject => {
+            if is_object {
+                for pair in items.chunks(2) {
+                    let key = match style {
+                        QueryStyle::DeepObject => format!("{name}[{}]", pair[0]),
+                        _ => pair[0].clone(),
+                    };
+                    push_pair(out, &key, &pair[1]);
+                }
+            } else {
+                for item in &items {
+                    push_pair(out, name, item);
+                }
+            }
+            return;
+        }
+    };
+    if items.is_empty() {
+        return;
+    }
+    let mut pair = form_encode(name);
+    pair.push('=');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            pair.push_str(delimiter);
+        }
+        pair.push_str(&form_encode(item));
+    }
+    out.push(pair);
+}
+
+fn push_pair(out: &mut Vec<String>, name: &str, value: &str) {
+    out.push(format!("{}={}", form_encode(name), form_encode(value)));
+}
+
+/// `application/x-www-form-urlencoded` encoding of one name or value: alphanumerics and
+/// `*-._` as they are, space as `+`, every other byte of the UTF-8 text as `%XX`.
+pub(super) fn form_encode(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for &byte in text.as_bytes() {
+        match byte {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(char::from(byte));
+            }
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 0xF)]));
+            }
+        }
+    }
+    out
+}
+
+/// A name or file name inside a quoted `Content-Disposition` parameter, escaped as browsers do.
+fn escape_quoted(text: &str) -> String {
+    text.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn random_token(len: usize) -> String {
+    std::iter::repeat_with(fastrand::alphanumeric)
+        .take(len)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(value: &impl Serialize, style: QueryStyle) -> String {
+        let mut out = Vec::new();
+        push_param(&mut out, "p", &serde_json::to_value(value).unwrap(), style);
+        out.join("&")
+    }
+
+    #[test]
+    fn query_styles() {
+        use QueryStyle::*;
+        let list = ["a b", "c,d"];
+        let object = serde_json::json!({"x": 1, "y": [1, 2], "z": null});
+        assert_eq!(query(&2.0, Form), "p=2");
+        assert_eq!(query(&2.5, Form), "p=2.5");
+        assert_eq!(query(&None::<u8>, Form), "");
+        assert_eq!(query(&"a&b=c+d/é", Form), "p=a%26b%3Dc%2Bd%2F%C3%A9");
+        assert_eq!(query(&list, Form), "p=a+b&p=c%2Cd");
+        assert_eq!(query(&list, FormUnexploded), "p=a+b,c%2Cd");
+        assert_eq!(query(&list, SpaceDelimited), "p=a+b%20c%2Cd");
+        assert_eq!(query(&list, PipeDelimited), "p=a+b%7Cc%2Cd");
+        assert_eq!(query(&Vec::<u8>::new(), FormUnexploded), "");
+        assert_eq!(query(&object, Form), "x=1&y=%5B1%2C2%5D");
+        assert_eq!(query(&object, FormUnexploded), "p=x,1,y,%5B1%2C2%5D");
+        assert_eq!(query(&object, DeepObject), "p%5Bx%5D=1&p%5By%5D=%5B1%2C2%5D");
+    }
+
+    #[test]
+    fn multipart_escapes_names() {
+        let request = Request::new(Method::POST, "/", &[])
+            .unwrap()
+            .multipart_body(vec![Part::file("f\"", &Upload::new("a\r\nb.txt", "x"))]);
+        let body = request.body.unwrap();
+        let text = String::from_utf8(body.bytes).unwrap();
+        assert!(
+            text.contains("name=\"f%22\"; filename=\"a%0D%0Ab.txt\"\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Content-Type: application/octet-stream\r\n\r\nx\r\n"),
+            "{text}"
+        );
     }
 }

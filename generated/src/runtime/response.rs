@@ -2,25 +2,49 @@
 // change the spec or the generator, then run `cargo xtask codegen`.
 //! A successful (2xx) response, read in full.
 
+use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::Error;
 use super::error::snippet;
 
-/// The status and body of a 2xx response, plus the request it answers (for error messages).
+/// The status, headers and body of a 2xx response, plus the request it answers (for error
+/// messages).
 #[derive(Debug)]
-pub(crate) struct Response {
+pub struct Response {
     pub(super) method: Method,
+    /// The URL without query-parameter credentials.
     pub(super) url: String,
     pub(super) status: StatusCode,
+    pub(super) headers: HeaderMap,
     pub(super) body: Vec<u8>,
 }
 
 impl Response {
+    /// The HTTP status (2xx).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body as text (invalid UTF-8 replaced by U+FFFD).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as it was received.
+    pub fn bytes(self) -> Vec<u8> {
+        self.body
+    }
+
     /// Decodes the JSON body. A failure names the path of the field that did not match (e.g.
     /// `data.created_at`) and quotes the body near the failure.
-    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         match serde_path_to_error::deserialize(&mut deserializer) {
             Ok(value) => match deserializer.end() {

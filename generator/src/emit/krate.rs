@@ -4,9 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::doc_attrs;
+use super::types::ident;
+use super::{doc_attrs, doc_paragraphs};
 use crate::Options;
 use crate::model::Model;
+use crate::model::names::Scope;
+use crate::model::security::SchemeKind;
 use crate::model::types::{Kind, Ty};
 
 /// Which optional dependencies the generated types need.
@@ -34,7 +37,7 @@ fn uses(model: &Model) -> Uses {
                 s.fields.iter().for_each(|f| visit(&f.ty, &mut found));
                 s.additional.iter().for_each(|ty| visit(ty, &mut found));
             }
-            Kind::Union { variants } => variants.iter().for_each(|v| visit(&v.ty, &mut found)),
+            Kind::Union { variants, .. } => variants.iter().for_each(|v| visit(&v.ty, &mut found)),
             Kind::StringEnum { .. } => {}
         }
     }
@@ -116,71 +119,121 @@ fn env_prefix(model: &Model, options: &Options) -> String {
 }
 
 pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
-    let mut docs = vec![model.title.clone()];
-    if let Some(description) = &model.description {
-        docs.push(description.clone());
-    }
-    let count = model.operations.len();
-    let noun = if count == 1 {
-        "operation"
-    } else {
-        "operations"
-    };
-    docs.push(format!(
-        "Generated from an OpenAPI description (version {}): {count} {noun}, each a method of \
-         [`Client`] taking a request struct.",
-        model.version
-    ));
-    let mut table = String::from("| Method | Request | Summary |\n|---|---|---|");
-    for op in &model.operations {
-        let summary = op
-            .summary
-            .as_deref()
-            .unwrap_or("")
-            .replace('|', "\\|")
-            .replace('\n', " ");
-        table.push_str(&format!(
-            "\n| [`Client::{}`] | `{} {}` | {summary} |",
-            op.fn_name, op.method, op.path
-        ));
-    }
-    docs.push(table);
-    if !model.skipped.is_empty() {
-        let mut skipped =
-            String::from("Operations the generator could not express and left out:\n");
-        for d in &model.skipped {
-            skipped.push_str(&format!("\n- `{}`: {}", d.pointer, d.message));
-        }
-        docs.push(skipped);
-    }
-    let inner_docs = docs.join("\n\n");
+    let inner_docs = crate_docs(model);
     let inner_docs = inner_docs.lines().map(|line| {
-        let line = if line.trim().is_empty() {
-            String::new()
-        } else {
-            format!(" {}", line.trim_end())
-        };
+        let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
         quote!(#![doc = #line])
     });
     let base_url = &model.base_url;
     let prefix = env_prefix(model, options);
-    let token_env = format!("{prefix}_API_TOKEN");
     let base_url_env = format!("{prefix}_BASE_URL");
     let base_doc = doc_attrs(Some("The server used when none is configured."));
+    let mut credentials: Vec<(&str, String)> = Vec::new();
+    let mut builder_methods = Vec::new();
+    let mut method_names = Scope::default();
+    for reserved in BUILDER_METHODS {
+        method_names.claim(reserved.to_string());
+    }
+    for scheme in &model.schemes {
+        if credentials.iter().any(|(c, _)| *c == scheme.credential) {
+            continue;
+        }
+        let env = format!("{prefix}_{}", heck::ToShoutySnakeCase::to_shouty_snake_case(scheme.credential.as_str()));
+        let env = if scheme.kind == SchemeKind::Bearer { format!("{prefix}_API_TOKEN") } else { env };
+        if scheme.kind != SchemeKind::Bearer {
+            let method = ident(&method_names.claim(scheme.credential.clone()));
+            let how = match &scheme.kind {
+                SchemeKind::Header(name) => format!("sent in the `{name}` header"),
+                SchemeKind::Query(name) => format!("sent as the `{name}` query parameter"),
+                _ => "sent as HTTP basic authentication, given as `user:password`".to_string(),
+            };
+            let doc = doc_paragraphs([
+                Some(format!("Sets the `{}` credential ({how}); read from `{env}` by [`Client::from_env`].", scheme.key)).as_deref(),
+                scheme.doc.as_deref(),
+            ]);
+            let credential = &scheme.credential;
+            builder_methods.push(quote! {
+                #doc
+                pub fn #method(self, value: impl Into<String>) -> Self {
+                    self.credential(#credential, value)
+                }
+            });
+        }
+        credentials.push((&scheme.credential, env));
+    }
+    let credential_env = credentials.iter().map(|(c, env)| quote!((#c, #env)));
+    let builder_impl = (!builder_methods.is_empty()).then(|| {
+        quote! {
+            impl ClientBuilder {
+                #(#builder_methods)*
+            }
+        }
+    });
     quote! {
         #(#inner_docs)*
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         mod operations;
-        mod runtime;
+        #[doc(hidden)]
+        pub mod runtime;
         pub mod types;
         pub use operations::*;
-        pub use runtime::{ApiError, Client, ClientBuilder, Error};
+        pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
         #base_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
-        /// Environment variable holding the bearer token read by [`Client::from_env`].
-        pub const TOKEN_ENV: &str = #token_env;
         /// Environment variable that overrides [`DEFAULT_BASE_URL`] in [`Client::from_env`].
         pub const BASE_URL_ENV: &str = #base_url_env;
+        /// Credentials [`Client::from_env`] reads: (credential, environment variable).
+        pub const CREDENTIAL_ENV: &[(&str, &str)] = &[#(#credential_env),*];
+        #builder_impl
     }
+}
+
+/// Methods `ClientBuilder` has already; a credential method never takes one of these names.
+const BUILDER_METHODS: &[&str] = &[
+    "base_url", "build", "clone", "credential", "fmt", "http_client", "max_retries", "retry_backoff",
+    "timeout", "token", "user_agent",
+];
+
+/// The crate's front page: the API's description and every operation, by group.
+fn crate_docs(model: &Model) -> String {
+    let mut docs = vec![model.title.clone()];
+    if let Some(description) = &model.description {
+        docs.push(description.clone());
+    }
+    let count = model.operations.len();
+    let noun = if count == 1 { "operation" } else { "operations" };
+    docs.push(format!(
+        "Generated from an OpenAPI description (version {}): {count} {noun} in {} groups. Each \
+         group is reached from [`Client`], and each operation takes a request struct, e.g. \
+         `client.{}().{}(&request).await`.",
+        model.version,
+        model.groups.len(),
+        model.groups.first().map_or("group", |g| g.module.as_str()),
+        model.operations.first().map_or("operation", |o| o.fn_name.as_str()),
+    ));
+    docs.push("# Operations".to_string());
+    for group in &model.groups {
+        let mut table = format!(
+            "## {} ([`Client::{}`])\n\n| Operation | Request | Summary |\n|---|---|---|",
+            group.tag.replace(['\n', '#'], " "),
+            group.module
+        );
+        for op in group.operations.iter().map(|i| &model.operations[*i]) {
+            let summary = op.summary.as_deref().unwrap_or("").replace('|', "\\|").replace('\n', " ");
+            table.push_str(&format!(
+                "\n| [`{}`]({}::{}) | `{} {}` | {summary} |",
+                op.fn_name, group.struct_name, op.fn_name, op.method, op.path
+            ));
+        }
+        docs.push(table);
+    }
+    if !model.skipped.is_empty() {
+        let mut skipped = String::from("# Left out\n\nOperations the generator could not express:\n");
+        for d in &model.skipped {
+            skipped.push_str(&format!("\n- `{}`: {}", d.pointer, d.message.replace('\n', " ")));
+        }
+        docs.push(skipped);
+    }
+    docs.join("\n\n")
 }

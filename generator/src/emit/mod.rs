@@ -17,13 +17,14 @@ pub fn emit(model: &Model, options: &Options) -> Result<BTreeMap<String, String>
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(model, options));
-    let rust = [
-        ("src/lib.rs", krate::lib_rs(model, options)),
-        ("src/types.rs", types::types_rs(model)),
-        ("src/operations.rs", client::operations_rs(model)),
+    let mut rust = vec![
+        ("src/lib.rs".to_string(), krate::lib_rs(model, options)),
+        ("src/types.rs".to_string(), types::types_rs(model)),
     ];
+    rust.extend(client::operation_files(model));
     for (path, tokens) in rust {
-        files.insert(path.to_string(), format::rust_file(&header, path, tokens)?);
+        let text = format::rust_file(&header, &path, tokens)?;
+        files.insert(path, text);
     }
     for (path, text) in runtime::files() {
         files.insert(path, format!("{header}{text}"));

@@ -51,6 +51,8 @@ pub fn ty_tokens(types: &TypeSpace, ty: &Ty) -> TokenStream {
             let value = ty_tokens(types, value);
             quote!(std::collections::BTreeMap<String, #value>)
         }
+        Ty::Upload => quote!(crate::Upload),
+        Ty::Bytes => quote!(Vec<u8>),
         Ty::Named(id) => {
             let name = ident(&types.def(*id).name);
             quote!(#name)
@@ -81,8 +83,8 @@ fn type_def(types: &TypeSpace, def: &TypeDef) -> TokenStream {
                 }
             }
         }
-        Kind::Union { variants } => {
-            let variants = variants.iter().map(|v| {
+        Kind::Union { variants, tag } => {
+            let arms = variants.iter().map(|v| {
                 let variant = ident(&v.name);
                 let mut ty = ty_tokens(types, &v.ty);
                 if v.boxed {
@@ -90,12 +92,42 @@ fn type_def(types: &TypeSpace, def: &TypeDef) -> TokenStream {
                 }
                 quote!(#variant(#ty),)
             });
+            let Some(tag) = tag else {
+                return quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                    #[serde(untagged)]
+                    pub enum #name {
+                        #(#arms)*
+                    }
+                };
+            };
+            let fallback = ident(&tag.fallback);
+            let property = &tag.property;
+            let fallback_doc = format!(" A value whose `{property}` this client does not know yet.");
+            let dispatch = tag.values.iter().map(|(value, variant)| {
+                let variant = ident(variant);
+                quote!(Some(#value) => serde_json::from_value(value).map(Self::#variant),)
+            });
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Serialize)]
                 #[serde(untagged)]
                 pub enum #name {
-                    #(#variants)*
+                    #(#arms)*
+                    #[doc = #fallback_doc]
+                    #fallback(serde_json::Value),
+                }
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = serde_json::Value::deserialize(deserializer)?;
+                        let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                        match tag.as_deref() {
+                            #(#dispatch)*
+                            _ => Ok(Self::#fallback(value)),
+                        }
+                        .map_err(serde::de::Error::custom)
+                    }
                 }
             }
         }

@@ -4,6 +4,7 @@
 pub mod names;
 pub mod operations;
 pub mod schema;
+pub mod security;
 pub mod types;
 
 use openapiv3::ReferenceOr;
@@ -15,6 +16,19 @@ use operations::{Operation, OperationBuilder};
 use types::TypeSpace;
 
 /// Everything the emitters need.
+/// Operations sharing a tag (or a first path segment), reached as `client.<accessor>()`.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The tag as written in the spec.
+    pub tag: String,
+    /// Module (and accessor method) name.
+    pub module: String,
+    /// The struct whose methods are the group's operations.
+    pub struct_name: String,
+    /// Indices into `Model::operations`.
+    pub operations: Vec<usize>,
+}
+
 pub struct Model<'a> {
     pub title: String,
     pub description: Option<String>,
@@ -25,6 +39,30 @@ pub struct Model<'a> {
     pub types: TypeSpace<'a>,
     /// Operations left out, each with the reason.
     pub skipped: Vec<Diagnostic>,
+    /// Security schemes the client can send.
+    pub schemes: Vec<security::Scheme>,
+    pub groups: Vec<Group>,
+}
+
+/// Groups operations by tag, in order of first appearance.
+fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
+    let mut modules = names::Scope::default();
+    for reserved in ["builder", "from_env", "execute", "clone", "fmt", "runtime", "types", "operations"] {
+        modules.claim(reserved.to_string());
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    for (index, op) in operations.iter().enumerate() {
+        match groups.iter_mut().find(|g| g.tag == op.group) {
+            Some(group) => group.operations.push(index),
+            None => groups.push(Group {
+                tag: op.group.clone(),
+                module: modules.claim(names::field_name(&op.group)),
+                struct_name: types.scope.claim(format!("{}Api", names::type_name(&op.group))),
+                operations: vec![index],
+            }),
+        }
+    }
+    groups
 }
 
 pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
@@ -36,10 +74,13 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
         .map(|c| c.schemas.keys().cloned().collect())
         .unwrap_or_default();
     let mut types = TypeSpace::new(Resolver::new(&doc.raw), &component_schemas);
+    let schemes = security::schemes(api);
     let mut builder = OperationBuilder {
+        schemes: &schemes,
         types: &mut types,
         api,
         fn_scope: Default::default(),
+        shared_refs: operations::count_shared_refs(api),
     };
     for reserved in ["builder", "from_env", "execute", "clone", "fmt"] {
         builder.fn_scope.claim(reserved.to_string());
@@ -77,6 +118,7 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
         }
     }
     types.box_recursive_fields();
+    let groups = group(&operations, &mut types);
     let base_url = api.servers.first().map(server_url).unwrap_or_default();
     Ok(Model {
         title: api.info.title.trim().to_string(),
@@ -86,6 +128,8 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
         operations,
         types,
         skipped,
+        schemes,
+        groups,
     })
 }
 

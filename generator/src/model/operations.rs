@@ -1,12 +1,15 @@
 //! Operations: each path item's methods normalized into one request (path-level and
-//! operation-level parameters merged, the operation's winning), a success payload, the typed
-//! error bodies, and the security alternatives it accepts.
+//! operation-level parameters merged, the operation's winning; the body as one more field),
+//! the success payloads, the typed error bodies, and the security alternatives it accepts.
+
+use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 
 use super::names::{self, Scope};
-use super::schema::RawSchema;
+use super::schema::{Additional, RawSchema};
+use super::security::{self, Scheme};
 use super::types::{Ty, TypeSpace};
 use crate::diagnostics::Error;
 use crate::resolve::join;
@@ -19,24 +22,38 @@ pub struct Operation {
     pub method: String,
     /// The path template as written in the spec.
     pub path: String,
-    /// The `Client` method's name.
+    /// The method's name.
     pub fn_name: String,
     /// The request struct's name.
     pub request_name: String,
+    /// The group (tag, or first path segment) the operation belongs to.
+    pub group: String,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
     pub params: Vec<Param>,
+    pub body: Option<Body>,
     pub success: Success,
     pub errors: Vec<ErrorCase>,
-    pub auth: Auth,
+    /// Accepted credential alternatives, as indices into the model's schemes; empty: none.
+    pub auth: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
     Path,
-    Query,
+    Query(QueryRendering),
     Header,
+}
+
+/// How a query parameter is written (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryRendering {
+    Form,
+    FormUnexploded,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 #[derive(Debug, Clone)]
@@ -51,13 +68,65 @@ pub struct Param {
     pub doc: Option<String>,
 }
 
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Field name in the request struct.
+    pub name: String,
+    pub kind: BodyKind,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    Json(Ty),
+    Form(Ty),
+    /// `multipart/form-data`: a struct of its own whose file fields are uploads.
+    Multipart { struct_name: String, fields: Vec<MultipartField> },
+    /// Raw bytes (`Vec<u8>`) with this content type.
+    Bytes(String),
+    /// Text (`String`) with this content type.
+    Text(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct MultipartField {
+    pub name: String,
+    pub wire_name: String,
+    /// `Ty::Upload` for files.
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Empty,
+    Json(Ty),
+    /// Text of this media type.
+    Text(String),
+    /// Bytes of this media type.
+    Bytes(String),
+}
+
 /// What a successful call returns.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Success {
-    /// No body is described.
-    Empty,
-    /// A JSON body of this type.
-    Json(Ty),
+    /// Every success status carries the same payload.
+    One(Payload),
+    /// Success statuses carry different payloads: an enum with a variant per status.
+    Many { enum_name: String, cases: Vec<SuccessCase> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessCase {
+    /// `Some(201)`; `None` for a range (`2XX`), matched when no exact code does.
+    pub status: Option<u16>,
+    pub label: String,
+    pub variant: String,
+    pub payload: Payload,
+    pub doc: Option<String>,
 }
 
 /// A non-success status (or range, or `default`) with a described JSON body.
@@ -67,18 +136,50 @@ pub struct ErrorCase {
     pub ty: Ty,
 }
 
-/// The credentials an operation accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auth {
-    None,
-    Bearer,
-}
-
 /// Builds every operation of the document, in document order.
 pub struct OperationBuilder<'s, 'a> {
     pub types: &'s mut TypeSpace<'a>,
     pub api: &'s openapiv3::OpenAPI,
+    pub schemes: &'s [Scheme],
     pub fn_scope: Scope,
+    /// How many operations refer to each `#/components/responses/*` and
+    /// `#/components/requestBodies/*`: a shared one is named after its key, not an operation.
+    pub shared_refs: BTreeMap<String, usize>,
+}
+
+/// Counts the operations referring to each component response and request body.
+pub fn count_shared_refs(api: &openapiv3::OpenAPI) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    let mut count = |reference: &str| *counts.entry(reference.to_string()).or_insert(0) += 1;
+    for item in api.paths.paths.values() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (_, op) in item.iter() {
+            let responses = op.responses.responses.values().chain(op.responses.default.as_ref());
+            for response in responses {
+                if let ReferenceOr::Reference { reference } = response {
+                    count(reference);
+                }
+            }
+            if let Some(ReferenceOr::Reference { reference }) = &op.request_body {
+                count(reference);
+            }
+        }
+    }
+    counts
+}
+
+impl OperationBuilder<'_, '_> {
+    /// The name for an inline schema under a component response or request body that several
+    /// operations share (`#/components/responses/realtimekit_GetRecording` → `GetRecordingResponse`).
+    fn shared_hint<T>(&self, item: &ReferenceOr<T>, suffix: &str) -> Option<String> {
+        let ReferenceOr::Reference { reference } = item else { return None };
+        if self.shared_refs.get(reference).copied().unwrap_or(0) < 2 {
+            return None;
+        }
+        let key = reference.rsplit('/').next()?;
+        let name = names::type_name(&self.types.strip_prefix(key));
+        Some(if name.ends_with(suffix) { name } else { format!("{name}{suffix}") })
+    }
 }
 
 impl OperationBuilder<'_, '_> {
@@ -90,6 +191,8 @@ impl OperationBuilder<'_, '_> {
         op: &openapiv3::Operation,
         pointer: &str,
     ) -> Result<Operation, Error> {
+        let auth = security::alternatives(op.security.as_ref().or(self.api.security.as_ref()), self.schemes)
+            .map_err(|message| Error::single(join(pointer, &["security"]), message))?;
         let base = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => names::field_name(id),
             _ => fallback_fn_name(method, path),
@@ -98,7 +201,7 @@ impl OperationBuilder<'_, '_> {
         let pascal = names::type_name(&fn_name);
         let request_name = self.types.scope.claim(format!("{pascal}Request"));
 
-        let mut merged: IndexMap<(String, String), (Parameter, String)> = IndexMap::new();
+        let mut merged: IndexMap<(&'static str, String), (Parameter, String)> = IndexMap::new();
         let op_params = op
             .parameters
             .iter()
@@ -106,183 +209,225 @@ impl OperationBuilder<'_, '_> {
             .map(|(i, p)| (p.clone(), join(pointer, &["parameters", &i.to_string()])));
         for (param, at) in item_params.iter().cloned().chain(op_params) {
             let (param, at) = self.types.resolver().deref(&param, &at)?;
-            let data = param.parameter_data_ref();
-            let location = location_name(&param);
-            merged.insert((location.to_string(), data.name.clone()), (param, at));
+            let key = (location_name(&param), param.parameter_data_ref().name.clone());
+            merged.insert(key, (param, at));
         }
         let mut field_scope = Scope::default();
         let mut params = Vec::new();
         for (param, at) in merged.into_values() {
-            if let Some(param) = self.param(&param, &at, &pascal, &mut field_scope)? {
-                params.push(param);
-            }
+            params.push(self.param(&param, &at, &pascal, &mut field_scope)?);
         }
         check_path_params(path, &params, pointer)?;
-
+        let body = match &op.request_body {
+            Some(body) => self.body(body, &join(pointer, &["requestBody"]), &pascal, &mut field_scope)?,
+            None => None,
+        };
         let (success, errors) = self.responses(op, pointer, &pascal)?;
-        let auth = self.auth(op, pointer)?;
         Ok(Operation {
             pointer: pointer.to_string(),
             method: method.to_uppercase(),
             path: path.to_string(),
             fn_name,
             request_name,
+            group: group_of(op, path),
             summary: clean(op.summary.as_deref()),
             description: clean(op.description.as_deref()),
             deprecated: op.deprecated,
             params,
+            body,
             success,
             errors,
             auth,
         })
     }
 
-    fn param(
-        &mut self,
-        param: &Parameter,
-        at: &str,
-        op_pascal: &str,
-        scope: &mut Scope,
-    ) -> Result<Option<Param>, Error> {
+    fn param(&mut self, param: &Parameter, at: &str, op_pascal: &str, scope: &mut Scope) -> Result<Param, Error> {
         let data = param.parameter_data_ref();
         let location = match param {
             Parameter::Path { .. } => Location::Path,
-            Parameter::Query { .. } => Location::Query,
+            Parameter::Query { style, .. } => Location::Query(match (style, data.explode) {
+                (QueryStyle::Form, Some(false)) => QueryRendering::FormUnexploded,
+                (QueryStyle::Form, _) => QueryRendering::Form,
+                (QueryStyle::SpaceDelimited, _) => QueryRendering::SpaceDelimited,
+                (QueryStyle::PipeDelimited, _) => QueryRendering::PipeDelimited,
+                (QueryStyle::DeepObject, _) => QueryRendering::DeepObject,
+            }),
             Parameter::Header { .. } => Location::Header,
             Parameter::Cookie { .. } => {
-                return Err(Error::single(
-                    at,
-                    format!("cookie parameter `{}` is not supported", data.name),
-                ));
+                return Err(Error::single(at, format!("cookie parameter `{}` is not supported", data.name)));
             }
         };
         let schema_at = match &data.format {
             ParameterSchemaOrContent::Schema(_) => join(at, &["schema"]),
             ParameterSchemaOrContent::Content(content) => match content.keys().next() {
                 Some(media) => join(at, &["content", media, "schema"]),
-                None => {
-                    return Err(Error::single(
-                        at,
-                        "parameter has neither `schema` nor `content`",
-                    ));
-                }
+                None => return Err(Error::single(at, "parameter has neither `schema` nor `content`")),
             },
         };
         let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
         let hint = format!("{op_pascal}{}", names::type_name(&data.name));
         let typed = self.types.typed(&schema, &schema_at, &hint)?;
         let ty = match (location, &typed.ty) {
-            // Identifiers in paths stay strings whatever their format: the server, not the
-            // client, decides which values it accepts.
+            // Identifiers in paths and headers stay strings whatever their format: the server,
+            // not the client, decides which values it accepts.
             (Location::Path | Location::Header, Ty::Uuid | Ty::DateTime | Ty::Date) => Ty::String,
+            // A path segment is text: enums, unions and lists are passed as the text to send.
+            (Location::Path, Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::JsonObject) => Ty::String,
             (_, ty) => ty.clone(),
         };
         let doc = clean(data.description.as_deref()).or(typed.doc);
-        Ok(Some(Param {
+        Ok(Param {
             name: scope.claim(names::field_name(&data.name)),
             wire_name: data.name.clone(),
             location,
             ty,
             required: data.required || location == Location::Path,
             doc,
+        })
+    }
+
+    fn body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        at: &str,
+        op_pascal: &str,
+        scope: &mut Scope,
+    ) -> Result<Option<Body>, Error> {
+        let hint = self.shared_hint(body, "Body").unwrap_or_else(|| format!("{op_pascal}Body"));
+        let (body, at) = self.types.resolver().deref(body, at)?;
+        let Some(media) = pick_media(body.content.keys()) else { return Ok(None) };
+        let schema_at = join(&at, &["content", media, "schema"]);
+        let has_schema = body.content[media].schema.is_some();
+        let schema: RawSchema = if has_schema { self.types.resolver().parse(&schema_at)? } else { RawSchema::default() };
+        let essence = essence(media);
+        let kind = if is_json(&essence) {
+            BodyKind::Json(self.types.typed(&schema, &schema_at, &hint)?.ty)
+        } else if essence == "application/x-www-form-urlencoded" {
+            BodyKind::Form(self.types.typed(&schema, &schema_at, &hint)?.ty)
+        } else if essence == "multipart/form-data" {
+            let struct_name = self.types.scope.claim(hint.clone());
+            let fields = self.multipart_fields(&schema, &schema_at, &struct_name)?;
+            BodyKind::Multipart { struct_name, fields }
+        } else if essence.starts_with("text/") {
+            BodyKind::Text(media.clone())
+        } else {
+            BodyKind::Bytes(media.clone())
+        };
+        Ok(Some(Body {
+            name: scope.claim("body".to_string()),
+            kind,
+            required: body.required,
+            doc: clean(body.description.as_deref()),
         }))
     }
 
-    fn responses(
-        &mut self,
-        op: &openapiv3::Operation,
-        pointer: &str,
-        op_pascal: &str,
-    ) -> Result<(Success, Vec<ErrorCase>), Error> {
-        let mut success = Success::Empty;
-        let mut errors = Vec::new();
-        let mut cases: Vec<(String, &ReferenceOr<openapiv3::Response>, bool)> = op
-            .responses
-            .responses
-            .iter()
-            .map(|(code, r)| {
-                let ok = match code {
-                    StatusCode::Code(c) => (200..300).contains(c),
-                    StatusCode::Range(r) => *r == 2,
-                };
-                (code.to_string(), r, ok)
-            })
-            .collect();
-        if let Some(default) = &op.responses.default {
-            cases.push(("default".to_string(), default, false));
-        }
-        for (status, response, ok) in cases {
-            let at = join(
-                pointer,
-                &[
-                    "responses",
-                    if status == "default" {
-                        "default"
-                    } else {
-                        &status
-                    },
-                ],
-            );
-            let (response, at) = self.types.resolver().deref(response, &at)?;
-            let Some((media, _)) = response.content.iter().find(|(m, _)| is_json(m)) else {
-                continue;
+    fn multipart_fields(&mut self, schema: &RawSchema, at: &str, struct_name: &str) -> Result<Vec<MultipartField>, Error> {
+        let schema = match &schema.reference {
+            Some(reference) => self.types.resolver().parse::<RawSchema>(reference)?,
+            None => schema.clone(),
+        };
+        let mut scope = Scope::default();
+        let mut fields = Vec::new();
+        for (name, prop) in &schema.properties {
+            let prop_at = join(at, &["properties", name]);
+            let resolved = match &prop.reference {
+                Some(reference) => self.types.resolver().parse::<RawSchema>(reference)?,
+                None => prop.clone(),
             };
-            let schema_at = join(&at, &["content", media, "schema"]);
-            if response.content[media].schema.is_none() {
-                continue;
-            }
-            let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
-            let hint = if ok {
-                format!("{op_pascal}Response")
+            let ty = if is_binary(&resolved) {
+                Ty::Upload
             } else {
-                format!("{op_pascal}Error")
+                let hint = format!("{struct_name}{}", names::type_name(name));
+                self.types.typed(prop, &prop_at, &hint)?.ty
             };
-            let mut typed = self.types.typed(&schema, &schema_at, &hint)?;
-            self.types
-                .document(&typed.ty, clean(Some(&response.description)).as_deref());
-            if ok {
-                if success == Success::Empty {
-                    if typed.nullable {
-                        typed.ty = Ty::Json;
-                    }
-                    success = Success::Json(typed.ty);
-                }
-            } else {
-                errors.push(ErrorCase {
-                    status,
-                    ty: typed.ty,
-                });
-            }
+            fields.push(MultipartField {
+                name: scope.claim(names::field_name(name)),
+                wire_name: name.clone(),
+                ty,
+                required: schema.required.contains(name),
+                doc: resolved.doc().map(str::to_string),
+            });
         }
-        Ok((success, errors))
+        if fields.is_empty() && !matches!(schema.additional_properties, Some(Additional::Allowed(false))) {
+            return Err(Error::single(at, "a multipart body without named properties is not supported"));
+        }
+        Ok(fields)
     }
 
-    fn auth(&self, op: &openapiv3::Operation, pointer: &str) -> Result<Auth, Error> {
-        let requirements = op.security.as_ref().or(self.api.security.as_ref());
-        let Some(requirements) = requirements else {
-            return Ok(Auth::None);
-        };
-        if requirements.is_empty() || requirements.iter().any(|r| r.is_empty()) {
-            return Ok(Auth::None);
+    fn responses(&mut self, op: &openapiv3::Operation, pointer: &str, op_pascal: &str) -> Result<(Success, Vec<ErrorCase>), Error> {
+        let mut entries: Vec<(String, Option<u16>, bool, &ReferenceOr<openapiv3::Response>)> = Vec::new();
+        for (code, response) in &op.responses.responses {
+            let (status, ok) = match code {
+                StatusCode::Code(c) => (Some(*c), (200..300).contains(c)),
+                StatusCode::Range(r) => (None, *r == 2),
+            };
+            entries.push((code.to_string(), status, ok, response));
         }
-        let schemes = self.api.components.as_ref().map(|c| &c.security_schemes);
-        for requirement in requirements {
-            let all_bearer = requirement.keys().all(|name| {
-                let scheme = schemes.and_then(|s| s.get(name));
-                matches!(
-                    scheme,
-                    Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }))
-                        if scheme.eq_ignore_ascii_case("bearer")
-                )
-            });
-            if all_bearer {
-                return Ok(Auth::Bearer);
+        if let Some(default) = &op.responses.default {
+            entries.push(("default".to_string(), None, false, default));
+        }
+        let successes = entries.iter().filter(|e| e.2).count();
+        let enum_name = (successes > 1).then(|| format!("{op_pascal}Response"));
+        let mut cases = Vec::new();
+        let mut errors = Vec::new();
+        let mut variants = Scope::default();
+        for (label, status, ok, response) in entries {
+            let at = join(pointer, &["responses", &label]);
+            let shared = self.shared_hint(response, if ok { "Response" } else { "Error" });
+            let (response, at) = self.types.resolver().deref(response, &at)?;
+            let description = clean(Some(&response.description));
+            let media = pick_media(response.content.keys());
+            if !ok {
+                let Some(media) = media.filter(|m| is_json(&essence(m))) else { continue };
+                if response.content[media].schema.is_none() {
+                    continue;
+                }
+                let schema_at = join(&at, &["content", media, "schema"]);
+                let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
+                let hint = shared.unwrap_or_else(|| format!("{op_pascal}Error"));
+                let typed = self.types.typed(&schema, &schema_at, &hint)?;
+                self.types.document(&typed.ty, description.as_deref());
+                errors.push(ErrorCase { status: label, ty: typed.ty });
+                continue;
             }
+            let payload = match media {
+                None => Payload::Empty,
+                Some(media) if is_json(&essence(media)) => {
+                    if response.content[media].schema.is_none() {
+                        Payload::Json(Ty::Json)
+                    } else {
+                        let schema_at = join(&at, &["content", media, "schema"]);
+                        let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
+                        let hint = match (&enum_name, shared) {
+                            (_, Some(shared)) => shared,
+                            (Some(_), None) => format!("{op_pascal}{}", status_word(&label)),
+                            (None, None) => format!("{op_pascal}Response"),
+                        };
+                        let typed = self.types.typed(&schema, &schema_at, &hint)?;
+                        self.types.document(&typed.ty, description.as_deref());
+                        // A body that may be `null` decodes as any JSON value.
+                        Payload::Json(if typed.nullable { Ty::Json } else { typed.ty })
+                    }
+                }
+                Some(media) if essence(media).starts_with("text/") => Payload::Text(media.clone()),
+                Some(media) => Payload::Bytes(media.clone()),
+            };
+            cases.push(SuccessCase {
+                status,
+                variant: variants.claim(status_word(&label)),
+                label,
+                payload,
+                doc: description,
+            });
         }
-        Err(Error::single(
-            join(pointer, &["security"]),
-            "none of the accepted security schemes is supported (only HTTP bearer is)",
-        ))
+        let success = match (enum_name, cases.len()) {
+            (_, 0) => Success::One(Payload::Empty),
+            (Some(name), _) if cases.iter().any(|c| c.payload != cases[0].payload) => {
+                Success::Many { enum_name: self.types.scope.claim(name), cases }
+            }
+            _ => Success::One(cases.swap_remove(0).payload),
+        };
+        Ok((success, errors))
     }
 }
 
@@ -295,14 +440,59 @@ fn location_name(param: &Parameter) -> &'static str {
     }
 }
 
-fn is_json(media: &str) -> bool {
-    let media = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    media == "application/json" || media.ends_with("+json") || media == "*/*"
+/// `application/json; charset=utf-8` → `application/json`.
+fn essence(media: &str) -> String {
+    media.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+fn is_json(essence: &str) -> bool {
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+}
+
+/// The media type the client uses when several are offered: JSON, then forms, then text, then
+/// anything else.
+fn pick_media<'m>(media: impl Iterator<Item = &'m String> + Clone) -> Option<&'m String> {
+    let rank = |m: &String| {
+        let e = essence(m);
+        match () {
+            _ if is_json(&e) => 0,
+            _ if e == "application/x-www-form-urlencoded" => 1,
+            _ if e == "multipart/form-data" => 2,
+            _ if e.starts_with("text/") => 3,
+            _ => 4,
+        }
+    };
+    media.min_by_key(|m| rank(m))
+}
+
+fn is_binary(schema: &RawSchema) -> bool {
+    schema.ty.as_deref() == Some("string") && matches!(schema.format.as_deref(), Some("binary"))
+}
+
+/// Variant name for a success status.
+fn status_word(label: &str) -> String {
+    match label {
+        "200" => "Ok".into(),
+        "201" => "Created".into(),
+        "202" => "Accepted".into(),
+        "203" => "NonAuthoritative".into(),
+        "204" => "NoContent".into(),
+        "205" => "ResetContent".into(),
+        "206" => "PartialContent".into(),
+        "2XX" => "Success".into(),
+        other => format!("Status{other}"),
+    }
+}
+
+/// The operation's first tag, else the first literal segment of its path.
+fn group_of(op: &openapiv3::Operation, path: &str) -> String {
+    if let Some(tag) = op.tags.iter().find(|t| !t.trim().is_empty()) {
+        return tag.trim().to_string();
+    }
+    path.split('/')
+        .find(|s| !s.is_empty() && !s.starts_with('{'))
+        .unwrap_or("root")
+        .to_string()
 }
 
 /// Every `{name}` in the path must be a path parameter, and every path parameter must appear.
@@ -310,20 +500,11 @@ fn check_path_params(path: &str, params: &[Param], pointer: &str) -> Result<(), 
     let mut rest = path;
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
-            return Err(Error::single(
-                pointer,
-                format!("path `{path}` has an unclosed `{{`"),
-            ));
+            return Err(Error::single(pointer, format!("path `{path}` has an unclosed `{{`")));
         };
         let name = &rest[start + 1..start + len];
-        if !params
-            .iter()
-            .any(|p| p.location == Location::Path && p.wire_name == name)
-        {
-            return Err(Error::single(
-                pointer,
-                format!("path parameter `{name}` is not declared"),
-            ));
+        if !params.iter().any(|p| p.location == Location::Path && p.wire_name == name) {
+            return Err(Error::single(pointer, format!("path parameter `{name}` is not declared")));
         }
         rest = &rest[start + len + 1..];
     }
@@ -331,10 +512,7 @@ fn check_path_params(path: &str, params: &[Param], pointer: &str) -> Result<(), 
         if !path.contains(&format!("{{{}}}", param.wire_name)) {
             return Err(Error::single(
                 pointer,
-                format!(
-                    "path parameter `{}` does not appear in the path",
-                    param.wire_name
-                ),
+                format!("path parameter `{}` does not appear in the path", param.wire_name),
             ));
         }
     }
@@ -343,16 +521,11 @@ fn check_path_params(path: &str, params: &[Param], pointer: &str) -> Result<(), 
 
 /// `get /accounts/{account_id}/members` → `get_accounts_account_id_members`.
 fn fallback_fn_name(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = path.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     names::field_name(&format!("{method} {}", words.join(" ")))
 }
 
 /// Trims text from the spec and drops it when empty.
 pub fn clean(text: Option<&str>) -> Option<String> {
-    text.map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
+    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
 }

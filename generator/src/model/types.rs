@@ -34,6 +34,10 @@ pub enum Ty {
     /// An object whose values all have one type.
     Map(Box<Ty>),
     Named(TypeId),
+    /// A file in a multipart body (`runtime::Upload`).
+    Upload,
+    /// Raw bytes (`Vec<u8>`).
+    Bytes,
 }
 
 /// A schema mapped to Rust: the type, whether `null` is allowed, and the schema's own doc.
@@ -59,11 +63,22 @@ pub enum Kind {
         variants: Vec<EnumVariant>,
         fallback: String,
     },
-    /// `oneOf`/`anyOf`: the first variant that decodes wins, so variants are ordered from the
-    /// most to the least specific.
+    /// `oneOf`/`anyOf`. With a tag, the tag property picks the variant (an unknown tag
+    /// decodes into a fallback variant holding the JSON value); without one, the first variant
+    /// that decodes wins, so variants are ordered from the most to the least specific.
     Union {
         variants: Vec<UnionVariant>,
+        tag: Option<Tag>,
     },
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub property: String,
+    /// Tag value → variant name.
+    pub values: Vec<(String, String)>,
+    /// The variant holding values with an unknown tag.
+    pub fallback: String,
 }
 
 #[derive(Debug, Clone)]
@@ -120,6 +135,8 @@ pub struct TypeSpace<'a> {
     component_names: BTreeMap<String, String>,
     /// Pointers being built right now: a reference back to one of them is a cycle.
     in_progress: BTreeSet<String>,
+    /// The prefix shared by every component schema's key, if any.
+    prefix: Option<String>,
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
     journal: Vec<String>,
     pub warnings: Vec<Diagnostic>,
@@ -180,8 +197,17 @@ impl<'a> TypeSpace<'a> {
             by_pointer: BTreeMap::new(),
             component_names,
             in_progress: BTreeSet::new(),
+            prefix,
             journal: Vec::new(),
             warnings: Vec::new(),
+        }
+    }
+
+    /// A component key without the prefix every component schema shares (`realtimekit_`).
+    pub fn strip_prefix(&self, key: &str) -> String {
+        match &self.prefix {
+            Some(prefix) => key.strip_prefix(prefix.as_str()).filter(|k| !k.is_empty()).unwrap_or(key).to_string(),
+            None => key.to_string(),
         }
     }
 
@@ -663,17 +689,80 @@ impl<'a> TypeSpace<'a> {
                 boxed: false,
             });
         }
-        variants.sort_by_key(|v| self.decode_rank(&v.ty));
+        let tag = self.union_tag(s, &branches)?.map(|(property, values)| Tag {
+            property,
+            values: values.into_iter().zip(variants.iter().map(|v| v.name.clone())).collect(),
+            fallback: scope.claim("UnknownValue".to_string()),
+        });
+        if tag.is_none() {
+            variants.sort_by_key(|v| self.decode_rank(&v.ty));
+        }
         self.defs[id] = Some(TypeDef {
             name,
             doc,
-            kind: Kind::Union { variants },
+            kind: Kind::Union { variants, tag },
         });
         Ok(Typed {
             ty: Ty::Named(id),
             nullable,
             doc: None,
         })
+    }
+
+    /// The property that tells the variants apart, and each branch's value of it: the
+    /// `discriminator` (with its mapping, or the schema names), or else a property every branch
+    /// declares with a single, distinct `enum` value.
+    fn union_tag(&self, s: &RawSchema, branches: &[(&RawSchema, String)]) -> Result<Option<(String, Vec<String>)>, Error> {
+        let mut resolved = Vec::with_capacity(branches.len());
+        for (branch, at) in branches {
+            resolved.push(self.flat_properties(branch, at)?);
+        }
+        let constant = |props: &IndexMap<String, RawSchema>, property: &str| -> Option<String> {
+            match props.get(property)?.enumeration.as_deref() {
+                Some([serde_json::Value::String(value)]) => Some(value.clone()),
+                _ => None,
+            }
+        };
+        let candidates: Vec<String> = match &s.discriminator {
+            Some(d) => vec![d.property_name.clone()],
+            None => resolved.first().map(|p| p.keys().cloned().collect()).unwrap_or_default(),
+        };
+        for property in candidates {
+            let mut values = Vec::with_capacity(branches.len());
+            for ((branch, _), props) in branches.iter().zip(&resolved) {
+                let from_mapping = s.discriminator.as_ref().and_then(|d| {
+                    let reference = branch.reference.as_deref()?;
+                    let short = reference.rsplit('/').next()?;
+                    d.mapping
+                        .iter()
+                        .find(|(_, target)| target.as_str() == reference || target.as_str() == short)
+                        .map(|(value, _)| value.clone())
+                        .or_else(|| constant(props, &property))
+                        .or_else(|| Some(short.to_string()))
+                });
+                match from_mapping.or_else(|| constant(props, &property)) {
+                    Some(value) if !values.contains(&value) => values.push(value),
+                    _ => break,
+                }
+            }
+            if values.len() == branches.len() {
+                return Ok(Some((property, values)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A branch's properties, through references and `allOf`.
+    fn flat_properties(&self, schema: &RawSchema, at: &str) -> Result<IndexMap<String, RawSchema>, Error> {
+        let resolved = self.resolved(schema, at)?;
+        let mut merged = RawSchema::default();
+        let mut props = IndexMap::new();
+        self.merge_into(&mut merged, &mut props, &resolved, at, 0)?;
+        let mut out = IndexMap::new();
+        for (name, prop) in props {
+            out.insert(name, self.resolved(&prop.schema, &prop.pointer)?);
+        }
+        Ok(out)
     }
 
     /// Untagged unions try variants in order: narrower types must come before the types that
@@ -697,7 +786,7 @@ impl<'a> TypeSpace<'a> {
                 _ => (8, 0),
             },
             Ty::Map(_) | Ty::JsonObject => (9, 0),
-            Ty::Json => (10, 0),
+            Ty::Json | Ty::Upload | Ty::Bytes => (10, 0),
         }
     }
 
@@ -775,7 +864,7 @@ impl<'a> TypeSpace<'a> {
                         field.boxed = self.reaches_by_value(&field.ty, id);
                     }
                 }
-                Kind::Union { variants } => {
+                Kind::Union { variants, .. } => {
                     for variant in variants {
                         variant.boxed = self.reaches_by_value(&variant.ty, id);
                     }
@@ -807,7 +896,7 @@ impl<'a> TypeSpace<'a> {
                     .filter(|f| !f.boxed)
                     .map(|f| &f.ty)
                     .collect(),
-                Kind::Union { variants } => variants
+                Kind::Union { variants, .. } => variants
                     .iter()
                     .filter(|v| !v.boxed)
                     .map(|v| &v.ty)
@@ -863,6 +952,6 @@ fn primitive_variant_name(ty: &Ty) -> &'static str {
         Ty::F32 | Ty::F64 => "Number",
         Ty::Vec(_) => "Array",
         Ty::Map(_) | Ty::JsonObject => "Object",
-        Ty::Json | Ty::Named(_) => "Value",
+        Ty::Json | Ty::Named(_) | Ty::Upload | Ty::Bytes => "Value",
     }
 }

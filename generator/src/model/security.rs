@@ -1,0 +1,107 @@
+//! Security: the schemes of `components.securitySchemes` the client can send, and for each
+//! operation the alternatives (`security`) it accepts, each a set of schemes used together.
+
+use openapiv3::{APIKeyLocation, ReferenceOr, SecurityRequirement, SecurityScheme};
+
+use super::names::{self, Scope};
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer, and the access token of OAuth 2 and
+    /// OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic <base64 of user:password>`.
+    Basic,
+    /// An API key in this header.
+    Header(String),
+    /// An API key in this query parameter.
+    Query(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    /// The scheme's key in `components.securitySchemes`.
+    pub key: String,
+    /// Name of the client credential that feeds it (`token` for every bearer scheme).
+    pub credential: String,
+    pub kind: SchemeKind,
+    pub doc: Option<String>,
+}
+
+/// Every scheme the client can send, in the spec's order.
+pub fn schemes(api: &openapiv3::OpenAPI) -> Vec<Scheme> {
+    let Some(components) = &api.components else { return Vec::new() };
+    let mut credentials = Scope::default();
+    credentials.claim("token".to_string());
+    let mut out = Vec::new();
+    for (key, scheme) in &components.security_schemes {
+        let ReferenceOr::Item(scheme) = scheme else { continue };
+        let (kind, doc) = match scheme {
+            SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                (SchemeKind::Bearer, description)
+            }
+            SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                (SchemeKind::Basic, description)
+            }
+            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
+                (SchemeKind::Bearer, description)
+            }
+            SecurityScheme::APIKey { location: APIKeyLocation::Header, name, description, .. } => {
+                (SchemeKind::Header(name.clone()), description)
+            }
+            SecurityScheme::APIKey { location: APIKeyLocation::Query, name, description, .. } => {
+                (SchemeKind::Query(name.clone()), description)
+            }
+            // Cookies and other HTTP schemes (digest, ...) are not sent by the client.
+            _ => continue,
+        };
+        let credential = match kind {
+            SchemeKind::Bearer => "token".to_string(),
+            _ => credentials.claim(names::field_name(key)),
+        };
+        let doc = doc.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string);
+        out.push(Scheme { key: key.clone(), credential, kind, doc });
+    }
+    out
+}
+
+/// The alternatives an operation accepts, as indices into `schemes`. `Ok(vec![])`: no
+/// credentials needed. An alternative that is empty (`{}` in the spec) makes credentials
+/// optional. `Err` names the schemes when none of the alternatives can be sent.
+pub fn alternatives(
+    requirements: Option<&Vec<SecurityRequirement>>,
+    schemes: &[Scheme],
+) -> Result<Vec<Vec<usize>>, String> {
+    let Some(requirements) = requirements else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    let mut unsupported = Vec::new();
+    for requirement in requirements {
+        let found: Option<Vec<usize>> = requirement
+            .keys()
+            .map(|key| schemes.iter().position(|s| &s.key == key))
+            .collect();
+        match found {
+            Some(indices) => {
+                if !out.contains(&indices) {
+                    out.push(indices);
+                }
+            }
+            None => unsupported.extend(requirement.keys().cloned()),
+        }
+    }
+    if out.is_empty() && !requirements.is_empty() {
+        return Err(format!(
+            "none of its security schemes can be sent by the client ({})",
+            unsupported.join(", ")
+        ));
+    }
+    if out.iter().any(Vec::is_empty) {
+        // Anonymous access is allowed: credentials are sent when the client has them.
+        out.retain(|a| !a.is_empty());
+        if !out.is_empty() {
+            out.push(Vec::new());
+        }
+    }
+    Ok(out)
+}
