@@ -19,7 +19,10 @@ use crate::model::{Group, Model};
 /// `(file name, tokens)` for `src/operations/mod.rs` and one file per group.
 pub fn operation_files(model: &Model) -> Vec<(String, TokenStream)> {
     let auth_consts = auth_consts(model);
-    let mut files = vec![("src/operations/mod.rs".to_string(), mod_rs(model, &auth_consts))];
+    let mut files = vec![(
+        "src/operations/mod.rs".to_string(),
+        mod_rs(model, &auth_consts),
+    )];
     for group in &model.groups {
         let file = format!("src/operations/{}.rs", group.module);
         files.push((file, group_rs(model, group, &auth_consts)));
@@ -39,7 +42,11 @@ fn auth_consts(model: &Model) -> BTreeMap<Vec<Vec<usize>>, String> {
                     true => "ANONYMOUS".to_string(),
                     false => alternative
                         .iter()
-                        .map(|i| heck::ToShoutySnakeCase::to_shouty_snake_case(model.schemes[*i].key.as_str()))
+                        .map(|i| {
+                            heck::ToShoutySnakeCase::to_shouty_snake_case(
+                                model.schemes[*i].key.as_str(),
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join("_AND_"),
                 })
@@ -69,7 +76,9 @@ fn mod_rs(model: &Model, auth_consts: &BTreeMap<Vec<Vec<usize>>, String>) -> Tok
     let consts = auth_consts.iter().map(|(alternatives, name)| {
         let name = format_ident!("{}", name);
         let alternatives = alternatives.iter().map(|alternative| {
-            let schemes = alternative.iter().map(|i| scheme_tokens(&model.schemes[*i]));
+            let schemes = alternative
+                .iter()
+                .map(|i| scheme_tokens(&model.schemes[*i]));
             quote!(&[#(#schemes),*])
         });
         let doc = format!(
@@ -81,7 +90,11 @@ fn mod_rs(model: &Model, auth_consts: &BTreeMap<Vec<Vec<usize>>, String>) -> Tok
             const #name: &[&[Auth]] = &[#(#alternatives),*];
         }
     });
-    let auth_import = (!auth_consts.is_empty()).then(|| quote!(use crate::runtime::Auth;));
+    let auth_import = (!auth_consts.is_empty()).then(|| {
+        quote!(
+            use crate::runtime::Auth;
+        )
+    });
     let accessors = model.groups.iter().map(|g| {
         let module = ident(&g.module);
         let struct_name = ident(&g.struct_name);
@@ -106,23 +119,50 @@ fn mod_rs(model: &Model, auth_consts: &BTreeMap<Vec<Vec<usize>>, String>) -> Tok
     }
 }
 
-fn group_rs(model: &Model, group: &Group, auth_consts: &BTreeMap<Vec<Vec<usize>>, String>) -> TokenStream {
+fn group_rs(
+    model: &Model,
+    group: &Group,
+    auth_consts: &BTreeMap<Vec<Vec<usize>>, String>,
+) -> TokenStream {
     let types = &model.types;
-    let ops: Vec<&Operation> = group.operations.iter().map(|i| &model.operations[*i]).collect();
+    let ops: Vec<&Operation> = group
+        .operations
+        .iter()
+        .map(|i| &model.operations[*i])
+        .collect();
     let structs = ops.iter().map(|op| request_items(types, op, group));
     let methods = ops.iter().map(|op| method(types, op, auth_consts));
     let struct_name = ident(&group.struct_name);
-    let struct_doc = format!(" Operations tagged `{}`, from [`Client::{}`].", group.tag, group.module);
+    let struct_doc = format!(
+        " Operations tagged `{}`, from [`Client::{}`].",
+        group.tag, group.module
+    );
     let file_doc = format!(" Operations tagged `{}`.", group.tag);
 
     let mut runtime = vec![quote!(Request)];
-    if ops.iter().any(|op| op.params.iter().any(|p| matches!(p.location, Location::Query(_)))) {
+    if ops.iter().any(|op| {
+        op.params
+            .iter()
+            .any(|p| matches!(p.location, Location::Query(_)))
+    }) {
         runtime.insert(0, quote!(QueryStyle));
     }
-    if ops.iter().any(|op| matches!(&op.body, Some(Body { kind: BodyKind::Multipart { .. }, .. }))) {
+    if ops.iter().any(|op| {
+        matches!(
+            &op.body,
+            Some(Body {
+                kind: BodyKind::Multipart { .. },
+                ..
+            })
+        )
+    }) {
         runtime.insert(0, quote!(Part));
     }
-    let types_import = ops.iter().any(|op| uses_named_types(op)).then(|| quote!(use crate::types::*;));
+    let types_import = ops.iter().any(|op| uses_named_types(op)).then(|| {
+        quote!(
+            use crate::types::*;
+        )
+    });
     quote! {
         #![doc = #file_doc]
         use crate::runtime::{#(#runtime),*};
@@ -156,7 +196,9 @@ fn uses_named_types(op: &Operation) -> bool {
     };
     let success = match &op.success {
         Success::One(Payload::Json(ty)) => named(ty),
-        Success::Many { cases, .. } => cases.iter().any(|c| matches!(&c.payload, Payload::Json(ty) if named(ty))),
+        Success::Many { cases, .. } => cases
+            .iter()
+            .any(|c| matches!(&c.payload, Payload::Json(ty) if named(ty))),
         Success::One(_) => false,
     };
     body || success || op.params.iter().any(|p| named(&p.ty))
@@ -197,11 +239,18 @@ fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStrea
                 default &= defaultable(body.required, ty);
                 optional(types, body.required, ty)
             }
-            BodyKind::Multipart { struct_name, fields: parts } => {
+            BodyKind::Multipart {
+                struct_name,
+                fields: parts,
+            } => {
                 extra = multipart_struct(types, op, struct_name, parts);
                 default &= !body.required || parts.iter().all(|f| defaultable(f.required, &f.ty));
                 let struct_name = ident(struct_name);
-                if body.required { quote!(#struct_name) } else { quote!(Option<#struct_name>) }
+                if body.required {
+                    quote!(#struct_name)
+                } else {
+                    quote!(Option<#struct_name>)
+                }
             }
             BodyKind::Text(_) => optional(types, body.required, &Ty::String),
             BodyKind::Bytes(_) => optional(types, body.required, &Ty::Bytes),
@@ -210,10 +259,17 @@ fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStrea
     }
     if let Success::Many { enum_name, cases } = &op.success {
         let enum_name = ident(enum_name);
-        let doc = format!(" What [`{}::{}`] returns, by status.", group.struct_name, op.fn_name);
+        let doc = format!(
+            " What [`{}::{}`] returns, by status.",
+            group.struct_name, op.fn_name
+        );
         let variants = cases.iter().map(|case| {
             let variant = ident(&case.variant);
-            let doc = doc_attrs(Some(&format!("{}: {}", case.label, case.doc.as_deref().unwrap_or("success"))));
+            let doc = doc_attrs(Some(&format!(
+                "{}: {}",
+                case.label,
+                case.doc.as_deref().unwrap_or("success")
+            )));
             match &case.payload {
                 Payload::Empty => quote!(#doc #variant,),
                 Payload::Json(ty) => {
@@ -239,10 +295,21 @@ fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStrea
     }
 }
 
-fn multipart_struct(types: &TypeSpace, op: &Operation, name: &str, fields: &[MultipartField]) -> TokenStream {
-    let doc = format!(" The `multipart/form-data` body of [`{}`].", op.request_name);
+fn multipart_struct(
+    types: &TypeSpace,
+    op: &Operation,
+    name: &str,
+    fields: &[MultipartField],
+) -> TokenStream {
+    let doc = format!(
+        " The `multipart/form-data` body of [`{}`].",
+        op.request_name
+    );
     let name = ident(name);
-    let default = fields.iter().all(|f| defaultable(f.required, &f.ty)).then(|| quote!(Default,));
+    let default = fields
+        .iter()
+        .all(|f| defaultable(f.required, &f.ty))
+        .then(|| quote!(Default,));
     let fields = fields.iter().map(|f| {
         let doc = doc_attrs(f.doc.as_deref());
         let field = ident(&f.name);
@@ -256,20 +323,33 @@ fn multipart_struct(types: &TypeSpace, op: &Operation, name: &str, fields: &[Mul
     }
 }
 
-fn method(types: &TypeSpace, op: &Operation, auth_consts: &BTreeMap<Vec<Vec<usize>>, String>) -> TokenStream {
+fn method(
+    types: &TypeSpace,
+    op: &Operation,
+    auth_consts: &BTreeMap<Vec<Vec<usize>>, String>,
+) -> TokenStream {
     let signature = format!("`{} {}`", op.method, op.path);
     let errors = error_doc(types, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let doc = doc_paragraphs([op.summary.as_deref(), op.description.as_deref(), Some(signature.as_str()), errors.as_deref()]);
+    let doc = doc_paragraphs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(signature.as_str()),
+        errors.as_deref(),
+    ]);
     let fn_name = ident(&op.fn_name);
     let request_name = ident(&op.request_name);
     let method = ident(&op.method);
     let path = &op.path;
-    let path_params = op.params.iter().filter(|p| p.location == Location::Path).map(|p| {
-        let wire = &p.wire_name;
-        let field = ident(&p.name);
-        quote!((#wire, &request.#field),)
-    });
+    let path_params = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| {
+            let wire = &p.wire_name;
+            let field = ident(&p.name);
+            quote!((#wire, &request.#field),)
+        });
     let mut chain = Vec::new();
     if let Some(name) = auth_consts.get(&op.auth) {
         let name = format_ident!("{}", name);
@@ -308,7 +388,9 @@ fn accept(success: &Success) -> Option<&str> {
     match success {
         Success::One(payload) => media(payload),
         // Several kinds of answers: JSON stays the default.
-        Success::Many { cases, .. } if cases.iter().all(|c| !matches!(c.payload, Payload::Json(_))) => {
+        Success::Many { cases, .. }
+            if cases.iter().all(|c| !matches!(c.payload, Payload::Json(_))) =>
+        {
             cases.iter().find_map(|c| media(&c.payload))
         }
         Success::Many { .. } => None,
@@ -337,14 +419,24 @@ fn param_call(param: &Param) -> TokenStream {
 /// The body as part of the builder chain when required, or as a statement after it when it
 /// is optional.
 fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
-    let Some(body) = body else { return (None, TokenStream::new()) };
+    let Some(body) = body else {
+        return (None, TokenStream::new());
+    };
     let field = ident(&body.name);
-    let value = if body.required { quote!(&request.#field) } else { quote!(body) };
+    let value = if body.required {
+        quote!(&request.#field)
+    } else {
+        quote!(body)
+    };
     let call = match &body.kind {
         BodyKind::Json(_) => quote!(.json_body(#value)?),
         BodyKind::Form(_) => quote!(.form_body(#value)?),
         BodyKind::Text(media) => {
-            let text = if body.required { quote!(request.#field) } else { quote!(body) };
+            let text = if body.required {
+                quote!(request.#field)
+            } else {
+                quote!(body)
+            };
             quote!(.bytes_body(#media, #text.as_bytes()))
         }
         BodyKind::Bytes(media) => quote!(.bytes_body(#media, #value)),
@@ -363,7 +455,10 @@ fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
     if body.required {
         (Some(call), TokenStream::new())
     } else {
-        (None, quote! { if let Some(body) = &request.#field { http = http #call; } })
+        (
+            None,
+            quote! { if let Some(body) = &request.#field { http = http #call; } },
+        )
     }
 }
 
@@ -386,11 +481,15 @@ fn finish(types: &TypeSpace, op: &Operation) -> (TokenStream, TokenStream) {
                     Payload::Bytes(_) => quote!(#enum_name::#variant(response.bytes())),
                 }
             };
-            let exact = cases.iter().enumerate().filter(|(i, c)| *i != fallback && c.status.is_some()).map(|(_, c)| {
-                let status = c.status.unwrap_or_default();
-                let value = arm(c);
-                quote!(#status => #value,)
-            });
+            let exact = cases
+                .iter()
+                .enumerate()
+                .filter(|(i, c)| *i != fallback && c.status.is_some())
+                .map(|(_, c)| {
+                    let status = proc_macro2::Literal::u16_unsuffixed(c.status.unwrap_or_default());
+                    let value = arm(c);
+                    quote!(#status => #value,)
+                });
             let fallback = arm(&cases[fallback]);
             (
                 quote!(#enum_name),
@@ -413,13 +512,20 @@ fn error_doc(types: &TypeSpace, op: &Operation) -> Option<String> {
         .iter()
         .map(|case| {
             let ty = match &case.ty {
-                Ty::Named(id) => format!("[`{}`](crate::types::{})", types.def(*id).name, types.def(*id).name),
+                Ty::Named(id) => format!(
+                    "[`{}`](crate::types::{})",
+                    types.def(*id).name,
+                    types.def(*id).name
+                ),
                 other => format!("`{}`", ty_tokens(types, other).to_string().replace(' ', "")),
             };
             format!("{} returns {ty}", case.status)
         })
         .collect();
     (!cases.is_empty()).then(|| {
-        format!("Errors: {} (decode with [`ApiError::body_as`](crate::ApiError::body_as)).", cases.join(", "))
+        format!(
+            "Errors: {} (decode with [`ApiError::body_as`](crate::ApiError::body_as)).",
+            cases.join(", ")
+        )
     })
 }

@@ -121,7 +121,11 @@ fn env_prefix(model: &Model, options: &Options) -> String {
 pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
     let inner_docs = crate_docs(model);
     let inner_docs = inner_docs.lines().map(|line| {
-        let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+        let line = if line.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.trim_end())
+        };
         quote!(#![doc = #line])
     });
     let base_url = &model.base_url;
@@ -138,8 +142,15 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         if credentials.iter().any(|(c, _)| *c == scheme.credential) {
             continue;
         }
-        let env = format!("{prefix}_{}", heck::ToShoutySnakeCase::to_shouty_snake_case(scheme.credential.as_str()));
-        let env = if scheme.kind == SchemeKind::Bearer { format!("{prefix}_API_TOKEN") } else { env };
+        let env = format!(
+            "{prefix}_{}",
+            heck::ToShoutySnakeCase::to_shouty_snake_case(scheme.credential.as_str())
+        );
+        let env = if scheme.kind == SchemeKind::Bearer {
+            format!("{prefix}_API_TOKEN")
+        } else {
+            env
+        };
         if scheme.kind != SchemeKind::Bearer {
             let method = ident(&method_names.claim(scheme.credential.clone()));
             let how = match &scheme.kind {
@@ -148,7 +159,11 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
                 _ => "sent as HTTP basic authentication, given as `user:password`".to_string(),
             };
             let doc = doc_paragraphs([
-                Some(format!("Sets the `{}` credential ({how}); read from `{env}` by [`Client::from_env`].", scheme.key)).as_deref(),
+                Some(format!(
+                    "Sets the `{}` credential ({how}); read from `{env}` by [`Client::from_env`].",
+                    scheme.key
+                ))
+                .as_deref(),
                 scheme.doc.as_deref(),
             ]);
             let credential = &scheme.credential;
@@ -191,8 +206,17 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
 
 /// Methods `ClientBuilder` has already; a credential method never takes one of these names.
 const BUILDER_METHODS: &[&str] = &[
-    "base_url", "build", "clone", "credential", "fmt", "http_client", "max_retries", "retry_backoff",
-    "timeout", "token", "user_agent",
+    "base_url",
+    "build",
+    "clone",
+    "credential",
+    "fmt",
+    "http_client",
+    "max_retries",
+    "retry_backoff",
+    "timeout",
+    "token",
+    "user_agent",
 ];
 
 /// The crate's front page: the API's description and every operation, by group.
@@ -202,7 +226,11 @@ fn crate_docs(model: &Model) -> String {
         docs.push(description.clone());
     }
     let count = model.operations.len();
-    let noun = if count == 1 { "operation" } else { "operations" };
+    let noun = if count == 1 {
+        "operation"
+    } else {
+        "operations"
+    };
     docs.push(format!(
         "Generated from an OpenAPI description (version {}): {count} {noun} in {} groups. Each \
          group is reached from [`Client`], and each operation takes a request struct, e.g. \
@@ -210,7 +238,10 @@ fn crate_docs(model: &Model) -> String {
         model.version,
         model.groups.len(),
         model.groups.first().map_or("group", |g| g.module.as_str()),
-        model.operations.first().map_or("operation", |o| o.fn_name.as_str()),
+        model
+            .operations
+            .first()
+            .map_or("operation", |o| o.fn_name.as_str()),
     ));
     docs.push("# Operations".to_string());
     for group in &model.groups {
@@ -220,7 +251,12 @@ fn crate_docs(model: &Model) -> String {
             group.module
         );
         for op in group.operations.iter().map(|i| &model.operations[*i]) {
-            let summary = op.summary.as_deref().unwrap_or("").replace('|', "\\|").replace('\n', " ");
+            let summary = op
+                .summary
+                .as_deref()
+                .unwrap_or("")
+                .replace('|', "\\|")
+                .replace('\n', " ");
             table.push_str(&format!(
                 "\n| [`{}`]({}::{}) | `{} {}` | {summary} |",
                 op.fn_name, group.struct_name, op.fn_name, op.method, op.path
@@ -229,9 +265,14 @@ fn crate_docs(model: &Model) -> String {
         docs.push(table);
     }
     if !model.skipped.is_empty() {
-        let mut skipped = String::from("# Left out\n\nOperations the generator could not express:\n");
+        let mut skipped =
+            String::from("# Left out\n\nOperations the generator could not express:\n");
         for d in &model.skipped {
-            skipped.push_str(&format!("\n- `{}`: {}", d.pointer, d.message.replace('\n', " ")));
+            skipped.push_str(&format!(
+                "\n- `{}`: {}",
+                d.pointer,
+                d.message.replace('\n', " ")
+            ));
         }
         docs.push(skipped);
     }

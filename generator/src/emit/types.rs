@@ -104,7 +104,8 @@ fn type_def(types: &TypeSpace, def: &TypeDef) -> TokenStream {
             };
             let fallback = ident(&tag.fallback);
             let property = &tag.property;
-            let fallback_doc = format!(" A value whose `{property}` this client does not know yet.");
+            let fallback_doc =
+                format!(" A value whose `{property}` this client does not know yet.");
             let dispatch = tag.values.iter().map(|(value, variant)| {
                 let variant = ident(variant);
                 quote!(Some(#value) => serde_json::from_value(value).map(Self::#variant),)

@@ -47,7 +47,16 @@ pub struct Model<'a> {
 /// Groups operations by tag, in order of first appearance.
 fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
     let mut modules = names::Scope::default();
-    for reserved in ["builder", "from_env", "execute", "clone", "fmt", "runtime", "types", "operations"] {
+    for reserved in [
+        "builder",
+        "from_env",
+        "execute",
+        "clone",
+        "fmt",
+        "runtime",
+        "types",
+        "operations",
+    ] {
         modules.claim(reserved.to_string());
     }
     let mut groups: Vec<Group> = Vec::new();
@@ -57,7 +66,9 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
             None => groups.push(Group {
                 tag: op.group.clone(),
                 module: modules.claim(names::field_name(&op.group)),
-                struct_name: types.scope.claim(format!("{}Api", names::type_name(&op.group))),
+                struct_name: types
+                    .scope
+                    .claim(format!("{}Api", names::type_name(&op.group))),
                 operations: vec![index],
             }),
         }

@@ -82,7 +82,10 @@ pub enum BodyKind {
     Json(Ty),
     Form(Ty),
     /// `multipart/form-data`: a struct of its own whose file fields are uploads.
-    Multipart { struct_name: String, fields: Vec<MultipartField> },
+    Multipart {
+        struct_name: String,
+        fields: Vec<MultipartField>,
+    },
     /// Raw bytes (`Vec<u8>`) with this content type.
     Bytes(String),
     /// Text (`String`) with this content type.
@@ -116,7 +119,10 @@ pub enum Success {
     /// Every success status carries the same payload.
     One(Payload),
     /// Success statuses carry different payloads: an enum with a variant per status.
-    Many { enum_name: String, cases: Vec<SuccessCase> },
+    Many {
+        enum_name: String,
+        cases: Vec<SuccessCase>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -152,9 +158,15 @@ pub fn count_shared_refs(api: &openapiv3::OpenAPI) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     let mut count = |reference: &str| *counts.entry(reference.to_string()).or_insert(0) += 1;
     for item in api.paths.paths.values() {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for (_, op) in item.iter() {
-            let responses = op.responses.responses.values().chain(op.responses.default.as_ref());
+            let responses = op
+                .responses
+                .responses
+                .values()
+                .chain(op.responses.default.as_ref());
             for response in responses {
                 if let ReferenceOr::Reference { reference } = response {
                     count(reference);
@@ -169,16 +181,36 @@ pub fn count_shared_refs(api: &openapiv3::OpenAPI) -> BTreeMap<String, usize> {
 }
 
 impl OperationBuilder<'_, '_> {
+    /// The key of a response as the spec spells it (`4xx` for openapiv3's `4XX`, `200` for a
+    /// code written as a YAML integer).
+    fn response_key(&self, pointer: &str, label: &str) -> String {
+        let responses = self
+            .types
+            .resolver()
+            .value(&join(pointer, &["responses"]), pointer);
+        responses
+            .ok()
+            .and_then(|r| r.as_object())
+            .and_then(|r| r.keys().find(|k| k.eq_ignore_ascii_case(label)).cloned())
+            .unwrap_or_else(|| label.to_string())
+    }
+
     /// The name for an inline schema under a component response or request body that several
     /// operations share (`#/components/responses/realtimekit_GetRecording` → `GetRecordingResponse`).
     fn shared_hint<T>(&self, item: &ReferenceOr<T>, suffix: &str) -> Option<String> {
-        let ReferenceOr::Reference { reference } = item else { return None };
+        let ReferenceOr::Reference { reference } = item else {
+            return None;
+        };
         if self.shared_refs.get(reference).copied().unwrap_or(0) < 2 {
             return None;
         }
         let key = reference.rsplit('/').next()?;
         let name = names::type_name(&self.types.strip_prefix(key));
-        Some(if name.ends_with(suffix) { name } else { format!("{name}{suffix}") })
+        Some(if name.ends_with(suffix) {
+            name
+        } else {
+            format!("{name}{suffix}")
+        })
     }
 }
 
@@ -191,8 +223,11 @@ impl OperationBuilder<'_, '_> {
         op: &openapiv3::Operation,
         pointer: &str,
     ) -> Result<Operation, Error> {
-        let auth = security::alternatives(op.security.as_ref().or(self.api.security.as_ref()), self.schemes)
-            .map_err(|message| Error::single(join(pointer, &["security"]), message))?;
+        let auth = security::alternatives(
+            op.security.as_ref().or(self.api.security.as_ref()),
+            self.schemes,
+        )
+        .map_err(|message| Error::single(join(pointer, &["security"]), message))?;
         let base = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => names::field_name(id),
             _ => fallback_fn_name(method, path),
@@ -209,7 +244,10 @@ impl OperationBuilder<'_, '_> {
             .map(|(i, p)| (p.clone(), join(pointer, &["parameters", &i.to_string()])));
         for (param, at) in item_params.iter().cloned().chain(op_params) {
             let (param, at) = self.types.resolver().deref(&param, &at)?;
-            let key = (location_name(&param), param.parameter_data_ref().name.clone());
+            let key = (
+                location_name(&param),
+                param.parameter_data_ref().name.clone(),
+            );
             merged.insert(key, (param, at));
         }
         let mut field_scope = Scope::default();
@@ -219,7 +257,12 @@ impl OperationBuilder<'_, '_> {
         }
         check_path_params(path, &params, pointer)?;
         let body = match &op.request_body {
-            Some(body) => self.body(body, &join(pointer, &["requestBody"]), &pascal, &mut field_scope)?,
+            Some(body) => self.body(
+                body,
+                &join(pointer, &["requestBody"]),
+                &pascal,
+                &mut field_scope,
+            )?,
             None => None,
         };
         let (success, errors) = self.responses(op, pointer, &pascal)?;
@@ -241,7 +284,13 @@ impl OperationBuilder<'_, '_> {
         })
     }
 
-    fn param(&mut self, param: &Parameter, at: &str, op_pascal: &str, scope: &mut Scope) -> Result<Param, Error> {
+    fn param(
+        &mut self,
+        param: &Parameter,
+        at: &str,
+        op_pascal: &str,
+        scope: &mut Scope,
+    ) -> Result<Param, Error> {
         let data = param.parameter_data_ref();
         let location = match param {
             Parameter::Path { .. } => Location::Path,
@@ -254,14 +303,22 @@ impl OperationBuilder<'_, '_> {
             }),
             Parameter::Header { .. } => Location::Header,
             Parameter::Cookie { .. } => {
-                return Err(Error::single(at, format!("cookie parameter `{}` is not supported", data.name)));
+                return Err(Error::single(
+                    at,
+                    format!("cookie parameter `{}` is not supported", data.name),
+                ));
             }
         };
         let schema_at = match &data.format {
             ParameterSchemaOrContent::Schema(_) => join(at, &["schema"]),
             ParameterSchemaOrContent::Content(content) => match content.keys().next() {
                 Some(media) => join(at, &["content", media, "schema"]),
-                None => return Err(Error::single(at, "parameter has neither `schema` nor `content`")),
+                None => {
+                    return Err(Error::single(
+                        at,
+                        "parameter has neither `schema` nor `content`",
+                    ));
+                }
             },
         };
         let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
@@ -272,7 +329,10 @@ impl OperationBuilder<'_, '_> {
             // not the client, decides which values it accepts.
             (Location::Path | Location::Header, Ty::Uuid | Ty::DateTime | Ty::Date) => Ty::String,
             // A path segment is text: enums, unions and lists are passed as the text to send.
-            (Location::Path, Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::JsonObject) => Ty::String,
+            (
+                Location::Path,
+                Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::JsonObject,
+            ) => Ty::String,
             (_, ty) => ty.clone(),
         };
         let doc = clean(data.description.as_deref()).or(typed.doc);
@@ -293,12 +353,20 @@ impl OperationBuilder<'_, '_> {
         op_pascal: &str,
         scope: &mut Scope,
     ) -> Result<Option<Body>, Error> {
-        let hint = self.shared_hint(body, "Body").unwrap_or_else(|| format!("{op_pascal}Body"));
+        let hint = self
+            .shared_hint(body, "Body")
+            .unwrap_or_else(|| format!("{op_pascal}Body"));
         let (body, at) = self.types.resolver().deref(body, at)?;
-        let Some(media) = pick_media(body.content.keys()) else { return Ok(None) };
+        let Some(media) = pick_media(body.content.keys()) else {
+            return Ok(None);
+        };
         let schema_at = join(&at, &["content", media, "schema"]);
         let has_schema = body.content[media].schema.is_some();
-        let schema: RawSchema = if has_schema { self.types.resolver().parse(&schema_at)? } else { RawSchema::default() };
+        let schema: RawSchema = if has_schema {
+            self.types.resolver().parse(&schema_at)?
+        } else {
+            RawSchema::default()
+        };
         let essence = essence(media);
         let kind = if is_json(&essence) {
             BodyKind::Json(self.types.typed(&schema, &schema_at, &hint)?.ty)
@@ -307,7 +375,10 @@ impl OperationBuilder<'_, '_> {
         } else if essence == "multipart/form-data" {
             let struct_name = self.types.scope.claim(hint.clone());
             let fields = self.multipart_fields(&schema, &schema_at, &struct_name)?;
-            BodyKind::Multipart { struct_name, fields }
+            BodyKind::Multipart {
+                struct_name,
+                fields,
+            }
         } else if essence.starts_with("text/") {
             BodyKind::Text(media.clone())
         } else {
@@ -321,7 +392,12 @@ impl OperationBuilder<'_, '_> {
         }))
     }
 
-    fn multipart_fields(&mut self, schema: &RawSchema, at: &str, struct_name: &str) -> Result<Vec<MultipartField>, Error> {
+    fn multipart_fields(
+        &mut self,
+        schema: &RawSchema,
+        at: &str,
+        struct_name: &str,
+    ) -> Result<Vec<MultipartField>, Error> {
         let schema = match &schema.reference {
             Some(reference) => self.types.resolver().parse::<RawSchema>(reference)?,
             None => schema.clone(),
@@ -348,14 +424,28 @@ impl OperationBuilder<'_, '_> {
                 doc: resolved.doc().map(str::to_string),
             });
         }
-        if fields.is_empty() && !matches!(schema.additional_properties, Some(Additional::Allowed(false))) {
-            return Err(Error::single(at, "a multipart body without named properties is not supported"));
+        if fields.is_empty()
+            && !matches!(
+                schema.additional_properties,
+                Some(Additional::Allowed(false))
+            )
+        {
+            return Err(Error::single(
+                at,
+                "a multipart body without named properties is not supported",
+            ));
         }
         Ok(fields)
     }
 
-    fn responses(&mut self, op: &openapiv3::Operation, pointer: &str, op_pascal: &str) -> Result<(Success, Vec<ErrorCase>), Error> {
-        let mut entries: Vec<(String, Option<u16>, bool, &ReferenceOr<openapiv3::Response>)> = Vec::new();
+    fn responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        pointer: &str,
+        op_pascal: &str,
+    ) -> Result<(Success, Vec<ErrorCase>), Error> {
+        let mut entries: Vec<(String, Option<u16>, bool, &ReferenceOr<openapiv3::Response>)> =
+            Vec::new();
         for (code, response) in &op.responses.responses {
             let (status, ok) = match code {
                 StatusCode::Code(c) => (Some(*c), (200..300).contains(c)),
@@ -372,13 +462,15 @@ impl OperationBuilder<'_, '_> {
         let mut errors = Vec::new();
         let mut variants = Scope::default();
         for (label, status, ok, response) in entries {
-            let at = join(pointer, &["responses", &label]);
+            let at = join(pointer, &["responses", &self.response_key(pointer, &label)]);
             let shared = self.shared_hint(response, if ok { "Response" } else { "Error" });
             let (response, at) = self.types.resolver().deref(response, &at)?;
             let description = clean(Some(&response.description));
             let media = pick_media(response.content.keys());
             if !ok {
-                let Some(media) = media.filter(|m| is_json(&essence(m))) else { continue };
+                let Some(media) = media.filter(|m| is_json(&essence(m))) else {
+                    continue;
+                };
                 if response.content[media].schema.is_none() {
                     continue;
                 }
@@ -387,7 +479,10 @@ impl OperationBuilder<'_, '_> {
                 let hint = shared.unwrap_or_else(|| format!("{op_pascal}Error"));
                 let typed = self.types.typed(&schema, &schema_at, &hint)?;
                 self.types.document(&typed.ty, description.as_deref());
-                errors.push(ErrorCase { status: label, ty: typed.ty });
+                errors.push(ErrorCase {
+                    status: label,
+                    ty: typed.ty,
+                });
                 continue;
             }
             let payload = match media {
@@ -423,7 +518,10 @@ impl OperationBuilder<'_, '_> {
         let success = match (enum_name, cases.len()) {
             (_, 0) => Success::One(Payload::Empty),
             (Some(name), _) if cases.iter().any(|c| c.payload != cases[0].payload) => {
-                Success::Many { enum_name: self.types.scope.claim(name), cases }
+                Success::Many {
+                    enum_name: self.types.scope.claim(name),
+                    cases,
+                }
             }
             _ => Success::One(cases.swap_remove(0).payload),
         };
@@ -442,11 +540,19 @@ fn location_name(param: &Parameter) -> &'static str {
 
 /// `application/json; charset=utf-8` → `application/json`.
 fn essence(media: &str) -> String {
-    media.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 fn is_json(essence: &str) -> bool {
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+    essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "*/*"
+        || essence == "application/*"
 }
 
 /// The media type the client uses when several are offered: JSON, then forms, then text, then
@@ -500,11 +606,20 @@ fn check_path_params(path: &str, params: &[Param], pointer: &str) -> Result<(), 
     let mut rest = path;
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
-            return Err(Error::single(pointer, format!("path `{path}` has an unclosed `{{`")));
+            return Err(Error::single(
+                pointer,
+                format!("path `{path}` has an unclosed `{{`"),
+            ));
         };
         let name = &rest[start + 1..start + len];
-        if !params.iter().any(|p| p.location == Location::Path && p.wire_name == name) {
-            return Err(Error::single(pointer, format!("path parameter `{name}` is not declared")));
+        if !params
+            .iter()
+            .any(|p| p.location == Location::Path && p.wire_name == name)
+        {
+            return Err(Error::single(
+                pointer,
+                format!("path parameter `{name}` is not declared"),
+            ));
         }
         rest = &rest[start + len + 1..];
     }
@@ -512,7 +627,10 @@ fn check_path_params(path: &str, params: &[Param], pointer: &str) -> Result<(), 
         if !path.contains(&format!("{{{}}}", param.wire_name)) {
             return Err(Error::single(
                 pointer,
-                format!("path parameter `{}` does not appear in the path", param.wire_name),
+                format!(
+                    "path parameter `{}` does not appear in the path",
+                    param.wire_name
+                ),
             ));
         }
     }
@@ -521,11 +639,16 @@ fn check_path_params(path: &str, params: &[Param], pointer: &str) -> Result<(), 
 
 /// `get /accounts/{account_id}/members` → `get_accounts_account_id_members`.
 fn fallback_fn_name(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     names::field_name(&format!("{method} {}", words.join(" ")))
 }
 
 /// Trims text from the spec and drops it when empty.
 pub fn clean(text: Option<&str>) -> Option<String> {
-    text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string)
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
 }

@@ -31,28 +31,43 @@ pub struct Scheme {
 
 /// Every scheme the client can send, in the spec's order.
 pub fn schemes(api: &openapiv3::OpenAPI) -> Vec<Scheme> {
-    let Some(components) = &api.components else { return Vec::new() };
+    let Some(components) = &api.components else {
+        return Vec::new();
+    };
     let mut credentials = Scope::default();
     credentials.claim("token".to_string());
     let mut out = Vec::new();
     for (key, scheme) in &components.security_schemes {
-        let ReferenceOr::Item(scheme) = scheme else { continue };
+        let ReferenceOr::Item(scheme) = scheme else {
+            continue;
+        };
         let (kind, doc) = match scheme {
-            SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+            SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } if scheme.eq_ignore_ascii_case("bearer") => (SchemeKind::Bearer, description),
+            SecurityScheme::HTTP {
+                scheme,
+                description,
+                ..
+            } if scheme.eq_ignore_ascii_case("basic") => (SchemeKind::Basic, description),
+            SecurityScheme::OAuth2 { description, .. }
+            | SecurityScheme::OpenIDConnect { description, .. } => {
                 (SchemeKind::Bearer, description)
             }
-            SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
-                (SchemeKind::Basic, description)
-            }
-            SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
-                (SchemeKind::Bearer, description)
-            }
-            SecurityScheme::APIKey { location: APIKeyLocation::Header, name, description, .. } => {
-                (SchemeKind::Header(name.clone()), description)
-            }
-            SecurityScheme::APIKey { location: APIKeyLocation::Query, name, description, .. } => {
-                (SchemeKind::Query(name.clone()), description)
-            }
+            SecurityScheme::APIKey {
+                location: APIKeyLocation::Header,
+                name,
+                description,
+                ..
+            } => (SchemeKind::Header(name.clone()), description),
+            SecurityScheme::APIKey {
+                location: APIKeyLocation::Query,
+                name,
+                description,
+                ..
+            } => (SchemeKind::Query(name.clone()), description),
             // Cookies and other HTTP schemes (digest, ...) are not sent by the client.
             _ => continue,
         };
@@ -60,8 +75,17 @@ pub fn schemes(api: &openapiv3::OpenAPI) -> Vec<Scheme> {
             SchemeKind::Bearer => "token".to_string(),
             _ => credentials.claim(names::field_name(key)),
         };
-        let doc = doc.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string);
-        out.push(Scheme { key: key.clone(), credential, kind, doc });
+        let doc = doc
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string);
+        out.push(Scheme {
+            key: key.clone(),
+            credential,
+            kind,
+            doc,
+        });
     }
     out
 }
@@ -73,7 +97,9 @@ pub fn alternatives(
     requirements: Option<&Vec<SecurityRequirement>>,
     schemes: &[Scheme],
 ) -> Result<Vec<Vec<usize>>, String> {
-    let Some(requirements) = requirements else { return Ok(Vec::new()) };
+    let Some(requirements) = requirements else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
     let mut unsupported = Vec::new();
     for requirement in requirements {

@@ -206,7 +206,11 @@ impl<'a> TypeSpace<'a> {
     /// A component key without the prefix every component schema shares (`realtimekit_`).
     pub fn strip_prefix(&self, key: &str) -> String {
         match &self.prefix {
-            Some(prefix) => key.strip_prefix(prefix.as_str()).filter(|k| !k.is_empty()).unwrap_or(key).to_string(),
+            Some(prefix) => key
+                .strip_prefix(prefix.as_str())
+                .filter(|k| !k.is_empty())
+                .unwrap_or(key)
+                .to_string(),
             None => key.to_string(),
         }
     }
@@ -691,7 +695,10 @@ impl<'a> TypeSpace<'a> {
         }
         let tag = self.union_tag(s, &branches)?.map(|(property, values)| Tag {
             property,
-            values: values.into_iter().zip(variants.iter().map(|v| v.name.clone())).collect(),
+            values: values
+                .into_iter()
+                .zip(variants.iter().map(|v| v.name.clone()))
+                .collect(),
             fallback: scope.claim("UnknownValue".to_string()),
         });
         if tag.is_none() {
@@ -712,7 +719,11 @@ impl<'a> TypeSpace<'a> {
     /// The property that tells the variants apart, and each branch's value of it: the
     /// `discriminator` (with its mapping, or the schema names), or else a property every branch
     /// declares with a single, distinct `enum` value.
-    fn union_tag(&self, s: &RawSchema, branches: &[(&RawSchema, String)]) -> Result<Option<(String, Vec<String>)>, Error> {
+    fn union_tag(
+        &self,
+        s: &RawSchema,
+        branches: &[(&RawSchema, String)],
+    ) -> Result<Option<(String, Vec<String>)>, Error> {
         let mut resolved = Vec::with_capacity(branches.len());
         for (branch, at) in branches {
             resolved.push(self.flat_properties(branch, at)?);
@@ -725,7 +736,10 @@ impl<'a> TypeSpace<'a> {
         };
         let candidates: Vec<String> = match &s.discriminator {
             Some(d) => vec![d.property_name.clone()],
-            None => resolved.first().map(|p| p.keys().cloned().collect()).unwrap_or_default(),
+            None => resolved
+                .first()
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default(),
         };
         for property in candidates {
             let mut values = Vec::with_capacity(branches.len());
@@ -735,7 +749,9 @@ impl<'a> TypeSpace<'a> {
                     let short = reference.rsplit('/').next()?;
                     d.mapping
                         .iter()
-                        .find(|(_, target)| target.as_str() == reference || target.as_str() == short)
+                        .find(|(_, target)| {
+                            target.as_str() == reference || target.as_str() == short
+                        })
                         .map(|(value, _)| value.clone())
                         .or_else(|| constant(props, &property))
                         .or_else(|| Some(short.to_string()))
@@ -753,7 +769,11 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// A branch's properties, through references and `allOf`.
-    fn flat_properties(&self, schema: &RawSchema, at: &str) -> Result<IndexMap<String, RawSchema>, Error> {
+    fn flat_properties(
+        &self,
+        schema: &RawSchema,
+        at: &str,
+    ) -> Result<IndexMap<String, RawSchema>, Error> {
         let resolved = self.resolved(schema, at)?;
         let mut merged = RawSchema::default();
         let mut props = IndexMap::new();

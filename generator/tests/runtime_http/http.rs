@@ -1,0 +1,585 @@
+//! The runtime's request building, credentials and responses against a real HTTP server on
+//! loopback (wiremock), driven through `runtime::Request` and `Client::execute` the way
+//! generated operations call them.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use runtime_http::runtime::{Auth, Part, QueryStyle, Request, Response, Upload};
+use runtime_http::{Client, ClientBuilder, Error};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const BEARER: &[&[Auth]] = &[&[Auth::bearer()]];
+/// Cloudflare's shape: an email and key pair, or a token, or a service key.
+const CLOUDFLARE: &[&[Auth]] = &[
+    &[
+        Auth::header("email", "X-Auth-Email"),
+        Auth::header("key", "X-Auth-Key"),
+    ],
+    &[Auth::bearer()],
+    &[Auth::header("service_key", "X-Auth-User-Service-Key")],
+];
+
+/// A server that answers every request with 200 `ok`.
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn builder(server: &MockServer) -> ClientBuilder {
+    Client::builder()
+        .base_url(server.uri())
+        .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+fn client(server: &MockServer) -> Client {
+    builder(server).build().unwrap()
+}
+
+fn get(path: &'static str) -> Request {
+    Request::new(Method::GET, path, &[]).unwrap()
+}
+
+fn post(path: &'static str) -> Request {
+    Request::new(Method::POST, path, &[]).unwrap()
+}
+
+/// Sends `request` with `client` and returns the one request the server received.
+async fn roundtrip(server: &MockServer, client: &Client, request: Request) -> wiremock::Request {
+    client.execute(request).await.unwrap();
+    let mut received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    received.remove(0)
+}
+
+fn header<'a>(request: &'a wiremock::Request, name: &str) -> Option<&'a str> {
+    request.headers.get(name).map(|v| v.to_str().unwrap())
+}
+
+// --- Query parameters -------------------------------------------------------------------------
+
+#[tokio::test]
+async fn query_styles_and_encoding() {
+    use QueryStyle::*;
+    let server = server().await;
+    let request = get("/items")
+        .query("s", "a b&c=d/é+%#?", Form)
+        .unwrap()
+        .query("n", &2.0, Form)
+        .unwrap()
+        .query("f", &2.5, Form)
+        .unwrap()
+        .query("b", &true, Form)
+        .unwrap()
+        .query("none", &None::<String>, Form)
+        .unwrap()
+        .query("some", &Some(7), FormUnexploded)
+        .unwrap()
+        .query("ids", &[1, 2], Form)
+        .unwrap()
+        .query("tags", &["x,y", "z"], FormUnexploded)
+        .unwrap()
+        .query("words", &vec!["a b", "c"], SpaceDelimited)
+        .unwrap()
+        .query("pipes", &["a|b", "c"], PipeDelimited)
+        .unwrap()
+        .query("empty", &Vec::<u8>::new(), FormUnexploded)
+        .unwrap()
+        .query(
+            "filter",
+            &json!({"age": 3, "name": "x y", "skip": null}),
+            Form,
+        )
+        .unwrap()
+        .query("obj", &json!({"k": "v,w", "l": 1}), FormUnexploded)
+        .unwrap()
+        .query(
+            "deep",
+            &json!({"a": 1, "b": [1, 2], "c": {"d": "e"}, "z": null}),
+            DeepObject,
+        )
+        .unwrap()
+        .query("nested", &[json!([1]), json!({"a": null})], Form)
+        .unwrap()
+        .query("n", &3u64, Form)
+        .unwrap();
+    let received = roundtrip(&server, &client(&server), request).await;
+    assert_eq!(received.url.path(), "/items");
+    let expected = [
+        "s=a+b%26c%3Dd%2F%C3%A9%2B%25%23%3F",
+        "n=2",
+        "f=2.5",
+        "b=true",
+        "some=7",
+        "ids=1&ids=2",
+        "tags=x%2Cy,z",
+        "words=a+b%20c",
+        "pipes=a%7Cb%7Cc",
+        "age=3&name=x+y",
+        "obj=k,v%2Cw,l,1",
+        "deep%5Ba%5D=1&deep%5Bb%5D=%5B1%2C2%5D&deep%5Bc%5D=%7B%22d%22%3A%22e%22%7D",
+        "nested=%5B1%5D&nested=%7B%22a%22%3Anull%7D",
+        "n=3",
+    ]
+    .join("&");
+    assert_eq!(received.url.query(), Some(expected.as_str()));
+    let pairs: Vec<(String, String)> = received.url.query_pairs().into_owned().collect();
+    assert_eq!(pairs[0], ("s".into(), "a b&c=d/é+%#?".into()));
+    assert!(pairs.contains(&("deep[c]".into(), r#"{"d":"e"}"#.into())));
+}
+
+#[tokio::test]
+async fn no_query_parameters_means_no_query_string() {
+    let server = server().await;
+    let request = get("/items")
+        .query("a", &None::<u8>, QueryStyle::Form)
+        .unwrap();
+    let received = roundtrip(&server, &client(&server), request).await;
+    assert_eq!(received.url.query(), None);
+}
+
+// --- Headers ---------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn header_parameters() {
+    let server = server().await;
+    let request = get("/h")
+        .header("X-Str", "a b")
+        .unwrap()
+        .header("X-Num", &42)
+        .unwrap()
+        .header("X-Float", &1.0)
+        .unwrap()
+        .header("X-None", &None::<String>)
+        .unwrap()
+        .header("X-List", &["a", "b"])
+        .unwrap()
+        .header("X-Obj", &json!({"a": 1, "b": "c"}))
+        .unwrap()
+        .header("X-Utf8", "café")
+        .unwrap();
+    let received = roundtrip(&server, &client(&server), request).await;
+    assert_eq!(header(&received, "x-str"), Some("a b"));
+    assert_eq!(header(&received, "x-num"), Some("42"));
+    assert_eq!(header(&received, "x-float"), Some("1"));
+    assert_eq!(header(&received, "x-none"), None);
+    assert_eq!(header(&received, "x-list"), Some("a,b"));
+    assert_eq!(header(&received, "x-obj"), Some("a,1,b,c"));
+    assert_eq!(
+        received.headers.get("x-utf8").unwrap().as_bytes(),
+        "café".as_bytes()
+    );
+    assert_eq!(header(&received, "accept"), Some("application/json"));
+}
+
+#[test]
+fn invalid_header_values_are_refused() {
+    for value in ["a\nb", "a\rb", "a\0b"] {
+        let error = get("/h").header("X-Bad", value).unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        assert!(error.to_string().contains("X-Bad"), "{error}");
+    }
+    let error = get("/h").header("bad name", "v").unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    assert!(error.to_string().contains("bad name"), "{error}");
+}
+
+#[tokio::test]
+async fn accept_can_be_changed() {
+    let server = server().await;
+    let request = get("/file").accept("application/octet-stream");
+    let received = roundtrip(&server, &client(&server), request).await;
+    assert_eq!(
+        header(&received, "accept"),
+        Some("application/octet-stream")
+    );
+}
+
+// --- Bodies ----------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn json_body() {
+    let server = server().await;
+    let request = post("/j")
+        .json_body(&json!({"a": [1, "é"], "b": null}))
+        .unwrap();
+    let received = roundtrip(&server, &client(&server), request).await;
+    assert_eq!(header(&received, "content-type"), Some("application/json"));
+    let expected = r#"{"a":[1,"é"],"b":null}"#;
+    assert_eq!(received.body, expected.as_bytes());
+    let length = expected.len().to_string();
+    assert_eq!(header(&received, "content-length"), Some(length.as_str()));
+}
+
+#[tokio::test]
+async fn form_body() {
+    let server = server().await;
+    let request = Request::new(Method::PUT, "/f", &[])
+        .unwrap()
+        .form_body(&json!({"a": "x y&z", "b": [1, 2], "c": null, "d": {"e": 1}, "f": 2.0}))
+        .unwrap();
+    let received = roundtrip(&server, &client(&server), request).await;
+    assert_eq!(received.method.as_str(), "PUT");
+    assert_eq!(
+        header(&received, "content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        String::from_utf8(received.body).unwrap(),
+        "a=x+y%26z&b=1&b=2&d=%7B%22e%22%3A1%7D&f=2"
+    );
+    let error = post("/f").form_body(&[1, 2]).unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+}
+
+fn multipart_request() -> Request {
+    post("/upload").multipart_body(vec![
+        Part::value("text", "hello wörld").unwrap(),
+        Part::value("num", &5).unwrap(),
+        Part::value("none", &None::<u8>).unwrap(),
+        Part::value("meta", &json!({"a": [1]})).unwrap(),
+        Part::file(
+            "file",
+            &Upload::new("a \"b\".txt", b"line\r\n--not-a-boundary\r\n".to_vec())
+                .with_content_type("text/plain"),
+        ),
+        Part::file("missing", &None::<Upload>),
+        Part::file("raw", &Some(Upload::new("b.bin", vec![0u8, 255, 13, 10]))),
+    ])
+}
+
+fn expected_multipart(boundary: &str) -> Vec<u8> {
+    let mut body = Vec::new();
+    let mut push = |bytes: &[u8]| body.extend_from_slice(bytes);
+    for (disposition, content_type, content) in [
+        ("name=\"text\"", None, "hello wörld".as_bytes()),
+        ("name=\"num\"", None, b"5".as_slice()),
+        (
+            "name=\"meta\"",
+            Some("application/json"),
+            br#"{"a":[1]}"#.as_slice(),
+        ),
+        (
+            "name=\"file\"; filename=\"a %22b%22.txt\"",
+            Some("text/plain"),
+            b"line\r\n--not-a-boundary\r\n".as_slice(),
+        ),
+        (
+            "name=\"raw\"; filename=\"b.bin\"",
+            Some("application/octet-stream"),
+            [0u8, 255, 13, 10].as_slice(),
+        ),
+    ] {
+        push(
+            format!("--{boundary}\r\nContent-Disposition: form-data; {disposition}\r\n").as_bytes(),
+        );
+        if let Some(content_type) = content_type {
+            push(format!("Content-Type: {content_type}\r\n").as_bytes());
+        }
+        push(b"\r\n");
+        push(content);
+        push(b"\r\n");
+    }
+    push(format!("--{boundary}--\r\n").as_bytes());
+    body
+}
+
+#[tokio::test]
+async fn multipart_body_is_resent_unchanged_on_retry() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    client(&server).execute(multipart_request()).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    let content_type = header(&received[0], "content-type").unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("{content_type}"));
+    assert!(boundary.len() >= 24, "{boundary}");
+    assert!(
+        boundary
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-'),
+        "{boundary}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&received[0].body),
+        String::from_utf8_lossy(&expected_multipart(boundary))
+    );
+    assert_eq!(received[0].body, expected_multipart(boundary));
+    assert_eq!(received[1].body, received[0].body);
+    assert_eq!(header(&received[1], "content-type"), Some(content_type));
+    // Another body gets another boundary.
+    let other = multipart_request();
+    let server = self::server().await;
+    let again = roundtrip(&server, &client(&server), other).await;
+    assert_ne!(header(&again, "content-type"), Some(content_type));
+}
+
+#[tokio::test]
+async fn bytes_bodies_with_their_content_type() {
+    for (content_type, bytes) in [
+        ("application/octet-stream", vec![0u8, 1, 2, 255]),
+        ("text/plain; charset=utf-8", "héllo".as_bytes().to_vec()),
+        ("image/svg+xml", b"<svg/>".to_vec()),
+    ] {
+        let server = server().await;
+        let request = post("/b").bytes_body(content_type, &bytes);
+        let received = roundtrip(&server, &client(&server), request).await;
+        assert_eq!(header(&received, "content-type"), Some(content_type));
+        assert_eq!(received.body, bytes);
+    }
+}
+
+#[tokio::test]
+async fn bodiless_post_put_patch_send_content_length_zero() {
+    for method in [
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::GET,
+        Method::DELETE,
+    ] {
+        let server = server().await;
+        let request = Request::new(method.clone(), "/empty", &[]).unwrap();
+        let received = roundtrip(&server, &client(&server), request).await;
+        assert!(received.body.is_empty());
+        assert_eq!(header(&received, "content-type"), None);
+        let expected = matches!(method, Method::POST | Method::PUT | Method::PATCH).then_some("0");
+        assert_eq!(header(&received, "content-length"), expected, "{method}");
+    }
+}
+
+// --- Credentials -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn bearer_token() {
+    let server = server().await;
+    let client = builder(&server).token(" tok-1 ").build().unwrap();
+    let received = roundtrip(&server, &client, get("/a").auth(BEARER)).await;
+    assert_eq!(header(&received, "authorization"), Some("Bearer tok-1"));
+}
+
+#[tokio::test]
+async fn header_pair_is_the_first_alternative() {
+    let server = server().await;
+    let client = builder(&server)
+        .credential("email", "me@example.com")
+        .credential("key", "k3y")
+        .token("tok")
+        .build()
+        .unwrap();
+    let received = roundtrip(&server, &client, get("/a").auth(CLOUDFLARE)).await;
+    assert_eq!(header(&received, "x-auth-email"), Some("me@example.com"));
+    assert_eq!(header(&received, "x-auth-key"), Some("k3y"));
+    assert_eq!(header(&received, "authorization"), None);
+    assert_eq!(header(&received, "x-auth-user-service-key"), None);
+}
+
+#[tokio::test]
+async fn incomplete_alternatives_are_skipped() {
+    let server = server().await;
+    // An email without a key does not satisfy the first alternative.
+    let client = builder(&server)
+        .credential("email", "me@example.com")
+        .credential("service_key", "svc")
+        .build()
+        .unwrap();
+    let received = roundtrip(&server, &client, get("/a").auth(CLOUDFLARE)).await;
+    assert_eq!(header(&received, "x-auth-user-service-key"), Some("svc"));
+    assert_eq!(header(&received, "x-auth-email"), None);
+    assert_eq!(header(&received, "authorization"), None);
+}
+
+#[tokio::test]
+async fn basic_auth() {
+    let server = server().await;
+    let client = builder(&server)
+        .credential("login", "user:pa ss")
+        .build()
+        .unwrap();
+    const BASIC: &[&[Auth]] = &[&[Auth::basic("login")]];
+    let received = roundtrip(&server, &client, get("/a").auth(BASIC)).await;
+    assert_eq!(
+        header(&received, "authorization"),
+        Some("Basic dXNlcjpwYSBzcw==")
+    );
+}
+
+#[tokio::test]
+async fn query_credential_is_sent_but_never_shown() {
+    const SECRET: &str = "s3cret&key";
+    const KEY: &[&[Auth]] = &[&[Auth::query("api_key", "api_key")]];
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(404).set_body_string(r#"{"error":"nope"}"#))
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .credential("api_key", SECRET)
+        .build()
+        .unwrap();
+    for (request, query) in [
+        (get("/q").auth(KEY), "api_key=s3cret%26key"),
+        (
+            get("/q")
+                .query("page", &1, QueryStyle::Form)
+                .unwrap()
+                .auth(KEY),
+            "page=1&api_key=s3cret%26key",
+        ),
+    ] {
+        let error = client.execute(request).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+        let api = error.api().unwrap();
+        assert!(!api.url().contains("s3cret"), "{}", api.url());
+        assert!(!error.to_string().contains("s3cret"), "{error}");
+        assert!(!format!("{error:?}").contains("s3cret"), "{error:?}");
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received.last().unwrap().url.query(), Some(query));
+    }
+    // Nor in connection errors.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .credential("api_key", SECRET)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let error = client.execute(get("/q").auth(KEY)).await.unwrap_err();
+    assert!(error.is_connection(), "{error:?}");
+    assert!(!error.to_string().contains("s3cret"), "{error}");
+    assert!(!format!("{error:?}").contains("s3cret"), "{error:?}");
+}
+
+#[tokio::test]
+async fn missing_credentials_name_the_variables_and_send_nothing() {
+    let server = server().await;
+    let client = builder(&server)
+        .credential("email", "me@example.com")
+        .build()
+        .unwrap();
+    let error = client
+        .execute(
+            get("/a")
+                .query("x", &1, QueryStyle::Form)
+                .unwrap()
+                .auth(CLOUDFLARE),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    let message = error.to_string();
+    for part in [
+        "GET ",
+        "/a?x=1",
+        "set RUNTIME_HTTP_API_EMAIL and RUNTIME_HTTP_API_KEY, or RUNTIME_HTTP_API_TOKEN, or `service_key`",
+        "\"token\"",
+    ] {
+        assert!(message.contains(part), "{part} missing in {message}");
+    }
+    assert!(!message.contains("me@example.com"), "{message}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn optional_and_absent_security() {
+    let server = server().await;
+    let anonymous = builder(&server).build().unwrap();
+    const OPTIONAL: &[&[Auth]] = &[&[Auth::bearer()], &[]];
+    anonymous.execute(get("/a").auth(OPTIONAL)).await.unwrap();
+    anonymous.execute(get("/a")).await.unwrap();
+    // A request that needs no credentials does not get them.
+    let with_token = builder(&server).token("tok").build().unwrap();
+    with_token.execute(get("/a")).await.unwrap();
+    with_token.execute(get("/a").auth(OPTIONAL)).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    let authorization: Vec<Option<&str>> = received
+        .iter()
+        .map(|r| header(r, "authorization"))
+        .collect();
+    assert_eq!(authorization, [None, None, None, Some("Bearer tok")]);
+}
+
+#[test]
+fn credentials_are_checked_and_never_shown() {
+    let builder = Client::builder()
+        .credential("email", "me@example.com")
+        .credential("key", "k3y-value");
+    let debug = format!("{builder:?}");
+    assert!(
+        !debug.contains("k3y-value") && !debug.contains("me@example"),
+        "{debug}"
+    );
+    let client = builder.build().unwrap();
+    let debug = format!("{client:?}");
+    assert!(
+        !debug.contains("k3y-value") && !debug.contains("me@example"),
+        "{debug}"
+    );
+    assert!(debug.contains("key: \"<redacted>\""), "{debug}");
+    for bad in ["", "  ", "a\nb"] {
+        let error = Client::builder()
+            .credential("key", bad)
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config { .. }), "{error:?}");
+        assert!(error.to_string().contains("`key`"), "{error}");
+    }
+}
+
+// --- Responses -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn response_status_text_bytes_and_json() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("x-request-id", "r-1")
+                .set_body_bytes(b"{\"a\":1}\xff".to_vec()),
+        )
+        .mount(&server)
+        .await;
+    let response: Response = client(&server).execute(post("/r")).await.unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    assert_eq!(response.headers()["x-request-id"], "r-1");
+    assert_eq!(response.text(), "{\"a\":1}\u{fffd}");
+    let error = response.json::<serde_json::Value>().unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    assert_eq!(response.bytes(), b"{\"a\":1}\xff".to_vec());
+}
+
+#[tokio::test]
+async fn no_content() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .execute(Request::new(Method::DELETE, "/r/{id}", &[("id", &7)]).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 204);
+    assert_eq!(response.text(), "");
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received[0].url.path(), "/r/7");
+}
