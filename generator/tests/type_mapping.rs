@@ -23,7 +23,9 @@ fn with_model(schema: &str, components: &str, check: impl FnOnce(&Model)) {
 
 fn success_ty(model: &Model) -> Ty {
     match &model.operations[0].success {
-        generator::model::operations::Success::Json(ty) => ty.clone(),
+        generator::model::operations::Success::One(
+            generator::model::operations::Payload::Json(ty),
+        ) => ty.clone(),
         other => panic!("not a JSON body: {other:?}"),
     }
 }
@@ -199,7 +201,7 @@ fn one_of_scalars_orders_variants_for_untagged_decoding() {
         let Ty::Named(id) = &fields[0].1 else {
             panic!()
         };
-        let Kind::Union { variants } = &model.types.def(*id).kind else {
+        let Kind::Union { variants, .. } = &model.types.def(*id).kind else {
             panic!()
         };
         let order: Vec<&Ty> = variants.iter().map(|v| &v.ty).collect();
