@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
     };
     let result = async {
         let client = Client::from_env()?;
-        client.get_meeting_participant(&request).await
+        client.meetings().get_meeting_participant(&request).await
     }
     .await;
     match result {

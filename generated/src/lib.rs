@@ -5,11 +5,15 @@
 //! Cloudflare's v4 API, Realtime Kit section. Written for this project from Cloudflare's
 //! API documentation; it grows one operation at a time.
 //!
-//! Generated from an OpenAPI description (version 4.0.0): 1 operation, each a method of [`Client`] taking a request struct.
+//! Generated from an OpenAPI description (version 4.0.0): 1 operation in 1 groups. Each group is reached from [`Client`], and each operation takes a request struct, e.g. `client.meetings().get_meeting_participant(&request).await`.
 //!
-//! | Method | Request | Summary |
+//! # Operations
+//!
+//! ## Meetings ([`Client::meetings`])
+//!
+//! | Operation | Request | Summary |
 //! |---|---|---|
-//! | [`Client::get_meeting_participant`] | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Fetch a participant's detail |
+//! | [`get_meeting_participant`](MeetingsApi::get_meeting_participant) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Fetch a participant's detail |
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
@@ -24,7 +28,7 @@ pub use operations::*;
 pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
-/// Credential name → environment variable read by [`Client::from_env`].
-pub const CREDENTIAL_ENV: &[(&str, &str)] = &[("token", "CLOUDFLARE_API_TOKEN")];
 /// Environment variable that overrides [`DEFAULT_BASE_URL`] in [`Client::from_env`].
 pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
+/// Credentials [`Client::from_env`] reads: (credential, environment variable).
+pub const CREDENTIAL_ENV: &[(&str, &str)] = &[("token", "CLOUDFLARE_API_TOKEN")];

@@ -71,6 +71,7 @@ async fn sends_method_path_and_headers() {
         .mount(&server)
         .await;
     client(&server)
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap();
@@ -91,7 +92,11 @@ async fn base_url_with_path_and_trailing_slash() {
         .base_url(format!("{}/client/v4/", server.uri()))
         .build()
         .unwrap();
-    client.get_meeting_participant(&request()).await.unwrap();
+    client
+        .meetings()
+        .get_meeting_participant(&request())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -107,7 +112,11 @@ async fn custom_user_agent_and_http_client() {
         .http_client(reqwest::Client::new())
         .build()
         .unwrap();
-    client.get_meeting_participant(&request()).await.unwrap();
+    client
+        .meetings()
+        .get_meeting_participant(&request())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -115,6 +124,7 @@ async fn decodes_the_documented_example() {
     let server = MockServer::start().await;
     mount(&server, json(200, EXAMPLE_BODY)).await;
     let response = client(&server)
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap();
@@ -141,6 +151,7 @@ async fn optional_fields_null_or_absent() {
         let server = MockServer::start().await;
         mount(&server, json(200, body)).await;
         let response = client(&server)
+            .meetings()
             .get_meeting_participant(&request())
             .await
             .unwrap();
@@ -155,6 +166,7 @@ async fn unknown_fields_are_ignored() {
     let server = MockServer::start().await;
     mount(&server, json(200, body)).await;
     let response = client(&server)
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap();
@@ -167,6 +179,7 @@ async fn malformed_json_names_the_field_path() {
     let server = MockServer::start().await;
     mount(&server, json(200, body)).await;
     let error = client(&server)
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -197,6 +210,7 @@ async fn truncated_json_is_a_decode_error_with_a_short_snippet() {
     let server = MockServer::start().await;
     mount(&server, json(200, &body)).await;
     let error = client(&server)
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -221,6 +235,7 @@ async fn realtime_kit_error_envelope() {
     )
     .await;
     let error = client(&server)
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -262,6 +277,7 @@ async fn realtime_kit_error_code_as_float() {
         .max_retries(0)
         .build()
         .unwrap()
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -287,6 +303,7 @@ async fn v4_errors_array_envelope() {
     )
     .await;
     let error = client(&server)
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -318,6 +335,7 @@ async fn html_502_page() {
         .max_retries(0)
         .build()
         .unwrap()
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -346,6 +364,7 @@ async fn client_errors_are_not_retried() {
         let server = MockServer::start().await;
         mount(&server, json(status, r#"{"success":false}"#)).await;
         let error = client(&server)
+            .meetings()
             .get_meeting_participant(&request())
             .await
             .unwrap_err();
@@ -364,6 +383,7 @@ async fn server_error_then_success_is_retried() {
         .await;
     mount(&server, json(200, EXAMPLE_BODY)).await;
     let response = client(&server)
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap();
@@ -382,6 +402,7 @@ async fn retryable_statuses() {
             .await;
         mount(&server, json(200, EXAMPLE_BODY)).await;
         client(&server)
+            .meetings()
             .get_meeting_participant(&request())
             .await
             .unwrap();
@@ -401,6 +422,7 @@ async fn retries_exhausted_returns_the_last_error() {
     )
     .await;
     let error = client(&server)
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -419,6 +441,7 @@ async fn max_retries_zero_sends_once() {
         .max_retries(0)
         .build()
         .unwrap()
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -442,6 +465,7 @@ async fn retry_after_seconds_is_honoured() {
         .retry_backoff(Duration::from_secs(30), Duration::from_secs(30))
         .build()
         .unwrap()
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap();
@@ -465,6 +489,7 @@ async fn retry_after_ms_is_honoured() {
         .retry_backoff(Duration::from_secs(30), Duration::from_secs(30))
         .build()
         .unwrap()
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap();
@@ -491,6 +516,7 @@ async fn retry_after_over_a_minute_is_not_retried() {
         .await;
         let started = Instant::now();
         let error = client(&server)
+            .meetings()
             .get_meeting_participant(&request())
             .await
             .unwrap_err();
@@ -522,6 +548,7 @@ async fn timeout_is_reported() {
         .max_retries(1)
         .build()
         .unwrap()
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -551,6 +578,7 @@ async fn connection_refused() {
         .retry_backoff(Duration::from_millis(1), Duration::from_millis(5))
         .build()
         .unwrap()
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();
@@ -578,6 +606,7 @@ async fn path_parameters_are_percent_encoded() {
         participant_id: "x.y_z~-...+&=;:@!$'()*,".into(),
     };
     client(&server)
+        .meetings()
         .get_meeting_participant(&request)
         .await
         .unwrap();
@@ -614,7 +643,11 @@ async fn empty_and_dot_segments_are_refused_before_sending() {
             ),
         ];
         for (name, request) in cases {
-            let error = client.get_meeting_participant(&request).await.unwrap_err();
+            let error = client
+                .meetings()
+                .get_meeting_participant(&request)
+                .await
+                .unwrap_err();
             assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
             assert!(error.to_string().contains(name), "{error}");
         }
@@ -630,6 +663,7 @@ async fn missing_token_is_refused_before_sending() {
     mount(&server, json(200, EXAMPLE_BODY)).await;
     let client = Client::builder().base_url(server.uri()).build().unwrap();
     let error = client
+        .meetings()
         .get_meeting_participant(&request())
         .await
         .unwrap_err();

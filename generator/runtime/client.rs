@@ -330,8 +330,9 @@ impl Inner {
     }
 }
 
-/// "set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_API_EMAIL and CLOUDFLARE_API_KEY (...)": the
-/// environment variables (where known) and credential names of each alternative.
+/// "set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_API_EMAIL and CLOUDFLARE_API_KEY (in code: ...)":
+/// the environment variables (where known, else the credential) of each alternative, then the
+/// credential names.
 fn needed(alternatives: &[&[Auth]]) -> String {
     let mut variables: Vec<String> = Vec::new();
     let mut names: Vec<String> = Vec::new();
@@ -345,7 +346,7 @@ fn needed(alternatives: &[&[Auth]]) -> String {
                     .iter()
                     .find(|(credential, _)| credential == name)
                     .map_or_else(
-                        || format!("`{name}`"),
+                        || format!("credential `{name}`"),
                         |(_, variable)| (*variable).to_owned(),
                     )
             })
@@ -362,7 +363,7 @@ fn needed(alternatives: &[&[Auth]]) -> String {
         }
     }
     format!(
-        "set {}, or give ClientBuilder::credential {}",
+        "set {} (in code: ClientBuilder::credential with {})",
         variables.join(", or "),
         names.join(", or ")
     )

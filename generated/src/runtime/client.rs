@@ -250,7 +250,11 @@ impl Inner {
         };
         let mut applied = Applied::default();
         for auth in alternative.iter() {
-            let value = self.credentials.0.get(auth.credential).map_or("", String::as_str);
+            let value = self
+                .credentials
+                .0
+                .get(auth.credential)
+                .map_or("", String::as_str);
             let header = |name: HeaderName, value: String| {
                 let mut value = HeaderValue::try_from(value).map_err(|_| {
                     Error::invalid_request(format!(
@@ -275,9 +279,11 @@ impl Inner {
                     })?;
                     applied.headers.push(header(name, value.to_owned())?);
                 }
-                Scheme::Query(param) => applied
-                    .query
-                    .push(format!("{}={}", form_encode(param), form_encode(value))),
+                Scheme::Query(param) => {
+                    applied
+                        .query
+                        .push(format!("{}={}", form_encode(param), form_encode(value)))
+                }
             }
         }
         Ok(applied)
@@ -293,7 +299,10 @@ impl Inner {
         let mut headers = HeaderMap::new();
         let accept = request.accept.unwrap_or("application/json");
         let accept = HeaderValue::from_str(accept).map_err(|_| {
-            Error::invalid_request(format!("{} {url}: invalid Accept `{accept}`", request.method))
+            Error::invalid_request(format!(
+                "{} {url}: invalid Accept `{accept}`",
+                request.method
+            ))
         })?;
         headers.insert(ACCEPT, accept);
         headers.insert(USER_AGENT, self.user_agent.clone());
@@ -323,8 +332,9 @@ impl Inner {
     }
 }
 
-/// "set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_API_EMAIL and CLOUDFLARE_API_KEY (...)": the
-/// environment variables (where known) and credential names of each alternative.
+/// "set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_API_EMAIL and CLOUDFLARE_API_KEY (in code: ...)":
+/// the environment variables (where known, else the credential) of each alternative, then the
+/// credential names.
 fn needed(alternatives: &[&[Auth]]) -> String {
     let mut variables: Vec<String> = Vec::new();
     let mut names: Vec<String> = Vec::new();
@@ -337,7 +347,10 @@ fn needed(alternatives: &[&[Auth]]) -> String {
                 crate::CREDENTIAL_ENV
                     .iter()
                     .find(|(credential, _)| credential == name)
-                    .map_or_else(|| format!("`{name}`"), |(_, variable)| (*variable).to_owned())
+                    .map_or_else(
+                        || format!("credential `{name}`"),
+                        |(_, variable)| (*variable).to_owned(),
+                    )
             })
             .collect::<Vec<_>>()
             .join(" and ");
@@ -352,7 +365,7 @@ fn needed(alternatives: &[&[Auth]]) -> String {
         }
     }
     format!(
-        "set {}, or give ClientBuilder::credential {}",
+        "set {} (in code: ClientBuilder::credential with {})",
         variables.join(", or "),
         names.join(", or ")
     )
@@ -363,7 +376,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {

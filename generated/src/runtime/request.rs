@@ -293,10 +293,8 @@ impl Request {
             bytes.extend_from_slice(disposition.as_bytes());
             bytes.extend_from_slice(b"\r\n");
             if let Some(content_type) = &part.content_type {
-                let content_type: String = content_type
-                    .chars()
-                    .filter(|c| !c.is_control())
-                    .collect();
+                let content_type: String =
+                    content_type.chars().filter(|c| !c.is_control()).collect();
                 bytes.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
             }
             bytes.extend_from_slice(b"\r\n");
@@ -413,7 +411,10 @@ impl Part {
 }
 
 /// `value` as JSON, or an [`Error::InvalidRequest`] naming `what`.
-fn to_value<T: Serialize + ?Sized>(value: &T, what: impl FnOnce() -> String) -> Result<Value, Error> {
+fn to_value<T: Serialize + ?Sized>(
+    value: &T,
+    what: impl FnOnce() -> String,
+) -> Result<Value, Error> {
     serde_json::to_value(value)
         .map_err(|error| Error::invalid_request(format!("cannot serialize {}: {error}", what())))
 }
@@ -561,7 +562,10 @@ mod tests {
         assert_eq!(query(&Vec::<u8>::new(), FormUnexploded), "");
         assert_eq!(query(&object, Form), "x=1&y=%5B1%2C2%5D");
         assert_eq!(query(&object, FormUnexploded), "p=x,1,y,%5B1%2C2%5D");
-        assert_eq!(query(&object, DeepObject), "p%5Bx%5D=1&p%5By%5D=%5B1%2C2%5D");
+        assert_eq!(
+            query(&object, DeepObject),
+            "p%5Bx%5D=1&p%5By%5D=%5B1%2C2%5D"
+        );
     }
 
     #[test]

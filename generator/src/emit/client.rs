@@ -183,7 +183,7 @@ fn group_rs(
 fn named(ty: &Ty) -> bool {
     match ty {
         Ty::Named(_) => true,
-        Ty::Vec(inner) | Ty::Map(inner) => named(inner),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => named(inner),
         _ => false,
     }
 }

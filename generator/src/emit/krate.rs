@@ -23,7 +23,7 @@ fn uses(model: &Model) -> Uses {
         match ty {
             Ty::Uuid => uses.uuid = true,
             Ty::DateTime | Ty::Date => uses.chrono = true,
-            Ty::Vec(inner) | Ty::Map(inner) => visit(inner, uses),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => visit(inner, uses),
             _ => {}
         }
     }

@@ -51,6 +51,10 @@ pub fn ty_tokens(types: &TypeSpace, ty: &Ty) -> TokenStream {
             let value = ty_tokens(types, value);
             quote!(std::collections::BTreeMap<String, #value>)
         }
+        Ty::Option(inner) => {
+            let inner = ty_tokens(types, inner);
+            quote!(Option<#inner>)
+        }
         Ty::Upload => quote!(crate::Upload),
         Ty::Bytes => quote!(Vec<u8>),
         Ty::Named(id) => {

@@ -331,7 +331,7 @@ impl OperationBuilder<'_, '_> {
             // A path segment is text: enums, unions and lists are passed as the text to send.
             (
                 Location::Path,
-                Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) | Ty::Json | Ty::JsonObject,
+                Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) | Ty::Option(_) | Ty::Json | Ty::JsonObject,
             ) => Ty::String,
             (_, ty) => ty.clone(),
         };

@@ -33,6 +33,9 @@ pub enum Ty {
     Vec(Box<Ty>),
     /// An object whose values all have one type.
     Map(Box<Ty>),
+    /// A value that may be `null`, inside an array or a map (fields say it with
+    /// [`Field::optional`]).
+    Option(Box<Ty>),
     Named(TypeId),
     /// A file in a multipart body (`runtime::Upload`).
     Upload,
@@ -46,6 +49,17 @@ pub struct Typed {
     pub ty: Ty,
     pub nullable: bool,
     pub doc: Option<String>,
+}
+
+impl Typed {
+    /// The type of an array item or map value: `Option` when it may be `null`.
+    fn in_container(self) -> Ty {
+        match self.ty {
+            Ty::Json => Ty::Json,
+            ty if self.nullable => Ty::Option(Box::new(ty)),
+            ty => ty,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -410,7 +424,7 @@ impl<'a> TypeSpace<'a> {
             Some(items) => {
                 let item_hint = format!("{hint}Item");
                 let item = self.typed(items, &join(pointer, &["items"]), &item_hint)?;
-                item.ty
+                item.in_container()
             }
             None => Ty::Json,
         };
@@ -431,9 +445,7 @@ impl<'a> TypeSpace<'a> {
                     &join(pointer, &["additionalProperties"]),
                     &value_hint,
                 )?;
-                // A value that may be null still decodes as a map entry.
-                let ty = if value.nullable { Ty::Json } else { value.ty };
-                Ty::Map(Box::new(ty))
+                Ty::Map(Box::new(value.in_container()))
             }
             _ => Ty::JsonObject,
         })
@@ -797,6 +809,7 @@ impl<'a> TypeSpace<'a> {
             Ty::Uuid | Ty::DateTime | Ty::Date => (4, 0),
             Ty::String => (5, 0),
             Ty::Vec(_) => (6, 0),
+            Ty::Option(inner) => self.decode_rank(inner),
             Ty::Named(id) => match self.defs[*id].as_ref().map(|d| &d.kind) {
                 Some(Kind::StringEnum { .. }) => (4, 0),
                 Some(Kind::Struct(s)) => {
@@ -971,6 +984,7 @@ fn primitive_variant_name(ty: &Ty) -> &'static str {
         Ty::I32 | Ty::I64 => "Integer",
         Ty::F32 | Ty::F64 => "Number",
         Ty::Vec(_) => "Array",
+        Ty::Option(inner) => primitive_variant_name(inner),
         Ty::Map(_) | Ty::JsonObject => "Object",
         Ty::Json | Ty::Named(_) | Ty::Upload | Ty::Bytes => "Value",
     }

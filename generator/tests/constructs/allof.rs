@@ -53,7 +53,10 @@ fn envelope_with_concrete_result_and_nested_all_of() {
     let ruleset: &Ruleset = &response.result;
     assert_eq!(ruleset.id, "2f2feab2026849078ba485f918791bdc");
     assert_eq!(ruleset.name, "Custom firewall");
-    assert!(matches!(ruleset.phase, RulesetPhase::HttpRequestFirewallCustom));
+    assert!(matches!(
+        ruleset.phase,
+        RulesetPhase::HttpRequestFirewallCustom
+    ));
     // Level 3 of the nested allOf (`timestamps`) reached the top-level struct.
     assert_eq!(
         serde_json::to_value(&ruleset.created_on).unwrap(),

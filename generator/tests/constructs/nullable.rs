@@ -33,7 +33,10 @@ fn required_nullable_fields_present() {
     assert_eq!(zone.vanity_name_servers.as_ref().unwrap().len(), 2);
     assert_eq!(zone.meta.as_ref().unwrap().step, Some(2));
     assert!(matches!(zone.plan_id, Some(ZonePlanId::Pro)));
-    assert_eq!(zone.verification_key.as_deref(), Some("284344499-1084221259"));
+    assert_eq!(
+        zone.verification_key.as_deref(),
+        Some("284344499-1084221259")
+    );
     assert_eq!(zone.original_registrar.as_deref(), Some("GoDaddy"));
     assert_eq!(zone.tenant.as_ref().unwrap().id, "4f1e");
     assert_eq!(serde_json::to_value(&zone).unwrap(), json);

@@ -490,8 +490,10 @@ async fn missing_credentials_name_the_variables_and_send_nothing() {
     for part in [
         "GET ",
         "/a?x=1",
-        "set RUNTIME_HTTP_API_EMAIL and RUNTIME_HTTP_API_KEY, or RUNTIME_HTTP_API_TOKEN, or `service_key`",
-        "\"token\"",
+        "needs credentials: set RUNTIME_HTTP_API_EMAIL and RUNTIME_HTTP_API_KEY, \
+         or RUNTIME_HTTP_API_TOKEN, or credential `service_key` \
+         (in code: ClientBuilder::credential with \"email\" and \"key\", or \"token\", \
+         or \"service_key\")",
     ] {
         assert!(message.contains(part), "{part} missing in {message}");
     }

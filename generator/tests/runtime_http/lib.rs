@@ -3,6 +3,7 @@
 //! can drive `runtime::Request` and `Client::execute` directly.
 
 #[doc(hidden)]
+#[rustfmt::skip] // so that rustfmt does not look for `runtime.rs` next to this file
 pub mod runtime;
 pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
 /// The server used when none is configured.
