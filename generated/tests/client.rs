@@ -738,6 +738,11 @@ fn defaults() {
     assert!(debug.contains("max_retries: 2"), "{debug}");
     assert_eq!(
         cloudflare_realtime_kit::CREDENTIAL_ENV,
-        &[("token", "CLOUDFLARE_API_TOKEN")]
+        &[
+            ("api_email", "CLOUDFLARE_API_EMAIL"),
+            ("api_key", "CLOUDFLARE_API_KEY"),
+            ("token", "CLOUDFLARE_API_TOKEN"),
+            ("user_service_key", "CLOUDFLARE_USER_SERVICE_KEY"),
+        ]
     );
 }

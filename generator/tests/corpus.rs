@@ -38,12 +38,6 @@ const SPEC_DEFECTS: &[(&str, &str, &str)] = &[
     ),
     (
         "realtime-kit.yaml",
-        "get_active_session_200",
-        "example (components/examples/realtimekit_GetActiveSessionSuccessResponse) lacks the \
-         required `meeting_display_name` and `organization_id`",
-    ),
-    (
-        "realtime-kit.yaml",
         "get_v2_livestream_session_livestream_id_200",
         "schema: `disabled` is `type: string`; example: `disabled: false`",
     ),

@@ -204,9 +204,9 @@ fn uses_named_types(op: &Operation) -> bool {
     body || success || op.params.iter().any(|p| named(&p.ty))
 }
 
-/// Named types (structs, enums) have no `Default`; everything else in a request does.
-fn defaultable(required: bool, ty: &Ty) -> bool {
-    !required || !matches!(ty, Ty::Named(_))
+/// A request struct derives `Default` when every field has one (enums and unions do not).
+fn defaultable(types: &TypeSpace, required: bool, ty: &Ty) -> bool {
+    !required || types.has_default(ty)
 }
 
 fn optional(types: &TypeSpace, required: bool, ty: &Ty) -> TokenStream {
@@ -229,14 +229,17 @@ fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStrea
             quote!(#doc pub #field: #ty,)
         })
         .collect();
-    let mut default = op.params.iter().all(|p| defaultable(p.required, &p.ty));
+    let mut default = op
+        .params
+        .iter()
+        .all(|p| defaultable(types, p.required, &p.ty));
     let mut extra = TokenStream::new();
     if let Some(body) = &op.body {
         let doc = doc_attrs(body.doc.as_deref().or(Some("The request body.")));
         let field = ident(&body.name);
         let ty = match &body.kind {
             BodyKind::Json(ty) | BodyKind::Form(ty) => {
-                default &= defaultable(body.required, ty);
+                default &= defaultable(types, body.required, ty);
                 optional(types, body.required, ty)
             }
             BodyKind::Multipart {
@@ -244,7 +247,8 @@ fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStrea
                 fields: parts,
             } => {
                 extra = multipart_struct(types, op, struct_name, parts);
-                default &= !body.required || parts.iter().all(|f| defaultable(f.required, &f.ty));
+                default &=
+                    !body.required || parts.iter().all(|f| defaultable(types, f.required, &f.ty));
                 let struct_name = ident(struct_name);
                 if body.required {
                     quote!(#struct_name)
@@ -308,7 +312,7 @@ fn multipart_struct(
     let name = ident(name);
     let default = fields
         .iter()
-        .all(|f| defaultable(f.required, &f.ty))
+        .all(|f| defaultable(types, f.required, &f.ty))
         .then(|| quote!(Default,));
     let fields = fields.iter().map(|f| {
         let doc = doc_attrs(f.doc.as_deref());

@@ -231,12 +231,13 @@ fn crate_docs(model: &Model) -> String {
     } else {
         "operations"
     };
+    let groups = model.groups.len();
+    let group_noun = if groups == 1 { "group" } else { "groups" };
     docs.push(format!(
-        "Generated from an OpenAPI description (version {}): {count} {noun} in {} groups. Each \
+        "Generated from an OpenAPI description (version {}): {count} {noun} in {groups} {group_noun}. Each \
          group is reached from [`Client`], and each operation takes a request struct, e.g. \
          `client.{}().{}(&request).await`.",
         model.version,
-        model.groups.len(),
         model.groups.first().map_or("group", |g| g.module.as_str()),
         model
             .operations

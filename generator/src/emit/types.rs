@@ -158,6 +158,11 @@ fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &Struct) -> 
             if field.omit_if_none {
                 serde.push(quote!(skip_serializing_if = "Option::is_none"));
             }
+        } else if s.lenient && !matches!(field.ty, Ty::Named(_)) && types.has_default(&field.ty) {
+            // Lenient on what it reads: a required scalar or list the server leaves out
+            // decodes as its empty value instead of failing the whole response. A missing
+            // object stays an error: it means the body is not what the spec describes.
+            serde.push(quote!(default));
         }
         let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
         quote! {
@@ -175,9 +180,10 @@ fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &Struct) -> 
             pub #field: std::collections::BTreeMap<String, #value>,
         }
     });
+    let default = s.defaultable.then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional

@@ -129,6 +129,7 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
         }
     }
     types.box_recursive_fields();
+    types.mark_defaults();
     let groups = group(&operations, &mut types);
     let base_url = api.servers.first().map(server_url).unwrap_or_default();
     Ok(Model {

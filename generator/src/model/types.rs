@@ -102,6 +102,12 @@ pub struct Struct {
     pub additional: Option<Ty>,
     /// The field that collects them.
     pub additional_name: String,
+    /// Every field has a default (see [`TypeSpace::mark_defaults`]): the struct derives
+    /// `Default`, and a required field of this type tolerates absence.
+    pub defaultable: bool,
+    /// A required field left out by the server decodes as its empty value. Not for the
+    /// variants of untagged unions, where a missing field is what rules a variant out.
+    pub lenient: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -503,6 +509,8 @@ impl<'a> TypeSpace<'a> {
             fields,
             additional,
             additional_name,
+            defaultable: false,
+            lenient: true,
         });
         Ok(TypeDef {
             name: name.to_string(),
@@ -880,6 +888,79 @@ impl<'a> TypeSpace<'a> {
             nullable,
             doc: None,
         })
+    }
+
+    /// Whether values of `ty` have an empty default (`""`, `0`, `false`, `[]`, `None`, or a
+    /// struct whose fields all do).
+    pub fn has_default(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Named(id) => {
+                matches!(&self.def(*id).kind, Kind::Struct(s) if s.defaultable)
+            }
+            _ => true,
+        }
+    }
+
+    /// Decides which structs have a `Default`: every field is optional or of a type with a
+    /// default. Computed as a fixpoint so that recursive structs are handled.
+    pub fn mark_defaults(&mut self) {
+        for def in self.defs.iter_mut().flatten() {
+            if let Kind::Struct(s) = &mut def.kind {
+                s.defaultable = true;
+            }
+        }
+        let mut variants = Vec::new();
+        for def in self.defs.iter().flatten() {
+            if let Kind::Union {
+                variants: v,
+                tag: None,
+            } = &def.kind
+            {
+                variants.extend(v.iter().filter_map(|v| match v.ty {
+                    Ty::Named(id) => Some(id),
+                    _ => None,
+                }));
+            }
+        }
+        for id in variants {
+            if let Some(TypeDef {
+                kind: Kind::Struct(s),
+                ..
+            }) = &mut self.defs[id]
+            {
+                s.lenient = false;
+            }
+        }
+        loop {
+            let mut changed = false;
+            for id in 0..self.defs.len() {
+                let Some(TypeDef {
+                    kind: Kind::Struct(s),
+                    ..
+                }) = &self.defs[id]
+                else {
+                    continue;
+                };
+                if s.defaultable
+                    && !s
+                        .fields
+                        .iter()
+                        .all(|f| f.optional || self.has_default(&f.ty))
+                {
+                    if let Some(TypeDef {
+                        kind: Kind::Struct(s),
+                        ..
+                    }) = &mut self.defs[id]
+                    {
+                        s.defaultable = false;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
     }
 
     /// Marks struct fields and union variants that hold their own type by value (directly or

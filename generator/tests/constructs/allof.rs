@@ -110,7 +110,12 @@ fn concrete_branch_before_the_envelope_still_wins() {
     );
     round_trip(&response, &json);
 
-    // A free-form value where the concrete schema is expected does not decode.
-    let wrong = json!({"success": true, "errors": [], "messages": [], "result": {"unexpected": 1}});
-    assert!(serde_json::from_value::<GetCustomHostnameResponse>(wrong).is_err());
+    // The concrete schema wins over the envelope's free-form `result`: a `result` whose
+    // required fields were left out still decodes as a `CustomHostname` (such fields decode as
+    // their empty value), never as a free-form map.
+    let sparse =
+        json!({"success": true, "errors": [], "messages": [], "result": {"unexpected": 1}});
+    let response: GetCustomHostnameResponse = serde_json::from_value(sparse).unwrap();
+    let hostname: CustomHostname = response.result.unwrap();
+    assert_eq!(hostname.hostname, "");
 }

@@ -5,11 +5,15 @@
 //! Cloudflare's v4 API, Realtime Kit section. Written for this project from Cloudflare's
 //! API documentation; it grows one operation at a time.
 //!
-//! Generated from an OpenAPI description (version 4.0.0): 1 operation, each a method of [`Client`] taking a request struct.
+//! Generated from an OpenAPI description (version 4.0.0): 1 operation in 1 group. Each group is reached from [`Client`], and each operation takes a request struct, e.g. `client.meetings().get_meeting_participant(&request).await`.
 //!
-//! | Method | Request | Summary |
+//! # Operations
+//!
+//! ## Meetings ([`Client::meetings`])
+//!
+//! | Operation | Request | Summary |
 //! |---|---|---|
-//! | [`Client::get_meeting_participant`] | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Fetch a participant's detail |
+//! | [`get_meeting_participant`](MeetingsApi::get_meeting_participant) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Fetch a participant's detail |
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
@@ -17,13 +21,33 @@
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 mod operations;
-mod runtime;
+#[doc(hidden)]
+pub mod runtime;
 pub mod types;
 pub use operations::*;
-pub use runtime::{ApiError, Client, ClientBuilder, Error};
+pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
-/// Environment variable holding the bearer token read by [`Client::from_env`].
-pub const TOKEN_ENV: &str = "CLOUDFLARE_API_TOKEN";
 /// Environment variable that overrides [`DEFAULT_BASE_URL`] in [`Client::from_env`].
 pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
+/// Credentials [`Client::from_env`] reads: (credential, environment variable).
+pub const CREDENTIAL_ENV: &[(&str, &str)] = &[
+    ("api_email", "CLOUDFLARE_API_EMAIL"),
+    ("api_key", "CLOUDFLARE_API_KEY"),
+    ("token", "CLOUDFLARE_API_TOKEN"),
+    ("user_service_key", "CLOUDFLARE_USER_SERVICE_KEY"),
+];
+impl ClientBuilder {
+    /// Sets the `api_email` credential (sent in the `X-Auth-Email` header); read from `CLOUDFLARE_API_EMAIL` by [`Client::from_env`].
+    pub fn api_email(self, value: impl Into<String>) -> Self {
+        self.credential("api_email", value)
+    }
+    /// Sets the `api_key` credential (sent in the `X-Auth-Key` header); read from `CLOUDFLARE_API_KEY` by [`Client::from_env`].
+    pub fn api_key(self, value: impl Into<String>) -> Self {
+        self.credential("api_key", value)
+    }
+    /// Sets the `user_service_key` credential (sent in the `X-Auth-User-Service-Key` header); read from `CLOUDFLARE_USER_SERVICE_KEY` by [`Client::from_env`].
+    pub fn user_service_key(self, value: impl Into<String>) -> Self {
+        self.credential("user_service_key", value)
+    }
+}

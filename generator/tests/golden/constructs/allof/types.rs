@@ -5,17 +5,22 @@ use serde::{Deserialize, Serialize};
 /// The ruleset
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetZoneRulesetResponse {
+    #[serde(default)]
     pub errors: Vec<MessagesItem>,
+    #[serde(default)]
     pub messages: Vec<MessagesItem>,
     /// Whether the API call was successful.
+    #[serde(default)]
     pub success: bool,
     pub result: Ruleset,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_info: Option<GetZoneRulesetResponseResultInfo>,
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MessagesItem {
+    #[serde(default)]
     pub code: i64,
+    #[serde(default)]
     pub message: String,
 }
 /// A ruleset (level 1 of the nested allOf).
@@ -25,9 +30,12 @@ pub struct Ruleset {
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
     pub id: String,
+    #[serde(default)]
     pub name: String,
     pub phase: RulesetPhase,
+    #[serde(default)]
     pub rules: Vec<Rule>,
     /// The account that owns the ruleset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,8 +57,10 @@ pub struct Rule {
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
     pub id: String,
     pub action: RuleAction,
+    #[serde(default)]
     pub expression: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -67,12 +77,14 @@ pub enum RuleAction {
     #[serde(untagged)]
     UnknownValue(String),
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Account {
+    #[serde(default)]
     pub id: String,
+    #[serde(default)]
     pub name: String,
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetZoneRulesetResponseResultInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -82,30 +94,35 @@ pub struct GetZoneRulesetResponseResultInfo {
     pub total_count: Option<i64>,
 }
 /// The custom hostname
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCustomHostnameResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CustomHostname>,
+    #[serde(default)]
     pub errors: Vec<MessagesItem>,
+    #[serde(default)]
     pub messages: Vec<MessagesItem>,
     /// Whether the API call was successful.
+    #[serde(default)]
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_info: Option<GetCustomHostnameResponseResultInfo>,
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomHostname {
+    #[serde(default)]
     pub id: String,
+    #[serde(default)]
     pub hostname: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl: Option<CustomHostnameSsl>,
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomHostnameSsl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCustomHostnameResponseResultInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,

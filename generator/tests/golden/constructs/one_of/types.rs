@@ -30,12 +30,14 @@ impl<'de> Deserialize<'de> for PaymentSource {
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Card {
+    #[serde(default)]
     pub id: String,
     pub object: CardObject,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp_month: Option<i64>,
+    #[serde(default)]
     pub last4: String,
 }
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,10 +50,12 @@ pub enum CardObject {
 }
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BankAccount {
+    #[serde(default)]
     pub id: String,
     pub object: BankAccountObject,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
+    #[serde(default)]
     pub last4: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
@@ -96,7 +100,7 @@ pub enum SubscriptionEnvelopeSubscription {
     Trial(Trial),
 }
 /// A subscription still in its trial (few required fields).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Trial {
     pub id: String,
     pub status: String,
@@ -104,7 +108,7 @@ pub struct Trial {
     pub trial_end: Option<i64>,
 }
 /// A paid subscription (more required fields).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PaidSubscription {
     pub id: String,
     pub status: String,
