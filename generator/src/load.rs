@@ -44,8 +44,46 @@ pub fn load(text: &str) -> Result<Document, Error> {
     check_version(&raw)?;
     let mut raw = raw;
     let skipped = drop_invalid_operations(&mut raw);
-    let api = parse(&raw, "#")?;
-    Ok(Document { raw, api, skipped })
+    // Reusable components are read through the resolver, by pointer, when an operation uses
+    // them: a broken one then costs the operations that use it (each skipped with a located
+    // warning), not the whole spec. The typed model only needs the security schemes.
+    let set_aside = set_aside_components(&mut raw);
+    let api = parse(&raw, "#");
+    restore_components(&mut raw, set_aside);
+    Ok(Document {
+        raw,
+        api: api?,
+        skipped,
+    })
+}
+
+const RESOLVED_LAZILY: &[&str] = &[
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "links",
+    "callbacks",
+];
+
+fn set_aside_components(raw: &mut Value) -> Vec<(&'static str, Value)> {
+    let Some(components) = raw.get_mut("components").and_then(Value::as_object_mut) else {
+        return Vec::new();
+    };
+    RESOLVED_LAZILY
+        .iter()
+        .filter_map(|key| components.remove(*key).map(|v| (*key, v)))
+        .collect()
+}
+
+fn restore_components(raw: &mut Value, set_aside: Vec<(&'static str, Value)>) {
+    if let Some(components) = raw.get_mut("components").and_then(Value::as_object_mut) {
+        for (key, value) in set_aside {
+            components.insert(key.to_string(), value);
+        }
+    }
 }
 
 /// Deserializes `value` (found at `pointer`) with an error that points into the spec.
@@ -69,6 +107,14 @@ fn drop_invalid_operations(raw: &mut Value) -> Vec<Diagnostic> {
     for (path, item) in paths.iter_mut() {
         let item_at = format!("#/paths/{}", escape(path));
         let Some(item) = item.as_object_mut() else {
+            skipped.push(Diagnostic {
+                severity: Severity::Warning,
+                pointer: item_at,
+                message: format!(
+                    "every operation of `{path}` skipped: a path item must be an object"
+                ),
+            });
+            broken_items.push(path.clone());
             continue;
         };
         if let Some(params) = item.get("parameters") {

@@ -79,10 +79,11 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
 pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
     let api = &doc.api;
     let resolver = Resolver::new(&doc.raw);
-    let component_schemas: Vec<String> = api
-        .components
-        .as_ref()
-        .map(|c| c.schemas.keys().cloned().collect())
+    let component_schemas: Vec<String> = doc
+        .raw
+        .pointer("/components/schemas")
+        .and_then(|s| s.as_object())
+        .map(|s| s.keys().cloned().collect())
         .unwrap_or_default();
     let mut types = TypeSpace::new(Resolver::new(&doc.raw), &component_schemas);
     let schemes = security::schemes(api);
