@@ -3,6 +3,7 @@
 //! `cargo xtask codegen` regenerates `generated/` from `spec/realtime-kit.yaml`; see
 //! [`codegen`] for the command and [`write`] for how files are compared and written.
 
+mod bench;
 mod codegen;
 mod write;
 
@@ -36,6 +37,22 @@ enum Command {
     /// examples/) is left alone. Warnings are printed to stderr.
     #[command(after_help = EXIT_CODES)]
     Codegen(CodegenArgs),
+    /// Measure generation and compile time on a synthesized spec of many operations
+    ///
+    /// Repeats the paths of Cloudflare's Realtime Kit description (../shared/corpus, else
+    /// spec/realtime-kit.yaml) until the spec has --operations operations, and reports each
+    /// figure as a ratio against a baseline measured in the same run.
+    Bench(BenchCliArgs),
+}
+
+#[derive(Args)]
+struct BenchCliArgs {
+    /// Operations in the synthesized spec
+    #[arg(long, default_value_t = 1000)]
+    operations: usize,
+    /// Only measure generation, not `cargo check` of the output
+    #[arg(long)]
+    no_compile: bool,
 }
 
 #[derive(Args)]
@@ -58,9 +75,22 @@ struct CodegenArgs {
 }
 
 fn main() -> ExitCode {
-    let Cli {
-        command: Command::Codegen(args),
-    } = Cli::parse();
+    let args = match Cli::parse().command {
+        Command::Codegen(args) => args,
+        Command::Bench(args) => {
+            let args = bench::BenchArgs {
+                operations: args.operations,
+                compile: !args.no_compile,
+            };
+            return match bench::run(&args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(3)
+                }
+            };
+        }
+    };
     let target = match (args.spec, args.out) {
         (Some(spec), Some(out)) => codegen::Target::standalone(spec, out, args.name)
             .unwrap_or_else(|message| usage_error(&message)),
