@@ -33,6 +33,7 @@ paths:
         - {name: status, in: query, explode: false, schema: {type: array, items: {type: string}}}
         - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {a: {type: string}}}}
         - {name: X-Request-Id, in: header, schema: {type: string}}
+        - {name: Accept, in: header, schema: {type: string}}
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
         4XX: {description: bad, content: {application/json: {schema: {$ref: "#/components/schemas/Problem"}}}}

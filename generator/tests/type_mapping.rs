@@ -230,3 +230,14 @@ fn awkward_property_names_become_valid_distinct_fields() {
         );
     });
 }
+
+#[test]
+fn schemas_named_like_the_clients_own_types_get_a_suffix() {
+    let components = r#"{"Error":{"type":"object","properties":{"code":{"type":"integer"}}}}"#;
+    let schema =
+        r##"{"type":"object","properties":{"error":{"$ref":"#/components/schemas/Error"}}}"##;
+    with_model(schema, components, |model| {
+        let names: Vec<&str> = model.types.defs().map(|(_, d)| d.name.as_str()).collect();
+        assert!(names.contains(&"ErrorModel"), "{names:?}");
+    });
+}

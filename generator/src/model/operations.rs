@@ -253,6 +253,14 @@ impl OperationBuilder<'_, '_> {
         let mut field_scope = Scope::default();
         let mut params = Vec::new();
         for (param, at) in merged.into_values() {
+            // OpenAPI: header parameters named Accept, Content-Type or Authorization are
+            // ignored; the client sets those itself.
+            let name = param.parameter_data_ref().name.to_ascii_lowercase();
+            if matches!(param, Parameter::Header { .. })
+                && matches!(name.as_str(), "accept" | "content-type" | "authorization")
+            {
+                continue;
+            }
             params.push(self.param(&param, &at, &pascal, &mut field_scope)?);
         }
         check_path_params(path, &params, pointer)?;

@@ -207,7 +207,13 @@ impl<'a> TypeSpace<'a> {
                 .as_deref()
                 .and_then(|p| key.strip_prefix(p))
                 .unwrap_or(key);
-            let name = scope.claim(names::type_name(short));
+            let mut name = names::type_name(short);
+            if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                // A schema called `Error` or `Response` reads better as `ErrorModel` than as
+                // `Error2` next to the client's own `Error`.
+                name.push_str("Model");
+            }
+            let name = scope.claim(name);
             component_names.insert(join("#/components/schemas", &[key]), name);
         }
         TypeSpace {
