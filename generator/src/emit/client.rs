@@ -43,9 +43,9 @@ fn auth_consts(model: &Model) -> BTreeMap<Vec<Vec<usize>>, String> {
                     false => alternative
                         .iter()
                         .map(|i| {
-                            heck::ToShoutySnakeCase::to_shouty_snake_case(
-                                model.schemes[*i].key.as_str(),
-                            )
+                            crate::model::names::field_name(&model.schemes[*i].key)
+                                .trim_end_matches('_')
+                                .to_ascii_uppercase()
                         })
                         .collect::<Vec<_>>()
                         .join("_AND_"),
@@ -217,7 +217,6 @@ fn optional(types: &TypeSpace, required: bool, ty: &Ty) -> TokenStream {
 /// The request struct, plus the multipart body struct and the multi-status response enum
 /// when the operation has them.
 fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStream {
-    let name = ident(&op.request_name);
     let doc = format!(" Parameters of [`{}::{}`].", group.struct_name, op.fn_name);
     let mut fields: Vec<TokenStream> = op
         .params
@@ -290,6 +289,10 @@ fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStrea
             pub enum #enum_name { #(#variants)* }
         });
     }
+    let Some(name) = &op.request_name else {
+        return extra;
+    };
+    let name = ident(name);
     let default = default.then(|| quote!(Default,));
     quote! {
         #[doc = #doc]
@@ -307,7 +310,7 @@ fn multipart_struct(
 ) -> TokenStream {
     let doc = format!(
         " The `multipart/form-data` body of [`{}`].",
-        op.request_name
+        op.request_name.as_deref().unwrap_or_default()
     );
     let name = ident(name);
     let default = fields
@@ -342,7 +345,10 @@ fn method(
         errors.as_deref(),
     ]);
     let fn_name = ident(&op.fn_name);
-    let request_name = ident(&op.request_name);
+    let request = op.request_name.as_deref().map(|name| {
+        let name = ident(name);
+        quote!(, request: &#name)
+    });
     let method = ident(&op.method);
     let path = &op.path;
     let path_params = op
@@ -372,7 +378,7 @@ fn method(
     quote! {
         #doc
         #deprecated
-        pub async fn #fn_name(&self, request: &#request_name) -> Result<#output, Error> {
+        pub async fn #fn_name(&self #request) -> Result<#output, Error> {
             let #mutable http = Request::new(reqwest::Method::#method, #path, &[#(#path_params)*])?
                 #(#chain)*;
             #body_after

@@ -57,7 +57,7 @@ pub fn manifest(model: &Model, options: &Options) -> String {
          version = \"0.1.0\"\n\
          edition = \"2024\"\n\
          rust-version = \"1.85\"\n\
-         description = \"Rust client for {title}, generated from its OpenAPI description\"\n\
+         description = {description}\n\
          publish = false\n\
          \n\
          [lib]\n\
@@ -65,10 +65,13 @@ pub fn manifest(model: &Model, options: &Options) -> String {
          doctest = false\n\
          \n\
          [dependencies]\n",
-        spec = options.spec_label,
-        command = options.regenerate_command,
+        spec = crate::format::one_line(&options.spec_label),
+        command = crate::format::one_line(&options.regenerate_command),
         name = options.crate_name,
-        title = model.title.replace('"', "'"),
+        description = crate::format::toml_string(&format!(
+            "Rust client for {}, generated from its OpenAPI description",
+            model.title
+        )),
     );
     if uses.chrono {
         out.push_str("# Typed `format: date-time` and `format: date` values.\n");
@@ -119,7 +122,7 @@ fn env_prefix(model: &Model, options: &Options) -> String {
 }
 
 pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
-    let inner_docs = crate_docs(model);
+    let inner_docs = crate_docs(model).replace("\r\n", "\n").replace('\r', "\n");
     let inner_docs = inner_docs.lines().map(|line| {
         let line = if line.trim().is_empty() {
             String::new()

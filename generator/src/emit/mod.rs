@@ -37,6 +37,8 @@ fn doc_attrs(text: Option<&str>) -> proc_macro2::TokenStream {
     let Some(text) = text else {
         return proc_macro2::TokenStream::new();
     };
+    // A bare carriage return is not allowed in a doc comment.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines = text.lines().map(|line| {
         let line = match line.trim_end() {
             "" => String::new(),

@@ -17,7 +17,15 @@ const KEYWORDS: &[&str] = &[
 
 /// Replaces characters heck would silently drop with words, so that `<=1y` and `>1y` differ.
 fn spell_symbols(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
+    let mut out = String::with_capacity(raw.len() + 8);
+    // A leading minus sign is one (`-1` is not `1`); elsewhere `-` separates words.
+    let raw = match raw.strip_prefix('-') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => {
+            out.push_str("minus ");
+            rest
+        }
+        _ => raw,
+    };
     for c in raw.chars() {
         let word = match c {
             '<' => " lt ",
@@ -169,6 +177,9 @@ mod tests {
         assert_eq!(variant_name("in_progress"), "InProgress");
         assert_eq!(variant_name("GROUP_CALL"), "GroupCall");
         assert_eq!(variant_name("1080p"), "N1080p");
+        assert_eq!(variant_name("-1"), "Minus1");
+        assert_eq!(variant_name("+1"), "Plus1");
+        assert_eq!(variant_name("a-b"), "AB");
     }
 
     #[test]

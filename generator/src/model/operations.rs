@@ -24,8 +24,8 @@ pub struct Operation {
     pub path: String,
     /// The method's name.
     pub fn_name: String,
-    /// The request struct's name.
-    pub request_name: String,
+    /// The request struct's name; `None` when the operation takes no parameters and no body.
+    pub request_name: Option<String>,
     /// The group (tag, or first path segment) the operation belongs to.
     pub group: String,
     pub summary: Option<String>,
@@ -234,7 +234,6 @@ impl OperationBuilder<'_, '_> {
         };
         let fn_name = self.fn_scope.claim(base);
         let pascal = names::type_name(&fn_name);
-        let request_name = self.types.scope.claim(format!("{pascal}Request"));
 
         let mut merged: IndexMap<(&'static str, String), (Parameter, String)> = IndexMap::new();
         let op_params = op
@@ -274,6 +273,8 @@ impl OperationBuilder<'_, '_> {
             None => None,
         };
         let (success, errors) = self.responses(op, pointer, &pascal)?;
+        let request_name = (!params.is_empty() || body.is_some())
+            .then(|| self.types.scope.claim(format!("{pascal}Request")));
         Ok(Operation {
             pointer: pointer.to_string(),
             method: method.to_uppercase(),
