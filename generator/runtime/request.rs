@@ -252,10 +252,7 @@ impl Request {
         };
         let mut pairs = Vec::new();
         for (name, value) in &fields {
-            match value {
-                Value::Object(_) => push_pair(&mut pairs, name, &compact_json(value)),
-                _ => push_param(&mut pairs, name, value, QueryStyle::Form),
-            }
+            push_nested(&mut pairs, name, value);
         }
         self.body = Some(Body {
             content_type: Cow::Borrowed("application/x-www-form-urlencoded"),
@@ -446,6 +443,25 @@ fn flatten(fields: &serde_json::Map<String, Value>) -> Vec<String> {
         .filter_map(|(key, value)| Some([key.clone(), text(value)?]))
         .flatten()
         .collect()
+}
+
+/// Appends one form field: scalars and lists of scalars as `name=value` (repeated for lists),
+/// objects and lists of objects in bracket notation (`name[key]=value`, `name[0][key]=value`),
+/// which is how Rails, PHP and APIs such as Stripe read nested form data.
+fn push_nested(out: &mut Vec<String>, name: &str, value: &Value) {
+    match value {
+        Value::Object(fields) => {
+            for (key, value) in fields {
+                push_nested(out, &format!("{name}[{key}]"), value);
+            }
+        }
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+            for (index, item) in items.iter().enumerate() {
+                push_nested(out, &format!("{name}[{index}]"), item);
+            }
+        }
+        _ => push_param(out, name, value, QueryStyle::Form),
+    }
 }
 
 /// Appends the encoded `name=value` pairs of one parameter to `out`.

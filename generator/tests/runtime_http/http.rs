@@ -222,7 +222,7 @@ async fn form_body() {
     let server = server().await;
     let request = Request::new(Method::PUT, "/f", &[])
         .unwrap()
-        .form_body(&json!({"a": "x y&z", "b": [1, 2], "c": null, "d": {"e": 1}, "f": 2.0}))
+        .form_body(&json!({"a": "x y&z", "b": [1, 2], "c": null, "d": {"e": 1, "n": {"m": true}}, "f": 2.0, "g": [{"h": 1}]}))
         .unwrap();
     let received = roundtrip(&server, &client(&server), request).await;
     assert_eq!(received.method.as_str(), "PUT");
@@ -232,7 +232,7 @@ async fn form_body() {
     );
     assert_eq!(
         String::from_utf8(received.body).unwrap(),
-        "a=x+y%26z&b=1&b=2&d=%7B%22e%22%3A1%7D&f=2"
+        "a=x+y%26z&b=1&b=2&d%5Be%5D=1&d%5Bn%5D%5Bm%5D=true&f=2&g%5B0%5D%5Bh%5D=1"
     );
     let error = post("/f").form_body(&[1, 2]).unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
