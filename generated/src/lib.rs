@@ -21,15 +21,21 @@
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 mod operations;
+
 #[doc(hidden)]
 pub mod runtime;
+
 pub mod types;
+
 pub use operations::*;
 pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
+
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+
 /// Environment variable that overrides [`DEFAULT_BASE_URL`] in [`Client::from_env`].
 pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
+
 /// Credentials [`Client::from_env`] reads: (credential, environment variable).
 pub const CREDENTIAL_ENV: &[(&str, &str)] = &[
     ("api_email", "CLOUDFLARE_API_EMAIL"),
@@ -37,15 +43,18 @@ pub const CREDENTIAL_ENV: &[(&str, &str)] = &[
     ("token", "CLOUDFLARE_API_TOKEN"),
     ("user_service_key", "CLOUDFLARE_USER_SERVICE_KEY"),
 ];
+
 impl ClientBuilder {
     /// Sets the `api_email` credential (sent in the `X-Auth-Email` header); read from `CLOUDFLARE_API_EMAIL` by [`Client::from_env`].
     pub fn api_email(self, value: impl Into<String>) -> Self {
         self.credential("api_email", value)
     }
+
     /// Sets the `api_key` credential (sent in the `X-Auth-Key` header); read from `CLOUDFLARE_API_KEY` by [`Client::from_env`].
     pub fn api_key(self, value: impl Into<String>) -> Self {
         self.credential("api_key", value)
     }
+
     /// Sets the `user_service_key` credential (sent in the `X-Auth-User-Service-Key` header); read from `CLOUDFLARE_USER_SERVICE_KEY` by [`Client::from_env`].
     pub fn user_service_key(self, value: impl Into<String>) -> Self {
         self.credential("user_service_key", value)

@@ -2,6 +2,7 @@
 // change the spec or the generator, then run `cargo xtask codegen`.
 //! Schemas of the API as Rust types.
 use serde::{Deserialize, Serialize};
+
 /// Success response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetMeetingParticipantResponse {
@@ -10,6 +11,7 @@ pub struct GetMeetingParticipantResponse {
     #[serde(default)]
     pub success: bool,
 }
+
 /// Represents a participant.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Participant {
@@ -35,6 +37,7 @@ pub struct Participant {
     #[serde(default)]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+
 /// Failure response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GenericErrorResponse {
@@ -43,6 +46,7 @@ pub struct GenericErrorResponse {
     #[serde(default)]
     pub success: bool,
 }
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GenericErrorResponseError {
     /// HTTP status code of the error.

@@ -45,5 +45,33 @@ pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<S
             format!("internal error: generated {file_name} does not parse: {e}"),
         )
     })?;
-    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+    Ok(format!(
+        "{header}{}",
+        space_items(&prettyplease::unparse(&file))
+    ))
+}
+
+/// prettyplease writes items back to back; a blank line after the imports, after each
+/// top-level item and after each method reads better. Safe on its output: the emitters write no
+/// multi-line string literals, so a line that is only `}` always closes an item.
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { break };
+        let ends_item =
+            (*line == "}" || *line == "    }" || line.ends_with(';') && !line.starts_with(' '))
+                && !next.trim_start().starts_with('}');
+        let ends_imports = line.starts_with("use ") && !next.starts_with("use ");
+        let same_kind = line.starts_with("mod ") && next.starts_with("pub use ")
+            || line.starts_with("pub use ") && next.starts_with("mod ")
+            || line.starts_with("pub use ") && next.starts_with("pub use ")
+            || line.starts_with("use ") && next.starts_with("use ");
+        if (ends_item || ends_imports) && !same_kind && !next.is_empty() {
+            out.push('\n');
+        }
+    }
+    out
 }

@@ -2,6 +2,7 @@
 // change the spec or the generator, then run `UPDATE_EXPECT=1 cargo test -p generator --test constructs`.
 //! Schemas of the API as Rust types.
 use serde::{Deserialize, Serialize};
+
 /// The ruleset
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetZoneRulesetResponse {
@@ -16,6 +17,7 @@ pub struct GetZoneRulesetResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_info: Option<GetZoneRulesetResponseResultInfo>,
 }
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MessagesItem {
     #[serde(default)]
@@ -23,6 +25,7 @@ pub struct MessagesItem {
     #[serde(default)]
     pub message: String,
 }
+
 /// A ruleset (level 1 of the nested allOf).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ruleset {
@@ -41,6 +44,7 @@ pub struct Ruleset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Account>,
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RulesetPhase {
     #[serde(rename = "http_request_firewall_custom")]
@@ -51,6 +55,7 @@ pub enum RulesetPhase {
     #[serde(untagged)]
     UnknownValue(String),
 }
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +70,7 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RuleAction {
     #[serde(rename = "block")]
@@ -77,6 +83,7 @@ pub enum RuleAction {
     #[serde(untagged)]
     UnknownValue(String),
 }
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Account {
     #[serde(default)]
@@ -84,6 +91,7 @@ pub struct Account {
     #[serde(default)]
     pub name: String,
 }
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetZoneRulesetResponseResultInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +101,7 @@ pub struct GetZoneRulesetResponseResultInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
 }
+
 /// The custom hostname
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCustomHostnameResponse {
@@ -108,6 +117,7 @@ pub struct GetCustomHostnameResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_info: Option<GetCustomHostnameResponseResultInfo>,
 }
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomHostname {
     #[serde(default)]
@@ -117,11 +127,13 @@ pub struct CustomHostname {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl: Option<CustomHostnameSsl>,
 }
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomHostnameSsl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCustomHostnameResponseResultInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]

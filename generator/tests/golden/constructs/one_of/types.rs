@@ -2,6 +2,7 @@
 // change the spec or the generator, then run `UPDATE_EXPECT=1 cargo test -p generator --test constructs`.
 //! Schemas of the API as Rust types.
 use serde::{Deserialize, Serialize};
+
 /// A card or a bank account, told apart by `object`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -11,6 +12,7 @@ pub enum PaymentSource {
     /// A value whose `object` this client does not know yet.
     UnknownValue(serde_json::Value),
 }
+
 impl<'de> Deserialize<'de> for PaymentSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -28,6 +30,7 @@ impl<'de> Deserialize<'de> for PaymentSource {
             .map_err(serde::de::Error::custom)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Card {
     #[serde(default)]
@@ -40,6 +43,7 @@ pub struct Card {
     #[serde(default)]
     pub last4: String,
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CardObject {
     #[serde(rename = "card")]
@@ -48,6 +52,7 @@ pub enum CardObject {
     #[serde(untagged)]
     UnknownValue(String),
 }
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BankAccount {
     #[serde(default)]
@@ -60,6 +65,7 @@ pub struct BankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BankAccountObject {
     #[serde(rename = "bank_account")]
@@ -68,6 +74,7 @@ pub enum BankAccountObject {
     #[serde(untagged)]
     UnknownValue(String),
 }
+
 /// The subscription
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubscriptionEnvelope {
@@ -92,6 +99,7 @@ pub struct SubscriptionEnvelope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_at: Option<i64>,
 }
+
 /// Listed least specific first; the most specific must be tried first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -99,6 +107,7 @@ pub enum SubscriptionEnvelopeSubscription {
     PaidSubscription(PaidSubscription),
     Trial(Trial),
 }
+
 /// A subscription still in its trial (few required fields).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Trial {
@@ -107,6 +116,7 @@ pub struct Trial {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<i64>,
 }
+
 /// A paid subscription (more required fields).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PaidSubscription {
@@ -115,6 +125,7 @@ pub struct PaidSubscription {
     pub plan: String,
     pub quantity: i64,
 }
+
 /// Expandable: an ID, or the object when expanded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -122,6 +133,7 @@ pub enum SubscriptionEnvelopeCustomer {
     String(String),
     Customer(Customer),
 }
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Customer {
     pub id: String,
@@ -129,6 +141,7 @@ pub struct Customer {
     #[serde(default)]
     pub email: Option<String>,
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CustomerObject {
     #[serde(rename = "customer")]
@@ -137,12 +150,14 @@ pub enum CustomerObject {
     #[serde(untagged)]
     UnknownValue(String),
 }
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeDefaultSource {
     String(String),
     PaymentSource(PaymentSource),
 }
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeMetadataValue {
@@ -150,6 +165,7 @@ pub enum SubscriptionEnvelopeMetadataValue {
     Number(f64),
     String(String),
 }
+
 /// A custom field value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

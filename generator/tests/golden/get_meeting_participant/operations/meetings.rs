@@ -4,6 +4,7 @@
 use crate::runtime::Request;
 use crate::types::*;
 use crate::{Client, Error};
+
 /// Parameters of [`MeetingsApi::get_meeting_participant`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingParticipantRequest {
@@ -16,11 +17,13 @@ pub struct GetMeetingParticipantRequest {
     /// ID of the participant. You can fetch the participant ID using the add a participant API.
     pub participant_id: String,
 }
+
 /// Operations tagged `Meetings`, from [`Client::meetings`].
 #[derive(Debug, Clone, Copy)]
 pub struct MeetingsApi<'a> {
     pub(super) client: &'a Client,
 }
+
 impl MeetingsApi<'_> {
     /// Fetch a participant's detail
     ///

@@ -4,10 +4,13 @@
 //! [`Client`].
 mod meetings;
 pub use meetings::*;
+
 use crate::runtime::Auth;
 use crate::Client;
+
 /// Credentials accepted by operations with security `api_token`.
 const API_TOKEN: &[&[Auth]] = &[&[Auth::bearer()]];
+
 impl Client {
     /// Operations tagged `Meetings`.
     pub fn meetings(&self) -> MeetingsApi<'_> {
