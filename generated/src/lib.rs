@@ -20,11 +20,15 @@
     rustdoc::invalid_html_tags
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
+#[rustfmt::skip]
 mod operations;
 
 #[doc(hidden)]
+#[rustfmt::skip]
 pub mod runtime;
 
+#[rustfmt::skip]
 pub mod types;
 
 pub use operations::*;

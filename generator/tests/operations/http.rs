@@ -29,7 +29,10 @@ const GLOBAL_NEEDS: &str = "set CLOUDFLARE_API_EMAIL and CLOUDFLARE_API_KEY, or 
 /// A server that answers every request with `template`.
 async fn serve(template: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(template).mount(&server).await;
+    Mock::given(any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
     server
 }
 
@@ -129,8 +132,7 @@ fn get_meeting_request() -> GetMeetingRequest {
     }
 }
 
-const MEETING_PATH: &str =
-    "/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app%201%2F%CE%B1/meetings/bbb3d0e0-5a67-4c3d-9f2b-f6fd6e1b4a11";
+const MEETING_PATH: &str = "/accounts/023e105f4ecef8ad9ca31a8372d0c353/realtime/kit/app%201%2F%CE%B1/meetings/bbb3d0e0-5a67-4c3d-9f2b-f6fd6e1b4a11";
 
 // --- Meetings: path parameters, credential alternatives, 4XX/5XX ------------------------------
 
@@ -326,10 +328,10 @@ async fn update_meeting_header_json_body_and_default_error() {
     );
 
     // `default` describes every other status.
-    let server = serve(
-        ResponseTemplate::new(412)
-            .set_body_json(cloudflare_failure(1012, "The meeting was changed meanwhile")),
-    )
+    let server = serve(ResponseTemplate::new(412).set_body_json(cloudflare_failure(
+        1012,
+        "The meeting was changed meanwhile",
+    )))
     .await;
     let error = client(&server)
         .meetings()
@@ -476,7 +478,10 @@ async fn start_recording_variant_per_status() {
         panic!("expected Ok, got {response:?}");
     };
     assert_eq!(envelope.data.status, RecordingStatus::Recording);
-    assert_eq!(envelope.data.output_file_name.as_deref(), Some("standup.mp4"));
+    assert_eq!(
+        envelope.data.output_file_name.as_deref(),
+        Some("standup.mp4")
+    );
     let received = received(&server).await;
     assert_eq!(
         line(&received),
@@ -596,7 +601,10 @@ async fn list_issues_query_styles_with_token() {
             )
         )
     );
-    assert_eq!(header(&received, "x-github-api-version"), Some("2022-11-28"));
+    assert_eq!(
+        header(&received, "x-github-api-version"),
+        Some("2022-11-28")
+    );
     assert_eq!(header(&received, "authorization"), Some("Bearer t"));
 }
 
@@ -610,7 +618,11 @@ async fn list_issues_anonymously_without_optional_parameters() {
         repo: "Hello-World".into(),
         ..Default::default()
     };
-    let issues = client.issues().issues_list_for_repo(&request).await.unwrap();
+    let issues = client
+        .issues()
+        .issues_list_for_repo(&request)
+        .await
+        .unwrap();
     assert!(issues.is_empty());
     let received = received(&server).await;
     assert_eq!(
@@ -668,7 +680,11 @@ async fn get_issue_integer_path_parameter_and_404() {
         "status": "404"
     })))
     .await;
-    let error = client(&server).issues().issues_get(&request).await.unwrap_err();
+    let error = client(&server)
+        .issues()
+        .issues_get(&request)
+        .await
+        .unwrap_err();
     let body: BasicError = api_error(&error).body_as().unwrap();
     assert_eq!(body.message.as_deref(), Some("Not Found"));
 
@@ -678,7 +694,11 @@ async fn get_issue_integer_path_parameter_and_404() {
         owner: "..".into(),
         ..request
     };
-    let error = client(&server).issues().issues_get(&dots).await.unwrap_err();
+    let error = client(&server)
+        .issues()
+        .issues_get(&dots)
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
     assert!(error.to_string().contains("owner"), "{error}");
     assert!(server.received_requests().await.unwrap().is_empty());
@@ -695,7 +715,11 @@ async fn lock_issue_optional_json_body() {
             lock_reason: Some(IssuesLockBodyLockReason::TooHeated),
         }),
     };
-    client(&server).issues().issues_lock(&request).await.unwrap();
+    client(&server)
+        .issues()
+        .issues_lock(&request)
+        .await
+        .unwrap();
     let received = received(&server).await;
     assert_eq!(
         line(&received),
@@ -709,7 +733,11 @@ async fn lock_issue_optional_json_body() {
         body: None,
         ..request
     };
-    client(&server).issues().issues_lock(&request).await.unwrap();
+    client(&server)
+        .issues()
+        .issues_lock(&request)
+        .await
+        .unwrap();
     let received = self::received(&server).await;
     assert_eq!(received.method.as_str(), "PUT");
     assert!(received.body.is_empty());
@@ -857,7 +885,11 @@ async fn list_customers_default_error_hides_the_query_key() {
     let api = api_error(&error);
     assert_eq!(api.status().as_u16(), 402);
     assert_eq!(api.message(), Some("Your card was declined."));
-    assert!(api.url().ends_with("/v1/customers?limit=1"), "{}", api.url());
+    assert!(
+        api.url().ends_with("/v1/customers?limit=1"),
+        "{}",
+        api.url()
+    );
     assert!(!error.to_string().contains("sk_test"), "{error}");
     let body: StripeError = api.body_as().unwrap();
     assert_eq!(body.error.type_, StripeErrorErrorType::CardError);
@@ -887,7 +919,10 @@ async fn create_customer_form_body() {
         line(&received),
         expect_line("POST", "/v1/customers", Some("api_key=sk_test_abc"))
     );
-    assert_eq!(header(&received, "idempotency-key"), Some("KG5LxwFBepaKHyUD"));
+    assert_eq!(
+        header(&received, "idempotency-key"),
+        Some("KG5LxwFBepaKHyUD")
+    );
     assert_eq!(
         header(&received, "content-type"),
         Some("application/x-www-form-urlencoded")
@@ -908,7 +943,10 @@ async fn create_customer_form_body() {
         .await
         .unwrap_err();
     let body: StripeError = api_error(&error).body_as().unwrap();
-    assert_eq!(body.error.message.as_deref(), Some("Your card was declined."));
+    assert_eq!(
+        body.error.message.as_deref(),
+        Some("Your card was declined.")
+    );
 }
 
 // --- DNS records: scalar query parameters and delimited arrays --------------------------------
@@ -1134,8 +1172,7 @@ async fn upload_image_multipart() {
 
 #[tokio::test]
 async fn image_blob_png() {
-    let server =
-        serve(ResponseTemplate::new(200).set_body_raw(PNG.to_vec(), "image/png")).await;
+    let server = serve(ResponseTemplate::new(200).set_body_raw(PNG.to_vec(), "image/png")).await;
     let request = CloudflareImagesBaseImageRequest {
         account_id: ACCOUNT.into(),
         image_id: "animals/cat.png".into(),
@@ -1166,10 +1203,9 @@ const KEY_PATH: &str = "/accounts/023e105f4ecef8ad9ca31a8372d0c353/storage/kv/na
 #[tokio::test]
 async fn kv_read_octet_stream() {
     let value = vec![0u8, 159, 146, 150, 255];
-    let server = serve(
-        ResponseTemplate::new(200).set_body_raw(value.clone(), "application/octet-stream"),
-    )
-    .await;
+    let server =
+        serve(ResponseTemplate::new(200).set_body_raw(value.clone(), "application/octet-stream"))
+            .await;
     let request = WorkersKvNamespaceReadKeyValuePairRequest {
         account_id: ACCOUNT.into(),
         namespace_id: "0f2ac74b498b48028cb68387c421e279".into(),
@@ -1191,7 +1227,10 @@ async fn kv_read_octet_stream() {
 
 #[tokio::test]
 async fn kv_write_text_body() {
-    let server = serve(ok_json(json!({"success": true, "errors": [], "messages": []}))).await;
+    let server = serve(ok_json(
+        json!({"success": true, "errors": [], "messages": []}),
+    ))
+    .await;
     let request = WorkersKvNamespaceWriteKeyValuePairRequest {
         account_id: ACCOUNT.into(),
         namespace_id: "0f2ac74b498b48028cb68387c421e279".into(),
@@ -1305,7 +1344,10 @@ fn customer_round_trip() {
     assert_eq!(customer.metadata, Some(Default::default()));
     assert_eq!(customer.preferred_locales, Some(vec![]));
     assert_eq!(customer.tax_exempt, Some(CustomerTaxExempt::None));
-    assert_eq!(serde_json::to_value(&customer).unwrap(), without_nulls(json));
+    assert_eq!(
+        serde_json::to_value(&customer).unwrap(),
+        without_nulls(json)
+    );
 }
 
 #[test]
@@ -1313,7 +1355,10 @@ fn issue_round_trip() {
     let json = issue_json();
     let issue: Issue = serde_json::from_value(json.clone()).unwrap();
     assert_eq!(issue.id, 1);
-    assert_eq!(issue.body.as_deref(), Some("I'm having a problem with this."));
+    assert_eq!(
+        issue.body.as_deref(),
+        Some("I'm having a problem with this.")
+    );
     assert_eq!(issue.closed_at, None);
     assert_eq!(issue.assignees.as_ref().unwrap()[0].login, "octocat");
     assert_eq!(issue.labels[0].default, Some(true));
