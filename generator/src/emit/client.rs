@@ -433,30 +433,25 @@ fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
         return (None, TokenStream::new());
     };
     let field = ident(&body.name);
-    let value = if body.required {
-        quote!(&request.#field)
+    // The body as a place (`request.body`, or the `body` bound by `if let Some(body)`) and as a
+    // reference to it.
+    let (place, value) = if body.required {
+        (quote!(request.#field), quote!(&request.#field))
     } else {
-        quote!(body)
+        (quote!(body), quote!(body))
     };
     let call = match &body.kind {
         BodyKind::Json(_) => quote!(.json_body(#value)?),
         BodyKind::Form(_) => quote!(.form_body(#value)?),
-        BodyKind::Text(media) => {
-            let text = if body.required {
-                quote!(request.#field)
-            } else {
-                quote!(body)
-            };
-            quote!(.bytes_body(#media, #text.as_bytes()))
-        }
+        BodyKind::Text(media) => quote!(.bytes_body(#media, #place.as_bytes())),
         BodyKind::Bytes(media) => quote!(.bytes_body(#media, #value)),
         BodyKind::Multipart { fields, .. } => {
             let parts = fields.iter().map(|f| {
                 let wire = &f.wire_name;
                 let name = ident(&f.name);
                 match f.ty {
-                    Ty::Upload => quote!(Part::file(#wire, &#value.#name),),
-                    _ => quote!(Part::value(#wire, &#value.#name)?,),
+                    Ty::Upload => quote!(Part::file(#wire, &#place.#name),),
+                    _ => quote!(Part::value(#wire, &#place.#name)?,),
                 }
             });
             quote!(.multipart_body(vec![#(#parts)*]))

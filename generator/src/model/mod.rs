@@ -108,7 +108,16 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
             .enumerate()
             .map(|(i, p)| (p.clone(), join(&item_at, &["parameters", &i.to_string()])))
             .collect();
-        for (method, op) in item.iter() {
+        // The spec's order of methods, not openapiv3's fixed one.
+        let methods: Vec<&str> = resolver
+            .value(&item_at, &item_at)
+            .ok()
+            .and_then(|v| v.as_object())
+            .map(|v| v.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut ops: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
+        ops.sort_by_key(|(method, _)| methods.iter().position(|m| m == method));
+        for (method, op) in ops {
             let at = join(&item_at, &[method]);
             let checkpoint = builder.types.checkpoint();
             match builder.operation(path, &item_params, method, op, &at) {

@@ -17,6 +17,8 @@ const KEYWORDS: &[&str] = &[
 
 /// Replaces characters heck would silently drop with words, so that `<=1y` and `>1y` differ.
 fn spell_symbols(raw: &str) -> String {
+    let softened = soften_acronym_plurals(raw);
+    let raw = softened.as_str();
     let mut out = String::with_capacity(raw.len() + 8);
     // A leading minus sign is one (`-1` is not `1`); elsewhere `-` separates words.
     let raw = match raw.strip_prefix('-') {
@@ -66,6 +68,34 @@ fn finish(mut name: String, fallback: &str) -> String {
         name.push('_');
     }
     name
+}
+
+/// `IPs` → `Ips`, `requireSignedURLs` → `requireSignedUrls`: an acronym's plural `s` would
+/// otherwise start a word of its own (`i_ps`).
+fn soften_acronym_plurals(raw: &str) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        let plural = run >= 2
+            && chars.get(i + run) == Some(&'s')
+            && !chars
+                .get(i + run + 1)
+                .is_some_and(|c| c.is_ascii_lowercase());
+        if plural {
+            out.push(chars[i]);
+            out.extend(chars[i + 1..i + run].iter().map(|c| c.to_ascii_lowercase()));
+            i += run;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// `realtimekit_GetParticipant` → `RealtimekitGetParticipant`.
@@ -168,6 +198,11 @@ mod tests {
         assert_eq!(field_name("HTTP/1.x"), "http_1_x");
         assert_ne!(field_name("<=1y"), field_name(">1y"));
         assert_eq!(field_name("a b"), "a_b");
+        assert_eq!(field_name("requireSignedURLs"), "require_signed_urls");
+        assert_eq!(field_name("Cloudflare IPs"), "cloudflare_ips");
+        assert_eq!(type_name("Cloudflare IPs"), "CloudflareIps");
+        assert_eq!(field_name("HTTPServer"), "http_server");
+        assert_eq!(field_name("IDs"), "ids");
         assert_eq!(field_name("é"), "value");
     }
 

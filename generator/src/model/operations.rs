@@ -471,7 +471,8 @@ impl OperationBuilder<'_, '_> {
         let mut errors = Vec::new();
         let mut variants = Scope::default();
         for (label, status, ok, response) in entries {
-            let at = join(pointer, &["responses", &self.response_key(pointer, &label)]);
+            let label = self.response_key(pointer, &label);
+            let at = join(pointer, &["responses", &label]);
             let shared = self.shared_hint(response, if ok { "Response" } else { "Error" });
             let (response, at) = self.types.resolver().deref(response, &at)?;
             let description = clean(Some(&response.description));

@@ -258,6 +258,7 @@ pub fn cargo<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<CargoOutput, Car
         let _guard = CARGO_LOCK
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        touch_sources(dir);
         command.output()
     };
     let output = result.unwrap_or_else(|e| panic!("cannot run `{shown}`: {e}"));
@@ -280,6 +281,27 @@ pub fn cargo<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Result<CargoOutput, Car
             reason,
             output: out,
         }),
+    }
+}
+
+/// Marks every file of the crate as modified now. Test crates share a target directory and
+/// often a package name, and Cargo decides freshness by comparing file times with the last
+/// build of that package: without this, a crate written before another one was built could be
+/// taken as already built, and its errors and warnings would go unseen.
+fn touch_sources(dir: &Path) {
+    let now = std::time::SystemTime::now();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            let entries = fs::read_dir(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            pending.extend(entries.map(|e| e.unwrap_or_else(|e| panic!("{e}")).path()));
+        } else if path.extension().is_some_and(|e| e == "rs" || e == "toml") {
+            fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(now))
+                .unwrap_or_else(|e| panic!("cannot touch {}: {e}", path.display()));
+        }
     }
 }
 
