@@ -66,6 +66,18 @@ const SPEC_DEFECTS: &[(&str, &str, &str)] = &[
         "edit_webhook_200",
         "example is a YAML string holding invalid JSON (unquoted key `id`), not an object",
     ),
+    (
+        "realtime-kit.yaml",
+        "add_webhook_400",
+        "example is a YAML string holding a JavaScript object (unquoted keys, single quotes), \
+         not JSON",
+    ),
+    (
+        "realtime-kit.yaml",
+        "get_webhook_400",
+        "example is a YAML string holding a JavaScript object (unquoted keys, single quotes), \
+         not JSON",
+    ),
 ];
 
 #[test]
@@ -117,12 +129,29 @@ fn check_spec(spec: &Path) -> Result<String, String> {
     if !output.diagnostics.is_empty() {
         return Err(format!("diagnostics: {:#?}", output.diagnostics));
     }
-    let raw = generator::load::load(&text)
-        .map_err(|e| format!("cannot load: {e}"))?
-        .raw;
+    let doc = generator::load::load(&text).map_err(|e| format!("cannot load: {e}"))?;
+    let model =
+        generator::model::build(&doc).map_err(|e| format!("cannot build the model: {e}"))?;
+    // The error body type of each (METHOD, path, documented status), from the model.
+    let mut error_types: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    for op in &model.operations {
+        let cases = op
+            .errors
+            .iter()
+            .map(|case| {
+                let ty = match &case.ty {
+                    generator::model::types::Ty::Named(id) => model.types.def(*id).name.clone(),
+                    _ => "serde_json::Value".to_string(),
+                };
+                (case.status.clone(), ty)
+            })
+            .collect();
+        error_types.insert((op.method.clone(), op.path.clone()), cases);
+    }
+    let raw = &doc.raw;
 
     // Every operation of the spec is listed in the crate docs.
-    let operations = operations(&raw);
+    let operations = operations(raw);
     if spec.file_name().is_some_and(|n| n == "realtime-kit.yaml")
         && operations.len() != REALTIME_KIT_OPERATIONS
     {
@@ -178,17 +207,34 @@ fn check_spec(spec: &Path) -> Result<String, String> {
     for op in &operations {
         let fn_name = &fn_names[&(op.method.clone(), op.path.clone())];
         for example in &op.examples {
-            if !example.status.starts_with('2') {
-                skipped.push(format!(
-                    "{fn_name}: example `{}` of status {} (error bodies are not decoded)",
-                    example.label, example.status
-                ));
-                continue;
-            }
-            let Some(ty) = return_types.get(fn_name) else {
-                return Err(format!(
-                    "no `pub async fn {fn_name}(..) -> Result<_, Error>` in the crate's sources"
-                ));
+            let error_type;
+            let ty = if example.status.starts_with('2') {
+                let Some(ty) = return_types.get(fn_name) else {
+                    return Err(format!(
+                        "no `pub async fn {fn_name}(..) -> Result<_, Error>` in the crate's sources"
+                    ));
+                };
+                ty
+            } else {
+                // An error example decodes into the type the method's docs name for its
+                // status (what `ApiError::body_as` is used with).
+                let key = (op.method.to_uppercase(), op.path.clone());
+                let cases = error_types.get(&key).map(Vec::as_slice).unwrap_or_default();
+                let range = format!("{}XX", &example.status[..1]);
+                let found = cases
+                    .iter()
+                    .find(|(s, _)| *s == example.status)
+                    .or_else(|| cases.iter().find(|(s, _)| s.eq_ignore_ascii_case(&range)))
+                    .or_else(|| cases.iter().find(|(s, _)| s == "default"));
+                let Some((_, ty)) = found else {
+                    skipped.push(format!(
+                        "{fn_name}: example `{}` of status {} has no typed error body",
+                        example.label, example.status
+                    ));
+                    continue;
+                };
+                error_type = ty.clone();
+                &error_type
             };
             if ty == "()" {
                 return Err(format!(
@@ -247,8 +293,8 @@ fn check_spec(spec: &Path) -> Result<String, String> {
         format!("examples do not decode (program kept as tests/examples.rs of the crate):\n{e}")
     })?;
     Ok(format!(
-        "{} operations, {} examples decoded, {} known spec defects fail to decode as expected, \
-         {} error examples not decoded",
+        "{} operations, {} examples decoded (success and error bodies), {} known spec defects \
+         fail to decode as expected, {} error examples without a typed body",
         operations.len(),
         examples - defects.len(),
         defects.len(),
@@ -310,7 +356,7 @@ fn response_examples(raw: &Value, op: &Value) -> Vec<Example> {
                 examples.push(Example {
                     status: status.clone(),
                     label: "example".into(),
-                    value: value.clone(),
+                    value: json_text_or_value(value),
                 });
             }
             for (label, example) in body
@@ -323,13 +369,22 @@ fn response_examples(raw: &Value, op: &Value) -> Vec<Example> {
                     examples.push(Example {
                         status: status.clone(),
                         label: label.clone(),
-                        value: value.clone(),
+                        value: json_text_or_value(value),
                     });
                 }
             }
         }
     }
     examples
+}
+
+/// Specs often write a JSON example as a string holding JSON text; that text is the example.
+/// A string that is not valid JSON stays a string (and is reported as a spec defect).
+fn json_text_or_value(value: &Value) -> Value {
+    match value {
+        Value::String(text) => serde_json::from_str(text).unwrap_or_else(|_| value.clone()),
+        other => other.clone(),
+    }
 }
 
 /// Follows local `$ref`s (`#/components/...`) until a value that is not a reference.
