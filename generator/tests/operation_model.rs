@@ -222,3 +222,96 @@ fn an_operation_accepting_only_unsupported_schemes_is_skipped() {
         model.skipped[0].message
     );
 }
+
+const NO_SECURITY: &str = r##"
+openapi: 3.0.3
+info: {title: Data API, version: "1"}
+servers: [{url: "https://api.clever.com/v3.0"}]
+paths:
+  /chat:
+    post:
+      operationId: createChat
+      parameters:
+        - $ref: "#/components/parameters/fmt"
+        - {name: session, in: query, schema: {type: string, format: uuid}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/CreateChatRequest"}}}
+      responses:
+        "200": {description: ok}
+  /other:
+    get:
+      operationId: getOther
+      parameters: [{$ref: "#/components/parameters/fmt"}]
+      responses:
+        "200": {description: ok}
+components:
+  parameters:
+    fmt: {in: query, name: format, schema: {type: string, enum: [json, html]}}
+  schemas:
+    CreateChatRequest: {type: object, properties: {model: {type: string}}}
+"##;
+
+#[test]
+fn a_request_struct_never_takes_a_numbered_name() {
+    with_model(NO_SECURITY, |model| {
+        assert_eq!(
+            model.operations[0].request_name.as_deref(),
+            Some("CreateChatParams")
+        );
+        assert_eq!(
+            model.operations[1].request_name.as_deref(),
+            Some("GetOtherRequest")
+        );
+    });
+}
+
+#[test]
+fn shared_parameters_name_their_types_after_themselves() {
+    with_model(NO_SECURITY, |model| {
+        let generator::model::types::Ty::Named(id) = &model.operations[0].params[0].ty else {
+            panic!("an enum")
+        };
+        assert_eq!(model.types.def(*id).name, "Format");
+        assert_eq!(
+            model.operations[1].params[0].ty,
+            model.operations[0].params[0].ty
+        );
+    });
+}
+
+#[test]
+fn uuid_query_parameters_stay_strings() {
+    with_model(NO_SECURITY, |model| {
+        assert_eq!(
+            model.operations[0].params[1].ty,
+            generator::model::types::Ty::String
+        );
+    });
+}
+
+#[test]
+fn a_spec_without_security_sends_a_bearer_token_when_the_client_has_one() {
+    with_model(NO_SECURITY, |model| {
+        assert_eq!(model.schemes.len(), 1);
+        assert_eq!(model.schemes[0].kind, SchemeKind::Bearer);
+        assert_eq!(model.operations[0].auth, vec![vec![0], vec![]], "optional");
+    });
+    let options = generator::Options {
+        crate_name: "clever".into(),
+        spec_label: "clever.yaml".into(),
+        regenerate_command: "cargo test".into(),
+        env_prefix: None,
+        strict: true,
+        extra_dev_dependencies: Vec::new(),
+    };
+    let lib = &generator::generate(NO_SECURITY, &options).unwrap().files["src/lib.rs"];
+    assert!(
+        lib.contains("(\"token\", \"CLEVER_API_TOKEN\")"),
+        "prefix from the server's domain:\n{lib}"
+    );
+    assert!(
+        lib.contains("pub const CREDENTIALS_REQUIRED: bool = false;"),
+        "{lib}"
+    );
+}

@@ -241,3 +241,28 @@ fn schemas_named_like_the_clients_own_types_get_a_suffix() {
         assert!(names.contains(&"ErrorModel"), "{names:?}");
     });
 }
+
+#[test]
+fn list_variants_of_unions_are_named_after_their_items() {
+    let schema = property(
+        "prompt",
+        r#"{"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}},
+            {"type":"array","items":{"type":"integer"}},
+            {"type":"array","items":{"type":"array","items":{"type":"integer"}}}]}"#,
+    );
+    with_model(&schema, "{}", |model| {
+        let fields = struct_fields(&model.types, &success_ty(model));
+        let Ty::Named(id) = &fields[0].1 else {
+            panic!()
+        };
+        let Kind::Union { variants, .. } = &model.types.def(*id).kind else {
+            panic!()
+        };
+        let mut names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["IntegerList", "IntegerListList", "String", "StringList"]
+        );
+    });
+}

@@ -77,7 +77,8 @@ struct Applied {
 
 impl Client {
     /// A client configured from the environment: the credentials from the variables of
-    /// [`crate::CREDENTIAL_ENV`] (at least one must be set if there are any) and the base URL
+    /// [`crate::CREDENTIAL_ENV`] (at least one must be set when [`crate::CREDENTIALS_REQUIRED`],
+    /// that is when every operation of the API needs credentials) and the base URL
     /// from [`crate::BASE_URL_ENV`] (optional, default [`crate::DEFAULT_BASE_URL`]). Variables
     /// that are empty or only whitespace count as unset. Other settings have their defaults
     /// (see [`ClientBuilder`]).
@@ -102,7 +103,7 @@ impl Client {
                 found = true;
             }
         }
-        if !found && !wanted.is_empty() {
+        if !found && crate::CREDENTIALS_REQUIRED && !wanted.is_empty() {
             return Err(Error::config(match wanted.as_slice() {
                 [variable] => format!(
                     "environment variable {variable} is not set; it must hold the API credential"

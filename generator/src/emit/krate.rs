@@ -107,18 +107,50 @@ pub fn manifest(model: &Model, options: &Options) -> String {
     out
 }
 
-/// `CLOUDFLARE` for "Cloudflare API": the first word of the title, upper case.
+/// The prefix of the client's environment variables: the name of the server's domain
+/// (`api.cloudflare.com` → `CLOUDFLARE`), else the first word of the title (`Cloudflare API`).
 fn env_prefix(model: &Model, options: &Options) -> String {
     if let Some(prefix) = &options.env_prefix {
         return prefix.clone();
     }
-    let word: String = model
-        .title
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .find(|w| !w.is_empty() && w.starts_with(|c: char| c.is_ascii_alphabetic()))
-        .unwrap_or("API")
-        .to_ascii_uppercase();
-    word
+    let host = model
+        .base_url
+        .split_once("://")
+        .map(|(_, rest)| rest.split(['/', ':', '?']).next().unwrap_or(""))
+        .unwrap_or("");
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+    let domain = match labels.as_slice() {
+        // `api.example.co.uk`: the label before a two-letter country code's second level.
+        [.., name, second, country] if country.len() == 2 && second.len() <= 3 => Some(*name),
+        [.., name, _top] => Some(*name),
+        _ => None,
+    };
+    let from_domain = domain.filter(|d| {
+        d.chars().any(|c| c.is_ascii_alphabetic()) && !d.chars().all(|c| c.is_ascii_digit())
+    });
+    let word = from_domain.map(str::to_string).unwrap_or_else(|| {
+        model
+            .title
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .find(|w| !w.is_empty() && w.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .unwrap_or("API")
+            .to_string()
+    });
+    let prefix: String = word
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if prefix.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("API_{prefix}")
+    } else {
+        prefix
+    }
 }
 
 pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
@@ -180,6 +212,11 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         credentials.push((&scheme.credential, env));
     }
     let credential_env = credentials.iter().map(|(c, env)| quote!((#c, #env)));
+    let required = !model.operations.is_empty()
+        && model
+            .operations
+            .iter()
+            .all(|op| !op.auth.is_empty() && op.auth.iter().all(|a| !a.is_empty()));
     let builder_impl = (!builder_methods.is_empty()).then(|| {
         quote! {
             impl ClientBuilder {
@@ -208,6 +245,9 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         pub const BASE_URL_ENV: &str = #base_url_env;
         /// Credentials [`Client::from_env`] reads: (credential, environment variable).
         pub const CREDENTIAL_ENV: &[(&str, &str)] = &[#(#credential_env),*];
+        /// Whether every operation needs credentials, so that [`Client::from_env`] insists on
+        /// one of [`CREDENTIAL_ENV`].
+        pub const CREDENTIALS_REQUIRED: bool = #required;
         #builder_impl
     }
 }

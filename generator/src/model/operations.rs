@@ -273,8 +273,16 @@ impl OperationBuilder<'_, '_> {
             None => None,
         };
         let (success, errors) = self.responses(op, pointer, &pascal)?;
-        let request_name = (!params.is_empty() || body.is_some())
-            .then(|| self.types.scope.claim(format!("{pascal}Request")));
+        let request_name = (!params.is_empty() || body.is_some()).then(|| {
+            // Specs often call the body schema `<OperationId>Request`; the parameters struct
+            // then becomes `<OperationId>Params` rather than `<OperationId>Request2`.
+            let name = format!("{pascal}Request");
+            if self.types.scope.contains(&name) {
+                self.types.scope.claim(format!("{pascal}Params"))
+            } else {
+                self.types.scope.claim(name)
+            }
+        });
         Ok(Operation {
             pointer: pointer.to_string(),
             method: method.to_uppercase(),
@@ -331,12 +339,20 @@ impl OperationBuilder<'_, '_> {
             },
         };
         let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
-        let hint = format!("{op_pascal}{}", names::type_name(&data.name));
+        // A parameter from `components` is shared by operations: its types are named after it
+        // alone, not after the first operation that uses it.
+        let hint = if at.starts_with("#/components/") {
+            names::type_name(&data.name)
+        } else {
+            format!("{op_pascal}{}", names::type_name(&data.name))
+        };
         let typed = self.types.typed(&schema, &schema_at, &hint)?;
         let ty = match (location, &typed.ty) {
-            // Identifiers in paths and headers stay strings whatever their format: the server,
-            // not the client, decides which values it accepts.
+            // Identifiers in paths, headers and queries stay strings whatever their format: the
+            // server, not the client, decides which values it accepts. (Timestamps in queries
+            // stay typed: they are values the caller builds, not identifiers it passes along.)
             (Location::Path | Location::Header, Ty::Uuid | Ty::DateTime | Ty::Date) => Ty::String,
+            (Location::Query(_), Ty::Uuid) => Ty::String,
             // A path segment is text: enums, unions and lists are passed as the text to send.
             (
                 Location::Path,

@@ -29,8 +29,35 @@ pub struct Scheme {
     pub doc: Option<String>,
 }
 
-/// Every scheme the client can send, in the spec's order.
+/// Every scheme the client can send, in the spec's order. A spec that declares no security at
+/// all (common: the docs say "send a bearer token" in prose) gets one implicit bearer scheme,
+/// used by every operation when the client has a token; see [`IMPLICIT_BEARER`].
 pub fn schemes(api: &openapiv3::OpenAPI) -> Vec<Scheme> {
+    let declared = declared_schemes(api);
+    let any_requirement = api.security.is_some()
+        || api.paths.paths.values().any(|item| match item {
+            ReferenceOr::Item(item) => item.iter().any(|(_, op)| op.security.is_some()),
+            ReferenceOr::Reference { .. } => false,
+        });
+    let any_declared = api
+        .components
+        .as_ref()
+        .is_some_and(|c| !c.security_schemes.is_empty());
+    if declared.is_empty() && !any_requirement && !any_declared {
+        return vec![Scheme {
+            key: IMPLICIT_BEARER.to_string(),
+            credential: "token".to_string(),
+            kind: SchemeKind::Bearer,
+            doc: Some("The spec declares no security; a token set on the client is sent as a bearer token.".to_string()),
+        }];
+    }
+    declared
+}
+
+/// The key of the bearer scheme a spec without any security gets.
+pub const IMPLICIT_BEARER: &str = "bearer_token_if_set";
+
+fn declared_schemes(api: &openapiv3::OpenAPI) -> Vec<Scheme> {
     let Some(components) = &api.components else {
         return Vec::new();
     };
@@ -98,7 +125,11 @@ pub fn alternatives(
     schemes: &[Scheme],
 ) -> Result<Vec<Vec<usize>>, String> {
     let Some(requirements) = requirements else {
-        return Ok(Vec::new());
+        // No requirement anywhere: send the implicit bearer token when the client has one.
+        return Ok(match schemes {
+            [scheme] if scheme.key == IMPLICIT_BEARER => vec![vec![0], Vec::new()],
+            _ => Vec::new(),
+        });
     };
     let mut out = Vec::new();
     let mut unsupported = Vec::new();

@@ -707,12 +707,7 @@ impl<'a> TypeSpace<'a> {
             let variant_hint = format!("{name}{}", i + 1);
             let typed = self.typed(branch, at, &variant_hint)?;
             nullable |= typed.nullable;
-            let variant = match &typed.ty {
-                Ty::Named(id) => self.defs[*id]
-                    .as_ref()
-                    .map_or_else(|| name.clone(), |d| d.name.clone()),
-                other => primitive_variant_name(other).to_string(),
-            };
+            let variant = self.variant_name(&typed.ty, &name);
             variants.push(UnionVariant {
                 name: scope.claim(variant),
                 ty: typed.ty,
@@ -809,6 +804,20 @@ impl<'a> TypeSpace<'a> {
             out.insert(name, self.resolved(&prop.schema, &prop.pointer)?);
         }
         Ok(out)
+    }
+
+    /// A union variant's name from its type: the type's name, `String`, `Integer`, or for lists
+    /// and maps the item's name (`StringList`, `IntegerListList`, `ChannelMap`).
+    fn variant_name(&self, ty: &Ty, union_name: &str) -> String {
+        match ty {
+            Ty::Named(id) => self.defs[*id]
+                .as_ref()
+                .map_or_else(|| union_name.to_string(), |d| d.name.clone()),
+            Ty::Vec(item) => format!("{}List", self.variant_name(item, union_name)),
+            Ty::Map(value) => format!("{}Map", self.variant_name(value, union_name)),
+            Ty::Option(inner) => self.variant_name(inner, union_name),
+            other => primitive_variant_name(other).to_string(),
+        }
     }
 
     /// Untagged unions try variants in order: narrower types must come before the types that

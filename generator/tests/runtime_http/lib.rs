@@ -12,6 +12,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com/v1";
 pub const BASE_URL_ENV: &str = "RUNTIME_HTTP_BASE_URL";
 /// Credential name → environment variable read by [`Client::from_env`]. `service_key` is
 /// deliberately missing: errors then name the credential instead.
+/// Every operation of this API needs credentials: `from_env` insists on one.
+pub const CREDENTIALS_REQUIRED: bool = true;
 pub const CREDENTIAL_ENV: &[(&str, &str)] = &[
     ("token", "RUNTIME_HTTP_API_TOKEN"),
     ("email", "RUNTIME_HTTP_API_EMAIL"),

@@ -48,6 +48,10 @@ pub const CREDENTIAL_ENV: &[(&str, &str)] = &[
     ("user_service_key", "CLOUDFLARE_USER_SERVICE_KEY"),
 ];
 
+/// Whether every operation needs credentials, so that [`Client::from_env`] insists on
+/// one of [`CREDENTIAL_ENV`].
+pub const CREDENTIALS_REQUIRED: bool = true;
+
 impl ClientBuilder {
     /// Sets the `api_email` credential (sent in the `X-Auth-Email` header); read from `CLOUDFLARE_API_EMAIL` by [`Client::from_env`].
     pub fn api_email(self, value: impl Into<String>) -> Self {
