@@ -21,16 +21,29 @@ impl<'a> Resolver<'a> {
 
     /// The JSON value a local reference (`#/a/b`) points at.
     pub fn value(&self, reference: &str, from: &str) -> Result<&'a serde_json::Value, Error> {
+        if reference.trim().is_empty() {
+            return Err(Error::single(from, "`$ref` is empty"));
+        }
         let Some(pointer) = reference.strip_prefix('#') else {
             return Err(Error::single(
                 from,
-                format!("`$ref: {reference}` points outside this document, which is not supported"),
+                format!(
+                    "`$ref: {reference:?}` points outside this document, which is not supported"
+                ),
             ));
         };
-        self.raw.pointer(pointer).ok_or_else(|| {
+        if pointer.is_empty() || pointer == "/" {
+            return Err(Error::single(
+                from,
+                format!("`$ref: {reference:?}` points at the whole document, not at a part of it"),
+            ));
+        }
+        // A `$ref` is a URI fragment: `%20` and friends stand for characters.
+        let pointer = percent_decode(pointer);
+        self.raw.pointer(&pointer).ok_or_else(|| {
             Error::single(
                 from,
-                format!("`$ref: {reference}` points at nothing in this document"),
+                format!("`$ref: {reference:?}` points at nothing in this document"),
             )
         })
     }
@@ -65,6 +78,34 @@ impl<'a> Resolver<'a> {
         }
         Err(Error::single(pointer, "`$ref` chain is circular"))
     }
+}
+
+/// Decodes `%XX` escapes (as UTF-8); anything malformed is kept as written.
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).and_then(|b| hex(*b)),
+            bytes.get(i + 2).and_then(|b| hex(*b)),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// Escapes one JSON pointer segment (`~` → `~0`, `/` → `~1`).

@@ -39,6 +39,7 @@ fn roundtrip(construct: &str, spec: &str, program: &str) -> support::TestCrate {
         krate.output.diagnostics
     );
     krate.add_file("tests/roundtrip.rs", program);
+    krate.check().unwrap_or_else(|e| panic!("{construct}: {e}"));
     krate.test().unwrap_or_else(|e| panic!("{construct}: {e}"));
     krate
 }

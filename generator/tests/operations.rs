@@ -79,6 +79,7 @@ fn run_program(spec: &str) {
         krate.output.diagnostics
     );
     krate.add_file("tests/http.rs", PROGRAM);
+    krate.check().unwrap_or_else(|e| panic!("{e}"));
     let result = krate.test().unwrap_or_else(|e| panic!("{e}"));
     for test in program_tests() {
         assert!(

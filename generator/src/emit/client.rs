@@ -18,6 +18,10 @@ use crate::model::{Group, Model};
 
 /// `(file name, tokens)` for `src/operations/mod.rs` and one file per group.
 pub fn operation_files(model: &Model) -> Vec<(String, TokenStream)> {
+    if model.groups.is_empty() {
+        // A spec without (expressible) operations: a crate of types and the client alone.
+        return Vec::new();
+    }
     let auth_consts = auth_consts(model);
     let mut files = vec![(
         "src/operations/mod.rs".to_string(),
@@ -98,7 +102,7 @@ fn mod_rs(model: &Model, auth_consts: &BTreeMap<Vec<Vec<usize>>, String>) -> Tok
     let accessors = model.groups.iter().map(|g| {
         let module = ident(&g.module);
         let struct_name = ident(&g.struct_name);
-        let doc = format!(" Operations tagged `{}`.", g.tag);
+        let doc = format!(" Operations {}.", g.about);
         quote! {
             #[doc = #doc]
             pub fn #module(&self) -> #struct_name<'_> {
@@ -134,10 +138,10 @@ fn group_rs(
     let methods = ops.iter().map(|op| method(types, op, auth_consts));
     let struct_name = ident(&group.struct_name);
     let struct_doc = format!(
-        " Operations tagged `{}`, from [`Client::{}`].",
-        group.tag, group.module
+        " Operations {}, from [`Client::{}`].",
+        group.about, group.module
     );
-    let file_doc = format!(" Operations tagged `{}`.", group.tag);
+    let file_doc = format!(" Operations {}.", group.about);
 
     let mut runtime = vec![quote!(Request)];
     if ops.iter().any(|op| {
@@ -276,7 +280,10 @@ fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStrea
             match &case.payload {
                 Payload::Empty => quote!(#doc #variant,),
                 Payload::Json(ty) => {
+                    let boxed = types.is_struct(ty);
                     let ty = ty_tokens(types, ty);
+                    // Boxed like struct variants of unions: the enum stays small.
+                    let ty = if boxed { quote!(Box<#ty>) } else { ty };
                     quote!(#doc #variant(#ty),)
                 }
                 Payload::Text(_) => quote!(#doc #variant(String),),

@@ -212,6 +212,9 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         credentials.push((&scheme.credential, env));
     }
     let credential_env = credentials.iter().map(|(c, env)| quote!((#c, #env)));
+    let has_operations = !model.groups.is_empty();
+    let operations = has_operations.then(|| quote! { #[rustfmt::skip] mod operations; });
+    let operations_use = has_operations.then(|| quote! { pub use operations::*; });
     let required = !model.operations.is_empty()
         && model
             .operations
@@ -230,14 +233,13 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         // Formatted by the generator (prettyplease), not rustfmt: `cargo fmt` leaves it alone.
         #![cfg_attr(rustfmt, rustfmt::skip)]
-        #[rustfmt::skip]
-        mod operations;
+        #operations
         #[doc(hidden)]
         #[rustfmt::skip]
         pub mod runtime;
         #[rustfmt::skip]
         pub mod types;
-        pub use operations::*;
+        #operations_use
         pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
         #base_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;

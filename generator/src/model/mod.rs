@@ -19,8 +19,10 @@ use types::TypeSpace;
 /// Operations sharing a tag (or a first path segment), reached as `client.<accessor>()`.
 #[derive(Debug, Clone)]
 pub struct Group {
-    /// The tag as written in the spec.
+    /// The tag as written in the spec (or the path segment).
     pub tag: String,
+    /// How the docs describe the group's operations: "tagged `Meetings`".
+    pub about: String,
     /// Module (and accessor method) name.
     pub module: String,
     /// The struct whose methods are the group's operations.
@@ -61,14 +63,15 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
     }
     let mut groups: Vec<Group> = Vec::new();
     for (index, op) in operations.iter().enumerate() {
-        match groups.iter_mut().find(|g| g.tag == op.group) {
+        match groups.iter_mut().find(|g| g.tag == op.group.name) {
             Some(group) => group.operations.push(index),
             None => groups.push(Group {
-                tag: op.group.clone(),
-                module: modules.claim(names::field_name(&op.group)),
+                tag: op.group.name.clone(),
+                about: op.group.about.clone(),
+                module: modules.claim(names::field_name(&op.group.name)),
                 struct_name: types
                     .scope
-                    .claim(format!("{}Api", names::type_name(&op.group))),
+                    .claim(format!("{}Api", names::type_name(&op.group.name))),
                 operations: vec![index],
             }),
         }

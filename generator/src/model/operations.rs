@@ -27,7 +27,7 @@ pub struct Operation {
     /// The request struct's name; `None` when the operation takes no parameters and no body.
     pub request_name: Option<String>,
     /// The group (tag, or first path segment) the operation belongs to.
-    pub group: String,
+    pub group: GroupKey,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
@@ -346,21 +346,31 @@ impl OperationBuilder<'_, '_> {
         } else {
             format!("{op_pascal}{}", names::type_name(&data.name))
         };
-        let typed = self.types.typed(&schema, &schema_at, &hint)?;
-        let ty = match (location, &typed.ty) {
-            // Identifiers in paths, headers and queries stay strings whatever their format: the
-            // server, not the client, decides which values it accepts. (Timestamps in queries
-            // stay typed: they are values the caller builds, not identifiers it passes along.)
-            (Location::Path | Location::Header, Ty::Uuid | Ty::DateTime | Ty::Date) => Ty::String,
-            (Location::Query(_), Ty::Uuid) => Ty::String,
-            // A path segment is text: enums, unions and lists are passed as the text to send.
-            (
-                Location::Path,
-                Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) | Ty::Option(_) | Ty::Json | Ty::JsonObject,
-            ) => Ty::String,
-            (_, ty) => ty.clone(),
+        let (ty, schema_doc) = if location == Location::Path {
+            // A path segment is text: numbers and booleans stay typed, everything else
+            // (enums, identifiers of any format) is the text to send. No type is generated.
+            let resolved = self.types.resolved_schema(&schema, &schema_at)?;
+            let ty = match (resolved.ty.as_deref(), resolved.format.as_deref()) {
+                (Some("integer"), Some("int32")) => Ty::I32,
+                (Some("integer"), _) => Ty::I64,
+                (Some("number"), _) => Ty::F64,
+                (Some("boolean"), _) => Ty::Bool,
+                _ => Ty::String,
+            };
+            (ty, resolved.doc().map(str::to_string))
+        } else {
+            let typed = self.types.typed(&schema, &schema_at, &hint)?;
+            let ty = match (location, typed.ty) {
+                // Identifiers stay strings whatever their format: the server, not the client,
+                // decides which values it accepts. (Timestamps in queries stay typed: they are
+                // values the caller builds, not identifiers it passes along.)
+                (Location::Header, Ty::Uuid | Ty::DateTime | Ty::Date) => Ty::String,
+                (Location::Query(_), Ty::Uuid) => Ty::String,
+                (_, ty) => ty,
+            };
+            (ty, typed.doc)
         };
-        let doc = clean(data.description.as_deref()).or(typed.doc);
+        let doc = clean(data.description.as_deref()).or(schema_doc);
         Ok(Param {
             name: scope.claim(names::field_name(&data.name)),
             wire_name: data.name.clone(),
@@ -392,6 +402,17 @@ impl OperationBuilder<'_, '_> {
         } else {
             RawSchema::default()
         };
+        // An object that allows no property at all (Stripe's GET operations declare one) is
+        // no body to send.
+        let resolved = self.types.resolved_schema(&schema, &schema_at)?;
+        if resolved.properties.is_empty()
+            && matches!(
+                resolved.additional_properties,
+                Some(Additional::Allowed(false))
+            )
+        {
+            return Ok(None);
+        }
         let essence = essence(media);
         let kind = if is_json(&essence) {
             BodyKind::Json(self.types.typed(&schema, &schema_at, &hint)?.ty)
@@ -617,14 +638,47 @@ fn status_word(label: &str) -> String {
 }
 
 /// The operation's first tag, else the first literal segment of its path.
-fn group_of(op: &openapiv3::Operation, path: &str) -> String {
+fn group_of(op: &openapiv3::Operation, path: &str) -> GroupKey {
     if let Some(tag) = op.tags.iter().find(|t| !t.trim().is_empty()) {
-        return tag.trim().to_string();
+        let tag = tag.trim().to_string();
+        return GroupKey {
+            about: format!("tagged `{tag}`"),
+            name: tag,
+        };
     }
-    path.split('/')
-        .find(|s| !s.is_empty() && !s.starts_with('{'))
-        .unwrap_or("root")
-        .to_string()
+    // The first literal segment, past versions (`/v1/customers` → `customers`) and without
+    // templates (`/Accounts{ext}` → `Accounts`).
+    let is_version = |s: &str| {
+        s.eq_ignore_ascii_case("api")
+            || s.strip_prefix(['v', 'V'])
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|s| match s.find('{') {
+            Some(at) => s[..at].to_string(),
+            None => s.to_string(),
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    let name = segments
+        .iter()
+        .find(|s| !is_version(s))
+        .or(segments.first())
+        .cloned()
+        .unwrap_or_else(|| "root".to_string());
+    GroupKey {
+        about: format!("under `/{name}`"),
+        name,
+    }
+}
+
+/// The group an operation belongs to: its name, and how the docs describe its members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupKey {
+    pub name: String,
+    /// "tagged `Meetings`" or "under `/customers`".
+    pub about: String,
 }
 
 /// Every `{name}` in the path must be a path parameter, and every path parameter must appear.

@@ -157,6 +157,8 @@ pub struct TypeSpace<'a> {
     in_progress: BTreeSet<String>,
     /// The prefix shared by every component schema's key, if any.
     prefix: Option<String>,
+    /// Every allocated type's name, by id, known before the type itself is built.
+    names: Vec<String>,
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
     journal: Vec<String>,
     pub warnings: Vec<Diagnostic>,
@@ -224,6 +226,7 @@ impl<'a> TypeSpace<'a> {
             component_names,
             in_progress: BTreeSet::new(),
             prefix,
+            names: Vec::new(),
             journal: Vec::new(),
             warnings: Vec::new(),
         }
@@ -256,6 +259,7 @@ impl<'a> TypeSpace<'a> {
             self.by_pointer.remove(&key);
         }
         self.defs.truncate(checkpoint.defs);
+        self.names.truncate(checkpoint.defs);
         self.warnings.truncate(checkpoint.warnings);
         self.in_progress.clear();
     }
@@ -351,6 +355,7 @@ impl<'a> TypeSpace<'a> {
         };
         let id = self.defs.len();
         self.defs.push(None);
+        self.names.push(name.clone());
         let typed = Typed {
             ty: Ty::Named(id),
             nullable: false,
@@ -523,6 +528,21 @@ impl<'a> TypeSpace<'a> {
             doc,
             kind,
         })
+    }
+
+    /// The schema a (possibly referenced, possibly `allOf: [$ref]`-wrapped) schema stands for.
+    pub fn resolved_schema(&self, s: &RawSchema, pointer: &str) -> Result<RawSchema, Error> {
+        let resolved = self.resolved(s, pointer)?;
+        match resolved.all_of.as_slice() {
+            [only] if !resolved.has_properties() && resolved.ty.is_none() => {
+                let mut inner = self.resolved(only, pointer)?;
+                if inner.description.is_none() {
+                    inner.description = resolved.description;
+                }
+                Ok(inner)
+            }
+            _ => Ok(resolved),
+        }
     }
 
     /// The schema a (possibly referenced) schema stands for.
@@ -810,9 +830,11 @@ impl<'a> TypeSpace<'a> {
     /// and maps the item's name (`StringList`, `IntegerListList`, `ChannelMap`).
     fn variant_name(&self, ty: &Ty, union_name: &str) -> String {
         match ty {
-            Ty::Named(id) => self.defs[*id]
-                .as_ref()
-                .map_or_else(|| union_name.to_string(), |d| d.name.clone()),
+            Ty::Named(id) => self
+                .names
+                .get(*id)
+                .cloned()
+                .unwrap_or_else(|| union_name.to_string()),
             Ty::Vec(item) => format!("{}List", self.variant_name(item, union_name)),
             Ty::Map(value) => format!("{}Map", self.variant_name(value, union_name)),
             Ty::Option(inner) => self.variant_name(inner, union_name),
@@ -995,13 +1017,20 @@ impl<'a> TypeSpace<'a> {
                 }
                 Kind::Union { variants, .. } => {
                     for variant in variants {
-                        variant.boxed = self.reaches_by_value(&variant.ty, id);
+                        // Structs are boxed in unions anyway: a union is as large as its largest
+                        // variant, and a bare string next to a big struct wastes the difference.
+                        variant.boxed =
+                            self.reaches_by_value(&variant.ty, id) || self.is_struct(&variant.ty);
                     }
                 }
                 Kind::StringEnum { .. } => {}
             }
             self.defs[id] = Some(def);
         }
+    }
+
+    pub fn is_struct(&self, ty: &Ty) -> bool {
+        matches!(ty, Ty::Named(id) if matches!(self.defs[*id].as_ref().map(|d| &d.kind), Some(Kind::Struct(_))))
     }
 
     fn reaches_by_value(&self, ty: &Ty, target: TypeId) -> bool {
@@ -1058,7 +1087,18 @@ fn own_props(s: &RawSchema, pointer: &str) -> IndexMap<String, Prop> {
 }
 
 fn is_null_schema(s: &RawSchema) -> bool {
-    s.ty.as_deref() == Some("null")
+    let only_nullable = s.nullable
+        && s.ty.is_none()
+        && s.reference.is_none()
+        && s.properties.is_empty()
+        && s.items.is_none()
+        && s.enumeration.is_none()
+        && s.one_of.is_empty()
+        && s.any_of.is_empty()
+        && s.all_of.is_empty()
+        && s.additional_properties.is_none();
+    only_nullable
+        || s.ty.as_deref() == Some("null")
         || s.enumeration
             .as_ref()
             .is_some_and(|values| values.iter().all(serde_json::Value::is_null))

@@ -59,11 +59,11 @@ fn envelope_with_concrete_result_and_nested_all_of() {
     ));
     // Level 3 of the nested allOf (`timestamps`) reached the top-level struct.
     assert_eq!(
-        serde_json::to_value(&ruleset.created_on).unwrap(),
+        serde_json::to_value(ruleset.created_on).unwrap(),
         json!("2024-01-15T09:30:00Z")
     );
     assert_eq!(
-        serde_json::to_value(&ruleset.modified_on).unwrap(),
+        serde_json::to_value(ruleset.modified_on).unwrap(),
         json!("2024-02-01T18:45:12.345Z")
     );
     // `allOf: [$ref]` with a description is the referenced type itself.

@@ -1116,6 +1116,8 @@ async fn upload_image_multipart() {
     .await;
     let mut metadata = serde_json::Map::new();
     metadata.insert("source".into(), json!("upload"));
+    // The program runs against a required and an optional body (see the module docs).
+    #[allow(clippy::useless_conversion)]
     let request = CloudflareImagesUploadAnImageViaUrlRequest {
         account_id: ACCOUNT.into(),
         // `.into()`: also compiles while the body is an `Option` (see the module docs).

@@ -1,5 +1,5 @@
 //! Helpers for the generator's integration tests: generate a crate into a temporary directory
-//! and run cargo on it (`check`, `test`, `run --example`). Use from a test file with `mod support;`.
+//! and run cargo on it (`clippy`, `test`, `run --example`). Use from a test file with `mod support;`.
 //!
 //! ```ignore
 //! mod support;
@@ -169,7 +169,7 @@ impl TestCrate {
         self
     }
 
-    /// `cargo check --all-targets`: the library, tests and examples compile without warnings.
+    /// `cargo clippy --all-targets`: the library, tests and examples compile without warnings.
     pub fn check(&self) -> Result<CargoOutput, CargoError> {
         check_crate(self.path())
     }
@@ -185,11 +185,12 @@ impl TestCrate {
     }
 }
 
-/// `cargo check --all-targets` in `dir`: everything compiles without a warning.
+/// `cargo clippy --all-targets` in `dir`: everything compiles without a warning, clippy's
+/// default lints included (generated code must pass the `-D warnings` clippy of its users).
 pub fn check_crate(dir: &Path) -> Result<CargoOutput, CargoError> {
     cargo(
         dir,
-        &["check", "--message-format", "short", "--all-targets"],
+        &["clippy", "--message-format", "short", "--all-targets"],
     )
 }
 

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum PaymentSource {
-    Card(Card),
-    BankAccount(BankAccount),
+    Card(Box<Card>),
+    BankAccount(Box<BankAccount>),
     /// A value whose `object` this client does not know yet.
     UnknownValue(serde_json::Value),
 }
@@ -104,8 +104,8 @@ pub struct SubscriptionEnvelope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeSubscription {
-    PaidSubscription(PaidSubscription),
-    Trial(Trial),
+    PaidSubscription(Box<PaidSubscription>),
+    Trial(Box<Trial>),
 }
 
 /// A subscription still in its trial (few required fields).
@@ -131,7 +131,7 @@ pub struct PaidSubscription {
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeCustomer {
     String(String),
-    Customer(Customer),
+    Customer(Box<Customer>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
