@@ -315,3 +315,51 @@ fn a_spec_without_security_sends_a_bearer_token_when_the_client_has_one() {
         "{lib}"
     );
 }
+
+#[test]
+fn path_parameters_generate_no_types_and_groups_skip_versions_and_templates() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /v1/customers/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, enum: [a, b]}}
+        - {name: n, in: query, schema: {type: object, properties: {}, additionalProperties: false}}
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {}, additionalProperties: false}
+      responses:
+        "200": {description: ok}
+  /Accounts{ext}:
+    get:
+      parameters: [{name: ext, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200": {description: ok}
+"##;
+    with_model(spec, |model| {
+        assert_eq!(model.types.defs().count(), 0, "no type for the path enum");
+        assert_eq!(
+            model.operations[0].params[0].ty,
+            generator::model::types::Ty::String
+        );
+        assert!(
+            model.operations[0].body.is_none(),
+            "an object allowing no property is no body"
+        );
+        let groups: Vec<(&str, &str)> = model
+            .groups
+            .iter()
+            .map(|g| (g.module.as_str(), g.about.as_str()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("customers", "under `/customers`"),
+                ("accounts", "under `/Accounts`")
+            ]
+        );
+    });
+}

@@ -79,3 +79,13 @@ components:
     let krate = support::generate_crate(spec);
     krate.check().unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// A spec without operations (or whose operations are all skipped) still gives a crate that
+/// compiles without warnings: the client and the types alone.
+#[test]
+fn a_spec_without_operations_compiles() {
+    let spec = "openapi: 3.0.3\ninfo: {title: Empty, version: '1'}\npaths: {}\n";
+    let krate = support::generate_crate(spec);
+    assert!(!krate.output.files.contains_key("src/operations/mod.rs"));
+    krate.check().unwrap_or_else(|e| panic!("{e}"));
+}

@@ -266,3 +266,39 @@ fn list_variants_of_unions_are_named_after_their_items() {
         );
     });
 }
+
+#[test]
+fn a_typeless_nullable_branch_is_null_and_struct_variants_are_boxed() {
+    let components = r##"{
+        "Card": {"type":"object","properties":{"account":{"anyOf":[{"type":"string"},{"$ref":"#/components/schemas/Account"}]}}},
+        "Account": {"type":"object","properties":{"cards":{"type":"array","items":{"anyOf":[{"type":"string"},{"$ref":"#/components/schemas/Card"}]}}}}}"##;
+    let schema = property(
+        "latest",
+        r##"{"anyOf":[{"$ref":"#/components/schemas/Card"},{"nullable":true}]}"##,
+    );
+    with_model(&schema, components, |model| {
+        let fields = struct_fields(&model.types, &success_ty(model));
+        assert!(fields[0].2, "nullable");
+        let Ty::Named(card) = &fields[0].1 else {
+            panic!("the Card itself, not a union")
+        };
+        assert_eq!(model.types.def(*card).name, "Card");
+        let unions: Vec<(String, Vec<(String, bool)>)> = model
+            .types
+            .defs()
+            .filter_map(|(_, d)| match &d.kind {
+                Kind::Union { variants, .. } => Some((
+                    d.name.clone(),
+                    variants.iter().map(|v| (v.name.clone(), v.boxed)).collect(),
+                )),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            unions
+                .iter()
+                .any(|(_, v)| v == &[("String".to_string(), false), ("Card".to_string(), true)]),
+            "variants named after the type even while it is being built, structs boxed: {unions:?}"
+        );
+    });
+}
