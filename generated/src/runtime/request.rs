@@ -264,7 +264,7 @@ impl Request {
     }
 
     /// Sends `parts` as `multipart/form-data` (RFC 7578); `None` entries are left out.
-    pub fn multipart_body(mut self, parts: Vec<Option<Part>>) -> Self {
+    pub fn multipart_body(mut self, parts: impl IntoIterator<Item = Option<Part>>) -> Self {
         let parts: Vec<Part> = parts.into_iter().flatten().collect();
         let boundary = loop {
             let boundary = format!("------------------------{}", random_token(24));

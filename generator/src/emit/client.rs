@@ -461,7 +461,8 @@ fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
                     _ => quote!(Part::value(#wire, &#place.#name)?,),
                 }
             });
-            quote!(.multipart_body(vec![#(#parts)*]))
+            // An array, not `vec![..]`: prettyplease lays out expressions, not macro input.
+            quote!(.multipart_body([#(#parts)*]))
         }
     };
     if body.required {
