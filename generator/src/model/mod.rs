@@ -15,7 +15,6 @@ use crate::resolve::{Resolver, join};
 use operations::{Operation, OperationBuilder};
 use types::TypeSpace;
 
-/// Everything the emitters need.
 /// Operations sharing a tag (or a first path segment), reached as `client.<accessor>()`.
 #[derive(Debug, Clone)]
 pub struct Group {
@@ -31,6 +30,7 @@ pub struct Group {
     pub operations: Vec<usize>,
 }
 
+/// Everything the emitters need.
 pub struct Model<'a> {
     pub title: String,
     pub description: Option<String>,
@@ -48,6 +48,8 @@ pub struct Model<'a> {
 
 /// Groups operations by tag, in order of first appearance.
 fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
+    // Accessors are methods of `Client` (which has these, or derives them) and modules live
+    // beside `runtime` and `types`.
     let mut modules = names::Scope::default();
     for reserved in [
         "builder",
@@ -97,14 +99,25 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
         fn_scope: Default::default(),
         shared_refs: operations::count_shared_refs(api),
     };
-    for reserved in ["builder", "from_env", "execute", "clone", "fmt"] {
+    // Operation methods live on the group structs, which derive `Clone` and `Debug`.
+    for reserved in ["clone", "fmt"] {
         builder.fn_scope.claim(reserved.to_string());
     }
     let mut operations = Vec::new();
     let mut skipped = doc.skipped.clone();
     for (path, item) in &api.paths.paths {
         let item_at = join("#/paths", &[path]);
-        let (item, item_at) = resolver.deref(item, &item_at)?;
+        let (item, item_at) = match resolver.deref(item, &item_at) {
+            Ok(found) => found,
+            Err(error) => {
+                skipped.extend(error.diagnostics.into_iter().map(|d| Diagnostic {
+                    severity: Severity::Warning,
+                    message: format!("every operation of `{path}` skipped: {}", d.message),
+                    ..d
+                }));
+                continue;
+            }
+        };
         let item_params: Vec<(ReferenceOr<openapiv3::Parameter>, String)> = item
             .parameters
             .iter()
