@@ -34,6 +34,7 @@ paths:
         - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {a: {type: string}}}}
         - {name: X-Request-Id, in: header, schema: {type: string}}
         - {name: Accept, in: header, schema: {type: string}}
+        - {name: where, in: query, content: {application/json: {schema: {type: object, properties: {a: {type: integer}}}}}}
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: string}}}}}
         4XX: {description: bad, content: {application/json: {schema: {$ref: "#/components/schemas/Problem"}}}}
@@ -86,7 +87,14 @@ fn operation_level_parameters_win_and_path_level_ones_are_kept() {
         let names: Vec<&str> = list.params.iter().map(|p| p.wire_name.as_str()).collect();
         assert_eq!(
             names,
-            ["account_id", "page", "status", "filter", "X-Request-Id"]
+            [
+                "account_id",
+                "page",
+                "status",
+                "filter",
+                "X-Request-Id",
+                "where"
+            ]
         );
         assert_eq!(list.params[0].doc.as_deref(), Some("operation level"));
         assert_eq!(list.params[4].name, "x_request_id");
@@ -108,6 +116,12 @@ fn query_styles_follow_style_and_explode() {
                 Location::Query(QueryRendering::FormUnexploded),
                 Location::Query(QueryRendering::DeepObject),
             ]
+        );
+        assert_eq!(model.operations[0].params[5].name, "where_");
+        assert_eq!(
+            model.operations[0].params[5].location,
+            Location::Query(QueryRendering::Json),
+            "`content: application/json` is sent as JSON text"
         );
     });
 }

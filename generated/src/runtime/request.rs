@@ -92,6 +92,9 @@ pub enum QueryStyle {
     PipeDelimited,
     /// `style: deepObject`: `name%5Ba%5D=1&name%5Bb%5D=2` (`name[a]=1&name[b]=2`).
     DeepObject,
+    /// A parameter described by `content: application/json`: the value as JSON text,
+    /// `filter=%7B%22a%22%3A1%7D` (`filter={"a":1}`).
+    Json,
 }
 
 /// One operation call, ready for [`super::Client::execute`]: method, encoded path and query,
@@ -468,6 +471,12 @@ fn push_nested(out: &mut Vec<String>, name: &str, value: &Value) {
 
 /// Appends the encoded `name=value` pairs of one parameter to `out`.
 fn push_param(out: &mut Vec<String>, name: &str, value: &Value, style: QueryStyle) {
+    if style == QueryStyle::Json {
+        if !value.is_null() {
+            push_pair(out, name, &compact_json(value));
+        }
+        return;
+    }
     let (items, is_object) = match value {
         Value::Null => return,
         Value::Array(items) => (items.iter().filter_map(text).collect::<Vec<_>>(), false),
@@ -480,6 +489,7 @@ fn push_param(out: &mut Vec<String>, name: &str, value: &Value, style: QueryStyl
         }
     };
     let delimiter = match style {
+        QueryStyle::Json => return,
         QueryStyle::FormUnexploded => ",",
         QueryStyle::SpaceDelimited => "%20",
         QueryStyle::PipeDelimited => "%7C",

@@ -427,6 +427,7 @@ fn param_call(param: &Param) -> TokenStream {
                 QueryRendering::SpaceDelimited => quote!(SpaceDelimited),
                 QueryRendering::PipeDelimited => quote!(PipeDelimited),
                 QueryRendering::DeepObject => quote!(DeepObject),
+                QueryRendering::Json => quote!(Json),
             };
             quote!(.query(#wire, &request.#field, QueryStyle::#style)?)
         }

@@ -54,6 +54,8 @@ pub enum QueryRendering {
     SpaceDelimited,
     PipeDelimited,
     DeepObject,
+    /// `content: application/json` instead of a schema: the value as JSON text.
+    Json,
 }
 
 #[derive(Debug, Clone)]
@@ -312,6 +314,7 @@ impl OperationBuilder<'_, '_> {
         let location = match param {
             Parameter::Path { .. } => Location::Path,
             Parameter::Query { style, .. } => Location::Query(match (style, data.explode) {
+                _ if json_content(&data.format) => QueryRendering::Json,
                 (QueryStyle::Form, Some(false)) => QueryRendering::FormUnexploded,
                 (QueryStyle::Form, _) => QueryRendering::Form,
                 (QueryStyle::SpaceDelimited, _) => QueryRendering::SpaceDelimited,
@@ -573,6 +576,14 @@ impl OperationBuilder<'_, '_> {
             _ => Success::One(cases.swap_remove(0).payload),
         };
         Ok((success, errors))
+    }
+}
+
+/// A parameter described by JSON `content` rather than a `schema`.
+fn json_content(format: &ParameterSchemaOrContent) -> bool {
+    match format {
+        ParameterSchemaOrContent::Content(content) => content.keys().any(|m| is_json(&essence(m))),
+        ParameterSchemaOrContent::Schema(_) => false,
     }
 }
 

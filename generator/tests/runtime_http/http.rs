@@ -108,6 +108,10 @@ async fn query_styles_and_encoding() {
         .query("nested", &[json!([1]), json!({"a": null})], Form)
         .unwrap()
         .query("n", &3u64, Form)
+        .unwrap()
+        .query("where", &json!({"a": 1}), Json)
+        .unwrap()
+        .query("nothing", &None::<u8>, Json)
         .unwrap();
     let received = roundtrip(&server, &client(&server), request).await;
     assert_eq!(received.url.path(), "/items");
@@ -126,6 +130,7 @@ async fn query_styles_and_encoding() {
         "deep%5Ba%5D=1&deep%5Bb%5D=%5B1%2C2%5D&deep%5Bc%5D=%7B%22d%22%3A%22e%22%7D",
         "nested=%5B1%5D&nested=%7B%22a%22%3Anull%7D",
         "n=3",
+        "where=%7B%22a%22%3A1%7D",
     ]
     .join("&");
     assert_eq!(received.url.query(), Some(expected.as_str()));
