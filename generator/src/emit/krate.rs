@@ -86,7 +86,8 @@ pub fn manifest(model: &Model, options: &Options) -> String {
          percent-encoding = \"2\"\n\
          # HTTP client; rustls so that no system OpenSSL is needed.\n\
          reqwest = { version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\"] }\n\
-         serde = { version = \"1\", features = [\"derive\"] }\n\
+         # 1.0.181: `#[serde(untagged)]` on a single variant (the unknown-value fallbacks).\n\
+         serde = { version = \"1.0.181\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n\
          # Decode errors that name the field that failed (`data.created_at`).\n\
          serde_path_to_error = \"0.1\"\n\
