@@ -105,7 +105,12 @@ fn mutated_specs_never_panic() {
     };
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let (mut generated, mut failed) = (0, 0);
-    for round in 0..150 {
+    // MUTATION_ROUNDS=5000 for a longer hunt; the seed is fixed, so any failure replays.
+    let rounds = std::env::var("MUTATION_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(150);
+    for round in 0..rounds {
         let mut spec = original.clone();
         let mut applied = Vec::new();
         for _ in 0..3 {
