@@ -88,7 +88,10 @@ pub fn manifest(model: &Model, options: &Options) -> String {
          reqwest = { version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\"] }\n\
          # 1.0.181: `#[serde(untagged)]` on a single variant (the unknown-value fallbacks).\n\
          serde = { version = \"1.0.181\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\n\
+         # `preserve_order`: JSON objects keep the server's order, and object query parameters and\n\
+         # form bodies go out in the spec's order (and the same in any build, whatever else\n\
+         # enables the feature).\n\
+         serde_json = { version = \"1\", features = [\"preserve_order\"] }\n\
          # Decode errors that name the field that failed (`data.created_at`).\n\
          serde_path_to_error = \"0.1\"\n\
          thiserror = \"2\"\n\

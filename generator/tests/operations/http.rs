@@ -924,12 +924,12 @@ async fn create_customer_form_body() {
         header(&received, "content-type"),
         Some("application/x-www-form-urlencoded")
     );
-    // Fields in the order the body serializes them; nested objects in bracket notation.
+    // Fields in the spec's order; nested objects in bracket notation.
     assert_eq!(
         String::from_utf8(received.body).unwrap(),
-        "balance=-500&email=jenny.rosen%40example.com\
-         &metadata%5Border_id%5D=6735&name=Jenny+Rosen\
-         &preferred_locales=en&preferred_locales=es&tax_exempt=exempt"
+        "email=jenny.rosen%40example.com&name=Jenny+Rosen&balance=-500\
+         &preferred_locales=en&preferred_locales=es&metadata%5Border_id%5D=6735\
+         &tax_exempt=exempt"
     );
 
     let server = serve(stripe_error(400)).await;
