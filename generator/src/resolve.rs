@@ -64,17 +64,35 @@ impl<'a> Resolver<'a> {
         item: &ReferenceOr<T>,
         pointer: &str,
     ) -> Result<(T, String), Error> {
-        let mut current = item.clone();
+        let (found, at) = self.follow(item.clone(), pointer, |item| match item {
+            ReferenceOr::Reference { reference } => Some(reference.clone()),
+            ReferenceOr::Item(_) => None,
+        })?;
+        match found {
+            ReferenceOr::Item(value) => Ok((value, at)),
+            ReferenceOr::Reference { .. } => {
+                Err(Error::single(pointer, "`$ref` chain is circular"))
+            }
+        }
+    }
+
+    /// Follows `start` through a chain of references (`reference_of` says where a value points,
+    /// `None` for a value that is not a reference); returns the end of the chain and its pointer.
+    pub fn follow<T: DeserializeOwned>(
+        &self,
+        start: T,
+        pointer: &str,
+        reference_of: impl Fn(&T) -> Option<String>,
+    ) -> Result<(T, String), Error> {
+        let mut current = start;
         let mut at = pointer.to_string();
         for _ in 0..MAX_HOPS {
-            match current {
-                ReferenceOr::Item(value) => return Ok((value, at)),
-                ReferenceOr::Reference { reference } => {
-                    self.value(&reference, &at)?;
-                    current = self.parse(&reference)?;
-                    at = reference;
-                }
-            }
+            let Some(reference) = reference_of(&current) else {
+                return Ok((current, at));
+            };
+            self.value(&reference, &at)?;
+            current = self.parse(&reference)?;
+            at = reference;
         }
         Err(Error::single(pointer, "`$ref` chain is circular"))
     }

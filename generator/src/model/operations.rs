@@ -447,18 +447,16 @@ impl OperationBuilder<'_, '_> {
         at: &str,
         struct_name: &str,
     ) -> Result<Vec<MultipartField>, Error> {
-        let schema = match &schema.reference {
-            Some(reference) => self.types.resolver().parse::<RawSchema>(reference)?,
-            None => schema.clone(),
-        };
+        // Property pointers start where the body schema really is (behind its `$ref`).
+        let (schema, at) = self
+            .types
+            .resolver()
+            .follow(schema.clone(), at, |s| s.reference.clone())?;
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for (name, prop) in &schema.properties {
-            let prop_at = join(at, &["properties", name]);
-            let resolved = match &prop.reference {
-                Some(reference) => self.types.resolver().parse::<RawSchema>(reference)?,
-                None => prop.clone(),
-            };
+            let prop_at = join(&at, &["properties", name]);
+            let resolved = self.types.resolved_schema(prop, &prop_at)?;
             let ty = if is_binary(&resolved) {
                 Ty::Upload
             } else {

@@ -547,19 +547,10 @@ impl<'a> TypeSpace<'a> {
 
     /// The schema a (possibly referenced) schema stands for.
     fn resolved(&self, s: &RawSchema, pointer: &str) -> Result<RawSchema, Error> {
-        let mut current = s.clone();
-        let mut at = pointer.to_string();
-        for _ in 0..64 {
-            match current.reference.clone() {
-                Some(reference) => {
-                    self.resolver.value(&reference, &at)?;
-                    current = self.resolver.parse(&reference)?;
-                    at = reference;
-                }
-                None => return Ok(current),
-            }
-        }
-        Err(Error::single(pointer, "`$ref` chain is circular"))
+        let (schema, _) = self
+            .resolver
+            .follow(s.clone(), pointer, |s| s.reference.clone())?;
+        Ok(schema)
     }
 
     /// Merges `allOf` branches (and the schema's own properties) into one object. A property
