@@ -33,7 +33,7 @@ pub enum Error {
         message: String,
     },
     /// No response: the connection could not be made or broke off.
-    #[error("{method} {url}: connection failed{}: {}", attempts_note(*.attempts), root_cause(.source))]
+    #[error("{method} {url}: connection failed: {}{}", root_cause(.source), attempts_note(*.attempts, .earlier))]
     #[non_exhaustive]
     Connection {
         /// Method of the request.
@@ -42,12 +42,14 @@ pub enum Error {
         url: String,
         /// How many times the request was sent.
         attempts: u32,
+        /// What the attempts before the last one ended with (empty without retries).
+        earlier: Vec<Attempt>,
         /// The transport error.
         #[source]
         source: reqwest::Error,
     },
     /// No complete response within the per-attempt timeout.
-    #[error("{method} {url}: no response within {timeout:?}{}", attempts_note(*.attempts))]
+    #[error("{method} {url}: no complete response within {timeout:?}{}", attempts_note(*.attempts, .earlier))]
     #[non_exhaustive]
     Timeout {
         /// Method of the request.
@@ -58,16 +60,38 @@ pub enum Error {
         timeout: Duration,
         /// How many times the request was sent.
         attempts: u32,
+        /// What the attempts before the last one ended with (empty without retries).
+        earlier: Vec<Attempt>,
         /// The transport error.
         #[source]
         source: reqwest::Error,
+    },
+    /// The response body is larger than [`crate::ClientBuilder::max_response_bytes`]; reading
+    /// stopped at the limit.
+    #[error("{method} {url}: the {status} response body exceeds the limit of {limit} bytes{}{}", declared_note(*.declared), attempts_note(*.attempts, .earlier))]
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// Method of the request.
+        method: Method,
+        /// URL of the request.
+        url: String,
+        /// Status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The size the server announced in `Content-Length`, if it did.
+        declared: Option<u64>,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// What the attempts before the last one ended with (empty without retries).
+        earlier: Vec<Attempt>,
     },
     /// The server answered with a status other than 2xx.
     #[error(transparent)]
     Api(Box<ApiError>),
     /// A 2xx response whose body does not match the expected schema.
     #[error(
-        "{method} {url}: cannot decode the {status} response at `{path}`: {source}; body: {body}"
+        "{method} {url}: cannot decode the {status} response{} at `{path}`: {source}; body: {body}", content_type_note(.content_type.as_deref())
     )]
     #[non_exhaustive]
     Decode {
@@ -77,6 +101,8 @@ pub enum Error {
         url: String,
         /// Status of the response.
         status: StatusCode,
+        /// The response's `Content-Type`, when it is not JSON (e.g. an HTML page from a proxy).
+        content_type: Option<Box<str>>,
         /// Path of the field that failed, e.g. `data.created_at` (`.` for the whole body).
         path: String,
         /// An excerpt of the body, on one line, near the place that failed.
@@ -126,6 +152,52 @@ impl Error {
             _ => None,
         }
     }
+
+    /// How many times the request was sent: 0 when it was refused before sending, more than 1
+    /// when it was retried. A decode error comes from a response, after at least 1 attempt,
+    /// and reports 1 since only the last attempt matters to it.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Config { .. } | Error::InvalidRequest { .. } => 0,
+            Error::Connection { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. } => *attempts,
+            Error::Api(api) => api.attempts,
+            Error::Decode { .. } => 1,
+        }
+    }
+
+    /// What each attempt before the last one ended with, oldest first (empty when the request
+    /// was sent at most once).
+    pub fn earlier_attempts(&self) -> &[Attempt] {
+        match self {
+            Error::Connection { earlier, .. }
+            | Error::Timeout { earlier, .. }
+            | Error::ResponseTooLarge { earlier, .. } => earlier,
+            Error::Api(api) => &api.earlier,
+            _ => &[],
+        }
+    }
+}
+
+/// What one attempt of a retried call ended with (see [`Error::earlier_attempts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Attempt {
+    /// 1 for the first attempt.
+    pub number: u32,
+    /// The status, when the server answered.
+    pub status: Option<StatusCode>,
+    /// What happened, e.g. `503 Service Unavailable` or `connection failed: connection refused`.
+    pub outcome: String,
+    /// How long the attempt took.
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "attempt {}: {}", self.number, self.outcome)
+    }
 }
 
 /// An error response (any status other than 2xx), with what could be read from its body.
@@ -144,6 +216,7 @@ pub struct ApiError {
     message: Option<String>,
     more_errors: usize,
     attempts: u32,
+    earlier: Vec<Attempt>,
 }
 
 impl ApiError {
@@ -169,7 +242,12 @@ impl ApiError {
             message: envelope.message,
             more_errors: envelope.more_errors,
             attempts,
+            earlier: Vec::new(),
         }
+    }
+
+    pub(super) fn set_earlier(&mut self, earlier: Vec<Attempt>) {
+        self.earlier = earlier;
     }
 
     /// The HTTP status of the response.
@@ -226,6 +304,11 @@ impl ApiError {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+
+    /// What each attempt before the last one ended with, oldest first.
+    pub fn earlier_attempts(&self) -> &[Attempt] {
+        &self.earlier
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -251,7 +334,12 @@ impl fmt::Display for ApiError {
         if let Some(delay) = self.retry_after() {
             write!(f, " [retry after {}s]", delay.as_secs_f64().ceil())?;
         }
-        f.write_str(&attempts_note(self.attempts))
+        if self.status.is_redirection() {
+            if let Some(location) = self.headers.get("location").and_then(|l| l.to_str().ok()) {
+                write!(f, " [redirect to {}, not followed]", snippet(location, 0))?;
+            }
+        }
+        f.write_str(&attempts_note(self.attempts, &self.earlier))
     }
 }
 
@@ -314,17 +402,35 @@ fn code(value: &Value) -> Option<i64> {
     }
 }
 
-/// ` (after N attempts)` when the request was retried, else nothing.
-fn attempts_note(attempts: u32) -> String {
-    if attempts > 1 {
-        format!(" (after {attempts} attempts)")
-    } else {
-        String::new()
+/// ` (after N attempts; earlier: attempt 1: 503 Service Unavailable, ...)` when the request
+/// was retried, else nothing.
+fn attempts_note(attempts: u32, earlier: &[Attempt]) -> String {
+    if attempts <= 1 {
+        return String::new();
     }
+    let mut note = format!(" (after {attempts} attempts");
+    for (i, attempt) in earlier.iter().enumerate() {
+        note.push_str(if i == 0 { "; earlier: " } else { ", " });
+        note.push_str(&attempt.to_string());
+    }
+    note.push(')');
+    note
+}
+
+/// ` (Content-Length: N)` when the server announced the size.
+fn declared_note(declared: Option<u64>) -> String {
+    declared.map_or_else(String::new, |n| format!(" (Content-Length: {n})"))
+}
+
+/// ` (Content-Type: text/html)` for a body that is not JSON.
+fn content_type_note(content_type: Option<&str>) -> String {
+    content_type.map_or_else(String::new, |t| {
+        format!(" (Content-Type: {})", snippet(t, 0))
+    })
 }
 
 /// The innermost error of a chain, which says what actually went wrong.
-fn root_cause(error: &reqwest::Error) -> String {
+pub(super) fn root_cause(error: &reqwest::Error) -> String {
     let mut cause: &dyn std::error::Error = error;
     while let Some(source) = cause.source() {
         cause = source;

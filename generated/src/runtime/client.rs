@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{
     ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue,
@@ -14,10 +14,10 @@ use reqwest::header::{
 use reqwest::{Method, StatusCode, Url};
 
 use super::Error;
-use super::error::ApiError;
+use super::error::{ApiError, Attempt, root_cause};
 use super::request::{Auth, Request, Scheme, form_encode};
 use super::response::Response;
-use super::retry::{self, Backoff};
+use super::retry::{self, Backoff, Outcome};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -25,6 +25,8 @@ const DEFAULT_BACKOFF: Backoff = Backoff {
     initial: Duration::from_millis(500),
     max: Duration::from_secs(8),
 };
+/// 32 MiB: far above any JSON answer of a typical API, far below what would hurt a process.
+const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 << 20;
 const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 /// The credential [`ClientBuilder::token`] sets, sent as `Authorization: Bearer <token>`.
@@ -34,8 +36,15 @@ const TOKEN: &str = "token";
 ///
 /// Create one with [`Client::from_env`] or [`Client::builder`]. Every request sends
 /// `Accept: application/json` (unless the operation returns something else) and the configured
-/// `User-Agent`; failed attempts (connection errors, timeouts, 408, 409, 429 and 5xx) are
-/// retried with exponential backoff, honouring the server's `Retry-After` up to 60 seconds.
+/// `User-Agent`. Failed attempts are retried with exponential backoff and jitter, honouring the
+/// server's `Retry-After` up to 60 seconds: idempotent requests after connection errors,
+/// timeouts, 408, 409, 429 and 5xx; `POST` and `PATCH` only when the server provably did not
+/// act on them (no connection, 429, or 503 with `Retry-After`). A response header
+/// `x-should-retry: true|false` overrides the decision.
+///
+/// Redirects are not followed (a 3xx is an [`Error::Api`] naming the `Location`), so that
+/// credentials never go to another host; response bodies are read up to
+/// [`ClientBuilder::max_response_bytes`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -51,6 +60,10 @@ struct Inner {
     timeout: Duration,
     max_retries: u32,
     backoff: Backoff,
+    max_response_bytes: u64,
+    /// The runtime of [`super::Call::send_blocking`], built on first use.
+    #[cfg(feature = "blocking")]
+    blocking: super::call::BlockingRuntime,
 }
 
 /// Named secrets; `Debug` shows the names only.
@@ -120,6 +133,12 @@ impl Client {
         builder.build()
     }
 
+    /// The runtime of blocking calls.
+    #[cfg(feature = "blocking")]
+    pub(super) fn blocking_runtime(&self) -> &super::call::BlockingRuntime {
+        &self.inner.blocking
+    }
+
     /// A builder, to configure the client in code.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -131,6 +150,43 @@ impl Client {
     /// Refused with [`Error::InvalidRequest`] before anything is sent when the client lacks the
     /// credentials the request needs.
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+        self.send(None, request, &CallOptions::default()).await
+    }
+
+    /// Sends `request` for the operation `operation` (traced under that name), with the
+    /// per-call `options`. The one place that sends anything: not generic, so that it is
+    /// compiled once however many operations the crate has.
+    pub(super) async fn send(
+        &self,
+        operation: Option<&'static str>,
+        request: Request,
+        options: &CallOptions,
+    ) -> Result<Response, Error> {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = tracing::info_span!(
+                "http_request",
+                operation = operation.unwrap_or(request.template),
+                method = %request.method,
+                path = request.template,
+                attempts = tracing::field::Empty,
+                status = tracing::field::Empty,
+            );
+            self.send_traced(request, options).instrument(span).await
+        }
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = operation;
+            self.send_traced(request, options).await
+        }
+    }
+
+    async fn send_traced(
+        &self,
+        request: Request,
+        options: &CallOptions,
+    ) -> Result<Response, Error> {
         let inner = &*self.inner;
         let mut shown = format!("{}{}", inner.base_url, request.path);
         if !request.query.is_empty() {
@@ -151,32 +207,42 @@ impl Client {
             let separator = if request.query.is_empty() { '?' } else { '&' };
             parse(&format!("{shown}{separator}{}", applied.query.join("&")))?
         };
-        let headers = inner.headers(&request, applied.headers, &url_text)?;
+        let headers = inner.headers(&request, &options.headers, applied.headers, &url_text)?;
         let body = request.body.as_ref().map(|body| body.bytes.clone());
+        let timeout = options.timeout.unwrap_or(inner.timeout);
+        let max_retries = options.max_retries.unwrap_or(inner.max_retries);
+        let method = &request.method;
+        let mut earlier: Vec<Attempt> = Vec::new();
         let mut attempt = 0;
         loop {
             attempt += 1;
             let mut builder = inner
                 .http
-                .request(request.method.clone(), url.clone())
-                .timeout(inner.timeout)
+                .request(method.clone(), url.clone())
+                .timeout(timeout)
                 .headers(headers.clone());
             if let Some(body) = &body {
                 builder = builder.body(body.clone());
             }
-            let (error, server_delay) = match send(builder).await {
+            let started = Instant::now();
+            let received = receive(builder, inner.max_response_bytes).await;
+            let elapsed = started.elapsed();
+            let (error, retry, server_delay) = match received {
                 Ok((status, headers, body)) if status.is_success() => {
+                    trace_attempt(attempt, Some(status), "success", elapsed, "done");
                     return Ok(Response {
                         method: request.method,
                         url: url_text,
                         status,
                         headers,
                         body,
+                        attempts: attempt,
                     });
                 }
                 Ok((status, headers, body)) => {
+                    let retry = retry::should_retry(method, Outcome::Status(status, &headers));
                     let api = ApiError::new(
-                        request.method.clone(),
+                        method.clone(),
                         url_text.clone(),
                         status,
                         headers,
@@ -184,48 +250,154 @@ impl Client {
                         attempt,
                     );
                     let server_delay = api.retry_after();
-                    let error = Error::Api(Box::new(api));
-                    if !retry::is_retryable(status) {
-                        return Err(error);
-                    }
-                    (error, server_delay)
+                    (Error::Api(Box::new(api)), retry, server_delay)
                 }
-                Err(source) if source.is_builder() => {
+                Err(Failure::TooLarge { status, declared }) => {
+                    trace_attempt(attempt, Some(status), "too large", elapsed, "give up");
+                    return Err(Error::ResponseTooLarge {
+                        method: method.clone(),
+                        url: url_text,
+                        status,
+                        limit: inner.max_response_bytes,
+                        declared,
+                        attempts: attempt,
+                        earlier,
+                    });
+                }
+                Err(Failure::Transport(source)) if source.is_builder() => {
                     return Err(Error::invalid_request(format!(
-                        "{} {url_text}: {}",
-                        request.method,
+                        "{method} {url_text}: {}",
                         source.without_url()
                     )));
                 }
-                Err(source) if source.is_timeout() => {
+                Err(Failure::Transport(source)) if source.is_timeout() => {
+                    let retry = retry::should_retry(method, Outcome::Timeout);
                     let error = Error::Timeout {
-                        method: request.method.clone(),
+                        method: method.clone(),
                         url: url_text.clone(),
-                        timeout: inner.timeout,
+                        timeout,
                         attempts: attempt,
+                        earlier: Vec::new(),
                         source: source.without_url(),
                     };
-                    (error, None)
+                    (error, retry, None)
                 }
-                Err(source) => {
+                Err(Failure::Transport(source)) => {
+                    let outcome = if source.is_connect() {
+                        Outcome::NotConnected
+                    } else {
+                        Outcome::Broken
+                    };
+                    let retry = retry::should_retry(method, outcome);
                     let error = Error::Connection {
-                        method: request.method.clone(),
+                        method: method.clone(),
                         url: url_text.clone(),
                         attempts: attempt,
+                        earlier: Vec::new(),
                         source: source.without_url(),
                     };
-                    (error, None)
+                    (error, retry, None)
                 }
             };
-            if attempt > inner.max_retries {
-                return Err(error);
-            }
             let delay = match server_delay {
-                Some(delay) if delay > retry::MAX_RETRY_AFTER => return Err(error),
-                Some(delay) => delay,
-                None => inner.backoff.delay(attempt),
+                _ if !retry || attempt > max_retries => None,
+                Some(delay) if delay > retry::MAX_RETRY_AFTER => None,
+                Some(delay) => Some(delay),
+                None => Some(inner.backoff.delay(attempt)),
             };
+            let status = error.status();
+            let outcome = summary(&error);
+            let Some(delay) = delay else {
+                let decision = if !retry {
+                    "give up: not retryable"
+                } else if attempt > max_retries {
+                    "give up: retries exhausted"
+                } else {
+                    "give up: Retry-After too long"
+                };
+                trace_attempt(attempt, status, &outcome, elapsed, decision);
+                return Err(with_earlier(error, earlier));
+            };
+            trace_attempt(
+                attempt,
+                status,
+                &outcome,
+                elapsed,
+                &format!("retry in {delay:?}"),
+            );
+            earlier.push(Attempt {
+                number: attempt,
+                status,
+                outcome,
+                elapsed,
+            });
             tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+/// Per-call settings that override the client's (see [`super::Call`]).
+#[derive(Debug, Clone, Default)]
+pub(super) struct CallOptions {
+    pub(super) timeout: Option<Duration>,
+    pub(super) max_retries: Option<u32>,
+    /// Extra headers; they replace generated headers of the same name, not credentials.
+    pub(super) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Why the call must not be sent (an invalid extra header), reported by
+    /// [`super::Call`] when it is awaited.
+    pub(super) invalid: Option<String>,
+}
+
+/// One line about a failed attempt, for [`Attempt::outcome`] and traces.
+fn summary(error: &Error) -> String {
+    match error {
+        Error::Api(api) => api.status().to_string(),
+        Error::Timeout { timeout, .. } => format!("no complete response within {timeout:?}"),
+        Error::Connection { source, .. } => format!("connection failed: {}", root_cause(source)),
+        other => other.to_string(),
+    }
+}
+
+/// `error` with the attempts before it.
+fn with_earlier(mut error: Error, attempts: Vec<Attempt>) -> Error {
+    match &mut error {
+        Error::Api(api) => api.set_earlier(attempts),
+        Error::Connection { earlier, .. } | Error::Timeout { earlier, .. } => *earlier = attempts,
+        _ => {}
+    }
+    error
+}
+
+/// Records one attempt in the current call's span: a `DEBUG` event, or `WARN` when the call
+/// gives up on an error. Never shows headers, credentials or the URL's query.
+#[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+fn trace_attempt(
+    attempt: u32,
+    status: Option<StatusCode>,
+    outcome: &str,
+    elapsed: Duration,
+    decision: &str,
+) {
+    #[cfg(feature = "tracing")]
+    {
+        let span = tracing::Span::current();
+        span.record("attempts", attempt);
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
+        }
+        let latency_ms = elapsed.as_secs_f64() * 1000.0;
+        let status = status.map(|status| status.as_u16());
+        if decision.starts_with("give up") {
+            tracing::warn!(
+                attempt,
+                status,
+                outcome,
+                latency_ms,
+                decision,
+                "attempt failed"
+            );
+        } else {
+            tracing::debug!(attempt, status, outcome, latency_ms, decision, "attempt");
         }
     }
 }
@@ -290,10 +462,12 @@ impl Inner {
         Ok(applied)
     }
 
-    /// The headers of every attempt: defaults, then the request's, then the credentials'.
+    /// The headers of every attempt: defaults, then the request's, then the call's `extra`
+    /// ones (replacing those of the same name), then the credentials'.
     fn headers(
         &self,
         request: &Request,
+        extra: &[(HeaderName, HeaderValue)],
         credentials: Vec<(HeaderName, HeaderValue)>,
         url: &str,
     ) -> Result<HeaderMap, Error> {
@@ -325,6 +499,12 @@ impl Inner {
                 headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
             }
             None => {}
+        }
+        for (name, _) in extra {
+            headers.remove(name);
+        }
+        for (name, value) in extra {
+            headers.append(name.clone(), value.clone());
         }
         for (name, value) in credentials {
             headers.insert(name, value);
@@ -394,15 +574,45 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// Sends one attempt and reads the whole response.
-async fn send(
+/// Why an attempt got no usable response.
+enum Failure {
+    Transport(reqwest::Error),
+    /// The body is over the limit (announced in `Content-Length`, or while reading).
+    TooLarge {
+        status: StatusCode,
+        declared: Option<u64>,
+    },
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(error: reqwest::Error) -> Self {
+        Failure::Transport(error)
+    }
+}
+
+/// Sends one attempt and reads the whole response, at most `limit` bytes of body: a larger
+/// `Content-Length` is refused before reading, and reading stops at the limit.
+async fn receive(
     builder: reqwest::RequestBuilder,
-) -> Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error> {
-    let response = builder.send().await?;
+    limit: u64,
+) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+    let mut response = builder.send().await?;
     let status = response.status();
+    let declared = response.content_length();
+    if declared.is_some_and(|length| length > limit) {
+        return Err(Failure::TooLarge { status, declared });
+    }
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok((status, headers, body.into()))
+    // Preallocate what was announced, within reason (the announcement may be a lie).
+    let capacity = declared.unwrap_or(0).min(limit).min(1 << 20);
+    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(Failure::TooLarge { status, declared });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, body))
 }
 
 impl fmt::Debug for Client {
@@ -413,6 +623,7 @@ impl fmt::Debug for Client {
             .field("credentials", &inner.credentials)
             .field("timeout", &inner.timeout)
             .field("max_retries", &inner.max_retries)
+            .field("max_response_bytes", &inner.max_response_bytes)
             .field("user_agent", &inner.user_agent)
             .finish_non_exhaustive()
     }
@@ -426,6 +637,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     max_retries: u32,
     backoff: Backoff,
+    max_response_bytes: u64,
     user_agent: String,
     http_client: Option<reqwest::Client>,
 }
@@ -438,6 +650,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
             backoff: DEFAULT_BACKOFF,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http_client: None,
         }
@@ -488,6 +701,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body read, in bytes (default 32 MiB). A larger `Content-Length`
+    /// is refused before the body is read, and reading stops at the limit, so a huge or
+    /// endless body cannot exhaust memory: the call fails with [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, max_response_bytes: u64) -> Self {
+        self.max_response_bytes = max_response_bytes;
+        self
+    }
+
     /// The `User-Agent` header (default `<crate name>/<crate version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
@@ -495,7 +716,9 @@ impl ClientBuilder {
     }
 
     /// Sends requests with this `reqwest` client (its proxy, TLS and pool settings) instead of
-    /// a default one. The timeout, headers and retries above still apply.
+    /// a default one. The timeout, headers, retries and body limit above still apply; its
+    /// redirect policy replaces the default one (never follow), so give it
+    /// `redirect::Policy::none()` unless you trust every host the API might redirect to.
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
         self
@@ -534,9 +757,14 @@ impl ClientBuilder {
         })?;
         let http = match self.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(|error| {
-                Error::config(format!("cannot create the HTTP client: {error}"))
-            })?,
+            None => reqwest::Client::builder()
+                // Never follow: a redirect could carry credentials (query parameters included)
+                // to another host.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|error| {
+                    Error::config(format!("cannot create the HTTP client: {error}"))
+                })?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -547,6 +775,9 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 max_retries: self.max_retries,
                 backoff: self.backoff,
+                max_response_bytes: self.max_response_bytes,
+                #[cfg(feature = "blocking")]
+                blocking: super::call::BlockingRuntime::default(),
             }),
         })
     }
@@ -560,6 +791,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("backoff", &self.backoff)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("user_agent", &self.user_agent)
             .field("http_client", &self.http_client.is_some())
             .finish()

@@ -8,13 +8,15 @@
 //! hidden from the docs) so that every spec can use any part of it without warnings about the
 //! parts it does not use; the generated operations are its intended callers.
 
+mod call;
 mod client;
 mod error;
 mod request;
 mod response;
 mod retry;
 
+pub use call::{ApiResponse, Call, Decode, WithResponse};
 pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Attempt, Error};
 pub use request::{Auth, IntoFilePart, Part, QueryStyle, Request, Upload};
 pub use response::Response;

@@ -103,6 +103,9 @@ pub enum QueryStyle {
 #[derive(Debug, Clone)]
 pub struct Request {
     pub(super) method: Method,
+    /// The path as the spec writes it, `{name}` placeholders unfilled: shown in traces.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(super) template: &'static str,
     /// Path relative to the base URL, with every parameter already percent-encoded.
     pub(super) path: String,
     /// Encoded `name=value` pairs, in the order they were added.
@@ -168,6 +171,7 @@ impl Request {
         path.push_str(rest);
         Ok(Request {
             method,
+            template: path_template,
             path,
             query: Vec::new(),
             headers: Vec::new(),

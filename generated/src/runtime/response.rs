@@ -2,7 +2,7 @@
 // change the spec or the generator, then run `cargo xtask codegen`.
 //! A successful (2xx) response, read in full.
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
@@ -19,6 +19,8 @@ pub struct Response {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
     pub(super) body: Vec<u8>,
+    /// How many times the request was sent.
+    pub(super) attempts: u32,
 }
 
 impl Response {
@@ -30,6 +32,11 @@ impl Response {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// How many times the request was sent (more than 1 when it was retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The body as text (invalid UTF-8 replaced by U+FFFD).
@@ -58,6 +65,11 @@ impl Response {
         }
     }
 
+    /// [`Response::json`], taking the response: the decoder of operations that return JSON.
+    pub fn into_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        self.json()
+    }
+
     fn decode_error(&self, path: String, source: serde_json::Error) -> Error {
         let text = String::from_utf8_lossy(&self.body);
         // serde_json counts lines from 1 and columns from 1 (0 when the error has no position).
@@ -71,9 +83,24 @@ impl Response {
             method: self.method.clone(),
             url: self.url.clone(),
             status: self.status,
+            content_type: self
+                .headers
+                .get(CONTENT_TYPE)
+                .map(|value| String::from_utf8_lossy(value.as_bytes()))
+                .filter(|media| !is_json(media))
+                .map(|media| media.into()),
             path,
             body: snippet(&text, offset),
             source,
         }
     }
+}
+
+/// `application/json`, `application/problem+json`, ... (parameters ignored).
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
+        || essence
+            .rsplit_once('+')
+            .is_some_and(|(_, suffix)| suffix.eq_ignore_ascii_case("json"))
 }

@@ -135,7 +135,10 @@ fn group_rs(
         .map(|i| &model.operations[*i])
         .collect();
     let structs = ops.iter().map(|op| request_items(types, op, group));
-    let methods = ops.iter().map(|op| method(types, op, auth_consts));
+    let (methods, builds): (Vec<_>, Vec<_>) = ops
+        .iter()
+        .map(|op| method(types, op, group, auth_consts))
+        .unzip();
     let struct_name = ident(&group.struct_name);
     let struct_doc = format!(
         " Operations {}, from [`Client::{}`].",
@@ -143,13 +146,19 @@ fn group_rs(
     );
     let file_doc = format!(" Operations {}.", group.about);
 
-    let mut runtime = vec![quote!(Request)];
+    let mut runtime = vec!["Call", "Request"];
+    if ops
+        .iter()
+        .any(|op| matches!(op.success, Success::One(Payload::Json(_))))
+    {
+        runtime.push("Response");
+    }
     if ops.iter().any(|op| {
         op.params
             .iter()
             .any(|p| matches!(p.location, Location::Query(_)))
     }) {
-        runtime.insert(0, quote!(QueryStyle));
+        runtime.push("QueryStyle");
     }
     if ops.iter().any(|op| {
         matches!(
@@ -160,8 +169,10 @@ fn group_rs(
             })
         )
     }) {
-        runtime.insert(0, quote!(Part));
+        runtime.push("Part");
     }
+    runtime.sort_unstable();
+    let runtime = runtime.into_iter().map(|name| format_ident!("{}", name));
     let types_import = ops.iter().any(|op| uses_named_types(op)).then(|| {
         quote!(
             use crate::types::*;
@@ -178,9 +189,10 @@ fn group_rs(
         pub struct #struct_name<'a> {
             pub(super) client: &'a Client,
         }
-        impl #struct_name<'_> {
+        impl<'a> #struct_name<'a> {
             #(#methods)*
         }
+        #(#builds)*
     }
 }
 
@@ -337,11 +349,14 @@ fn multipart_struct(
     }
 }
 
+/// The method of `op` on its group's struct, and the function that builds its HTTP request
+/// (kept apart: only the request differs between operations, sending is the runtime's).
 fn method(
     types: &TypeSpace,
     op: &Operation,
+    group: &Group,
     auth_consts: &BTreeMap<Vec<Vec<usize>>, String>,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let signature = format!("`{} {}`", op.method, op.path);
     let errors = error_doc(types, op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -356,7 +371,11 @@ fn method(
         let name = ident(name);
         quote!(, request: &#name)
     });
-    let method = ident(&op.method);
+    let params = op.request_name.as_deref().map(|name| {
+        let name = ident(name);
+        quote!(request: &#name)
+    });
+    let http_method = ident(&op.method);
     let path = &op.path;
     let path_params = op
         .params
@@ -381,17 +400,30 @@ fn method(
     let (body_chain, body_after) = body_call(op.body.as_ref());
     chain.extend(body_chain);
     let mutable = (!body_after.is_empty()).then(|| quote!(mut));
-    let (output, finish) = finish(types, op);
-    quote! {
+    let (output, decode) = decode(types, op);
+    let op_name = &op.fn_name;
+    let build_doc = format!(
+        " The HTTP request of [`{}::{}`].",
+        group.struct_name, op.fn_name
+    );
+    let argument = op.request_name.as_ref().map(|_| quote!(request));
+    let method = quote! {
         #doc
         #deprecated
-        pub async fn #fn_name(&self #request) -> Result<#output, Error> {
-            let #mutable http = Request::new(reqwest::Method::#method, #path, &[#(#path_params)*])?
+        pub fn #fn_name(&self #request) -> Call<'a, #output> {
+            Call::new(self.client, #op_name, #fn_name(#argument), #decode)
+        }
+    };
+    let build = quote! {
+        #[doc = #build_doc]
+        fn #fn_name(#params) -> Result<Request, Error> {
+            let #mutable http = Request::new(reqwest::Method::#http_method, #path, &[#(#path_params)*])?
                 #(#chain)*;
             #body_after
-            #finish
+            Ok(http)
         }
-    }
+    };
+    (method, build)
 }
 
 /// The `Accept` header for an operation that answers with something else than JSON.
@@ -476,13 +508,16 @@ fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
     }
 }
 
-fn finish(types: &TypeSpace, op: &Operation) -> (TokenStream, TokenStream) {
-    let send = quote!(self.client.execute(http).await?);
+/// The output type of `op` and the decoder turning its response into it (a function or a
+/// closure without captures: a `fn` pointer).
+fn decode(types: &TypeSpace, op: &Operation) -> (TokenStream, TokenStream) {
     match &op.success {
-        Success::One(Payload::Empty) => (quote!(()), quote!(#send; Ok(()))),
-        Success::One(Payload::Json(ty)) => (ty_tokens(types, ty), quote!(#send.json())),
-        Success::One(Payload::Text(_)) => (quote!(String), quote!(Ok(#send.text()))),
-        Success::One(Payload::Bytes(_)) => (quote!(Vec<u8>), quote!(Ok(#send.bytes()))),
+        Success::One(Payload::Empty) => (quote!(()), quote!(|_| Ok(()))),
+        Success::One(Payload::Json(ty)) => (ty_tokens(types, ty), quote!(Response::into_json)),
+        Success::One(Payload::Text(_)) => (quote!(String), quote!(|response| Ok(response.text()))),
+        Success::One(Payload::Bytes(_)) => {
+            (quote!(Vec<u8>), quote!(|response| Ok(response.bytes())))
+        }
         Success::Many { enum_name, cases } => {
             let enum_name = ident(enum_name);
             let fallback = cases.iter().position(|c| c.status.is_none()).unwrap_or(0);
@@ -508,11 +543,12 @@ fn finish(types: &TypeSpace, op: &Operation) -> (TokenStream, TokenStream) {
             (
                 quote!(#enum_name),
                 quote! {
-                    let response = #send;
-                    Ok(match response.status().as_u16() {
-                        #(#exact)*
-                        _ => #fallback,
-                    })
+                    |response| {
+                        Ok(match response.status().as_u16() {
+                            #(#exact)*
+                            _ => #fallback,
+                        })
+                    }
                 },
             )
         }

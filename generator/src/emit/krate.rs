@@ -96,12 +96,24 @@ pub fn manifest(model: &Model, options: &Options) -> String {
          serde_path_to_error = \"0.1\"\n\
          thiserror = \"2\"\n\
          # Sleeping between retries.\n\
-         tokio = { version = \"1\", features = [\"time\"] }\n",
+         tokio = { version = \"1\", features = [\"time\"] }\n\
+         # Feature `tracing`: a span per call and an event per attempt (no-ops without a\n\
+         # subscriber). No default features: no proc macros to compile.\n\
+         tracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\n",
     );
     if uses.uuid {
         out.push_str("# Typed `format: uuid` values.\n");
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    out.push_str(
+        "\n[features]\n\
+         default = [\"tracing\"]\n\
+         # `Call::send_blocking`, for programs without an async runtime: calls run on a runtime\n\
+         # the client owns (one worker thread, started on first use).\n\
+         blocking = [\"tokio/rt-multi-thread\"]\n\
+         # Spans and events per call and attempt; never headers, credentials or query strings.\n\
+         tracing = [\"dep:tracing\"]\n",
+    );
     if !options.extra_dev_dependencies.is_empty() {
         out.push_str("\n[dev-dependencies]\n");
         for (name, value) in &options.extra_dev_dependencies {
@@ -244,7 +256,7 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
         #operations_use
-        pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
+        pub use runtime::{ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Upload};
         #base_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
         /// Environment variable that overrides [`DEFAULT_BASE_URL`] in [`Client::from_env`].
@@ -266,6 +278,7 @@ const BUILDER_METHODS: &[&str] = &[
     "credential",
     "fmt",
     "http_client",
+    "max_response_bytes",
     "max_retries",
     "retry_backoff",
     "timeout",

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-/// Every `pub async fn <name>(...) -> Result<TYPE, Error>` in the `.rs` files under `src/`
+/// Every `pub fn <name>(...) -> Call<'a, TYPE>` in the `.rs` files under `src/`
 /// (except `src/runtime/`), as method name → `TYPE` with whitespace normalized
 /// (`std::collections::BTreeMap<String, i64>`). Operations may live in `src/operations.rs` or
 /// in `src/operations/*.rs`, on `Client` or on per-tag accessors: only the text matters.
@@ -44,9 +44,9 @@ fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     out.sort();
 }
 
-/// `(name, return type)` of each `pub async fn` returning `Result<_, Error>` in `text`.
+/// `(name, output type)` of each `pub fn` returning `Call<'a, _>` in `text`.
 pub fn parse(text: &str) -> Vec<(String, String)> {
-    const START: &str = "pub async fn ";
+    const START: &str = "pub fn ";
     let mut found = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find(START) {
@@ -63,7 +63,7 @@ pub fn parse(text: &str) -> Vec<(String, String)> {
         let Some(result) = after
             .strip_prefix("->")
             .map(str::trim_start)
-            .and_then(|r| r.strip_prefix("Result"))
+            .and_then(|r| r.strip_prefix("Call"))
             .map(str::trim_start)
         else {
             continue;
@@ -72,7 +72,10 @@ pub fn parse(text: &str) -> Vec<(String, String)> {
             continue;
         };
         let args = &result[1..end];
-        if let Some(ty) = split_top_level(args).first() {
+        if let Some(ty) = split_top_level(args)
+            .into_iter()
+            .find(|arg| !arg.starts_with('\''))
+        {
             found.push((name, normalize(ty)));
         }
     }
@@ -138,7 +141,7 @@ mod tests {
 
     #[test]
     fn parses_wrapped_signatures() {
-        let text = "impl X {\n    pub async fn a(\n        &self,\n        request: &ARequest,\n    ) -> Result<\n        std::collections::BTreeMap<String, Vec<Item>>,\n        Error,\n    > {\n    }\n    pub async fn b(&self) -> Result<(), Error> {}\n    pub async fn c(&self, r: &R) -> Result<Foo, Error> {}\n}";
+        let text = "impl<'a> X<'a> {\n    pub fn a(\n        &self,\n        request: &ARequest,\n    ) -> Call<\n        'a,\n        std::collections::BTreeMap<String, Vec<Item>>,\n    > {\n    }\n    pub fn b(&self) -> Call<'a, ()> {}\n    pub fn c(&self, r: &R) -> Call<'a, Foo> {}\n    pub fn accessor(&self) -> X<'_> {}\n}";
         assert_eq!(
             parse(text),
             [

@@ -106,7 +106,9 @@ pub mod runtime;
 pub mod types;
 
 pub use operations::*;
-pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
+pub use runtime::{
+    ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Upload,
+};
 
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
