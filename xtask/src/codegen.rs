@@ -41,11 +41,18 @@ impl Target {
         const OUT: &str = "generated";
         const CRATE_NAME: &str = "cloudflare-realtime-kit";
         // The hand-written tests in generated/tests/ run the client against a local HTTP server
-        // (wiremock) inside a multi-threaded tokio runtime.
+        // (wiremock, or raw tokio sockets for faults) inside a multi-threaded tokio runtime,
+        // capture its traces (tracing-subscriber), and test the optional `blocking` feature
+        // (the crate itself, with the feature on for its tests).
         let extra_dev_dependencies = [
+            (CRATE_NAME, r#"{ path = ".", features = ["blocking"] }"#),
             (
                 "tokio",
-                r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#,
+                r#"{ version = "1", features = ["macros", "net", "io-util", "rt-multi-thread"] }"#,
+            ),
+            (
+                "tracing-subscriber",
+                r#"{ version = "0.3", default-features = false, features = ["fmt", "std"] }"#,
             ),
             ("wiremock", r#""0.6""#),
         ];
@@ -343,7 +350,15 @@ mod tests {
             .iter()
             .map(|(name, _)| name.as_str())
             .collect();
-        assert_eq!(dev_deps, ["tokio", "wiremock"]);
+        assert_eq!(
+            dev_deps,
+            [
+                "cloudflare-realtime-kit",
+                "tokio",
+                "tracing-subscriber",
+                "wiremock"
+            ]
+        );
     }
 
     #[test]
