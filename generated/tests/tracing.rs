@@ -1,0 +1,99 @@
+//! Traces of calls (feature `tracing`, on by default), captured with a `fmt` subscriber.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Capture, EXAMPLE_BODY, TOKEN, builder, client, request};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn json(status: u16, body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")
+}
+
+#[tokio::test]
+async fn one_span_per_call_and_one_event_per_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(json(503, r#"{"errors":[{"code":7,"message":"busy"}]}"#))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(json(200, EXAMPLE_BODY))
+        .mount(&server)
+        .await;
+    let capture = Capture::default();
+    let guard = capture.install();
+    client(&server.uri())
+        .meetings()
+        .get_meeting_participant(&request())
+        .await
+        .unwrap();
+    drop(guard);
+    let text = capture.text();
+    let span = r#"http_request{operation="get_meeting_participant" method=GET path="/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}""#;
+    assert!(text.contains(span), "{text}");
+    // The first attempt: 503, retried; the second: 200, done.
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines
+        .iter()
+        .find(|line| line.contains("attempt=1"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(first.contains("status=503"), "{first}");
+    assert!(first.contains("decision=\"retry in"), "{first}");
+    assert!(first.contains("latency_ms="), "{first}");
+    let second = lines
+        .iter()
+        .find(|line| line.contains("attempt=2"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(second.contains("status=200"), "{second}");
+    assert!(second.contains("decision=\"done\""), "{second}");
+    // The span closes once, with the attempt count and final status recorded.
+    let close = lines
+        .iter()
+        .find(|line| line.contains("close time.busy"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        close.contains("attempts=2") && close.contains("status=200"),
+        "{close}"
+    );
+    assert_eq!(text.matches("close time.busy").count(), 1, "{text}");
+    assert!(!text.contains(TOKEN), "{text}");
+    assert!(
+        !text.contains("acc-1"),
+        "no parameter values, only the template: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_call_is_a_warning_with_its_decision() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(json(404, "{}"))
+        .mount(&server)
+        .await;
+    let capture = Capture::default();
+    let guard = capture.install();
+    let error = builder(&server.uri())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+        .meetings()
+        .get_meeting_participant(&request())
+        .await
+        .unwrap_err();
+    drop(guard);
+    assert_eq!(error.attempts(), 1);
+    let text = capture.text();
+    let warning = text
+        .lines()
+        .find(|line| line.contains("WARN"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        warning.contains("status=404") && warning.contains("give up: not retryable"),
+        "{warning}"
+    );
+    assert!(!text.contains(TOKEN), "{text}");
+}
