@@ -148,7 +148,7 @@ async fn html_with_status_200_is_a_decode_error_naming_the_content_type() {
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
     let message = error.to_string();
     assert!(
-        message.contains("(Content-Type: text/html; charset=UTF-8)"),
+        message.contains("(Content-Type: text/html; charset=UTF-8, not JSON)"),
         "{message}"
     );
     assert!(message.contains("Just a moment"), "{message}");

@@ -91,7 +91,7 @@ pub enum Error {
     Api(Box<ApiError>),
     /// A 2xx response whose body does not match the expected schema.
     #[error(
-        "{method} {url}: cannot decode the {status} response{} at `{path}`: {source}; body: {body}", content_type_note(.content_type.as_deref())
+        "{method} {url}: cannot decode the {status} response at `{path}`: {source}; body: {body}"
     )]
     #[non_exhaustive]
     Decode {
@@ -101,11 +101,11 @@ pub enum Error {
         url: String,
         /// Status of the response.
         status: StatusCode,
-        /// The response's `Content-Type`, when it is not JSON (e.g. an HTML page from a proxy).
-        content_type: Option<Box<str>>,
         /// Path of the field that failed, e.g. `data.created_at` (`.` for the whole body).
         path: String,
-        /// An excerpt of the body, on one line, near the place that failed.
+        /// An excerpt of the body, on one line, near the place that failed; followed by
+        /// `(Content-Type: ..., not JSON)` when the server said the body is something else
+        /// (e.g. an HTML page from a proxy).
         body: String,
         /// The JSON error.
         #[source]
@@ -422,12 +422,6 @@ fn declared_note(declared: Option<u64>) -> String {
     declared.map_or_else(String::new, |n| format!(" (Content-Length: {n})"))
 }
 
-/// ` (Content-Type: text/html)` for a body that is not JSON.
-fn content_type_note(content_type: Option<&str>) -> String {
-    content_type.map_or_else(String::new, |t| {
-        format!(" (Content-Type: {})", snippet(t, 0))
-    })
-}
 
 /// The innermost error of a chain, which says what actually went wrong.
 pub(super) fn root_cause(error: &reqwest::Error) -> String {

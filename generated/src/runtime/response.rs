@@ -79,18 +79,20 @@ impl Response {
             .map(str::len)
             .sum::<usize>()
             + source.column().saturating_sub(1);
+        let mut body = snippet(&text, offset);
+        let content_type = self
+            .headers
+            .get(CONTENT_TYPE)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()));
+        if let Some(media) = content_type.filter(|media| !is_json(media)) {
+            body.push_str(&format!(" (Content-Type: {}, not JSON)", snippet(&media, 0)));
+        }
         Error::Decode {
             method: self.method.clone(),
             url: self.url.clone(),
             status: self.status,
-            content_type: self
-                .headers
-                .get(CONTENT_TYPE)
-                .map(|value| String::from_utf8_lossy(value.as_bytes()))
-                .filter(|media| !is_json(media))
-                .map(|media| media.into()),
             path,
-            body: snippet(&text, offset),
+            body,
             source,
         }
     }
