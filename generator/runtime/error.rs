@@ -422,7 +422,6 @@ fn declared_note(declared: Option<u64>) -> String {
     declared.map_or_else(String::new, |n| format!(" (Content-Length: {n})"))
 }
 
-
 /// The innermost error of a chain, which says what actually went wrong.
 pub(super) fn root_cause(error: &reqwest::Error) -> String {
     let mut cause: &dyn std::error::Error = error;

@@ -17,6 +17,6 @@ pub use call::{ApiResponse, Call, Decode, WithResponse};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Attempt, Error};
 pub use request::{Auth, IntoFilePart, Part, QueryStyle, Request, Upload};
-pub use response::Response;
 /// The HTTP method and status types of the API, re-exported for callers of [`Client::execute`].
 pub use reqwest::{Method, StatusCode};
+pub use response::Response;

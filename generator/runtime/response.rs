@@ -83,7 +83,10 @@ impl Response {
             .get(CONTENT_TYPE)
             .map(|value| String::from_utf8_lossy(value.as_bytes()));
         if let Some(media) = content_type.filter(|media| !is_json(media)) {
-            body.push_str(&format!(" (Content-Type: {}, not JSON)", snippet(&media, 0)));
+            body.push_str(&format!(
+                " (Content-Type: {}, not JSON)",
+                snippet(&media, 0)
+            ));
         }
         Error::Decode {
             method: self.method.clone(),
