@@ -298,8 +298,9 @@ fn expected_multipart(boundary: &str) -> Vec<u8> {
 #[tokio::test]
 async fn multipart_body_is_resent_unchanged_on_retry() {
     let server = MockServer::start().await;
+    // A POST is retried only when the server did not act on it: 503 with Retry-After.
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(503))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
         .up_to_n_times(1)
         .mount(&server)
         .await;
