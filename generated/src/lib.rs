@@ -5,7 +5,7 @@
 //! Cloudflare's v4 API, Realtime Kit section. Written for this project from Cloudflare's
 //! API documentation; it grows one operation at a time.
 //!
-//! Generated from an OpenAPI description (version 4.0.0): 1 operation in 1 group. Each group is reached from [`Client`], and each operation takes a request struct, e.g. `client.meetings().get_meeting_participant(&request).await`.
+//! Generated from an OpenAPI description (version 4.0.0): 7 operations in 1 group. Each group is reached from [`Client`], and each operation takes a request struct, e.g. `client.meetings().get_meeting_participants(&request).await`.
 //!
 //! # Operations
 //!
@@ -13,7 +13,13 @@
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
+//! | [`get_meeting_participants`](MeetingsApi::get_meeting_participants) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants` | Fetch all participants of a meeting |
+//! | [`add_participant`](MeetingsApi::add_participant) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants` | Add a participant |
 //! | [`get_meeting_participant`](MeetingsApi::get_meeting_participant) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Fetch a participant's detail |
+//! | [`edit_participant`](MeetingsApi::edit_participant) | `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Edit a participant's detail |
+//! | [`replace_participant`](MeetingsApi::replace_participant) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Replace a participant's detail |
+//! | [`delete_meeting_participant`](MeetingsApi::delete_meeting_participant) | `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Delete a participant |
+//! | [`regenerate_token`](MeetingsApi::regenerate_token) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token` | Refresh a participant's authentication token |
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
