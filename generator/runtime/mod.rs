@@ -8,11 +8,13 @@
 
 mod client;
 mod error;
+mod paginate;
 mod request;
 mod response;
 mod retry;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Error};
+pub use paginate::{Count, Items, Page, PageFuture, Pages, page_number};
 pub use request::{Auth, IntoFilePart, Part, QueryStyle, Request, Upload};
 pub use response::Response;

@@ -116,6 +116,20 @@ impl MeetingsApi<'_> {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`
     ///
     /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::GetMeetingParticipantsRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().get_meeting_participants(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_meeting_participants(
         &self,
         request: &GetMeetingParticipantsRequest,
@@ -143,6 +157,20 @@ impl MeetingsApi<'_> {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`
     ///
     /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::AddParticipantRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().add_participant(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn add_participant(
         &self,
         request: &AddParticipantRequest,
@@ -168,6 +196,20 @@ impl MeetingsApi<'_> {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::GetMeetingParticipantRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     participant_id: "PARTICIPANT_ID".into(),
+    /// };
+    /// let response = client.meetings().get_meeting_participant(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_meeting_participant(
         &self,
         request: &GetMeetingParticipantRequest,
@@ -193,6 +235,21 @@ impl MeetingsApi<'_> {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::EditParticipantRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     participant_id: "PARTICIPANT_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().edit_participant(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn edit_participant(
         &self,
         request: &EditParticipantRequest,
@@ -219,6 +276,21 @@ impl MeetingsApi<'_> {
     /// `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::ReplaceParticipantRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     participant_id: "PARTICIPANT_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().replace_participant(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn replace_participant(
         &self,
         request: &ReplaceParticipantRequest,
@@ -245,6 +317,20 @@ impl MeetingsApi<'_> {
     /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::DeleteMeetingParticipantRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     participant_id: "PARTICIPANT_ID".into(),
+    /// };
+    /// let response = client.meetings().delete_meeting_participant(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_meeting_participant(
         &self,
         request: &DeleteMeetingParticipantRequest,
@@ -270,6 +356,20 @@ impl MeetingsApi<'_> {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token`
     ///
     /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::RegenerateTokenRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     participant_id: "PARTICIPANT_ID".into(),
+    /// };
+    /// let response = client.meetings().regenerate_token(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn regenerate_token(
         &self,
         request: &RegenerateTokenRequest,
@@ -286,5 +386,54 @@ impl MeetingsApi<'_> {
             )?
             .auth(super::API_TOKEN);
         self.client.execute(http).await?.json()
+    }
+}
+
+impl<'a> MeetingsApi<'a> {
+    /// Every page of `per_page` items of [`get_meeting_participants`](Self::get_meeting_participants), from the request's `page_no` (or the first page) on; `.items()` yields the items one by one. Both are streams (`futures::Stream`) and have `next_page()`/`next_item()`.
+    ///
+    /// The walk ends after the last page the server announces, on an empty or short page, on a page equal to the previous one, and after an error.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let mut items = client.meetings().get_meeting_participants_pages(request).items();
+    /// while let Some(item) = items.next_item().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_meeting_participants_pages(
+        &self,
+        request: &GetMeetingParticipantsRequest,
+    ) -> crate::runtime::Pages<'a, Participant> {
+        let api = *self;
+        let request = request.clone();
+        crate::runtime::Pages::new(
+            request.page_no.and_then(crate::runtime::Count::to_count),
+            request.per_page.and_then(crate::runtime::Count::to_count),
+            move |page| {
+                let mut request = request.clone();
+                Box::pin(async move {
+                    request.page_no = Some(
+                        crate::runtime::page_number(page, "page_no")?,
+                    );
+                    let response = api.get_meeting_participants(&request).await?;
+                    let total_count = crate::runtime::Count::to_count(
+                        response.paging.total_count,
+                    );
+                    let total_pages = None;
+                    let per_page = None;
+                    Ok(
+                        crate::runtime::Page::new(
+                            response.data,
+                            total_count,
+                            total_pages,
+                            per_page,
+                        ),
+                    )
+                })
+            },
+        )
     }
 }

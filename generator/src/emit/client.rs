@@ -17,7 +17,7 @@ use crate::model::types::{Ty, TypeSpace};
 use crate::model::{Group, Model};
 
 /// `(file name, tokens)` for `src/operations/mod.rs` and one file per group.
-pub fn operation_files(model: &Model) -> Vec<(String, TokenStream)> {
+pub fn operation_files(model: &Model, krate: &str) -> Vec<(String, TokenStream)> {
     if model.groups.is_empty() {
         // A spec without (expressible) operations: a crate of types and the client alone.
         return Vec::new();
@@ -29,7 +29,7 @@ pub fn operation_files(model: &Model) -> Vec<(String, TokenStream)> {
     )];
     for group in &model.groups {
         let file = format!("src/operations/{}.rs", group.module);
-        files.push((file, group_rs(model, group, &auth_consts)));
+        files.push((file, group_rs(model, group, &auth_consts, krate)));
     }
     files
 }
@@ -127,6 +127,7 @@ fn group_rs(
     model: &Model,
     group: &Group,
     auth_consts: &BTreeMap<Vec<Vec<usize>>, String>,
+    krate: &str,
 ) -> TokenStream {
     let types = &model.types;
     let ops: Vec<&Operation> = group
@@ -135,7 +136,11 @@ fn group_rs(
         .map(|i| &model.operations[*i])
         .collect();
     let structs = ops.iter().map(|op| request_items(types, op, group));
-    let methods = ops.iter().map(|op| method(types, op, auth_consts));
+    let methods = ops.iter().map(|op| {
+        let example = super::docs::operation_example(types, op, &group.module, krate);
+        method(types, op, auth_consts, &example)
+    });
+    let paged = super::pagination::group_items(model, group, krate);
     let struct_name = ident(&group.struct_name);
     let struct_doc = format!(
         " Operations {}, from [`Client::{}`].",
@@ -181,6 +186,7 @@ fn group_rs(
         impl #struct_name<'_> {
             #(#methods)*
         }
+        #paged
     }
 }
 
@@ -341,6 +347,7 @@ fn method(
     types: &TypeSpace,
     op: &Operation,
     auth_consts: &BTreeMap<Vec<Vec<usize>>, String>,
+    example: &str,
 ) -> TokenStream {
     let signature = format!("`{} {}`", op.method, op.path);
     let errors = error_doc(types, op);
@@ -351,6 +358,7 @@ fn method(
         Some(signature.as_str()),
         errors.as_deref(),
     ]);
+    let example = super::code_doc_attrs(&format!("\n{example}"));
     let fn_name = ident(&op.fn_name);
     let request = op.request_name.as_deref().map(|name| {
         let name = ident(name);
@@ -384,6 +392,7 @@ fn method(
     let (output, finish) = finish(types, op);
     quote! {
         #doc
+        #example
         #deprecated
         pub async fn #fn_name(&self #request) -> Result<#output, Error> {
             let #mutable http = Request::new(reqwest::Method::#method, #path, &[#(#path_params)*])?
