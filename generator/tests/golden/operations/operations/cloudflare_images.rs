@@ -44,6 +44,14 @@ impl CloudflareImagesApi<'_> {
     /// Upload an image
     ///
     /// `POST /accounts/{account_id}/images/v1`
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client, request: &golden::CloudflareImagesUploadAnImageViaUrlRequest) -> Result<(), golden::Error> {
+    /// let response = client.cloudflare_images().cloudflare_images_upload_an_image_via_url(request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cloudflare_images_upload_an_image_via_url(
         &self,
         request: &CloudflareImagesUploadAnImageViaUrlRequest,
@@ -66,6 +74,18 @@ impl CloudflareImagesApi<'_> {
     /// Base image
     ///
     /// `GET /accounts/{account_id}/images/v1/{image_id}/blob`
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::CloudflareImagesBaseImageRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     image_id: "IMAGE_ID".into(),
+    /// };
+    /// let response = client.cloudflare_images().cloudflare_images_base_image(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cloudflare_images_base_image(
         &self,
         request: &CloudflareImagesBaseImageRequest,

@@ -37,6 +37,17 @@ impl CustomersApi<'_> {
     /// `GET /v1/customers`
     ///
     /// Errors: default returns [`StripeError`](crate::types::StripeError) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::GetCustomersRequest {
+    ///     ..Default::default()
+    /// };
+    /// let response = client.customers().get_customers(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_customers(
         &self,
         request: &GetCustomersRequest,
@@ -56,6 +67,17 @@ impl CustomersApi<'_> {
     /// `POST /v1/customers`
     ///
     /// Errors: default returns [`StripeError`](crate::types::StripeError) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::PostCustomersRequest {
+    ///     ..Default::default()
+    /// };
+    /// let response = client.customers().post_customers(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn post_customers(
         &self,
         request: &PostCustomersRequest,
