@@ -5,7 +5,8 @@
 //! The walk ends at the last page the server announces (its total count or total pages), on an
 //! empty page, on a page shorter than the page size when the size is known, on a page equal to
 //! the previous one (a server ignoring the page number), after as many pages as the announced
-//! total allows, and after an error. No server answer can make it run forever.
+//! total allows, and after an error (a total of 0 next to items counts as no total). Only a
+//! server that keeps sending new items and no total can make the walk go on.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -200,19 +201,21 @@ impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
         self.pages += 1;
         self.items += page.items.len() as u64;
         let per_page = self.per_page.or(page.per_page.filter(|size| *size > 0));
+        // A total of 0 next to items is no total: a server (or lenient decoding) left it out.
+        let total_count = page.total_count.filter(|total| *total > 0);
+        let total_pages = page.total_pages.filter(|total| *total > 0);
         if self.skipped.is_none() && self.per_page.is_none() {
             // The caller started after page 1 without a size: the server's size places us.
             self.skipped = per_page.and_then(|size| (page.number - 1).checked_mul(size));
         }
-        let last_by_pages = page.total_pages.is_some_and(|total| page.number >= total);
-        let last_by_count = page
-            .total_count
+        let last_by_pages = total_pages.is_some_and(|total| page.number >= total);
+        let last_by_count = total_count
             .zip(self.skipped)
             .is_some_and(|(total, skipped)| skipped.saturating_add(self.items) >= total);
         let short = per_page.is_some_and(|size| (page.items.len() as u64) < size);
         // Each page holds at least one item, so a list of `total_count` items (or
         // `total_pages` pages) cannot take more pages than that.
-        let cap = [page.total_pages, page.total_count]
+        let cap = [total_pages, total_count]
             .into_iter()
             .flatten()
             .min();

@@ -89,7 +89,10 @@ fn only_operation(spec: &str, path: &str, method: &str) -> String {
     while let Some(reference) = pending.pop() {
         if reachable.insert(reference.clone()) {
             let pointer = reference.trim_start_matches('#');
-            refs(&doc.pointer(pointer).cloned().unwrap_or_default(), &mut pending);
+            refs(
+                &doc.pointer(pointer).cloned().unwrap_or_default(),
+                &mut pending,
+            );
         }
     }
     let components = doc["components"].as_object_mut().unwrap();
