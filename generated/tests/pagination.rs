@@ -228,7 +228,8 @@ async fn a_server_ignoring_the_page_number_yields_its_items_once() {
             .respond_with(page(&["same1".into(), "same2".into()], total))
             .mount(&server)
             .await;
-        let walk = client(&server)
+        let client = client(&server);
+        let walk = client
             .meetings()
             .get_meeting_participants_pages(&request(None, per_page))
             .items()
