@@ -12,6 +12,7 @@ pub struct GetMeetingParticipantsResponse {
     /// Success status of the operation
     #[serde(default)]
     pub success: bool,
+    /// Where a page lies in the whole list.
     pub paging: Paging,
 }
 
@@ -58,12 +59,14 @@ pub struct Paging {
 /// Failure response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GenericErrorResponse {
+    /// The `error` property.
     pub error: GenericErrorResponseError,
     /// Success status of the request.
     #[serde(default)]
     pub success: bool,
 }
 
+/// The `error` property of [`GenericErrorResponse`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GenericErrorResponseError {
     /// HTTP status code of the error.
@@ -94,6 +97,7 @@ pub struct NewParticipant {
 /// Success response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ParticipantWithTokenResponse {
+    /// A participant with the authentication token a client SDK joins the meeting with.
     pub data: ParticipantWithToken,
     /// Success status of the operation
     #[serde(default)]
@@ -132,6 +136,7 @@ pub struct ParticipantWithToken {
 /// Success response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetMeetingParticipantResponse {
+    /// Represents a participant.
     pub data: Participant,
     /// Success status of the operation
     #[serde(default)]
@@ -172,6 +177,7 @@ pub struct ParticipantDetails {
 /// Success response
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeleteMeetingParticipantResponse {
+    /// What remains known of a removed participant.
     pub data: DeletedParticipant,
     /// Success status of the operation
     #[serde(default)]

@@ -232,7 +232,7 @@ fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStrea
         .params
         .iter()
         .map(|param| {
-            let doc = doc_attrs(param.doc.as_deref());
+            let doc = doc_attrs(Some(&super::docs::param_doc(param)));
             let field = ident(&param.name);
             let ty = optional(types, param.required, &param.ty);
             quote!(#doc pub #field: #ty,)
@@ -331,7 +331,10 @@ fn multipart_struct(
         .all(|f| defaultable(types, f.required, &f.ty))
         .then(|| quote!(Default,));
     let fields = fields.iter().map(|f| {
-        let doc = doc_attrs(f.doc.as_deref());
+        let doc = f.doc.clone();
+        let doc = doc_attrs(Some(
+            &doc.unwrap_or_else(|| format!("The `{}` part.", f.wire_name)),
+        ));
         let field = ident(&f.name);
         let ty = optional(types, f.required, &f.ty);
         quote!(#doc pub #field: #ty,)

@@ -2,7 +2,7 @@
 //! spec's own text from being compiled as doctests.
 
 use crate::model::Model;
-use crate::model::operations::{BodyKind, Operation, Payload, Success};
+use crate::model::operations::{BodyKind, Location, Operation, Param, Payload, Success};
 use crate::model::types::{Ty, TypeSpace};
 
 /// The crate root's quick start: a client from the environment or a builder, a call, error
@@ -113,6 +113,18 @@ pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
         }
     }
     out
+}
+
+/// A parameter's doc: the spec's, else where it goes.
+pub fn param_doc(param: &Param) -> String {
+    param.doc.clone().unwrap_or_else(|| {
+        let place = match param.location {
+            Location::Path => "path parameter",
+            Location::Query(_) => "query parameter",
+            Location::Header => "header",
+        };
+        format!("The `{}` {place}.", param.wire_name)
+    })
 }
 
 /// A compact `no_run` example calling the operation: the request struct with its required
