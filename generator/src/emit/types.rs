@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::doc_attrs;
 use crate::model::Model;
-use crate::model::operations::{Body, BodyKind, Payload, Success};
+use crate::model::operations::{BodyKind, Payload, Success};
 use crate::model::types::{Kind, Struct, Ty, TypeDef, TypeId, TypeSpace};
 
 pub fn types_rs(model: &Model) -> TokenStream {
@@ -104,21 +104,44 @@ fn fallback_docs(model: &Model) -> BTreeMap<TypeId, String> {
     for group in &model.groups {
         for op in group.operations.iter().map(|i| &model.operations[*i]) {
             let method = format!("{}::{}", group.struct_name, op.fn_name);
-            if let Success::One(Payload::Json(ty)) = &op.success {
-                if let Some(id) = named(ty) {
-                    docs.entry(id)
-                        .or_insert_with(|| format!("What [`{method}`](crate::{method}) returns."));
+            let link = format!("[`{method}`](crate::{method})");
+            let mut uses: Vec<(&Ty, String)> = Vec::new();
+            match &op.success {
+                Success::One(Payload::Json(ty)) => uses.push((ty, format!("What {link} returns."))),
+                Success::One(_) => {}
+                Success::Many { cases, .. } => {
+                    for case in cases {
+                        if let Payload::Json(ty) = &case.payload {
+                            let doc = format!("What {link} returns with {}.", case.label);
+                            uses.push((ty, doc));
+                        }
+                    }
                 }
             }
-            if let Some(Body {
-                kind: BodyKind::Json(ty) | BodyKind::Form(ty),
-                ..
-            }) = &op.body
-            {
+            match op.body.as_ref().map(|b| &b.kind) {
+                Some(BodyKind::Json(ty) | BodyKind::Form(ty)) => {
+                    uses.push((ty, format!("The request body of {link}.")));
+                }
+                Some(BodyKind::Multipart { fields, .. }) => {
+                    for field in fields {
+                        let doc = format!("The `{}` part of {link}'s body.", field.wire_name);
+                        uses.push((&field.ty, doc));
+                    }
+                }
+                _ => {}
+            }
+            for param in &op.params {
+                let doc = super::docs::param_doc(param);
+                let doc = format!("{} Used by {link}.", doc.trim_end());
+                uses.push((&param.ty, doc));
+            }
+            for error in &op.errors {
+                let doc = format!("The error body of {link} ({}).", error.status);
+                uses.push((&error.ty, doc));
+            }
+            for (ty, doc) in uses {
                 if let Some(id) = named(ty) {
-                    docs.entry(id).or_insert_with(|| {
-                        format!("The request body of [`{method}`](crate::{method}).")
-                    });
+                    docs.entry(id).or_insert(doc);
                 }
             }
         }

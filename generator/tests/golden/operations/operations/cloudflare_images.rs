@@ -21,7 +21,9 @@ pub struct CloudflareImagesUploadAnImageViaUrlBody {
     pub file: crate::Upload,
     /// An optional custom unique identifier for your image.
     pub id: Option<String>,
+    /// The `requireSignedURLs` part.
     pub require_signed_urls: Option<bool>,
+    /// The `metadata` part.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 

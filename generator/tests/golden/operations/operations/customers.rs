@@ -10,16 +10,20 @@ use crate::{Client, Error};
 pub struct GetCustomersRequest {
     /// Only return customers that were created during the given date interval.
     pub created: Option<GetCustomersCreated>,
+    /// The `email` query parameter.
     pub email: Option<String>,
     /// Specifies which fields in the response should be expanded.
     pub expand: Option<Vec<String>>,
+    /// The `limit` query parameter.
     pub limit: Option<i64>,
+    /// The `starting_after` query parameter.
     pub starting_after: Option<String>,
 }
 
 /// Parameters of [`CustomersApi::post_customers`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostCustomersRequest {
+    /// The `Idempotency-Key` header.
     pub idempotency_key: Option<String>,
     /// The request body.
     pub body: PostCustomersBody,
