@@ -13,21 +13,18 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-
 //! use cloudflare_realtime_kit::Client;
-
 //!
 //! # fn example() -> Result<(), cloudflare_realtime_kit::Error> {
-//! let client = Client::from_env()?;
-
+//! let from_env = Client::from_env()?;
 //!
-//! let client = Client::builder()
+//! let configured = Client::builder()
 //!     .token("API_TOKEN")
 //!     .base_url("http://127.0.0.1:8080")
 //!     .timeout(Duration::from_secs(20))
 //!     .max_retries(4)
 //!     .build()?;
-
+//! # let _ = (from_env, configured);
 //! # Ok(())
 //! # }
 //! ```
@@ -38,18 +35,15 @@
 //!
 //! ```no_run
 //! use cloudflare_realtime_kit::Error;
-
 //!
 //! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) {
 //! match client.meetings().get_meeting_participants(request).await {
 //!     Ok(response) => println!("{response:?}"),
 //!     Err(Error::Api(error)) => {
 //!         eprintln!("{}: {:?} {:?}", error.status(), error.code(), error.message());
-
 //!         // The body as the spec's error type.
 //!         if let Ok(body) = error.body_as::<cloudflare_realtime_kit::types::GenericErrorResponse>() {
 //!             eprintln!("{body:?}");
-
 //!         }
 //!     }
 //!     Err(error) if error.is_timeout() => eprintln!("gave up waiting: {error}"),
@@ -63,15 +57,11 @@
 //! ```no_run
 //! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
 //! let mut pages = client.meetings().get_meeting_participants_pages(request);
-
 //! while let Some(page) = pages.next_page().await? {
 //!     println!("page {}: {} items", page.number, page.items.len());
-
 //! }
 //! let all = client.meetings().get_meeting_participants_pages(request).items().collect().await?;
-
 //! # let _ = all;
-
 //! # Ok(())
 //! # }
 //! ```

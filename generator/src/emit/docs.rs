@@ -17,13 +17,14 @@ pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
          use std::time::Duration;\n\
          use {krate}::Client;\n\n\
          # fn example() -> Result<(), {krate}::Error> {{\n\
-         let client = Client::from_env()?;\n\n\
-         let client = Client::builder()\n\
+         let from_env = Client::from_env()?;\n\n\
+         let configured = Client::builder()\n\
          \x20   .token(\"API_TOKEN\")\n\
          \x20   .base_url(\"http://127.0.0.1:8080\")\n\
          \x20   .timeout(Duration::from_secs(20))\n\
          \x20   .max_retries(4)\n\
          \x20   .build()?;\n\
+         # let _ = (from_env, configured);\n\
          # Ok(())\n\
          # }}\n\
          ```\n\n\

@@ -13,21 +13,18 @@
 //!
 //! ```no_run
 //! use std::time::Duration;
-
 //! use golden::Client;
-
 //!
 //! # fn example() -> Result<(), golden::Error> {
-//! let client = Client::from_env()?;
-
+//! let from_env = Client::from_env()?;
 //!
-//! let client = Client::builder()
+//! let configured = Client::builder()
 //!     .token("API_TOKEN")
 //!     .base_url("http://127.0.0.1:8080")
 //!     .timeout(Duration::from_secs(20))
 //!     .max_retries(4)
 //!     .build()?;
-
+//! # let _ = (from_env, configured);
 //! # Ok(())
 //! # }
 //! ```
@@ -38,18 +35,15 @@
 //!
 //! ```no_run
 //! use golden::Error;
-
 //!
 //! # async fn example(client: &golden::Client, request: &golden::GetMeetingRequest) {
 //! match client.meetings().get_meeting(request).await {
 //!     Ok(response) => println!("{response:?}"),
 //!     Err(Error::Api(error)) => {
 //!         eprintln!("{}: {:?} {:?}", error.status(), error.code(), error.message());
-
 //!         // The body as the spec's error type.
 //!         if let Ok(body) = error.body_as::<golden::types::CloudflareFailure>() {
 //!             eprintln!("{body:?}");
-
 //!         }
 //!     }
 //!     Err(error) if error.is_timeout() => eprintln!("gave up waiting: {error}"),
@@ -63,15 +57,11 @@
 //! ```no_run
 //! # async fn example(client: &golden::Client, request: &golden::DnsRecordsForAZoneListDnsRecordsRequest) -> Result<(), golden::Error> {
 //! let mut pages = client.dns_records().dns_records_for_a_zone_list_dns_records_pages(request);
-
 //! while let Some(page) = pages.next_page().await? {
 //!     println!("page {}: {} items", page.number, page.items.len());
-
 //! }
 //! let all = client.dns_records().dns_records_for_a_zone_list_dns_records_pages(request).items().collect().await?;
-
 //! # let _ = all;
-
 //! # Ok(())
 //! # }
 //! ```
