@@ -390,9 +390,9 @@ impl MeetingsApi<'_> {
 }
 
 impl<'a> MeetingsApi<'a> {
-    /// Every page of `per_page` items of [`get_meeting_participants`](Self::get_meeting_participants), from the request's `page_no` (or the first page) on; `.items()` yields the items one by one. Both are streams (`futures::Stream`) and have `next_page()`/`next_item()`.
+    /// Every page of [`get_meeting_participants`](Self::get_meeting_participants), fetched one after another from the request's `page_no` (or the first page) with its other parameters unchanged; `.items()` yields the items one by one. Both are `futures::Stream`s and have `next_page()`/`next_item()`.
     ///
-    /// The walk ends after the last page the server announces, on an empty or short page, on a page equal to the previous one, and after an error.
+    /// The walk ends after the last page the server announces, on an empty page, on a page shorter than the page size (`per_page`), on a page equal to the previous one, and after an error.
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) -> Result<(), cloudflare_realtime_kit::Error> {

@@ -119,17 +119,19 @@ fn pages_doc(
     paged: &Paged,
     crate_ident: &str,
 ) -> TokenStream {
-    let per_page = paged
+    let short = paged
         .per_page
         .as_ref()
-        .map(|p| format!(" of `{}` items", p.wire_name))
+        .map(|p| format!(" (`{}`)", p.wire_name))
         .unwrap_or_default();
     let text = format!(
-        "Every page{per_page} of [`{op_name}`](Self::{op_name}), from the request's `{page}` (or \
-         the first page) on; `.items()` yields the items one by one. Both are streams \
-         (`futures::Stream`) and have `next_page()`/`next_item()`.\n\n\
-         The walk ends after the last page the server announces, on an empty or short page, on a \
-         page equal to the previous one, and after an error.\n\n\
+        "Every page of [`{op_name}`](Self::{op_name}), fetched one after another from the \
+         request's `{page}` (or the first page) with its other parameters unchanged; `.items()` \
+         yields the items one by one. Both are `futures::Stream`s and have \
+         `next_page()`/`next_item()`.\n\n\
+         The walk ends after the last page the server announces, on an empty page, on a page \
+         shorter than the page size{short}, on a page equal to the previous one, and after an \
+         error.\n\n\
          ```no_run\n\
          # async fn example(client: &{crate_ident}::Client, request: &{crate_ident}::{request_name}) -> Result<(), {crate_ident}::Error> {{\n\
          let mut items = client.{module}().{fn_name}(request).items();\n\
