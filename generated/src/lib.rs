@@ -5,7 +5,66 @@
 //! Cloudflare's v4 API, Realtime Kit section. Written for this project from Cloudflare's
 //! API documentation; it grows one operation at a time.
 //!
-//! Generated from an OpenAPI description (version 4.0.0): 1 operation in 1 group. Each group is reached from [`Client`], and each operation takes a request struct, e.g. `client.meetings().get_meeting_participant(&request).await`.
+//! Generated from an OpenAPI description (version 4.0.0): 7 operations in 1 group. Each group is reached from [`Client`], and each operation takes a request struct, e.g. `client.meetings().get_meeting_participants(&request).await`.
+//!
+//! # Quick start
+//!
+//! A [`Client`] reads its credentials from the environment (`CLOUDFLARE_API_TOKEN`, or the variables of [`CREDENTIAL_ENV`]) and its base URL from `CLOUDFLARE_BASE_URL` (default [`DEFAULT_BASE_URL`]), or takes them from a builder:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use cloudflare_realtime_kit::Client;
+//!
+//! # fn example() -> Result<(), cloudflare_realtime_kit::Error> {
+//! let from_env = Client::from_env()?;
+//!
+//! let configured = Client::builder()
+//!     .token("API_TOKEN")
+//!     .base_url("http://127.0.0.1:8080")
+//!     .timeout(Duration::from_secs(20))
+//!     .max_retries(4)
+//!     .build()?;
+//! # let _ = (from_env, configured);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every attempt of a request has a timeout (60 s unless set with [`timeout`](ClientBuilder::timeout)). Connection errors, timeouts, 408, 409, 429 and 5xx answers are retried (2 times unless set with [`max_retries`](ClientBuilder::max_retries)) with a growing, jittered delay, or after the server's `Retry-After`.
+//!
+//! Each operation is a method of its group; it takes a request struct and returns the decoded response or an [`Error`], which tells apart an error answer of the API ([`ApiError`]: status, code, message, body), a timeout, a connection failure, a request refused before sending and a response that does not decode:
+//!
+//! ```no_run
+//! use cloudflare_realtime_kit::Error;
+//!
+//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) {
+//! match client.meetings().get_meeting_participants(request).await {
+//!     Ok(response) => println!("{response:?}"),
+//!     Err(Error::Api(error)) => {
+//!         eprintln!("{}: {:?} {:?}", error.status(), error.code(), error.message());
+//!         // The body as the spec's error type.
+//!         if let Ok(body) = error.body_as::<cloudflare_realtime_kit::types::GenericErrorResponse>() {
+//!             eprintln!("{body:?}");
+//!         }
+//!     }
+//!     Err(error) if error.is_timeout() => eprintln!("gave up waiting: {error}"),
+//!     Err(error) => eprintln!("{error}"),
+//! }
+//! # }
+//! ```
+//!
+//! Paged lists have a `_pages` method besides the plain one, which fetches page after page from the request's page number on and stops after the last one; its `items()` yields the items one by one. Both are `futures::Stream`s too.
+//!
+//! ```no_run
+//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
+//! let mut pages = client.meetings().get_meeting_participants_pages(request);
+//! while let Some(page) = pages.next_page().await? {
+//!     println!("page {}: {} items", page.number, page.items.len());
+//! }
+//! let all = client.meetings().get_meeting_participants_pages(request).items().collect().await?;
+//! # let _ = all;
+//! # Ok(())
+//! # }
+//! ```
 //!
 //! # Operations
 //!
@@ -13,13 +72,20 @@
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
+//! | [`get_meeting_participants`](MeetingsApi::get_meeting_participants) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants` | Fetch all participants of a meeting |
+//! | [`add_participant`](MeetingsApi::add_participant) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants` | Add a participant |
 //! | [`get_meeting_participant`](MeetingsApi::get_meeting_participant) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Fetch a participant's detail |
+//! | [`edit_participant`](MeetingsApi::edit_participant) | `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Edit a participant's detail |
+//! | [`replace_participant`](MeetingsApi::replace_participant) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Replace a participant's detail |
+//! | [`delete_meeting_participant`](MeetingsApi::delete_meeting_participant) | `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Delete a participant |
+//! | [`regenerate_token`](MeetingsApi::regenerate_token) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token` | Refresh a participant's authentication token |
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![warn(missing_docs)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #[rustfmt::skip]
 mod operations;

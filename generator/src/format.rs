@@ -61,9 +61,11 @@ fn space_items(text: &str) -> String {
         out.push_str(line);
         out.push('\n');
         let Some(next) = lines.get(i + 1) else { break };
-        let ends_item =
-            (*line == "}" || *line == "    }" || line.ends_with(';') && !line.starts_with(' '))
-                && !next.trim_start().starts_with('}');
+        // Doc comments (the crate docs' code examples) are text, not items.
+        let comment = line.trim_start().starts_with("//");
+        let ends_item = !comment
+            && (*line == "}" || *line == "    }" || line.ends_with(';') && !line.starts_with(' '))
+            && !next.trim_start().starts_with('}');
         let ends_imports = line.starts_with("use ") && !next.starts_with("use ");
         let same_kind = line.starts_with("mod ") && next.starts_with("pub use ")
             || line.starts_with("pub use ") && next.starts_with("mod ")

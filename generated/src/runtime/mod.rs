@@ -11,6 +11,7 @@
 mod call;
 mod client;
 mod error;
+mod paginate;
 mod request;
 mod response;
 mod retry;
@@ -18,6 +19,7 @@ mod retry;
 pub use call::{ApiResponse, Call, Decode, WithResponse};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Attempt, Error};
+pub use paginate::{Count, Items, Page, PageFuture, Pages, page_number};
 pub use request::{Auth, IntoFilePart, Part, QueryStyle, Request, Upload};
 /// The HTTP method and status types of the API, re-exported for callers of [`Client::execute`].
 pub use reqwest::{Method, StatusCode};

@@ -17,7 +17,7 @@ use crate::model::types::{Ty, TypeSpace};
 use crate::model::{Group, Model};
 
 /// `(file name, tokens)` for `src/operations/mod.rs` and one file per group.
-pub fn operation_files(model: &Model) -> Vec<(String, TokenStream)> {
+pub fn operation_files(model: &Model, krate: &str) -> Vec<(String, TokenStream)> {
     if model.groups.is_empty() {
         // A spec without (expressible) operations: a crate of types and the client alone.
         return Vec::new();
@@ -29,7 +29,7 @@ pub fn operation_files(model: &Model) -> Vec<(String, TokenStream)> {
     )];
     for group in &model.groups {
         let file = format!("src/operations/{}.rs", group.module);
-        files.push((file, group_rs(model, group, &auth_consts)));
+        files.push((file, group_rs(model, group, &auth_consts, krate)));
     }
     files
 }
@@ -127,6 +127,7 @@ fn group_rs(
     model: &Model,
     group: &Group,
     auth_consts: &BTreeMap<Vec<Vec<usize>>, String>,
+    krate: &str,
 ) -> TokenStream {
     let types = &model.types;
     let ops: Vec<&Operation> = group
@@ -137,8 +138,12 @@ fn group_rs(
     let structs = ops.iter().map(|op| request_items(types, op, group));
     let (methods, builds): (Vec<_>, Vec<_>) = ops
         .iter()
-        .map(|op| method(types, op, group, auth_consts))
+        .map(|op| {
+            let example = super::docs::operation_example(types, op, &group.module, krate);
+            method(types, op, group, auth_consts, &example)
+        })
         .unzip();
+    let paged = super::pagination::group_items(model, group, krate);
     let struct_name = ident(&group.struct_name);
     let struct_doc = format!(
         " Operations {}, from [`Client::{}`].",
@@ -193,6 +198,7 @@ fn group_rs(
             #(#methods)*
         }
         #(#builds)*
+        #paged
     }
 }
 
@@ -238,7 +244,7 @@ fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStrea
         .params
         .iter()
         .map(|param| {
-            let doc = doc_attrs(param.doc.as_deref());
+            let doc = doc_attrs(Some(&super::docs::param_doc(param)));
             let field = ident(&param.name);
             let ty = optional(types, param.required, &param.ty);
             quote!(#doc pub #field: #ty,)
@@ -337,7 +343,10 @@ fn multipart_struct(
         .all(|f| defaultable(types, f.required, &f.ty))
         .then(|| quote!(Default,));
     let fields = fields.iter().map(|f| {
-        let doc = doc_attrs(f.doc.as_deref());
+        let doc = f.doc.clone();
+        let doc = doc_attrs(Some(
+            &doc.unwrap_or_else(|| format!("The `{}` part.", f.wire_name)),
+        ));
         let field = ident(&f.name);
         let ty = optional(types, f.required, &f.ty);
         quote!(#doc pub #field: #ty,)
@@ -356,6 +365,7 @@ fn method(
     op: &Operation,
     group: &Group,
     auth_consts: &BTreeMap<Vec<Vec<usize>>, String>,
+    example: &str,
 ) -> (TokenStream, TokenStream) {
     let signature = format!("`{} {}`", op.method, op.path);
     let errors = error_doc(types, op);
@@ -366,6 +376,7 @@ fn method(
         Some(signature.as_str()),
         errors.as_deref(),
     ]);
+    let example = super::code_doc_attrs(&format!("\n{example}"));
     let fn_name = ident(&op.fn_name);
     let request = op.request_name.as_deref().map(|name| {
         let name = ident(name);
@@ -409,6 +420,7 @@ fn method(
     let argument = op.request_name.as_ref().map(|_| quote!(request));
     let method = quote! {
         #doc
+        #example
         #deprecated
         pub fn #fn_name(&self #request) -> Call<'a, #output> {
             Call::new(self.client, #op_name, #fn_name(#argument), #decode)

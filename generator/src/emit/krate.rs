@@ -60,10 +60,6 @@ pub fn manifest(model: &Model, options: &Options) -> String {
          description = {description}\n\
          publish = false\n\
          \n\
-         [lib]\n\
-         # Descriptions from the spec become doc comments; their code blocks are not Rust.\n\
-         doctest = false\n\
-         \n\
          [dependencies]\n",
         spec = crate::format::one_line(&options.spec_label),
         command = crate::format::one_line(&options.regenerate_command),
@@ -80,6 +76,8 @@ pub fn manifest(model: &Model, options: &Options) -> String {
     out.push_str(
         "# Random jitter in retry backoff.\n\
          fastrand = \"2\"\n\
+         # The `Stream` trait, implemented by paged lists (`Pages`, `Items`).\n\
+         futures-core = \"0.3\"\n\
          # Parses `Retry-After` given as an HTTP date.\n\
          httpdate = \"1\"\n\
          # Percent-encodes path parameters so that no value can leave its path segment.\n\
@@ -170,7 +168,12 @@ fn env_prefix(model: &Model, options: &Options) -> String {
 }
 
 pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
-    let inner_docs = crate_docs(model).replace("\r\n", "\n").replace('\r', "\n");
+    let prefix = env_prefix(model, options);
+    let quick_start =
+        super::docs::quick_start(model, &options.crate_name.replace('-', "_"), &prefix);
+    let inner_docs = crate_docs(model, &quick_start)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let inner_docs = inner_docs.lines().map(|line| {
         let line = if line.trim().is_empty() {
             String::new()
@@ -180,7 +183,6 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         quote!(#![doc = #line])
     });
     let base_url = &model.base_url;
-    let prefix = env_prefix(model, options);
     let base_url_env = format!("{prefix}_BASE_URL");
     let base_doc = doc_attrs(Some("The server used when none is configured."));
     let mut credentials: Vec<(&str, String)> = Vec::new();
@@ -247,6 +249,7 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         #(#inner_docs)*
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        #![warn(missing_docs)]
         // Formatted by the generator (prettyplease), not rustfmt: `cargo fmt` leaves it alone.
         #![cfg_attr(rustfmt, rustfmt::skip)]
         #operations
@@ -287,10 +290,10 @@ const BUILDER_METHODS: &[&str] = &[
 ];
 
 /// The crate's front page: the API's description and every operation, by group.
-fn crate_docs(model: &Model) -> String {
+fn crate_docs(model: &Model, quick_start: &str) -> String {
     let mut docs = vec![model.title.clone()];
     if let Some(description) = &model.description {
-        docs.push(description.clone());
+        docs.push(super::docs::inert_code_blocks(description));
     }
     let count = model.operations.len();
     let noun = if count == 1 {
@@ -311,6 +314,7 @@ fn crate_docs(model: &Model) -> String {
             .first()
             .map_or("operation", |o| o.fn_name.as_str()),
     ));
+    docs.push(quick_start.to_string());
     docs.push("# Operations".to_string());
     for group in &model.groups {
         let mut table = format!(

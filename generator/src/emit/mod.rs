@@ -1,7 +1,9 @@
 //! Stage 4: the model → token streams (and a few text files), one emitter per output file.
 
 mod client;
+mod docs;
 mod krate;
+mod pagination;
 mod runtime;
 mod types;
 
@@ -21,7 +23,10 @@ pub fn emit(model: &Model, options: &Options) -> Result<BTreeMap<String, String>
         ("src/lib.rs".to_string(), krate::lib_rs(model, options)),
         ("src/types.rs".to_string(), types::types_rs(model)),
     ];
-    rust.extend(client::operation_files(model));
+    rust.extend(client::operation_files(
+        model,
+        &options.crate_name.replace('-', "_"),
+    ));
     for (path, tokens) in rust {
         let text = format::rust_file(&header, &path, tokens)?;
         files.insert(path, text);
@@ -32,13 +37,20 @@ pub fn emit(model: &Model, options: &Options) -> Result<BTreeMap<String, String>
     Ok(files)
 }
 
-/// `#[doc = "..."]` attributes for a text, one per line, so that it reads as `///` comments.
+/// `#[doc = "..."]` attributes for a text from the spec, one per line, so that it reads as `///`
+/// comments; its code blocks are not doctests.
 fn doc_attrs(text: Option<&str>) -> proc_macro2::TokenStream {
     let Some(text) = text else {
         return proc_macro2::TokenStream::new();
     };
     // A bare carriage return is not allowed in a doc comment.
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    code_doc_attrs(&docs::inert_code_blocks(&text))
+}
+
+/// `#[doc = "..."]` attributes for text written by the generator, whose code blocks are
+/// doctests.
+fn code_doc_attrs(text: &str) -> proc_macro2::TokenStream {
     let lines = text.lines().map(|line| {
         let line = match line.trim_end() {
             "" => String::new(),
@@ -53,9 +65,14 @@ fn doc_attrs(text: Option<&str>) -> proc_macro2::TokenStream {
 fn doc_paragraphs<'a>(
     paragraphs: impl IntoIterator<Item = Option<&'a str>>,
 ) -> proc_macro2::TokenStream {
-    let text: Vec<&str> = paragraphs.into_iter().flatten().collect();
+    // Each paragraph on its own, so that an unclosed code fence ends with its paragraph.
+    let text: Vec<String> = paragraphs
+        .into_iter()
+        .flatten()
+        .map(|p| docs::inert_code_blocks(&p.replace("\r\n", "\n").replace('\r', "\n")))
+        .collect();
     if text.is_empty() {
         return proc_macro2::TokenStream::new();
     }
-    doc_attrs(Some(&text.join("\n\n")))
+    code_doc_attrs(&text.join("\n\n"))
 }

@@ -3,15 +3,19 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use std::collections::BTreeMap;
+
 use super::doc_attrs;
 use crate::model::Model;
-use crate::model::types::{Kind, Struct, Ty, TypeDef, TypeSpace};
+use crate::model::operations::{BodyKind, Payload, Success};
+use crate::model::types::{Kind, Struct, Ty, TypeDef, TypeId, TypeSpace};
 
 pub fn types_rs(model: &Model) -> TokenStream {
-    let defs = model
-        .types
-        .defs()
-        .map(|(_, def)| type_def(&model.types, def));
+    let fallback = fallback_docs(model);
+    let defs = model.types.defs().map(|(id, def)| {
+        let doc = def.doc.as_deref().or(fallback.get(&id).map(String::as_str));
+        type_def(&model.types, def, doc)
+    });
     let uses_serde = model.types.defs().next().is_some();
     let imports = uses_serde.then(|| {
         quote!(
@@ -64,8 +68,107 @@ pub fn ty_tokens(types: &TypeSpace, ty: &Ty) -> TokenStream {
     }
 }
 
-fn type_def(types: &TypeSpace, def: &TypeDef) -> TokenStream {
-    let doc = doc_attrs(def.doc.as_deref());
+/// Where each type is used, for those the spec does not describe: "The `error` property of
+/// [`GenericErrorResponse`]." or "What [`MeetingsApi::get_meeting`] returns."
+fn fallback_docs(model: &Model) -> BTreeMap<TypeId, String> {
+    fn named(ty: &Ty) -> Option<TypeId> {
+        match ty {
+            Ty::Named(id) => Some(*id),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => named(inner),
+            _ => None,
+        }
+    }
+    let mut docs = BTreeMap::new();
+    for (_, def) in model.types.defs() {
+        match &def.kind {
+            Kind::Struct(s) => {
+                for field in &s.fields {
+                    if let Some(id) = named(&field.ty) {
+                        docs.entry(id).or_insert_with(|| {
+                            format!("The `{}` property of [`{}`].", field.json_name, def.name)
+                        });
+                    }
+                }
+            }
+            Kind::Union { variants, .. } => {
+                for variant in variants {
+                    if let Some(id) = named(&variant.ty) {
+                        docs.entry(id)
+                            .or_insert_with(|| format!("A form of [`{}`].", def.name));
+                    }
+                }
+            }
+            Kind::StringEnum { .. } => {}
+        }
+    }
+    for group in &model.groups {
+        for op in group.operations.iter().map(|i| &model.operations[*i]) {
+            let method = format!("{}::{}", group.struct_name, op.fn_name);
+            let link = format!("[`{method}`](crate::{method})");
+            let mut uses: Vec<(&Ty, String)> = Vec::new();
+            match &op.success {
+                Success::One(Payload::Json(ty)) => uses.push((ty, format!("What {link} returns."))),
+                Success::One(_) => {}
+                Success::Many { cases, .. } => {
+                    for case in cases {
+                        if let Payload::Json(ty) = &case.payload {
+                            let doc = format!("What {link} returns with {}.", case.label);
+                            uses.push((ty, doc));
+                        }
+                    }
+                }
+            }
+            match op.body.as_ref().map(|b| &b.kind) {
+                Some(BodyKind::Json(ty) | BodyKind::Form(ty)) => {
+                    uses.push((ty, format!("The request body of {link}.")));
+                }
+                Some(BodyKind::Multipart { fields, .. }) => {
+                    for field in fields {
+                        let doc = format!("The `{}` part of {link}'s body.", field.wire_name);
+                        uses.push((&field.ty, doc));
+                    }
+                }
+                _ => {}
+            }
+            for param in &op.params {
+                let doc = super::docs::param_doc(param);
+                let doc = format!("{} Used by {link}.", doc.trim_end());
+                uses.push((&param.ty, doc));
+            }
+            for error in &op.errors {
+                let doc = format!("The error body of {link} ({}).", error.status);
+                uses.push((&error.ty, doc));
+            }
+            for (ty, doc) in uses {
+                if let Some(id) = named(ty) {
+                    docs.entry(id).or_insert(doc);
+                }
+            }
+        }
+    }
+    docs
+}
+
+/// A field's doc: the spec's, else its type's, else its name.
+fn field_doc(types: &TypeSpace, field: &crate::model::types::Field) -> String {
+    if let Some(doc) = &field.doc {
+        return doc.clone();
+    }
+    let mut ty = &field.ty;
+    while let Ty::Vec(inner) | Ty::Option(inner) = ty {
+        ty = inner;
+    }
+    match ty {
+        Ty::Named(id) => match &types.def(*id).doc {
+            Some(doc) => doc.clone(),
+            None => format!("The `{}` property.", field.json_name),
+        },
+        _ => format!("The `{}` property.", field.json_name),
+    }
+}
+
+fn type_def(types: &TypeSpace, def: &TypeDef, doc: Option<&str>) -> TokenStream {
+    let doc = doc_attrs(doc);
     let name = ident(&def.name);
     match &def.kind {
         Kind::Struct(s) => struct_def(types, doc, &name, s),
@@ -73,7 +176,8 @@ fn type_def(types: &TypeSpace, def: &TypeDef) -> TokenStream {
             let variants = variants.iter().map(|v| {
                 let variant = ident(&v.name);
                 let value = &v.value;
-                quote!(#[serde(rename = #value)] #variant,)
+                let doc = format!(" `{value:?}`");
+                quote!(#[doc = #doc] #[serde(rename = #value)] #variant,)
             });
             let fallback = ident(fallback);
             quote! {
@@ -91,10 +195,14 @@ fn type_def(types: &TypeSpace, def: &TypeDef) -> TokenStream {
             let arms = variants.iter().map(|v| {
                 let variant = ident(&v.name);
                 let mut ty = ty_tokens(types, &v.ty);
+                let doc = match &v.ty {
+                    Ty::Named(id) => format!(" A [`{}`].", types.def(*id).name),
+                    _ => format!(" A `{}`.", ty.to_string().replace(' ', "")),
+                };
                 if v.boxed {
                     ty = quote!(Box<#ty>);
                 }
-                quote!(#variant(#ty),)
+                quote!(#[doc = #doc] #variant(#ty),)
             });
             let Some(tag) = tag else {
                 return quote! {
@@ -141,7 +249,7 @@ fn type_def(types: &TypeSpace, def: &TypeDef) -> TokenStream {
 
 fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|field| {
-        let doc = doc_attrs(field.doc.as_deref());
+        let doc = doc_attrs(Some(&field_doc(types, field)));
         let name = ident(&field.name);
         let mut ty = ty_tokens(types, &field.ty);
         if field.boxed {

@@ -3,6 +3,7 @@
 
 pub mod names;
 pub mod operations;
+pub mod pagination;
 pub mod schema;
 pub mod security;
 pub mod types;
@@ -44,6 +45,8 @@ pub struct Model<'a> {
     /// Security schemes the client can send.
     pub schemes: Vec<security::Scheme>,
     pub groups: Vec<Group>,
+    /// Paged list operations, by index into `operations`.
+    pub pagination: std::collections::BTreeMap<usize, pagination::Paged>,
 }
 
 /// Groups operations by tag, in order of first appearance.
@@ -157,6 +160,14 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
     types.box_recursive_fields();
     types.mark_defaults();
     let groups = group(&operations, &mut types);
+    let mut methods = names::Scope::default();
+    for name in ["clone", "fmt"]
+        .into_iter()
+        .chain(operations.iter().map(|op| op.fn_name.as_str()))
+    {
+        methods.claim(name.to_string());
+    }
+    let pagination = pagination::detect(&operations, &types, &mut methods);
     let base_url = api.servers.first().map(server_url).unwrap_or_default();
     Ok(Model {
         title: api.info.title.trim().to_string(),
@@ -168,6 +179,7 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
         skipped,
         schemes,
         groups,
+        pagination,
     })
 }
 

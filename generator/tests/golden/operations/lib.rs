@@ -7,6 +7,65 @@
 //!
 //! Generated from an OpenAPI description (version 4.0.0): 20 operations in 12 groups. Each group is reached from [`Client`], and each operation takes a request struct, e.g. `client.meetings().get_meeting(&request).await`.
 //!
+//! # Quick start
+//!
+//! A [`Client`] reads its credentials from the environment (`CLOUDFLARE_API_TOKEN`, or the variables of [`CREDENTIAL_ENV`]) and its base URL from `CLOUDFLARE_BASE_URL` (default [`DEFAULT_BASE_URL`]), or takes them from a builder:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use golden::Client;
+//!
+//! # fn example() -> Result<(), golden::Error> {
+//! let from_env = Client::from_env()?;
+//!
+//! let configured = Client::builder()
+//!     .token("API_TOKEN")
+//!     .base_url("http://127.0.0.1:8080")
+//!     .timeout(Duration::from_secs(20))
+//!     .max_retries(4)
+//!     .build()?;
+//! # let _ = (from_env, configured);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every attempt of a request has a timeout (60 s unless set with [`timeout`](ClientBuilder::timeout)). Connection errors, timeouts, 408, 409, 429 and 5xx answers are retried (2 times unless set with [`max_retries`](ClientBuilder::max_retries)) with a growing, jittered delay, or after the server's `Retry-After`.
+//!
+//! Each operation is a method of its group; it takes a request struct and returns the decoded response or an [`Error`], which tells apart an error answer of the API ([`ApiError`]: status, code, message, body), a timeout, a connection failure, a request refused before sending and a response that does not decode:
+//!
+//! ```no_run
+//! use golden::Error;
+//!
+//! # async fn example(client: &golden::Client, request: &golden::GetMeetingRequest) {
+//! match client.meetings().get_meeting(request).await {
+//!     Ok(response) => println!("{response:?}"),
+//!     Err(Error::Api(error)) => {
+//!         eprintln!("{}: {:?} {:?}", error.status(), error.code(), error.message());
+//!         // The body as the spec's error type.
+//!         if let Ok(body) = error.body_as::<golden::types::CloudflareFailure>() {
+//!             eprintln!("{body:?}");
+//!         }
+//!     }
+//!     Err(error) if error.is_timeout() => eprintln!("gave up waiting: {error}"),
+//!     Err(error) => eprintln!("{error}"),
+//! }
+//! # }
+//! ```
+//!
+//! Paged lists have a `_pages` method besides the plain one, which fetches page after page from the request's page number on and stops after the last one; its `items()` yields the items one by one. Both are `futures::Stream`s too.
+//!
+//! ```no_run
+//! # async fn example(client: &golden::Client, request: &golden::DnsRecordsForAZoneListDnsRecordsRequest) -> Result<(), golden::Error> {
+//! let mut pages = client.dns_records().dns_records_for_a_zone_list_dns_records_pages(request);
+//! while let Some(page) = pages.next_page().await? {
+//!     println!("page {}: {} items", page.number, page.items.len());
+//! }
+//! let all = client.dns_records().dns_records_for_a_zone_list_dns_records_pages(request).items().collect().await?;
+//! # let _ = all;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Operations
 //!
 //! ## Meetings ([`Client::meetings`])
@@ -94,6 +153,7 @@
     rustdoc::invalid_html_tags
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![warn(missing_docs)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #[rustfmt::skip]
 mod operations;

@@ -6,22 +6,29 @@ use serde::{Deserialize, Serialize};
 /// The ruleset
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetZoneRulesetResponse {
+    /// The `errors` property.
     #[serde(default)]
     pub errors: Vec<MessagesItem>,
+    /// The `messages` property.
     #[serde(default)]
     pub messages: Vec<MessagesItem>,
     /// Whether the API call was successful.
     #[serde(default)]
     pub success: bool,
+    /// A ruleset (level 1 of the nested allOf).
     pub result: Ruleset,
+    /// The `result_info` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_info: Option<GetZoneRulesetResponseResultInfo>,
 }
 
+/// The `errors` property of [`GetZoneRulesetResponse`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MessagesItem {
+    /// The `code` property.
     #[serde(default)]
     pub code: i64,
+    /// The `message` property.
     #[serde(default)]
     pub message: String,
 }
@@ -29,15 +36,21 @@ pub struct MessagesItem {
 /// A ruleset (level 1 of the nested allOf).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ruleset {
+    /// The `created_on` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `modified_on` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` property.
     #[serde(default)]
     pub id: String,
+    /// The `name` property.
     #[serde(default)]
     pub name: String,
+    /// The `phase` property.
     pub phase: RulesetPhase,
+    /// The `rules` property.
     #[serde(default)]
     pub rules: Vec<Rule>,
     /// The account that owns the ruleset.
@@ -45,10 +58,13 @@ pub struct Ruleset {
     pub owner: Option<Account>,
 }
 
+/// The `phase` property of [`Ruleset`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RulesetPhase {
+    /// `"http_request_firewall_custom"`
     #[serde(rename = "http_request_firewall_custom")]
     HttpRequestFirewallCustom,
+    /// `"http_request_transform"`
     #[serde(rename = "http_request_transform")]
     HttpRequestTransform,
     /// A value this client does not know yet.
@@ -56,27 +72,38 @@ pub enum RulesetPhase {
     UnknownValue(String),
 }
 
+/// The `rules` property of [`Ruleset`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
+    /// The `created_on` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `modified_on` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `id` property.
     #[serde(default)]
     pub id: String,
+    /// The `action` property.
     pub action: RuleAction,
+    /// The `expression` property.
     #[serde(default)]
     pub expression: String,
+    /// The `enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+/// The `action` property of [`Rule`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RuleAction {
+    /// `"block"`
     #[serde(rename = "block")]
     Block,
+    /// `"challenge"`
     #[serde(rename = "challenge")]
     Challenge,
+    /// `"log"`
     #[serde(rename = "log")]
     Log,
     /// A value this client does not know yet.
@@ -84,20 +111,27 @@ pub enum RuleAction {
     UnknownValue(String),
 }
 
+/// The `owner` property of [`Ruleset`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Account {
+    /// The `id` property.
     #[serde(default)]
     pub id: String,
+    /// The `name` property.
     #[serde(default)]
     pub name: String,
 }
 
+/// The `result_info` property of [`GetZoneRulesetResponse`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetZoneRulesetResponseResultInfo {
+    /// The `page` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
+    /// The `per_page` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
+    /// The `total_count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
 }
@@ -105,39 +139,52 @@ pub struct GetZoneRulesetResponseResultInfo {
 /// The custom hostname
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCustomHostnameResponse {
+    /// The `result` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<CustomHostname>,
+    /// The `errors` property.
     #[serde(default)]
     pub errors: Vec<MessagesItem>,
+    /// The `messages` property.
     #[serde(default)]
     pub messages: Vec<MessagesItem>,
     /// Whether the API call was successful.
     #[serde(default)]
     pub success: bool,
+    /// The `result_info` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_info: Option<GetCustomHostnameResponseResultInfo>,
 }
 
+/// The `result` property of [`GetCustomHostnameResponse`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomHostname {
+    /// The `id` property.
     #[serde(default)]
     pub id: String,
+    /// The `hostname` property.
     #[serde(default)]
     pub hostname: String,
+    /// The `ssl` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl: Option<CustomHostnameSsl>,
 }
 
+/// The `ssl` property of [`CustomHostname`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CustomHostnameSsl {
+    /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
+/// The `result_info` property of [`GetCustomHostnameResponse`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCustomHostnameResponseResultInfo {
+    /// The `page` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
+    /// The `per_page` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
 }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum PaymentSource {
+    /// A [`Card`].
     Card(Box<Card>),
+    /// A [`BankAccount`].
     BankAccount(Box<BankAccount>),
     /// A value whose `object` this client does not know yet.
     UnknownValue(serde_json::Value),
@@ -31,21 +33,29 @@ impl<'de> Deserialize<'de> for PaymentSource {
     }
 }
 
+/// A form of [`PaymentSource`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Card {
+    /// The `id` property.
     #[serde(default)]
     pub id: String,
+    /// The `object` property.
     pub object: CardObject,
+    /// The `brand` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
+    /// The `exp_month` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exp_month: Option<i64>,
+    /// The `last4` property.
     #[serde(default)]
     pub last4: String,
 }
 
+/// The `object` property of [`Card`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CardObject {
+    /// `"card"`
     #[serde(rename = "card")]
     Card,
     /// A value this client does not know yet.
@@ -53,21 +63,29 @@ pub enum CardObject {
     UnknownValue(String),
 }
 
+/// A form of [`PaymentSource`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BankAccount {
+    /// The `id` property.
     #[serde(default)]
     pub id: String,
+    /// The `object` property.
     pub object: BankAccountObject,
+    /// The `bank_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
+    /// The `last4` property.
     #[serde(default)]
     pub last4: String,
+    /// The `routing_number` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_number: Option<String>,
 }
 
+/// The `object` property of [`BankAccount`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BankAccountObject {
+    /// `"bank_account"`
     #[serde(rename = "bank_account")]
     BankAccount,
     /// A value this client does not know yet.
@@ -82,6 +100,7 @@ pub struct SubscriptionEnvelope {
     pub subscription: SubscriptionEnvelopeSubscription,
     /// Expandable: an ID, or the object when expanded.
     pub customer: SubscriptionEnvelopeCustomer,
+    /// The `default_source` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_source: Option<SubscriptionEnvelopeDefaultSource>,
     /// Nullable scalars as map values.
@@ -104,15 +123,20 @@ pub struct SubscriptionEnvelope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeSubscription {
+    /// A [`PaidSubscription`].
     PaidSubscription(Box<PaidSubscription>),
+    /// A [`Trial`].
     Trial(Box<Trial>),
 }
 
 /// A subscription still in its trial (few required fields).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Trial {
+    /// The `id` property.
     pub id: String,
+    /// The `status` property.
     pub status: String,
+    /// The `trial_end` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<i64>,
 }
@@ -120,9 +144,13 @@ pub struct Trial {
 /// A paid subscription (more required fields).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PaidSubscription {
+    /// The `id` property.
     pub id: String,
+    /// The `status` property.
     pub status: String,
+    /// The `plan` property.
     pub plan: String,
+    /// The `quantity` property.
     pub quantity: i64,
 }
 
@@ -130,20 +158,28 @@ pub struct PaidSubscription {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeCustomer {
+    /// A `String`.
     String(String),
+    /// A [`Customer`].
     Customer(Box<Customer>),
 }
 
+/// A form of [`SubscriptionEnvelopeCustomer`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Customer {
+    /// The `id` property.
     pub id: String,
+    /// The `object` property.
     pub object: CustomerObject,
+    /// The `email` property.
     #[serde(default)]
     pub email: Option<String>,
 }
 
+/// The `object` property of [`Customer`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CustomerObject {
+    /// `"customer"`
     #[serde(rename = "customer")]
     Customer,
     /// A value this client does not know yet.
@@ -151,18 +187,25 @@ pub enum CustomerObject {
     UnknownValue(String),
 }
 
+/// The `default_source` property of [`SubscriptionEnvelope`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeDefaultSource {
+    /// A `String`.
     String(String),
+    /// A [`PaymentSource`].
     PaymentSource(PaymentSource),
 }
 
+/// The `metadata` property of [`SubscriptionEnvelope`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeMetadataValue {
+    /// A `bool`.
     Boolean(bool),
+    /// A `f64`.
     Number(f64),
+    /// A `String`.
     String(String),
 }
 
@@ -170,7 +213,10 @@ pub enum SubscriptionEnvelopeMetadataValue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Scalar {
+    /// A `bool`.
     Boolean(bool),
+    /// A `f64`.
     Number(f64),
+    /// A `String`.
     String(String),
 }

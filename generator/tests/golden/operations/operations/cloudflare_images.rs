@@ -21,7 +21,9 @@ pub struct CloudflareImagesUploadAnImageViaUrlBody {
     pub file: crate::Upload,
     /// An optional custom unique identifier for your image.
     pub id: Option<String>,
+    /// The `requireSignedURLs` part.
     pub require_signed_urls: Option<bool>,
+    /// The `metadata` part.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -44,6 +46,14 @@ impl<'a> CloudflareImagesApi<'a> {
     /// Upload an image
     ///
     /// `POST /accounts/{account_id}/images/v1`
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client, request: &golden::CloudflareImagesUploadAnImageViaUrlRequest) -> Result<(), golden::Error> {
+    /// let response = client.cloudflare_images().cloudflare_images_upload_an_image_via_url(request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cloudflare_images_upload_an_image_via_url(
         &self,
         request: &CloudflareImagesUploadAnImageViaUrlRequest,
@@ -59,6 +69,18 @@ impl<'a> CloudflareImagesApi<'a> {
     /// Base image
     ///
     /// `GET /accounts/{account_id}/images/v1/{image_id}/blob`
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::CloudflareImagesBaseImageRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     image_id: "IMAGE_ID".into(),
+    /// };
+    /// let response = client.cloudflare_images().cloudflare_images_base_image(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cloudflare_images_base_image(
         &self,
         request: &CloudflareImagesBaseImageRequest,

@@ -10,16 +10,20 @@ use crate::{Client, Error};
 pub struct GetCustomersRequest {
     /// Only return customers that were created during the given date interval.
     pub created: Option<GetCustomersCreated>,
+    /// The `email` query parameter.
     pub email: Option<String>,
     /// Specifies which fields in the response should be expanded.
     pub expand: Option<Vec<String>>,
+    /// The `limit` query parameter.
     pub limit: Option<i64>,
+    /// The `starting_after` query parameter.
     pub starting_after: Option<String>,
 }
 
 /// Parameters of [`CustomersApi::post_customers`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostCustomersRequest {
+    /// The `Idempotency-Key` header.
     pub idempotency_key: Option<String>,
     /// The request body.
     pub body: PostCustomersBody,
@@ -37,6 +41,17 @@ impl<'a> CustomersApi<'a> {
     /// `GET /v1/customers`
     ///
     /// Errors: default returns [`StripeError`](crate::types::StripeError) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::GetCustomersRequest {
+    ///     ..Default::default()
+    /// };
+    /// let response = client.customers().get_customers(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_customers(
         &self,
         request: &GetCustomersRequest,
@@ -54,6 +69,17 @@ impl<'a> CustomersApi<'a> {
     /// `POST /v1/customers`
     ///
     /// Errors: default returns [`StripeError`](crate::types::StripeError) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::PostCustomersRequest {
+    ///     ..Default::default()
+    /// };
+    /// let response = client.customers().post_customers(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_customers(&self, request: &PostCustomersRequest) -> Call<'a, Customer> {
         Call::new(
             self.client,

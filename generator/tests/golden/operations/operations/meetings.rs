@@ -67,6 +67,19 @@ impl<'a> MeetingsApi<'a> {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
     ///
     /// Errors: 4XX returns [`CloudflareFailure`](crate::types::CloudflareFailure), 5XX returns [`ServerError`](crate::types::ServerError) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::GetMeetingRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    /// };
+    /// let response = client.meetings().get_meeting(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_meeting(&self, request: &GetMeetingRequest) -> Call<'a, MeetingEnvelope> {
         Call::new(self.client, "get_meeting", get_meeting(request), Response::into_json)
     }
@@ -76,6 +89,21 @@ impl<'a> MeetingsApi<'a> {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
     ///
     /// Errors: default returns [`CloudflareFailure`](crate::types::CloudflareFailure) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::UpdateMeetingRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     if_match: "IF_MATCH".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().update_meeting(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_meeting(
         &self,
         request: &UpdateMeetingRequest,
@@ -91,6 +119,18 @@ impl<'a> MeetingsApi<'a> {
     /// Delete a meeting
     ///
     /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::DeleteMeetingRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    /// };
+    /// client.meetings().delete_meeting(&request).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_meeting(&self, request: &DeleteMeetingRequest) -> Call<'a, ()> {
         Call::new(self.client, "delete_meeting", delete_meeting(request), |_| Ok(()))
     }
@@ -100,6 +140,19 @@ impl<'a> MeetingsApi<'a> {
     /// Removes every participant from the active session of the meeting.
     ///
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all`
+    ///
+    /// ```no_run
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::KickAllParticipantsRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    /// };
+    /// let response = client.meetings().kick_all_participants(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn kick_all_participants(
         &self,
         request: &KickAllParticipantsRequest,

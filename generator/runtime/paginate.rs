@@ -1,0 +1,303 @@
+//! Walking paged list operations: [`Pages`] fetches one page after another, [`Items`] yields
+//! their items one by one. Both are `futures_core::Stream`s, and have `next_page`/`next_item`
+//! for callers who do not use streams.
+//!
+//! The walk ends at the last page the server announces (its total count or total pages), on an
+//! empty page, on a page shorter than the page size when the size is known, on a page equal to
+//! the previous one (a server ignoring the page number), after as many pages as the announced
+//! total allows, and after an error (a total of 0 next to items counts as no total). Only a
+//! server that keeps sending new items and no total can make the walk go on.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::runtime::Error;
+
+/// A page being fetched.
+pub type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The page's number, as sent in the request.
+    pub number: u64,
+    /// The page's items.
+    pub items: Vec<T>,
+    /// How many items the whole list holds, when the server says.
+    pub total_count: Option<u64>,
+    /// How many pages the whole list holds, when the server says.
+    pub total_pages: Option<u64>,
+    /// How many items a page holds, when the server says.
+    pub per_page: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// A page as the server described it; `number` is filled in by [`Pages`].
+    pub fn new(
+        items: Vec<T>,
+        total_count: Option<u64>,
+        total_pages: Option<u64>,
+        per_page: Option<u64>,
+    ) -> Self {
+        Self {
+            number: 0,
+            items,
+            total_count,
+            total_pages,
+            per_page,
+        }
+    }
+}
+
+/// A number in a request or a response that counts pages or items (`page_no`, `total_count`),
+/// whatever integer or floating-point type the spec gave it.
+pub trait Count: Copy {
+    /// The value as a count; `None` when negative or not a whole number.
+    fn to_count(self) -> Option<u64>;
+    /// A count as this type; `None` when it does not fit.
+    fn from_count(count: u64) -> Option<Self>;
+}
+
+macro_rules! int_count {
+    ($($ty:ty),*) => {$(
+        impl Count for $ty {
+            fn to_count(self) -> Option<u64> {
+                u64::try_from(self).ok()
+            }
+            fn from_count(count: u64) -> Option<Self> {
+                Self::try_from(count).ok()
+            }
+        }
+    )*};
+}
+int_count!(i32, i64, u32, u64);
+
+macro_rules! float_count {
+    ($($ty:ty: $exact:expr),*) => {$(
+        impl Count for $ty {
+            fn to_count(self) -> Option<u64> {
+                // Whole, non-negative and exactly representable.
+                (self.fract() == 0.0 && (0.0..$exact as $ty).contains(&self))
+                    .then_some(self as u64)
+            }
+            fn from_count(count: u64) -> Option<Self> {
+                (count < $exact).then_some(count as $ty)
+            }
+        }
+    )*};
+}
+float_count!(f32: 1_u64 << f32::MANTISSA_DIGITS, f64: 1_u64 << f64::MANTISSA_DIGITS);
+
+/// A page number as the type of the request's `parameter`; an error when it does not fit.
+pub fn page_number<N: Count>(page: u64, parameter: &str) -> Result<N, Error> {
+    N::from_count(page).ok_or_else(|| {
+        Error::invalid_request(format!(
+            "page number {page} does not fit the `{parameter}` parameter"
+        ))
+    })
+}
+
+/// The pages of a list, fetched one at a time from the caller's page (or the first).
+///
+/// Returned by the `<operation>_pages` methods. Use [`Pages::next_page`], the `Stream`
+/// implementation, or [`Pages::items`] for the items alone. After an error the walk ends.
+#[must_use = "pages are fetched only when asked for"]
+pub struct Pages<'a, T> {
+    fetch: Box<dyn FnMut(u64) -> PageFuture<'a, T> + Send + 'a>,
+    /// The number of the next page to fetch.
+    next: u64,
+    /// The page size the caller asked for.
+    per_page: Option<u64>,
+    /// Pages and items received so far, and items before the first page (when known).
+    pages: u64,
+    items: u64,
+    skipped: Option<u64>,
+    /// The previous page's items, to notice a server that ignores the page number.
+    previous: Option<Vec<T>>,
+    in_flight: Option<PageFuture<'a, T>>,
+    done: bool,
+}
+
+impl<T> std::fmt::Debug for Pages<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("next", &self.next)
+            .field("per_page", &self.per_page)
+            .field("pages", &self.pages)
+            .field("items", &self.items)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
+    /// Pages from `start` (page 1 when `None`; page numbers count from 1) with `per_page`
+    /// items each when the caller set it; `fetch` requests the page with the given number.
+    pub fn new(
+        start: Option<u64>,
+        per_page: Option<u64>,
+        fetch: impl FnMut(u64) -> PageFuture<'a, T> + Send + 'a,
+    ) -> Self {
+        let next = start.unwrap_or(1).max(1);
+        let skipped = per_page.and_then(|size| (next - 1).checked_mul(size));
+        Self {
+            fetch: Box::new(fetch),
+            next,
+            per_page: per_page.filter(|size| *size > 0),
+            pages: 0,
+            items: 0,
+            skipped: if next == 1 { Some(0) } else { skipped },
+            previous: None,
+            in_flight: None,
+            done: false,
+        }
+    }
+
+    /// The next page, or `None` when the list is exhausted.
+    pub async fn next_page(&mut self) -> Result<Option<Page<T>>, Error> {
+        std::future::poll_fn(|cx| self.poll_page(cx))
+            .await
+            .transpose()
+    }
+
+    /// The items of every remaining page, one at a time.
+    pub fn items(self) -> Items<'a, T> {
+        Items {
+            pages: self,
+            buffer: Vec::new().into_iter(),
+        }
+    }
+
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page<T>, Error>>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        let number = self.next;
+        let future = self.in_flight.get_or_insert_with(|| (self.fetch)(number));
+        let result = match future.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(result) => result,
+        };
+        self.in_flight = None;
+        let mut page = match result {
+            Ok(page) => page,
+            Err(error) => {
+                self.done = true;
+                return Poll::Ready(Some(Err(error)));
+            }
+        };
+        page.number = number;
+        Poll::Ready(self.accept(page))
+    }
+
+    /// Decides whether `page` is yielded and whether another one follows.
+    fn accept(&mut self, page: Page<T>) -> Option<Result<Page<T>, Error>> {
+        self.done = true;
+        if page.items.is_empty() || self.previous.as_ref() == Some(&page.items) {
+            return None;
+        }
+        self.pages += 1;
+        self.items += page.items.len() as u64;
+        let per_page = self.per_page.or(page.per_page.filter(|size| *size > 0));
+        // A total of 0 next to items is no total: a server (or lenient decoding) left it out.
+        let total_count = page.total_count.filter(|total| *total > 0);
+        let total_pages = page.total_pages.filter(|total| *total > 0);
+        if self.skipped.is_none() && self.per_page.is_none() {
+            // The caller started after page 1 without a size: the server's size places us.
+            self.skipped = per_page.and_then(|size| (page.number - 1).checked_mul(size));
+        }
+        let last_by_pages = total_pages.is_some_and(|total| page.number >= total);
+        let last_by_count = total_count
+            .zip(self.skipped)
+            .is_some_and(|(total, skipped)| skipped.saturating_add(self.items) >= total);
+        let short = per_page.is_some_and(|size| (page.items.len() as u64) < size);
+        // Each page holds at least one item, so a list of `total_count` items (or
+        // `total_pages` pages) cannot take more pages than that.
+        let cap = [total_pages, total_count]
+            .into_iter()
+            .flatten()
+            .min();
+        let capped = cap.is_some_and(|cap| self.pages >= cap);
+        match self.next.checked_add(1) {
+            Some(next) if !(last_by_pages || last_by_count || short || capped) => {
+                self.next = next;
+                self.done = false;
+            }
+            _ => {}
+        }
+        if !self.done {
+            self.previous = Some(page.items.clone());
+        }
+        Some(Ok(page))
+    }
+}
+
+// Nothing is pinned in place: items are only moved around in `Vec`s.
+impl<T> Unpin for Pages<'_, T> {}
+impl<T> Unpin for Items<'_, T> {}
+
+impl<'a, T: PartialEq + Clone + Send + 'a> futures_core::Stream for Pages<'a, T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_page(cx)
+    }
+}
+
+/// The items of a paged list, one at a time, fetching pages as needed (see [`Pages`]).
+#[must_use = "items are fetched only when asked for"]
+pub struct Items<'a, T> {
+    pages: Pages<'a, T>,
+    buffer: std::vec::IntoIter<T>,
+}
+
+impl<T> std::fmt::Debug for Items<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffer.len())
+            .finish()
+    }
+}
+
+impl<'a, T: PartialEq + Clone + Send + 'a> Items<'a, T> {
+    /// The next item, or `None` when the list is exhausted.
+    pub async fn next_item(&mut self) -> Result<Option<T>, Error> {
+        std::future::poll_fn(|cx| self.poll_item(cx))
+            .await
+            .transpose()
+    }
+
+    /// Every remaining item, in order.
+    pub async fn collect(mut self) -> Result<Vec<T>, Error> {
+        let mut all = Vec::new();
+        while let Some(item) = self.next_item().await? {
+            all.push(item);
+        }
+        Ok(all)
+    }
+
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, Error>>> {
+        loop {
+            if let Some(item) = self.buffer.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match self.pages.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => self.buffer = page.items.into_iter(),
+            }
+        }
+    }
+}
+
+impl<'a, T: PartialEq + Clone + Send + 'a> futures_core::Stream for Items<'a, T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_item(cx)
+    }
+}

@@ -1,0 +1,333 @@
+//! Documentation that is not in the spec: each operation's `no_run` example, and keeping the
+//! spec's own text from being compiled as doctests.
+
+use crate::model::Model;
+use crate::model::operations::{BodyKind, Location, Operation, Param, Payload, Success};
+use crate::model::types::{Ty, TypeSpace};
+
+/// The crate root's quick start: a client from the environment or a builder, a call, error
+/// handling, retries and timeouts, and paged lists when the API has them.
+pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
+    let mut out = format!(
+        "# Quick start\n\n\
+         A [`Client`] reads its credentials from the environment (`{prefix}_API_TOKEN`, or the \
+         variables of [`CREDENTIAL_ENV`]) and its base URL from `{prefix}_BASE_URL` (default \
+         [`DEFAULT_BASE_URL`]), or takes them from a builder:\n\n\
+         ```no_run\n\
+         use std::time::Duration;\n\
+         use {krate}::Client;\n\n\
+         # fn example() -> Result<(), {krate}::Error> {{\n\
+         let from_env = Client::from_env()?;\n\n\
+         let configured = Client::builder()\n\
+         \x20   .token(\"API_TOKEN\")\n\
+         \x20   .base_url(\"http://127.0.0.1:8080\")\n\
+         \x20   .timeout(Duration::from_secs(20))\n\
+         \x20   .max_retries(4)\n\
+         \x20   .build()?;\n\
+         # let _ = (from_env, configured);\n\
+         # Ok(())\n\
+         # }}\n\
+         ```\n\n\
+         Every attempt of a request has a timeout (60 s unless set with \
+         [`timeout`](ClientBuilder::timeout)). Connection errors, timeouts, 408, 409, 429 and 5xx \
+         answers are retried (2 times unless set with [`max_retries`](ClientBuilder::max_retries)) \
+         with a growing, jittered delay, or after the server's `Retry-After`."
+    );
+    let Some((group, op)) = model
+        .groups
+        .first()
+        .and_then(|g| Some((g, &model.operations[*g.operations.first()?])))
+    else {
+        return out;
+    };
+    let (argument, call) = match &op.request_name {
+        Some(name) => (
+            format!(", request: &{krate}::{name}"),
+            format!("client.{}().{}(request)", group.module, op.fn_name),
+        ),
+        None => (
+            String::new(),
+            format!("client.{}().{}()", group.module, op.fn_name),
+        ),
+    };
+    let error_type = model
+        .operations
+        .iter()
+        .flat_map(|o| &o.errors)
+        .find_map(|e| match &e.ty {
+            Ty::Named(id) => Some(format!("{krate}::types::{}", model.types.def(*id).name)),
+            _ => None,
+        });
+    let typed = match &error_type {
+        Some(ty) => format!(
+            "\x20       // The body as the spec's error type.\n\
+             \x20       if let Ok(body) = error.body_as::<{ty}>() {{\n\
+             \x20           eprintln!(\"{{body:?}}\");\n\
+             \x20       }}\n"
+        ),
+        None => String::new(),
+    };
+    out.push_str(&format!(
+        "\n\n\
+         Each operation is a method of its group; it takes a request struct and returns the \
+         decoded response or an [`Error`], which tells apart an error answer of the API \
+         ([`ApiError`]: status, code, message, body), a timeout, a connection failure, a \
+         request refused before sending and a response that does not decode:\n\n\
+         ```no_run\n\
+         use {krate}::Error;\n\n\
+         # async fn example(client: &{krate}::Client{argument}) {{\n\
+         match {call}.await {{\n\
+         \x20   Ok(response) => println!(\"{{response:?}}\"),\n\
+         \x20   Err(Error::Api(error)) => {{\n\
+         \x20       eprintln!(\"{{}}: {{:?}} {{:?}}\", error.status(), error.code(), error.message());\n\
+         {typed}\
+         \x20   }}\n\
+         \x20   Err(error) if error.is_timeout() => eprintln!(\"gave up waiting: {{error}}\"),\n\
+         \x20   Err(error) => eprintln!(\"{{error}}\"),\n\
+         }}\n\
+         # }}\n\
+         ```"
+    ));
+    if let Some((index, paged)) = model.pagination.iter().next() {
+        let op = &model.operations[*index];
+        if let Some(group) = model.groups.iter().find(|g| g.operations.contains(index)) {
+            let request = op.request_name.as_deref().unwrap_or_default();
+            out.push_str(&format!(
+                "\n\n\
+                 Paged lists have a `_pages` method besides the plain one, which fetches page after \
+                 page from the request's page number on and stops after the last one; its `items()` \
+                 yields the items one by one. Both are `futures::Stream`s too.\n\n\
+                 ```no_run\n\
+                 # async fn example(client: &{krate}::Client, request: &{krate}::{request}) -> Result<(), {krate}::Error> {{\n\
+                 let mut pages = client.{module}().{fn_name}(request);\n\
+                 while let Some(page) = pages.next_page().await? {{\n\
+                 \x20   println!(\"page {{}}: {{}} items\", page.number, page.items.len());\n\
+                 }}\n\
+                 let all = client.{module}().{fn_name}(request).items().collect().await?;\n\
+                 # let _ = all;\n\
+                 # Ok(())\n\
+                 # }}\n\
+                 ```",
+                module = group.module,
+                fn_name = paged.fn_name,
+            ));
+        }
+    }
+    out
+}
+
+/// A parameter's doc: the spec's, else where it goes.
+pub fn param_doc(param: &Param) -> String {
+    param.doc.clone().unwrap_or_else(|| {
+        let place = match param.location {
+            Location::Path => "path parameter",
+            Location::Query(_) => "query parameter",
+            Location::Header => "header",
+        };
+        format!("The `{}` {place}.", param.wire_name)
+    })
+}
+
+/// A compact `no_run` example calling the operation: the request struct with its required
+/// values (the rest from `Default`), the call and the result. Operations whose request cannot be
+/// written without knowing the caller's data (a required enum, a file) take it as an argument of
+/// the (hidden) example function instead.
+pub fn operation_example(types: &TypeSpace, op: &Operation, module: &str, krate: &str) -> String {
+    let call = format!("client.{module}().{}", op.fn_name);
+    let (setup, argument, call) = match &op.request_name {
+        None => (String::new(), String::new(), format!("{call}()")),
+        Some(name) => match request_literal(types, op, krate, name) {
+            Some(literal) => (
+                format!("let request = {literal};\n"),
+                String::new(),
+                format!("{call}(&request)"),
+            ),
+            None => (
+                String::new(),
+                format!(", request: &{krate}::{name}"),
+                format!("{call}(request)"),
+            ),
+        },
+    };
+    let result = match &op.success {
+        Success::One(Payload::Empty) => format!("{call}.await?;\n"),
+        _ => format!("let response = {call}.await?;\nprintln!(\"{{response:?}}\");\n"),
+    };
+    format!(
+        "```no_run\n\
+         # async fn example(client: &{krate}::Client{argument}) -> Result<(), {krate}::Error> {{\n\
+         {setup}{result}\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    )
+}
+
+/// `Request { field: value, .. }`, or `None` when some required field has no obvious value.
+fn request_literal(types: &TypeSpace, op: &Operation, krate: &str, name: &str) -> Option<String> {
+    // (field, required, value): the value of a required field, when there is an obvious one.
+    let mut fields: Vec<(&str, bool, Option<String>)> = op
+        .params
+        .iter()
+        .map(|p| {
+            let value = match &p.ty {
+                // Identifiers and names: a placeholder naming the field.
+                Ty::String => Some(format!("\"{}\".into()", p.name.to_ascii_uppercase())),
+                ty => value(types, ty),
+            };
+            (p.name.as_str(), p.required, value)
+        })
+        .collect();
+    let mut defaultable = op
+        .params
+        .iter()
+        .all(|p| !p.required || types.has_default(&p.ty));
+    if let Some(body) = &op.body {
+        let value = match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => value(types, ty),
+            BodyKind::Text(_) => Some("String::new()".to_string()),
+            BodyKind::Bytes(_) => Some("Vec::new()".to_string()),
+            // A multipart body has files: the caller's data.
+            BodyKind::Multipart { .. } => None,
+        };
+        defaultable &= !body.required
+            || match &body.kind {
+                BodyKind::Json(ty) | BodyKind::Form(ty) => types.has_default(ty),
+                BodyKind::Multipart { .. } => false,
+                BodyKind::Text(_) | BodyKind::Bytes(_) => true,
+            };
+        fields.push((body.name.as_str(), body.required, value));
+    }
+    let mut lines = Vec::new();
+    for (field, required, value) in &fields {
+        match (required, value) {
+            // Required strings are shown (path ids); with `Default`, everything else is left to
+            // it.
+            (true, Some(value)) if !defaultable || value.ends_with(".into()") => {
+                lines.push(format!("    {field}: {value},"));
+            }
+            (true, None) if !defaultable => return None,
+            (false, _) if !defaultable => lines.push(format!("    {field}: None,")),
+            _ => {}
+        }
+    }
+    if defaultable && lines.len() < fields.len() {
+        lines.push("    ..Default::default()".to_string());
+    }
+    Some(if lines.is_empty() {
+        format!("{krate}::{name} {{}}")
+    } else {
+        format!("{krate}::{name} {{\n{}\n}}", lines.join("\n"))
+    })
+}
+
+/// An obvious value of a type: empty, zero or `Default`.
+fn value(types: &TypeSpace, ty: &Ty) -> Option<String> {
+    Some(match ty {
+        Ty::String => "String::new()".to_string(),
+        Ty::Bool => "false".to_string(),
+        Ty::I32 | Ty::I64 => "0".to_string(),
+        Ty::F32 | Ty::F64 => "0.0".to_string(),
+        Ty::Vec(_) | Ty::Bytes => "Vec::new()".to_string(),
+        Ty::Option(_) => "None".to_string(),
+        Ty::Json => "serde_json::Value::Null".to_string(),
+        Ty::Map(_) | Ty::JsonObject | Ty::Uuid | Ty::DateTime | Ty::Date => {
+            "Default::default()".to_string()
+        }
+        Ty::Named(_) if types.has_default(ty) => "Default::default()".to_string(),
+        Ty::Named(_) | Ty::Upload => return None,
+    })
+}
+
+/// Marks the code blocks of text from the spec as `text`, so that rustdoc neither compiles
+/// nor tests them: fenced blocks without a language (or tagged as Rust) get one, and lines that
+/// would open an indented code block lose the indentation beyond three spaces.
+pub fn inert_code_blocks(text: &str) -> String {
+    let mut out = Vec::new();
+    // The fence that opened the current fenced block.
+    let mut fence: Option<String> = None;
+    let mut previous_blank = true;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let marker: String = trimmed
+            .chars()
+            .take_while(|c| *c == '`' || *c == '~')
+            .collect();
+        let is_fence = indent < 4
+            && marker.len() >= 3
+            && marker
+                .chars()
+                .all(|c| c == marker.chars().next().unwrap_or('`'));
+        match &fence {
+            Some(open) => {
+                if is_fence
+                    && marker.starts_with(&open[..1])
+                    && marker.len() >= open.len()
+                    && trimmed[marker.len()..].trim().is_empty()
+                {
+                    fence = None;
+                }
+                out.push(line.to_string());
+            }
+            None if is_fence => {
+                let info = trimmed[marker.len()..].trim();
+                let lang = info
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .next()
+                    .unwrap_or("");
+                let rust = lang.is_empty()
+                    || lang == "rust"
+                    || lang.starts_with("edition")
+                    || matches!(
+                        lang,
+                        "ignore"
+                            | "no_run"
+                            | "should_panic"
+                            | "compile_fail"
+                            | "test_harness"
+                            | "standalone_crate"
+                    );
+                out.push(if rust {
+                    format!("{}{marker}text", &line[..indent])
+                } else {
+                    line.to_string()
+                });
+                fence = Some(marker);
+            }
+            None if previous_blank && (indent >= 4 || line.starts_with('\t')) => {
+                out.push(format!("   {trimmed}"));
+            }
+            None => out.push(line.to_string()),
+        }
+        previous_blank = line.trim().is_empty();
+    }
+    if let Some(open) = fence {
+        // An unclosed fence would swallow what follows (the method's signature line).
+        out.push(open);
+    }
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert_code_blocks;
+
+    #[test]
+    fn untagged_and_rust_fences_become_text() {
+        let text = "Example:\n\n```\nGET /x\n```\n\n~~~rust\nfn x() {}\n~~~\n\n```json\n{}\n```";
+        assert_eq!(
+            inert_code_blocks(text),
+            "Example:\n\n```text\nGET /x\n```\n\n~~~text\nfn x() {}\n~~~\n\n```json\n{}\n```"
+        );
+    }
+
+    #[test]
+    fn indented_blocks_lose_their_indentation_and_open_fences_close() {
+        assert_eq!(
+            inert_code_blocks("Run:\n\n    curl -X GET\n    --header x\n\nDone"),
+            "Run:\n\n   curl -X GET\n    --header x\n\nDone"
+        );
+        assert_eq!(inert_code_blocks("a\n```\ncode"), "a\n```text\ncode\n```");
+    }
+}

@@ -1,0 +1,149 @@
+//! Emits, for a group's paged list operations (see `model/pagination.rs`), the
+//! `<operation>_pages` methods that walk every page with `runtime::Pages`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::{ident, ty_tokens};
+use crate::model::pagination::{Access, PageParam, Paged};
+use crate::model::{Group, Model};
+
+/// `impl<'a> <Group>Api<'a> { fn <op>_pages ... }` for the group's paged operations; empty when
+/// it has none.
+pub fn group_items(model: &Model, group: &Group, crate_ident: &str) -> TokenStream {
+    let methods: Vec<TokenStream> = group
+        .operations
+        .iter()
+        .filter_map(|i| Some((&model.operations[*i], model.pagination.get(i)?)))
+        .map(|(op, paged)| {
+            let request = op.request_name.as_deref().unwrap_or_default();
+            pages_method(model, group, &op.fn_name, request, paged, crate_ident)
+        })
+        .collect();
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    let struct_name = ident(&group.struct_name);
+    quote! {
+        impl<'a> #struct_name<'a> {
+            #(#methods)*
+        }
+    }
+}
+
+fn pages_method(
+    model: &Model,
+    group: &Group,
+    op_name: &str,
+    request_name: &str,
+    paged: &Paged,
+    crate_ident: &str,
+) -> TokenStream {
+    let item = ty_tokens(&model.types, &paged.item);
+    let fn_name = ident(&paged.fn_name);
+    let op = ident(op_name);
+    let request = ident(request_name);
+    let page_field = ident(&paged.page.field);
+    let page_wire = &paged.page.wire_name;
+    let start = param_count(&paged.page);
+    let per_page = paged.per_page.as_ref().map_or(quote!(None), param_count);
+    let set_page = if paged.page.optional {
+        quote!(request.#page_field = Some(crate::runtime::page_number(page, #page_wire)?);)
+    } else {
+        quote!(request.#page_field = crate::runtime::page_number(page, #page_wire)?;)
+    };
+    let info_field = ident(&paged.info.field);
+    let names = ["total_count", "total_pages", "per_page"];
+    let fields = [&paged.total_count, &paged.total_pages, &paged.info_per_page];
+    let counts = names.iter().zip(fields).map(|(name, count)| {
+        let name = quote::format_ident!("{}", name);
+        let Some(Access { field, optional }) = count else {
+            return quote!(let #name = None;);
+        };
+        let field = ident(field);
+        let value = match (paged.info.optional, *optional) {
+            (false, false) => quote!(crate::runtime::Count::to_count(response.#info_field.#field)),
+            (false, true) => {
+                quote!(response.#info_field.#field.and_then(crate::runtime::Count::to_count))
+            }
+            (true, false) => quote!(response.#info_field.as_ref().and_then(|info| {
+                crate::runtime::Count::to_count(info.#field)
+            })),
+            (true, true) => quote!(response
+                .#info_field
+                .as_ref()
+                .and_then(|info| info.#field)
+                .and_then(crate::runtime::Count::to_count)),
+        };
+        quote!(let #name = #value;)
+    });
+    let items_field = ident(&paged.items.field);
+    let items = if paged.items.optional {
+        quote!(response.#items_field.unwrap_or_default())
+    } else {
+        quote!(response.#items_field)
+    };
+    let doc = pages_doc(group, op_name, request_name, paged, crate_ident);
+    quote! {
+        #doc
+        pub fn #fn_name(&self, request: &#request) -> crate::runtime::Pages<'a, #item> {
+            let api = *self;
+            let request = request.clone();
+            crate::runtime::Pages::new(#start, #per_page, move |page| {
+                let mut request = request.clone();
+                Box::pin(async move {
+                    #set_page
+                    let response = api.#op(&request).await?;
+                    #(#counts)*
+                    Ok(crate::runtime::Page::new(#items, total_count, total_pages, per_page))
+                })
+            })
+        }
+    }
+}
+
+/// The caller's page number or page size as a count.
+fn param_count(param: &PageParam) -> TokenStream {
+    let field = ident(&param.field);
+    if param.optional {
+        quote!(request.#field.and_then(crate::runtime::Count::to_count))
+    } else {
+        quote!(crate::runtime::Count::to_count(request.#field))
+    }
+}
+
+fn pages_doc(
+    group: &Group,
+    op_name: &str,
+    request_name: &str,
+    paged: &Paged,
+    crate_ident: &str,
+) -> TokenStream {
+    let short = paged
+        .per_page
+        .as_ref()
+        .map(|p| format!(" (`{}`)", p.wire_name))
+        .unwrap_or_default();
+    let text = format!(
+        "Every page of [`{op_name}`](Self::{op_name}), fetched one after another from the \
+         request's `{page}` (or the first page) with its other parameters unchanged; `.items()` \
+         yields the items one by one. Both are `futures::Stream`s and have \
+         `next_page()`/`next_item()`.\n\n\
+         The walk ends after the last page the server announces, on an empty page, on a page \
+         shorter than the page size{short}, on a page equal to the previous one, and after an \
+         error.\n\n\
+         ```no_run\n\
+         # async fn example(client: &{crate_ident}::Client, request: &{crate_ident}::{request_name}) -> Result<(), {crate_ident}::Error> {{\n\
+         let mut items = client.{module}().{fn_name}(request).items();\n\
+         while let Some(item) = items.next_item().await? {{\n\
+         \x20   println!(\"{{item:?}}\");\n\
+         }}\n\
+         # Ok(())\n\
+         # }}\n\
+         ```",
+        page = paged.page.wire_name,
+        module = group.module,
+        fn_name = paged.fn_name,
+    );
+    super::code_doc_attrs(&text)
+}
