@@ -157,6 +157,29 @@ fn warning(d: Diagnostic, what: &str) -> Diagnostic {
 }
 
 fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
+    let kind = match raw {
+        Value::Object(_) => None,
+        Value::Null => Some("empty"),
+        Value::Bool(_) => Some("a boolean, not an object"),
+        Value::Number(_) => Some("a number, not an object"),
+        Value::String(_) => Some("a string, not an object"),
+        Value::Array(_) => Some("an array, not an object"),
+    };
+    if let Some(kind) = kind {
+        return Err(Error::single(
+            "#",
+            format!("not an OpenAPI description: the document is {kind}"),
+        ));
+    }
+    match raw.get("openapi") {
+        Some(Value::String(_)) | None => {}
+        Some(other) => {
+            return Err(Error::single(
+                "#/openapi",
+                format!("`openapi` must be a version string such as \"3.0.3\", not {other}"),
+            ));
+        }
+    }
     match raw.get("openapi").and_then(|v| v.as_str()) {
         Some(v) if v.starts_with("3.0") => Ok(()),
         Some(v) => Err(Error::single(
