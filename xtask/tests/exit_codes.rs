@@ -109,7 +109,7 @@ fn bad_input_exits_with_2_naming_the_place() {
         &format!("{VALID}{bomb}"),
         &[],
         "#",
-        "repetition limit exceeded",
+        "YAML aliases expand the document to more than twice its size",
     );
     // Problems confined to one operation skip it with a warning; --strict makes them fatal.
     refused(
