@@ -36,6 +36,7 @@ pub fn load(text: &str) -> Result<Document, Error> {
         read_yaml(text)?
     };
     check_version(&raw)?;
+    check_depth(&raw)?;
     let mut raw = raw;
     let skipped = drop_invalid_operations(&mut raw);
     // Reusable components are read through the resolver, by pointer, when an operation uses
@@ -291,6 +292,50 @@ fn warning(d: Diagnostic, what: &str) -> Diagnostic {
         message: format!("{what} skipped: {}", d.message),
         ..d
     }
+}
+
+/// Deepest nesting of objects and arrays a document may have. Real descriptions stay far below
+/// (Cloudflare's Realtime Kit: 18); the stages after loading recurse along the nesting, and this
+/// bounds their stack use (see `STACK_SIZE` in the crate root). The YAML and JSON parsers stop
+/// at 128 on their own.
+pub const MAX_DOCUMENT_DEPTH: usize = 64;
+
+/// Refuses documents nesting deeper than [`MAX_DOCUMENT_DEPTH`], naming the first place that
+/// does. Walks the tree with an explicit stack, so it cannot overflow itself.
+fn check_depth(raw: &Value) -> Result<(), Error> {
+    // Depth-first, in document order; `path` holds the keys down to the node being looked at.
+    let mut stack: Vec<(&Value, usize, String)> = vec![(raw, 0, String::new())];
+    let mut path: Vec<String> = Vec::new();
+    while let Some((value, depth, key)) = stack.pop() {
+        path.truncate(depth.saturating_sub(1));
+        if depth > 0 {
+            path.push(key);
+        }
+        if depth > MAX_DOCUMENT_DEPTH {
+            let pointer: String = path.iter().map(|k| format!("/{}", escape(k))).collect();
+            return Err(Error::single(
+                format!("#{pointer}"),
+                format!(
+                    "the document nests objects and arrays more than {MAX_DOCUMENT_DEPTH} levels \
+                     deep here; this generator refuses deeper documents"
+                ),
+            ));
+        }
+        match value {
+            Value::Object(map) => {
+                stack.extend(map.iter().rev().map(|(k, v)| (v, depth + 1, k.clone())))
+            }
+            Value::Array(items) => stack.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, v)| (v, depth + 1, i.to_string())),
+            ),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn check_version(raw: &serde_json::Value) -> Result<(), Error> {

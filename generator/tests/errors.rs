@@ -218,23 +218,22 @@ fn recursion_through_properties_and_arrays_is_fine() {
 
 #[test]
 fn nesting_beyond_the_documented_depth_is_refused_with_its_location() {
-    // 80 levels of inline arrays: deeper than MAX_DEPTH (64), shallower than the YAML parser's
-    // own limit (128 levels of collections).
+    // 80 levels of inline arrays: deeper than MAX_DOCUMENT_DEPTH (64), shallower than the YAML
+    // parser's own limit (128 levels of collections).
     let mut schema = String::from("{type: string}");
     for _ in 0..80 {
         schema = format!("{{items: {schema}}}");
     }
     let d = only_problem(&with_schemas(&format!("    A: {schema}\n")));
-    assert!(
-        d.message.contains(
-            "schemas nest more than 64 levels deep (counting inline schemas and `$ref`s)"
-        ),
-        "{}",
-        d.message
+    assert_eq!(
+        d.message,
+        "the document nests objects and arrays more than 64 levels deep here; this generator \
+         refuses deeper documents"
     );
+    // components (1) / schemas (2) / A (3) / 62 × items: the 65th level.
     assert_eq!(
         d.pointer,
-        format!("#/components/schemas/A{}", "/items".repeat(64))
+        format!("#/components/schemas/A{}", "/items".repeat(62))
     );
 
     // The same depth through a chain of distinct `$ref`s.
