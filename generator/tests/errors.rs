@@ -406,6 +406,25 @@ fn dangling_and_external_refs_are_located() {
 }
 
 #[test]
+fn refs_that_cannot_be_followed_inside_all_of_are_located_in_the_spec() {
+    // Found by the fuzzer: the diagnostic named the external reference itself, not a place in
+    // the spec.
+    for (reference, message) in [
+        (
+            "https://example.com/x.yaml#/X",
+            "points outside this document",
+        ),
+        ("#/%zz", "points at nothing in this document"),
+    ] {
+        let d = only_problem(&with_schemas(&format!(
+            "    A: {{allOf: [{{$ref: \"{reference}\"}}, {{properties: {{x: {{type: string}}}}}}]}}\n"
+        )));
+        assert_eq!(d.pointer, "#/components/schemas/A/allOf/0", "{reference}");
+        assert!(d.message.contains(message), "{}", d.message);
+    }
+}
+
+#[test]
 fn path_templates_need_their_parameters() {
     let spec = OPERATION
         .replace(

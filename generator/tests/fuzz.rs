@@ -6,7 +6,7 @@
 //! this test binary) or unbounded memory (a counting allocator measures each input's peak and
 //! refuses to go past a hard cap).
 //!
-//! `FUZZ_INPUTS=N` sets how many inputs (default 300, about 30 s in a debug build on a 2-core
+//! `FUZZ_INPUTS=N` sets how many inputs (default 250, about 40 s in a debug build on a 2-core
 //! machine), `FUZZ_SEED=S` the seed (default fixed, so CI is reproducible; a failure names the
 //! seed and the input's index), `FUZZ_ONLY=I` runs input I alone, `FUZZ_VERBOSE=1` prints each
 //! input's index before running it (to find the one that aborts the process) and
@@ -69,7 +69,7 @@ fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
 fn mutated_specs_end_in_output_or_located_errors() {
     let seeds = seeds();
     assert!(seeds.len() >= 10, "seed specs missing: {}", seeds.len());
-    let inputs: usize = env("FUZZ_INPUTS").unwrap_or(300);
+    let inputs: usize = env("FUZZ_INPUTS").unwrap_or(250);
     let seed: u64 = env("FUZZ_SEED").unwrap_or(0x2545_f491_4f6c_dd1d);
     let only: Option<usize> = env("FUZZ_ONLY");
     let verbose = std::env::var_os("FUZZ_VERBOSE").is_some();

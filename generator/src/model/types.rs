@@ -708,17 +708,14 @@ impl<'a> TypeSpace<'a> {
             ));
         }
         for (i, branch) in s.all_of.iter().enumerate() {
-            let at = match &branch.reference {
-                Some(reference) => reference.clone(),
-                None => join(pointer, &["allOf", &i.to_string()]),
-            };
+            let branch_at = join(pointer, &["allOf", &i.to_string()]);
             if let Some(reference) = &branch.reference {
                 if let Some(start) = walk.chain.iter().position(|p| p == reference) {
                     let mut chain: Vec<&str> =
                         walk.chain[start..].iter().map(String::as_str).collect();
                     chain.push(reference);
                     return Err(Error::single(
-                        join(pointer, &["allOf", &i.to_string()]),
+                        branch_at,
                         format!(
                             "`allOf` cycle: a schema includes itself ({})",
                             chain.join(" → ")
@@ -726,7 +723,10 @@ impl<'a> TypeSpace<'a> {
                     ));
                 }
             }
-            let resolved = self.resolved(branch, &at)?;
+            // Errors name the branch; once resolved, the schema is where the chain ends.
+            let (resolved, at) = self
+                .resolver
+                .follow(branch.clone(), &branch_at, |s| s.reference.clone())?;
             walk.chain.push(at.clone());
             let result = self.merge_into(merged, props, &resolved, &at, walk);
             walk.chain.pop();
