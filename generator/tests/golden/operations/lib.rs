@@ -94,6 +94,7 @@
     rustdoc::invalid_html_tags
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![forbid(unsafe_code)]
 #![cfg_attr(rustfmt, rustfmt::skip)]
 #[rustfmt::skip]
 mod operations;
