@@ -10,7 +10,8 @@
 //! machine), `FUZZ_SEED=S` the seed (default fixed, so CI is reproducible; a failure names the
 //! seed and the input's index), `FUZZ_ONLY=I` runs input I alone, `FUZZ_VERBOSE=1` prints each
 //! input's index before running it (to find the one that aborts the process) and
-//! `FUZZ_SAVE=DIR` writes every failing input there. For long runs with coverage guidance, see
+//! `FUZZ_SAVE=DIR` writes every failing input there. `FUZZ_REPLAY=FILE` runs one input of the
+//! cargo-fuzz `mutated` target (a file from `fuzz/artifacts/mutated/`) instead. For long runs with coverage guidance, see
 //! `fuzz/` (cargo-fuzz, nightly).
 
 mod fuzzing;
@@ -68,6 +69,20 @@ fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
 #[test]
 fn mutated_specs_end_in_output_or_located_errors() {
     let seeds = seeds();
+    if let Some(file) = std::env::var_os("FUZZ_REPLAY") {
+        let bytes = std::fs::read(&file).expect("FUZZ_REPLAY names a readable file");
+        let input = fuzzing::input_from_bytes(&seeds, &bytes).expect("at least one byte");
+        let started = Instant::now();
+        let verdict = check(&input.text);
+        eprintln!(
+            "{} bytes, {:?}: {verdict:?} in {:.1?}",
+            input.text.len(),
+            input.mutations,
+            started.elapsed()
+        );
+        verdict.unwrap();
+        return;
+    }
     assert!(seeds.len() >= 10, "seed specs missing: {}", seeds.len());
     let inputs: usize = env("FUZZ_INPUTS").unwrap_or(250);
     let seed: u64 = env("FUZZ_SEED").unwrap_or(0x2545_f491_4f6c_dd1d);

@@ -458,7 +458,7 @@ fn mutate_once(spec: &mut Value, nodes: &[String], rng: &mut Rng) -> Option<Stri
         _ => {
             // Many operations: every path repeated under new names.
             let paths = spec.get_mut("paths")?.as_object_mut()?;
-            let copies = 1 + rng.below(20);
+            let copies = 1 + rng.below(6);
             let originals: Vec<(String, Value)> =
                 paths.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             for copy in 0..copies {
