@@ -63,7 +63,11 @@ fn output_is_identical_across_threads_and_processes() {
     assert!(specs.len() >= 10, "{specs:?}");
     let out = tempfile::tempdir().unwrap();
     let child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "generate_in_a_child_process", "--include-ignored"])
+        .args([
+            "--exact",
+            "generate_in_a_child_process",
+            "--include-ignored",
+        ])
         .env("DETERMINISM_OUT", out.path())
         .output()
         .unwrap();
