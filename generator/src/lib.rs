@@ -45,8 +45,33 @@ pub struct Output {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Stack of the thread [`generate`] runs on. The stages recurse along the document's nesting,
+/// which [`load::MAX_DOCUMENT_DEPTH`] and [`model::types::MAX_DEPTH`] bound; the deepest
+/// (deserializing a typed operation) takes about 40 KiB per level in a debug build, so 64 levels
+/// need a few MiB whatever the caller's thread has (2 MiB for spawned threads by default). Only
+/// the pages actually used are committed.
+const STACK_SIZE: usize = 64 << 20;
+
 /// Generates a crate from the text of an OpenAPI 3.0 description (YAML or JSON).
+///
+/// Runs on a thread of its own with a known stack (see [`STACK_SIZE`]), or on the caller's if
+/// no thread can be started; a panic (a bug) is passed on to the caller as it is.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("openapi-generator".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, || generate_here(spec_text, options));
+        match spawned {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => generate_here(spec_text, options),
+        }
+    })
+}
+
+fn generate_here(spec_text: &str, options: &Options) -> Result<Output, Error> {
     let doc = load::load(spec_text)?;
     let model = model::build(&doc)?;
     let mut diagnostics = model.skipped.clone();

@@ -33,15 +33,10 @@ pub fn load(text: &str) -> Result<Document, Error> {
             )
         })?
     } else {
-        serde_yaml::from_str(text).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
-                .unwrap_or_default();
-            Error::single("#", format!("not valid YAML{at}: {e}"))
-        })?
+        read_yaml(text)?
     };
     check_version(&raw)?;
+    check_depth(&raw)?;
     let mut raw = raw;
     let skipped = drop_invalid_operations(&mut raw);
     // Reusable components are read through the resolver, by pointer, when an operation uses
@@ -55,6 +50,149 @@ pub fn load(text: &str) -> Result<Document, Error> {
         api: api?,
         skipped,
     })
+}
+
+/// Reads YAML into a JSON tree, refusing aliases that expand it beyond its own size.
+///
+/// serde_yaml replays an aliased node every time it is used, up to 100 times the document's
+/// events in all, which still lets a small document expand into a tree many times its size
+/// ("billion laughs"). Every value and every byte of text counts against a budget of twice the
+/// document's length plus a little: a document without aliases always fits (each value takes at
+/// least one byte of text), and a bomb stops as soon as it exceeds it, before it is built.
+fn read_yaml(text: &str) -> Result<Value, Error> {
+    let budget = std::cell::Cell::new(text.len().saturating_mul(2).saturating_add(4096));
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    serde::de::DeserializeSeed::deserialize(Budgeted(&budget), deserializer).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
+            .unwrap_or_default();
+        Error::single("#", format!("not valid YAML{at}: {e}"))
+    })
+}
+
+/// Builds a [`Value`] like its own `Deserialize` does, spending one unit of the budget per value
+/// and per byte of text.
+#[derive(Clone, Copy)]
+struct Budgeted<'b>(&'b std::cell::Cell<usize>);
+
+impl Budgeted<'_> {
+    fn spend<E: serde::de::Error>(self, units: usize) -> Result<(), E> {
+        match self.0.get().checked_sub(units.saturating_add(1)) {
+            Some(left) => {
+                self.0.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(
+                "YAML aliases expand the document to more than twice its size; \
+                 refusing to expand them (write the repeated parts out, or use `$ref`)",
+            )),
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Budgeted<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Budgeted<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML value that JSON can represent")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        self.spend(0)?;
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        self.spend(0)?;
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        self.spend(0)?;
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        self.spend(0)?;
+        // JSON has no NaN or infinity: like serde_json, such numbers become null.
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        self.spend(v.len())?;
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        self.spend(v.len())?;
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.spend(0)?;
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.spend(0)?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.spend(0)?;
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(Key(self))? {
+            let value = map.next_value_seed(self)?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// A mapping key: read as text, as serde_json's own `Value` reads keys (`200:` is `"200"`).
+#[derive(Clone, Copy)]
+struct Key<'b>(Budgeted<'b>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
+    type Value = String;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for Key<'_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+        self.0.spend(v.len())?;
+        Ok(v.to_string())
+    }
 }
 
 const RESOLVED_LAZILY: &[&str] = &[
@@ -156,7 +294,74 @@ fn warning(d: Diagnostic, what: &str) -> Diagnostic {
     }
 }
 
+/// Deepest nesting of objects and arrays a document may have. Real descriptions stay far below
+/// (Cloudflare's Realtime Kit: 18); the stages after loading recurse along the nesting, and this
+/// bounds their stack use (see `STACK_SIZE` in the crate root). The YAML and JSON parsers stop
+/// at 128 on their own.
+pub const MAX_DOCUMENT_DEPTH: usize = 64;
+
+/// Refuses documents nesting deeper than [`MAX_DOCUMENT_DEPTH`], naming the first place that
+/// does. Walks the tree with an explicit stack, so it cannot overflow itself.
+fn check_depth(raw: &Value) -> Result<(), Error> {
+    // Depth-first, in document order; `path` holds the keys down to the node being looked at.
+    let mut stack: Vec<(&Value, usize, String)> = vec![(raw, 0, String::new())];
+    let mut path: Vec<String> = Vec::new();
+    while let Some((value, depth, key)) = stack.pop() {
+        path.truncate(depth.saturating_sub(1));
+        if depth > 0 {
+            path.push(key);
+        }
+        if depth > MAX_DOCUMENT_DEPTH {
+            let pointer: String = path.iter().map(|k| format!("/{}", escape(k))).collect();
+            return Err(Error::single(
+                format!("#{pointer}"),
+                format!(
+                    "the document nests objects and arrays more than {MAX_DOCUMENT_DEPTH} levels \
+                     deep here; this generator refuses deeper documents"
+                ),
+            ));
+        }
+        match value {
+            Value::Object(map) => {
+                stack.extend(map.iter().rev().map(|(k, v)| (v, depth + 1, k.clone())))
+            }
+            Value::Array(items) => stack.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .map(|(i, v)| (v, depth + 1, i.to_string())),
+            ),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
+    let kind = match raw {
+        Value::Object(_) => None,
+        Value::Null => Some("empty"),
+        Value::Bool(_) => Some("a boolean, not an object"),
+        Value::Number(_) => Some("a number, not an object"),
+        Value::String(_) => Some("a string, not an object"),
+        Value::Array(_) => Some("an array, not an object"),
+    };
+    if let Some(kind) = kind {
+        return Err(Error::single(
+            "#",
+            format!("not an OpenAPI description: the document is {kind}"),
+        ));
+    }
+    match raw.get("openapi") {
+        Some(Value::String(_)) | None => {}
+        Some(other) => {
+            return Err(Error::single(
+                "#/openapi",
+                format!("`openapi` must be a version string such as \"3.0.3\", not {other}"),
+            ));
+        }
+    }
     match raw.get("openapi").and_then(|v| v.as_str()) {
         Some(v) if v.starts_with("3.0") => Ok(()),
         Some(v) => Err(Error::single(

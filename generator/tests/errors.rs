@@ -123,3 +123,328 @@ fn undeclared_path_parameters_are_reported() {
         output.diagnostics
     );
 }
+
+/// The only diagnostic of a spec whose operations are all skipped (or whose generation fails).
+fn only_problem(spec: &str) -> generator::Diagnostic {
+    let diagnostics = match generate(spec, &options()) {
+        Ok(output) => output.diagnostics,
+        Err(error) => error.diagnostics,
+    };
+    match <[_; 1]>::try_from(diagnostics) {
+        Ok([d]) => d,
+        Err(all) => panic!("expected one diagnostic, got {all:#?}"),
+    }
+}
+
+/// A spec with one operation answering with `#/components/schemas/A`, and `schemas` below it.
+fn with_schemas(schemas: &str) -> String {
+    format!(
+        r##"openapi: 3.0.3
+info: {{title: T, version: "1"}}
+paths:
+  /a:
+    get:
+      operationId: get_a
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/A"}}
+components:
+  schemas:
+{schemas}"##
+    )
+}
+
+#[test]
+fn ref_cycles_without_an_object_in_between_are_errors() {
+    let d = only_problem(&with_schemas(
+        "    A: {$ref: \"#/components/schemas/B\"}\n    B: {$ref: \"#/components/schemas/A\"}\n",
+    ));
+    assert_eq!(d.pointer, "#/components/schemas/B");
+    assert!(
+        d.message
+            .contains("`$ref` cycle with no object or array in between")
+            && d.message.contains(
+                "#/components/schemas/A → #/components/schemas/B → #/components/schemas/A"
+            ),
+        "{}",
+        d.message
+    );
+
+    let d = only_problem(&with_schemas(
+        "    A: {allOf: [{$ref: \"#/components/schemas/A\"}]}\n",
+    ));
+    assert_eq!(d.pointer, "#/components/schemas/A/allOf/0");
+    assert!(d.message.contains("`$ref` cycle"), "{}", d.message);
+
+    // With properties of its own, `allOf` merges: the cycle is found while merging.
+    let d = only_problem(&with_schemas(
+        "    A:\n      allOf: [{$ref: \"#/components/schemas/B\"}]\n      properties: {x: {type: string}}\n    B: {allOf: [{$ref: \"#/components/schemas/A\"}], properties: {y: {type: string}}}\n",
+    ));
+    assert_eq!(d.pointer, "#/components/schemas/A/allOf/0");
+    assert!(
+        d.message
+            .contains("`allOf` cycle: a schema includes itself")
+            && d.message.contains(
+                "#/components/schemas/B → #/components/schemas/A → #/components/schemas/B"
+            ),
+        "{}",
+        d.message
+    );
+
+    // A one-branch `oneOf` (plus null) is the branch itself: no object in between either.
+    let d = only_problem(&with_schemas(
+        "    A: {oneOf: [{$ref: \"#/components/schemas/A\"}, {type: \"null\"}]}\n",
+    ));
+    assert!(d.message.contains("`$ref` cycle"), "{}", d.message);
+}
+
+#[test]
+fn recursion_through_properties_and_arrays_is_fine() {
+    let output = generate(
+        &with_schemas(
+            "    A:\n      type: object\n      properties:\n        next: {$ref: \"#/components/schemas/A\"}\n        children: {type: array, items: {$ref: \"#/components/schemas/A\"}}\n        by_name: {additionalProperties: {$ref: \"#/components/schemas/A\"}}\n",
+        ),
+        &options(),
+    )
+    .unwrap();
+    assert!(output.diagnostics.is_empty(), "{:?}", output.diagnostics);
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub next: Option<Box<A>>"), "{types}");
+    assert!(types.contains("pub children: Option<Vec<A>>"), "{types}");
+}
+
+#[test]
+fn nesting_beyond_the_documented_depth_is_refused_with_its_location() {
+    // 80 levels of inline arrays: deeper than MAX_DOCUMENT_DEPTH (64), shallower than the YAML
+    // parser's own limit (128 levels of collections).
+    let mut schema = String::from("{type: string}");
+    for _ in 0..80 {
+        schema = format!("{{items: {schema}}}");
+    }
+    let d = only_problem(&with_schemas(&format!("    A: {schema}\n")));
+    assert_eq!(
+        d.message,
+        "the document nests objects and arrays more than 64 levels deep here; this generator \
+         refuses deeper documents"
+    );
+    // components (1) / schemas (2) / A (3) / 62 × items: the 65th level.
+    assert_eq!(
+        d.pointer,
+        format!("#/components/schemas/A{}", "/items".repeat(62))
+    );
+
+    // The same depth through a chain of distinct `$ref`s.
+    let mut schemas = String::new();
+    for i in 0..100 {
+        let name = if i == 0 {
+            "A".to_string()
+        } else {
+            format!("S{i}")
+        };
+        schemas.push_str(&format!(
+            "    {name}: {{type: object, properties: {{x: {{$ref: \"#/components/schemas/S{}\"}}}}}}\n",
+            i + 1
+        ));
+    }
+    schemas.push_str("    S100: {type: string}\n");
+    let d = only_problem(&with_schemas(&schemas));
+    assert_eq!(d.pointer, "#/components/schemas/S64");
+    assert!(d.message.contains("more than 64 levels"), "{}", d.message);
+}
+
+#[test]
+fn exponential_all_of_is_refused() {
+    // Each level includes the next one twice: 2^40 branches if merged naively.
+    let mut schemas = String::new();
+    for i in 0..40 {
+        let name = if i == 0 {
+            "A".to_string()
+        } else {
+            format!("L{i}")
+        };
+        let next = format!("#/components/schemas/L{}", i + 1);
+        schemas.push_str(&format!(
+            "    {name}: {{allOf: [{{$ref: \"{next}\"}}, {{$ref: \"{next}\"}}], properties: {{p{i}: {{type: string}}}}}}\n"
+        ));
+    }
+    schemas.push_str("    L40: {properties: {last: {type: string}}}\n");
+    let started = std::time::Instant::now();
+    let d = only_problem(&with_schemas(&schemas));
+    assert!(
+        d.message
+            .contains("`allOf` expands to more than 10000 branches"),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.pointer.starts_with("#/components/schemas/L"),
+        "{}",
+        d.pointer
+    );
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}
+
+#[test]
+fn yaml_aliases_that_expand_without_bound_are_refused() {
+    // "Billion laughs": nine levels of ten aliases each would be 10^9 strings.
+    let mut spec = String::from(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nx-lol:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for level in 1..10 {
+        let p = level - 1;
+        spec.push_str(&format!(
+            "  l{level}: &l{level} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"
+        ));
+    }
+    let started = std::time::Instant::now();
+    let d = only_problem(&spec);
+    assert_eq!(d.pointer, "#");
+    assert!(
+        d.message.contains("not valid YAML (line 5, column 47)")
+            && d.message
+                .contains("YAML aliases expand the document to more than twice its size"),
+        "{}",
+        d.message
+    );
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}
+
+#[test]
+fn yaml_aliases_within_reason_are_read() {
+    // One schema written once and used three times through an alias.
+    let spec = with_schemas(
+        "    A: &thing {type: object, properties: {id: {type: string}}}\n    B: *thing\n    C: *thing\n    D: *thing\n",
+    );
+    let output = generate(&spec, &options()).unwrap();
+    assert!(output.diagnostics.is_empty(), "{:?}", output.diagnostics);
+    assert!(output.files["src/types.rs"].contains("pub struct A {"));
+}
+
+#[test]
+fn text_that_is_not_openapi_is_named() {
+    for (text, pointer, message) in [
+        (
+            "just a sentence",
+            "#",
+            "not an OpenAPI description: the document is a string, not an object",
+        ),
+        (
+            "[1, 2]",
+            "#",
+            "not an OpenAPI description: the document is an array, not an object",
+        ),
+        (
+            "{\"name\": \"package.json\"}",
+            "#/openapi",
+            "missing the `openapi` version field",
+        ),
+        ("", "#", "not an OpenAPI description: the document is empty"),
+        (
+            "openapi: 3\ninfo: {title: T, version: '1'}\npaths: {}",
+            "#/openapi",
+            "`openapi` must be a version string such as \"3.0.3\", not 3",
+        ),
+        (
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: []",
+            "#/paths",
+            "not valid OpenAPI 3.0 here",
+        ),
+    ] {
+        let d = only_problem(text);
+        assert_eq!(
+            (d.pointer.as_str(), d.severity),
+            (pointer, Severity::Error),
+            "{text:?}: {d}"
+        );
+        assert!(d.message.contains(message), "{text:?}: {d}");
+    }
+}
+
+#[test]
+fn swagger_2_and_openapi_3_1_are_refused_with_their_pointer() {
+    let d = only_problem("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}");
+    assert_eq!(d.pointer, "#/swagger");
+    assert_eq!(
+        d.message,
+        "Swagger 2.0 is not supported; convert the description to OpenAPI 3.0 first"
+    );
+    let d = only_problem("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}");
+    assert_eq!(d.pointer, "#/openapi");
+    assert_eq!(
+        d.message,
+        "OpenAPI version 3.1.0 is not supported; this generator reads OpenAPI 3.0.x"
+    );
+}
+
+#[test]
+fn dangling_and_external_refs_are_located() {
+    let d = only_problem(&with_schemas(
+        "    A: {type: object, properties: {b: {$ref: \"#/components/schemas/Nowhere\"}}}\n",
+    ));
+    assert_eq!(d.pointer, "#/components/schemas/A/properties/b");
+    assert!(
+        d.message.contains(
+            "`$ref: \"#/components/schemas/Nowhere\"` points at nothing in this document"
+        ),
+        "{}",
+        d.message
+    );
+    let d = only_problem(&with_schemas(
+        "    A: {type: object, properties: {b: {$ref: \"other.yaml#/B\"}}}\n",
+    ));
+    assert_eq!(d.pointer, "#/components/schemas/A/properties/b");
+    assert!(
+        d.message.contains(
+            "`$ref: \"other.yaml#/B\"` points outside this document, which is not supported"
+        ),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn refs_that_cannot_be_followed_inside_all_of_are_located_in_the_spec() {
+    // Found by the fuzzer: the diagnostic named the external reference itself, not a place in
+    // the spec.
+    for (reference, message) in [
+        (
+            "https://example.com/x.yaml#/X",
+            "points outside this document",
+        ),
+        ("#/%zz", "points at nothing in this document"),
+    ] {
+        let d = only_problem(&with_schemas(&format!(
+            "    A: {{allOf: [{{$ref: \"{reference}\"}}, {{properties: {{x: {{type: string}}}}}}]}}\n"
+        )));
+        assert_eq!(d.pointer, "#/components/schemas/A/allOf/0", "{reference}");
+        assert!(d.message.contains(message), "{}", d.message);
+    }
+}
+
+#[test]
+fn path_templates_need_their_parameters() {
+    let spec = OPERATION
+        .replace(
+            "        - {name: id, in: path, required: true, schema: {type: string}}\n",
+            "",
+        )
+        .replace("      parameters:\n", "");
+    let d = only_problem(&spec);
+    assert_eq!(d.pointer, "#/paths/~1things~1{id}/get");
+    assert!(
+        d.message.contains("path parameter `id` is not declared"),
+        "{}",
+        d.message
+    );
+    let unbalanced = OPERATION.replace("/things/{id}:", "/things/{id:");
+    let d = only_problem(&unbalanced);
+    assert_eq!(d.pointer, "#/paths/~1things~1{id/get");
+    assert!(
+        d.message.contains("path `/things/{id` has an unclosed `{`"),
+        "{}",
+        d.message
+    );
+}

@@ -288,7 +288,16 @@ pub fn run(target: &Target, mode: Mode, strict: bool) -> Outcome {
                 Outcome::Stale
             }
         }),
-        Mode::Write => write::plan(&target.out, &output.files)
+        Mode::Write => write::recover(&target.out)
+            .map(|recovered| {
+                if recovered {
+                    eprintln!(
+                        "note: {}: cleaned up after an interrupted run",
+                        target.out_label
+                    );
+                }
+            })
+            .and_then(|()| write::plan(&target.out, &output.files))
             .and_then(|plan| plan.apply(&target.out, &target.out_label, |line| println!("{line}")))
             .map(|summary| {
                 if summary.created + summary.updated + summary.removed == 0 {

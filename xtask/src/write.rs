@@ -2,9 +2,24 @@
 //!
 //! The generator owns `Cargo.toml` and everything under `src/` of the output directory; every
 //! other file there (tests, examples, README) is hand-written and never touched. [`plan`] compares
-//! the output with the directory without writing; [`Plan::apply`] then writes only the files
-//! whose bytes differ and deletes stale files under `src/`; [`Plan::diff`] renders what `--check`
-//! shows.
+//! the output with the directory without writing; [`Plan::apply`] then replaces `src/` and
+//! `Cargo.toml` as a whole, or leaves them untouched; [`Plan::diff`] renders what `--check` shows.
+//!
+//! # Atomic output
+//!
+//! [`Plan::apply`] never edits the live tree file by file. It builds the complete new `src/` (and
+//! `Cargo.toml`) in `<out>/.codegen-staging/`, on the same file system, and only when every file
+//! is written swaps it in with renames: `src/` → `.codegen-backup/src`, staged `src/` → `src/`,
+//! staged `Cargo.toml` → `Cargo.toml` (a rename replaces a file atomically), then deletes the
+//! backup. A failure while staging (disk full, permissions, a name the file system refuses)
+//! leaves the old files byte for byte as they were. A run killed during the swap leaves either
+//! the old or the new `src/` in place, or the old one in `.codegen-backup/`: the next run's
+//! [`recover`] puts it back before doing anything else.
+//!
+//! Unchanged files are hard-linked into the staged tree (copied, with their modification time,
+//! where the file system has no hard links), so they keep their modification time and build
+//! tools do not see them as changed. Files are not `fsync`ed: the guarantee is against
+//! interrupted and failing runs, not against power loss.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -17,6 +32,10 @@ use similar::{Algorithm, TextDiff};
 
 /// The directory, relative to the output directory, that belongs to the generator entirely.
 const SRC: &str = "src";
+/// Where [`Plan::apply`] builds the new tree, inside the output directory.
+const STAGING: &str = ".codegen-staging";
+/// Where [`Plan::apply`] keeps the old `src/` while swapping, inside the output directory.
+const BACKUP: &str = ".codegen-backup";
 
 /// An I/O failure, with the path it happened on.
 #[derive(Debug)]
@@ -198,35 +217,47 @@ impl Plan {
         self.changes.is_empty() && self.stale.is_empty()
     }
 
-    /// Removes the stale files and the directories under `src/` they leave empty, then writes
-    /// the changed files. Reports each file it touches through `log`, as `<verb> <label>/<path>`.
+    /// Replaces `src/` and `Cargo.toml` of `out` with the output: builds the new tree next to
+    /// them and swaps it in (see the module docs), so that a failure leaves the old files as
+    /// they were. Reports each file that changes through `log`, as `<verb> <label>/<path>`.
     pub fn apply(
         &self,
         out: &Path,
         label: &str,
+        log: impl FnMut(String),
+    ) -> Result<Summary, IoError> {
+        self.apply_with_faults(out, label, log, &mut |_| Ok(()))
+    }
+
+    /// [`Plan::apply`], with `fault` called before each staged file is written: tests make it
+    /// fail to prove that a failure half-way leaves the old tree untouched.
+    fn apply_with_faults(
+        &self,
+        out: &Path,
+        label: &str,
         mut log: impl FnMut(String),
+        fault: &mut dyn FnMut(&str) -> io::Result<()>,
     ) -> Result<Summary, IoError> {
         let mut summary = Summary {
             unchanged: self.unchanged.len(),
             ..Summary::default()
         };
-        // Stale files first: a stale file may stand where a directory has to be created, and a
-        // stale directory where a file has to be written.
+        if self.is_fresh() {
+            return Ok(summary);
+        }
+        recover(out)?;
+        let staging = out.join(STAGING);
+        let staged = self.stage(out, &staging, fault);
+        let swapped = staged.and_then(|()| swap(out, &staging, self.writes_manifest()));
+        // Whatever happened, nothing may be left behind in the staging folder.
+        let cleaned = remove_tree(&staging);
+        swapped?;
+        cleaned?;
         for rel in &self.stale {
-            let path = out.join(rel);
-            fs::remove_file(&path).map_err(io_err("remove", &path))?;
             log(format!("removed {label}/{}", slash_path(rel)));
             summary.removed += 1;
         }
-        if !self.stale.is_empty() {
-            remove_empty_dirs_below(&out.join(SRC))?;
-        }
         for change in &self.changes {
-            let path = out.join(&change.path);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(io_err("create directory", parent))?;
-            }
-            fs::write(&path, &change.new).map_err(io_err("write", &path))?;
             let verb = if change.old.is_some() {
                 summary.updated += 1;
                 "updated"
@@ -237,6 +268,43 @@ impl Plan {
             log(format!("{verb} {label}/{}", change.path));
         }
         Ok(summary)
+    }
+
+    /// Whether `Cargo.toml` is part of the output and differs from the one on disk.
+    fn writes_manifest(&self) -> bool {
+        self.changes.iter().any(|c| c.path == "Cargo.toml")
+    }
+
+    /// Writes the complete new tree into `staging`: changed files from the output, unchanged
+    /// ones linked (or copied) from `out`. `Cargo.toml` is staged only if it changed.
+    fn stage(
+        &self,
+        out: &Path,
+        staging: &Path,
+        fault: &mut dyn FnMut(&str) -> io::Result<()>,
+    ) -> Result<(), IoError> {
+        remove_tree(staging)?;
+        let src = staging.join(SRC);
+        fs::create_dir_all(&src).map_err(io_err("create directory", &src))?;
+        let create_parent = |path: &Path| match path.parent() {
+            Some(parent) => fs::create_dir_all(parent).map_err(io_err("create directory", parent)),
+            None => Ok(()),
+        };
+        for change in &self.changes {
+            let path = staging.join(&change.path);
+            create_parent(&path)?;
+            fault(&change.path)
+                .and_then(|()| fs::write(&path, &change.new))
+                .map_err(io_err("write", &path))?;
+        }
+        for rel in self.unchanged.iter().filter(|rel| *rel != "Cargo.toml") {
+            let (from, to) = (out.join(rel), staging.join(rel));
+            create_parent(&to)?;
+            fault(rel)
+                .and_then(|()| link_or_copy(&from, &to))
+                .map_err(io_err("stage", &to))?;
+        }
+        Ok(())
     }
 
     /// A unified diff per changed or missing file (from what is on disk to what the generator
@@ -277,32 +345,74 @@ impl Plan {
     }
 }
 
-/// Removes every empty directory below `dir` (not `dir` itself), deepest first.
-fn remove_empty_dirs_below(dir: &Path) -> Result<(), IoError> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io_err("list", dir)(e)),
-    };
-    for entry in entries {
-        let entry = entry.map_err(io_err("list", dir))?;
-        let path = entry.path();
-        if entry
-            .file_type()
-            .map_err(io_err("inspect", &path))?
-            .is_dir()
-        {
-            remove_empty_dirs_below(&path)?;
-            let is_empty = fs::read_dir(&path)
-                .map_err(io_err("list", &path))?
-                .next()
-                .is_none();
-            if is_empty {
-                fs::remove_dir(&path).map_err(io_err("remove directory", &path))?;
-            }
-        }
+/// Hard-links `from` to `to`, or copies it keeping its modification time where the file system
+/// has no hard links: either way `to` has the same bytes and modification time as `from`.
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
     }
-    Ok(())
+    fs::copy(from, to)?;
+    let modified = fs::metadata(from)?.modified()?;
+    fs::File::options()
+        .write(true)
+        .open(to)?
+        .set_modified(modified)
+}
+
+/// Swaps the staged tree into `out`: the old `src/` goes to the backup folder, the staged one
+/// takes its place, then the staged `Cargo.toml` (if `manifest`) replaces the old one, and the
+/// backup is deleted. If the second step fails, the old `src/` is put back.
+fn swap(out: &Path, staging: &Path, manifest: bool) -> Result<(), IoError> {
+    let backup = out.join(BACKUP);
+    remove_tree(&backup)?;
+    fs::create_dir_all(&backup).map_err(io_err("create directory", &backup))?;
+    let (live, old, new) = (out.join(SRC), backup.join(SRC), staging.join(SRC));
+    let had_src = match fs::symlink_metadata(&live) {
+        Ok(_) => {
+            fs::rename(&live, &old).map_err(io_err("move aside", &live))?;
+            true
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        Err(e) => return Err(io_err("inspect", &live)(e)),
+    };
+    if let Err(e) = fs::rename(&new, &live) {
+        if had_src {
+            // Best effort: the error below is what the user needs to see either way, and
+            // `recover` finishes the job on the next run if this fails too.
+            let _ = fs::rename(&old, &live);
+        }
+        return Err(io_err("move into place", &live)(e));
+    }
+    if manifest {
+        let manifest = out.join("Cargo.toml");
+        fs::rename(staging.join("Cargo.toml"), &manifest)
+            .map_err(io_err("move into place", &manifest))?;
+    }
+    remove_tree(&backup)
+}
+
+/// Finishes what an interrupted [`Plan::apply`] left: if `src/` is missing but its backup is
+/// there, the swap stopped half-way and the backup goes back; any other backup (the new `src/`
+/// is in place) and any staging folder are deleted. Returns whether there was anything to do.
+pub fn recover(out: &Path) -> Result<bool, IoError> {
+    let (backup, staging) = (out.join(BACKUP), out.join(STAGING));
+    let (old, live) = (backup.join(SRC), out.join(SRC));
+    let found = backup.exists() || staging.exists();
+    if old.exists() && fs::symlink_metadata(&live).is_err() {
+        fs::rename(&old, &live).map_err(io_err("restore", &live))?;
+    }
+    remove_tree(&backup)?;
+    remove_tree(&staging)?;
+    Ok(found)
+}
+
+/// Deletes a directory and everything in it; nothing to do if it does not exist.
+fn remove_tree(dir: &Path) -> Result<(), IoError> {
+    match fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_err("remove", dir)(e)),
+    }
 }
 
 #[cfg(test)]
@@ -527,6 +637,121 @@ mod tests {
     fn refuses_to_write_outside_src() {
         let tmp = tempfile::tempdir().unwrap();
         let _ = plan(tmp.path(), &output(&[("tests/x.rs", "")]));
+    }
+
+    /// A generated crate on disk plus a hand-written test, and an output that changes one
+    /// file, adds one and drops one.
+    fn crate_and_new_output(out: &Path) -> BTreeMap<String, String> {
+        put(out, "Cargo.toml", "[package]\nversion = \"1\"\n");
+        put(out, "src/lib.rs", "old lib\n");
+        put(out, "src/types.rs", "types\n");
+        put(out, "src/old.rs", "stale\n");
+        put(out, "tests/client.rs", "hand-written\n");
+        output(&[
+            ("Cargo.toml", "[package]\nversion = \"2\"\n"),
+            ("src/lib.rs", "new lib\n"),
+            ("src/types.rs", "types\n"),
+            ("src/new/mod.rs", "new\n"),
+        ])
+    }
+
+    #[test]
+    fn a_failure_half_way_leaves_the_old_tree_byte_for_byte() {
+        let files_in_output = 4;
+        for fail_at in 0..files_in_output - 1 {
+            let tmp = tempfile::tempdir().unwrap();
+            let out = tmp.path();
+            let files = crate_and_new_output(out);
+            let before = snapshot(out);
+            let plan = plan(out, &files).unwrap();
+            let mut staged = 0;
+            let mut lines = Vec::new();
+            let err = plan
+                .apply_with_faults(out, "out", |l| lines.push(l), &mut |rel| {
+                    staged += 1;
+                    if staged > fail_at {
+                        Err(io::Error::other(format!("injected failure at {rel}")))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .unwrap_err();
+            assert!(err.to_string().contains("injected failure"), "{err}");
+            assert!(err.to_string().contains(STAGING), "{err}");
+            assert_eq!(
+                snapshot(out),
+                before,
+                "fail_at {fail_at}: the old tree changed"
+            );
+            assert!(lines.is_empty(), "{lines:?}");
+            assert!(!out.join(STAGING).exists() && !out.join(BACKUP).exists());
+        }
+    }
+
+    #[test]
+    fn a_real_write_error_leaves_the_old_tree_byte_for_byte() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        let mut files = crate_and_new_output(out);
+        // `src/lib.rs` as a file and as a directory: staging fails for real after writing
+        // `Cargo.toml` and `src/lib.rs`.
+        files.insert("src/lib.rs/inner.rs".into(), "inner\n".into());
+        let before = snapshot(out);
+        let err = plan(out, &files)
+            .unwrap()
+            .apply(out, "out", |_| {})
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with("cannot create directory ")
+                && err.to_string().contains("src/lib.rs"),
+            "{err}"
+        );
+        assert_eq!(snapshot(out), before);
+        assert!(!out.join(STAGING).exists());
+    }
+
+    #[test]
+    fn the_new_tree_replaces_the_old_one_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        let files = crate_and_new_output(out);
+        put(out, "src/empty/.keep", "");
+        let (summary, _) = sync(out, &files);
+        assert_eq!(
+            summary.to_string(),
+            "3 files updated (1 new), 2 removed, 1 unchanged"
+        );
+        let mut expected: BTreeMap<String, Vec<u8>> = files
+            .iter()
+            .map(|(rel, content)| (rel.clone(), content.clone().into_bytes()))
+            .collect();
+        expected.insert("tests/client.rs".into(), b"hand-written\n".to_vec());
+        assert_eq!(snapshot(out), expected);
+        assert!(!out.join(STAGING).exists() && !out.join(BACKUP).exists());
+    }
+
+    #[test]
+    fn recover_puts_back_a_tree_left_aside_by_an_interrupted_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        // Killed between moving the old src/ aside and moving the new one in.
+        put(out, &format!("{BACKUP}/src/lib.rs"), "old lib\n");
+        put(out, &format!("{STAGING}/src/lib.rs"), "new lib\n");
+        put(out, "Cargo.toml", "[package]\n");
+        assert!(recover(out).unwrap());
+        assert_eq!(
+            snapshot(out),
+            BTreeMap::from([
+                ("Cargo.toml".to_string(), b"[package]\n".to_vec()),
+                ("src/lib.rs".to_string(), b"old lib\n".to_vec()),
+            ])
+        );
+        // Killed after the new src/ was in place: the backup is simply dropped.
+        put(out, &format!("{BACKUP}/src/lib.rs"), "older lib\n");
+        assert!(recover(out).unwrap());
+        assert_eq!(read(out, "src/lib.rs"), "old lib\n");
+        assert!(!out.join(BACKUP).exists());
+        assert!(!recover(out).unwrap(), "nothing left to recover");
     }
 
     #[test]

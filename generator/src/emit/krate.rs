@@ -249,6 +249,7 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         #(#inner_docs)*
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+        #![forbid(unsafe_code)]
         #![warn(missing_docs)]
         // Formatted by the generator (prettyplease), not rustfmt: `cargo fmt` leaves it alone.
         #![cfg_attr(rustfmt, rustfmt::skip)]

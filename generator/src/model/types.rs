@@ -153,8 +153,14 @@ pub struct TypeSpace<'a> {
     by_pointer: BTreeMap<String, Typed>,
     /// Names reserved for component schemas (`#/components/schemas/X` → name).
     component_names: BTreeMap<String, String>,
-    /// Pointers being built right now: a reference back to one of them is a cycle.
-    in_progress: BTreeSet<String>,
+    /// References being built right now, outermost first, each with the number of containers
+    /// (arrays, maps, object properties) entered before it: a reference back to one of them is a
+    /// cycle, which is fine behind a container and an error without one.
+    in_progress: Vec<(String, usize)>,
+    /// Containers entered on the way to the schema being built.
+    containers: usize,
+    /// Schemas being built inside each other right now; see [`MAX_DEPTH`].
+    depth: usize,
     /// The prefix shared by every component schema's key, if any.
     prefix: Option<String>,
     /// Every allocated type's name, by id, known before the type itself is built.
@@ -172,6 +178,22 @@ pub struct Checkpoint {
 }
 
 /// Names the generated crate defines or uses unqualified besides the spec's types.
+/// Deepest nesting of schemas (inline or through `$ref`) the model follows. The model recurses
+/// once per level, so this bounds its stack use (measured: well within a 2 MiB thread stack);
+/// real descriptions nest a few levels deep (Cloudflare's Realtime Kit: under 10).
+pub const MAX_DEPTH: usize = 64;
+
+/// Most `allOf` branches merged into one type, counting each time a shared branch is included
+/// again: `A: {allOf: [B, B]}`, `B: {allOf: [C, C]}`, ... doubles the work at each level.
+pub const MAX_ALL_OF_BRANCHES: usize = 10_000;
+
+/// Where [`TypeSpace::merge_into`] is: the `$ref`s it is inside and how many branches it merged.
+#[derive(Default)]
+struct MergeWalk {
+    chain: Vec<String>,
+    branches: usize,
+}
+
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "ApiError",
     "Auth",
@@ -224,7 +246,9 @@ impl<'a> TypeSpace<'a> {
             defs: Vec::new(),
             by_pointer: BTreeMap::new(),
             component_names,
-            in_progress: BTreeSet::new(),
+            in_progress: Vec::new(),
+            containers: 0,
+            depth: 0,
             prefix,
             names: Vec::new(),
             journal: Vec::new(),
@@ -262,6 +286,8 @@ impl<'a> TypeSpace<'a> {
         self.names.truncate(checkpoint.defs);
         self.warnings.truncate(checkpoint.warnings);
         self.in_progress.clear();
+        self.containers = 0;
+        self.depth = 0;
     }
 
     fn remember(&mut self, pointer: &str, typed: Typed) {
@@ -324,13 +350,29 @@ impl<'a> TypeSpace<'a> {
             return Ok(done.clone());
         }
         self.resolver.value(reference, from)?;
-        if self.in_progress.contains(reference) {
-            self.warn(from, format!("`{reference}` refers to itself without an object in between; typed as any JSON value"));
-            return Ok(Typed {
-                ty: Ty::Json,
-                nullable: true,
-                doc: None,
-            });
+        if let Some(start) = self.in_progress.iter().position(|(p, _)| p == reference) {
+            if self.containers > self.in_progress[start].1 {
+                // `A: {type: array, items: {$ref: A}}`: a value of finite size, but Rust needs
+                // a named type to say it; any JSON value keeps it decodable.
+                self.warn(from, format!("`{reference}` contains itself through an array or map without a named object in between; typed as any JSON value"));
+                return Ok(Typed {
+                    ty: Ty::Json,
+                    nullable: true,
+                    doc: None,
+                });
+            }
+            let chain: Vec<&str> = self.in_progress[start..]
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .chain([reference])
+                .collect();
+            return Err(Error::single(
+                from,
+                format!(
+                    "`$ref` cycle with no object or array in between, so no value can satisfy it: {}",
+                    chain.join(" → ")
+                ),
+            ));
         }
         let target: RawSchema = self.resolver.parse(reference)?;
         let hint = self
@@ -338,9 +380,10 @@ impl<'a> TypeSpace<'a> {
             .get(reference)
             .cloned()
             .unwrap_or_else(|| hint.to_string());
-        self.in_progress.insert(reference.to_string());
+        self.in_progress
+            .push((reference.to_string(), self.containers));
         let typed = self.build(&target, reference, &hint);
-        self.in_progress.remove(reference);
+        self.in_progress.pop();
         let typed = typed?;
         self.remember(reference, typed.clone());
         Ok(typed)
@@ -365,7 +408,30 @@ impl<'a> TypeSpace<'a> {
         (id, name)
     }
 
+    /// Builds one schema, refusing to nest deeper than [`MAX_DEPTH`] (the model's recursion
+    /// follows the schemas' nesting, so this bounds its stack use).
     fn build(&mut self, s: &RawSchema, pointer: &str, hint: &str) -> Result<Typed, Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::single(
+                pointer,
+                format!(
+                    "schemas nest more than {MAX_DEPTH} levels deep (counting inline schemas and `$ref`s); \
+                     this generator refuses deeper nesting"
+                ),
+            ));
+        }
+        self.depth += 1;
+        let typed = self.build_unguarded(s, pointer, hint);
+        self.depth -= 1;
+        typed
+    }
+
+    fn build_unguarded(
+        &mut self,
+        s: &RawSchema,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Typed, Error> {
         let doc = s.doc().map(str::to_string);
         if let Some(reference) = &s.reference {
             return self.referenced(reference, pointer, hint);
@@ -436,11 +502,21 @@ impl<'a> TypeSpace<'a> {
         })
     }
 
+    /// Runs `f` for the schema of an array's items, a map's values or an object's property.
+    fn inside_container<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.containers += 1;
+        let result = f(self);
+        self.containers -= 1;
+        result
+    }
+
     fn array_type(&mut self, s: &RawSchema, pointer: &str, hint: &str) -> Result<Ty, Error> {
         let item = match &s.items {
             Some(items) => {
                 let item_hint = format!("{hint}Item");
-                let item = self.typed(items, &join(pointer, &["items"]), &item_hint)?;
+                let item = self.inside_container(|space| {
+                    space.typed(items, &join(pointer, &["items"]), &item_hint)
+                })?;
                 item.in_container()
             }
             None => Ty::Json,
@@ -457,11 +533,13 @@ impl<'a> TypeSpace<'a> {
         Ok(match additional {
             Some(Additional::Schema(value)) => {
                 let value_hint = format!("{hint}Value");
-                let value = self.typed(
-                    value,
-                    &join(pointer, &["additionalProperties"]),
-                    &value_hint,
-                )?;
+                let value = self.inside_container(|space| {
+                    space.typed(
+                        value,
+                        &join(pointer, &["additionalProperties"]),
+                        &value_hint,
+                    )
+                })?;
                 Ty::Map(Box::new(value.in_container()))
             }
             _ => Ty::JsonObject,
@@ -480,7 +558,8 @@ impl<'a> TypeSpace<'a> {
         let mut fields = Vec::with_capacity(props.len());
         for (json_name, prop) in props {
             let hint = format!("{name}{}", names::type_name(&json_name));
-            let typed = self.typed(&prop.schema, &prop.pointer, &hint)?;
+            let typed =
+                self.inside_container(|space| space.typed(&prop.schema, &prop.pointer, &hint))?;
             let required = s.required.contains(&json_name);
             let resolved = self.resolved(&prop.schema, &prop.pointer)?;
             // readOnly fields are never sent and writeOnly ones never received: neither can be
@@ -574,7 +653,8 @@ impl<'a> TypeSpace<'a> {
             ..RawSchema::default()
         };
         let mut props = IndexMap::new();
-        self.merge_into(&mut merged, &mut props, s, pointer, 0)?;
+        let mut walk = MergeWalk::default();
+        self.merge_into(&mut merged, &mut props, s, pointer, &mut walk)?;
         if props.is_empty() {
             // Nothing but free-form branches (or non-object branches): keep the most specific.
             let mut typed = Typed {
@@ -609,21 +689,48 @@ impl<'a> TypeSpace<'a> {
         props: &mut IndexMap<String, Prop>,
         s: &RawSchema,
         pointer: &str,
-        depth: usize,
+        walk: &mut MergeWalk,
     ) -> Result<(), Error> {
-        if depth > 32 {
+        if walk.branches >= MAX_ALL_OF_BRANCHES {
             return Err(Error::single(
                 pointer,
-                "`allOf` nests too deeply (a cycle?)",
+                format!(
+                    "`allOf` expands to more than {MAX_ALL_OF_BRANCHES} branches (through nested \
+                     and repeated `allOf`s); this generator refuses to merge that many"
+                ),
+            ));
+        }
+        walk.branches += 1;
+        if walk.chain.len() >= MAX_DEPTH {
+            return Err(Error::single(
+                pointer,
+                format!("`allOf` nests more than {MAX_DEPTH} levels deep"),
             ));
         }
         for (i, branch) in s.all_of.iter().enumerate() {
-            let at = match &branch.reference {
-                Some(reference) => reference.clone(),
-                None => join(pointer, &["allOf", &i.to_string()]),
-            };
-            let resolved = self.resolved(branch, &at)?;
-            self.merge_into(merged, props, &resolved, &at, depth + 1)?;
+            let branch_at = join(pointer, &["allOf", &i.to_string()]);
+            if let Some(reference) = &branch.reference {
+                if let Some(start) = walk.chain.iter().position(|p| p == reference) {
+                    let mut chain: Vec<&str> =
+                        walk.chain[start..].iter().map(String::as_str).collect();
+                    chain.push(reference);
+                    return Err(Error::single(
+                        branch_at,
+                        format!(
+                            "`allOf` cycle: a schema includes itself ({})",
+                            chain.join(" → ")
+                        ),
+                    ));
+                }
+            }
+            // Errors name the branch; once resolved, the schema is where the chain ends.
+            let (resolved, at) = self
+                .resolver
+                .follow(branch.clone(), &branch_at, |s| s.reference.clone())?;
+            walk.chain.push(at.clone());
+            let result = self.merge_into(merged, props, &resolved, &at, walk);
+            walk.chain.pop();
+            result?;
         }
         for (name, prop) in own_props(s, pointer) {
             match props.get_mut(&name) {
@@ -809,7 +916,13 @@ impl<'a> TypeSpace<'a> {
         let resolved = self.resolved(schema, at)?;
         let mut merged = RawSchema::default();
         let mut props = IndexMap::new();
-        self.merge_into(&mut merged, &mut props, &resolved, at, 0)?;
+        self.merge_into(
+            &mut merged,
+            &mut props,
+            &resolved,
+            at,
+            &mut MergeWalk::default(),
+        )?;
         let mut out = IndexMap::new();
         for (name, prop) in props {
             out.insert(name, self.resolved(&prop.schema, &prop.pointer)?);

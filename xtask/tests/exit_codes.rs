@@ -1,0 +1,229 @@
+//! `cargo xtask codegen` as a user runs it: the real binary on real files. Bad input exits with
+//! 2, prints each problem as `error: <JSON pointer>: <message>` and writes nothing; a stale
+//! output under `--check` exits with 1 and is left alone; success exits with 0.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+/// Runs `xtask codegen --spec <spec> --out <dir>/out [extra]` on `spec_text`; returns the exit
+/// code and stderr.
+fn codegen(dir: &Path, spec_text: &str, extra: &[&str]) -> (i32, String) {
+    let spec = dir.join("spec.yaml");
+    fs::write(&spec, spec_text).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("codegen")
+        .arg("--spec")
+        .arg(&spec)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .args(extra)
+        .output()
+        .unwrap();
+    let code = output
+        .status
+        .code()
+        .expect("exited, not killed by a signal");
+    (code, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+const VALID: &str = r##"openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /things/{id}:
+    get:
+      operationId: get_thing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+components:
+  schemas:
+    Thing: {type: object, properties: {id: {type: string}}}
+"##;
+
+/// Asserts exit code 2, that stderr names `pointer` and `message`, and that nothing was written.
+fn refused(spec_text: &str, extra: &[&str], pointer: &str, message: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stderr) = codegen(tmp.path(), spec_text, extra);
+    assert_eq!(code, 2, "{stderr}");
+    let line = format!("error: {pointer}: ");
+    let found = stderr
+        .lines()
+        .any(|l| l.starts_with(&line) && l.contains(message));
+    assert!(found, "no line `{line}...{message}...` in:\n{stderr}");
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(
+        !tmp.path().join("out").exists(),
+        "output written for bad input"
+    );
+}
+
+#[test]
+fn bad_input_exits_with_2_naming_the_place() {
+    let with_schema = |thing: &str| {
+        VALID.replace(
+            "Thing: {type: object, properties: {id: {type: string}}}",
+            thing,
+        )
+    };
+    refused("openapi: [unclosed", &[], "#", "not valid YAML");
+    refused("{\"openapi\": ", &[], "#", "not valid JSON");
+    refused(
+        "- a list",
+        &[],
+        "#",
+        "not an OpenAPI description: the document is an array",
+    );
+    refused(
+        "{\"name\": \"x\"}",
+        &[],
+        "#/openapi",
+        "missing the `openapi` version field",
+    );
+    refused(
+        &VALID.replace("openapi: 3.0.3", "swagger: '2.0'"),
+        &[],
+        "#/swagger",
+        "Swagger 2.0 is not supported",
+    );
+    refused(
+        &VALID.replace("openapi: 3.0.3", "openapi: 3.1.0"),
+        &[],
+        "#/openapi",
+        "OpenAPI version 3.1.0 is not supported",
+    );
+    let mut bomb =
+        String::from("x-lol:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for level in 1..10 {
+        let p = level - 1;
+        bomb.push_str(&format!(
+            "  l{level}: &l{level} [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]\n"
+        ));
+    }
+    refused(
+        &format!("{VALID}{bomb}"),
+        &[],
+        "#",
+        "YAML aliases expand the document to more than twice its size",
+    );
+    // Problems confined to one operation skip it with a warning; --strict makes them fatal.
+    refused(
+        &with_schema("Thing: {$ref: \"#/components/schemas/Nowhere\"}"),
+        &["--strict"],
+        "#/components/schemas/Thing",
+        "`$ref: \"#/components/schemas/Nowhere\"` points at nothing in this document",
+    );
+    refused(
+        &with_schema("Thing: {$ref: \"other.yaml#/Thing\"}"),
+        &["--strict"],
+        "#/components/schemas/Thing",
+        "points outside this document, which is not supported",
+    );
+    refused(
+        &with_schema("Thing: {allOf: [{$ref: \"#/components/schemas/Thing\"}]}"),
+        &["--strict"],
+        "#/components/schemas/Thing/allOf/0",
+        "`$ref` cycle with no object or array in between",
+    );
+    refused(
+        &VALID.replace(
+            "        - {name: id, in: path, required: true, schema: {type: string}}\n",
+            "        - {name: other, in: query, schema: {type: string}}\n",
+        ),
+        &["--strict"],
+        "#/paths/~1things~1{id}/get",
+        "path parameter `id` is not declared",
+    );
+    let mut deep = String::from("{type: string}");
+    for _ in 0..70 {
+        deep = format!("{{items: {deep}}}");
+    }
+    refused(
+        &with_schema(&format!("Thing: {deep}")),
+        &[],
+        &format!("#/components/schemas/Thing{}", "/items".repeat(62)),
+        "the document nests objects and arrays more than 64 levels deep here",
+    );
+}
+
+#[test]
+fn without_strict_a_broken_operation_is_a_warning_and_the_rest_is_generated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = VALID.replace(
+        "Thing: {type: object, properties: {id: {type: string}}}",
+        "Thing: {$ref: \"#/components/schemas/Nowhere\"}",
+    );
+    let (code, stderr) = codegen(tmp.path(), &spec, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: #/components/schemas/Thing: operation `get_thing` (GET /things/{id}) skipped"
+        ),
+        "{stderr}"
+    );
+    assert!(tmp.path().join("out/src/lib.rs").is_file());
+}
+
+/// Every file under `dir`, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().display().to_string();
+                files.push((rel, fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn check_exits_with_1_when_stale_and_never_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stderr) = codegen(tmp.path(), VALID, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = codegen(tmp.path(), VALID, &["--check"]);
+    assert_eq!(code, 0, "{stderr}");
+
+    let out = tmp.path().join("out");
+    fs::write(out.join("src/lib.rs"), "// edited by hand\n").unwrap();
+    fs::write(out.join("src/extra.rs"), "// stale\n").unwrap();
+    let before = snapshot(&out);
+    let (code, stderr) = codegen(tmp.path(), VALID, &["--check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(snapshot(&out), before, "--check wrote to the output");
+
+    // A bad spec under --check is still a bad spec.
+    let (code, _) = codegen(tmp.path(), "openapi: 3.1.0\n", &["--check"]);
+    assert_eq!(code, 2);
+    assert_eq!(snapshot(&out), before);
+
+    let (code, stderr) = codegen(tmp.path(), VALID, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = codegen(tmp.path(), VALID, &["--check"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!out.join("src/extra.rs").exists());
+}
+
+#[test]
+fn a_bad_spec_leaves_an_existing_crate_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, _) = codegen(tmp.path(), VALID, &[]);
+    assert_eq!(code, 0);
+    let out = tmp.path().join("out");
+    let before = snapshot(&out);
+    let (code, _) = codegen(tmp.path(), "openapi: 3.0.3\npaths: [", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(snapshot(&out), before);
+}
