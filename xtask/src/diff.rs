@@ -102,13 +102,33 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
     use Section::*;
     for before in &old.operations {
         let item = before.rust_path();
-        let Some(after) = find_op(&new.operations, before) else {
-            out.push(
-                Breaking,
-                Some(&before.pointer),
-                format!("`{item}` removed (was `{} {}`)", before.method, before.path),
-            );
-            continue;
+        // Method names are unique in the crate: the same name elsewhere is the same operation.
+        let moved = || new.operations.iter().find(|o| o.name == before.name);
+        let after = match find_op(&new.operations, before) {
+            Some(after) => after,
+            None => match moved() {
+                Some(moved) => {
+                    out.push(
+                        Breaking,
+                        Some(&moved.pointer),
+                        format!(
+                            "`{item}` moved to `{}` (`client.{}()` instead of `client.{}()`)",
+                            moved.rust_path(),
+                            moved.accessor,
+                            before.accessor
+                        ),
+                    );
+                    moved
+                }
+                None => {
+                    out.push(
+                        Breaking,
+                        Some(&before.pointer),
+                        format!("`{item}` removed (was `{} {}`)", before.method, before.path),
+                    );
+                    continue;
+                }
+            },
         };
         let at = Some(after.pointer.as_str());
         if before.request != after.request {
@@ -152,7 +172,7 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
         }
     }
     for after in &new.operations {
-        if find_op(&old.operations, after).is_none() {
+        if !old.operations.iter().any(|o| o.name == after.name) {
             out.push(
                 Addition,
                 Some(&after.pointer),
@@ -178,9 +198,9 @@ fn compare_types(out: &mut Changes, old: &Surface, new: &Surface) {
                 Breaking,
                 before.pointer.as_deref(),
                 format!(
-                    "`{}` removed (was a {})",
+                    "`{}` removed (was {})",
                     before.name,
-                    before.kind.describe()
+                    a_an(before.kind.describe())
                 ),
             );
             continue;
@@ -196,6 +216,16 @@ fn compare_types(out: &mut Changes, old: &Surface, new: &Surface) {
             );
         }
     }
+}
+
+/// "a struct", "an enum".
+fn a_an(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
 }
 
 fn compare_type(out: &mut Changes, before: &TypeItem, after: &TypeItem) {
@@ -300,7 +330,7 @@ fn compare_fields(
             out.push(
                 Other,
                 at,
-                format!("`{item}` is {} instead of {}", new.wire, old.wire),
+                format!("`{item}` now maps to {} (was {})", new.wire, old.wire),
             );
         }
     }
@@ -321,12 +351,7 @@ fn compare_fields(
                 "required, and users build this struct: `..Default::default()` would send an empty value".to_string(),
             )
         } else {
-            (
-                Addition,
-                format!(
-                    "`{name}` derives `Default`: literals ending in `..Default::default()` keep compiling"
-                ),
-            )
+            (Addition, format!("`{name}` derives `Default`"))
         };
         out.push(
             section,
@@ -343,9 +368,19 @@ fn variant_text(v: &VariantItem) -> String {
     }
 }
 
+/// What a variant's wire value is: `"UPLOADED"`, `type: "azure"`, `status 204`.
+fn wire_text(kind: &TypeKind, wire: &str) -> String {
+    match kind {
+        TypeKind::Union { tag: Some(tag), .. } => format!("`{tag}: {wire:?}`"),
+        TypeKind::ResponseEnum { .. } => format!("status {wire}"),
+        _ => format!("`{wire:?}`"),
+    }
+}
+
 fn compare_variants(out: &mut Changes, after: &TypeItem, old: &[VariantItem], new: &[VariantItem]) {
     use Section::*;
     let name = &after.name;
+    let wire_text = |wire: &str| wire_text(&after.kind, wire);
     let at = after.pointer.as_deref();
     for before in old {
         let Some(now) = new.iter().find(|v| v.name == before.name) else {
@@ -367,19 +402,19 @@ fn compare_variants(out: &mut Changes, after: &TypeItem, old: &[VariantItem], ne
                 ),
             );
         }
-        if before.wire != now.wire {
-            let wire = |w: &Option<String>| match w {
-                Some(w) => format!("`{w:?}`"),
-                None => "any other value".to_string(),
-            };
+        // A variant that gains or loses its tag value is covered by the union's own line.
+        if let (Some(old_wire), Some(new_wire)) = (&before.wire, &now.wire) {
+            if old_wire == new_wire {
+                continue;
+            }
             out.push(
                 Other,
                 at,
                 format!(
-                    "`{name}::{}` stands for {} instead of {}",
+                    "`{name}::{}` stands for {} (was {})",
                     now.name,
-                    wire(&now.wire),
-                    wire(&before.wire)
+                    wire_text(new_wire),
+                    wire_text(old_wire)
                 ),
             );
         }
@@ -391,7 +426,7 @@ fn compare_variants(out: &mut Changes, after: &TypeItem, old: &[VariantItem], ne
         let value = now
             .wire
             .as_ref()
-            .map(|w| format!(" for `{w:?}`"))
+            .map(|w| format!(" for {}", wire_text(w)))
             .unwrap_or_default();
         out.push(
             Breaking,
