@@ -25,11 +25,11 @@ What counts as breaking (Rust semver, applied to the generated crate):
     `..Default::default()` compiles but sends an empty value
   - a struct no longer deriving Default
 Additions (compatible): new operations and types; a new field in a struct that derives Default
-when the field is an Option or the struct is only returned by the API. This relies on the crate's
-rule for users: build structs that derive Default with `..Default::default()` and match
-structs with `..` (like #[non_exhaustive], which would forbid struct literals altogether).
+when the field is an Option or the struct is only returned by the API. This relies on a rule
+for users of the crate: build structs that derive Default with `..Default::default()`, and
+match structs with `..` (#[non_exhaustive] would enforce that, but forbids struct literals).
 Other changes (compile, but behave differently): HTTP method or path, wire names of fields and
-enum values, union tags, deprecation, the default base URL.";
+enum values, union tags, deprecation, the default base URL. Doc text is not compared.";
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
