@@ -121,9 +121,10 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
                     moved
                 }
                 None => {
+                    // `METHOD /path` says where it was.
                     out.push(
                         Breaking,
-                        Some(&before.pointer),
+                        None,
                         format!("`{item}` removed (was `{} {}`)", before.method, before.path),
                     );
                     continue;
@@ -175,7 +176,7 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
         if !old.operations.iter().any(|o| o.name == after.name) {
             out.push(
                 Addition,
-                Some(&after.pointer),
+                None,
                 format!(
                     "`{}`: new operation `{} {}` (`client.{}()`), takes {}, returns `{}`",
                     after.rust_path(),
