@@ -207,5 +207,18 @@ fn realtime_kit_spec_bump() {
         &["diff", "--deny-breaking", "old.yaml", "new.yaml"],
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    expect_file!["diff/realtime-kit.md"].assert_eq(&stdout(&output));
+    let report = stdout(&output);
+    expect_file!["diff/realtime-kit.md"].assert_eq(&report);
+
+    // The README shows this report as its sample: keep them the same.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let sample = report.replacen(
+        "`old.yaml` -> `new.yaml`",
+        "`/tmp/old.yaml` -> `spec/realtime-kit.yaml`",
+        1,
+    );
+    assert!(
+        readme.contains(&format!("```markdown\n{sample}```\n")),
+        "README.md's sample report differs from:\n{sample}"
+    );
 }
