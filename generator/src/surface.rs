@@ -151,7 +151,7 @@ pub fn describe(doc: &Document) -> Result<Surface, Error> {
     for group in &model.groups {
         for &index in &group.operations {
             let op = &model.operations[index];
-            items.extend(operation_types(types, op, &mut inputs));
+            items.extend(operation_types(types, doc, op, &mut inputs));
             operations.push(OperationItem {
                 group: group.struct_name.clone(),
                 accessor: group.module.clone(),
@@ -304,6 +304,36 @@ fn exists(doc: &Document, pointer: &str) -> bool {
         .is_some_and(|p| doc.raw.pointer(p).is_some())
 }
 
+/// Where a parameter is declared: in the operation's `parameters`, else the path item's (the
+/// operation's win), or the component a `$ref` there points to.
+fn parameter_pointer(doc: &Document, operation: &str, name: &str, within: &str) -> Option<String> {
+    let item = operation.rsplit_once('/')?.0;
+    for owner in [operation, item] {
+        let list = join(owner, &["parameters"]);
+        let Some(entries) = doc
+            .raw
+            .pointer(list.strip_prefix('#')?)
+            .and_then(|v| v.as_array())
+        else {
+            continue;
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let (at, entry) = match entry.get("$ref").and_then(|r| r.as_str()) {
+                Some(reference) => match doc.raw.pointer(reference.strip_prefix('#')?) {
+                    Some(target) => (reference.to_string(), target),
+                    None => continue,
+                },
+                None => (join(&list, &[&i.to_string()]), entry),
+            };
+            let field = |key: &str| entry.get(key).and_then(|v| v.as_str());
+            if field("name") == Some(name) && field("in") == Some(within) {
+                return Some(at);
+            }
+        }
+    }
+    None
+}
+
 /// A request struct's fields follow the emitter: a field is `Option` unless required, and the
 /// struct derives `Default` when every field has one.
 fn request_field(
@@ -329,26 +359,33 @@ fn request_field(
 
 /// The request struct, multipart body struct and response enum of an operation (as the
 /// emitter makes them); the types users pass in are added to `inputs`.
-fn operation_types(types: &TypeSpace, op: &Operation, inputs: &mut Vec<Ty>) -> Vec<TypeItem> {
+fn operation_types(
+    types: &TypeSpace,
+    doc: &Document,
+    op: &Operation,
+    inputs: &mut Vec<Ty>,
+) -> Vec<TypeItem> {
     let mut out = Vec::new();
     let mut fields: Vec<FieldItem> = op
         .params
         .iter()
         .map(|p| {
             inputs.push(p.ty.clone());
-            let location = match p.location {
-                Location::Path => "path parameter",
-                Location::Query(QueryRendering::Json) => "query parameter (JSON)",
-                Location::Query(_) => "query parameter",
-                Location::Header => "header",
+            let (location, within) = match p.location {
+                Location::Path => ("path parameter", "path"),
+                Location::Query(QueryRendering::Json) => ("query parameter (JSON)", "query"),
+                Location::Query(_) => ("query parameter", "query"),
+                Location::Header => ("header", "header"),
             };
-            request_field(
+            let mut field = request_field(
                 &p.name,
                 rust_type(types, &p.ty),
                 p.required,
                 types.has_default(&p.ty),
                 format!("{location} `{}`", p.wire_name),
-            )
+            );
+            field.pointer = parameter_pointer(doc, &op.pointer, &p.wire_name, within);
+            field
         })
         .collect();
     if let Some(body) = &op.body {

@@ -205,6 +205,24 @@ fn surface_of_the_project_spec() {
         .find(|t| t.name == "GetMeetingParticipantRequest")
         .unwrap();
     assert!(request.input);
+    let TypeKind::Struct { fields, .. } = &request.kind else {
+        panic!("{request:?}")
+    };
+    let path = "#/paths/~1accounts~1{account_id}~1realtime~1kit~1{app_id}~1meetings~1{meeting_id}~1participants~1{participant_id}";
+    let pointers: Vec<(&str, Option<String>)> = fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.pointer.clone()))
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            // Declared on the path item; the operation's own `meeting_id` wins over the path's.
+            ("account_id", Some(format!("{path}/parameters/0"))),
+            ("app_id", Some(format!("{path}/parameters/1"))),
+            ("meeting_id", Some(format!("{path}/get/parameters/0"))),
+            ("participant_id", Some(format!("{path}/get/parameters/1"))),
+        ]
+    );
 }
 
 #[test]
