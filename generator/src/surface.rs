@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use crate::diagnostics::Error;
 use crate::load::Document;
 use crate::model::operations::{BodyKind, Location, Operation, Payload, QueryRendering, Success};
+use crate::model::security::SchemeKind;
 use crate::model::types::{Kind, Ty, TypeSpace};
 use crate::model::{self, Model};
 use crate::resolve::join;
@@ -21,11 +22,22 @@ use crate::resolve::join;
 pub struct Surface {
     /// The client's default base URL (`Client::builder().base_url(..)` overrides it).
     pub base_url: String,
+    /// The credentials `ClientBuilder` takes, one per distinct credential of the spec's
+    /// security schemes, in the spec's order.
+    pub credentials: Vec<Credential>,
     /// In the spec's order.
     pub operations: Vec<OperationItem>,
     /// Every public type: schema types, request structs, multipart bodies and per-status
     /// response enums, in the order the generator made them.
     pub types: Vec<TypeItem>,
+}
+
+/// A credential the client can send (`token` for every bearer scheme).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub name: String,
+    /// How it is sent: "bearer token", "header `X-Auth-Key`", ...
+    pub sent_as: String,
 }
 
 /// One method of a group struct, e.g. `MeetingsApi::get_meeting_participant`.
@@ -45,6 +57,9 @@ pub struct OperationItem {
     /// What `Ok` holds, e.g. `GetMeetingResponse` or `()`.
     pub returns: String,
     pub deprecated: bool,
+    /// The credential alternatives it accepts, each the credentials sent together
+    /// (`["api_email", "api_key"]`); an empty alternative: none needed. Empty: no security.
+    pub security: Vec<Vec<String>>,
     /// Where the operation is in the spec, e.g. `#/paths/~1meetings/get`.
     pub pointer: String,
 }
@@ -161,6 +176,16 @@ pub fn describe(doc: &Document) -> Result<Surface, Error> {
                 request: op.request_name.clone(),
                 returns: returns(types, &op.success),
                 deprecated: op.deprecated,
+                security: op
+                    .auth
+                    .iter()
+                    .map(|alternative| {
+                        alternative
+                            .iter()
+                            .map(|&i| model.schemes[i].credential.clone())
+                            .collect()
+                    })
+                    .collect(),
                 pointer: op.pointer.clone(),
             });
         }
@@ -176,8 +201,24 @@ pub fn describe(doc: &Document) -> Result<Surface, Error> {
     for item in &mut items {
         item.input |= built.contains(&item.name);
     }
+    let mut credentials: Vec<Credential> = Vec::new();
+    for scheme in &model.schemes {
+        if credentials.iter().any(|c| c.name == scheme.credential) {
+            continue;
+        }
+        credentials.push(Credential {
+            name: scheme.credential.clone(),
+            sent_as: match &scheme.kind {
+                SchemeKind::Bearer => "bearer token".to_string(),
+                SchemeKind::Basic => "HTTP basic authentication".to_string(),
+                SchemeKind::Header(name) => format!("header `{name}`"),
+                SchemeKind::Query(name) => format!("query parameter `{name}`"),
+            },
+        });
+    }
     Ok(Surface {
         base_url: model.base_url.clone(),
+        credentials,
         operations,
         types: items,
     })

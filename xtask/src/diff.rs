@@ -24,12 +24,14 @@ What counts as breaking (Rust semver, applied to the generated crate):
   - a required (non-Option) field added to a struct users build for requests, Default or not:
     `..Default::default()` compiles but sends an empty value
   - a struct no longer deriving Default
+  - a credential removed from the client (its ClientBuilder method goes away)
 Additions (compatible): new operations and types; a new field in a struct that derives Default
 when the field is an Option or the struct is only returned by the API. This relies on a rule
 for users of the crate: build structs that derive Default with `..Default::default()`, and
 match structs with `..` (#[non_exhaustive] would enforce that, but forbids struct literals).
-Other changes (compile, but behave differently): HTTP method or path, wire names of fields and
-enum values, union tags, deprecation, the default base URL. Doc text is not compared.";
+Other changes (compile, but behave differently): HTTP method or path, the credentials an
+operation sends, wire names of fields and enum values, union tags, deprecation, the default base
+URL. Doc text is not compared.";
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -73,6 +75,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
     let mut out = Changes::default();
     compare_operations(&mut out, old, new);
     compare_types(&mut out, old, new);
+    compare_credentials(&mut out, old, new);
     if old.base_url != new.base_url {
         out.push(
             Section::Other,
@@ -84,6 +87,63 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
         );
     }
     out.0
+}
+
+fn compare_credentials(out: &mut Changes, old: &Surface, new: &Surface) {
+    use Section::*;
+    let at = Some("#/components/securitySchemes");
+    for before in &old.credentials {
+        match new.credentials.iter().find(|c| c.name == before.name) {
+            None => out.push(
+                Breaking,
+                at,
+                format!(
+                    "`Client` credential `{}` ({}) removed, with its `ClientBuilder` method",
+                    before.name, before.sent_as
+                ),
+            ),
+            Some(after) if after.sent_as != before.sent_as => out.push(
+                Other,
+                at,
+                format!(
+                    "`Client` credential `{}` is sent as {} (was {})",
+                    after.name, after.sent_as, before.sent_as
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for after in &new.credentials {
+        if !old.credentials.iter().any(|c| c.name == after.name) {
+            out.push(
+                Addition,
+                at,
+                format!(
+                    "`Client` credential `{}` ({}), set with `ClientBuilder` or read by `Client::from_env`",
+                    after.name, after.sent_as
+                ),
+            );
+        }
+    }
+}
+
+/// "`token`, or `api_email` + `api_key`, or anonymously".
+fn security_text(security: &[Vec<String>]) -> String {
+    if security.is_empty() {
+        return "no credentials".to_string();
+    }
+    let alternatives: Vec<String> = security
+        .iter()
+        .map(|alternative| match alternative.as_slice() {
+            [] => "anonymously".to_string(),
+            names => names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" + "),
+        })
+        .collect();
+    alternatives.join(", or ")
 }
 
 fn find_op<'a>(ops: &'a [OperationItem], op: &OperationItem) -> Option<&'a OperationItem> {
@@ -160,6 +220,17 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
                 format!(
                     "`{item}` sends `{} {}` instead of `{} {}`",
                     after.method, after.path, before.method, before.path
+                ),
+            );
+        }
+        if before.security != after.security {
+            out.push(
+                Other,
+                at,
+                format!(
+                    "`{item}` authenticates with {} (was {})",
+                    security_text(&after.security),
+                    security_text(&before.security)
                 ),
             );
         }
