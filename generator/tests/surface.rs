@@ -115,6 +115,21 @@ fn check(spec: &str, label: &str) -> Surface {
         let route = format!("`{}{}`", op.method, op.path.replace(' ', ""));
         assert!(all.contains(&squash(&route)), "{label}: {route}");
     }
+    let lib = squash(&files["src/lib.rs"]);
+    let start = lib.find("pubconstCREDENTIAL_ENV").expect("CREDENTIAL_ENV");
+    let lib = &lib[start..start + lib[start..].find("];").expect("CREDENTIAL_ENV ends")];
+    for credential in &surface.credentials {
+        let entry = format!("(\"{}\",", credential.name);
+        assert!(
+            lib.contains(&entry),
+            "{label}: credential {entry} not in CREDENTIAL_ENV"
+        );
+    }
+    assert_eq!(
+        lib.matches("(\"").count(),
+        surface.credentials.len(),
+        "{label}: credentials"
+    );
     let emitted_ops: usize = files
         .iter()
         .filter(|(path, _)| path.starts_with("src/operations/"))
@@ -161,6 +176,21 @@ fn surface_of_the_project_spec() {
     let spec = include_str!("../../spec/realtime-kit.yaml");
     let surface = api_surface(spec).unwrap();
     assert_eq!(surface.base_url, "https://api.cloudflare.com/client/v4");
+    let credentials: Vec<(&str, &str)> = surface
+        .credentials
+        .iter()
+        .map(|c| (c.name.as_str(), c.sent_as.as_str()))
+        .collect();
+    assert_eq!(
+        credentials,
+        [
+            ("api_email", "header `X-Auth-Email`"),
+            ("api_key", "header `X-Auth-Key`"),
+            ("token", "bearer token"),
+            ("user_service_key", "header `X-Auth-User-Service-Key`"),
+        ]
+    );
+    assert_eq!(surface.operations[0].security, [vec!["token".to_string()]]);
     let op = &surface.operations[0];
     assert_eq!(
         (
