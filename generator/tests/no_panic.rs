@@ -155,6 +155,10 @@ fn mutated_specs_never_panic() {
             }
             Err(_) => panic!("round {round}: the generator panicked after mutating {applied:?}"),
         }
+        // `cargo xtask diff` reads the same spec through `api_surface`.
+        if std::panic::catch_unwind(|| generator::api_surface(&text)).is_err() {
+            panic!("round {round}: api_surface panicked after mutating {applied:?}");
+        }
     }
     eprintln!("mutations: {generated} generated, {failed} rejected with errors");
     assert!(generated > 0, "most mutations leave a generable spec");
