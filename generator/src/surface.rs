@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostics::Error;
+use crate::diagnostics::{Diagnostic, Error};
 use crate::load::Document;
 use crate::model::operations::{BodyKind, Location, Operation, Payload, QueryRendering, Success};
 use crate::model::security::SchemeKind;
@@ -30,6 +30,8 @@ pub struct Surface {
     /// Every public type: schema types, request structs, multipart bodies and per-status
     /// response enums, in the order the generator made them.
     pub types: Vec<TypeItem>,
+    /// Operations the generator leaves out (a warning each, with the pointer and the reason).
+    pub skipped: Vec<Diagnostic>,
 }
 
 /// A credential the client can send (`token` for every bearer scheme).
@@ -221,6 +223,7 @@ pub fn describe(doc: &Document) -> Result<Surface, Error> {
         credentials,
         operations,
         types: items,
+        skipped: model.skipped.clone(),
     })
 }
 

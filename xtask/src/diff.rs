@@ -182,10 +182,29 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
                 }
                 None => {
                     // `METHOD /path` says where it was.
+                    // An operation still in the spec but skipped by the generator says why.
+                    let why = new
+                        .skipped
+                        .iter()
+                        .find(|d| {
+                            d.pointer == before.pointer
+                                || d.pointer.starts_with(&format!("{}/", before.pointer))
+                        })
+                        .map(|d| {
+                            let reason = d
+                                .message
+                                .split_once(" skipped: ")
+                                .map_or(&*d.message, |(_, r)| r);
+                            format!("; the generator now skips it: {reason}")
+                        })
+                        .unwrap_or_default();
                     out.push(
                         Breaking,
                         None,
-                        format!("`{item}` removed (was `{} {}`)", before.method, before.path),
+                        format!(
+                            "`{item}` removed (was `{} {}`){why}",
+                            before.method, before.path
+                        ),
                     );
                     continue;
                 }

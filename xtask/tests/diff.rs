@@ -60,7 +60,7 @@ fn case(name: &str) -> String {
 #[test]
 fn operations_removed_added_moved_and_changed() {
     let report = case("operations");
-    assert!(report.contains("5 breaking changes, 6 additions, 8 other changes."));
+    assert!(report.contains("7 breaking changes, 6 additions, 8 other changes."));
 }
 
 #[test]
