@@ -10,6 +10,7 @@ mod format;
 pub mod load;
 pub mod model;
 pub mod resolve;
+pub mod surface;
 
 use std::collections::BTreeMap;
 
@@ -88,4 +89,11 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<Output, Error> {
     }
     let files = emit::emit(&model, options)?;
     Ok(Output { files, diagnostics })
+}
+
+/// The public Rust API the crate generated from a spec would have: its operations and types,
+/// with Rust names and type expressions. `cargo xtask diff` compares two of these.
+pub fn api_surface(spec_text: &str) -> Result<surface::Surface, Error> {
+    let doc = load::load(spec_text)?;
+    surface::describe(&doc)
 }

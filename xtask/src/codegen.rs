@@ -237,12 +237,46 @@ pub fn check(target: &Target, output: &Output) -> Result<Option<String>, write::
         return Ok(None);
     }
     let mut report = plan.diff(&target.out_label);
+    report.push_str(&summary(&plan, &target.out_label));
     let _ = write!(
         report,
         "error: {} is out of date with {}; run `{}`",
         target.out_label, target.options.spec_label, target.options.regenerate_command,
     );
     Ok(Some(report))
+}
+
+/// The last lines of a `--check` report before the command to run: every file that differs,
+/// one a line, as `changed`, `missing` (not on disk yet) or `stale` (no longer generated).
+fn summary(plan: &write::Plan, label: &str) -> String {
+    let mut lines: Vec<(&str, String)> = plan
+        .changes
+        .iter()
+        .map(|change| {
+            let state = if change.old.is_some() {
+                "changed"
+            } else {
+                "missing"
+            };
+            (state, change.path.clone())
+        })
+        .collect();
+    lines.extend(plan.stale.iter().map(|rel| {
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        ("stale", rel.join("/"))
+    }));
+    let n = lines.len();
+    let mut text = format!(
+        "\n{n} file{} out of date:\n",
+        if n == 1 { " is" } else { "s are" }
+    );
+    for (state, path) in lines {
+        let _ = writeln!(text, "  {state:<8}{label}/{path}");
+    }
+    text
 }
 
 /// The whole command: generate, then write or check. Prints as it goes.

@@ -5,6 +5,7 @@
 
 mod bench;
 mod codegen;
+mod diff;
 mod write;
 
 use std::path::PathBuf;
@@ -43,6 +44,24 @@ enum Command {
     /// spec/realtime-kit.yaml) until the spec has --operations operations, and reports each
     /// figure as a ratio against a baseline measured in the same run.
     Bench(BenchCliArgs),
+    /// Report what a spec bump changes in the generated Rust API, as Markdown for a changelog
+    ///
+    /// Generates the API surface (operations, types, fields, variants) from OLD and NEW and
+    /// prints the differences under Breaking changes / Additions / Other changes, each naming
+    /// the Rust item and the place in the spec. Writes nothing.
+    #[command(after_help = format!("{}\n\n{}", diff::RULES, diff::EXIT_CODES))]
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The spec before the change (YAML or JSON)
+    old: PathBuf,
+    /// The spec after the change
+    new: PathBuf,
+    /// Exit with 1 when something breaks downstream code (for CI)
+    #[arg(long)]
+    deny_breaking: bool,
 }
 
 #[derive(Args)]
@@ -77,6 +96,9 @@ struct CodegenArgs {
 fn main() -> ExitCode {
     let args = match Cli::parse().command {
         Command::Codegen(args) => args,
+        Command::Diff(args) => {
+            return ExitCode::from(diff::run(&args.old, &args.new, args.deny_breaking) as u8);
+        }
         Command::Bench(args) => {
             let args = bench::BenchArgs {
                 operations: args.operations,

@@ -296,6 +296,14 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
+    /// The JSON pointer of the schema a named type was made from (for `cargo xtask diff`).
+    pub fn pointer_of(&self, id: TypeId) -> Option<&str> {
+        self.journal
+            .iter()
+            .find(|key| matches!(self.by_pointer.get(*key), Some(Typed { ty: Ty::Named(i), .. }) if *i == id))
+            .map(String::as_str)
+    }
+
     pub fn def(&self, id: TypeId) -> &TypeDef {
         self.defs[id]
             .as_ref()

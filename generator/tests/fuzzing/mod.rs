@@ -547,8 +547,14 @@ pub fn check(text: &str) -> Result<Verdict, String> {
             Err(format!("diagnostic without a pointer or a message: {d:?}"))
         }
     };
+    // `cargo xtask diff` reads specs through `api_surface`: it must not panic either, and it
+    // must describe every spec the generator generates.
+    let surface = generator::api_surface(text);
     match generate(text, &options) {
         Ok(output) => {
+            if let Err(error) = surface {
+                return Err(format!("generated, but api_surface failed: {error}"));
+            }
             let mut size = 0;
             for (path, content) in &output.files {
                 if path != "Cargo.toml" && !path.starts_with("src/") {

@@ -1,0 +1,265 @@
+//! `generator::api_surface` describes the Rust API the generator emits. These tests hold it to
+//! the emitted source for every fixture spec (and the project's own spec): each struct's
+//! `Default` derive and every field with its type, each enum's variants, each operation's
+//! signature and accessor. If an emitter changes what it writes, the surface (and so
+//! `cargo xtask diff`) must follow, or this fails.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use generator::surface::{Surface, TypeKind};
+use generator::{Options, api_surface, generate};
+
+fn options() -> Options {
+    Options {
+        crate_name: "surface".into(),
+        spec_label: "spec.yaml".into(),
+        regenerate_command: "cargo xtask codegen".into(),
+        env_prefix: None,
+        strict: false,
+        extra_dev_dependencies: Vec::new(),
+    }
+}
+
+/// Source text without whitespace, paths spelled as rustdoc shows them.
+fn squash(text: &str) -> String {
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    text.replace("chrono::DateTime<chrono::Utc>", "DateTime<Utc>")
+        .replace("chrono::NaiveDate", "NaiveDate")
+        .replace("uuid::Uuid", "Uuid")
+        .replace("std::collections::BTreeMap", "BTreeMap")
+        .replace("crate::Upload", "Upload")
+        // Trailing commas of wrapped signatures and generics.
+        .replace(",)", ")")
+        .replace(",>", ">")
+}
+
+/// The text of `pub struct Name {..}` or `pub enum Name {..}` in the emitted files (squashed),
+/// with the derive line above it and the number of `pub` fields.
+fn item(files: &BTreeMap<String, String>, keyword: &str, name: &str) -> (String, String, usize) {
+    let start = format!("pub {keyword} {name} {{\n");
+    for text in files.values() {
+        let Some(at) = text.find(&start) else {
+            continue;
+        };
+        let end = at + text[at..].find("\n}\n").expect("item ends");
+        let derive = text[..at]
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("#[derive("))
+            .unwrap_or_default()
+            .to_string();
+        let fields = text[at..end]
+            .lines()
+            .filter(|l| l.starts_with("    pub "))
+            .count();
+        return (derive, squash(&text[at..end]), fields);
+    }
+    panic!("`pub {keyword} {name}` not found in the emitted files")
+}
+
+fn check(spec: &str, label: &str) -> Surface {
+    let output = generate(spec, &options()).unwrap_or_else(|e| panic!("{label}: {e}"));
+    let surface = api_surface(spec).unwrap_or_else(|e| panic!("{label}: {e}"));
+    let files = &output.files;
+    let all: String = files.values().map(|t| squash(t)).collect();
+    for ty in &surface.types {
+        match &ty.kind {
+            TypeKind::Struct {
+                fields, default, ..
+            } => {
+                let (derive, body, count) = item(files, "struct", &ty.name);
+                assert_eq!(
+                    derive.contains("Default"),
+                    *default,
+                    "{label}: `Default` of {}: {derive}",
+                    ty.name
+                );
+                for field in fields {
+                    let needle = format!("pub{}:{},", field.name, squash(&field.ty));
+                    assert!(
+                        body.contains(&needle),
+                        "{label}: {needle} not in {}: {body}",
+                        ty.name
+                    );
+                }
+                assert_eq!(count, fields.len(), "{label}: fields of {}", ty.name);
+            }
+            TypeKind::StringEnum { variants }
+            | TypeKind::Union { variants, .. }
+            | TypeKind::ResponseEnum { variants } => {
+                let (_, body, _) = item(files, "enum", &ty.name);
+                for v in variants {
+                    let needle = match &v.payload {
+                        Some(payload) => format!("{}({}),", v.name, squash(payload)),
+                        None => format!("{},", v.name),
+                    };
+                    assert!(body.contains(&needle), "{label}: {needle} not in {body}");
+                }
+            }
+        }
+    }
+    for op in &surface.operations {
+        let argument = match &op.request {
+            Some(request) => format!(",request:&{request}"),
+            None => String::new(),
+        };
+        let signature = format!(
+            "pubasyncfn{}(&self{argument})->Result<{},Error>",
+            op.name,
+            squash(&op.returns)
+        );
+        assert!(all.contains(&signature), "{label}: {signature}");
+        let accessor = format!("pubfn{}(&self)->{}<'_>", op.accessor, op.group);
+        assert!(all.contains(&accessor), "{label}: {accessor}");
+        let route = format!("`{}{}`", op.method, op.path.replace(' ', ""));
+        assert!(all.contains(&squash(&route)), "{label}: {route}");
+    }
+    let lib = squash(&files["src/lib.rs"]);
+    let start = lib.find("pubconstCREDENTIAL_ENV").expect("CREDENTIAL_ENV");
+    let lib = &lib[start..start + lib[start..].find("];").expect("CREDENTIAL_ENV ends")];
+    for credential in &surface.credentials {
+        let entry = format!("(\"{}\",", credential.name);
+        assert!(
+            lib.contains(&entry),
+            "{label}: credential {entry} not in CREDENTIAL_ENV"
+        );
+    }
+    assert_eq!(
+        lib.matches("(\"").count(),
+        surface.credentials.len(),
+        "{label}: credentials"
+    );
+    let emitted_ops: usize = files
+        .iter()
+        .filter(|(path, _)| path.starts_with("src/operations/"))
+        .map(|(_, text)| squash(text).matches("pubasyncfn").count())
+        .sum();
+    assert_eq!(emitted_ops, surface.operations.len(), "{label}: operations");
+    surface
+}
+
+#[test]
+fn surface_matches_the_emitted_source_of_every_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut specs = vec![root.join("spec/realtime-kit.yaml")];
+    // Cloudflare's published descriptions, when the corpus sits next to the workspace.
+    let corpus = root.join("../shared/corpus");
+    let dirs = ["generator/tests/fixtures", "xtask/tests/diff"].map(|d| root.join(d));
+    for dir in dirs.into_iter().chain(corpus.is_dir().then_some(corpus)) {
+        let mut stack = vec![dir];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    specs.push(path);
+                }
+            }
+        }
+    }
+    specs.sort();
+    assert!(specs.len() > 15, "{specs:?}");
+    let mut totals = (0, 0);
+    for path in &specs {
+        let spec = std::fs::read_to_string(path).unwrap();
+        let surface = check(&spec, &path.display().to_string());
+        totals.0 += surface.operations.len();
+        totals.1 += surface.types.len();
+    }
+    assert!(totals.0 > 40 && totals.1 > 80, "{totals:?}");
+}
+
+#[test]
+fn surface_of_the_project_spec() {
+    let spec = include_str!("../../spec/realtime-kit.yaml");
+    let surface = api_surface(spec).unwrap();
+    assert_eq!(surface.base_url, "https://api.cloudflare.com/client/v4");
+    let credentials: Vec<(&str, &str)> = surface
+        .credentials
+        .iter()
+        .map(|c| (c.name.as_str(), c.sent_as.as_str()))
+        .collect();
+    assert_eq!(
+        credentials,
+        [
+            ("api_email", "header `X-Auth-Email`"),
+            ("api_key", "header `X-Auth-Key`"),
+            ("token", "bearer token"),
+            ("user_service_key", "header `X-Auth-User-Service-Key`"),
+        ]
+    );
+    assert_eq!(surface.operations[0].security, [vec!["token".to_string()]]);
+    let op = &surface.operations[0];
+    assert_eq!(
+        (
+            op.rust_path().as_str(),
+            op.method.as_str(),
+            op.request.as_deref(),
+            op.returns.as_str()
+        ),
+        (
+            "MeetingsApi::get_meeting_participant",
+            "GET",
+            Some("GetMeetingParticipantRequest"),
+            "GetMeetingParticipantResponse"
+        )
+    );
+    let participant = surface
+        .types
+        .iter()
+        .find(|t| t.name == "Participant")
+        .unwrap();
+    assert_eq!(
+        participant.pointer.as_deref(),
+        Some("#/components/schemas/realtimekit_Participant")
+    );
+    assert!(!participant.input, "only returned by the API");
+    let TypeKind::Struct {
+        fields, default, ..
+    } = &participant.kind
+    else {
+        panic!("{participant:?}")
+    };
+    assert!(default);
+    let name = fields.iter().find(|f| f.name == "name").unwrap();
+    assert_eq!((name.ty.as_str(), name.optional), ("Option<String>", true));
+    assert_eq!(
+        name.pointer.as_deref(),
+        Some("#/components/schemas/realtimekit_Participant/properties/name")
+    );
+    let request = surface
+        .types
+        .iter()
+        .find(|t| t.name == "GetMeetingParticipantRequest")
+        .unwrap();
+    assert!(request.input);
+    let TypeKind::Struct { fields, .. } = &request.kind else {
+        panic!("{request:?}")
+    };
+    let path = "#/paths/~1accounts~1{account_id}~1realtime~1kit~1{app_id}~1meetings~1{meeting_id}~1participants~1{participant_id}";
+    let pointers: Vec<(&str, Option<String>)> = fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.pointer.clone()))
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            // Declared on the path item; the operation's own `meeting_id` wins over the path's.
+            ("account_id", Some(format!("{path}/parameters/0"))),
+            ("app_id", Some(format!("{path}/parameters/1"))),
+            ("meeting_id", Some(format!("{path}/get/parameters/0"))),
+            ("participant_id", Some(format!("{path}/get/parameters/1"))),
+        ]
+    );
+}
+
+#[test]
+fn surface_reports_spec_errors_instead_of_panicking() {
+    let error = api_surface("openapi: 3.0.3\ninfo: 7\npaths: {}\n").unwrap_err();
+    assert!(
+        error.diagnostics[0].pointer.starts_with("#/info"),
+        "{error}"
+    );
+}

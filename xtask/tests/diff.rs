@@ -1,0 +1,224 @@
+//! `cargo xtask diff OLD NEW` end to end: the xtask binary runs on each fixture pair under
+//! `tests/diff/<case>/` (old.yaml, new.yaml) and its report must match `report.md` (refresh
+//! with `UPDATE_EXPECT=1 cargo test -p xtask --test diff`); exit codes for `--deny-breaking`
+//! and bad input; and a spec bump of the repository's own `spec/realtime-kit.yaml`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use expect_test::{expect, expect_file};
+
+fn xtask(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the xtask binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
+}
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff")
+}
+
+/// Runs one fixture pair: the report matches its golden file, the command exits with 0, and
+/// with `--deny-breaking` it exits with 1 exactly when the report has breaking changes.
+fn case(name: &str) -> String {
+    let dir = cases_dir().join(name);
+    let output = xtask(&dir, &["diff", "old.yaml", "new.yaml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let report = stdout(&output);
+    expect_file![format!("diff/{name}/report.md")].assert_eq(&report);
+
+    let denied = xtask(&dir, &["diff", "--deny-breaking", "old.yaml", "new.yaml"]);
+    assert_eq!(
+        stdout(&denied),
+        report,
+        "--deny-breaking prints the same report"
+    );
+    let breaking = report.contains("### Breaking changes");
+    let expected = if breaking { 1 } else { 0 };
+    assert_eq!(denied.status.code(), Some(expected), "{name}");
+    if breaking {
+        assert!(
+            stderr(&denied).ends_with("(--deny-breaking)\n"),
+            "{}",
+            stderr(&denied)
+        );
+    }
+    report
+}
+
+#[test]
+fn operations_removed_added_moved_and_changed() {
+    let report = case("operations");
+    assert!(report.contains("7 breaking changes, 6 additions, 8 other changes."));
+}
+
+#[test]
+fn struct_fields_by_the_default_rule() {
+    let report = case("fields");
+    // The same kind of change (a new optional field) breaks or not depending on `Default`.
+    assert!(report.contains("`Preset::color: Option<String>`: new field (property `color`; `Preset` does not derive `Default`"));
+    assert!(report.contains("- `ParticipantUpdate::picture: Option<String>`: new field (property `picture`; `ParticipantUpdate` derives `Default`)"));
+}
+
+#[test]
+fn enum_union_and_response_variants() {
+    case("enums");
+}
+
+#[test]
+fn types_removed_added_and_changing_kind() {
+    case("types");
+}
+
+#[test]
+fn doc_only_changes_report_nothing() {
+    let report = case("unchanged");
+    assert!(report.ends_with("\nNo changes to the generated API.\n"));
+}
+
+#[test]
+fn the_same_spec_twice_reports_nothing() {
+    let dir = cases_dir().join("fields");
+    let output = xtask(&dir, &["diff", "--deny-breaking", "new.yaml", "new.yaml"]);
+    assert_eq!(output.status.code(), Some(0));
+    expect![[r#"
+        ## Generated API changes: `new.yaml` -> `new.yaml`
+
+        No changes to the generated API.
+    "#]]
+    .assert_eq(&stdout(&output));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let dir = cases_dir().join("enums");
+    let first = stdout(&xtask(&dir, &["diff", "old.yaml", "new.yaml"]));
+    for _ in 0..3 {
+        assert_eq!(
+            stdout(&xtask(&dir, &["diff", "old.yaml", "new.yaml"])),
+            first
+        );
+    }
+}
+
+#[test]
+fn bad_input_exits_with_2_and_says_which_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("broken.yaml"),
+        "openapi: 3.0.3\ninfo: [not, a, map]\npaths: {}\n",
+    )
+    .unwrap();
+    std::fs::copy(cases_dir().join("types/old.yaml"), dir.join("ok.yaml")).unwrap();
+
+    let missing = xtask(dir, &["diff", "ok.yaml", "missing.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert_eq!(stdout(&missing), "");
+    assert!(
+        stderr(&missing).starts_with("error: cannot read missing.yaml: "),
+        "{}",
+        stderr(&missing)
+    );
+
+    let broken = xtask(dir, &["diff", "broken.yaml", "ok.yaml"]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert_eq!(stdout(&broken), "");
+    let message = stderr(&broken);
+    assert!(
+        message.starts_with("broken.yaml: error: #/info: "),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("error: cannot generate from broken.yaml\n"),
+        "{message}"
+    );
+
+    let usage = xtask(dir, &["diff", "ok.yaml"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn help_explains_the_rules_and_exit_codes() {
+    let output = xtask(&cases_dir(), &["diff", "--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = stdout(&output);
+    for needle in [
+        "What counts as breaking",
+        "does not derive Default: struct literals must name it",
+        "--deny-breaking",
+        "1  --deny-breaking only: something breaks downstream code",
+        "2  bad input",
+    ] {
+        assert!(help.contains(needle), "{needle:?} missing from:\n{help}");
+    }
+}
+
+/// A realistic bump of the repository's own spec: Realtime Kit's participant gains a field, one
+/// loses its `nullable`, and the operation gains a query parameter.
+#[test]
+fn realtime_kit_spec_bump() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let spec = std::fs::read_to_string(root.join("spec/realtime-kit.yaml")).unwrap();
+    let edits = [
+        (
+            "          description: Name of the participant.\n          type: string\n          nullable: true\n",
+            "          description: Name of the participant.\n          type: string\n",
+        ),
+        (
+            "        - updated_at\n",
+            "        - updated_at\n        - name\n",
+        ),
+        (
+            "        preset_name:\n",
+            "        role:\n          type: string\n          enum: [host, guest]\n        preset_name:\n",
+        ),
+        (
+            "            type: string\n      responses:\n",
+            "            type: string\n        - name: include_presets\n          in: query\n          schema:\n            type: boolean\n      responses:\n",
+        ),
+    ];
+    let mut bumped = spec.clone();
+    for (from, to) in edits {
+        assert_eq!(
+            bumped.matches(from).count(),
+            1,
+            "{from:?} is not unique in the spec"
+        );
+        bumped = bumped.replace(from, to);
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("old.yaml"), &spec).unwrap();
+    std::fs::write(tmp.path().join("new.yaml"), &bumped).unwrap();
+
+    let output = xtask(
+        tmp.path(),
+        &["diff", "--deny-breaking", "old.yaml", "new.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout(&output);
+    expect_file!["diff/realtime-kit.md"].assert_eq(&report);
+
+    // The README shows this report as its sample: keep them the same.
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let sample = report.replacen(
+        "`old.yaml` -> `new.yaml`",
+        "`/tmp/old.yaml` -> `spec/realtime-kit.yaml`",
+        1,
+    );
+    assert!(
+        readme.contains(&format!("```markdown\n{sample}```\n")),
+        "README.md's sample report differs from:\n{sample}"
+    );
+}
