@@ -12,6 +12,7 @@ pub mod model;
 pub mod resolve;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 pub use diagnostics::{Diagnostic, Error, Severity};
 
@@ -47,8 +48,36 @@ pub struct Output {
 
 /// Generates a crate from the text of an OpenAPI 3.0 description (YAML or JSON).
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
+    generate_with_timings(spec_text, options).map(|(output, _)| output)
+}
+
+/// Time spent in each stage of one [`generate_with_timings`] call, for `cargo xtask bench`.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Text → JSON tree → typed document (includes checking every operation).
+    pub load: Duration,
+    /// Document → model (resolving references, building the `TypeSpace`).
+    pub model: Duration,
+    /// Model → token streams and the other text files.
+    pub emit: Duration,
+    /// Token streams → source text (syn parse and prettyplease).
+    pub format: Duration,
+}
+
+/// [`generate`], also reporting how long each stage took.
+#[doc(hidden)]
+pub fn generate_with_timings(
+    spec_text: &str,
+    options: &Options,
+) -> Result<(Output, Timings), Error> {
+    let mut timings = Timings::default();
+    let start = Instant::now();
     let doc = load::load(spec_text)?;
+    timings.load = start.elapsed();
+    let start = Instant::now();
     let model = model::build(&doc)?;
+    timings.model = start.elapsed();
     let mut diagnostics = model.skipped.clone();
     diagnostics.extend(model.types.warnings.iter().cloned());
     if options.strict && !diagnostics.is_empty() {
@@ -61,6 +90,8 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
             .collect();
         return Err(Error { diagnostics });
     }
-    let files = emit::emit(&model, options)?;
-    Ok(Output { files, diagnostics })
+    let start = Instant::now();
+    let files = emit::emit(&model, options, &mut timings.format)?;
+    timings.emit = start.elapsed().saturating_sub(timings.format);
+    Ok((Output { files, diagnostics }, timings))
 }

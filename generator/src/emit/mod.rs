@@ -6,14 +6,19 @@ mod runtime;
 mod types;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use crate::Options;
 use crate::diagnostics::Error;
 use crate::format;
 use crate::model::Model;
 
-/// Emits and formats every file of the crate.
-pub fn emit(model: &Model, options: &Options) -> Result<BTreeMap<String, String>, Error> {
+/// Emits and formats every file of the crate; adds the time spent formatting to `format_time`.
+pub fn emit(
+    model: &Model,
+    options: &Options,
+    format_time: &mut Duration,
+) -> Result<BTreeMap<String, String>, Error> {
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(model, options));
@@ -23,7 +28,9 @@ pub fn emit(model: &Model, options: &Options) -> Result<BTreeMap<String, String>
     ];
     rust.extend(client::operation_files(model));
     for (path, tokens) in rust {
+        let start = Instant::now();
         let text = format::rust_file(&header, &path, tokens)?;
+        *format_time += start.elapsed();
         files.insert(path, text);
     }
     for (path, text) in runtime::files() {
