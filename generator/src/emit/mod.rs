@@ -22,10 +22,7 @@ pub fn emit(
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(model, options));
-    let mut rust = vec![
-        ("src/lib.rs".to_string(), krate::lib_rs(model, options)),
-        ("src/types.rs".to_string(), types::types_rs(model)),
-    ];
+    let mut rust = vec![("src/lib.rs".to_string(), krate::lib_rs(model, options))];
     rust.extend(client::operation_files(model));
     for (path, tokens) in rust {
         let start = Instant::now();
@@ -33,6 +30,10 @@ pub fn emit(
         *format_time += start.elapsed();
         files.insert(path, text);
     }
+    let path = "src/types.rs";
+    let (opening, items) = types::types_rs(model);
+    let text = format::rust_file_items(&header, path, opening, items, format_time)?;
+    files.insert(path.to_string(), text);
     for (path, text) in runtime::files() {
         files.insert(path, format!("{header}{text}"));
     }

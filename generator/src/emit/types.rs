@@ -7,7 +7,12 @@ use super::doc_attrs;
 use crate::model::Model;
 use crate::model::types::{Kind, Struct, Ty, TypeDef, TypeSpace};
 
-pub fn types_rs(model: &Model) -> TokenStream {
+/// `src/types.rs` as its opening (module docs and imports) and its items, one token stream per
+/// type, made on demand: formatting them one at a time keeps only one type's tokens and syntax
+/// tree alive, instead of the whole file's (a large share of the generator's peak memory).
+pub fn types_rs<'a>(
+    model: &'a Model,
+) -> (TokenStream, impl Iterator<Item = TokenStream> + 'a) {
     let defs = model
         .types
         .defs()
@@ -18,11 +23,11 @@ pub fn types_rs(model: &Model) -> TokenStream {
             use serde::{Deserialize, Serialize};
         )
     });
-    quote! {
+    let opening = quote! {
         //! Schemas of the API as Rust types.
         #imports
-        #(#defs)*
-    }
+    };
+    (opening, defs)
 }
 
 pub fn ident(name: &str) -> Ident {
