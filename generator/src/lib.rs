@@ -73,10 +73,13 @@ pub fn generate_with_timings(
 ) -> Result<(Output, Timings), Error> {
     let mut timings = Timings::default();
     let start = Instant::now();
-    let doc = load::load(spec_text)?;
+    let load::Document { raw, api, skipped } = load::load(spec_text)?;
     timings.load = start.elapsed();
     let start = Instant::now();
-    let model = model::build(&doc)?;
+    let model = model::build_from(&raw, &api, &skipped)?;
+    // The model reads the spec through the JSON tree only: the typed document (about as large)
+    // is not needed to emit.
+    drop(api);
     timings.model = start.elapsed();
     let mut diagnostics = model.skipped.clone();
     diagnostics.extend(model.types.warnings.iter().cloned());

@@ -223,7 +223,7 @@ fn generation(args: &BenchArgs, bin: &Path, work: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn compile(operations: usize, work: &Path, root: &Path) -> Result<(), String> {
+fn compile(operations: usize, root: &Path) -> Result<(), String> {
     let baseline_spec = root.join("spec/realtime-kit.yaml");
     let baseline_text = std::fs::read_to_string(&baseline_spec)
         .map_err(|e| format!("{}: {e}", baseline_spec.display()))?;
@@ -235,7 +235,8 @@ fn compile(operations: usize, work: &Path, root: &Path) -> Result<(), String> {
     // directory stays in the workspace's target, so that a second run reuses the dependencies.
     let target = root.join("target/bench");
     let lock = root.join("Cargo.lock");
-    let (small_dir, large_dir) = (work.join("compile-baseline"), work.join("compile-large"));
+    let work = std::env::temp_dir().join("openapi-generator-bench");
+    let (small_dir, large_dir) = (work.join("baseline"), work.join("large"));
     write_crate(&small_dir, &baseline.files, &lock)?;
     write_crate(&large_dir, &large.files, &lock)?;
     let lines = generated_lines(&large.files);
@@ -313,7 +314,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         client(args.rounds, &exe("client"))?;
     }
     if let Some(operations) = args.compile {
-        compile(operations, &work, &root)?;
+        compile(operations, &root)?;
     }
     Ok(())
 }

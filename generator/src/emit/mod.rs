@@ -22,9 +22,9 @@ pub fn emit(
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(model, options));
-    let mut rust = vec![("src/lib.rs".to_string(), krate::lib_rs(model, options))];
-    rust.extend(client::operation_files(model));
-    for (path, tokens) in rust {
+    // Each file is formatted as soon as it is made, and its tokens dropped.
+    let lib_rs = ("src/lib.rs".to_string(), krate::lib_rs(model, options));
+    for (path, tokens) in std::iter::once(lib_rs).chain(client::operation_files(model)) {
         let start = Instant::now();
         let text = format::rust_file(&header, &path, tokens)?;
         *format_time += start.elapsed();
