@@ -50,6 +50,11 @@ impl Response {
     /// Decodes the JSON body. A failure names the path of the field that did not match (e.g.
     /// `data.created_at`) and quotes the body near the failure.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        // Tracking the path costs as much again as decoding; it is only needed for the message
+        // of a failure, so a failed decode is simply repeated with it.
+        if let Ok(value) = serde_json::from_slice(&self.body) {
+            return Ok(value);
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
         match serde_path_to_error::deserialize(&mut deserializer) {
             Ok(value) => match deserializer.end() {

@@ -1,6 +1,8 @@
 //! Stage 5: token streams → source text, formatted by prettyplease, each file opening with a
 //! header that says it is generated, from which spec, and how to regenerate it.
 
+use std::time::{Duration, Instant};
+
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::Error;
@@ -49,6 +51,40 @@ pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<S
         "{header}{}",
         space_items(&prettyplease::unparse(&file))
     ))
+}
+
+/// [`rust_file`] for a file made of an opening (inner docs and attributes, imports) and many
+/// items, each formatted as soon as it is made and then dropped, so that the tokens and syntax
+/// tree of only one item are alive at a time. The text is the same as [`rust_file`]'s of all
+/// the tokens together. Adds the time spent formatting (not making the items) to `format_time`.
+pub fn rust_file_items(
+    header: &str,
+    file_name: &str,
+    opening: TokenStream,
+    items: impl Iterator<Item = TokenStream>,
+    format_time: &mut Duration,
+) -> Result<String, Error> {
+    let start = Instant::now();
+    let unparse = |tokens: TokenStream| {
+        let file: syn::File = syn::parse2(tokens).map_err(|e| {
+            Error::single(
+                "#",
+                format!("internal error: generated {file_name} does not parse: {e}"),
+            )
+        })?;
+        Ok::<_, Error>(prettyplease::unparse(&file))
+    };
+    let mut text = unparse(opening)?;
+    *format_time += start.elapsed();
+    for tokens in items {
+        let start = Instant::now();
+        text.push_str(&unparse(tokens)?);
+        *format_time += start.elapsed();
+    }
+    let start = Instant::now();
+    let text = format!("{header}{}", space_items(&text));
+    *format_time += start.elapsed();
+    Ok(text)
 }
 
 /// prettyplease writes items back to back; a blank line after the imports, after each

@@ -13,6 +13,7 @@ pub mod resolve;
 pub mod surface;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 pub use diagnostics::{Diagnostic, Error, Severity};
 
@@ -58,6 +59,29 @@ const STACK_SIZE: usize = 64 << 20;
 /// Runs on a thread of its own with a known stack (see [`STACK_SIZE`]), or on the caller's if
 /// no thread can be started; a panic (a bug) is passed on to the caller as it is.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
+    generate_with_timings(spec_text, options).map(|(output, _)| output)
+}
+
+/// Time spent in each stage of one [`generate_with_timings`] call, for `cargo xtask bench`.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Text → JSON tree → typed document (includes checking every operation).
+    pub load: Duration,
+    /// Document → model (resolving references, building the `TypeSpace`).
+    pub model: Duration,
+    /// Model → token streams and the other text files.
+    pub emit: Duration,
+    /// Token streams → source text (syn parse and prettyplease).
+    pub format: Duration,
+}
+
+/// [`generate`], also reporting how long each stage took.
+#[doc(hidden)]
+pub fn generate_with_timings(
+    spec_text: &str,
+    options: &Options,
+) -> Result<(Output, Timings), Error> {
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("openapi-generator".into())
@@ -72,9 +96,17 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
     })
 }
 
-fn generate_here(spec_text: &str, options: &Options) -> Result<Output, Error> {
-    let doc = load::load(spec_text)?;
-    let model = model::build(&doc)?;
+fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings), Error> {
+    let mut timings = Timings::default();
+    let start = Instant::now();
+    let load::Document { raw, api, skipped } = load::load(spec_text)?;
+    timings.load = start.elapsed();
+    let start = Instant::now();
+    let model = model::build_from(&raw, &api, &skipped)?;
+    // The model reads the spec through the JSON tree only: the typed document (about as large)
+    // is not needed to emit.
+    drop(api);
+    timings.model = start.elapsed();
     let mut diagnostics = model.skipped.clone();
     diagnostics.extend(model.types.warnings.iter().cloned());
     if options.strict && !diagnostics.is_empty() {
@@ -87,8 +119,10 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<Output, Error> {
             .collect();
         return Err(Error { diagnostics });
     }
-    let files = emit::emit(&model, options)?;
-    Ok(Output { files, diagnostics })
+    let start = Instant::now();
+    let files = emit::emit(&model, options, &mut timings.format)?;
+    timings.emit = start.elapsed().saturating_sub(timings.format);
+    Ok((Output { files, diagnostics }, timings))
 }
 
 /// The public Rust API the crate generated from a spec would have: its operations and types,

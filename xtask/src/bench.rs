@@ -1,98 +1,113 @@
-//! `cargo xtask bench`: how the generator and its output scale to a large spec.
+//! `cargo xtask bench`: generation speed and memory, compile cost of the output, and the
+//! generated client's overhead, each reported as a ratio against a baseline measured in the
+//! same run (the machines are shared and noisy; ratios mean the same on a busy one).
 //!
-//! A spec of about `--operations` operations is synthesized by repeating every path of a real
-//! spec (Cloudflare's Realtime Kit description from `../shared/corpus/` when present, else
-//! `spec/realtime-kit.yaml`) under distinct prefixes, tags and operationIds. Each figure is
-//! reported as a ratio against a baseline measured in the same run, so that the numbers mean
-//! the same on a slow or a busy machine:
+//! The programs that measure are in the `bench` crate, built here in release:
 //!
-//! - generation: `generator::generate` against merely parsing the same text (the floor any
-//!   generator pays);
-//! - compilation: `cargo check` of the large crate against the crate generated from the
-//!   unrepeated spec (runtime, dependencies' metadata and one copy of every type).
+//! - generation: a synthetic spec ([`crate::synth`]) of each size is generated end to end by
+//!   `bench/src/bin/generate.rs` in a child process per size (so its peak memory is its own),
+//!   against merely parsing the same text into a `serde_json::Value`;
+//! - compilation: `cargo check` and `cargo build --release` of the crate generated from the
+//!   synthetic spec, against the crate generated from `spec/realtime-kit.yaml` (same
+//!   dependencies, runtime and one operation), after both have their dependencies built;
+//! - client: `bench/src/bin/client.rs`, the generated `get_meeting_participant` against a
+//!   hand-written reqwest + serde call, alternating, on a loopback server.
+//!
+//! See BENCHMARKS.md for the figures and how to read them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use generator::Options;
-use serde_json::Value;
 
 use crate::codegen::workspace_root;
 
 pub struct BenchArgs {
-    pub operations: usize,
-    pub compile: bool,
+    /// Spec sizes for the generation benchmark.
+    pub sizes: Vec<usize>,
+    /// Operations of the crate whose compile time is measured; `None` skips it.
+    pub compile: Option<usize>,
+    /// Whether to run the client benchmark.
+    pub client: bool,
+    /// Generation runs per size (the fastest counts).
+    pub runs: usize,
+    /// Alternating rounds of the client benchmark.
+    pub rounds: usize,
 }
 
-fn source_spec(root: &Path) -> Result<(PathBuf, Value), String> {
-    let corpus = root.join("../shared/corpus/realtime-kit.yaml");
-    let path = if corpus.exists() {
-        corpus
-    } else {
-        root.join("spec/realtime-kit.yaml")
-    };
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok((path, value))
-}
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-fn count_operations(spec: &Value) -> usize {
-    let paths = spec["paths"]
-        .as_object()
-        .map(|p| p.values().collect::<Vec<_>>())
-        .unwrap_or_default();
-    paths
-        .iter()
-        .map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
-        .sum()
-}
-
-/// The spec with its paths repeated `copies` times, each copy under `/copy{i}` with its own
-/// operationIds and tags.
-fn repeat(spec: &Value, copies: usize) -> Value {
-    let mut out = spec.clone();
-    let mut paths = serde_json::Map::new();
-    let original = spec["paths"].as_object().cloned().unwrap_or_default();
-    for copy in 0..copies {
-        for (path, item) in &original {
-            let mut item = item.clone();
-            for method in METHODS {
-                let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
-                    continue;
-                };
-                if let Some(Value::String(id)) = op.get_mut("operationId") {
-                    id.push_str(&format!("_copy{copy}"));
-                }
-                if let Some(Value::Array(tags)) = op.get_mut("tags") {
-                    for tag in tags.iter_mut() {
-                        if let Value::String(tag) = tag {
-                            tag.push_str(&format!(" {}", copy % 8));
-                        }
-                    }
-                }
-            }
-            paths.insert(format!("/copy{copy}{path}"), item);
+impl BenchArgs {
+    /// Everything the issue asks for.
+    pub fn full() -> BenchArgs {
+        BenchArgs {
+            sizes: vec![100, 1000, 3000],
+            compile: Some(1000),
+            client: true,
+            runs: 5,
+            rounds: 41,
         }
     }
-    out["paths"] = Value::Object(paths);
-    out
+
+    /// A quick look (under a minute once the bench programs are built): small sizes, no
+    /// compile benchmark, fewer rounds.
+    pub fn quick() -> BenchArgs {
+        BenchArgs {
+            sizes: vec![100, 300, 1000],
+            compile: None,
+            client: true,
+            runs: 3,
+            rounds: 11,
+        }
+    }
 }
 
-/// The fastest of `runs` timings: the least disturbed by whatever else the machine does.
-fn fastest<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(f());
-            start.elapsed()
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+fn run_status(command: &mut Command, what: &str) -> Result<(), String> {
+    let status = command.status().map_err(|e| format!("{what}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
+/// Runs a bench program and parses its `key=value` line.
+fn figures(program: &Path, args: &[&str]) -> Result<Vec<(String, f64)>, String> {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .map_err(|e| format!("{}: {e}", program.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} {}: {}",
+            program.display(),
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text.lines().last().unwrap_or_default();
+    line.split_whitespace()
+        .map(|pair| {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("{}: unexpected output `{pair}`", program.display()))?;
+            let value = value
+                .parse()
+                .map_err(|_| format!("{}: `{key}` is not a number", program.display()))?;
+            Ok((key.to_string(), value))
         })
-        .min()
-        .unwrap_or_default()
+        .collect()
+}
+
+fn get(figures: &[(String, f64)], key: &str) -> f64 {
+    figures
+        .iter()
+        .find(|(k, _)| k == key)
+        .map_or(f64::NAN, |(_, v)| *v)
 }
 
 fn options(name: &str) -> Options {
@@ -101,7 +116,7 @@ fn options(name: &str) -> Options {
         spec_label: format!("{name}.json"),
         regenerate_command: "cargo xtask bench".to_string(),
         env_prefix: None,
-        strict: false,
+        strict: true,
         extra_dev_dependencies: Vec::new(),
     }
 }
@@ -123,82 +138,220 @@ fn write_crate(
     Ok(())
 }
 
-fn cargo_check(dir: &Path, target: &Path) -> Result<Duration, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+/// Times `cargo <args>` in `dir` after touching its `src/lib.rs`, so that only the crate
+/// itself is rebuilt.
+fn cargo_time(dir: &Path, target: &Path, args: &[&str]) -> Result<Duration, String> {
+    let lib = dir.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+    std::fs::write(&lib, text).map_err(|e| format!("{}: {e}", lib.display()))?;
     let start = Instant::now();
-    let status = Command::new(cargo)
-        .args(["check", "--quiet"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTFLAGS", "-D warnings")
-        .status()
-        .map_err(|e| format!("cargo: {e}"))?;
-    if !status.success() {
-        return Err(format!("cargo check failed in {}", dir.display()));
-    }
+    run_status(
+        Command::new(cargo())
+            .args(args)
+            .arg("--quiet")
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target)
+            .env("RUSTFLAGS", "-D warnings"),
+        &format!("cargo {} in {}", args.join(" "), dir.display()),
+    )?;
     Ok(start.elapsed())
+}
+
+/// Lines of the generated Rust that is specific to the spec (everything but the runtime).
+fn generated_lines(files: &std::collections::BTreeMap<String, String>) -> usize {
+    files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".rs") && !path.starts_with("src/runtime/"))
+        .map(|(_, text)| text.lines().count())
+        .sum()
+}
+
+fn generation(args: &BenchArgs, bin: &Path, work: &Path) -> Result<(), String> {
+    println!(
+        "## Generation (release build, fastest of {} runs)\n",
+        args.runs
+    );
+    println!(
+        "| operations | spec | total | parse only (baseline) | total ÷ parse | load | model | emit | format | write | µs per operation | peak heap | peak RSS | lines |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let mut per_size = Vec::new();
+    for &n in &args.sizes {
+        let spec = work.join(format!("synthetic-{n}.json"));
+        let text = crate::synth::spec(n);
+        std::fs::write(&spec, &text).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let out = work.join(format!("synthetic-{n}"));
+        let f = figures(
+            bin,
+            &[
+                &spec.display().to_string(),
+                &out.display().to_string(),
+                &args.runs.to_string(),
+            ],
+        )?;
+        let parse = get(&f, "parse_ms");
+        let total = get(&f, "total_ms");
+        let share = |key: &str| {
+            let t = get(&f, key);
+            format!(
+                "{t:.0} ms ({:.0}%, {:.1}× parse)",
+                100.0 * t / total,
+                t / parse
+            )
+        };
+        println!(
+            "| {n} | {} KiB | {total:.0} ms | {parse:.1} ms | {:.1}× | {} | {} | {} | {} | {} | {:.0} | {:.0} MB | {:.0} MB | {:.0} |",
+            text.len() / 1024,
+            total / parse,
+            share("load_ms"),
+            share("model_ms"),
+            share("emit_ms"),
+            share("format_ms"),
+            share("write_ms"),
+            total * 1e3 / n as f64,
+            get(&f, "peak_mb"),
+            get(&f, "hwm_mb"),
+            get(&f, "lines"),
+        );
+        per_size.push((n, total, parse, get(&f, "peak_mb")));
+    }
+    println!();
+    for pair in per_size.windows(2) {
+        let ((n0, t0, p0, m0), (n1, t1, p1, m1)) = (pair[0], pair[1]);
+        println!(
+            "Linearity {n0} → {n1} operations ({:.1}× the operations): time {:.2}× (parse {:.2}×), peak heap {:.2}×.",
+            n1 as f64 / n0 as f64,
+            t1 / t0,
+            p1 / p0,
+            m1 / m0,
+        );
+    }
+    println!();
+    Ok(())
+}
+
+fn compile(operations: usize, root: &Path) -> Result<(), String> {
+    let baseline_spec = root.join("spec/realtime-kit.yaml");
+    let baseline_text = std::fs::read_to_string(&baseline_spec)
+        .map_err(|e| format!("{}: {e}", baseline_spec.display()))?;
+    let baseline = generator::generate(&baseline_text, &options("bench-baseline"))
+        .map_err(|e| e.to_string())?;
+    let large = generator::generate(&crate::synth::spec(operations), &options("bench-large"))
+        .map_err(|e| e.to_string())?;
+    // The crates live outside the workspace (Cargo would take them for members); their build
+    // directory stays in the workspace's target, so that a second run reuses the dependencies.
+    let target = root.join("target/bench");
+    let lock = root.join("Cargo.lock");
+    let work = std::env::temp_dir().join("openapi-generator-bench");
+    let (small_dir, large_dir) = (work.join("baseline"), work.join("large"));
+    write_crate(&small_dir, &baseline.files, &lock)?;
+    write_crate(&large_dir, &large.files, &lock)?;
+    let lines = generated_lines(&large.files);
+    println!("## Compile cost of the output\n");
+    println!(
+        "{operations} operations: {lines} lines of generated Rust outside the runtime ({:.1} per operation); the 1-operation baseline has {}.\n",
+        lines as f64 / operations as f64,
+        generated_lines(&baseline.files),
+    );
+    println!("| command | {operations} operations | 1 operation (baseline) | ratio |");
+    println!("|---|---|---|---|");
+    for args in [&["check"][..], &["build", "--release"]] {
+        // Warm-up: the dependencies, once, so that both measurements are of the crate alone.
+        cargo_time(&small_dir, &target, args)?;
+        let small = cargo_time(&small_dir, &target, args)?;
+        let large = cargo_time(&large_dir, &target, args)?;
+        println!(
+            "| `cargo {}` | {:.1} s | {:.1} s | {:.1}× |",
+            args.join(" "),
+            large.as_secs_f64(),
+            small.as_secs_f64(),
+            large.as_secs_f64() / small.as_secs_f64().max(1e-9),
+        );
+    }
+    println!();
+    Ok(())
+}
+
+fn client(rounds: usize, bin: &Path) -> Result<(), String> {
+    let f = figures(bin, &[&rounds.to_string()])?;
+    println!("## Client overhead ({rounds} alternating rounds, medians)\n");
+    println!("| measure | generated | hand-written (baseline) | ratio | target |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| `get_meeting_participant` on loopback, per call | {:.1} µs | {:.1} µs | {:.3} | ≤ 1.05 |",
+        get(&f, "call_generated_us"),
+        get(&f, "call_hand_us"),
+        get(&f, "call_ratio"),
+    );
+    println!(
+        "| decoding the participant response (`serde_json::from_slice`) | {:.0} ns | {:.0} ns | {:.3} | ≤ 1.10 |",
+        get(&f, "decode_generated_ns"),
+        get(&f, "decode_hand_ns"),
+        get(&f, "decode_ratio"),
+    );
+    println!(
+        "| decoding as the client does (field paths in errors) | {:.0} ns | {:.0} ns | {:.3} | |",
+        get(&f, "decode_client_ns"),
+        get(&f, "decode_hand_ns"),
+        get(&f, "decode_client_ratio"),
+    );
+    println!();
+    Ok(())
 }
 
 pub fn run(args: &BenchArgs) -> Result<(), String> {
     let root = workspace_root();
-    let (source, spec) = source_spec(&root)?;
-    let per_copy = count_operations(&spec).max(1);
-    let copies = args.operations.div_ceil(per_copy).max(1);
-    let large = repeat(&spec, copies);
-    let small_text = serde_json::to_string(&spec).map_err(|e| e.to_string())?;
-    let large_text = serde_json::to_string(&large).map_err(|e| e.to_string())?;
-    let operations = count_operations(&large);
-    println!(
-        "source: {} ({per_copy} operations), repeated {copies}×: {operations} operations, {} KiB of JSON",
-        source.display(),
-        large_text.len() / 1024
-    );
-
-    let parse = fastest(3, || generator::load::load(&large_text).map(|_| ()));
-    let mut output = None;
-    let generate = fastest(3, || {
-        output = Some(generator::generate(&large_text, &options("bench-large")))
-    });
-    let large_output = output
-        .take()
-        .ok_or("no output")?
-        .map_err(|e| e.to_string())?;
-    let lines: usize = large_output.files.values().map(|f| f.lines().count()).sum();
-    println!();
-    println!("| measure | time | baseline (same run) | ratio |");
-    println!("|---|---|---|---|");
-    println!(
-        "| generate {operations} operations ({lines} lines of Rust) | {:.0} ms | parse only: {:.0} ms | {:.1}× |",
-        generate.as_secs_f64() * 1e3,
-        parse.as_secs_f64() * 1e3,
-        generate.as_secs_f64() / parse.as_secs_f64().max(1e-9),
-    );
-    if !args.compile {
-        return Ok(());
+    let work = root.join("target/bench/work");
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    eprintln!("building the bench programs (cargo build --release -p bench)…");
+    run_status(
+        Command::new(cargo())
+            .args(["build", "--release", "--quiet", "-p", "bench", "--bins"])
+            .current_dir(&root),
+        "cargo build --release -p bench",
+    )?;
+    let bin_dir = target_dir(&root).join("release");
+    let exe = |name: &str| bin_dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    println!("# cargo xtask bench\n");
+    println!("{}\n", machine());
+    if !args.sizes.is_empty() {
+        generation(args, &exe("generate"), &work)?;
     }
-    let small_output =
-        generator::generate(&small_text, &options("bench-small")).map_err(|e| e.to_string())?;
-    // The crates live outside the workspace (Cargo would take them for members); their build
-    // directory stays in the workspace's target, so that a second run reuses the dependencies.
-    let dir = std::env::temp_dir().join("openapi-generator-bench");
-    let target = root.join("target/bench");
-    let lock = root.join("Cargo.lock");
-    write_crate(&dir.join("small"), &small_output.files, &lock)?;
-    write_crate(&dir.join("large"), &large_output.files, &lock)?;
-    // Warm-up: builds the dependencies once, so that both measurements are of the crate alone.
-    cargo_check(&dir.join("small"), &target)?;
-    std::fs::write(
-        dir.join("small/src/lib.rs"),
-        &small_output.files["src/lib.rs"],
-    )
-    .map_err(|e| e.to_string())?;
-    let small = cargo_check(&dir.join("small"), &target)?;
-    let large_check = cargo_check(&dir.join("large"), &target)?;
-    println!(
-        "| `cargo check` of the {operations}-operation crate | {:.1} s | {per_copy}-operation crate: {:.1} s | {:.1}× for {copies}× the operations |",
-        large_check.as_secs_f64(),
-        small.as_secs_f64(),
-        large_check.as_secs_f64() / small.as_secs_f64().max(1e-9),
-    );
+    if args.client {
+        client(args.rounds, &exe("client"))?;
+    }
+    if let Some(operations) = args.compile {
+        compile(operations, &root)?;
+    }
     Ok(())
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// CPU model, cores, memory and rustc version, for the record.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']).to_string())
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            let line = m.lines().find(|l| l.starts_with("MemTotal:"))?.to_string();
+            let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(format!("{:.0} GB RAM", kb / 1_048_576.0))
+        })
+        .unwrap_or_else(|| "unknown RAM".to_string());
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    format!("Machine: {cpu}, {cores} cores, {memory}; {rustc}.")
 }

@@ -16,22 +16,28 @@ use crate::model::security::Scheme;
 use crate::model::types::{Ty, TypeSpace};
 use crate::model::{Group, Model};
 
-/// `(file name, tokens)` for `src/operations/mod.rs` and one file per group.
-pub fn operation_files(model: &Model, krate: &str) -> Vec<(String, TokenStream)> {
-    if model.groups.is_empty() {
-        // A spec without (expressible) operations: a crate of types and the client alone.
-        return Vec::new();
-    }
-    let auth_consts = auth_consts(model);
-    let mut files = vec![(
-        "src/operations/mod.rs".to_string(),
-        mod_rs(model, &auth_consts),
-    )];
-    for group in &model.groups {
+/// `(file name, tokens)` for `src/operations/mod.rs` and one file per group, each made when the
+/// iterator reaches it, so that the caller can format and drop one before making the next.
+pub fn operation_files<'a>(
+    model: &'a Model<'_>,
+    krate: &'a str,
+) -> impl Iterator<Item = (String, TokenStream)> + 'a {
+    // A spec without (expressible) operations: a crate of types and the client alone.
+    let auth_consts = match model.groups.is_empty() {
+        true => BTreeMap::new(),
+        false => auth_consts(model),
+    };
+    let mod_file = (!model.groups.is_empty()).then(|| {
+        (
+            "src/operations/mod.rs".to_string(),
+            mod_rs(model, &auth_consts),
+        )
+    });
+    let groups = model.groups.iter().map(move |group| {
         let file = format!("src/operations/{}.rs", group.module);
-        files.push((file, group_rs(model, group, &auth_consts, krate)));
-    }
-    files
+        (file, group_rs(model, group, &auth_consts, krate))
+    });
+    mod_file.into_iter().chain(groups)
 }
 
 /// One constant per distinct set of credential alternatives, named after its schemes

@@ -8,29 +8,36 @@ mod runtime;
 mod types;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use crate::Options;
 use crate::diagnostics::Error;
 use crate::format;
 use crate::model::Model;
 
-/// Emits and formats every file of the crate.
-pub fn emit(model: &Model, options: &Options) -> Result<BTreeMap<String, String>, Error> {
+/// Emits and formats every file of the crate; adds the time spent formatting to `format_time`.
+pub fn emit(
+    model: &Model,
+    options: &Options,
+    format_time: &mut Duration,
+) -> Result<BTreeMap<String, String>, Error> {
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(model, options));
-    let mut rust = vec![
-        ("src/lib.rs".to_string(), krate::lib_rs(model, options)),
-        ("src/types.rs".to_string(), types::types_rs(model)),
-    ];
-    rust.extend(client::operation_files(
-        model,
-        &options.crate_name.replace('-', "_"),
-    ));
-    for (path, tokens) in rust {
+    // Each file is formatted as soon as it is made, and its tokens dropped.
+    let krate = options.crate_name.replace('-', "_");
+    let lib_rs = ("src/lib.rs".to_string(), krate::lib_rs(model, options));
+    let operations = client::operation_files(model, &krate);
+    for (path, tokens) in std::iter::once(lib_rs).chain(operations) {
+        let start = Instant::now();
         let text = format::rust_file(&header, &path, tokens)?;
+        *format_time += start.elapsed();
         files.insert(path, text);
     }
+    let path = "src/types.rs";
+    let (opening, items) = types::types_rs(model);
+    let text = format::rust_file_items(&header, path, opening, items, format_time)?;
+    files.insert(path.to_string(), text);
     for (path, text) in runtime::files() {
         files.insert(path, format!("{header}{text}"));
     }

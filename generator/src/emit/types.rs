@@ -10,9 +10,12 @@ use crate::model::Model;
 use crate::model::operations::{BodyKind, Payload, Success};
 use crate::model::types::{Kind, Struct, Ty, TypeDef, TypeId, TypeSpace};
 
-pub fn types_rs(model: &Model) -> TokenStream {
+/// `src/types.rs` as its opening (module docs and imports) and its items, one token stream per
+/// type, made on demand: formatting them one at a time keeps only one type's tokens and syntax
+/// tree alive, instead of the whole file's (a large share of the generator's peak memory).
+pub fn types_rs<'a>(model: &'a Model) -> (TokenStream, impl Iterator<Item = TokenStream> + 'a) {
     let fallback = fallback_docs(model);
-    let defs = model.types.defs().map(|(id, def)| {
+    let defs = model.types.defs().map(move |(id, def)| {
         let doc = def.doc.as_deref().or(fallback.get(&id).map(String::as_str));
         type_def(&model.types, def, doc)
     });
@@ -22,11 +25,11 @@ pub fn types_rs(model: &Model) -> TokenStream {
             use serde::{Deserialize, Serialize};
         )
     });
-    quote! {
+    let opening = quote! {
         //! Schemas of the API as Rust types.
         #imports
-        #(#defs)*
-    }
+    };
+    (opening, defs)
 }
 
 pub fn ident(name: &str) -> Ident {

@@ -85,15 +85,23 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
 }
 
 pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
-    let api = &doc.api;
-    let resolver = Resolver::new(&doc.raw);
-    let component_schemas: Vec<String> = doc
-        .raw
+    build_from(&doc.raw, &doc.api, &doc.skipped)
+}
+
+/// [`build`] from the parts of a [`Document`]: the model borrows only the JSON tree, so the
+/// caller may drop the typed document (as large again) before emitting.
+pub fn build_from<'a>(
+    raw: &'a serde_json::Value,
+    api: &openapiv3::OpenAPI,
+    skipped: &[Diagnostic],
+) -> Result<Model<'a>, Error> {
+    let resolver = Resolver::new(raw);
+    let component_schemas: Vec<String> = raw
         .pointer("/components/schemas")
         .and_then(|s| s.as_object())
         .map(|s| s.keys().cloned().collect())
         .unwrap_or_default();
-    let mut types = TypeSpace::new(Resolver::new(&doc.raw), &component_schemas);
+    let mut types = TypeSpace::new(Resolver::new(raw), &component_schemas);
     let schemes = security::schemes(api);
     let mut builder = OperationBuilder {
         schemes: &schemes,
@@ -107,7 +115,7 @@ pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
         builder.fn_scope.claim(reserved.to_string());
     }
     let mut operations = Vec::new();
-    let mut skipped = doc.skipped.clone();
+    let mut skipped = skipped.to_vec();
     for (path, item) in &api.paths.paths {
         let item_at = join("#/paths", &[path]);
         let (item, item_at) = match resolver.deref(item, &item_at) {

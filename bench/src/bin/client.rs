@@ -1,0 +1,272 @@
+//! The generated client's overhead: `get_meeting_participant` against a hand-written reqwest +
+//! serde_json call that sends the same request and decodes the same JSON, alternating in one
+//! run against a minimal HTTP/1.1 server on loopback; then decoding alone. Prints one line of
+//! `key=value` figures (medians over the rounds) for `cargo xtask bench`.
+//!
+//! Usage: `client <rounds>`.
+
+use std::hint::black_box;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use cloudflare_realtime_kit::types::GetMeetingParticipantResponse;
+use cloudflare_realtime_kit::{Client, GetMeetingParticipantRequest};
+use serde::Deserialize;
+
+const TOKEN: &str = "bench-token";
+/// The example of the spec's `realtimekit_GetParticipant` response.
+const BODY: &str = r#"{"data":{"id":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e","created_at":"2019-12-27T18:11:19.117Z","custom_participant_id":"custom_participant_id","preset_name":"preset_name","updated_at":"2019-12-27T18:11:19.117Z","name":"name","picture":"https://example.com"},"success":true}"#;
+/// Calls per client per round.
+const CALLS: usize = 200;
+/// Decodes per variant per round.
+const DECODES: usize = 20_000;
+
+/// What a careful hand-written client would declare: the same fields and types.
+#[derive(Deserialize)]
+#[allow(dead_code)] // Read only through `black_box`.
+struct HandResponse {
+    data: HandParticipant,
+    success: bool,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // Read only through `black_box`.
+struct HandParticipant {
+    id: uuid::Uuid,
+    created_at: DateTime<Utc>,
+    custom_participant_id: String,
+    preset_name: String,
+    updated_at: DateTime<Utc>,
+    name: Option<String>,
+    picture: Option<String>,
+}
+
+/// Serves every request on `stream` with the example body, keeping the connection open: the
+/// least work a server can do, so that the clients' share of each round trip shows.
+fn serve(stream: TcpStream) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
+        BODY.len()
+    );
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut writer = stream;
+    let mut line = String::new();
+    loop {
+        // A GET without a body: the request ends with an empty line.
+        loop {
+            line.clear();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        writer.write_all(response.as_bytes())?;
+    }
+}
+
+fn start_server() -> std::io::Result<String> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let address = listener.local_addr()?;
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || serve(stream));
+        }
+    });
+    Ok(format!("http://{address}"))
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+struct Hand {
+    http: reqwest::Client,
+    base_url: String,
+    user_agent: String,
+}
+
+impl Hand {
+    /// The same request as the generated client's: method, URL, `Accept`, `User-Agent` and
+    /// bearer token; a non-2xx status is an error; the body is decoded as JSON.
+    async fn get_participant(
+        &self,
+        request: &GetMeetingParticipantRequest,
+    ) -> Result<HandResponse, String> {
+        let url = format!(
+            "{}/accounts/{}/realtime/kit/{}/meetings/{}/participants/{}",
+            self.base_url,
+            request.account_id,
+            request.app_id,
+            request.meeting_id,
+            request.participant_id
+        );
+        let response = self
+            .http
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::USER_AGENT, &self.user_agent)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("status {}", response.status()));
+        }
+        let body = response.bytes().await.map_err(|e| e.to_string())?;
+        serde_json::from_slice(&body).map_err(|e| e.to_string())
+    }
+}
+
+async fn calls(rounds: usize) -> Result<(f64, f64, f64), String> {
+    let base_url = start_server().map_err(|e| format!("loopback server: {e}"))?;
+    let generated = Client::builder()
+        .token(TOKEN)
+        .base_url(&base_url)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let hand = Hand {
+        http: reqwest::Client::builder()
+            .build()
+            .map_err(|e| e.to_string())?,
+        base_url,
+        user_agent: concat!("cloudflare-realtime-kit/", "0.1.0").to_string(),
+    };
+    let request = GetMeetingParticipantRequest {
+        account_id: "acc-1".into(),
+        app_id: "app-1".into(),
+        meeting_id: "meet-1".into(),
+        participant_id: "part-1".into(),
+    };
+    let time_generated = async || -> Result<Duration, String> {
+        let start = Instant::now();
+        for _ in 0..CALLS {
+            let response = generated
+                .meetings()
+                .get_meeting_participant(&request)
+                .await
+                .map_err(|e| e.to_string())?;
+            black_box(response);
+        }
+        Ok(start.elapsed())
+    };
+    let time_hand = async || -> Result<Duration, String> {
+        let start = Instant::now();
+        for _ in 0..CALLS {
+            black_box(hand.get_participant(&request).await?);
+        }
+        Ok(start.elapsed())
+    };
+    // Warm-up: connections open, pools and caches filled.
+    time_generated().await?;
+    time_hand().await?;
+    let (mut ratios, mut gen_us, mut hand_us) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        // Alternate which goes first, so that neither always follows the other.
+        let (g, h) = if round % 2 == 0 {
+            let g = time_generated().await?;
+            (g, time_hand().await?)
+        } else {
+            let h = time_hand().await?;
+            (time_generated().await?, h)
+        };
+        ratios.push(g.as_secs_f64() / h.as_secs_f64());
+        gen_us.push(g.as_secs_f64() * 1e6 / CALLS as f64);
+        hand_us.push(h.as_secs_f64() * 1e6 / CALLS as f64);
+    }
+    Ok((
+        median(&mut gen_us),
+        median(&mut hand_us),
+        median(&mut ratios),
+    ))
+}
+
+fn time_decodes<T>(decode: impl Fn(&[u8]) -> Result<T, String>) -> Result<Duration, String> {
+    let start = Instant::now();
+    for _ in 0..DECODES {
+        black_box(decode(black_box(BODY.as_bytes()))?);
+    }
+    Ok(start.elapsed())
+}
+
+fn generated_decode(body: &[u8]) -> Result<GetMeetingParticipantResponse, String> {
+    serde_json::from_slice(body).map_err(|e| e.to_string())
+}
+
+/// What `Response::json` of the generated runtime does: field paths for error messages.
+fn client_decode(body: &[u8]) -> Result<GetMeetingParticipantResponse, String> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| e.to_string())?;
+    deserializer.end().map_err(|e| e.to_string())?;
+    Ok(value)
+}
+
+fn hand_decode(body: &[u8]) -> Result<HandResponse, String> {
+    serde_json::from_slice(body).map_err(|e| e.to_string())
+}
+
+/// Medians of (generated ns, hand ns, ratio) and (client-path ns, ratio to hand).
+fn decodes(rounds: usize) -> Result<[f64; 5], String> {
+    let per = |d: Duration| d.as_secs_f64() * 1e9 / DECODES as f64;
+    time_decodes(generated_decode)?;
+    time_decodes(hand_decode)?;
+    let mut rows: [Vec<f64>; 5] = Default::default();
+    for _ in 0..rounds {
+        let g = time_decodes(generated_decode)?;
+        let h = time_decodes(hand_decode)?;
+        let c = time_decodes(client_decode)?;
+        let values = [
+            per(g),
+            per(h),
+            g.as_secs_f64() / h.as_secs_f64(),
+            per(c),
+            c.as_secs_f64() / h.as_secs_f64(),
+        ];
+        for (row, value) in rows.iter_mut().zip(values) {
+            row.push(value);
+        }
+    }
+    Ok(rows.map(|mut row| median(&mut row)))
+}
+
+fn run() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [rounds] = args.as_slice() else {
+        return Err("usage: client <rounds>".to_string());
+    };
+    let rounds: usize = rounds
+        .parse()
+        .map_err(|_| format!("rounds: `{rounds}` is not a number"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let (call_generated, call_hand, call_ratio) = runtime.block_on(calls(rounds))?;
+    let [
+        decode_generated,
+        decode_hand,
+        decode_ratio,
+        decode_client,
+        decode_client_ratio,
+    ] = decodes(rounds)?;
+    println!(
+        "call_generated_us={call_generated:.2} call_hand_us={call_hand:.2} call_ratio={call_ratio:.4} decode_generated_ns={decode_generated:.1} decode_hand_ns={decode_hand:.1} decode_ratio={decode_ratio:.4} decode_client_ns={decode_client:.1} decode_client_ratio={decode_client_ratio:.4}"
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
