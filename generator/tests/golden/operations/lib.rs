@@ -169,6 +169,7 @@ pub mod types;
 pub use operations::*;
 pub use runtime::{
     ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Upload,
+    WithResponse,
 };
 
 /// The server used when none is configured.
