@@ -211,6 +211,9 @@ fn request_literal(types: &TypeSpace, op: &Operation, krate: &str, name: &str) -
             _ => {}
         }
     }
+    if defaultable && lines.is_empty() {
+        return Some(format!("{krate}::{name}::default()"));
+    }
     if defaultable && lines.len() < fields.len() {
         lines.push("    ..Default::default()".to_string());
     }
