@@ -406,7 +406,7 @@ impl<'a> MeetingsApi<'a> {
     pub fn get_meeting_participants_pages(
         &self,
         request: &GetMeetingParticipantsRequest,
-    ) -> crate::runtime::Pages<'a, Participant> {
+    ) -> crate::Pages<'a, Participant> {
         let api = *self;
         let request = request.clone();
         crate::runtime::Pages::new(

@@ -247,7 +247,7 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
         #operations_use
-        pub use runtime::{ApiError, Client, ClientBuilder, Error, Upload};
+        pub use runtime::{ApiError, Client, ClientBuilder, Error, Items, Page, Pages, Upload};
         #base_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
         /// Environment variable that overrides [`DEFAULT_BASE_URL`] in [`Client::from_env`].

@@ -86,7 +86,7 @@ fn pages_method(
     let doc = pages_doc(group, op_name, request_name, paged, crate_ident);
     quote! {
         #doc
-        pub fn #fn_name(&self, request: &#request) -> crate::runtime::Pages<'a, #item> {
+        pub fn #fn_name(&self, request: &#request) -> crate::Pages<'a, #item> {
             let api = *self;
             let request = request.clone();
             crate::runtime::Pages::new(#start, #per_page, move |page| {
