@@ -183,6 +183,28 @@ async fn stops_at_the_total_even_when_the_server_has_more() {
 }
 
 #[tokio::test]
+async fn a_server_capping_the_page_size_is_walked_to_the_total() {
+    // The caller asks for 5 a page, the server sends 2: short pages, but the total says more.
+    let server = paging_server(5, 2, true).await;
+    let items = client(&server)
+        .meetings()
+        .get_meeting_participants_pages(&request(None, Some(5)))
+        .items()
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(names(&items), expected(0..5));
+    assert_eq!(
+        queries(&server).await,
+        [
+            "page_no=1&per_page=5",
+            "page_no=2&per_page=5",
+            "page_no=3&per_page=5"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn stops_on_an_empty_page_without_a_total() {
     let server = paging_server(4, 2, false).await;
     let items = client(&server)

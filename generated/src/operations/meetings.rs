@@ -468,7 +468,7 @@ fn regenerate_token(request: &RegenerateTokenRequest) -> Result<Request, Error> 
 impl<'a> MeetingsApi<'a> {
     /// Every page of [`get_meeting_participants`](Self::get_meeting_participants), fetched one after another from the request's `page_no` (or the first page) with its other parameters unchanged; `.items()` yields the items one by one. Both are `futures::Stream`s and have `next_page()`/`next_item()`.
     ///
-    /// The walk ends after the last page the server announces, on an empty page, on a page shorter than the page size (`per_page`), on a page equal to the previous one, and after an error.
+    /// The walk ends after the last page the server announces, on an empty page, on a page shorter than the page size (`per_page`) when no total is announced, on a page equal to the previous one, and after an error.
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
@@ -482,7 +482,7 @@ impl<'a> MeetingsApi<'a> {
     pub fn get_meeting_participants_pages(
         &self,
         request: &GetMeetingParticipantsRequest,
-    ) -> crate::runtime::Pages<'a, Participant> {
+    ) -> crate::Pages<'a, Participant> {
         let api = *self;
         let request = request.clone();
         crate::runtime::Pages::new(

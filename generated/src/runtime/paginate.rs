@@ -5,7 +5,7 @@
 //! for callers who do not use streams.
 //!
 //! The walk ends at the last page the server announces (its total count or total pages), on an
-//! empty page, on a page shorter than the page size when the size is known, on a page equal to
+//! empty page, on a page shorter than the page size when no total is announced, on a page equal to
 //! the previous one (a server ignoring the page number), after as many pages as the announced
 //! total allows, and after an error (a total of 0 next to items counts as no total). Only a
 //! server that keeps sending new items and no total can make the walk go on.
@@ -112,7 +112,8 @@ pub struct Pages<'a, T> {
     next: u64,
     /// The page size the caller asked for.
     per_page: Option<u64>,
-    /// Pages and items received so far, and items before the first page (when known).
+    /// Pages and items received so far, and items before the first page (known once the
+    /// first page has come, if its number and the page size say).
     pages: u64,
     items: u64,
     skipped: Option<u64>,
@@ -142,15 +143,13 @@ impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
         per_page: Option<u64>,
         fetch: impl FnMut(u64) -> PageFuture<'a, T> + Send + 'a,
     ) -> Self {
-        let next = start.unwrap_or(1).max(1);
-        let skipped = per_page.and_then(|size| (next - 1).checked_mul(size));
         Self {
             fetch: Box::new(fetch),
-            next,
+            next: start.unwrap_or(1).max(1),
             per_page: per_page.filter(|size| *size > 0),
             pages: 0,
             items: 0,
-            skipped: if next == 1 { Some(0) } else { skipped },
+            skipped: None,
             previous: None,
             in_flight: None,
             done: false,
@@ -202,25 +201,28 @@ impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
         }
         self.pages += 1;
         self.items += page.items.len() as u64;
-        let per_page = self.per_page.or(page.per_page.filter(|size| *size > 0));
+        // The server's page size when it says (it may cap the caller's), else the caller's.
+        let size = page.per_page.filter(|size| *size > 0).or(self.per_page);
+        if self.pages == 1 {
+            self.skipped = match page.number {
+                1 => Some(0),
+                number => size.and_then(|size| (number - 1).checked_mul(size)),
+            };
+        }
         // A total of 0 next to items is no total: a server (or lenient decoding) left it out.
         let total_count = page.total_count.filter(|total| *total > 0);
         let total_pages = page.total_pages.filter(|total| *total > 0);
-        if self.skipped.is_none() && self.per_page.is_none() {
-            // The caller started after page 1 without a size: the server's size places us.
-            self.skipped = per_page.and_then(|size| (page.number - 1).checked_mul(size));
-        }
         let last_by_pages = total_pages.is_some_and(|total| page.number >= total);
         let last_by_count = total_count
             .zip(self.skipped)
             .is_some_and(|(total, skipped)| skipped.saturating_add(self.items) >= total);
-        let short = per_page.is_some_and(|size| (page.items.len() as u64) < size);
+        // Without a total, a short page is the last one. With one, the total decides: a server
+        // that caps the page size below the caller's would otherwise end the walk early.
+        let unannounced = total_count.is_none() && total_pages.is_none();
+        let short = unannounced && size.is_some_and(|size| (page.items.len() as u64) < size);
         // Each page holds at least one item, so a list of `total_count` items (or
         // `total_pages` pages) cannot take more pages than that.
-        let cap = [total_pages, total_count]
-            .into_iter()
-            .flatten()
-            .min();
+        let cap = [total_pages, total_count].into_iter().flatten().min();
         let capped = cap.is_some_and(|cap| self.pages >= cap);
         match self.next.checked_add(1) {
             Some(next) if !(last_by_pages || last_by_count || short || capped) => {

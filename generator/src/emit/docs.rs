@@ -94,9 +94,10 @@ pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
             let request = op.request_name.as_deref().unwrap_or_default();
             out.push_str(&format!(
                 "\n\n\
-                 Paged lists have a `_pages` method besides the plain one, which fetches page after \
-                 page from the request's page number on and stops after the last one; its `items()` \
-                 yields the items one by one. Both are `futures::Stream`s too.\n\n\
+                 Paged lists have a `_pages` method besides the plain one, returning [`Pages`]: it \
+                 fetches page after page from the request's page number on and stops after the last \
+                 one; its [`items`](Pages::items) yields the items one by one ([`Items`]). Both are \
+                 `futures::Stream`s too.\n\n\
                  ```no_run\n\
                  # async fn example(client: &{krate}::Client, request: &{krate}::{request}) -> Result<(), {krate}::Error> {{\n\
                  let mut pages = client.{module}().{fn_name}(request);\n\
@@ -210,6 +211,9 @@ fn request_literal(types: &TypeSpace, op: &Operation, krate: &str, name: &str) -
             (false, _) if !defaultable => lines.push(format!("    {field}: None,")),
             _ => {}
         }
+    }
+    if defaultable && lines.is_empty() {
+        return Some(format!("{krate}::{name}::default()"));
     }
     if defaultable && lines.len() < fields.len() {
         lines.push("    ..Default::default()".to_string());

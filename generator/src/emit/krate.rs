@@ -261,7 +261,8 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
         pub mod types;
         #operations_use
         pub use runtime::{
-            ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Upload, WithResponse,
+            ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Items, Page, Pages,
+            Upload, WithResponse,
         };
         #base_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;

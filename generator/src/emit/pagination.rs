@@ -86,7 +86,7 @@ fn pages_method(
     let doc = pages_doc(group, op_name, request_name, paged, crate_ident);
     quote! {
         #doc
-        pub fn #fn_name(&self, request: &#request) -> crate::runtime::Pages<'a, #item> {
+        pub fn #fn_name(&self, request: &#request) -> crate::Pages<'a, #item> {
             let api = *self;
             let request = request.clone();
             crate::runtime::Pages::new(#start, #per_page, move |page| {
@@ -130,8 +130,8 @@ fn pages_doc(
          yields the items one by one. Both are `futures::Stream`s and have \
          `next_page()`/`next_item()`.\n\n\
          The walk ends after the last page the server announces, on an empty page, on a page \
-         shorter than the page size{short}, on a page equal to the previous one, and after an \
-         error.\n\n\
+         shorter than the page size{short} when no total is announced, on a page equal to the \
+         previous one, and after an error.\n\n\
          ```no_run\n\
          # async fn example(client: &{crate_ident}::Client, request: &{crate_ident}::{request_name}) -> Result<(), {crate_ident}::Error> {{\n\
          let mut items = client.{module}().{fn_name}(request).items();\n\

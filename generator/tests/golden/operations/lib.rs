@@ -52,7 +52,7 @@
 //! # }
 //! ```
 //!
-//! Paged lists have a `_pages` method besides the plain one, which fetches page after page from the request's page number on and stops after the last one; its `items()` yields the items one by one. Both are `futures::Stream`s too.
+//! Paged lists have a `_pages` method besides the plain one, returning [`Pages`]: it fetches page after page from the request's page number on and stops after the last one; its [`items`](Pages::items) yields the items one by one ([`Items`]). Both are `futures::Stream`s too.
 //!
 //! ```no_run
 //! # async fn example(client: &golden::Client, request: &golden::DnsRecordsForAZoneListDnsRecordsRequest) -> Result<(), golden::Error> {
@@ -168,8 +168,8 @@ pub mod types;
 
 pub use operations::*;
 pub use runtime::{
-    ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Upload,
-    WithResponse,
+    ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Items, Page,
+    Pages, Upload, WithResponse,
 };
 
 /// The server used when none is configured.

@@ -44,9 +44,7 @@ impl<'a> CustomersApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::GetCustomersRequest {
-    ///     ..Default::default()
-    /// };
+    /// let request = golden::GetCustomersRequest::default();
     /// let response = client.customers().get_customers(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -72,9 +70,7 @@ impl<'a> CustomersApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::PostCustomersRequest {
-    ///     ..Default::default()
-    /// };
+    /// let request = golden::PostCustomersRequest::default();
     /// let response = client.customers().post_customers(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
