@@ -356,7 +356,13 @@ impl<'a> TypeSpace<'a> {
             if self.containers > self.in_progress[start].1 {
                 // `A: {type: array, items: {$ref: A}}`: a value of finite size, but Rust needs
                 // a named type to say it; any JSON value keeps it decodable.
-                self.warn(from, format!("`{reference}` contains itself through an array or map without a named object in between; typed as any JSON value"));
+                self.warn(
+                    from,
+                    format!(
+                        "`{reference}` contains itself (through an array, a map or an inline \
+                         object) before it has a type of its own; typed as any JSON value"
+                    ),
+                );
                 return Ok(Typed {
                     ty: Ty::Json,
                     nullable: true,
