@@ -48,16 +48,17 @@ pub struct Output {
 }
 
 /// Stack of the thread [`generate`] runs on. The stages recurse along the document's nesting,
-/// which [`load::MAX_DOCUMENT_DEPTH`] and [`model::types::MAX_DEPTH`] bound; the deepest
-/// (deserializing a typed operation) takes about 40 KiB per level in a debug build, so 64 levels
-/// need a few MiB whatever the caller's thread has (2 MiB for spawned threads by default). Only
-/// the pages actually used are committed.
+/// which [`load::MAX_DOCUMENT_DEPTH`] and [`model::types::MAX_DEPTH`] bound; deserializers take
+/// up to about 40 KiB per level in a debug build (measured), so 64 levels need a few MiB,
+/// whatever the caller's thread has (2 MiB for spawned threads by default, which overflowed at
+/// 55 levels). Only the pages actually used are committed.
 const STACK_SIZE: usize = 64 << 20;
 
 /// Generates a crate from the text of an OpenAPI 3.0 description (YAML or JSON).
 ///
-/// Runs on a thread of its own with a known stack (see [`STACK_SIZE`]), or on the caller's if
-/// no thread can be started; a panic (a bug) is passed on to the caller as it is.
+/// Runs on a thread of its own with a 64 MiB stack (enough for the deepest input it accepts),
+/// or on the caller's if no thread can be started; a panic (a bug) is passed on to the caller
+/// as it is.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
     generate_with_timings(spec_text, options).map(|(output, _)| output)
 }

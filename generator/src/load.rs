@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Error, Severity};
-use crate::resolve::{escape, pointer_from_path};
+use crate::resolve::{escape, pointer_from_path, structure_only};
 
 /// A parsed OpenAPI description: the raw JSON tree and its typed view.
 pub struct Document {
@@ -225,8 +225,9 @@ fn restore_components(raw: &mut Value, set_aside: Vec<(&'static str, Value)>) {
 }
 
 /// Deserializes `value` (found at `pointer`) with an error that points into the spec.
+/// Schemas are left out (see [`structure_only`]): the model reads them itself.
 fn parse<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Error> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    serde_path_to_error::deserialize(&structure_only(value)).map_err(|e| {
         let inner = pointer_from_path(e.path());
         let at = format!("{pointer}{}", inner.trim_start_matches('#'));
         Error::single(at, format!("not valid OpenAPI 3.0 here: {}", e.inner()))

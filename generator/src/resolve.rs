@@ -51,11 +51,14 @@ impl<'a> Resolver<'a> {
     /// Deserializes the value at `pointer` (a `#/...` pointer into this document).
     pub fn parse<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, Error> {
         let value = self.value(pointer, pointer)?;
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let inner = pointer_from_path(e.path());
-            let at = format!("{pointer}{}", inner.trim_start_matches('#'));
-            Error::single(at, e.inner().to_string())
-        })
+        deserialize_at(value, pointer)
+    }
+
+    /// Deserializes one of openapiv3's types (a parameter, a response, ...) from the value at
+    /// `pointer`, with the schemas in it left out (see [`structure_only`]).
+    fn parse_structure<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, Error> {
+        let value = self.value(pointer, pointer)?;
+        deserialize_at(&structure_only(value), pointer)
     }
 
     /// Follows `item` through any chain of references; returns the item and its pointer.
@@ -64,9 +67,12 @@ impl<'a> Resolver<'a> {
         item: &ReferenceOr<T>,
         pointer: &str,
     ) -> Result<(T, String), Error> {
-        let (found, at) = self.follow(item.clone(), pointer, |item| match item {
+        let reference_of = |item: &ReferenceOr<T>| match item {
             ReferenceOr::Reference { reference } => Some(reference.clone()),
             ReferenceOr::Item(_) => None,
+        };
+        let (found, at) = self.follow_by(item.clone(), pointer, reference_of, |r| {
+            self.parse_structure(r)
         })?;
         match found {
             ReferenceOr::Item(value) => Ok((value, at)),
@@ -84,6 +90,16 @@ impl<'a> Resolver<'a> {
         pointer: &str,
         reference_of: impl Fn(&T) -> Option<String>,
     ) -> Result<(T, String), Error> {
+        self.follow_by(start, pointer, reference_of, |r| self.parse(r))
+    }
+
+    fn follow_by<T>(
+        &self,
+        start: T,
+        pointer: &str,
+        reference_of: impl Fn(&T) -> Option<String>,
+        parse: impl Fn(&str) -> Result<T, Error>,
+    ) -> Result<(T, String), Error> {
         let mut current = start;
         let mut at = pointer.to_string();
         for _ in 0..MAX_HOPS {
@@ -91,10 +107,55 @@ impl<'a> Resolver<'a> {
                 return Ok((current, at));
             };
             self.value(&reference, &at)?;
-            current = self.parse(&reference)?;
+            current = parse(&reference)?;
             at = reference;
         }
         Err(Error::single(pointer, "`$ref` chain is circular"))
+    }
+}
+
+/// Deserializes `value`, found at `pointer`, with an error that points into the spec.
+fn deserialize_at<T: DeserializeOwned>(
+    value: &serde_json::Value,
+    pointer: &str,
+) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner = pointer_from_path(e.path());
+        let at = format!("{pointer}{}", inner.trim_start_matches('#'));
+        Error::single(at, e.inner().to_string())
+    })
+}
+
+/// A copy of `value` in which every schema (the value of a `schema` key: of a parameter, a
+/// media type, a header) is `{}`, or only its `$ref`.
+///
+/// For deserializing openapiv3's types: the model reads schemas itself, by pointer, as
+/// [`RawSchema`](crate::model::schema::RawSchema), and openapiv3's `Schema` is a tree of untagged
+/// enums that backtracks on a nested schema that does not parse, trying each alternative again
+/// at every level: twice the work per level of nesting, minutes for a 6 KB document (found by
+/// fuzzing). A schema that is not an object is kept, so that `schema: 7` is still refused.
+pub(crate) fn structure_only(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, child)| {
+                    let child = match child {
+                        Value::Object(schema) if key == "schema" => Value::Object(
+                            schema
+                                .iter()
+                                .filter(|(k, _)| *k == "$ref")
+                                .map(|(k, v)| (k.clone(), v.clone()))
+                                .collect(),
+                        ),
+                        _ => structure_only(child),
+                    };
+                    (key.clone(), child)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(structure_only).collect()),
+        other => other.clone(),
     }
 }
 

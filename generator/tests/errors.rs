@@ -217,6 +217,24 @@ fn recursion_through_properties_and_arrays_is_fine() {
 }
 
 #[test]
+fn an_array_of_itself_is_any_json_value_with_a_warning() {
+    let output = generate(
+        &with_schemas("    A: {type: array, items: {$ref: \"#/components/schemas/A\"}}\n"),
+        &options(),
+    )
+    .unwrap();
+    let [warning] = output.diagnostics.as_slice() else {
+        panic!("{:?}", output.diagnostics)
+    };
+    assert_eq!(warning.pointer, "#/components/schemas/A/items");
+    assert!(
+        warning.message.contains("contains itself") && warning.message.contains("any JSON value"),
+        "{}",
+        warning.message
+    );
+}
+
+#[test]
 fn nesting_beyond_the_documented_depth_is_refused_with_its_location() {
     // 80 levels of inline arrays: deeper than MAX_DOCUMENT_DEPTH (64), shallower than the YAML
     // parser's own limit (128 levels of collections).

@@ -454,6 +454,7 @@ impl OperationBuilder<'_, '_> {
             .follow(schema.clone(), at, |s| s.reference.clone())?;
         let mut scope = Scope::default();
         let mut fields = Vec::new();
+        let required: std::collections::BTreeSet<&String> = schema.required.iter().collect();
         for (name, prop) in &schema.properties {
             let prop_at = join(&at, &["properties", name]);
             let resolved = self.types.resolved_schema(prop, &prop_at)?;
@@ -467,7 +468,7 @@ impl OperationBuilder<'_, '_> {
                 name: scope.claim(names::field_name(name)),
                 wire_name: name.clone(),
                 ty,
-                required: schema.required.contains(name),
+                required: required.contains(name),
                 doc: resolved.doc().map(str::to_string),
             });
         }

@@ -192,6 +192,8 @@ pub const MAX_ALL_OF_BRANCHES: usize = 10_000;
 struct MergeWalk {
     chain: Vec<String>,
     branches: usize,
+    /// The names in `merged.required`, for lookups in logarithmic time.
+    required: BTreeSet<String>,
 }
 
 const RESERVED_TYPE_NAMES: &[&str] = &[
@@ -362,7 +364,13 @@ impl<'a> TypeSpace<'a> {
             if self.containers > self.in_progress[start].1 {
                 // `A: {type: array, items: {$ref: A}}`: a value of finite size, but Rust needs
                 // a named type to say it; any JSON value keeps it decodable.
-                self.warn(from, format!("`{reference}` contains itself through an array or map without a named object in between; typed as any JSON value"));
+                self.warn(
+                    from,
+                    format!(
+                        "`{reference}` contains itself (through an array, a map or an inline \
+                         object) before it has a type of its own; typed as any JSON value"
+                    ),
+                );
                 return Ok(Typed {
                     ty: Ty::Json,
                     nullable: true,
@@ -564,11 +572,13 @@ impl<'a> TypeSpace<'a> {
     ) -> Result<TypeDef, Error> {
         let mut scope = Scope::default();
         let mut fields = Vec::with_capacity(props.len());
+        // A set: objects with thousands of required properties must not cost a scan per field.
+        let required_names: BTreeSet<&str> = s.required.iter().map(String::as_str).collect();
         for (json_name, prop) in props {
             let hint = format!("{name}{}", names::type_name(&json_name));
             let typed =
                 self.inside_container(|space| space.typed(&prop.schema, &prop.pointer, &hint))?;
-            let required = s.required.contains(&json_name);
+            let required = required_names.contains(json_name.as_str());
             let resolved = self.resolved(&prop.schema, &prop.pointer)?;
             // readOnly fields are never sent and writeOnly ones never received: neither can be
             // required in both directions.
@@ -752,7 +762,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         for name in &s.required {
-            if !merged.required.contains(name) {
+            if walk.required.insert(name.clone()) {
                 merged.required.push(name.clone());
             }
         }
@@ -888,23 +898,32 @@ impl<'a> TypeSpace<'a> {
                 .map(|p| p.keys().cloned().collect())
                 .unwrap_or_default(),
         };
+        // Mapping targets → the first value naming them, so that a branch's value is found
+        // without a scan of the mapping per branch.
+        let mut by_target: BTreeMap<&str, (usize, &String)> = BTreeMap::new();
+        if let Some(d) = &s.discriminator {
+            for (index, (value, target)) in d.mapping.iter().enumerate() {
+                by_target.entry(target.as_str()).or_insert((index, value));
+            }
+        }
         for property in candidates {
             let mut values = Vec::with_capacity(branches.len());
+            let mut seen = BTreeSet::new();
             for ((branch, _), props) in branches.iter().zip(&resolved) {
-                let from_mapping = s.discriminator.as_ref().and_then(|d| {
+                let from_mapping = s.discriminator.as_ref().and_then(|_| {
                     let reference = branch.reference.as_deref()?;
                     let short = reference.rsplit('/').next()?;
-                    d.mapping
-                        .iter()
-                        .find(|(_, target)| {
-                            target.as_str() == reference || target.as_str() == short
-                        })
-                        .map(|(value, _)| value.clone())
+                    // The first mapping entry whose target is the reference or its short name.
+                    [by_target.get(reference), by_target.get(short)]
+                        .into_iter()
+                        .flatten()
+                        .min()
+                        .map(|(_, value)| (*value).clone())
                         .or_else(|| constant(props, &property))
                         .or_else(|| Some(short.to_string()))
                 });
                 match from_mapping.or_else(|| constant(props, &property)) {
-                    Some(value) if !values.contains(&value) => values.push(value),
+                    Some(value) if seen.insert(value.clone()) => values.push(value),
                     _ => break,
                 }
             }

@@ -283,7 +283,17 @@ fn huge_enum(rng: &mut Rng) -> Value {
     let values: Vec<Value> = (0..count)
         .map(|i| match kind {
             0 => json!(format!("value_{i}")),
-            // Names that collide once made identifiers.
+            // Names that collide once made identifiers: `a_b`, `a-b`, `a b`, `a.b`, `a__b`, ...
+            1 if i % 2 == 0 => {
+                let mut value = String::from("a");
+                let mut code = i + 1;
+                while code > 0 {
+                    value.push_str(["_", "-", " ", "."][code % 4]);
+                    code /= 4;
+                }
+                value.push('b');
+                json!(value)
+            }
             1 => json!(match i % 6 {
                 0 => format!("a{}", i / 6),
                 1 => format!("A{}", i / 6),
