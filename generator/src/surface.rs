@@ -1,11 +1,14 @@
 //! The public Rust API a spec generates, described as plain data: the client's operations
-//! (accessor group, method, HTTP method and path, request struct, return type) and every type
+//! (accessor group, method, HTTP method and path, request struct, return type, and the
+//! `<operation>_pages` method of a paged list) and every type
 //! (structs with their fields, enums and unions with their variants), with the Rust names and
 //! type expressions a user of the crate sees and the place in the spec each comes from.
 //!
 //! Built from the model (the [`TypeSpace`] and the normalized operations), never from emitted
 //! text, so that `cargo xtask diff` can tell what a spec change does to downstream code.
-//! Type expressions are spelled as rustdoc shows them (`DateTime<Utc>`, `BTreeMap<String, T>`).
+//! Type expressions are spelled as rustdoc shows them (`DateTime<Utc>`, `BTreeMap<String, T>`);
+//! a method's return type is its signature's, with the borrow of the client elided:
+//! `Call<'_, Meeting>` (awaiting it gives `Result<Meeting, Error>`), `Pages<'_, Participant>`.
 
 use std::collections::BTreeSet;
 
@@ -56,8 +59,10 @@ pub struct OperationItem {
     pub path: String,
     /// The request struct the method takes by reference; `None`: no argument.
     pub request: Option<String>,
-    /// What `Ok` holds, e.g. `GetMeetingResponse` or `()`.
+    /// The method's return type, e.g. `Call<'_, GetMeetingResponse>` or `Call<'_, ()>`.
     pub returns: String,
+    /// The method walking every page, when the operation is a paged list.
+    pub pages: Option<PagesItem>,
     pub deprecated: bool,
     /// The credential alternatives it accepts, each the credentials sent together
     /// (`["api_email", "api_key"]`); an empty alternative: none needed. Empty: no security.
@@ -71,6 +76,16 @@ impl OperationItem {
     pub fn rust_path(&self) -> String {
         format!("{}::{}", self.group, self.name)
     }
+}
+
+/// The `<operation>_pages` method of a paged list operation, beside the operation's own in
+/// the same group struct and taking the same request struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagesItem {
+    /// The method, e.g. `get_meeting_participants_pages`.
+    pub name: String,
+    /// Its return type, e.g. `Pages<'_, Participant>`.
+    pub returns: String,
 }
 
 /// A public type.
@@ -176,7 +191,11 @@ pub fn describe(doc: &Document) -> Result<Surface, Error> {
                 method: op.method.clone(),
                 path: op.path.clone(),
                 request: op.request_name.clone(),
-                returns: returns(types, &op.success),
+                returns: format!("Call<'_, {}>", returns(types, &op.success)),
+                pages: model.pagination.get(&index).map(|paged| PagesItem {
+                    name: paged.fn_name.clone(),
+                    returns: format!("Pages<'_, {}>", rust_type(types, &paged.item)),
+                }),
                 deprecated: op.deprecated,
                 security: op
                     .auth

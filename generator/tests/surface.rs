@@ -1,10 +1,10 @@
 //! `generator::api_surface` describes the Rust API the generator emits. These tests hold it to
 //! the emitted source for every fixture spec (and the project's own spec): each struct's
 //! `Default` derive and every field with its type, each enum's variants, each operation's
-//! signature and accessor. If an emitter changes what it writes, the surface (and so
+//! signature and accessor, and the `_pages` method of each paged list operation. If an emitter changes what it writes, the surface (and so
 //! `cargo xtask diff`) must follow, or this fails.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use generator::surface::{Surface, TypeKind};
@@ -29,6 +29,7 @@ fn squash(text: &str) -> String {
         .replace("uuid::Uuid", "Uuid")
         .replace("std::collections::BTreeMap", "BTreeMap")
         .replace("crate::Upload", "Upload")
+        .replace("crate::runtime::Pages", "Pages")
         // Trailing commas of wrapped signatures and generics.
         .replace(",)", ")")
         .replace(",>", ">")
@@ -104,12 +105,22 @@ fn check(spec: &str, label: &str) -> Surface {
             Some(request) => format!(",request:&{request}"),
             None => String::new(),
         };
+        // The surface elides the group struct's lifetime, the source names it.
+        let returns = |ty: &str| squash(&ty.replacen("<'_,", "<'a,", 1));
         let signature = format!(
-            "pubasyncfn{}(&self{argument})->Result<{},Error>",
+            "pubfn{}(&self{argument})->{}{{",
             op.name,
-            squash(&op.returns)
+            returns(&op.returns)
         );
         assert!(all.contains(&signature), "{label}: {signature}");
+        if let Some(pages) = &op.pages {
+            let signature = format!(
+                "pubfn{}(&self{argument})->{}{{",
+                pages.name,
+                returns(&pages.returns)
+            );
+            assert!(all.contains(&signature), "{label}: {signature}");
+        }
         let accessor = format!("pubfn{}(&self)->{}<'_>", op.accessor, op.group);
         assert!(all.contains(&accessor), "{label}: {accessor}");
         let route = format!("`{}{}`", op.method, op.path.replace(' ', ""));
@@ -130,12 +141,27 @@ fn check(spec: &str, label: &str) -> Surface {
         surface.credentials.len(),
         "{label}: credentials"
     );
-    let emitted_ops: usize = files
-        .iter()
-        .filter(|(path, _)| path.starts_with("src/operations/"))
-        .map(|(_, text)| squash(text).matches("pubasyncfn").count())
-        .sum();
-    assert_eq!(emitted_ops, surface.operations.len(), "{label}: operations");
+    // Every public function of the operation files is in the surface: the client's accessor
+    // of each group, and the group struct's operations and `_pages` methods.
+    let emitted = |needle: &str| -> usize {
+        files
+            .iter()
+            .filter(|(path, _)| path.starts_with("src/operations/"))
+            .map(|(_, text)| squash(text).matches(needle).count())
+            .sum()
+    };
+    let pages = surface.operations.iter().filter(|op| op.pages.is_some());
+    let groups: BTreeSet<&str> = surface.operations.iter().map(|op| &*op.group).collect();
+    assert_eq!(
+        emitted("pubfn"),
+        groups.len() + surface.operations.len() + pages.count(),
+        "{label}: methods"
+    );
+    assert_eq!(
+        emitted("->Call<'a,"),
+        surface.operations.len(),
+        "{label}: operations"
+    );
     surface
 }
 
@@ -190,22 +216,48 @@ fn surface_of_the_project_spec() {
             ("user_service_key", "header `X-Auth-User-Service-Key`"),
         ]
     );
-    assert_eq!(surface.operations[0].security, [vec!["token".to_string()]]);
-    let op = &surface.operations[0];
+    // In the spec's order, with the `_pages` method of the paged list.
+    let methods: Vec<_> = surface
+        .operations
+        .iter()
+        .map(|op| {
+            (
+                format!("{} {}", op.method, op.rust_path()),
+                op.request.as_deref(),
+                op.returns.as_str(),
+                op.pages
+                    .as_ref()
+                    .map(|p| (p.name.as_str(), p.returns.as_str())),
+            )
+        })
+        .collect();
     assert_eq!(
-        (
-            op.rust_path().as_str(),
-            op.method.as_str(),
-            op.request.as_deref(),
-            op.returns.as_str()
-        ),
-        (
-            "MeetingsApi::get_meeting_participant",
-            "GET",
-            Some("GetMeetingParticipantRequest"),
-            "GetMeetingParticipantResponse"
-        )
+        methods[..3],
+        [
+            (
+                "GET MeetingsApi::get_meeting_participants".to_string(),
+                Some("GetMeetingParticipantsRequest"),
+                "Call<'_, GetMeetingParticipantsResponse>",
+                Some(("get_meeting_participants_pages", "Pages<'_, Participant>"))
+            ),
+            (
+                "POST MeetingsApi::add_participant".to_string(),
+                Some("AddParticipantRequest"),
+                "Call<'_, ParticipantWithTokenResponse>",
+                None
+            ),
+            (
+                "GET MeetingsApi::get_meeting_participant".to_string(),
+                Some("GetMeetingParticipantRequest"),
+                "Call<'_, GetMeetingParticipantResponse>",
+                None
+            ),
+        ]
     );
+    assert_eq!(surface.operations.len(), 7);
+    for op in &surface.operations {
+        assert_eq!(op.security, [vec!["token".to_string()]], "{}", op.name);
+    }
     let participant = surface
         .types
         .iter()

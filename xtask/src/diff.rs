@@ -9,14 +9,19 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
-use generator::surface::{FieldItem, OperationItem, Surface, TypeItem, TypeKind, VariantItem};
+use generator::surface::{
+    FieldItem, OperationItem, PagesItem, Surface, TypeItem, TypeKind, VariantItem,
+};
 
 /// How changes are classified; printed by `cargo xtask diff --help` and kept in the README.
 pub const RULES: &str = "\
 What counts as breaking (Rust semver, applied to the generated crate):
   - an operation, type, field or enum variant removed or renamed (a rename is a removal plus an
     addition), or moved to another group (`client.<group>()`)
-  - a method's argument or return type changed; a type changed kind (struct <-> enum)
+  - a `<operation>_pages` method removed: the operation went, or is no longer a paged list
+  - a method's argument or return type changed (operations return `Call<'_, T>`, which awaits
+    to `Result<T, Error>`; `_pages` methods return `Pages<'_, Item>`); a type changed kind
+    (struct <-> enum)
   - a field's type changed, including Option<T> <-> T (optional <-> required)
   - a variant added to an enum: generated enums are exhaustive, so a `match` without `_` stops
     compiling (string enums: a value that decoded as UnknownValue now gets its own variant)
@@ -25,7 +30,8 @@ What counts as breaking (Rust semver, applied to the generated crate):
     `..Default::default()` compiles but sends an empty value
   - a struct no longer deriving Default
   - a credential removed from the client (its ClientBuilder method goes away)
-Additions (compatible): new operations and types; a new field in a struct that derives Default
+Additions (compatible): new operations, types and `_pages` methods (an operation that becomes
+a paged list); a new field in a struct that derives Default
 when the field is an Option or the struct is only returned by the API. This relies on a rule
 for users of the crate: build structs that derive Default with `..Default::default()`, and
 match structs with `..` (#[non_exhaustive] would enforce that, but forbids struct literals).
@@ -206,6 +212,13 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
                             before.method, before.path
                         ),
                     );
+                    if let Some(pages) = &before.pages {
+                        out.push(
+                            Breaking,
+                            None,
+                            format!("`{}` removed, with `{item}`", pages_path(before, pages)),
+                        );
+                    }
                     continue;
                 }
             },
@@ -261,6 +274,7 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
             };
             out.push(Other, at, format!("`{item}` {now}"));
         }
+        compare_pages(out, before, after);
     }
     for after in &new.operations {
         if !old.operations.iter().any(|o| o.name == after.name) {
@@ -277,6 +291,71 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
                     after.returns
                 ),
             );
+            if let Some(pages) = &after.pages {
+                out.push(Addition, None, new_pages_text(after, pages));
+            }
+        }
+    }
+}
+
+/// `MeetingsApi::list_meetings_pages`.
+fn pages_path(op: &OperationItem, pages: &PagesItem) -> String {
+    format!("{}::{}", op.group, pages.name)
+}
+
+fn new_pages_text(op: &OperationItem, pages: &PagesItem) -> String {
+    format!(
+        "`{}`: new method walking every page of `{}`, returns `{}`",
+        pages_path(op, pages),
+        op.rust_path(),
+        pages.returns
+    )
+}
+
+/// The `_pages` method of an operation in both specs (moved with it, if it moved).
+fn compare_pages(out: &mut Changes, before: &OperationItem, after: &OperationItem) {
+    use Section::*;
+    let at = Some(after.pointer.as_str());
+    match (&before.pages, &after.pages) {
+        (None, None) => {}
+        (None, Some(new)) => out.push(Addition, at, new_pages_text(after, new)),
+        (Some(old), None) => out.push(
+            Breaking,
+            at,
+            format!(
+                "`{}` removed: `{}` is no longer a paged list",
+                pages_path(before, old),
+                after.rust_path()
+            ),
+        ),
+        (Some(old), Some(new)) => {
+            let (old_path, new_path) = (pages_path(before, old), pages_path(after, new));
+            if old.name != new.name {
+                out.push(
+                    Breaking,
+                    at,
+                    format!("`{old_path}` renamed to `{new_path}`"),
+                );
+            } else if old_path != new_path {
+                out.push(
+                    Breaking,
+                    at,
+                    format!(
+                        "`{old_path}` moved to `{new_path}` (`client.{}()` instead of `client.{}()`)",
+                        after.accessor, before.accessor
+                    ),
+                );
+            }
+            if old.returns != new.returns {
+                out.push(
+                    Breaking,
+                    at,
+                    format!(
+                        "`{new_path}` returns `{}` instead of `{}`",
+                        new.returns, old.returns
+                    ),
+                );
+            }
         }
     }
 }

@@ -76,6 +76,32 @@ fn enum_union_and_response_variants() {
     case("enums");
 }
 
+/// A `_pages` method is part of the API: it comes and goes with its operation and with the
+/// operation being a paged list, moves with it, and its item type is its return type.
+#[test]
+fn paged_lists_gain_lose_move_and_change_their_pages_method() {
+    let report = case("pagination");
+    for line in [
+        "- `MeetingsApi::list_meetings_pages` returns `Pages<'_, MeetingSummary>` instead of `Pages<'_, Meeting>`",
+        "- `MeetingsApi::list_recordings_pages` removed: `MeetingsApi::list_recordings` is no longer a paged list",
+        "- `MeetingsApi::list_presets_pages` removed, with `MeetingsApi::list_presets`\n",
+        "- `MeetingsApi::list_webhooks_pages` moved to `WebhooksApi::list_webhooks_pages`",
+    ] {
+        let breaking = &report[..report.find("### Additions").unwrap()];
+        assert!(breaking.contains(line), "{line} not breaking in:\n{report}");
+    }
+    let additions = &report[report.find("### Additions").unwrap()..];
+    for line in [
+        "- `MeetingsApi::list_participants_pages`: new method walking every page of `MeetingsApi::list_participants`, returns `Pages<'_, Participant>`",
+        "- `MeetingsApi::list_sessions_pages`: new method walking every page of `MeetingsApi::list_sessions`, returns `Pages<'_, Session>`\n",
+    ] {
+        assert!(
+            additions.contains(line),
+            "{line} not an addition in:\n{report}"
+        );
+    }
+}
+
 #[test]
 fn types_removed_added_and_changing_kind() {
     case("types");
@@ -173,20 +199,20 @@ fn realtime_kit_spec_bump() {
     let spec = std::fs::read_to_string(root.join("spec/realtime-kit.yaml")).unwrap();
     let edits = [
         (
-            "          description: Name of the participant.\n          type: string\n          nullable: true\n",
-            "          description: Name of the participant.\n          type: string\n",
+            "          format: uuid\n        name:\n          description: Name of the participant.\n          type: string\n          nullable: true\n",
+            "          format: uuid\n        name:\n          description: Name of the participant.\n          type: string\n",
         ),
         (
             "        - updated_at\n",
             "        - updated_at\n        - name\n",
         ),
         (
-            "        preset_name:\n",
-            "        role:\n          type: string\n          enum: [host, guest]\n        preset_name:\n",
+            "        preset_name:\n          description: Preset applied to the participant.\n",
+            "        role:\n          type: string\n          enum: [host, guest]\n        preset_name:\n          description: Preset applied to the participant.\n",
         ),
         (
-            "            type: string\n      responses:\n",
-            "            type: string\n        - name: include_presets\n          in: query\n          schema:\n            type: boolean\n      responses:\n",
+            "            type: string\n      responses:\n        '200':\n          $ref: '#/components/responses/realtimekit_GetParticipant'\n",
+            "            type: string\n        - name: include_presets\n          in: query\n          schema:\n            type: boolean\n      responses:\n        '200':\n          $ref: '#/components/responses/realtimekit_GetParticipant'\n",
         ),
     ];
     let mut bumped = spec.clone();
