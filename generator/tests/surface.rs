@@ -29,7 +29,7 @@ fn squash(text: &str) -> String {
         .replace("uuid::Uuid", "Uuid")
         .replace("std::collections::BTreeMap", "BTreeMap")
         .replace("crate::Upload", "Upload")
-        .replace("crate::runtime::Pages", "Pages")
+        .replace("crate::Pages", "Pages")
         // Trailing commas of wrapped signatures and generics.
         .replace(",)", ")")
         .replace(",>", ">")
