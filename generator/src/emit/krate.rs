@@ -96,7 +96,8 @@ pub fn manifest(model: &Model, options: &Options) -> String {
          # Sleeping between retries.\n\
          tokio = { version = \"1\", features = [\"time\"] }\n\
          # Feature `tracing`: a span per call and an event per attempt (no-ops without a\n\
-         # subscriber). No default features: no proc macros to compile.\n\
+         # subscriber). Already in the tree through hyper and h2; no default features, so no\n\
+         # proc macros to compile.\n\
          tracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\n",
     );
     if uses.uuid {
