@@ -312,7 +312,7 @@ fn check_depth(raw: &Value) -> Result<(), Error> {
         if depth > 0 {
             path.push(key);
         }
-        if depth > MAX_DOCUMENT_DEPTH {
+        if depth > MAX_DOCUMENT_DEPTH && (value.is_object() || value.is_array()) {
             let pointer: String = path.iter().map(|k| format!("/{}", escape(k))).collect();
             return Err(Error::single(
                 format!("#{pointer}"),

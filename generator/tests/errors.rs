@@ -466,3 +466,31 @@ fn path_templates_need_their_parameters() {
         d.message
     );
 }
+
+#[test]
+fn the_deepest_accepted_document_generates_from_a_small_stack() {
+    // 58 levels of arrays in a parameter: the document is 64 levels deep, the most it may be.
+    // `generate` runs on its own thread with a stack sized for that, whatever the caller's:
+    // here 256 KiB (found by fuzzing: with the caller's stack, 2 MiB overflowed at 55 levels).
+    let mut schema = String::from("{type: string}");
+    for _ in 0..58 {
+        schema = format!("{{type: array, items: {schema}}}");
+    }
+    let spec = OPERATION.replace(
+        "        - {name: id, in: path, required: true, schema: {type: string}}\n",
+        &format!("        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n        - {{name: q, in: query, schema: {schema}}}\n"),
+    );
+    let result = std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || generate(&spec, &options()).map(|output| output.diagnostics))
+        .unwrap()
+        .join()
+        .unwrap();
+    let diagnostics = result.unwrap();
+    // Only the dangling response schema of OPERATION: the parameter is fine.
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert!(
+        diagnostics[0].message.contains("Missing"),
+        "{diagnostics:?}"
+    );
+}

@@ -51,7 +51,8 @@ fn assert_roughly_linear(what: &str, make: impl Fn(usize) -> String) {
 #[test]
 fn enum_values_that_make_the_same_identifier() {
     // `a_b`, `a-b`, `a b`, `a.b`, `a__b`, ...: every value is the variant `AB`, then `AB2`, ...
-    // Found while fuzzing: each new name used to be tried against every number taken before.
+    // Found while writing the fuzzer's huge-enum mutation: each new name was tried against
+    // every number taken before (30,000 values: over 10 minutes).
     assert_roughly_linear("colliding enum values", |n| {
         let separators = ["_", "-", " ", "."];
         let values: Vec<Value> = (0..n)
