@@ -396,9 +396,10 @@ fn base64(bytes: &[u8]) -> String {
 async fn send(
     builder: reqwest::RequestBuilder,
 ) -> Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error> {
-    let response = builder.send().await?;
+    let mut response = builder.send().await?;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not cloned: reading the body does not need them.
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
     Ok((status, headers, body.into()))
 }

@@ -44,7 +44,7 @@ impl BenchArgs {
             compile: Some(1000),
             client: true,
             runs: 5,
-            rounds: 41,
+            rounds: 201,
         }
     }
 
@@ -56,7 +56,7 @@ impl BenchArgs {
             compile: None,
             client: true,
             runs: 3,
-            rounds: 11,
+            rounds: 51,
         }
     }
 }
