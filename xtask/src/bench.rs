@@ -167,7 +167,10 @@ fn generated_lines(files: &std::collections::BTreeMap<String, String>) -> usize 
 }
 
 fn generation(args: &BenchArgs, bin: &Path, work: &Path) -> Result<(), String> {
-    println!("## Generation (release build, fastest of {} runs)\n", args.runs);
+    println!(
+        "## Generation (release build, fastest of {} runs)\n",
+        args.runs
+    );
     println!(
         "| operations | spec | total | parse only (baseline) | total ÷ parse | load | model | emit | format | write | µs per operation | peak heap | peak RSS | lines |"
     );
@@ -190,7 +193,11 @@ fn generation(args: &BenchArgs, bin: &Path, work: &Path) -> Result<(), String> {
         let total = get(&f, "total_ms");
         let share = |key: &str| {
             let t = get(&f, key);
-            format!("{t:.0} ms ({:.0}%, {:.1}× parse)", 100.0 * t / total, t / parse)
+            format!(
+                "{t:.0} ms ({:.0}%, {:.1}× parse)",
+                100.0 * t / total,
+                t / parse
+            )
         };
         println!(
             "| {n} | {} KiB | {total:.0} ms | {parse:.1} ms | {:.1}× | {} | {} | {} | {} | {} | {:.0} | {:.0} MB | {:.0} MB | {:.0} |",

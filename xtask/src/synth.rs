@@ -83,7 +83,7 @@ const RESOURCES_PER_TAG: usize = 2;
 
 /// The spec as JSON text, with exactly `operations` operations.
 pub fn spec(operations: usize) -> String {
-    let mut rng = Rng(0x5EED_0F_0A_7E_5A_u64);
+    let mut rng = Rng(0x5EED_0F0A_7E5A_u64);
     let mut paths = Map::new();
     let mut schemas = Map::new();
     schemas.insert(
@@ -287,10 +287,7 @@ fn envelope(description: &str, data: Value, paging: bool) -> Value {
     let mut properties = Map::new();
     properties.insert("data".into(), data);
     if paging {
-        properties.insert(
-            "paging".into(),
-            reference("schemas", "realtimekit_Paging"),
-        );
+        properties.insert("paging".into(), reference("schemas", "realtimekit_Paging"));
     }
     json!({
         "description": description,
@@ -451,10 +448,13 @@ mod tests {
     fn generates_cleanly_with_distinct_types_per_resource() {
         let output = generator::generate(&spec(20), &options()).unwrap();
         let types = &output.files["src/types.rs"];
-        for r in 0..4 {
-            let name = pascal(&format!("{}_{r}", NOUNS[r]));
+        for (r, noun) in NOUNS.iter().enumerate().take(4) {
+            let name = pascal(&format!("{noun}_{r}"));
             assert!(types.contains(&format!("pub struct {name} {{")), "{name}");
-            assert!(types.contains(&format!("pub enum {name}Status")), "{name}Status");
+            assert!(
+                types.contains(&format!("pub enum {name}Status")),
+                "{name}Status"
+            );
         }
         let methods: String = output
             .files
@@ -462,9 +462,9 @@ mod tests {
             .filter(|(path, _)| path.starts_with("src/operations/"))
             .map(|(_, text)| text.as_str())
             .collect();
-        for r in 0..4 {
+        for (r, noun) in NOUNS.iter().enumerate().take(4) {
             for kind in ["list", "create", "get", "update", "delete"] {
-                let method = format!("fn {kind}_{}_{r}(", NOUNS[r]);
+                let method = format!("fn {kind}_{noun}_{r}(");
                 assert!(methods.contains(&method), "{method}");
             }
         }

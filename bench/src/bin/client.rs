@@ -120,10 +120,7 @@ impl Hand {
             Some(timeout) => request.timeout(timeout),
             None => request,
         };
-        let response = request
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        let response = request.send().await.map_err(|e| e.to_string())?;
         if !response.status().is_success() {
             return Err(format!("status {}", response.status()));
         }
@@ -201,7 +198,13 @@ async fn calls(rounds: usize) -> Result<[f64; 5], String> {
         }
     }
     let [generated, timeout, plain] = times.map(|mut t| median(&mut t));
-    Ok([generated, timeout, generated / timeout, plain, generated / plain])
+    Ok([
+        generated,
+        timeout,
+        generated / timeout,
+        plain,
+        generated / plain,
+    ])
 }
 
 /// Nanoseconds per decode of a batch.
@@ -240,7 +243,11 @@ fn decodes(rounds: usize) -> Result<[f64; 5], String> {
         hand.push(time_decodes(hand_decode)?);
         client.push(time_decodes(client_decode)?);
     }
-    let (g, h, c) = (median(&mut generated), median(&mut hand), median(&mut client));
+    let (g, h, c) = (
+        median(&mut generated),
+        median(&mut hand),
+        median(&mut client),
+    );
     Ok([g, h, g / h, c, c / h])
 }
 
@@ -256,10 +263,20 @@ fn run() -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let [call_generated, call_hand, call_ratio, call_plain, call_plain_ratio] =
-        runtime.block_on(calls(rounds))?;
-    let [decode_generated, decode_hand, decode_ratio, decode_client, decode_client_ratio] =
-        decodes(rounds)?;
+    let [
+        call_generated,
+        call_hand,
+        call_ratio,
+        call_plain,
+        call_plain_ratio,
+    ] = runtime.block_on(calls(rounds))?;
+    let [
+        decode_generated,
+        decode_hand,
+        decode_ratio,
+        decode_client,
+        decode_client_ratio,
+    ] = decodes(rounds)?;
     println!(
         "call_generated_us={call_generated:.2} call_hand_us={call_hand:.2} call_ratio={call_ratio:.4} call_plain_us={call_plain:.2} call_plain_ratio={call_plain_ratio:.4} decode_generated_ns={decode_generated:.1} decode_hand_ns={decode_hand:.1} decode_ratio={decode_ratio:.4} decode_client_ns={decode_client:.1} decode_client_ratio={decode_client_ratio:.4}"
     );

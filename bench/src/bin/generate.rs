@@ -121,8 +121,8 @@ fn generate_once(spec_path: &Path, out: &Path) -> Result<Run, String> {
         extra_dev_dependencies: Vec::new(),
     };
     let start = Instant::now();
-    let text = std::fs::read_to_string(spec_path)
-        .map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let text =
+        std::fs::read_to_string(spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
     let (output, timings) =
         generator::generate_with_timings(&text, &options).map_err(|e| e.to_string())?;
     let write_start = Instant::now();

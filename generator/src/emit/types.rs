@@ -10,9 +10,7 @@ use crate::model::types::{Kind, Struct, Ty, TypeDef, TypeSpace};
 /// `src/types.rs` as its opening (module docs and imports) and its items, one token stream per
 /// type, made on demand: formatting them one at a time keeps only one type's tokens and syntax
 /// tree alive, instead of the whole file's (a large share of the generator's peak memory).
-pub fn types_rs<'a>(
-    model: &'a Model,
-) -> (TokenStream, impl Iterator<Item = TokenStream> + 'a) {
+pub fn types_rs<'a>(model: &'a Model) -> (TokenStream, impl Iterator<Item = TokenStream> + 'a) {
     let defs = model
         .types
         .defs()
