@@ -600,7 +600,8 @@ async fn receive(
     if declared.is_some_and(|length| length > limit) {
         return Err(Failure::TooLarge { status, declared });
     }
-    let headers = response.headers().clone();
+    // Taken, not cloned: reading the body does not need them.
+    let headers = std::mem::take(response.headers_mut());
     // Preallocate what was announced, within reason (the announcement may be a lie).
     let capacity = declared.unwrap_or(0).min(limit).min(1 << 20);
     let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
