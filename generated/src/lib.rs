@@ -104,6 +104,9 @@ pub use runtime::{
     Pages, Upload, WithResponse,
 };
 
+#[cfg(feature = "blocking")]
+pub use runtime::{BlockingItems, BlockingPages};
+
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 
