@@ -203,9 +203,8 @@ fn default_request_doc(model: &Model, krate: &str) -> String {
         group.operations.iter().find_map(|i| {
             let op = &model.operations[*i];
             let literal = request_literal(&model.types, op, krate, op.request_name.as_deref()?)?;
-            literal
-                .contains("..Default::default()")
-                .then(|| (group, op, literal))
+            let leaves_out = literal.contains("..Default::default()");
+            leaves_out.then_some((group, op, literal))
         })
     });
     if let Some((group, op, literal)) = example {
