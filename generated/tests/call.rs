@@ -170,6 +170,30 @@ async fn with_response_has_status_headers_ray_id_and_attempts() {
     assert!(response.into_inner().success);
 }
 
+#[tokio::test]
+async fn a_decode_error_after_a_retry_counts_every_attempt() {
+    let server = MockServer::start().await;
+    // A 503, then a 2xx whose body is cut short.
+    fail_then(&server, 1, json(200, r#"{"success": true, "data": {"#)).await;
+    let client = client(&server.uri());
+    let error = client
+        .meetings()
+        .get_meeting_participant(&request())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    assert_eq!(error.attempts(), 2, "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    // Sent once, it was one attempt.
+    let error = client
+        .meetings()
+        .get_meeting_participant(&request())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    assert_eq!(error.attempts(), 1, "{error}");
+}
+
 #[test]
 fn debug_of_a_call_shows_the_operation_not_the_token() {
     let client = client("http://127.0.0.1:9");

@@ -20,8 +20,17 @@ pub type Decode<T> = fn(Response) -> Result<T, Error>;
 ///
 /// Before awaiting, it can be given per-call settings ([`Call::timeout`],
 /// [`Call::max_retries`], [`Call::header`]); [`Call::with_response`] also returns the status,
-/// headers, `cf-ray` and attempt count; with the `blocking` feature, [`Call::send_blocking`]
-/// sends it without an async runtime. Nothing is sent until then.
+/// headers, `cf-ray` and attempt count. Nothing is sent until then.
+///
+// The method exists only with the feature, and so can only be linked to with it.
+#[cfg_attr(
+    feature = "blocking",
+    doc = "With the `blocking` feature, [`Call::send_blocking`] sends it without an async runtime."
+)]
+#[cfg_attr(
+    not(feature = "blocking"),
+    doc = "With the `blocking` feature, `Call::send_blocking` sends it without an async runtime."
+)]
 ///
 /// ```ignore
 /// let participant = client
@@ -237,19 +246,28 @@ mod blocking {
 
     use super::{ApiResponse, Call, Error, WithResponse};
 
-    /// The runtime that [`Call::send_blocking`] runs calls on: one worker thread, built on
-    /// first use and shared by the clones of a client. The worker keeps driving the pooled
-    /// connections between calls, so they stay usable from async code too.
+    /// The runtime that [`Call::send_blocking`] and the blocking iterators of paged lists run
+    /// on: one worker thread, built on first use and shared by the clones of a client. The
+    /// worker keeps driving the pooled connections between calls, so they stay usable from
+    /// async code too.
     #[derive(Default)]
     pub(in super::super) struct BlockingRuntime(OnceLock<Result<tokio::runtime::Runtime, String>>);
 
     impl BlockingRuntime {
-        fn block_on<F: Future>(&self, future: F) -> Result<F::Output, Error> {
+        /// Runs `future` to completion on this runtime. Inside an async runtime, where blocking
+        /// would stall it, fails with [`Error::InvalidRequest`] saying that `what` was called
+        /// there and to use `instead`.
+        pub(in super::super) fn block_on<F: Future>(
+            &self,
+            future: F,
+            what: &str,
+            instead: &str,
+        ) -> Result<F::Output, Error> {
             if tokio::runtime::Handle::try_current().is_ok() {
-                return Err(Error::invalid_request(
-                    "send_blocking was called inside an async runtime, where blocking would \
-                     stall it: `.await` the call instead",
-                ));
+                return Err(Error::invalid_request(format!(
+                    "{what} was called inside an async runtime, where blocking would stall it: \
+                     {instead}"
+                )));
             }
             let runtime = self.0.get_or_init(|| {
                 tokio::runtime::Builder::new_multi_thread()
@@ -293,7 +311,11 @@ mod blocking {
         /// [`Call::send_blocking`], returning the whole [`ApiResponse`].
         pub fn send_blocking(self) -> Result<ApiResponse<T>, Error> {
             let client = self.0.client;
-            client.blocking_runtime().block_on(self.0.run())?
+            client.blocking_runtime().block_on(
+                self.0.run(),
+                "send_blocking",
+                "`.await` the call instead",
+            )?
         }
     }
 }

@@ -110,6 +110,9 @@ pub enum Error {
         /// The JSON error.
         #[source]
         source: serde_json::Error,
+        /// How many times the request was sent (more than 1 when it was retried before the
+        /// 2xx response came).
+        attempts: u32,
     },
 }
 
@@ -154,16 +157,15 @@ impl Error {
     }
 
     /// How many times the request was sent: 0 when it was refused before sending, more than 1
-    /// when it was retried. A decode error comes from a response, after at least 1 attempt,
-    /// and reports 1 since only the last attempt matters to it.
+    /// when it was retried (also when a retry brought the 2xx response that did not decode).
     pub fn attempts(&self) -> u32 {
         match self {
             Error::Config { .. } | Error::InvalidRequest { .. } => 0,
             Error::Connection { attempts, .. }
             | Error::Timeout { attempts, .. }
-            | Error::ResponseTooLarge { attempts, .. } => *attempts,
+            | Error::ResponseTooLarge { attempts, .. }
+            | Error::Decode { attempts, .. } => *attempts,
             Error::Api(api) => api.attempts,
-            Error::Decode { .. } => 1,
         }
     }
 

@@ -17,6 +17,8 @@ mod retry;
 pub use call::{ApiResponse, Call, Decode, WithResponse};
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, Attempt, Error};
+#[cfg(feature = "blocking")]
+pub use paginate::{BlockingItems, BlockingPages};
 pub use paginate::{Count, Items, Page, PageFuture, Pages, page_number};
 pub use request::{Auth, IntoFilePart, Part, QueryStyle, Request, Upload};
 /// The HTTP method and status types of the API, re-exported for callers of [`Client::execute`].

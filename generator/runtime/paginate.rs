@@ -1,6 +1,7 @@
 //! Walking paged list operations: [`Pages`] fetches one page after another, [`Items`] yields
 //! their items one by one. Both are `futures_core::Stream`s, and have `next_page`/`next_item`
-//! for callers who do not use streams.
+//! for callers who do not use streams; with the `blocking` feature, `blocking()` turns either
+//! into an `Iterator` for programs without an async runtime.
 //!
 //! The walk ends at the last page the server announces (its total count or total pages), on an
 //! empty page, on a page shorter than the page size when no total is announced, on a page equal to
@@ -12,7 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::runtime::Error;
+use crate::runtime::{Client, Error};
 
 /// A page being fetched.
 pub type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
@@ -103,8 +104,20 @@ pub fn page_number<N: Count>(page: u64, parameter: &str) -> Result<N, Error> {
 ///
 /// Returned by the `<operation>_pages` methods. Use [`Pages::next_page`], the `Stream`
 /// implementation, or [`Pages::items`] for the items alone. After an error the walk ends.
+///
+// `Pages::blocking` exists only with the feature, and so can only be linked to with it.
+#[cfg_attr(
+    feature = "blocking",
+    doc = "With the `blocking` feature, [`Pages::blocking`] and [`Items::blocking`] walk the list as an `Iterator`, without an async runtime."
+)]
+#[cfg_attr(
+    not(feature = "blocking"),
+    doc = "With the `blocking` feature, `Pages::blocking` and `Items::blocking` walk the list as an `Iterator`, without an async runtime."
+)]
 #[must_use = "pages are fetched only when asked for"]
 pub struct Pages<'a, T> {
+    /// The client whose runtime the blocking iterators run on.
+    client: &'a Client,
     fetch: Box<dyn FnMut(u64) -> PageFuture<'a, T> + Send + 'a>,
     /// The number of the next page to fetch.
     next: u64,
@@ -124,6 +137,7 @@ pub struct Pages<'a, T> {
 impl<T> std::fmt::Debug for Pages<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages")
+            .field("client", self.client)
             .field("next", &self.next)
             .field("per_page", &self.per_page)
             .field("pages", &self.pages)
@@ -134,14 +148,17 @@ impl<T> std::fmt::Debug for Pages<'_, T> {
 }
 
 impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
-    /// Pages from `start` (page 1 when `None`; page numbers count from 1) with `per_page`
-    /// items each when the caller set it; `fetch` requests the page with the given number.
+    /// Pages of a list of `client`'s, from `start` (page 1 when `None`; page numbers count
+    /// from 1) with `per_page` items each when the caller set it; `fetch` requests the page with
+    /// the given number.
     pub fn new(
+        client: &'a Client,
         start: Option<u64>,
         per_page: Option<u64>,
         fetch: impl FnMut(u64) -> PageFuture<'a, T> + Send + 'a,
     ) -> Self {
         Self {
+            client,
             fetch: Box::new(fetch),
             next: start.unwrap_or(1).max(1),
             per_page: per_page.filter(|size| *size > 0),
@@ -302,4 +319,93 @@ impl<'a, T: PartialEq + Clone + Send + 'a> futures_core::Stream for Items<'a, T>
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.get_mut().poll_item(cx)
     }
+}
+
+#[cfg(feature = "blocking")]
+pub use blocking::{BlockingItems, BlockingPages};
+
+#[cfg(feature = "blocking")]
+mod blocking {
+    use std::iter::FusedIterator;
+
+    use super::{Error, Items, Page, Pages};
+
+    /// What to use inside an async runtime, where the blocking iterators refuse to run.
+    const INSTEAD: &str = "`.await` `next_page()`/`next_item()` or use the `Stream` instead";
+
+    impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
+        /// The pages as an `Iterator`, for programs without an async runtime (feature
+        /// `blocking`): each `next()` fetches a page on the runtime owned by the client, as
+        /// [`Call::send_blocking`](crate::runtime::Call::send_blocking) does. The walk ends
+        /// where [`Pages::next_page`] would; used inside an async runtime, the first `next()`
+        /// is an [`Error::InvalidRequest`] (and the last) instead of blocking it.
+        pub fn blocking(self) -> BlockingPages<'a, T> {
+            BlockingPages(self)
+        }
+    }
+
+    impl<'a, T: PartialEq + Clone + Send + 'a> Items<'a, T> {
+        /// The items as an `Iterator`, fetching pages as needed on the runtime owned by the
+        /// client (feature `blocking`; see [`Pages::blocking`]).
+        /// `.collect::<Result<Vec<_>, _>>()` gathers them all.
+        pub fn blocking(self) -> BlockingItems<'a, T> {
+            BlockingItems(self)
+        }
+    }
+
+    /// The pages of a paged list as an `Iterator`: from [`Pages::blocking`].
+    #[must_use = "pages are fetched only when asked for"]
+    #[derive(Debug)]
+    pub struct BlockingPages<'a, T>(Pages<'a, T>);
+
+    impl<'a, T: PartialEq + Clone + Send + 'a> Iterator for BlockingPages<'a, T> {
+        type Item = Result<Page<T>, Error>;
+
+        fn next(&mut self) -> Option<Self::Item> {
+            let pages = &mut self.0;
+            if pages.done {
+                return None;
+            }
+            let runtime = pages.client.blocking_runtime();
+            match runtime.block_on(pages.next_page(), "Pages::blocking", INSTEAD) {
+                Ok(page) => page.transpose(),
+                Err(error) => {
+                    pages.done = true;
+                    Some(Err(error))
+                }
+            }
+        }
+    }
+
+    impl<'a, T: PartialEq + Clone + Send + 'a> FusedIterator for BlockingPages<'a, T> {}
+
+    /// The items of a paged list as an `Iterator`: from [`Items::blocking`].
+    #[must_use = "items are fetched only when asked for"]
+    #[derive(Debug)]
+    pub struct BlockingItems<'a, T>(Items<'a, T>);
+
+    impl<'a, T: PartialEq + Clone + Send + 'a> Iterator for BlockingItems<'a, T> {
+        type Item = Result<T, Error>;
+
+        fn next(&mut self) -> Option<Self::Item> {
+            // Items of a page already fetched need no runtime, and a finished walk no error.
+            if let Some(item) = self.0.buffer.next() {
+                return Some(Ok(item));
+            }
+            let items = &mut self.0;
+            if items.pages.done {
+                return None;
+            }
+            let runtime = items.pages.client.blocking_runtime();
+            match runtime.block_on(items.next_item(), "Items::blocking", INSTEAD) {
+                Ok(item) => item.transpose(),
+                Err(error) => {
+                    items.pages.done = true;
+                    Some(Err(error))
+                }
+            }
+        }
+    }
+
+    impl<'a, T: PartialEq + Clone + Send + 'a> FusedIterator for BlockingItems<'a, T> {}
 }

@@ -100,6 +100,7 @@ impl Response {
             path,
             body,
             source,
+            attempts: self.attempts,
         }
     }
 }

@@ -486,6 +486,7 @@ impl<'a> MeetingsApi<'a> {
         let api = *self;
         let request = request.clone();
         crate::runtime::Pages::new(
+            api.client,
             request.page_no.and_then(crate::runtime::Count::to_count),
             request.per_page.and_then(crate::runtime::Count::to_count),
             move |page| {

@@ -102,6 +102,7 @@ impl Response {
             path,
             body,
             source,
+            attempts: self.attempts,
         }
     }
 }

@@ -6,7 +6,8 @@ use crate::model::operations::{BodyKind, Location, Operation, Param, Payload, Su
 use crate::model::types::{Ty, TypeSpace};
 
 /// The crate root's quick start: a client from the environment or a builder, a call, error
-/// handling, retries and timeouts, and paged lists when the API has them.
+/// handling, retries and timeouts, request structs with `..Default::default()`, per-call
+/// options and raw responses, paged lists when the API has them, and the `blocking` feature.
 pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
     let mut out = format!(
         "# Quick start\n\n\
@@ -88,6 +89,33 @@ pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
          # }}\n\
          ```"
     ));
+    out.push_str(&default_request_doc(model, krate));
+    out.push_str(&format!(
+        "\n\n\
+         A call can override the client's settings before it is sent: \
+         [`timeout`](Call::timeout) (per attempt), [`max_retries`](Call::max_retries) and extra \
+         [`header`](Call::header)s. [`with_response`](Call::with_response) returns the decoded \
+         value together with the response's status, headers, `cf-ray` and attempt count (an \
+         [`ApiResponse`], which derefs to the value):\n\n\
+         ```no_run\n\
+         use std::time::Duration;\n\n\
+         # async fn example(client: &{krate}::Client{argument}) -> Result<(), {krate}::Error> {{\n\
+         let response = {call}\n\
+         \x20   .timeout(Duration::from_secs(5))\n\
+         \x20   .max_retries(0)\n\
+         \x20   .with_response()\n\
+         \x20   .await?;\n\
+         println!(\"{{}} {{:?}} after {{}} attempt(s)\", response.status(), response.ray_id(), response.attempts());\n\
+         println!(\"{{:?}}\", response.headers().get(\"content-type\"));\n\
+         let value = response.into_inner();\n\
+         # let _ = value;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    ));
+    let first_request = op.request_name.clone();
+    // The blocking example's code for the paged list: `(argument, code)`.
+    let mut blocking_pages = None;
     if let Some((index, paged)) = model.pagination.iter().next() {
         let op = &model.operations[*index];
         if let Some(group) = model.groups.iter().find(|g| g.operations.contains(index)) {
@@ -112,7 +140,87 @@ pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
                 module = group.module,
                 fn_name = paged.fn_name,
             ));
+            // The first operation's request may be another struct: then it gets its own name.
+            let same = op.request_name == first_request;
+            let (pages_argument, name) = if same && !argument.is_empty() {
+                (String::new(), "request")
+            } else {
+                (
+                    format!(", list_request: &{krate}::{request}"),
+                    "list_request",
+                )
+            };
+            blocking_pages = Some((
+                pages_argument,
+                format!(
+                    "let all = client.{module}().{fn_name}({name}).items().blocking().collect::<Result<Vec<_>, _>>()?;\n\
+                     # let _ = all;\n",
+                    module = group.module,
+                    fn_name = paged.fn_name,
+                ),
+            ));
         }
+    }
+    // Without the feature, `send_blocking` and `blocking` do not exist: the text names them
+    // without links, and the example compiles to nothing.
+    let (pages_text, pages_argument, pages_code) = match &blocking_pages {
+        Some((argument, code)) => (
+            "; paged lists have `Pages::blocking` and `Items::blocking`, which walk them as \
+             `Iterator`s",
+            argument.as_str(),
+            code.as_str(),
+        ),
+        None => ("", "", ""),
+    };
+    out.push_str(&format!(
+        "\n\n\
+         With the `blocking` feature, `Call::send_blocking` sends a call without an async \
+         runtime, on a runtime the client owns (one worker thread, started on first use){pages_text}. \
+         Inside an async runtime they return [`Error::InvalidRequest`] instead of blocking it.\n\n\
+         ```no_run\n\
+         # #[cfg(feature = \"blocking\")]\n\
+         # fn example(client: &{krate}::Client{argument}{pages_argument}) -> Result<(), {krate}::Error> {{\n\
+         let response = {call}.send_blocking()?;\n\
+         # let _ = response;\n\
+         {pages_code}\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    ));
+    out
+}
+
+/// The rule that keeps callers compiling across spec bumps, with a request struct of the API
+/// built that way when one has optional fields to leave out.
+fn default_request_doc(model: &Model, krate: &str) -> String {
+    let mut out = "\n\n\
+        Build request structs that implement `Default` with `..Default::default()` for the fields \
+        you leave out: a new version of the spec may add optional fields, and code written this \
+        way keeps compiling (the generator counts such an addition as compatible on that \
+        assumption)."
+        .to_string();
+    let example = model.groups.iter().find_map(|group| {
+        group.operations.iter().find_map(|i| {
+            let op = &model.operations[*i];
+            let literal = request_literal(&model.types, op, krate, op.request_name.as_deref()?)?;
+            let leaves_out = literal.contains("..Default::default()");
+            leaves_out.then_some((group, op, literal))
+        })
+    });
+    if let Some((group, op, literal)) = example {
+        out.push_str(&format!(
+            "\n\n\
+             ```no_run\n\
+             # async fn example(client: &{krate}::Client) -> Result<(), {krate}::Error> {{\n\
+             let request = {literal};\n\
+             let response = client.{module}().{fn_name}(&request).await?;\n\
+             # let _ = response;\n\
+             # Ok(())\n\
+             # }}\n\
+             ```",
+            module = group.module,
+            fn_name = op.fn_name,
+        ));
     }
     out
 }

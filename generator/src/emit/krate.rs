@@ -107,8 +107,9 @@ pub fn manifest(model: &Model, options: &Options) -> String {
     out.push_str(
         "\n[features]\n\
          default = [\"tracing\"]\n\
-         # `Call::send_blocking`, for programs without an async runtime: calls run on a runtime\n\
-         # the client owns (one worker thread, started on first use).\n\
+         # `Call::send_blocking` and `Pages::blocking`/`Items::blocking`, for programs without an\n\
+         # async runtime: calls run on a runtime the client owns (one worker thread, started on\n\
+         # first use).\n\
          blocking = [\"tokio/rt-multi-thread\"]\n\
          # Spans and events per call and attempt; never headers, credentials or query strings.\n\
          tracing = [\"dep:tracing\"]\n",
@@ -265,6 +266,8 @@ pub fn lib_rs(model: &Model, options: &Options) -> TokenStream {
             ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Items, Page, Pages,
             Upload, WithResponse,
         };
+        #[cfg(feature = "blocking")]
+        pub use runtime::{BlockingItems, BlockingPages};
         #base_doc
         pub const DEFAULT_BASE_URL: &str = #base_url;
         /// Environment variable that overrides [`DEFAULT_BASE_URL`] in [`Client::from_env`].

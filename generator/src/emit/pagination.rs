@@ -89,7 +89,7 @@ fn pages_method(
         pub fn #fn_name(&self, request: &#request) -> crate::Pages<'a, #item> {
             let api = *self;
             let request = request.clone();
-            crate::runtime::Pages::new(#start, #per_page, move |page| {
+            crate::runtime::Pages::new(api.client, #start, #per_page, move |page| {
                 let mut request = request.clone();
                 Box::pin(async move {
                     #set_page

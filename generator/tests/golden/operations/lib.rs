@@ -52,6 +52,42 @@
 //! # }
 //! ```
 //!
+//! Build request structs that implement `Default` with `..Default::default()` for the fields you leave out: a new version of the spec may add optional fields, and code written this way keeps compiling (the generator counts such an addition as compatible on that assumption).
+//!
+//! ```no_run
+//! # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+//! let request = golden::UpdateMeetingRequest {
+//!     account_id: "ACCOUNT_ID".into(),
+//!     app_id: "APP_ID".into(),
+//!     meeting_id: "MEETING_ID".into(),
+//!     if_match: "IF_MATCH".into(),
+//!     ..Default::default()
+//! };
+//! let response = client.meetings().update_meeting(&request).await?;
+//! # let _ = response;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A call can override the client's settings before it is sent: [`timeout`](Call::timeout) (per attempt), [`max_retries`](Call::max_retries) and extra [`header`](Call::header)s. [`with_response`](Call::with_response) returns the decoded value together with the response's status, headers, `cf-ray` and attempt count (an [`ApiResponse`], which derefs to the value):
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! # async fn example(client: &golden::Client, request: &golden::GetMeetingRequest) -> Result<(), golden::Error> {
+//! let response = client.meetings().get_meeting(request)
+//!     .timeout(Duration::from_secs(5))
+//!     .max_retries(0)
+//!     .with_response()
+//!     .await?;
+//! println!("{} {:?} after {} attempt(s)", response.status(), response.ray_id(), response.attempts());
+//! println!("{:?}", response.headers().get("content-type"));
+//! let value = response.into_inner();
+//! # let _ = value;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Paged lists have a `_pages` method besides the plain one, returning [`Pages`]: it fetches page after page from the request's page number on and stops after the last one; its [`items`](Pages::items) yields the items one by one ([`Items`]). Both are `futures::Stream`s too.
 //!
 //! ```no_run
@@ -61,6 +97,19 @@
 //!     println!("page {}: {} items", page.number, page.items.len());
 //! }
 //! let all = client.dns_records().dns_records_for_a_zone_list_dns_records_pages(request).items().collect().await?;
+//! # let _ = all;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! With the `blocking` feature, `Call::send_blocking` sends a call without an async runtime, on a runtime the client owns (one worker thread, started on first use); paged lists have `Pages::blocking` and `Items::blocking`, which walk them as `Iterator`s. Inside an async runtime they return [`Error::InvalidRequest`] instead of blocking it.
+//!
+//! ```no_run
+//! # #[cfg(feature = "blocking")]
+//! # fn example(client: &golden::Client, request: &golden::GetMeetingRequest, list_request: &golden::DnsRecordsForAZoneListDnsRecordsRequest) -> Result<(), golden::Error> {
+//! let response = client.meetings().get_meeting(request).send_blocking()?;
+//! # let _ = response;
+//! let all = client.dns_records().dns_records_for_a_zone_list_dns_records_pages(list_request).items().blocking().collect::<Result<Vec<_>, _>>()?;
 //! # let _ = all;
 //! # Ok(())
 //! # }
@@ -171,6 +220,9 @@ pub use runtime::{
     ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Items, Page,
     Pages, Upload, WithResponse,
 };
+
+#[cfg(feature = "blocking")]
+pub use runtime::{BlockingItems, BlockingPages};
 
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
