@@ -27,6 +27,7 @@ fn time(spec: &str) -> Duration {
         regenerate_command: "cargo test".into(),
         env_prefix: None,
         strict: false,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     };
     let started = Instant::now();
@@ -139,6 +140,7 @@ fn nested_schemas_that_do_not_parse() {
         regenerate_command: "cargo test".into(),
         env_prefix: None,
         strict: false,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     };
     for spec in [in_parameter, in_body] {

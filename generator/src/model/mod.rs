@@ -10,7 +10,7 @@ pub mod types;
 
 use openapiv3::ReferenceOr;
 
-use crate::diagnostics::{Diagnostic, Error, Severity};
+use crate::diagnostics::{Diagnostic, Error};
 use crate::load::Document;
 use crate::resolve::{Resolver, join};
 use operations::{Operation, OperationBuilder};
@@ -40,7 +40,8 @@ pub struct Model<'a> {
     pub base_url: String,
     pub operations: Vec<Operation>,
     pub types: TypeSpace<'a>,
-    /// Operations left out, each with the reason.
+    /// Operations left out, each with the reason; its category says whether the spec is wrong
+    /// there or uses what the client cannot express.
     pub skipped: Vec<Diagnostic>,
     /// Security schemes the client can send.
     pub schemes: Vec<security::Scheme>,
@@ -121,11 +122,13 @@ pub fn build_from<'a>(
         let (item, item_at) = match resolver.deref(item, &item_at) {
             Ok(found) => found,
             Err(error) => {
-                skipped.extend(error.diagnostics.into_iter().map(|d| Diagnostic {
-                    severity: Severity::Warning,
-                    message: format!("every operation of `{path}` skipped: {}", d.message),
-                    ..d
-                }));
+                let what = format!("every operation of `{path}`");
+                skipped.extend(
+                    error
+                        .diagnostics
+                        .into_iter()
+                        .map(|d| Diagnostic::skipped(&what, d)),
+                );
                 continue;
             }
         };
@@ -151,16 +154,17 @@ pub fn build_from<'a>(
                 Ok(op) => operations.push(op),
                 Err(error) => {
                     builder.types.rollback(checkpoint);
-                    skipped.extend(error.diagnostics.into_iter().map(|d| Diagnostic {
-                        severity: Severity::Warning,
-                        message: format!(
-                            "operation `{}` ({} {path}) skipped: {}",
-                            op.operation_id.as_deref().unwrap_or("without operationId"),
-                            method.to_uppercase(),
-                            d.message
-                        ),
-                        ..d
-                    }));
+                    let what = format!(
+                        "operation `{}` ({} {path})",
+                        op.operation_id.as_deref().unwrap_or("without operationId"),
+                        method.to_uppercase(),
+                    );
+                    skipped.extend(
+                        error
+                            .diagnostics
+                            .into_iter()
+                            .map(|d| Diagnostic::skipped(&what, d)),
+                    );
                 }
             }
         }

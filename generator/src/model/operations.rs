@@ -229,7 +229,7 @@ impl OperationBuilder<'_, '_> {
             op.security.as_ref().or(self.api.security.as_ref()),
             self.schemes,
         )
-        .map_err(|message| Error::single(join(pointer, &["security"]), message))?;
+        .map_err(|message| Error::unsupported(join(pointer, &["security"]), message))?;
         let base = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => names::field_name(id),
             _ => fallback_fn_name(method, path),
@@ -323,7 +323,7 @@ impl OperationBuilder<'_, '_> {
             }),
             Parameter::Header { .. } => Location::Header,
             Parameter::Cookie { .. } => {
-                return Err(Error::single(
+                return Err(Error::unsupported(
                     at,
                     format!("cookie parameter `{}` is not supported", data.name),
                 ));
@@ -478,7 +478,7 @@ impl OperationBuilder<'_, '_> {
                 Some(Additional::Allowed(false))
             )
         {
-            return Err(Error::single(
+            return Err(Error::unsupported(
                 at,
                 "a multipart body without named properties is not supported",
             ));

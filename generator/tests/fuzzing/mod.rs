@@ -548,6 +548,7 @@ pub fn check(text: &str) -> Result<Verdict, String> {
         regenerate_command: "cargo fuzz".into(),
         env_prefix: None,
         strict: false,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     };
     let located = |d: &generator::Diagnostic| {
