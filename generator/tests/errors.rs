@@ -633,3 +633,51 @@ fn the_deepest_accepted_document_generates_from_a_small_stack() {
         "{diagnostics:?}"
     );
 }
+
+#[test]
+fn security_requirements_naming_undeclared_schemes_are_errors() {
+    let valid = OPERATION.replace(
+        "schema: {$ref: \"#/components/schemas/Missing\"}",
+        "schema: {type: string}",
+    );
+    let on_operation = valid.replace(
+        "      operationId: get_thing\n",
+        "      operationId: get_thing\n      security: [{nowhere: []}]\n",
+    );
+    let d = only_problem(&on_operation);
+    assert_eq!(
+        (d.pointer.as_str(), d.severity, d.category),
+        (
+            "#/paths/~1things~1{id}/get/security/0",
+            Severity::Error,
+            Category::BadInput
+        )
+    );
+    assert_eq!(
+        d.message,
+        "operation `get_thing` (GET /things/{id}): security scheme `nowhere` is not declared in \
+         `components.securitySchemes`"
+    );
+    let output = generate(&on_operation, &skipping()).unwrap();
+    assert_eq!(output.diagnostics.len(), 1, "{:?}", output.diagnostics);
+    assert!(
+        output.diagnostics[0]
+            .message
+            .contains("skipped: security scheme `nowhere`"),
+        "{:?}",
+        output.diagnostics
+    );
+
+    // Named by the document's own requirements: reported once, at `#/security`.
+    let global = format!("{valid}security: [{{nowhere: []}}]\n");
+    let d = only_problem(&global);
+    assert_eq!(
+        (d.pointer.as_str(), d.severity),
+        ("#/security/0", Severity::Error)
+    );
+    assert!(
+        d.message.contains("`nowhere` is not declared"),
+        "{}",
+        d.message
+    );
+}

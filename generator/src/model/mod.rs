@@ -10,7 +10,7 @@ pub mod types;
 
 use openapiv3::ReferenceOr;
 
-use crate::diagnostics::{Diagnostic, Error};
+use crate::diagnostics::{Diagnostic, Error, Severity};
 use crate::load::Document;
 use crate::resolve::{Resolver, join};
 use operations::{Operation, OperationBuilder};
@@ -104,6 +104,18 @@ pub fn build_from<'a>(
         .unwrap_or_default();
     let mut types = TypeSpace::new(Resolver::new(raw), &component_schemas);
     let schemes = security::schemes(api);
+    // Checked once here rather than for every operation it applies to: with `skip_invalid`,
+    // operations go on without the undeclared schemes (a warning, not a skipped operation).
+    if let Some(requirements) = &api.security {
+        if let Err(error) = security::check_declared(requirements, api, "#/security") {
+            types
+                .warnings
+                .extend(error.diagnostics.into_iter().map(|d| Diagnostic {
+                    severity: Severity::Warning,
+                    ..d
+                }));
+        }
+    }
     let mut builder = OperationBuilder {
         schemes: &schemes,
         types: &mut types,

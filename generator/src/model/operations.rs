@@ -225,6 +225,9 @@ impl OperationBuilder<'_, '_> {
         op: &openapiv3::Operation,
         pointer: &str,
     ) -> Result<Operation, Error> {
+        if let Some(requirements) = &op.security {
+            security::check_declared(requirements, self.api, &join(pointer, &["security"]))?;
+        }
         let auth = security::alternatives(
             op.security.as_ref().or(self.api.security.as_ref()),
             self.schemes,
