@@ -37,7 +37,8 @@ enum Command {
     /// Without --spec/--out: generates generated/ (crate cloudflare-realtime-kit) from
     /// spec/realtime-kit.yaml. Only Cargo.toml and src/ of the output directory are written;
     /// files under src/ that are no longer generated are removed; everything else (tests/,
-    /// examples/) is left alone. Warnings are printed to stderr.
+    /// examples/) is left alone. A spec that gets something wrong is refused, naming every
+    /// problem (see --skip-invalid). Warnings are printed to stderr.
     #[command(after_help = EXIT_CODES)]
     Codegen(CodegenArgs),
     /// Measure generation, compile cost and client overhead (figures in BENCHMARKS.md)
