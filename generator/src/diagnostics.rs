@@ -11,12 +11,74 @@ pub enum Severity {
     Error,
 }
 
+/// What kind of problem a [`Diagnostic`] is about; decides what becomes of an operation that
+/// has it (see [`settle`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    /// The spec is wrong (not valid OpenAPI 3.0: an invalid operation or path item, a dangling
+    /// or external `$ref`, a `$ref` cycle with no object or array in between, a path template
+    /// without its parameter, an unknown `type`), or beyond the limits this generator accepts
+    /// (schema nesting, `allOf` expansion). An error unless `Options::skip_invalid`.
+    BadInput,
+    /// Valid OpenAPI that a generated client cannot express (a cookie parameter, an operation
+    /// whose only security schemes are cookies, ...). A warning unless `Options::strict`.
+    Unsupported,
+}
+
 /// One problem, located by a JSON pointer such as `#/paths/~1accounts~1{account_id}/get`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub category: Category,
     pub pointer: String,
     pub message: String,
+}
+
+/// What a skipped operation's diagnostic says between what was skipped and why.
+const SKIPPED: &str = " skipped: ";
+
+impl Diagnostic {
+    /// `what` (e.g. "operation `GET /a`") is left out because of `reason`: a warning, saying so.
+    pub(crate) fn skipped(what: &str, reason: Diagnostic) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            message: format!("{what}{SKIPPED}{}", reason.message),
+            ..reason
+        }
+    }
+}
+
+/// The one place that decides what the problems found while building the model mean for a run:
+/// bad input fails it unless `skip_invalid` (then the operations are skipped with warnings),
+/// and what is valid but unsupported is a warning unless `strict`. Returns the warnings, or
+/// an error holding every problem that is one.
+pub(crate) fn settle(
+    diagnostics: Vec<Diagnostic>,
+    strict: bool,
+    skip_invalid: bool,
+) -> Result<Vec<Diagnostic>, Error> {
+    let fatal = |d: &Diagnostic| strict || (d.category == Category::BadInput && !skip_invalid);
+    if !diagnostics.iter().any(fatal) {
+        return Ok(diagnostics);
+    }
+    let diagnostics = diagnostics
+        .into_iter()
+        .filter(fatal)
+        .map(|d| {
+            // Nothing is skipped when generation fails: "operation `x` skipped: why" becomes
+            // "operation `x`: why" (under `strict`, the message says what would be skipped).
+            let message = match d.message.split_once(SKIPPED) {
+                Some((what, why)) if !strict => format!("{what}: {why}"),
+                _ => d.message,
+            };
+            Diagnostic {
+                severity: Severity::Error,
+                message,
+                ..d
+            }
+        })
+        .collect();
+    Err(Error { diagnostics })
 }
 
 impl fmt::Display for Diagnostic {
@@ -36,10 +98,21 @@ pub struct Error {
 }
 
 impl Error {
+    /// One problem of [`Category::BadInput`]: the spec is wrong here.
     pub fn single(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::of(Category::BadInput, pointer, message)
+    }
+
+    /// One problem of [`Category::Unsupported`]: valid, but not expressible by the client.
+    pub fn unsupported(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::of(Category::Unsupported, pointer, message)
+    }
+
+    fn of(category: Category, pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Error {
             diagnostics: vec![Diagnostic {
                 severity: Severity::Error,
+                category,
                 pointer: pointer.into(),
                 message: message.into(),
             }],

@@ -15,7 +15,7 @@ pub mod surface;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-pub use diagnostics::{Diagnostic, Error, Severity};
+pub use diagnostics::{Category, Diagnostic, Error, Severity};
 
 /// What to generate and how the output describes itself.
 #[derive(Debug, Clone)]
@@ -29,8 +29,19 @@ pub struct Options {
     /// Prefix of the environment variables the client reads (`<PREFIX>_API_TOKEN`,
     /// `<PREFIX>_BASE_URL`). `None` derives it from the first word of `info.title`.
     pub env_prefix: Option<String>,
-    /// Turn warnings (such as a skipped operation) into errors.
+    /// Turn warnings (such as an operation skipped because it uses a cookie parameter) into
+    /// errors.
     pub strict: bool,
+    /// Skip the operations the spec gets wrong, with a warning each, instead of failing.
+    ///
+    /// By default, bad input ([`Category::BadInput`]: an invalid operation or path item, a
+    /// dangling or external `$ref`, a `$ref` cycle with no object or array in between, a path
+    /// template without its parameter, ...) makes [`generate`] fail with every such problem.
+    /// This opt-in is for a third-party spec you cannot fix: the rest is generated, and each
+    /// operation left out is listed as a warning and in the crate docs. Problems outside
+    /// operations (text that is not OpenAPI 3.0, document-wide limits) fail either way;
+    /// [`strict`](Self::strict) still turns the warnings into errors.
+    pub skip_invalid: bool,
     /// Extra `[dev-dependencies]` lines for the generated Cargo.toml, as `(name, TOML value)`,
     /// e.g. `("wiremock", "\"0.6\"")`. Used by this repository for its hand-written tests.
     pub extra_dev_dependencies: Vec<(String, String)>,
@@ -110,16 +121,7 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
     timings.model = start.elapsed();
     let mut diagnostics = model.skipped.clone();
     diagnostics.extend(model.types.warnings.iter().cloned());
-    if options.strict && !diagnostics.is_empty() {
-        let diagnostics = diagnostics
-            .into_iter()
-            .map(|d| Diagnostic {
-                severity: Severity::Error,
-                ..d
-            })
-            .collect();
-        return Err(Error { diagnostics });
-    }
+    let diagnostics = diagnostics::settle(diagnostics, options.strict, options.skip_invalid)?;
     let start = Instant::now();
     let files = emit::emit(&model, options, &mut timings.format)?;
     timings.emit = start.elapsed().saturating_sub(timings.format);
@@ -128,7 +130,23 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
 
 /// The public Rust API the crate generated from a spec would have: its operations and types,
 /// with Rust names and type expressions. `cargo xtask diff` compares two of these.
+///
+/// Fails on bad input as [`generate`] does by default; see [`api_surface_skipping_invalid`].
 pub fn api_surface(spec_text: &str) -> Result<surface::Surface, Error> {
+    surface_of(spec_text, false)
+}
+
+/// [`api_surface`] as [`generate`] sees the spec with [`Options::skip_invalid`]: operations the
+/// spec gets wrong are left out and listed in [`surface::Surface::skipped`].
+pub fn api_surface_skipping_invalid(spec_text: &str) -> Result<surface::Surface, Error> {
+    surface_of(spec_text, true)
+}
+
+fn surface_of(spec_text: &str, skip_invalid: bool) -> Result<surface::Surface, Error> {
     let doc = load::load(spec_text)?;
-    surface::describe(&doc)
+    let surface = surface::describe(&doc)?;
+    // Bad input fails here as in `generate`; unsupported constructs are never fatal (no
+    // `strict`): the surface lists them as skipped.
+    diagnostics::settle(surface.skipped.clone(), false, skip_invalid)?;
+    Ok(surface)
 }

@@ -4,14 +4,15 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Error, Severity};
+use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 use crate::resolve::{escape, pointer_from_path, structure_only};
 
 /// A parsed OpenAPI description: the raw JSON tree and its typed view.
 pub struct Document {
     pub raw: Value,
     pub api: openapiv3::OpenAPI,
-    /// Operations (or whole path items) left out because they are not valid OpenAPI 3.0.
+    /// Operations (or whole path items) left out because they are not valid OpenAPI 3.0
+    /// ([`Category::BadInput`]; the caller decides whether that fails the run).
     pub skipped: Vec<Diagnostic>,
 }
 
@@ -234,9 +235,10 @@ fn parse<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Error> 
     })
 }
 
-/// One invalid operation must not sink a spec of thousands: each operation (and each path
-/// item's shared parameters) is checked on its own, and what does not parse is removed from
-/// the document and reported as a warning with its exact location.
+/// Each operation (and each path item's shared parameters) is checked on its own, so that every
+/// invalid one is reported with its exact location, not only the first. What does not parse is
+/// removed from the document and reported as skipped ([`Category::BadInput`]): an error unless
+/// the caller opts into skipping (`Options::skip_invalid`).
 fn drop_invalid_operations(raw: &mut Value) -> Vec<Diagnostic> {
     let mut skipped = Vec::new();
     let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
@@ -246,13 +248,15 @@ fn drop_invalid_operations(raw: &mut Value) -> Vec<Diagnostic> {
     for (path, item) in paths.iter_mut() {
         let item_at = format!("#/paths/{}", escape(path));
         let Some(item) = item.as_object_mut() else {
-            skipped.push(Diagnostic {
-                severity: Severity::Warning,
-                pointer: item_at,
-                message: format!(
-                    "every operation of `{path}` skipped: a path item must be an object"
-                ),
-            });
+            skipped.push(Diagnostic::skipped(
+                &format!("every operation of `{path}`"),
+                Diagnostic {
+                    severity: Severity::Error,
+                    category: Category::BadInput,
+                    pointer: item_at,
+                    message: "a path item must be an object".into(),
+                },
+            ));
             broken_items.push(path.clone());
             continue;
         };
@@ -263,7 +267,7 @@ fn drop_invalid_operations(raw: &mut Value) -> Vec<Diagnostic> {
                 skipped.extend(
                     e.diagnostics
                         .into_iter()
-                        .map(|d| warning(d, &format!("every operation of `{path}`"))),
+                        .map(|d| Diagnostic::skipped(&format!("every operation of `{path}`"), d)),
                 );
                 broken_items.push(path.clone());
                 continue;
@@ -276,7 +280,11 @@ fn drop_invalid_operations(raw: &mut Value) -> Vec<Diagnostic> {
             let at = format!("{item_at}/{method}");
             if let Err(e) = parse::<openapiv3::Operation>(op, &at) {
                 let what = format!("operation `{} {path}`", method.to_uppercase());
-                skipped.extend(e.diagnostics.into_iter().map(|d| warning(d, &what)));
+                skipped.extend(
+                    e.diagnostics
+                        .into_iter()
+                        .map(|d| Diagnostic::skipped(&what, d)),
+                );
                 item.remove(*method);
             }
         }
@@ -285,14 +293,6 @@ fn drop_invalid_operations(raw: &mut Value) -> Vec<Diagnostic> {
         paths.remove(&path);
     }
     skipped
-}
-
-fn warning(d: Diagnostic, what: &str) -> Diagnostic {
-    Diagnostic {
-        severity: Severity::Warning,
-        message: format!("{what} skipped: {}", d.message),
-        ..d
-    }
 }
 
 /// Deepest nesting of objects and arrays a document may have. Real descriptions stay far below

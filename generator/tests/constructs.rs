@@ -25,6 +25,7 @@ fn options(construct: &str) -> Options {
         spec_label: format!("generator/tests/fixtures/{construct}.yaml"),
         regenerate_command: "UPDATE_EXPECT=1 cargo test -p generator --test constructs".to_string(),
         strict: true,
+        skip_invalid: false,
         ..support::options(&crate_name(construct))
     }
 }

@@ -117,6 +117,7 @@ fn options(spec: &Path) -> Options {
             spec.file_name().unwrap().to_string_lossy()
         ),
         strict: true,
+        skip_invalid: false,
         ..support::options(CRATE_NAME)
     }
 }

@@ -48,6 +48,7 @@ fn generate_files(spec: &Path) -> Files {
         regenerate_command: "cargo test".into(),
         env_prefix: None,
         strict: false,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     };
     let text = std::fs::read_to_string(spec).unwrap();

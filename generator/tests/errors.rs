@@ -1,7 +1,9 @@
-//! The generator never panics on bad input: every problem is an error (or, for one operation, a
-//! warning) that names the place in the spec with a JSON pointer.
+//! The generator never panics on bad input: every problem is an error that names the place in
+//! the spec with a JSON pointer. Only with `skip_invalid` does a problem confined to one
+//! operation skip it with a warning; a valid construct the client cannot express (a cookie
+//! parameter) is a warning unless `strict`.
 
-use generator::{Options, Severity, generate};
+use generator::{Category, Options, Severity, generate};
 
 fn options() -> Options {
     Options {
@@ -10,7 +12,16 @@ fn options() -> Options {
         regenerate_command: "cargo test".into(),
         env_prefix: None,
         strict: false,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
+    }
+}
+
+/// The opt-in for a broken third-party spec: bad operations are skipped with warnings.
+fn skipping() -> Options {
+    Options {
+        skip_invalid: true,
+        ..options()
     }
 }
 
@@ -53,17 +64,87 @@ fn unsupported_versions_are_named() {
 }
 
 #[test]
-fn an_invalid_operation_is_skipped_with_its_location() {
+fn an_invalid_operation_is_an_error_with_its_location_or_skipped_on_request() {
     let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
-    let output = generate(spec, &options()).unwrap();
+    let error = generate(spec, &options()).unwrap_err();
+    let [d] = error.diagnostics.as_slice() else {
+        panic!("{:?}", error.diagnostics)
+    };
+    assert_eq!(
+        (d.pointer.as_str(), d.severity, d.category),
+        (
+            "#/paths/~1a/get/responses",
+            Severity::Error,
+            Category::BadInput
+        )
+    );
+    assert!(
+        d.message
+            .starts_with("operation `GET /a`: not valid OpenAPI 3.0 here"),
+        "{}",
+        d.message
+    );
+
+    let output = generate(spec, &skipping()).unwrap();
     let [warning] = output.diagnostics.as_slice() else {
         panic!("{:?}", output.diagnostics)
     };
     assert_eq!(warning.pointer, "#/paths/~1a/get/responses");
+    assert_eq!(warning.severity, Severity::Warning);
     assert!(
         warning.message.contains("operation `GET /a` skipped"),
         "{}",
         warning.message
+    );
+}
+
+#[test]
+fn every_bad_operation_is_reported_not_only_the_first() {
+    // An invalid operation (load), an invalid path item, a dangling `$ref` and a path template
+    // without its parameter (model): one error each, in one run.
+    let spec = format!(
+        "{OPERATION}  /b:\n    get:\n      responses: 7\n  /c: 5\n  /d/{{x}}:\n    get:\n      operationId: get_d\n      responses: {{\"204\": {{description: none}}}}\n"
+    );
+    let error = generate(&spec, &options()).unwrap_err();
+    let located: Vec<(&str, Severity, Category)> = error
+        .diagnostics
+        .iter()
+        .map(|d| (d.pointer.as_str(), d.severity, d.category))
+        .collect();
+    assert_eq!(
+        located,
+        [
+            (
+                "#/paths/~1b/get/responses",
+                Severity::Error,
+                Category::BadInput
+            ),
+            ("#/paths/~1c", Severity::Error, Category::BadInput),
+            (
+                "#/paths/~1things~1{id}/get/responses/200/content/application~1json/schema",
+                Severity::Error,
+                Category::BadInput
+            ),
+            ("#/paths/~1d~1{x}/get", Severity::Error, Category::BadInput),
+        ],
+        "{error}"
+    );
+    assert!(
+        error.diagnostics[3]
+            .message
+            .contains("path parameter `x` is not declared"),
+        "{error}"
+    );
+    // Opted in, the same four are warnings and nothing else is left out.
+    let output = generate(&spec, &skipping()).unwrap();
+    assert_eq!(output.diagnostics.len(), 4, "{:?}", output.diagnostics);
+    assert!(
+        output
+            .diagnostics
+            .iter()
+            .all(|d| d.severity == Severity::Warning && d.message.contains(" skipped: ")),
+        "{:?}",
+        output.diagnostics
     );
 }
 
@@ -76,16 +157,25 @@ fn structural_errors_outside_operations_carry_a_pointer() {
 }
 
 #[test]
-fn a_broken_reference_skips_the_operation_with_a_located_warning() {
-    let output = generate(OPERATION, &options()).unwrap();
+fn a_broken_reference_is_an_error_or_skips_the_operation_on_request() {
+    let pointer = "#/paths/~1things~1{id}/get/responses/200/content/application~1json/schema";
+    let error = generate(OPERATION, &options()).unwrap_err();
+    let [d] = error.diagnostics.as_slice() else {
+        panic!("{:?}", error.diagnostics)
+    };
+    assert_eq!((d.pointer.as_str(), d.severity), (pointer, Severity::Error));
+    assert_eq!(
+        d.message,
+        "operation `get_thing` (GET /things/{id}): `$ref: \"#/components/schemas/Missing\"` \
+         points at nothing in this document"
+    );
+
+    let output = generate(OPERATION, &skipping()).unwrap();
     let [warning] = output.diagnostics.as_slice() else {
         panic!("{:?}", output.diagnostics)
     };
     assert_eq!(warning.severity, Severity::Warning);
-    assert_eq!(
-        warning.pointer,
-        "#/paths/~1things~1{id}/get/responses/200/content/application~1json/schema"
-    );
+    assert_eq!(warning.pointer, pointer);
     assert!(
         warning.message.contains("#/components/schemas/Missing"),
         "{}",
@@ -97,13 +187,54 @@ fn a_broken_reference_skips_the_operation_with_a_located_warning() {
     );
 }
 
+/// OPERATION made valid, with a cookie parameter: valid OpenAPI the client cannot send.
+fn with_cookie() -> String {
+    OPERATION
+        .replace(
+            "        - {name: id, in: path, required: true, schema: {type: string}}\n",
+            "        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: session, in: cookie, schema: {type: string}}\n",
+        )
+        .replace(
+            "schema: {$ref: \"#/components/schemas/Missing\"}",
+            "schema: {type: string}",
+        )
+}
+
+#[test]
+fn an_unsupported_construct_is_a_warning_unless_strict() {
+    let output = generate(&with_cookie(), &options()).unwrap();
+    let [warning] = output.diagnostics.as_slice() else {
+        panic!("{:?}", output.diagnostics)
+    };
+    assert_eq!(
+        (warning.severity, warning.category),
+        (Severity::Warning, Category::Unsupported)
+    );
+    assert_eq!(warning.pointer, "#/paths/~1things~1{id}/get/parameters/1");
+    assert!(
+        warning
+            .message
+            .contains("skipped: cookie parameter `session` is not supported"),
+        "{}",
+        warning.message
+    );
+}
+
 #[test]
 fn strict_turns_warnings_into_errors() {
     let strict = Options {
         strict: true,
         ..options()
     };
-    let error = generate(OPERATION, &strict).unwrap_err();
+    let error = generate(&with_cookie(), &strict).unwrap_err();
+    assert_eq!(error.diagnostics[0].severity, Severity::Error);
+    assert_eq!(error.diagnostics[0].category, Category::Unsupported);
+    // Opting into skipping bad input does not weaken `strict`.
+    let both = Options {
+        strict: true,
+        ..skipping()
+    };
+    let error = generate(OPERATION, &both).unwrap_err();
     assert_eq!(error.diagnostics[0].severity, Severity::Error);
 }
 
@@ -114,11 +245,19 @@ fn undeclared_path_parameters_are_reported() {
         "",
     );
     let spec = spec.replace("      parameters:\n", "");
-    let output = generate(&spec, &options()).unwrap();
+    let error = generate(&spec, &options()).unwrap_err();
+    assert!(
+        error
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("path parameter `id` is not declared")),
+        "{error}"
+    );
+    let output = generate(&spec, &skipping()).unwrap();
     assert!(
         output.diagnostics[0]
             .message
-            .contains("path parameter `id` is not declared"),
+            .contains("skipped: path parameter `id` is not declared"),
         "{:?}",
         output.diagnostics
     );
@@ -482,7 +621,7 @@ fn the_deepest_accepted_document_generates_from_a_small_stack() {
     );
     let result = std::thread::Builder::new()
         .stack_size(256 << 10)
-        .spawn(move || generate(&spec, &options()).map(|output| output.diagnostics))
+        .spawn(move || generate(&spec, &skipping()).map(|output| output.diagnostics))
         .unwrap()
         .join()
         .unwrap();
@@ -492,5 +631,53 @@ fn the_deepest_accepted_document_generates_from_a_small_stack() {
     assert!(
         diagnostics[0].message.contains("Missing"),
         "{diagnostics:?}"
+    );
+}
+
+#[test]
+fn security_requirements_naming_undeclared_schemes_are_errors() {
+    let valid = OPERATION.replace(
+        "schema: {$ref: \"#/components/schemas/Missing\"}",
+        "schema: {type: string}",
+    );
+    let on_operation = valid.replace(
+        "      operationId: get_thing\n",
+        "      operationId: get_thing\n      security: [{nowhere: []}]\n",
+    );
+    let d = only_problem(&on_operation);
+    assert_eq!(
+        (d.pointer.as_str(), d.severity, d.category),
+        (
+            "#/paths/~1things~1{id}/get/security/0",
+            Severity::Error,
+            Category::BadInput
+        )
+    );
+    assert_eq!(
+        d.message,
+        "operation `get_thing` (GET /things/{id}): security scheme `nowhere` is not declared in \
+         `components.securitySchemes`"
+    );
+    let output = generate(&on_operation, &skipping()).unwrap();
+    assert_eq!(output.diagnostics.len(), 1, "{:?}", output.diagnostics);
+    assert!(
+        output.diagnostics[0]
+            .message
+            .contains("skipped: security scheme `nowhere`"),
+        "{:?}",
+        output.diagnostics
+    );
+
+    // Named by the document's own requirements: reported once, at `#/security`.
+    let global = format!("{valid}security: [{{nowhere: []}}]\n");
+    let d = only_problem(&global);
+    assert_eq!(
+        (d.pointer.as_str(), d.severity),
+        ("#/security/0", Severity::Error)
+    );
+    assert!(
+        d.message.contains("`nowhere` is not declared"),
+        "{}",
+        d.message
     );
 }

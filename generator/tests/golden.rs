@@ -17,6 +17,7 @@ fn options() -> Options {
         regenerate_command: "cargo xtask codegen".into(),
         env_prefix: None,
         strict: true,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     }
 }

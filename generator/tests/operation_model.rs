@@ -317,6 +317,7 @@ fn a_spec_without_security_sends_a_bearer_token_when_the_client_has_one() {
         regenerate_command: "cargo test".into(),
         env_prefix: None,
         strict: true,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     };
     let lib = &generator::generate(NO_SECURITY, &options).unwrap().files["src/lib.rs"];

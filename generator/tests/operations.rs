@@ -24,6 +24,7 @@ fn options() -> Options {
         spec_label: "generator/tests/fixtures/operations.yaml".to_string(),
         regenerate_command: "cargo test -p generator --test operations".to_string(),
         strict: true,
+        skip_invalid: false,
         extra_dev_dependencies: vec![
             (
                 "tokio".to_string(),

@@ -100,6 +100,7 @@ fn paged_lists_over_http() {
         spec_label: "generator/tests/fixtures/pagination.yaml".to_string(),
         regenerate_command: "cargo test -p generator --test pagination".to_string(),
         strict: true,
+        skip_invalid: false,
         extra_dev_dependencies: vec![
             (
                 "tokio".to_string(),

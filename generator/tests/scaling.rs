@@ -27,6 +27,7 @@ fn time(spec: &str) -> Duration {
         regenerate_command: "cargo test".into(),
         env_prefix: None,
         strict: false,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     };
     let started = Instant::now();
@@ -139,19 +140,30 @@ fn nested_schemas_that_do_not_parse() {
         regenerate_command: "cargo test".into(),
         env_prefix: None,
         strict: false,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
+    };
+    let skipping = Options {
+        skip_invalid: true,
+        ..options.clone()
     };
     for spec in [in_parameter, in_body] {
         let started = Instant::now();
-        let output = generate(&spec, &options).unwrap();
+        // Bad input: an error by default, the operation skipped with a warning on request.
+        let error = generate(&spec, &options).unwrap_err();
+        let [problem] = error.diagnostics.as_slice() else {
+            panic!("{:?}", error.diagnostics)
+        };
+        assert!(
+            problem.pointer.ends_with(&"/oneOf/0".repeat(24)),
+            "{}",
+            problem.pointer
+        );
+        let output = generate(&spec, &skipping).unwrap();
         let [warning] = output.diagnostics.as_slice() else {
             panic!("{:?}", output.diagnostics)
         };
-        assert!(
-            warning.pointer.ends_with(&"/oneOf/0".repeat(24)),
-            "{}",
-            warning.pointer
-        );
+        assert_eq!(warning.pointer, problem.pointer);
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "{:?}",

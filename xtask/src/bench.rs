@@ -117,6 +117,7 @@ fn options(name: &str) -> Options {
         regenerate_command: "cargo xtask bench".to_string(),
         env_prefix: None,
         strict: true,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     }
 }

@@ -69,6 +69,7 @@ impl Target {
                 regenerate_command: "cargo xtask codegen".to_string(),
                 env_prefix: None,
                 strict: false,
+                skip_invalid: false,
                 extra_dev_dependencies: extra_dev_dependencies
                     .iter()
                     .map(|(name, value)| (name.to_string(), value.to_string()))
@@ -107,6 +108,7 @@ impl Target {
                 regenerate_command,
                 env_prefix: None,
                 strict: false,
+                skip_invalid: false,
                 extra_dev_dependencies: Vec::new(),
             },
         })

@@ -43,7 +43,8 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  the report was printed (\"No changes\" when there are none)
   1  --deny-breaking only: something breaks downstream code
-  2  bad input: a file cannot be read, a spec cannot be generated, or bad usage";
+  2  bad input: a file cannot be read, a spec cannot be generated (it gets something wrong,
+     unless --skip-invalid), or bad usage";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Section {
@@ -662,9 +663,14 @@ pub enum Outcome {
     BadInput = 2,
 }
 
-fn surface(path: &Path, label: &str) -> Result<Surface, String> {
+fn surface(path: &Path, label: &str, skip_invalid: bool) -> Result<Surface, String> {
     let text = fs::read_to_string(path).map_err(|e| format!("error: cannot read {label}: {e}"))?;
-    generator::api_surface(&text).map_err(|e| {
+    let surface = if skip_invalid {
+        generator::api_surface_skipping_invalid(&text)
+    } else {
+        generator::api_surface(&text)
+    };
+    surface.map_err(|e| {
         let lines: Vec<String> = e
             .diagnostics
             .iter()
@@ -675,9 +681,12 @@ fn surface(path: &Path, label: &str) -> Result<Surface, String> {
 }
 
 /// The whole command: prints the report on stdout, problems on stderr.
-pub fn run(old: &Path, new: &Path, deny_breaking: bool) -> Outcome {
+/// With `skip_invalid`, operations either spec gets wrong are left out (as `codegen
+/// --skip-invalid` leaves them out) instead of failing the command.
+pub fn run(old: &Path, new: &Path, deny_breaking: bool, skip_invalid: bool) -> Outcome {
     let (old_label, new_label) = (old.display().to_string(), new.display().to_string());
-    let surfaces = surface(old, &old_label).and_then(|o| Ok((o, surface(new, &new_label)?)));
+    let surfaces = surface(old, &old_label, skip_invalid)
+        .and_then(|o| Ok((o, surface(new, &new_label, skip_invalid)?)));
     let (before, after) = match surfaces {
         Ok(surfaces) => surfaces,
         Err(message) => {

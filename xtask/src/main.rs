@@ -19,7 +19,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success; with --check: the output is up to date
   1  --check only: the output is stale (the last line says what to run)
-  2  the spec cannot be generated (errors, or warnings with --strict), or bad usage
+  2  the spec cannot be generated (bad input, unless --skip-invalid; warnings with
+     --strict), or bad usage
   3  I/O error: the spec cannot be read or the output directory cannot be written";
 
 #[derive(Parser)]
@@ -36,7 +37,8 @@ enum Command {
     /// Without --spec/--out: generates generated/ (crate cloudflare-realtime-kit) from
     /// spec/realtime-kit.yaml. Only Cargo.toml and src/ of the output directory are written;
     /// files under src/ that are no longer generated are removed; everything else (tests/,
-    /// examples/) is left alone. Warnings are printed to stderr.
+    /// examples/) is left alone. A spec that gets something wrong is refused, naming every
+    /// problem (see --skip-invalid). Warnings are printed to stderr.
     #[command(after_help = EXIT_CODES)]
     Codegen(CodegenArgs),
     /// Measure generation, compile cost and client overhead (figures in BENCHMARKS.md)
@@ -64,6 +66,10 @@ struct DiffArgs {
     /// Exit with 1 when something breaks downstream code (for CI)
     #[arg(long)]
     deny_breaking: bool,
+    /// Leave out the operations a spec gets wrong instead of failing (as `codegen
+    /// --skip-invalid` does); the report says why each one is left out
+    #[arg(long)]
+    skip_invalid: bool,
 }
 
 #[derive(Args)]
@@ -90,9 +96,15 @@ struct CodegenArgs {
     /// Write nothing; print a diff and exit with 1 if the output is out of date
     #[arg(long)]
     check: bool,
-    /// Treat warnings (such as a skipped operation) as errors
+    /// Treat warnings (valid constructs the client cannot express, such as cookie parameters,
+    /// whose operations are skipped) as errors
     #[arg(long)]
     strict: bool,
+    /// Skip the operations the spec gets wrong (invalid operations, dangling or external
+    /// `$ref`s, `$ref` cycles, path templates without their parameter) with a warning each,
+    /// instead of failing; for a third-party spec you cannot fix
+    #[arg(long)]
+    skip_invalid: bool,
     /// Generate from this spec (YAML or JSON) instead of spec/realtime-kit.yaml; needs --out
     #[arg(long, value_name = "FILE", requires = "out")]
     spec: Option<PathBuf>,
@@ -108,7 +120,8 @@ fn main() -> ExitCode {
     let args = match Cli::parse().command {
         Command::Codegen(args) => args,
         Command::Diff(args) => {
-            return ExitCode::from(diff::run(&args.old, &args.new, args.deny_breaking) as u8);
+            let outcome = diff::run(&args.old, &args.new, args.deny_breaking, args.skip_invalid);
+            return ExitCode::from(outcome as u8);
         }
         Command::Bench(args) => {
             let mut bench_args = if args.quick {
@@ -136,11 +149,12 @@ fn main() -> ExitCode {
             };
         }
     };
-    let target = match (args.spec, args.out) {
+    let mut target = match (args.spec, args.out) {
         (Some(spec), Some(out)) => codegen::Target::standalone(spec, out, args.name)
             .unwrap_or_else(|message| usage_error(&message)),
         _ => codegen::Target::repository(),
     };
+    target.options.skip_invalid = args.skip_invalid;
     let mode = if args.check {
         codegen::Mode::Check
     } else {
@@ -173,6 +187,7 @@ mod tests {
         let parse = |args: &[&str]| Cli::try_parse_from([&["xtask", "codegen"], args].concat());
         assert!(parse(&[]).is_ok());
         assert!(parse(&["--check", "--strict"]).is_ok());
+        assert!(parse(&["--check", "--skip-invalid"]).is_ok());
         assert!(parse(&["--spec", "a.yaml", "--out", "dir"]).is_ok());
         assert!(parse(&["--spec", "a.yaml", "--out", "dir", "--name", "x"]).is_ok());
         for bad in [

@@ -422,6 +422,7 @@ mod tests {
             regenerate_command: "cargo xtask bench".into(),
             env_prefix: None,
             strict: true,
+            skip_invalid: false,
             extra_dev_dependencies: Vec::new(),
         }
     }

@@ -176,6 +176,39 @@ fn bad_input_exits_with_2_and_says_which_file() {
 }
 
 #[test]
+fn an_operation_the_new_spec_gets_wrong_fails_unless_skip_invalid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let old = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: get_a\n      responses:\n        \"200\":\n          description: ok\n          content:\n            application/json:\n              schema: {type: string}\n";
+    let new = old.replace("{type: string}", "{$ref: \"#/components/schemas/Gone\"}");
+    std::fs::write(dir.join("old.yaml"), old).unwrap();
+    std::fs::write(dir.join("new.yaml"), new).unwrap();
+
+    let failed = xtask(dir, &["diff", "old.yaml", "new.yaml"]);
+    assert_eq!(failed.status.code(), Some(2), "{}", stderr(&failed));
+    assert_eq!(stdout(&failed), "");
+    let message = stderr(&failed);
+    assert!(
+        message.starts_with(
+            "new.yaml: error: #/paths/~1a/get/responses/200/content/application~1json/schema: \
+             operation `get_a` (GET /a): `$ref: \"#/components/schemas/Gone\"` points at nothing"
+        ),
+        "{message}"
+    );
+
+    let skipped = xtask(dir, &["diff", "--skip-invalid", "old.yaml", "new.yaml"]);
+    assert_eq!(skipped.status.code(), Some(0), "{}", stderr(&skipped));
+    let report = stdout(&skipped);
+    assert!(
+        report.contains(
+            "`AApi::get_a` removed (was `GET /a`); the generator now skips it: \
+             `$ref: \"#/components/schemas/Gone\"` points at nothing in this document"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
 fn help_explains_the_rules_and_exit_codes() {
     let output = xtask(&cases_dir(), &["diff", "--help"]);
     assert_eq!(output.status.code(), Some(0));

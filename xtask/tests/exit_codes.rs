@@ -1,6 +1,7 @@
 //! `cargo xtask codegen` as a user runs it: the real binary on real files. Bad input exits with
-//! 2, prints each problem as `error: <JSON pointer>: <message>` and writes nothing; a stale
-//! output under `--check` exits with 1 and is left alone; success exits with 0.
+//! 2, prints each problem as `error: <JSON pointer>: <message>` and writes nothing (unless
+//! `--skip-invalid`, which skips the operations it affects with a warning each); a stale output
+//! under `--check` exits with 1 and is left alone; success exits with 0.
 
 use std::fs;
 use std::path::Path;
@@ -111,22 +112,22 @@ fn bad_input_exits_with_2_naming_the_place() {
         "#",
         "YAML aliases expand the document to more than twice its size",
     );
-    // Problems confined to one operation skip it with a warning; --strict makes them fatal.
+    // Problems confined to one operation are errors too (`--skip-invalid` skips it instead).
     refused(
         &with_schema("Thing: {$ref: \"#/components/schemas/Nowhere\"}"),
-        &["--strict"],
+        &[],
         "#/components/schemas/Thing",
         "`$ref: \"#/components/schemas/Nowhere\"` points at nothing in this document",
     );
     refused(
         &with_schema("Thing: {$ref: \"other.yaml#/Thing\"}"),
-        &["--strict"],
+        &[],
         "#/components/schemas/Thing",
         "points outside this document, which is not supported",
     );
     refused(
         &with_schema("Thing: {allOf: [{$ref: \"#/components/schemas/Thing\"}]}"),
-        &["--strict"],
+        &[],
         "#/components/schemas/Thing/allOf/0",
         "`$ref` cycle with no object or array in between",
     );
@@ -135,7 +136,7 @@ fn bad_input_exits_with_2_naming_the_place() {
             "        - {name: id, in: path, required: true, schema: {type: string}}\n",
             "        - {name: other, in: query, schema: {type: string}}\n",
         ),
-        &["--strict"],
+        &[],
         "#/paths/~1things~1{id}/get",
         "path parameter `id` is not declared",
     );
@@ -152,13 +153,38 @@ fn bad_input_exits_with_2_naming_the_place() {
 }
 
 #[test]
-fn without_strict_a_broken_operation_is_a_warning_and_the_rest_is_generated() {
+fn every_bad_operation_is_named_not_only_the_first() {
+    let spec = VALID
+        .replace(
+            "Thing: {type: object, properties: {id: {type: string}}}",
+            "Thing: {$ref: \"#/components/schemas/Nowhere\"}",
+        )
+        .replace(
+            "components:\n",
+            "  /other:\n    get:\n      responses: 7\ncomponents:\n",
+        );
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stderr) = codegen(tmp.path(), &spec, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    for line in [
+        "error: #/paths/~1other/get/responses: operation `GET /other`: not valid OpenAPI 3.0 here",
+        "error: #/components/schemas/Thing: operation `get_thing` (GET /things/{id}): `$ref: \"#/components/schemas/Nowhere\"` points at nothing",
+        "cannot generate from",
+    ] {
+        assert!(stderr.contains(line), "no `{line}` in:\n{stderr}");
+    }
+    assert!(stderr.contains("2 problems"), "{stderr}");
+    assert!(!tmp.path().join("out").exists());
+}
+
+#[test]
+fn with_skip_invalid_a_broken_operation_is_a_warning_and_the_rest_is_generated() {
     let tmp = tempfile::tempdir().unwrap();
     let spec = VALID.replace(
         "Thing: {type: object, properties: {id: {type: string}}}",
         "Thing: {$ref: \"#/components/schemas/Nowhere\"}",
     );
-    let (code, stderr) = codegen(tmp.path(), &spec, &[]);
+    let (code, stderr) = codegen(tmp.path(), &spec, &["--skip-invalid"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains(
@@ -167,6 +193,34 @@ fn without_strict_a_broken_operation_is_a_warning_and_the_rest_is_generated() {
         "{stderr}"
     );
     assert!(tmp.path().join("out/src/lib.rs").is_file());
+    // --strict still makes the warning fatal.
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stderr) = codegen(tmp.path(), &spec, &["--skip-invalid", "--strict"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!tmp.path().join("out").exists());
+}
+
+#[test]
+fn an_unsupported_construct_is_a_warning_unless_strict() {
+    let spec = VALID.replace(
+        "        - {name: id, in: path, required: true, schema: {type: string}}\n",
+        "        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: session, in: cookie, schema: {type: string}}\n",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, stderr) = codegen(tmp.path(), &spec, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: #/paths/~1things~1{id}/get/parameters/1: operation `get_thing` (GET /things/{id}) skipped: cookie parameter `session` is not supported"
+        ),
+        "{stderr}"
+    );
+    refused(
+        &spec,
+        &["--strict"],
+        "#/paths/~1things~1{id}/get/parameters/1",
+        "cookie parameter `session` is not supported",
+    );
 }
 
 /// Every file under `dir`, with its bytes.

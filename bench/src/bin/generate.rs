@@ -118,6 +118,7 @@ fn generate_once(spec_path: &Path, out: &Path) -> Result<Run, String> {
         regenerate_command: "cargo xtask bench".to_string(),
         env_prefix: None,
         strict: false,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     };
     let start = Instant::now();

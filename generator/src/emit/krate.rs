@@ -346,7 +346,7 @@ fn crate_docs(model: &Model, quick_start: &str) -> String {
     }
     if !model.skipped.is_empty() {
         let mut skipped =
-            String::from("# Left out\n\nOperations the generator could not express:\n");
+            String::from("# Left out\n\nOperations the generator skipped, and why:\n");
         for d in &model.skipped {
             skipped.push_str(&format!(
                 "\n- `{}`: {}",

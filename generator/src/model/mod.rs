@@ -40,7 +40,8 @@ pub struct Model<'a> {
     pub base_url: String,
     pub operations: Vec<Operation>,
     pub types: TypeSpace<'a>,
-    /// Operations left out, each with the reason.
+    /// Operations left out, each with the reason; its category says whether the spec is wrong
+    /// there or uses what the client cannot express.
     pub skipped: Vec<Diagnostic>,
     /// Security schemes the client can send.
     pub schemes: Vec<security::Scheme>,
@@ -103,6 +104,18 @@ pub fn build_from<'a>(
         .unwrap_or_default();
     let mut types = TypeSpace::new(Resolver::new(raw), &component_schemas);
     let schemes = security::schemes(api);
+    // Checked once here rather than for every operation it applies to: with `skip_invalid`,
+    // operations go on without the undeclared schemes (a warning, not a skipped operation).
+    if let Some(requirements) = &api.security {
+        if let Err(error) = security::check_declared(requirements, api, "#/security") {
+            types
+                .warnings
+                .extend(error.diagnostics.into_iter().map(|d| Diagnostic {
+                    severity: Severity::Warning,
+                    ..d
+                }));
+        }
+    }
     let mut builder = OperationBuilder {
         schemes: &schemes,
         types: &mut types,
@@ -121,11 +134,13 @@ pub fn build_from<'a>(
         let (item, item_at) = match resolver.deref(item, &item_at) {
             Ok(found) => found,
             Err(error) => {
-                skipped.extend(error.diagnostics.into_iter().map(|d| Diagnostic {
-                    severity: Severity::Warning,
-                    message: format!("every operation of `{path}` skipped: {}", d.message),
-                    ..d
-                }));
+                let what = format!("every operation of `{path}`");
+                skipped.extend(
+                    error
+                        .diagnostics
+                        .into_iter()
+                        .map(|d| Diagnostic::skipped(&what, d)),
+                );
                 continue;
             }
         };
@@ -151,16 +166,17 @@ pub fn build_from<'a>(
                 Ok(op) => operations.push(op),
                 Err(error) => {
                     builder.types.rollback(checkpoint);
-                    skipped.extend(error.diagnostics.into_iter().map(|d| Diagnostic {
-                        severity: Severity::Warning,
-                        message: format!(
-                            "operation `{}` ({} {path}) skipped: {}",
-                            op.operation_id.as_deref().unwrap_or("without operationId"),
-                            method.to_uppercase(),
-                            d.message
-                        ),
-                        ..d
-                    }));
+                    let what = format!(
+                        "operation `{}` ({} {path})",
+                        op.operation_id.as_deref().unwrap_or("without operationId"),
+                        method.to_uppercase(),
+                    );
+                    skipped.extend(
+                        error
+                            .diagnostics
+                            .into_iter()
+                            .map(|d| Diagnostic::skipped(&what, d)),
+                    );
                 }
             }
         }

@@ -225,11 +225,14 @@ impl OperationBuilder<'_, '_> {
         op: &openapiv3::Operation,
         pointer: &str,
     ) -> Result<Operation, Error> {
+        if let Some(requirements) = &op.security {
+            security::check_declared(requirements, self.api, &join(pointer, &["security"]))?;
+        }
         let auth = security::alternatives(
             op.security.as_ref().or(self.api.security.as_ref()),
             self.schemes,
         )
-        .map_err(|message| Error::single(join(pointer, &["security"]), message))?;
+        .map_err(|message| Error::unsupported(join(pointer, &["security"]), message))?;
         let base = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => names::field_name(id),
             _ => fallback_fn_name(method, path),
@@ -323,7 +326,7 @@ impl OperationBuilder<'_, '_> {
             }),
             Parameter::Header { .. } => Location::Header,
             Parameter::Cookie { .. } => {
-                return Err(Error::single(
+                return Err(Error::unsupported(
                     at,
                     format!("cookie parameter `{}` is not supported", data.name),
                 ));
@@ -478,7 +481,7 @@ impl OperationBuilder<'_, '_> {
                 Some(Additional::Allowed(false))
             )
         {
-            return Err(Error::single(
+            return Err(Error::unsupported(
                 at,
                 "a multipart body without named properties is not supported",
             ));

@@ -4,6 +4,8 @@
 use openapiv3::{APIKeyLocation, ReferenceOr, SecurityRequirement, SecurityScheme};
 
 use super::names::{self, Scope};
+use crate::diagnostics::{Category, Diagnostic, Error, Severity};
+use crate::resolve::join;
 
 /// How a credential is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +117,43 @@ fn declared_schemes(api: &openapiv3::OpenAPI) -> Vec<Scheme> {
         });
     }
     out
+}
+
+/// Every scheme a security requirement names must be declared in `components.securitySchemes`
+/// (OpenAPI 3.0 says so); each one that is not is bad input, located at its requirement
+/// (`pointer` is the `security` list).
+pub fn check_declared(
+    requirements: &[SecurityRequirement],
+    api: &openapiv3::OpenAPI,
+    pointer: &str,
+) -> Result<(), Error> {
+    let declared = |key: &str| {
+        api.components
+            .as_ref()
+            .is_some_and(|c| c.security_schemes.contains_key(key))
+    };
+    let diagnostics: Vec<Diagnostic> = requirements
+        .iter()
+        .enumerate()
+        .flat_map(|(i, requirement)| {
+            requirement
+                .keys()
+                .filter(|key| !declared(key))
+                .map(move |key| Diagnostic {
+                    severity: Severity::Error,
+                    category: Category::BadInput,
+                    pointer: join(pointer, &[&i.to_string()]),
+                    message: format!(
+                        "security scheme `{key}` is not declared in `components.securitySchemes`"
+                    ),
+                })
+        })
+        .collect();
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Error { diagnostics })
+    }
 }
 
 /// The alternatives an operation accepts, as indices into `schemes`. `Ok(vec![])`: no

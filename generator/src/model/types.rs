@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::names::{self, Scope};
 use super::schema::{Additional, RawSchema};
-use crate::diagnostics::{Diagnostic, Error, Severity};
+use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 use crate::resolve::{Resolver, join};
 
 /// Index of a [`TypeDef`] in the [`TypeSpace`].
@@ -334,9 +334,10 @@ impl<'a> TypeSpace<'a> {
         &self.resolver
     }
 
-    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+    fn warn(&mut self, category: Category, pointer: &str, message: impl Into<String>) {
         self.warnings.push(Diagnostic {
             severity: Severity::Warning,
+            category,
             pointer: pointer.to_string(),
             message: message.into(),
         });
@@ -365,6 +366,7 @@ impl<'a> TypeSpace<'a> {
                 // `A: {type: array, items: {$ref: A}}`: a value of finite size, but Rust needs
                 // a named type to say it; any JSON value keeps it decodable.
                 self.warn(
+                    Category::Unsupported,
                     from,
                     format!(
                         "`{reference}` contains itself (through an array, a map or an inline \
@@ -504,7 +506,9 @@ impl<'a> TypeSpace<'a> {
                 });
             }
             Some(other) => {
+                // OpenAPI 3.0 names six types: any other is a mistake in the spec.
                 self.warn(
+                    Category::BadInput,
                     pointer,
                     format!("unknown type `{other}`; typed as any JSON value"),
                 );

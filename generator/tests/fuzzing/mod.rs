@@ -15,7 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::{Options, Severity, generate};
+use generator::{Category, Options, Severity, generate};
 use serde_json::{Value, json};
 
 /// A deterministic source of choices: the bytes given by a fuzzer (so that its coverage-guided
@@ -541,6 +541,11 @@ pub const OUTPUT_BASE: usize = 4 << 20;
 /// Runs the whole generator on `text` and checks what it returns: output files only at
 /// generated paths and of bounded size; every diagnostic located by a JSON pointer; errors
 /// marked as errors. A panic is left to propagate (the caller catches or reports it).
+///
+/// Runs with `skip_invalid`, so that the stages after an invalid operation are still
+/// exercised; when that skips bad input, the default run must fail with exactly those problems
+/// as errors. Such a spec counts as [`Verdict::Generated`]: its output was generated and
+/// checked (with `skip_invalid`), and so was its refusal by default.
 pub fn check(text: &str) -> Result<Verdict, String> {
     let options = Options {
         crate_name: "fuzzed".into(),
@@ -548,6 +553,7 @@ pub fn check(text: &str) -> Result<Verdict, String> {
         regenerate_command: "cargo fuzz".into(),
         env_prefix: None,
         strict: false,
+        skip_invalid: true,
         extra_dev_dependencies: Vec::new(),
     };
     let located = |d: &generator::Diagnostic| {
@@ -559,7 +565,7 @@ pub fn check(text: &str) -> Result<Verdict, String> {
     };
     // `cargo xtask diff` reads specs through `api_surface`: it must not panic either, and it
     // must describe every spec the generator generates.
-    let surface = generator::api_surface(text);
+    let surface = generator::api_surface_skipping_invalid(text);
     match generate(text, &options) {
         Ok(output) => {
             if let Err(error) = surface {
@@ -580,6 +586,58 @@ pub fn check(text: &str) -> Result<Verdict, String> {
                 ));
             }
             output.diagnostics.iter().try_for_each(located)?;
+            let bad: Vec<(&str, &str)> = output
+                .diagnostics
+                .iter()
+                .filter(|d| d.category == Category::BadInput)
+                .map(|d| (d.pointer.as_str(), d.message.as_str()))
+                .collect();
+            if bad.is_empty() {
+                return Ok(Verdict::Generated);
+            }
+            let by_default = Options {
+                skip_invalid: false,
+                ..options
+            };
+            let Err(error) = generate(text, &by_default) else {
+                return Err(format!(
+                    "bad input skipped with skip_invalid, but generated without it: {bad:?}"
+                ));
+            };
+            // "operation `x` skipped: why" with skip_invalid is "operation `x`: why" without;
+            // a bad input that skips nothing (an unknown `type`) reads the same in both.
+            let failed: Vec<(&str, &str)> = error
+                .diagnostics
+                .iter()
+                .map(|d| (d.pointer.as_str(), d.message.as_str()))
+                .collect();
+            let expected: Vec<(&str, String)> = bad
+                .iter()
+                .map(|(pointer, message)| {
+                    let message = match message.split_once(" skipped: ") {
+                        Some((what, why)) => format!("{what}: {why}"),
+                        None => message.to_string(),
+                    };
+                    (*pointer, message)
+                })
+                .collect();
+            let same = failed.len() == expected.len()
+                && failed
+                    .iter()
+                    .zip(&expected)
+                    .all(|((p, m), (ep, em))| p == ep && m == em);
+            if !same
+                || error
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.severity != Severity::Error)
+            {
+                return Err(format!(
+                    "without skip_invalid, not exactly the skipped bad input as errors: {:?} vs \
+                     {expected:?}",
+                    error.diagnostics
+                ));
+            }
             Ok(Verdict::Generated)
         }
         Err(error) => {

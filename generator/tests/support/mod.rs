@@ -78,6 +78,7 @@ pub fn options(crate_name: &str) -> Options {
         regenerate_command: "cargo test".to_string(),
         env_prefix: None,
         strict: false,
+        skip_invalid: false,
         extra_dev_dependencies: Vec::new(),
     }
 }
