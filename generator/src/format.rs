@@ -1,6 +1,8 @@
 //! Stage 5: token streams → source text, formatted by prettyplease, each file opening with a
 //! header that says it is generated, from which spec, and how to regenerate it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
@@ -38,6 +40,76 @@ pub fn toml_string(text: &str) -> String {
     out
 }
 
+/// Starts the text of a doc attribute that stands for a block of doc lines: prettyplease prints
+/// it as `///` followed by this text, which [`expand_doc_blocks`] replaces with the lines.
+const DOC_MARKER: &str = "\u{0}doc-block-";
+
+thread_local! {
+    /// Doc blocks waiting to be written by [`expand_doc_blocks`], by number: emitting a file
+    /// and formatting it happen on the same thread, one file (or item) after the other.
+    static DOC_BLOCKS: RefCell<(u64, HashMap<u64, Vec<String>>)> = RefCell::default();
+}
+
+/// Keeps `lines` (each empty or starting with a space, as in `#[doc = " text"]`) for the
+/// formatter and returns the text of the one doc attribute that stands for them.
+pub fn doc_block(lines: Vec<String>) -> String {
+    DOC_BLOCKS.with_borrow_mut(|(next, blocks)| {
+        let id = *next;
+        *next += 1;
+        blocks.insert(id, lines);
+        format!("{DOC_MARKER}{id}")
+    })
+}
+
+/// Forgets doc blocks not written (left over from a generation that failed).
+pub fn clear_doc_blocks() {
+    DOC_BLOCKS.with_borrow_mut(|(_, blocks)| blocks.clear());
+}
+
+/// Replaces every line `<indent>///<marker>` of prettyplease's output with the lines of the doc
+/// block it stands for, `<indent>///<line>` each: what prettyplease prints for one `#[doc]`
+/// attribute per line.
+fn expand_doc_blocks(text: String, file_name: &str) -> Result<String, Error> {
+    if !text.contains(DOC_MARKER) {
+        return Ok(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    DOC_BLOCKS.with_borrow_mut(|(_, blocks)| {
+        for line in text.split_inclusive('\n') {
+            let marked = line
+                .trim_end_matches('\n')
+                .split_once(DOC_MARKER)
+                .and_then(|(start, id)| Some((start.strip_suffix("///")?, id)))
+                .filter(|(indent, _)| indent.bytes().all(|b| b == b' '));
+            let Some((indent, id)) = marked else {
+                out.push_str(line);
+                continue;
+            };
+            let block = id.parse().ok().and_then(|id: u64| blocks.remove(&id));
+            let Some(block) = block else {
+                return Err(Error::single(
+                    "#",
+                    format!("internal error: generated {file_name} has an unknown doc block {id:?}"),
+                ));
+            };
+            for doc in block {
+                out.push_str(indent);
+                out.push_str("///");
+                out.push_str(&doc);
+                out.push('\n');
+            }
+        }
+        Ok(())
+    })?;
+    if out.contains(DOC_MARKER) {
+        return Err(Error::single(
+            "#",
+            format!("internal error: generated {file_name} has a doc block where no doc comment can be"),
+        ));
+    }
+    Ok(out)
+}
+
 /// Formats a file's tokens; an emitter bug (tokens that are not a Rust file) is an error, not a
 /// panic.
 pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<String, Error> {
@@ -47,10 +119,8 @@ pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<S
             format!("internal error: generated {file_name} does not parse: {e}"),
         )
     })?;
-    Ok(format!(
-        "{header}{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
+    let text = expand_doc_blocks(prettyplease::unparse(&file), file_name)?;
+    Ok(format!("{header}{}", space_items(&text)))
 }
 
 /// [`rust_file`] for a file made of an opening (inner docs and attributes, imports) and many
@@ -72,7 +142,7 @@ pub fn rust_file_items(
                 format!("internal error: generated {file_name} does not parse: {e}"),
             )
         })?;
-        Ok::<_, Error>(prettyplease::unparse(&file))
+        expand_doc_blocks(prettyplease::unparse(&file), file_name)
     };
     let mut text = unparse(opening)?;
     *format_time += start.elapsed();

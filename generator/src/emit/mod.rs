@@ -21,6 +21,7 @@ pub fn emit(
     options: &Options,
     format_time: &mut Duration,
 ) -> Result<BTreeMap<String, String>, Error> {
+    format::clear_doc_blocks();
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(model, options));
@@ -57,15 +58,24 @@ fn doc_attrs(text: Option<&str>) -> proc_macro2::TokenStream {
 
 /// `#[doc = "..."]` attributes for text written by the generator, whose code blocks are
 /// doctests.
+///
+/// The lines are not put in the tokens: one `#[doc]` attribute stands for all of them (see
+/// [`format::doc_block`]), and formatting writes them, as `///` lines, where it stands. Putting
+/// every line in a string literal of its own cost a quarter of the generator's time (escaped,
+/// parsed back by syn, unescaped again by prettyplease) for the same text.
 fn code_doc_attrs(text: &str) -> proc_macro2::TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = match line.trim_end() {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| match line.trim_end() {
             "" => String::new(),
             line => format!(" {line}"),
-        };
-        quote::quote!(#[doc = #line])
-    });
-    quote::quote!(#(#lines)*)
+        })
+        .collect();
+    if lines.is_empty() {
+        return proc_macro2::TokenStream::new();
+    }
+    let marker = format::doc_block(lines);
+    quote::quote!(#[doc = #marker])
 }
 
 /// Several paragraphs as doc attributes, separated by blank doc lines.
