@@ -2,7 +2,7 @@
 //! header that says it is generated, from which spec, and how to regenerate it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
@@ -47,7 +47,7 @@ const DOC_MARKER: &str = "\u{0}doc-block-";
 thread_local! {
     /// Doc blocks waiting to be written by [`expand_doc_blocks`], by number: emitting a file
     /// and formatting it happen on the same thread, one file (or item) after the other.
-    static DOC_BLOCKS: RefCell<(u64, HashMap<u64, Vec<String>>)> = RefCell::default();
+    static DOC_BLOCKS: RefCell<(u64, BTreeMap<u64, Vec<String>>)> = RefCell::default();
 }
 
 /// Keeps `lines` (each empty or starting with a space, as in `#[doc = " text"]`) for the

@@ -4,7 +4,7 @@
 
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
@@ -18,11 +18,11 @@ pub struct Resolver<'a> {
     raw: &'a serde_json::Value,
     /// Values found by reference (`#/a/b` as written), so that a pointer is walked once: the
     /// same schemas and parameters are referenced from many operations.
-    values: RefCell<HashMap<String, &'a serde_json::Value>>,
+    values: RefCell<BTreeMap<String, &'a serde_json::Value>>,
     /// Values deserialized by pointer, per target type and kind of parse (whole or
     /// [`structure_only`]): deserializing out of the JSON tree costs far more than a clone.
     /// Only successes are kept; a failure is reported again, the same, if asked again.
-    parsed: RefCell<HashMap<(TypeId, bool, String), Box<dyn Any>>>,
+    parsed: RefCell<BTreeMap<(TypeId, bool, String), Box<dyn Any>>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -37,8 +37,8 @@ impl<'a> Resolver<'a> {
     /// Drops what was cached (the model keeps its resolver while the crate is emitted, when
     /// the cache is no longer worth its memory).
     pub fn clear_cache(&self) {
-        *self.values.borrow_mut() = HashMap::new();
-        *self.parsed.borrow_mut() = HashMap::new();
+        *self.values.borrow_mut() = BTreeMap::new();
+        *self.parsed.borrow_mut() = BTreeMap::new();
     }
 
     /// The JSON value a local reference (`#/a/b`) points at.
