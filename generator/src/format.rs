@@ -47,16 +47,16 @@ const DOC_MARKER: &str = "\u{0}doc-block-";
 thread_local! {
     /// Doc blocks waiting to be written by [`expand_doc_blocks`], by number: emitting a file
     /// and formatting it happen on the same thread, one file (or item) after the other.
-    static DOC_BLOCKS: RefCell<(u64, BTreeMap<u64, Vec<String>>)> = RefCell::default();
+    static DOC_BLOCKS: RefCell<(u64, BTreeMap<u64, String>)> = RefCell::default();
 }
 
-/// Keeps `lines` (each empty or starting with a space, as in `#[doc = " text"]`) for the
-/// formatter and returns the text of the one doc attribute that stands for them.
-pub fn doc_block(lines: Vec<String>) -> String {
+/// Keeps `text` (doc lines) for the formatter and returns the text of the one doc attribute
+/// that stands for all its lines.
+pub fn doc_block(text: String) -> String {
     DOC_BLOCKS.with_borrow_mut(|(next, blocks)| {
         let id = *next;
         *next += 1;
-        blocks.insert(id, lines);
+        blocks.insert(id, text);
         format!("{DOC_MARKER}{id}")
     })
 }
@@ -67,46 +67,55 @@ pub fn clear_doc_blocks() {
 }
 
 /// Replaces every line `<indent>///<marker>` of prettyplease's output with the lines of the doc
-/// block it stands for, `<indent>///<line>` each: what prettyplease prints for one `#[doc]`
-/// attribute per line.
+/// block it stands for, each as prettyplease prints `#[doc = " line"]` (`<indent>/// line`,
+/// trailing whitespace trimmed; `<indent>///` for a blank line).
 fn expand_doc_blocks(text: String, file_name: &str) -> Result<String, Error> {
-    if !text.contains(DOC_MARKER) {
+    let Some(first) = text.find(DOC_MARKER) else {
         return Ok(text);
-    }
+    };
+    let internal_error = |what: &str| {
+        Error::single(
+            "#",
+            format!("internal error: generated {file_name} has {what}"),
+        )
+    };
     let mut out = String::with_capacity(text.len() + text.len() / 2);
+    // Where the text not copied yet starts.
+    let mut copied = 0;
+    let mut next = Some(first);
     DOC_BLOCKS.with_borrow_mut(|(_, blocks)| {
-        for line in text.split_inclusive('\n') {
-            let marked = line
-                .trim_end_matches('\n')
-                .split_once(DOC_MARKER)
-                .and_then(|(start, id)| Some((start.strip_suffix("///")?, id)))
-                .filter(|(indent, _)| indent.bytes().all(|b| b == b' '));
-            let Some((indent, id)) = marked else {
-                out.push_str(line);
-                continue;
-            };
-            let block = id.parse().ok().and_then(|id: u64| blocks.remove(&id));
-            let Some(block) = block else {
-                return Err(Error::single(
-                    "#",
-                    format!("internal error: generated {file_name} has an unknown doc block {id:?}"),
-                ));
-            };
-            for doc in block {
+        while let Some(at) = next {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let indent = text[line_start..at]
+                .strip_suffix("///")
+                .filter(|indent| indent.bytes().all(|b| b == b' '))
+                .ok_or_else(|| internal_error("a doc block where no doc comment can be"))?;
+            let id_start = at + DOC_MARKER.len();
+            let line_end = text[id_start..]
+                .find('\n')
+                .map_or(text.len(), |i| id_start + i);
+            let block = text[id_start..line_end]
+                .parse()
+                .ok()
+                .and_then(|id: u64| blocks.remove(&id))
+                .ok_or_else(|| internal_error("an unknown doc block"))?;
+            out.push_str(&text[copied..line_start]);
+            for line in block.lines() {
                 out.push_str(indent);
                 out.push_str("///");
-                out.push_str(&doc);
+                let line = line.trim_end();
+                if !line.is_empty() {
+                    out.push(' ');
+                    out.push_str(line);
+                }
                 out.push('\n');
             }
+            copied = (line_end + 1).min(text.len());
+            next = text[copied..].find(DOC_MARKER).map(|i| copied + i);
         }
-        Ok(())
+        Ok::<_, Error>(())
     })?;
-    if out.contains(DOC_MARKER) {
-        return Err(Error::single(
-            "#",
-            format!("internal error: generated {file_name} has a doc block where no doc comment can be"),
-        ));
-    }
+    out.push_str(&text[copied..]);
     Ok(out)
 }
 
