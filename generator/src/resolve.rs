@@ -14,6 +14,10 @@ use crate::diagnostics::Error;
 /// Most `$ref` hops followed before a chain is declared circular.
 const MAX_HOPS: usize = 64;
 
+/// What a deserialized value is cached under: its type, whether only its structure was read
+/// (see [`structure_only`]), and its pointer.
+type ParseKey = (TypeId, bool, String);
+
 pub struct Resolver<'a> {
     raw: &'a serde_json::Value,
     /// Values found by reference (`#/a/b` as written), so that a pointer is walked once: the
@@ -22,7 +26,7 @@ pub struct Resolver<'a> {
     /// Values deserialized by pointer, per target type and kind of parse (whole or
     /// [`structure_only`]): deserializing out of the JSON tree costs far more than a clone.
     /// Only successes are kept; a failure is reported again, the same, if asked again.
-    parsed: RefCell<BTreeMap<(TypeId, bool, String), Box<dyn Any>>>,
+    parsed: RefCell<BTreeMap<ParseKey, Box<dyn Any>>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -47,7 +51,9 @@ impl<'a> Resolver<'a> {
             return Ok(value);
         }
         let value = self.lookup(reference, from)?;
-        self.values.borrow_mut().insert(reference.to_string(), value);
+        self.values
+            .borrow_mut()
+            .insert(reference.to_string(), value);
         Ok(value)
     }
 
