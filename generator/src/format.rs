@@ -129,7 +129,7 @@ pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<S
         )
     })?;
     let text = expand_doc_blocks(prettyplease::unparse(&file), file_name)?;
-    Ok(format!("{header}{}", space_items(&text)))
+    Ok(space_items(header, &text))
 }
 
 /// [`rust_file`] for a file made of an opening (inner docs and attributes, imports) and many
@@ -161,7 +161,7 @@ pub fn rust_file_items(
         *format_time += start.elapsed();
     }
     let start = Instant::now();
-    let text = format!("{header}{}", space_items(&text));
+    let text = space_items(header, &text);
     *format_time += start.elapsed();
     Ok(text)
 }
@@ -169,8 +169,10 @@ pub fn rust_file_items(
 /// prettyplease writes items back to back; a blank line after the imports, after each
 /// top-level item and after each method reads better. Safe on its output: the emitters write no
 /// multi-line string literals, so a line that is only `}` always closes an item.
-fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
+/// Returns `header` followed by the spaced text.
+fn space_items(header: &str, text: &str) -> String {
+    let mut out = String::with_capacity(header.len() + text.len() + text.len() / 16);
+    out.push_str(header);
     let lines: Vec<&str> = text.lines().collect();
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);

@@ -191,6 +191,10 @@ fn deserialize_at<T: DeserializeOwned>(
     value: &serde_json::Value,
     pointer: &str,
 ) -> Result<T, Error> {
+    // Tracking the path costs more than the decoding itself: only done again for the error.
+    if let Ok(parsed) = T::deserialize(value) {
+        return Ok(parsed);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let inner = pointer_from_path(e.path());
         let at = format!("{pointer}{}", inner.trim_start_matches('#'));
