@@ -1,6 +1,8 @@
 //! Stage 5: token streams → source text, formatted by prettyplease, each file opening with a
 //! header that says it is generated, from which spec, and how to regenerate it.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
@@ -38,6 +40,85 @@ pub fn toml_string(text: &str) -> String {
     out
 }
 
+/// Starts the text of a doc attribute that stands for a block of doc lines: prettyplease prints
+/// it as `///` followed by this text, which [`expand_doc_blocks`] replaces with the lines.
+const DOC_MARKER: &str = "\u{0}doc-block-";
+
+thread_local! {
+    /// Doc blocks waiting to be written by [`expand_doc_blocks`], by number: emitting a file
+    /// and formatting it happen on the same thread, one file (or item) after the other.
+    static DOC_BLOCKS: RefCell<(u64, BTreeMap<u64, String>)> = RefCell::default();
+}
+
+/// Keeps `text` (doc lines) for the formatter and returns the text of the one doc attribute
+/// that stands for all its lines.
+pub fn doc_block(text: String) -> String {
+    DOC_BLOCKS.with_borrow_mut(|(next, blocks)| {
+        let id = *next;
+        *next += 1;
+        blocks.insert(id, text);
+        format!("{DOC_MARKER}{id}")
+    })
+}
+
+/// Forgets doc blocks not written (left over from a generation that failed).
+pub fn clear_doc_blocks() {
+    DOC_BLOCKS.with_borrow_mut(|(_, blocks)| blocks.clear());
+}
+
+/// Replaces every line `<indent>///<marker>` of prettyplease's output with the lines of the doc
+/// block it stands for, each as prettyplease prints `#[doc = " line"]` (`<indent>/// line`,
+/// trailing whitespace trimmed; `<indent>///` for a blank line).
+fn expand_doc_blocks(text: String, file_name: &str) -> Result<String, Error> {
+    let Some(first) = text.find(DOC_MARKER) else {
+        return Ok(text);
+    };
+    let internal_error = |what: &str| {
+        Error::single(
+            "#",
+            format!("internal error: generated {file_name} has {what}"),
+        )
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    // Where the text not copied yet starts.
+    let mut copied = 0;
+    let mut next = Some(first);
+    DOC_BLOCKS.with_borrow_mut(|(_, blocks)| {
+        while let Some(at) = next {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let indent = text[line_start..at]
+                .strip_suffix("///")
+                .filter(|indent| indent.bytes().all(|b| b == b' '))
+                .ok_or_else(|| internal_error("a doc block where no doc comment can be"))?;
+            let id_start = at + DOC_MARKER.len();
+            let line_end = text[id_start..]
+                .find('\n')
+                .map_or(text.len(), |i| id_start + i);
+            let block = text[id_start..line_end]
+                .parse()
+                .ok()
+                .and_then(|id: u64| blocks.remove(&id))
+                .ok_or_else(|| internal_error("an unknown doc block"))?;
+            out.push_str(&text[copied..line_start]);
+            for line in block.lines() {
+                out.push_str(indent);
+                out.push_str("///");
+                let line = line.trim_end();
+                if !line.is_empty() {
+                    out.push(' ');
+                    out.push_str(line);
+                }
+                out.push('\n');
+            }
+            copied = (line_end + 1).min(text.len());
+            next = text[copied..].find(DOC_MARKER).map(|i| copied + i);
+        }
+        Ok::<_, Error>(())
+    })?;
+    out.push_str(&text[copied..]);
+    Ok(out)
+}
+
 /// Formats a file's tokens; an emitter bug (tokens that are not a Rust file) is an error, not a
 /// panic.
 pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<String, Error> {
@@ -47,10 +128,8 @@ pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<S
             format!("internal error: generated {file_name} does not parse: {e}"),
         )
     })?;
-    Ok(format!(
-        "{header}{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
+    let text = expand_doc_blocks(prettyplease::unparse(&file), file_name)?;
+    Ok(space_items(header, &text))
 }
 
 /// [`rust_file`] for a file made of an opening (inner docs and attributes, imports) and many
@@ -72,7 +151,7 @@ pub fn rust_file_items(
                 format!("internal error: generated {file_name} does not parse: {e}"),
             )
         })?;
-        Ok::<_, Error>(prettyplease::unparse(&file))
+        expand_doc_blocks(prettyplease::unparse(&file), file_name)
     };
     let mut text = unparse(opening)?;
     *format_time += start.elapsed();
@@ -82,7 +161,7 @@ pub fn rust_file_items(
         *format_time += start.elapsed();
     }
     let start = Instant::now();
-    let text = format!("{header}{}", space_items(&text));
+    let text = space_items(header, &text);
     *format_time += start.elapsed();
     Ok(text)
 }
@@ -90,8 +169,10 @@ pub fn rust_file_items(
 /// prettyplease writes items back to back; a blank line after the imports, after each
 /// top-level item and after each method reads better. Safe on its output: the emitters write no
 /// multi-line string literals, so a line that is only `}` always closes an item.
-fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
+/// Returns `header` followed by the spaced text.
+fn space_items(header: &str, text: &str) -> String {
+    let mut out = String::with_capacity(header.len() + text.len() + text.len() / 16);
+    out.push_str(header);
     let lines: Vec<&str> = text.lines().collect();
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);

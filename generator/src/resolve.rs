@@ -2,6 +2,10 @@
 //! pointers (`#/components/...`, or any other place in the document) and reports where a
 //! reference is broken.
 
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
 
@@ -10,17 +14,50 @@ use crate::diagnostics::Error;
 /// Most `$ref` hops followed before a chain is declared circular.
 const MAX_HOPS: usize = 64;
 
+/// What a deserialized value is cached under: its type, whether only its structure was read
+/// (see [`structure_only`]), and its pointer.
+type ParseKey = (TypeId, bool, String);
+
 pub struct Resolver<'a> {
     raw: &'a serde_json::Value,
+    /// Values found by reference (`#/a/b` as written), so that a pointer is walked once: the
+    /// same schemas and parameters are referenced from many operations.
+    values: RefCell<BTreeMap<String, &'a serde_json::Value>>,
+    /// Values deserialized by pointer, per target type and kind of parse (whole or
+    /// [`structure_only`]): deserializing out of the JSON tree costs far more than a clone.
+    /// Only successes are kept; a failure is reported again, the same, if asked again.
+    parsed: RefCell<BTreeMap<ParseKey, Box<dyn Any>>>,
 }
 
 impl<'a> Resolver<'a> {
     pub fn new(raw: &'a serde_json::Value) -> Self {
-        Resolver { raw }
+        Resolver {
+            raw,
+            values: RefCell::default(),
+            parsed: RefCell::default(),
+        }
+    }
+
+    /// Drops what was cached (the model keeps its resolver while the crate is emitted, when
+    /// the cache is no longer worth its memory).
+    pub fn clear_cache(&self) {
+        *self.values.borrow_mut() = BTreeMap::new();
+        *self.parsed.borrow_mut() = BTreeMap::new();
     }
 
     /// The JSON value a local reference (`#/a/b`) points at.
     pub fn value(&self, reference: &str, from: &str) -> Result<&'a serde_json::Value, Error> {
+        if let Some(value) = self.values.borrow().get(reference) {
+            return Ok(value);
+        }
+        let value = self.lookup(reference, from)?;
+        self.values
+            .borrow_mut()
+            .insert(reference.to_string(), value);
+        Ok(value)
+    }
+
+    fn lookup(&self, reference: &str, from: &str) -> Result<&'a serde_json::Value, Error> {
         if reference.trim().is_empty() {
             return Err(Error::single(from, "`$ref` is empty"));
         }
@@ -49,20 +86,55 @@ impl<'a> Resolver<'a> {
     }
 
     /// Deserializes the value at `pointer` (a `#/...` pointer into this document).
+    /// Not cached: for places read once, such as an operation's inline schemas.
     pub fn parse<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, Error> {
-        let value = self.value(pointer, pointer)?;
+        let value = self.lookup(pointer, pointer)?;
         deserialize_at(value, pointer)
+    }
+
+    /// [`parse`](Self::parse) for the target of a `$ref`, which other references may share:
+    /// deserialized once, cloned on later calls.
+    pub fn parse_referenced<T: DeserializeOwned + Clone + 'static>(
+        &self,
+        pointer: &str,
+    ) -> Result<T, Error> {
+        self.cached(pointer, false, |value| deserialize_at(value, pointer))
+    }
+
+    /// The value at `pointer` deserialized by `parse`, from the cache if it was done before.
+    fn cached<T: Clone + 'static>(
+        &self,
+        pointer: &str,
+        structure: bool,
+        parse: impl FnOnce(&serde_json::Value) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let key = (TypeId::of::<T>(), structure, pointer.to_string());
+        if let Some(done) = self.parsed.borrow().get(&key) {
+            if let Some(done) = done.downcast_ref::<T>() {
+                return Ok(done.clone());
+            }
+        }
+        let value = self.value(pointer, pointer)?;
+        let parsed = parse(value)?;
+        self.parsed
+            .borrow_mut()
+            .insert(key, Box::new(parsed.clone()));
+        Ok(parsed)
     }
 
     /// Deserializes one of openapiv3's types (a parameter, a response, ...) from the value at
     /// `pointer`, with the schemas in it left out (see [`structure_only`]).
-    fn parse_structure<T: DeserializeOwned>(&self, pointer: &str) -> Result<T, Error> {
-        let value = self.value(pointer, pointer)?;
-        deserialize_at(&structure_only(value), pointer)
+    fn parse_structure<T: DeserializeOwned + Clone + 'static>(
+        &self,
+        pointer: &str,
+    ) -> Result<T, Error> {
+        self.cached(pointer, true, |value| {
+            deserialize_at(&structure_only(value), pointer)
+        })
     }
 
     /// Follows `item` through any chain of references; returns the item and its pointer.
-    pub fn deref<T: DeserializeOwned + Clone>(
+    pub fn deref<T: DeserializeOwned + Clone + 'static>(
         &self,
         item: &ReferenceOr<T>,
         pointer: &str,
@@ -84,13 +156,13 @@ impl<'a> Resolver<'a> {
 
     /// Follows `start` through a chain of references (`reference_of` says where a value points,
     /// `None` for a value that is not a reference); returns the end of the chain and its pointer.
-    pub fn follow<T: DeserializeOwned>(
+    pub fn follow<T: DeserializeOwned + Clone + 'static>(
         &self,
         start: T,
         pointer: &str,
         reference_of: impl Fn(&T) -> Option<String>,
     ) -> Result<(T, String), Error> {
-        self.follow_by(start, pointer, reference_of, |r| self.parse(r))
+        self.follow_by(start, pointer, reference_of, |r| self.parse_referenced(r))
     }
 
     fn follow_by<T>(
@@ -119,6 +191,10 @@ fn deserialize_at<T: DeserializeOwned>(
     value: &serde_json::Value,
     pointer: &str,
 ) -> Result<T, Error> {
+    // Tracking the path costs more than the decoding itself: only done again for the error.
+    if let Ok(parsed) = T::deserialize(value) {
+        return Ok(parsed);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let inner = pointer_from_path(e.path());
         let at = format!("{pointer}{}", inner.trim_start_matches('#'));

@@ -355,23 +355,32 @@ fn value(types: &TypeSpace, ty: &Ty) -> Option<String> {
 /// nor tests them: fenced blocks without a language (or tagged as Rust) get one, and lines that
 /// would open an indented code block lose the indentation beyond three spaces.
 pub fn inert_code_blocks(text: &str) -> String {
-    let mut out = Vec::new();
+    // The lines joined with `\n` (none after the last), written as they are made.
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut lines = 0usize;
+    let mut push_line = |out: &mut String, parts: &[&str]| {
+        if lines > 0 {
+            out.push('\n');
+        }
+        lines += 1;
+        for part in parts {
+            out.push_str(part);
+        }
+    };
     // The fence that opened the current fenced block.
-    let mut fence: Option<String> = None;
+    let mut fence: Option<&str> = None;
     let mut previous_blank = true;
     for line in text.lines() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        let marker: String = trimmed
-            .chars()
-            .take_while(|c| *c == '`' || *c == '~')
-            .collect();
-        let is_fence = indent < 4
-            && marker.len() >= 3
-            && marker
-                .chars()
-                .all(|c| c == marker.chars().next().unwrap_or('`'));
-        match &fence {
+        let marker_len = trimmed
+            .bytes()
+            .take_while(|b| *b == b'`' || *b == b'~')
+            .count();
+        let marker = &trimmed[..marker_len];
+        let is_fence =
+            indent < 4 && marker.len() >= 3 && marker.bytes().all(|b| b == marker.as_bytes()[0]);
+        match fence {
             Some(open) => {
                 if is_fence
                     && marker.starts_with(&open[..1])
@@ -380,7 +389,7 @@ pub fn inert_code_blocks(text: &str) -> String {
                 {
                     fence = None;
                 }
-                out.push(line.to_string());
+                push_line(&mut out, &[line]);
             }
             None if is_fence => {
                 let info = trimmed[marker.len()..].trim();
@@ -400,25 +409,25 @@ pub fn inert_code_blocks(text: &str) -> String {
                             | "test_harness"
                             | "standalone_crate"
                     );
-                out.push(if rust {
-                    format!("{}{marker}text", &line[..indent])
+                if rust {
+                    push_line(&mut out, &[&line[..indent], marker, "text"]);
                 } else {
-                    line.to_string()
-                });
+                    push_line(&mut out, &[line]);
+                }
                 fence = Some(marker);
             }
             None if previous_blank && (indent >= 4 || line.starts_with('\t')) => {
-                out.push(format!("   {trimmed}"));
+                push_line(&mut out, &["   ", trimmed]);
             }
-            None => out.push(line.to_string()),
+            None => push_line(&mut out, &[line]),
         }
         previous_blank = line.trim().is_empty();
     }
     if let Some(open) = fence {
         // An unclosed fence would swallow what follows (the method's signature line).
-        out.push(open);
+        push_line(&mut out, &[open]);
     }
-    out.join("\n")
+    out
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub fn emit(
     options: &Options,
     format_time: &mut Duration,
 ) -> Result<BTreeMap<String, String>, Error> {
+    format::clear_doc_blocks();
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(model, options));
@@ -50,22 +51,22 @@ fn doc_attrs(text: Option<&str>) -> proc_macro2::TokenStream {
     let Some(text) = text else {
         return proc_macro2::TokenStream::new();
     };
-    // A bare carriage return is not allowed in a doc comment.
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    code_doc_attrs(&docs::inert_code_blocks(&text))
+    code_doc_attrs(&docs::inert_code_blocks(&without_carriage_returns(text)))
 }
 
 /// `#[doc = "..."]` attributes for text written by the generator, whose code blocks are
 /// doctests.
+///
+/// The lines are not put in the tokens: one `#[doc]` attribute stands for all of them (see
+/// [`format::doc_block`]), and formatting writes them, as `///` lines, where it stands. Putting
+/// every line in a string literal of its own cost a quarter of the generator's time (escaped,
+/// parsed back by syn, unescaped again by prettyplease) for the same text.
 fn code_doc_attrs(text: &str) -> proc_macro2::TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = match line.trim_end() {
-            "" => String::new(),
-            line => format!(" {line}"),
-        };
-        quote::quote!(#[doc = #line])
-    });
-    quote::quote!(#(#lines)*)
+    if text.lines().next().is_none() {
+        return proc_macro2::TokenStream::new();
+    }
+    let marker = format::doc_block(text.to_string());
+    quote::quote!(#[doc = #marker])
 }
 
 /// Several paragraphs as doc attributes, separated by blank doc lines.
@@ -76,10 +77,19 @@ fn doc_paragraphs<'a>(
     let text: Vec<String> = paragraphs
         .into_iter()
         .flatten()
-        .map(|p| docs::inert_code_blocks(&p.replace("\r\n", "\n").replace('\r', "\n")))
+        .map(|p| docs::inert_code_blocks(&without_carriage_returns(p)))
         .collect();
     if text.is_empty() {
         return proc_macro2::TokenStream::new();
     }
     code_doc_attrs(&text.join("\n\n"))
+}
+
+/// A bare carriage return is not allowed in a doc comment: line breaks become `\n`.
+fn without_carriage_returns(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    }
 }

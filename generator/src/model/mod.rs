@@ -181,6 +181,8 @@ pub fn build_from<'a>(
             }
         }
     }
+    // Every schema has been read; what the resolver cached is not needed to emit.
+    types.resolver().clear_cache();
     types.box_recursive_fields();
     types.mark_defaults();
     let groups = group(&operations, &mut types);

@@ -392,7 +392,7 @@ impl<'a> TypeSpace<'a> {
                 ),
             ));
         }
-        let target: RawSchema = self.resolver.parse(reference)?;
+        let target: RawSchema = self.resolver.parse_referenced(reference)?;
         let hint = self
             .component_names
             .get(reference)
