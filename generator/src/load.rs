@@ -39,18 +39,82 @@ pub fn load(text: &str) -> Result<Document, Error> {
     check_version(&raw)?;
     check_depth(&raw)?;
     let mut raw = raw;
-    let skipped = drop_invalid_operations(&mut raw);
+    let (skipped, operations) = drop_invalid_operations(&mut raw);
     // Reusable components are read through the resolver, by pointer, when an operation uses
     // them: a broken one then costs the operations that use it (each skipped with a located
     // warning), not the whole spec. The typed model only needs the security schemes.
     let set_aside = set_aside_components(&mut raw);
-    let api = parse(&raw, "#");
+    // The operations left are valid and already deserialized: the rest of the document is read
+    // without them (each stands in as `null`, which reads as "no such operation", so that the
+    // order of keys is kept) and they are put back in the typed document afterwards.
+    let operation_values = set_aside_operations(&mut raw, &operations);
+    let api = parse::<openapiv3::OpenAPI>(&raw, "#");
+    restore_operations(&mut raw, &operations, operation_values);
     restore_components(&mut raw, set_aside);
-    Ok(Document {
-        raw,
-        api: api?,
-        skipped,
-    })
+    let mut api = api?;
+    put_back_operations(&mut api, operations);
+    Ok(Document { raw, api, skipped })
+}
+
+/// An operation that deserialized on its own: its path, method and typed form.
+struct Checked {
+    path: String,
+    method: &'static str,
+    operation: openapiv3::Operation,
+}
+
+fn set_aside_operations(raw: &mut Value, operations: &[Checked]) -> Vec<Value> {
+    let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Vec::new();
+    };
+    operations
+        .iter()
+        .map(|checked| {
+            paths
+                .get_mut(&checked.path)
+                .and_then(|item| item.get_mut(checked.method))
+                .map(std::mem::take)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn restore_operations(raw: &mut Value, operations: &[Checked], values: Vec<Value>) {
+    let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (checked, value) in operations.iter().zip(values) {
+        if let Some(slot) = paths
+            .get_mut(&checked.path)
+            .and_then(|item| item.get_mut(checked.method))
+        {
+            *slot = value;
+        }
+    }
+}
+
+/// Puts the operations read on their own into the path items of the typed document, exactly
+/// where reading the whole document would have put them: path items under a key that starts
+/// with `/`, and not those that are a `$ref` (openapiv3 ignores the operations beside one).
+fn put_back_operations(api: &mut openapiv3::OpenAPI, operations: Vec<Checked>) {
+    for checked in operations {
+        let Some(openapiv3::ReferenceOr::Item(item)) = api.paths.paths.get_mut(&checked.path)
+        else {
+            continue;
+        };
+        let slot = match checked.method {
+            "get" => &mut item.get,
+            "put" => &mut item.put,
+            "post" => &mut item.post,
+            "delete" => &mut item.delete,
+            "options" => &mut item.options,
+            "head" => &mut item.head,
+            "patch" => &mut item.patch,
+            "trace" => &mut item.trace,
+            _ => continue,
+        };
+        *slot = Some(checked.operation);
+    }
 }
 
 /// Reads YAML into a JSON tree, refusing aliases that expand it beyond its own size.
@@ -239,10 +303,13 @@ fn parse<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Error> 
 /// invalid one is reported with its exact location, not only the first. What does not parse is
 /// removed from the document and reported as skipped ([`Category::BadInput`]): an error unless
 /// the caller opts into skipping (`Options::skip_invalid`).
-fn drop_invalid_operations(raw: &mut Value) -> Vec<Diagnostic> {
+///
+/// Also returns the operations that did deserialize, so that they are not read twice.
+fn drop_invalid_operations(raw: &mut Value) -> (Vec<Diagnostic>, Vec<Checked>) {
     let mut skipped = Vec::new();
+    let mut checked = Vec::new();
     let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
-        return skipped;
+        return (skipped, checked);
     };
     let mut broken_items = Vec::new();
     for (path, item) in paths.iter_mut() {
@@ -278,21 +345,28 @@ fn drop_invalid_operations(raw: &mut Value) -> Vec<Diagnostic> {
                 continue;
             };
             let at = format!("{item_at}/{method}");
-            if let Err(e) = parse::<openapiv3::Operation>(op, &at) {
-                let what = format!("operation `{} {path}`", method.to_uppercase());
-                skipped.extend(
-                    e.diagnostics
-                        .into_iter()
-                        .map(|d| Diagnostic::skipped(&what, d)),
-                );
-                item.remove(*method);
+            match parse::<openapiv3::Operation>(op, &at) {
+                Ok(operation) => checked.push(Checked {
+                    path: path.clone(),
+                    method,
+                    operation,
+                }),
+                Err(e) => {
+                    let what = format!("operation `{} {path}`", method.to_uppercase());
+                    skipped.extend(
+                        e.diagnostics
+                            .into_iter()
+                            .map(|d| Diagnostic::skipped(&what, d)),
+                    );
+                    item.remove(*method);
+                }
             }
         }
     }
     for path in broken_items {
         paths.remove(&path);
     }
-    skipped
+    (skipped, checked)
 }
 
 /// Deepest nesting of objects and arrays a document may have. Real descriptions stay far below
