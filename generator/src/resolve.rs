@@ -77,7 +77,7 @@ impl<'a> Resolver<'a> {
         }
         // A `$ref` is a URI fragment: `%20` and friends stand for characters.
         let pointer = percent_decode(pointer);
-        self.raw.pointer(&pointer).ok_or_else(|| {
+        json_pointer(self.raw, &pointer).ok_or_else(|| {
             Error::single(
                 from,
                 format!("`$ref: {reference:?}` points at nothing in this document"),
@@ -236,9 +236,9 @@ pub(crate) fn structure_only(value: &serde_json::Value) -> serde_json::Value {
 }
 
 /// Decodes `%XX` escapes (as UTF-8); anything malformed is kept as written.
-fn percent_decode(text: &str) -> String {
+fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('%') {
-        return text.to_string();
+        return text.into();
     }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -260,22 +260,69 @@ fn percent_decode(text: &str) -> String {
             }
         }
     }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    String::from_utf8(out).map_or_else(|_| text.into(), Into::into)
 }
 
 /// Escapes one JSON pointer segment (`~` → `~0`, `/` → `~1`).
 pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(segment.len());
+    push_escaped(&mut out, segment);
+    out
+}
+
+/// Appends `segment` escaped (`~` → `~0`, `/` → `~1`) to `out`.
+fn push_escaped(out: &mut String, segment: &str) {
+    if !segment.contains(['~', '/']) {
+        out.push_str(segment);
+        return;
+    }
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// Appends escaped segments to a pointer.
 pub fn join(pointer: &str, segments: &[&str]) -> String {
-    let mut out = pointer.to_string();
+    let len = pointer.len() + segments.iter().map(|s| s.len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    out.push_str(pointer);
     for segment in segments {
         out.push('/');
-        out.push_str(&escape(segment));
+        push_escaped(&mut out, segment);
     }
     out
+}
+
+/// [`serde_json::Value::pointer`] (RFC 6901), without copying every segment: only one with a
+/// `~` escape in it is unescaped into a string of its own.
+fn json_pointer<'v>(root: &'v serde_json::Value, pointer: &str) -> Option<&'v serde_json::Value> {
+    use serde_json::Value;
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    rest.split('/').try_fold(root, |target, token| {
+        let token: std::borrow::Cow<'_, str> = if token.contains('~') {
+            token.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            token.into()
+        };
+        match target {
+            Value::Object(map) => map.get(&*token),
+            // An array index: decimal digits, no sign, no leading zero.
+            Value::Array(list) => {
+                if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+                    return None;
+                }
+                token.parse::<usize>().ok().and_then(|i| list.get(i))
+            }
+            _ => None,
+        }
+    })
 }
 
 /// Converts a serde_path_to_error path (`paths./a.get`) to a JSON pointer (`#/paths/~1a/get`).
