@@ -42,7 +42,7 @@ pub fn toml_string(text: &str) -> String {
 
 /// Starts the text of a doc attribute that stands for a block of doc lines: prettyplease prints
 /// it as `///` followed by this text, which [`expand_doc_blocks`] replaces with the lines.
-const DOC_MARKER: &str = "\u{0}doc-block-";
+const DOC_MARKER: &str = "\u{0}d";
 
 thread_local! {
     /// Doc blocks waiting to be written by [`expand_doc_blocks`], by number: emitting a file
