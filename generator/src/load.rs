@@ -378,6 +378,30 @@ pub const MAX_DOCUMENT_DEPTH: usize = 64;
 /// Refuses documents nesting deeper than [`MAX_DOCUMENT_DEPTH`], naming the first place that
 /// does. Walks the tree with an explicit stack, so it cannot overflow itself.
 fn check_depth(raw: &Value) -> Result<(), Error> {
+    // First without keeping the keys (no string per node); only a document that is too deep is
+    // walked again to name the place.
+    let mut stack: Vec<(&Value, usize)> = vec![(raw, 0)];
+    let mut too_deep = false;
+    while let Some((value, depth)) = stack.pop() {
+        match value {
+            Value::Object(_) | Value::Array(_) if depth > MAX_DOCUMENT_DEPTH => {
+                too_deep = true;
+                break;
+            }
+            Value::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    if too_deep {
+        locate_too_deep(raw)
+    } else {
+        Ok(())
+    }
+}
+
+/// The error of [`check_depth`], at the first place in document order that nests too deep.
+fn locate_too_deep(raw: &Value) -> Result<(), Error> {
     // Depth-first, in document order; `path` holds the keys down to the node being looked at.
     let mut stack: Vec<(&Value, usize, String)> = vec![(raw, 0, String::new())];
     let mut path: Vec<String> = Vec::new();
