@@ -201,6 +201,46 @@ async fn malformed_json_names_the_field_path() {
     assert_eq!(request_count(&server).await, 1);
 }
 
+/// The decode error of `get_meeting_participant` answering `body` with 200.
+async fn decode_error(body: &str) -> (String, String) {
+    let server = MockServer::start().await;
+    mount(&server, json(200, body)).await;
+    let error = client(&server)
+        .meetings()
+        .get_meeting_participant(&request())
+        .await
+        .unwrap_err();
+    match &error {
+        Error::Decode { path, .. } => (path.clone(), error.to_string()),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn missing_required_object_is_a_decode_error() {
+    let (path, message) = decode_error(r#"{"success":true}"#).await;
+    assert_eq!(path, ".");
+    assert!(message.contains("missing field `data`"), "{message}");
+}
+
+#[tokio::test]
+async fn duplicate_field_is_a_decode_error() {
+    let body = r#"{"data":{"id":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e","created_at":"2019-12-27T18:11:19.117Z","custom_participant_id":"c","preset_name":"p","preset_name":"q","updated_at":"2019-12-27T18:11:19.117Z"},"success":true}"#;
+    let (path, message) = decode_error(body).await;
+    assert_eq!(path, "data");
+    assert!(
+        message.contains("duplicate field `preset_name`"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn object_as_array_is_a_decode_error() {
+    let (path, message) = decode_error(r#"{"data":["p"],"success":true}"#).await;
+    assert_eq!(path, "data");
+    assert!(message.contains("expected struct Participant"), "{message}");
+}
+
 #[tokio::test]
 async fn truncated_json_is_a_decode_error_with_a_short_snippet() {
     let long_name = "n".repeat(1000);

@@ -61,6 +61,25 @@ pub fn doc_block(text: String) -> String {
     })
 }
 
+/// The macro name of the item that stands for a block of text written as is: prettyplease
+/// prints it as the line `<indent>__generator_verbatim!(<id>);`, which [`expand_verbatim_items`]
+/// replaces with the text.
+const VERBATIM_MARKER: &str = "__generator_verbatim!(";
+
+/// Keeps `text` (items already laid out, such as a macro invocation, whose tokens prettyplease
+/// would run together on a few long lines) for the formatter and returns the item that stands
+/// for it. The text is written at the item's indentation, lines ending in `\n`.
+pub fn verbatim_item(text: String) -> TokenStream {
+    let id = DOC_BLOCKS.with_borrow_mut(|(next, blocks)| {
+        let id = *next;
+        *next += 1;
+        blocks.insert(id, text);
+        id
+    });
+    let id = proc_macro2::Literal::u64_unsuffixed(id);
+    quote::quote! { __generator_verbatim!(#id); }
+}
+
 /// Forgets doc blocks not written (left over from a generation that failed).
 pub fn clear_doc_blocks() {
     DOC_BLOCKS.with_borrow_mut(|(_, blocks)| blocks.clear());
@@ -119,6 +138,54 @@ fn expand_doc_blocks(text: String, file_name: &str) -> Result<String, Error> {
     Ok(out)
 }
 
+/// Replaces every line `<indent>__generator_verbatim!(<id>);` of prettyplease's output with the
+/// text it stands for (see [`verbatim_item`]), each line indented as the marker was.
+fn expand_verbatim_items(text: String, file_name: &str) -> Result<String, Error> {
+    if !text.contains(VERBATIM_MARKER) {
+        return Ok(text);
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    DOC_BLOCKS.with_borrow_mut(|(_, blocks)| {
+        for line in text.split_inclusive('\n') {
+            let indent_len = line.len() - line.trim_start_matches(' ').len();
+            let id = line[indent_len..]
+                .strip_prefix(VERBATIM_MARKER)
+                .and_then(|rest| rest.trim_end().strip_suffix(");"));
+            let Some(id) = id else {
+                out.push_str(line);
+                continue;
+            };
+            let block = id
+                .parse()
+                .ok()
+                .and_then(|id: u64| blocks.remove(&id))
+                .ok_or_else(|| {
+                    Error::single(
+                        "#",
+                        format!(
+                            "internal error: generated {file_name} has an unknown verbatim block"
+                        ),
+                    )
+                })?;
+            for block_line in block.lines() {
+                if !block_line.is_empty() {
+                    out.push_str(&line[..indent_len]);
+                    out.push_str(block_line);
+                }
+                out.push('\n');
+            }
+        }
+        Ok::<_, Error>(())
+    })?;
+    Ok(out)
+}
+
+/// prettyplease's text of `file`, with the doc blocks and verbatim items written in.
+fn unparse(file: &syn::File, file_name: &str) -> Result<String, Error> {
+    let text = expand_doc_blocks(prettyplease::unparse(file), file_name)?;
+    expand_verbatim_items(text, file_name)
+}
+
 /// Formats a file's tokens; an emitter bug (tokens that are not a Rust file) is an error, not a
 /// panic.
 pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<String, Error> {
@@ -128,7 +195,7 @@ pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<S
             format!("internal error: generated {file_name} does not parse: {e}"),
         )
     })?;
-    let text = expand_doc_blocks(prettyplease::unparse(&file), file_name)?;
+    let text = unparse(&file, file_name)?;
     Ok(space_items(header, &text))
 }
 
@@ -151,7 +218,7 @@ pub fn rust_file_items(
                 format!("internal error: generated {file_name} does not parse: {e}"),
             )
         })?;
-        expand_doc_blocks(prettyplease::unparse(&file), file_name)
+        unparse(&file, file_name)
     };
     let mut text = unparse(opening)?;
     *format_time += start.elapsed();

@@ -134,6 +134,7 @@ fn names() {
             ("analyze_certificate", "TlsReport"),
             ("get_live_input", "StreamLiveInput"),
             ("list_live_inputs", "StreamLiveInput2"),
+            ("put_macro_words", "MacroWords"),
             (
                 "get_accounts_account_id_stream_live_inputs_input_id_outputs",
                 "Vec<GetAccountsAccountIdStreamLiveInputsInputIdOutputsResponseItem>",

@@ -11,6 +11,7 @@
 mod call;
 mod client;
 mod error;
+pub mod object;
 mod paginate;
 mod request;
 mod response;

@@ -97,3 +97,43 @@ fn operation_without_an_operation_id() {
     assert_eq!(outputs[1].stream_key, None);
     round_trip(&outputs, &json);
 }
+
+#[test]
+fn property_names_used_inside_the_generated_impls() {
+    let json = json!({
+        "map": "m",
+        "key": "k",
+        "index": {"field": "f", "Index": "i"},
+        "skip": true,
+        "object": 1,
+        "len": 2,
+        "next_field": "n",
+        "required": "r",
+        "serializer": "s",
+        "deserializer": "d",
+        "say \"hi\" \\ back": "q"
+    });
+    let words: MacroWords = decode(&json);
+    assert_eq!(words.map, "m");
+    assert_eq!(words.key.as_deref(), Some("k"));
+    assert_eq!(words.index.field, "f");
+    assert_eq!(words.index.index.as_deref(), Some("i"));
+    assert_eq!(words.skip, Some(true));
+    assert_eq!(words.object, Some(1));
+    assert_eq!(words.len, Some(2));
+    assert_eq!(words.next_field.as_deref(), Some("n"));
+    assert_eq!(words.required.as_deref(), Some("r"));
+    assert_eq!(words.serializer.as_deref(), Some("s"));
+    assert_eq!(words.deserializer.as_deref(), Some("d"));
+    assert_eq!(words.say_hi_back.as_deref(), Some("q"));
+    round_trip(&words, &json);
+    // Only the required fields, and a missing required object.
+    let minimal: MacroWords = decode(&json!({"map": "m", "index": {"field": "f"}}));
+    assert_eq!(minimal.skip, None);
+    round_trip(&minimal, &json!({"map": "m", "index": {"field": "f"}}));
+    let error = serde_json::from_value::<MacroWords>(json!({"map": "m"})).unwrap_err();
+    assert!(
+        error.to_string().contains("missing field `index`"),
+        "{error}"
+    );
+}

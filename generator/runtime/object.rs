@@ -1,0 +1,200 @@
+//! `Serialize` and `Deserialize` for the generated structs, through one small macro.
+//!
+//! serde's derives give every struct a field-identifier enum with its own `Deserialize` impl
+//! and visitor, a `visit_seq` and a `visit_map`: on a crate of a few hundred schemas that is
+//! most of its compile time. A generated struct instead lists its JSON object in
+//! `json_object!`: each field's wire name, its Rust name and its kind. The macro expands to a
+//! `Serialize` impl and to a [`FromMap`] impl that matches the object's keys against the wire
+//! names with the one [`Field`] seed below, and the struct's `Deserialize` is [`deserialize`],
+//! one visitor for all.
+//!
+//! From a JSON object they accept and produce what the derives would: unknown keys are skipped,
+//! a repeated key is an error (`duplicate field`), a missing required field is an error
+//! (`missing field`), and the errors reach `serde_path_to_error` with the same paths. Unlike
+//! the derive, a JSON array is not accepted in place of a struct.
+//!
+//! The kinds of field:
+//! - `required`: a missing key is an error; always sent.
+//! - `default`: a missing key decodes as the field's `Default` (a lenient read of a required
+//!   scalar or list, or a nullable field, which decodes as `None`); always sent.
+//! - `optional`: an `Option` field whose missing key decodes as `None`, and which is left out
+//!   of what is sent while it is `None`.
+
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
+};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A struct decoded from a map (a JSON object); implemented by `json_object!`.
+pub trait FromMap: Sized {
+    /// The struct's name, for `expected struct …` in errors.
+    const NAME: &'static str;
+    /// The wire names of its fields: [`Field`] reads a key as its index here.
+    const FIELDS: &'static [&'static str];
+
+    /// Decodes the struct from the entries of `map`.
+    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The `Deserialize` of a [`FromMap`] struct.
+pub fn deserialize<'de, T: FromMap, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor(PhantomData))
+}
+
+/// Accepts a map only: unlike the derive's visitor, not a sequence of the field values in
+/// declaration order, which JSON APIs never send (and which let an array pass for a struct).
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: FromMap> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+}
+
+/// Reads an object key as its position in a struct's field table: `Some(index)` for a known
+/// field, `None` for a key to skip.
+#[derive(Debug, Clone, Copy)]
+pub struct Field(pub &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Field {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Field {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    fn visit_str<E: Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|name| *name == key))
+    }
+
+    fn visit_bytes<E: Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|name| name.as_bytes() == key))
+    }
+
+    /// A field's index, as formats that number the fields send it (what the derive accepts).
+    fn visit_u64<E: Error>(self, index: u64) -> Result<Self::Value, E> {
+        Ok(usize::try_from(index).ok().filter(|i| *i < self.0.len()))
+    }
+}
+
+/// Decodes the value of the field `name` into `slot`; a second value for the same field is an
+/// error, as with the derive.
+pub fn next_field<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// The value of the required field `name`, or the derive's `missing field` error.
+pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// Skips the value of a key the struct does not know.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// `Serialize` and `Deserialize` for a struct, from its JSON object:
+///
+/// ```ignore
+/// json_object! {
+///     Paging {
+///         "start_offset" => start_offset: default,
+///         "total_count" => total_count: required,
+///         "next" => next: optional,
+///     }
+/// }
+/// ```
+///
+/// Every field of the struct is listed once, in declaration order, with one of the kinds of
+/// the [module docs](self).
+#[allow(unused_macros)] // a crate whose schemas have no plain struct does not use it
+macro_rules! json_object {
+    ($name:ident { $($wire:literal => $field:ident: $kind:ident),* $(,)? }) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let len = 0 $(+ $crate::runtime::object::json_object!(@len $kind, self.$field))*;
+                let mut object = serializer.serialize_struct(stringify!($name), len)?;
+                $($crate::runtime::object::json_object!(@send $kind, object, $wire, self.$field);)*
+                object.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::runtime::object::deserialize(deserializer)
+            }
+        }
+
+        impl $crate::runtime::object::FromMap for $name {
+            const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+
+            fn from_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                use $crate::runtime::object::{next_field, skip, Field};
+                /// The fields' positions in `FIELDS`.
+                #[allow(non_camel_case_types)]
+                enum Index { $($field),* }
+                $(let mut $field = None;)*
+                while let Some(key) = map.next_key_seed(Field(Self::FIELDS))? {
+                    match key {
+                        $(Some(index) if index == Index::$field as usize => {
+                            next_field(&mut map, &mut $field, $wire)?
+                        })*
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Self {
+                    $($field: $crate::runtime::object::json_object!(@value $kind, $field, $wire),)*
+                })
+            }
+        }
+    };
+    (@len optional, $value:expr) => { usize::from($value.is_some()) };
+    (@len required, $value:expr) => { 1 };
+    (@len default, $value:expr) => { 1 };
+    (@send optional, $object:ident, $wire:literal, $value:expr) => {
+        if $value.is_some() {
+            $object.serialize_field($wire, &$value)?;
+        } else {
+            $object.skip_field($wire)?;
+        }
+    };
+    (@send $kind:ident, $object:ident, $wire:literal, $value:expr) => {
+        $object.serialize_field($wire, &$value)?
+    };
+    (@value required, $slot:ident, $wire:literal) => {
+        $crate::runtime::object::required($slot, $wire)?
+    };
+    (@value default, $slot:ident, $wire:literal) => { $slot.unwrap_or_default() };
+    (@value optional, $slot:ident, $wire:literal) => { $slot.unwrap_or_default() };
+}
+#[allow(unused_imports)] // as above
+pub(crate) use json_object;
