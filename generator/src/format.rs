@@ -45,19 +45,25 @@ pub fn toml_string(text: &str) -> String {
 const DOC_MARKER: &str = "\u{0}d";
 
 thread_local! {
-    /// Doc blocks waiting to be written by [`expand_doc_blocks`], by number: emitting a file
-    /// and formatting it happen on the same thread, one file (or item) after the other.
-    static DOC_BLOCKS: RefCell<(u64, BTreeMap<u64, String>)> = RefCell::default();
+    /// Doc blocks and verbatim items waiting to be written by [`expand_doc_blocks`] and
+    /// [`expand_verbatim_items`], by number: emitting a file and formatting it happen on the
+    /// same thread, one file (or item) after the other.
+    static BLOCKS: RefCell<(u64, BTreeMap<u64, String>)> = RefCell::default();
 }
 
 /// Keeps `text` (doc lines) for the formatter and returns the text of the one doc attribute
 /// that stands for all its lines.
 pub fn doc_block(text: String) -> String {
-    DOC_BLOCKS.with_borrow_mut(|(next, blocks)| {
+    format!("{DOC_MARKER}{}", keep(text))
+}
+
+/// Keeps `text` until it is written, under the number returned.
+fn keep(text: String) -> u64 {
+    BLOCKS.with_borrow_mut(|(next, blocks)| {
         let id = *next;
         *next += 1;
         blocks.insert(id, text);
-        format!("{DOC_MARKER}{id}")
+        id
     })
 }
 
@@ -70,19 +76,13 @@ const VERBATIM_MARKER: &str = "__generator_verbatim!(";
 /// would run together on a few long lines) for the formatter and returns the item that stands
 /// for it. The text is written at the item's indentation, lines ending in `\n`.
 pub fn verbatim_item(text: String) -> TokenStream {
-    let id = DOC_BLOCKS.with_borrow_mut(|(next, blocks)| {
-        let id = *next;
-        *next += 1;
-        blocks.insert(id, text);
-        id
-    });
-    let id = proc_macro2::Literal::u64_unsuffixed(id);
+    let id = proc_macro2::Literal::u64_unsuffixed(keep(text));
     quote::quote! { __generator_verbatim!(#id); }
 }
 
-/// Forgets doc blocks not written (left over from a generation that failed).
-pub fn clear_doc_blocks() {
-    DOC_BLOCKS.with_borrow_mut(|(_, blocks)| blocks.clear());
+/// Forgets doc blocks and verbatim items not written (left over from a generation that failed).
+pub fn clear_blocks() {
+    BLOCKS.with_borrow_mut(|(_, blocks)| blocks.clear());
 }
 
 /// Replaces every line `<indent>///<marker>` of prettyplease's output with the lines of the doc
@@ -102,7 +102,7 @@ fn expand_doc_blocks(text: String, file_name: &str) -> Result<String, Error> {
     // Where the text not copied yet starts.
     let mut copied = 0;
     let mut next = Some(first);
-    DOC_BLOCKS.with_borrow_mut(|(_, blocks)| {
+    BLOCKS.with_borrow_mut(|(_, blocks)| {
         while let Some(at) = next {
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
             let indent = text[line_start..at]
@@ -145,7 +145,7 @@ fn expand_verbatim_items(text: String, file_name: &str) -> Result<String, Error>
         return Ok(text);
     }
     let mut out = String::with_capacity(text.len() * 2);
-    DOC_BLOCKS.with_borrow_mut(|(_, blocks)| {
+    BLOCKS.with_borrow_mut(|(_, blocks)| {
         for line in text.split_inclusive('\n') {
             let indent_len = line.len() - line.trim_start_matches(' ').len();
             let id = line[indent_len..]
@@ -260,4 +260,47 @@ fn space_items(header: &str, text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbatim_items_are_written_as_laid_out() {
+        clear_blocks();
+        let table = verbatim_item("table! {\n    A {\n        \"a\" => a,\n    }\n}\n".into());
+        let tokens = quote::quote! {
+            pub struct A {
+                pub a: i64,
+            }
+            #table
+            pub mod m {
+                #table
+            }
+        };
+        // The second marker stands for a block that the first one already used up.
+        let error = rust_file("", "a.rs", tokens).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown verbatim block"),
+            "{error}"
+        );
+
+        let table = verbatim_item("table! {\n    A {}\n\n}\n".into());
+        let nested = verbatim_item("inner!(x);\n".into());
+        let tokens = quote::quote! {
+            pub struct A {
+                pub a: i64,
+            }
+            #table
+            pub mod m {
+                #nested
+            }
+        };
+        let text = rust_file("// header\n", "a.rs", tokens).unwrap();
+        assert_eq!(
+            text,
+            "// header\npub struct A {\n    pub a: i64,\n}\n\ntable! {\n    A {}\n\n}\n\npub mod m {\n    inner!(x);\n}\n"
+        );
+    }
 }

@@ -11,11 +11,11 @@
 mod call;
 mod client;
 mod error;
-pub mod object;
 mod paginate;
 mod request;
 mod response;
 mod retry;
+pub mod wire;
 
 pub use call::{ApiResponse, Call, Decode, WithResponse};
 pub use client::{Client, ClientBuilder};

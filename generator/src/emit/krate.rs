@@ -84,8 +84,9 @@ pub fn manifest(model: &Model, options: &Options) -> String {
          percent-encoding = \"2\"\n\
          # HTTP client; rustls so that no system OpenSSL is needed.\n\
          reqwest = { version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\"] }\n\
-         # 1.0.181: `#[serde(untagged)]` on a single variant (the unknown-value fallbacks).\n\
-         serde = { version = \"1.0.181\", features = [\"derive\"] }\n\
+         # `derive` for the unions and the structs with a flattened map; the other types implement\n\
+         # its traits through the runtime's `json_object!` and `string_enum!`.\n\
+         serde = { version = \"1\", features = [\"derive\"] }\n\
          # `preserve_order`: JSON objects keep the server's order, and object query parameters and\n\
          # form bodies go out in the spec's order (and the same in any build, whatever else\n\
          # enables the feature).\n\

@@ -21,7 +21,7 @@ pub fn emit(
     options: &Options,
     format_time: &mut Duration,
 ) -> Result<BTreeMap<String, String>, Error> {
-    format::clear_doc_blocks();
+    format::clear_blocks();
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(model, options));

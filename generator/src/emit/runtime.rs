@@ -7,11 +7,11 @@ const FILES: &[(&str, &str)] = &[
     ("call.rs", include_str!("../../runtime/call.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
-    ("object.rs", include_str!("../../runtime/object.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("wire.rs", include_str!("../../runtime/wire.rs")),
 ];
 
 /// `(path in the crate, content)` for every runtime file.

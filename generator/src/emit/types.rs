@@ -19,11 +19,12 @@ pub fn types_rs<'a>(model: &'a Model) -> (TokenStream, impl Iterator<Item = Toke
         let doc = def.doc.as_deref().or(fallback.get(&id).map(String::as_str));
         type_def(&model.types, def, doc)
     });
-    // Which of serde's derives and `json_object!` the types use.
-    let (mut derives, mut objects) = (false, false);
+    // Which of serde's derives and the runtime's macros the types use.
+    let (mut derives, mut objects, mut enums) = (false, false, false);
     for (_, def) in model.types.defs() {
         match &def.kind {
             Kind::Struct(s) if s.additional.is_none() => objects = true,
+            Kind::StringEnum { .. } => enums = true,
             _ => derives = true,
         }
     }
@@ -32,14 +33,21 @@ pub fn types_rs<'a>(model: &'a Model) -> (TokenStream, impl Iterator<Item = Toke
             use serde::{Deserialize, Serialize};
         )
     });
-    let object = objects.then(|| {
-        quote!(
-            use crate::runtime::object::json_object;
-        )
-    });
+    let macros = match (objects, enums) {
+        (true, true) => quote!(
+            use crate::runtime::wire::{json_object, string_enum};
+        ),
+        (true, false) => quote!(
+            use crate::runtime::wire::json_object;
+        ),
+        (false, true) => quote!(
+            use crate::runtime::wire::string_enum;
+        ),
+        (false, false) => quote!(),
+    };
     let opening = quote! {
         //! Schemas of the API as Rust types.
-        #object
+        #macros
         #serde
     };
     (opening, defs)
@@ -189,22 +197,28 @@ fn type_def(types: &TypeSpace, def: &TypeDef, doc: Option<&str>) -> TokenStream 
     match &def.kind {
         Kind::Struct(s) => struct_def(types, doc, &name, s),
         Kind::StringEnum { variants, fallback } => {
+            let mut values = format!("string_enum! {{\n    {name} {{\n");
+            for v in variants {
+                let wire = proc_macro2::Literal::string(&v.value);
+                values.push_str(&format!("        {wire} => {},\n", v.name));
+            }
+            values.push_str(&format!("        _ => {fallback},\n    }}\n}}\n"));
+            let values = crate::format::verbatim_item(values);
             let variants = variants.iter().map(|v| {
                 let variant = ident(&v.name);
-                let value = &v.value;
-                let doc = format!(" `{value:?}`");
-                quote!(#[doc = #doc] #[serde(rename = #value)] #variant,)
+                let doc = format!(" `{:?}`", v.value);
+                quote!(#[doc = #doc] #variant,)
             });
             let fallback = ident(fallback);
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
                 pub enum #name {
                     #(#variants)*
                     /// A value this client does not know yet.
-                    #[serde(untagged)]
                     #fallback(String),
                 }
+                #values
             }
         }
         Kind::Union { variants, tag } => {

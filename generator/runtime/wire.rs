@@ -1,24 +1,27 @@
-//! `Serialize` and `Deserialize` for the generated structs, through one small macro.
+//! How the generated types read and write JSON: `Serialize` and `Deserialize` through two small
+//! macros instead of serde's derives.
 //!
 //! serde's derives give every struct a field-identifier enum with its own `Deserialize` impl
-//! and visitor, a `visit_seq` and a `visit_map`: on a crate of a few hundred schemas that is
-//! most of its compile time. A generated struct instead lists its JSON object in
-//! `json_object!`: each field's wire name, its Rust name and its kind. The macro expands to a
-//! `Serialize` impl and to a [`FromMap`] impl that matches the object's keys against the wire
-//! names with the one [`Field`] seed below, and the struct's `Deserialize` is [`deserialize`],
-//! one visitor for all.
+//! and visitor, a `visit_seq` and a `visit_map`, and every string enum with an unknown-value
+//! fallback a decoder that buffers the value and tries each variant in turn: on a crate of a
+//! few hundred schemas that is most of its compile time. Instead:
 //!
-//! From a JSON object they accept and produce what the derives would: unknown keys are skipped,
-//! a repeated key is an error (`duplicate field`), a missing required field is an error
-//! (`missing field`), and the errors reach `serde_path_to_error` with the same paths. Unlike
-//! the derive, a JSON array is not accepted in place of a struct.
-//!
-//! The kinds of field:
-//! - `required`: a missing key is an error; always sent.
-//! - `default`: a missing key decodes as the field's `Default` (a lenient read of a required
-//!   scalar or list, or a nullable field, which decodes as `None`); always sent.
-//! - `optional`: an `Option` field whose missing key decodes as `None`, and which is left out
-//!   of what is sent while it is `None`.
+//! - A struct lists its JSON object in `json_object!`: each field's wire name, its Rust name and
+//!   its kind. The macro expands to a `Serialize` impl and to a [`FromMap`] impl that matches
+//!   the object's keys against the wire names with the one [`Field`] seed below; the struct's
+//!   `Deserialize` is [`deserialize`], one visitor for all. From a JSON object they accept and
+//!   produce what the derives would: unknown keys are skipped, a repeated key is an error
+//!   (`duplicate field`), a missing required field is an error (`missing field`), and the
+//!   errors reach `serde_path_to_error` with the same paths. Unlike the derive, a JSON array is
+//!   not accepted in place of a struct. The kinds of field:
+//!   - `required`: a missing key is an error; always sent.
+//!   - `default`: a missing key decodes as the field's `Default` (a lenient read of a required
+//!     scalar or list, or a nullable field, which decodes as `None`); always sent.
+//!   - `optional`: an `Option` field whose missing key decodes as `None`, and which is left
+//!     out of what is sent while it is `None`.
+//! - A string enum lists its values in `string_enum!`, and last (`_ =>`) its fallback variant,
+//!   which holds any other string. It is sent and read as a JSON string, through one shared visitor
+//!   ([`deserialize_string_enum`]), which does not copy a known value.
 
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
@@ -140,25 +143,25 @@ macro_rules! json_object {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeStruct;
-                let len = 0 $(+ $crate::runtime::object::json_object!(@len $kind, self.$field))*;
+                let len = 0 $(+ $crate::runtime::wire::json_object!(@len $kind, self.$field))*;
                 let mut object = serializer.serialize_struct(stringify!($name), len)?;
-                $($crate::runtime::object::json_object!(@send $kind, object, $wire, self.$field);)*
+                $($crate::runtime::wire::json_object!(@send $kind, object, $wire, self.$field);)*
                 object.end()
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::runtime::object::deserialize(deserializer)
+                $crate::runtime::wire::deserialize(deserializer)
             }
         }
 
-        impl $crate::runtime::object::FromMap for $name {
+        impl $crate::runtime::wire::FromMap for $name {
             const NAME: &'static str = stringify!($name);
             const FIELDS: &'static [&'static str] = &[$($wire),*];
 
             fn from_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                use $crate::runtime::object::{next_field, skip, Field};
+                use $crate::runtime::wire::{next_field, skip, Field};
                 /// The fields' positions in `FIELDS`.
                 #[allow(non_camel_case_types)]
                 enum Index { $($field),* }
@@ -172,7 +175,7 @@ macro_rules! json_object {
                     }
                 }
                 Ok(Self {
-                    $($field: $crate::runtime::object::json_object!(@value $kind, $field, $wire),)*
+                    $($field: $crate::runtime::wire::json_object!(@value $kind, $field, $wire),)*
                 })
             }
         }
@@ -191,10 +194,84 @@ macro_rules! json_object {
         $object.serialize_field($wire, &$value)?
     };
     (@value required, $slot:ident, $wire:literal) => {
-        $crate::runtime::object::required($slot, $wire)?
+        $crate::runtime::wire::required($slot, $wire)?
     };
     (@value default, $slot:ident, $wire:literal) => { $slot.unwrap_or_default() };
     (@value optional, $slot:ident, $wire:literal) => { $slot.unwrap_or_default() };
 }
 #[allow(unused_imports)] // as above
 pub(crate) use json_object;
+
+/// The `Deserialize` of a string enum: a known value (`known`) or the fallback (`unknown`).
+pub fn deserialize_string_enum<'de, T, D: Deserializer<'de>>(
+    deserializer: D,
+    known: fn(&str) -> Option<T>,
+    unknown: fn(String) -> T,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_str(StringEnumVisitor { known, unknown })
+}
+
+struct StringEnumVisitor<T> {
+    known: fn(&str) -> Option<T>,
+    unknown: fn(String) -> T,
+}
+
+impl<T> Visitor<'_> for StringEnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: Error>(self, value: &str) -> Result<T, E> {
+        Ok((self.known)(value).unwrap_or_else(|| (self.unknown)(value.to_owned())))
+    }
+
+    fn visit_string<E: Error>(self, value: String) -> Result<T, E> {
+        Ok(match (self.known)(&value) {
+            Some(known) => known,
+            None => (self.unknown)(value),
+        })
+    }
+}
+
+/// `Serialize` and `Deserialize` for a string enum, from its values and its fallback variant,
+/// which holds any other string:
+///
+/// ```ignore
+/// string_enum! {
+///     Role {
+///         "host" => Host,
+///         "guest" => Guest,
+///         _ => UnknownValue,
+///     }
+/// }
+/// ```
+#[allow(unused_macros)] // a crate whose schemas have no string enum does not use it
+macro_rules! string_enum {
+    ($name:ident { $($wire:literal => $variant:ident,)* _ => $fallback:ident $(,)? }) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$fallback(value) => value,
+                })
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::runtime::wire::deserialize_string_enum(
+                    deserializer,
+                    |value| match value {
+                        $($wire => Some(Self::$variant),)*
+                        _ => None,
+                    },
+                    Self::$fallback,
+                )
+            }
+        }
+    };
+}
+#[allow(unused_imports)] // as above
+pub(crate) use string_enum;
