@@ -131,3 +131,22 @@ fn null_in_a_nullable_enum_is_none() {
         &json!({"success": true, "result": {"id": "ssl", "value": "strict", "editable": true}}),
     );
 }
+
+#[test]
+fn values_read_from_text_with_escapes_and_errors_name_the_expected_type() {
+    // An escaped string reaches the decoder as an owned `String`, not a borrowed `&str`.
+    let value: SslSettingValue = serde_json::from_str(r#""\u006fff""#).unwrap();
+    assert!(matches!(value, SslSettingValue::Off));
+    let value: SslSettingValue = serde_json::from_str(r#""str\u0069ct""#).unwrap();
+    assert_eq!(serde_json::to_string(&value).unwrap(), r#""strict""#);
+    let unknown: SslSettingValue = serde_json::from_str(r#""new\nvalue""#).unwrap();
+    assert_eq!(unknown, SslSettingValue::UnknownValue("new\nvalue".into()));
+    assert_eq!(serde_json::to_string(&unknown).unwrap(), r#""new\nvalue""#);
+    let error = serde_json::from_str::<SslSettingValue>("3").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("invalid type: integer `3`, expected a string"),
+        "{error}"
+    );
+}
