@@ -125,7 +125,7 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 
 /// `Serialize` and `Deserialize` for a struct, from its JSON object:
 ///
-/// ```ignore
+/// ```text
 /// json_object! {
 ///     Paging {
 ///         "start_offset" => start_offset: default,
@@ -238,7 +238,7 @@ impl<T> Visitor<'_> for StringEnumVisitor<T> {
 /// `Serialize` and `Deserialize` for a string enum, from its values and its fallback variant,
 /// which holds any other string:
 ///
-/// ```ignore
+/// ```text
 /// string_enum! {
 ///     Role {
 ///         "host" => Host,
