@@ -135,11 +135,12 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 /// }
 /// ```
 ///
-/// Every field of the struct is listed once, in declaration order, with one of the kinds of
-/// the [module docs](self).
+/// Every field of the struct is listed once, in declaration order, with one of the kinds of the
+/// [module docs](self). A struct without fields derives serde's traits instead (its expansion
+/// would leave names unused).
 #[allow(unused_macros)] // a crate whose schemas have no plain struct does not use it
 macro_rules! json_object {
-    ($name:ident { $($wire:literal => $field:ident: $kind:ident),* $(,)? }) => {
+    ($name:ident { $($wire:literal => $field:ident: $kind:ident),+ $(,)? }) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeStruct;

@@ -23,7 +23,7 @@ pub fn types_rs<'a>(model: &'a Model) -> (TokenStream, impl Iterator<Item = Toke
     let (mut derives, mut objects, mut enums) = (false, false, false);
     for (_, def) in model.types.defs() {
         match &def.kind {
-            Kind::Struct(s) if s.additional.is_none() => objects = true,
+            Kind::Struct(s) if is_json_object(s) => objects = true,
             Kind::StringEnum { .. } => enums = true,
             _ => derives = true,
         }
@@ -277,10 +277,16 @@ fn type_def(types: &TypeSpace, def: &TypeDef, doc: Option<&str>) -> TokenStream 
     }
 }
 
+/// Whether `s` lists its JSON object in the runtime's `json_object!`, which costs a fraction of
+/// serde's derives' compile time: every struct but one with a flattened map of other
+/// properties (`#[serde(flatten)]` needs the derives) or without fields (which the model makes
+/// a JSON map, and the macro's expansion would not use all its names for).
+fn is_json_object(s: &Struct) -> bool {
+    s.additional.is_none() && !s.fields.is_empty()
+}
+
 fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &Struct) -> TokenStream {
-    // `#[serde(flatten)]` needs serde's derives; every other struct lists its JSON object in the
-    // runtime's `json_object!`, which costs a fraction of their compile time.
-    let derived = s.additional.is_some();
+    let derived = !is_json_object(s);
     let fields = s.fields.iter().map(|field| {
         let doc = doc_attrs(Some(&field_doc(types, field)));
         let name = ident(&field.name);
@@ -299,7 +305,7 @@ fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &Struct) -> 
         }
     });
     let default = s.defaultable.then(|| quote!(Default,));
-    let Some(additional) = &s.additional else {
+    if !derived {
         let object = crate::format::verbatim_item(json_object(types, &name.to_string(), s));
         return quote! {
             #doc
@@ -309,17 +315,22 @@ fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &Struct) -> 
             }
             #object
         };
-    };
-    let value = ty_tokens(types, additional);
-    let additional_field = ident(&s.additional_name);
+    }
+    let additional = s.additional.as_ref().map(|value| {
+        let value = ty_tokens(types, value);
+        let field = ident(&s.additional_name);
+        quote! {
+            /// Properties not named above.
+            #[serde(flatten)]
+            pub #field: std::collections::BTreeMap<String, #value>,
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
-            /// Properties not named above.
-            #[serde(flatten)]
-            pub #additional_field: std::collections::BTreeMap<String, #value>,
+            #additional
         }
     }
 }
