@@ -6,10 +6,11 @@
 //!
 //! - generation: a synthetic spec ([`crate::synth`]) of each size is generated end to end by
 //!   `bench/src/bin/generate.rs` in a child process per size (so its peak memory is its own),
-//!   against merely parsing the same text into a `serde_json::Value`;
+//!   against merely parsing the same text into a `serde_json::Value`; with `cargo xtask`'s
+//!   allocator (mimalloc), and again with the system allocator (`generate-system`);
 //! - compilation: `cargo check` and `cargo build --release` of the crate generated from the
 //!   synthetic spec, against the crate generated from `spec/realtime-kit.yaml` (same
-//!   dependencies, runtime and one operation), after both have their dependencies built;
+//!   dependencies and runtime, 7 operations), after both have their dependencies built;
 //! - client: `bench/src/bin/client.rs`, the generated `get_meeting_participant` against a
 //!   hand-written reqwest + serde call, alternating, on a loopback server.
 //!
@@ -171,29 +172,28 @@ fn generated_lines(files: &std::collections::BTreeMap<String, String>) -> usize 
         .sum()
 }
 
-fn generation(args: &BenchArgs, bin: &Path, work: &Path) -> Result<(), String> {
+/// `bin`: `generate` (with `cargo xtask`'s allocator); `system_bin`: `generate-system` (the
+/// same with the system allocator).
+fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> Result<(), String> {
     println!(
         "## Generation (release build, fastest of {} runs)\n",
         args.runs
     );
     println!(
-        "| operations | spec | total | parse only (baseline) | total ÷ parse | load | model | emit | format | write | µs per operation | peak heap | peak RSS | lines |"
+        "| operations | spec | total | parse only (baseline) | total ÷ parse | load | model | emit | format | write | µs per operation | peak heap | peak RSS | lines | system allocator: total, peak RSS |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut per_size = Vec::new();
     for &n in &args.sizes {
         let spec = work.join(format!("synthetic-{n}.json"));
         let text = crate::synth::spec(n);
         std::fs::write(&spec, &text).map_err(|e| format!("{}: {e}", spec.display()))?;
         let out = work.join(format!("synthetic-{n}"));
-        let f = figures(
-            bin,
-            &[
-                &spec.display().to_string(),
-                &out.display().to_string(),
-                &args.runs.to_string(),
-            ],
-        )?;
+        let (spec_arg, out_arg) = (spec.display().to_string(), out.display().to_string());
+        let runs = args.runs.to_string();
+        let bin_args = [spec_arg.as_str(), out_arg.as_str(), runs.as_str()];
+        let f = figures(bin, &bin_args)?;
+        let system = figures(system_bin, &bin_args)?;
         let parse = get(&f, "parse_ms");
         let total = get(&f, "total_ms");
         let share = |key: &str| {
@@ -205,7 +205,7 @@ fn generation(args: &BenchArgs, bin: &Path, work: &Path) -> Result<(), String> {
             )
         };
         println!(
-            "| {n} | {} KiB | {total:.0} ms | {parse:.1} ms | {:.1}× | {} | {} | {} | {} | {} | {:.0} | {:.0} MB | {:.0} MB | {:.0} |",
+            "| {n} | {} KiB | {total:.0} ms | {parse:.1} ms | {:.1}× | {} | {} | {} | {} | {} | {:.0} | {:.0} MB | {:.0} MB | {:.0} | {:.0} ms ({:.2}×), {:.0} MB |",
             text.len() / 1024,
             total / parse,
             share("load_ms"),
@@ -217,6 +217,9 @@ fn generation(args: &BenchArgs, bin: &Path, work: &Path) -> Result<(), String> {
             get(&f, "peak_mb"),
             get(&f, "hwm_mb"),
             get(&f, "lines"),
+            get(&system, "total_ms"),
+            get(&system, "total_ms") / total,
+            get(&system, "hwm_mb"),
         );
         per_size.push((n, total, parse, get(&f, "peak_mb")));
     }
@@ -332,7 +335,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     println!("# cargo xtask bench\n");
     println!("{}\n", machine());
     if !args.sizes.is_empty() {
-        generation(args, &exe("generate"), &work)?;
+        generation(args, &exe("generate"), &exe("generate-system"), &work)?;
     }
     if args.client {
         client(args.rounds, &exe("client"))?;

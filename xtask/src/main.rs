@@ -116,6 +116,10 @@ struct CodegenArgs {
     name: Option<String>,
 }
 
+/// See `Cargo.toml`: generation runs ~25% faster than with the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = match Cli::parse().command {
         Command::Codegen(args) => args,

@@ -1,0 +1,3 @@
+//! The benchmark programs' shared code; the programs are `src/bin/`.
+
+pub mod generate;
