@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::doc_attrs;
 use crate::model::Model;
 use crate::model::operations::{BodyKind, Payload, Success};
-use crate::model::types::{Field, Kind, Struct, Ty, TypeDef, TypeId, TypeSpace};
+use crate::model::types::{EnumVariant, Field, Kind, Struct, Ty, TypeDef, TypeId, TypeSpace};
 
 /// `src/types.rs` as its opening (module docs and imports) and its items, one token stream per
 /// type, made on demand: formatting them one at a time keeps only one type's tokens and syntax
@@ -197,12 +197,7 @@ fn type_def(types: &TypeSpace, def: &TypeDef, doc: Option<&str>) -> TokenStream 
     match &def.kind {
         Kind::Struct(s) => struct_def(types, doc, &name, s),
         Kind::StringEnum { variants, fallback } => {
-            let mut values = format!("string_enum! {{\n    {name} {{\n");
-            for v in variants {
-                let wire = proc_macro2::Literal::string(&v.value);
-                values.push_str(&format!("        {wire} => {},\n", v.name));
-            }
-            values.push_str(&format!("        _ => {fallback},\n    }}\n}}\n"));
+            let values = string_enum(&def.name, variants, fallback);
             let values = crate::format::verbatim_item(values);
             let variants = variants.iter().map(|v| {
                 let variant = ident(&v.name);
@@ -401,9 +396,28 @@ fn json_object(types: &TypeSpace, name: &str, s: &Struct) -> String {
             FieldKind::Optional => "optional",
         };
         let wire = proc_macro2::Literal::string(&field.json_name);
-        let rust = ident(&field.name);
-        text.push_str(&format!("        {wire} => {rust}: {kind},\n"));
+        text.push_str(&format!("        {wire} => {}: {kind},\n", field.name));
     }
     text.push_str("    }\n}\n");
+    text
+}
+
+/// The string enum's `string_enum!` invocation, laid out one value a line:
+///
+/// ```text
+/// string_enum! {
+///     Role {
+///         "host" => Host,
+///         _ => UnknownValue,
+///     }
+/// }
+/// ```
+fn string_enum(name: &str, variants: &[EnumVariant], fallback: &str) -> String {
+    let mut text = format!("string_enum! {{\n    {name} {{\n");
+    for variant in variants {
+        let wire = proc_macro2::Literal::string(&variant.value);
+        text.push_str(&format!("        {wire} => {},\n", variant.name));
+    }
+    text.push_str(&format!("        _ => {fallback},\n    }}\n}}\n"));
     text
 }
