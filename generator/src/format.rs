@@ -180,22 +180,22 @@ fn expand_verbatim_items(text: String, file_name: &str) -> Result<String, Error>
     Ok(out)
 }
 
-/// prettyplease's text of `file`, with the doc blocks and verbatim items written in.
-fn unparse(file: &syn::File, file_name: &str) -> Result<String, Error> {
-    let text = expand_doc_blocks(prettyplease::unparse(file), file_name)?;
-    expand_verbatim_items(text, file_name)
-}
-
-/// Formats a file's tokens; an emitter bug (tokens that are not a Rust file) is an error, not a
-/// panic.
-pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<String, Error> {
+/// prettyplease's text of `tokens`, with the doc blocks and verbatim items written in; an
+/// emitter bug (tokens that are not a Rust file) is an error, not a panic.
+fn unparse(tokens: TokenStream, file_name: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::single(
             "#",
             format!("internal error: generated {file_name} does not parse: {e}"),
         )
     })?;
-    let text = unparse(&file, file_name)?;
+    let text = expand_doc_blocks(prettyplease::unparse(&file), file_name)?;
+    expand_verbatim_items(text, file_name)
+}
+
+/// Formats a file's tokens (see [`unparse`]).
+pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<String, Error> {
+    let text = unparse(tokens, file_name)?;
     Ok(space_items(header, &text))
 }
 
@@ -211,20 +211,11 @@ pub fn rust_file_items(
     format_time: &mut Duration,
 ) -> Result<String, Error> {
     let start = Instant::now();
-    let unparse = |tokens: TokenStream| {
-        let file: syn::File = syn::parse2(tokens).map_err(|e| {
-            Error::single(
-                "#",
-                format!("internal error: generated {file_name} does not parse: {e}"),
-            )
-        })?;
-        unparse(&file, file_name)
-    };
-    let mut text = unparse(opening)?;
+    let mut text = unparse(opening, file_name)?;
     *format_time += start.elapsed();
     for tokens in items {
         let start = Instant::now();
-        text.push_str(&unparse(tokens)?);
+        text.push_str(&unparse(tokens, file_name)?);
         *format_time += start.elapsed();
     }
     let start = Instant::now();
