@@ -1,6 +1,7 @@
-//! Turns an OpenAPI 3.0 description into the files of a Rust client crate.
+//! Turns an OpenAPI 3.0 or 3.1 description into the files of a Rust client crate.
 //!
-//! The pipeline, one module per stage: [`load`] (text → document) → [`resolve`] (`$ref` lookup)
+//! The pipeline, one module per stage: [`load`] (text → document) → [`lower`] (OpenAPI 3.1's
+//! JSON Schema 2020-12 into the 3.0 shape, run by `load`) → [`resolve`] (`$ref` lookup)
 //! → [`model`] (operations and types, normalized) → [`emit`] (token streams) → [`format`] (source
 //! text). Writing files is the caller's job (see the `xtask` crate).
 
@@ -8,6 +9,7 @@ pub mod diagnostics;
 mod emit;
 mod format;
 pub mod load;
+pub mod lower;
 pub mod model;
 pub mod resolve;
 pub mod surface;
@@ -65,7 +67,7 @@ pub struct Output {
 /// 55 levels). Only the pages actually used are committed.
 const STACK_SIZE: usize = 64 << 20;
 
-/// Generates a crate from the text of an OpenAPI 3.0 description (YAML or JSON).
+/// Generates a crate from the text of an OpenAPI 3.0 or 3.1 description (YAML or JSON).
 ///
 /// Runs on a thread of its own with a 64 MiB stack (enough for the deepest input it accepts),
 /// or on the caller's if no thread can be started; a panic (a bug) is passed on to the caller
@@ -111,14 +113,26 @@ pub fn generate_with_timings(
 fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings), Error> {
     let mut timings = Timings::default();
     let start = Instant::now();
-    let load::Document { raw, api, skipped } = load::load(spec_text)?;
+    let load::Document {
+        raw,
+        api,
+        skipped,
+        origins,
+        warnings,
+        ..
+    } = load::load(spec_text)?;
     timings.load = start.elapsed();
     let start = Instant::now();
-    let model = model::build_from(&raw, &api, &skipped)?;
+    let mut model = model::build_from(&raw, &api, &skipped, &warnings)
+        .map_err(|e| origins.restore_error(e))?;
     // The model reads the spec through the JSON tree only: the typed document (about as large)
     // is not needed to emit.
     drop(api);
     timings.model = start.elapsed();
+    // From here on, every pointer names a place in the document as the user wrote it (the
+    // crate docs list the skipped operations with theirs).
+    origins.restore_all(&mut model.skipped);
+    origins.restore_all(&mut model.types.warnings);
     let mut diagnostics = model.skipped.clone();
     diagnostics.extend(model.types.warnings.iter().cloned());
     let diagnostics = diagnostics::settle(diagnostics, options.strict, options.skip_invalid)?;

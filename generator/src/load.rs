@@ -1,28 +1,67 @@
 //! Stage 1: spec text → document. Reads YAML or JSON into a JSON value (kept for `$ref`
-//! resolution by pointer) and into openapiv3's typed model.
+//! resolution by pointer), has [`lower`](crate::lower) bring an OpenAPI 3.1 document into the
+//! 3.0 shape, and reads that into openapiv3's typed model, which checks its structure.
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
+use crate::lower::{self, Dialect, Origins};
 use crate::resolve::{escape, pointer_from_path, structure_only};
 
-/// A parsed OpenAPI description: the raw JSON tree and its typed view.
+/// A parsed OpenAPI description: the raw JSON tree (lowered to the 3.0 shape) and its typed
+/// view.
 pub struct Document {
     pub raw: Value,
     pub api: openapiv3::OpenAPI,
-    /// Operations (or whole path items) left out because they are not valid OpenAPI 3.0
+    /// Operations (or whole path items) left out because they are not valid OpenAPI
     /// ([`Category::BadInput`]; the caller decides whether that fails the run).
     pub skipped: Vec<Diagnostic>,
+    /// The OpenAPI version the document was written in.
+    pub dialect: Dialect,
+    /// Where the schemas lowering moved came from: every diagnostic about the document goes
+    /// through [`Origins::original`] before it is shown.
+    pub origins: Origins,
+    /// Warnings about the document as a whole (see [`lower::Lowered::warnings`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Parses YAML (1.2 rules, so `off` stays a string) or JSON text.
+/// Parses YAML (1.2 rules, so `off` stays a string) or JSON text, lowers OpenAPI 3.1 to the
+/// 3.0 shape and checks the structure. Every pointer in an error or in
+/// [`Document::skipped`] names a place in `text`.
 pub fn load(text: &str) -> Result<Document, Error> {
-    let raw: serde_json::Value = if text.trim_start().starts_with('{') {
+    let raw = read(text)?;
+    check_version(&raw)?;
+    check_depth(&raw)?;
+    let lower::Lowered {
+        raw,
+        dialect,
+        origins,
+        warnings,
+    } = lower::lower(raw);
+    let version = match dialect {
+        Dialect::V30 => "3.0",
+        Dialect::V31 => "3.1",
+    };
+    let (raw, api, mut skipped) = check(raw, version).map_err(|e| origins.restore_error(e))?;
+    origins.restore_all(&mut skipped);
+    Ok(Document {
+        raw,
+        api,
+        skipped,
+        dialect,
+        origins,
+        warnings,
+    })
+}
+
+/// The JSON tree of YAML (1.2 rules, so `off` stays a string) or JSON text, as written.
+pub fn read(text: &str) -> Result<Value, Error> {
+    Ok(if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| {
             Error::single(
                 "#",
@@ -35,11 +74,16 @@ pub fn load(text: &str) -> Result<Document, Error> {
         })?
     } else {
         read_yaml(text)?
-    };
-    check_version(&raw)?;
-    check_depth(&raw)?;
-    let mut raw = raw;
-    let (skipped, operations) = drop_invalid_operations(&mut raw);
+    })
+}
+
+/// Checks the structure of a (lowered) document with openapiv3; errors say which `version`
+/// of OpenAPI the document is not valid as.
+fn check(
+    mut raw: Value,
+    version: &str,
+) -> Result<(Value, openapiv3::OpenAPI, Vec<Diagnostic>), Error> {
+    let (skipped, operations) = drop_invalid_operations(&mut raw, version);
     // Reusable components are read through the resolver, by pointer, when an operation uses
     // them: a broken one then costs the operations that use it (each skipped with a located
     // warning), not the whole spec. The typed model only needs the security schemes.
@@ -48,12 +92,12 @@ pub fn load(text: &str) -> Result<Document, Error> {
     // without them (each stands in as `null`, which reads as "no such operation", so that the
     // order of keys is kept) and they are put back in the typed document afterwards.
     let operation_values = set_aside_operations(&mut raw, &operations);
-    let api = parse::<openapiv3::OpenAPI>(&raw, "#");
+    let api = parse::<openapiv3::OpenAPI>(&raw, "#", version);
     restore_operations(&mut raw, &operations, operation_values);
     restore_components(&mut raw, set_aside);
     let mut api = api?;
     put_back_operations(&mut api, operations);
-    Ok(Document { raw, api, skipped })
+    Ok((raw, api, skipped))
 }
 
 /// An operation that deserialized on its own: its path, method and typed form.
@@ -119,14 +163,14 @@ fn put_back_operations(api: &mut openapiv3::OpenAPI, operations: Vec<Checked>) {
 
 /// Reads YAML into a JSON tree, refusing aliases that expand it beyond its own size.
 ///
-/// serde_yaml replays an aliased node every time it is used, up to 100 times the document's
+/// serde_norway (like serde_yaml, which it continues) replays an aliased node every time it is used, up to 100 times the document's
 /// events in all, which still lets a small document expand into a tree many times its size
 /// ("billion laughs"). Every value and every byte of text counts against a budget of twice the
 /// document's length plus a little: a document without aliases always fits (each value takes at
 /// least one byte of text), and a bomb stops as soon as it exceeds it, before it is built.
 fn read_yaml(text: &str) -> Result<Value, Error> {
     let budget = std::cell::Cell::new(text.len().saturating_mul(2).saturating_add(4096));
-    let deserializer = serde_yaml::Deserializer::from_str(text);
+    let deserializer = serde_norway::Deserializer::from_str(text);
     serde::de::DeserializeSeed::deserialize(Budgeted(&budget), deserializer).map_err(|e| {
         let at = e
             .location()
@@ -184,6 +228,22 @@ impl<'de> serde::de::Visitor<'de> for Budgeted<'_> {
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
         self.spend(0)?;
         Ok(Value::from(v))
+    }
+
+    /// Integers beyond 64 bits (`-9223372036854776000` in a real spec): JSON numbers are read
+    /// as floating point beyond that range, as JavaScript and JSON tools read them.
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Value, E> {
+        match i64::try_from(v) {
+            Ok(v) => self.visit_i64(v),
+            Err(_) => self.visit_f64(v as f64),
+        }
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Value, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.visit_u64(v),
+            Err(_) => self.visit_f64(v as f64),
+        }
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
@@ -291,11 +351,11 @@ fn restore_components(raw: &mut Value, set_aside: Vec<(&'static str, Value)>) {
 
 /// Deserializes `value` (found at `pointer`) with an error that points into the spec.
 /// Schemas are left out (see [`structure_only`]): the model reads them itself.
-fn parse<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Error> {
+fn parse<T: DeserializeOwned>(value: &Value, pointer: &str, version: &str) -> Result<T, Error> {
     serde_path_to_error::deserialize(&structure_only(value)).map_err(|e| {
         let inner = pointer_from_path(e.path());
         let at = format!("{pointer}{}", inner.trim_start_matches('#'));
-        Error::single(at, format!("not valid OpenAPI 3.0 here: {}", e.inner()))
+        Error::single(at, format!("not valid OpenAPI {version} here: {}", e.inner()))
     })
 }
 
@@ -305,7 +365,7 @@ fn parse<T: DeserializeOwned>(value: &Value, pointer: &str) -> Result<T, Error> 
 /// the caller opts into skipping (`Options::skip_invalid`).
 ///
 /// Also returns the operations that did deserialize, so that they are not read twice.
-fn drop_invalid_operations(raw: &mut Value) -> (Vec<Diagnostic>, Vec<Checked>) {
+fn drop_invalid_operations(raw: &mut Value, version: &str) -> (Vec<Diagnostic>, Vec<Checked>) {
     let mut skipped = Vec::new();
     let mut checked = Vec::new();
     let Some(paths) = raw.get_mut("paths").and_then(Value::as_object_mut) else {
@@ -329,7 +389,7 @@ fn drop_invalid_operations(raw: &mut Value) -> (Vec<Diagnostic>, Vec<Checked>) {
         };
         if let Some(params) = item.get("parameters") {
             let at = format!("{item_at}/parameters");
-            if let Err(e) = parse::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>(params, &at)
+            if let Err(e) = parse::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>(params, &at, version)
             {
                 skipped.extend(
                     e.diagnostics
@@ -345,7 +405,7 @@ fn drop_invalid_operations(raw: &mut Value) -> (Vec<Diagnostic>, Vec<Checked>) {
                 continue;
             };
             let at = format!("{item_at}/{method}");
-            match parse::<openapiv3::Operation>(op, &at) {
+            match parse::<openapiv3::Operation>(op, &at, version) {
                 Ok(operation) => checked.push(Checked {
                     path: path.clone(),
                     method,
@@ -462,10 +522,14 @@ fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
         }
     }
     match raw.get("openapi").and_then(|v| v.as_str()) {
-        Some(v) if v.starts_with("3.0") => Ok(()),
+        Some(v) if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" => {
+            Ok(())
+        }
         Some(v) => Err(Error::single(
             "#/openapi",
-            format!("OpenAPI version {v} is not supported; this generator reads OpenAPI 3.0.x"),
+            format!(
+                "OpenAPI version {v} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"
+            ),
         )),
         None if raw.get("swagger").is_some() => Err(Error::single(
             "#/swagger",

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostics::{Diagnostic, Error};
 use crate::load::Document;
+use crate::lower::Origins;
 use crate::model::operations::{BodyKind, Location, Operation, Payload, QueryRendering, Success};
 use crate::model::security::SchemeKind;
 use crate::model::types::{Kind, Ty, TypeSpace};
@@ -123,6 +124,25 @@ pub enum TypeKind {
     ResponseEnum { variants: Vec<VariantItem> },
 }
 
+impl Surface {
+    /// Every pointer translated into the document as written (see [`Origins`]).
+    fn restore_pointers(&mut self, origins: &Origins) {
+        let restore = |p: &mut String| *p = origins.original(p);
+        for op in &mut self.operations {
+            restore(&mut op.pointer);
+        }
+        for item in &mut self.types {
+            item.pointer.iter_mut().for_each(restore);
+            if let TypeKind::Struct { fields, .. } = &mut item.kind {
+                for field in fields {
+                    field.pointer.iter_mut().for_each(restore);
+                }
+            }
+        }
+        origins.restore_all(&mut self.skipped);
+    }
+}
+
 impl TypeKind {
     /// "struct", "enum", ... as a changelog says it.
     pub fn describe(&self) -> &'static str {
@@ -162,8 +182,15 @@ pub struct VariantItem {
     pub wire: Option<String>,
 }
 
-/// The API surface of the crate generated from `doc`.
+/// The API surface of the crate generated from `doc`; its pointers name places in the
+/// document as written.
 pub fn describe(doc: &Document) -> Result<Surface, Error> {
+    let mut surface = describe_lowered(doc).map_err(|e| doc.origins.restore_error(e))?;
+    surface.restore_pointers(&doc.origins);
+    Ok(surface)
+}
+
+fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
     let model = model::build(doc)?;
     let types = &model.types;
     let mut items: Vec<TypeItem> = types
@@ -253,7 +280,7 @@ fn built_by_users(model: &Model, inputs: &[Ty]) -> BTreeSet<String> {
     let mut stack: Vec<&Ty> = inputs.iter().collect();
     while let Some(ty) = stack.pop() {
         match ty {
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => stack.push(inner),
+            Ty::Vec(_) | Ty::Map(_) | Ty::Option(_) | Ty::Tuple(_) => stack.extend(ty.parts()),
             Ty::Named(id) => {
                 let def = types.def(*id);
                 if !seen.insert(def.name.clone()) {
@@ -574,5 +601,16 @@ pub fn rust_type(types: &TypeSpace, ty: &Ty) -> String {
         Ty::Named(id) => types.def(*id).name.clone(),
         Ty::Upload => "Upload".to_string(),
         Ty::Bytes => "Vec<u8>".to_string(),
+        Ty::Tuple(items) => match items.as_slice() {
+            [only] => format!("({},)", rust_type(types, only)),
+            items => format!(
+                "({})",
+                items
+                    .iter()
+                    .map(|item| rust_type(types, item))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
     }
 }

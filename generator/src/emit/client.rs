@@ -209,11 +209,7 @@ fn group_rs(
 }
 
 fn named(ty: &Ty) -> bool {
-    match ty {
-        Ty::Named(_) => true,
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => named(inner),
-        _ => false,
-    }
+    ty.named().next().is_some()
 }
 
 fn uses_named_types(op: &Operation) -> bool {

@@ -348,6 +348,16 @@ fn value(types: &TypeSpace, ty: &Ty) -> Option<String> {
         }
         Ty::Named(_) if types.has_default(ty) => "Default::default()".to_string(),
         Ty::Named(_) | Ty::Upload => return None,
+        Ty::Tuple(items) => {
+            let values = items
+                .iter()
+                .map(|item| value(types, item))
+                .collect::<Option<Vec<_>>>()?;
+            match values.as_slice() {
+                [only] => format!("({only},)"),
+                values => format!("({})", values.join(", ")),
+            }
+        }
     })
 }
 

@@ -20,11 +20,12 @@ struct Uses {
 
 fn uses(model: &Model) -> Uses {
     fn visit(ty: &Ty, uses: &mut Uses) {
-        match ty {
-            Ty::Uuid => uses.uuid = true,
-            Ty::DateTime | Ty::Date => uses.chrono = true,
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => visit(inner, uses),
-            _ => {}
+        for ty in ty.walk() {
+            match ty {
+                Ty::Uuid => uses.uuid = true,
+                Ty::DateTime | Ty::Date => uses.chrono = true,
+                _ => {}
+            }
         }
     }
     let mut found = Uses {

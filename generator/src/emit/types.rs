@@ -89,25 +89,22 @@ pub fn ty_tokens(types: &TypeSpace, ty: &Ty) -> TokenStream {
             let name = ident(&types.def(*id).name);
             quote!(#name)
         }
+        Ty::Tuple(items) => {
+            let items = items.iter().map(|item| ty_tokens(types, item));
+            quote!((#(#items,)*))
+        }
     }
 }
 
 /// Where each type is used, for those the spec does not describe: "The `error` property of
 /// [`GenericErrorResponse`]." or "What [`MeetingsApi::get_meeting`] returns."
 fn fallback_docs(model: &Model) -> BTreeMap<TypeId, String> {
-    fn named(ty: &Ty) -> Option<TypeId> {
-        match ty {
-            Ty::Named(id) => Some(*id),
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => named(inner),
-            _ => None,
-        }
-    }
     let mut docs = BTreeMap::new();
     for (_, def) in model.types.defs() {
         match &def.kind {
             Kind::Struct(s) => {
                 for field in &s.fields {
-                    if let Some(id) = named(&field.ty) {
+                    for id in field.ty.named() {
                         docs.entry(id).or_insert_with(|| {
                             format!("The `{}` property of [`{}`].", field.json_name, def.name)
                         });
@@ -116,7 +113,7 @@ fn fallback_docs(model: &Model) -> BTreeMap<TypeId, String> {
             }
             Kind::Union { variants, .. } => {
                 for variant in variants {
-                    if let Some(id) = named(&variant.ty) {
+                    for id in variant.ty.named() {
                         docs.entry(id)
                             .or_insert_with(|| format!("A form of [`{}`].", def.name));
                     }
@@ -164,8 +161,8 @@ fn fallback_docs(model: &Model) -> BTreeMap<TypeId, String> {
                 uses.push((&error.ty, doc));
             }
             for (ty, doc) in uses {
-                if let Some(id) = named(ty) {
-                    docs.entry(id).or_insert(doc);
+                for id in ty.named() {
+                    docs.entry(id).or_insert_with(|| doc.clone());
                 }
             }
         }
@@ -201,8 +198,16 @@ fn type_def(types: &TypeSpace, def: &TypeDef, doc: Option<&str>) -> TokenStream 
             let values = crate::format::verbatim_item(values);
             let variants = variants.iter().map(|v| {
                 let variant = ident(&v.name);
-                let doc = format!(" `{:?}`", v.value);
-                quote!(#[doc = #doc] #variant,)
+                let value = format!("`{:?}`", v.value);
+                let doc = match &v.doc {
+                    // The spec's words for the value, then the value on the wire.
+                    Some(text) => doc_attrs(Some(&format!("{text}\n\n{value}"))),
+                    None => {
+                        let doc = format!(" {value}");
+                        quote!(#[doc = #doc])
+                    }
+                };
+                quote!(#doc #variant,)
             });
             let fallback = ident(fallback);
             quote! {

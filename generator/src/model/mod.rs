@@ -85,8 +85,10 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
     groups
 }
 
+/// The model of a document. Pointers in what it reports (errors, [`Model::skipped`], warnings)
+/// name places in the lowered document: [`Document::origins`] translates them.
 pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
-    build_from(&doc.raw, &doc.api, &doc.skipped)
+    build_from(&doc.raw, &doc.api, &doc.skipped, &doc.warnings)
 }
 
 /// [`build`] from the parts of a [`Document`]: the model borrows only the JSON tree, so the
@@ -95,6 +97,7 @@ pub fn build_from<'a>(
     raw: &'a serde_json::Value,
     api: &openapiv3::OpenAPI,
     skipped: &[Diagnostic],
+    warnings: &[Diagnostic],
 ) -> Result<Model<'a>, Error> {
     let resolver = Resolver::new(raw);
     let component_schemas: Vec<String> = raw
@@ -103,6 +106,7 @@ pub fn build_from<'a>(
         .map(|s| s.keys().cloned().collect())
         .unwrap_or_default();
     let mut types = TypeSpace::new(Resolver::new(raw), &component_schemas);
+    types.warnings.extend_from_slice(warnings);
     let schemes = security::schemes(api);
     // Checked once here rather than for every operation it applies to: with `skip_invalid`,
     // operations go on without the undeclared schemes (a warning, not a skipped operation).

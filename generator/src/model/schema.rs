@@ -24,8 +24,15 @@ pub struct RawSchema {
     pub required: Vec<String>,
     pub additional_properties: Option<Additional>,
     pub items: Option<Box<RawSchema>>,
+    /// The items of a tuple, in order (JSON Schema 2020-12, read from OpenAPI 3.1).
+    #[serde(default)]
+    pub prefix_items: Vec<RawSchema>,
     #[serde(rename = "enum")]
     pub enumeration: Option<Vec<Value>>,
+    /// One doc per `enum` value (`null` for none): `x-enum-descriptions`, also what 3.1's
+    /// `oneOf` of documented `const`s is lowered to.
+    #[serde(rename = "x-enum-descriptions", default, deserialize_with = "texts")]
+    pub enum_docs: Vec<Option<String>>,
     #[serde(default)]
     pub one_of: Vec<RawSchema>,
     #[serde(default)]
@@ -41,6 +48,25 @@ pub struct RawSchema {
     #[serde(default)]
     pub deprecated: bool,
     pub default: Option<Value>,
+    /// What lowering could not express in this schema (see [`crate::lower::NOTE_KEY`]): a
+    /// warning each, where the schema is used.
+    #[serde(rename = "x-openapi-gen-unsupported", default, deserialize_with = "texts")]
+    pub unsupported: Vec<Option<String>>,
+}
+
+/// An extension holding a list of texts: anything else in it (it is free-form in a 3.0 document)
+/// reads as no text.
+fn texts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Option<String>>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(items) => items
+            .into_iter()
+            .map(|item| match item {
+                Value::String(text) => Some(text),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,6 +102,7 @@ impl RawSchema {
             && self.properties.is_empty()
             && !matches!(self.additional_properties, Some(Additional::Schema(_)))
             && self.items.is_none()
+            && self.prefix_items.is_empty()
             && self.enumeration.is_none()
             && self.one_of.is_empty()
             && self.any_of.is_empty()

@@ -41,6 +41,37 @@ pub enum Ty {
     Upload,
     /// Raw bytes (`Vec<u8>`).
     Bytes,
+    /// A JSON array of fixed length whose items have types of their own (`prefixItems`).
+    Tuple(Vec<Ty>),
+}
+
+impl Ty {
+    /// The types this one is made of: an array's item, a map's value, a tuple's items.
+    pub fn parts(&self) -> &[Ty] {
+        match self {
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => std::slice::from_ref(inner),
+            Ty::Tuple(items) => items,
+            _ => &[],
+        }
+    }
+
+    /// This type and every type it is made of, outermost first.
+    pub fn walk(&self) -> impl Iterator<Item = &Ty> {
+        let mut stack = vec![self];
+        std::iter::from_fn(move || {
+            let ty = stack.pop()?;
+            stack.extend(ty.parts().iter().rev());
+            Some(ty)
+        })
+    }
+
+    /// The named types this type expression mentions, in order.
+    pub fn named(&self) -> impl Iterator<Item = TypeId> + '_ {
+        self.walk().filter_map(|ty| match ty {
+            Ty::Named(id) => Some(*id),
+            _ => None,
+        })
+    }
 }
 
 /// A schema mapped to Rust: the type, whether `null` is allowed, and the schema's own doc.
@@ -128,6 +159,8 @@ pub struct Field {
 pub struct EnumVariant {
     pub name: String,
     pub value: String,
+    /// The value's own doc (`x-enum-descriptions`, or 3.1's `oneOf` of documented `const`s).
+    pub doc: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -451,6 +484,9 @@ impl<'a> TypeSpace<'a> {
         hint: &str,
     ) -> Result<Typed, Error> {
         let doc = s.doc().map(str::to_string);
+        for note in s.unsupported.iter().flatten() {
+            self.warn(Category::Unsupported, pointer, note.clone());
+        }
         if let Some(reference) = &s.reference {
             return self.referenced(reference, pointer, hint);
         }
@@ -485,7 +521,9 @@ impl<'a> TypeSpace<'a> {
                 self.map_type(s.additional_properties.as_ref(), pointer, hint)?
             }
             Some("object") => Ty::JsonObject,
-            None if s.items.is_some() => self.array_type(s, pointer, hint)?,
+            None if s.items.is_some() || !s.prefix_items.is_empty() => {
+                self.array_type(s, pointer, hint)?
+            }
             None => Ty::Json,
             Some("array") => self.array_type(s, pointer, hint)?,
             Some("string") => string_type(s.format.as_deref()),
@@ -531,6 +569,16 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn array_type(&mut self, s: &RawSchema, pointer: &str, hint: &str) -> Result<Ty, Error> {
+        if !s.prefix_items.is_empty() {
+            let mut items = Vec::with_capacity(s.prefix_items.len());
+            for (i, item) in s.prefix_items.iter().enumerate() {
+                let item_hint = format!("{hint}Item{}", i + 1);
+                let at = join(pointer, &["prefixItems", &i.to_string()]);
+                let item = self.inside_container(|space| space.typed(item, &at, &item_hint))?;
+                items.push(item.in_container());
+            }
+            return Ok(Ty::Tuple(items));
+        }
         let item = match &s.items {
             Some(items) => {
                 let item_hint = format!("{hint}Item");
@@ -585,8 +633,15 @@ impl<'a> TypeSpace<'a> {
             let required = required_names.contains(json_name.as_str());
             let resolved = self.resolved(&prop.schema, &prop.pointer)?;
             // readOnly fields are never sent and writeOnly ones never received: neither can be
-            // required in both directions.
-            let one_way = resolved.read_only || resolved.write_only;
+            // required in both directions. Beside a `$ref` (OpenAPI 3.1, lowered to
+            // `allOf: [$ref]`), the flags of both the property and its target count.
+            let mut one_way = resolved.read_only || resolved.write_only;
+            if let [only] = resolved.all_of.as_slice() {
+                if only.reference.is_some() && !resolved.has_properties() {
+                    let target = self.resolved(only, &prop.pointer)?;
+                    one_way |= target.read_only || target.write_only;
+                }
+            }
             let optional = !required || typed.nullable || one_way;
             let doc = prop
                 .schema
@@ -988,7 +1043,8 @@ impl<'a> TypeSpace<'a> {
             Ty::F32 | Ty::F64 => (3, 0),
             Ty::Uuid | Ty::DateTime | Ty::Date => (4, 0),
             Ty::String => (5, 0),
-            Ty::Vec(_) => (6, 0),
+            Ty::Tuple(_) => (6, 0),
+            Ty::Vec(_) => (6, 1),
             Ty::Option(inner) => self.decode_rank(inner),
             Ty::Named(id) => match self.defs[*id].as_ref().map(|d| &d.kind) {
                 Some(Kind::StringEnum { .. }) => (4, 0),
@@ -1041,11 +1097,22 @@ impl<'a> TypeSpace<'a> {
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
-        for value in strings {
+        for (index, value) in values.iter().enumerate() {
+            let Some(value) = value.as_str() else {
+                continue;
+            };
             if seen.insert(value) {
+                let doc = s
+                    .enum_docs
+                    .get(index)
+                    .cloned()
+                    .flatten()
+                    .map(|d| d.trim().to_string())
+                    .filter(|d| !d.is_empty());
                 variants.push(EnumVariant {
                     name: scope.claim(names::variant_name(value)),
                     value: value.to_string(),
+                    doc,
                 });
             }
         }
@@ -1069,6 +1136,8 @@ impl<'a> TypeSpace<'a> {
             Ty::Named(id) => {
                 matches!(&self.def(*id).kind, Kind::Struct(s) if s.defaultable)
             }
+            // Rust implements `Default` for tuples of up to 12 items.
+            Ty::Tuple(items) => items.len() <= 12 && items.iter().all(|t| self.has_default(t)),
             _ => true,
         }
     }
@@ -1169,8 +1238,8 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn reaches_by_value(&self, ty: &Ty, target: TypeId) -> bool {
-        let Ty::Named(start) = ty else { return false };
-        let mut stack = vec![*start];
+        let mut stack = Vec::new();
+        held_by_value(ty, &mut stack);
         let mut seen = BTreeSet::new();
         while let Some(id) = stack.pop() {
             if id == target {
@@ -1196,12 +1265,21 @@ impl<'a> TypeSpace<'a> {
                     .collect(),
                 Kind::StringEnum { .. } => Vec::new(),
             };
-            stack.extend(inner.into_iter().filter_map(|t| match t {
-                Ty::Named(next) => Some(*next),
-                _ => None,
-            }));
+            for t in inner {
+                held_by_value(t, &mut stack);
+            }
         }
         false
+    }
+}
+
+/// The named types a value of `ty` holds in place (not behind a `Vec`, a map or a `Box`).
+fn held_by_value(ty: &Ty, out: &mut Vec<TypeId>) {
+    match ty {
+        Ty::Named(id) => out.push(*id),
+        Ty::Option(inner) => held_by_value(inner, out),
+        Ty::Tuple(items) => items.iter().for_each(|t| held_by_value(t, out)),
+        _ => {}
     }
 }
 
@@ -1227,6 +1305,7 @@ fn is_null_schema(s: &RawSchema) -> bool {
         && s.reference.is_none()
         && s.properties.is_empty()
         && s.items.is_none()
+        && s.prefix_items.is_empty()
         && s.enumeration.is_none()
         && s.one_of.is_empty()
         && s.any_of.is_empty()
@@ -1255,6 +1334,7 @@ fn primitive_variant_name(ty: &Ty) -> &'static str {
         Ty::I32 | Ty::I64 => "Integer",
         Ty::F32 | Ty::F64 => "Number",
         Ty::Vec(_) => "Array",
+        Ty::Tuple(_) => "Tuple",
         Ty::Option(inner) => primitive_variant_name(inner),
         Ty::Map(_) | Ty::JsonObject => "Object",
         Ty::Json | Ty::Named(_) | Ty::Upload | Ty::Bytes => "Value",

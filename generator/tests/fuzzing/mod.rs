@@ -111,7 +111,7 @@ pub fn seeds() -> Vec<(String, Value)> {
         .into_iter()
         .filter_map(|path| {
             let text = std::fs::read_to_string(&path).ok()?;
-            let value: Value = serde_yaml::from_str(&text).ok()?;
+            let value: Value = serde_norway::from_str(&text).ok()?;
             let name = path.strip_prefix(&root).unwrap_or(&path).display();
             Some((name.to_string(), value))
         })
@@ -135,7 +135,7 @@ pub fn mutate(seed: &Value, rng: &mut Rng) -> Input {
         }
     }
     let mut text = match rng.below(10) {
-        0..=4 => serde_yaml::to_string(&spec).unwrap_or_default(),
+        0..=4 => serde_norway::to_string(&spec).unwrap_or_default(),
         5..=7 => serde_json::to_string(&spec).unwrap_or_default(),
         _ => serde_json::to_string_pretty(&spec).unwrap_or_default(),
     };
