@@ -45,6 +45,12 @@ fn uses(model: &Model) -> Uses {
     for op in &model.operations {
         op.params.iter().for_each(|p| visit(&p.ty, &mut found));
     }
+    for webhook in &model.webhooks {
+        webhook
+            .payload
+            .iter()
+            .for_each(|p| visit(&p.ty, &mut found));
+    }
     found
 }
 
@@ -299,6 +305,42 @@ const BUILDER_METHODS: &[&str] = &[
     "user_agent",
 ];
 
+/// The webhooks the API sends, with the types of their payloads, for services receiving them.
+fn webhook_docs(model: &Model) -> String {
+    let mut out = String::from(
+        "# Webhooks\n\nRequests the API sends to you. The client does not send them; decode a \
+         received body into its payload type with `serde_json::from_slice`.\n\n\
+         | Webhook | Method | Payload | Summary |\n|---|---|---|---|",
+    );
+    for webhook in &model.webhooks {
+        let payload = match webhook.payload.as_ref().map(|p| &p.ty) {
+            Some(Ty::Named(id)) => {
+                let name = &model.types.def(*id).name;
+                format!("[`{name}`](types::{name})")
+            }
+            Some(ty) => format!(
+                "`{}`",
+                super::types::ty_tokens(&model.types, ty)
+                    .to_string()
+                    .replace(' ', "")
+                    .replace(',', ", ")
+            ),
+            None => "none".to_string(),
+        };
+        let summary = webhook
+            .summary
+            .as_deref()
+            .unwrap_or("")
+            .replace('|', "\\|")
+            .replace('\n', " ");
+        out.push_str(&format!(
+            "\n| `{}` | `{}` | {payload} | {summary} |",
+            webhook.name, webhook.method
+        ));
+    }
+    out
+}
+
 /// The crate's front page: the API's description and every operation, by group.
 fn crate_docs(model: &Model, quick_start: &str) -> String {
     let mut docs = vec![model.title.clone()];
@@ -345,6 +387,9 @@ fn crate_docs(model: &Model, quick_start: &str) -> String {
             ));
         }
         docs.push(table);
+    }
+    if !model.webhooks.is_empty() {
+        docs.push(webhook_docs(model));
     }
     if !model.skipped.is_empty() {
         let mut skipped =

@@ -7,6 +7,7 @@ pub mod pagination;
 pub mod schema;
 pub mod security;
 pub mod types;
+pub mod webhooks;
 
 use openapiv3::ReferenceOr;
 
@@ -48,6 +49,8 @@ pub struct Model<'a> {
     pub groups: Vec<Group>,
     /// Paged list operations, by index into `operations`.
     pub pagination: std::collections::BTreeMap<usize, pagination::Paged>,
+    /// Requests the API sends to its users (OpenAPI 3.1), whose payloads are types of the crate.
+    pub webhooks: Vec<webhooks::Webhook>,
 }
 
 /// Groups operations by tag, in order of first appearance.
@@ -185,6 +188,7 @@ pub fn build_from<'a>(
             }
         }
     }
+    let webhooks = webhooks::build(raw, builder.types, &mut skipped);
     // Every schema has been read; what the resolver cached is not needed to emit.
     types.resolver().clear_cache();
     types.box_recursive_fields();
@@ -210,6 +214,7 @@ pub fn build_from<'a>(
         schemes,
         groups,
         pagination,
+        webhooks,
     })
 }
 

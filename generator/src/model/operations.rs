@@ -599,7 +599,7 @@ fn location_name(param: &Parameter) -> &'static str {
 }
 
 /// `application/json; charset=utf-8` → `application/json`.
-fn essence(media: &str) -> String {
+pub(super) fn essence(media: &str) -> String {
     media
         .split(';')
         .next()
@@ -608,7 +608,7 @@ fn essence(media: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn is_json(essence: &str) -> bool {
+pub(super) fn is_json(essence: &str) -> bool {
     essence == "application/json"
         || essence.ends_with("+json")
         || essence == "*/*"
