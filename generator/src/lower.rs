@@ -299,7 +299,9 @@ impl<P: SchemaPass> Walker<'_, P> {
 
     /// A parameter or a header: a `schema`, or `content`.
     fn parameter(&mut self, parameter: &mut Value) {
-        let Value::Object(map) = parameter else { return };
+        let Value::Object(map) = parameter else {
+            return;
+        };
         if let Some(schema) = map.get_mut("schema") {
             self.enter("schema", |w| w.schema(schema));
         }
@@ -314,7 +316,9 @@ impl<P: SchemaPass> Walker<'_, P> {
         self.enter("content", |w| {
             for (media, value) in content.iter_mut() {
                 w.enter(media, |w| {
-                    let Value::Object(media_type) = value else { return };
+                    let Value::Object(media_type) = value else {
+                        return;
+                    };
                     if let Some(schema) = media_type.get_mut("schema") {
                         w.enter("schema", |w| w.schema(schema));
                     }
@@ -632,10 +636,8 @@ impl Lower<'_> {
             let Some(constants) = constants.filter(|c| !c.is_empty()) else {
                 continue;
             };
-            let types: Vec<&'static str> = constants
-                .iter()
-                .filter_map(|(v, _)| json_type(v))
-                .collect();
+            let types: Vec<&'static str> =
+                constants.iter().filter_map(|(v, _)| json_type(v)).collect();
             let Some(first) = types.first() else {
                 continue;
             };
@@ -664,11 +666,28 @@ impl Lower<'_> {
             if nullable {
                 node.insert("nullable".into(), Value::Bool(true));
             }
+            if ty != "string" && constants.iter().any(|(_, d)| d.is_some()) {
+                // Numbers and booleans are typed as plain values (as their `enum`s are in 3.0):
+                // the values and their docs go into the schema's doc.
+                let mut doc = node
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(|d| format!("{}\n\n", d.trim_end()))
+                    .unwrap_or_default();
+                doc.push_str("One of:\n");
+                for (value, value_doc) in &constants {
+                    doc.push_str(&format!("\n- `{value}`"));
+                    if let Some(value_doc) = value_doc {
+                        doc.push_str(&format!(": {}", value_doc.trim().replace('\n', " ")));
+                    }
+                }
+                node.insert("description".into(), Value::String(doc));
+            }
             let (values, docs): (Vec<Value>, Vec<Value>) = constants
                 .into_iter()
                 .map(|(v, d)| (v, d.map_or(Value::Null, Value::String)))
                 .unzip();
-            if docs.iter().any(|d| !d.is_null()) {
+            if ty == "string" && docs.iter().any(|d| !d.is_null()) {
                 node.insert(ENUM_DOCS_KEY.into(), Value::Array(docs));
             }
             node.insert("enum".into(), Value::Array(values));
@@ -725,7 +744,9 @@ impl Lower<'_> {
         let encoding = node.get("contentEncoding").and_then(Value::as_str);
         let media = node.get("contentMediaType").and_then(Value::as_str);
         let format = match (encoding, media) {
-            (Some(e), _) if e.eq_ignore_ascii_case("base64") || e.eq_ignore_ascii_case("base64url") => {
+            (Some(e), _)
+                if e.eq_ignore_ascii_case("base64") || e.eq_ignore_ascii_case("base64url") =>
+            {
                 "byte"
             }
             (None, Some(m)) if !is_json_media(m) && !m.starts_with("text/") => "binary",
@@ -774,7 +795,10 @@ impl Lower<'_> {
             if let Some(Value::Object(patterns)) = node.get("patternProperties") {
                 let moved = match patterns.len() {
                     1 => patterns.iter().next().map(|(pattern, schema)| {
-                        (schema.clone(), format!("{at}/patternProperties/{}", escape(pattern)))
+                        (
+                            schema.clone(),
+                            format!("{at}/patternProperties/{}", escape(pattern)),
+                        )
                     }),
                     // Several patterns: values are of one of several types.
                     _ => Some((Value::Object(Map::new()), format!("{at}/patternProperties"))),
@@ -819,7 +843,14 @@ impl Lower<'_> {
                 if node.keys().any(|k| {
                     matches!(
                         k.as_str(),
-                        "type" | "properties" | "items" | "allOf" | "oneOf" | "anyOf" | "$ref" | "enum"
+                        "type"
+                            | "properties"
+                            | "items"
+                            | "allOf"
+                            | "oneOf"
+                            | "anyOf"
+                            | "$ref"
+                            | "enum"
                     )
                 }) {
                     ""
@@ -889,14 +920,18 @@ impl Lower<'_> {
                     if let Some(Value::Array(values)) = node.get("enum") {
                         let own: Vec<Value> = values
                             .iter()
-                            .filter(|v| json_type(v).is_some_and(|t| t == ty || (t == "integer" && ty == "number")))
+                            .filter(|v| {
+                                json_type(v)
+                                    .is_some_and(|t| t == ty || (t == "integer" && ty == "number"))
+                            })
                             .cloned()
                             .collect();
                         if !own.is_empty() {
                             branch.insert("enum".into(), Value::Array(own));
                         }
                     }
-                    self.origins.record(format!("{at}/{keyword}/{i}"), at.to_string());
+                    self.origins
+                        .record(format!("{at}/{keyword}/{i}"), at.to_string());
                     branches.push(Value::Object(branch));
                 }
                 node.remove("format");
@@ -908,7 +943,8 @@ impl Lower<'_> {
 
     /// A `$ref` with typing keywords beside it becomes `allOf: [{$ref}]` with them.
     fn wrap_reference(&mut self, node: &mut Map<String, Value>, at: &str) {
-        if !node.contains_key("$ref") || !node.keys().any(|k| TYPING_KEYWORDS.contains(&k.as_str())) {
+        if !node.contains_key("$ref") || !node.keys().any(|k| TYPING_KEYWORDS.contains(&k.as_str()))
+        {
             return;
         }
         let Some(reference) = node.remove("$ref") else {
@@ -919,10 +955,12 @@ impl Lower<'_> {
         let wrapped = Value::Object(only);
         match node.get_mut("allOf") {
             Some(Value::Array(branches)) => {
-                // Existing branches shift by one: record where each came from.
+                // Existing branches shift by one: record where each came from, last first (a
+                // record is translated through those before it, so `allOf/2` → `allOf/1` must
+                // not see `allOf/1` → `allOf/0` yet).
                 let count = branches.len();
                 branches.insert(0, wrapped);
-                for i in 0..count {
+                for i in (0..count).rev() {
                     self.origins
                         .record(format!("{at}/allOf/{}", i + 1), format!("{at}/allOf/{i}"));
                 }
@@ -949,7 +987,12 @@ fn json_type(value: &Value) -> Option<&'static str> {
 }
 
 fn is_json_media(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -1036,7 +1079,10 @@ mod tests {
     #[test]
     fn type_arrays() {
         let (s, _) = lowered(json!({"type": ["string", "null"], "format": "uuid"}));
-        assert_eq!(s, json!({"type": "string", "format": "uuid", "nullable": true}));
+        assert_eq!(
+            s,
+            json!({"type": "string", "format": "uuid", "nullable": true})
+        );
         let (s, origins) = lowered(json!({
             "type": ["array", "string", "null"],
             "items": {"type": ["integer", "null"]},
@@ -1133,7 +1179,10 @@ mod tests {
             "#/components/schemas/S/patternProperties/^x-"
         );
         let (s, _) = lowered(json!({"prefixItems": [{"type": "number"}, true], "items": false}));
-        assert_eq!(s, json!({"type": "array", "prefixItems": [{"type": "number"}, {}]}));
+        assert_eq!(
+            s,
+            json!({"type": "array", "prefixItems": [{"type": "number"}, {}]})
+        );
     }
 
     #[test]
@@ -1148,7 +1197,10 @@ mod tests {
             }},
         });
         raise_to_3_1(&mut doc);
-        assert_eq!(doc["components"]["schemas"]["S"]["type"], json!(["string", "null"]));
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["type"],
+            json!(["string", "null"])
+        );
         let out = lower(doc);
         assert_eq!(
             out.raw["components"]["schemas"]["S"],

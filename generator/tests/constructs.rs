@@ -170,6 +170,15 @@ fn nullable() {
     );
 }
 
+#[test]
+fn openapi31() {
+    roundtrip(
+        "openapi31",
+        include_str!("fixtures/openapi31.yaml"),
+        include_str!("constructs/openapi31.rs"),
+    );
+}
+
 /// The emitted `src/types.rs` of a fixture, generated without writing or compiling anything.
 fn types_rs(construct: &str, spec: &str) -> String {
     let output = support::generate_with(spec, &options(construct));

@@ -38,7 +38,11 @@ fn assert_equivalent(name: &str, text: &str) {
     assert!(v30.diagnostics.is_empty(), "{:#?}", v30.diagnostics);
     assert!(v31.diagnostics.is_empty(), "{:#?}", v31.diagnostics);
     let names = |o: &generator::Output| o.files.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(&v30), names(&v31), "{name}: the 3.1 crate has other files");
+    assert_eq!(
+        names(&v30),
+        names(&v31),
+        "{name}: the 3.1 crate has other files"
+    );
     for (path, content) in &v30.files {
         let other = &v31.files[path];
         if content != other {

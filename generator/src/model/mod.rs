@@ -108,7 +108,23 @@ pub fn build_from<'a>(
         .and_then(|s| s.as_object())
         .map(|s| s.keys().cloned().collect())
         .unwrap_or_default();
-    let mut types = TypeSpace::new(Resolver::new(raw), &component_schemas);
+    // `$defs` of component schemas (OpenAPI 3.1) are named after their keys too.
+    let definitions: Vec<(String, String)> = raw
+        .pointer("/components/schemas")
+        .and_then(|s| s.as_object())
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, schema)| Some((key, schema.get("$defs")?.as_object()?)))
+        .flat_map(|(key, defs)| {
+            defs.keys().map(move |name| {
+                (
+                    join("#/components/schemas", &[key, "$defs", name]),
+                    name.clone(),
+                )
+            })
+        })
+        .collect();
+    let mut types = TypeSpace::new(Resolver::new(raw), &component_schemas, &definitions);
     types.warnings.extend_from_slice(warnings);
     let schemes = security::schemes(api);
     // Checked once here rather than for every operation it applies to: with `skip_invalid`,

@@ -254,7 +254,14 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 impl<'a> TypeSpace<'a> {
-    pub fn new(resolver: Resolver<'a>, component_schemas: &[String]) -> Self {
+    /// `component_schemas`: the keys under `#/components/schemas`; `definitions`: schemas
+    /// under a component's `$defs` (OpenAPI 3.1), as (pointer, key). Each is named after its
+    /// key, before any other type is named.
+    pub fn new(
+        resolver: Resolver<'a>,
+        component_schemas: &[String],
+        definitions: &[(String, String)],
+    ) -> Self {
         let mut scope = Scope::default();
         for name in RESERVED_TYPE_NAMES {
             scope.claim(name.to_string());
@@ -274,6 +281,14 @@ impl<'a> TypeSpace<'a> {
             }
             let name = scope.claim(name);
             component_names.insert(join("#/components/schemas", &[key]), name);
+        }
+        for (pointer, key) in definitions {
+            let mut name = names::type_name(key);
+            if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                name.push_str("Model");
+            }
+            let name = scope.claim(name);
+            component_names.insert(pointer.clone(), name);
         }
         TypeSpace {
             resolver,
