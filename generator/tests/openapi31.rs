@@ -88,3 +88,188 @@ fn committed_spec_and_fixtures_in_3_1_generate_the_same_crates() {
         assert_equivalent(&spec.display().to_string(), &text);
     }
 }
+
+/// A 3.1 document without `paths`: only webhooks, whose payloads are the crate's types.
+const WEBHOOKS_ONLY: &str = r##"
+openapi: 3.1.1
+info:
+  title: Payments events
+  version: 1.0.0
+webhooks:
+  paymentSucceeded:
+    post:
+      summary: A payment succeeded
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/Payment'
+      responses:
+        '200':
+          description: Received.
+  refund:
+    $ref: '#/components/pathItems/Refund'
+components:
+  pathItems:
+    Refund:
+      post:
+        requestBody:
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [amount]
+                properties:
+                  amount:
+                    type: integer
+                    examples: [-9223372036854776000]
+                  reason:
+                    type: [string, 'null']
+        responses:
+          '200':
+            description: Received.
+  schemas:
+    Payment:
+      description: A payment.
+      type: object
+      required: [id, amount]
+      properties:
+        id:
+          type: string
+        amount:
+          type: integer
+          minimum: -9223372036854776000
+"##;
+
+#[test]
+fn a_document_of_webhooks_only_generates_a_crate_of_their_payloads() {
+    let output = generator::generate(WEBHOOKS_ONLY, &options()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.diagnostics.is_empty(), "{:#?}", output.diagnostics);
+    let lib = &output.files["src/lib.rs"];
+    assert!(
+        lib.contains(
+            "| `paymentSucceeded` | `POST` | [`Payment`](types::Payment) | A payment succeeded |"
+        ),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("| `refund` | `POST` | [`RefundPayload`](types::RefundPayload) |"),
+        "{lib}"
+    );
+    let krate = support::generate_crate_with(WEBHOOKS_ONLY, &options());
+    krate.add_file(
+        "tests/payloads.rs",
+        r###"
+#[test]
+fn payloads_decode() {
+    let payment: equivalence::types::Payment =
+        serde_json::from_str(r#"{"id": "pay_1", "amount": 1250}"#).unwrap();
+    assert_eq!(payment.amount, 1250);
+    let refund: equivalence::types::RefundPayload =
+        serde_json::from_str(r#"{"amount": 5, "reason": null}"#).unwrap();
+    assert_eq!((refund.amount, refund.reason), (5, None));
+}
+"###,
+    );
+    krate.check().unwrap_or_else(|e| panic!("{e}"));
+    krate.test().unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Keywords a Rust type cannot follow: the schema is typed by the rest, with a warning located
+/// in the document as written (also below a schema lowering moved).
+const CONDITIONALS: &str = r##"
+openapi: 3.1.0
+info:
+  title: Shapes
+  version: 1.0.0
+paths:
+  /shapes:
+    get:
+      operationId: get-shape
+      responses:
+        '200':
+          description: A shape.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Shape'
+components:
+  schemas:
+    Shape:
+      type: object
+      required: [kind]
+      properties:
+        kind:
+          type: string
+        size:
+          type: [object, integer]
+          properties:
+            width:
+              type: integer
+              if: {minimum: 10}
+              then: {multipleOf: 10}
+        points:
+          type: array
+          prefixItems:
+            - type: number
+          items:
+            type: string
+      if:
+        properties:
+          kind: {const: circle}
+      then:
+        required: [radius]
+"##;
+
+#[test]
+fn what_rust_cannot_express_is_a_located_warning() {
+    let lenient = Options {
+        strict: false,
+        ..options()
+    };
+    let output = generator::generate(CONDITIONALS, &lenient).unwrap_or_else(|e| panic!("{e}"));
+    let found: Vec<(String, String)> = output
+        .diagnostics
+        .iter()
+        .map(|d| (d.pointer.clone(), d.message.clone()))
+        .collect();
+    let expected = [
+        (
+            "#/components/schemas/Shape",
+            "`if`/`then`/`else` cannot be expressed by a Rust type: the schema is typed by its \
+             other keywords only",
+        ),
+        (
+            // Inside the `object` branch of `type: [object, integer]`, named as written.
+            "#/components/schemas/Shape/properties/size/properties/width",
+            "`if`/`then`/`else` cannot be expressed by a Rust type: the schema is typed by its \
+             other keywords only",
+        ),
+        (
+            "#/components/schemas/Shape/properties/points",
+            "`prefixItems` (1 typed items) followed by more `items`: Rust has no type for that; \
+             typed as a list of any JSON values",
+        ),
+    ];
+    for (pointer, message) in expected {
+        assert!(
+            found.iter().any(|(p, m)| p == pointer && m == message),
+            "no warning `{pointer}: {message}` in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), 3, "{found:#?}");
+    // Under `strict`, they are errors, with the same places.
+    let error = generator::generate(CONDITIONALS, &options()).unwrap_err();
+    let pointers: Vec<&str> = error
+        .diagnostics
+        .iter()
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert!(
+        pointers.contains(&"#/components/schemas/Shape/properties/points"),
+        "{error}"
+    );
+    // The crate compiles without warnings.
+    let krate = support::generate_crate_with(CONDITIONALS, &lenient);
+    krate.check().unwrap_or_else(|e| panic!("{e}"));
+}
