@@ -123,8 +123,8 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
     } = load::load(spec_text)?;
     timings.load = start.elapsed();
     let start = Instant::now();
-    let mut model = model::build_from(&raw, &api, &skipped, &warnings)
-        .map_err(|e| origins.restore_error(e))?;
+    let mut model =
+        model::build_from(&raw, &api, &skipped, &warnings).map_err(|e| origins.restore_error(e))?;
     // The model reads the spec through the JSON tree only: the typed document (about as large)
     // is not needed to emit.
     drop(api);

@@ -355,7 +355,10 @@ fn parse<T: DeserializeOwned>(value: &Value, pointer: &str, version: &str) -> Re
     serde_path_to_error::deserialize(&structure_only(value)).map_err(|e| {
         let inner = pointer_from_path(e.path());
         let at = format!("{pointer}{}", inner.trim_start_matches('#'));
-        Error::single(at, format!("not valid OpenAPI {version} here: {}", e.inner()))
+        Error::single(
+            at,
+            format!("not valid OpenAPI {version} here: {}", e.inner()),
+        )
     })
 }
 
@@ -389,7 +392,8 @@ fn drop_invalid_operations(raw: &mut Value, version: &str) -> (Vec<Diagnostic>, 
         };
         if let Some(params) = item.get("parameters") {
             let at = format!("{item_at}/parameters");
-            if let Err(e) = parse::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>(params, &at, version)
+            if let Err(e) =
+                parse::<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>>(params, &at, version)
             {
                 skipped.extend(
                     e.diagnostics

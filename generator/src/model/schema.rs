@@ -50,7 +50,11 @@ pub struct RawSchema {
     pub default: Option<Value>,
     /// What lowering could not express in this schema (see [`crate::lower::NOTE_KEY`]): a
     /// warning each, where the schema is used.
-    #[serde(rename = "x-openapi-gen-unsupported", default, deserialize_with = "texts")]
+    #[serde(
+        rename = "x-openapi-gen-unsupported",
+        default,
+        deserialize_with = "texts"
+    )]
     pub unsupported: Vec<Option<String>>,
 }
 

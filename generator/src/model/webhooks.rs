@@ -75,7 +75,11 @@ fn webhook(name: &str, types: &mut TypeSpace) -> Result<Vec<Webhook>, Error> {
     for (method, op) in operations {
         let op_at = join(&item_at, &[method]);
         let hint = if several {
-            format!("{}{}Payload", names::type_name(name), names::type_name(method))
+            format!(
+                "{}{}Payload",
+                names::type_name(name),
+                names::type_name(method)
+            )
         } else {
             format!("{}Payload", names::type_name(name))
         };
