@@ -655,7 +655,7 @@ impl Lower<'_> {
                 );
             }
             let nullable = constants.iter().any(|(v, _)| v.is_null());
-            let ty = if types.iter().any(|t| *t == "number") {
+            let ty = if types.contains(&"number") {
                 "number"
             } else {
                 first
