@@ -48,6 +48,17 @@ pub const NOTE_KEY: &str = "x-openapi-gen-unsupported";
 /// documents too).
 pub const ENUM_DOCS_KEY: &str = "x-enum-descriptions";
 
+/// The key holding one Rust-facing name per `enum` value (openapi-generator's convention, read
+/// in 3.0 documents too): what the titles of integer `const` alternatives are lowered to.
+pub const ENUM_NAMES_KEY: &str = "x-enum-varnames";
+
+/// One branch of a `oneOf` of documented constants.
+struct Constant {
+    value: Value,
+    title: Option<String>,
+    description: Option<String>,
+}
+
 /// The OpenAPI version a document is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -612,7 +623,10 @@ impl Lower<'_> {
             let Some(Value::Array(branches)) = node.get(keyword) else {
                 continue;
             };
-            let constants: Option<Vec<(Value, Option<String>)>> = branches
+            let text = |branch: &Map<String, Value>, key: &str| {
+                branch.get(key).and_then(Value::as_str).map(str::to_string)
+            };
+            let constants: Option<Vec<Constant>> = branches
                 .iter()
                 .map(|branch| {
                     let branch = branch.as_object()?;
@@ -623,38 +637,37 @@ impl Lower<'_> {
                             "const" | "title" | "description" | "type" | "$comment" | "deprecated"
                         ) || k.starts_with("x-")
                     });
-                    if !only_docs {
-                        return None;
-                    }
-                    let doc = ["description", "title"]
-                        .iter()
-                        .find_map(|k| branch.get(*k).and_then(Value::as_str))
-                        .map(str::to_string);
-                    Some((value, doc))
+                    only_docs.then(|| Constant {
+                        value,
+                        title: text(branch, "title"),
+                        description: text(branch, "description"),
+                    })
                 })
                 .collect();
             let Some(constants) = constants.filter(|c| !c.is_empty()) else {
                 continue;
             };
-            let types: Vec<&'static str> =
-                constants.iter().filter_map(|(v, _)| json_type(v)).collect();
+            let types: Vec<&'static str> = constants
+                .iter()
+                .filter_map(|c| json_type(&c.value))
+                .collect();
             let Some(first) = types.first() else {
                 continue;
             };
-            let same = |t: &&str| {
-                *t == *first || (matches!(*t, "integer" | "number") && *first == "number")
-            };
-            if !types.iter().all(same) {
+            let numeric = |t: &str| matches!(t, "integer" | "number");
+            if !types
+                .iter()
+                .all(|t| t == first || (numeric(t) && numeric(first)))
+            {
                 continue;
             }
             node.remove(keyword);
-            for (i, _) in constants.iter().enumerate() {
+            for i in 0..constants.len() {
                 self.origins.record(
                     format!("{at}/enum/{i}"),
                     format!("{at}/{keyword}/{i}/const"),
                 );
             }
-            let nullable = constants.iter().any(|(v, _)| v.is_null());
             let ty = if types.contains(&"number") {
                 "number"
             } else {
@@ -663,33 +676,65 @@ impl Lower<'_> {
             if !node.contains_key("type") {
                 node.insert("type".into(), Value::String(ty.into()));
             }
-            if nullable {
+            if constants.iter().any(|c| c.value.is_null()) {
                 node.insert("nullable".into(), Value::Bool(true));
             }
-            if ty != "string" && constants.iter().any(|(_, d)| d.is_some()) {
-                // Numbers and booleans are typed as plain values (as their `enum`s are in 3.0):
-                // the values and their docs go into the schema's doc.
-                let mut doc = node
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(|d| format!("{}\n\n", d.trim_end()))
-                    .unwrap_or_default();
-                doc.push_str("One of:\n");
-                for (value, value_doc) in &constants {
-                    doc.push_str(&format!("\n- `{value}`"));
-                    if let Some(value_doc) = value_doc {
-                        doc.push_str(&format!(": {}", value_doc.trim().replace('\n', " ")));
+            let list = |texts: Vec<Option<String>>| {
+                texts.iter().any(Option::is_some).then(|| {
+                    Value::Array(
+                        texts
+                            .into_iter()
+                            .map(|t| t.map_or(Value::Null, Value::String))
+                            .collect(),
+                    )
+                })
+            };
+            match ty {
+                // A string's variant is named after the value: the title is a doc like the
+                // description.
+                "string" => {
+                    let docs = constants
+                        .iter()
+                        .map(|c| c.description.clone().or_else(|| c.title.clone()))
+                        .collect();
+                    if let Some(docs) = list(docs) {
+                        node.insert(ENUM_DOCS_KEY.into(), docs);
                     }
                 }
-                node.insert("description".into(), Value::String(doc));
+                // An integer's variant is named after the title.
+                "integer" => {
+                    let names = constants.iter().map(|c| c.title.clone()).collect();
+                    if let Some(names) = list(names) {
+                        node.insert(ENUM_NAMES_KEY.into(), names);
+                    }
+                    let docs = constants.iter().map(|c| c.description.clone()).collect();
+                    if let Some(docs) = list(docs) {
+                        node.insert(ENUM_DOCS_KEY.into(), docs);
+                    }
+                }
+                // Other numbers and booleans are typed as plain values (as their `enum`s are
+                // in 3.0): the values and their docs go into the schema's doc.
+                _ if constants
+                    .iter()
+                    .any(|c| c.title.is_some() || c.description.is_some()) =>
+                {
+                    let mut doc = node
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(|d| format!("{}\n\n", d.trim_end()))
+                        .unwrap_or_default();
+                    doc.push_str("One of:\n");
+                    for c in &constants {
+                        doc.push_str(&format!("\n- `{}`", c.value));
+                        if let Some(text) = c.description.as_ref().or(c.title.as_ref()) {
+                            doc.push_str(&format!(": {}", text.trim().replace('\n', " ")));
+                        }
+                    }
+                    node.insert("description".into(), Value::String(doc));
+                }
+                _ => {}
             }
-            let (values, docs): (Vec<Value>, Vec<Value>) = constants
-                .into_iter()
-                .map(|(v, d)| (v, d.map_or(Value::Null, Value::String)))
-                .unzip();
-            if ty == "string" && docs.iter().any(|d| !d.is_null()) {
-                node.insert(ENUM_DOCS_KEY.into(), Value::Array(docs));
-            }
+            let values = constants.into_iter().map(|c| c.value).collect();
             node.insert("enum".into(), Value::Array(values));
             return;
         }
@@ -1123,6 +1168,21 @@ mod tests {
                 "type": "string",
                 "x-enum-descriptions": ["The first", "The second", null],
                 "enum": ["a", "b", "c"],
+            })
+        );
+        let (s, _) = lowered(json!({"anyOf": [
+            {"const": 1, "title": "Low", "description": "Whenever."},
+            {"const": 2, "title": "High"},
+            {"const": null},
+        ]}));
+        assert_eq!(
+            s,
+            json!({
+                "type": "integer",
+                "nullable": true,
+                "x-enum-varnames": ["Low", "High", null],
+                "x-enum-descriptions": ["Whenever.", null, null],
+                "enum": [1, 2, null],
             })
         );
     }

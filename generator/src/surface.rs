@@ -17,7 +17,7 @@ use crate::load::Document;
 use crate::lower::Origins;
 use crate::model::operations::{BodyKind, Location, Operation, Payload, QueryRendering, Success};
 use crate::model::security::SchemeKind;
-use crate::model::types::{Kind, Ty, TypeSpace};
+use crate::model::types::{EnumValue, EnumVariant, Kind, Ty, TypeSpace};
 use crate::model::{self, Model};
 use crate::resolve::join;
 
@@ -112,7 +112,8 @@ pub enum TypeKind {
         /// What this struct is, in words: "struct", "request struct", "multipart body".
         role: &'static str,
     },
-    /// A string enum; the last variant holds values the client does not know.
+    /// A string enum (or an integer enum: its wire values are then the integers, written out);
+    /// the last variant holds values the client does not know.
     StringEnum { variants: Vec<VariantItem> },
     /// `oneOf`/`anyOf`: variants holding values (the last one holds unknown tags when tagged).
     Union {
@@ -292,7 +293,7 @@ fn built_by_users(model: &Model, inputs: &[Ty]) -> BTreeSet<String> {
                         stack.extend(s.additional.iter());
                     }
                     Kind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
-                    Kind::StringEnum { .. } => {}
+                    Kind::Enum { .. } => {}
                 }
             }
             _ => {}
@@ -345,17 +346,27 @@ fn schema_kind(types: &TypeSpace, kind: &Kind, doc: &Document, at: Option<&str>)
                 role: "struct",
             }
         }
-        Kind::StringEnum { variants, fallback } => TypeKind::StringEnum {
+        Kind::Enum { variants, fallback } => TypeKind::StringEnum {
             variants: variants
                 .iter()
                 .map(|v| VariantItem {
                     name: v.name.clone(),
                     payload: None,
-                    wire: Some(v.value.clone()),
+                    wire: Some(match &v.value {
+                        EnumValue::String(text) => text.clone(),
+                        EnumValue::Integer(n) => n.to_string(),
+                    }),
                 })
                 .chain([VariantItem {
                     name: fallback.clone(),
-                    payload: Some("String".to_string()),
+                    payload: Some(
+                        if EnumVariant::integers(variants) {
+                            "i64"
+                        } else {
+                            "String"
+                        }
+                        .to_string(),
+                    ),
                     wire: None,
                 }])
                 .collect(),

@@ -180,7 +180,7 @@ fn string_enums_have_an_unknown_value_fallback() {
         let Ty::Named(id) = &fields[0].1 else {
             panic!()
         };
-        let Kind::StringEnum { variants, fallback } = &model.types.def(*id).kind else {
+        let Kind::Enum { variants, fallback } = &model.types.def(*id).kind else {
             panic!()
         };
         let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();

@@ -24,6 +24,9 @@
 //! - A string enum lists its values in `string_enum!`, and last (`_ =>`) its fallback variant,
 //!   which holds any other string. It is sent and read as a JSON string, through one shared visitor
 //!   ([`deserialize_string_enum`]), which does not copy a known value.
+//! - An integer enum (one whose values the spec names or documents) lists them in
+//!   `integer_enum!` the same way; its fallback holds any other integer. It is sent and read as a
+//!   JSON integer, through [`deserialize_integer_enum`].
 
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
@@ -278,3 +281,80 @@ macro_rules! string_enum {
 }
 #[allow(unused_imports)] // as above
 pub(crate) use string_enum;
+
+/// The `Deserialize` of an integer enum: a known value (`known`) or the fallback (`unknown`).
+pub fn deserialize_integer_enum<'de, T, D: Deserializer<'de>>(
+    deserializer: D,
+    known: fn(i64) -> Option<T>,
+    unknown: fn(i64) -> T,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_i64(IntegerEnumVisitor { known, unknown })
+}
+
+struct IntegerEnumVisitor<T> {
+    known: fn(i64) -> Option<T>,
+    unknown: fn(i64) -> T,
+}
+
+impl<T> Visitor<'_> for IntegerEnumVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an integer")
+    }
+
+    fn visit_i64<E: Error>(self, value: i64) -> Result<T, E> {
+        Ok((self.known)(value).unwrap_or_else(|| (self.unknown)(value)))
+    }
+
+    fn visit_u64<E: Error>(self, value: u64) -> Result<T, E> {
+        match i64::try_from(value) {
+            Ok(value) => self.visit_i64(value),
+            Err(_) => Err(E::invalid_value(
+                serde::de::Unexpected::Unsigned(value),
+                &self,
+            )),
+        }
+    }
+}
+
+/// `Serialize` and `Deserialize` for an integer enum, from its values and its fallback variant,
+/// which holds any other integer:
+///
+/// ```text
+/// integer_enum! {
+///     Priority {
+///         1 => Low,
+///         2 => High,
+///         _ => UnknownValue,
+///     }
+/// }
+/// ```
+#[allow(unused_macros)] // a crate whose schemas have no integer enum does not use it
+macro_rules! integer_enum {
+    ($name:ident { $($wire:literal => $variant:ident,)* _ => $fallback:ident $(,)? }) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$fallback(value) => *value,
+                })
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::runtime::wire::deserialize_integer_enum(
+                    deserializer,
+                    |value| match value {
+                        $($wire => Some(Self::$variant),)*
+                        _ => None,
+                    },
+                    Self::$fallback,
+                )
+            }
+        }
+    };
+}
+#[allow(unused_imports)] // as above
+pub(crate) use integer_enum;

@@ -8,7 +8,18 @@ use std::collections::BTreeMap;
 use super::doc_attrs;
 use crate::model::Model;
 use crate::model::operations::{BodyKind, Payload, Success};
-use crate::model::types::{EnumVariant, Field, Kind, Struct, Ty, TypeDef, TypeId, TypeSpace};
+use crate::model::types::{
+    EnumValue, EnumVariant, Field, Kind, Struct, Ty, TypeDef, TypeId, TypeSpace,
+};
+
+/// The runtime macro that implements serde for an enum of these variants.
+fn enum_macro(variants: &[EnumVariant]) -> &'static str {
+    if EnumVariant::integers(variants) {
+        "integer_enum"
+    } else {
+        "string_enum"
+    }
+}
 
 /// `src/types.rs` as its opening (module docs and imports) and its items, one token stream per
 /// type, made on demand: formatting them one at a time keeps only one type's tokens and syntax
@@ -20,11 +31,16 @@ pub fn types_rs<'a>(model: &'a Model) -> (TokenStream, impl Iterator<Item = Toke
         type_def(&model.types, def, doc)
     });
     // Which of serde's derives and the runtime's macros the types use.
-    let (mut derives, mut objects, mut enums) = (false, false, false);
+    let mut derives = false;
+    let mut macros = std::collections::BTreeSet::new();
     for (_, def) in model.types.defs() {
         match &def.kind {
-            Kind::Struct(s) if is_json_object(s) => objects = true,
-            Kind::StringEnum { .. } => enums = true,
+            Kind::Struct(s) if is_json_object(s) => {
+                macros.insert("json_object");
+            }
+            Kind::Enum { variants, .. } => {
+                macros.insert(enum_macro(variants));
+            }
             _ => derives = true,
         }
     }
@@ -33,17 +49,15 @@ pub fn types_rs<'a>(model: &'a Model) -> (TokenStream, impl Iterator<Item = Toke
             use serde::{Deserialize, Serialize};
         )
     });
-    let macros = match (objects, enums) {
-        (true, true) => quote!(
-            use crate::runtime::wire::{json_object, string_enum};
+    let macros: Vec<Ident> = macros.into_iter().map(ident).collect();
+    let macros = match macros.as_slice() {
+        [] => quote!(),
+        [only] => quote!(
+            use crate::runtime::wire::#only;
         ),
-        (true, false) => quote!(
-            use crate::runtime::wire::json_object;
+        several => quote!(
+            use crate::runtime::wire::{#(#several),*};
         ),
-        (false, true) => quote!(
-            use crate::runtime::wire::string_enum;
-        ),
-        (false, false) => quote!(),
     };
     let opening = quote! {
         //! Schemas of the API as Rust types.
@@ -119,7 +133,7 @@ fn fallback_docs(model: &Model) -> BTreeMap<TypeId, String> {
                     }
                 }
             }
-            Kind::StringEnum { .. } => {}
+            Kind::Enum { .. } => {}
         }
     }
     for group in &model.groups {
@@ -193,12 +207,20 @@ fn type_def(types: &TypeSpace, def: &TypeDef, doc: Option<&str>) -> TokenStream 
     let name = ident(&def.name);
     match &def.kind {
         Kind::Struct(s) => struct_def(types, doc, &name, s),
-        Kind::StringEnum { variants, fallback } => {
-            let values = string_enum(&def.name, variants, fallback);
+        Kind::Enum { variants, fallback } => {
+            let values = enum_table(&def.name, variants, fallback);
             let values = crate::format::verbatim_item(values);
+            let (copy, unknown) = if EnumVariant::integers(variants) {
+                (quote!(Copy,), quote!(i64))
+            } else {
+                (quote!(), quote!(String))
+            };
             let variants = variants.iter().map(|v| {
                 let variant = ident(&v.name);
-                let value = format!("`{:?}`", v.value);
+                let value = match &v.value {
+                    EnumValue::String(text) => format!("`{text:?}`"),
+                    EnumValue::Integer(n) => format!("`{n}`"),
+                };
                 let doc = match &v.doc {
                     // The spec's words for the value, then the value on the wire.
                     Some(text) => doc_attrs(Some(&format!("{text}\n\n{value}"))),
@@ -212,11 +234,11 @@ fn type_def(types: &TypeSpace, def: &TypeDef, doc: Option<&str>) -> TokenStream 
             let fallback = ident(fallback);
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[derive(Debug, Clone, #copy PartialEq, Eq, Hash)]
                 pub enum #name {
                     #(#variants)*
                     /// A value this client does not know yet.
-                    #fallback(String),
+                    #fallback(#unknown),
                 }
                 #values
             }
@@ -417,10 +439,14 @@ fn json_object(types: &TypeSpace, name: &str, s: &Struct) -> String {
 ///     }
 /// }
 /// ```
-fn string_enum(name: &str, variants: &[EnumVariant], fallback: &str) -> String {
-    let mut text = format!("string_enum! {{\n    {name} {{\n");
+/// The `string_enum!` (or `integer_enum!`) table of an enum, one value a line.
+fn enum_table(name: &str, variants: &[EnumVariant], fallback: &str) -> String {
+    let mut text = format!("{}! {{\n    {name} {{\n", enum_macro(variants));
     for variant in variants {
-        let wire = proc_macro2::Literal::string(&variant.value);
+        let wire = match &variant.value {
+            EnumValue::String(text) => proc_macro2::Literal::string(text),
+            EnumValue::Integer(n) => proc_macro2::Literal::i64_unsuffixed(*n),
+        };
         text.push_str(&format!("        {wire} => {},\n", variant.name));
     }
     text.push_str(&format!("        _ => {fallback},\n    }}\n}}\n"));

@@ -33,6 +33,10 @@ pub struct RawSchema {
     /// `oneOf` of documented `const`s is lowered to.
     #[serde(rename = "x-enum-descriptions", default, deserialize_with = "texts")]
     pub enum_docs: Vec<Option<String>>,
+    /// One Rust-facing name per `enum` value (`null` for none): `x-enum-varnames`, also what
+    /// the titles of 3.1's `oneOf` of integer `const`s are lowered to.
+    #[serde(rename = "x-enum-varnames", default, deserialize_with = "texts")]
+    pub enum_names: Vec<Option<String>>,
     #[serde(default)]
     pub one_of: Vec<RawSchema>,
     #[serde(default)]

@@ -103,8 +103,9 @@ pub struct TypeDef {
 #[derive(Debug, Clone)]
 pub enum Kind {
     Struct(Struct),
-    /// A string enum; unknown values decode into a fallback variant.
-    StringEnum {
+    /// A string enum, or an integer enum whose values have names or docs; unknown values
+    /// decode into a fallback variant.
+    Enum {
         variants: Vec<EnumVariant>,
         fallback: String,
     },
@@ -158,7 +159,7 @@ pub struct Field {
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
     pub name: String,
-    pub value: String,
+    pub value: EnumValue,
     /// The value's own doc (`x-enum-descriptions`, or 3.1's `oneOf` of documented `const`s).
     pub doc: Option<String>,
 }
@@ -168,6 +169,23 @@ pub struct UnionVariant {
     pub name: String,
     pub ty: Ty,
     pub boxed: bool,
+}
+
+/// The value of an enum variant on the wire; every variant of one enum has the same kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnumValue {
+    String(String),
+    Integer(i64),
+}
+
+impl EnumVariant {
+    /// Whether the enum of these variants is an integer enum.
+    pub fn integers(variants: &[EnumVariant]) -> bool {
+        matches!(
+            variants.first().map(|v| &v.value),
+            Some(EnumValue::Integer(_))
+        )
+    }
 }
 
 /// A property while an object is being assembled: its schema and where that schema is.
@@ -1062,7 +1080,8 @@ impl<'a> TypeSpace<'a> {
             Ty::Vec(_) => (6, 1),
             Ty::Option(inner) => self.decode_rank(inner),
             Ty::Named(id) => match self.defs[*id].as_ref().map(|d| &d.kind) {
-                Some(Kind::StringEnum { .. }) => (4, 0),
+                Some(Kind::Enum { variants, .. }) if EnumVariant::integers(variants) => (2, 0),
+                Some(Kind::Enum { .. }) => (4, 0),
                 Some(Kind::Struct(s)) => {
                     let required = s.fields.iter().filter(|f| !f.optional).count();
                     (7, usize::MAX - required)
@@ -1091,8 +1110,22 @@ impl<'a> TypeSpace<'a> {
             .iter()
             .filter(|v| !v.is_null() && !v.is_string())
             .count();
-        if others > 0 || (strings.is_empty() && s.ty.as_deref() != Some("string")) {
-            // Enums of numbers or booleans: the plain type keeps every value decodable.
+        let text = |list: &[Option<String>], index: usize| {
+            list.get(index)
+                .cloned()
+                .flatten()
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty())
+        };
+        // Integers whose values have names or docs (`x-enum-varnames`, `x-enum-descriptions`,
+        // or 3.1's documented `const` alternatives) are an enum; other enums of numbers or
+        // booleans are their plain type, which keeps every value decodable.
+        let integers = others > 0
+            && strings.is_empty()
+            && values.iter().all(|v| v.is_null() || v.is_i64())
+            && (0..values.len())
+                .any(|i| text(&s.enum_names, i).is_some() || text(&s.enum_docs, i).is_some());
+        if !integers && (others > 0 || (strings.is_empty() && s.ty.as_deref() != Some("string"))) {
             let plain = RawSchema {
                 enumeration: None,
                 ..s.clone()
@@ -1101,7 +1134,7 @@ impl<'a> TypeSpace<'a> {
             typed.nullable |= nullable;
             return Ok(typed);
         }
-        if strings.is_empty() {
+        if !integers && strings.is_empty() {
             return Ok(Typed {
                 ty: Ty::String,
                 nullable,
@@ -1113,21 +1146,20 @@ impl<'a> TypeSpace<'a> {
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
         for (index, value) in values.iter().enumerate() {
-            let Some(value) = value.as_str() else {
-                continue;
+            let (value, spelled) = match value {
+                serde_json::Value::String(text) => (EnumValue::String(text.clone()), text.clone()),
+                serde_json::Value::Number(n) => match n.as_i64() {
+                    Some(n) => (EnumValue::Integer(n), n.to_string()),
+                    None => continue,
+                },
+                _ => continue,
             };
-            if seen.insert(value) {
-                let doc = s
-                    .enum_docs
-                    .get(index)
-                    .cloned()
-                    .flatten()
-                    .map(|d| d.trim().to_string())
-                    .filter(|d| !d.is_empty());
+            if seen.insert(spelled.clone()) {
+                let named = text(&s.enum_names, index).unwrap_or(spelled);
                 variants.push(EnumVariant {
-                    name: scope.claim(names::variant_name(value)),
-                    value: value.to_string(),
-                    doc,
+                    name: scope.claim(names::variant_name(&named)),
+                    value,
+                    doc: text(&s.enum_docs, index),
                 });
             }
         }
@@ -1135,7 +1167,7 @@ impl<'a> TypeSpace<'a> {
         self.defs[id] = Some(TypeDef {
             name,
             doc,
-            kind: Kind::StringEnum { variants, fallback },
+            kind: Kind::Enum { variants, fallback },
         });
         Ok(Typed {
             ty: Ty::Named(id),
@@ -1242,7 +1274,7 @@ impl<'a> TypeSpace<'a> {
                             self.reaches_by_value(&variant.ty, id) || self.is_struct(&variant.ty);
                     }
                 }
-                Kind::StringEnum { .. } => {}
+                Kind::Enum { .. } => {}
             }
             self.defs[id] = Some(def);
         }
@@ -1278,7 +1310,7 @@ impl<'a> TypeSpace<'a> {
                     .filter(|v| !v.boxed)
                     .map(|v| &v.ty)
                     .collect(),
-                Kind::StringEnum { .. } => Vec::new(),
+                Kind::Enum { .. } => Vec::new(),
             };
             for t in inner {
                 held_by_value(t, &mut stack);

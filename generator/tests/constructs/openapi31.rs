@@ -83,8 +83,13 @@ fn constants_and_documented_constants_are_enums() {
     assert_eq!(d.status, DeviceStatus::Retired);
     let d: Device = roundtrip(device(json!({"status": "stolen"})));
     assert_eq!(d.status, DeviceStatus::UnknownValue("stolen".into()));
-    // Integer constants are plain integers (their docs are in the field's doc).
-    assert_eq!(d.priority, 2);
+    // Integer constants with titles: an integer enum, its variants named after the titles.
+    assert_eq!(d.priority, DevicePriority::High);
+    let d: Device = roundtrip(device(json!({"priority": 1})));
+    assert_eq!(d.priority, DevicePriority::Low);
+    let d: Device = roundtrip(device(json!({"priority": 3})));
+    assert_eq!(d.priority, DevicePriority::UnknownValue(3));
+    assert!(serde_json::from_value::<Device>(device(json!({"priority": "1"}))).is_err());
 }
 
 #[test]
