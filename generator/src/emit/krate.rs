@@ -39,7 +39,7 @@ fn uses(model: &Model) -> Uses {
                 s.additional.iter().for_each(|ty| visit(ty, &mut found));
             }
             Kind::Union { variants, .. } => variants.iter().for_each(|v| visit(&v.ty, &mut found)),
-            Kind::StringEnum { .. } => {}
+            Kind::Enum { .. } => {}
         }
     }
     for op in &model.operations {
