@@ -179,6 +179,26 @@ fn openapi31() {
     );
 }
 
+/// FastAPI's own output (`fixtures/openapi31_fastapi.json`, from `fixtures/fastapi/app.py`).
+#[test]
+fn openapi31_fastapi() {
+    let krate = roundtrip(
+        "openapi31_fastapi",
+        include_str!("fixtures/openapi31_fastapi.json"),
+        include_str!("constructs/openapi31_fastapi.rs"),
+    );
+    assert_methods(
+        &krate,
+        &[
+            ("list_pets_pets_get", "Vec<Pet>"),
+            ("create_pet_pets_post", "Pet"),
+            ("get_pet_pets_pet_id_get", "Pet"),
+            ("delete_pet_pets_pet_id_delete", "()"),
+            ("upload_photo_pets_pet_id_photo_post", "Pet"),
+        ],
+    );
+}
+
 /// The emitted `src/types.rs` of a fixture, generated without writing or compiling anything.
 fn types_rs(construct: &str, spec: &str) -> String {
     let output = support::generate_with(spec, &options(construct));

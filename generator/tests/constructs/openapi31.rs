@@ -52,7 +52,10 @@ fn type_arrays_with_null_are_options() {
     // `type: [string, 'null']`, required: `Option<String>`, written back as `null`.
     let d: Device = roundtrip(device(json!({"name": null, "tags": ["a", "b"]})));
     assert_eq!(d.name, None);
-    assert_eq!(d.tags.as_deref(), Some(&["a".to_string(), "b".to_string()][..]));
+    assert_eq!(
+        d.tags.as_deref(),
+        Some(&["a".to_string(), "b".to_string()][..])
+    );
     let d: Device = roundtrip(device(json!({})));
     assert_eq!(d.name.as_deref(), Some("Thermometer"));
     assert_eq!(d.tags, None);
@@ -120,7 +123,9 @@ fn references_with_siblings_apply_them() {
 
 #[test]
 fn definitions_are_types_named_after_their_keys() {
-    let d: Device = roundtrip(device(json!({"firmware": {"version": "1.2", "signed": true}})));
+    let d: Device = roundtrip(device(
+        json!({"firmware": {"version": "1.2", "signed": true}}),
+    ));
     let firmware: Firmware = d.firmware.unwrap();
     assert_eq!(firmware.signed, Some(true));
     let firmware: Firmware =
