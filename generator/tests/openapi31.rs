@@ -273,3 +273,38 @@ fn what_rust_cannot_express_is_a_located_warning() {
     let krate = support::generate_crate_with(CONDITIONALS, &lenient);
     krate.check().unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn summary_and_dialect_of_the_document_are_read() {
+    let spec = WEBHOOKS_ONLY.replace(
+        "info:\n  title: Payments events\n",
+        "jsonSchemaDialect: https://json-schema.org/draft-07/schema#\n\
+         info:\n  title: Payments events\n  summary: What happens to payments.\n",
+    );
+    let lenient = Options {
+        strict: false,
+        ..options()
+    };
+    let output = generator::generate(&spec, &lenient).unwrap_or_else(|e| panic!("{e}"));
+    let lib = &output.files["src/lib.rs"];
+    assert!(lib.contains("//! What happens to payments."), "{lib}");
+    let found: Vec<String> = output.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "warning: #/jsonSchemaDialect: schemas are declared in the dialect \
+          `https://json-schema.org/draft-07/schema#`; they are read as OpenAPI 3.1's default \
+          dialect (JSON Schema 2020-12)"
+        ]
+    );
+    // The dialects of OpenAPI 3.1 and of JSON Schema 2020-12 are what lowering reads.
+    for dialect in [
+        "https://spec.openapis.org/oas/3.1/dialect/base",
+        "https://json-schema.org/draft/2020-12/schema",
+    ] {
+        let spec =
+            WEBHOOKS_ONLY.replace("info:\n", &format!("jsonSchemaDialect: {dialect}\ninfo:\n"));
+        let output = generator::generate(&spec, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(output.diagnostics.is_empty(), "{:#?}", output.diagnostics);
+    }
+}

@@ -221,7 +221,17 @@ pub fn build_from<'a>(
     let base_url = api.servers.first().map(server_url).unwrap_or_default();
     Ok(Model {
         title: api.info.title.trim().to_string(),
-        description: operations::clean(api.info.description.as_deref()),
+        // OpenAPI 3.1's one-line `info.summary` (openapiv3 does not read it), then the description.
+        description: {
+            let summary = raw
+                .pointer("/info/summary")
+                .and_then(serde_json::Value::as_str);
+            let description = operations::clean(api.info.description.as_deref());
+            match (operations::clean(summary), description) {
+                (Some(summary), Some(description)) => Some(format!("{summary}\n\n{description}")),
+                (summary, description) => description.or(summary),
+            }
+        },
         version: api.info.version.clone(),
         base_url,
         operations,
