@@ -21,8 +21,8 @@
 //! | numeric `exclusiveMinimum`/`exclusiveMaximum` | `minimum`/`maximum` with the boolean flag |
 //! | `$ref` with `nullable`, `type`, `properties`, ... beside it | `allOf: [{$ref}]` with them |
 //! | `$ref: "#anchor"`, `$ref` to an `$id` | the JSON pointer of that schema |
-//! | `$ref: "#/..."` inside a schema with `$id` | the pointer from that schema |
-//! | `prefixItems` (no further `items`) | kept: the model makes a tuple |
+//! | `$ref: "#/..."` inside a schema with `$id` | the pointer from that schema, where that names something (else from the document, as most tools read it) |
+//! | `prefixItems` (no further `items`); `items: [...]` (the older spelling) | kept: the model makes a tuple |
 //! | `contentEncoding: base64` | `format: byte`; `contentMediaType` (not JSON) `format: binary` |
 //! | `patternProperties` (one pattern), `unevaluatedProperties: {schema}` | `additionalProperties` |
 //! | `true` / `false` as a schema | `{}` / `{not: {}}` |
@@ -174,7 +174,7 @@ pub fn lower(mut raw: Value) -> Lowered {
             });
         }
     }
-    let anchors = Anchors::collect(&raw);
+    let references = References::plan(&raw);
     if let Value::Object(doc) = &mut raw {
         if !doc.contains_key("paths") {
             doc.insert("paths".into(), Value::Object(Map::new()));
@@ -182,7 +182,7 @@ pub fn lower(mut raw: Value) -> Lowered {
     }
     let mut pass = Lower {
         origins: &mut origins,
-        anchors: &anchors,
+        references: &references,
     };
     walk_document(&mut raw, &mut pass);
     Lowered {
@@ -196,10 +196,8 @@ pub fn lower(mut raw: Value) -> Lowered {
 /// Something done to every schema of a document, outermost first.
 pub(crate) trait SchemaPass {
     /// Called on each schema object before its subschemas are visited (which are those the
-    /// schema has after this call). `at` is the schema's pointer in the document as it is now;
-    /// `base` the pointer of the innermost enclosing schema with an `$id` (where its `#/...`
-    /// references start), if any.
-    fn schema(&mut self, node: &mut Map<String, Value>, at: &str, base: Option<&str>);
+    /// schema has after this call). `at` is the schema's pointer in the document as it is now.
+    fn schema(&mut self, node: &mut Map<String, Value>, at: &str);
 }
 
 const METHODS: &[&str] = &[
@@ -213,7 +211,6 @@ pub(crate) fn walk_document(raw: &mut Value, pass: &mut impl SchemaPass) {
     let mut walker = Walker {
         pass,
         at: String::from("#"),
-        base: Vec::new(),
     };
     for section in ["paths", "webhooks"] {
         if let Some(Value::Object(items)) = doc.get_mut(section) {
@@ -253,8 +250,6 @@ struct Walker<'p, P> {
     pass: &'p mut P,
     /// The pointer of the value being visited, grown and cut back as the walk goes.
     at: String,
-    /// Pointers of the enclosing schemas with an `$id`, innermost last.
-    base: Vec<String>,
 }
 
 impl<P: SchemaPass> Walker<'_, P> {
@@ -375,12 +370,7 @@ impl<P: SchemaPass> Walker<'_, P> {
             };
         }
         let Value::Object(node) = schema else { return };
-        let has_id = matches!(node.get("$id"), Some(Value::String(_)));
-        if has_id {
-            self.base.push(self.at.clone());
-        }
-        let base = self.base.last().cloned();
-        self.pass.schema(node, &self.at, base.as_deref());
+        self.pass.schema(node, &self.at);
         for (key, value) in node.iter_mut() {
             match key.as_str() {
                 "properties" | "patternProperties" | "$defs" | "definitions"
@@ -404,67 +394,131 @@ impl<P: SchemaPass> Walker<'_, P> {
                 _ => {}
             }
         }
-        if has_id {
-            self.base.pop();
-        }
     }
 }
 
-/// Where `$anchor`s and `$id`s are: anchor name → pointer, id → pointer. A name declared twice
-/// resolves to nothing (the reference is then an error naming it).
-struct Anchors {
-    anchors: BTreeMap<String, Option<String>>,
-    ids: BTreeMap<String, Option<String>>,
+/// The `$ref`s lowering rewrites to JSON pointers: by `$anchor` (`#name`), by `$id` (an
+/// absolute or relative URI some schema declares), and `#/...` pointers inside a schema
+/// resource with an `$id`, which start at that schema (when such a place exists; else, as many
+/// tools read them, at the document). Planned on the document as written, by the pointer of the
+/// schema holding the `$ref`.
+#[derive(Default)]
+struct References {
+    rewrites: BTreeMap<String, String>,
 }
 
-impl Anchors {
-    fn collect(raw: &Value) -> Anchors {
-        let mut found = Anchors {
-            anchors: BTreeMap::new(),
-            ids: BTreeMap::new(),
-        };
-        // An explicit stack: the depth was checked, but this stays cheap either way.
-        let mut stack: Vec<(&Value, String)> = vec![(raw, "#".to_string())];
-        while let Some((value, at)) = stack.pop() {
+impl References {
+    /// Only a document that declares an `$id` or an anchor somewhere needs a plan: the check
+    /// for one builds no pointers.
+    fn plan(raw: &Value) -> References {
+        let mut stack = vec![raw];
+        let mut declares = false;
+        while let Some(value) = stack.pop() {
             match value {
                 Value::Object(map) => {
+                    if ["$id", "$anchor", "$dynamicAnchor"]
+                        .iter()
+                        .any(|k| map.get(*k).is_some_and(Value::is_string))
+                    {
+                        declares = true;
+                        break;
+                    }
+                    stack.extend(map.values());
+                }
+                Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+        if !declares {
+            return References::default();
+        }
+        // Name → pointer; a name declared twice resolves to nothing (the reference is then an
+        // error naming it).
+        let mut anchors: BTreeMap<&str, Option<String>> = BTreeMap::new();
+        let mut ids: BTreeMap<&str, Option<String>> = BTreeMap::new();
+        // Each `$ref`: where it is, what it says, and the pointer of its `$id` resource.
+        let mut found: Vec<(String, &str, Option<std::rc::Rc<str>>)> = Vec::new();
+        let mut stack: Vec<(&Value, String, Option<std::rc::Rc<str>>)> =
+            vec![(raw, "#".to_string(), None)];
+        while let Some((value, at, base)) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    let mut base = base;
                     for key in ["$anchor", "$dynamicAnchor", "$id"] {
-                        let table = if key == "$id" {
-                            &mut found.ids
-                        } else {
-                            &mut found.anchors
-                        };
                         if let Some(Value::String(name)) = map.get(key) {
+                            let table = if key == "$id" { &mut ids } else { &mut anchors };
                             table
-                                .entry(name.clone())
+                                .entry(name.as_str())
                                 .and_modify(|seen| *seen = None)
                                 .or_insert_with(|| Some(at.clone()));
+                            if key == "$id" {
+                                base = Some(at.as_str().into());
+                            }
                         }
+                    }
+                    if let Some(Value::String(reference)) = map.get("$ref") {
+                        found.push((at.clone(), reference, base.clone()));
                     }
                     for (key, child) in map {
                         if child.is_object() || child.is_array() {
-                            stack.push((child, format!("{at}/{}", escape(key))));
+                            stack.push((child, format!("{at}/{}", escape(key)), base.clone()));
                         }
                     }
                 }
                 Value::Array(items) => {
                     for (i, child) in items.iter().enumerate() {
                         if child.is_object() || child.is_array() {
-                            stack.push((child, format!("{at}/{i}")));
+                            stack.push((child, format!("{at}/{i}"), base.clone()));
                         }
                     }
                 }
                 _ => {}
             }
         }
-        found
+        let exists = |pointer: &str| {
+            pointer
+                .strip_prefix('#')
+                .is_some_and(|p| raw.pointer(p).is_some())
+        };
+        let anchor = |name: &str| anchors.get(name).cloned().flatten();
+        let mut rewrites = BTreeMap::new();
+        for (at, reference, base) in found {
+            let target = match reference.strip_prefix('#') {
+                // A pointer: from the enclosing `$id` resource where that names something.
+                Some(pointer) if pointer.starts_with('/') => base
+                    .map(|base| format!("{base}{pointer}"))
+                    .filter(|candidate| exists(candidate)),
+                Some("") => None,
+                Some(name) => anchor(name),
+                // A URI: resolvable if a schema here declares it as its `$id` (with an optional
+                // `#/pointer` or `#anchor` fragment after it).
+                None => {
+                    let (uri, fragment) = match reference.split_once('#') {
+                        Some((uri, fragment)) => (uri, fragment),
+                        None => (reference, ""),
+                    };
+                    match ids.get(uri).cloned().flatten() {
+                        Some(target) if fragment.is_empty() => Some(target),
+                        Some(target) if fragment.starts_with('/') => {
+                            Some(format!("{target}{fragment}"))
+                        }
+                        Some(_) => anchor(fragment),
+                        None => None,
+                    }
+                }
+            };
+            if let Some(target) = target {
+                rewrites.insert(at, target);
+            }
+        }
+        References { rewrites }
     }
 }
 
 /// The lowering of one schema (see the module docs for the table).
 struct Lower<'a> {
     origins: &'a mut Origins,
-    anchors: &'a Anchors,
+    references: &'a References,
 }
 
 /// Keywords beside a `$ref` that change the type it stands for: 3.1 applies them (3.0 ignores
@@ -544,8 +598,8 @@ fn note(node: &mut Map<String, Value>, message: String) {
 }
 
 impl SchemaPass for Lower<'_> {
-    fn schema(&mut self, node: &mut Map<String, Value>, at: &str, base: Option<&str>) {
-        self.reference(node, at, base);
+    fn schema(&mut self, node: &mut Map<String, Value>, at: &str) {
+        self.reference(node, at);
         self.constant(node);
         self.const_alternatives(node, at);
         self.examples(node);
@@ -563,41 +617,13 @@ impl SchemaPass for Lower<'_> {
 
 impl Lower<'_> {
     /// `$ref`s by anchor or `$id`, and `#/...` references inside a schema resource with an
-    /// `$id`, are rewritten to pointers into the document.
-    fn reference(&mut self, node: &mut Map<String, Value>, _at: &str, base: Option<&str>) {
-        let Some(Value::String(reference)) = node.get("$ref") else {
+    /// `$id`, are rewritten to pointers into the document (see [`References`]).
+    fn reference(&mut self, node: &mut Map<String, Value>, at: &str) {
+        if self.references.rewrites.is_empty() || !node.contains_key("$ref") {
             return;
-        };
-        let rewritten = if let Some(anchor) = reference.strip_prefix('#') {
-            if anchor.is_empty() || anchor.starts_with('/') {
-                // A pointer: from the enclosing `$id` resource, else from the document.
-                match base {
-                    Some(base) if base != "#" && !anchor.is_empty() => {
-                        Some(format!("{base}{anchor}"))
-                    }
-                    _ => None,
-                }
-            } else {
-                self.anchors.anchors.get(anchor).cloned().flatten()
-            }
-        } else {
-            // An absolute or relative URI: resolvable only if a schema here declares it as
-            // its `$id` (with an optional `#/pointer` or `#anchor` fragment after it).
-            let (uri, fragment) = match reference.split_once('#') {
-                Some((uri, fragment)) => (uri, Some(fragment)),
-                None => (reference.as_str(), None),
-            };
-            match (self.anchors.ids.get(uri).cloned().flatten(), fragment) {
-                (Some(target), None | Some("")) => Some(target),
-                (Some(target), Some(pointer)) if pointer.starts_with('/') => {
-                    Some(format!("{target}{pointer}"))
-                }
-                (Some(_), Some(anchor)) => self.anchors.anchors.get(anchor).cloned().flatten(),
-                (None, _) => None,
-            }
-        };
-        if let Some(pointer) = rewritten {
-            node.insert("$ref".into(), Value::String(pointer));
+        }
+        if let Some(target) = self.references.rewrites.get(&self.origins.original(at)) {
+            node.insert("$ref".into(), Value::String(target.clone()));
         }
     }
 
@@ -805,6 +831,15 @@ impl Lower<'_> {
 
     /// `prefixItems`: a tuple when nothing may follow the listed items, else any JSON array.
     fn tuple(&mut self, node: &mut Map<String, Value>) {
+        // Draft 4 to 2019-09 wrote a tuple as `items: [...]`, the rest as `additionalItems`.
+        if node.get("items").is_some_and(Value::is_array) && !node.contains_key("prefixItems") {
+            if let Some(items) = node.remove("items") {
+                node.insert("prefixItems".into(), items);
+            }
+            if let Some(rest) = node.remove("additionalItems") {
+                node.insert("items".into(), rest);
+            }
+        }
         let Some(Value::Array(prefix)) = node.get("prefixItems") else {
             // `items: false` without `prefixItems`: an array that must be empty.
             if matches!(node.get("items"), Some(Value::Bool(false))) {
@@ -1049,7 +1084,7 @@ fn is_json_media(media: &str) -> bool {
 pub fn raise_to_3_1(raw: &mut Value) {
     struct Raise;
     impl SchemaPass for Raise {
-        fn schema(&mut self, node: &mut Map<String, Value>, _at: &str, _base: Option<&str>) {
+        fn schema(&mut self, node: &mut Map<String, Value>, _at: &str) {
             if let Some(example) = node.remove("example") {
                 node.insert("examples".into(), Value::Array(vec![example]));
             }
@@ -1197,7 +1232,8 @@ mod tests {
                 "B": {"$ref": "#thing", "description": "kept"},
                 "C": {"$ref": "#/components/schemas/A", "type": ["string", "null"]},
                 "D": {"$id": "https://example.com/d", "$defs": {"x": {"type": "integer"}},
-                      "properties": {"x": {"$ref": "#/$defs/x"}}},
+                      "properties": {"x": {"$ref": "#/$defs/x"},
+                                     "a": {"$ref": "#/components/schemas/A"}}},
                 "E": {"$ref": "https://example.com/d"},
             }},
         });
@@ -1216,6 +1252,11 @@ mod tests {
             json!("#/components/schemas/D/$defs/x")
         );
         assert_eq!(schemas["E"]["$ref"], json!("#/components/schemas/D"));
+        // Nothing by that pointer inside `D`: read from the document, as most tools do.
+        assert_eq!(
+            schemas["D"]["properties"]["a"]["$ref"],
+            json!("#/components/schemas/A")
+        );
         assert_eq!(
             out.origins.original("#/components/schemas/C/allOf/0"),
             "#/components/schemas/C"
