@@ -305,6 +305,11 @@ const BUILDER_METHODS: &[&str] = &[
     "user_agent",
 ];
 
+/// Text from the spec as one cell of a Markdown table.
+fn table_cell(text: Option<&str>) -> String {
+    text.unwrap_or("").replace('|', "\\|").replace('\n', " ")
+}
+
 /// The webhooks the API sends, with the types of their payloads, for services receiving them.
 fn webhook_docs(model: &Model) -> String {
     let mut out = String::from(
@@ -327,12 +332,7 @@ fn webhook_docs(model: &Model) -> String {
             ),
             None => "none".to_string(),
         };
-        let summary = webhook
-            .summary
-            .as_deref()
-            .unwrap_or("")
-            .replace('|', "\\|")
-            .replace('\n', " ");
+        let summary = table_cell(webhook.summary.as_deref());
         out.push_str(&format!(
             "\n| `{}` | `{}` | {payload} | {summary} |",
             webhook.name, webhook.method
@@ -375,12 +375,7 @@ fn crate_docs(model: &Model, quick_start: &str) -> String {
             group.module
         );
         for op in group.operations.iter().map(|i| &model.operations[*i]) {
-            let summary = op
-                .summary
-                .as_deref()
-                .unwrap_or("")
-                .replace('|', "\\|")
-                .replace('\n', " ");
+            let summary = table_cell(op.summary.as_deref());
             table.push_str(&format!(
                 "\n| [`{}`]({}::{}) | `{} {}` | {summary} |",
                 op.fn_name, group.struct_name, op.fn_name, op.method, op.path
