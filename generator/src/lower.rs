@@ -1124,9 +1124,20 @@ pub fn raise_to_3_1(raw: &mut Value) {
             } else {
                 // `allOf` or a bare `$ref`: the schema, or null.
                 let rest = std::mem::take(node);
-                let (docs, rest): (Map<String, Value>, Map<String, Value>) = rest
-                    .into_iter()
-                    .partition(|(k, _)| matches!(k.as_str(), "description" | "title"));
+                let (docs, rest): (Map<String, Value>, Map<String, Value>) =
+                    rest.into_iter().partition(|(k, _)| {
+                        // Annotations of the property, not of its non-null branch.
+                        matches!(
+                            k.as_str(),
+                            "description"
+                                | "title"
+                                | "readOnly"
+                                | "writeOnly"
+                                | "deprecated"
+                                | "default"
+                                | "examples"
+                        ) || k.starts_with("x-")
+                    });
                 *node = docs;
                 node.insert(
                     "anyOf".into(),

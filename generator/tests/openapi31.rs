@@ -37,6 +37,11 @@ fn assert_equivalent(name: &str, text: &str) {
         .unwrap_or_else(|e| panic!("{name} (3.1) does not generate:\n{e}"));
     assert!(v30.diagnostics.is_empty(), "{:#?}", v30.diagnostics);
     assert!(v31.diagnostics.is_empty(), "{:#?}", v31.diagnostics);
+    assert_same_files(name, &v30, &v31);
+}
+
+/// Both outputs have the same files, byte for byte; else the first line that differs.
+fn assert_same_files(name: &str, v30: &generator::Output, v31: &generator::Output) {
     let names = |o: &generator::Output| o.files.keys().cloned().collect::<Vec<_>>();
     assert_eq!(
         names(&v30),
@@ -306,5 +311,31 @@ fn summary_and_dialect_of_the_document_are_read() {
             WEBHOOKS_ONLY.replace("info:\n", &format!("jsonSchemaDialect: {dialect}\ninfo:\n"));
         let output = generator::generate(&spec, &options()).unwrap_or_else(|e| panic!("{e}"));
         assert!(output.diagnostics.is_empty(), "{:#?}", output.diagnostics);
+    }
+}
+
+/// More descriptions for the equivalence oracle, outside the repository: the paths in
+/// `OPENAPI31_EQUIVALENCE_SPECS` (separated by `:`), generated as third-party specs are
+/// (`skip_invalid`, not strict). For example GitHub's whole API (13 MB, from the npm package
+/// `@octokit/openapi`, see README.md).
+#[test]
+fn more_descriptions_in_3_1_generate_the_same_crates() {
+    let Ok(paths) = std::env::var("OPENAPI31_EQUIVALENCE_SPECS") else {
+        eprintln!("notice: OPENAPI31_EQUIVALENCE_SPECS not set; no further specs compared");
+        return;
+    };
+    let lenient = Options {
+        strict: false,
+        skip_invalid: true,
+        ..options()
+    };
+    for path in paths.split(':').filter(|p| !p.is_empty()) {
+        let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let v30 = generator::generate(&text, &lenient).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let v31 = generator::generate(&raised(&text), &lenient)
+            .unwrap_or_else(|e| panic!("{path} (3.1): {e}"));
+        assert_eq!(v30.diagnostics, v31.diagnostics, "{path}");
+        assert_same_files(path, &v30, &v31);
+        eprintln!("{path}: {} files, the same", v30.files.len());
     }
 }
