@@ -597,21 +597,85 @@ fn note(node: &mut Map<String, Value>, message: String) {
     }
 }
 
+/// Which of the keywords lowering rewrites a schema has: one look at each of its keys, so that
+/// the (many) schemas with none of them cost no lookup at all.
+#[derive(Default)]
+struct Keywords {
+    reference: bool,
+    constant: bool,
+    alternatives: bool,
+    examples: bool,
+    exclusive_bound: bool,
+    content: bool,
+    tuple: bool,
+    maps: bool,
+    conditionals: bool,
+    type_array: bool,
+}
+
+impl Keywords {
+    fn of(node: &Map<String, Value>) -> Keywords {
+        let mut found = Keywords::default();
+        for (key, value) in node {
+            match key.as_str() {
+                "$ref" => found.reference = true,
+                "const" => found.constant = true,
+                "oneOf" | "anyOf" => found.alternatives = true,
+                "examples" => found.examples = true,
+                "exclusiveMinimum" | "exclusiveMaximum" => {
+                    found.exclusive_bound |= value.is_number()
+                }
+                "contentEncoding" | "contentMediaType" => found.content = true,
+                "prefixItems" | "additionalItems" => found.tuple = true,
+                "items" => found.tuple |= !value.is_object(),
+                "patternProperties" | "unevaluatedProperties" => found.maps = true,
+                "if" | "dependentSchemas" => found.conditionals = true,
+                "type" => found.type_array = value.is_array(),
+                _ => {}
+            }
+        }
+        found
+    }
+}
+
 impl SchemaPass for Lower<'_> {
     fn schema(&mut self, node: &mut Map<String, Value>, at: &str) {
-        self.reference(node, at);
-        self.constant(node);
-        self.const_alternatives(node, at);
-        self.examples(node);
-        self.exclusive_bounds(node);
-        self.content(node);
-        self.tuple(node);
-        self.maps(node, at);
-        self.conditionals(node);
+        let found = Keywords::of(node);
+        if found.reference {
+            self.reference(node, at);
+        }
+        if found.constant {
+            self.constant(node);
+        }
+        if found.alternatives {
+            self.const_alternatives(node, at);
+        }
+        if found.examples {
+            self.examples(node);
+        }
+        if found.exclusive_bound {
+            self.exclusive_bounds(node);
+        }
+        if found.content {
+            self.content(node);
+        }
+        if found.tuple {
+            self.tuple(node, at);
+        }
+        if found.maps {
+            self.maps(node, at);
+        }
+        if found.conditionals {
+            self.conditionals(node);
+        }
         // Last: a `type` array may move keywords set above into branches, and the `$ref` wrap
         // looks at the keywords beside it once they are lowered.
-        self.type_array(node, at);
-        self.wrap_reference(node, at);
+        if found.type_array {
+            self.type_array(node, at);
+        }
+        if found.reference {
+            self.wrap_reference(node, at);
+        }
     }
 }
 
@@ -830,14 +894,18 @@ impl Lower<'_> {
     }
 
     /// `prefixItems`: a tuple when nothing may follow the listed items, else any JSON array.
-    fn tuple(&mut self, node: &mut Map<String, Value>) {
+    fn tuple(&mut self, node: &mut Map<String, Value>, at: &str) {
         // Draft 4 to 2019-09 wrote a tuple as `items: [...]`, the rest as `additionalItems`.
         if node.get("items").is_some_and(Value::is_array) && !node.contains_key("prefixItems") {
             if let Some(items) = node.remove("items") {
                 node.insert("prefixItems".into(), items);
+                self.origins
+                    .record(format!("{at}/prefixItems"), format!("{at}/items"));
             }
             if let Some(rest) = node.remove("additionalItems") {
                 node.insert("items".into(), rest);
+                self.origins
+                    .record(format!("{at}/items"), format!("{at}/additionalItems"));
             }
         }
         let Some(Value::Array(prefix)) = node.get("prefixItems") else {
