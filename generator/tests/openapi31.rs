@@ -339,3 +339,38 @@ fn more_descriptions_in_3_1_generate_the_same_crates() {
         eprintln!("{path}: {} files, the same", v30.files.len());
     }
 }
+
+#[test]
+fn a_broken_webhook_is_located_and_skipped_like_an_operation() {
+    let spec = WEBHOOKS_ONLY.replace(
+        "    $ref: '#/components/pathItems/Refund'",
+        "    $ref: '#/components/pathItems/Refunds'",
+    );
+    let by_default = Options {
+        strict: false,
+        ..options()
+    };
+    let error = generator::generate(&spec, &by_default).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "error: #/webhooks/refund: webhook `refund`: `$ref: \"#/components/pathItems/Refunds\"` \
+         points at nothing in this document"
+    );
+    let lenient = Options {
+        strict: false,
+        skip_invalid: true,
+        ..options()
+    };
+    let output = generator::generate(&spec, &lenient).unwrap_or_else(|e| panic!("{e}"));
+    let found: Vec<String> = output.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "warning: #/webhooks/refund: webhook `refund` skipped: `$ref: \
+          \"#/components/pathItems/Refunds\"` points at nothing in this document"
+        ]
+    );
+    let lib = &output.files["src/lib.rs"];
+    assert!(lib.contains("`paymentSucceeded`"), "{lib}");
+    assert!(!lib.contains("RefundPayload"), "{lib}");
+}
