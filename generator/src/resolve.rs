@@ -62,12 +62,7 @@ impl<'a> Resolver<'a> {
             return Err(Error::single(from, "`$ref` is empty"));
         }
         let Some(pointer) = reference.strip_prefix('#') else {
-            return Err(Error::single(
-                from,
-                format!(
-                    "`$ref: {reference:?}` points outside this document, which is not supported"
-                ),
-            ));
+            return Err(Error::single(from, self.outside(reference)));
         };
         if pointer.is_empty() || pointer == "/" {
             return Err(Error::single(
@@ -77,12 +72,68 @@ impl<'a> Resolver<'a> {
         }
         // A `$ref` is a URI fragment: `%20` and friends stand for characters.
         let pointer = percent_decode(pointer);
+        if !pointer.starts_with('/') {
+            // Not a JSON pointer but a plain name: an anchor. Lowering rewrote every anchor that
+            // one schema declares into its pointer.
+            return Err(Error::single(
+                from,
+                self.unknown_anchor(reference, &pointer),
+            ));
+        }
         json_pointer(self.raw, &pointer).ok_or_else(|| {
             Error::single(
                 from,
                 format!("`$ref: {reference:?}` points at nothing in this document"),
             )
         })
+    }
+
+    /// The message for a `$ref` that does not start with `#`. Lowering rewrote every one that
+    /// names an `$id` one schema here declares (optionally with a fragment) into a pointer.
+    fn outside(&self, reference: &str) -> String {
+        let unsupported =
+            format!("`$ref: {reference:?}` points outside this document, which is not supported");
+        let (uri, fragment) = match reference.split_once('#') {
+            Some((uri, fragment)) => (uri, Some(fragment)),
+            None => (reference, None),
+        };
+        if !is_absolute_uri(uri) {
+            return unsupported;
+        }
+        match declarations(self.raw, &["$id"], uri) {
+            0 => format!("{unsupported}: no schema in this document declares `$id: {uri:?}`"),
+            1 => match fragment {
+                // The resource is here, the anchor in it is not.
+                Some(anchor) if !anchor.is_empty() && !anchor.starts_with('/') => {
+                    self.unknown_anchor(reference, anchor)
+                }
+                _ => unsupported,
+            },
+            n => format!(
+                "{unsupported}: {n} schemas in this document declare `$id: {uri:?}`, which must \
+                 name one"
+            ),
+        }
+    }
+
+    /// The message for a `$ref` by anchor (`#name`, or `<$id>#name`) that names no schema.
+    fn unknown_anchor(&self, reference: &str, anchor: &str) -> String {
+        match declarations(self.raw, &["$anchor", "$dynamicAnchor"], anchor) {
+            0 => format!(
+                "`$ref: {reference:?}` names the anchor `{anchor}`, which no schema in this \
+                 document declares with `$anchor`"
+            ),
+            // Declared once, lowering would have rewritten it: an OpenAPI 3.0 document, whose
+            // schemas have no anchors.
+            1 => format!(
+                "`$ref: {reference:?}` names the anchor `{anchor}`, which only an OpenAPI 3.1 \
+                 document can declare"
+            ),
+            n => format!(
+                "`$ref: {reference:?}` names the anchor `{anchor}`, which {n} schemas in this \
+                 document declare with `$anchor`: it must name one"
+            ),
+        }
     }
 
     /// Deserializes the value at `pointer` (a `#/...` pointer into this document).
@@ -184,6 +235,40 @@ impl<'a> Resolver<'a> {
         }
         Err(Error::single(pointer, "`$ref` chain is circular"))
     }
+}
+
+/// Whether `uri` starts with a scheme (`https:`, `urn:`): RFC 3986's absolute URI.
+fn is_absolute_uri(uri: &str) -> bool {
+    let Some((scheme, _)) = uri.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// How many objects in `raw` have one of `keys` set to the string `name` (only for error
+/// messages: walks the whole document).
+fn declarations(raw: &serde_json::Value, keys: &[&str], name: &str) -> usize {
+    use serde_json::Value;
+    let mut count = 0;
+    let mut stack = vec![raw];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if keys
+                    .iter()
+                    .any(|key| map.get(*key).and_then(Value::as_str) == Some(name))
+                {
+                    count += 1;
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    count
 }
 
 /// Deserializes `value`, found at `pointer`, with an error that points into the spec.

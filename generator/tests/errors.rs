@@ -60,7 +60,7 @@ fn unsupported_versions_are_named() {
     assert!(
         error("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}").contains("Swagger 2.0")
     );
-    assert!(error("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}").contains("3.1.0"));
+    assert!(error("openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}").contains("3.2.0"));
 }
 
 #[test]
@@ -521,18 +521,24 @@ fn text_that_is_not_openapi_is_named() {
 }
 
 #[test]
-fn swagger_2_and_openapi_3_1_are_refused_with_their_pointer() {
+fn swagger_2_and_openapi_3_2_are_refused_with_their_pointer() {
     let d = only_problem("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}");
     assert_eq!(d.pointer, "#/swagger");
     assert_eq!(
         d.message,
         "Swagger 2.0 is not supported; convert the description to OpenAPI 3.0 first"
     );
-    let d = only_problem("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}");
+    let d = only_problem("openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}");
     assert_eq!(d.pointer, "#/openapi");
     assert_eq!(
         d.message,
-        "OpenAPI version 3.1.0 is not supported; this generator reads OpenAPI 3.0.x"
+        "OpenAPI version 3.2.0 is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"
+    );
+    let d = only_problem("openapi: 2.0.0\ninfo: {title: T, version: '1'}\npaths: {}");
+    assert_eq!(d.pointer, "#/openapi");
+    assert_eq!(
+        d.message,
+        "OpenAPI version 2.0.0 is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"
     );
 }
 
@@ -680,4 +686,239 @@ fn security_requirements_naming_undeclared_schemes_are_errors() {
         "{}",
         d.message
     );
+}
+
+/// [`with_schemas`] as an OpenAPI 3.1 document.
+fn with_schemas_31(schemas: &str) -> String {
+    with_schemas(schemas).replace("openapi: 3.0.3", "openapi: 3.1.0")
+}
+
+/// The only diagnostic of `spec`, which must be an error (bad input), with its pointer and
+/// message.
+fn only_error(spec: &str) -> (String, String) {
+    let d = only_problem(spec);
+    assert_eq!(
+        (d.severity, d.category),
+        (Severity::Error, Category::BadInput),
+        "{d}"
+    );
+    (d.pointer, d.message)
+}
+
+#[test]
+fn a_reference_to_an_anchor_no_schema_declares_is_named() {
+    let (pointer, message) = only_error(&with_schemas_31(
+        "    A: {type: object, properties: {b: {$ref: \"#someAnchor\"}}}\n",
+    ));
+    assert_eq!(pointer, "#/components/schemas/A/properties/b");
+    assert_eq!(
+        message,
+        "operation `get_a` (GET /a): `$ref: \"#someAnchor\"` names the anchor `someAnchor`, \
+         which no schema in this document declares with `$anchor`"
+    );
+    // Declared once, the anchor resolves; declared twice, it names neither.
+    let declared = "    B: {$anchor: someAnchor, type: string}\n";
+    let output = generate(
+        &with_schemas_31(&format!(
+            "    A: {{type: object, properties: {{b: {{$ref: \"#someAnchor\"}}}}}}\n{declared}"
+        )),
+        &options(),
+    )
+    .unwrap();
+    assert!(output.diagnostics.is_empty(), "{:?}", output.diagnostics);
+    assert!(
+        output.files["src/types.rs"].contains("pub b: Option<String>"),
+        "{}",
+        output.files["src/types.rs"]
+    );
+    let (pointer, message) = only_error(&with_schemas_31(&format!(
+        "    A: {{type: object, properties: {{b: {{$ref: \"#someAnchor\"}}}}}}\n{declared}    C: {{$anchor: someAnchor}}\n"
+    )));
+    assert_eq!(pointer, "#/components/schemas/A/properties/b");
+    assert_eq!(
+        message,
+        "operation `get_a` (GET /a): `$ref: \"#someAnchor\"` names the anchor `someAnchor`, \
+         which 2 schemas in this document declare with `$anchor`: it must name one"
+    );
+    // OpenAPI 3.0 has no anchors.
+    let (pointer, message) = only_error(&with_schemas(&format!(
+        "    A: {{type: object, properties: {{b: {{$ref: \"#someAnchor\"}}}}}}\n{declared}"
+    )));
+    assert_eq!(pointer, "#/components/schemas/A/properties/b");
+    assert_eq!(
+        message,
+        "operation `get_a` (GET /a): `$ref: \"#someAnchor\"` names the anchor `someAnchor`, \
+         which only an OpenAPI 3.1 document can declare"
+    );
+}
+
+#[test]
+fn a_reference_to_an_id_no_schema_declares_points_outside_the_document() {
+    let (pointer, message) = only_error(&with_schemas_31(
+        "    A: {type: object, properties: {b: {$ref: \"https://example.com/schemas/b\"}}}\n",
+    ));
+    assert_eq!(pointer, "#/components/schemas/A/properties/b");
+    assert_eq!(
+        message,
+        "operation `get_a` (GET /a): `$ref: \"https://example.com/schemas/b\"` points outside \
+         this document, which is not supported: no schema in this document declares \
+         `$id: \"https://example.com/schemas/b\"`"
+    );
+    // The `$id` declared, the resource resolves, and so does a pointer into it.
+    let output = generate(
+        &with_schemas_31(
+            "    A: {type: object, properties: {b: {$ref: \"https://example.com/schemas/b\"}, c: {$ref: \"https://example.com/schemas/b#/properties/n\"}}}\n    B: {$id: \"https://example.com/schemas/b\", type: object, properties: {n: {type: integer}}}\n",
+        ),
+        &options(),
+    )
+    .unwrap();
+    assert!(output.diagnostics.is_empty(), "{:?}", output.diagnostics);
+    let types = &output.files["src/types.rs"];
+    assert!(
+        types.contains("pub b: Option<B>") && types.contains("pub c: Option<i64>"),
+        "{types}"
+    );
+    // A relative reference is outside the document, `$id` or not.
+    let (pointer, message) = only_error(&with_schemas_31(
+        "    A: {type: object, properties: {b: {$ref: \"b.json\"}}}\n",
+    ));
+    assert_eq!(pointer, "#/components/schemas/A/properties/b");
+    assert_eq!(
+        message,
+        "operation `get_a` (GET /a): `$ref: \"b.json\"` points outside this document, which is \
+         not supported"
+    );
+}
+
+#[test]
+fn unknown_names_in_a_type_array_are_named_at_the_schema() {
+    let spec = with_schemas_31(
+        "    A: {type: object, properties: {b: {type: [strin, \"null\"]}, c: {type: [string, intger]}}}\n",
+    );
+    let error = generate(&spec, &options()).unwrap_err();
+    let found: Vec<(&str, Severity, Category, &str)> = error
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.pointer.as_str(),
+                d.severity,
+                d.category,
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "#/components/schemas/A/properties/b",
+                Severity::Error,
+                Category::BadInput,
+                "unknown type `strin`; typed as any JSON value"
+            ),
+            (
+                "#/components/schemas/A/properties/c",
+                Severity::Error,
+                Category::BadInput,
+                "unknown type `intger`; typed as any JSON value"
+            ),
+        ],
+        "{error}"
+    );
+    // Opted in, the same problems are warnings, at the same places.
+    let output = generate(&spec, &skipping()).unwrap();
+    let found: Vec<(&str, Severity, &str)> = output
+        .diagnostics
+        .iter()
+        .map(|d| (d.pointer.as_str(), d.severity, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "#/components/schemas/A/properties/b",
+                Severity::Warning,
+                "unknown type `strin`; typed as any JSON value"
+            ),
+            (
+                "#/components/schemas/A/properties/c",
+                Severity::Warning,
+                "unknown type `intger`; typed as any JSON value"
+            ),
+        ]
+    );
+}
+
+const DANGLING: &str =
+    "operation `get_a` (GET /a): `$ref: \"#/nope\"` points at nothing in this document";
+
+#[test]
+fn a_dangling_reference_in_a_branch_lowering_moved_names_the_place_written() {
+    // `type: [object, string]` becomes `oneOf` of an object and a string branch, the object's
+    // keywords moved into the first: the error still names `properties/a` of the schema.
+    for (schemas, expected) in [
+        (
+            "    A: {type: [object, string], properties: {a: {$ref: '#/nope'}}}\n",
+            "#/components/schemas/A/properties/a",
+        ),
+        (
+            "    A: {type: [array, object, \"null\"], items: {type: [object, string], properties: {q: {$ref: '#/nope'}}}}\n",
+            "#/components/schemas/A/items/properties/q",
+        ),
+        // One pattern is the map's values (`additionalProperties`).
+        (
+            "    A: {type: object, patternProperties: {'^x-': {$ref: '#/nope'}}}\n",
+            "#/components/schemas/A/patternProperties/^x-",
+        ),
+        // The older spelling of a tuple, `items: [...]`, is read as `prefixItems` (found by
+        // fuzzing: the error named `prefixItems/1`).
+        (
+            "    A: {type: array, items: [{type: string}, {$ref: '#/nope'}]}\n",
+            "#/components/schemas/A/items/1",
+        ),
+    ] {
+        let (pointer, message) = only_error(&with_schemas_31(schemas));
+        assert_eq!(
+            (pointer.as_str(), message.as_str()),
+            (expected, DANGLING),
+            "{schemas}"
+        );
+    }
+}
+
+#[test]
+fn a_dangling_reference_beside_sibling_keywords_names_its_schema() {
+    // `{$ref, nullable}` becomes `{nullable, allOf: [{$ref}]}`: the error names the schema,
+    // not `allOf/0`.
+    for (schemas, expected) in [
+        (
+            "    A: {$ref: '#/nope', nullable: true}\n",
+            "#/components/schemas/A",
+        ),
+        (
+            "    A: {type: object, properties: {b: {$ref: '#/nope', nullable: true}}}\n",
+            "#/components/schemas/A/properties/b",
+        ),
+        (
+            "    A: {type: object, properties: {b: {$ref: '#/nope', type: [object, \"null\"], description: d, properties: {x: {type: string}}}}}\n",
+            "#/components/schemas/A/properties/b",
+        ),
+        // Beside an `allOf`, whose branches shift by one: each still names its own place.
+        (
+            "    A: {$ref: '#/nope', allOf: [{type: object, properties: {x: {type: string}}}]}\n",
+            "#/components/schemas/A",
+        ),
+        (
+            "    A: {$ref: '#/components/schemas/B', allOf: [{type: object}, {$ref: '#/nope'}]}\n    B: {type: object, properties: {x: {type: string}}}\n",
+            "#/components/schemas/A/allOf/1",
+        ),
+    ] {
+        let (pointer, message) = only_error(&with_schemas_31(schemas));
+        assert_eq!(
+            (pointer.as_str(), message.as_str()),
+            (expected, DANGLING),
+            "{schemas}"
+        );
+    }
 }

@@ -10,7 +10,10 @@
 //! machine), `FUZZ_SEED=S` the seed (default fixed, so CI is reproducible; a failure names the
 //! seed and the input's index), `FUZZ_ONLY=I` runs input I alone, `FUZZ_VERBOSE=1` prints each
 //! input's index before running it (to find the one that aborts the process) and
-//! `FUZZ_SAVE=DIR` writes every failing input there. `FUZZ_REPLAY=FILE` runs one input of the
+//! `FUZZ_SAVE=DIR` writes every failing input there; `FUZZ_STRICT=1` also fails an input on
+//! two known problems (see `fuzzing::check`: a `$ref` into a schema that OpenAPI 3.1 lowering
+//! moved, said to point at nothing; a diagnostic at a merged `allOf` property's made-up
+//! `(merged)` pointer). `FUZZ_REPLAY=FILE` runs one input of the
 //! cargo-fuzz `mutated` target (a file from `fuzz/artifacts/mutated/`) instead. For long runs with coverage guidance, see
 //! `fuzz/` (cargo-fuzz, nightly).
 
@@ -93,6 +96,7 @@ fn mutated_specs_end_in_output_or_located_errors() {
     let started = Instant::now();
     let (mut generated, mut rejected, mut bytes, mut slowest, mut peak_max) =
         (0, 0, 0, Duration::ZERO, 0);
+    let mut in_3_1 = 0;
     let mut failures = Vec::new();
     for index in 0..inputs {
         if only.is_some_and(|only| only != index) {
@@ -103,6 +107,7 @@ fn mutated_specs_end_in_output_or_located_errors() {
         let (name, spec) = rng.pick(&seeds);
         let input = mutate(spec, &mut rng);
         bytes += input.text.len();
+        in_3_1 += usize::from(input.is_3_1);
         if verbose {
             // Straight to stderr, past the test harness's capture: the last line names the
             // input if this one aborts the process.
@@ -177,8 +182,9 @@ fn mutated_specs_end_in_output_or_located_errors() {
         }
     }
     eprintln!(
-        "fuzz: {} inputs ({generated} generated, {rejected} rejected with located errors), \
-         {} MiB of spec text, in {:.1?}; slowest input {slowest:.1?}, largest peak memory {} MiB",
+        "fuzz: {} inputs ({generated} generated, {rejected} rejected with located errors; \
+         {in_3_1} in OpenAPI 3.1), {} MiB of spec text, in {:.1?}; slowest input {slowest:.1?}, \
+         largest peak memory {} MiB",
         generated + rejected + failures.len(),
         bytes >> 20,
         started.elapsed(),

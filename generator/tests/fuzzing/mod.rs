@@ -3,12 +3,20 @@
 //! and the cargo-fuzz targets in `fuzz/` (nightly, for long runs). Both call [`mutate`] to make
 //! an input from a seed spec and [`check`] to run it.
 //!
-//! Mutations work on the JSON tree of real specs (the fixtures, `spec/`, and Cloudflare's
-//! descriptions in `../shared/corpus/` when present): values of the wrong type, removed keys,
-//! dropped and retargeted `$ref`s (dangling, external, malformed, pointing at any node, at
+//! Mutations work on the JSON tree of real specs (every fixture, among them the OpenAPI 3.1
+//! ones, `fixtures/openapi31*.yaml`, `spec/`, and the descriptions in `../shared/corpus/` when
+//! present: Cloudflare's, in 3.0, and the Museum API, in 3.1): values of the wrong type, removed
+//! keys, dropped and retargeted `$ref`s (dangling, external, malformed, pointing at any node, at
 //! themselves or their ancestors), huge enums, deep nesting of every schema construct, `allOf`
 //! fan-outs, copied subtrees, odd names and path templates, other versions; the tree is then
 //! written as YAML or JSON, sometimes with text-level damage or a YAML alias bomb.
+//!
+//! OpenAPI 3.1 too: some 3.0 seeds are first translated into 3.1 (by
+//! `generator::lower::raise_to_3_1`, or by their version alone), and [`mutate_31`] writes the
+//! constructs of JSON Schema 2020-12 into schemas (`type` arrays, `const`, documented constant
+//! alternatives, `$defs`, `$ref` with siblings, anchors and `$id`s, tuples, boolean schemas,
+//! `examples`, numeric exclusive bounds, `patternProperties`, conditionals) and of 3.1 into the
+//! document (`webhooks`, `components.pathItems`, no `paths`), valid and broken.
 
 // Each user (the stable test, each cargo-fuzz target) uses its own subset of these helpers.
 #![allow(dead_code)]
@@ -31,8 +39,12 @@ impl Rng {
         Rng {
             bytes: Vec::new(),
             used: 0,
-            // xorshift must not start at zero.
-            state: seed ^ 0x9e37_79b9_7f4a_7c15 | 1,
+            // A bijection (so that every seed gives its own run: `| 1` made seeds 2 and 3 the
+            // same), away from zero, where xorshift would stay.
+            state: match seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x2545_f491_4f6c_dd1d {
+                0 => 0x2545_f491_4f6c_dd1d,
+                state => state,
+            },
         }
     }
 
@@ -122,12 +134,29 @@ pub fn seeds() -> Vec<(String, Value)> {
 pub struct Input {
     pub text: String,
     pub mutations: Vec<String>,
+    /// Whether the document says it is OpenAPI 3.1 (before any damage to its text).
+    pub is_3_1: bool,
 }
 
 /// Makes an input from `seed` with one to four structural mutations.
 pub fn mutate(seed: &Value, rng: &mut Rng) -> Input {
     let mut spec = seed.clone();
     let mut mutations = Vec::new();
+    let is_3_0 = spec
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.0"));
+    if is_3_0 && rng.chance(20) {
+        // As 3.1: translated (type arrays, `examples`, numeric bounds) or only relabeled.
+        if rng.chance(60) {
+            generator::lower::raise_to_3_1(&mut spec);
+            mutations.push("raised to 3.1".into());
+        } else {
+            let version = *rng.pick(&["3.1.0", "3.1.1", "3.1"]);
+            spec["openapi"] = json!(version);
+            mutations.push(format!("openapi = {version:?}"));
+        }
+    }
     for _ in 0..1 + rng.below(4) {
         let nodes = pointers(&spec);
         if let Some(done) = mutate_once(&mut spec, &nodes, rng) {
@@ -139,13 +168,21 @@ pub fn mutate(seed: &Value, rng: &mut Rng) -> Input {
         5..=7 => serde_json::to_string(&spec).unwrap_or_default(),
         _ => serde_json::to_string_pretty(&spec).unwrap_or_default(),
     };
+    let is_3_1 = spec
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"));
     if rng.chance(8) {
         mutations.push(damage_text(&mut text, rng));
     }
     if rng.chance(4) && !text.starts_with('{') {
         mutations.push(alias_bomb(&mut text, rng));
     }
-    Input { text, mutations }
+    Input {
+        text,
+        mutations,
+        is_3_1,
+    }
 }
 
 /// Every JSON pointer in `value` (the root excluded), in document order.
@@ -241,12 +278,29 @@ fn some_reference(nodes: &[String], at: &str, rng: &mut Rng) -> String {
         0 => "#/components/schemas/DoesNotExist".into(),
         1 => "https://example.com/elsewhere.yaml#/components/schemas/X".into(),
         2 => rng
-            .pick(&["", "#", "#/", "#/%zz", "#/paths/~2", "#//", "other.yaml"])
+            .pick(&[
+                "",
+                "#",
+                "#/",
+                "#/%zz",
+                "#/paths/~2",
+                "#//",
+                "other.yaml",
+                "#thing",
+                "#no-such-anchor",
+                "https://example.com/schemas/thing",
+                "https://example.com/schemas/thing#/properties",
+                "urn:example:nowhere",
+            ])
             .to_string(),
         3 => format!("#{at}"),
         4 => {
             // An ancestor: a cycle.
             let ancestors: Vec<&str> = at.match_indices('/').map(|(i, _)| &at[..i]).collect();
+            if ancestors.is_empty() {
+                // `at` is the root (a `$ref` key renamed into the document's own keys).
+                return "#".into();
+            }
             format!("#{}", rng.pick(&ancestors))
         }
         _ if nodes.is_empty() => "#/info".into(),
@@ -273,6 +327,10 @@ fn wrong_value(rng: &mut Rng) -> Value {
         json!({"enum": []}),
         json!({"oneOf": []}),
         json!({"discriminator": {"propertyName": "kind", "mapping": {"a": "#/nowhere"}}}),
+        json!(false),
+        json!({"type": ["string", "null"]}),
+        json!({"const": null}),
+        json!({"$ref": "#nowhere"}),
     ])
     .clone()
 }
@@ -355,6 +413,504 @@ fn all_of_fan_out(spec: &mut Value, rng: &mut Rng) -> Option<String> {
     Some(format!("allOf fan-out {width}^{levels} at F0"))
 }
 
+/// Names of `$anchor`s and `$id`s: few, so that declarations and references meet.
+const ANCHORS: &[&str] = &["thing", "other", "a.b", "x-y_0"];
+const IDS: &[&str] = &[
+    "https://example.com/schemas/thing",
+    "https://example.com/schemas/other",
+    "urn:example:thing",
+    "thing.json",
+];
+const TYPES: &[&str] = &[
+    "string", "integer", "number", "boolean", "object", "array", "null",
+];
+
+/// A `type` array: nullable, of several types, of unknown names, of other values, empty.
+fn type_array(rng: &mut Rng) -> Value {
+    match rng.below(8) {
+        0 | 1 => json!([rng.pick(TYPES), "null"]),
+        2 | 3 => {
+            let count = 2 + rng.below(4);
+            Value::Array((0..count).map(|_| json!(rng.pick(TYPES))).collect())
+        }
+        4 => rng
+            .pick(&[
+                json!(["strin", "null"]),
+                json!(["Object"]),
+                json!(["int", "integer"]),
+                json!(["string", "String", ""]),
+            ])
+            .clone(),
+        5 => rng
+            .pick(&[
+                json!([1, null, {}]),
+                json!([true]),
+                json!([["string"]]),
+                json!(["string", 7]),
+            ])
+            .clone(),
+        6 => json!([]),
+        _ => rng
+            .pick(&[
+                json!(["null"]),
+                json!(["string", "string", "null", "null"]),
+                json!(["integer", "number"]),
+                json!([
+                    "object", "array", "string", "integer", "number", "boolean", "null"
+                ]),
+            ])
+            .clone(),
+    }
+}
+
+/// A value of any JSON kind (for `const`, `enum` values, `examples`).
+fn any_value(rng: &mut Rng) -> Value {
+    rng.pick(&[
+        Value::Null,
+        json!(true),
+        json!(false),
+        json!(0),
+        json!(-1),
+        json!(u64::MAX),
+        json!(1.5),
+        json!(1e300),
+        json!("on"),
+        json!(""),
+        json!("a b"),
+        json!("ünïcødé"),
+        json!([]),
+        json!([1, "a"]),
+        json!({}),
+        json!({"a": 1}),
+    ])
+    .clone()
+}
+
+/// A small schema, as 3.1 writes them (booleans included).
+fn small_schema(rng: &mut Rng) -> Value {
+    rng.pick(&[
+        json!({"type": "string"}),
+        json!({"type": ["integer", "null"]}),
+        json!({"type": "object", "properties": {"x": {"type": "string"}}, "required": ["x"]}),
+        json!({"type": "array", "items": {"type": "number"}}),
+        json!({"const": "fixed"}),
+        json!({"$ref": "#/components/schemas/DoesNotExist"}),
+        json!(true),
+        json!(false),
+        json!({}),
+    ])
+    .clone()
+}
+
+/// `oneOf`/`anyOf` branches of `{const, title}` (an enum with a doc per value in 3.1), of one
+/// kind of value or mixed, with duplicates, `null`, and sometimes a keyword beyond docs.
+fn const_alternatives(rng: &mut Rng) -> Value {
+    let count = rng.below(7);
+    let kind = rng.below(5);
+    let branches: Vec<Value> = (0..count)
+        .map(|i| {
+            let value = match kind {
+                0 => json!(format!("v{i}")),
+                1 => json!(i),
+                2 => json!(WEIRD_NAMES[i % WEIRD_NAMES.len()]),
+                3 => json!(i % 2 == 0),
+                _ => any_value(rng),
+            };
+            let mut branch = json!({"const": value});
+            match rng.below(6) {
+                0 => branch["title"] = json!(format!("Value {i}")),
+                1 => branch["description"] = json!(format!("The value\n{i}.")),
+                2 => branch["title"] = json!(7),
+                3 => branch["x-doc"] = json!("extension"),
+                4 if i == 0 => branch["minLength"] = json!(1),
+                _ => {}
+            }
+            branch
+        })
+        .collect();
+    Value::Array(branches)
+}
+
+/// Writes an OpenAPI 3.1 construct into `spec` (mostly into a schema), valid or broken, and
+/// mostly declares the document 3.1 (a 3.0 document must read 3.1 keywords without panicking
+/// too).
+fn mutate_31(
+    spec: &mut Value,
+    nodes: &[String],
+    schemas: &[&String],
+    refs: &[&String],
+    rng: &mut Rng,
+) -> Option<String> {
+    let at = if schemas.is_empty() {
+        "/components/schemas/Thing".to_string()
+    } else {
+        (*rng.pick(schemas)).clone()
+    };
+    let other = if schemas.is_empty() {
+        at.clone()
+    } else {
+        (*rng.pick(schemas)).clone()
+    };
+    let done = match rng.below(17) {
+        0 | 1 => {
+            let ty = type_array(rng);
+            put(spec, &format!("{at}/type"), Some(ty.clone())).then(|| format!("{at}/type = {ty}"))
+        }
+        2 => {
+            let value = any_value(rng);
+            let done = if rng.chance(50) {
+                put(spec, &format!("{at}/const"), Some(value.clone()))
+            } else {
+                put(spec, &at, Some(json!({"const": value})))
+            };
+            done.then(|| format!("{at}/const = {value}"))
+        }
+        3 => {
+            let keyword = *rng.pick(&["oneOf", "anyOf"]);
+            let branches = const_alternatives(rng);
+            let count = branches.as_array().map_or(0, Vec::len);
+            let value = if rng.chance(50) {
+                json!({ keyword: branches })
+            } else {
+                json!({ keyword: branches, "type": rng.pick(TYPES), "description": "d" })
+            };
+            put(spec, &at, Some(value)).then(|| format!("{at} = {keyword} of {count} consts"))
+        }
+        4 => {
+            // `$defs` and a reference into them from elsewhere: valid or dangling.
+            let name = *rng.pick(&["d", "Thing", "a/b", "~"]);
+            let schema = small_schema(rng);
+            put(spec, &format!("{at}/$defs/{}", escape(name)), Some(schema)).then_some(())?;
+            let target = match rng.below(4) {
+                0 => format!("#{at}/$defs/nope"),
+                1 => format!("#/$defs/{}", escape(name)),
+                _ => format!("#{at}/$defs/{}", escape(name)),
+            };
+            let from = if refs.is_empty() || rng.chance(40) {
+                format!("{other}/$ref")
+            } else {
+                (*rng.pick(refs)).clone()
+            };
+            put(spec, &from, Some(json!(target)))
+                .then(|| format!("{at}/$defs/{name:?}, {from} = {target:?}"))
+        }
+        5 | 6 => {
+            // A `$ref` with sibling keywords, which 3.1 applies.
+            let holder = if refs.is_empty() || rng.chance(30) {
+                let reference = some_reference(nodes, &at, rng);
+                put(spec, &format!("{at}/$ref"), Some(json!(reference))).then_some(())?;
+                at.clone()
+            } else {
+                rng.pick(refs).trim_end_matches("/$ref").to_string()
+            };
+            let mut added = Vec::new();
+            for _ in 0..1 + rng.below(3) {
+                let (key, value) = rng
+                    .pick(&[
+                        ("nullable", json!(true)),
+                        ("nullable", json!(false)),
+                        ("type", json!("object")),
+                        ("type", json!(["object", "null"])),
+                        ("type", json!(["string", "integer"])),
+                        ("properties", json!({"extra": {"type": "string"}})),
+                        ("required", json!(["extra"])),
+                        ("description", json!("described beside the reference")),
+                        (
+                            "allOf",
+                            json!([{"properties": {"more": {"type": "integer"}}}]),
+                        ),
+                        (
+                            "allOf",
+                            json!([{"$ref": "#/components/schemas/DoesNotExist"}]),
+                        ),
+                        ("oneOf", json!([{"type": "string"}])),
+                        ("enum", json!(["a", null])),
+                        ("readOnly", json!(true)),
+                        ("items", json!(false)),
+                    ])
+                    .clone();
+                if put(spec, &format!("{holder}/{key}"), Some(value)) {
+                    added.push(key);
+                }
+            }
+            Some(format!("{holder}/$ref with {added:?}"))
+        }
+        7 | 8 => {
+            // Anchors and `$id`s, declared (once or twice) and referenced (resolvably or not).
+            let by_id = rng.chance(50);
+            let name = if by_id {
+                *rng.pick(IDS)
+            } else {
+                *rng.pick(ANCHORS)
+            };
+            let key = if by_id { "$id" } else { "$anchor" };
+            let mut declared = Vec::new();
+            for _ in 0..rng.below(3) {
+                let place = if schemas.is_empty() {
+                    &at
+                } else {
+                    *rng.pick(schemas)
+                };
+                if put(spec, &format!("{place}/{key}"), Some(json!(name))) {
+                    declared.push(place.clone());
+                }
+            }
+            let reference = match (by_id, rng.below(4)) {
+                (false, _) => format!("#{name}"),
+                (true, 0) => format!("{name}#/properties"),
+                (true, 1) => format!("{name}#{}", rng.pick(ANCHORS)),
+                (true, 2) if !declared.is_empty() => {
+                    // A `#/...` reference inside the resource, from its `$id`.
+                    let inside = format!("{}/$defs/inner", declared[0]);
+                    put(spec, &inside, Some(json!({"$ref": "#/properties"})));
+                    format!("{name}#/$defs/inner")
+                }
+                _ => name.to_string(),
+            };
+            let from = if refs.is_empty() || rng.chance(40) {
+                format!("{other}/$ref")
+            } else {
+                (*rng.pick(refs)).clone()
+            };
+            put(spec, &from, Some(json!(reference)))
+                .then(|| format!("{key} {name:?} at {declared:?}, {from} = {reference:?}"))
+        }
+        9 => {
+            let prefix: Vec<Value> = (0..rng.below(4)).map(|_| small_schema(rng)).collect();
+            let mut value = json!({"prefixItems": prefix});
+            match rng.below(6) {
+                0 => value["items"] = json!(false),
+                1 => value["items"] = json!(true),
+                2 => value["items"] = json!({"type": "string"}),
+                3 => value["type"] = json!("array"),
+                4 => value["prefixItems"] = json!(5),
+                // The older spelling: `items: [...]`, the rest in `additionalItems`.
+                _ => {
+                    let items = value["prefixItems"].take();
+                    value = json!({"type": "array", "items": items});
+                    if rng.chance(50) {
+                        value["additionalItems"] = small_schema(rng);
+                    }
+                }
+            }
+            put(spec, &at, Some(value.clone())).then(|| format!("{at} = {value}"))
+        }
+        10 => {
+            let accepts = rng.chance(50);
+            let place = match rng.below(5) {
+                0 => at.clone(),
+                1 => format!("{at}/items"),
+                2 => format!("{at}/additionalProperties"),
+                3 => format!("{at}/properties/flag"),
+                _ => format!("{at}/not"),
+            };
+            put(spec, &place, Some(json!(accepts))).then(|| format!("{place} = {accepts}"))
+        }
+        11 => {
+            let examples = rng
+                .pick(&[
+                    json!([]),
+                    json!([1, "a"]),
+                    json!([null]),
+                    json!(5),
+                    json!("x"),
+                    json!([{"a": 1}, {"b": [2]}]),
+                ])
+                .clone();
+            if rng.chance(30) {
+                put(spec, &format!("{at}/example"), Some(json!("beside")));
+            }
+            put(spec, &format!("{at}/examples"), Some(examples.clone()))
+                .then(|| format!("{at}/examples = {examples}"))
+        }
+        12 => {
+            let keyword = *rng.pick(&["exclusiveMinimum", "exclusiveMaximum"]);
+            let bound = rng
+                .pick(&[
+                    json!(0),
+                    json!(-1),
+                    json!(1.5),
+                    json!(1e300),
+                    json!(-1e300),
+                    json!(u64::MAX),
+                    json!("x"),
+                    json!(true),
+                    json!(false),
+                ])
+                .clone();
+            if rng.chance(40) {
+                let inclusive = if keyword == "exclusiveMinimum" {
+                    "minimum"
+                } else {
+                    "maximum"
+                };
+                put(spec, &format!("{at}/{inclusive}"), Some(any_value(rng)));
+            }
+            if rng.chance(50) {
+                put(
+                    spec,
+                    &format!("{at}/type"),
+                    Some(json!(rng.pick(&["integer", "number"]))),
+                );
+            }
+            put(spec, &format!("{at}/{keyword}"), Some(bound.clone()))
+                .then(|| format!("{at}/{keyword} = {bound}"))
+        }
+        13 => {
+            let (key, value) = rng
+                .pick(&[
+                    ("patternProperties", json!({"^x-": {"type": "string"}})),
+                    (
+                        "patternProperties",
+                        json!({"^a": {"type": "integer"}, "^b": {"$ref": "#/nowhere"}}),
+                    ),
+                    ("patternProperties", json!({})),
+                    ("patternProperties", json!({"(": true})),
+                    ("patternProperties", json!(7)),
+                    ("unevaluatedProperties", json!({"type": "boolean"})),
+                    ("unevaluatedProperties", json!(false)),
+                    ("propertyNames", json!({"pattern": "^[a-z]+$"})),
+                    ("dependentRequired", json!({"a": ["b"]})),
+                    ("contentEncoding", json!("base64")),
+                    ("contentMediaType", json!("image/png")),
+                ])
+                .clone();
+            if rng.chance(30) {
+                put(
+                    spec,
+                    &format!("{at}/additionalProperties"),
+                    Some(small_schema(rng)),
+                );
+            }
+            put(spec, &format!("{at}/{key}"), Some(value.clone()))
+                .then(|| format!("{at}/{key} = {value}"))
+        }
+        14 => {
+            let (key, value) = rng
+                .pick(&[
+                    ("if", json!({"properties": {"kind": {"const": "a"}}})),
+                    ("then", json!({"required": ["a"]})),
+                    ("else", json!(false)),
+                    ("dependentSchemas", json!({"a": {"required": ["b"]}})),
+                    ("if", json!(7)),
+                ])
+                .clone();
+            if key == "if" && rng.chance(50) {
+                put(spec, &format!("{at}/then"), Some(small_schema(rng)));
+                put(spec, &format!("{at}/else"), Some(small_schema(rng)));
+            }
+            put(spec, &format!("{at}/{key}"), Some(value.clone()))
+                .then(|| format!("{at}/{key} = {value}"))
+        }
+        15 => webhooks_and_path_items(spec, rng),
+        _ => {
+            let root = spec.as_object_mut()?;
+            match rng.below(3) {
+                0 => {
+                    root.remove("paths");
+                    Some("removed /paths".into())
+                }
+                1 => {
+                    let dialect = *rng.pick(&[
+                        "https://spec.openapis.org/oas/3.1/dialect/base",
+                        "https://json-schema.org/draft/2020-12/schema",
+                        "https://example.com/my-dialect",
+                        "",
+                    ]);
+                    root.insert("jsonSchemaDialect".into(), json!(dialect));
+                    Some(format!("jsonSchemaDialect = {dialect:?}"))
+                }
+                _ => {
+                    root.insert(
+                        "info".into(),
+                        json!({"title": "T", "version": "1", "summary": "s",
+                               "license": {"name": "MIT", "identifier": "MIT"}}),
+                    );
+                    Some("3.1 info".into())
+                }
+            }
+        }
+    }?;
+    if rng.chance(70) {
+        let version = *rng.pick(&["3.1.0", "3.1.0", "3.1.1", "3.1"]);
+        if let Some(root) = spec.as_object_mut() {
+            root.insert("openapi".into(), json!(version));
+        }
+    }
+    Some(done)
+}
+
+/// `webhooks` entries and `components.pathItems`, with `$ref`s to them (resolvable, dangling,
+/// circular).
+fn webhooks_and_path_items(spec: &mut Value, rng: &mut Rng) -> Option<String> {
+    let paths: Vec<String> = spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    let path = (!paths.is_empty()).then(|| rng.pick(&paths).clone());
+    let item = path
+        .as_ref()
+        .and_then(|p| spec["paths"].get(p).cloned())
+        .unwrap_or_else(|| json!({"post": {"responses": {"200": {"description": "ok"}}}}));
+    let name = *rng.pick(&["Moved", "thing.changed", "a/b", ""]);
+    let root = spec.as_object_mut()?;
+    match rng.below(5) {
+        0 => {
+            let webhooks = root.entry("webhooks").or_insert_with(|| json!({}));
+            let value = if rng.chance(20) { json!(7) } else { item };
+            webhooks.as_object_mut()?.insert(name.into(), value);
+            Some(format!("webhooks/{name:?} = a path item"))
+        }
+        1 => {
+            let value = rng
+                .pick(&[json!([]), json!("hook"), json!({"x": 7})])
+                .clone();
+            root.insert("webhooks".into(), value.clone());
+            Some(format!("webhooks = {value}"))
+        }
+        _ => {
+            // A path item moved to `components.pathItems` and referenced from where it was, or
+            // from a webhook; the reference sometimes dangling or circular.
+            let target = format!("#/components/pathItems/{}", escape(name));
+            let components = root.entry("components").or_insert_with(|| json!({}));
+            let stored = match rng.below(4) {
+                0 => json!({"$ref": target}),
+                _ => item,
+            };
+            components
+                .as_object_mut()?
+                .entry("pathItems")
+                .or_insert_with(|| json!({}))
+                .as_object_mut()?
+                .insert(name.into(), stored);
+            let reference = if rng.chance(20) {
+                "#/components/pathItems/Nope".to_string()
+            } else {
+                target
+            };
+            let from = match &path {
+                Some(path) if rng.chance(60) => {
+                    root.get_mut("paths")?
+                        .as_object_mut()?
+                        .insert(path.clone(), json!({"$ref": reference}));
+                    format!("/paths/{}", escape(path))
+                }
+                _ => {
+                    let webhooks = root.entry("webhooks").or_insert_with(|| json!({}));
+                    webhooks
+                        .as_object_mut()?
+                        .insert("hook".into(), json!({"$ref": reference}));
+                    "/webhooks/hook".into()
+                }
+            };
+            Some(format!(
+                "components/pathItems/{name:?}, {from} = {reference:?}"
+            ))
+        }
+    }
+}
+
 fn mutate_once(spec: &mut Value, nodes: &[String], rng: &mut Rng) -> Option<String> {
     if nodes.is_empty() {
         return None;
@@ -368,7 +924,13 @@ fn mutate_once(spec: &mut Value, nodes: &[String], rng: &mut Rng) -> Option<Stri
     let schemas: Vec<&String> = objects
         .iter()
         .copied()
-        .filter(|p| p.contains("schema") || p.contains("/properties/") || p.ends_with("/items"))
+        .filter(|p| {
+            p.contains("schema")
+                || p.contains("/properties/")
+                || p.ends_with("/items")
+                || p.contains("/$defs/")
+                || p.contains("/prefixItems/")
+        })
         .collect();
     let any = |list: &[&String], rng: &mut Rng| -> String {
         if list.is_empty() {
@@ -377,7 +939,8 @@ fn mutate_once(spec: &mut Value, nodes: &[String], rng: &mut Rng) -> Option<Stri
             (*rng.pick(list)).clone()
         }
     };
-    match rng.below(16) {
+    match rng.below(20) {
+        16..=19 => mutate_31(spec, nodes, &schemas, &refs, rng),
         0 | 1 => {
             let value = wrong_value(rng);
             put(spec, &target, Some(value.clone())).then(|| format!("{target} = {value}"))
@@ -450,6 +1013,10 @@ fn mutate_once(spec: &mut Value, nodes: &[String], rng: &mut Rng) -> Option<Stri
                     json!("3.0"),
                     json!(3.0),
                     json!("3.1.0"),
+                    json!("3.1"),
+                    json!("3.1.x"),
+                    json!(3.1),
+                    json!("3.2.0"),
                     json!("2.0"),
                     json!("3.0.x"),
                     Value::Null,
@@ -539,8 +1106,18 @@ pub const OUTPUT_FACTOR: usize = 64;
 pub const OUTPUT_BASE: usize = 4 << 20;
 
 /// Runs the whole generator on `text` and checks what it returns: output files only at
-/// generated paths and of bounded size; every diagnostic located by a JSON pointer; errors
-/// marked as errors. A panic is left to propagate (the caller catches or reports it).
+/// generated paths and of bounded size; every diagnostic located by a JSON pointer that names a
+/// place in the document as written (or a key missing from one: never a place only OpenAPI 3.1
+/// lowering made, such as the `oneOf/0` of a `type` array); errors marked as errors. A panic is
+/// left to propagate (the caller catches or reports it).
+///
+/// With `FUZZ_STRICT` set, also fails on two known problems: a diagnostic at the made-up
+/// `<pointer>(merged)` of a property two `allOf` branches both describe as an object (the model
+/// names the merge so, in 3.0 too), and a `$ref` said to point at nothing although, in the 3.1
+/// document as written, it points at a schema (lowering moved it: a `type` array moves the
+/// object keywords into a `oneOf` branch, `patternProperties` becomes `additionalProperties`,
+/// documented `const` alternatives become one `enum`, and references into them are not
+/// rewritten).
 ///
 /// Runs with `skip_invalid`, so that the stages after an invalid operation are still
 /// exercised; when that skips bad input, the default run must fail with exactly those problems
@@ -556,12 +1133,36 @@ pub fn check(text: &str) -> Result<Verdict, String> {
         skip_invalid: true,
         extra_dev_dependencies: Vec::new(),
     };
+    let strict = std::env::var_os("FUZZ_STRICT").is_some();
+    // The document as written, read only when there is a diagnostic to check against it.
+    let written = std::cell::OnceCell::new();
     let located = |d: &generator::Diagnostic| {
-        if d.pointer.starts_with('#') && !d.message.trim().is_empty() {
-            Ok(())
-        } else {
-            Err(format!("diagnostic without a pointer or a message: {d:?}"))
+        if !d.pointer.starts_with('#') || d.message.trim().is_empty() {
+            return Err(format!("diagnostic without a pointer or a message: {d:?}"));
         }
+        let Some(written) = written.get_or_init(|| generator::load::read(text).ok()) else {
+            return Ok(());
+        };
+        // Known, and outside lowering: a property that two `allOf` branches both describe as an
+        // object is merged, and named `<pointer>(merged)`, a place in no document.
+        let merged = d.pointer.contains("(merged)");
+        if (strict || !merged) && !names_a_place(written, &d.pointer) {
+            return Err(format!(
+                "diagnostic naming a place that is not in the document as written (nor a key \
+                 missing from one that is): {d:?}"
+            ));
+        }
+        if strict {
+            if let Some(reference) = dangling_reference(&d.message) {
+                if points_at_a_moved_schema(written, reference) {
+                    return Err(format!(
+                        "a `$ref` said to point at nothing points at a schema in the document as \
+                         written: {d:?}"
+                    ));
+                }
+            }
+        }
+        Ok(())
     };
     // `cargo xtask diff` reads specs through `api_surface`: it must not panic either, and it
     // must describe every spec the generator generates.
@@ -653,6 +1254,87 @@ pub fn check(text: &str) -> Result<Verdict, String> {
             Ok(Verdict::Rejected)
         }
     }
+}
+
+/// Whether `pointer` (`#/a/b`) names a place in `written`, or a key missing from an object (an
+/// index missing from an array) that is there. A pointer lowering invented for OpenAPI 3.1 (the
+/// `oneOf/0` of a `type` array, the `allOf/0` wrapped around a `$ref` with siblings) names
+/// neither. A pointer may be percent-encoded, as `$ref`s are.
+fn names_a_place(written: &Value, pointer: &str) -> bool {
+    let Some(pointer) = pointer.strip_prefix('#') else {
+        return false;
+    };
+    let decoded = percent_decoded(pointer);
+    [pointer, decoded.as_str()].iter().any(|pointer| {
+        written.pointer(pointer).is_some()
+            || pointer
+                .rsplit_once('/')
+                .is_some_and(|(parent, _)| written.pointer(parent).is_some())
+    })
+}
+
+/// Whether `reference` (a JSON pointer) names, in an OpenAPI 3.1 document as written, what
+/// may be a schema (an object or a boolean) outside operations and path items (an invalid one
+/// is dropped, and a reference into it then points at nothing, in 3.0 too): a schema lowering
+/// moved (the object branch of a `type` array, the one pattern of `patternProperties`), to
+/// which a reference should still lead.
+fn points_at_a_moved_schema(written: &Value, reference: &str) -> bool {
+    let is_3_1 = written
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"));
+    let pointer = percent_decoded(reference);
+    // The lists and maps of subschemas, which are not schemas themselves.
+    let container = pointer.rsplit('/').next().is_some_and(|last| {
+        matches!(
+            last,
+            "properties"
+                | "patternProperties"
+                | "$defs"
+                | "dependentSchemas"
+                | "allOf"
+                | "anyOf"
+                | "oneOf"
+                | "prefixItems"
+        )
+    });
+    is_3_1
+        && !container
+        && !["/paths/", "/webhooks/", "/components/pathItems/"]
+            .iter()
+            .any(|section| pointer.starts_with(section))
+        && written
+            .pointer(&pointer)
+            .is_some_and(|target| target.is_object() || target.is_boolean())
+}
+
+/// The JSON pointer of a `$ref` a message says points at nothing (`#/a/b` → `/a/b`), unless
+/// it is written with escapes.
+fn dangling_reference(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("`$ref: \"#")?;
+    let (reference, _) = rest.split_once("\"` points at nothing in this document")?;
+    (!reference.contains(['\\', '"'])).then_some(reference)
+}
+
+/// `%XX` escapes decoded (as UTF-8; anything malformed kept as written).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 /// Builds the input a fuzzer's bytes stand for: the first byte picks the seed spec, the rest
