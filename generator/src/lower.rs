@@ -52,6 +52,9 @@ pub const ENUM_DOCS_KEY: &str = "x-enum-descriptions";
 /// in 3.0 documents too): what the titles of integer `const` alternatives are lowered to.
 pub const ENUM_NAMES_KEY: &str = "x-enum-varnames";
 
+/// Where the branches of a `oneOf` of documented constants are kept once they are one `enum`.
+const BRANCHES_KEY: &str = "x-openapi-gen-constants";
+
 /// One branch of a `oneOf` of documented constants.
 struct Constant {
     value: Value,
@@ -185,11 +188,97 @@ pub fn lower(mut raw: Value) -> Lowered {
         references: &references,
     };
     walk_document(&mut raw, &mut pass);
+    retarget_references(&mut raw, &origins);
     Lowered {
         raw,
         dialect,
         origins,
         warnings,
+    }
+}
+
+/// A `$ref` written to a place that lowering moved (into a branch of a `type` array, from
+/// `patternProperties` to `additionalProperties`, ...) follows it: each such reference is
+/// pointed at the place in the lowered document that [`Origins`] says came from its target.
+/// Nothing to do, and no walk, when nothing moved.
+fn retarget_references(raw: &mut Value, origins: &Origins) {
+    if origins.moved.is_empty() {
+        return;
+    }
+    // Where each moved place came from, by original pointer (a place split into several
+    // branches has several).
+    let mut moved_from: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (lowered, original) in &origins.moved {
+        moved_from
+            .entry(original.as_str())
+            .or_default()
+            .push(lowered.as_str());
+    }
+    let exists = |raw: &Value, pointer: &str| {
+        pointer
+            .strip_prefix('#')
+            .is_some_and(|p| raw.pointer(p).is_some())
+    };
+    // The references to retarget: the JSON pointer (serde_json's, without `#`) of the object
+    // holding each, and its new target.
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut stack: Vec<(&Value, String)> = vec![(&*raw, String::new())];
+    while let Some((value, at)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    if target.starts_with("#/") && !exists(raw, target) {
+                        if let Some(lowered) = follow_move(raw, &moved_from, target, &exists) {
+                            found.push((at.clone(), lowered));
+                        }
+                    }
+                }
+                for (key, child) in map {
+                    if child.is_object() || child.is_array() {
+                        stack.push((child, format!("{at}/{}", escape(key))));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    if child.is_object() || child.is_array() {
+                        stack.push((child, format!("{at}/{i}")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (at, target) in found {
+        if let Some(Value::Object(node)) = raw.pointer_mut(&at) {
+            node.insert("$ref".into(), Value::String(target));
+        }
+    }
+}
+
+/// The place in the lowered document that came from `target` (a pointer into the document as
+/// written), if one exists: the longest moved prefix of `target`, through each place it moved
+/// to, with the rest of `target` after it.
+fn follow_move(
+    raw: &Value,
+    moved_from: &BTreeMap<&str, Vec<&str>>,
+    target: &str,
+    exists: &impl Fn(&Value, &str) -> bool,
+) -> Option<String> {
+    let mut end = target.len();
+    loop {
+        let prefix = &target[..end];
+        if let Some(places) = moved_from.get(prefix) {
+            let rest = &target[end..];
+            if let Some(found) = places
+                .iter()
+                .map(|place| format!("{place}{rest}"))
+                .find(|candidate| exists(raw, candidate))
+            {
+                return Some(found);
+            }
+        }
+        end = prefix.rfind('/').filter(|slash| *slash > 1)?;
     }
 }
 
@@ -751,7 +840,16 @@ impl Lower<'_> {
             {
                 continue;
             }
-            node.remove(keyword);
+            // The branches stay in the document, as `enum`s of one value, where `$ref`s to
+            // them can still find them; the model does not read them there.
+            if let Some(Value::Array(mut branches)) = node.remove(keyword) {
+                for branch in branches.iter_mut().filter_map(Value::as_object_mut) {
+                    self.constant(branch);
+                }
+                node.insert(BRANCHES_KEY.into(), Value::Array(branches));
+                self.origins
+                    .record(format!("{at}/{BRANCHES_KEY}"), format!("{at}/{keyword}"));
+            }
             for i in 0..constants.len() {
                 self.origins.record(
                     format!("{at}/enum/{i}"),
@@ -1029,29 +1127,31 @@ impl Lower<'_> {
             node.insert("nullable".into(), Value::Bool(true));
         }
         match others.as_slice() {
-            [] => {
+            [] if nullable => {
                 node.insert("type".into(), Value::String("null".into()));
+            }
+            // `type: []` allows nothing, which no document means: read as no `type`.
+            [] => {
+                node.remove("type");
             }
             [only] => {
                 node.insert("type".into(), Value::String(only.clone()));
             }
+            _ if node.contains_key("oneOf") || node.contains_key("anyOf") => {
+                // The alternatives already say what the value is (the model reads them, and
+                // one list of alternatives only).
+                node.remove("type");
+                note(
+                    node,
+                    format!(
+                        "`type` lists {} types beside `oneOf`/`anyOf`: typed by the alternatives \
+                         only",
+                        others.len()
+                    ),
+                );
+            }
             _ => {
-                let keyword = ["oneOf", "anyOf"]
-                    .into_iter()
-                    .find(|k| !node.contains_key(*k));
-                let Some(keyword) = keyword else {
-                    // Both taken: the first type, and a note.
-                    let first = others[0].clone();
-                    node.insert("type".into(), Value::String(first.clone()));
-                    note(
-                        node,
-                        format!(
-                            "`type` lists {} types beside both `oneOf` and `anyOf`; typed as `{first}`",
-                            others.len()
-                        ),
-                    );
-                    return;
-                };
+                let keyword = "oneOf";
                 node.remove("type");
                 let mut branches = Vec::with_capacity(others.len());
                 for (i, ty) in others.iter().enumerate() {
@@ -1271,11 +1371,14 @@ mod tests {
     fn constants_and_documented_alternatives() {
         let (s, _) = lowered(json!({"const": "on"}));
         assert_eq!(s, json!({"type": "string", "enum": ["on"]}));
-        let (s, _) = lowered(json!({"oneOf": [
+        let (mut s, _) = lowered(json!({"oneOf": [
             {"const": "a", "title": "The first"},
             {"const": "b", "description": "The second"},
             {"const": "c"},
         ]}));
+        // The branches are kept aside, as one-value enums.
+        let kept = s.as_object_mut().unwrap().remove(BRANCHES_KEY).unwrap();
+        assert_eq!(kept[2], json!({"type": "string", "enum": ["c"]}));
         assert_eq!(
             s,
             json!({
@@ -1284,11 +1387,12 @@ mod tests {
                 "enum": ["a", "b", "c"],
             })
         );
-        let (s, _) = lowered(json!({"anyOf": [
+        let (mut s, _) = lowered(json!({"anyOf": [
             {"const": 1, "title": "Low", "description": "Whenever."},
             {"const": 2, "title": "High"},
             {"const": null},
         ]}));
+        s.as_object_mut().unwrap().remove(BRANCHES_KEY);
         assert_eq!(
             s,
             json!({
@@ -1362,6 +1466,40 @@ mod tests {
         assert_eq!(
             s,
             json!({"type": "array", "prefixItems": [{"type": "number"}, {}]})
+        );
+    }
+
+    #[test]
+    fn references_follow_what_lowering_moved() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {
+                "A": {"properties": {
+                    "b": {"$ref": "#/components/schemas/S/properties/a"},
+                    "c": {"$ref": "#/components/schemas/M/patternProperties/^x-"},
+                    "d": {"$ref": "#moved"},
+                }},
+                "S": {"type": ["object", "string"], "properties": {
+                    "a": {"type": "integer"},
+                    "e": {"$anchor": "moved", "type": "string"},
+                }},
+                "M": {"patternProperties": {"^x-": {"type": "boolean"}}},
+            }},
+        });
+        let out = lower(doc);
+        let a = &out.raw["components"]["schemas"]["A"]["properties"];
+        assert_eq!(
+            a["b"]["$ref"],
+            json!("#/components/schemas/S/oneOf/0/properties/a")
+        );
+        assert_eq!(
+            a["c"]["$ref"],
+            json!("#/components/schemas/M/additionalProperties")
+        );
+        assert_eq!(
+            a["d"]["$ref"],
+            json!("#/components/schemas/S/oneOf/0/properties/e")
         );
     }
 

@@ -44,8 +44,8 @@ fn assert_equivalent(name: &str, text: &str) {
 fn assert_same_files(name: &str, v30: &generator::Output, v31: &generator::Output) {
     let names = |o: &generator::Output| o.files.keys().cloned().collect::<Vec<_>>();
     assert_eq!(
-        names(&v30),
-        names(&v31),
+        names(v30),
+        names(v31),
         "{name}: the 3.1 crate has other files"
     );
     for (path, content) in &v30.files {
