@@ -179,7 +179,7 @@ fn openapi31() {
     );
 }
 
-/// FastAPI's own output (`fixtures/openapi31_fastapi.json`, from `fixtures/fastapi/app.py`).
+/// FastAPI's own output (`fixtures/openapi31_fastapi.json`, from `fastapi/app.py`).
 #[test]
 fn openapi31_fastapi() {
     let krate = roundtrip(

@@ -25,7 +25,7 @@ fn without_nulls(value: &Value) -> Value {
 
 #[test]
 fn pets_as_pydantic_writes_them_decode_and_encode_back() {
-    // Both printed by pydantic 2.10.4 for `Pet(...)` instances (see fastapi/app.py).
+    // Both printed by pydantic 2.10.4 for `Pet(...)` instances (see generator/tests/fastapi/app.py).
     let rex = json!({"id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","name":"Rex","species":"dog","age":null,"weight":31.5,"tags":[],"owner":{"name":"Ada","email":null},"details":{"kind":"dog","good_boy":true},"location":[52.52,13.405],"priority":1,"nickname":7,"scores":{"agility":9.5},"adopted_at":"2024-05-01T12:00:00Z"});
     let tom = json!({"id":"6fa85f64-5717-4562-b3fc-2c963f66afa6","name":"Tom","species":"cat","age":3,"weight":4.2,"tags":[],"owner":null,"details":{"kind":"cat","indoor":true},"location":[0.0,0.0],"priority":2,"nickname":"Tommy","scores":{},"adopted_at":null});
 
