@@ -8,14 +8,26 @@
 //! - `hwm_mb`: the process's peak resident set (`VmHWM`) after the first run;
 //! - `lines`, `files`: size of the output.
 //!
-//! Usage: `generate <spec.json> <output dir> <runs>` (`generate-system`: the same with the
-//! system allocator).
+//! Usage: `generate <spec.json> <output dir> <runs> [<spec 3.1.json> <output dir 3.1>]`
+//! (`generate-system`: the same with the system allocator).
+//!
+//! Given the same API in OpenAPI 3.1 as well (`cargo xtask bench` passes
+//! [`raise_to_3_1`](generator::lower::raise_to_3_1) of the spec), each round also generates
+//! that, alternating which of the two goes first, and lowers its parsed tree alone
+//! ([`generator::lower::lower`]); the same figures follow with a `v31_` prefix (fastest of
+//! `runs`; no `hwm_mb`, which a process has only once), and:
+//!
+//! - `v31_lower_ms`: lowering alone, the parsed 3.1 tree → the 3.0 shape (fastest of `runs`);
+//! - `v31_paired_ratio`: the median over the rounds of the 3.1 total ÷ the 3.0 total of the
+//!   same round (a second estimate of the ratio, robust to the load changing between rounds);
+//! - `v31_same_output`: 1 if both specs generate the same files and diagnostics, else 0.
 //!
 //! The two programs differ only in their global allocator: `generate` has `cargo xtask`'s
 //! (mimalloc), `generate-system` the system's, which a program calling the generator library
 //! keeps unless it chooses another.
 
 use std::alloc::{GlobalAlloc, Layout};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
@@ -111,12 +123,16 @@ struct Run {
     write: Duration,
     lines: usize,
     files: usize,
+    /// A hash of the output (files and diagnostics), if asked for.
+    digest: Option<u64>,
 }
 
-fn generate_once(spec_path: &Path, out: &Path) -> Result<Run, String> {
+/// Generates `spec_path` into `out`. `label` is how the output names its spec (the same for a
+/// spec and its 3.1 equivalent, so that their outputs can be compared).
+fn generate_once(spec_path: &Path, label: &str, out: &Path, digest: bool) -> Result<Run, String> {
     let options = generator::Options {
         crate_name: "synthetic".to_string(),
-        spec_label: spec_path.display().to_string(),
+        spec_label: label.to_string(),
         regenerate_command: "cargo xtask bench".to_string(),
         env_prefix: None,
         strict: false,
@@ -132,65 +148,207 @@ fn generate_once(spec_path: &Path, out: &Path) -> Result<Run, String> {
     write(out, &output.files)?;
     let write = write_start.elapsed();
     let total = start.elapsed();
+    let digest = digest.then(|| {
+        let mut hasher = DefaultHasher::new();
+        output.files.hash(&mut hasher);
+        for d in &output.diagnostics {
+            d.to_string().hash(&mut hasher);
+        }
+        hasher.finish()
+    });
     Ok(Run {
         total,
         timings,
         write,
         lines: output.files.values().map(|f| f.lines().count()).sum(),
         files: output.files.len(),
+        digest,
     })
+}
+
+/// The fastest run of a spec, and how long parsing its text alone took at best.
+struct Best {
+    run: Run,
+    parse: Duration,
+}
+
+impl Best {
+    fn keep(&mut self, run: Run) {
+        if run.total < self.run.total {
+            self.run = run;
+        }
+    }
+
+    /// `key=value` figures, each key prefixed with `prefix`.
+    fn figures(&self, prefix: &str) -> String {
+        let t = self.run.timings;
+        [
+            ("parse_ms", ms(self.parse)),
+            ("total_ms", ms(self.run.total)),
+            ("load_ms", ms(t.load)),
+            ("model_ms", ms(t.model)),
+            ("emit_ms", ms(t.emit)),
+            ("format_ms", ms(t.format)),
+            ("write_ms", ms(self.run.write)),
+        ]
+        .iter()
+        .map(|(key, value)| format!("{prefix}{key}={value:.3}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
+}
+
+/// Parses `text` as JSON (the baseline), returning how long it took.
+fn parse(text: &str, spec: &Path) -> Result<Duration, String> {
+    let start = Instant::now();
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("{}: {e}", spec.display()))?;
+    std::hint::black_box(&value);
+    drop(value);
+    Ok(start.elapsed())
+}
+
+/// The peak live heap of one generation, counted from what is live when it starts.
+fn counted(run: impl FnOnce() -> Result<Run, String>) -> Result<(Run, usize), String> {
+    let live = LIVE.load(Ordering::Relaxed);
+    PEAK.store(live, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
+    let run = run();
+    COUNTING.store(false, Ordering::Relaxed);
+    let peak = PEAK.load(Ordering::Relaxed) - live;
+    Ok((run?, peak.max(0) as usize))
+}
+
+/// The 3.1 equivalent of the spec and its figures so far.
+struct Equivalent<'a> {
+    spec: &'a Path,
+    out: &'a Path,
+    text: String,
+    best: Best,
+    /// Peak live heap of its first run.
+    peak: usize,
+    /// Whether its first run gave the same output as the spec's.
+    same: bool,
+    /// Lowering its parsed tree alone, fastest.
+    lower: Duration,
+    /// Per round: its total ÷ the spec's total.
+    ratios: Vec<f64>,
 }
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [spec, out, runs] = args.as_slice() else {
-        return Err("usage: generate <spec.json> <output dir> <runs>".to_string());
+    let (spec, out, runs, v31) = match args.as_slice() {
+        [spec, out, runs] => (spec, out, runs, None),
+        [spec, out, runs, spec31, out31] => (spec, out, runs, Some((spec31, out31))),
+        _ => {
+            return Err(
+                "usage: generate <spec.json> <output dir> <runs> [<spec 3.1.json> <output dir 3.1>]"
+                    .to_string(),
+            );
+        }
     };
     let spec = Path::new(spec);
     let out = Path::new(out);
+    let label = spec.display().to_string();
     let runs: usize = runs
         .parse()
         .map_err(|_| format!("runs: `{runs}` is not a number"))?;
 
     // First run alone: the peak live heap of one generation.
-    COUNTING.store(true, Ordering::Relaxed);
-    let mut best = generate_once(spec, out)?;
-    COUNTING.store(false, Ordering::Relaxed);
-    let peak = PEAK.load(Ordering::Relaxed).max(0) as usize;
+    let (first, peak) = counted(|| generate_once(spec, &label, out, v31.is_some()))?;
     // The resident peak of one generation, as a `cargo xtask codegen` process has it: read now,
     // because the baseline below parses on this thread, into another malloc arena than the
     // generator's thread used, and would add its own tree on top of the memory that arena keeps.
     let hwm = vm_hwm_mb();
-
+    let digest = first.digest;
+    let mut best = Best {
+        run: first,
+        parse: Duration::MAX,
+    };
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let mut parse = Duration::MAX;
-    for _ in 0..runs.max(1) {
-        let start = Instant::now();
-        let value: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
-        std::hint::black_box(&value);
-        drop(value);
-        parse = parse.min(start.elapsed());
-        let run = generate_once(spec, out)?;
-        if run.total < best.total {
-            best = run;
+
+    // The 3.1 equivalent, its first run alone likewise (after the resident peak was read).
+    let mut v31 = match v31 {
+        Some((spec31, out31)) => {
+            let (spec31, out31) = (Path::new(spec31), Path::new(out31));
+            let (first, peak) = counted(|| generate_once(spec31, &label, out31, true))?;
+            Some(Equivalent {
+                spec: spec31,
+                out: out31,
+                text: std::fs::read_to_string(spec31)
+                    .map_err(|e| format!("{}: {e}", spec31.display()))?,
+                same: first.digest == digest,
+                best: Best {
+                    run: first,
+                    parse: Duration::MAX,
+                },
+                peak,
+                lower: Duration::MAX,
+                ratios: Vec::new(),
+            })
+        }
+        None => None,
+    };
+
+    for round in 0..runs.max(1) {
+        // With a 3.1 equivalent, which of the two goes first (to be parsed, then to be
+        // generated) alternates, so that neither always has the warmer (or busier) turn.
+        let v31_first = round % 2 == 1;
+        if let Some(e) = v31.as_mut().filter(|_| v31_first) {
+            e.best.parse = e.best.parse.min(parse(&e.text, e.spec)?);
+        }
+        best.parse = best.parse.min(parse(&text, spec)?);
+        if let Some(e) = v31.as_mut().filter(|_| !v31_first) {
+            e.best.parse = e.best.parse.min(parse(&e.text, e.spec)?);
+        }
+        let mut run31 = None;
+        if let Some(e) = v31.as_mut().filter(|_| v31_first) {
+            run31 = Some(generate_once(e.spec, &label, e.out, false)?);
+        }
+        let run = generate_once(spec, &label, out, false)?;
+        let total = run.total;
+        best.keep(run);
+        if let Some(e) = &mut v31 {
+            let run31 = match run31 {
+                Some(run31) => run31,
+                None => generate_once(e.spec, &label, e.out, false)?,
+            };
+            e.ratios
+                .push(run31.total.as_secs_f64() / total.as_secs_f64());
+            e.best.keep(run31);
+            let tree: serde_json::Value = serde_json::from_str(&e.text)
+                .map_err(|error| format!("{}: {error}", e.spec.display()))?;
+            let start = Instant::now();
+            let lowered = generator::lower::lower(tree);
+            e.lower = e.lower.min(start.elapsed());
+            std::hint::black_box(&lowered.raw);
         }
     }
-    let t = best.timings;
-    println!(
-        "parse_ms={:.3} total_ms={:.3} load_ms={:.3} model_ms={:.3} emit_ms={:.3} format_ms={:.3} write_ms={:.3} peak_mb={:.1} hwm_mb={:.1} lines={} files={}",
-        ms(parse),
-        ms(best.total),
-        ms(t.load),
-        ms(t.model),
-        ms(t.emit),
-        ms(t.format),
-        ms(best.write),
+    let mut line = format!(
+        "{} peak_mb={:.1} hwm_mb={:.1} lines={} files={}",
+        best.figures(""),
         peak as f64 / 1_048_576.0,
         hwm.unwrap_or(f64::NAN),
-        best.lines,
-        best.files,
+        best.run.lines,
+        best.run.files,
     );
+    if let Some(e) = &mut v31 {
+        e.ratios.sort_by(f64::total_cmp);
+        let median = match e.ratios.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => e.ratios[n / 2],
+            n => (e.ratios[n / 2 - 1] + e.ratios[n / 2]) / 2.0,
+        };
+        line.push_str(&format!(
+            " {} v31_lower_ms={:.3} v31_paired_ratio={median:.4} v31_peak_mb={:.1} v31_lines={} v31_same_output={}",
+            e.best.figures("v31_"),
+            ms(e.lower),
+            e.peak as f64 / 1_048_576.0,
+            e.best.run.lines,
+            u8::from(e.same),
+        ));
+    }
+    println!("{line}");
     Ok(())
 }
 

@@ -7,7 +7,9 @@
 //! - generation: a synthetic spec ([`crate::synth`]) of each size is generated end to end by
 //!   `bench/src/bin/generate.rs` in a child process per size (so its peak memory is its own),
 //!   against merely parsing the same text into a `serde_json::Value`; with `cargo xtask`'s
-//!   allocator (mimalloc), and again with the system allocator (`generate-system`);
+//!   allocator (mimalloc), and again with the system allocator (`generate-system`); and the
+//!   same API in OpenAPI 3.1 ([`crate::synth::spec_3_1`]) in the same process, alternating with
+//!   the 3.0 spec, as a ratio to it (the target: within 10%);
 //! - compilation: `cargo check` and `cargo build --release` of the crate generated from the
 //!   synthetic spec, against the crate generated from `spec/realtime-kit.yaml` (same
 //!   dependencies and runtime, 7 operations), after both have their dependencies built;
@@ -172,6 +174,14 @@ fn generated_lines(files: &std::collections::BTreeMap<String, String>) -> usize 
         .sum()
 }
 
+/// The figures of `generate` on the spec of one size and its 3.1 equivalent.
+struct SizeFigures {
+    n: usize,
+    spec_bytes: usize,
+    spec_3_1_bytes: usize,
+    f: Vec<(String, f64)>,
+}
+
 /// `bin`: `generate` (with `cargo xtask`'s allocator); `system_bin`: `generate-system` (the
 /// same with the system allocator).
 fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> Result<(), String> {
@@ -184,15 +194,34 @@ fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> R
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut per_size = Vec::new();
+    let mut all = Vec::new();
     for &n in &args.sizes {
-        let spec = work.join(format!("synthetic-{n}.json"));
+        let write = |name: &str, text: &str| {
+            let path = work.join(name);
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok::<_, String>(path.display().to_string())
+        };
         let text = crate::synth::spec(n);
-        std::fs::write(&spec, &text).map_err(|e| format!("{}: {e}", spec.display()))?;
-        let out = work.join(format!("synthetic-{n}"));
-        let (spec_arg, out_arg) = (spec.display().to_string(), out.display().to_string());
+        let text_3_1 = crate::synth::spec_3_1(n);
+        let spec = write(&format!("synthetic-{n}.json"), &text)?;
+        let spec_3_1 = write(&format!("synthetic-{n}-3.1.json"), &text_3_1)?;
+        let out = work.join(format!("synthetic-{n}")).display().to_string();
+        let out_3_1 = work
+            .join(format!("synthetic-{n}-3.1"))
+            .display()
+            .to_string();
         let runs = args.runs.to_string();
-        let bin_args = [spec_arg.as_str(), out_arg.as_str(), runs.as_str()];
-        let f = figures(bin, &bin_args)?;
+        let bin_args = [spec.as_str(), out.as_str(), runs.as_str()];
+        let f = figures(
+            bin,
+            &[
+                spec.as_str(),
+                out.as_str(),
+                runs.as_str(),
+                spec_3_1.as_str(),
+                out_3_1.as_str(),
+            ],
+        )?;
         let system = figures(system_bin, &bin_args)?;
         let parse = get(&f, "parse_ms");
         let total = get(&f, "total_ms");
@@ -222,6 +251,12 @@ fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> R
             get(&system, "hwm_mb"),
         );
         per_size.push((n, total, parse, get(&f, "peak_mb")));
+        all.push(SizeFigures {
+            n,
+            spec_bytes: text.len(),
+            spec_3_1_bytes: text_3_1.len(),
+            f,
+        });
     }
     println!();
     for pair in per_size.windows(2) {
@@ -235,7 +270,92 @@ fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> R
         );
     }
     println!();
+    openapi_3_1(args, &all);
     Ok(())
+}
+
+/// The 3.1 equivalents against their 3.0 specs, from the same processes.
+fn openapi_3_1(args: &BenchArgs, all: &[SizeFigures]) {
+    println!(
+        "## OpenAPI 3.1: the same spec raised to 3.1, against its 3.0 text (same process, alternating, fastest of {} runs each)\n",
+        args.runs
+    );
+    println!(
+        "| operations | spec: 3.0, 3.1 | total: 3.0, 3.1 | total 3.1 ÷ 3.0 | median of the rounds' 3.1 ÷ 3.0 | without writing: 3.0, 3.1 | ratio | load: 3.0, 3.1 | load ratio | lowering alone (share of 3.1 total) | parse only: 3.0, 3.1 | peak heap: 3.0, 3.1 | same crate |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    // Per size: fastest-of ratio, paired median, lowering's share.
+    let mut ratios = Vec::new();
+    for size in all {
+        let (f, n) = (&size.f, size.n);
+        let v30 = |key: &str| get(f, key);
+        let v31 = |key: &str| get(f, &format!("v31_{key}"));
+        let generation = |get: &dyn Fn(&str) -> f64| {
+            ["load_ms", "model_ms", "emit_ms", "format_ms"]
+                .iter()
+                .map(|key| get(key))
+                .sum::<f64>()
+        };
+        let (g30, g31) = (generation(&v30), generation(&v31));
+        let ratio = v31("total_ms") / v30("total_ms");
+        ratios.push((
+            ratio,
+            v31("paired_ratio"),
+            v31("lower_ms") / v31("total_ms"),
+        ));
+        println!(
+            "| {n} | {} KiB, {} KiB | {:.0} ms, {:.0} ms | **{ratio:.3}** | {:.3} | {g30:.0} ms, {g31:.0} ms | {:.3} | {:.1} ms, {:.1} ms | {:.3} | {:.1} ms ({:.1}%) | {:.1} ms, {:.1} ms | {:.0} MB, {:.0} MB | {} |",
+            size.spec_bytes / 1024,
+            size.spec_3_1_bytes / 1024,
+            v30("total_ms"),
+            v31("total_ms"),
+            v31("paired_ratio"),
+            g31 / g30,
+            v30("load_ms"),
+            v31("load_ms"),
+            v31("load_ms") / v30("load_ms"),
+            v31("lower_ms"),
+            100.0 * v31("lower_ms") / v31("total_ms"),
+            v30("parse_ms"),
+            v31("parse_ms"),
+            v30("peak_mb"),
+            v31("peak_mb"),
+            if v31("same_output") == 1.0 {
+                "yes"
+            } else {
+                "**no**"
+            },
+        );
+    }
+    println!();
+    if !ratios.is_empty() {
+        let range = |f: fn(&(f64, f64, f64)) -> f64, scale: f64| {
+            let values: Vec<f64> = ratios.iter().map(f).map(|v| v * scale).collect();
+            let low = values.iter().copied().fold(f64::INFINITY, f64::min);
+            let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (low, high)
+        };
+        let (fastest, paired, lower) = (
+            range(|r| r.0, 1.0),
+            range(|r| r.1, 1.0),
+            range(|r| r.2, 100.0),
+        );
+        println!(
+            "3.1 ÷ 3.0 over the sizes: {:.3}–{:.3} (fastest of each), {:.3}–{:.3} (median of the rounds); lowering alone is {:.1}–{:.1}% of the 3.1 total. Target ≤ 1.10{}.\n",
+            fastest.0,
+            fastest.1,
+            paired.0,
+            paired.1,
+            lower.0,
+            lower.1,
+            match (fastest.1 <= 1.10, paired.1 <= 1.10) {
+                (true, true) => ", met by both measures at every size",
+                (true, false) => ", met by the fastest runs, **not** by the median of the rounds",
+                (false, true) => ", met by the median of the rounds, **not** by the fastest runs",
+                (false, false) => ", **not met** by either measure",
+            },
+        );
+    }
 }
 
 fn compile(operations: usize, root: &Path) -> Result<(), String> {

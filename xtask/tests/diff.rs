@@ -113,6 +113,71 @@ fn doc_only_changes_report_nothing() {
     assert!(report.ends_with("\nNo changes to the generated API.\n"));
 }
 
+/// One API in OpenAPI 3.0 (`old.yaml`) and as a person would write it in 3.1 (`new.yaml`):
+/// type arrays with `null`, `anyOf: [{$ref}, {type: 'null'}]` for 3.0's nullable `allOf`,
+/// `examples`, `const` for one-value enums, numeric exclusive bounds, a `$ref` with a
+/// `description` beside it. Moving to 3.1 changes nothing in the generated API, either way.
+#[test]
+fn the_same_api_in_3_0_and_3_1_reports_nothing() {
+    let report = case("openapi-3.1");
+    assert!(report.ends_with("\nNo changes to the generated API.\n"));
+    let dir = cases_dir().join("openapi-3.1");
+    let back = xtask(&dir, &["diff", "--deny-breaking", "new.yaml", "old.yaml"]);
+    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+    assert!(
+        stdout(&back).ends_with("\nNo changes to the generated API.\n"),
+        "{}",
+        stdout(&back)
+    );
+
+    // The mechanical translation (`nullable: true` beside `allOf` as an `anyOf` with a null
+    // branch, and so on) is the same API too.
+    let tmp = tempfile::tempdir().unwrap();
+    let old = std::fs::read_to_string(dir.join("old.yaml")).unwrap();
+    let mut raised: serde_json::Value = serde_yaml::from_str(&old).unwrap();
+    generator::lower::raise_to_3_1(&mut raised);
+    std::fs::copy(dir.join("old.yaml"), tmp.path().join("old.yaml")).unwrap();
+    std::fs::write(
+        tmp.path().join("raised.json"),
+        serde_json::to_string_pretty(&raised).unwrap(),
+    )
+    .unwrap();
+    let raised = xtask(
+        tmp.path(),
+        &["diff", "--deny-breaking", "old.yaml", "raised.json"],
+    );
+    assert_eq!(raised.status.code(), Some(0), "{}", stderr(&raised));
+    assert_eq!(
+        stdout(&raised),
+        "## Generated API changes: `old.yaml` -> `raised.json`\n\nNo changes to the generated API.\n"
+    );
+}
+
+/// The 3.1 version of `openapi-3.1` with one real change (a field made required): the report
+/// names that change alone, located in the 3.1 document as written.
+#[test]
+fn a_real_change_in_the_3_1_version_is_reported_alone() {
+    let base = cases_dir().join("openapi-3.1");
+    let dir = cases_dir().join("openapi-3.1-required");
+    let read = |path: PathBuf| std::fs::read_to_string(path).unwrap();
+    // The fixtures differ from `openapi-3.1` by exactly this edit.
+    assert_eq!(read(dir.join("old.yaml")), read(base.join("old.yaml")));
+    let (from, to) = (
+        "      required: [id, kind, status, created_at, title]\n",
+        "      required: [id, kind, status, created_at, title, recording]\n",
+    );
+    let base_new = read(base.join("new.yaml"));
+    assert_eq!(base_new.matches(from).count(), 1);
+    assert_eq!(read(dir.join("new.yaml")), base_new.replace(from, to));
+
+    let report = case("openapi-3.1-required");
+    assert!(report.contains("\n1 breaking change, 0 additions, 0 other changes.\n"));
+    assert!(report.contains(
+        "\n- `Meeting::recording: Option<RecordingConfig> -> RecordingConfig`: now required \
+         (`#/components/schemas/Meeting/properties/recording`)\n"
+    ));
+}
+
 #[test]
 fn the_same_spec_twice_reports_nothing() {
     let dir = cases_dir().join("fields");
