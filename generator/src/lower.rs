@@ -34,6 +34,7 @@
 //! (the model builds webhook payload types); an absent `paths` is lowered to `paths: {}`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
@@ -177,7 +178,7 @@ pub fn lower(mut raw: Value) -> Lowered {
             });
         }
     }
-    let references = References::plan(&raw);
+    let references = References::plan(&mut raw);
     if let Value::Object(doc) = &mut raw {
         if !doc.contains_key("paths") {
             doc.insert("paths".into(), Value::Object(Map::new()));
@@ -287,6 +288,10 @@ pub(crate) trait SchemaPass {
     /// Called on each schema object before its subschemas are visited (which are those the
     /// schema has after this call). `at` is the schema's pointer in the document as it is now.
     fn schema(&mut self, node: &mut Map<String, Value>, at: &str);
+
+    /// Whether the pass rewrites the document: the walk then also turns boolean schemas
+    /// (`true`, `false`) into objects first. A pass that only reads leaves them as written.
+    const REWRITES: bool = true;
 }
 
 const METHODS: &[&str] = &[
@@ -436,7 +441,11 @@ impl<P: SchemaPass> Walker<'_, P> {
     fn each(&mut self, list: &mut Value, f: fn(&mut Self, &mut Value)) {
         if let Value::Array(items) = list {
             for (i, item) in items.iter_mut().enumerate() {
-                self.enter(&i.to_string(), |w| f(w, item));
+                // The index written straight into the pointer, without a string of its own.
+                let len = self.at.len();
+                let _ = write!(self.at, "/{i}");
+                f(self, item);
+                self.at.truncate(len);
             }
         }
     }
@@ -450,6 +459,13 @@ impl<P: SchemaPass> Walker<'_, P> {
     }
 
     fn schema(&mut self, schema: &mut Value) {
+        if !P::REWRITES {
+            if let Value::Object(node) = schema {
+                self.pass.schema(node, &self.at);
+                self.subschemas(node);
+            }
+            return;
+        }
         if let Value::Bool(accepts) = schema {
             // `true` accepts anything, `false` nothing.
             *schema = if *accepts {
@@ -460,6 +476,10 @@ impl<P: SchemaPass> Walker<'_, P> {
         }
         let Value::Object(node) = schema else { return };
         self.pass.schema(node, &self.at);
+        self.subschemas(node);
+    }
+
+    fn subschemas(&mut self, node: &mut Map<String, Value>) {
         for (key, value) in node.iter_mut() {
             match key.as_str() {
                 "properties" | "patternProperties" | "$defs" | "definitions"
@@ -496,74 +516,83 @@ struct References {
     rewrites: BTreeMap<String, String>,
 }
 
-impl References {
-    /// Only a document that declares an `$id` or an anchor somewhere needs a plan: the check
-    /// for one builds no pointers.
-    fn plan(raw: &Value) -> References {
-        let mut stack = vec![raw];
-        let mut declares = false;
-        while let Some(value) = stack.pop() {
-            match value {
-                Value::Object(map) => {
-                    if ["$id", "$anchor", "$dynamicAnchor"]
-                        .iter()
-                        .any(|k| map.get(*k).is_some_and(Value::is_string))
-                    {
-                        declares = true;
-                        break;
-                    }
-                    stack.extend(map.values());
+/// What [`References::plan`] reads off the schemas of a document (never off examples or
+/// extensions, which may hold the same keys as data).
+#[derive(Default)]
+struct Declarations {
+    /// Anchor or `$id` → the pointer of the schema declaring it; `None` when several do (a
+    /// reference to it is then an error naming it).
+    anchors: BTreeMap<String, Option<String>>,
+    ids: BTreeMap<String, Option<String>>,
+    /// Each `$ref` (second pass only): where it is, what it says, and the pointer of the
+    /// innermost enclosing schema with an `$id`.
+    references: Vec<(String, String, Option<String>)>,
+    /// Pointers of the schemas with an `$id` enclosing the one visited, innermost last.
+    bases: Vec<String>,
+    collect_references: bool,
+}
+
+impl SchemaPass for Declarations {
+    const REWRITES: bool = false;
+
+    fn schema(&mut self, node: &mut Map<String, Value>, at: &str) {
+        // The walk goes outermost first: an `$id` schema that does not enclose this one is
+        // behind it.
+        while self.bases.last().is_some_and(|base| {
+            !(at.starts_with(base.as_str()) && at[base.len()..].starts_with('/'))
+        }) {
+            self.bases.pop();
+        }
+        for (key, value) in node.iter() {
+            let Value::String(text) = value else { continue };
+            // The first pass declares, the second collects references.
+            match key.as_str() {
+                "$anchor" | "$dynamicAnchor" if !self.collect_references => {
+                    declare(&mut self.anchors, text, at)
                 }
-                Value::Array(items) => stack.extend(items),
+                "$id" if !self.collect_references => declare(&mut self.ids, text, at),
+                "$id" => self.bases.push(at.to_string()),
+                "$ref" if self.collect_references => {
+                    let base = self.bases.last().filter(|b| b.as_str() != at).cloned();
+                    // A schema with an `$id` is the base of its own `$ref`.
+                    let base = if node.get("$id").is_some_and(Value::is_string) {
+                        Some(at.to_string())
+                    } else {
+                        base
+                    };
+                    self.references.push((at.to_string(), text.clone(), base));
+                }
                 _ => {}
             }
         }
-        if !declares {
+    }
+}
+
+fn declare(table: &mut BTreeMap<String, Option<String>>, name: &str, at: &str) {
+    table
+        .entry(name.to_string())
+        .and_modify(|seen| *seen = None)
+        .or_insert_with(|| Some(at.to_string()));
+}
+
+impl References {
+    /// Only a document whose schemas declare an `$id` or an anchor needs a plan: finding out
+    /// costs one look at each schema's keys, and builds nothing.
+    fn plan(raw: &mut Value) -> References {
+        let mut declared = Declarations::default();
+        walk_document(raw, &mut declared);
+        if declared.anchors.is_empty() && declared.ids.is_empty() {
             return References::default();
         }
-        // Name → pointer; a name declared twice resolves to nothing (the reference is then an
-        // error naming it).
-        let mut anchors: BTreeMap<&str, Option<String>> = BTreeMap::new();
-        let mut ids: BTreeMap<&str, Option<String>> = BTreeMap::new();
-        // Each `$ref`: where it is, what it says, and the pointer of its `$id` resource.
-        let mut found: Vec<(String, &str, Option<std::rc::Rc<str>>)> = Vec::new();
-        let mut stack: Vec<(&Value, String, Option<std::rc::Rc<str>>)> =
-            vec![(raw, "#".to_string(), None)];
-        while let Some((value, at, base)) = stack.pop() {
-            match value {
-                Value::Object(map) => {
-                    let mut base = base;
-                    for key in ["$anchor", "$dynamicAnchor", "$id"] {
-                        if let Some(Value::String(name)) = map.get(key) {
-                            let table = if key == "$id" { &mut ids } else { &mut anchors };
-                            table
-                                .entry(name.as_str())
-                                .and_modify(|seen| *seen = None)
-                                .or_insert_with(|| Some(at.clone()));
-                            if key == "$id" {
-                                base = Some(at.as_str().into());
-                            }
-                        }
-                    }
-                    if let Some(Value::String(reference)) = map.get("$ref") {
-                        found.push((at.clone(), reference, base.clone()));
-                    }
-                    for (key, child) in map {
-                        if child.is_object() || child.is_array() {
-                            stack.push((child, format!("{at}/{}", escape(key)), base.clone()));
-                        }
-                    }
-                }
-                Value::Array(items) => {
-                    for (i, child) in items.iter().enumerate() {
-                        if child.is_object() || child.is_array() {
-                            stack.push((child, format!("{at}/{i}"), base.clone()));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+        declared.collect_references = true;
+        declared.bases.clear();
+        walk_document(raw, &mut declared);
+        let Declarations {
+            anchors,
+            ids,
+            references,
+            ..
+        } = declared;
         let exists = |pointer: &str| {
             pointer
                 .strip_prefix('#')
@@ -571,7 +600,7 @@ impl References {
         };
         let anchor = |name: &str| anchors.get(name).cloned().flatten();
         let mut rewrites = BTreeMap::new();
-        for (at, reference, base) in found {
+        for (at, reference, base) in references {
             let target = match reference.strip_prefix('#') {
                 // A pointer: from the enclosing `$id` resource where that names something.
                 Some(pointer) if pointer.starts_with('/') => base
@@ -584,7 +613,7 @@ impl References {
                 None => {
                     let (uri, fragment) = match reference.split_once('#') {
                         Some((uri, fragment)) => (uri, fragment),
-                        None => (reference, ""),
+                        None => (reference.as_str(), ""),
                     };
                     match ids.get(uri).cloned().flatten() {
                         Some(target) if fragment.is_empty() => Some(target),
@@ -1443,6 +1472,29 @@ mod tests {
         assert_eq!(
             out.origins.original("#/components/schemas/C/allOf/0"),
             "#/components/schemas/C"
+        );
+    }
+
+    #[test]
+    fn anchors_are_read_off_schemas_only() {
+        // An example holding the same keys as data declares nothing.
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {
+                "description": "A.",
+                "content": {"application/json": {
+                    "schema": {"$ref": "#thing"},
+                    "example": {"$anchor": "thing", "$id": "https://example.com/a"},
+                }},
+            }}}}},
+            "components": {"schemas": {"A": {"$anchor": "thing", "type": "string"}}},
+        });
+        let out = lower(doc);
+        let media = &out.raw["paths"]["/a"]["get"]["responses"]["200"]["content"];
+        assert_eq!(
+            media["application/json"]["schema"]["$ref"],
+            json!("#/components/schemas/A")
         );
     }
 
