@@ -14,7 +14,7 @@
 //! | 3.1 | lowered to |
 //! |---|---|
 //! | `type: [T, "null"]` | `type: T`, `nullable: true` |
-//! | `type: [T, U, ...]` | `oneOf` of one branch per type (each with its type's keywords) |
+//! | `type: [T, U, ...]` | `oneOf` of one branch per type (each with its type's keywords); beside an existing `oneOf`/`anyOf`, dropped with a note (the alternatives type the value) |
 //! | `const: v` | `enum: [v]` (and the type of `v` when there is no `type`) |
 //! | `oneOf`/`anyOf` of `{const, title/description}` | one `enum`, the docs in `x-enum-descriptions` |
 //! | `examples: [...]` | `example` (the first), unless there is one |
@@ -1180,7 +1180,6 @@ impl Lower<'_> {
                 );
             }
             _ => {
-                let keyword = "oneOf";
                 node.remove("type");
                 let mut branches = Vec::with_capacity(others.len());
                 for (i, ty) in others.iter().enumerate() {
@@ -1208,12 +1207,12 @@ impl Lower<'_> {
                         }
                     }
                     self.origins
-                        .record(format!("{at}/{keyword}/{i}"), at.to_string());
+                        .record(format!("{at}/oneOf/{i}"), at.to_string());
                     branches.push(Value::Object(branch));
                 }
                 node.remove("format");
                 node.remove("enum");
-                node.insert(keyword.into(), Value::Array(branches));
+                node.insert("oneOf".into(), Value::Array(branches));
             }
         }
     }
