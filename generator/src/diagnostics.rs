@@ -15,7 +15,7 @@ pub enum Severity {
 /// has it (see [`settle`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Category {
-    /// The spec is wrong (not valid OpenAPI 3.0: an invalid operation or path item, a dangling
+    /// The spec is wrong (not valid OpenAPI: an invalid operation or path item, a dangling
     /// or external `$ref`, a `$ref` cycle with no object or array in between, a path template
     /// without its parameter, an unknown `type`), or beyond the limits this generator accepts
     /// (schema nesting, `allOf` expansion). An error unless `Options::skip_invalid`.

@@ -41,7 +41,7 @@ pub struct Options {
     /// template without its parameter, ...) makes [`generate`] fail with every such problem.
     /// This opt-in is for a third-party spec you cannot fix: the rest is generated, and each
     /// operation left out is listed as a warning and in the crate docs. Problems outside
-    /// operations (text that is not OpenAPI 3.0, document-wide limits) fail either way;
+    /// operations (text that is not OpenAPI 3.0 or 3.1, document-wide limits) fail either way;
     /// [`strict`](Self::strict) still turns the warnings into errors.
     pub skip_invalid: bool,
     /// Extra `[dev-dependencies]` lines for the generated Cargo.toml, as `(name, TOML value)`,

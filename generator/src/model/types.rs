@@ -577,7 +577,7 @@ impl<'a> TypeSpace<'a> {
                 });
             }
             Some(other) => {
-                // OpenAPI 3.0 names six types: any other is a mistake in the spec.
+                // OpenAPI 3.0 names six types (3.1 adds `null`): any other is a mistake in the spec.
                 self.warn(
                     Category::BadInput,
                     pointer,
