@@ -11,6 +11,7 @@ mod format;
 pub mod load;
 pub mod lower;
 pub mod model;
+pub mod plan;
 pub mod resolve;
 pub mod surface;
 

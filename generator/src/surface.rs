@@ -4,8 +4,8 @@
 //! (structs with their fields, enums and unions with their variants), with the Rust names and
 //! type expressions a user of the crate sees and the place in the spec each comes from.
 //!
-//! Built from the model (the [`TypeSpace`] and the normalized operations), never from emitted
-//! text, so that `cargo xtask diff` can tell what a spec change does to downstream code.
+//! Read off the plan of the Rust items (`crate::plan`), the one the emitters render, never from
+//! emitted text, so that `cargo xtask diff` can tell what a spec change does to downstream code.
 //! Type expressions are spelled as rustdoc shows them (`DateTime<Utc>`, `BTreeMap<String, T>`);
 //! a method's return type is its signature's, with the borrow of the client elided:
 //! `Call<'_, Meeting>` (awaiting it gives `Result<Meeting, Error>`), `Pages<'_, Participant>`.
@@ -15,10 +15,11 @@ use std::collections::BTreeSet;
 use crate::diagnostics::{Diagnostic, Error};
 use crate::load::Document;
 use crate::lower::Origins;
-use crate::model::operations::{BodyKind, Location, Operation, Payload, QueryRendering, Success};
+use crate::model::operations::{Location, QueryRendering};
 use crate::model::security::SchemeKind;
-use crate::model::types::{EnumValue, EnumVariant, Kind, Ty, TypeSpace};
+use crate::model::types::{Kind, Ty, TypeSpace};
 use crate::model::{self, Model};
+use crate::plan::{self, EnumItem, Item, Output, Role, Shape, TypeRef, Wire, rust_type};
 use crate::resolve::join;
 
 /// Everything of the generated crate's API that downstream code can name.
@@ -193,38 +194,32 @@ pub fn describe(doc: &Document) -> Result<Surface, Error> {
 
 fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
     let model = model::build(doc)?;
+    let plan = plan::build(&model);
     let types = &model.types;
-    let mut items: Vec<TypeItem> = types
-        .defs()
-        .map(|(id, def)| TypeItem {
-            name: def.name.clone(),
-            kind: schema_kind(types, &def.kind, doc, types.pointer_of(id)),
-            input: false,
-            // A property merged from several `allOf` branches has no single place.
-            pointer: types
-                .pointer_of(id)
-                .map(|p| p.trim_end_matches("(merged)").to_string()),
-        })
-        .collect();
+    let mut items: Vec<TypeItem> = plan.items().map(|item| type_item(types, doc, item)).collect();
     let mut operations = Vec::new();
-    let mut inputs: Vec<Ty> = Vec::new();
-    for group in &model.groups {
-        for &index in &group.operations {
-            let op = &model.operations[index];
-            items.extend(operation_types(types, doc, op, &mut inputs));
+    for module in &plan.modules {
+        let group = module.group;
+        for (method, &index) in module.methods.iter().zip(&group.operations) {
+            let op = method.op;
+            let returns = match method.output {
+                Output::Unit => "()".to_string(),
+                Output::Type(ty) => type_ref(types, ty),
+                Output::Responses(name) => name.to_string(),
+            };
             operations.push(OperationItem {
                 group: group.struct_name.clone(),
                 accessor: group.module.clone(),
-                name: op.fn_name.clone(),
+                name: method.name.to_string(),
                 method: op.method.clone(),
                 path: op.path.clone(),
-                request: op.request_name.clone(),
-                returns: format!("Call<'_, {}>", returns(types, &op.success)),
+                request: method.request.map(str::to_string),
+                returns: format!("Call<'_, {returns}>"),
                 pages: model.pagination.get(&index).map(|paged| PagesItem {
                     name: paged.fn_name.clone(),
                     returns: format!("Pages<'_, {}>", rust_type(types, &paged.item)),
                 }),
-                deprecated: op.deprecated,
+                deprecated: method.deprecated,
                 security: op
                     .auth
                     .iter()
@@ -246,6 +241,18 @@ fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
             .iter()
             .position(|op| op.pointer == item.pointer)
     });
+    let inputs: Vec<&Ty> = plan
+        .items()
+        .filter_map(|item| match &item.shape {
+            Shape::Struct(s) if s.role != Role::Schema => Some(&s.fields),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|field| match field.ty {
+            TypeRef::Ty(ty) => Some(ty),
+            _ => None,
+        })
+        .collect();
     let built = built_by_users(&model, &inputs);
     for item in &mut items {
         item.input |= built.contains(&item.name);
@@ -275,10 +282,10 @@ fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
 }
 
 /// The names of schema types reachable from request fields.
-fn built_by_users(model: &Model, inputs: &[Ty]) -> BTreeSet<String> {
+fn built_by_users(model: &Model, inputs: &[&Ty]) -> BTreeSet<String> {
     let types = &model.types;
     let mut seen = BTreeSet::new();
-    let mut stack: Vec<&Ty> = inputs.iter().collect();
+    let mut stack: Vec<&Ty> = inputs.to_vec();
     while let Some(ty) = stack.pop() {
         match ty {
             Ty::Vec(_) | Ty::Map(_) | Ty::Option(_) | Ty::Tuple(_) => stack.extend(ty.parts()),
@@ -302,35 +309,61 @@ fn built_by_users(model: &Model, inputs: &[Ty]) -> BTreeSet<String> {
     seen
 }
 
-fn schema_kind(types: &TypeSpace, kind: &Kind, doc: &Document, at: Option<&str>) -> TypeKind {
-    match kind {
-        Kind::Struct(s) => {
+/// A planned item as downstream code sees it.
+fn type_item(types: &TypeSpace, doc: &Document, item: &Item) -> TypeItem {
+    let at = item.pointer.as_deref();
+    let kind = match &item.shape {
+        Shape::Struct(s) => {
             let mut fields: Vec<FieldItem> = s
                 .fields
                 .iter()
                 .map(|f| {
-                    let mut ty = rust_type(types, &f.ty);
+                    let mut ty = type_ref(types, f.ty);
                     if f.boxed {
                         ty = format!("Box<{ty}>");
                     }
-                    if f.optional {
+                    if f.option {
                         ty = format!("Option<{ty}>");
                     }
+                    let (wire, pointer) = match f.wire {
+                        Wire::Property(json) => (
+                            format!("property `{json}`"),
+                            at.map(|at| join(at, &["properties", json]))
+                                .filter(|p| exists(doc, p)),
+                        ),
+                        Wire::Param(p) => {
+                            let (location, within) = match p.location {
+                                Location::Path => ("path parameter", "path"),
+                                Location::Query(QueryRendering::Json) => {
+                                    ("query parameter (JSON)", "query")
+                                }
+                                Location::Query(_) => ("query parameter", "query"),
+                                Location::Header => ("header", "header"),
+                            };
+                            (
+                                format!("{location} `{}`", p.wire_name),
+                                at.and_then(|at| parameter_pointer(doc, at, &p.wire_name, within)),
+                            )
+                        }
+                        Wire::Body => (
+                            "request body".to_string(),
+                            at.map(|at| join(at, &["requestBody"])),
+                        ),
+                        Wire::Part(name) => (format!("multipart part `{name}`"), None),
+                    };
                     FieldItem {
-                        name: f.name.clone(),
+                        name: f.name.to_string(),
                         ty,
-                        optional: f.optional,
-                        has_default: f.optional || types.has_default(&f.ty),
-                        wire: format!("property `{}`", f.json_name),
-                        pointer: at
-                            .map(|at| join(at, &["properties", &f.json_name]))
-                            .filter(|p| exists(doc, p)),
+                        optional: f.option,
+                        has_default: f.has_default,
+                        wire,
+                        pointer,
                     }
                 })
                 .collect();
-            if let Some(value) = &s.additional {
+            if let Some((name, value)) = s.additional {
                 fields.push(FieldItem {
-                    name: s.additional_name.clone(),
+                    name: name.to_string(),
                     ty: format!("BTreeMap<String, {}>", rust_type(types, value)),
                     optional: false,
                     has_default: true,
@@ -342,60 +375,60 @@ fn schema_kind(types: &TypeSpace, kind: &Kind, doc: &Document, at: Option<&str>)
             }
             TypeKind::Struct {
                 fields,
-                default: s.defaultable,
-                role: "struct",
+                default: s.default,
+                role: s.role.describe(),
             }
         }
-        Kind::Enum { variants, fallback } => TypeKind::StringEnum {
-            variants: variants
+        Shape::Enum(e) => TypeKind::StringEnum {
+            variants: e
+                .variants
                 .iter()
                 .map(|v| VariantItem {
                     name: v.name.clone(),
                     payload: None,
-                    wire: Some(match &v.value {
-                        EnumValue::String(text) => text.clone(),
-                        EnumValue::Integer(n) => n.to_string(),
-                    }),
+                    wire: Some(EnumItem::wire_text(&v.value)),
                 })
                 .chain([VariantItem {
-                    name: fallback.clone(),
-                    payload: Some(
-                        if EnumVariant::integers(variants) {
-                            "i64"
-                        } else {
-                            "String"
-                        }
-                        .to_string(),
-                    ),
+                    name: e.fallback.to_string(),
+                    payload: Some(if e.integer { "i64" } else { "String" }.to_string()),
                     wire: None,
                 }])
                 .collect(),
         },
-        Kind::Union { variants, tag } => TypeKind::Union {
-            variants: variants
-                .iter()
-                .map(|v| {
-                    let ty = rust_type(types, &v.ty);
-                    VariantItem {
-                        name: v.name.clone(),
-                        payload: Some(if v.boxed { format!("Box<{ty}>") } else { ty }),
-                        wire: tag.as_ref().and_then(|t| {
-                            t.values
-                                .iter()
-                                .find(|(_, variant)| *variant == v.name)
-                                .map(|(value, _)| value.clone())
-                        }),
-                    }
-                })
-                .chain(tag.as_ref().map(|t| VariantItem {
+        Shape::Union(u) => TypeKind::Union {
+            variants: variants(types, &u.variants)
+                .chain(u.tag.map(|t| VariantItem {
                     name: t.fallback.clone(),
                     payload: Some("serde_json::Value".to_string()),
                     wire: None,
                 }))
                 .collect(),
-            tag: tag.as_ref().map(|t| t.property.clone()),
+            tag: u.tag.map(|t| t.property.clone()),
         },
+        Shape::Responses(r) => TypeKind::ResponseEnum {
+            variants: variants(types, &r.variants).collect(),
+        },
+    };
+    TypeItem {
+        name: item.name.to_string(),
+        input: matches!(&item.shape, Shape::Struct(s) if s.role != Role::Schema),
+        pointer: item.pointer.as_deref().map(str::to_string),
+        kind,
     }
+}
+
+fn variants<'a>(
+    types: &'a TypeSpace,
+    variants: &'a [plan::VariantItem],
+) -> impl Iterator<Item = VariantItem> + 'a {
+    variants.iter().map(|v| VariantItem {
+        name: v.name.to_string(),
+        payload: v.ty.map(|ty| {
+            let ty = type_ref(types, ty);
+            if v.boxed { format!("Box<{ty}>") } else { ty }
+        }),
+        wire: v.wire.map(str::to_string),
+    })
 }
 
 /// Whether a JSON pointer (`#/...`) names a place in the document.
@@ -435,193 +468,12 @@ fn parameter_pointer(doc: &Document, operation: &str, name: &str, within: &str) 
     None
 }
 
-/// A request struct's fields follow the emitter: a field is `Option` unless required, and the
-/// struct derives `Default` when every field has one.
-fn request_field(
-    name: &str,
-    ty: String,
-    required: bool,
-    has_default: bool,
-    wire: String,
-) -> FieldItem {
-    FieldItem {
-        name: name.to_string(),
-        ty: if required {
-            ty
-        } else {
-            format!("Option<{ty}>")
-        },
-        optional: !required,
-        has_default: !required || has_default,
-        wire,
-        pointer: None,
-    }
-}
-
-/// The request struct, multipart body struct and response enum of an operation (as the
-/// emitter makes them); the types users pass in are added to `inputs`.
-fn operation_types(
-    types: &TypeSpace,
-    doc: &Document,
-    op: &Operation,
-    inputs: &mut Vec<Ty>,
-) -> Vec<TypeItem> {
-    let mut out = Vec::new();
-    let mut fields: Vec<FieldItem> = op
-        .params
-        .iter()
-        .map(|p| {
-            inputs.push(p.ty.clone());
-            let (location, within) = match p.location {
-                Location::Path => ("path parameter", "path"),
-                Location::Query(QueryRendering::Json) => ("query parameter (JSON)", "query"),
-                Location::Query(_) => ("query parameter", "query"),
-                Location::Header => ("header", "header"),
-            };
-            let mut field = request_field(
-                &p.name,
-                rust_type(types, &p.ty),
-                p.required,
-                types.has_default(&p.ty),
-                format!("{location} `{}`", p.wire_name),
-            );
-            field.pointer = parameter_pointer(doc, &op.pointer, &p.wire_name, within);
-            field
-        })
-        .collect();
-    if let Some(body) = &op.body {
-        let (ty, has_default) = match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Form(ty) => {
-                inputs.push(ty.clone());
-                (rust_type(types, ty), types.has_default(ty))
-            }
-            BodyKind::Multipart {
-                struct_name,
-                fields: parts,
-            } => {
-                let part_fields: Vec<FieldItem> = parts
-                    .iter()
-                    .map(|f| {
-                        inputs.push(f.ty.clone());
-                        request_field(
-                            &f.name,
-                            rust_type(types, &f.ty),
-                            f.required,
-                            types.has_default(&f.ty),
-                            format!("multipart part `{}`", f.wire_name),
-                        )
-                    })
-                    .collect();
-                let default = part_fields.iter().all(|f| f.has_default);
-                out.push(TypeItem {
-                    name: struct_name.clone(),
-                    kind: TypeKind::Struct {
-                        fields: part_fields,
-                        default,
-                        role: "multipart body",
-                    },
-                    input: true,
-                    pointer: Some(join(&op.pointer, &["requestBody"])),
-                });
-                (struct_name.clone(), default)
-            }
-            BodyKind::Text(_) => ("String".to_string(), true),
-            BodyKind::Bytes(_) => ("Vec<u8>".to_string(), true),
-        };
-        let mut field = request_field(
-            &body.name,
-            ty,
-            body.required,
-            has_default,
-            "request body".to_string(),
-        );
-        field.pointer = Some(join(&op.pointer, &["requestBody"]));
-        fields.push(field);
-    }
-    if let Some(name) = &op.request_name {
-        let default = fields.iter().all(|f| f.has_default);
-        out.push(TypeItem {
-            name: name.clone(),
-            kind: TypeKind::Struct {
-                fields,
-                default,
-                role: "request struct",
-            },
-            input: true,
-            pointer: Some(op.pointer.clone()),
-        });
-    }
-    if let Success::Many { enum_name, cases } = &op.success {
-        let variants = cases
-            .iter()
-            .map(|case| VariantItem {
-                name: case.variant.clone(),
-                payload: match &case.payload {
-                    Payload::Empty => None,
-                    Payload::Json(ty) if types.is_struct(ty) => {
-                        Some(format!("Box<{}>", rust_type(types, ty)))
-                    }
-                    payload => Some(payload_type(types, payload)),
-                },
-                wire: Some(case.label.clone()),
-            })
-            .collect();
-        out.push(TypeItem {
-            name: enum_name.clone(),
-            kind: TypeKind::ResponseEnum { variants },
-            input: false,
-            pointer: Some(join(&op.pointer, &["responses"])),
-        });
-    }
-    out
-}
-
-fn payload_type(types: &TypeSpace, payload: &Payload) -> String {
-    match payload {
-        Payload::Empty => "()".to_string(),
-        Payload::Json(ty) => rust_type(types, ty),
-        Payload::Text(_) => "String".to_string(),
-        Payload::Bytes(_) => "Vec<u8>".to_string(),
-    }
-}
-
-fn returns(types: &TypeSpace, success: &Success) -> String {
-    match success {
-        Success::One(payload) => payload_type(types, payload),
-        Success::Many { enum_name, .. } => enum_name.clone(),
-    }
-}
-
 /// A type expression as rustdoc shows it.
-pub fn rust_type(types: &TypeSpace, ty: &Ty) -> String {
+fn type_ref(types: &TypeSpace, ty: TypeRef) -> String {
     match ty {
-        Ty::String => "String".to_string(),
-        Ty::Bool => "bool".to_string(),
-        Ty::I32 => "i32".to_string(),
-        Ty::I64 => "i64".to_string(),
-        Ty::F32 => "f32".to_string(),
-        Ty::F64 => "f64".to_string(),
-        Ty::Uuid => "Uuid".to_string(),
-        Ty::DateTime => "DateTime<Utc>".to_string(),
-        Ty::Date => "NaiveDate".to_string(),
-        Ty::Json => "serde_json::Value".to_string(),
-        Ty::JsonObject => "serde_json::Map<String, serde_json::Value>".to_string(),
-        Ty::Vec(item) => format!("Vec<{}>", rust_type(types, item)),
-        Ty::Map(value) => format!("BTreeMap<String, {}>", rust_type(types, value)),
-        Ty::Option(inner) => format!("Option<{}>", rust_type(types, inner)),
-        Ty::Named(id) => types.def(*id).name.clone(),
-        Ty::Upload => "Upload".to_string(),
-        Ty::Bytes => "Vec<u8>".to_string(),
-        Ty::Tuple(items) => match items.as_slice() {
-            [only] => format!("({},)", rust_type(types, only)),
-            items => format!(
-                "({})",
-                items
-                    .iter()
-                    .map(|item| rust_type(types, item))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        },
+        TypeRef::Ty(ty) => rust_type(types, ty),
+        TypeRef::Local(name) => name.to_string(),
+        TypeRef::Text => "String".to_string(),
+        TypeRef::Bytes => "Vec<u8>".to_string(),
     }
 }

@@ -2,69 +2,30 @@
 //! whose methods send them (the counterpart of progenitor's `method.rs`; types come from the
 //! type space), and `mod.rs` with the accessors on `Client` and the credential alternatives.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::types::{ident, ty_tokens};
-use super::{doc_attrs, doc_paragraphs};
-use crate::model::operations::{
-    Body, BodyKind, Location, MultipartField, Operation, Param, Payload, QueryRendering, Success,
-};
+use super::doc_paragraphs;
+use super::types::{ident, item_tokens, type_ref_tokens};
+use crate::model::operations::{Body, BodyKind, Location, Param, Payload, QueryRendering};
 use crate::model::security::Scheme;
-use crate::model::types::{Ty, TypeSpace};
-use crate::model::{Group, Model};
+use crate::model::types::Ty;
+use crate::plan::{Decode, Method, Module, Output, Plan};
 
 /// `(file name, tokens)` for `src/operations/mod.rs` and one file per group, each made when the
 /// iterator reaches it, so that the caller can format and drop one before making the next.
 pub fn operation_files<'a>(
-    model: &'a Model<'_>,
+    plan: &'a Plan<'_, '_>,
     krate: &'a str,
 ) -> impl Iterator<Item = (String, TokenStream)> + 'a {
     // A spec without (expressible) operations: a crate of types and the client alone.
-    let auth_consts = match model.groups.is_empty() {
-        true => BTreeMap::new(),
-        false => auth_consts(model),
-    };
-    let mod_file = (!model.groups.is_empty()).then(|| {
-        (
-            "src/operations/mod.rs".to_string(),
-            mod_rs(model, &auth_consts),
-        )
-    });
-    let groups = model.groups.iter().map(move |group| {
-        let file = format!("src/operations/{}.rs", group.module);
-        (file, group_rs(model, group, &auth_consts, krate))
+    let mod_file = (!plan.modules.is_empty())
+        .then(|| ("src/operations/mod.rs".to_string(), mod_rs(plan)));
+    let groups = plan.modules.iter().map(move |module| {
+        let file = format!("src/operations/{}.rs", module.group.module);
+        (file, group_rs(plan, module, krate))
     });
     mod_file.into_iter().chain(groups)
-}
-
-/// One constant per distinct set of credential alternatives, named after its schemes
-/// (`API_TOKEN`, `API_EMAIL_AND_API_KEY_OR_API_TOKEN`).
-fn auth_consts(model: &Model) -> BTreeMap<Vec<Vec<usize>>, String> {
-    let mut consts = BTreeMap::new();
-    for op in model.operations.iter().filter(|op| !op.auth.is_empty()) {
-        consts.entry(op.auth.clone()).or_insert_with(|| {
-            op.auth
-                .iter()
-                .map(|alternative| match alternative.is_empty() {
-                    true => "ANONYMOUS".to_string(),
-                    false => alternative
-                        .iter()
-                        .map(|i| {
-                            crate::model::names::field_name(&model.schemes[*i].key)
-                                .trim_end_matches('_')
-                                .to_ascii_uppercase()
-                        })
-                        .collect::<Vec<_>>()
-                        .join("_AND_"),
-                })
-                .collect::<Vec<_>>()
-                .join("_OR_")
-        });
-    }
-    consts
 }
 
 fn scheme_tokens(scheme: &Scheme) -> TokenStream {
@@ -78,7 +39,9 @@ fn scheme_tokens(scheme: &Scheme) -> TokenStream {
     }
 }
 
-fn mod_rs(model: &Model, auth_consts: &BTreeMap<Vec<Vec<usize>>, String>) -> TokenStream {
+fn mod_rs(plan: &Plan) -> TokenStream {
+    let model = plan.model;
+    let auth_consts = &plan.auth_consts;
     let modules = model.groups.iter().map(|g| {
         let module = ident(&g.module);
         quote!(mod #module; pub use #module::*;)
@@ -129,62 +92,27 @@ fn mod_rs(model: &Model, auth_consts: &BTreeMap<Vec<Vec<usize>>, String>) -> Tok
     }
 }
 
-fn group_rs(
-    model: &Model,
-    group: &Group,
-    auth_consts: &BTreeMap<Vec<Vec<usize>>, String>,
-    krate: &str,
-) -> TokenStream {
-    let types = &model.types;
-    let ops: Vec<&Operation> = group
-        .operations
+fn group_rs(plan: &Plan, module: &Module, krate: &str) -> TokenStream {
+    let types = &plan.model.types;
+    let group = module.group;
+    let items = module.items.iter().map(|item| item_tokens(types, item));
+    let (methods, builds): (Vec<_>, Vec<_>) = module
+        .methods
         .iter()
-        .map(|i| &model.operations[*i])
-        .collect();
-    let structs = ops.iter().map(|op| request_items(types, op, group));
-    let (methods, builds): (Vec<_>, Vec<_>) = ops
-        .iter()
-        .map(|op| {
-            let example = super::docs::operation_example(types, op, &group.module, krate);
-            method(types, op, group, auth_consts, &example)
+        .map(|m| {
+            let example = super::docs::operation_example(plan, m, &group.module, krate);
+            method(plan, module, m, &example)
         })
         .unzip();
-    let paged = super::pagination::group_items(model, group, krate);
+    let paged = super::pagination::group_items(plan, module, krate);
     let struct_name = ident(&group.struct_name);
     let struct_doc = format!(
         " Operations {}, from [`Client::{}`].",
         group.about, group.module
     );
     let file_doc = format!(" Operations {}.", group.about);
-
-    let mut runtime = vec!["Call", "Request"];
-    if ops
-        .iter()
-        .any(|op| matches!(op.success, Success::One(Payload::Json(_))))
-    {
-        runtime.push("Response");
-    }
-    if ops.iter().any(|op| {
-        op.params
-            .iter()
-            .any(|p| matches!(p.location, Location::Query(_)))
-    }) {
-        runtime.push("QueryStyle");
-    }
-    if ops.iter().any(|op| {
-        matches!(
-            &op.body,
-            Some(Body {
-                kind: BodyKind::Multipart { .. },
-                ..
-            })
-        )
-    }) {
-        runtime.push("Part");
-    }
-    runtime.sort_unstable();
-    let runtime = runtime.into_iter().map(|name| format_ident!("{}", name));
-    let types_import = ops.iter().any(|op| uses_named_types(op)).then(|| {
+    let runtime = module.runtime.iter().map(|name| format_ident!("{}", name));
+    let types_import = module.uses_types.then(|| {
         quote!(
             use crate::types::*;
         )
@@ -194,7 +122,7 @@ fn group_rs(
         use crate::runtime::{#(#runtime),*};
         #types_import
         use crate::{Client, Error};
-        #(#structs)*
+        #(#items)*
         #[doc = #struct_doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #struct_name<'a> {
@@ -208,183 +136,20 @@ fn group_rs(
     }
 }
 
-fn named(ty: &Ty) -> bool {
-    ty.named().next().is_some()
-}
-
-fn uses_named_types(op: &Operation) -> bool {
-    let body = match &op.body.as_ref().map(|b| &b.kind) {
-        Some(BodyKind::Json(ty) | BodyKind::Form(ty)) => named(ty),
-        Some(BodyKind::Multipart { fields, .. }) => fields.iter().any(|f| named(&f.ty)),
-        _ => false,
-    };
-    let success = match &op.success {
-        Success::One(Payload::Json(ty)) => named(ty),
-        Success::Many { cases, .. } => cases
-            .iter()
-            .any(|c| matches!(&c.payload, Payload::Json(ty) if named(ty))),
-        Success::One(_) => false,
-    };
-    body || success || op.params.iter().any(|p| named(&p.ty))
-}
-
-/// A request struct derives `Default` when every field has one (enums and unions do not).
-fn defaultable(types: &TypeSpace, required: bool, ty: &Ty) -> bool {
-    !required || types.has_default(ty)
-}
-
-fn optional(types: &TypeSpace, required: bool, ty: &Ty) -> TokenStream {
-    let ty = ty_tokens(types, ty);
-    if required { ty } else { quote!(Option<#ty>) }
-}
-
-/// The request struct, plus the multipart body struct and the multi-status response enum
-/// when the operation has them.
-fn request_items(types: &TypeSpace, op: &Operation, group: &Group) -> TokenStream {
-    let doc = format!(" Parameters of [`{}::{}`].", group.struct_name, op.fn_name);
-    let mut fields: Vec<TokenStream> = op
-        .params
-        .iter()
-        .map(|param| {
-            let doc = doc_attrs(Some(&super::docs::param_doc(param)));
-            let field = ident(&param.name);
-            let ty = optional(types, param.required, &param.ty);
-            quote!(#doc pub #field: #ty,)
-        })
-        .collect();
-    let mut default = op
-        .params
-        .iter()
-        .all(|p| defaultable(types, p.required, &p.ty));
-    let mut extra = TokenStream::new();
-    if let Some(body) = &op.body {
-        let doc = doc_attrs(body.doc.as_deref().or(Some("The request body.")));
-        let field = ident(&body.name);
-        let ty = match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Form(ty) => {
-                default &= defaultable(types, body.required, ty);
-                optional(types, body.required, ty)
-            }
-            BodyKind::Multipart {
-                struct_name,
-                fields: parts,
-            } => {
-                extra = multipart_struct(types, op, struct_name, parts);
-                default &=
-                    !body.required || parts.iter().all(|f| defaultable(types, f.required, &f.ty));
-                let struct_name = ident(struct_name);
-                if body.required {
-                    quote!(#struct_name)
-                } else {
-                    quote!(Option<#struct_name>)
-                }
-            }
-            BodyKind::Text(_) => optional(types, body.required, &Ty::String),
-            BodyKind::Bytes(_) => optional(types, body.required, &Ty::Bytes),
-        };
-        fields.push(quote!(#doc pub #field: #ty,));
-    }
-    if let Success::Many { enum_name, cases } = &op.success {
-        let enum_name = ident(enum_name);
-        let doc = format!(
-            " What [`{}::{}`] returns, by status.",
-            group.struct_name, op.fn_name
-        );
-        let variants = cases.iter().map(|case| {
-            let variant = ident(&case.variant);
-            let doc = doc_attrs(Some(&format!(
-                "{}: {}",
-                case.label,
-                case.doc.as_deref().unwrap_or("success")
-            )));
-            match &case.payload {
-                Payload::Empty => quote!(#doc #variant,),
-                Payload::Json(ty) => {
-                    let boxed = types.is_struct(ty);
-                    let ty = ty_tokens(types, ty);
-                    // Boxed like struct variants of unions: the enum stays small.
-                    let ty = if boxed { quote!(Box<#ty>) } else { ty };
-                    quote!(#doc #variant(#ty),)
-                }
-                Payload::Text(_) => quote!(#doc #variant(String),),
-                Payload::Bytes(_) => quote!(#doc #variant(Vec<u8>),),
-            }
-        });
-        extra.extend(quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #enum_name { #(#variants)* }
-        });
-    }
-    let Some(name) = &op.request_name else {
-        return extra;
-    };
-    let name = ident(name);
-    let default = default.then(|| quote!(Default,));
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, #default)]
-        pub struct #name { #(#fields)* }
-        #extra
-    }
-}
-
-fn multipart_struct(
-    types: &TypeSpace,
-    op: &Operation,
-    name: &str,
-    fields: &[MultipartField],
-) -> TokenStream {
-    let doc = format!(
-        " The `multipart/form-data` body of [`{}`].",
-        op.request_name.as_deref().unwrap_or_default()
-    );
-    let name = ident(name);
-    let default = fields
-        .iter()
-        .all(|f| defaultable(types, f.required, &f.ty))
-        .then(|| quote!(Default,));
-    let fields = fields.iter().map(|f| {
-        let doc = f.doc.clone();
-        let doc = doc_attrs(Some(
-            &doc.unwrap_or_else(|| format!("The `{}` part.", f.wire_name)),
-        ));
-        let field = ident(&f.name);
-        let ty = optional(types, f.required, &f.ty);
-        quote!(#doc pub #field: #ty,)
-    });
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, #default)]
-        pub struct #name { #(#fields)* }
-    }
-}
-
 /// The method of `op` on its group's struct, and the function that builds its HTTP request
 /// (kept apart: only the request differs between operations, sending is the runtime's).
-fn method(
-    types: &TypeSpace,
-    op: &Operation,
-    group: &Group,
-    auth_consts: &BTreeMap<Vec<Vec<usize>>, String>,
-    example: &str,
-) -> (TokenStream, TokenStream) {
-    let signature = format!("`{} {}`", op.method, op.path);
-    let errors = error_doc(types, op);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let doc = doc_paragraphs([
-        op.summary.as_deref(),
-        op.description.as_deref(),
-        Some(signature.as_str()),
-        errors.as_deref(),
-    ]);
+fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStream, TokenStream) {
+    let op = m.op;
+    let types = &plan.model.types;
+    let deprecated = m.deprecated.then(|| quote!(#[deprecated]));
+    let doc = doc_paragraphs(m.doc.iter().map(|p| Some(p.as_ref())));
     let example = super::code_doc_attrs(&format!("\n{example}"));
-    let fn_name = ident(&op.fn_name);
-    let request = op.request_name.as_deref().map(|name| {
+    let fn_name = ident(m.name);
+    let request = m.request.map(|name| {
         let name = ident(name);
         quote!(, request: &#name)
     });
-    let params = op.request_name.as_deref().map(|name| {
+    let params = m.request.map(|name| {
         let name = ident(name);
         quote!(request: &#name)
     });
@@ -400,26 +165,35 @@ fn method(
             quote!((#wire, &request.#field),)
         });
     let mut chain = Vec::new();
-    if let Some(name) = auth_consts.get(&op.auth) {
+    if let Some(name) = &m.auth {
         let name = format_ident!("{}", name);
         chain.push(quote!(.auth(super::#name)));
     }
     for param in &op.params {
         chain.push(param_call(param));
     }
-    if let Some(media) = accept(&op.success) {
+    if let Some(media) = m.accept {
         chain.push(quote!(.accept(#media)));
     }
     let (body_chain, body_after) = body_call(op.body.as_ref());
     chain.extend(body_chain);
     let mutable = (!body_after.is_empty()).then(|| quote!(mut));
-    let (output, decode) = decode(types, op);
-    let op_name = &op.fn_name;
+    let output = match m.output {
+        Output::Unit => quote!(()),
+        Output::Type(ty) => type_ref_tokens(types, ty),
+        Output::Responses(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    };
+    let decode = decode(&m.decode);
+    let op_name = m.name;
     let build_doc = format!(
         " The HTTP request of [`{}::{}`].",
-        group.struct_name, op.fn_name
+        module.group.struct_name,
+        op.fn_name
     );
-    let argument = op.request_name.as_ref().map(|_| quote!(request));
+    let argument = m.request.map(|_| quote!(request));
     let method = quote! {
         #doc
         #example
@@ -438,26 +212,6 @@ fn method(
         }
     };
     (method, build)
-}
-
-/// The `Accept` header for an operation that answers with something else than JSON.
-fn accept(success: &Success) -> Option<&str> {
-    fn media(payload: &Payload) -> Option<&str> {
-        match payload {
-            Payload::Text(media) | Payload::Bytes(media) => Some(media.as_str()),
-            Payload::Empty | Payload::Json(_) => None,
-        }
-    }
-    match success {
-        Success::One(payload) => media(payload),
-        // Several kinds of answers: JSON stays the default.
-        Success::Many { cases, .. }
-            if cases.iter().all(|c| !matches!(c.payload, Payload::Json(_))) =>
-        {
-            cases.iter().find_map(|c| media(&c.payload))
-        }
-        Success::Many { .. } => None,
-    }
 }
 
 fn param_call(param: &Param) -> TokenStream {
@@ -522,19 +276,20 @@ fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
     }
 }
 
-/// The output type of `op` and the decoder turning its response into it (a function or a
-/// closure without captures: a `fn` pointer).
-fn decode(types: &TypeSpace, op: &Operation) -> (TokenStream, TokenStream) {
-    match &op.success {
-        Success::One(Payload::Empty) => (quote!(()), quote!(|_| Ok(()))),
-        Success::One(Payload::Json(ty)) => (ty_tokens(types, ty), quote!(Response::into_json)),
-        Success::One(Payload::Text(_)) => (quote!(String), quote!(|response| Ok(response.text()))),
-        Success::One(Payload::Bytes(_)) => {
-            (quote!(Vec<u8>), quote!(|response| Ok(response.bytes())))
-        }
-        Success::Many { enum_name, cases } => {
-            let enum_name = ident(enum_name);
-            let fallback = cases.iter().position(|c| c.status.is_none()).unwrap_or(0);
+/// The decoder turning a response into the method's output (a function or a closure without
+/// captures: a `fn` pointer).
+fn decode(decode: &Decode) -> TokenStream {
+    match decode {
+        Decode::Nothing => quote!(|_| Ok(())),
+        Decode::Json => quote!(Response::into_json),
+        Decode::Text => quote!(|response| Ok(response.text())),
+        Decode::Bytes => quote!(|response| Ok(response.bytes())),
+        Decode::ByStatus {
+            name,
+            exact,
+            fallback,
+        } => {
+            let enum_name = ident(name);
             let arm = |case: &crate::model::operations::SuccessCase| {
                 let variant = ident(&case.variant);
                 match &case.payload {
@@ -544,52 +299,20 @@ fn decode(types: &TypeSpace, op: &Operation) -> (TokenStream, TokenStream) {
                     Payload::Bytes(_) => quote!(#enum_name::#variant(response.bytes())),
                 }
             };
-            let exact = cases
-                .iter()
-                .enumerate()
-                .filter(|(i, c)| *i != fallback && c.status.is_some())
-                .map(|(_, c)| {
-                    let status = proc_macro2::Literal::u16_unsuffixed(c.status.unwrap_or_default());
-                    let value = arm(c);
-                    quote!(#status => #value,)
-                });
-            let fallback = arm(&cases[fallback]);
-            (
-                quote!(#enum_name),
-                quote! {
-                    |response| {
-                        Ok(match response.status().as_u16() {
-                            #(#exact)*
-                            _ => #fallback,
-                        })
-                    }
-                },
-            )
+            let exact = exact.iter().map(|(status, case)| {
+                let status = proc_macro2::Literal::u16_unsuffixed(*status);
+                let value = arm(case);
+                quote!(#status => #value,)
+            });
+            let fallback = arm(fallback);
+            quote! {
+                |response| {
+                    Ok(match response.status().as_u16() {
+                        #(#exact)*
+                        _ => #fallback,
+                    })
+                }
+            }
         }
     }
-}
-
-/// "Errors: 500 returns [`GenericErrorResponse`] ..." when the spec types error bodies.
-fn error_doc(types: &TypeSpace, op: &Operation) -> Option<String> {
-    let cases: Vec<String> = op
-        .errors
-        .iter()
-        .map(|case| {
-            let ty = match &case.ty {
-                Ty::Named(id) => format!(
-                    "[`{}`](crate::types::{})",
-                    types.def(*id).name,
-                    types.def(*id).name
-                ),
-                other => format!("`{}`", ty_tokens(types, other).to_string().replace(' ', "")),
-            };
-            format!("{} returns {ty}", case.status)
-        })
-        .collect();
-    (!cases.is_empty()).then(|| {
-        format!(
-            "Errors: {} (decode with [`ApiError::body_as`](crate::ApiError::body_as)).",
-            cases.join(", ")
-        )
-    })
 }

@@ -1,14 +1,15 @@
 //! Documentation that is not in the spec: each operation's `no_run` example, and keeping the
 //! spec's own text from being compiled as doctests.
 
-use crate::model::Model;
-use crate::model::operations::{BodyKind, Location, Operation, Param, Payload, Success};
+use crate::model::operations::BodyKind;
 use crate::model::types::{Ty, TypeSpace};
+use crate::plan::{Method, Plan};
 
 /// The crate root's quick start: a client from the environment or a builder, a call, error
 /// handling, retries and timeouts, request structs with `..Default::default()`, per-call
 /// options and raw responses, paged lists when the API has them, and the `blocking` feature.
-pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
+pub fn quick_start(plan: &Plan, krate: &str, prefix: &str) -> String {
+    let model = plan.model;
     let mut out = format!(
         "# Quick start\n\n\
          A [`Client`] reads its credentials from the environment (`{prefix}_API_TOKEN`, or the \
@@ -89,7 +90,7 @@ pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
          # }}\n\
          ```"
     ));
-    out.push_str(&default_request_doc(model, krate));
+    out.push_str(&default_request_doc(plan, krate));
     out.push_str(&format!(
         "\n\n\
          A call can override the client's settings before it is sent: \
@@ -192,22 +193,21 @@ pub fn quick_start(model: &Model, krate: &str, prefix: &str) -> String {
 
 /// The rule that keeps callers compiling across spec bumps, with a request struct of the API
 /// built that way when one has optional fields to leave out.
-fn default_request_doc(model: &Model, krate: &str) -> String {
+fn default_request_doc(plan: &Plan, krate: &str) -> String {
     let mut out = "\n\n\
         Build request structs that implement `Default` with `..Default::default()` for the fields \
         you leave out: a new version of the spec may add optional fields, and code written this \
         way keeps compiling (the generator counts such an addition as compatible on that \
         assumption)."
         .to_string();
-    let example = model.groups.iter().find_map(|group| {
-        group.operations.iter().find_map(|i| {
-            let op = &model.operations[*i];
-            let literal = request_literal(&model.types, op, krate, op.request_name.as_deref()?)?;
+    let example = plan.modules.iter().find_map(|module| {
+        module.methods.iter().find_map(|m| {
+            let literal = request_literal(&plan.model.types, m, krate)?;
             let leaves_out = literal.contains("..Default::default()");
-            leaves_out.then_some((group, op, literal))
+            leaves_out.then_some((module, m, literal))
         })
     });
-    if let Some((group, op, literal)) = example {
+    if let Some((module, m, literal)) = example {
         out.push_str(&format!(
             "\n\n\
              ```no_run\n\
@@ -218,34 +218,22 @@ fn default_request_doc(model: &Model, krate: &str) -> String {
              # Ok(())\n\
              # }}\n\
              ```",
-            module = group.module,
-            fn_name = op.fn_name,
+            module = module.group.module,
+            fn_name = m.name,
         ));
     }
     out
-}
-
-/// A parameter's doc: the spec's, else where it goes.
-pub fn param_doc(param: &Param) -> String {
-    param.doc.clone().unwrap_or_else(|| {
-        let place = match param.location {
-            Location::Path => "path parameter",
-            Location::Query(_) => "query parameter",
-            Location::Header => "header",
-        };
-        format!("The `{}` {place}.", param.wire_name)
-    })
 }
 
 /// A compact `no_run` example calling the operation: the request struct with its required
 /// values (the rest from `Default`), the call and the result. Operations whose request cannot be
 /// written without knowing the caller's data (a required enum, a file) take it as an argument of
 /// the (hidden) example function instead.
-pub fn operation_example(types: &TypeSpace, op: &Operation, module: &str, krate: &str) -> String {
-    let call = format!("client.{module}().{}", op.fn_name);
-    let (setup, argument, call) = match &op.request_name {
+pub fn operation_example(plan: &Plan, m: &Method, module: &str, krate: &str) -> String {
+    let call = format!("client.{module}().{}", m.name);
+    let (setup, argument, call) = match m.request {
         None => (String::new(), String::new(), format!("{call}()")),
-        Some(name) => match request_literal(types, op, krate, name) {
+        Some(name) => match request_literal(&plan.model.types, m, krate) {
             Some(literal) => (
                 format!("let request = {literal};\n"),
                 String::new(),
@@ -258,8 +246,8 @@ pub fn operation_example(types: &TypeSpace, op: &Operation, module: &str, krate:
             ),
         },
     };
-    let result = match &op.success {
-        Success::One(Payload::Empty) => format!("{call}.await?;\n"),
+    let result = match m.output {
+        crate::plan::Output::Unit => format!("{call}.await?;\n"),
         _ => format!("let response = {call}.await?;\nprintln!(\"{{response:?}}\");\n"),
     };
     format!(
@@ -273,7 +261,8 @@ pub fn operation_example(types: &TypeSpace, op: &Operation, module: &str, krate:
 }
 
 /// `Request { field: value, .. }`, or `None` when some required field has no obvious value.
-fn request_literal(types: &TypeSpace, op: &Operation, krate: &str, name: &str) -> Option<String> {
+fn request_literal(types: &TypeSpace, m: &Method, krate: &str) -> Option<String> {
+    let (op, name) = (m.op, m.request?);
     // (field, required, value): the value of a required field, when there is an obvious one.
     let mut fields: Vec<(&str, bool, Option<String>)> = op
         .params
@@ -287,10 +276,7 @@ fn request_literal(types: &TypeSpace, op: &Operation, krate: &str, name: &str) -
             (p.name.as_str(), p.required, value)
         })
         .collect();
-    let mut defaultable = op
-        .params
-        .iter()
-        .all(|p| !p.required || types.has_default(&p.ty));
+    let defaultable = m.request_default;
     if let Some(body) = &op.body {
         let value = match &body.kind {
             BodyKind::Json(ty) | BodyKind::Form(ty) => value(types, ty),
@@ -299,12 +285,6 @@ fn request_literal(types: &TypeSpace, op: &Operation, krate: &str, name: &str) -
             // A multipart body has files: the caller's data.
             BodyKind::Multipart { .. } => None,
         };
-        defaultable &= !body.required
-            || match &body.kind {
-                BodyKind::Json(ty) | BodyKind::Form(ty) => types.has_default(ty),
-                BodyKind::Multipart { .. } => false,
-                BodyKind::Text(_) | BodyKind::Bytes(_) => true,
-            };
         fields.push((body.name.as_str(), body.required, value));
     }
     let mut lines = Vec::new();

@@ -1,4 +1,4 @@
-//! Stage 4: the model → token streams (and a few text files), one emitter per output file.
+//! Stage 5: the plan → token streams (and a few text files), one emitter per output file.
 
 mod client;
 mod docs;
@@ -22,13 +22,14 @@ pub fn emit(
     format_time: &mut Duration,
 ) -> Result<BTreeMap<String, String>, Error> {
     format::clear_blocks();
+    let plan = crate::plan::build(model);
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_string(), krate::manifest(model, options));
+    files.insert("Cargo.toml".to_string(), krate::manifest(&plan, options));
     // Each file is formatted as soon as it is made, and its tokens dropped.
     let krate = options.crate_name.replace('-', "_");
-    let lib_rs = ("src/lib.rs".to_string(), krate::lib_rs(model, options));
-    let operations = client::operation_files(model, &krate);
+    let lib_rs = ("src/lib.rs".to_string(), krate::lib_rs(&plan, options));
+    let operations = client::operation_files(&plan, &krate);
     for (path, tokens) in std::iter::once(lib_rs).chain(operations) {
         let start = Instant::now();
         let text = format::rust_file(&header, &path, tokens)?;
@@ -36,7 +37,7 @@ pub fn emit(
         files.insert(path, text);
     }
     let path = "src/types.rs";
-    let (opening, items) = types::types_rs(model);
+    let (opening, items) = types::types_rs(&plan);
     let text = format::rust_file_items(&header, path, opening, items, format_time)?;
     files.insert(path.to_string(), text);
     for (path, text) in runtime::files() {

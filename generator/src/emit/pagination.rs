@@ -5,25 +5,21 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{ident, ty_tokens};
-use crate::model::pagination::{Access, PageParam, Paged};
-use crate::model::{Group, Model};
+use crate::model::Group;
+use crate::model::pagination::{Access, PageParam};
+use crate::plan::{Module, PagesMethod, Plan};
 
-/// `impl<'a> <Group>Api<'a> { fn <op>_pages ... }` for the group's paged operations; empty when
+/// `impl<'a> <Group>Api<'a> { fn <op>_pages ... }` for the module's paged operations; empty when
 /// it has none.
-pub fn group_items(model: &Model, group: &Group, crate_ident: &str) -> TokenStream {
-    let methods: Vec<TokenStream> = group
-        .operations
-        .iter()
-        .filter_map(|i| Some((&model.operations[*i], model.pagination.get(i)?)))
-        .map(|(op, paged)| {
-            let request = op.request_name.as_deref().unwrap_or_default();
-            pages_method(model, group, &op.fn_name, request, paged, crate_ident)
-        })
-        .collect();
-    if methods.is_empty() {
+pub fn group_items(plan: &Plan, module: &Module, crate_ident: &str) -> TokenStream {
+    if module.pages.is_empty() {
         return TokenStream::new();
     }
-    let struct_name = ident(&group.struct_name);
+    let methods = module
+        .pages
+        .iter()
+        .map(|pages| pages_method(plan, module.group, pages, crate_ident));
+    let struct_name = ident(&module.group.struct_name);
     quote! {
         impl<'a> #struct_name<'a> {
             #(#methods)*
@@ -31,15 +27,11 @@ pub fn group_items(model: &Model, group: &Group, crate_ident: &str) -> TokenStre
     }
 }
 
-fn pages_method(
-    model: &Model,
-    group: &Group,
-    op_name: &str,
-    request_name: &str,
-    paged: &Paged,
-    crate_ident: &str,
-) -> TokenStream {
-    let item = ty_tokens(&model.types, &paged.item);
+fn pages_method(plan: &Plan, group: &Group, pages: &PagesMethod, crate_ident: &str) -> TokenStream {
+    let paged = pages.paged;
+    let op_name = pages.operation;
+    let request_name = pages.request;
+    let item = ty_tokens(&plan.model.types, &paged.item);
     let fn_name = ident(&paged.fn_name);
     let op = ident(op_name);
     let request = ident(request_name);
@@ -84,8 +76,14 @@ fn pages_method(
         quote!(response.#items_field)
     };
     let doc = pages_doc(group, op_name, request_name, paged, crate_ident);
+    // Walking a deprecated operation is deprecated too; the walk itself calls it knowingly.
+    let (deprecated, allow) = match pages.deprecated {
+        true => (quote!(#[deprecated]), quote!(#[allow(deprecated)])),
+        false => (TokenStream::new(), TokenStream::new()),
+    };
     quote! {
         #doc
+        #deprecated
         pub fn #fn_name(&self, request: &#request) -> crate::Pages<'a, #item> {
             let api = *self;
             let request = request.clone();
@@ -93,6 +91,7 @@ fn pages_method(
                 let mut request = request.clone();
                 Box::pin(async move {
                     #set_page
+                    #allow
                     let response = api.#op(&request).await?;
                     #(#counts)*
                     Ok(crate::runtime::Page::new(#items, total_count, total_pages, per_page))
@@ -116,7 +115,7 @@ fn pages_doc(
     group: &Group,
     op_name: &str,
     request_name: &str,
-    paged: &Paged,
+    paged: &crate::model::pagination::Paged,
     crate_ident: &str,
 ) -> TokenStream {
     let short = paged

@@ -48,8 +48,12 @@ impl<'a> CloudflareImagesApi<'a> {
     /// `POST /accounts/{account_id}/images/v1`
     ///
     /// ```no_run
-    /// # async fn example(client: &golden::Client, request: &golden::CloudflareImagesUploadAnImageViaUrlRequest) -> Result<(), golden::Error> {
-    /// let response = client.cloudflare_images().cloudflare_images_upload_an_image_via_url(request).await?;
+    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+    /// let request = golden::CloudflareImagesUploadAnImageViaUrlRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.cloudflare_images().cloudflare_images_upload_an_image_via_url(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

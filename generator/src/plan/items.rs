@@ -1,0 +1,390 @@
+//! The items of `src/types.rs`: one per type of the type space, with every Rust-level decision
+//! taken (derives, how each field is read and sent, boxing, docs).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use crate::model::Model;
+use crate::model::operations::{BodyKind, Payload, Success};
+use crate::model::types::{EnumValue, EnumVariant, Field, Kind, Struct, Tag, Ty, TypeId, TypeSpace};
+
+/// A named type of `src/types.rs`, or a request struct, multipart body or response enum of an
+/// operations module.
+#[derive(Debug)]
+pub struct Item<'m> {
+    pub name: &'m str,
+    /// Never empty: the spec's description, else where the type is used.
+    pub doc: Cow<'m, str>,
+    pub shape: Shape<'m>,
+    /// Where the type comes from in the spec (a schema, an operation, a request body, a
+    /// response list); `None` when no one place can be named.
+    pub pointer: Option<Cow<'m, str>>,
+}
+
+#[derive(Debug)]
+pub enum Shape<'m> {
+    Struct(StructItem<'m>),
+    /// A string or integer enum with a fallback variant for values the client does not know.
+    Enum(EnumItem<'m>),
+    /// `oneOf`/`anyOf`.
+    Union(UnionItem<'m>),
+    /// What an operation with several success statuses returns: a variant per status.
+    Responses(ResponsesItem<'m>),
+}
+
+/// What a struct is to its users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A schema's object: read from and sent as JSON.
+    Schema,
+    /// An operation's parameters and body, which users fill in.
+    Request,
+    /// A `multipart/form-data` body, one field per part.
+    Multipart,
+}
+
+impl Role {
+    /// "struct", "request struct", ... as a changelog says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Role::Schema => "struct",
+            Role::Request => "request struct",
+            Role::Multipart => "multipart body",
+        }
+    }
+}
+
+/// How a struct implements serde's traits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serde {
+    /// Through the runtime's `json_object!`, a fraction of the derives' compile time.
+    JsonObject,
+    /// `#[derive(Serialize, Deserialize)]`: a flattened map of other properties needs it, and
+    /// a struct without fields (which the macro's expansion would not use all its names for).
+    Derive,
+    /// Not sent or read as a whole (request structs and multipart bodies).
+    None,
+}
+
+#[derive(Debug)]
+pub struct StructItem<'m> {
+    pub role: Role,
+    pub serde: Serde,
+    /// Derives `Default`: literals may end with `..Default::default()`.
+    pub default: bool,
+    pub fields: Vec<FieldItem<'m>>,
+    /// The field collecting properties not named in `fields`, and their type.
+    pub additional: Option<(&'m str, &'m Ty)>,
+}
+
+/// How a field is read and sent (the kinds of the runtime's `json_object!`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// A missing key is an error; always sent.
+    Required,
+    /// A missing key decodes as the field's default; always sent.
+    DefaultIfMissing,
+    /// An `Option` whose missing key decodes as `None`, left out while `None`.
+    Optional,
+}
+
+/// Where a field's value goes in the request or comes from in the response.
+#[derive(Debug, Clone, Copy)]
+pub enum Wire<'m> {
+    /// A JSON property.
+    Property(&'m str),
+    /// A parameter of an operation.
+    Param(&'m crate::model::operations::Param),
+    /// The request body.
+    Body,
+    /// A part of a multipart body.
+    Part(&'m str),
+}
+
+#[derive(Debug)]
+pub struct FieldItem<'m> {
+    pub name: &'m str,
+    pub wire: Wire<'m>,
+    /// The value's type, before `Box` and `Option`.
+    pub ty: TypeRef<'m>,
+    /// `Box<..>`: the type contains the struct itself by value.
+    pub boxed: bool,
+    /// `Option<..>`: the field may be left `None`.
+    pub option: bool,
+    pub presence: Presence,
+    /// What `..Default::default()` fills in exists for it.
+    pub has_default: bool,
+    pub doc: Cow<'m, str>,
+}
+
+/// A type expression: a model type, or one only operations have.
+#[derive(Debug, Clone, Copy)]
+pub enum TypeRef<'m> {
+    Ty(&'m Ty),
+    /// A type of the operations module by name (a multipart body struct).
+    Local(&'m str),
+    /// `String` (a text body).
+    Text,
+    /// `Vec<u8>` (a binary body).
+    Bytes,
+}
+
+#[derive(Debug)]
+pub struct EnumItem<'m> {
+    pub variants: &'m [EnumVariant],
+    pub fallback: &'m str,
+    /// Integer wire values: the enum is `Copy`, its fallback holds an `i64`, and
+    /// `integer_enum!` implements serde for it (`string_enum!` otherwise).
+    pub integer: bool,
+}
+
+impl EnumItem<'_> {
+    /// The runtime macro that implements serde for it.
+    pub fn serde_macro(&self) -> &'static str {
+        if self.integer {
+            "integer_enum"
+        } else {
+            "string_enum"
+        }
+    }
+
+    /// The value of a variant as its doc shows it.
+    pub fn wire_text(value: &EnumValue) -> String {
+        match value {
+            EnumValue::String(text) => text.clone(),
+            EnumValue::Integer(n) => n.to_string(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct UnionItem<'m> {
+    pub variants: Vec<VariantItem<'m>>,
+    pub tag: Option<&'m Tag>,
+}
+
+#[derive(Debug)]
+pub struct VariantItem<'m> {
+    pub name: &'m str,
+    /// `None`: a unit variant.
+    pub ty: Option<TypeRef<'m>>,
+    pub boxed: bool,
+    /// The tag value (tagged unions) or the status (response enums).
+    pub wire: Option<&'m str>,
+    pub doc: Cow<'m, str>,
+}
+
+#[derive(Debug)]
+pub struct ResponsesItem<'m> {
+    pub variants: Vec<VariantItem<'m>>,
+}
+
+/// The items of `src/types.rs`, in the type space's order.
+pub fn schema_items<'m>(model: &'m Model) -> Vec<Item<'m>> {
+    let types = &model.types;
+    let mut fallback = fallback_docs(model);
+    types
+        .defs()
+        .map(|(id, def)| {
+            let doc = match &def.doc {
+                Some(doc) => Cow::Borrowed(doc.as_str()),
+                None => Cow::Owned(
+                    fallback
+                        .remove(&id)
+                        .unwrap_or_else(|| format!("The `{}` type.", def.name)),
+                ),
+            };
+            Item {
+                name: &def.name,
+                doc,
+                shape: schema_shape(types, &def.kind),
+                pointer: types
+                    .pointer_of(id)
+                    // A property merged from several `allOf` branches has no single place.
+                    .map(|p| Cow::Borrowed(p.trim_end_matches("(merged)"))),
+            }
+        })
+        .collect()
+}
+
+fn schema_shape<'m>(types: &'m TypeSpace, kind: &'m Kind) -> Shape<'m> {
+    match kind {
+        Kind::Struct(s) => Shape::Struct(StructItem {
+            role: Role::Schema,
+            serde: if s.additional.is_none() && !s.fields.is_empty() {
+                Serde::JsonObject
+            } else {
+                Serde::Derive
+            },
+            default: s.defaultable,
+            fields: s
+                .fields
+                .iter()
+                .map(|field| FieldItem {
+                    name: &field.name,
+                    wire: Wire::Property(&field.json_name),
+                    ty: TypeRef::Ty(&field.ty),
+                    boxed: field.boxed,
+                    option: field.optional,
+                    presence: presence(types, s, field),
+                    has_default: field.optional || types.has_default(&field.ty),
+                    doc: field_doc(types, field),
+                })
+                .collect(),
+            additional: s
+                .additional
+                .as_ref()
+                .map(|ty| (s.additional_name.as_str(), ty)),
+        }),
+        Kind::Enum { variants, fallback } => Shape::Enum(EnumItem {
+            variants,
+            fallback,
+            integer: EnumVariant::integers(variants),
+        }),
+        Kind::Union { variants, tag } => Shape::Union(UnionItem {
+            variants: variants
+                .iter()
+                .map(|v| VariantItem {
+                    name: &v.name,
+                    ty: Some(TypeRef::Ty(&v.ty)),
+                    boxed: v.boxed,
+                    wire: tag.as_ref().and_then(|t| {
+                        t.values
+                            .iter()
+                            .find(|(_, variant)| *variant == v.name)
+                            .map(|(value, _)| value.as_str())
+                    }),
+                    doc: match &v.ty {
+                        Ty::Named(id) => Cow::Owned(format!("A [`{}`].", types.def(*id).name)),
+                        ty => Cow::Owned(format!("A `{}`.", super::code_type(types, ty))),
+                    },
+                })
+                .collect(),
+            tag: tag.as_ref(),
+        }),
+    }
+}
+
+/// How a schema struct's field is read and sent.
+fn presence(types: &TypeSpace, s: &Struct, field: &Field) -> Presence {
+    if field.optional {
+        if field.omit_if_none {
+            Presence::Optional
+        } else {
+            Presence::DefaultIfMissing
+        }
+    } else if s.lenient && !matches!(field.ty, Ty::Named(_)) && types.has_default(&field.ty) {
+        // Lenient on what it reads: a required scalar or list the server leaves out decodes as
+        // its empty value instead of failing the whole response. A missing object stays an
+        // error: it means the body is not what the spec describes.
+        Presence::DefaultIfMissing
+    } else if matches!(field.ty, Ty::Option(_)) && !field.boxed {
+        // A required but nullable field: serde decodes a missing `Option` as `None`.
+        Presence::DefaultIfMissing
+    } else {
+        Presence::Required
+    }
+}
+
+/// A field's doc: the spec's, else its type's, else its name.
+fn field_doc<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
+    if let Some(doc) = &field.doc {
+        return Cow::Borrowed(doc);
+    }
+    let mut ty = &field.ty;
+    while let Ty::Vec(inner) | Ty::Option(inner) = ty {
+        ty = inner;
+    }
+    match ty {
+        Ty::Named(id) => match &types.def(*id).doc {
+            Some(doc) => Cow::Borrowed(doc),
+            None => Cow::Owned(format!("The `{}` property.", field.json_name)),
+        },
+        _ => Cow::Owned(format!("The `{}` property.", field.json_name)),
+    }
+}
+
+/// Where each type is used, for those the spec does not describe: "The `error` property of
+/// [`GenericErrorResponse`]." or "What [`MeetingsApi::get_meeting`] returns."
+fn fallback_docs(model: &Model) -> BTreeMap<TypeId, String> {
+    let mut docs = BTreeMap::new();
+    for (_, def) in model.types.defs() {
+        match &def.kind {
+            Kind::Struct(s) => {
+                for field in &s.fields {
+                    for id in field.ty.named() {
+                        docs.entry(id).or_insert_with(|| {
+                            format!("The `{}` property of [`{}`].", field.json_name, def.name)
+                        });
+                    }
+                }
+                for id in s.additional.iter().flat_map(Ty::named) {
+                    docs.entry(id).or_insert_with(|| {
+                        format!("A property of [`{}`] not named in the spec.", def.name)
+                    });
+                }
+            }
+            Kind::Union { variants, .. } => {
+                for variant in variants {
+                    for id in variant.ty.named() {
+                        docs.entry(id)
+                            .or_insert_with(|| format!("A form of [`{}`].", def.name));
+                    }
+                }
+            }
+            Kind::Enum { .. } => {}
+        }
+    }
+    for group in &model.groups {
+        for op in group.operations.iter().map(|i| &model.operations[*i]) {
+            let method = format!("{}::{}", group.struct_name, op.fn_name);
+            let link = format!("[`{method}`](crate::{method})");
+            let mut uses: Vec<(&Ty, String)> = Vec::new();
+            match &op.success {
+                Success::One(Payload::Json(ty)) => uses.push((ty, format!("What {link} returns."))),
+                Success::One(_) => {}
+                Success::Many { cases, .. } => {
+                    for case in cases {
+                        if let Payload::Json(ty) = &case.payload {
+                            let doc = format!("What {link} returns with {}.", case.label);
+                            uses.push((ty, doc));
+                        }
+                    }
+                }
+            }
+            match op.body.as_ref().map(|b| &b.kind) {
+                Some(BodyKind::Json(ty) | BodyKind::Form(ty)) => {
+                    uses.push((ty, format!("The request body of {link}.")));
+                }
+                Some(BodyKind::Multipart { fields, .. }) => {
+                    for field in fields {
+                        let doc = format!("The `{}` part of {link}'s body.", field.wire_name);
+                        uses.push((&field.ty, doc));
+                    }
+                }
+                _ => {}
+            }
+            for param in &op.params {
+                let doc = super::param_doc(param);
+                let doc = format!("{} Used by {link}.", doc.trim_end());
+                uses.push((&param.ty, doc));
+            }
+            for error in &op.errors {
+                let doc = format!("The error body of {link} ({}).", error.status);
+                uses.push((&error.ty, doc));
+            }
+            for (ty, doc) in uses {
+                for id in ty.named() {
+                    docs.entry(id).or_insert_with(|| doc.clone());
+                }
+            }
+        }
+    }
+    for webhook in &model.webhooks {
+        for id in webhook.payload.iter().flat_map(|p| p.ty.named()) {
+            docs.entry(id)
+                .or_insert_with(|| format!("The payload of the `{}` webhook.", webhook.name));
+        }
+    }
+    docs
+}

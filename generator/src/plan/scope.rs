@@ -1,0 +1,73 @@
+//! The names generated code brings into scope. No generated type may take one: a schema
+//! called `Call` would be shadowed by the runtime's `Call` in the operations modules
+//! (`Call<'a, Call>`), one called `String` would shadow the standard library's in
+//! `src/types.rs`. The type space claims every name of [`RESERVED`] before it names any type,
+//! and a schema whose name is taken gets `Model` appended (`CallModel`).
+//!
+//! The emitters import runtime names through the constants below, so that what a module
+//! imports and what is reserved cannot drift apart (a test checks every import is reserved).
+
+/// The runtime's call, returned by every operation method.
+pub const CALL: &str = "Call";
+/// The runtime's HTTP request builder.
+pub const REQUEST: &str = "Request";
+/// The runtime's response, whose `into_json` decodes a JSON answer.
+pub const RESPONSE: &str = "Response";
+/// How a query parameter is written.
+pub const QUERY_STYLE: &str = "QueryStyle";
+/// A part of a multipart body.
+pub const PART: &str = "Part";
+
+/// Every type-level name a generated module may bring into scope or write unqualified.
+pub const RESERVED: &[&str] = &[
+    // The crate root's re-exports of the runtime (`pub use runtime::{..}`).
+    "ApiError",
+    "ApiResponse",
+    "Attempt",
+    "BlockingItems",
+    "BlockingPages",
+    CALL,
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Items",
+    "Page",
+    "Pages",
+    "Upload",
+    "WithResponse",
+    // The operations modules' imports of the runtime.
+    "Auth",
+    PART,
+    QUERY_STYLE,
+    REQUEST,
+    RESPONSE,
+    // `src/types.rs`: serde's traits.
+    "Deserialize",
+    "Serialize",
+    // The standard library's prelude as the code writes it.
+    "BTreeMap",
+    "Box",
+    "Default",
+    "Err",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Some",
+    "String",
+    "Value",
+    "Vec",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every runtime name an operations module imports is reserved.
+    #[test]
+    fn imports_are_reserved() {
+        for name in [CALL, REQUEST, RESPONSE, QUERY_STYLE, PART] {
+            assert!(RESERVED.contains(&name), "{name}");
+        }
+    }
+}
