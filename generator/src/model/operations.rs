@@ -277,7 +277,8 @@ impl OperationBuilder<'_, '_> {
             )?,
             None => None,
         };
-        let (success, errors) = self.responses(op, pointer, &pascal)?;
+        let head = method.eq_ignore_ascii_case("head");
+        let (success, errors) = self.responses(op, pointer, &pascal, head)?;
         let request_name = (!params.is_empty() || body.is_some()).then(|| {
             // Specs often call the body schema `<OperationId>Request`; the parameters struct
             // then becomes `<OperationId>Params` rather than `<OperationId>Request2`.
@@ -494,6 +495,7 @@ impl OperationBuilder<'_, '_> {
         op: &openapiv3::Operation,
         pointer: &str,
         op_pascal: &str,
+        head: bool,
     ) -> Result<(Success, Vec<ErrorCase>), Error> {
         let mut entries: Vec<(String, Option<u16>, bool, &ReferenceOr<openapiv3::Response>)> =
             Vec::new();
@@ -538,6 +540,8 @@ impl OperationBuilder<'_, '_> {
                 continue;
             }
             let payload = match media {
+                // The answer to HEAD has the headers of a GET's but never a body.
+                _ if head => Payload::Empty,
                 None => Payload::Empty,
                 Some(media) if is_json(&essence(media)) => {
                     if response.content[media].schema.is_none() {

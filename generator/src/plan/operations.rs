@@ -64,7 +64,7 @@ pub enum Output<'m> {
 /// How a method turns the response into its output.
 #[derive(Debug)]
 pub enum Decode<'m> {
-    /// Nothing to read (no body; a HEAD answer never has one).
+    /// Nothing to read (no body; the model gives HEAD answers none).
     Nothing,
     Json,
     Text,
@@ -381,8 +381,6 @@ fn method<'m>(
     doc.push(Cow::Owned(format!("`{} {}`", op.method, op.path)));
     doc.extend(error_doc(types, op).map(Cow::Owned));
     let (output, decode) = match &op.success {
-        // A HEAD answer has no body, whatever the spec describes.
-        Success::One(_) if op.method == "HEAD" => (Output::Unit, Decode::Nothing),
         Success::One(Payload::Empty) => (Output::Unit, Decode::Nothing),
         Success::One(Payload::Json(ty)) => (Output::Type(TypeRef::Ty(ty)), Decode::Json),
         Success::One(Payload::Text(_)) => (Output::Type(TypeRef::Text), Decode::Text),
