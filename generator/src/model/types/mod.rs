@@ -1,0 +1,435 @@
+//! The type space: owns every generated type, names each once, and maps schemas (inline or
+//! referenced) to Rust types. `allOf` is merged here, `oneOf`/`anyOf` become unions, string
+//! enums get an unknown-value fallback, and recursive types are boxed.
+//!
+//! One `impl TypeSpace` spread over the files of this module, by concern:
+//!
+//! - `mod.rs`: the space itself: naming (component schemas first), checkpoints and rollback,
+//!   lookups, and [`TypeSpace::typed`], which dispatches each schema to the files below.
+//! - `definitions.rs`: what the rest of the generator reads: [`Ty`], [`Typed`], [`TypeDef`],
+//!   [`Kind`] and the parts of structs, enums and unions.
+//! - `structs.rs`: objects, arrays (and tuples) and maps.
+//! - `merge.rs`: `allOf`, merged into one object.
+//! - `unions.rs`: `oneOf`/`anyOf`: variants, their names and order, and the tag.
+//! - `enums.rs`: `enum`s of strings or integers.
+//! - `defaults_and_boxing.rs`: the passes over the whole space once every schema is read:
+//!   which structs have a `Default`, and which fields and variants are boxed.
+
+mod defaults_and_boxing;
+mod definitions;
+mod enums;
+mod merge;
+mod structs;
+mod unions;
+
+use std::collections::BTreeMap;
+
+use super::names::{self, Scope};
+use super::schema::RawSchema;
+use crate::diagnostics::{Category, Diagnostic, Error, Severity};
+use crate::resolve::{Resolver, join};
+pub use definitions::{
+    EnumValue, EnumVariant, Field, Kind, Struct, Tag, Ty, TypeDef, TypeId, Typed, UnionVariant,
+};
+use structs::own_props;
+
+pub struct TypeSpace<'a> {
+    resolver: Resolver<'a>,
+    /// Every type-level name in the generated crate (types, request structs, reserved words).
+    pub scope: Scope,
+    defs: Vec<Option<TypeDef>>,
+    /// Types already built, by the JSON pointer of their schema.
+    by_pointer: BTreeMap<String, Typed>,
+    /// Names reserved for component schemas (`#/components/schemas/X` → name).
+    component_names: BTreeMap<String, String>,
+    /// References being built right now, outermost first, each with the number of containers
+    /// (arrays, maps, object properties) entered before it: a reference back to one of them is a
+    /// cycle, which is fine behind a container and an error without one.
+    in_progress: Vec<(String, usize)>,
+    /// Containers entered on the way to the schema being built.
+    containers: usize,
+    /// Schemas being built inside each other right now; see [`MAX_DEPTH`].
+    depth: usize,
+    /// The prefix shared by every component schema's key, if any.
+    prefix: Option<String>,
+    /// Every allocated type's name, by id, known before the type itself is built.
+    names: Vec<String>,
+    /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
+    journal: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The state of a [`TypeSpace`] before an operation is built; see [`TypeSpace::rollback`].
+pub struct Checkpoint {
+    defs: usize,
+    journal: usize,
+    warnings: usize,
+}
+
+/// Deepest nesting of schemas (inline or through `$ref`) the model follows. The model recurses
+/// once per level, so this bounds its stack use (measured: well within a 2 MiB thread stack);
+/// real descriptions nest a few levels deep (Cloudflare's Realtime Kit: under 10).
+pub const MAX_DEPTH: usize = 64;
+
+/// Most `allOf` branches merged into one type, counting each time a shared branch is included
+/// again: `A: {allOf: [B, B]}`, `B: {allOf: [C, C]}`, ... doubles the work at each level.
+pub const MAX_ALL_OF_BRANCHES: usize = 10_000;
+
+/// Names the generated crate defines or uses unqualified besides the spec's types: the plan
+/// keeps the list, beside the imports it decides.
+const RESERVED_TYPE_NAMES: &[&str] = crate::plan::scope::RESERVED;
+
+impl<'a> TypeSpace<'a> {
+    /// `component_schemas`: the keys under `#/components/schemas`; `definitions`: schemas
+    /// under a component's `$defs` (OpenAPI 3.1), as (pointer, key). Each is named after its
+    /// key, before any other type is named.
+    pub fn new(
+        resolver: Resolver<'a>,
+        component_schemas: &[String],
+        definitions: &[(String, String)],
+    ) -> Self {
+        let mut scope = Scope::default();
+        for name in RESERVED_TYPE_NAMES {
+            scope.claim(name.to_string());
+        }
+        let prefix = names::common_prefix(component_schemas.iter().map(String::as_str));
+        let mut component_names = BTreeMap::new();
+        for key in component_schemas {
+            let short = prefix
+                .as_deref()
+                .and_then(|p| key.strip_prefix(p))
+                .unwrap_or(key);
+            let mut name = names::type_name(short);
+            if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                // A schema called `Error` or `Response` reads better as `ErrorModel` than as
+                // `Error2` next to the client's own `Error`.
+                name.push_str("Model");
+            }
+            let name = scope.claim(name);
+            component_names.insert(join("#/components/schemas", &[key]), name);
+        }
+        for (pointer, key) in definitions {
+            let mut name = names::type_name(key);
+            if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+                name.push_str("Model");
+            }
+            let name = scope.claim(name);
+            component_names.insert(pointer.clone(), name);
+        }
+        TypeSpace {
+            resolver,
+            scope,
+            defs: Vec::new(),
+            by_pointer: BTreeMap::new(),
+            component_names,
+            in_progress: Vec::new(),
+            containers: 0,
+            depth: 0,
+            prefix,
+            names: Vec::new(),
+            journal: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A component key without the prefix every component schema shares (`realtimekit_`).
+    pub fn strip_prefix(&self, key: &str) -> String {
+        match &self.prefix {
+            Some(prefix) => key
+                .strip_prefix(prefix.as_str())
+                .filter(|k| !k.is_empty())
+                .unwrap_or(key)
+                .to_string(),
+            None => key.to_string(),
+        }
+    }
+
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            defs: self.defs.len(),
+            journal: self.journal.len(),
+            warnings: self.warnings.len(),
+        }
+    }
+
+    /// Forgets every type made since `checkpoint`: an operation that fails half-way (and is
+    /// skipped) leaves no half-built type behind for later operations to refer to.
+    pub fn rollback(&mut self, checkpoint: Checkpoint) {
+        for key in self.journal.drain(checkpoint.journal..) {
+            self.by_pointer.remove(&key);
+        }
+        self.defs.truncate(checkpoint.defs);
+        self.names.truncate(checkpoint.defs);
+        self.warnings.truncate(checkpoint.warnings);
+        self.in_progress.clear();
+        self.containers = 0;
+        self.depth = 0;
+    }
+
+    fn remember(&mut self, pointer: &str, typed: Typed) {
+        if self.by_pointer.insert(pointer.to_string(), typed).is_none() {
+            self.journal.push(pointer.to_string());
+        }
+    }
+
+    /// The JSON pointer of the schema a named type was made from (for `cargo xtask diff`).
+    pub fn pointer_of(&self, id: TypeId) -> Option<&str> {
+        self.journal
+            .iter()
+            .find(|key| matches!(self.by_pointer.get(*key), Some(Typed { ty: Ty::Named(i), .. }) if *i == id))
+            .map(String::as_str)
+    }
+
+    pub fn def(&self, id: TypeId) -> &TypeDef {
+        self.defs[id]
+            .as_ref()
+            .expect("every allocated type is filled before the model is used")
+    }
+
+    /// Every type, in the order it was first met.
+    pub fn defs(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
+        self.defs
+            .iter()
+            .enumerate()
+            .filter_map(|(id, d)| d.as_ref().map(|d| (id, d)))
+    }
+
+    /// Gives a type the doc of the place that uses it, when its schema has none.
+    pub fn document(&mut self, ty: &Ty, doc: Option<&str>) {
+        let (Ty::Named(id), Some(doc)) = (ty, doc) else {
+            return;
+        };
+        if let Some(def) = self.defs[*id].as_mut().filter(|d| d.doc.is_none()) {
+            def.doc = Some(doc.to_string());
+        }
+    }
+
+    pub fn resolver(&self) -> &Resolver<'a> {
+        &self.resolver
+    }
+
+    fn warn(&mut self, category: Category, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Diagnostic {
+            severity: Severity::Warning,
+            category,
+            pointer: pointer.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// Maps the schema at `pointer` to a Rust type; a new named type is called `hint`.
+    pub fn typed(&mut self, schema: &RawSchema, pointer: &str, hint: &str) -> Result<Typed, Error> {
+        if let Some(reference) = &schema.reference {
+            return self.referenced(reference, pointer, hint);
+        }
+        if let Some(done) = self.by_pointer.get(pointer) {
+            return Ok(done.clone());
+        }
+        let typed = self.build(schema, pointer, hint)?;
+        self.remember(pointer, typed.clone());
+        Ok(typed)
+    }
+
+    fn referenced(&mut self, reference: &str, from: &str, hint: &str) -> Result<Typed, Error> {
+        if let Some(done) = self.by_pointer.get(reference) {
+            return Ok(done.clone());
+        }
+        self.resolver.value(reference, from)?;
+        if let Some(start) = self.in_progress.iter().position(|(p, _)| p == reference) {
+            if self.containers > self.in_progress[start].1 {
+                // `A: {type: array, items: {$ref: A}}`: a value of finite size, but Rust needs
+                // a named type to say it; any JSON value keeps it decodable.
+                self.warn(
+                    Category::Unsupported,
+                    from,
+                    format!(
+                        "`{reference}` contains itself (through an array, a map or an inline \
+                         object) before it has a type of its own; typed as any JSON value"
+                    ),
+                );
+                return Ok(Typed {
+                    ty: Ty::Json,
+                    nullable: true,
+                    doc: None,
+                });
+            }
+            let chain: Vec<&str> = self.in_progress[start..]
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .chain([reference])
+                .collect();
+            return Err(Error::single(
+                from,
+                format!(
+                    "`$ref` cycle with no object or array in between, so no value can satisfy it: {}",
+                    chain.join(" → ")
+                ),
+            ));
+        }
+        let target: RawSchema = self.resolver.parse_referenced(reference)?;
+        let hint = self
+            .component_names
+            .get(reference)
+            .cloned()
+            .unwrap_or_else(|| hint.to_string());
+        self.in_progress
+            .push((reference.to_string(), self.containers));
+        let typed = self.build(&target, reference, &hint);
+        self.in_progress.pop();
+        let typed = typed?;
+        self.remember(reference, typed.clone());
+        Ok(typed)
+    }
+
+    /// Allocates a named type before its content is built, so that references back to it
+    /// (recursive schemas) resolve to it.
+    fn allocate(&mut self, pointer: &str, hint: &str) -> (TypeId, String) {
+        let name = match self.component_names.get(pointer) {
+            Some(name) => name.clone(),
+            None => self.scope.claim(hint.to_string()),
+        };
+        let id = self.defs.len();
+        self.defs.push(None);
+        self.names.push(name.clone());
+        let typed = Typed {
+            ty: Ty::Named(id),
+            nullable: false,
+            doc: None,
+        };
+        self.remember(pointer, typed);
+        (id, name)
+    }
+
+    /// Builds one schema, refusing to nest deeper than [`MAX_DEPTH`] (the model's recursion
+    /// follows the schemas' nesting, so this bounds its stack use).
+    fn build(&mut self, s: &RawSchema, pointer: &str, hint: &str) -> Result<Typed, Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::single(
+                pointer,
+                format!(
+                    "schemas nest more than {MAX_DEPTH} levels deep (counting inline schemas and `$ref`s); \
+                     this generator refuses deeper nesting"
+                ),
+            ));
+        }
+        self.depth += 1;
+        let typed = self.build_unguarded(s, pointer, hint);
+        self.depth -= 1;
+        typed
+    }
+
+    fn build_unguarded(
+        &mut self,
+        s: &RawSchema,
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Typed, Error> {
+        let doc = s.doc().map(str::to_string);
+        for note in s.unsupported.iter().flatten() {
+            self.warn(Category::Unsupported, pointer, note.clone());
+        }
+        if let Some(reference) = &s.reference {
+            return self.referenced(reference, pointer, hint);
+        }
+        if !s.all_of.is_empty() {
+            return self.build_all_of(s, pointer, hint);
+        }
+        let alternatives = if s.one_of.is_empty() {
+            &s.any_of
+        } else {
+            &s.one_of
+        };
+        if !alternatives.is_empty() {
+            let kind = if s.one_of.is_empty() {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
+            return self.build_union(s, alternatives, kind, pointer, hint);
+        }
+        if let Some(values) = &s.enumeration {
+            return self.build_enum(s, values, pointer, hint);
+        }
+        let ty = match s.ty.as_deref() {
+            Some("object") | None if s.has_properties() => {
+                let props = own_props(s, pointer);
+                let (id, name) = self.allocate(pointer, hint);
+                let def = self.build_struct(&name, doc.clone(), s, props, pointer)?;
+                self.defs[id] = Some(def);
+                Ty::Named(id)
+            }
+            Some("object") | None if s.additional_properties.is_some() => {
+                self.map_type(s.additional_properties.as_ref(), pointer, hint)?
+            }
+            Some("object") => Ty::JsonObject,
+            None if s.items.is_some() || !s.prefix_items.is_empty() => {
+                self.array_type(s, pointer, hint)?
+            }
+            None => Ty::Json,
+            Some("array") => self.array_type(s, pointer, hint)?,
+            Some("string") => string_type(s.format.as_deref()),
+            Some("integer") => match s.format.as_deref() {
+                Some("int32") => Ty::I32,
+                _ => Ty::I64,
+            },
+            Some("number") => match s.format.as_deref() {
+                Some("float") => Ty::F32,
+                _ => Ty::F64,
+            },
+            Some("boolean") => Ty::Bool,
+            Some("null") => {
+                return Ok(Typed {
+                    ty: Ty::Json,
+                    nullable: true,
+                    doc,
+                });
+            }
+            Some(other) => {
+                // OpenAPI 3.0 names six types (3.1 adds `null`): any other is a mistake in the spec.
+                self.warn(
+                    Category::BadInput,
+                    pointer,
+                    format!("unknown type `{other}`; typed as any JSON value"),
+                );
+                Ty::Json
+            }
+        };
+        Ok(Typed {
+            ty,
+            nullable: s.nullable,
+            doc,
+        })
+    }
+
+    /// The schema a (possibly referenced, possibly `allOf: [$ref]`-wrapped) schema stands for.
+    pub fn resolved_schema(&self, s: &RawSchema, pointer: &str) -> Result<RawSchema, Error> {
+        let resolved = self.resolved(s, pointer)?;
+        match resolved.all_of.as_slice() {
+            [only] if !resolved.has_properties() && resolved.ty.is_none() => {
+                let mut inner = self.resolved(only, pointer)?;
+                if inner.description.is_none() {
+                    inner.description = resolved.description;
+                }
+                Ok(inner)
+            }
+            _ => Ok(resolved),
+        }
+    }
+
+    /// The schema a (possibly referenced) schema stands for.
+    fn resolved(&self, s: &RawSchema, pointer: &str) -> Result<RawSchema, Error> {
+        let (schema, _) = self
+            .resolver
+            .follow(s.clone(), pointer, |s| s.reference.clone())?;
+        Ok(schema)
+    }
+}
+
+fn string_type(format: Option<&str>) -> Ty {
+    match format {
+        Some("date-time") => Ty::DateTime,
+        Some("date") => Ty::Date,
+        Some("uuid") => Ty::Uuid,
+        _ => Ty::String,
+    }
+}
