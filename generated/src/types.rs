@@ -9,6 +9,8 @@ pub struct GetMeetingParticipantsResponse {
     /// The participants on this page.
     pub data: Vec<Participant>,
     /// Success status of the operation
+    ///
+    /// Default when absent: `true`.
     pub success: bool,
     /// Where a page lies in the whole list.
     pub paging: Paging,
@@ -78,6 +80,8 @@ pub struct GenericErrorResponse {
     /// The `error` property.
     pub error: GenericErrorResponseError,
     /// Success status of the request.
+    ///
+    /// Default when absent: `false`.
     pub success: bool,
 }
 
@@ -132,6 +136,8 @@ pub struct ParticipantWithTokenResponse {
     /// A participant with the authentication token a client SDK joins the meeting with.
     pub data: ParticipantWithToken,
     /// Success status of the operation
+    ///
+    /// Default when absent: `true`.
     pub success: bool,
 }
 
@@ -182,6 +188,8 @@ pub struct GetMeetingParticipantResponse {
     /// Represents a participant.
     pub data: Participant,
     /// Success status of the operation
+    ///
+    /// Default when absent: `true`.
     pub success: bool,
 }
 
@@ -239,6 +247,8 @@ pub struct DeleteMeetingParticipantResponse {
     /// What remains known of a removed participant.
     pub data: DeletedParticipant,
     /// Success status of the operation
+    ///
+    /// Default when absent: `true`.
     pub success: bool,
 }
 
@@ -277,6 +287,8 @@ pub struct RegenerateTokenResponse {
     /// The new token.
     pub data: RegenerateTokenResponseData,
     /// Success status of the operation
+    ///
+    /// Default when absent: `true`.
     pub success: bool,
 }
 

@@ -66,6 +66,16 @@ fn plan_fixture_compiles_and_talks_http() {
             "no type `{name}` in src/types.rs"
         );
     }
+    // A deprecated property with a default: the model reads both, the plan writes them in the
+    // field's doc (no emitter knows about either).
+    assert!(
+        types.contains(
+            "    /// The id of the record before migration.\n    ///\n    \
+             /// Deprecated by the API: it may stop sending or reading it.\n    ///\n    \
+             /// Default when absent: `\"none\"`.\n    pub legacy_id: Option<String>,"
+        ),
+        "{types}"
+    );
     krate.add_file("tests/http.rs", include_str!("plan/http.rs"));
     krate.check().unwrap_or_else(|e| panic!("{e}"));
     let result = krate.test().unwrap_or_else(|e| panic!("{e}"));

@@ -286,8 +286,25 @@ fn presence(types: &TypeSpace, s: &Struct, field: &Field) -> Presence {
     }
 }
 
-/// A field's doc: the spec's, else its type's, else its name.
+/// A field's doc: the spec's, else its type's, else its name; then whether it is deprecated
+/// and the server's default.
 fn field_doc<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
+    let doc = described(types, field);
+    if !field.deprecated && field.default.is_none() {
+        return doc;
+    }
+    let mut doc = doc.into_owned();
+    if field.deprecated {
+        doc.push_str("\n\nDeprecated by the API: it may stop sending or reading it.");
+    }
+    if let Some(default) = &field.default {
+        doc.push_str(&format!("\n\nDefault when absent: `{default}`."));
+    }
+    Cow::Owned(doc)
+}
+
+/// The spec's words for a field, else its type's, else its name.
+fn described<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
     if let Some(doc) = &field.doc {
         return Cow::Borrowed(doc);
     }

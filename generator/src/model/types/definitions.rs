@@ -147,6 +147,10 @@ pub struct Field {
     /// The field's type contains the struct itself by value.
     pub boxed: bool,
     pub doc: Option<String>,
+    /// The spec marks the property `deprecated`.
+    pub deprecated: bool,
+    /// The value the server assumes when the property is absent (`default`).
+    pub default: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]

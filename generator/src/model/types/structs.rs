@@ -122,6 +122,8 @@ impl TypeSpace<'_> {
                 omit_if_none: !required || one_way,
                 boxed: false,
                 doc,
+                deprecated: prop.schema.deprecated || resolved.deprecated,
+                default: prop.schema.default.clone().or(resolved.default),
             });
         }
         let additional = match &s.additional_properties {
