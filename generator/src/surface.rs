@@ -10,16 +10,14 @@
 //! a method's return type is its signature's, with the borrow of the client elided:
 //! `Call<'_, Meeting>` (awaiting it gives `Result<Meeting, Error>`), `Pages<'_, Participant>`.
 
-use std::collections::BTreeSet;
-
 use crate::diagnostics::{Diagnostic, Error};
 use crate::load::Document;
 use crate::lower::Origins;
+use crate::model;
 use crate::model::operations::{Location, QueryRendering};
 use crate::model::security::SchemeKind;
-use crate::model::types::{Kind, Ty, TypeSpace};
-use crate::model::{self, Model};
-use crate::plan::{self, EnumItem, Item, Output, Role, Shape, TypeRef, Wire, rust_type};
+use crate::model::types::TypeSpace;
+use crate::plan::{self, EnumItem, Item, Output, Shape, TypeRef, Wire, rust_type};
 use crate::resolve::join;
 
 /// Everything of the generated crate's API that downstream code can name.
@@ -196,7 +194,10 @@ fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
     let model = model::build(doc)?;
     let plan = plan::build(&model);
     let types = &model.types;
-    let mut items: Vec<TypeItem> = plan.items().map(|item| type_item(types, doc, item)).collect();
+    let items: Vec<TypeItem> = plan
+        .items()
+        .map(|item| type_item(types, doc, item))
+        .collect();
     let mut operations = Vec::new();
     for module in &plan.modules {
         let group = module.group;
@@ -241,22 +242,6 @@ fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
             .iter()
             .position(|op| op.pointer == item.pointer)
     });
-    let inputs: Vec<&Ty> = plan
-        .items()
-        .filter_map(|item| match &item.shape {
-            Shape::Struct(s) if s.role != Role::Schema => Some(&s.fields),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|field| match field.ty {
-            TypeRef::Ty(ty) => Some(ty),
-            _ => None,
-        })
-        .collect();
-    let built = built_by_users(&model, &inputs);
-    for item in &mut items {
-        item.input |= built.contains(&item.name);
-    }
     let mut credentials: Vec<Credential> = Vec::new();
     for scheme in &model.schemes {
         if credentials.iter().any(|c| c.name == scheme.credential) {
@@ -279,34 +264,6 @@ fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
         types: items,
         skipped: model.skipped.clone(),
     })
-}
-
-/// The names of schema types reachable from request fields.
-fn built_by_users(model: &Model, inputs: &[&Ty]) -> BTreeSet<String> {
-    let types = &model.types;
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&Ty> = inputs.to_vec();
-    while let Some(ty) = stack.pop() {
-        match ty {
-            Ty::Vec(_) | Ty::Map(_) | Ty::Option(_) | Ty::Tuple(_) => stack.extend(ty.parts()),
-            Ty::Named(id) => {
-                let def = types.def(*id);
-                if !seen.insert(def.name.clone()) {
-                    continue;
-                }
-                match &def.kind {
-                    Kind::Struct(s) => {
-                        stack.extend(s.fields.iter().map(|f| &f.ty));
-                        stack.extend(s.additional.iter());
-                    }
-                    Kind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
-                    Kind::Enum { .. } => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    seen
 }
 
 /// A planned item as downstream code sees it.
@@ -411,7 +368,7 @@ fn type_item(types: &TypeSpace, doc: &Document, item: &Item) -> TypeItem {
     };
     TypeItem {
         name: item.name.to_string(),
-        input: matches!(&item.shape, Shape::Struct(s) if s.role != Role::Schema),
+        input: item.input,
         pointer: item.pointer.as_deref().map(str::to_string),
         kind,
     }

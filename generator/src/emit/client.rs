@@ -19,8 +19,8 @@ pub fn operation_files<'a>(
     krate: &'a str,
 ) -> impl Iterator<Item = (String, TokenStream)> + 'a {
     // A spec without (expressible) operations: a crate of types and the client alone.
-    let mod_file = (!plan.modules.is_empty())
-        .then(|| ("src/operations/mod.rs".to_string(), mod_rs(plan)));
+    let mod_file =
+        (!plan.modules.is_empty()).then(|| ("src/operations/mod.rs".to_string(), mod_rs(plan)));
     let groups = plan.modules.iter().map(move |module| {
         let file = format!("src/operations/{}.rs", module.group.module);
         (file, group_rs(plan, module, krate))
@@ -190,8 +190,7 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
     let op_name = m.name;
     let build_doc = format!(
         " The HTTP request of [`{}::{}`].",
-        module.group.struct_name,
-        op.fn_name
+        module.group.struct_name, op.fn_name
     );
     let argument = m.request.map(|_| quote!(request));
     let method = quote! {

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::model::Model;
 use crate::model::operations::{BodyKind, Payload, Success};
-use crate::model::types::{EnumValue, EnumVariant, Field, Kind, Struct, Tag, Ty, TypeId, TypeSpace};
+use crate::model::types::{
+    EnumValue, EnumVariant, Field, Kind, Struct, Tag, Ty, TypeId, TypeSpace,
+};
 
 /// A named type of `src/types.rs`, or a request struct, multipart body or response enum of an
 /// operations module.
@@ -19,6 +21,9 @@ pub struct Item<'m> {
     /// Where the type comes from in the spec (a schema, an operation, a request body, a
     /// response list); `None` when no one place can be named.
     pub pointer: Option<Cow<'m, str>>,
+    /// Users build values of it: a request struct or multipart body, or a type reachable from
+    /// one's fields. Types that are only returned are merely read.
+    pub input: bool,
 }
 
 #[derive(Debug)]
@@ -202,6 +207,8 @@ pub fn schema_items<'m>(model: &'m Model) -> Vec<Item<'m>> {
                     .pointer_of(id)
                     // A property merged from several `allOf` branches has no single place.
                     .map(|p| Cow::Borrowed(p.trim_end_matches("(merged)"))),
+                // Set once the operations are planned (`plan::mark_inputs`).
+                input: false,
             }
         })
         .collect()

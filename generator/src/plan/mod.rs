@@ -14,7 +14,7 @@ pub mod scope;
 
 use crate::model::Model;
 use crate::model::operations::{Location, Param};
-use crate::model::types::{Ty, TypeSpace};
+use crate::model::types::{Kind, Ty, TypeSpace};
 pub use items::{
     EnumItem, FieldItem, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef,
     UnionItem, VariantItem, Wire,
@@ -73,7 +73,46 @@ pub fn build<'m, 'a>(model: &'m Model<'a>) -> Plan<'m, 'a> {
         }
     });
     plan.crates = crates;
+    mark_inputs(&mut plan);
     plan
+}
+
+/// Marks the types users build: those reachable from the fields of request structs and
+/// multipart bodies.
+fn mark_inputs(plan: &mut Plan) {
+    let types = &plan.model.types;
+    let mut stack: Vec<&Ty> = Vec::new();
+    for item in plan
+        .modules
+        .iter()
+        .flat_map(|m| &m.items)
+        .filter(|i| i.input)
+    {
+        item.visit_types(&mut |ty| {
+            if let TypeRef::Ty(ty) = ty {
+                stack.push(ty);
+            }
+        });
+    }
+    let mut built = std::collections::BTreeSet::new();
+    while let Some(ty) = stack.pop() {
+        for id in ty.named() {
+            if !built.insert(id) {
+                continue;
+            }
+            match &types.def(id).kind {
+                Kind::Struct(s) => {
+                    stack.extend(s.fields.iter().map(|f| &f.ty));
+                    stack.extend(s.additional.iter());
+                }
+                Kind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
+                Kind::Enum { .. } => {}
+            }
+        }
+    }
+    for (item, (id, _)) in plan.types.iter_mut().zip(types.defs()) {
+        item.input = built.contains(&id);
+    }
 }
 
 impl<'m> Plan<'m, '_> {

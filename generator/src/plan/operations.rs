@@ -10,9 +10,7 @@ use super::items::{
     Wire,
 };
 use super::scope;
-use crate::model::operations::{
-    BodyKind, Location, Operation, Payload, Success, SuccessCase,
-};
+use crate::model::operations::{BodyKind, Location, Operation, Payload, Success, SuccessCase};
 use crate::model::pagination::Paged;
 use crate::model::types::{Ty, TypeSpace};
 use crate::model::{Group, Model};
@@ -237,11 +235,7 @@ fn request_field<'m>(
 
 /// The request struct, multipart body struct and per-status response enum of an operation,
 /// when it has them, in that order.
-fn operation_items<'m>(
-    types: &'m TypeSpace,
-    op: &'m Operation,
-    group: &'m Group,
-) -> Vec<Item<'m>> {
+fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group) -> Vec<Item<'m>> {
     let mut fields: Vec<FieldItem> = op
         .params
         .iter()
@@ -298,6 +292,7 @@ fn operation_items<'m>(
                         &op.pointer,
                         &["requestBody"],
                     ))),
+                    input: true,
                 });
                 (TypeRef::Local(struct_name), default)
             }
@@ -344,7 +339,11 @@ fn operation_items<'m>(
                 group.struct_name, op.fn_name
             )),
             shape: Shape::Responses(ResponsesItem { variants }),
-            pointer: Some(Cow::Owned(crate::resolve::join(&op.pointer, &["responses"]))),
+            pointer: Some(Cow::Owned(crate::resolve::join(
+                &op.pointer,
+                &["responses"],
+            ))),
+            input: false,
         });
     }
     let mut out = Vec::new();
@@ -364,6 +363,7 @@ fn operation_items<'m>(
                 additional: None,
             }),
             pointer: Some(Cow::Borrowed(&op.pointer)),
+            input: true,
         });
     }
     out.extend(extra);
