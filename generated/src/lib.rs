@@ -189,3 +189,50 @@ impl ClientBuilder {
         self.credential("user_service_key", value)
     }
 }
+
+/// What the runtime is told about this API: the constants above, and the response header
+/// that identifies a request.
+static SERVICE: runtime::Service = runtime::Service {
+    default_base_url: DEFAULT_BASE_URL,
+    base_url_env: BASE_URL_ENV,
+    credential_env: CREDENTIAL_ENV,
+    credentials_required: CREDENTIALS_REQUIRED,
+    request_id_header: Some("cf-ray"),
+};
+
+impl Client {
+    /// A client configured from the environment: the credentials from the variables of
+    /// [`CREDENTIAL_ENV`] (at least one must be set when [`CREDENTIALS_REQUIRED`], that
+    /// is when every operation of the API needs credentials) and the base URL from
+    /// [`BASE_URL_ENV`] (optional, default [`DEFAULT_BASE_URL`]). Variables that are
+    /// empty or only whitespace count as unset. Other settings have their defaults (see
+    /// [`ClientBuilder`]).
+    pub fn from_env() -> Result<Client, Error> {
+        Client::from_env_for(&SERVICE)
+    }
+
+    /// A builder, to configure the client in code.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::for_service(&SERVICE)
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Client::builder()
+    }
+}
+
+impl ApiError {
+    /// The `cf-ray` response header, which identifies the request to Cloudflare support.
+    pub fn ray_id(&self) -> Option<&str> {
+        self.request_id()
+    }
+}
+
+impl<T> ApiResponse<T> {
+    /// The `cf-ray` response header, which identifies the request to Cloudflare support.
+    pub fn ray_id(&self) -> Option<&str> {
+        self.request_id()
+    }
+}

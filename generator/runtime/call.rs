@@ -20,7 +20,7 @@ pub type Decode<T> = fn(Response) -> Result<T, Error>;
 ///
 /// Before awaiting, it can be given per-call settings ([`Call::timeout`],
 /// [`Call::max_retries`], [`Call::header`]); [`Call::with_response`] also returns the status,
-/// headers, `cf-ray` and attempt count. Nothing is sent until then.
+/// headers, request id and attempt count. Nothing is sent until then.
 ///
 // The method exists only with the feature, and so can only be linked to with it.
 #[cfg_attr(
@@ -68,14 +68,14 @@ impl<'a, T> Call<'a, T> {
     }
 
     /// How long each attempt of this call may take, from connecting until the whole body is
-    /// read (overrides [`crate::ClientBuilder::timeout`]).
+    /// read (overrides [`super::ClientBuilder::timeout`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
     }
 
     /// How many times this call is retried at most (overrides
-    /// [`crate::ClientBuilder::max_retries`]); `0` sends it once.
+    /// [`super::ClientBuilder::max_retries`]); `0` sends it once.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.options.max_retries = Some(max_retries);
         self
@@ -111,7 +111,7 @@ impl<'a, T> Call<'a, T> {
         self
     }
 
-    /// Returns the response's status, headers, `cf-ray` and attempt count along with the
+    /// Returns the response's status, headers, request id and attempt count along with the
     /// decoded value: `.with_response().await?` is an [`ApiResponse<T>`].
     pub fn with_response(self) -> WithResponse<'a, T> {
         WithResponse(self)
@@ -136,11 +136,13 @@ impl<'a, T> Call<'a, T> {
         let status = response.status;
         let headers = response.headers.clone();
         let attempts = response.attempts;
+        let request_id_header = response.request_id_header;
         Ok(ApiResponse {
             value: (self.decode)(response)?,
             status,
             headers,
             attempts,
+            request_id_header,
         })
     }
 }
@@ -195,6 +197,8 @@ pub struct ApiResponse<T> {
     status: StatusCode,
     headers: HeaderMap,
     attempts: u32,
+    /// The header that identifies the request (see [`ApiResponse::request_id`]).
+    request_id_header: Option<&'static str>,
 }
 
 impl<T> ApiResponse<T> {
@@ -208,9 +212,11 @@ impl<T> ApiResponse<T> {
         &self.headers
     }
 
-    /// The `cf-ray` response header, which identifies the request to Cloudflare support.
-    pub fn ray_id(&self) -> Option<&str> {
-        self.headers.get("cf-ray")?.to_str().ok()
+    /// The response header that identifies the request to the API's operators (the one the
+    /// client's API names, such as `x-request-id`), if the API has one and the response has
+    /// it.
+    pub fn request_id(&self) -> Option<&str> {
+        super::error::request_id(&self.headers, self.request_id_header)
     }
 
     /// How many times the request was sent (more than 1 when it was retried).

@@ -30,6 +30,32 @@ const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARG
 /// The credential [`ClientBuilder::token`] sets, sent as `Authorization: Bearer <token>`.
 const TOKEN: &str = "token";
 
+/// What the runtime knows about the API it is a client of: its default server, the environment
+/// variables [`Client::from_env_for`] reads, and the response header that identifies a request.
+///
+/// The runtime reads nothing else about the API: a generated crate declares one `static` of
+/// this type in its `lib.rs`, from its public constants (`DEFAULT_BASE_URL`, `BASE_URL_ENV`,
+/// `CREDENTIAL_ENV`, `CREDENTIALS_REQUIRED`), and its `Client::from_env` and `Client::builder`
+/// pass it to [`Client::from_env_for`] and [`ClientBuilder::for_service`].
+#[derive(Debug)]
+pub struct Service {
+    /// The URL that operation paths are appended to when none is configured.
+    pub default_base_url: &'static str,
+    /// The environment variable that overrides `default_base_url` in
+    /// [`Client::from_env_for`].
+    pub base_url_env: &'static str,
+    /// The credentials [`Client::from_env_for`] reads: (credential, environment variable).
+    /// Error messages name these variables when a request lacks a credential.
+    pub credential_env: &'static [(&'static str, &'static str)],
+    /// Whether every operation needs credentials, so that [`Client::from_env_for`] insists on
+    /// one of `credential_env`.
+    pub credentials_required: bool,
+    /// The response header that identifies a request to the API's operators (such as
+    /// `x-request-id`), if the API sends one: [`ApiError::request_id`] and
+    /// [`super::ApiResponse::request_id`] return it and error messages show it.
+    pub request_id_header: Option<&'static str>,
+}
+
 /// A client of the API. Cheap to clone: clones share the configuration and connection pool.
 ///
 /// Create one with [`Client::from_env`] or [`Client::builder`]. Every request sends
@@ -49,6 +75,8 @@ pub struct Client {
 }
 
 struct Inner {
+    /// The API this is a client of.
+    service: &'static Service,
     http: reqwest::Client,
     /// Base URL without a trailing slash.
     base_url: String,
@@ -87,13 +115,16 @@ struct Applied {
 }
 
 impl Client {
-    /// A client configured from the environment: the credentials from the variables of
-    /// [`crate::CREDENTIAL_ENV`] (at least one must be set when [`crate::CREDENTIALS_REQUIRED`],
-    /// that is when every operation of the API needs credentials) and the base URL
-    /// from [`crate::BASE_URL_ENV`] (optional, default [`crate::DEFAULT_BASE_URL`]). Variables
-    /// that are empty or only whitespace count as unset. Other settings have their defaults
-    /// (see [`ClientBuilder`]).
-    pub fn from_env() -> Result<Client, Error> {
+    /// A client of `service` configured from the environment: the credentials from the
+    /// variables of [`Service::credential_env`] (at least one must be set when
+    /// [`Service::credentials_required`], that is when every operation of the API needs
+    /// credentials) and the base URL from [`Service::base_url_env`] (optional, default
+    /// [`Service::default_base_url`]). Variables that are empty or only whitespace count as
+    /// unset. Other settings have their defaults (see [`ClientBuilder`]).
+    ///
+    /// The generated crate's `Client::from_env` calls this with its own [`Service`].
+    #[doc(hidden)]
+    pub fn from_env_for(service: &'static Service) -> Result<Client, Error> {
         fn var(name: &str) -> Result<Option<String>, Error> {
             match std::env::var_os(name) {
                 Some(value) if !value.to_string_lossy().trim().is_empty() => {
@@ -104,17 +135,17 @@ impl Client {
                 _ => Ok(None),
             }
         }
-        let mut builder = Client::builder();
+        let mut builder = ClientBuilder::for_service(service);
         let mut wanted = Vec::new();
         let mut found = false;
-        for &(credential, variable) in crate::CREDENTIAL_ENV {
+        for &(credential, variable) in service.credential_env {
             wanted.push(variable);
             if let Some(value) = var(variable)? {
                 builder = builder.credential(credential, value);
                 found = true;
             }
         }
-        if !found && crate::CREDENTIALS_REQUIRED && !wanted.is_empty() {
+        if !found && service.credentials_required && !wanted.is_empty() {
             return Err(Error::config(match wanted.as_slice() {
                 [variable] => format!(
                     "environment variable {variable} is not set; it must hold the API credential"
@@ -125,7 +156,7 @@ impl Client {
                 ),
             }));
         }
-        if let Some(base_url) = var(crate::BASE_URL_ENV)? {
+        if let Some(base_url) = var(service.base_url_env)? {
             builder = builder.base_url(base_url);
         }
         builder.build()
@@ -135,11 +166,6 @@ impl Client {
     #[cfg(feature = "blocking")]
     pub(super) fn blocking_runtime(&self) -> &super::call::BlockingRuntime {
         &self.inner.blocking
-    }
-
-    /// A builder, to configure the client in code.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
     }
 
     /// Sends `request`, retrying as configured. `Ok` only for a 2xx response; any other status
@@ -235,6 +261,7 @@ impl Client {
                         headers,
                         body,
                         attempts: attempt,
+                        request_id_header: inner.service.request_id_header,
                     });
                 }
                 Ok((status, headers, body)) => {
@@ -246,6 +273,7 @@ impl Client {
                         headers,
                         &body,
                         attempt,
+                        inner.service.request_id_header,
                     );
                     let server_delay = api.retry_after();
                     (Error::Api(Box::new(api)), retry, server_delay)
@@ -416,7 +444,7 @@ impl Inner {
             return Err(Error::invalid_request(format!(
                 "{} {shown}: this operation needs credentials: {}",
                 request.method,
-                needed(request.auth)
+                needed(request.auth, self.service.credential_env)
             )));
         };
         let mut applied = Applied::default();
@@ -493,7 +521,7 @@ impl Inner {
                 headers.insert(CONTENT_TYPE, content_type);
             }
             None if matches!(request.method, Method::POST | Method::PUT | Method::PATCH) => {
-                // Some servers (Cloudflare among them) answer 411 without a length.
+                // Without it, some servers answer 411 Length Required.
                 headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
             }
             None => {}
@@ -511,10 +539,10 @@ impl Inner {
     }
 }
 
-/// "set CLOUDFLARE_API_TOKEN, or CLOUDFLARE_API_EMAIL and CLOUDFLARE_API_KEY (in code: ...)":
-/// the environment variables (where known, else the credential) of each alternative, then the
-/// credential names.
-fn needed(alternatives: &[&[Auth]]) -> String {
+/// "set EXAMPLE_API_TOKEN, or EXAMPLE_API_EMAIL and EXAMPLE_API_KEY (in code: ...)": the
+/// environment variables (from `credential_env`, else the credential) of each alternative, then
+/// the credential names.
+fn needed(alternatives: &[&[Auth]], credential_env: &[(&str, &str)]) -> String {
     let mut variables: Vec<String> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for alternative in alternatives.iter().filter(|a| !a.is_empty()) {
@@ -523,7 +551,7 @@ fn needed(alternatives: &[&[Auth]]) -> String {
         let variable = credentials
             .iter()
             .map(|name| {
-                crate::CREDENTIAL_ENV
+                credential_env
                     .iter()
                     .find(|(credential, _)| credential == name)
                     .map_or_else(
@@ -629,8 +657,13 @@ impl fmt::Debug for Client {
 }
 
 /// Configures a [`Client`]. Every setting has a default; usually only credentials are needed.
+///
+/// Several clients can share one connection pool, even clients of different generated crates
+/// in one program: build a `reqwest::Client` once and give each builder a clone of it with
+/// [`ClientBuilder::http_client`].
 #[derive(Clone)]
 pub struct ClientBuilder {
+    service: &'static Service,
     credentials: Credentials,
     base_url: String,
     timeout: Duration,
@@ -641,11 +674,17 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
+impl ClientBuilder {
+    /// A builder of a client of `service`, with every setting at its default (the base URL
+    /// [`Service::default_base_url`]).
+    ///
+    /// The generated crate's `Client::builder` calls this with its own [`Service`].
+    #[doc(hidden)]
+    pub fn for_service(service: &'static Service) -> Self {
         ClientBuilder {
+            service,
             credentials: Credentials::default(),
-            base_url: crate::DEFAULT_BASE_URL.to_owned(),
+            base_url: service.default_base_url.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
             backoff: DEFAULT_BACKOFF,
@@ -654,16 +693,14 @@ impl Default for ClientBuilder {
             http_client: None,
         }
     }
-}
 
-impl ClientBuilder {
     /// The API token, sent as `Authorization: Bearer <token>`: the same as
     /// `credential("token", token)`.
     pub fn token(self, token: impl Into<String>) -> Self {
         self.credential(TOKEN, token)
     }
 
-    /// Sets the credential `name` (see [`crate::CREDENTIAL_ENV`] for the names this API uses;
+    /// Sets the credential `name` (the crate's `CREDENTIAL_ENV` lists the names this API uses;
     /// a `user:password` pair for HTTP basic authentication). Each operation uses the first
     /// set of credentials it accepts that the client has; without one, it fails with
     /// [`Error::InvalidRequest`] before sending anything.
@@ -672,8 +709,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The URL that operation paths are appended to (default [`crate::DEFAULT_BASE_URL`]).
-    /// A trailing slash is ignored.
+    /// The URL that operation paths are appended to (default: the crate's
+    /// `DEFAULT_BASE_URL`). A trailing slash is ignored.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
@@ -718,6 +755,9 @@ impl ClientBuilder {
     /// a default one. The timeout, headers, retries and body limit above still apply; its
     /// redirect policy replaces the default one (never follow), so give it
     /// `redirect::Policy::none()` unless you trust every host the API might redirect to.
+    ///
+    /// A `reqwest::Client` is a handle to its connection pool: clients built with clones of
+    /// one (of this API, or of other generated crates in the same program) share that pool.
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
         self
@@ -767,6 +807,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
+                service: self.service,
                 http,
                 base_url,
                 credentials,

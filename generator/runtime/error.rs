@@ -66,7 +66,7 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// The response body is larger than [`crate::ClientBuilder::max_response_bytes`]; reading
+    /// The response body is larger than [`super::ClientBuilder::max_response_bytes`]; reading
     /// stopped at the limit.
     #[error("{method} {url}: the {status} response body exceeds the limit of {limit} bytes{}{}", declared_note(*.declared), attempts_note(*.attempts, .earlier))]
     #[non_exhaustive]
@@ -205,8 +205,9 @@ impl fmt::Display for Attempt {
 /// An error response (any status other than 2xx), with what could be read from its body.
 ///
 /// The code and message are read from the common JSON envelopes: `{"error": {"code",
-/// "message"}}`, `{"errors": [{"code", "message"}, ...]}` (Cloudflare's v4 API), and top-level
-/// `code`/`message`. [`ApiError::body_as`] decodes the body into the operation's error schema.
+/// "message"}}`, `{"errors": [{"code", "message"}, ...]}` (the first entry, counting the
+/// others), and top-level `code`/`message`. [`ApiError::body_as`] decodes the body into the
+/// operation's error schema.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     method: Method,
@@ -219,6 +220,8 @@ pub struct ApiError {
     more_errors: usize,
     attempts: u32,
     earlier: Vec<Attempt>,
+    /// The header that identifies the request (see [`ApiError::request_id`]).
+    request_id_header: Option<&'static str>,
 }
 
 impl ApiError {
@@ -229,6 +232,7 @@ impl ApiError {
         headers: HeaderMap,
         body: &[u8],
         attempts: u32,
+        request_id_header: Option<&'static str>,
     ) -> ApiError {
         let body = String::from_utf8_lossy(body).into_owned();
         let envelope = serde_json::from_str::<Value>(&body)
@@ -245,6 +249,7 @@ impl ApiError {
             more_errors: envelope.more_errors,
             attempts,
             earlier: Vec::new(),
+            request_id_header,
         }
     }
 
@@ -267,9 +272,11 @@ impl ApiError {
         self.message.as_deref()
     }
 
-    /// The `cf-ray` response header, which identifies the request to Cloudflare support.
-    pub fn ray_id(&self) -> Option<&str> {
-        self.headers.get("cf-ray")?.to_str().ok()
+    /// The response header that identifies the request to the API's operators (the one the
+    /// client's API names, such as `x-request-id`), if the API has one and the response has
+    /// it. Error messages show it as `[<header> <value>]`.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers, self.request_id_header)
     }
 
     /// How long the server asked to wait before retrying (`Retry-After` or `retry-after-ms`).
@@ -330,8 +337,8 @@ impl fmt::Display for ApiError {
             1 => f.write_str(" (and 1 more error)")?,
             n => write!(f, " (and {n} more errors)")?,
         }
-        if let Some(ray) = self.ray_id() {
-            write!(f, " [cf-ray {ray}]")?;
+        if let (Some(header), Some(id)) = (self.request_id_header, self.request_id()) {
+            write!(f, " [{header} {id}]")?;
         }
         if let Some(delay) = self.retry_after() {
             write!(f, " [retry after {}s]", delay.as_secs_f64().ceil())?;
@@ -402,6 +409,11 @@ fn code(value: &Value) -> Option<i64> {
         Value::String(text) => text.trim().parse().ok(),
         _ => None,
     }
+}
+
+/// The value of the response header `header`, if there is one and it is text.
+pub(super) fn request_id<'a>(headers: &'a HeaderMap, header: Option<&str>) -> Option<&'a str> {
+    headers.get(header?)?.to_str().ok()
 }
 
 /// ` (after N attempts; earlier: attempt 1: 503 Service Unavailable, ...)` when the request

@@ -2,9 +2,14 @@
 //! errors.
 //!
 //! This module is hand-written and copied verbatim into every generated crate; it knows nothing
-//! about a particular API except the common shapes of JSON error envelopes. It is public (but
-//! hidden from the docs) so that every spec can use any part of it without warnings about the
-//! parts it does not use; the generated operations are its intended callers.
+//! about a particular API except the common shapes of JSON error envelopes, and what the crate
+//! around it tells it in a [`Service`]: the default base URL, the environment variables of the
+//! base URL and the credentials, and the response header that identifies a request. It refers to
+//! no item of that crate: the crate declares `Client::from_env` and `Client::builder` (and
+//! `Default` for `ClientBuilder`) with its own `Service`, through [`Client::from_env_for`] and
+//! [`ClientBuilder::for_service`]. It is public (but hidden from the docs) so that every spec
+//! can use any part of it without warnings about the parts it does not use; the generated
+//! operations are its intended callers.
 
 mod call;
 mod client;
@@ -16,7 +21,7 @@ mod retry;
 pub mod wire;
 
 pub use call::{ApiResponse, Call, Decode, WithResponse};
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, Service};
 pub use error::{ApiError, Attempt, Error};
 #[cfg(feature = "blocking")]
 pub use paginate::{BlockingItems, BlockingPages};

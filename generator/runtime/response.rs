@@ -19,6 +19,8 @@ pub struct Response {
     pub(super) body: Vec<u8>,
     /// How many times the request was sent.
     pub(super) attempts: u32,
+    /// The header that identifies the request (see [`Response::request_id`]).
+    pub(super) request_id_header: Option<&'static str>,
 }
 
 impl Response {
@@ -35,6 +37,13 @@ impl Response {
     /// How many times the request was sent (more than 1 when it was retried).
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// The response header that identifies the request to the API's operators (the one the
+    /// client's API names, such as `x-request-id`), if the API has one and the response has
+    /// it.
+    pub fn request_id(&self) -> Option<&str> {
+        super::error::request_id(&self.headers, self.request_id_header)
     }
 
     /// The body as text (invalid UTF-8 replaced by U+FFFD).

@@ -14,7 +14,7 @@
 //!   connection that broke off once the request was written, or any other status: the server
 //!   may have acted on it.
 //! - A response header `x-should-retry: true` or `false` overrides the decision for that
-//!   response (as Cloudflare's and Stainless' SDKs do), still within `max_retries`.
+//!   response (a convention of Stainless-generated SDKs), still within `max_retries`.
 //! - A `Retry-After` over [`MAX_RETRY_AFTER`] ends the call with the error at once.
 
 use std::time::{Duration, SystemTime};

@@ -3,7 +3,9 @@
 //! that declares the root items generated crates declare, and the tests in `runtime_http/`,
 //! which call `runtime::Request` and `Client::execute` directly against a local server. This
 //! covers what generated operations will call (query, header and body parameters, credential
-//! schemes, non-JSON responses) before the generator emits such calls for any spec.
+//! schemes, non-JSON responses) before the generator emits such calls for any spec, and that
+//! the runtime depends on nothing of the crate around it but the `runtime::Service` it is given
+//! (a service of the test's own: its environment variables, its request id header).
 
 mod support;
 
@@ -14,7 +16,8 @@ fn options() -> Options {
     options.extra_dev_dependencies = vec![
         (
             "tokio".to_string(),
-            r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#.to_string(),
+            r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }"#
+                .to_string(),
         ),
         ("wiremock".to_string(), r#""0.6""#.to_string()),
     ];
@@ -45,6 +48,10 @@ fn runtime_over_http() {
         .add_file(
             "tests/from_env.rs",
             include_str!("runtime_http/from_env.rs"),
+        )
+        .add_file(
+            "tests/service_env.rs",
+            include_str!("runtime_http/service_env.rs"),
         );
     let result = krate.test().unwrap_or_else(|e| panic!("{e}"));
     // Every test file ran (one that compiled to nothing would pass silently).
@@ -52,6 +59,9 @@ fn runtime_over_http() {
         "query_styles_and_encoding",
         "multipart_body_is_resent_unchanged_on_retry",
         "from_env",
+        "service_env_over_http",
+        "request_id_is_read_from_the_services_header",
+        "clients_given_one_http_client_share_its_connection_pool",
     ] {
         assert!(
             result.stdout.contains(&format!("test {test} ... ok")),

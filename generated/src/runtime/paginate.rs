@@ -15,7 +15,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::runtime::{Client, Error};
+use super::{Client, Error};
 
 /// A page being fetched.
 pub type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
@@ -338,7 +338,7 @@ mod blocking {
     impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
         /// The pages as an `Iterator`, for programs without an async runtime (feature
         /// `blocking`): each `next()` fetches a page on the runtime owned by the client, as
-        /// [`Call::send_blocking`](crate::runtime::Call::send_blocking) does. The walk ends
+        /// [`Call::send_blocking`](super::super::Call::send_blocking) does. The walk ends
         /// where [`Pages::next_page`] would; used inside an async runtime, the first `next()`
         /// is an [`Error::InvalidRequest`] (and the last) instead of blocking it.
         pub fn blocking(self) -> BlockingPages<'a, T> {

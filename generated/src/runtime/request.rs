@@ -53,7 +53,7 @@ impl Auth {
         }
     }
 
-    /// `<header>: <value of credential>`, e.g. Cloudflare's `X-Auth-Key`.
+    /// `<header>: <value of credential>`, e.g. `X-API-Key: <key>`.
     pub const fn header(credential: &'static str, header: &'static str) -> Auth {
         Auth {
             credential,

@@ -8,7 +8,8 @@ use crate::plan::{Method, Plan};
 /// The crate root's quick start: a client from the environment or a builder, a call, error
 /// handling, retries and timeouts, request structs with `..Default::default()`, per-call
 /// options and raw responses, paged lists when the API has them, and the `blocking` feature.
-pub fn quick_start(plan: &Plan, krate: &str, prefix: &str) -> String {
+/// `cloudflare`: the API is Cloudflare's, whose responses have a `cf-ray` (`ray_id()`).
+pub fn quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bool) -> String {
     let model = plan.model;
     let mut out = format!(
         "# Quick start\n\n\
@@ -91,12 +92,17 @@ pub fn quick_start(plan: &Plan, krate: &str, prefix: &str) -> String {
          ```"
     ));
     out.push_str(&default_request_doc(plan, krate));
+    let (ray_id_text, ray_id_format, ray_id_argument) = if cloudflare {
+        (", `cf-ray`", " {:?}", " response.ray_id(),")
+    } else {
+        ("", "", "")
+    };
     out.push_str(&format!(
         "\n\n\
          A call can override the client's settings before it is sent: \
          [`timeout`](Call::timeout) (per attempt), [`max_retries`](Call::max_retries) and extra \
          [`header`](Call::header)s. [`with_response`](Call::with_response) returns the decoded \
-         value together with the response's status, headers, `cf-ray` and attempt count (an \
+         value together with the response's status, headers{ray_id_text} and attempt count (an \
          [`ApiResponse`], which derefs to the value):\n\n\
          ```no_run\n\
          use std::time::Duration;\n\n\
@@ -106,7 +112,7 @@ pub fn quick_start(plan: &Plan, krate: &str, prefix: &str) -> String {
          \x20   .max_retries(0)\n\
          \x20   .with_response()\n\
          \x20   .await?;\n\
-         println!(\"{{}} {{:?}} after {{}} attempt(s)\", response.status(), response.ray_id(), response.attempts());\n\
+         println!(\"{{}}{ray_id_format} after {{}} attempt(s)\", response.status(),{ray_id_argument} response.attempts());\n\
          println!(\"{{:?}}\", response.headers().get(\"content-type\"));\n\
          let value = response.into_inner();\n\
          # let _ = value;\n\

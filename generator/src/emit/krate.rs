@@ -91,17 +91,33 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
     out
 }
 
+/// The host of a base URL (`https://api.cloudflare.com/client/v4` → `api.cloudflare.com`);
+/// empty for a relative one.
+fn host(base_url: &str) -> &str {
+    let Some((_, rest)) = base_url.split_once("://") else {
+        return "";
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    host_port.split(':').next().unwrap_or("")
+}
+
+/// Whether the API is Cloudflare's: its default server is `cloudflare.com` or one of its
+/// subdomains. Only then does the client know a request id header, Cloudflare's `cf-ray` (shown
+/// in error messages, returned by `request_id()`), and have the `ray_id()` methods that read
+/// it; the runtime itself knows no API.
+pub(super) fn is_cloudflare(base_url: &str) -> bool {
+    let host = host(base_url).trim_end_matches('.').to_ascii_lowercase();
+    host == "cloudflare.com" || host.ends_with(".cloudflare.com")
+}
+
 /// The prefix of the client's environment variables: the name of the server's domain
 /// (`api.cloudflare.com` → `CLOUDFLARE`), else the first word of the title (`Cloudflare API`).
 fn env_prefix(model: &Model, options: &Options) -> String {
     if let Some(prefix) = &options.env_prefix {
         return prefix.clone();
     }
-    let host = model
-        .base_url
-        .split_once("://")
-        .map(|(_, rest)| rest.split(['/', ':', '?']).next().unwrap_or(""))
-        .unwrap_or("");
+    let host = host(&model.base_url);
     let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
     let domain = match labels.as_slice() {
         // `api.example.co.uk`: the label before a two-letter country code's second level.
@@ -140,8 +156,13 @@ fn env_prefix(model: &Model, options: &Options) -> String {
 pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
     let model = plan.model;
     let prefix = env_prefix(model, options);
-    let quick_start =
-        super::docs::quick_start(plan, &options.crate_name.replace('-', "_"), &prefix);
+    let cloudflare = is_cloudflare(&model.base_url);
+    let quick_start = super::docs::quick_start(
+        plan,
+        &options.crate_name.replace('-', "_"),
+        &prefix,
+        cloudflare,
+    );
     let inner_docs = crate_docs(model, &quick_start)
         .replace("\r\n", "\n")
         .replace('\r', "\n");
@@ -216,6 +237,27 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             }
         }
     });
+    let request_id_header = if cloudflare {
+        quote!(Some("cf-ray"))
+    } else {
+        quote!(None)
+    };
+    let ray_id = cloudflare.then(|| {
+        quote! {
+            impl ApiError {
+                /// The `cf-ray` response header, which identifies the request to Cloudflare support.
+                pub fn ray_id(&self) -> Option<&str> {
+                    self.request_id()
+                }
+            }
+            impl<T> ApiResponse<T> {
+                /// The `cf-ray` response header, which identifies the request to Cloudflare support.
+                pub fn ray_id(&self) -> Option<&str> {
+                    self.request_id()
+                }
+            }
+        }
+    });
     quote! {
         #(#inner_docs)*
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -247,6 +289,36 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         /// one of [`CREDENTIAL_ENV`].
         pub const CREDENTIALS_REQUIRED: bool = #required;
         #builder_impl
+        /// What the runtime is told about this API: the constants above, and the response header
+        /// that identifies a request.
+        static SERVICE: runtime::Service = runtime::Service {
+            default_base_url: DEFAULT_BASE_URL,
+            base_url_env: BASE_URL_ENV,
+            credential_env: CREDENTIAL_ENV,
+            credentials_required: CREDENTIALS_REQUIRED,
+            request_id_header: #request_id_header,
+        };
+        impl Client {
+            /// A client configured from the environment: the credentials from the variables of
+            /// [`CREDENTIAL_ENV`] (at least one must be set when [`CREDENTIALS_REQUIRED`], that
+            /// is when every operation of the API needs credentials) and the base URL from
+            /// [`BASE_URL_ENV`] (optional, default [`DEFAULT_BASE_URL`]). Variables that are
+            /// empty or only whitespace count as unset. Other settings have their defaults (see
+            /// [`ClientBuilder`]).
+            pub fn from_env() -> Result<Client, Error> {
+                Client::from_env_for(&SERVICE)
+            }
+            /// A builder, to configure the client in code.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::for_service(&SERVICE)
+            }
+        }
+        impl Default for ClientBuilder {
+            fn default() -> Self {
+                Client::builder()
+            }
+        }
+        #ray_id
     }
 }
 
@@ -256,7 +328,9 @@ const BUILDER_METHODS: &[&str] = &[
     "build",
     "clone",
     "credential",
+    "default",
     "fmt",
+    "for_service",
     "http_client",
     "max_response_bytes",
     "max_retries",
@@ -360,4 +434,87 @@ fn crate_docs(model: &Model, quick_start: &str) -> String {
         docs.push(skipped);
     }
     docs.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_cloudflare;
+
+    #[test]
+    fn cloudflare_is_told_by_the_host_of_the_default_base_url() {
+        for url in [
+            "https://api.cloudflare.com/client/v4",
+            "https://cloudflare.com",
+            "https://API.Cloudflare.COM./v1",
+            "https://api.cloudflare.com:443/client/v4",
+            "https://user@api.cloudflare.com/x",
+        ] {
+            assert!(is_cloudflare(url), "{url}");
+        }
+        for url in [
+            "https://api.example.com/v1",
+            "https://notcloudflare.com/v1",
+            "https://cloudflare.com.example.net/v1",
+            "https://example.com/api.cloudflare.com",
+            "https://example.com?host=cloudflare.com",
+            "https://cloudflare.com@example.com/",
+            "/client/v4",
+            "",
+        ] {
+            assert!(!is_cloudflare(url), "{url}");
+        }
+    }
+
+    fn lib_rs(server: &str) -> String {
+        let spec = format!(
+            "openapi: 3.0.3\n\
+             info: {{title: Pets, version: '1'}}\n\
+             servers: [{{url: '{server}'}}]\n\
+             paths:\n\
+             \x20 /pets:\n\
+             \x20   get:\n\
+             \x20     operationId: listPets\n\
+             \x20     responses: {{'200': {{description: ok}}}}\n"
+        );
+        let options = crate::Options {
+            crate_name: "pets".into(),
+            spec_label: "pets.yaml".into(),
+            regenerate_command: "regenerate".into(),
+            env_prefix: None,
+            strict: true,
+            skip_invalid: false,
+            extra_dev_dependencies: Vec::new(),
+        };
+        let output = crate::generate(&spec, &options).unwrap();
+        output.files["src/lib.rs"].clone()
+    }
+
+    #[test]
+    fn only_cloudflare_gets_cf_ray_and_ray_id() {
+        let cloudflare = lib_rs("https://api.cloudflare.com/client/v4");
+        assert!(
+            cloudflare.contains("request_id_header: Some(\"cf-ray\"),"),
+            "{cloudflare}"
+        );
+        assert_eq!(cloudflare.matches("pub fn ray_id(&self)").count(), 2);
+        assert!(cloudflare.contains("response.ray_id()"), "{cloudflare}");
+
+        let other = lib_rs("https://api.example.com/v1");
+        assert!(other.contains("request_id_header: None,"), "{other}");
+        for cloudflare_only in ["ray_id", "cf-ray", "Cloudflare"] {
+            assert!(
+                !other.contains(cloudflare_only),
+                "{cloudflare_only} in:\n{other}"
+            );
+        }
+        // Either way the crate declares its own `from_env` and `builder` over its `SERVICE`.
+        for text in [&cloudflare, &other] {
+            assert!(text.contains("static SERVICE: runtime::Service"), "{text}");
+            assert!(text.contains("Client::from_env_for(&SERVICE)"), "{text}");
+            assert!(
+                text.contains("ClientBuilder::for_service(&SERVICE)"),
+                "{text}"
+            );
+        }
+    }
 }

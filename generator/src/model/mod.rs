@@ -61,6 +61,7 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
     for reserved in [
         "builder",
         "from_env",
+        "from_env_for",
         "execute",
         "clone",
         "fmt",

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use runtime_http::runtime::{Auth, Part, QueryStyle, Request, Response, Upload};
-use runtime_http::{Client, ClientBuilder, Error};
+use runtime_http::runtime::{Auth, Call, Part, QueryStyle, Request, Response, Upload};
+use runtime_http::{ApiResponse, Client, ClientBuilder, Error, OTHER_SERVICE};
 use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -590,4 +590,223 @@ async fn no_content() {
     assert_eq!(response.text(), "");
     let received = server.received_requests().await.unwrap();
     assert_eq!(received[0].url.path(), "/r/7");
+}
+
+// --- The service the runtime is given ------------------------------------------------------
+
+/// A server that answers `GET /ok` with 200 and `GET /missing` with a 404 error envelope, both
+/// with this crate's request id header `x-request-id` and Cloudflare's `cf-ray`.
+async fn server_with_request_ids() -> MockServer {
+    use wiremock::matchers::path;
+    let server = MockServer::start().await;
+    Mock::given(path("/ok"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-ok-1")
+                .insert_header("cf-ray", "8c3a000000000001-LHR")
+                .set_body_json(json!({"a": 1})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/missing"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("x-request-id", "req-404-7")
+                .insert_header("cf-ray", "8c3a000000000002-LHR")
+                .set_body_json(json!({"errors": [{"code": 1003, "message": "not found"}]})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/anonymous-error"))
+        .respond_with(ResponseTemplate::new(500).set_body_string("boom"))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn request_id_is_read_from_the_services_header() {
+    let server = server_with_request_ids().await;
+    let client = builder(&server).max_retries(0).build().unwrap();
+
+    let response = client.execute(get("/ok")).await.unwrap();
+    assert_eq!(response.request_id(), Some("req-ok-1"));
+
+    let call: Call<'_, serde_json::Value> =
+        Call::new(&client, "get_ok", Ok(get("/ok")), Response::into_json);
+    let response: ApiResponse<serde_json::Value> = call.with_response().await.unwrap();
+    assert_eq!(response.request_id(), Some("req-ok-1"));
+    assert_eq!(*response, json!({"a": 1}));
+
+    let error = client.execute(get("/missing")).await.unwrap_err();
+    let api = error.api().unwrap();
+    assert_eq!(api.request_id(), Some("req-404-7"));
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "GET {}/missing: 404 Not Found: error 1003: not found [x-request-id req-404-7]",
+            server.uri()
+        )
+    );
+    // Cloudflare's header means nothing to this API.
+    assert!(!error.to_string().contains("cf-ray"), "{error}");
+
+    // A response without the header: no request id, nothing shown.
+    let error = client.execute(get("/anonymous-error")).await.unwrap_err();
+    assert_eq!(error.api().unwrap().request_id(), None);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "GET {}/anonymous-error: 500 Internal Server Error: boom",
+            server.uri()
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_service_without_request_id_header_shows_none() {
+    let server = server_with_request_ids().await;
+    let client = ClientBuilder::for_service(&OTHER_SERVICE)
+        .base_url(server.uri())
+        .max_retries(0)
+        .build()
+        .unwrap();
+
+    let response = client.execute(get("/ok")).await.unwrap();
+    assert_eq!(response.request_id(), None);
+    assert_eq!(response.headers()["x-request-id"], "req-ok-1");
+
+    let error = client.execute(get("/missing")).await.unwrap_err();
+    assert_eq!(error.api().unwrap().request_id(), None);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "GET {}/missing: 404 Not Found: error 1003: not found",
+            server.uri()
+        )
+    );
+}
+
+#[tokio::test]
+async fn missing_credentials_name_the_given_services_variables() {
+    let server = server().await;
+    let client = ClientBuilder::for_service(&OTHER_SERVICE)
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let error = client.execute(get("/a").auth(BEARER)).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.contains(
+            "needs credentials: set OTHER_API_TOKEN \
+             (in code: ClientBuilder::credential with \"token\")"
+        ),
+        "{message}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn builder_defaults_to_the_given_services_base_url() {
+    // The default base URL of `OTHER_SERVICE` cannot be reached from a test; a service whose
+    // default is the local server shows that it is the one used.
+    let server = server().await;
+    let service: &'static runtime_http::runtime::Service =
+        Box::leak(Box::new(runtime_http::runtime::Service {
+            default_base_url: Box::leak(format!("{}/default/", server.uri()).into_boxed_str()),
+            base_url_env: "UNUSED_BASE_URL",
+            credential_env: &[],
+            credentials_required: false,
+            request_id_header: None,
+        }));
+    let client = ClientBuilder::for_service(service).build().unwrap();
+    let received = roundtrip(&server, &client, get("/a")).await;
+    assert_eq!(received.url.path(), "/default/a");
+}
+
+/// A TCP proxy in front of `target` that counts the connections it accepts.
+async fn counting_proxy(
+    target: std::net::SocketAddr,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut inbound, _) = listener.accept().await.unwrap();
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut outbound = tokio::net::TcpStream::connect(target).await.unwrap();
+                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+            });
+        }
+    });
+    (format!("http://{address}"), accepted)
+}
+
+#[tokio::test]
+async fn clients_given_one_http_client_share_its_connection_pool() {
+    use std::sync::atomic::Ordering;
+    let server = server().await;
+
+    // Two clients of different services (as of two generated crates) built with clones of one
+    // `reqwest::Client`: the second request reuses the first one's connection.
+    let (uri, accepted) = counting_proxy(*server.address()).await;
+    let shared = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let own = Client::builder()
+        .base_url(&uri)
+        .token("own-token")
+        .http_client(shared.clone())
+        .build()
+        .unwrap();
+    let other = ClientBuilder::for_service(&OTHER_SERVICE)
+        .base_url(&uri)
+        .token("other-token")
+        .user_agent("other/1")
+        .http_client(shared)
+        .build()
+        .unwrap();
+    own.execute(get("/own").auth(BEARER)).await.unwrap();
+    other.execute(get("/other").auth(BEARER)).await.unwrap();
+    own.execute(get("/own").auth(BEARER)).await.unwrap();
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+
+    // Each client still sends its own settings over the shared connection.
+    let received = server.received_requests().await.unwrap();
+    let seen: Vec<(&str, Option<&str>, Option<&str>)> = received
+        .iter()
+        .map(|r| {
+            (
+                r.url.path(),
+                header(r, "authorization"),
+                header(r, "user-agent"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("/own", Some("Bearer own-token"), Some("runtime-http/0.1.0")),
+            ("/other", Some("Bearer other-token"), Some("other/1")),
+            ("/own", Some("Bearer own-token"), Some("runtime-http/0.1.0")),
+        ]
+    );
+
+    // Without a shared `reqwest::Client`, each client has a pool (and a connection) of its own.
+    let (uri, accepted) = counting_proxy(*server.address()).await;
+    let own = Client::builder().base_url(&uri).build().unwrap();
+    let other = ClientBuilder::for_service(&OTHER_SERVICE)
+        .base_url(&uri)
+        .build()
+        .unwrap();
+    own.execute(get("/own")).await.unwrap();
+    other.execute(get("/other")).await.unwrap();
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
 }
