@@ -163,10 +163,10 @@ pub const BASE_URL_ENV: &str = "CLOUDFLARE_BASE_URL";
 
 /// Credentials [`Client::from_env`] reads: (credential, environment variable).
 pub const CREDENTIAL_ENV: &[(&str, &str)] = &[
-    ("api_email", "CLOUDFLARE_API_EMAIL"),
+    ("api_email", "CLOUDFLARE_EMAIL"),
     ("api_key", "CLOUDFLARE_API_KEY"),
     ("token", "CLOUDFLARE_API_TOKEN"),
-    ("user_service_key", "CLOUDFLARE_USER_SERVICE_KEY"),
+    ("user_service_key", "CLOUDFLARE_API_USER_SERVICE_KEY"),
 ];
 
 /// Whether every operation needs credentials, so that [`Client::from_env`] insists on
@@ -174,7 +174,7 @@ pub const CREDENTIAL_ENV: &[(&str, &str)] = &[
 pub const CREDENTIALS_REQUIRED: bool = true;
 
 impl ClientBuilder {
-    /// Sets the `api_email` credential (sent in the `X-Auth-Email` header); read from `CLOUDFLARE_API_EMAIL` by [`Client::from_env`].
+    /// Sets the `api_email` credential (sent in the `X-Auth-Email` header); read from `CLOUDFLARE_EMAIL` by [`Client::from_env`].
     pub fn api_email(self, value: impl Into<String>) -> Self {
         self.credential("api_email", value)
     }
@@ -184,7 +184,7 @@ impl ClientBuilder {
         self.credential("api_key", value)
     }
 
-    /// Sets the `user_service_key` credential (sent in the `X-Auth-User-Service-Key` header); read from `CLOUDFLARE_USER_SERVICE_KEY` by [`Client::from_env`].
+    /// Sets the `user_service_key` credential (sent in the `X-Auth-User-Service-Key` header); read from `CLOUDFLARE_API_USER_SERVICE_KEY` by [`Client::from_env`].
     pub fn user_service_key(self, value: impl Into<String>) -> Self {
         self.credential("user_service_key", value)
     }
@@ -196,6 +196,10 @@ static SERVICE: runtime::Service = runtime::Service {
     default_base_url: DEFAULT_BASE_URL,
     base_url_env: BASE_URL_ENV,
     credential_env: CREDENTIAL_ENV,
+    legacy_credential_env: &[
+        ("api_email", "CLOUDFLARE_API_EMAIL"),
+        ("user_service_key", "CLOUDFLARE_USER_SERVICE_KEY"),
+    ],
     credentials_required: CREDENTIALS_REQUIRED,
     request_id_header: Some("cf-ray"),
 };
@@ -207,6 +211,8 @@ impl Client {
     /// [`BASE_URL_ENV`] (optional, default [`DEFAULT_BASE_URL`]). Variables that are
     /// empty or only whitespace count as unset. Other settings have their defaults (see
     /// [`ClientBuilder`]).
+    ///
+    /// Deprecated names, still read for this release when the current variable is unset: `CLOUDFLARE_API_EMAIL` (now `CLOUDFLARE_EMAIL`), `CLOUDFLARE_USER_SERVICE_KEY` (now `CLOUDFLARE_API_USER_SERVICE_KEY`).
     pub fn from_env() -> Result<Client, Error> {
         Client::from_env_for(&SERVICE)
     }

@@ -779,10 +779,10 @@ fn defaults() {
     assert_eq!(
         cloudflare_realtime_kit::CREDENTIAL_ENV,
         &[
-            ("api_email", "CLOUDFLARE_API_EMAIL"),
+            ("api_email", "CLOUDFLARE_EMAIL"),
             ("api_key", "CLOUDFLARE_API_KEY"),
             ("token", "CLOUDFLARE_API_TOKEN"),
-            ("user_service_key", "CLOUDFLARE_USER_SERVICE_KEY"),
+            ("user_service_key", "CLOUDFLARE_API_USER_SERVICE_KEY"),
         ]
     );
 }

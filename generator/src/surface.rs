@@ -192,7 +192,7 @@ pub fn describe(doc: &Document) -> Result<Surface, Error> {
 
 fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
     let model = model::build(doc)?;
-    let plan = plan::build(&model);
+    let plan = plan::build(&model, None);
     let types = &model.types;
     let items: Vec<TypeItem> = plan
         .items()

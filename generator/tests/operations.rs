@@ -232,21 +232,17 @@ fn generated_api_shape() {
     // Credentials: one builder method per API-key scheme, with its environment variable.
     let lib = krate.read("src/lib.rs");
     for (method, how, variable) in [
-        (
-            "api_email",
-            "the `X-Auth-Email` header",
-            "CLOUDFLARE_API_EMAIL",
-        ),
+        ("api_email", "the `X-Auth-Email` header", "CLOUDFLARE_EMAIL"),
         ("api_key", "the `X-Auth-Key` header", "CLOUDFLARE_API_KEY"),
         (
             "user_service_key",
             "the `X-Auth-User-Service-Key` header",
-            "CLOUDFLARE_USER_SERVICE_KEY",
+            "CLOUDFLARE_API_USER_SERVICE_KEY",
         ),
         (
             "stripe_key",
             "the `api_key` query parameter",
-            "CLOUDFLARE_STRIPE_KEY",
+            "CLOUDFLARE_API_STRIPE_KEY",
         ),
     ] {
         assert!(

@@ -49,6 +49,10 @@ pub struct Service {
     /// The credentials [`Client::from_env_for`] reads: (credential, environment variable).
     /// Error messages name these variables when a request lacks a credential.
     pub credential_env: &'static [(&'static str, &'static str)],
+    /// Variables earlier versions of the crate read credentials from, (credential, variable):
+    /// still read, for one release, when the credential's variable in `credential_env` is
+    /// unset.
+    pub legacy_credential_env: &'static [(&'static str, &'static str)],
     /// Whether every operation needs credentials, so that [`Client::from_env_for`] insists on
     /// one of `credential_env`.
     pub credentials_required: bool,
@@ -118,7 +122,8 @@ struct Applied {
 
 impl Client {
     /// A client of `service` configured from the environment: the credentials from the
-    /// variables of [`Service::credential_env`] (at least one must be set when
+    /// variables of [`Service::credential_env`] (else of [`Service::legacy_credential_env`];
+    /// at least one must be set when
     /// [`Service::credentials_required`], that is when every operation of the API needs
     /// credentials) and the base URL from [`Service::base_url_env`] (optional, default
     /// [`Service::default_base_url`]). Variables that are empty or only whitespace count as
@@ -142,9 +147,17 @@ impl Client {
         let mut found = false;
         for &(credential, variable) in service.credential_env {
             wanted.push(variable);
-            if let Some(value) = var(variable)? {
-                builder = builder.credential(credential, value);
-                found = true;
+            let legacy = service
+                .legacy_credential_env
+                .iter()
+                .filter(|(name, _)| *name == credential)
+                .map(|(_, legacy)| *legacy);
+            for variable in std::iter::once(variable).chain(legacy) {
+                if let Some(value) = var(variable)? {
+                    builder = builder.credential(credential, value);
+                    found = true;
+                    break;
+                }
             }
         }
         if !found && service.credentials_required && !wanted.is_empty() {

@@ -8,7 +8,6 @@ use super::types::ident;
 use super::{doc_attrs, doc_paragraphs};
 use crate::Options;
 use crate::model::Model;
-use crate::model::names::Scope;
 use crate::model::security::SchemeKind;
 use crate::model::types::Ty;
 use crate::plan::Plan;
@@ -91,77 +90,15 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
     out
 }
 
-/// The host of a base URL (`https://api.cloudflare.com/client/v4` → `api.cloudflare.com`);
-/// empty for a relative one.
-fn host(base_url: &str) -> &str {
-    let Some((_, rest)) = base_url.split_once("://") else {
-        return "";
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    host_port.split(':').next().unwrap_or("")
-}
-
-/// Whether the API is Cloudflare's: its default server is `cloudflare.com` or one of its
-/// subdomains. Only then does the client know a request id header, Cloudflare's `cf-ray` (shown
-/// in error messages, returned by `request_id()`), and have the `ray_id()` methods that read
-/// it; the runtime itself knows no API.
-pub(super) fn is_cloudflare(base_url: &str) -> bool {
-    let host = host(base_url).trim_end_matches('.').to_ascii_lowercase();
-    host == "cloudflare.com" || host.ends_with(".cloudflare.com")
-}
-
-/// The prefix of the client's environment variables: the name of the server's domain
-/// (`api.cloudflare.com` → `CLOUDFLARE`), else the first word of the title (`Cloudflare API`).
-fn env_prefix(model: &Model, options: &Options) -> String {
-    if let Some(prefix) = &options.env_prefix {
-        return prefix.clone();
-    }
-    let host = host(&model.base_url);
-    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
-    let domain = match labels.as_slice() {
-        // `api.example.co.uk`: the label before a two-letter country code's second level.
-        [.., name, second, country] if country.len() == 2 && second.len() <= 3 => Some(*name),
-        [.., name, _top] => Some(*name),
-        _ => None,
-    };
-    let from_domain = domain.filter(|d| {
-        d.chars().any(|c| c.is_ascii_alphabetic()) && !d.chars().all(|c| c.is_ascii_digit())
-    });
-    let word = from_domain.map(str::to_string).unwrap_or_else(|| {
-        model
-            .title
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .find(|w| !w.is_empty() && w.starts_with(|c: char| c.is_ascii_alphabetic()))
-            .unwrap_or("API")
-            .to_string()
-    });
-    let prefix: String = word
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if prefix.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("API_{prefix}")
-    } else {
-        prefix
-    }
-}
-
 pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
     let model = plan.model;
-    let prefix = env_prefix(model, options);
-    let cloudflare = is_cloudflare(&model.base_url);
+    let client = &plan.client;
+    let prefix = &client.env_prefix;
     let quick_start = super::docs::quick_start(
         plan,
         &options.crate_name.replace('-', "_"),
-        &prefix,
-        cloudflare,
+        prefix,
+        client.ray_id,
     );
     let inner_docs = crate_docs(model, &quick_start)
         .replace("\r\n", "\n")
@@ -175,61 +112,57 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         quote!(#![doc = #line])
     });
     let base_url = &model.base_url;
-    let base_url_env = format!("{prefix}_BASE_URL");
+    let base_url_env = &client.base_url_env;
     let base_doc = doc_attrs(Some("The server used when none is configured."));
-    let mut credentials: Vec<(&str, String)> = Vec::new();
-    let mut builder_methods = Vec::new();
-    let mut method_names = Scope::default();
-    for reserved in BUILDER_METHODS {
-        method_names.claim(reserved.to_string());
-    }
-    for scheme in &model.schemes {
-        if credentials.iter().any(|(c, _)| *c == scheme.credential) {
-            continue;
-        }
-        let env = format!(
-            "{prefix}_{}",
-            heck::ToShoutySnakeCase::to_shouty_snake_case(scheme.credential.as_str())
-        );
-        let env = if scheme.kind == SchemeKind::Bearer {
-            format!("{prefix}_API_TOKEN")
-        } else {
-            env
+    let builder_methods = client.credentials.iter().filter_map(|credential| {
+        let method = ident(credential.method.as_deref()?);
+        let scheme = credential.scheme;
+        let how = match &scheme.kind {
+            SchemeKind::Header(name) => format!("sent in the `{name}` header"),
+            SchemeKind::Query(name) => format!("sent as the `{name}` query parameter"),
+            _ => "sent as HTTP basic authentication, given as `user:password`".to_string(),
         };
-        if scheme.kind != SchemeKind::Bearer {
-            let method = ident(&method_names.claim(scheme.credential.clone()));
-            let how = match &scheme.kind {
-                SchemeKind::Header(name) => format!("sent in the `{name}` header"),
-                SchemeKind::Query(name) => format!("sent as the `{name}` query parameter"),
-                _ => "sent as HTTP basic authentication, given as `user:password`".to_string(),
-            };
-            let doc = doc_paragraphs([
-                Some(format!(
-                    "Sets the `{}` credential ({how}); read from `{env}` by [`Client::from_env`].",
-                    scheme.key
-                ))
-                .as_deref(),
-                scheme.doc.as_deref(),
-            ]);
-            let credential = &scheme.credential;
-            builder_methods.push(quote! {
-                #doc
-                pub fn #method(self, value: impl Into<String>) -> Self {
-                    self.credential(#credential, value)
-                }
-            });
-        }
-        credentials.push((&scheme.credential, env));
-    }
-    let credential_env = credentials.iter().map(|(c, env)| quote!((#c, #env)));
+        let doc = doc_paragraphs([
+            Some(format!(
+                "Sets the `{}` credential ({how}); read from `{}` by [`Client::from_env`].",
+                scheme.key, credential.env
+            ))
+            .as_deref(),
+            scheme.doc.as_deref(),
+        ]);
+        let name = &scheme.credential;
+        Some(quote! {
+            #doc
+            pub fn #method(self, value: impl Into<String>) -> Self {
+                self.credential(#name, value)
+            }
+        })
+    });
+    let builder_methods: Vec<TokenStream> = builder_methods.collect();
+    let credential_env = client.credentials.iter().map(|c| {
+        let (name, env) = (&c.scheme.credential, &c.env);
+        quote!((#name, #env))
+    });
+    let renamed: Vec<String> = client
+        .credentials
+        .iter()
+        .filter_map(|c| Some(format!("`{}` (now `{}`)", c.legacy_env.as_ref()?, c.env)))
+        .collect();
+    let legacy_doc = (!renamed.is_empty()).then(|| {
+        doc_attrs(Some(&format!(
+            "\nDeprecated names, still read for this release when the current variable is \
+             unset: {}.",
+            renamed.join(", ")
+        )))
+    });
+    let legacy_env = client.credentials.iter().filter_map(|c| {
+        let (name, env) = (&c.scheme.credential, c.legacy_env.as_ref()?);
+        Some(quote!((#name, #env)))
+    });
     let has_operations = !model.groups.is_empty();
     let operations = has_operations.then(|| quote! { #[rustfmt::skip] mod operations; });
     let operations_use = has_operations.then(|| quote! { pub use operations::*; });
-    let required = !model.operations.is_empty()
-        && model
-            .operations
-            .iter()
-            .all(|op| !op.auth.is_empty() && op.auth.iter().all(|a| !a.is_empty()));
+    let required = client.credentials_required;
     let builder_impl = (!builder_methods.is_empty()).then(|| {
         quote! {
             impl ClientBuilder {
@@ -237,12 +170,11 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             }
         }
     });
-    let request_id_header = if cloudflare {
-        quote!(Some("cf-ray"))
-    } else {
-        quote!(None)
+    let request_id_header = match client.request_id_header {
+        Some(header) => quote!(Some(#header)),
+        None => quote!(None),
     };
-    let ray_id = cloudflare.then(|| {
+    let ray_id = client.ray_id.then(|| {
         quote! {
             impl ApiError {
                 /// The `cf-ray` response header, which identifies the request to Cloudflare support.
@@ -295,6 +227,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             default_base_url: DEFAULT_BASE_URL,
             base_url_env: BASE_URL_ENV,
             credential_env: CREDENTIAL_ENV,
+            legacy_credential_env: &[#(#legacy_env),*],
             credentials_required: CREDENTIALS_REQUIRED,
             request_id_header: #request_id_header,
         };
@@ -305,6 +238,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             /// [`BASE_URL_ENV`] (optional, default [`DEFAULT_BASE_URL`]). Variables that are
             /// empty or only whitespace count as unset. Other settings have their defaults (see
             /// [`ClientBuilder`]).
+            #legacy_doc
             pub fn from_env() -> Result<Client, Error> {
                 Client::from_env_for(&SERVICE)
             }
@@ -321,24 +255,6 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         #ray_id
     }
 }
-
-/// Methods `ClientBuilder` has already; a credential method never takes one of these names.
-const BUILDER_METHODS: &[&str] = &[
-    "base_url",
-    "build",
-    "clone",
-    "credential",
-    "default",
-    "fmt",
-    "for_service",
-    "http_client",
-    "max_response_bytes",
-    "max_retries",
-    "retry_backoff",
-    "timeout",
-    "token",
-    "user_agent",
-];
 
 /// Text from the spec as one cell of a Markdown table.
 fn table_cell(text: Option<&str>) -> String {
@@ -438,33 +354,6 @@ fn crate_docs(model: &Model, quick_start: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::is_cloudflare;
-
-    #[test]
-    fn cloudflare_is_told_by_the_host_of_the_default_base_url() {
-        for url in [
-            "https://api.cloudflare.com/client/v4",
-            "https://cloudflare.com",
-            "https://API.Cloudflare.COM./v1",
-            "https://api.cloudflare.com:443/client/v4",
-            "https://user@api.cloudflare.com/x",
-        ] {
-            assert!(is_cloudflare(url), "{url}");
-        }
-        for url in [
-            "https://api.example.com/v1",
-            "https://notcloudflare.com/v1",
-            "https://cloudflare.com.example.net/v1",
-            "https://example.com/api.cloudflare.com",
-            "https://example.com?host=cloudflare.com",
-            "https://cloudflare.com@example.com/",
-            "/client/v4",
-            "",
-        ] {
-            assert!(!is_cloudflare(url), "{url}");
-        }
-    }
-
     fn lib_rs(server: &str) -> String {
         let spec = format!(
             "openapi: 3.0.3\n\

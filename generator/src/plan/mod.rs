@@ -5,9 +5,11 @@
 //! [`crate::surface`] (what `cargo xtask diff` compares) reads the same plan.
 //!
 //! - `items.rs`: the items of `src/types.rs` and the shapes every item has;
+//! - `client.rs`: the client's environment variables, builder methods and request ids;
 //! - `operations.rs`: per group, the request structs, response enums, methods and page walks;
 //! - `scope.rs`: the names generated code brings into scope, which no type may take.
 
+pub mod client;
 pub mod items;
 pub mod operations;
 pub mod scope;
@@ -33,6 +35,7 @@ pub struct Plan<'m, 'a> {
     pub auth_consts: std::collections::BTreeMap<&'m [Vec<usize>], String>,
     /// The crates beyond the runtime's own that the code names.
     pub crates: Crates,
+    pub client: client::ClientItem<'m>,
 }
 
 /// Optional dependencies of the generated crate, set when some item names their types.
@@ -44,8 +47,8 @@ pub struct Crates {
     pub chrono: bool,
 }
 
-/// The plan of the crate the model describes.
-pub fn build<'m, 'a>(model: &'m Model<'a>) -> Plan<'m, 'a> {
+/// The plan of the crate the model describes; `env_prefix`: [`crate::Options::env_prefix`].
+pub fn build<'m, 'a>(model: &'m Model<'a>, env_prefix: Option<&str>) -> Plan<'m, 'a> {
     let auth_consts = operations::auth_consts(model);
     let types = items::schema_items(model);
     let modules = model
@@ -59,6 +62,7 @@ pub fn build<'m, 'a>(model: &'m Model<'a>) -> Plan<'m, 'a> {
         modules,
         auth_consts,
         crates: Crates::default(),
+        client: client::client(model, env_prefix),
     };
     let mut crates = Crates::default();
     plan.visit_types(|ty| {

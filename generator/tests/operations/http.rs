@@ -20,8 +20,8 @@ const MEETING: &str = "bbb3d0e0-5a67-4c3d-9f2b-f6fd6e1b4a11";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
 /// Every credential alternative of the global `security`, with the environment variables.
-const GLOBAL_NEEDS: &str = "set CLOUDFLARE_API_EMAIL and CLOUDFLARE_API_KEY, or \
-                            CLOUDFLARE_API_TOKEN, or CLOUDFLARE_USER_SERVICE_KEY";
+const GLOBAL_NEEDS: &str = "set CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY, or \
+                            CLOUDFLARE_API_TOKEN, or CLOUDFLARE_API_USER_SERVICE_KEY";
 
 // --- Helpers ---------------------------------------------------------------------------------
 
@@ -239,7 +239,7 @@ async fn missing_credentials_fail_before_sending() {
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
     assert!(
-        error.to_string().contains("set CLOUDFLARE_STRIPE_KEY"),
+        error.to_string().contains("set CLOUDFLARE_API_STRIPE_KEY"),
         "{error}"
     );
     assert!(server.received_requests().await.unwrap().is_empty());

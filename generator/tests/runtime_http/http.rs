@@ -717,6 +717,7 @@ async fn builder_defaults_to_the_given_services_base_url() {
             default_base_url: Box::leak(format!("{}/default/", server.uri()).into_boxed_str()),
             base_url_env: "UNUSED_BASE_URL",
             credential_env: &[],
+            legacy_credential_env: &[],
             credentials_required: false,
             request_id_header: None,
         }));

@@ -30,16 +30,20 @@ static SERVICE: runtime::Service = runtime::Service {
     default_base_url: DEFAULT_BASE_URL,
     base_url_env: BASE_URL_ENV,
     credential_env: CREDENTIAL_ENV,
+    legacy_credential_env: &[],
     credentials_required: CREDENTIALS_REQUIRED,
     request_id_header: Some(REQUEST_ID_HEADER),
 };
 
 /// A second API in the same program, as another generated crate would declare it: other
-/// variables, optional credentials and no request id header.
+/// variables (one of them renamed since an earlier version), optional credentials and no
+/// request id header.
 pub static OTHER_SERVICE: runtime::Service = runtime::Service {
     default_base_url: "https://other.example.net/api",
     base_url_env: "OTHER_API_BASE_URL",
     credential_env: &[("token", "OTHER_API_TOKEN")],
+    // The name an earlier version read, still read when `OTHER_API_TOKEN` is unset.
+    legacy_credential_env: &[("token", "OTHER_TOKEN")],
     credentials_required: false,
     request_id_header: None,
 };

@@ -1,4 +1,5 @@
-//! `Client::from_env_for` reads the variables of the service it is given, and only those: two
+//! `Client::from_env_for` reads the variables of the service it is given (and the names its
+//! earlier version read, when the current ones are unset), and only those: two
 //! services (this crate's and `OTHER_SERVICE`) configured from the environment send their own
 //! credentials to their own base URLs on a local server, while Cloudflare's variables, set to
 //! something else, are ignored. The only test of its binary, and the environment is changed
@@ -37,6 +38,7 @@ fn service_env_over_http() {
         "RUNTIME_HTTP_API_KEY",
         "RUNTIME_HTTP_BASE_URL",
         "OTHER_API_TOKEN",
+        "OTHER_TOKEN",
         "OTHER_API_BASE_URL",
     ] {
         unset(name);
@@ -65,8 +67,12 @@ fn service_env_over_http() {
 
     set("RUNTIME_HTTP_API_TOKEN", "own-token");
     set("RUNTIME_HTTP_BASE_URL", &format!("http://{address}/own/"));
-    set("OTHER_API_TOKEN", "other-token");
     set("OTHER_API_BASE_URL", &format!("http://{address}/other"));
+    // Only the variable an earlier version read: still read.
+    set("OTHER_TOKEN", "legacy-token");
+    let legacy = Client::from_env_for(&OTHER_SERVICE).unwrap();
+    // Both: the current name wins.
+    set("OTHER_API_TOKEN", "other-token");
     let own = Client::from_env().unwrap();
     let other = Client::from_env_for(&OTHER_SERVICE).unwrap();
 
@@ -80,7 +86,7 @@ fn service_env_over_http() {
             .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
             .mount(&server)
             .await;
-        for client in [&own, &other] {
+        for client in [&own, &legacy, &other] {
             let request = Request::new(Method::GET, "/ping", &[])
                 .unwrap()
                 .auth(BEARER);
@@ -98,6 +104,7 @@ fn service_env_over_http() {
             seen,
             [
                 ("/own/ping", Some("Bearer own-token")),
+                ("/other/ping", Some("Bearer legacy-token")),
                 ("/other/ping", Some("Bearer other-token")),
             ]
         );
