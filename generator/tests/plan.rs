@@ -1,7 +1,8 @@
 //! What the plan stage decides once for every emitter, on `fixtures/plan.yaml`: schemas named
 //! like every name the generated code brings into scope (`Call`, `Request`, `Error`, `Vec`,
-//! ...), `format: uuid` and `date-time` used only in a response and a request body, a
-//! deprecated paged list, an undocumented inline enum (a map's values), and a HEAD operation.
+//! ...), a tag named like a method of `Client` (`send`), `format: uuid` and `date-time` used
+//! only in a response and a request body, a deprecated paged list, an undocumented inline enum
+//! (a map's values), and a HEAD operation.
 //! The crate must compile with warnings denied (its own `#![warn(missing_docs)]` included) and
 //! its calls must work over HTTP (`plan/http.rs`, against a local wiremock server).
 
@@ -84,6 +85,7 @@ fn plan_fixture_compiles_and_talks_http() {
         "types_named_like_runtime_items",
         "formats_only_in_bodies_and_responses",
         "deprecated_paged_list_walks",
+        "group_named_like_a_client_method",
     ] {
         assert!(
             result.stdout.contains(&format!("test {test} ... ok")),

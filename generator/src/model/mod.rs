@@ -58,17 +58,7 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
     // Accessors are methods of `Client` (which has these, or derives them) and modules live
     // beside `runtime` and `types`.
     let mut modules = names::Scope::default();
-    for reserved in [
-        "builder",
-        "from_env",
-        "from_env_for",
-        "execute",
-        "clone",
-        "fmt",
-        "runtime",
-        "types",
-        "operations",
-    ] {
+    for reserved in crate::plan::scope::CLIENT_METHODS_AND_MODULES {
         modules.claim(reserved.to_string());
     }
     let mut groups: Vec<Group> = Vec::new();

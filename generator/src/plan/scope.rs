@@ -59,6 +59,24 @@ pub const RESERVED: &[&str] = &[
     "Vec",
 ];
 
+/// Names a group's accessor (a method of `Client`, and a module of `src/operations/`) never
+/// takes: the methods `Client` has (the runtime's, public or not, and those `lib.rs` adds) and
+/// the crate root's modules.
+pub const CLIENT_METHODS_AND_MODULES: &[&str] = &[
+    "blocking_runtime",
+    "builder",
+    "clone",
+    "execute",
+    "fmt",
+    "from_env",
+    "from_env_for",
+    "send",
+    "send_traced",
+    "operations",
+    "runtime",
+    "types",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,3 +143,16 @@ async fn deprecated_paged_list_walks() {
     }
     assert_eq!(ids, ["r1", "r2"]);
 }
+
+/// A tag named like a method `Client` has (`send`) gets an accessor of its own.
+#[tokio::test]
+async fn group_named_like_a_client_method() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/messages"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).send_2().send_message().await.unwrap();
+}
