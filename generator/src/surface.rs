@@ -99,6 +99,9 @@ pub struct TypeItem {
     /// Where the type comes from in the spec (its schema, or the operation of a request
     /// struct or response enum).
     pub pointer: Option<String>,
+    /// `#[non_exhaustive]`: every enum, and the structs users only read (see
+    /// `plan::Item::non_exhaustive`).
+    pub non_exhaustive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -369,6 +372,7 @@ fn type_item(types: &TypeSpace, doc: &Document, item: &Item) -> TypeItem {
     TypeItem {
         name: item.name.to_string(),
         input: item.input,
+        non_exhaustive: item.non_exhaustive(),
         pointer: item.pointer.as_deref().map(str::to_string),
         kind,
     }

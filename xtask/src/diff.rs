@@ -23,18 +23,20 @@ What counts as breaking (Rust semver, applied to the generated crate):
     to `Result<T, Error>`; `_pages` methods return `Pages<'_, Item>`); a type changed kind
     (struct <-> enum)
   - a field's type changed, including Option<T> <-> T (optional <-> required)
-  - a variant added to an enum: generated enums are exhaustive, so a `match` without `_` stops
-    compiling (string enums: a value that decoded as UnknownValue now gets its own variant)
-  - a field added to a struct that does not derive Default: struct literals must name it
+  - a type that becomes #[non_exhaustive]: a struct users build becoming one they only read
+    (its literals stop compiling outside the crate)
+  - a field added to a struct users build and that does not derive Default: struct literals
+    must name it
   - a required (non-Option) field added to a struct users build for requests, Default or not:
     `..Default::default()` compiles but sends an empty value
   - a struct no longer deriving Default
   - a credential removed from the client (its ClientBuilder method goes away)
 Additions (compatible): new operations, types and `_pages` methods (an operation that becomes
-a paged list); a new field in a struct that derives Default
-when the field is an Option or the struct is only returned by the API. This relies on a rule
-for users of the crate: build structs that derive Default with `..Default::default()`, and
-match structs with `..` (#[non_exhaustive] would enforce that, but forbids struct literals).
+a paged list); a new variant of an enum (every generated enum is #[non_exhaustive], so every
+`match` on one has a `_` arm; a string enum's value that decoded as UnknownValue gets its own
+variant); a new field in a struct users only read (#[non_exhaustive]: no literal of it exists
+outside the crate); a new optional field in a struct users build that derives Default. This
+relies on a rule for users of the crate: build request structs with `..Default::default()`.
 Other changes (compile, but behave differently): HTTP method or path, the credentials an
 operation sends, wire names of fields and enum values, union tags, deprecation, the default base
 URL. Doc text is not compared.";
@@ -404,6 +406,22 @@ fn compare_type(out: &mut Changes, before: &TypeItem, after: &TypeItem) {
     use TypeKind::*;
     let at = after.pointer.as_deref();
     let name = &after.name;
+    match (before.non_exhaustive, after.non_exhaustive) {
+        (false, true) => out.push(
+            Breaking,
+            at,
+            format!(
+                "`{name}` is now #[non_exhaustive]: users only read it, and literals of it no \
+                 longer compile outside the crate"
+            ),
+        ),
+        (true, false) => out.push(
+            Addition,
+            at,
+            format!("`{name}` is no longer #[non_exhaustive]: users may build it"),
+        ),
+        _ => {}
+    }
     match (&before.kind, &after.kind) {
         (
             Struct {
@@ -430,7 +448,7 @@ fn compare_type(out: &mut Changes, before: &TypeItem, after: &TypeItem) {
         }
         (StringEnum { variants: a }, StringEnum { variants: b })
         | (ResponseEnum { variants: a }, ResponseEnum { variants: b }) => {
-            compare_variants(out, after, a, b);
+            compare_variants(out, before, after, a, b);
         }
         (
             Union {
@@ -442,7 +460,7 @@ fn compare_type(out: &mut Changes, before: &TypeItem, after: &TypeItem) {
                 tag: new_tag,
             },
         ) => {
-            compare_variants(out, after, a, b);
+            compare_variants(out, before, after, a, b);
             if old_tag != new_tag {
                 let tag = |t: &Option<String>| match t {
                     Some(property) => format!("by its `{property}` property"),
@@ -511,7 +529,9 @@ fn compare_fields(
         }
         let item = format!("{name}::{}: {}", new.name, new.ty);
         let at = new.pointer.as_deref().or(after.pointer.as_deref());
-        let (section, why) = if !old_default {
+        let (section, why) = if before.non_exhaustive {
+            (Addition, format!("`{name}` is #[non_exhaustive]"))
+        } else if !old_default {
             (
                 Breaking,
                 format!("`{name}` does not derive `Default`, so struct literals must name it"),
@@ -548,7 +568,13 @@ fn wire_text(kind: &TypeKind, wire: &str) -> String {
     }
 }
 
-fn compare_variants(out: &mut Changes, after: &TypeItem, old: &[VariantItem], new: &[VariantItem]) {
+fn compare_variants(
+    out: &mut Changes,
+    before: &TypeItem,
+    after: &TypeItem,
+    old: &[VariantItem],
+    new: &[VariantItem],
+) {
     use Section::*;
     let name = &after.name;
     let wire_text = |wire: &str| wire_text(&after.kind, wire);
@@ -599,14 +625,26 @@ fn compare_variants(out: &mut Changes, after: &TypeItem, old: &[VariantItem], ne
             .as_ref()
             .map(|w| format!(" for {}", wire_text(w)))
             .unwrap_or_default();
-        out.push(
-            Breaking,
-            at,
-            format!(
-                "`{name}::{}`: new variant{value}; a `match` on `{name}` without `_` must handle it",
-                variant_text(now)
-            ),
-        );
+        if before.non_exhaustive {
+            out.push(
+                Addition,
+                at,
+                format!(
+                    "`{name}::{}`: new variant{value} (`{name}` is #[non_exhaustive])",
+                    variant_text(now)
+                ),
+            );
+        } else {
+            out.push(
+                Breaking,
+                at,
+                format!(
+                    "`{name}::{}`: new variant{value}; a `match` on `{name}` without `_` must \
+                     handle it",
+                    variant_text(now)
+                ),
+            );
+        }
     }
 }
 

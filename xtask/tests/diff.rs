@@ -71,6 +71,16 @@ fn struct_fields_by_the_default_rule() {
     assert!(report.contains("- `ParticipantUpdate::picture: Option<String>`: new field (property `picture`; `ParticipantUpdate` derives `Default`)"));
 }
 
+/// A struct users stop building becomes `#[non_exhaustive]` (breaking: their literals stop
+/// compiling), and then takes new fields compatibly; one they start building stops being one.
+#[test]
+fn non_exhaustive_follows_who_builds_the_struct() {
+    let report = case("non-exhaustive");
+    assert!(report.contains("- `Note` is now #[non_exhaustive]"), "{report}");
+    assert!(report.contains("- `Label` is no longer #[non_exhaustive]"), "{report}");
+    assert!(report.contains("`Note::created: Option<String>`: new field"), "{report}");
+}
+
 #[test]
 fn enum_union_and_response_variants() {
     case("enums");
@@ -280,7 +290,8 @@ fn help_explains_the_rules_and_exit_codes() {
     let help = stdout(&output);
     for needle in [
         "What counts as breaking",
-        "does not derive Default: struct literals must name it",
+        "does not derive Default: struct literals\n    must name it",
+        "every generated enum is #[non_exhaustive]",
         "--deny-breaking",
         "1  --deny-breaking only: something breaks downstream code",
         "2  bad input",

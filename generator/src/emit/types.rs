@@ -112,7 +112,10 @@ pub fn type_ref_tokens(types: &TypeSpace, ty: TypeRef) -> TokenStream {
 /// The tokens of an item: a type of `src/types.rs`, or a request struct, multipart body or
 /// response enum of an operations module.
 pub fn item_tokens(types: &TypeSpace, item: &Item) -> TokenStream {
-    let doc = doc_attrs(Some(&item.doc));
+    let mut doc = doc_attrs(Some(&item.doc));
+    if item.non_exhaustive() {
+        doc.extend(quote!(#[non_exhaustive]));
+    }
     let name = ident(item.name);
     match &item.shape {
         Shape::Struct(s) => struct_def(types, doc, &name, s),

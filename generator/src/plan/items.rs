@@ -26,6 +26,20 @@ pub struct Item<'m> {
     pub input: bool,
 }
 
+impl Item<'_> {
+    /// `#[non_exhaustive]`, so that a new version of the spec may add to it compatibly: every
+    /// enum (a new value, alternative or status needs no new match arm downstream), and the
+    /// structs users only read (a new field breaks no struct literal: there is none outside
+    /// the crate). Structs users build (request structs, multipart bodies, and every type
+    /// reachable from their fields) stay exhaustive: literals with `..Default::default()`.
+    pub fn non_exhaustive(&self) -> bool {
+        match &self.shape {
+            Shape::Struct(s) => s.role == Role::Schema && !self.input,
+            Shape::Enum(_) | Shape::Union(_) | Shape::Responses(_) => true,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum Shape<'m> {
     Struct(StructItem<'m>),

@@ -4,6 +4,7 @@
 use crate::runtime::wire::{json_object, string_enum};
 
 /// The ruleset
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetZoneRulesetResponse {
     /// The `errors` property.
@@ -29,6 +30,7 @@ json_object! {
 }
 
 /// The `errors` property of [`GetZoneRulesetResponse`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagesItem {
     /// The `code` property.
@@ -45,6 +47,7 @@ json_object! {
 }
 
 /// A ruleset (level 1 of the nested allOf).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ruleset {
     /// The `created_on` property.
@@ -76,6 +79,7 @@ json_object! {
 }
 
 /// The `phase` property of [`Ruleset`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RulesetPhase {
     /// `"http_request_firewall_custom"`
@@ -95,6 +99,7 @@ string_enum! {
 }
 
 /// The `rules` property of [`Ruleset`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// The `created_on` property.
@@ -123,6 +128,7 @@ json_object! {
 }
 
 /// The `action` property of [`Rule`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RuleAction {
     /// `"block"`
@@ -145,6 +151,7 @@ string_enum! {
 }
 
 /// The `owner` property of [`Ruleset`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Account {
     /// The `id` property.
@@ -161,6 +168,7 @@ json_object! {
 }
 
 /// The `result_info` property of [`GetZoneRulesetResponse`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetZoneRulesetResponseResultInfo {
     /// The `page` property.
@@ -180,6 +188,7 @@ json_object! {
 }
 
 /// The custom hostname
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCustomHostnameResponse {
     /// The `result` property.
@@ -205,6 +214,7 @@ json_object! {
 }
 
 /// The `result` property of [`GetCustomHostnameResponse`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomHostname {
     /// The `id` property.
@@ -224,6 +234,7 @@ json_object! {
 }
 
 /// The `ssl` property of [`CustomHostname`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomHostnameSsl {
     /// The `status` property.
@@ -237,6 +248,7 @@ json_object! {
 }
 
 /// The `result_info` property of [`GetCustomHostnameResponse`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCustomHostnameResponseResultInfo {
     /// The `page` property.

@@ -5,6 +5,7 @@ use crate::runtime::wire::{json_object, string_enum};
 use serde::{Deserialize, Serialize};
 
 /// A card or a bank account, told apart by `object`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum PaymentSource {
@@ -35,6 +36,7 @@ impl<'de> Deserialize<'de> for PaymentSource {
 }
 
 /// A form of [`PaymentSource`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
     /// The `id` property.
@@ -60,6 +62,7 @@ json_object! {
 }
 
 /// The `object` property of [`Card`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CardObject {
     /// `"card"`
@@ -76,6 +79,7 @@ string_enum! {
 }
 
 /// A form of [`PaymentSource`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BankAccount {
     /// The `id` property.
@@ -101,6 +105,7 @@ json_object! {
 }
 
 /// The `object` property of [`BankAccount`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BankAccountObject {
     /// `"bank_account"`
@@ -117,6 +122,7 @@ string_enum! {
 }
 
 /// The subscription
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionEnvelope {
     /// Listed least specific first; the most specific must be tried first.
@@ -150,6 +156,7 @@ json_object! {
 }
 
 /// Listed least specific first; the most specific must be tried first.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeSubscription {
@@ -160,6 +167,7 @@ pub enum SubscriptionEnvelopeSubscription {
 }
 
 /// A subscription still in its trial (few required fields).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trial {
     /// The `id` property.
@@ -179,6 +187,7 @@ json_object! {
 }
 
 /// A paid subscription (more required fields).
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaidSubscription {
     /// The `id` property.
@@ -201,6 +210,7 @@ json_object! {
 }
 
 /// Expandable: an ID, or the object when expanded.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeCustomer {
@@ -211,6 +221,7 @@ pub enum SubscriptionEnvelopeCustomer {
 }
 
 /// A form of [`SubscriptionEnvelopeCustomer`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
     /// The `id` property.
@@ -230,6 +241,7 @@ json_object! {
 }
 
 /// The `object` property of [`Customer`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerObject {
     /// `"customer"`
@@ -246,6 +258,7 @@ string_enum! {
 }
 
 /// The `default_source` property of [`SubscriptionEnvelope`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeDefaultSource {
@@ -256,6 +269,7 @@ pub enum SubscriptionEnvelopeDefaultSource {
 }
 
 /// The `metadata` property of [`SubscriptionEnvelope`].
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SubscriptionEnvelopeMetadataValue {
@@ -268,6 +282,7 @@ pub enum SubscriptionEnvelopeMetadataValue {
 }
 
 /// A custom field value.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Scalar {
