@@ -202,6 +202,7 @@ pub struct ResponsesItem<'m> {
 pub fn schema_items<'m>(model: &'m Model) -> Vec<Item<'m>> {
     let types = &model.types;
     let mut fallback = fallback_docs(model);
+    let pointers = types.pointers();
     types
         .defs()
         .map(|(id, def)| {
@@ -217,8 +218,7 @@ pub fn schema_items<'m>(model: &'m Model) -> Vec<Item<'m>> {
                 name: &def.name,
                 doc,
                 shape: schema_shape(types, &def.kind),
-                pointer: types
-                    .pointer_of(id)
+                pointer: pointers[id]
                     // A property merged from several `allOf` branches has no single place.
                     .map(|p| Cow::Borrowed(p.trim_end_matches("(merged)"))),
                 // Set once the operations are planned (`plan::mark_inputs`).

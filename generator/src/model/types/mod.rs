@@ -172,12 +172,22 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    /// The JSON pointer of the schema a named type was made from (for `cargo xtask diff`).
-    pub fn pointer_of(&self, id: TypeId) -> Option<&str> {
-        self.journal
-            .iter()
-            .find(|key| matches!(self.by_pointer.get(*key), Some(Typed { ty: Ty::Named(i), .. }) if *i == id))
-            .map(String::as_str)
+    /// The JSON pointer of the schema each named type was made from (the first place that
+    /// made it), indexed by [`TypeId`]: one pass over what the space remembers, instead of a
+    /// search per type (which made planning quadratic in the number of types).
+    pub fn pointers(&self) -> Vec<Option<&str>> {
+        let mut pointers = vec![None; self.defs.len()];
+        for key in &self.journal {
+            if let Some(Typed {
+                ty: Ty::Named(id), ..
+            }) = self.by_pointer.get(key)
+            {
+                if let Some(slot @ None) = pointers.get_mut(*id) {
+                    *slot = Some(key.as_str());
+                }
+            }
+        }
+        pointers
     }
 
     pub fn def(&self, id: TypeId) -> &TypeDef {
