@@ -1,5 +1,5 @@
 //! Stage 3: normalize the document into a small model of operations and types, the only input
-//! the emitters see.
+//! of the plan.
 
 pub mod names;
 pub mod operations;
