@@ -120,12 +120,13 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
         skipped,
         origins,
         warnings,
+        vocabulary,
         ..
     } = load::load(spec_text)?;
     timings.load = start.elapsed();
     let start = Instant::now();
-    let mut model =
-        model::build_from(&raw, &api, &skipped, &warnings).map_err(|e| origins.restore_error(e))?;
+    let mut model = model::build_from(&raw, &api, &skipped, &warnings, vocabulary)
+        .map_err(|e| origins.restore_error(e))?;
     // The model reads the spec through the JSON tree only: the typed document (about as large)
     // is not needed to emit.
     drop(api);

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 use crate::lower::{self, Dialect, Origins};
+use crate::model::numbers::Vocabulary;
 use crate::resolve::{escape, pointer_from_path, structure_only};
 
 /// A parsed OpenAPI description: the raw JSON tree (lowered to the 3.0 shape) and its typed
@@ -24,6 +25,9 @@ pub struct Document {
     pub origins: Origins,
     /// Warnings about the document as a whole (see [`lower::Lowered::warnings`]).
     pub warnings: Vec<Diagnostic>,
+    /// The names the document declares and what they say about numbers (read here, where the
+    /// tree is still the loader's to walk; the model looks names up in it).
+    pub vocabulary: Vocabulary,
 }
 
 const METHODS: &[&str] = &[
@@ -47,9 +51,11 @@ pub fn load(text: &str) -> Result<Document, Error> {
         Dialect::V30 => "3.0",
         Dialect::V31 => "3.1",
     };
-    let (raw, api, mut skipped) = check(raw, version).map_err(|e| origins.restore_error(e))?;
+    let (mut raw, api, mut skipped) = check(raw, version).map_err(|e| origins.restore_error(e))?;
     origins.restore_all(&mut skipped);
+    let vocabulary = Vocabulary::read(&mut raw);
     Ok(Document {
+        vocabulary,
         raw,
         api,
         skipped,

@@ -162,6 +162,15 @@ fn formats() {
 }
 
 #[test]
+fn numbers() {
+    roundtrip(
+        "numbers",
+        include_str!("fixtures/numbers.yaml"),
+        include_str!("constructs/numbers.rs"),
+    );
+}
+
+#[test]
 fn nullable() {
     roundtrip(
         "nullable",

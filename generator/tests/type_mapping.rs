@@ -190,6 +190,52 @@ fn string_enums_have_an_unknown_value_fallback() {
 }
 
 #[test]
+fn integral_numbers_by_their_witnesses_and_namesakes() {
+    let schema = r##"{"type":"object","properties":{
+        "example":{"type":"number","example":3},
+        "plain":{"type":"number"},
+        "count":{"type":"number"},
+        "total":{"anyOf":[{"type":"number"},{"nullable":true}]},
+        "shared":{"$ref":"#/components/schemas/Plain"},
+        "counted":{"$ref":"#/components/schemas/Counted"},
+        "fraction":{"type":"number","example":3,"multipleOf":0.5},
+        "either":{"oneOf":[{"type":"number","example":1},{"type":"string"}]}}}"##;
+    let components = r#"{
+        "Plain":{"type":"number"},
+        "Counted":{"type":"number","default":10},
+        "Other":{"type":"object","properties":{
+            "count":{"type":"integer"},"total":{"type":"integer"},"shared":{"type":"integer"}}}}"#;
+    with_model(schema, components, |model| {
+        let fields = struct_fields(&model.types, &success_ty(model));
+        let types: Vec<(&str, &Ty)> = fields.iter().map(|f| (f.0.as_str(), &f.1)).collect();
+        assert_eq!(
+            types[..7],
+            [
+                ("example", &Ty::IntegralNumber),
+                ("plain", &Ty::F64),
+                // An integer namesake, also through a nullable `anyOf`.
+                ("count", &Ty::IntegralNumber),
+                ("total", &Ty::IntegralNumber),
+                // A referenced schema has one type for every user: its own witnesses decide.
+                ("shared", &Ty::F64),
+                ("counted", &Ty::IntegralNumber),
+                ("fraction", &Ty::F64),
+            ]
+        );
+        // Untagged union variants decode through serde's derive: `f64`.
+        let Ty::Named(id) = types[7].1 else { panic!() };
+        let Kind::Union { variants, .. } = &model.types.def(*id).kind else {
+            panic!()
+        };
+        assert_eq!(variants[0].ty, Ty::F64);
+    });
+    // A whole body is decoded by plain serde: `f64`.
+    with_model(r#"{"type":"number","example":3}"#, "{}", |model| {
+        assert_eq!(success_ty(model), Ty::F64);
+    });
+}
+
+#[test]
 fn one_of_scalars_orders_variants_for_untagged_decoding() {
     let schema = property(
         "value",

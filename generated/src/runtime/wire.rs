@@ -21,6 +21,13 @@
 //!     scalar or list, or a nullable field, which decodes as `None`); always sent.
 //!   - `optional`: an `Option` field whose missing key decodes as `None`, and which is left
 //!     out of what is sent while it is `None`.
+//!
+//!   A kind followed by `integral` (`"per_page" => per_page: optional integral`) marks a field
+//!   holding integers the spec types `number` (an `i64`, or an `Option`, list or map of them):
+//!   its value is read through [`Integral`], which takes any whole JSON number (`100`,
+//!   `100.0`, `1e2`) and fails on `100.5`. Structs that derive serde's traits say the same with
+//!   `#[serde(deserialize_with = "…::integral")]` ([`integral`]). A `type: integer` field keeps
+//!   serde's strict decoding.
 //! - A string enum lists its values in `string_enum!`, and last (`_ =>`) its fallback variant,
 //!   which holds any other string. It is sent and read as a JSON string, through one shared visitor
 //!   ([`deserialize_string_enum`]), which does not copy a known value.
@@ -31,6 +38,7 @@
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
 };
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -100,22 +108,110 @@ impl<'de> Visitor<'de> for Field {
     }
 }
 
-/// Decodes the value of the field `name` into `slot`; a second value for the same field is an
-/// error, as with the derive.
-pub fn next_field<'de, A, T>(
-    map: &mut A,
+/// Puts the value of the field `name`, as `read` decodes it from the map (serde's
+/// `Deserialize`, or [`Integral`] for a field marked `integral`), into `slot`; a second value
+/// for the same field is an error, as with the derive.
+pub fn next_field<T, E: Error>(
     slot: &mut Option<T>,
     name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
-{
+    read: impl FnOnce() -> Result<T, E>,
+) -> Result<(), E> {
     if slot.is_some() {
-        return Err(A::Error::duplicate_field(name));
+        return Err(E::duplicate_field(name));
     }
-    *slot = Some(map.next_value()?);
+    *slot = Some(read()?);
     Ok(())
+}
+
+/// An integer the spec types `number`: any whole JSON number (`100`, `100.0`, `1e2`) within
+/// `i64`. A fraction (`100.5`) or a number beyond `i64` is an error, which names the field
+/// like any other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WholeNumber(pub i64);
+
+impl<'de> Deserialize<'de> for WholeNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Not `deserialize_i64`: serde's buffered values (a flattened map, an untagged enum)
+        // take that hint strictly and refuse `8.0` before the visitor sees it.
+        deserializer.deserialize_any(WholeNumberVisitor)
+    }
+}
+
+struct WholeNumberVisitor;
+
+impl Visitor<'_> for WholeNumberVisitor {
+    type Value = WholeNumber;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a whole number")
+    }
+
+    fn visit_i64<E: Error>(self, value: i64) -> Result<WholeNumber, E> {
+        Ok(WholeNumber(value))
+    }
+
+    fn visit_u64<E: Error>(self, value: u64) -> Result<WholeNumber, E> {
+        i64::try_from(value)
+            .map(WholeNumber)
+            .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))
+    }
+
+    fn visit_f64<E: Error>(self, value: f64) -> Result<WholeNumber, E> {
+        // `i64::MIN` is exactly -2⁶³; `i64::MAX as f64` rounds up to 2⁶³, which does not fit.
+        if value.fract() == 0.0 && value >= i64::MIN as f64 && value < i64::MAX as f64 {
+            Ok(WholeNumber(value as i64))
+        } else {
+            Err(E::invalid_value(serde::de::Unexpected::Float(value), &self))
+        }
+    }
+}
+
+/// A field type holding integers the spec types `number`: `i64`, and `Option`s, lists and
+/// maps of them. It is read as its `Wire` form, where each `i64` is a [`WholeNumber`].
+pub trait Integral: Sized {
+    type Wire: serde::de::DeserializeOwned;
+
+    fn from_wire(wire: Self::Wire) -> Self;
+}
+
+impl Integral for i64 {
+    type Wire = WholeNumber;
+
+    fn from_wire(wire: WholeNumber) -> i64 {
+        wire.0
+    }
+}
+
+impl<T: Integral> Integral for Option<T> {
+    type Wire = Option<T::Wire>;
+
+    fn from_wire(wire: Self::Wire) -> Self {
+        wire.map(T::from_wire)
+    }
+}
+
+impl<T: Integral> Integral for Vec<T> {
+    type Wire = Vec<T::Wire>;
+
+    fn from_wire(wire: Self::Wire) -> Self {
+        wire.into_iter().map(T::from_wire).collect()
+    }
+}
+
+impl<T: Integral> Integral for BTreeMap<String, T> {
+    type Wire = BTreeMap<String, T::Wire>;
+
+    fn from_wire(wire: Self::Wire) -> Self {
+        wire.into_iter()
+            .map(|(key, value)| (key, T::from_wire(value)))
+            .collect()
+    }
+}
+
+/// The `deserialize_with` of a field holding integers the spec types `number` (see
+/// [`Integral`]).
+pub fn integral<'de, T: Integral, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    T::Wire::deserialize(deserializer).map(T::from_wire)
 }
 
 /// The value of the required field `name`, or the derive's `missing field` error.
@@ -136,6 +232,7 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 ///         "start_offset" => start_offset: default,
 ///         "total_count" => total_count: required,
 ///         "next" => next: optional,
+///         "per_page" => per_page: optional integral,
 ///     }
 /// }
 /// ```
@@ -145,7 +242,7 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 /// would leave names unused).
 #[allow(unused_macros)] // a crate whose schemas have no plain struct does not use it
 macro_rules! json_object {
-    ($name:ident { $($wire:literal => $field:ident: $kind:ident),+ $(,)? }) => {
+    ($name:ident { $($wire:literal => $field:ident: $kind:ident $($decode:ident)?),+ $(,)? }) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeStruct;
@@ -167,7 +264,7 @@ macro_rules! json_object {
             const FIELDS: &'static [&'static str] = &[$($wire),*];
 
             fn from_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                use $crate::runtime::wire::{next_field, skip, Field};
+                use $crate::runtime::wire::{skip, Field};
                 /// The fields' positions in `FIELDS`.
                 #[allow(non_camel_case_types)]
                 enum Index { $($field),* }
@@ -175,7 +272,9 @@ macro_rules! json_object {
                 while let Some(key) = map.next_key_seed(Field(Self::FIELDS))? {
                     match key {
                         $(Some(index) if index == Index::$field as usize => {
-                            next_field(&mut map, &mut $field, $wire)?
+                            $crate::runtime::wire::json_object!(
+                                @next map, $field, $wire $(, $decode)?
+                            )
                         })*
                         _ => skip(&mut map)?,
                     }
@@ -185,6 +284,14 @@ macro_rules! json_object {
                 })
             }
         }
+    };
+    (@next $map:ident, $slot:ident, $wire:literal) => {
+        $crate::runtime::wire::next_field(&mut $slot, $wire, || $map.next_value())?
+    };
+    (@next $map:ident, $slot:ident, $wire:literal, integral) => {
+        $crate::runtime::wire::next_field(&mut $slot, $wire, || {
+            $map.next_value().map($crate::runtime::wire::Integral::from_wire)
+        })?
     };
     (@len optional, $value:expr) => { usize::from($value.is_some()) };
     (@len required, $value:expr) => { 1 };

@@ -324,7 +324,7 @@ fn value(types: &TypeSpace, ty: &Ty) -> Option<String> {
     Some(match ty {
         Ty::String => "String::new()".to_string(),
         Ty::Bool => "false".to_string(),
-        Ty::I32 | Ty::I64 => "0".to_string(),
+        Ty::I32 | Ty::I64 | Ty::IntegralNumber => "0".to_string(),
         Ty::F32 | Ty::F64 => "0.0".to_string(),
         Ty::Vec(_) | Ty::Bytes => "Vec::new()".to_string(),
         Ty::Option(_) => "None".to_string(),

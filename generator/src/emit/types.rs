@@ -63,7 +63,7 @@ pub fn ty_tokens(types: &TypeSpace, ty: &Ty) -> TokenStream {
         Ty::String => quote!(String),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
-        Ty::I64 => quote!(i64),
+        Ty::I64 | Ty::IntegralNumber => quote!(i64),
         Ty::F32 => quote!(f32),
         Ty::F64 => quote!(f64),
         Ty::Uuid => quote!(uuid::Uuid),
@@ -267,9 +267,14 @@ fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &StructItem)
             let additional = s.additional.map(|(field, value)| {
                 let value = ty_tokens(types, value);
                 let field = ident(field);
+                let flatten = if s.additional_integral {
+                    quote!(#[serde(flatten, deserialize_with = "crate::runtime::wire::integral")])
+                } else {
+                    quote!(#[serde(flatten)])
+                };
                 quote! {
                     /// Properties not named above.
-                    #[serde(flatten)]
+                    #flatten
                     pub #field: std::collections::BTreeMap<String, #value>,
                 }
             });
@@ -307,6 +312,9 @@ fn serde_attrs(field: &FieldItem) -> Option<TokenStream> {
     if field.presence == Presence::Optional {
         serde.push(quote!(skip_serializing_if = "Option::is_none"));
     }
+    if field.integral {
+        serde.push(quote!(deserialize_with = "crate::runtime::wire::integral"));
+    }
     (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]))
 }
 
@@ -317,6 +325,7 @@ fn serde_attrs(field: &FieldItem) -> Option<TokenStream> {
 ///     Paging {
 ///         "start_offset" => start_offset: default,
 ///         "total_count" => total_count: required,
+///         "per_page" => per_page: optional integral,
 ///     }
 /// }
 /// ```
@@ -329,7 +338,11 @@ fn json_object(name: &str, s: &StructItem) -> String {
             Presence::Optional => "optional",
         };
         let wire = proc_macro2::Literal::string(json_name(field));
-        text.push_str(&format!("        {wire} => {}: {kind},\n", field.name));
+        let integral = if field.integral { " integral" } else { "" };
+        text.push_str(&format!(
+            "        {wire} => {}: {kind}{integral},\n",
+            field.name
+        ));
     }
     text.push_str("    }\n}\n");
     text

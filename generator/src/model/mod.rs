@@ -2,6 +2,7 @@
 //! of the plan.
 
 pub mod names;
+pub mod numbers;
 pub mod operations;
 pub mod pagination;
 pub mod schema;
@@ -82,7 +83,13 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
 /// The model of a document. Pointers in what it reports (errors, [`Model::skipped`], warnings)
 /// name places in the lowered document: [`Document::origins`] translates them.
 pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
-    build_from(&doc.raw, &doc.api, &doc.skipped, &doc.warnings)
+    build_from(
+        &doc.raw,
+        &doc.api,
+        &doc.skipped,
+        &doc.warnings,
+        doc.vocabulary.clone(),
+    )
 }
 
 /// [`build`] from the parts of a [`Document`]: the model borrows only the JSON tree, so the
@@ -92,6 +99,7 @@ pub fn build_from<'a>(
     api: &openapiv3::OpenAPI,
     skipped: &[Diagnostic],
     warnings: &[Diagnostic],
+    vocabulary: numbers::Vocabulary,
 ) -> Result<Model<'a>, Error> {
     let resolver = Resolver::new(raw);
     let component_schemas: Vec<String> = raw
@@ -115,7 +123,12 @@ pub fn build_from<'a>(
             })
         })
         .collect();
-    let mut types = TypeSpace::new(Resolver::new(raw), &component_schemas, &definitions);
+    let mut types = TypeSpace::new(
+        Resolver::new(raw),
+        &component_schemas,
+        &definitions,
+        vocabulary,
+    );
     types.warnings.extend_from_slice(warnings);
     let schemes = security::schemes(api);
     // Checked once here rather than for every operation it applies to: with `skip_invalid`,

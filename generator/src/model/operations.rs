@@ -353,6 +353,10 @@ impl OperationBuilder<'_, '_> {
         } else {
             format!("{op_pascal}{}", names::type_name(&data.name))
         };
+        let namesakes = self
+            .types
+            .vocabulary
+            .param(location_name(param), &data.name);
         let (ty, schema_doc) = if location == Location::Path {
             // A path segment is text: numbers and booleans stay typed, everything else
             // (enums, identifiers of any format) is the text to send. No type is generated.
@@ -360,12 +364,13 @@ impl OperationBuilder<'_, '_> {
             let ty = match (resolved.ty.as_deref(), resolved.format.as_deref()) {
                 (Some("integer"), Some("int32")) => Ty::I32,
                 (Some("integer"), _) => Ty::I64,
-                (Some("number"), _) => Ty::F64,
+                (Some("number"), _) => self.types.number_type(&resolved, namesakes),
                 (Some("boolean"), _) => Ty::Bool,
                 _ => Ty::String,
             };
             (ty, resolved.doc().map(str::to_string))
         } else {
+            self.types.namesakes = namesakes;
             let typed = self.types.typed(&schema, &schema_at, &hint)?;
             let ty = match (location, typed.ty) {
                 // Identifiers stay strings whatever their format: the server, not the client,
@@ -535,7 +540,8 @@ impl OperationBuilder<'_, '_> {
                 self.types.document(&typed.ty, description.as_deref());
                 errors.push(ErrorCase {
                     status: label,
-                    ty: typed.ty,
+                    // Decoded by `ApiError::body_as`, plain serde.
+                    ty: typed.ty.integral_as_f64(),
                 });
                 continue;
             }
@@ -556,8 +562,13 @@ impl OperationBuilder<'_, '_> {
                         };
                         let typed = self.types.typed(&schema, &schema_at, &hint)?;
                         self.types.document(&typed.ty, description.as_deref());
-                        // A body that may be `null` decodes as any JSON value.
-                        Payload::Json(if typed.nullable { Ty::Json } else { typed.ty })
+                        // A body that may be `null` decodes as any JSON value. A whole body is
+                        // decoded by plain serde (`Response::json`): no integral numbers.
+                        Payload::Json(if typed.nullable {
+                            Ty::Json
+                        } else {
+                            typed.ty.integral_as_f64()
+                        })
                     }
                 }
                 Some(media) if essence(media).starts_with("text/") => Payload::Text(media.clone()),

@@ -156,7 +156,10 @@ fn count_param(op: &Operation, wire_name: &str) -> Option<PageParam> {
 }
 
 fn is_count(ty: &Ty) -> bool {
-    matches!(ty, Ty::I32 | Ty::I64 | Ty::F32 | Ty::F64)
+    matches!(
+        ty,
+        Ty::I32 | Ty::I64 | Ty::IntegralNumber | Ty::F32 | Ty::F64
+    )
 }
 
 fn field<'s>(s: &'s Struct, json_name: &str) -> Option<&'s super::types::Field> {

@@ -52,6 +52,13 @@ pub struct RawSchema {
     #[serde(default)]
     pub deprecated: bool,
     pub default: Option<Value>,
+    /// `example` (3.1's `examples` are lowered to their first): with `default`, `enum`,
+    /// `multipleOf` and the bounds, what says whether a `type: number` holds integers
+    /// (see [`super::numbers`]). Kept as written: the model reads them, never rejects them.
+    pub example: Option<Value>,
+    pub minimum: Option<Value>,
+    pub maximum: Option<Value>,
+    pub multiple_of: Option<Value>,
     /// What lowering could not express in this schema (see [`crate::lower::NOTE_KEY`]): a
     /// warning each, where the schema is used.
     #[serde(

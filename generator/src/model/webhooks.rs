@@ -103,7 +103,12 @@ fn webhook(name: &str, types: &mut TypeSpace) -> Result<Vec<Webhook>, Error> {
                             .or_else(|| op.summary.clone())
                             .unwrap_or_else(|| format!("The payload of the `{name}` webhook."));
                         types.document(&typed.ty, Some(&doc));
-                        Some(typed)
+                        // Users decode a payload with plain serde: no integral numbers in a
+                        // bare number (or list of them) as a whole body.
+                        Some(Typed {
+                            ty: typed.ty.integral_as_f64(),
+                            ..typed
+                        })
                     }
                     None => None,
                 }

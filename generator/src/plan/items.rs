@@ -94,6 +94,8 @@ pub struct StructItem<'m> {
     pub fields: Vec<FieldItem<'m>>,
     /// The field collecting properties not named in `fields`, and their type.
     pub additional: Option<(&'m str, &'m Ty)>,
+    /// The values of `additional` are read as [`FieldItem::integral`] says.
+    pub additional_integral: bool,
 }
 
 /// How a field is read and sent (the kinds of the runtime's `json_object!`).
@@ -131,6 +133,10 @@ pub struct FieldItem<'m> {
     /// `Option<..>`: the field may be left `None`.
     pub option: bool,
     pub presence: Presence,
+    /// The value holds integers the spec types `number` ([`Ty::IntegralNumber`]): read
+    /// through the runtime's `Integral`, which takes `100.0` for 100 (a real `type: integer`
+    /// keeps serde's strict decoding). Only for the fields of types that are read.
+    pub integral: bool,
     /// What `..Default::default()` fills in exists for it.
     pub has_default: bool,
     pub doc: Cow<'m, str>,
@@ -248,6 +254,7 @@ fn schema_shape<'m>(types: &'m TypeSpace, kind: &'m Kind) -> Shape<'m> {
                     boxed: field.boxed,
                     option: field.optional,
                     presence: presence(types, s, field),
+                    integral: field.ty.holds_integral(),
                     has_default: field.optional || types.has_default(&field.ty),
                     doc: field_doc(types, field),
                 })
@@ -256,6 +263,7 @@ fn schema_shape<'m>(types: &'m TypeSpace, kind: &'m Kind) -> Shape<'m> {
                 .additional
                 .as_ref()
                 .map(|ty| (s.additional_name.as_str(), ty)),
+            additional_integral: s.additional.as_ref().is_some_and(Ty::holds_integral),
         }),
         Kind::Enum { variants, fallback } => Shape::Enum(EnumItem {
             variants,

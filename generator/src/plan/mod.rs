@@ -177,7 +177,7 @@ pub fn rust_type(types: &TypeSpace, ty: &Ty) -> String {
         Ty::String => "String".to_string(),
         Ty::Bool => "bool".to_string(),
         Ty::I32 => "i32".to_string(),
-        Ty::I64 => "i64".to_string(),
+        Ty::I64 | Ty::IntegralNumber => "i64".to_string(),
         Ty::F32 => "f32".to_string(),
         Ty::F64 => "f64".to_string(),
         Ty::Uuid => "Uuid".to_string(),

@@ -228,6 +228,8 @@ fn request_field<'m>(
         } else {
             Presence::Optional
         },
+        // Never read.
+        integral: false,
         has_default: !required || has_default,
         doc,
     }
@@ -287,6 +289,7 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                         default,
                         fields: parts,
                         additional: None,
+                        additional_integral: false,
                     }),
                     pointer: Some(Cow::Owned(crate::resolve::join(
                         &op.pointer,
@@ -361,6 +364,7 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                 default,
                 fields,
                 additional: None,
+                additional_integral: false,
             }),
             pointer: Some(Cow::Borrowed(&op.pointer)),
             input: true,

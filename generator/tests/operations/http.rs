@@ -970,8 +970,10 @@ async fn list_dns_records_scalars_and_delimited_arrays() {
         name: Some("www.example.com".into()),
         type_: Some(DnsRecordType::Aaaa),
         proxied: Some(true),
-        page: Some(2.0),
-        per_page: Some(12.5),
+        // `type: number` here, but the GitHub operations of the same spec declare `page` and
+        // `per_page` integers: `i64`s (fractional query values: `runtime_http`).
+        page: Some(2),
+        per_page: Some(12),
         match_: Some(DnsRecordsForAZoneListDnsRecordsMatch::All),
         tag: Some(vec!["team:dns".into(), "env prod".into()]),
         order: Some(vec!["type".into(), "name".into()]),
@@ -991,7 +993,7 @@ async fn list_dns_records_scalars_and_delimited_arrays() {
             "GET",
             "/zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records",
             Some(
-                "name=www.example.com&type=AAAA&proxied=true&page=2&per_page=12.5&match=all\
+                "name=www.example.com&type=AAAA&proxied=true&page=2&per_page=12&match=all\
                  &tag=team%3Adns%20env+prod&order=type%7Cname"
             )
         )

@@ -101,7 +101,8 @@ async fn dns_records_send_number_pages_and_stop_at_the_total() {
         .dns_records()
         .dns_records_list_pages(&DnsRecordsListRequest {
             zone_id: "zone-1".into(),
-            page: 1.0,
+            // `type: number` here, but `zones-list` declares its `page` an integer: an `i64`.
+            page: 1,
             per_page: None,
         });
     let mut seen = Vec::new();
@@ -111,7 +112,6 @@ async fn dns_records_send_number_pages_and_stop_at_the_total() {
         seen.push((page.number, ids.join(",")));
     }
     assert_eq!(seen, [(1, "r1,r2".to_string()), (2, "r3".to_string())]);
-    // Whole `number` page numbers go out without `.0`.
     assert_eq!(queries(&server).await, ["page=1", "page=2"]);
 }
 
@@ -148,6 +148,7 @@ async fn participants_without_paging_stop_on_an_empty_page() {
         .unwrap();
     let ids: Vec<Option<&str>> = items.iter().map(|p| p.id.as_deref()).collect();
     assert_eq!(ids, [Some("a1"), Some("b1"), Some("a2"), Some("b2")]);
+    // Whole `number` (`f64`) page numbers go out without `.0`.
     assert_eq!(
         queries(&server).await,
         ["page_no=1", "page_no=2", "page_no=3"]

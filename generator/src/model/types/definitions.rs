@@ -16,6 +16,10 @@ pub enum Ty {
     I64,
     F32,
     F64,
+    /// A `type: number` whose witnesses are all integral (see [`crate::model::numbers`]): an
+    /// `i64` for the user, which the runtime decodes leniently from any whole JSON number
+    /// (`100`, `100.0`, `1e2`; `100.5` is an error). The plan marks the fields holding one.
+    IntegralNumber,
     Uuid,
     DateTime,
     Date,
@@ -56,6 +60,27 @@ impl Ty {
             stack.extend(ty.parts().iter().rev());
             Some(ty)
         })
+    }
+
+    /// This type with every [`Ty::IntegralNumber`] in it as `f64`, for the places serde
+    /// decodes with no way to ask for the runtime's lenient decoding: untagged union variants,
+    /// tuple items and whole response bodies (a bare number, or a list or map of them, as a
+    /// body is rare). Named types decode their own fields, and are kept.
+    pub fn integral_as_f64(self) -> Ty {
+        match self {
+            Ty::IntegralNumber => Ty::F64,
+            Ty::Vec(inner) => Ty::Vec(Box::new(inner.integral_as_f64())),
+            Ty::Map(inner) => Ty::Map(Box::new(inner.integral_as_f64())),
+            Ty::Option(inner) => Ty::Option(Box::new(inner.integral_as_f64())),
+            Ty::Tuple(items) => Ty::Tuple(items.into_iter().map(Ty::integral_as_f64).collect()),
+            other => other,
+        }
+    }
+
+    /// Whether the type expression holds a [`Ty::IntegralNumber`] (not counting named types,
+    /// which decode their own fields).
+    pub fn holds_integral(&self) -> bool {
+        self.walk().any(|ty| matches!(ty, Ty::IntegralNumber))
     }
 
     /// The named types this type expression mentions, in order.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{EnumValue, EnumVariant, Kind, Ty, TypeDef, TypeSpace, Typed};
+use super::{EnumValue, EnumVariant, Evidence, Kind, Ty, TypeDef, TypeSpace, Typed};
 use crate::diagnostics::Error;
 use crate::model::names::{self, Scope};
 use crate::model::schema::RawSchema;
@@ -15,6 +15,7 @@ impl TypeSpace<'_> {
         values: &[serde_json::Value],
         pointer: &str,
         hint: &str,
+        namesakes: Evidence,
     ) -> Result<Typed, Error> {
         let doc = s.doc().map(str::to_string);
         let nullable = s.nullable || values.iter().any(serde_json::Value::is_null);
@@ -42,11 +43,20 @@ impl TypeSpace<'_> {
             && (0..values.len())
                 .any(|i| text(&s.enum_names, i).is_some() || text(&s.enum_docs, i).is_some());
         if !integers && (others > 0 || (strings.is_empty() && s.ty.as_deref() != Some("string"))) {
-            let plain = RawSchema {
-                enumeration: None,
-                ..s.clone()
+            let mut typed = if s.ty.as_deref() == Some("number") {
+                // The values are witnesses of whether the number is integral.
+                Typed {
+                    ty: self.number_type(s, namesakes),
+                    nullable: s.nullable,
+                    doc,
+                }
+            } else {
+                let plain = RawSchema {
+                    enumeration: None,
+                    ..s.clone()
+                };
+                self.build(&plain, pointer, hint)?
             };
-            let mut typed = self.build(&plain, pointer, hint)?;
             typed.nullable |= nullable;
             return Ok(typed);
         }

@@ -12,6 +12,8 @@
 //! - `merge.rs`: `allOf`, merged into one object.
 //! - `unions.rs`: `oneOf`/`anyOf`: variants, their names and order, and the tag.
 //! - `enums.rs`: `enum`s of strings or integers.
+//! - numbers (here, [`TypeSpace::number_type`]): `f32`, `f64`, or an integral number by the
+//!   rule of [`crate::model::numbers`], with what the schema's namesakes say.
 //! - `defaults_and_boxing.rs`: the passes over the whole space once every schema is read:
 //!   which structs have a `Default`, and which fields and variants are boxed.
 
@@ -25,6 +27,7 @@ mod unions;
 use std::collections::BTreeMap;
 
 use super::names::{self, Scope};
+use super::numbers::{self, Evidence, Vocabulary};
 use super::schema::RawSchema;
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 use crate::resolve::{Resolver, join};
@@ -57,6 +60,13 @@ pub struct TypeSpace<'a> {
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
     journal: Vec<String>,
     pub warnings: Vec<Diagnostic>,
+    /// The document's names of parameters and properties, and what they say about numbers.
+    pub vocabulary: Vocabulary,
+    /// What the namesakes of the schema about to be built say: set by the caller of
+    /// [`TypeSpace::typed`] for a property's or a parameter's own (inline) schema, taken by
+    /// the next build, so that neither a schema inside it nor one behind a `$ref` (shared by
+    /// other names) sees it.
+    pub namesakes: Evidence,
 }
 
 /// The state of a [`TypeSpace`] before an operation is built; see [`TypeSpace::rollback`].
@@ -87,6 +97,7 @@ impl<'a> TypeSpace<'a> {
         resolver: Resolver<'a>,
         component_schemas: &[String],
         definitions: &[(String, String)],
+        vocabulary: Vocabulary,
     ) -> Self {
         let mut scope = Scope::default();
         for name in RESERVED_TYPE_NAMES {
@@ -129,6 +140,8 @@ impl<'a> TypeSpace<'a> {
             names: Vec::new(),
             journal: Vec::new(),
             warnings: Vec::new(),
+            vocabulary,
+            namesakes: Evidence::default(),
         }
     }
 
@@ -164,6 +177,7 @@ impl<'a> TypeSpace<'a> {
         self.in_progress.clear();
         self.containers = 0;
         self.depth = 0;
+        self.namesakes = Evidence::default();
     }
 
     fn remember(&mut self, pointer: &str, typed: Typed) {
@@ -229,12 +243,14 @@ impl<'a> TypeSpace<'a> {
 
     /// Maps the schema at `pointer` to a Rust type; a new named type is called `hint`.
     pub fn typed(&mut self, schema: &RawSchema, pointer: &str, hint: &str) -> Result<Typed, Error> {
+        let namesakes = std::mem::take(&mut self.namesakes);
         if let Some(reference) = &schema.reference {
             return self.referenced(reference, pointer, hint);
         }
         if let Some(done) = self.by_pointer.get(pointer) {
             return Ok(done.clone());
         }
+        self.namesakes = namesakes;
         let typed = self.build(schema, pointer, hint)?;
         self.remember(pointer, typed.clone());
         Ok(typed)
@@ -313,6 +329,7 @@ impl<'a> TypeSpace<'a> {
     /// Builds one schema, refusing to nest deeper than [`MAX_DEPTH`] (the model's recursion
     /// follows the schemas' nesting, so this bounds its stack use).
     fn build(&mut self, s: &RawSchema, pointer: &str, hint: &str) -> Result<Typed, Error> {
+        let namesakes = std::mem::take(&mut self.namesakes);
         if self.depth >= MAX_DEPTH {
             return Err(Error::single(
                 pointer,
@@ -323,7 +340,7 @@ impl<'a> TypeSpace<'a> {
             ));
         }
         self.depth += 1;
-        let typed = self.build_unguarded(s, pointer, hint);
+        let typed = self.build_unguarded(s, pointer, hint, namesakes);
         self.depth -= 1;
         typed
     }
@@ -333,6 +350,7 @@ impl<'a> TypeSpace<'a> {
         s: &RawSchema,
         pointer: &str,
         hint: &str,
+        namesakes: Evidence,
     ) -> Result<Typed, Error> {
         let doc = s.doc().map(str::to_string);
         for note in s.unsupported.iter().flatten() {
@@ -355,10 +373,10 @@ impl<'a> TypeSpace<'a> {
             } else {
                 "oneOf"
             };
-            return self.build_union(s, alternatives, kind, pointer, hint);
+            return self.build_union(s, alternatives, kind, pointer, hint, namesakes);
         }
         if let Some(values) = &s.enumeration {
-            return self.build_enum(s, values, pointer, hint);
+            return self.build_enum(s, values, pointer, hint, namesakes);
         }
         let ty = match s.ty.as_deref() {
             Some("object") | None if s.has_properties() => {
@@ -382,10 +400,7 @@ impl<'a> TypeSpace<'a> {
                 Some("int32") => Ty::I32,
                 _ => Ty::I64,
             },
-            Some("number") => match s.format.as_deref() {
-                Some("float") => Ty::F32,
-                _ => Ty::F64,
-            },
+            Some("number") => self.number_type(s, namesakes),
             Some("boolean") => Ty::Bool,
             Some("null") => {
                 return Ok(Typed {
@@ -409,6 +424,18 @@ impl<'a> TypeSpace<'a> {
             nullable: s.nullable,
             doc,
         })
+    }
+
+    /// The type of a `type: number` schema: `f32` for `format: float`, an integral number when
+    /// its own witnesses and its `namesakes`' (see [`crate::model::numbers`]) say so, else
+    /// `f64`.
+    pub fn number_type(&self, s: &RawSchema, namesakes: Evidence) -> Ty {
+        match s.format.as_deref() {
+            Some("float") => Ty::F32,
+            Some("double") => Ty::F64,
+            _ if (numbers::schema_evidence(s) | namesakes).is_integral() => Ty::IntegralNumber,
+            _ => Ty::F64,
+        }
     }
 
     /// The schema a (possibly referenced, possibly `allOf: [$ref]`-wrapped) schema stands for.

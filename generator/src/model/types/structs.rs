@@ -38,7 +38,9 @@ impl TypeSpace<'_> {
                 let item_hint = format!("{hint}Item{}", i + 1);
                 let at = join(pointer, &["prefixItems", &i.to_string()]);
                 let item = self.inside_container(|space| space.typed(item, &at, &item_hint))?;
-                items.push(item.in_container());
+                // Tuples are decoded by serde's own impls, with no lenient path for integral
+                // numbers: they stay `f64` here.
+                items.push(item.in_container().integral_as_f64());
             }
             return Ok(Ty::Tuple(items));
         }
@@ -91,6 +93,7 @@ impl TypeSpace<'_> {
         let required_names: BTreeSet<&str> = s.required.iter().map(String::as_str).collect();
         for (json_name, prop) in props {
             let hint = format!("{name}{}", names::type_name(&json_name));
+            self.namesakes = self.vocabulary.property(&json_name);
             let typed =
                 self.inside_container(|space| space.typed(&prop.schema, &prop.pointer, &hint))?;
             let required = required_names.contains(json_name.as_str());

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use indexmap::IndexMap;
 
 use super::merge::MergeWalk;
-use super::{EnumVariant, Kind, Tag, Ty, TypeDef, TypeSpace, Typed, UnionVariant};
+use super::{EnumVariant, Evidence, Kind, Tag, Ty, TypeDef, TypeSpace, Typed, UnionVariant};
 use crate::diagnostics::Error;
 use crate::model::names::Scope;
 use crate::model::schema::RawSchema;
@@ -19,6 +19,7 @@ impl TypeSpace<'_> {
         kind: &str,
         pointer: &str,
         hint: &str,
+        namesakes: Evidence,
     ) -> Result<Typed, Error> {
         let doc = s.doc().map(str::to_string);
         let mut nullable = s.nullable;
@@ -42,6 +43,8 @@ impl TypeSpace<'_> {
             }
             1 => {
                 let (branch, at) = &branches[0];
+                // `anyOf: [X, null]` is the property's (or parameter's) own schema `X`.
+                self.namesakes = namesakes;
                 let mut typed = self.typed(branch, at, hint)?;
                 typed.nullable |= nullable;
                 typed.doc = doc.or(typed.doc);
@@ -59,7 +62,9 @@ impl TypeSpace<'_> {
             let variant = self.variant_name(&typed.ty, &name);
             variants.push(UnionVariant {
                 name: scope.claim(variant),
-                ty: typed.ty,
+                // An untagged variant is tried by serde's derive, which cannot ask for the
+                // runtime's lenient decoding of integral numbers: they stay `f64` here.
+                ty: typed.ty.integral_as_f64(),
                 boxed: false,
             });
         }
@@ -194,7 +199,7 @@ impl TypeSpace<'_> {
             Ty::Bool => (0, 0),
             Ty::I32 => (1, 0),
             Ty::I64 => (2, 0),
-            Ty::F32 | Ty::F64 => (3, 0),
+            Ty::F32 | Ty::F64 | Ty::IntegralNumber => (3, 0),
             Ty::Uuid | Ty::DateTime | Ty::Date => (4, 0),
             Ty::String => (5, 0),
             Ty::Tuple(_) => (6, 0),
@@ -239,7 +244,7 @@ fn primitive_variant_name(ty: &Ty) -> &'static str {
         Ty::String | Ty::Uuid | Ty::DateTime | Ty::Date => "String",
         Ty::Bool => "Boolean",
         Ty::I32 | Ty::I64 => "Integer",
-        Ty::F32 | Ty::F64 => "Number",
+        Ty::F32 | Ty::F64 | Ty::IntegralNumber => "Number",
         Ty::Vec(_) => "Array",
         Ty::Tuple(_) => "Tuple",
         Ty::Option(inner) => primitive_variant_name(inner),
