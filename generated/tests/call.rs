@@ -1,4 +1,5 @@
-//! Per-call options, raw responses and blocking calls, against a real server on loopback.
+//! Per-call options, responses with their status and headers, and blocking calls, against a
+//! real server on loopback.
 
 mod common;
 
@@ -274,6 +275,27 @@ fn send_blocking_without_an_async_runtime() {
     for thread in threads {
         assert!(thread.join().unwrap().unwrap());
     }
+}
+
+#[test]
+fn raw_calls_and_requests_send_blocking_too() {
+    let (uri, _stop) =
+        server_on_its_own_thread(json(200, EXAMPLE_BODY).insert_header("cf-ray", "raw-blocking"));
+    let client = client(&uri);
+    let raw = client
+        .meetings()
+        .get_meeting_participant(&request())
+        .raw()
+        .send_blocking()
+        .unwrap();
+    assert_eq!(raw.ray_id(), Some("raw-blocking"));
+    assert_eq!(raw.text(), EXAMPLE_BODY);
+    let value: serde_json::Value = client
+        .request(cloudflare_realtime_kit::reqwest::Method::GET, PATH)
+        .send_json()
+        .send_blocking()
+        .unwrap();
+    assert_eq!(value["success"], true);
 }
 
 #[test]

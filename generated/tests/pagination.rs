@@ -304,7 +304,7 @@ async fn an_error_mid_walk_is_returned_and_ends_the_walk() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let mut items: Items<'_, Participant> = client
+    let mut items: Items<Participant> = client
         .meetings()
         .get_meeting_participants_pages(&request(None, None))
         .items();
@@ -322,7 +322,7 @@ async fn an_error_mid_walk_is_returned_and_ends_the_walk() {
 async fn pages_and_items_are_streams() {
     let server = paging_server(3, 2, true).await;
     let client = client(&server);
-    let mut pages: Pages<'_, Participant> = client
+    let mut pages: Pages<Participant> = client
         .meetings()
         .get_meeting_participants_pages(&request(None, Some(2)));
     let first = next(&mut pages).await.unwrap().unwrap();

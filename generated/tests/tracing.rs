@@ -97,3 +97,34 @@ async fn a_failed_call_is_a_warning_with_its_decision() {
     );
     assert!(!text.contains(TOKEN), "{text}");
 }
+
+/// A request of `Client::request` is traced under the path as written: the values of its
+/// placeholders and query stay out, as for operations.
+#[tokio::test]
+async fn request_traces_the_path_as_written_not_the_values() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(json(200, "{}"))
+        .mount(&server)
+        .await;
+    let capture = Capture::default();
+    let guard = capture.install();
+    client(&server.uri())
+        .request(
+            cloudflare_realtime_kit::reqwest::Method::GET,
+            "/accounts/{account_id}/things",
+        )
+        .path_param("account_id", "secret-account-id")
+        .query("q", "secret-query")
+        .send()
+        .await
+        .unwrap();
+    drop(guard);
+    let text = capture.text();
+    assert!(
+        text.contains(r#"http_request{operation="/accounts/{account_id}/things" method=GET path="/accounts/{account_id}/things""#),
+        "{text}"
+    );
+    assert!(!text.contains("secret-"), "{text}");
+    assert!(!text.contains(TOKEN), "{text}");
+}

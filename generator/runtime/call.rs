@@ -1,26 +1,33 @@
-//! One operation call before it is sent: per-call options, the raw response, and sending
-//! without an async runtime.
+//! One operation call before it is sent: per-call options, the undecoded response, and
+//! sending without an async runtime.
 
 use std::fmt;
 use std::ops::Deref;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 
-use super::client::CallOptions;
-use super::{Client, Error, Request, Response};
+use super::client::{CallOptions, Service};
+use super::{Client, Error, RawResponse, Request};
 
 /// Turns the response of a call into its result: the only part of a call that depends on the
 /// operation's output type.
-pub type Decode<T> = fn(Response) -> Result<T, Error>;
+pub type Decode<T> = fn(RawResponse) -> Result<T, Error>;
 
 /// A call of one operation, ready to send: `.await` it for the decoded result.
 ///
-/// Before awaiting, it can be given per-call settings ([`Call::timeout`],
+/// A call is a `Future` that owns what it needs (a clone of the [`Client`], which shares the
+/// client's configuration and connection pool, and the encoded request): it is `Send` and
+/// `'static`, so it can be returned from a function that made the client, stored, or handed to
+/// `tokio::spawn` as it is. Nothing is sent until it is first polled.
+///
+/// Before that, it can be given per-call settings ([`Call::timeout`],
 /// [`Call::max_retries`], [`Call::header`]); [`Call::with_response`] also returns the status,
-/// headers, request id and attempt count. Nothing is sent until then.
+/// headers, request id and attempt count, and [`Call::raw`] returns the response undecoded.
+/// (Settings given after the call was first polled have no effect.)
 ///
 // The method exists only with the feature, and so can only be linked to with it.
 #[cfg_attr(
@@ -38,46 +45,90 @@ pub type Decode<T> = fn(Response) -> Result<T, Error>;
 ///     .get_meeting_participant(&request)
 ///     .timeout(Duration::from_secs(5))
 ///     .await?;
+/// // Or elsewhere: the call owns what it needs.
+/// let task = tokio::spawn(client.meetings().get_meeting_participant(&request));
 /// ```
 #[must_use = "a call does nothing until it is awaited (or sent with `send_blocking`)"]
-pub struct Call<'a, T> {
-    client: &'a Client,
-    operation: &'static str,
+pub struct Call<T> {
+    /// The client sending it (its runtime runs blocking calls).
+    client: Client,
+    /// What the call sends, until it is first polled: the settings can still change.
+    unsent: Option<Unsent<T>>,
+    /// The call being sent and decoded, from the first poll until it is done.
+    sending: Option<BoxFuture<ApiResponse<T>>>,
+}
+
+/// What a call sends, and how its response is decoded.
+struct Unsent<T> {
+    /// The operation's name in traces and messages; `None` for [`Client::request`].
+    operation: Option<&'static str>,
     /// The request, or why it could not be built (reported when the call is sent).
     request: Result<Request, Error>,
     options: CallOptions,
     decode: Decode<T>,
 }
 
-impl<'a, T> Call<'a, T> {
-    /// A call of `operation` (its name in traces): `request` built from the caller's
-    /// parameters, and `decode` to turn the response into `T`.
+/// A boxed future: one allocation per call, and no generic future type per operation.
+type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
+impl<T> Call<T> {
+    /// A call of `operation` (its name in traces) by `client` (which it clones: a clone shares
+    /// the configuration and connection pool): `request` built from the caller's parameters,
+    /// and `decode` to turn the response into `T`.
     pub fn new(
-        client: &'a Client,
+        client: &Client,
         operation: &'static str,
         request: Result<Request, Error>,
         decode: Decode<T>,
     ) -> Self {
+        Call::from_parts(
+            client.clone(),
+            Some(operation),
+            request,
+            CallOptions::default(),
+            decode,
+        )
+    }
+
+    pub(super) fn from_parts(
+        client: Client,
+        operation: Option<&'static str>,
+        request: Result<Request, Error>,
+        options: CallOptions,
+        decode: Decode<T>,
+    ) -> Self {
         Call {
             client,
-            operation,
-            request,
-            options: CallOptions::default(),
-            decode,
+            unsent: Some(Unsent {
+                operation,
+                request,
+                options,
+                decode,
+            }),
+            sending: None,
         }
+    }
+
+    /// The call's settings, while they can still change.
+    fn options(&mut self) -> Option<&mut CallOptions> {
+        self.unsent.as_mut().map(|unsent| &mut unsent.options)
     }
 
     /// How long each attempt of this call may take, from connecting until the whole body is
     /// read (overrides [`super::ClientBuilder::timeout`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.options.timeout = Some(timeout);
+        if let Some(options) = self.options() {
+            options.timeout = Some(timeout);
+        }
         self
     }
 
     /// How many times this call is retried at most (overrides
     /// [`super::ClientBuilder::max_retries`]); `0` sends it once.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.options.max_retries = Some(max_retries);
+        if let Some(options) = self.options() {
+            options.max_retries = Some(max_retries);
+        }
         self
     }
 
@@ -86,59 +137,96 @@ impl<'a, T> Call<'a, T> {
     /// invalid name or value fails the call with [`Error::InvalidRequest`] before anything is
     /// sent. The value is marked sensitive, so it is never shown.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        let (name, value) = (name.as_ref(), value.as_ref());
-        match (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value),
-        ) {
-            (Ok(name), Ok(mut value)) => {
-                value.set_sensitive(true);
-                self.options.headers.push((name, value));
-            }
-            (Err(_), _) => {
-                let shown = name.escape_debug();
-                let problem = format!("extra header: `{shown}` is not a valid header name");
-                self.options.invalid.get_or_insert(problem);
-            }
-            (Ok(_), Err(_)) => {
-                let problem = format!(
-                    "extra header `{name}`: the value contains characters not allowed in a \
-                     header (such as a line break)"
-                );
-                self.options.invalid.get_or_insert(problem);
-            }
+        if let Some(options) = self.options() {
+            options.add_header(name.as_ref(), value.as_ref());
         }
         self
     }
 
     /// Returns the response's status, headers, request id and attempt count along with the
     /// decoded value: `.with_response().await?` is an [`ApiResponse<T>`].
-    pub fn with_response(self) -> WithResponse<'a, T> {
+    pub fn with_response(self) -> WithResponse<T> {
         WithResponse(self)
     }
 
-    /// Sends the call: the one non-generic [`Client::send`], then the decoder.
-    async fn run(self) -> Result<ApiResponse<T>, Error> {
-        let operation = self.operation;
-        if let Some(problem) = &self.options.invalid {
-            return Err(Error::invalid_request(format!("{operation}: {problem}")));
+    /// Returns the response undecoded: `.raw().await?` is a [`RawResponse`] with the status,
+    /// headers and body bytes (and [`RawResponse::json`], [`RawResponse::text`] to read it).
+    ///
+    /// The request is the same, and so is how it is sent: credentials, retries, timeouts and
+    /// the response size limit. Only 2xx responses are returned: any other status is still an
+    /// [`Error::Api`], whose [`ApiError::body`](super::ApiError::body) and
+    /// [`ApiError::headers`](super::ApiError::headers) have the rest.
+    pub fn raw(self) -> Call<RawResponse> {
+        let unsent = match self.unsent {
+            Some(unsent) => Unsent {
+                operation: unsent.operation,
+                request: unsent.request,
+                options: unsent.options,
+                decode: Ok,
+            },
+            None => Unsent {
+                operation: None,
+                request: Err(Error::invalid_request(
+                    "`raw()` was called on a call that was already polled: call it before",
+                )),
+                options: CallOptions::default(),
+                decode: Ok,
+            },
+        };
+        Call {
+            client: self.client,
+            unsent: Some(unsent),
+            sending: None,
         }
-        let request = self.request.map_err(|error| match error {
-            Error::InvalidRequest { message } => {
-                Error::invalid_request(format!("{operation}: {message}"))
-            }
+    }
+
+    /// Polls the call, starting it on the first poll: the one non-generic [`Client::send`],
+    /// then the decoder.
+    fn poll_response(&mut self, cx: &mut Context<'_>) -> Poll<Result<ApiResponse<T>, Error>>
+    where
+        T: Send + 'static,
+    {
+        if let Some(unsent) = self.unsent.take() {
+            self.sending = Some(Box::pin(unsent.run(self.client.clone())));
+        }
+        let Some(future) = &mut self.sending else {
+            return Poll::Ready(Err(Error::invalid_request(
+                "a call was polled again after it completed",
+            )));
+        };
+        let result = std::task::ready!(future.as_mut().poll(cx));
+        self.sending = None;
+        Poll::Ready(result)
+    }
+}
+
+impl<T> Unsent<T> {
+    /// Sends the request with `client` and decodes the response.
+    async fn run(self, client: Client) -> Result<ApiResponse<T>, Error> {
+        let Unsent {
+            operation,
+            request,
+            options,
+            decode,
+        } = self;
+        let context = |problem: String| match operation {
+            Some(operation) => Error::invalid_request(format!("{operation}: {problem}")),
+            None => Error::invalid_request(problem),
+        };
+        if let Some(problem) = &options.invalid {
+            return Err(context(problem.clone()));
+        }
+        let request = request.map_err(|error| match error {
+            Error::InvalidRequest { message } => context(message),
             other => other,
         })?;
-        let response = self
-            .client
-            .send(Some(operation), request, &self.options)
-            .await?;
+        let response = client.send(operation, request, &options).await?;
         let status = response.status;
         let headers = response.headers.clone();
         let attempts = response.attempts;
         let request_id_header = response.request_id_header;
         Ok(ApiResponse {
-            value: (self.decode)(response)?,
+            value: decode(response)?,
             status,
             headers,
             attempts,
@@ -147,45 +235,51 @@ impl<'a, T> Call<'a, T> {
     }
 }
 
-impl<T> fmt::Debug for Call<'_, T> {
+impl<T> fmt::Debug for Call<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Call")
-            .field("operation", &self.operation)
-            .field("client", self.client)
-            .field("request", &self.request)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
+        let mut out = f.debug_struct("Call");
+        match (&self.unsent, &self.sending) {
+            (Some(unsent), _) => out
+                .field("operation", &unsent.operation)
+                .field("client", &self.client)
+                .field("request", &unsent.request)
+                .field("options", &unsent.options),
+            (None, Some(_)) => out.field("state", &"sending"),
+            (None, None) => out.field("state", &"done"),
+        };
+        out.finish_non_exhaustive()
     }
 }
 
-/// A boxed future: one allocation per call, and no generic future type per operation.
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+// Nothing is pinned in place: the future being polled is boxed.
+impl<T> Unpin for Call<T> {}
 
-impl<'a, T: Send + 'a> IntoFuture for Call<'a, T> {
+impl<T: Send + 'static> Future for Call<T> {
     type Output = Result<T, Error>;
-    type IntoFuture = BoxFuture<'a, T>;
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.run().await.map(ApiResponse::into_inner) })
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut()
+            .poll_response(cx)
+            .map(|result| result.map(ApiResponse::into_inner))
     }
 }
 
-/// A [`Call`] that returns the whole [`ApiResponse`]: from [`Call::with_response`].
+/// A [`Call`] that returns the whole [`ApiResponse`]: from [`Call::with_response`]. Like a
+/// call, a `Future` that is `Send` and `'static`.
 #[must_use = "a call does nothing until it is awaited (or sent with `send_blocking`)"]
-pub struct WithResponse<'a, T>(Call<'a, T>);
+pub struct WithResponse<T>(Call<T>);
 
-impl<T> fmt::Debug for WithResponse<'_, T> {
+impl<T> fmt::Debug for WithResponse<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("WithResponse").field(&self.0).finish()
     }
 }
 
-impl<'a, T: Send + 'a> IntoFuture for WithResponse<'a, T> {
+impl<T: Send + 'static> Future for WithResponse<T> {
     type Output = Result<ApiResponse<T>, Error>;
-    type IntoFuture = BoxFuture<'a, ApiResponse<T>>;
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.0.run())
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.get_mut().0.poll_response(cx)
     }
 }
 
@@ -202,6 +296,25 @@ pub struct ApiResponse<T> {
 }
 
 impl<T> ApiResponse<T> {
+    /// A response of `service`'s API as a call would return it after one attempt: for tests
+    /// of code that takes one. The generated crate's `ApiResponse::new` calls this with its own
+    /// [`Service`], whose request id header [`ApiResponse::request_id`] reads.
+    #[doc(hidden)]
+    pub fn for_service(
+        service: &'static Service,
+        value: T,
+        status: StatusCode,
+        headers: HeaderMap,
+    ) -> Self {
+        ApiResponse {
+            value,
+            status,
+            headers,
+            attempts: 1,
+            request_id_header: service.request_id_header,
+        }
+    }
+
     /// The HTTP status (2xx).
     pub fn status(&self) -> StatusCode {
         self.status
@@ -302,7 +415,7 @@ mod blocking {
         }
     }
 
-    impl<T> Call<'_, T> {
+    impl<T: Send + 'static> Call<T> {
         /// Sends the call and waits for the result, for programs without an async runtime
         /// (feature `blocking`). Runs on a runtime owned by the client; called from inside an
         /// async runtime it fails with [`Error::InvalidRequest`] instead of blocking it.
@@ -313,12 +426,12 @@ mod blocking {
         }
     }
 
-    impl<T> WithResponse<'_, T> {
+    impl<T: Send + 'static> WithResponse<T> {
         /// [`Call::send_blocking`], returning the whole [`ApiResponse`].
         pub fn send_blocking(self) -> Result<ApiResponse<T>, Error> {
-            let client = self.0.client;
+            let client = self.0.client.clone();
             client.blocking_runtime().block_on(
-                self.0.run(),
+                self,
                 "send_blocking",
                 "`.await` the call instead",
             )?

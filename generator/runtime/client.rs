@@ -14,7 +14,7 @@ use reqwest::{Method, StatusCode, Url};
 use super::Error;
 use super::error::{ApiError, Attempt, root_cause};
 use super::request::{Auth, Request, Scheme, form_encode};
-use super::response::Response;
+use super::response::RawResponse;
 use super::retry::{self, Backoff, Outcome};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -58,6 +58,9 @@ pub struct Service {
     /// `x-request-id`), if the API sends one: [`ApiError::request_id`] and
     /// [`super::ApiResponse::request_id`] return it and error messages show it.
     pub request_id_header: Option<&'static str>,
+    /// The credential alternatives of the spec's global `security` (see
+    /// [`Request::auth`]): what a request of [`Client::request`] sends unless told otherwise.
+    pub default_auth: &'static [&'static [Auth]],
 }
 
 /// A client of the API. Cheap to clone: clones share the configuration and connection pool.
@@ -73,6 +76,11 @@ pub struct Service {
 /// Redirects are not followed (a 3xx is an [`Error::Api`] naming the `Location`), so that
 /// credentials never go to another host; response bodies are read up to
 /// [`ClientBuilder::max_response_bytes`].
+///
+/// Operations are methods of the groups the client's accessors return; each returns a
+/// [`Call`](super::Call) that owns a clone of the client, so it can outlive the borrow it was
+/// made with. [`Client::request`] sends requests to paths the spec does not describe, the same
+/// way.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -175,6 +183,11 @@ impl Client {
         builder.build()
     }
 
+    /// The credentials a request of [`Client::request`] accepts by default.
+    pub(super) fn default_auth(&self) -> &'static [&'static [Auth]] {
+        self.inner.service.default_auth
+    }
+
     /// The runtime of blocking calls.
     #[cfg(feature = "blocking")]
     pub(super) fn blocking_runtime(&self) -> &super::call::BlockingRuntime {
@@ -186,7 +199,7 @@ impl Client {
     ///
     /// Refused with [`Error::InvalidRequest`] before anything is sent when the client lacks the
     /// credentials the request needs.
-    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+    pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         self.send(None, request, &CallOptions::default()).await
     }
 
@@ -198,15 +211,15 @@ impl Client {
         operation: Option<&'static str>,
         request: Request,
         options: &CallOptions,
-    ) -> Result<Response, Error> {
+    ) -> Result<RawResponse, Error> {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument;
             let span = tracing::info_span!(
                 "http_request",
-                operation = operation.unwrap_or(request.template),
+                operation = operation.unwrap_or(&request.template),
                 method = %request.method,
-                path = request.template,
+                path = &*request.template,
                 attempts = tracing::field::Empty,
                 status = tracing::field::Empty,
             );
@@ -223,7 +236,7 @@ impl Client {
         &self,
         request: Request,
         options: &CallOptions,
-    ) -> Result<Response, Error> {
+    ) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
         let mut shown = format!("{}{}", inner.base_url, request.path);
         if !request.query.is_empty() {
@@ -267,7 +280,7 @@ impl Client {
             let (error, retry, server_delay) = match received {
                 Ok((status, headers, body)) if status.is_success() => {
                     trace_attempt(attempt, Some(status), "success", elapsed, "done");
-                    return Ok(Response {
+                    return Ok(RawResponse {
                         method: request.method,
                         url: url_text,
                         status,
@@ -279,7 +292,7 @@ impl Client {
                 }
                 Ok((status, headers, body)) => {
                     let retry = retry::should_retry(method, Outcome::Status(status, &headers));
-                    let api = ApiError::new(
+                    let api = ApiError::from_response(
                         method.clone(),
                         url_text.clone(),
                         status,
@@ -385,6 +398,34 @@ pub(super) struct CallOptions {
     /// Why the call must not be sent (an invalid extra header), reported by
     /// [`super::Call`] when it is awaited.
     pub(super) invalid: Option<String>,
+}
+
+impl CallOptions {
+    /// Adds the extra header `name: value`, marked sensitive; an invalid name or value is
+    /// remembered in [`CallOptions::invalid`] (the first problem), to fail the call with.
+    pub(super) fn add_header(&mut self, name: &str, value: &str) {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(true);
+                self.headers.push((name, value));
+            }
+            (Err(_), _) => {
+                let shown = name.escape_debug();
+                let problem = format!("extra header: `{shown}` is not a valid header name");
+                self.invalid.get_or_insert(problem);
+            }
+            (Ok(_), Err(_)) => {
+                let problem = format!(
+                    "extra header `{name}`: the value contains characters not allowed in a \
+                     header (such as a line break)"
+                );
+                self.invalid.get_or_insert(problem);
+            }
+        }
+    }
 }
 
 /// One line about a failed attempt, for [`Attempt::outcome`] and traces.

@@ -8,6 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::client::Service;
 use super::retry;
 
 /// Longest body excerpt shown in an error message, in characters.
@@ -86,7 +87,8 @@ pub enum Error {
         /// What the attempts before the last one ended with (empty without retries).
         earlier: Vec<Attempt>,
     },
-    /// The server answered with a status other than 2xx.
+    /// The server answered with a status other than 2xx (also for [`super::Call::raw`] and
+    /// [`super::Client::request`]). `Error::from(api_error)` makes one.
     #[error(transparent)]
     Api(Box<ApiError>),
     /// A 2xx response whose body does not match the expected schema.
@@ -182,6 +184,14 @@ impl Error {
     }
 }
 
+/// An error response as an [`Error`] (`Error::Api`): with `ApiError::new`, how a test double
+/// of the client fails the way the API does.
+impl From<ApiError> for Error {
+    fn from(error: ApiError) -> Error {
+        Error::Api(Box::new(error))
+    }
+}
+
 /// What one attempt of a retried call ended with (see [`Error::earlier_attempts`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -208,6 +218,9 @@ impl fmt::Display for Attempt {
 /// "message"}}`, `{"errors": [{"code", "message"}, ...]}` (the first entry, counting the
 /// others), and top-level `code`/`message`. [`ApiError::body_as`] decodes the body into the
 /// operation's error schema.
+///
+/// Tests of code that handles errors can make one with the crate's `ApiError::new` (status,
+/// headers, body), and turn it into the [`Error::Api`] of a failed call with `Error::from`.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     method: Method,
@@ -225,7 +238,39 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub(super) fn new(
+    /// An error response of `service`'s API with this status, headers and body, as the client
+    /// makes of one (the code and message read from the body), for tests of code that handles
+    /// errors. The generated crate's `ApiError::new` calls this with its own [`Service`], whose
+    /// request id header [`ApiError::request_id`] reads.
+    #[doc(hidden)]
+    pub fn for_service(
+        service: &'static Service,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &[u8],
+    ) -> ApiError {
+        ApiError::from_response(
+            Method::GET,
+            String::new(),
+            status,
+            headers,
+            body,
+            1,
+            service.request_id_header,
+        )
+    }
+
+    /// The request this error answers, for messages: its method and URL (an error made with
+    /// `ApiError::new` has `GET` and no URL, and its message starts with the status).
+    pub fn with_request(mut self, method: Method, url: impl Into<String>) -> ApiError {
+        self.method = method;
+        self.url = url.into();
+        self
+    }
+
+    /// The error a response with `status`, `headers` and `body` is, after `attempts` attempts
+    /// of `method` on `url`.
+    pub(super) fn from_response(
         method: Method,
         url: String,
         status: StatusCode,
@@ -322,7 +367,11 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.method, self.url, self.status)?;
+        if self.url.is_empty() {
+            write!(f, "{}", self.status)?;
+        } else {
+            write!(f, "{} {}: {}", self.method, self.url, self.status)?;
+        }
         match (self.code, &self.message) {
             (Some(code), Some(message)) => write!(f, ": error {code}: {message}")?,
             (Some(code), None) => write!(f, ": error {code}")?,

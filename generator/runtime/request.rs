@@ -101,9 +101,10 @@ pub enum QueryStyle {
 #[derive(Debug, Clone)]
 pub struct Request {
     pub(super) method: Method,
-    /// The path as the spec writes it, `{name}` placeholders unfilled: shown in traces.
+    /// The path as the spec writes it (or as given to `Client::request`), `{name}`
+    /// placeholders unfilled: shown in traces.
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
-    pub(super) template: &'static str,
+    pub(super) template: Cow<'static, str>,
     /// Path relative to the base URL, with every parameter already percent-encoded.
     pub(super) path: String,
     /// Encoded `name=value` pairs, in the order they were added.
@@ -135,48 +136,31 @@ impl Request {
         path_template: &'static str,
         path_params: &[(&str, &dyn Display)],
     ) -> Result<Request, Error> {
-        let mut path = String::with_capacity(path_template.len() + 32);
-        let mut rest = path_template;
-        while let Some(open) = rest.find('{') {
-            path.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let close = after.find('}').ok_or_else(|| {
-                Error::invalid_request(format!("unterminated placeholder in `{path_template}`"))
-            })?;
-            let name = &after[..close];
-            let value = path_params
+        let path = fill_path(path_template, |name| {
+            path_params
                 .iter()
                 .find(|(param, _)| *param == name)
                 .map(|(_, value)| value.to_string())
-                .ok_or_else(|| {
-                    Error::invalid_request(format!("no value for path parameter `{name}`"))
-                })?;
-            match value.as_str() {
-                "" => {
-                    return Err(Error::invalid_request(format!(
-                        "path parameter `{name}` is empty"
-                    )));
-                }
-                "." | ".." => {
-                    return Err(Error::invalid_request(format!(
-                        "path parameter `{name}` must not be `{value}`"
-                    )));
-                }
-                _ => path.extend(utf8_percent_encode(&value, PATH_SEGMENT)),
-            }
-            rest = &after[close + 1..];
-        }
-        path.push_str(rest);
-        Ok(Request {
+        })?;
+        Ok(Request::with_path(
             method,
-            template: path_template,
+            Cow::Borrowed(path_template),
+            path,
+        ))
+    }
+
+    /// A request of `method` for `path` (already encoded), whose template is `template`.
+    pub(super) fn with_path(method: Method, template: Cow<'static, str>, path: String) -> Request {
+        Request {
+            method,
+            template,
             path,
             query: Vec::new(),
             headers: Vec::new(),
             accept: None,
             body: None,
             auth: &[],
-        })
+        }
     }
 
     /// Sets the credentials the operation accepts: any one inner list is enough, and every
@@ -321,6 +305,44 @@ impl Request {
     }
 }
 
+/// `template` with each `{name}` placeholder replaced by the percent-encoded value `value_of`
+/// gives it. Refuses (with [`Error::InvalidRequest`]) an empty value, `.` or `..`, which would
+/// change the meaning of the path, and a placeholder without a value.
+pub(super) fn fill_path(
+    template: &str,
+    value_of: impl Fn(&str) -> Option<String>,
+) -> Result<String, Error> {
+    let mut path = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        path.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or_else(|| {
+            Error::invalid_request(format!("unterminated placeholder in `{template}`"))
+        })?;
+        let name = &after[..close];
+        let value = value_of(name).ok_or_else(|| {
+            Error::invalid_request(format!("no value for path parameter `{name}`"))
+        })?;
+        match value.as_str() {
+            "" => {
+                return Err(Error::invalid_request(format!(
+                    "path parameter `{name}` is empty"
+                )));
+            }
+            "." | ".." => {
+                return Err(Error::invalid_request(format!(
+                    "path parameter `{name}` must not be `{value}`"
+                )));
+            }
+            _ => path.extend(utf8_percent_encode(&value, PATH_SEGMENT)),
+        }
+        rest = &after[close + 1..];
+    }
+    path.push_str(rest);
+    Ok(path)
+}
+
 /// A file to upload in a `multipart/form-data` body.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Upload {
@@ -413,7 +435,7 @@ impl Part {
 }
 
 /// `value` as JSON, or an [`Error::InvalidRequest`] naming `what`.
-fn to_value<T: Serialize + ?Sized>(
+pub(super) fn to_value<T: Serialize + ?Sized>(
     value: &T,
     what: impl FnOnce() -> String,
 ) -> Result<Value, Error> {
@@ -472,7 +494,7 @@ fn push_nested(out: &mut Vec<String>, name: &str, value: &Value) {
 }
 
 /// Appends the encoded `name=value` pairs of one parameter to `out`.
-fn push_param(out: &mut Vec<String>, name: &str, value: &Value, style: QueryStyle) {
+pub(super) fn push_param(out: &mut Vec<String>, name: &str, value: &Value, style: QueryStyle) {
     if style == QueryStyle::Json {
         if !value.is_null() {
             push_pair(out, name, &compact_json(value));

@@ -1,4 +1,5 @@
-//! A successful (2xx) response, read in full.
+//! A successful (2xx) response, read in full: what operations decode, and what
+//! [`super::Call::raw`] and [`super::Client::request`] return as it is.
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, StatusCode};
@@ -7,10 +8,14 @@ use serde::de::DeserializeOwned;
 use super::Error;
 use super::error::snippet;
 
-/// The status, headers and body of a 2xx response, plus the request it answers (for error
-/// messages).
-#[derive(Debug)]
-pub struct Response {
+/// The status, headers and body of a 2xx response, undecoded, plus the request it answers (for
+/// error messages).
+///
+/// Returned by [`Call::raw`](super::Call::raw) and by the requests of
+/// [`Client::request`](super::Client::request); every operation's decoder reads one. Only 2xx
+/// responses become one: any other status is an [`Error::Api`].
+#[derive(Debug, Clone)]
+pub struct RawResponse {
     pub(super) method: Method,
     /// The URL without query-parameter credentials.
     pub(super) url: String,
@@ -19,11 +24,11 @@ pub struct Response {
     pub(super) body: Vec<u8>,
     /// How many times the request was sent.
     pub(super) attempts: u32,
-    /// The header that identifies the request (see [`Response::request_id`]).
+    /// The header that identifies the request (see [`RawResponse::request_id`]).
     pub(super) request_id_header: Option<&'static str>,
 }
 
-impl Response {
+impl RawResponse {
     /// The HTTP status (2xx).
     pub fn status(&self) -> StatusCode {
         self.status
@@ -46,12 +51,27 @@ impl Response {
         super::error::request_id(&self.headers, self.request_id_header)
     }
 
+    /// The method of the request.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The URL of the request (without credentials sent in the query).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The body as it was received.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
     /// The body as text (invalid UTF-8 replaced by U+FFFD).
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// The body as it was received.
+    /// The body as it was received, taken out.
     pub fn bytes(self) -> Vec<u8> {
         self.body
     }
@@ -77,7 +97,7 @@ impl Response {
         }
     }
 
-    /// [`Response::json`], taking the response: the decoder of operations that return JSON.
+    /// [`RawResponse::json`], taking the response: the decoder of operations that return JSON.
     pub fn into_json<T: DeserializeOwned>(self) -> Result<T, Error> {
         self.json()
     }

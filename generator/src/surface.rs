@@ -7,8 +7,8 @@
 //! Read off the plan of the Rust items (`crate::plan`), the one the emitters render, never from
 //! emitted text, so that `cargo xtask diff` can tell what a spec change does to downstream code.
 //! Type expressions are spelled as rustdoc shows them (`DateTime<Utc>`, `BTreeMap<String, T>`);
-//! a method's return type is its signature's, with the borrow of the client elided:
-//! `Call<'_, Meeting>` (awaiting it gives `Result<Meeting, Error>`), `Pages<'_, Participant>`.
+//! a method's return type is its signature's: `Call<Meeting>` (awaiting it gives
+//! `Result<Meeting, Error>`), `Pages<Participant>`.
 
 use crate::diagnostics::{Diagnostic, Error};
 use crate::load::Document;
@@ -59,7 +59,7 @@ pub struct OperationItem {
     pub path: String,
     /// The request struct the method takes by reference; `None`: no argument.
     pub request: Option<String>,
-    /// The method's return type, e.g. `Call<'_, GetMeetingResponse>` or `Call<'_, ()>`.
+    /// The method's return type, e.g. `Call<GetMeetingResponse>` or `Call<()>`.
     pub returns: String,
     /// The method walking every page, when the operation is a paged list.
     pub pages: Option<PagesItem>,
@@ -84,7 +84,7 @@ impl OperationItem {
 pub struct PagesItem {
     /// The method, e.g. `get_meeting_participants_pages`.
     pub name: String,
-    /// Its return type, e.g. `Pages<'_, Participant>`.
+    /// Its return type, e.g. `Pages<Participant>`.
     pub returns: String,
 }
 
@@ -218,10 +218,10 @@ fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
                 method: op.method.clone(),
                 path: op.path.clone(),
                 request: method.request.map(str::to_string),
-                returns: format!("Call<'_, {returns}>"),
+                returns: format!("Call<{returns}>"),
                 pages: model.pagination.get(&index).map(|paged| PagesItem {
                     name: paged.fn_name.clone(),
-                    returns: format!("Pages<'_, {}>", rust_type(types, &paged.item)),
+                    returns: format!("Pages<{}>", rust_type(types, &paged.item)),
                 }),
                 deprecated: method.deprecated,
                 security: op

@@ -137,7 +137,7 @@ fn paged_lists_over_http() {
     assert!(
         result
             .stdout
-            .contains("ZonesApi<'a>::zones_list_pages (line"),
+            .contains("ZonesApi<'_>::zones_list_pages (line"),
         "{}",
         result.stdout
     );

@@ -1,6 +1,6 @@
 //! What the plan stage decides once for every emitter, on `fixtures/plan.yaml`: schemas named
 //! like every name the generated code brings into scope (`Call`, `Request`, `Error`, `Vec`,
-//! ...), a tag named like a method of `Client` (`send`), `format: uuid` and `date-time` used
+//! `RawResponse`, ...), tags named like methods of `Client` (`send`, `request`), `format: uuid` and `date-time` used
 //! only in a response and a request body, a deprecated paged list, an undocumented inline enum
 //! (a map's values), and a HEAD operation.
 //! The crate must compile with warnings denied (its own `#![warn(missing_docs)]` included) and
@@ -59,6 +59,8 @@ fn plan_fixture_compiles_and_talks_http() {
         "AuthModel",
         "AttemptModel",
         "WithResponseModel",
+        "RawRequestModel",
+        "RawResponseModel",
         "SerializeModel",
     ] {
         assert!(
@@ -86,6 +88,7 @@ fn plan_fixture_compiles_and_talks_http() {
         "formats_only_in_bodies_and_responses",
         "deprecated_paged_list_walks",
         "group_named_like_a_client_method",
+        "group_named_like_the_raw_request_method",
     ] {
         assert!(
             result.stdout.contains(&format!("test {test} ... ok")),

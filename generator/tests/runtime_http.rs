@@ -1,7 +1,8 @@
 //! The runtime templates (`generator/runtime/`) over real HTTP: a crate made of the generator's
 //! output for the project's spec (its `Cargo.toml` and `src/runtime/`), a hand-written `lib.rs`
 //! that declares the root items generated crates declare, and the tests in `runtime_http/`,
-//! which call `runtime::Request` and `Client::execute` directly against a local server. This
+//! which call `runtime::Request`, `Client::execute`, `Call` and `Pages` directly against a
+//! local server (and `Client::request`, the test constructors). This
 //! covers what generated operations will call (query, header and body parameters, credential
 //! schemes, non-JSON responses) before the generator emits such calls for any spec, and that
 //! the runtime depends on nothing of the crate around it but the `runtime::Service` it is given
@@ -52,7 +53,8 @@ fn runtime_over_http() {
         .add_file(
             "tests/service_env.rs",
             include_str!("runtime_http/service_env.rs"),
-        );
+        )
+        .add_file("tests/raw.rs", include_str!("runtime_http/raw.rs"));
     let result = krate.test().unwrap_or_else(|e| panic!("{e}"));
     // Every test file ran (one that compiled to nothing would pass silently).
     for test in [
@@ -62,6 +64,9 @@ fn runtime_over_http() {
         "service_env_over_http",
         "request_id_is_read_from_the_services_header",
         "clients_given_one_http_client_share_its_connection_pool",
+        "calls_and_page_walks_own_their_client",
+        "request_sends_the_services_global_credentials",
+        "test_constructors_read_the_services_request_id_header",
     ] {
         assert!(
             result.stdout.contains(&format!("test {test} ... ok")),

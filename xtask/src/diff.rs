@@ -19,8 +19,8 @@ What counts as breaking (Rust semver, applied to the generated crate):
   - an operation, type, field or enum variant removed or renamed (a rename is a removal plus an
     addition), or moved to another group (`client.<group>()`)
   - a `<operation>_pages` method removed: the operation went, or is no longer a paged list
-  - a method's argument or return type changed (operations return `Call<'_, T>`, which awaits
-    to `Result<T, Error>`; `_pages` methods return `Pages<'_, Item>`); a type changed kind
+  - a method's argument or return type changed (operations return `Call<T>`, which awaits to
+    `Result<T, Error>`; `_pages` methods return `Pages<Item>`); a type changed kind
     (struct <-> enum)
   - a field's type changed, including Option<T> <-> T (optional <-> required)
   - a type that becomes #[non_exhaustive]: a struct users build becoming one they only read

@@ -92,7 +92,7 @@ fn enum_union_and_response_variants() {
 fn paged_lists_gain_lose_move_and_change_their_pages_method() {
     let report = case("pagination");
     for line in [
-        "- `MeetingsApi::list_meetings_pages` returns `Pages<'_, MeetingSummary>` instead of `Pages<'_, Meeting>`",
+        "- `MeetingsApi::list_meetings_pages` returns `Pages<MeetingSummary>` instead of `Pages<Meeting>`",
         "- `MeetingsApi::list_recordings_pages` removed: `MeetingsApi::list_recordings` is no longer a paged list",
         "- `MeetingsApi::list_presets_pages` removed, with `MeetingsApi::list_presets`\n",
         "- `MeetingsApi::list_webhooks_pages` moved to `WebhooksApi::list_webhooks_pages`",
@@ -102,8 +102,8 @@ fn paged_lists_gain_lose_move_and_change_their_pages_method() {
     }
     let additions = &report[report.find("### Additions").unwrap()..];
     for line in [
-        "- `MeetingsApi::list_participants_pages`: new method walking every page of `MeetingsApi::list_participants`, returns `Pages<'_, Participant>`",
-        "- `MeetingsApi::list_sessions_pages`: new method walking every page of `MeetingsApi::list_sessions`, returns `Pages<'_, Session>`\n",
+        "- `MeetingsApi::list_participants_pages`: new method walking every page of `MeetingsApi::list_participants`, returns `Pages<Participant>`",
+        "- `MeetingsApi::list_sessions_pages`: new method walking every page of `MeetingsApi::list_sessions`, returns `Pages<Session>`\n",
     ] {
         assert!(
             additions.contains(line),

@@ -17,8 +17,11 @@ use std::task::{Context, Poll};
 
 use super::{Client, Error};
 
-/// A page being fetched.
-pub type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
+/// A page being fetched: it owns what it needs (the call of the list operation).
+pub type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
+
+/// What a walk calls to fetch a page: given the walk's client and the page's number.
+type Fetch<T> = Box<dyn FnMut(&Client, u64) -> PageFuture<T> + Send>;
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +110,10 @@ pub fn page_number<N: Count>(page: u64, parameter: &str) -> Result<N, Error> {
 /// Returned by the `<operation>_pages` methods. Use [`Pages::next_page`], the `Stream`
 /// implementation, or [`Pages::items`] for the items alone. After an error the walk ends.
 ///
+/// A walk owns what it needs (a clone of the [`Client`] and the request), so it is `'static`,
+/// and `Send` when the items are: it can be returned, stored, or driven in a task of its own
+/// (`tokio::spawn`).
+///
 // `Pages::blocking` exists only with the feature, and so can only be linked to with it.
 #[cfg_attr(
     feature = "blocking",
@@ -117,10 +124,10 @@ pub fn page_number<N: Count>(page: u64, parameter: &str) -> Result<N, Error> {
     doc = "With the `blocking` feature, `Pages::blocking` and `Items::blocking` walk the list as an `Iterator`, without an async runtime."
 )]
 #[must_use = "pages are fetched only when asked for"]
-pub struct Pages<'a, T> {
-    /// The client whose runtime the blocking iterators run on.
-    client: &'a Client,
-    fetch: Box<dyn FnMut(u64) -> PageFuture<'a, T> + Send + 'a>,
+pub struct Pages<T> {
+    /// The client that fetches the pages (and whose runtime the blocking iterators run on).
+    client: Client,
+    fetch: Fetch<T>,
     /// The number of the next page to fetch.
     next: u64,
     /// The page size the caller asked for.
@@ -132,14 +139,14 @@ pub struct Pages<'a, T> {
     skipped: Option<u64>,
     /// The previous page's items, to notice a server that ignores the page number.
     previous: Option<Vec<T>>,
-    in_flight: Option<PageFuture<'a, T>>,
+    in_flight: Option<PageFuture<T>>,
     done: bool,
 }
 
-impl<T> std::fmt::Debug for Pages<'_, T> {
+impl<T> std::fmt::Debug for Pages<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pages")
-            .field("client", self.client)
+            .field("client", &self.client)
             .field("next", &self.next)
             .field("per_page", &self.per_page)
             .field("pages", &self.pages)
@@ -149,18 +156,19 @@ impl<T> std::fmt::Debug for Pages<'_, T> {
     }
 }
 
-impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
-    /// Pages of a list of `client`'s, from `start` (page 1 when `None`; page numbers count
-    /// from 1) with `per_page` items each when the caller set it; `fetch` requests the page with
-    /// the given number.
+impl<T: PartialEq + Clone + Send + 'static> Pages<T> {
+    /// Pages of a list of `client`'s (which it clones: a clone shares the configuration and
+    /// connection pool), from `start` (page 1 when `None`; page numbers count from 1) with
+    /// `per_page` items each when the caller set it; `fetch` requests the page with the given
+    /// number with the client it is given.
     pub fn new(
-        client: &'a Client,
+        client: &Client,
         start: Option<u64>,
         per_page: Option<u64>,
-        fetch: impl FnMut(u64) -> PageFuture<'a, T> + Send + 'a,
+        fetch: impl FnMut(&Client, u64) -> PageFuture<T> + Send + 'static,
     ) -> Self {
         Self {
-            client,
+            client: client.clone(),
             fetch: Box::new(fetch),
             next: start.unwrap_or(1).max(1),
             per_page: per_page.filter(|size| *size > 0),
@@ -181,7 +189,7 @@ impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
     }
 
     /// The items of every remaining page, one at a time.
-    pub fn items(self) -> Items<'a, T> {
+    pub fn items(self) -> Items<T> {
         Items {
             pages: self,
             buffer: Vec::new().into_iter(),
@@ -193,7 +201,9 @@ impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
             return Poll::Ready(None);
         }
         let number = self.next;
-        let future = self.in_flight.get_or_insert_with(|| (self.fetch)(number));
+        let future = self
+            .in_flight
+            .get_or_insert_with(|| (self.fetch)(&self.client, number));
         let result = match future.as_mut().poll(cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(result) => result,
@@ -256,10 +266,10 @@ impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
 }
 
 // Nothing is pinned in place: items are only moved around in `Vec`s.
-impl<T> Unpin for Pages<'_, T> {}
-impl<T> Unpin for Items<'_, T> {}
+impl<T> Unpin for Pages<T> {}
+impl<T> Unpin for Items<T> {}
 
-impl<'a, T: PartialEq + Clone + Send + 'a> futures_core::Stream for Pages<'a, T> {
+impl<T: PartialEq + Clone + Send + 'static> futures_core::Stream for Pages<T> {
     type Item = Result<Page<T>, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -267,14 +277,15 @@ impl<'a, T: PartialEq + Clone + Send + 'a> futures_core::Stream for Pages<'a, T>
     }
 }
 
-/// The items of a paged list, one at a time, fetching pages as needed (see [`Pages`]).
+/// The items of a paged list, one at a time, fetching pages as needed (see [`Pages`]). Like
+/// [`Pages`], `'static`, and `Send` when the items are.
 #[must_use = "items are fetched only when asked for"]
-pub struct Items<'a, T> {
-    pages: Pages<'a, T>,
+pub struct Items<T> {
+    pages: Pages<T>,
     buffer: std::vec::IntoIter<T>,
 }
 
-impl<T> std::fmt::Debug for Items<'_, T> {
+impl<T> std::fmt::Debug for Items<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Items")
             .field("pages", &self.pages)
@@ -283,7 +294,7 @@ impl<T> std::fmt::Debug for Items<'_, T> {
     }
 }
 
-impl<'a, T: PartialEq + Clone + Send + 'a> Items<'a, T> {
+impl<T: PartialEq + Clone + Send + 'static> Items<T> {
     /// The next item, or `None` when the list is exhausted.
     pub async fn next_item(&mut self) -> Result<Option<T>, Error> {
         std::future::poll_fn(|cx| self.poll_item(cx))
@@ -315,7 +326,7 @@ impl<'a, T: PartialEq + Clone + Send + 'a> Items<'a, T> {
     }
 }
 
-impl<'a, T: PartialEq + Clone + Send + 'a> futures_core::Stream for Items<'a, T> {
+impl<T: PartialEq + Clone + Send + 'static> futures_core::Stream for Items<T> {
     type Item = Result<T, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -335,22 +346,22 @@ mod blocking {
     /// What to use inside an async runtime, where the blocking iterators refuse to run.
     const INSTEAD: &str = "`.await` `next_page()`/`next_item()` or use the `Stream` instead";
 
-    impl<'a, T: PartialEq + Clone + Send + 'a> Pages<'a, T> {
+    impl<T: PartialEq + Clone + Send + 'static> Pages<T> {
         /// The pages as an `Iterator`, for programs without an async runtime (feature
         /// `blocking`): each `next()` fetches a page on the runtime owned by the client, as
         /// [`Call::send_blocking`](super::super::Call::send_blocking) does. The walk ends
         /// where [`Pages::next_page`] would; used inside an async runtime, the first `next()`
         /// is an [`Error::InvalidRequest`] (and the last) instead of blocking it.
-        pub fn blocking(self) -> BlockingPages<'a, T> {
+        pub fn blocking(self) -> BlockingPages<T> {
             BlockingPages(self)
         }
     }
 
-    impl<'a, T: PartialEq + Clone + Send + 'a> Items<'a, T> {
+    impl<T: PartialEq + Clone + Send + 'static> Items<T> {
         /// The items as an `Iterator`, fetching pages as needed on the runtime owned by the
         /// client (feature `blocking`; see [`Pages::blocking`]).
         /// `.collect::<Result<Vec<_>, _>>()` gathers them all.
-        pub fn blocking(self) -> BlockingItems<'a, T> {
+        pub fn blocking(self) -> BlockingItems<T> {
             BlockingItems(self)
         }
     }
@@ -358,9 +369,9 @@ mod blocking {
     /// The pages of a paged list as an `Iterator`: from [`Pages::blocking`].
     #[must_use = "pages are fetched only when asked for"]
     #[derive(Debug)]
-    pub struct BlockingPages<'a, T>(Pages<'a, T>);
+    pub struct BlockingPages<T>(Pages<T>);
 
-    impl<'a, T: PartialEq + Clone + Send + 'a> Iterator for BlockingPages<'a, T> {
+    impl<T: PartialEq + Clone + Send + 'static> Iterator for BlockingPages<T> {
         type Item = Result<Page<T>, Error>;
 
         fn next(&mut self) -> Option<Self::Item> {
@@ -368,7 +379,9 @@ mod blocking {
             if pages.done {
                 return None;
             }
-            let runtime = pages.client.blocking_runtime();
+            // A handle of its own: fetching borrows the walk.
+            let client = pages.client.clone();
+            let runtime = client.blocking_runtime();
             match runtime.block_on(pages.next_page(), "Pages::blocking", INSTEAD) {
                 Ok(page) => page.transpose(),
                 Err(error) => {
@@ -379,14 +392,14 @@ mod blocking {
         }
     }
 
-    impl<'a, T: PartialEq + Clone + Send + 'a> FusedIterator for BlockingPages<'a, T> {}
+    impl<T: PartialEq + Clone + Send + 'static> FusedIterator for BlockingPages<T> {}
 
     /// The items of a paged list as an `Iterator`: from [`Items::blocking`].
     #[must_use = "items are fetched only when asked for"]
     #[derive(Debug)]
-    pub struct BlockingItems<'a, T>(Items<'a, T>);
+    pub struct BlockingItems<T>(Items<T>);
 
-    impl<'a, T: PartialEq + Clone + Send + 'a> Iterator for BlockingItems<'a, T> {
+    impl<T: PartialEq + Clone + Send + 'static> Iterator for BlockingItems<T> {
         type Item = Result<T, Error>;
 
         fn next(&mut self) -> Option<Self::Item> {
@@ -398,7 +411,8 @@ mod blocking {
             if items.pages.done {
                 return None;
             }
-            let runtime = items.pages.client.blocking_runtime();
+            let client = items.pages.client.clone();
+            let runtime = client.blocking_runtime();
             match runtime.block_on(items.next_item(), "Items::blocking", INSTEAD) {
                 Ok(item) => item.transpose(),
                 Err(error) => {
@@ -409,5 +423,5 @@ mod blocking {
         }
     }
 
-    impl<'a, T: PartialEq + Clone + Send + 'a> FusedIterator for BlockingItems<'a, T> {}
+    impl<T: PartialEq + Clone + Send + 'static> FusedIterator for BlockingItems<T> {}
 }

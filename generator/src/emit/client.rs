@@ -28,7 +28,8 @@ pub fn operation_files<'a>(
     mod_file.into_iter().chain(groups)
 }
 
-fn scheme_tokens(scheme: &Scheme) -> TokenStream {
+/// The runtime's `Auth` for `scheme` (with `Auth` in scope).
+pub(super) fn scheme_tokens(scheme: &Scheme) -> TokenStream {
     use crate::model::security::SchemeKind;
     let credential = &scheme.credential;
     match &scheme.kind {
@@ -128,7 +129,7 @@ fn group_rs(plan: &Plan, module: &Module, krate: &str) -> TokenStream {
         pub struct #struct_name<'a> {
             pub(super) client: &'a Client,
         }
-        impl<'a> #struct_name<'a> {
+        impl #struct_name<'_> {
             #(#methods)*
         }
         #(#builds)*
@@ -197,7 +198,7 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
         #doc
         #example
         #deprecated
-        pub fn #fn_name(&self #request) -> Call<'a, #output> {
+        pub fn #fn_name(&self #request) -> Call<#output> {
             Call::new(self.client, #op_name, #fn_name(#argument), #decode)
         }
     };
@@ -280,7 +281,7 @@ fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
 fn decode(decode: &Decode) -> TokenStream {
     match decode {
         Decode::Nothing => quote!(|_| Ok(())),
-        Decode::Json => quote!(Response::into_json),
+        Decode::Json => quote!(RawResponse::into_json),
         Decode::Text => quote!(|response| Ok(response.text())),
         Decode::Bytes => quote!(|response| Ok(response.bytes())),
         Decode::ByStatus {

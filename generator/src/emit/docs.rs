@@ -7,9 +7,19 @@ use crate::plan::{Method, Plan};
 
 /// The crate root's quick start: a client from the environment or a builder, a call, error
 /// handling, retries and timeouts, request structs with `..Default::default()`, per-call
-/// options and raw responses, paged lists when the API has them, and the `blocking` feature.
-/// `cloudflare`: the API is Cloudflare's, whose responses have a `cf-ray` (`ray_id()`).
+/// options, `'static` calls and undecoded responses, paged lists when the API has them, the
+/// `blocking` feature, requests to paths the spec does not describe, and testing code that
+/// uses the client. `cloudflare`: the API is Cloudflare's, whose responses have a `cf-ray`
+/// (`ray_id()`).
 pub fn quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bool) -> String {
+    let mut out = operations_quick_start(plan, krate, prefix, cloudflare);
+    out.push_str(&other_endpoints(krate));
+    out.push_str(&testing(plan, krate, prefix));
+    out
+}
+
+/// The quick start up to the `blocking` feature: what every crate has, then its operations.
+fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bool) -> String {
     let model = plan.model;
     let mut out = format!(
         "# Quick start\n\n\
@@ -120,6 +130,24 @@ pub fn quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bool) -> 
          # }}\n\
          ```"
     ));
+    out.push_str(&format!(
+        "\n\n\
+         A call owns what it needs (a clone of the client, which shares the client's \
+         configuration and connection pool): it is a `Future` that is `Send` and `'static`, so \
+         it can be returned from the function that made the client, or run as a task of its own \
+         (`tokio::spawn({call})`). [`raw`](Call::raw) returns the response undecoded, a \
+         [`RawResponse`] with the status, headers and body, sent the same way (credentials, \
+         retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:\n\n\
+         ```no_run\n\
+         # async fn example(client: &{krate}::Client{argument}) -> Result<(), {krate}::Error> {{\n\
+         let response = {call}.raw().await?;\n\
+         println!(\"{{}} {{:?}}: {{}}\", response.status(), response.headers().get(\"content-type\"), response.text());\n\
+         let value: serde_json::Value = response.json()?;\n\
+         # let _ = value;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    ));
     let first_request = op.request_name.clone();
     // The blocking example's code for the paged list: `(argument, code)`.
     let mut blocking_pages = None;
@@ -132,7 +160,8 @@ pub fn quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bool) -> 
                  Paged lists have a `_pages` method besides the plain one, returning [`Pages`]: it \
                  fetches page after page from the request's page number on and stops after the last \
                  one; its [`items`](Pages::items) yields the items one by one ([`Items`]). Both are \
-                 `futures::Stream`s too.\n\n\
+                 `futures::Stream`s too, and like calls they own what they need (`'static`, and \
+                 `Send`).\n\n\
                  ```no_run\n\
                  # async fn example(client: &{krate}::Client, request: &{krate}::{request}) -> Result<(), {krate}::Error> {{\n\
                  let mut pages = client.{module}().{fn_name}(request);\n\
@@ -195,6 +224,86 @@ pub fn quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bool) -> 
          ```"
     ));
     out
+}
+
+/// Requests to paths the spec does not describe (`Client::request`).
+fn other_endpoints(krate: &str) -> String {
+    format!(
+        "\n\n\
+         # Endpoints the spec does not describe\n\n\
+         [`Client::request`] sends any method to any path of the API, relative to the base URL: \
+         `{{name}}` placeholders of the path are filled by [`path_param`](RawRequest::path_param) \
+         (percent-encoded, so that a value stays one path segment), and \
+         [`query`](RawRequest::query), [`header`](RawRequest::header) and \
+         [`json`](RawRequest::json) add the rest. [`send`](RawRequest::send) returns a [`Call`] \
+         of the [`RawResponse`] (with the per-call settings of any call), \
+         [`send_json`](RawRequest::send_json) one decoding the JSON body. It is sent as \
+         operations are, with the same retries, timeouts, size limit and tracing, and fails \
+         with the same [`Error`] (a status other than 2xx is an [`Error::Api`]). Its \
+         credentials are those of the spec's global `security` (the first alternative the \
+         client has every credential of), unless [`auth`](RawRequest::auth) says otherwise \
+         (`.auth(&[])`: none).\n\n\
+         ```no_run\n\
+         use {krate}::reqwest::Method;\n\n\
+         # async fn example(client: &{krate}::Client) -> Result<(), {krate}::Error> {{\n\
+         let response = client\n\
+         \x20   .request(Method::GET, \"/things/{{id}}/parts\")\n\
+         \x20   .path_param(\"id\", \"a/b\") // sent as /things/a%2Fb/parts\n\
+         \x20   .query(\"per_page\", &50)\n\
+         \x20   .send()\n\
+         \x20   .await?;\n\
+         println!(\"{{}}: {{}}\", response.status(), response.text());\n\n\
+         let created: serde_json::Value = client\n\
+         \x20   .request(Method::POST, \"/things\")\n\
+         \x20   .json(&serde_json::json!({{\"name\": \"thing\"}}))\n\
+         \x20   .send_json()\n\
+         \x20   .await?;\n\
+         # let _ = created;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    )
+}
+
+/// Testing code that uses the client: a mock server, and the errors and responses a test
+/// double returns.
+fn testing(plan: &Plan, krate: &str, prefix: &str) -> String {
+    let (header_setup, header_check) = match plan.client.request_id_header {
+        Some(header) => (
+            format!(
+                "let mut headers = HeaderMap::new();\nheaders.insert(\"{header}\", \"8f0a1b2c3d4e-LHR\".parse().unwrap());\n"
+            ),
+            "assert_eq!(api.request_id(), Some(\"8f0a1b2c3d4e-LHR\"));\n".to_string(),
+        ),
+        None => (
+            "let headers = HeaderMap::new();\n".to_string(),
+            String::new(),
+        ),
+    };
+    format!(
+        "\n\n\
+         # Testing code that uses the client\n\n\
+         Point the client at a mock server on loopback (such as `wiremock`'s) with \
+         [`base_url`](ClientBuilder::base_url), or with the `{prefix}_BASE_URL` variable for \
+         [`Client::from_env`]: everything else (credentials, retries, decoding) works as against \
+         the API. A test double of your own can fail the way the API does: [`ApiError::new`] \
+         makes an error response from a status, headers and body (reading its code and message \
+         as the client does), `Error::from` turns it into the [`Error::Api`] a call fails with, \
+         and [`ApiResponse::new`] makes what [`Call::with_response`] returns.\n\n\
+         ```\n\
+         use {krate}::reqwest::StatusCode;\n\
+         use {krate}::reqwest::header::HeaderMap;\n\
+         use {krate}::{{ApiError, Error}};\n\n\
+         {header_setup}\
+         let body = r#\"{{\"success\":false,\"errors\":[{{\"code\":7003,\"message\":\"No route\"}}]}}\"#;\n\
+         let error = Error::from(ApiError::new(StatusCode::NOT_FOUND, headers, body));\n\n\
+         let api = error.api().unwrap();\n\
+         assert_eq!(api.status(), StatusCode::NOT_FOUND);\n\
+         assert_eq!((api.code(), api.message()), (Some(7003), Some(\"No route\")));\n\
+         {header_check}\
+         assert_eq!(api.body_as::<serde_json::Value>().unwrap()[\"success\"], false);\n\
+         ```"
+    )
 }
 
 /// The rule that keeps callers compiling across spec bumps, with a request struct of the API

@@ -174,6 +174,27 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         Some(header) => quote!(Some(#header)),
         None => quote!(None),
     };
+    let default_auth = client.default_auth.iter().map(|alternative| {
+        let schemes = alternative
+            .iter()
+            .map(|i| super::client::scheme_tokens(&model.schemes[*i]));
+        quote!(&[#(#schemes),*])
+    });
+    let request_id_doc = match client.request_id_header {
+        Some(header) => {
+            format!(" [`request_id`](Self::request_id) reads the `{header}` header of `headers`.")
+        }
+        None => String::new(),
+    };
+    let api_error_doc = format!(
+        " An error response with this status, headers and body, as the client makes of one: \
+         the code and message are read from the body ([`code`](Self::code), \
+         [`message`](Self::message)), [`body_as`](Self::body_as) decodes it.{request_id_doc} \
+         Its request is `GET` of no URL (its message starts with the status) until \
+         [`with_request`](Self::with_request) says otherwise."
+    );
+    let api_response_doc =
+        format!(" A response as a call returns it after one attempt.{request_id_doc}");
     let ray_id = client.ray_id.then(|| {
         quote! {
             impl ApiError {
@@ -183,6 +204,12 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
                 }
             }
             impl<T> ApiResponse<T> {
+                /// The `cf-ray` response header, which identifies the request to Cloudflare support.
+                pub fn ray_id(&self) -> Option<&str> {
+                    self.request_id()
+                }
+            }
+            impl RawResponse {
                 /// The `cf-ray` response header, which identifies the request to Cloudflare support.
                 pub fn ray_id(&self) -> Option<&str> {
                     self.request_id()
@@ -206,9 +233,14 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         pub mod types;
         #operations_use
         pub use runtime::{
-            ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Items, Page, Pages,
-            Upload, WithResponse,
+            ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Items, Page,
+            Pages, RawRequest, RawResponse, Upload, WithResponse,
         };
+        /// The HTTP client library the client is built on, whose types its API uses:
+        /// `reqwest::Method` (for [`Client::request`]), `reqwest::StatusCode` and
+        /// `reqwest::header::HeaderMap` (of [`ApiError`], [`ApiResponse`], [`RawResponse`]),
+        /// `reqwest::Client` (for [`ClientBuilder::http_client`]).
+        pub use reqwest;
         #[cfg(feature = "blocking")]
         pub use runtime::{BlockingItems, BlockingPages};
         #base_doc
@@ -230,6 +262,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             legacy_credential_env: &[#(#legacy_env),*],
             credentials_required: CREDENTIALS_REQUIRED,
             request_id_header: #request_id_header,
+            default_auth: &[#(#default_auth),*],
         };
         impl Client {
             /// A client configured from the environment: the credentials from the variables of
@@ -250,6 +283,31 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         impl Default for ClientBuilder {
             fn default() -> Self {
                 Client::builder()
+            }
+        }
+        impl ApiError {
+            #[doc = #api_error_doc]
+            ///
+            /// For tests of code that handles the client's errors: `Error::from(ApiError::new(..))`
+            /// is the [`Error::Api`] a call fails with.
+            pub fn new(
+                status: reqwest::StatusCode,
+                headers: reqwest::header::HeaderMap,
+                body: impl AsRef<[u8]>,
+            ) -> ApiError {
+                ApiError::for_service(&SERVICE, status, headers, body.as_ref())
+            }
+        }
+        impl<T> ApiResponse<T> {
+            #[doc = #api_response_doc]
+            ///
+            /// For tests of code that takes what [`Call::with_response`] returns.
+            pub fn new(
+                value: T,
+                status: reqwest::StatusCode,
+                headers: reqwest::header::HeaderMap,
+            ) -> ApiResponse<T> {
+                ApiResponse::for_service(&SERVICE, value, status, headers)
             }
         }
         #ray_id
@@ -385,7 +443,7 @@ mod tests {
             cloudflare.contains("request_id_header: Some(\"cf-ray\"),"),
             "{cloudflare}"
         );
-        assert_eq!(cloudflare.matches("pub fn ray_id(&self)").count(), 2);
+        assert_eq!(cloudflare.matches("pub fn ray_id(&self)").count(), 3);
         assert!(cloudflare.contains("response.ray_id()"), "{cloudflare}");
 
         let other = lib_rs("https://api.example.com/v1");

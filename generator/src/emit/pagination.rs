@@ -9,7 +9,7 @@ use crate::model::Group;
 use crate::model::pagination::{Access, PageParam};
 use crate::plan::{Module, PagesMethod, Plan};
 
-/// `impl<'a> <Group>Api<'a> { fn <op>_pages ... }` for the module's paged operations; empty when
+/// `impl <Group>Api<'_> { fn <op>_pages ... }` for the module's paged operations; empty when
 /// it has none.
 pub fn group_items(plan: &Plan, module: &Module, crate_ident: &str) -> TokenStream {
     if module.pages.is_empty() {
@@ -21,7 +21,7 @@ pub fn group_items(plan: &Plan, module: &Module, crate_ident: &str) -> TokenStre
         .map(|pages| pages_method(plan, module.group, pages, crate_ident));
     let struct_name = ident(&module.group.struct_name);
     quote! {
-        impl<'a> #struct_name<'a> {
+        impl #struct_name<'_> {
             #(#methods)*
         }
     }
@@ -40,10 +40,11 @@ fn pages_method(plan: &Plan, group: &Group, pages: &PagesMethod, crate_ident: &s
     let start = param_count(&paged.page);
     let per_page = paged.per_page.as_ref().map_or(quote!(None), param_count);
     let set_page = if paged.page.optional {
-        quote!(request.#page_field = Some(crate::runtime::page_number(page, #page_wire)?);)
+        quote!(request.#page_field = Some(page);)
     } else {
-        quote!(request.#page_field = crate::runtime::page_number(page, #page_wire)?;)
+        quote!(request.#page_field = page;)
     };
+    let struct_name = ident(&group.struct_name);
     let info_field = ident(&paged.info.field);
     let names = ["total_count", "total_pages", "per_page"];
     let fields = [&paged.total_count, &paged.total_pages, &paged.info_per_page];
@@ -81,18 +82,22 @@ fn pages_method(plan: &Plan, group: &Group, pages: &PagesMethod, crate_ident: &s
         true => (quote!(#[deprecated]), quote!(#[allow(deprecated)])),
         false => (TokenStream::new(), TokenStream::new()),
     };
+    // Each page's call is made when the page is asked for, with the client the walk owns: it
+    // owns its request (built from the walk's copy, whose page number it sets), so the walk and
+    // its futures are `'static`.
     quote! {
         #doc
         #deprecated
-        pub fn #fn_name(&self, request: &#request) -> crate::Pages<'a, #item> {
-            let api = *self;
-            let request = request.clone();
-            crate::runtime::Pages::new(api.client, #start, #per_page, move |page| {
-                let mut request = request.clone();
-                Box::pin(async move {
+        pub fn #fn_name(&self, request: &#request) -> crate::Pages<#item> {
+            let mut request = request.clone();
+            crate::runtime::Pages::new(self.client, #start, #per_page, move |client, page| {
+                #allow
+                let call = crate::runtime::page_number(page, #page_wire).map(|page| {
                     #set_page
-                    #allow
-                    let response = api.#op(&request).await?;
+                    #struct_name { client }.#op(&request)
+                });
+                Box::pin(async move {
+                    let response = call?.await?;
                     #(#counts)*
                     Ok(crate::runtime::Page::new(#items, total_count, total_pages, per_page))
                 })

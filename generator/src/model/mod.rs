@@ -47,6 +47,10 @@ pub struct Model<'a> {
     pub skipped: Vec<Diagnostic>,
     /// Security schemes the client can send.
     pub schemes: Vec<security::Scheme>,
+    /// The credential alternatives of the spec's global `security` (indices into `schemes`,
+    /// as an operation's): what a request to a path the spec does not describe
+    /// (`Client::request`) sends. Empty when the spec has none the client can send.
+    pub default_auth: Vec<Vec<usize>>,
     pub groups: Vec<Group>,
     /// Paged list operations, by index into `operations`.
     pub pagination: std::collections::BTreeMap<usize, pagination::Paged>,
@@ -223,6 +227,9 @@ pub fn build_from<'a>(
     }
     let pagination = pagination::detect(&operations, &types, &mut methods);
     let base_url = api.servers.first().map(server_url).unwrap_or_default();
+    // What an operation without `security` of its own accepts; none when the client can send
+    // none of the global schemes (such an operation is skipped, a request is sent without).
+    let default_auth = security::alternatives(api.security.as_ref(), &schemes).unwrap_or_default();
     Ok(Model {
         title: api.info.title.trim().to_string(),
         // OpenAPI 3.1's one-line `info.summary` (openapiv3 does not read it), then the description.
@@ -242,6 +249,7 @@ pub fn build_from<'a>(
         types,
         skipped,
         schemes,
+        default_auth,
         groups,
         pagination,
         webhooks,

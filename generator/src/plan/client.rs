@@ -23,6 +23,10 @@ pub struct ClientItem<'m> {
     pub request_id_header: Option<&'static str>,
     /// The API is Cloudflare's: `ray_id()` reads the `cf-ray` header.
     pub ray_id: bool,
+    /// The credentials a request of `Client::request` (a path the spec does not describe)
+    /// sends by default: the alternatives of the spec's global `security`, as indices into the
+    /// model's schemes.
+    pub default_auth: &'m [Vec<usize>],
 }
 
 /// A credential of the client.
@@ -98,6 +102,7 @@ pub fn client<'m>(model: &'m Model, env_prefix: Option<&str>) -> ClientItem<'m> 
                 .all(|op| !op.auth.is_empty() && op.auth.iter().all(|a| !a.is_empty())),
         request_id_header: cloudflare.then_some("cf-ray"),
         ray_id: cloudflare,
+        default_auth: &model.default_auth,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The names generated code brings into scope. No generated type may take one: a schema
 //! called `Call` would be shadowed by the runtime's `Call` in the operations modules
-//! (`Call<'a, Call>`), one called `String` would shadow the standard library's in
+//! (`Call<Call>`), one called `String` would shadow the standard library's in
 //! `src/types.rs`. The type space claims every name of [`RESERVED`] before it names any type,
 //! and a schema whose name is taken gets `Model` appended (`CallModel`).
 //!
@@ -11,8 +11,8 @@
 pub const CALL: &str = "Call";
 /// The runtime's HTTP request builder.
 pub const REQUEST: &str = "Request";
-/// The runtime's response, whose `into_json` decodes a JSON answer.
-pub const RESPONSE: &str = "Response";
+/// The runtime's undecoded response, whose `into_json` decodes a JSON answer.
+pub const RESPONSE: &str = "RawResponse";
 /// How a query parameter is written.
 pub const QUERY_STYLE: &str = "QueryStyle";
 /// A part of a multipart body.
@@ -24,6 +24,7 @@ pub const RESERVED: &[&str] = &[
     "ApiError",
     "ApiResponse",
     "Attempt",
+    "Auth",
     "BlockingItems",
     "BlockingPages",
     CALL,
@@ -33,14 +34,17 @@ pub const RESERVED: &[&str] = &[
     "Items",
     "Page",
     "Pages",
+    "RawRequest",
+    RESPONSE,
     "Upload",
     "WithResponse",
-    // The operations modules' imports of the runtime.
-    "Auth",
+    // The operations modules' imports of the runtime (and `Auth`, above).
     PART,
     QUERY_STYLE,
     REQUEST,
-    RESPONSE,
+    // The runtime's response was called `Response` before it was public as `RawResponse`:
+    // still reserved, so that a schema of that name keeps the name `ResponseModel` it had.
+    "Response",
     // `src/types.rs`: serde's traits.
     "Deserialize",
     "Serialize",
@@ -66,13 +70,16 @@ pub const CLIENT_METHODS_AND_MODULES: &[&str] = &[
     "blocking_runtime",
     "builder",
     "clone",
+    "default_auth",
     "execute",
     "fmt",
     "from_env",
     "from_env_for",
+    "request",
     "send",
     "send_traced",
     "operations",
+    "reqwest",
     "runtime",
     "types",
 ];

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-/// Every `pub fn <name>(...) -> Call<'a, TYPE>` in the `.rs` files under `src/`
+/// Every `pub fn <name>(...) -> Call<TYPE>` in the `.rs` files under `src/`
 /// (except `src/runtime/`), as method name → `TYPE` with whitespace normalized
 /// (`std::collections::BTreeMap<String, i64>`). Operations may live in `src/operations.rs` or
 /// in `src/operations/*.rs`, on `Client` or on per-tag accessors: only the text matters.
@@ -44,7 +44,8 @@ fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     out.sort();
 }
 
-/// `(name, output type)` of each `pub fn` returning `Call<'a, _>` in `text`.
+/// `(name, output type)` of each `pub fn` returning `Call<_>` in `text` (a lifetime argument,
+/// as calls that borrowed the client had, is skipped).
 pub fn parse(text: &str) -> Vec<(String, String)> {
     const START: &str = "pub fn ";
     let mut found = Vec::new();
@@ -141,7 +142,7 @@ mod tests {
 
     #[test]
     fn parses_wrapped_signatures() {
-        let text = "impl<'a> X<'a> {\n    pub fn a(\n        &self,\n        request: &ARequest,\n    ) -> Call<\n        'a,\n        std::collections::BTreeMap<String, Vec<Item>>,\n    > {\n    }\n    pub fn b(&self) -> Call<'a, ()> {}\n    pub fn c(&self, r: &R) -> Call<'a, Foo> {}\n    pub fn accessor(&self) -> X<'_> {}\n}";
+        let text = "impl X<'_> {\n    pub fn a(\n        &self,\n        request: &ARequest,\n    ) -> Call<\n        std::collections::BTreeMap<String, Vec<Item>>,\n    > {\n    }\n    pub fn b(&self) -> Call<()> {}\n    pub fn c(&self, r: &R) -> Call<'a, Foo> {}\n    pub fn accessor(&self) -> X<'_> {}\n}";
         assert_eq!(
             parse(text),
             [

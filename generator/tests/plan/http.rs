@@ -135,10 +135,7 @@ async fn deprecated_paged_list_walks() {
     let mut ids = Vec::new();
     while let Some(record) = items.next_item().await.unwrap() {
         let labels = record.labels.unwrap();
-        assert_eq!(
-            labels.additional_properties["tone"],
-            RecordLabelsValue::Red
-        );
+        assert_eq!(labels.additional_properties["tone"], RecordLabelsValue::Red);
         ids.push(record.id.unwrap());
     }
     assert_eq!(ids, ["r1", "r2"]);
@@ -155,4 +152,33 @@ async fn group_named_like_a_client_method() {
         .mount(&server)
         .await;
     client(&server).send_2().send_message().await.unwrap();
+}
+
+/// A tag named like `Client::request` gets an accessor of its own, and `Client::request` still
+/// sends requests the spec does not describe; schemas named like the runtime's `RawRequest`
+/// and `RawResponse` live beside them.
+#[tokio::test]
+async fn group_named_like_the_raw_request_method() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/requests"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"ticket": 7})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let request = FileRequestRequest {
+        body: RawRequestModel {
+            subject: Some("help".into()),
+        },
+    };
+    let filed: RawResponseModel = client.request_2().file_request(&request).await.unwrap();
+    assert_eq!(filed.ticket, Some(7));
+    let raw: RawResponse = client
+        .request(plan_fixture::reqwest::Method::POST, "/requests")
+        .json(&serde_json::json!({"subject": "help"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.text(), r#"{"ticket":7}"#);
 }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use runtime_http::runtime::{Auth, Call, Part, QueryStyle, Request, Response, Upload};
+use runtime_http::runtime::{Auth, Call, Part, QueryStyle, RawResponse, Request, Upload};
 use runtime_http::{ApiResponse, Client, ClientBuilder, Error, OTHER_SERVICE};
 use serde_json::json;
 use wiremock::matchers::any;
@@ -566,7 +566,7 @@ async fn response_status_text_bytes_and_json() {
         )
         .mount(&server)
         .await;
-    let response: Response = client(&server).execute(post("/r")).await.unwrap();
+    let response: RawResponse = client(&server).execute(post("/r")).await.unwrap();
     assert_eq!(response.status().as_u16(), 201);
     assert_eq!(response.headers()["x-request-id"], "r-1");
     assert_eq!(response.text(), "{\"a\":1}\u{fffd}");
@@ -632,8 +632,8 @@ async fn request_id_is_read_from_the_services_header() {
     let response = client.execute(get("/ok")).await.unwrap();
     assert_eq!(response.request_id(), Some("req-ok-1"));
 
-    let call: Call<'_, serde_json::Value> =
-        Call::new(&client, "get_ok", Ok(get("/ok")), Response::into_json);
+    let call: Call<serde_json::Value> =
+        Call::new(&client, "get_ok", Ok(get("/ok")), RawResponse::into_json);
     let response: ApiResponse<serde_json::Value> = call.with_response().await.unwrap();
     assert_eq!(response.request_id(), Some("req-ok-1"));
     assert_eq!(*response, json!({"a": 1}));
@@ -720,6 +720,7 @@ async fn builder_defaults_to_the_given_services_base_url() {
             legacy_credential_env: &[],
             credentials_required: false,
             request_id_header: None,
+            default_auth: &[],
         }));
     let client = ClientBuilder::for_service(service).build().unwrap();
     let received = roundtrip(&server, &client, get("/a")).await;

@@ -8,7 +8,11 @@
 #[doc(hidden)]
 #[rustfmt::skip] // so that rustfmt does not look for `runtime.rs` next to this file
 pub mod runtime;
-pub use runtime::{ApiError, ApiResponse, Client, ClientBuilder, Error, Upload};
+pub use reqwest;
+pub use runtime::{
+    ApiError, ApiResponse, Auth, Call, Client, ClientBuilder, Error, Items, Pages, RawRequest,
+    RawResponse, Upload,
+};
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com/v1";
 /// Environment variable that overrides [`DEFAULT_BASE_URL`] in [`Client::from_env`].
@@ -33,6 +37,16 @@ static SERVICE: runtime::Service = runtime::Service {
     legacy_credential_env: &[],
     credentials_required: CREDENTIALS_REQUIRED,
     request_id_header: Some(REQUEST_ID_HEADER),
+    // Cloudflare's shape of global security: an email and key pair, or a token, or a service
+    // key (not in `CREDENTIAL_ENV`).
+    default_auth: &[
+        &[
+            Auth::header("email", "X-Auth-Email"),
+            Auth::header("key", "X-Auth-Key"),
+        ],
+        &[Auth::bearer()],
+        &[Auth::header("service_key", "X-Auth-User-Service-Key")],
+    ],
 };
 
 /// A second API in the same program, as another generated crate would declare it: other
@@ -46,6 +60,8 @@ pub static OTHER_SERVICE: runtime::Service = runtime::Service {
     legacy_credential_env: &[("token", "OTHER_TOKEN")],
     credentials_required: false,
     request_id_header: None,
+    // A token when the client has one, else nothing (anonymous access allowed).
+    default_auth: &[&[Auth::bearer()], &[]],
 };
 
 impl Client {
@@ -63,5 +79,27 @@ impl Client {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Client::builder()
+    }
+}
+
+impl ApiError {
+    /// An error response of this API, for tests, as in a generated crate.
+    pub fn new(
+        status: reqwest::StatusCode,
+        headers: reqwest::header::HeaderMap,
+        body: impl AsRef<[u8]>,
+    ) -> ApiError {
+        ApiError::for_service(&SERVICE, status, headers, body.as_ref())
+    }
+}
+
+impl<T> ApiResponse<T> {
+    /// A response of this API, for tests, as in a generated crate.
+    pub fn new(
+        value: T,
+        status: reqwest::StatusCode,
+        headers: reqwest::header::HeaderMap,
+    ) -> ApiResponse<T> {
+        ApiResponse::for_service(&SERVICE, value, status, headers)
     }
 }

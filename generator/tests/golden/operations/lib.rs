@@ -88,7 +88,19 @@
 //! # }
 //! ```
 //!
-//! Paged lists have a `_pages` method besides the plain one, returning [`Pages`]: it fetches page after page from the request's page number on and stops after the last one; its [`items`](Pages::items) yields the items one by one ([`Items`]). Both are `futures::Stream`s too.
+//! A call owns what it needs (a clone of the client, which shares the client's configuration and connection pool): it is a `Future` that is `Send` and `'static`, so it can be returned from the function that made the client, or run as a task of its own (`tokio::spawn(client.meetings().get_meeting(request))`). [`raw`](Call::raw) returns the response undecoded, a [`RawResponse`] with the status, headers and body, sent the same way (credentials, retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:
+//!
+//! ```no_run
+//! # async fn example(client: &golden::Client, request: &golden::GetMeetingRequest) -> Result<(), golden::Error> {
+//! let response = client.meetings().get_meeting(request).raw().await?;
+//! println!("{} {:?}: {}", response.status(), response.headers().get("content-type"), response.text());
+//! let value: serde_json::Value = response.json()?;
+//! # let _ = value;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Paged lists have a `_pages` method besides the plain one, returning [`Pages`]: it fetches page after page from the request's page number on and stops after the last one; its [`items`](Pages::items) yields the items one by one ([`Items`]). Both are `futures::Stream`s too, and like calls they own what they need (`'static`, and `Send`).
 //!
 //! ```no_run
 //! # async fn example(client: &golden::Client, request: &golden::DnsRecordsForAZoneListDnsRecordsRequest) -> Result<(), golden::Error> {
@@ -113,6 +125,53 @@
 //! # let _ = all;
 //! # Ok(())
 //! # }
+//! ```
+//!
+//! # Endpoints the spec does not describe
+//!
+//! [`Client::request`] sends any method to any path of the API, relative to the base URL: `{name}` placeholders of the path are filled by [`path_param`](RawRequest::path_param) (percent-encoded, so that a value stays one path segment), and [`query`](RawRequest::query), [`header`](RawRequest::header) and [`json`](RawRequest::json) add the rest. [`send`](RawRequest::send) returns a [`Call`] of the [`RawResponse`] (with the per-call settings of any call), [`send_json`](RawRequest::send_json) one decoding the JSON body. It is sent as operations are, with the same retries, timeouts, size limit and tracing, and fails with the same [`Error`] (a status other than 2xx is an [`Error::Api`]). Its credentials are those of the spec's global `security` (the first alternative the client has every credential of), unless [`auth`](RawRequest::auth) says otherwise (`.auth(&[])`: none).
+//!
+//! ```no_run
+//! use golden::reqwest::Method;
+//!
+//! # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+//! let response = client
+//!     .request(Method::GET, "/things/{id}/parts")
+//!     .path_param("id", "a/b") // sent as /things/a%2Fb/parts
+//!     .query("per_page", &50)
+//!     .send()
+//!     .await?;
+//! println!("{}: {}", response.status(), response.text());
+//!
+//! let created: serde_json::Value = client
+//!     .request(Method::POST, "/things")
+//!     .json(&serde_json::json!({"name": "thing"}))
+//!     .send_json()
+//!     .await?;
+//! # let _ = created;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Testing code that uses the client
+//!
+//! Point the client at a mock server on loopback (such as `wiremock`'s) with [`base_url`](ClientBuilder::base_url), or with the `CLOUDFLARE_BASE_URL` variable for [`Client::from_env`]: everything else (credentials, retries, decoding) works as against the API. A test double of your own can fail the way the API does: [`ApiError::new`] makes an error response from a status, headers and body (reading its code and message as the client does), `Error::from` turns it into the [`Error::Api`] a call fails with, and [`ApiResponse::new`] makes what [`Call::with_response`] returns.
+//!
+//! ```
+//! use golden::reqwest::StatusCode;
+//! use golden::reqwest::header::HeaderMap;
+//! use golden::{ApiError, Error};
+//!
+//! let mut headers = HeaderMap::new();
+//! headers.insert("cf-ray", "8f0a1b2c3d4e-LHR".parse().unwrap());
+//! let body = r#"{"success":false,"errors":[{"code":7003,"message":"No route"}]}"#;
+//! let error = Error::from(ApiError::new(StatusCode::NOT_FOUND, headers, body));
+//!
+//! let api = error.api().unwrap();
+//! assert_eq!(api.status(), StatusCode::NOT_FOUND);
+//! assert_eq!((api.code(), api.message()), (Some(7003), Some("No route")));
+//! assert_eq!(api.request_id(), Some("8f0a1b2c3d4e-LHR"));
+//! assert_eq!(api.body_as::<serde_json::Value>().unwrap()["success"], false);
 //! ```
 //!
 //! # Operations
@@ -217,9 +276,15 @@ pub mod types;
 
 pub use operations::*;
 pub use runtime::{
-    ApiError, ApiResponse, Attempt, Call, Client, ClientBuilder, Error, Items, Page,
-    Pages, Upload, WithResponse,
+    ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Items,
+    Page, Pages, RawRequest, RawResponse, Upload, WithResponse,
 };
+
+/// The HTTP client library the client is built on, whose types its API uses:
+/// `reqwest::Method` (for [`Client::request`]), `reqwest::StatusCode` and
+/// `reqwest::header::HeaderMap` (of [`ApiError`], [`ApiResponse`], [`RawResponse`]),
+/// `reqwest::Client` (for [`ClientBuilder::http_client`]).
+pub use reqwest;
 
 #[cfg(feature = "blocking")]
 pub use runtime::{BlockingItems, BlockingPages};
@@ -280,6 +345,14 @@ static SERVICE: runtime::Service = runtime::Service {
     ],
     credentials_required: CREDENTIALS_REQUIRED,
     request_id_header: Some("cf-ray"),
+    default_auth: &[
+        &[
+            Auth::header("api_email", "X-Auth-Email"),
+            Auth::header("api_key", "X-Auth-Key"),
+        ],
+        &[Auth::bearer()],
+        &[Auth::header("user_service_key", "X-Auth-User-Service-Key")],
+    ],
 };
 
 impl Client {
@@ -308,6 +381,33 @@ impl Default for ClientBuilder {
 }
 
 impl ApiError {
+    /// An error response with this status, headers and body, as the client makes of one: the code and message are read from the body ([`code`](Self::code), [`message`](Self::message)), [`body_as`](Self::body_as) decodes it. [`request_id`](Self::request_id) reads the `cf-ray` header of `headers`. Its request is `GET` of no URL (its message starts with the status) until [`with_request`](Self::with_request) says otherwise.
+    ///
+    /// For tests of code that handles the client's errors: `Error::from(ApiError::new(..))`
+    /// is the [`Error::Api`] a call fails with.
+    pub fn new(
+        status: reqwest::StatusCode,
+        headers: reqwest::header::HeaderMap,
+        body: impl AsRef<[u8]>,
+    ) -> ApiError {
+        ApiError::for_service(&SERVICE, status, headers, body.as_ref())
+    }
+}
+
+impl<T> ApiResponse<T> {
+    /// A response as a call returns it after one attempt. [`request_id`](Self::request_id) reads the `cf-ray` header of `headers`.
+    ///
+    /// For tests of code that takes what [`Call::with_response`] returns.
+    pub fn new(
+        value: T,
+        status: reqwest::StatusCode,
+        headers: reqwest::header::HeaderMap,
+    ) -> ApiResponse<T> {
+        ApiResponse::for_service(&SERVICE, value, status, headers)
+    }
+}
+
+impl ApiError {
     /// The `cf-ray` response header, which identifies the request to Cloudflare support.
     pub fn ray_id(&self) -> Option<&str> {
         self.request_id()
@@ -315,6 +415,13 @@ impl ApiError {
 }
 
 impl<T> ApiResponse<T> {
+    /// The `cf-ray` response header, which identifies the request to Cloudflare support.
+    pub fn ray_id(&self) -> Option<&str> {
+        self.request_id()
+    }
+}
+
+impl RawResponse {
     /// The `cf-ray` response header, which identifies the request to Cloudflare support.
     pub fn ray_id(&self) -> Option<&str> {
         self.request_id()
