@@ -76,9 +76,18 @@ fn struct_fields_by_the_default_rule() {
 #[test]
 fn non_exhaustive_follows_who_builds_the_struct() {
     let report = case("non-exhaustive");
-    assert!(report.contains("- `Note` is now #[non_exhaustive]"), "{report}");
-    assert!(report.contains("- `Label` is no longer #[non_exhaustive]"), "{report}");
-    assert!(report.contains("`Note::created: Option<String>`: new field"), "{report}");
+    assert!(
+        report.contains("- `Note` is now #[non_exhaustive]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("- `Label` is no longer #[non_exhaustive]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("`Note::created: Option<String>`: new field"),
+        "{report}"
+    );
 }
 
 #[test]
