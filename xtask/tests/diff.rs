@@ -76,9 +76,18 @@ fn struct_fields_by_the_default_rule() {
 #[test]
 fn non_exhaustive_follows_who_builds_the_struct() {
     let report = case("non-exhaustive");
-    assert!(report.contains("- `Note` is now #[non_exhaustive]"), "{report}");
-    assert!(report.contains("- `Label` is no longer #[non_exhaustive]"), "{report}");
-    assert!(report.contains("`Note::created: Option<String>`: new field"), "{report}");
+    assert!(
+        report.contains("- `Note` is now #[non_exhaustive]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("- `Label` is no longer #[non_exhaustive]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("`Note::created: Option<String>`: new field"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -312,8 +321,8 @@ fn realtime_kit_spec_bump() {
             "          format: uuid\n        name:\n          description: Name of the participant.\n          type: string\n",
         ),
         (
-            "        - updated_at\n",
-            "        - updated_at\n        - name\n",
+            "        - updated_at\n      title: Participant\n",
+            "        - updated_at\n        - name\n      title: Participant\n",
         ),
         (
             "        preset_name:\n          description: Preset applied to the participant.\n",
