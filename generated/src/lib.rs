@@ -2,10 +2,20 @@
 // change the spec or the generator, then run `cargo xtask codegen`.
 //! Cloudflare API
 //!
-//! Cloudflare's v4 API, Realtime Kit section. Written for this project from Cloudflare's
-//! API documentation; it grows one operation at a time.
+//! Welcome to Cloudflare's API documentation site. We are experimenting with an updated version of our API documentation - check out [developers.cloudflare.com/api-next/](https://developers.cloudflare.com/api-next/) to test out the new experience.
 //!
-//! Generated from an OpenAPI description (version 4.0.0): 7 operations in 1 group. Each group is reached from [`Client`], and each operation takes a request struct, e.g. `client.meetings().get_meeting_participants(&request).await`.
+//! To get started using Cloudflare's products and services via the API, refer to [how to interact with Cloudflare](https://developers.cloudflare.com/fundamentals/basic-tasks/interact-with-cloudflare/), which covers using tools like [Terraform](https://developers.cloudflare.com/terraform/#cloudflare-terraform) and the [official SDKs](https://developers.cloudflare.com/fundamentals/api/reference/sdks/) to maintain your Cloudflare resources.
+//!
+//! Using the Cloudflare API requires authentication so that Cloudflare knows who is making requests and what permissions you have. Create an API token to grant access to the API to perform actions. You can also authenticate with [API keys](https://developers.cloudflare.com/fundamentals/api/get-started/keys/), but these keys have [several limitations](https://developers.cloudflare.com/fundamentals/api/get-started/keys/#limitations) that make them less secure than API tokens. Whenever possible, use API tokens to interact with the Cloudflare API.
+//!
+//! To create an API token, from the Cloudflare dashboard, go to My Profile > API Tokens and select Create Token. For more information on how to create and troubleshoot API tokens, refer to
+//! our [API fundamentals](https://developers.cloudflare.com/fundamentals/api/).
+//!
+//! For information regarding rate limits, refer to our [API Rate Limits](https://developers.cloudflare.com/cloudflare-for-platforms/workers-for-platforms/platform/limits/#api-rate-limits).
+//!
+//! Totally new to Cloudflare? [Start here](https://developers.cloudflare.com/fundamentals/get-started/).
+//!
+//! Generated from an OpenAPI description (version 4.0.0): 62 operations in 9 groups. Each group is reached from [`Client`], and each operation takes a request struct, e.g. `client.analytics().get_org_analytics(&request).await`.
 //!
 //! # Quick start
 //!
@@ -36,8 +46,8 @@
 //! ```no_run
 //! use cloudflare_realtime_kit::Error;
 //!
-//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) {
-//! match client.meetings().get_meeting_participants(request).await {
+//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetOrgAnalyticsRequest) {
+//! match client.analytics().get_org_analytics(request).await {
 //!     Ok(response) => println!("{response:?}"),
 //!     Err(Error::Api(error)) => {
 //!         eprintln!("{}: {:?} {:?}", error.status(), error.code(), error.message());
@@ -56,13 +66,12 @@
 //!
 //! ```no_run
 //! # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-//! let request = cloudflare_realtime_kit::GetMeetingParticipantsRequest {
+//! let request = cloudflare_realtime_kit::GetOrgAnalyticsRequest {
 //!     account_id: "ACCOUNT_ID".into(),
 //!     app_id: "APP_ID".into(),
-//!     meeting_id: "MEETING_ID".into(),
 //!     ..Default::default()
 //! };
-//! let response = client.meetings().get_meeting_participants(&request).await?;
+//! let response = client.analytics().get_org_analytics(&request).await?;
 //! # let _ = response;
 //! # Ok(())
 //! # }
@@ -73,8 +82,8 @@
 //! ```no_run
 //! use std::time::Duration;
 //!
-//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
-//! let response = client.meetings().get_meeting_participants(request)
+//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetOrgAnalyticsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
+//! let response = client.analytics().get_org_analytics(request)
 //!     .timeout(Duration::from_secs(5))
 //!     .max_retries(0)
 //!     .with_response()
@@ -87,11 +96,11 @@
 //! # }
 //! ```
 //!
-//! A call owns what it needs (a clone of the client, which shares the client's configuration and connection pool): it is a `Future` that is `Send` and `'static`, so it can be returned from the function that made the client, or run as a task of its own (`tokio::spawn(client.meetings().get_meeting_participants(request))`). [`raw`](Call::raw) returns the response undecoded, a [`RawResponse`] with the status, headers and body, sent the same way (credentials, retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:
+//! A call owns what it needs (a clone of the client, which shares the client's configuration and connection pool): it is a `Future` that is `Send` and `'static`, so it can be returned from the function that made the client, or run as a task of its own (`tokio::spawn(client.analytics().get_org_analytics(request))`). [`raw`](Call::raw) returns the response undecoded, a [`RawResponse`] with the status, headers and body, sent the same way (credentials, retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:
 //!
 //! ```no_run
-//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
-//! let response = client.meetings().get_meeting_participants(request).raw().await?;
+//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetOrgAnalyticsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
+//! let response = client.analytics().get_org_analytics(request).raw().await?;
 //! println!("{} {:?}: {}", response.status(), response.headers().get("content-type"), response.text());
 //! let value: serde_json::Value = response.json()?;
 //! # let _ = value;
@@ -102,12 +111,12 @@
 //! Paged lists have a `_pages` method besides the plain one, returning [`Pages`]: it fetches page after page from the request's page number on and stops after the last one; its [`items`](Pages::items) yields the items one by one ([`Items`]). Both are `futures::Stream`s too, and like calls they own what they need (`'static`, and `Send`).
 //!
 //! ```no_run
-//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
-//! let mut pages = client.meetings().get_meeting_participants_pages(request);
+//! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetAllMeetingsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
+//! let mut pages = client.meetings().get_all_meetings_pages(request);
 //! while let Some(page) = pages.next_page().await? {
 //!     println!("page {}: {} items", page.number, page.items.len());
 //! }
-//! let all = client.meetings().get_meeting_participants_pages(request).items().collect().await?;
+//! let all = client.meetings().get_all_meetings_pages(request).items().collect().await?;
 //! # let _ = all;
 //! # Ok(())
 //! # }
@@ -117,10 +126,10 @@
 //!
 //! ```no_run
 //! # #[cfg(feature = "blocking")]
-//! # fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetMeetingParticipantsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
-//! let response = client.meetings().get_meeting_participants(request).send_blocking()?;
+//! # fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetOrgAnalyticsRequest, list_request: &cloudflare_realtime_kit::GetAllMeetingsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
+//! let response = client.analytics().get_org_analytics(request).send_blocking()?;
 //! # let _ = response;
-//! let all = client.meetings().get_meeting_participants_pages(request).items().blocking().collect::<Result<Vec<_>, _>>()?;
+//! let all = client.meetings().get_all_meetings_pages(list_request).items().blocking().collect::<Result<Vec<_>, _>>()?;
 //! # let _ = all;
 //! # Ok(())
 //! # }
@@ -175,17 +184,112 @@
 //!
 //! # Operations
 //!
+//! ## Analytics ([`Client::analytics`])
+//!
+//! | Operation | Request | Summary |
+//! |---|---|---|
+//! | [`get_org_analytics`](AnalyticsApi::get_org_analytics) | `GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise` | Fetch day-wise session and recording analytics data for an App |
+//!
+//! ## Live streams ([`Client::live_streams`])
+//!
+//! | Operation | Request | Summary |
+//! |---|---|---|
+//! | [`get_livestream_analytics_daywise`](LiveStreamsApi::get_livestream_analytics_daywise) | `GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise` | Fetch day-wise analytics data for your livestreams |
+//! | [`get_livestream_analytics_complete`](LiveStreamsApi::get_livestream_analytics_complete) | `GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall` | Fetch complete analytics data for your livestreams |
+//! | [`fetch_all_livestreams`](LiveStreamsApi::fetch_all_livestreams) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams` | Fetch all livestreams |
+//! | [`create_livestream`](LiveStreamsApi::create_livestream) | `POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams` | Create an independent livestream |
+//! | [`get_v2_livestream_session_livestream_id`](LiveStreamsApi::get_v2_livestream_session_livestream_id) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}` | Fetch livestream details using livestream ID |
+//! | [`get_v2_active_livestream_session_details`](LiveStreamsApi::get_v2_active_livestream_session_details) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session` | Fetch active livestream session details |
+//! | [`get_v2_livestreams_livestream_session_id`](LiveStreamsApi::get_v2_livestreams_livestream_session_id) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}` | Fetch livestream session details using livestream session ID |
+//! | [`get_v2_meetings_meeting_id_active_livestream`](LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream` | Fetch active livestreams for a meeting |
+//! | [`stop_livestreaming`](LiveStreamsApi::stop_livestreaming) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop` | Stop livestreaming a meeting |
+//! | [`livestream_session_details`](LiveStreamsApi::livestream_session_details) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream` | Fetch livestream session details for a meeting |
+//! | [`start_livestreaming`](LiveStreamsApi::start_livestreaming) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams` | Start livestreaming a meeting |
+//! | [`get_v2_livestreamsession_session_meeting_id_active_livestream`](LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions` | Fetch livestream session details using a session ID |
+//!
 //! ## Meetings ([`Client::meetings`])
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
+//! | [`get_all_meetings`](MeetingsApi::get_all_meetings) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings` | Fetch all meetings for an App |
+//! | [`create_meeting`](MeetingsApi::create_meeting) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings` | Create a meeting |
+//! | [`get_meeting`](MeetingsApi::get_meeting) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}` | Fetch a meeting for an App |
+//! | [`update_meeting`](MeetingsApi::update_meeting) | `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}` | Update a meeting |
+//! | [`replace_meeting`](MeetingsApi::replace_meeting) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}` | Replace a meeting |
 //! | [`get_meeting_participants`](MeetingsApi::get_meeting_participants) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants` | Fetch all participants of a meeting |
 //! | [`add_participant`](MeetingsApi::add_participant) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants` | Add a participant |
+//! | [`delete_meeting_participant`](MeetingsApi::delete_meeting_participant) | `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Delete a participant |
 //! | [`get_meeting_participant`](MeetingsApi::get_meeting_participant) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Fetch a participant's detail |
 //! | [`edit_participant`](MeetingsApi::edit_participant) | `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Edit a participant's detail |
 //! | [`replace_participant`](MeetingsApi::replace_participant) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Replace a participant's detail |
-//! | [`delete_meeting_participant`](MeetingsApi::delete_meeting_participant) | `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Delete a participant |
-//! | [`regenerate_token`](MeetingsApi::regenerate_token) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token` | Refresh a participant's authentication token |
+//! | [`regenerate_token`](MeetingsApi::regenerate_token) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token` | Refresh participant's authentication token |
+//!
+//! ## Active session ([`Client::active_session`])
+//!
+//! | Operation | Request | Summary |
+//! |---|---|---|
+//! | [`get_active_session`](ActiveSessionApi::get_active_session) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session` | Fetch details of an active session |
+//! | [`kick_partcipants`](ActiveSessionApi::kick_partcipants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick` | Kick participants from an active session |
+//! | [`kick_all_participants`](ActiveSessionApi::kick_all_participants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all` | Kick all participants |
+//! | [`mute_participants`](ActiveSessionApi::mute_participants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute` | Mute participants of an active session |
+//! | [`mute_all_participants`](ActiveSessionApi::mute_all_participants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute-all` | Mute all participants |
+//! | [`create_poll`](ActiveSessionApi::create_poll) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/poll` | Create a poll |
+//!
+//! ## Presets ([`Client::presets`])
+//!
+//! | Operation | Request | Summary |
+//! |---|---|---|
+//! | [`get_presets`](PresetsApi::get_presets) | `GET /accounts/{account_id}/realtime/kit/{app_id}/presets` | Fetch all presets |
+//! | [`post_presets`](PresetsApi::post_presets) | `POST /accounts/{account_id}/realtime/kit/{app_id}/presets` | Create a preset |
+//! | [`delete_presets_preset_id`](PresetsApi::delete_presets_preset_id) | `DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Delete a preset |
+//! | [`get_presets_preset_id`](PresetsApi::get_presets_preset_id) | `GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Fetch details of a preset |
+//! | [`patch_presets_preset_id`](PresetsApi::patch_presets_preset_id) | `PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Update a preset |
+//! | [`put_presets_preset_id`](PresetsApi::put_presets_preset_id) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Replace a preset |
+//!
+//! ## Recordings ([`Client::recordings`])
+//!
+//! | Operation | Request | Summary |
+//! |---|---|---|
+//! | [`get_all_recordings`](RecordingsApi::get_all_recordings) | `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings` | Fetch all recordings for an App |
+//! | [`start_recording`](RecordingsApi::start_recording) | `POST /accounts/{account_id}/realtime/kit/{app_id}/recordings` | Start recording a meeting |
+//! | [`get_one_recording`](RecordingsApi::get_one_recording) | `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}` | Fetch details of a recording |
+//! | [`pause_resume_stop_recording`](RecordingsApi::pause_resume_stop_recording) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}` | Pause/Resume/Stop recording |
+//! | [`get_active_recording`](RecordingsApi::get_active_recording) | `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}` | Fetch active recording |
+//! | [`start_track_recording_for_a_meeting`](RecordingsApi::start_track_recording_for_a_meeting) | `POST /accounts/{account_id}/realtime/kit/{app_id}/recordings/track` | Start recording participant audio tracks |
+//!
+//! ## Sessions ([`Client::sessions`])
+//!
+//! | Operation | Request | Summary |
+//! |---|---|---|
+//! | [`get_sessions`](SessionsApi::get_sessions) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions` | Fetch all sessions of an App |
+//! | [`get_session_details`](SessionsApi::get_session_details) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}` | Fetch details of a session |
+//! | [`get_session_chat`](SessionsApi::get_session_chat) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat` | Fetch all chat messages of a session |
+//! | [`get_session_participants`](SessionsApi::get_session_participants) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants` | Fetch participants list of a session |
+//! | [`get_participant_details`](SessionsApi::get_participant_details) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}` | Fetch details of a participant |
+//! | [`get_session_summary`](SessionsApi::get_session_summary) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary` | Fetch summary of transcripts for a session |
+//! | [`post_sessions_session_id_summary`](SessionsApi::post_sessions_session_id_summary) | `POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary` | Generate summary of Transcripts for the session |
+//! | [`get_session_transcript`](SessionsApi::get_session_transcript) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript` | Fetch the complete transcript for a session |
+//! | [`get_participant_data_from_peer_id`](SessionsApi::get_participant_data_from_peer_id) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}` | Fetch details of peer |
+//!
+//! ## Webhooks ([`Client::webhooks`])
+//!
+//! | Operation | Request | Summary |
+//! |---|---|---|
+//! | [`get_all_webhooks`](WebhooksApi::get_all_webhooks) | `GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks` | Fetch all webhooks details |
+//! | [`add_webhook`](WebhooksApi::add_webhook) | `POST /accounts/{account_id}/realtime/kit/{app_id}/webhooks` | Add a webhook |
+//! | [`delete_webhook`](WebhooksApi::delete_webhook) | `DELETE /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}` | Delete a webhook |
+//! | [`get_webhook`](WebhooksApi::get_webhook) | `GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}` | Fetch details of a webhook |
+//! | [`edit_webhook`](WebhooksApi::edit_webhook) | `PATCH /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}` | Edit a webhook |
+//! | [`replace_webhook`](WebhooksApi::replace_webhook) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}` | Replace a webhook |
+//! | [`get_all_webhook_events`](WebhooksApi::get_all_webhook_events) | `GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all` | Fetch all supported webhook events |
+//!
+//! ## Apps ([`Client::apps`])
+//!
+//! | Operation | Request | Summary |
+//! |---|---|---|
+//! | [`get_apps`](AppsApi::get_apps) | `GET /accounts/{account_id}/realtime/kit/apps` | Fetch all apps |
+//! | [`create_app`](AppsApi::create_app) | `POST /accounts/{account_id}/realtime/kit/apps` | Create App |
+//! | [`get_app`](AppsApi::get_app) | `GET /accounts/{account_id}/realtime/kit/apps/{app_id}` | Fetch app details |
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,

@@ -36,7 +36,7 @@ fn docs_build_without_warnings() {
     let index = target.join("doc/cloudflare_realtime_kit/index.html");
     let index =
         std::fs::read_to_string(&index).unwrap_or_else(|e| panic!("{}: {e}", index.display()));
-    for section in ["Quick start", "get_meeting_participants_pages", "body_as"] {
+    for section in ["Quick start", "get_all_meetings_pages", "body_as"] {
         assert!(index.contains(section), "the front page lacks {section}");
     }
 }

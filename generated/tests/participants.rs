@@ -1,7 +1,9 @@
 //! Every participant operation against a wiremock server on loopback: the exact method, path,
 //! query and body that go over the wire, and the decoded result.
 
-use cloudflare_realtime_kit::types::{NewParticipant, ParticipantChanges, ParticipantDetails};
+use cloudflare_realtime_kit::types::{
+    AddParticipantBody, EditParticipantBody, ReplaceParticipantBody,
+};
 use cloudflare_realtime_kit::{
     AddParticipantRequest, Client, DeleteMeetingParticipantRequest, EditParticipantRequest,
     GetMeetingParticipantsRequest, RegenerateTokenRequest, ReplaceParticipantRequest,
@@ -146,7 +148,7 @@ async fn add_participant_posts_the_participant_and_decodes_its_token() {
             account_id: "acc-1".into(),
             app_id: "app-1".into(),
             meeting_id: MEETING.into(),
-            body: NewParticipant {
+            body: AddParticipantBody {
                 name: Some("Mary Sue".into()),
                 picture: None,
                 preset_name: "group_call_host".into(),
@@ -160,11 +162,12 @@ async fn add_participant_posts_the_participant_and_decodes_its_token() {
     // Exactly these fields: the unset picture is left out, not sent as null.
     assert_eq!(body(&request), sent);
     assert!(added.success);
-    assert_eq!(added.data.token, "eyJhbGciOiJSUzI1NiJ9.participant");
-    assert_eq!(added.data.id.to_string(), PARTICIPANT_ID);
-    assert_eq!(added.data.custom_participant_id, "mary@example.com");
+    let added = added.data.expect("the added participant");
+    assert_eq!(added.token, "eyJhbGciOiJSUzI1NiJ9.participant");
+    assert_eq!(added.id.to_string(), PARTICIPANT_ID);
+    assert_eq!(added.custom_participant_id, "mary@example.com");
     assert_eq!(
-        added.data.created_at.to_rfc3339(),
+        added.created_at.to_rfc3339(),
         "2019-12-27T18:11:19.117+00:00"
     );
 }
@@ -189,7 +192,7 @@ async fn edit_participant_patches_only_the_given_fields() {
             app_id: "app-1".into(),
             meeting_id: MEETING.into(),
             participant_id: PARTICIPANT_ID.into(),
-            body: ParticipantChanges {
+            body: EditParticipantBody {
                 preset_name: Some("webinar_viewer".into()),
                 ..Default::default()
             },
@@ -198,8 +201,9 @@ async fn edit_participant_patches_only_the_given_fields() {
         .unwrap();
     let request = only_request(&server).await;
     assert_eq!(body(&request), json!({"preset_name": "webinar_viewer"}));
-    assert_eq!(edited.data.token, "tok-edit");
-    assert_eq!(edited.data.name.as_deref(), Some("Mary Sue"));
+    let edited = edited.data.expect("the edited participant");
+    assert_eq!(edited.token, "tok-edit");
+    assert_eq!(edited.name.as_deref(), Some("Mary Sue"));
 }
 
 #[tokio::test]
@@ -228,7 +232,7 @@ async fn replace_participant_puts_every_detail() {
             app_id: "app-1".into(),
             meeting_id: MEETING.into(),
             participant_id: PARTICIPANT_ID.into(),
-            body: ParticipantDetails {
+            body: ReplaceParticipantBody {
                 name: Some("Jane Doe".into()),
                 picture: Some("https://example.com/jane.png".into()),
                 preset_name: "webinar_viewer".into(),
@@ -238,7 +242,7 @@ async fn replace_participant_puts_every_detail() {
         .await
         .unwrap();
     assert_eq!(body(&only_request(&server).await), sent);
-    assert_eq!(replaced.data.token, "tok-put");
+    assert_eq!(replaced.data.expect("the participant").token, "tok-put");
 }
 
 #[tokio::test]
@@ -270,12 +274,18 @@ async fn delete_meeting_participant_sends_no_body_and_decodes_what_remains() {
     let request = only_request(&server).await;
     assert!(request.body.is_empty());
     assert_eq!(request.url.query(), None);
-    assert_eq!(deleted.data.custom_participant_id, "mary@example.com");
+    let deleted = deleted.data.expect("what remains of the participant");
+    assert_eq!(deleted.custom_participant_id, "mary@example.com");
     assert_eq!(
-        deleted.data.preset_id.to_string(),
+        deleted.preset_id.to_string(),
         "4e2f0c4b-7d31-4a8e-9b1e-2c6a3f5d8e90"
     );
-    assert_eq!(deleted.data.updated_at, None);
+    // `updated_at` is required now; left out by the server, it decodes as its empty value.
+    assert_eq!(
+        deleted.updated_at,
+        chrono::DateTime::<chrono::Utc>::default()
+    );
+    assert_eq!(deleted.updated_at.to_rfc3339(), "1970-01-01T00:00:00+00:00");
 }
 
 #[tokio::test]
@@ -322,7 +332,7 @@ async fn participant_errors_decode_into_the_error_envelope() {
             app_id: "app-1".into(),
             meeting_id: MEETING.into(),
             participant_id: PARTICIPANT_ID.into(),
-            body: ParticipantChanges::default(),
+            body: EditParticipantBody::default(),
         })
         .await
         .unwrap_err();

@@ -27,7 +27,7 @@ fn an_api_error_is_read_from_its_body_as_the_client_reads_a_response() {
     let body: GenericErrorResponse = error.body_as().unwrap();
     assert!(!body.success);
     assert_eq!(body.error.message, "Participant not found");
-    assert_eq!(body.error.code, 404.0);
+    assert_eq!(body.error.code, 404);
     // The request id header of this API is Cloudflare's `cf-ray`.
     assert_eq!(error.request_id(), Some("8f0a1b2c3d4e-LHR"));
     assert_eq!(error.ray_id(), Some("8f0a1b2c3d4e-LHR"));

@@ -231,7 +231,16 @@ fn surface_of_the_project_spec() {
         })
         .collect();
     assert_eq!(
-        methods[..3],
+        methods[0],
+        (
+            "GET AnalyticsApi::get_org_analytics".to_string(),
+            Some("GetOrgAnalyticsRequest"),
+            "Call<GetOrgAnalyticsResponse>",
+            None
+        )
+    );
+    assert_eq!(
+        methods[23..27],
         [
             (
                 "GET MeetingsApi::get_meeting_participants".to_string(),
@@ -242,7 +251,13 @@ fn surface_of_the_project_spec() {
             (
                 "POST MeetingsApi::add_participant".to_string(),
                 Some("AddParticipantRequest"),
-                "Call<ParticipantWithTokenResponse>",
+                "Call<AddParticipantResponse>",
+                None
+            ),
+            (
+                "DELETE MeetingsApi::delete_meeting_participant".to_string(),
+                Some("DeleteMeetingParticipantRequest"),
+                "Call<DeleteMeetingParticipantResponse>",
                 None
             ),
             (
@@ -253,7 +268,7 @@ fn surface_of_the_project_spec() {
             ),
         ]
     );
-    assert_eq!(surface.operations.len(), 7);
+    assert_eq!(surface.operations.len(), 62);
     for op in &surface.operations {
         assert_eq!(op.security, [vec!["token".to_string()]], "{}", op.name);
     }

@@ -321,8 +321,8 @@ fn realtime_kit_spec_bump() {
             "          format: uuid\n        name:\n          description: Name of the participant.\n          type: string\n",
         ),
         (
-            "        - updated_at\n",
-            "        - updated_at\n        - name\n",
+            "        - updated_at\n      title: Participant\n",
+            "        - updated_at\n        - name\n      title: Participant\n",
         ),
         (
             "        preset_name:\n          description: Preset applied to the participant.\n",

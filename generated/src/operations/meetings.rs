@@ -5,6 +5,77 @@ use crate::runtime::{Call, QueryStyle, RawResponse, Request};
 use crate::types::*;
 use crate::{Client, Error};
 
+/// Parameters of [`MeetingsApi::get_all_meetings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAllMeetingsRequest {
+    /// The account identifier tag.
+    pub account_id: String,
+    /// The app identifier tag.
+    pub app_id: String,
+    /// The page number from which you want your page search results to be displayed.
+    pub page_no: Option<i64>,
+    /// Number of results per page
+    pub per_page: Option<i64>,
+    /// The start time range for which you want to retrieve the meetings. The time must be specified in ISO format.
+    pub start_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// The end time range for which you want to retrieve the meetings. The time must be specified in ISO format.
+    pub end_time: Option<chrono::DateTime<chrono::Utc>>,
+    /// The search query string. You can search using the meeting ID or title.
+    pub search: Option<String>,
+    /// Filter meetings by status.
+    pub status: Option<GetAllMeetingsStatus>,
+}
+
+/// Parameters of [`MeetingsApi::create_meeting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateMeetingRequest {
+    /// The account identifier tag.
+    pub account_id: String,
+    /// The app identifier tag.
+    pub app_id: String,
+    /// Create meeting body
+    pub body: CreateMeetingBody,
+}
+
+/// Parameters of [`MeetingsApi::get_meeting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetMeetingRequest {
+    /// The account identifier tag.
+    pub account_id: String,
+    /// The app identifier tag.
+    pub app_id: String,
+    /// ID of the meeting. Fetch the meeting ID using the create a meeting API.
+    pub meeting_id: String,
+    /// The `name` query parameter.
+    pub name: Option<String>,
+}
+
+/// Parameters of [`MeetingsApi::update_meeting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateMeetingRequest {
+    /// The account identifier tag.
+    pub account_id: String,
+    /// The app identifier tag.
+    pub app_id: String,
+    /// ID of the meeting. Fetch the meeting ID using the create a meeting API.
+    pub meeting_id: String,
+    /// Create meeting body
+    pub body: UpdateMeetingBody,
+}
+
+/// Parameters of [`MeetingsApi::replace_meeting`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReplaceMeetingRequest {
+    /// The account identifier tag.
+    pub account_id: String,
+    /// The app identifier tag.
+    pub app_id: String,
+    /// ID of the meeting. Fetch the meeting ID using the create a meeting API.
+    pub meeting_id: String,
+    /// Create meeting body
+    pub body: CreateMeetingBody,
+}
+
 /// Parameters of [`MeetingsApi::get_meeting_participants`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingParticipantsRequest {
@@ -12,12 +83,12 @@ pub struct GetMeetingParticipantsRequest {
     pub account_id: String,
     /// The app identifier tag.
     pub app_id: String,
-    /// ID of the meeting. You can fetch the meeting ID using the create a meeting API.
-    pub meeting_id: String,
-    /// The page to return, counting from 1.
+    /// The page number from which you want your page search results to be displayed.
     pub page_no: Option<i64>,
-    /// How many results a page holds.
+    /// Number of results per page
     pub per_page: Option<i64>,
+    /// ID of the meeting. Fetch the meeting ID using the create a meeting API.
+    pub meeting_id: String,
 }
 
 /// Parameters of [`MeetingsApi::add_participant`].
@@ -27,10 +98,23 @@ pub struct AddParticipantRequest {
     pub account_id: String,
     /// The app identifier tag.
     pub app_id: String,
-    /// ID of the meeting. You can fetch the meeting ID using the create a meeting API.
+    /// ID of the meeting. Fetch the meeting ID using the create a meeting API.
     pub meeting_id: String,
     /// The request body.
-    pub body: NewParticipant,
+    pub body: AddParticipantBody,
+}
+
+/// Parameters of [`MeetingsApi::delete_meeting_participant`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteMeetingParticipantRequest {
+    /// The account identifier tag.
+    pub account_id: String,
+    /// The app identifier tag.
+    pub app_id: String,
+    /// ID of the meeting. You can fetch the meeting ID using the create a meeting API.
+    pub meeting_id: String,
+    /// ID of the participant. You can fetch the participant ID using the add a participant API.
+    pub participant_id: String,
 }
 
 /// Parameters of [`MeetingsApi::get_meeting_participant`].
@@ -58,7 +142,7 @@ pub struct EditParticipantRequest {
     /// ID of the participant. You can fetch the participant ID using the add a participant API.
     pub participant_id: String,
     /// The request body.
-    pub body: ParticipantChanges,
+    pub body: EditParticipantBody,
 }
 
 /// Parameters of [`MeetingsApi::replace_participant`].
@@ -73,20 +157,7 @@ pub struct ReplaceParticipantRequest {
     /// ID of the participant. You can fetch the participant ID using the add a participant API.
     pub participant_id: String,
     /// The request body.
-    pub body: ParticipantDetails,
-}
-
-/// Parameters of [`MeetingsApi::delete_meeting_participant`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMeetingParticipantRequest {
-    /// The account identifier tag.
-    pub account_id: String,
-    /// The app identifier tag.
-    pub app_id: String,
-    /// ID of the meeting. You can fetch the meeting ID using the create a meeting API.
-    pub meeting_id: String,
-    /// ID of the participant. You can fetch the participant ID using the add a participant API.
-    pub participant_id: String,
+    pub body: ReplaceParticipantBody,
 }
 
 /// Parameters of [`MeetingsApi::regenerate_token`].
@@ -98,7 +169,7 @@ pub struct RegenerateTokenRequest {
     pub app_id: String,
     /// ID of the meeting. You can fetch the meeting ID using the create a meeting API.
     pub meeting_id: String,
-    /// ID of the participant. You can fetch the participant ID using the add a participant API.
+    /// ID of the participant. You can fetch the participant ID using the add a  participant API.
     pub participant_id: String,
 }
 
@@ -109,9 +180,163 @@ pub struct MeetingsApi<'a> {
 }
 
 impl MeetingsApi<'_> {
+    /// Fetch all meetings for an App
+    ///
+    /// Returns all meetings for the given App ID.
+    ///
+    /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings`
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::GetAllMeetingsRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().get_all_meetings(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_all_meetings(
+        &self,
+        request: &GetAllMeetingsRequest,
+    ) -> Call<GetAllMeetingsResponse> {
+        Call::new(
+            self.client,
+            "get_all_meetings",
+            get_all_meetings(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// Create a meeting
+    ///
+    /// Create a meeting for the given App ID.
+    ///
+    /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings`
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::CreateMeetingRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().create_meeting(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_meeting(
+        &self,
+        request: &CreateMeetingRequest,
+    ) -> Call<GetMeetingResponse> {
+        Call::new(
+            self.client,
+            "create_meeting",
+            create_meeting(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// Fetch a meeting for an App
+    ///
+    /// Returns a meeting details in an App for the given meeting ID.
+    ///
+    /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
+    ///
+    /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::GetMeetingRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().get_meeting(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_meeting(&self, request: &GetMeetingRequest) -> Call<GetMeetingResponse> {
+        Call::new(
+            self.client,
+            "get_meeting",
+            get_meeting(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// Update a meeting
+    ///
+    /// Updates a meeting in an App for the given meeting ID.
+    ///
+    /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
+    ///
+    /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::UpdateMeetingRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().update_meeting(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_meeting(
+        &self,
+        request: &UpdateMeetingRequest,
+    ) -> Call<GetMeetingResponse> {
+        Call::new(
+            self.client,
+            "update_meeting",
+            update_meeting(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// Replace a meeting
+    ///
+    /// Replaces all the details for the given meeting ID.
+    ///
+    /// `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::ReplaceMeetingRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     ..Default::default()
+    /// };
+    /// let response = client.meetings().replace_meeting(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn replace_meeting(
+        &self,
+        request: &ReplaceMeetingRequest,
+    ) -> Call<GetMeetingResponse> {
+        Call::new(
+            self.client,
+            "replace_meeting",
+            replace_meeting(request),
+            RawResponse::into_json,
+        )
+    }
+
     /// Fetch all participants of a meeting
     ///
-    /// Returns the participants of the given meeting, one page at a time.
+    /// Returns all participants detail for the given meeting ID.
     ///
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`
     ///
@@ -144,8 +369,7 @@ impl MeetingsApi<'_> {
 
     /// Add a participant
     ///
-    /// Adds a participant to the given meeting. The response carries the participant's
-    /// authentication token, which a client SDK uses to join the meeting.
+    /// Adds a participant to the given meeting ID.
     ///
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`
     ///
@@ -167,11 +391,44 @@ impl MeetingsApi<'_> {
     pub fn add_participant(
         &self,
         request: &AddParticipantRequest,
-    ) -> Call<ParticipantWithTokenResponse> {
+    ) -> Call<AddParticipantResponse> {
         Call::new(
             self.client,
             "add_participant",
             add_participant(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// Delete a participant
+    ///
+    /// Deletes a participant for the given meeting and participant ID.
+    ///
+    /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
+    ///
+    /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let request = cloudflare_realtime_kit::DeleteMeetingParticipantRequest {
+    ///     account_id: "ACCOUNT_ID".into(),
+    ///     app_id: "APP_ID".into(),
+    ///     meeting_id: "MEETING_ID".into(),
+    ///     participant_id: "PARTICIPANT_ID".into(),
+    /// };
+    /// let response = client.meetings().delete_meeting_participant(&request).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_meeting_participant(
+        &self,
+        request: &DeleteMeetingParticipantRequest,
+    ) -> Call<DeleteMeetingParticipantResponse> {
+        Call::new(
+            self.client,
+            "delete_meeting_participant",
+            delete_meeting_participant(request),
             RawResponse::into_json,
         )
     }
@@ -211,7 +468,7 @@ impl MeetingsApi<'_> {
 
     /// Edit a participant's detail
     ///
-    /// Updates the given fields of a participant; fields left out keep their value.
+    /// Updates a participant's details for the given meeting and participant ID.
     ///
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
@@ -234,7 +491,7 @@ impl MeetingsApi<'_> {
     pub fn edit_participant(
         &self,
         request: &EditParticipantRequest,
-    ) -> Call<ParticipantWithTokenResponse> {
+    ) -> Call<AddParticipantResponse> {
         Call::new(
             self.client,
             "edit_participant",
@@ -245,7 +502,7 @@ impl MeetingsApi<'_> {
 
     /// Replace a participant's detail
     ///
-    /// Replaces every detail of a participant with the given ones.
+    /// Replaces a participant's details for the given meeting and participant ID.
     ///
     /// `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
@@ -268,7 +525,7 @@ impl MeetingsApi<'_> {
     pub fn replace_participant(
         &self,
         request: &ReplaceParticipantRequest,
-    ) -> Call<ParticipantWithTokenResponse> {
+    ) -> Call<AddParticipantResponse> {
         Call::new(
             self.client,
             "replace_participant",
@@ -277,42 +534,9 @@ impl MeetingsApi<'_> {
         )
     }
 
-    /// Delete a participant
+    /// Refresh participant's authentication token
     ///
-    /// Removes a participant from the given meeting.
-    ///
-    /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
-    ///
-    /// Errors: 500 returns [`GenericErrorResponse`](crate::types::GenericErrorResponse) (decode with [`ApiError::body_as`](crate::ApiError::body_as)).
-    ///
-    /// ```no_run
-    /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::DeleteMeetingParticipantRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     participant_id: "PARTICIPANT_ID".into(),
-    /// };
-    /// let response = client.meetings().delete_meeting_participant(&request).await?;
-    /// println!("{response:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn delete_meeting_participant(
-        &self,
-        request: &DeleteMeetingParticipantRequest,
-    ) -> Call<DeleteMeetingParticipantResponse> {
-        Call::new(
-            self.client,
-            "delete_meeting_participant",
-            delete_meeting_participant(request),
-            RawResponse::into_json,
-        )
-    }
-
-    /// Refresh a participant's authentication token
-    ///
-    /// Issues a new authentication token for the participant; the previous one stops working.
+    /// Regenerates participant's authentication token for the given meeting and participant ID.
     ///
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token`
     ///
@@ -342,6 +566,83 @@ impl MeetingsApi<'_> {
             RawResponse::into_json,
         )
     }
+}
+
+/// The HTTP request of [`MeetingsApi::get_all_meetings`].
+fn get_all_meetings(request: &GetAllMeetingsRequest) -> Result<Request, Error> {
+    let http = Request::new(
+            reqwest::Method::GET,
+            "/accounts/{account_id}/realtime/kit/{app_id}/meetings",
+            &[("account_id", &request.account_id), ("app_id", &request.app_id)],
+        )?
+        .auth(super::API_TOKEN)
+        .query("page_no", &request.page_no, QueryStyle::Form)?
+        .query("per_page", &request.per_page, QueryStyle::Form)?
+        .query("start_time", &request.start_time, QueryStyle::Form)?
+        .query("end_time", &request.end_time, QueryStyle::Form)?
+        .query("search", &request.search, QueryStyle::Form)?
+        .query("status", &request.status, QueryStyle::Form)?;
+    Ok(http)
+}
+
+/// The HTTP request of [`MeetingsApi::create_meeting`].
+fn create_meeting(request: &CreateMeetingRequest) -> Result<Request, Error> {
+    let http = Request::new(
+            reqwest::Method::POST,
+            "/accounts/{account_id}/realtime/kit/{app_id}/meetings",
+            &[("account_id", &request.account_id), ("app_id", &request.app_id)],
+        )?
+        .auth(super::API_TOKEN)
+        .json_body(&request.body)?;
+    Ok(http)
+}
+
+/// The HTTP request of [`MeetingsApi::get_meeting`].
+fn get_meeting(request: &GetMeetingRequest) -> Result<Request, Error> {
+    let http = Request::new(
+            reqwest::Method::GET,
+            "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}",
+            &[
+                ("account_id", &request.account_id),
+                ("app_id", &request.app_id),
+                ("meeting_id", &request.meeting_id),
+            ],
+        )?
+        .auth(super::API_TOKEN)
+        .query("name", &request.name, QueryStyle::Form)?;
+    Ok(http)
+}
+
+/// The HTTP request of [`MeetingsApi::update_meeting`].
+fn update_meeting(request: &UpdateMeetingRequest) -> Result<Request, Error> {
+    let http = Request::new(
+            reqwest::Method::PATCH,
+            "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}",
+            &[
+                ("account_id", &request.account_id),
+                ("app_id", &request.app_id),
+                ("meeting_id", &request.meeting_id),
+            ],
+        )?
+        .auth(super::API_TOKEN)
+        .json_body(&request.body)?;
+    Ok(http)
+}
+
+/// The HTTP request of [`MeetingsApi::replace_meeting`].
+fn replace_meeting(request: &ReplaceMeetingRequest) -> Result<Request, Error> {
+    let http = Request::new(
+            reqwest::Method::PUT,
+            "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}",
+            &[
+                ("account_id", &request.account_id),
+                ("app_id", &request.app_id),
+                ("meeting_id", &request.meeting_id),
+            ],
+        )?
+        .auth(super::API_TOKEN)
+        .json_body(&request.body)?;
+    Ok(http)
 }
 
 /// The HTTP request of [`MeetingsApi::get_meeting_participants`].
@@ -376,6 +677,24 @@ fn add_participant(request: &AddParticipantRequest) -> Result<Request, Error> {
         )?
         .auth(super::API_TOKEN)
         .json_body(&request.body)?;
+    Ok(http)
+}
+
+/// The HTTP request of [`MeetingsApi::delete_meeting_participant`].
+fn delete_meeting_participant(
+    request: &DeleteMeetingParticipantRequest,
+) -> Result<Request, Error> {
+    let http = Request::new(
+            reqwest::Method::DELETE,
+            "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}",
+            &[
+                ("account_id", &request.account_id),
+                ("app_id", &request.app_id),
+                ("meeting_id", &request.meeting_id),
+                ("participant_id", &request.participant_id),
+            ],
+        )?
+        .auth(super::API_TOKEN);
     Ok(http)
 }
 
@@ -431,24 +750,6 @@ fn replace_participant(request: &ReplaceParticipantRequest) -> Result<Request, E
     Ok(http)
 }
 
-/// The HTTP request of [`MeetingsApi::delete_meeting_participant`].
-fn delete_meeting_participant(
-    request: &DeleteMeetingParticipantRequest,
-) -> Result<Request, Error> {
-    let http = Request::new(
-            reqwest::Method::DELETE,
-            "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}",
-            &[
-                ("account_id", &request.account_id),
-                ("app_id", &request.app_id),
-                ("meeting_id", &request.meeting_id),
-                ("participant_id", &request.participant_id),
-            ],
-        )?
-        .auth(super::API_TOKEN);
-    Ok(http)
-}
-
 /// The HTTP request of [`MeetingsApi::regenerate_token`].
 fn regenerate_token(request: &RegenerateTokenRequest) -> Result<Request, Error> {
     let http = Request::new(
@@ -466,6 +767,54 @@ fn regenerate_token(request: &RegenerateTokenRequest) -> Result<Request, Error> 
 }
 
 impl MeetingsApi<'_> {
+    /// Every page of [`get_all_meetings`](Self::get_all_meetings), fetched one after another from the request's `page_no` (or the first page) with its other parameters unchanged; `.items()` yields the items one by one. Both are `futures::Stream`s and have `next_page()`/`next_item()`.
+    ///
+    /// The walk ends after the last page the server announces, on an empty page, on a page shorter than the page size (`per_page`) when no total is announced, on a page equal to the previous one, and after an error.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetAllMeetingsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let mut items = client.meetings().get_all_meetings_pages(request).items();
+    /// while let Some(item) = items.next_item().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_all_meetings_pages(
+        &self,
+        request: &GetAllMeetingsRequest,
+    ) -> crate::Pages<Meeting> {
+        let mut request = request.clone();
+        crate::runtime::Pages::new(
+            self.client,
+            request.page_no.and_then(crate::runtime::Count::to_count),
+            request.per_page.and_then(crate::runtime::Count::to_count),
+            move |client, page| {
+                let call = crate::runtime::page_number(page, "page_no")
+                    .map(|page| {
+                        request.page_no = Some(page);
+                        MeetingsApi { client }.get_all_meetings(&request)
+                    });
+                Box::pin(async move {
+                    let response = call?.await?;
+                    let total_count = crate::runtime::Count::to_count(
+                        response.paging.total_count,
+                    );
+                    let total_pages = None;
+                    let per_page = None;
+                    Ok(
+                        crate::runtime::Page::new(
+                            response.data,
+                            total_count,
+                            total_pages,
+                            per_page,
+                        ),
+                    )
+                })
+            },
+        )
+    }
+
     /// Every page of [`get_meeting_participants`](Self::get_meeting_participants), fetched one after another from the request's `page_no` (or the first page) with its other parameters unchanged; `.items()` yields the items one by one. Both are `futures::Stream`s and have `next_page()`/`next_item()`.
     ///
     /// The walk ends after the last page the server announces, on an empty page, on a page shorter than the page size (`per_page`) when no total is announced, on a page equal to the previous one, and after an error.

@@ -2,8 +2,24 @@
 // change the spec or the generator, then run `cargo xtask codegen`.
 //! Operations of the API, one module per tag; reach them through the accessors of
 //! [`Client`].
+mod analytics;
+pub use analytics::*;
+mod live_streams;
+pub use live_streams::*;
 mod meetings;
 pub use meetings::*;
+mod active_session;
+pub use active_session::*;
+mod presets;
+pub use presets::*;
+mod recordings;
+pub use recordings::*;
+mod sessions;
+pub use sessions::*;
+mod webhooks;
+pub use webhooks::*;
+mod apps;
+pub use apps::*;
 
 use crate::runtime::Auth;
 use crate::Client;
@@ -12,8 +28,48 @@ use crate::Client;
 const API_TOKEN: &[&[Auth]] = &[&[Auth::bearer()]];
 
 impl Client {
+    /// Operations tagged `Analytics`.
+    pub fn analytics(&self) -> AnalyticsApi<'_> {
+        AnalyticsApi { client: self }
+    }
+
+    /// Operations tagged `Live streams`.
+    pub fn live_streams(&self) -> LiveStreamsApi<'_> {
+        LiveStreamsApi { client: self }
+    }
+
     /// Operations tagged `Meetings`.
     pub fn meetings(&self) -> MeetingsApi<'_> {
         MeetingsApi { client: self }
+    }
+
+    /// Operations tagged `Active session`.
+    pub fn active_session(&self) -> ActiveSessionApi<'_> {
+        ActiveSessionApi { client: self }
+    }
+
+    /// Operations tagged `Presets`.
+    pub fn presets(&self) -> PresetsApi<'_> {
+        PresetsApi { client: self }
+    }
+
+    /// Operations tagged `Recordings`.
+    pub fn recordings(&self) -> RecordingsApi<'_> {
+        RecordingsApi { client: self }
+    }
+
+    /// Operations tagged `Sessions`.
+    pub fn sessions(&self) -> SessionsApi<'_> {
+        SessionsApi { client: self }
+    }
+
+    /// Operations tagged `Webhooks`.
+    pub fn webhooks(&self) -> WebhooksApi<'_> {
+        WebhooksApi { client: self }
+    }
+
+    /// Operations tagged `Apps`.
+    pub fn apps(&self) -> AppsApi<'_> {
+        AppsApi { client: self }
     }
 }

@@ -1,6 +1,6 @@
 //! Shared by the test files of `generated/tests/`: the request every test sends, clients with
 //! fast retries, servers on loopback (wiremock, and raw TCP servers for faults wiremock cannot
-//! produce) and a tracing capture.
+//! produce), what an operation sent and paged lists served by wiremock, and a tracing capture.
 #![allow(dead_code)] // Each test file uses part of it.
 
 use std::io::Write;
@@ -9,8 +9,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cloudflare_realtime_kit::{Client, ClientBuilder, GetMeetingParticipantRequest};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const TOKEN: &str = "test-token-5ecr3t";
 pub const PATH: &str = "/accounts/acc-1/realtime/kit/app-1/meetings/meet-1/participants/part-1";
@@ -35,6 +38,106 @@ pub fn builder(base_url: &str) -> ClientBuilder {
 
 pub fn client(base_url: &str) -> Client {
     builder(base_url).build().unwrap()
+}
+
+/// An identifier no path may carry as it is (a space, `/`, `?`, `&` and a non-ASCII letter): sent
+/// as one percent-encoded path segment, [`ODD_ID_ENCODED`].
+pub const ODD_ID: &str = "id 7/?&é";
+pub const ODD_ID_ENCODED: &str = "id%207%2F%3F%26%C3%A9";
+
+/// A wiremock server answering every request with `status` and the JSON `body`; the test then
+/// checks the request it received ([`only_request`], [`assert_sent`]), so that a wrong request
+/// fails with what was sent rather than with wiremock's 404.
+pub async fn answering(status: u16, body: Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The one request `server` received.
+pub async fn only_request(server: &MockServer) -> wiremock::Request {
+    let mut received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1, "{received:?}");
+    received.remove(0)
+}
+
+/// Checks what an operation sent: the method, the path as it went over the wire (so
+/// percent-encoded), the query string (`None`: no `?` at all), [`TOKEN`] as the bearer token,
+/// and the JSON body with its content type (`None`: an empty body).
+pub fn assert_sent(
+    request: &wiremock::Request,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method.as_str(), method);
+    assert_eq!(request.url.path(), path);
+    assert_eq!(request.url.query(), query);
+    assert_eq!(
+        request.headers.get("authorization").unwrap(),
+        &format!("Bearer {TOKEN}")
+    );
+    match body {
+        Some(body) => {
+            assert_eq!(
+                request.headers.get("content-type").unwrap(),
+                "application/json"
+            );
+            let sent: Value = serde_json::from_slice(&request.body).unwrap();
+            assert_eq!(sent, body);
+        }
+        None => assert!(
+            request.body.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&request.body)
+        ),
+    }
+}
+
+/// The `page_no` of a request (1 when absent).
+pub fn page_no(request: &wiremock::Request) -> usize {
+    request
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == "page_no")
+        .map_or(1, |(_, v)| v.parse().unwrap())
+}
+
+/// A server listing `all` at `list_path` (GET), `size` a page by `page_no`, in Realtime Kit's
+/// envelope: `success`, `data` and `paging` with the total count.
+pub async fn paged_list(list_path: &str, all: Vec<Value>, size: usize) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(list_path))
+        .respond_with(move |request: &wiremock::Request| {
+            let first = ((page_no(request) - 1) * size).min(all.len());
+            let last = all.len().min(first + size);
+            ResponseTemplate::new(200).set_body_json(json!({
+                "success": true,
+                "data": &all[first..last],
+                "paging": {"start_offset": first + 1, "end_offset": last, "total_count": all.len()}
+            }))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The query string of every request `server` received, in order, each checked to be a GET of
+/// `list_path` with the bearer token.
+pub async fn page_queries(server: &MockServer, list_path: &str) -> Vec<String> {
+    let received = server.received_requests().await.unwrap();
+    for request in &received {
+        assert_sent(request, "GET", list_path, request.url.query(), None);
+    }
+    received
+        .iter()
+        .map(|r| r.url.query().unwrap_or("").to_string())
+        .collect()
 }
 
 /// What a [`RawServer`] does with one connection, after reading the request.
