@@ -311,8 +311,8 @@ pub mod types;
 
 pub use operations::*;
 pub use runtime::{
-    ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Items,
-    Page, Pages, RawRequest, RawResponse, Upload, WithResponse,
+    ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Form,
+    Items, Page, Pages, RawRequest, RawResponse, Upload, WithResponse,
 };
 
 /// The HTTP client library the client is built on, whose types its API uses:

@@ -1,14 +1,15 @@
 //! A successful (2xx) response, read in full: what operations decode, and what
 //! [`super::Call::raw`] and [`super::Client::request`] return as it is.
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, LOCATION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::Error;
 use super::error::snippet;
 
-/// The status, headers and body of a 2xx response, undecoded, plus the request it answers (for
+/// The status, headers and body of a 2xx response (or of a redirect an operation documents as
+/// its success), undecoded, plus the request it answers (for
 /// error messages).
 ///
 /// Returned by [`Call::raw`](super::Call::raw) and by the requests of
@@ -29,7 +30,7 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    /// The HTTP status (2xx).
+    /// The HTTP status (2xx, or the 3xx of a documented redirect).
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -37,6 +38,12 @@ impl RawResponse {
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The `Location` header: where a redirect points (see
+    /// [`Request::redirects`](super::Request::redirects)), or what a `201 Created` made.
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(LOCATION)?.to_str().ok()
     }
 
     /// How many times the request was sent (more than 1 when it was retried).

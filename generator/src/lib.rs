@@ -5,6 +5,7 @@
 //! → [`model`] (operations and types, normalized) → [`emit`] (token streams) → [`format`] (source
 //! text). Writing files is the caller's job (see the `xtask` crate).
 
+pub mod conformance;
 pub mod diagnostics;
 mod emit;
 mod format;
@@ -165,4 +166,48 @@ fn surface_of(spec_text: &str, skip_invalid: bool) -> Result<surface::Surface, E
     // `strict`): the surface lists them as skipped.
     diagnostics::settle(surface.skipped.clone(), false, skip_invalid)?;
     Ok(surface)
+}
+
+/// The crate [`generate`] makes from `spec_text`, and the conformance driver that calls each of
+/// its operations `rounds` times (see [`conformance`]), for `cargo xtask conformance`. Fails as
+/// [`generate`] does.
+pub fn generate_with_conformance_driver(
+    spec_text: &str,
+    options: &Options,
+    rounds: u32,
+) -> Result<(Output, conformance::Driver), Error> {
+    let output = generate(spec_text, options)?;
+    let driver = std::thread::scope(|scope| {
+        let make = || -> Result<conformance::Driver, Error> {
+            let load::Document {
+                raw,
+                api,
+                skipped,
+                origins,
+                warnings,
+                vocabulary,
+                ..
+            } = load::load(spec_text)?;
+            let mut model = model::build_from(&raw, &api, &skipped, &warnings, vocabulary)
+                .map_err(|e| origins.restore_error(e))?;
+            origins.restore_all(&mut model.skipped);
+            Ok(conformance::driver(
+                &model,
+                &raw,
+                &options.crate_name,
+                rounds,
+            ))
+        };
+        match std::thread::Builder::new()
+            .name("conformance-driver".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, make)
+        {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => make(),
+        }
+    })?;
+    Ok((output, driver))
 }

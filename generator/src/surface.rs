@@ -436,5 +436,7 @@ fn type_ref(types: &TypeSpace, ty: TypeRef) -> String {
         TypeRef::Local(name) => name.to_string(),
         TypeRef::Text => "String".to_string(),
         TypeRef::Bytes => "Vec<u8>".to_string(),
+        TypeRef::Raw => "RawResponse".to_string(),
+        TypeRef::Form => "Form".to_string(),
     }
 }

@@ -30,6 +30,7 @@ fn squash(text: &str) -> String {
         .replace("uuid::Uuid", "Uuid")
         .replace("std::collections::BTreeMap", "BTreeMap")
         .replace("crate::Upload", "Upload")
+        .replace("crate::Form", "Form")
         .replace("crate::Pages", "Pages")
         // Trailing commas of wrapped signatures and generics.
         .replace(",)", ")")

@@ -5,6 +5,7 @@
 
 mod bench;
 mod codegen;
+mod conformance;
 mod diff;
 mod synth;
 mod write;
@@ -55,6 +56,40 @@ enum Command {
     /// the Rust item and the place in the spec. Writes nothing.
     #[command(after_help = format!("{}\n\n{}", diff::RULES, diff::EXIT_CODES))]
     Diff(DiffArgs),
+    /// Check that the generated client talks correctly: every operation against Prism
+    ///
+    /// Generates the crate of FILE and a driver program that calls every operation (and the
+    /// first pages of each paged list) with requests synthesized from the spec (required
+    /// fields always, optional ones on odd rounds), builds them under target/conformance/,
+    /// starts Prism (pinned in conformance/prism/, installed with `npm ci`) in dynamic mode on
+    /// a free loopback port and runs the driver against it. Prism validates each request (a
+    /// complaint names the parameter or field) and answers with random responses that satisfy
+    /// the spec, which the client must decode. Prints one line per operation that fails, and
+    /// last `N/M operations conform`.
+    #[command(after_help = conformance::EXIT_CODES)]
+    Conformance(ConformanceArgs),
+}
+
+#[derive(Args)]
+struct ConformanceArgs {
+    /// The spec (YAML or JSON)
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// How many times each operation is called (optional fields are sent on odd rounds)
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    rounds: u32,
+    /// Leave out the operations the spec gets wrong (as `codegen --skip-invalid`); they count
+    /// as not conforming
+    #[arg(long)]
+    skip_invalid: bool,
+    /// Prism's seed for its random answers (the same seed gives the same answers)
+    #[arg(long, default_value = "conformance")]
+    seed: String,
+    /// Failures that must keep happening, one per line: `<group>.<method> | <text each of
+    /// its failures contains> | <why>`. A listed operation that conforms, or fails otherwise,
+    /// fails the run
+    #[arg(long, value_name = "FILE")]
+    known_failures: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -123,6 +158,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let args = match Cli::parse().command {
         Command::Codegen(args) => args,
+        Command::Conformance(args) => {
+            let args = conformance::Args {
+                spec: args.spec,
+                rounds: args.rounds,
+                skip_invalid: args.skip_invalid,
+                seed: args.seed,
+                known_failures: args.known_failures,
+            };
+            return ExitCode::from(conformance::run(&args));
+        }
         Command::Diff(args) => {
             let outcome = diff::run(&args.old, &args.new, args.deny_breaking, args.skip_invalid);
             return ExitCode::from(outcome as u8);

@@ -280,7 +280,9 @@ impl Client {
             let received = receive(builder, inner.max_response_bytes).await;
             let elapsed = started.elapsed();
             let (error, retry, server_delay) = match received {
-                Ok((status, headers, body)) if status.is_success() => {
+                Ok((status, headers, body))
+                    if status.is_success() || (request.redirects && status.is_redirection()) =>
+                {
                     trace_attempt(attempt, Some(status), "success", elapsed, "done");
                     return Ok(RawResponse {
                         method: request.method,

@@ -115,6 +115,8 @@ pub struct Request {
     /// Overrides the default `Accept: application/json`.
     pub(super) accept: Option<&'static str>,
     pub(super) body: Option<Body>,
+    /// A 3xx response is the call's result, not an error (see [`Request::redirects`]).
+    pub(super) redirects: bool,
     /// Credential alternatives: any one inner list is enough, and every scheme of that list is
     /// needed. Empty: the operation needs no credentials.
     pub(super) auth: &'static [&'static [Auth]],
@@ -161,6 +163,7 @@ impl Request {
             headers: Vec::new(),
             accept: None,
             body: None,
+            redirects: false,
             auth: &[],
         }
     }
@@ -215,9 +218,19 @@ impl Request {
         Ok(self)
     }
 
-    /// Asks for `media_type` (the `Accept` header) instead of `application/json`.
+    /// Asks for `media_type` (the `Accept` header; a list such as `application/json, */*`)
+    /// instead of `application/json`.
     pub fn accept(mut self, media_type: &'static str) -> Self {
         self.accept = Some(media_type);
+        self
+    }
+
+    /// Returns a redirect (3xx) as the response of the call instead of failing with it: for an
+    /// operation whose documented success is a redirect. The client never follows redirects
+    /// (one could carry credentials to another host): the caller reads the status and
+    /// [`RawResponse::location`](super::RawResponse::location).
+    pub fn redirects(mut self) -> Self {
+        self.redirects = true;
         self
     }
 
@@ -388,6 +401,62 @@ impl IntoFilePart for Upload {
 impl IntoFilePart for Option<Upload> {
     fn upload(&self) -> Option<&Upload> {
         self.as_ref()
+    }
+}
+
+/// The parts of a `multipart/form-data` body whose schema names none (a free-form form, such
+/// as a script upload with its metadata and modules): the caller adds them, in the order they
+/// are sent.
+///
+/// ```ignore
+/// let form = Form::new()
+///     .json("metadata", &serde_json::json!({ "main_module": "worker.js" }))?
+///     .file("worker.js", Upload::new("worker.js", source).with_content_type("application/javascript+module"))
+///     .text("note", "uploaded by CI");
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Form {
+    parts: Vec<Part>,
+}
+
+impl Form {
+    /// An empty form.
+    pub fn new() -> Form {
+        Form::default()
+    }
+
+    /// Adds a text field `name`.
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Form {
+        self.parts.push(Part {
+            name: name.into(),
+            file_name: None,
+            content_type: None,
+            bytes: value.into().into_bytes(),
+        });
+        self
+    }
+
+    /// Adds a field `name` holding `value` as JSON (`Content-Type: application/json`).
+    pub fn json<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Result<Form, Error> {
+        let value = to_value(value, || format!("multipart field `{name}`"))?;
+        self.parts.push(Part {
+            name: name.to_owned(),
+            file_name: None,
+            content_type: Some(Cow::Borrowed("application/json")),
+            bytes: compact_json(&value).into_bytes(),
+        });
+        Ok(self)
+    }
+
+    /// Adds a file field `name`.
+    pub fn file(mut self, name: &str, file: Upload) -> Form {
+        self.parts.extend(Part::file(name, &file));
+        self
+    }
+
+    /// The parts, in the order they were added.
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
     }
 }
 

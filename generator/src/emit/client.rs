@@ -173,8 +173,11 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
     for param in &op.params {
         chain.push(param_call(param));
     }
-    if let Some(media) = m.accept {
+    if let Some(media) = &m.accept {
         chain.push(quote!(.accept(#media)));
+    }
+    if m.redirects {
+        chain.push(quote!(.redirects()));
     }
     let (body_chain, body_after) = body_call(op.body.as_ref());
     chain.extend(body_chain);
@@ -253,6 +256,7 @@ fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
         BodyKind::Form(_) => quote!(.form_body(#value)?),
         BodyKind::Text(media) => quote!(.bytes_body(#media, #place.as_bytes())),
         BodyKind::Bytes(media) => quote!(.bytes_body(#media, #value)),
+        BodyKind::Parts => quote!(.multipart_body(#place.parts().iter().cloned().map(Some))),
         BodyKind::Multipart { fields, .. } => {
             let parts = fields.iter().map(|f| {
                 let wire = &f.wire_name;
@@ -284,6 +288,7 @@ fn decode(decode: &Decode) -> TokenStream {
         Decode::Json => quote!(RawResponse::into_json),
         Decode::Text => quote!(|response| Ok(response.text())),
         Decode::Bytes => quote!(|response| Ok(response.bytes())),
+        Decode::Raw => quote!(Ok),
         Decode::ByStatus {
             name,
             exact,
@@ -297,6 +302,7 @@ fn decode(decode: &Decode) -> TokenStream {
                     Payload::Json(_) => quote!(#enum_name::#variant(response.json()?)),
                     Payload::Text(_) => quote!(#enum_name::#variant(response.text())),
                     Payload::Bytes(_) => quote!(#enum_name::#variant(response.bytes())),
+                    Payload::Redirect => quote!(#enum_name::#variant(response)),
                 }
             };
             let exact = exact.iter().map(|(status, case)| {

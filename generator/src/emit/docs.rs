@@ -398,7 +398,7 @@ fn request_literal(types: &TypeSpace, m: &Method, krate: &str) -> Option<String>
             BodyKind::Text(_) => Some("String::new()".to_string()),
             BodyKind::Bytes(_) => Some("Vec::new()".to_string()),
             // A multipart body has files: the caller's data.
-            BodyKind::Multipart { .. } => None,
+            BodyKind::Multipart { .. } | BodyKind::Parts => None,
         };
         fields.push((body.name.as_str(), body.required, value));
     }

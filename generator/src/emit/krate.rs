@@ -233,8 +233,8 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         pub mod types;
         #operations_use
         pub use runtime::{
-            ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Items, Page,
-            Pages, RawRequest, RawResponse, Upload, WithResponse,
+            ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Form, Items,
+            Page, Pages, RawRequest, RawResponse, Upload, WithResponse,
         };
         /// The HTTP client library the client is built on, whose types its API uses:
         /// `reqwest::Method` (for [`Client::request`]), `reqwest::StatusCode` and

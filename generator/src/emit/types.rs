@@ -106,6 +106,8 @@ pub fn type_ref_tokens(types: &TypeSpace, ty: TypeRef) -> TokenStream {
         }
         TypeRef::Text => quote!(String),
         TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Raw => quote!(RawResponse),
+        TypeRef::Form => quote!(crate::Form),
     }
 }
 

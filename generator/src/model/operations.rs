@@ -35,6 +35,9 @@ pub struct Operation {
     pub body: Option<Body>,
     pub success: Success,
     pub errors: Vec<ErrorCase>,
+    /// The media types of its success responses, in the spec's order without repeats: what
+    /// its `Accept` header lists.
+    pub accept: Vec<String>,
     /// Accepted credential alternatives, as indices into the model's schemes; empty: none.
     pub auth: Vec<Vec<usize>>,
 }
@@ -68,6 +71,9 @@ pub struct Param {
     pub ty: Ty,
     pub required: bool,
     pub doc: Option<String>,
+    /// Where its schema is (a pointer into the lowered document): request values for
+    /// `cargo xtask conformance` are synthesized from it.
+    pub schema_at: String,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +83,10 @@ pub struct Body {
     pub kind: BodyKind,
     pub required: bool,
     pub doc: Option<String>,
+    /// The media type sent (as the spec writes it).
+    pub media: String,
+    /// Where the schema of that media type is (it may be absent from the document).
+    pub schema_at: String,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +98,9 @@ pub enum BodyKind {
         struct_name: String,
         fields: Vec<MultipartField>,
     },
+    /// `multipart/form-data` whose schema names no property (a free-form object): the runtime's
+    /// `Form`, whose parts the caller adds.
+    Parts,
     /// Raw bytes (`Vec<u8>`) with this content type.
     Bytes(String),
     /// Text (`String`) with this content type.
@@ -102,6 +115,8 @@ pub struct MultipartField {
     pub ty: Ty,
     pub required: bool,
     pub doc: Option<String>,
+    /// Where the property's schema is.
+    pub schema_at: String,
 }
 
 /// What a successful response carries.
@@ -113,6 +128,9 @@ pub enum Payload {
     Text(String),
     /// Bytes of this media type.
     Bytes(String),
+    /// A documented redirect (3xx, when the operation documents no 2xx): the response itself,
+    /// with its status and `Location`.
+    Redirect,
 }
 
 /// What a successful call returns.
@@ -278,7 +296,7 @@ impl OperationBuilder<'_, '_> {
             None => None,
         };
         let head = method.eq_ignore_ascii_case("head");
-        let (success, errors) = self.responses(op, pointer, &pascal, head)?;
+        let (success, errors, accept) = self.responses(op, pointer, &pascal, head)?;
         let request_name = (!params.is_empty() || body.is_some()).then(|| {
             // Specs often call the body schema `<OperationId>Request`; the parameters struct
             // then becomes `<OperationId>Params` rather than `<OperationId>Request2`.
@@ -303,6 +321,7 @@ impl OperationBuilder<'_, '_> {
             body,
             success,
             errors,
+            accept,
             auth,
         })
     }
@@ -390,6 +409,7 @@ impl OperationBuilder<'_, '_> {
             ty,
             required: data.required || location == Location::Path,
             doc,
+            schema_at,
         })
     }
 
@@ -432,10 +452,12 @@ impl OperationBuilder<'_, '_> {
             BodyKind::Form(self.types.typed(&schema, &schema_at, &hint)?.ty)
         } else if essence == "multipart/form-data" {
             let struct_name = self.types.scope.claim(hint.clone());
-            let fields = self.multipart_fields(&schema, &schema_at, &struct_name)?;
-            BodyKind::Multipart {
-                struct_name,
-                fields,
+            match self.multipart_fields(&schema, &schema_at, &struct_name)? {
+                Some(fields) => BodyKind::Multipart {
+                    struct_name,
+                    fields,
+                },
+                None => BodyKind::Parts,
             }
         } else if essence.starts_with("text/") {
             BodyKind::Text(media.clone())
@@ -447,6 +469,8 @@ impl OperationBuilder<'_, '_> {
             kind,
             required: body.required,
             doc: clean(body.description.as_deref()),
+            media: media.clone(),
+            schema_at,
         }))
     }
 
@@ -455,7 +479,7 @@ impl OperationBuilder<'_, '_> {
         schema: &RawSchema,
         at: &str,
         struct_name: &str,
-    ) -> Result<Vec<MultipartField>, Error> {
+    ) -> Result<Option<Vec<MultipartField>>, Error> {
         // Property pointers start where the body schema really is (behind its `$ref`).
         let (schema, at) = self
             .types
@@ -479,20 +503,19 @@ impl OperationBuilder<'_, '_> {
                 ty,
                 required: required.contains(name),
                 doc: resolved.doc().map(str::to_string),
+                schema_at: prop_at,
             });
         }
+        // Without named properties (and not closed to any), the parts are the caller's to name.
         if fields.is_empty()
             && !matches!(
                 schema.additional_properties,
                 Some(Additional::Allowed(false))
             )
         {
-            return Err(Error::unsupported(
-                at,
-                "a multipart body without named properties is not supported",
-            ));
+            return Ok(None);
         }
-        Ok(fields)
+        Ok(Some(fields))
     }
 
     fn responses(
@@ -501,13 +524,22 @@ impl OperationBuilder<'_, '_> {
         pointer: &str,
         op_pascal: &str,
         head: bool,
-    ) -> Result<(Success, Vec<ErrorCase>), Error> {
+    ) -> Result<(Success, Vec<ErrorCase>, Vec<String>), Error> {
         let mut entries: Vec<(String, Option<u16>, bool, &ReferenceOr<openapiv3::Response>)> =
             Vec::new();
+        // A redirect is the documented success of an operation that documents no 2xx (a
+        // download answered by `307` to where the file is): it is returned, not followed.
+        let redirects = !op.responses.responses.keys().any(|code| match code {
+            StatusCode::Code(c) => (200..300).contains(c),
+            StatusCode::Range(r) => *r == 2,
+        });
         for (code, response) in &op.responses.responses {
             let (status, ok) = match code {
-                StatusCode::Code(c) => (Some(*c), (200..300).contains(c)),
-                StatusCode::Range(r) => (None, *r == 2),
+                StatusCode::Code(c) => (
+                    Some(*c),
+                    (200..300).contains(c) || (redirects && (300..400).contains(c)),
+                ),
+                StatusCode::Range(r) => (None, *r == 2 || (redirects && *r == 3)),
             };
             entries.push((code.to_string(), status, ok, response));
         }
@@ -518,6 +550,7 @@ impl OperationBuilder<'_, '_> {
         let enum_name = (successes > 1).then(|| format!("{op_pascal}Response"));
         let mut cases = Vec::new();
         let mut errors = Vec::new();
+        let mut accept: Vec<String> = Vec::new();
         let mut variants = Scope::default();
         for (label, status, ok, response) in entries {
             let label = self.response_key(pointer, &label);
@@ -545,10 +578,29 @@ impl OperationBuilder<'_, '_> {
                 });
                 continue;
             }
+            for media in response.content.keys() {
+                if !accept.contains(media) {
+                    accept.push(media.clone());
+                }
+            }
+            let redirect = status.map_or(label.starts_with('3'), |s| (300..400).contains(&s));
             let payload = match media {
                 // The answer to HEAD has the headers of a GET's but never a body.
                 _ if head => Payload::Empty,
+                _ if redirect => Payload::Redirect,
                 None => Payload::Empty,
+                // A string of any media type (`*/*`, `application/*`) is text, or bytes when
+                // its format says so.
+                Some(media) if is_wildcard(&essence(media)) && self.is_string(&at, media)? => {
+                    let schema_at = join(&at, &["content", media, "schema"]);
+                    let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
+                    let resolved = self.types.resolved_schema(&schema, &schema_at)?;
+                    if is_binary(&resolved) {
+                        Payload::Bytes(media.clone())
+                    } else {
+                        Payload::Text(media.clone())
+                    }
+                }
                 Some(media) if is_json(&essence(media)) => {
                     if response.content[media].schema.is_none() {
                         Payload::Json(Ty::Json)
@@ -592,8 +644,26 @@ impl OperationBuilder<'_, '_> {
             }
             _ => Success::One(cases.swap_remove(0).payload),
         };
-        Ok((success, errors))
+        // What the client decodes first, so that a server that may choose picks it.
+        accept.sort_by_key(|m| media_rank(m));
+        Ok((success, errors, accept))
     }
+
+    /// Whether the schema of `media` in the response at `at` is a `type: string`.
+    fn is_string(&mut self, at: &str, media: &str) -> Result<bool, Error> {
+        let schema_at = join(at, &["content", media, "schema"]);
+        if self.types.resolver().value(&schema_at, at).is_err() {
+            return Ok(false);
+        }
+        let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
+        let resolved = self.types.resolved_schema(&schema, &schema_at)?;
+        Ok(resolved.ty.as_deref() == Some("string"))
+    }
+}
+
+/// `*/*` or `application/*`: any media type.
+fn is_wildcard(essence: &str) -> bool {
+    essence == "*/*" || essence == "application/*"
 }
 
 /// A parameter described by JSON `content` rather than a `schema`.
@@ -633,17 +703,19 @@ pub(super) fn is_json(essence: &str) -> bool {
 /// The media type the client uses when several are offered: JSON, then forms, then text, then
 /// anything else.
 fn pick_media<'m>(media: impl Iterator<Item = &'m String> + Clone) -> Option<&'m String> {
-    let rank = |m: &String| {
-        let e = essence(m);
-        match () {
-            _ if is_json(&e) => 0,
-            _ if e == "application/x-www-form-urlencoded" => 1,
-            _ if e == "multipart/form-data" => 2,
-            _ if e.starts_with("text/") => 3,
-            _ => 4,
-        }
-    };
-    media.min_by_key(|m| rank(m))
+    media.min_by_key(|m| media_rank(m))
+}
+
+/// How much the client prefers a media type: JSON, then forms, then text, then anything else.
+fn media_rank(media: &str) -> u8 {
+    let e = essence(media);
+    match () {
+        _ if is_json(&e) => 0,
+        _ if e == "application/x-www-form-urlencoded" => 1,
+        _ if e == "multipart/form-data" => 2,
+        _ if e.starts_with("text/") => 3,
+        _ => 4,
+    }
 }
 
 fn is_binary(schema: &RawSchema) -> bool {

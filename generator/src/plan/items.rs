@@ -152,6 +152,10 @@ pub enum TypeRef<'m> {
     Text,
     /// `Vec<u8>` (a binary body).
     Bytes,
+    /// The runtime's `RawResponse` (a documented redirect, returned as it is).
+    Raw,
+    /// The runtime's `Form` (a multipart body whose parts the caller names).
+    Form,
 }
 
 #[derive(Debug)]

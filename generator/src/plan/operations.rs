@@ -45,8 +45,10 @@ pub struct Method<'m> {
     pub decode: Decode<'m>,
     /// The constant listing the credentials it accepts.
     pub auth: Option<String>,
-    /// The `Accept` header, when the answer is not JSON.
-    pub accept: Option<&'m str>,
+    /// The `Accept` header, when the operation declares another media type than JSON alone.
+    pub accept: Option<String>,
+    /// A redirect is the operation's documented success: returned, not an error.
+    pub redirects: bool,
 }
 
 /// What awaiting a method's call gives.
@@ -67,6 +69,8 @@ pub enum Decode<'m> {
     Json,
     Text,
     Bytes,
+    /// The response as it is (a documented redirect).
+    Raw,
     /// By status: each listed status to its variant, any other to `fallback`'s.
     ByStatus {
         name: &'m str,
@@ -187,7 +191,7 @@ impl<'m> Module<'m> {
         if self
             .methods
             .iter()
-            .any(|m| matches!(m.decode, Decode::Json))
+            .any(|m| matches!(m.decode, Decode::Json | Decode::Raw) || m.redirects)
         {
             names.push(scope::RESPONSE);
         }
@@ -299,6 +303,7 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                 });
                 (TypeRef::Local(struct_name), default)
             }
+            BodyKind::Parts => (TypeRef::Form, true),
             BodyKind::Text(_) => (TypeRef::Text, true),
             BodyKind::Bytes(_) => (TypeRef::Bytes, true),
         };
@@ -321,6 +326,7 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                     Payload::Json(ty) => (Some(TypeRef::Ty(ty)), types.is_struct(ty)),
                     Payload::Text(_) => (Some(TypeRef::Text), false),
                     Payload::Bytes(_) => (Some(TypeRef::Bytes), false),
+                    Payload::Redirect => (Some(TypeRef::Raw), false),
                 };
                 VariantItem {
                     name: &case.variant,
@@ -389,6 +395,7 @@ fn method<'m>(
         Success::One(Payload::Json(ty)) => (Output::Type(TypeRef::Ty(ty)), Decode::Json),
         Success::One(Payload::Text(_)) => (Output::Type(TypeRef::Text), Decode::Text),
         Success::One(Payload::Bytes(_)) => (Output::Type(TypeRef::Bytes), Decode::Bytes),
+        Success::One(Payload::Redirect) => (Output::Type(TypeRef::Raw), Decode::Raw),
         Success::Many { enum_name, cases } => {
             let fallback = cases.iter().position(|c| c.status.is_none()).unwrap_or(0);
             let exact = cases
@@ -417,27 +424,26 @@ fn method<'m>(
         output,
         decode,
         auth: auth_consts.get(op.auth.as_slice()).cloned(),
-        accept: accept(&op.success),
+        accept: accept(&op.accept),
+        redirects: redirects(&op.success),
     }
 }
 
-/// The `Accept` header for an operation that answers with something else than JSON.
-fn accept(success: &Success) -> Option<&str> {
-    fn media(payload: &Payload) -> Option<&str> {
-        match payload {
-            Payload::Text(media) | Payload::Bytes(media) => Some(media.as_str()),
-            Payload::Empty | Payload::Json(_) => None,
-        }
-    }
+/// Whether a success of the operation is a redirect.
+fn redirects(success: &Success) -> bool {
     match success {
-        Success::One(payload) => media(payload),
-        // Several kinds of answers: JSON stays the default.
-        Success::Many { cases, .. }
-            if cases.iter().all(|c| !matches!(c.payload, Payload::Json(_))) =>
-        {
-            cases.iter().find_map(|c| media(&c.payload))
-        }
-        Success::Many { .. } => None,
+        Success::One(payload) => *payload == Payload::Redirect,
+        Success::Many { cases, .. } => cases.iter().any(|c| c.payload == Payload::Redirect),
+    }
+}
+
+/// The `Accept` header: the media types the operation's successes declare, unless that is
+/// JSON alone (the client's default).
+fn accept(declared: &[String]) -> Option<String> {
+    match declared {
+        [] => None,
+        [only] if only == "application/json" => None,
+        _ => Some(declared.join(", ")),
     }
 }
 

@@ -31,6 +31,7 @@ pub const RESERVED: &[&str] = &[
     "Client",
     "ClientBuilder",
     "Error",
+    "Form",
     "Items",
     "Page",
     "Pages",
