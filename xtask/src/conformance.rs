@@ -287,6 +287,12 @@ fn conformance(args: &Args) -> Result<u8, Stop> {
             );
         }
     }
+    if unexpected > 0 {
+        println!(
+            "Prism's log (what it received and answered): {}",
+            log_path.display()
+        );
+    }
     let total = driver.operations.len() + driver.skipped.len();
     let known_note = match &args.known_failures {
         Some(path) => format!(
