@@ -339,7 +339,7 @@ fn write_workspace(
         "[package]\nname = \"{DRIVER}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n{crate_name} = {{ path = \"../crate\" }}\n\
          serde = \"1\"\nserde_json = \"1\"\n\
-         tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n"
     );
     write_if_changed(&work.join("driver/Cargo.toml"), &driver_toml)?;
     write_if_changed(&work.join("driver/src/main.rs"), main_rs)?;
