@@ -860,7 +860,7 @@ pub struct Meeting {
     /// Time in seconds, for which a session remains active, after the last participant has left the meeting.
     ///
     /// Default when absent: `60`.
-    pub session_keep_alive_time_in_secs: Option<i64>,
+    pub session_keep_alive_time_in_secs: Option<f64>,
     /// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
     pub status: Option<MeetingStatus>,
     /// Automatically generate summary of meetings using transcripts. Requires Transcriptions to be enabled, and can be retrieved via Webhooks or summary API.
@@ -881,7 +881,7 @@ json_object! {
         "persist_chat" => persist_chat: optional,
         "record_on_start" => record_on_start: optional,
         "recording_config" => recording_config: optional,
-        "session_keep_alive_time_in_secs" => session_keep_alive_time_in_secs: optional integral,
+        "session_keep_alive_time_in_secs" => session_keep_alive_time_in_secs: optional,
         "status" => status: optional,
         "summarize_on_end" => summarize_on_end: optional,
         "title" => title: optional,
@@ -1287,7 +1287,7 @@ pub struct CreateMeetingBody {
     /// Time in seconds, for which a session remains active, after the last participant has left the meeting.
     ///
     /// Default when absent: `60`.
-    pub session_keep_alive_time_in_secs: Option<i64>,
+    pub session_keep_alive_time_in_secs: Option<f64>,
     /// Automatically generate summary of meetings using transcripts. Requires Transcriptions to be enabled, and can be retrieved via Webhooks or summary API.
     ///
     /// Default when absent: `false`.
@@ -1307,7 +1307,7 @@ json_object! {
         "persist_chat" => persist_chat: optional,
         "record_on_start" => record_on_start: optional,
         "recording_config" => recording_config: optional,
-        "session_keep_alive_time_in_secs" => session_keep_alive_time_in_secs: optional integral,
+        "session_keep_alive_time_in_secs" => session_keep_alive_time_in_secs: optional,
         "summarize_on_end" => summarize_on_end: optional,
         "title" => title: optional,
         "transcribe_on_end" => transcribe_on_end: optional,
@@ -1521,7 +1521,7 @@ pub struct GetMeetingResponseData {
     /// Time in seconds, for which a session remains active, after the last participant has left the meeting.
     ///
     /// Default when absent: `60`.
-    pub session_keep_alive_time_in_secs: Option<i64>,
+    pub session_keep_alive_time_in_secs: Option<f64>,
     /// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
     pub status: Option<MeetingStatus>,
     /// Automatically generate summary of meetings using transcripts. Requires Transcriptions to be enabled, and can be retrieved via Webhooks or summary API.
@@ -1544,7 +1544,7 @@ json_object! {
         "persist_chat" => persist_chat: optional,
         "record_on_start" => record_on_start: optional,
         "recording_config" => recording_config: optional,
-        "session_keep_alive_time_in_secs" => session_keep_alive_time_in_secs: optional integral,
+        "session_keep_alive_time_in_secs" => session_keep_alive_time_in_secs: optional,
         "status" => status: optional,
         "summarize_on_end" => summarize_on_end: optional,
         "title" => title: optional,
@@ -1612,7 +1612,7 @@ pub struct UpdateMeetingBody {
     /// Time in seconds, for which a session remains active, after the last participant has left the meeting.
     ///
     /// Default when absent: `60`.
-    pub session_keep_alive_time_in_secs: Option<i64>,
+    pub session_keep_alive_time_in_secs: Option<f64>,
     /// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
     pub status: Option<UpdateMeetingBodyStatus>,
     /// Automatically generate summary of meetings using transcripts. Requires Transcriptions to be enabled, and can be retrieved via Webhooks or summary API.
@@ -1634,7 +1634,7 @@ json_object! {
         "persist_chat" => persist_chat: optional,
         "record_on_start" => record_on_start: optional,
         "recording_config" => recording_config: optional,
-        "session_keep_alive_time_in_secs" => session_keep_alive_time_in_secs: optional integral,
+        "session_keep_alive_time_in_secs" => session_keep_alive_time_in_secs: optional,
         "status" => status: optional,
         "summarize_on_end" => summarize_on_end: optional,
         "title" => title: optional,
@@ -3477,7 +3477,7 @@ pub struct PresetUiDesignTokens {
     /// The `spacing_base` property.
     ///
     /// Default when absent: `4`.
-    pub spacing_base: i64,
+    pub spacing_base: f64,
     /// The `theme` property.
     pub theme: PresetUiDesignTokensTheme,
 }
@@ -3490,7 +3490,7 @@ json_object! {
         "font_family" => font_family: optional,
         "google_font" => google_font: optional,
         "logo" => logo: optional,
-        "spacing_base" => spacing_base: default integral,
+        "spacing_base" => spacing_base: default,
         "theme" => theme: required,
     }
 }
@@ -4393,7 +4393,7 @@ pub struct UpdatePresetUiDesignTokens {
     /// The `spacing_base` property.
     ///
     /// Default when absent: `4`.
-    pub spacing_base: Option<i64>,
+    pub spacing_base: Option<f64>,
     /// The `theme` property.
     pub theme: Option<UpdatePresetUiDesignTokensTheme>,
 }
@@ -4406,7 +4406,7 @@ json_object! {
         "font_family" => font_family: optional,
         "google_font" => google_font: optional,
         "logo" => logo: optional,
-        "spacing_base" => spacing_base: optional integral,
+        "spacing_base" => spacing_base: optional,
         "theme" => theme: optional,
     }
 }

@@ -5,14 +5,17 @@
 //! `type: number` schema without `format: float` or `format: double` is **integral** when the
 //! spec gives at least one integral witness for it and no fractional one ([`Evidence`]):
 //!
-//! - its own values: `default`, `example` (3.1's `examples`), each `enum` value (3.1's `const`)
-//!   and `multipleOf`. An integer literal (`3`) within `i64` is an integral witness; any other
+//! - its own values: `example` (3.1's `examples`), each `enum` value (3.1's `const`) and
+//!   `multipleOf`. An integer literal (`3`) within `i64` is an integral witness; any other
 //!   number is a fractional one, `2.5` but also `1.0` or `1e3`, which say the author thinks of
 //!   the value as a float (pydantic writes a float field's default `1.0`);
-//! - its bounds (`minimum`, `maximum`): only as fractional witnesses (`minimum: 0.5`, or
-//!   pydantic's `exclusiveMinimum: 0.0`). An integral bound is no witness: ratios
-//!   (`0`..`1`), percentages, latitudes (`-90`..`90`) and weights (`exclusiveMinimum: 0`) have
-//!   whole bounds and fractional values;
+//! - its bounds (`minimum`, `maximum`) and its `default`: only as fractional witnesses
+//!   (`minimum: 0.5`, `default: 1.0`, or pydantic's `exclusiveMinimum: 0.0`). A whole bound is
+//!   no witness: ratios (`0`..`1`), percentages, latitudes (`-90`..`90`) and weights
+//!   (`exclusiveMinimum: 0`) have whole bounds and fractional values. Nor is a whole `default`:
+//!   it is one value the schema admits, not a limit on the others (`spacing_base: {type:
+//!   number, default: 4}` may be `4.5`). Conformance against Prism showed it: with `default`
+//!   as a witness, the client refused fractions that a schema-following server sends;
 //! - `format: int32` or `int64` on a number: integral;
 //! - the spec's own vocabulary ([`Vocabulary`]): the other declarations of the same name
 //!   anywhere in the document, parameters of the same location and name for a parameter,
@@ -69,7 +72,7 @@ const FRACTIONAL: Evidence = Evidence {
 };
 
 /// What a schema's own keywords say: `type: integer` is integral; for `type: number`, its
-/// `format`, `bounds` (`minimum`, `maximum`) and `values` (`multipleOf`, `default`, `example`,
+/// `format`, `bounds` (`minimum`, `maximum`, `default`) and `values` (`multipleOf`, `example`,
 /// the `enum` values) as the [module docs](self) say. Any other type says nothing.
 pub fn evidence<'v>(
     ty: Option<&str>,
@@ -112,10 +115,9 @@ pub fn schema_evidence(s: &super::schema::RawSchema) -> Evidence {
     evidence(
         s.ty.as_deref(),
         s.format.as_deref(),
-        s.minimum.iter().chain(&s.maximum),
+        s.minimum.iter().chain(&s.maximum).chain(&s.default),
         s.multiple_of
             .iter()
-            .chain(&s.default)
             .chain(&s.example)
             .chain(s.enumeration.iter().flatten()),
     )
@@ -126,10 +128,10 @@ fn node_evidence(node: &Map<String, Value>) -> Evidence {
     evidence(
         node.get("type").and_then(Value::as_str),
         node.get("format").and_then(Value::as_str),
-        ["minimum", "maximum"]
+        ["minimum", "maximum", "default"]
             .into_iter()
             .filter_map(|k| node.get(k)),
-        ["multipleOf", "default", "example"]
+        ["multipleOf", "example"]
             .into_iter()
             .filter_map(|k| node.get(k))
             .chain(
@@ -290,7 +292,9 @@ mod tests {
         let integral = |schema: Value| own(schema).is_integral();
         // Integral witnesses.
         assert!(integral(json!({"type": "number", "example": 3})));
-        assert!(integral(json!({"type": "number", "default": 100})));
+        assert!(integral(json!({"type": "number", "example": 100})));
+        // A whole default is one admitted value, not a limit on the others.
+        assert!(!integral(json!({"type": "number", "default": 100})));
         assert!(integral(json!({"type": "number", "enum": [1, 2, 3]})));
         assert!(integral(json!({"type": "number", "multipleOf": 1})));
         assert!(integral(json!({"type": "number", "format": "int64"})));
@@ -386,7 +390,7 @@ mod tests {
                 },
                 "schemas": {
                     "Limit": {"$ref": "#/components/schemas/Count"},
-                    "Count": {"type": "number", "default": 20},
+                    "Count": {"type": "number", "example": 20},
                     "Size": {"type": "number", "format": "double"},
                     "Other": {
                         "properties": {

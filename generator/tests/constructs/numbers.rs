@@ -28,7 +28,7 @@ fn integral_parameters_are_written_as_integers() {
         page: Some(2),
         // `minimum: 1, example: 20`.
         limit: Some(20),
-        // A whole bound alone, a fractional example, a fractional `multipleOf`: `f64`.
+        // A whole bound and default alone, a fractional example, a fractional `multipleOf`: `f64`.
         min_size: Some(1.5),
         ratio: Some(2.5),
         step: Some(0.5),
