@@ -322,7 +322,7 @@ async fn meetings_create_meeting_posts_the_settings_and_decodes_the_meeting() {
             body: CreateMeetingBody {
                 title: Some("Weekly standup".into()),
                 record_on_start: Some(true),
-                session_keep_alive_time_in_secs: Some(120),
+                session_keep_alive_time_in_secs: Some(120.0),
                 recording_config: Some(RecordingConfig {
                     max_seconds: Some(3600),
                     video_config: Some(VideoConfig {
@@ -353,7 +353,7 @@ async fn meetings_create_meeting_posts_the_settings_and_decodes_the_meeting() {
             "ai_config": {"transcription": {"language": "en-US"}},
             "record_on_start": true,
             "recording_config": {"max_seconds": 3600, "video_config": {"codec": "H264"}},
-            "session_keep_alive_time_in_secs": 120,
+            "session_keep_alive_time_in_secs": 120.0,
             "title": "Weekly standup"
         })),
     );
@@ -362,7 +362,7 @@ async fn meetings_create_meeting_posts_the_settings_and_decodes_the_meeting() {
     assert_eq!(meeting.id.unwrap().to_string(), MEETING);
     assert_eq!(meeting.title.as_deref(), Some("Weekly standup"));
     assert_eq!(meeting.status, Some(MeetingStatus::Active));
-    assert_eq!(meeting.session_keep_alive_time_in_secs, Some(120));
+    assert_eq!(meeting.session_keep_alive_time_in_secs, Some(120.0));
     assert_eq!(
         rfc3339(&meeting.updated_at.unwrap()),
         "2025-03-04T09:05:30.250+00:00"
@@ -760,7 +760,7 @@ async fn presets_patch_presets_preset_id_sends_only_the_changes_and_decodes_the_
         tokens.border_radius,
         PresetUiDesignTokensBorderRadius::Rounded
     );
-    assert_eq!(tokens.spacing_base, 4);
+    assert_eq!(tokens.spacing_base, 4.0);
     // Properties named `500` and `1000`.
     assert_eq!(tokens.colors.brand.n500, "#b56927");
     assert_eq!(tokens.colors.background.n1000, "#141414");
