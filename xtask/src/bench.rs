@@ -12,7 +12,11 @@
 //!   the 3.0 spec, as a ratio to it (the issue's target: within 10%);
 //! - compilation: `cargo check` and `cargo build --release` of the crate generated from the
 //!   synthetic spec, against the crate generated from `spec/realtime-kit.yaml` (same
-//!   dependencies and runtime, 7 operations), after both have their dependencies built;
+//!   dependencies and runtime, 62 operations), after both have their dependencies built; the
+//!   synthetic crate with one feature (one group) against the whole crate (`full`); and the
+//!   whole crate against progenitor's output for the same spec (`cargo-progenitor`, installed
+//!   into `target/bench/tools`, skipped with a notice when it cannot be). Each pair is measured
+//!   alternately and the medians compared, since the machine is shared;
 //! - client: `bench/src/bin/client.rs`, the generated `get_meeting_participant` against a
 //!   hand-written reqwest + serde call, alternating, on a loopback server.
 //!
@@ -144,7 +148,7 @@ fn write_crate(
 
 /// Times `cargo <args>` in `dir` after touching its `src/lib.rs`, so that only the crate
 /// itself is rebuilt.
-fn cargo_time(dir: &Path, target: &Path, args: &[&str]) -> Result<Duration, String> {
+fn cargo_time(dir: &Path, target: &Path, args: &[String]) -> Result<Duration, String> {
     let lib = dir.join("src/lib.rs");
     let text = std::fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
     std::fs::write(&lib, text).map_err(|e| format!("{}: {e}", lib.display()))?;
@@ -358,6 +362,13 @@ fn openapi_3_1(args: &BenchArgs, all: &[SizeFigures]) {
     }
 }
 
+/// Rounds of the alternating compile measurements (`cargo check`, `cargo build --release`).
+const CHECK_ROUNDS: usize = 3;
+const RELEASE_ROUNDS: usize = 2;
+
+/// The version of progenitor the compile benchmark compares with.
+const PROGENITOR_VERSION: &str = "0.15.1";
+
 fn compile(operations: usize, root: &Path) -> Result<(), String> {
     let baseline_spec = root.join("spec/realtime-kit.yaml");
     let baseline_text = std::fs::read_to_string(&baseline_spec)
@@ -368,8 +379,8 @@ fn compile(operations: usize, root: &Path) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .operations
         .len();
-    let large = generator::generate(&crate::synth::spec(operations), &options("bench-large"))
-        .map_err(|e| e.to_string())?;
+    let spec = crate::synth::spec(operations);
+    let large = generator::generate(&spec, &options("bench-large")).map_err(|e| e.to_string())?;
     // The crates live outside the workspace (Cargo would take them for members); their build
     // directory stays in the workspace's target, so that a second run reuses the dependencies.
     let target = root.join("target/bench");
@@ -379,30 +390,229 @@ fn compile(operations: usize, root: &Path) -> Result<(), String> {
     write_crate(&small_dir, &baseline.files, &lock)?;
     write_crate(&large_dir, &large.files, &lock)?;
     let lines = generated_lines(&large.files);
+    // The whole crate (every group) and one group of it, with the same other features.
+    let groups = group_features(&large.files["Cargo.toml"]);
+    let one = groups
+        .first()
+        .ok_or("the synthetic crate has no group")?
+        .clone();
+    let one_operations = large.files[&format!("src/operations/{one}.rs")]
+        .matches("\n    pub fn ")
+        .count();
+    let whole_args = |command: &[&'static str]| -> Vec<String> {
+        let mut args: Vec<String> = command.iter().map(|a| a.to_string()).collect();
+        args.extend(["--features".to_string(), "full".to_string()]);
+        args
+    };
+    let one_args = |command: &[&'static str]| -> Vec<String> {
+        let mut args: Vec<String> = command.iter().map(|a| a.to_string()).collect();
+        args.extend(["--features".to_string(), one.clone()]);
+        args
+    };
     println!("## Compile cost of the output\n");
     println!(
-        "{operations} operations: {lines} lines of generated Rust outside the runtime ({:.1} per operation); the baseline, the crate of `spec/realtime-kit.yaml` ({baseline_operations} operations), has {}.\n",
+        "{operations} operations in {} groups (features): {lines} lines of generated Rust outside the runtime ({:.1} per operation); the baseline, the crate of `spec/realtime-kit.yaml` ({baseline_operations} operations), has {}. The machine is shared: each pair is measured alternately, {CHECK_ROUNDS} rounds of `cargo check` and {RELEASE_ROUNDS} of `cargo build --release`, and the medians are compared.\n",
+        groups.len(),
         lines as f64 / operations as f64,
         generated_lines(&baseline.files),
     );
     println!(
-        "| command | {operations} operations | {baseline_operations} operations (baseline) | ratio |"
+        "| command | {operations} operations (`--features full`) | {baseline_operations} operations (baseline) | ratio |"
     );
     println!("|---|---|---|---|");
-    for args in [&["check"][..], &["build", "--release"]] {
-        // Warm-up: the dependencies, once, so that both measurements are of the crate alone.
-        cargo_time(&small_dir, &target, args)?;
-        let small = cargo_time(&small_dir, &target, args)?;
-        let large = cargo_time(&large_dir, &target, args)?;
+    let mut whole_times = Vec::new();
+    for (command, rounds) in [
+        (&["check"][..], CHECK_ROUNDS),
+        (&["build", "--release"], RELEASE_ROUNDS),
+    ] {
+        // Warm-up: the dependencies, once, so that the measurements are of the crates alone.
+        cargo_time(&small_dir, &target, &strings(command))?;
+        let (whole, small) = alternate(
+            rounds,
+            || cargo_time(&large_dir, &target, &whole_args(command)),
+            || cargo_time(&small_dir, &target, &strings(command)),
+        )?;
         println!(
             "| `cargo {}` | {:.1} s | {:.1} s | {:.1}× |",
-            args.join(" "),
-            large.as_secs_f64(),
+            command.join(" "),
+            whole.as_secs_f64(),
             small.as_secs_f64(),
-            large.as_secs_f64() / small.as_secs_f64().max(1e-9),
+            whole.as_secs_f64() / small.as_secs_f64().max(1e-9),
+        );
+        whole_times.push(whole);
+    }
+    println!();
+    println!(
+        "One feature (`{one}`, {one_operations} operations) against the whole crate (`full`), same dependencies and other features:\n"
+    );
+    println!("| command | whole crate | one feature | one ÷ whole | target |");
+    println!("|---|---|---|---|---|");
+    for (command, rounds) in [
+        (&["check"][..], CHECK_ROUNDS),
+        (&["build", "--release"], RELEASE_ROUNDS),
+    ] {
+        let (whole, single) = alternate(
+            rounds,
+            || cargo_time(&large_dir, &target, &whole_args(command)),
+            || cargo_time(&large_dir, &target, &one_args(command)),
+        )?;
+        let ratio = single.as_secs_f64() / whole.as_secs_f64().max(1e-9);
+        println!(
+            "| `cargo {}` | {:.1} s | {:.2} s | **{ratio:.3}** | {} |",
+            command.join(" "),
+            whole.as_secs_f64(),
+            single.as_secs_f64(),
+            if command == ["check"] { "≤ 0.10" } else { "" },
         );
     }
     println!();
+    progenitor(root, &work, &spec, &large_dir, &target, &whole_args)?;
+    Ok(())
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
+}
+
+/// Runs `a` and `b` alternately `rounds` times (`a` first in even rounds, `b` in odd ones) and
+/// returns the median time of each.
+fn alternate(
+    rounds: usize,
+    mut a: impl FnMut() -> Result<Duration, String>,
+    mut b: impl FnMut() -> Result<Duration, String>,
+) -> Result<(Duration, Duration), String> {
+    let (mut times_a, mut times_b) = (Vec::new(), Vec::new());
+    for round in 0..rounds.max(1) {
+        if round % 2 == 0 {
+            times_a.push(a()?);
+            times_b.push(b()?);
+        } else {
+            times_b.push(b()?);
+            times_a.push(a()?);
+        }
+    }
+    Ok((median(times_a), median(times_b)))
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    let n = times.len();
+    if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        (times[n / 2 - 1] + times[n / 2]) / 2
+    }
+}
+
+/// The group features of a generated `Cargo.toml` (those `full` lists), in order.
+fn group_features(manifest: &str) -> Vec<String> {
+    let Some(start) = manifest.find("\nfull = [") else {
+        return Vec::new();
+    };
+    let list = &manifest[start + "\nfull = [".len()..];
+    let list = &list[..list.find(']').unwrap_or(list.len())];
+    list.split(',')
+        .map(|name| name.trim().trim_matches('"').to_string())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// Our whole crate against progenitor's output for the same spec: installs `cargo-progenitor`
+/// into `target/bench/tools` when crates.io is reachable (skipped with a notice otherwise),
+/// generates its crate and times `cargo check` of both, alternating.
+fn progenitor(
+    root: &Path,
+    work: &Path,
+    spec: &str,
+    ours: &Path,
+    target: &Path,
+    whole_args: &dyn Fn(&[&'static str]) -> Vec<String>,
+) -> Result<(), String> {
+    println!("Against progenitor {PROGENITOR_VERSION} (`cargo progenitor`), on the same spec:\n");
+    let tools = root.join("target/bench/tools");
+    let program = tools.join("bin/cargo-progenitor");
+    let installed = Command::new(&program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(PROGENITOR_VERSION));
+    if !installed {
+        eprintln!(
+            "installing cargo-progenitor {PROGENITOR_VERSION} into {}…",
+            tools.display()
+        );
+        let status = Command::new(cargo())
+            .args(["install", "--locked", "--quiet", "--root"])
+            .arg(&tools)
+            .args(["cargo-progenitor", "--version", PROGENITOR_VERSION])
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            println!(
+                "*Skipped: `cargo install cargo-progenitor --version {PROGENITOR_VERSION}` failed (is crates.io reachable?).*\n"
+            );
+            return Ok(());
+        }
+    }
+    let spec_path = work.join("synthetic.json");
+    std::fs::write(&spec_path, spec).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let dir = work.join("progenitor");
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = Command::new(&program)
+        .arg("progenitor")
+        .arg("-i")
+        .arg(&spec_path)
+        .arg("-o")
+        .arg(&dir)
+        .args(["-n", "bench-progenitor", "-v", "0.1.0"])
+        .output()
+        .map_err(|e| format!("{}: {e}", program.display()))?;
+    if !output.status.success() {
+        println!(
+            "*Skipped: progenitor refused the spec:* `{}`\n",
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .last()
+                .unwrap_or("no message")
+        );
+        return Ok(());
+    }
+    // Its own dependencies (progenitor-client, its reqwest): its own lock file and target
+    // directory, and no `-D warnings` (its output is not ours to fix).
+    let theirs_target = root.join("target/bench/progenitor");
+    let theirs = |args: &[&str]| -> Result<Duration, String> {
+        let lib = dir.join("src/lib.rs");
+        let text = std::fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+        std::fs::write(&lib, text).map_err(|e| format!("{}: {e}", lib.display()))?;
+        let start = Instant::now();
+        run_status(
+            Command::new(cargo())
+                .args(args)
+                .arg("--quiet")
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", &theirs_target)
+                .env_remove("RUSTFLAGS")
+                .env("CARGO_INCREMENTAL", "0"),
+            &format!("cargo {} in {}", args.join(" "), dir.display()),
+        )?;
+        Ok(start.elapsed())
+    };
+    theirs(&["check"])?;
+    let lines = std::fs::read_to_string(dir.join("src/lib.rs")).map_or(0, |t| t.lines().count());
+    let (ours_time, theirs_time) = alternate(
+        CHECK_ROUNDS,
+        || cargo_time(ours, target, &whole_args(&["check"])),
+        || theirs(&["check"]),
+    )?;
+    let ratio = ours_time.as_secs_f64() / theirs_time.as_secs_f64().max(1e-9);
+    println!(
+        "| command | ours (whole crate) | progenitor ({lines} lines) | ours ÷ progenitor | target |"
+    );
+    println!("|---|---|---|---|---|");
+    println!(
+        "| `cargo check` | {:.1} s | {:.1} s | **{ratio:.3}** | ≤ 0.35 |\n",
+        ours_time.as_secs_f64(),
+        theirs_time.as_secs_f64(),
+    );
     Ok(())
 }
 

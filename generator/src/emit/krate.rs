@@ -81,6 +81,13 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
          # Spans and events per call and attempt; never headers, credentials or query strings.\n\
          tracing = [\"dep:tracing\"]\n",
     );
+    if !plan.features.names.is_empty() {
+        out.push_str(
+            "\n# docs.rs documents every group.\n\
+             [package.metadata.docs.rs]\n\
+             features = [\"full\"]\n",
+        );
+    }
     if !options.extra_dev_dependencies.is_empty() {
         out.push_str("\n[dev-dependencies]\n");
         for (name, value) in &options.extra_dev_dependencies {
