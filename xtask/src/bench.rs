@@ -571,7 +571,7 @@ fn progenitor(
             String::from_utf8_lossy(&output.stderr)
                 .lines()
                 .filter(|l| !l.trim().is_empty())
-                .last()
+                .next_back()
                 .unwrap_or("no message")
         );
         return Ok(());
