@@ -570,8 +570,7 @@ fn progenitor(
             "*Skipped: progenitor refused the spec:* `{}`\n",
             String::from_utf8_lossy(&output.stderr)
                 .lines()
-                .filter(|l| !l.trim().is_empty())
-                .next_back()
+                .rfind(|l| !l.trim().is_empty())
                 .unwrap_or("no message")
         );
         return Ok(());
