@@ -146,29 +146,6 @@ fn write_crate(
     Ok(())
 }
 
-/// Times `cargo <args>` in `dir` after touching its `src/lib.rs`, so that only the crate
-/// itself is rebuilt.
-fn cargo_time(dir: &Path, target: &Path, args: &[String]) -> Result<Duration, String> {
-    let lib = dir.join("src/lib.rs");
-    let text = std::fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
-    std::fs::write(&lib, text).map_err(|e| format!("{}: {e}", lib.display()))?;
-    let start = Instant::now();
-    run_status(
-        Command::new(cargo())
-            .args(args)
-            .arg("--quiet")
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", target)
-            .env("RUSTFLAGS", "-D warnings")
-            // `cargo check` is incremental by default: after a touch it would reuse most of the
-            // previous compilation (a third to a fifth of the time, varying from run to run),
-            // which measures the cache rather than the crate.
-            .env("CARGO_INCREMENTAL", "0"),
-        &format!("cargo {} in {}", args.join(" "), dir.display()),
-    )?;
-    Ok(start.elapsed())
-}
-
 /// Lines of the generated Rust that is specific to the spec (everything but the runtime).
 fn generated_lines(files: &std::collections::BTreeMap<String, String>) -> usize {
     files
@@ -369,6 +346,47 @@ const RELEASE_ROUNDS: usize = 2;
 /// The version of progenitor the compile benchmark compares with.
 const PROGENITOR_VERSION: &str = "0.15.1";
 
+/// A crate whose compile time is measured: where it is, its target directory, the features
+/// it is built with, and whether warnings are errors.
+struct Measured {
+    dir: PathBuf,
+    target: PathBuf,
+    features: Vec<String>,
+    deny_warnings: bool,
+}
+
+impl Measured {
+    /// Times `cargo <command>` after touching `src/lib.rs`, so that only the crate itself is
+    /// rebuilt.
+    fn time(&self, command: &[&str]) -> Result<Duration, String> {
+        let lib = self.dir.join("src/lib.rs");
+        let text = std::fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+        std::fs::write(&lib, text).map_err(|e| format!("{}: {e}", lib.display()))?;
+        let mut cargo_command = Command::new(cargo());
+        cargo_command
+            .args(command)
+            .args(&self.features)
+            .arg("--quiet")
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", &self.target)
+            // `cargo check` is incremental by default: after a touch it would reuse most of
+            // the previous compilation (a third to a fifth of the time, varying from run to
+            // run), which measures the cache rather than the crate.
+            .env("CARGO_INCREMENTAL", "0");
+        if self.deny_warnings {
+            cargo_command.env("RUSTFLAGS", "-D warnings");
+        } else {
+            cargo_command.env_remove("RUSTFLAGS");
+        }
+        let start = Instant::now();
+        run_status(
+            &mut cargo_command,
+            &format!("cargo {} in {}", command.join(" "), self.dir.display()),
+        )?;
+        Ok(start.elapsed())
+    }
+}
+
 fn compile(operations: usize, root: &Path) -> Result<(), String> {
     let baseline_spec = root.join("spec/realtime-kit.yaml");
     let baseline_text = std::fs::read_to_string(&baseline_spec)
@@ -399,74 +417,62 @@ fn compile(operations: usize, root: &Path) -> Result<(), String> {
     let one_operations = large.files[&format!("src/operations/{one}.rs")]
         .matches("\n    pub fn ")
         .count();
-    let whole_args = |command: &[&'static str]| -> Vec<String> {
-        let mut args: Vec<String> = command.iter().map(|a| a.to_string()).collect();
-        args.extend(["--features".to_string(), "full".to_string()]);
-        args
+    let ours = |dir: &Path, features: &[&str]| Measured {
+        dir: dir.to_path_buf(),
+        target: target.clone(),
+        features: strings(features),
+        deny_warnings: true,
     };
-    let one_args = |command: &[&'static str]| -> Vec<String> {
-        let mut args: Vec<String> = command.iter().map(|a| a.to_string()).collect();
-        args.extend(["--features".to_string(), one.clone()]);
-        args
-    };
+    let whole = ours(&large_dir, &["--features", "full"]);
+    let single = ours(&large_dir, &["--features", &one]);
+    let small = ours(&small_dir, &[]);
+    let theirs = progenitor(root, &work, &spec)?;
     println!("## Compile cost of the output\n");
     println!(
-        "{operations} operations in {} groups (features): {lines} lines of generated Rust outside the runtime ({:.1} per operation); the baseline, the crate of `spec/realtime-kit.yaml` ({baseline_operations} operations), has {}. The machine is shared: each pair is measured alternately, {CHECK_ROUNDS} rounds of `cargo check` and {RELEASE_ROUNDS} of `cargo build --release`, and the medians are compared.\n",
+        "{operations} operations in {} groups (features): {lines} lines of generated Rust outside the runtime ({:.1} per operation); the baseline, the crate of `spec/realtime-kit.yaml` ({baseline_operations} operations), has {}. The machine is shared: the crates are built alternately, {CHECK_ROUNDS} rounds of `cargo check` and {RELEASE_ROUNDS} of `cargo build --release` (progenitor's: `cargo check` only), and the medians are compared.\n",
         groups.len(),
         lines as f64 / operations as f64,
         generated_lines(&baseline.files),
     );
-    println!(
-        "| command | {operations} operations (`--features full`) | {baseline_operations} operations (baseline) | ratio |"
-    );
-    println!("|---|---|---|---|");
-    let mut whole_times = Vec::new();
+    let mut rows = Vec::new();
     for (command, rounds) in [
         (&["check"][..], CHECK_ROUNDS),
         (&["build", "--release"], RELEASE_ROUNDS),
     ] {
+        let mut crates: Vec<&Measured> = vec![&whole, &single, &small];
+        if let (Some((measured, _)), ["check"]) = (&theirs, command) {
+            crates.push(measured);
+        }
         // Warm-up: the dependencies, once, so that the measurements are of the crates alone.
-        cargo_time(&small_dir, &target, &strings(command))?;
-        let (whole, small) = alternate(
-            rounds,
-            || cargo_time(&large_dir, &target, &whole_args(command)),
-            || cargo_time(&small_dir, &target, &strings(command)),
-        )?;
-        println!(
-            "| `cargo {}` | {:.1} s | {:.1} s | {:.1}× |",
-            command.join(" "),
-            whole.as_secs_f64(),
-            small.as_secs_f64(),
-            whole.as_secs_f64() / small.as_secs_f64().max(1e-9),
-        );
-        whole_times.push(whole);
+        for measured in &crates {
+            measured.time(command)?;
+        }
+        let medians = alternate(rounds, &crates, command)?;
+        rows.push((command.join(" "), medians));
     }
-    println!();
     println!(
-        "One feature (`{one}`, {one_operations} operations) against the whole crate (`full`), same dependencies and other features:\n"
+        "| command | {operations} operations, whole (`--features full`) | one feature (`{one}`, {one_operations} operations) | one ÷ whole (target ≤ 0.10) | {baseline_operations} operations (baseline) | whole ÷ baseline |"
     );
-    println!("| command | whole crate | one feature | one ÷ whole | target |");
-    println!("|---|---|---|---|---|");
-    for (command, rounds) in [
-        (&["check"][..], CHECK_ROUNDS),
-        (&["build", "--release"], RELEASE_ROUNDS),
-    ] {
-        let (whole, single) = alternate(
-            rounds,
-            || cargo_time(&large_dir, &target, &whole_args(command)),
-            || cargo_time(&large_dir, &target, &one_args(command)),
-        )?;
-        let ratio = single.as_secs_f64() / whole.as_secs_f64().max(1e-9);
+    println!("|---|---|---|---|---|---|");
+    for (command, medians) in &rows {
+        let (w, o, b) = (medians[0], medians[1], medians[2]);
         println!(
-            "| `cargo {}` | {:.1} s | {:.2} s | **{ratio:.3}** | {} |",
-            command.join(" "),
-            whole.as_secs_f64(),
-            single.as_secs_f64(),
-            if command == ["check"] { "≤ 0.10" } else { "" },
+            "| `cargo {command}` | {w:.1} s | {o:.2} s | **{:.3}** | {b:.1} s | {:.1}× |",
+            o / w,
+            w / b,
         );
     }
     println!();
-    progenitor(root, &work, &spec, &large_dir, &target, &whole_args)?;
+    match (&theirs, rows.first()) {
+        (Some((_, lines)), Some((_, medians))) if medians.len() == 4 => {
+            let (w, p) = (medians[0], medians[3]);
+            println!(
+                "Against progenitor {PROGENITOR_VERSION}'s output for the same spec ({lines} lines), `cargo check`, same rounds: ours (whole crate) {w:.1} s, progenitor's {p:.1} s, ratio **{:.3}** (target ≤ 0.35).\n",
+                w / p
+            );
+        }
+        _ => {}
+    }
     Ok(())
 }
 
@@ -474,33 +480,26 @@ fn strings(args: &[&str]) -> Vec<String> {
     args.iter().map(|a| a.to_string()).collect()
 }
 
-/// Runs `a` and `b` alternately `rounds` times (`a` first in even rounds, `b` in odd ones) and
-/// returns the median time of each.
-fn alternate(
-    rounds: usize,
-    mut a: impl FnMut() -> Result<Duration, String>,
-    mut b: impl FnMut() -> Result<Duration, String>,
-) -> Result<(Duration, Duration), String> {
-    let (mut times_a, mut times_b) = (Vec::new(), Vec::new());
+/// Builds each crate once per round, rotating which goes first, and returns each one's median
+/// time in seconds.
+fn alternate(rounds: usize, crates: &[&Measured], command: &[&str]) -> Result<Vec<f64>, String> {
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); crates.len()];
     for round in 0..rounds.max(1) {
-        if round % 2 == 0 {
-            times_a.push(a()?);
-            times_b.push(b()?);
-        } else {
-            times_b.push(b()?);
-            times_a.push(a()?);
+        for k in 0..crates.len() {
+            let index = (round + k) % crates.len();
+            times[index].push(crates[index].time(command)?.as_secs_f64());
         }
     }
-    Ok((median(times_a), median(times_b)))
+    Ok(times.into_iter().map(median).collect())
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
     let n = times.len();
     if n % 2 == 1 {
         times[n / 2]
     } else {
-        (times[n / 2 - 1] + times[n / 2]) / 2
+        (times[n / 2 - 1] + times[n / 2]) / 2.0
     }
 }
 
@@ -517,18 +516,10 @@ fn group_features(manifest: &str) -> Vec<String> {
         .collect()
 }
 
-/// Our whole crate against progenitor's output for the same spec: installs `cargo-progenitor`
-/// into `target/bench/tools` when crates.io is reachable (skipped with a notice otherwise),
-/// generates its crate and times `cargo check` of both, alternating.
-fn progenitor(
-    root: &Path,
-    work: &Path,
-    spec: &str,
-    ours: &Path,
-    target: &Path,
-    whole_args: &dyn Fn(&[&'static str]) -> Vec<String>,
-) -> Result<(), String> {
-    println!("Against progenitor {PROGENITOR_VERSION} (`cargo progenitor`), on the same spec:\n");
+/// Progenitor's crate for `spec`, and its lines of Rust: installs `cargo-progenitor` into
+/// `target/bench/tools` when crates.io is reachable, and generates the crate; `None` (with a
+/// notice) when it cannot be installed or refuses the spec.
+fn progenitor(root: &Path, work: &Path, spec: &str) -> Result<Option<(Measured, usize)>, String> {
     let tools = root.join("target/bench/tools");
     let program = tools.join("bin/cargo-progenitor");
     let installed = Command::new(&program)
@@ -547,9 +538,9 @@ fn progenitor(
             .status();
         if !status.is_ok_and(|s| s.success()) {
             println!(
-                "*Skipped: `cargo install cargo-progenitor --version {PROGENITOR_VERSION}` failed (is crates.io reachable?).*\n"
+                "*Progenitor skipped: `cargo install cargo-progenitor --version {PROGENITOR_VERSION}` failed (is crates.io reachable?).*\n"
             );
-            return Ok(());
+            return Ok(None);
         }
     }
     let spec_path = work.join("synthetic.json");
@@ -567,52 +558,26 @@ fn progenitor(
         .map_err(|e| format!("{}: {e}", program.display()))?;
     if !output.status.success() {
         println!(
-            "*Skipped: progenitor refused the spec:* `{}`\n",
+            "*Progenitor skipped: it refused the spec:* `{}`\n",
             String::from_utf8_lossy(&output.stderr)
                 .lines()
                 .rfind(|l| !l.trim().is_empty())
                 .unwrap_or("no message")
         );
-        return Ok(());
+        return Ok(None);
     }
+    let lines = std::fs::read_to_string(dir.join("src/lib.rs")).map_or(0, |t| t.lines().count());
     // Its own dependencies (progenitor-client, its reqwest): its own lock file and target
     // directory, and no `-D warnings` (its output is not ours to fix).
-    let theirs_target = root.join("target/bench/progenitor");
-    let theirs = |args: &[&str]| -> Result<Duration, String> {
-        let lib = dir.join("src/lib.rs");
-        let text = std::fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
-        std::fs::write(&lib, text).map_err(|e| format!("{}: {e}", lib.display()))?;
-        let start = Instant::now();
-        run_status(
-            Command::new(cargo())
-                .args(args)
-                .arg("--quiet")
-                .current_dir(&dir)
-                .env("CARGO_TARGET_DIR", &theirs_target)
-                .env_remove("RUSTFLAGS")
-                .env("CARGO_INCREMENTAL", "0"),
-            &format!("cargo {} in {}", args.join(" "), dir.display()),
-        )?;
-        Ok(start.elapsed())
-    };
-    theirs(&["check"])?;
-    let lines = std::fs::read_to_string(dir.join("src/lib.rs")).map_or(0, |t| t.lines().count());
-    let (ours_time, theirs_time) = alternate(
-        CHECK_ROUNDS,
-        || cargo_time(ours, target, &whole_args(&["check"])),
-        || theirs(&["check"]),
-    )?;
-    let ratio = ours_time.as_secs_f64() / theirs_time.as_secs_f64().max(1e-9);
-    println!(
-        "| command | ours (whole crate) | progenitor ({lines} lines) | ours ÷ progenitor | target |"
-    );
-    println!("|---|---|---|---|---|");
-    println!(
-        "| `cargo check` | {:.1} s | {:.1} s | **{ratio:.3}** | ≤ 0.35 |\n",
-        ours_time.as_secs_f64(),
-        theirs_time.as_secs_f64(),
-    );
-    Ok(())
+    Ok(Some((
+        Measured {
+            dir,
+            target: root.join("target/bench/progenitor"),
+            features: Vec::new(),
+            deny_warnings: false,
+        },
+        lines,
+    )))
 }
 
 fn client(rounds: usize, bin: &Path) -> Result<(), String> {
