@@ -522,10 +522,15 @@ fn group_features(manifest: &str) -> Vec<String> {
 fn progenitor(root: &Path, work: &Path, spec: &str) -> Result<Option<(Measured, usize)>, String> {
     let tools = root.join("target/bench/tools");
     let program = tools.join("bin/cargo-progenitor");
-    let installed = Command::new(&program)
-        .arg("--version")
+    // `cargo install --list` of the bench's root names what is installed there, with versions.
+    let installed = Command::new(cargo())
+        .args(["install", "--list", "--root"])
+        .arg(&tools)
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(PROGENITOR_VERSION));
+        .is_ok_and(|o| {
+            let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+            program.exists() && listed.contains(&format!("cargo-progenitor v{PROGENITOR_VERSION}:"))
+        });
     if !installed {
         eprintln!(
             "installing cargo-progenitor {PROGENITOR_VERSION} into {}…",
