@@ -46,6 +46,7 @@
 //! ```no_run
 //! use cloudflare_realtime_kit::Error;
 //!
+//! # #[cfg(feature = "analytics")]
 //! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetOrgAnalyticsRequest) {
 //! match client.analytics().get_org_analytics(request).await {
 //!     Ok(response) => println!("{response:?}"),
@@ -65,6 +66,7 @@
 //! Build request structs that implement `Default` with `..Default::default()` for the fields you leave out: a new version of the spec may add optional fields, and code written this way keeps compiling (the generator counts such an addition as compatible on that assumption).
 //!
 //! ```no_run
+//! # #[cfg(feature = "analytics")]
 //! # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
 //! let request = cloudflare_realtime_kit::GetOrgAnalyticsRequest {
 //!     account_id: "ACCOUNT_ID".into(),
@@ -82,6 +84,7 @@
 //! ```no_run
 //! use std::time::Duration;
 //!
+//! # #[cfg(feature = "analytics")]
 //! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetOrgAnalyticsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
 //! let response = client.analytics().get_org_analytics(request)
 //!     .timeout(Duration::from_secs(5))
@@ -99,6 +102,7 @@
 //! A call owns what it needs (a clone of the client, which shares the client's configuration and connection pool): it is a `Future` that is `Send` and `'static`, so it can be returned from the function that made the client, or run as a task of its own (`tokio::spawn(client.analytics().get_org_analytics(request))`). [`raw`](Call::raw) returns the response undecoded, a [`RawResponse`] with the status, headers and body, sent the same way (credentials, retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:
 //!
 //! ```no_run
+//! # #[cfg(feature = "analytics")]
 //! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetOrgAnalyticsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
 //! let response = client.analytics().get_org_analytics(request).raw().await?;
 //! println!("{} {:?}: {}", response.status(), response.headers().get("content-type"), response.text());
@@ -111,6 +115,7 @@
 //! Paged lists have a `_pages` method besides the plain one, returning [`Pages`]: it fetches page after page from the request's page number on and stops after the last one; its [`items`](Pages::items) yields the items one by one ([`Items`]). Both are `futures::Stream`s too, and like calls they own what they need (`'static`, and `Send`).
 //!
 //! ```no_run
+//! # #[cfg(feature = "meetings")]
 //! # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetAllMeetingsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
 //! let mut pages = client.meetings().get_all_meetings_pages(request);
 //! while let Some(page) = pages.next_page().await? {
@@ -125,7 +130,7 @@
 //! With the `blocking` feature, `Call::send_blocking` sends a call without an async runtime, on a runtime the client owns (one worker thread, started on first use); paged lists have `Pages::blocking` and `Items::blocking`, which walk them as `Iterator`s. Inside an async runtime they return [`Error::InvalidRequest`] instead of blocking it.
 //!
 //! ```no_run
-//! # #[cfg(feature = "blocking")]
+//! # #[cfg(all(feature = "blocking", feature = "analytics", feature = "meetings"))]
 //! # fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::GetOrgAnalyticsRequest, list_request: &cloudflare_realtime_kit::GetAllMeetingsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
 //! let response = client.analytics().get_org_analytics(request).send_blocking()?;
 //! # let _ = response;
@@ -182,15 +187,19 @@
 //! assert_eq!(api.body_as::<serde_json::Value>().unwrap()["success"], false);
 //! ```
 //!
+//! # Features
+//!
+//! Each group of operations below is a cargo feature named as its module (`analytics`, ...), which compiles the group's operations and the types they use; `full` enables every group. This API is small (62 operations), so `full` is on by default; with `default-features = false` a build compiles only the groups it names. `tracing` (on by default) records a span per call and an event per attempt; `blocking` adds `send_blocking` and blocking page walks.
+//!
 //! # Operations
 //!
-//! ## Analytics ([`Client::analytics`])
+//! ## Analytics ([`Client::analytics`], feature `analytics`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`get_org_analytics`](AnalyticsApi::get_org_analytics) | `GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise` | Fetch day-wise session and recording analytics data for an App |
 //!
-//! ## Live streams ([`Client::live_streams`])
+//! ## Live streams ([`Client::live_streams`], feature `live_streams`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -207,7 +216,7 @@
 //! | [`start_livestreaming`](LiveStreamsApi::start_livestreaming) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams` | Start livestreaming a meeting |
 //! | [`get_v2_livestreamsession_session_meeting_id_active_livestream`](LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions` | Fetch livestream session details using a session ID |
 //!
-//! ## Meetings ([`Client::meetings`])
+//! ## Meetings ([`Client::meetings`], feature `meetings`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -224,7 +233,7 @@
 //! | [`replace_participant`](MeetingsApi::replace_participant) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}` | Replace a participant's detail |
 //! | [`regenerate_token`](MeetingsApi::regenerate_token) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token` | Refresh participant's authentication token |
 //!
-//! ## Active session ([`Client::active_session`])
+//! ## Active session ([`Client::active_session`], feature `active_session`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -235,7 +244,7 @@
 //! | [`mute_all_participants`](ActiveSessionApi::mute_all_participants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute-all` | Mute all participants |
 //! | [`create_poll`](ActiveSessionApi::create_poll) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/poll` | Create a poll |
 //!
-//! ## Presets ([`Client::presets`])
+//! ## Presets ([`Client::presets`], feature `presets`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -246,7 +255,7 @@
 //! | [`patch_presets_preset_id`](PresetsApi::patch_presets_preset_id) | `PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Update a preset |
 //! | [`put_presets_preset_id`](PresetsApi::put_presets_preset_id) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Replace a preset |
 //!
-//! ## Recordings ([`Client::recordings`])
+//! ## Recordings ([`Client::recordings`], feature `recordings`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -257,7 +266,7 @@
 //! | [`get_active_recording`](RecordingsApi::get_active_recording) | `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}` | Fetch active recording |
 //! | [`start_track_recording_for_a_meeting`](RecordingsApi::start_track_recording_for_a_meeting) | `POST /accounts/{account_id}/realtime/kit/{app_id}/recordings/track` | Start recording participant audio tracks |
 //!
-//! ## Sessions ([`Client::sessions`])
+//! ## Sessions ([`Client::sessions`], feature `sessions`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -271,7 +280,7 @@
 //! | [`get_session_transcript`](SessionsApi::get_session_transcript) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript` | Fetch the complete transcript for a session |
 //! | [`get_participant_data_from_peer_id`](SessionsApi::get_participant_data_from_peer_id) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}` | Fetch details of peer |
 //!
-//! ## Webhooks ([`Client::webhooks`])
+//! ## Webhooks ([`Client::webhooks`], feature `webhooks`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -283,7 +292,7 @@
 //! | [`replace_webhook`](WebhooksApi::replace_webhook) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}` | Replace a webhook |
 //! | [`get_all_webhook_events`](WebhooksApi::get_all_webhook_events) | `GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all` | Fetch all supported webhook events |
 //!
-//! ## Apps ([`Client::apps`])
+//! ## Apps ([`Client::apps`], feature `apps`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -309,6 +318,7 @@ pub mod runtime;
 #[rustfmt::skip]
 pub mod types;
 
+#[allow(unused_imports)]
 pub use operations::*;
 pub use runtime::{
     ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Form,

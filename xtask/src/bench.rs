@@ -12,7 +12,11 @@
 //!   the 3.0 spec, as a ratio to it (the issue's target: within 10%);
 //! - compilation: `cargo check` and `cargo build --release` of the crate generated from the
 //!   synthetic spec, against the crate generated from `spec/realtime-kit.yaml` (same
-//!   dependencies and runtime, 7 operations), after both have their dependencies built;
+//!   dependencies and runtime, 62 operations), after both have their dependencies built; the
+//!   synthetic crate with one feature (one group) against the whole crate (`full`); and the
+//!   whole crate against progenitor's output for the same spec (`cargo-progenitor`, installed
+//!   into `target/bench/tools`, skipped with a notice when it cannot be). Each pair is measured
+//!   alternately and the medians compared, since the machine is shared;
 //! - client: `bench/src/bin/client.rs`, the generated `get_meeting_participant` against a
 //!   hand-written reqwest + serde call, alternating, on a loopback server.
 //!
@@ -140,29 +144,6 @@ fn write_crate(
     }
     std::fs::copy(lock, dir.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
     Ok(())
-}
-
-/// Times `cargo <args>` in `dir` after touching its `src/lib.rs`, so that only the crate
-/// itself is rebuilt.
-fn cargo_time(dir: &Path, target: &Path, args: &[&str]) -> Result<Duration, String> {
-    let lib = dir.join("src/lib.rs");
-    let text = std::fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
-    std::fs::write(&lib, text).map_err(|e| format!("{}: {e}", lib.display()))?;
-    let start = Instant::now();
-    run_status(
-        Command::new(cargo())
-            .args(args)
-            .arg("--quiet")
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", target)
-            .env("RUSTFLAGS", "-D warnings")
-            // `cargo check` is incremental by default: after a touch it would reuse most of the
-            // previous compilation (a third to a fifth of the time, varying from run to run),
-            // which measures the cache rather than the crate.
-            .env("CARGO_INCREMENTAL", "0"),
-        &format!("cargo {} in {}", args.join(" "), dir.display()),
-    )?;
-    Ok(start.elapsed())
 }
 
 /// Lines of the generated Rust that is specific to the spec (everything but the runtime).
@@ -358,6 +339,54 @@ fn openapi_3_1(args: &BenchArgs, all: &[SizeFigures]) {
     }
 }
 
+/// Rounds of the alternating compile measurements (`cargo check`, `cargo build --release`).
+const CHECK_ROUNDS: usize = 3;
+const RELEASE_ROUNDS: usize = 2;
+
+/// The version of progenitor the compile benchmark compares with.
+const PROGENITOR_VERSION: &str = "0.15.1";
+
+/// A crate whose compile time is measured: where it is, its target directory, the features
+/// it is built with, and whether warnings are errors.
+struct Measured {
+    dir: PathBuf,
+    target: PathBuf,
+    features: Vec<String>,
+    deny_warnings: bool,
+}
+
+impl Measured {
+    /// Times `cargo <command>` after touching `src/lib.rs`, so that only the crate itself is
+    /// rebuilt.
+    fn time(&self, command: &[&str]) -> Result<Duration, String> {
+        let lib = self.dir.join("src/lib.rs");
+        let text = std::fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+        std::fs::write(&lib, text).map_err(|e| format!("{}: {e}", lib.display()))?;
+        let mut cargo_command = Command::new(cargo());
+        cargo_command
+            .args(command)
+            .args(&self.features)
+            .arg("--quiet")
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", &self.target)
+            // `cargo check` is incremental by default: after a touch it would reuse most of
+            // the previous compilation (a third to a fifth of the time, varying from run to
+            // run), which measures the cache rather than the crate.
+            .env("CARGO_INCREMENTAL", "0");
+        if self.deny_warnings {
+            cargo_command.env("RUSTFLAGS", "-D warnings");
+        } else {
+            cargo_command.env_remove("RUSTFLAGS");
+        }
+        let start = Instant::now();
+        run_status(
+            &mut cargo_command,
+            &format!("cargo {} in {}", command.join(" "), self.dir.display()),
+        )?;
+        Ok(start.elapsed())
+    }
+}
+
 fn compile(operations: usize, root: &Path) -> Result<(), String> {
     let baseline_spec = root.join("spec/realtime-kit.yaml");
     let baseline_text = std::fs::read_to_string(&baseline_spec)
@@ -368,8 +397,8 @@ fn compile(operations: usize, root: &Path) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .operations
         .len();
-    let large = generator::generate(&crate::synth::spec(operations), &options("bench-large"))
-        .map_err(|e| e.to_string())?;
+    let spec = crate::synth::spec(operations);
+    let large = generator::generate(&spec, &options("bench-large")).map_err(|e| e.to_string())?;
     // The crates live outside the workspace (Cargo would take them for members); their build
     // directory stays in the workspace's target, so that a second run reuses the dependencies.
     let target = root.join("target/bench");
@@ -379,31 +408,181 @@ fn compile(operations: usize, root: &Path) -> Result<(), String> {
     write_crate(&small_dir, &baseline.files, &lock)?;
     write_crate(&large_dir, &large.files, &lock)?;
     let lines = generated_lines(&large.files);
+    // The whole crate (every group) and one group of it, with the same other features.
+    let groups = group_features(&large.files["Cargo.toml"]);
+    let one = groups
+        .first()
+        .ok_or("the synthetic crate has no group")?
+        .clone();
+    let one_operations = large.files[&format!("src/operations/{one}.rs")]
+        .matches("\n    pub fn ")
+        .count();
+    let ours = |dir: &Path, features: &[&str]| Measured {
+        dir: dir.to_path_buf(),
+        target: target.clone(),
+        features: strings(features),
+        deny_warnings: true,
+    };
+    let whole = ours(&large_dir, &["--features", "full"]);
+    let single = ours(&large_dir, &["--features", &one]);
+    let small = ours(&small_dir, &[]);
+    let theirs = progenitor(root, &work, &spec)?;
     println!("## Compile cost of the output\n");
     println!(
-        "{operations} operations: {lines} lines of generated Rust outside the runtime ({:.1} per operation); the baseline, the crate of `spec/realtime-kit.yaml` ({baseline_operations} operations), has {}.\n",
+        "{operations} operations in {} groups (features): {lines} lines of generated Rust outside the runtime ({:.1} per operation); the baseline, the crate of `spec/realtime-kit.yaml` ({baseline_operations} operations), has {}. The machine is shared: the crates are built alternately, {CHECK_ROUNDS} rounds of `cargo check` and {RELEASE_ROUNDS} of `cargo build --release` (progenitor's: `cargo check` only), and the medians are compared.\n",
+        groups.len(),
         lines as f64 / operations as f64,
         generated_lines(&baseline.files),
     );
+    let mut rows = Vec::new();
+    for (command, rounds) in [
+        (&["check"][..], CHECK_ROUNDS),
+        (&["build", "--release"], RELEASE_ROUNDS),
+    ] {
+        let mut crates: Vec<&Measured> = vec![&whole, &single, &small];
+        if let (Some((measured, _)), ["check"]) = (&theirs, command) {
+            crates.push(measured);
+        }
+        // Warm-up: the dependencies, once, so that the measurements are of the crates alone.
+        for measured in &crates {
+            measured.time(command)?;
+        }
+        let medians = alternate(rounds, &crates, command)?;
+        rows.push((command.join(" "), medians));
+    }
     println!(
-        "| command | {operations} operations | {baseline_operations} operations (baseline) | ratio |"
+        "| command | {operations} operations, whole (`--features full`) | one feature (`{one}`, {one_operations} operations) | one ÷ whole (target ≤ 0.10) | {baseline_operations} operations (baseline) | whole ÷ baseline |"
     );
-    println!("|---|---|---|---|");
-    for args in [&["check"][..], &["build", "--release"]] {
-        // Warm-up: the dependencies, once, so that both measurements are of the crate alone.
-        cargo_time(&small_dir, &target, args)?;
-        let small = cargo_time(&small_dir, &target, args)?;
-        let large = cargo_time(&large_dir, &target, args)?;
+    println!("|---|---|---|---|---|---|");
+    for (command, medians) in &rows {
+        let (w, o, b) = (medians[0], medians[1], medians[2]);
         println!(
-            "| `cargo {}` | {:.1} s | {:.1} s | {:.1}× |",
-            args.join(" "),
-            large.as_secs_f64(),
-            small.as_secs_f64(),
-            large.as_secs_f64() / small.as_secs_f64().max(1e-9),
+            "| `cargo {command}` | {w:.1} s | {o:.2} s | **{:.3}** | {b:.1} s | {:.1}× |",
+            o / w,
+            w / b,
         );
     }
     println!();
+    match (&theirs, rows.first()) {
+        (Some((_, lines)), Some((_, medians))) if medians.len() == 4 => {
+            let (w, p) = (medians[0], medians[3]);
+            println!(
+                "Against progenitor {PROGENITOR_VERSION}'s output for the same spec ({lines} lines), `cargo check`, same rounds: ours (whole crate) {w:.1} s, progenitor's {p:.1} s, ratio **{:.3}** (target ≤ 0.35).\n",
+                w / p
+            );
+        }
+        _ => {}
+    }
     Ok(())
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
+}
+
+/// Builds each crate once per round, rotating which goes first, and returns each one's median
+/// time in seconds.
+fn alternate(rounds: usize, crates: &[&Measured], command: &[&str]) -> Result<Vec<f64>, String> {
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); crates.len()];
+    for round in 0..rounds.max(1) {
+        for k in 0..crates.len() {
+            let index = (round + k) % crates.len();
+            times[index].push(crates[index].time(command)?.as_secs_f64());
+        }
+    }
+    Ok(times.into_iter().map(median).collect())
+}
+
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    let n = times.len();
+    if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        (times[n / 2 - 1] + times[n / 2]) / 2.0
+    }
+}
+
+/// The group features of a generated `Cargo.toml` (those `full` lists), in order.
+fn group_features(manifest: &str) -> Vec<String> {
+    let Some(start) = manifest.find("\nfull = [") else {
+        return Vec::new();
+    };
+    let list = &manifest[start + "\nfull = [".len()..];
+    let list = &list[..list.find(']').unwrap_or(list.len())];
+    list.split(',')
+        .map(|name| name.trim().trim_matches('"').to_string())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// Progenitor's crate for `spec`, and its lines of Rust: installs `cargo-progenitor` into
+/// `target/bench/tools` when crates.io is reachable, and generates the crate; `None` (with a
+/// notice) when it cannot be installed or refuses the spec.
+fn progenitor(root: &Path, work: &Path, spec: &str) -> Result<Option<(Measured, usize)>, String> {
+    let tools = root.join("target/bench/tools");
+    let program = tools.join("bin/cargo-progenitor");
+    // `cargo install --list` of the bench's root names what is installed there, with versions.
+    let installed = Command::new(cargo())
+        .args(["install", "--list", "--root"])
+        .arg(&tools)
+        .output()
+        .is_ok_and(|o| {
+            let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+            program.exists() && listed.contains(&format!("cargo-progenitor v{PROGENITOR_VERSION}:"))
+        });
+    if !installed {
+        eprintln!(
+            "installing cargo-progenitor {PROGENITOR_VERSION} into {}…",
+            tools.display()
+        );
+        let status = Command::new(cargo())
+            .args(["install", "--locked", "--quiet", "--root"])
+            .arg(&tools)
+            .args(["cargo-progenitor", "--version", PROGENITOR_VERSION])
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            println!(
+                "*Progenitor skipped: `cargo install cargo-progenitor --version {PROGENITOR_VERSION}` failed (is crates.io reachable?).*\n"
+            );
+            return Ok(None);
+        }
+    }
+    let spec_path = work.join("synthetic.json");
+    std::fs::write(&spec_path, spec).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let dir = work.join("progenitor");
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = Command::new(&program)
+        .arg("progenitor")
+        .arg("-i")
+        .arg(&spec_path)
+        .arg("-o")
+        .arg(&dir)
+        .args(["-n", "bench-progenitor", "-v", "0.1.0"])
+        .output()
+        .map_err(|e| format!("{}: {e}", program.display()))?;
+    if !output.status.success() {
+        println!(
+            "*Progenitor skipped: it refused the spec:* `{}`\n",
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .rfind(|l| !l.trim().is_empty())
+                .unwrap_or("no message")
+        );
+        return Ok(None);
+    }
+    let lines = std::fs::read_to_string(dir.join("src/lib.rs")).map_or(0, |t| t.lines().count());
+    // Its own dependencies (progenitor-client, its reqwest): its own lock file and target
+    // directory, and no `-D warnings` (its output is not ours to fix).
+    Ok(Some((
+        Measured {
+            dir,
+            target: root.join("target/bench/progenitor"),
+            features: Vec::new(),
+            deny_warnings: false,
+        },
+        lines,
+    )))
 }
 
 fn client(rounds: usize, bin: &Path) -> Result<(), String> {

@@ -2,73 +2,119 @@
 // change the spec or the generator, then run `cargo xtask codegen`.
 //! Operations of the API, one module per tag; reach them through the accessors of
 //! [`Client`].
+#[cfg(feature = "analytics")]
 mod analytics;
+
+#[cfg(feature = "analytics")]
 pub use analytics::*;
+
+#[cfg(feature = "live_streams")]
 mod live_streams;
+
+#[cfg(feature = "live_streams")]
 pub use live_streams::*;
+
+#[cfg(feature = "meetings")]
 mod meetings;
+
+#[cfg(feature = "meetings")]
 pub use meetings::*;
+
+#[cfg(feature = "active_session")]
 mod active_session;
+
+#[cfg(feature = "active_session")]
 pub use active_session::*;
+
+#[cfg(feature = "presets")]
 mod presets;
+
+#[cfg(feature = "presets")]
 pub use presets::*;
+
+#[cfg(feature = "recordings")]
 mod recordings;
+
+#[cfg(feature = "recordings")]
 pub use recordings::*;
+
+#[cfg(feature = "sessions")]
 mod sessions;
+
+#[cfg(feature = "sessions")]
 pub use sessions::*;
+
+#[cfg(feature = "webhooks")]
 mod webhooks;
+
+#[cfg(feature = "webhooks")]
 pub use webhooks::*;
+
+#[cfg(feature = "apps")]
 mod apps;
+
+#[cfg(feature = "apps")]
 pub use apps::*;
 
+#[allow(unused_imports)]
 use crate::runtime::Auth;
 use crate::Client;
 
 /// Credentials accepted by operations with security `api_token`.
+#[allow(dead_code)]
 const API_TOKEN: &[&[Auth]] = &[&[Auth::bearer()]];
 
 impl Client {
     /// Operations tagged `Analytics`.
+    #[cfg(feature = "analytics")]
     pub fn analytics(&self) -> AnalyticsApi<'_> {
         AnalyticsApi { client: self }
     }
 
     /// Operations tagged `Live streams`.
+    #[cfg(feature = "live_streams")]
     pub fn live_streams(&self) -> LiveStreamsApi<'_> {
         LiveStreamsApi { client: self }
     }
 
     /// Operations tagged `Meetings`.
+    #[cfg(feature = "meetings")]
     pub fn meetings(&self) -> MeetingsApi<'_> {
         MeetingsApi { client: self }
     }
 
     /// Operations tagged `Active session`.
+    #[cfg(feature = "active_session")]
     pub fn active_session(&self) -> ActiveSessionApi<'_> {
         ActiveSessionApi { client: self }
     }
 
     /// Operations tagged `Presets`.
+    #[cfg(feature = "presets")]
     pub fn presets(&self) -> PresetsApi<'_> {
         PresetsApi { client: self }
     }
 
     /// Operations tagged `Recordings`.
+    #[cfg(feature = "recordings")]
     pub fn recordings(&self) -> RecordingsApi<'_> {
         RecordingsApi { client: self }
     }
 
     /// Operations tagged `Sessions`.
+    #[cfg(feature = "sessions")]
     pub fn sessions(&self) -> SessionsApi<'_> {
         SessionsApi { client: self }
     }
 
     /// Operations tagged `Webhooks`.
+    #[cfg(feature = "webhooks")]
     pub fn webhooks(&self) -> WebhooksApi<'_> {
         WebhooksApi { client: self }
     }
 
     /// Operations tagged `Apps`.
+    #[cfg(feature = "apps")]
     pub fn apps(&self) -> AppsApi<'_> {
         AppsApi { client: self }
     }

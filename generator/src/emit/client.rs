@@ -10,6 +10,7 @@ use super::types::{ident, item_tokens, type_ref_tokens};
 use crate::model::operations::{Body, BodyKind, Location, Param, Payload, QueryRendering};
 use crate::model::security::Scheme;
 use crate::model::types::Ty;
+use crate::plan::features::Import;
 use crate::plan::{Decode, Method, Module, Output, Plan};
 
 /// `(file name, tokens)` for `src/operations/mod.rs` and one file per group, each made when the
@@ -43,9 +44,10 @@ pub(super) fn scheme_tokens(scheme: &Scheme) -> TokenStream {
 fn mod_rs(plan: &Plan) -> TokenStream {
     let model = plan.model;
     let auth_consts = &plan.auth_consts;
-    let modules = model.groups.iter().map(|g| {
+    let modules = model.groups.iter().enumerate().map(|(index, g)| {
         let module = ident(&g.module);
-        quote!(mod #module; pub use #module::*;)
+        let cfg = super::group_cfg(plan, index);
+        quote!(#cfg mod #module; #cfg pub use #module::*;)
     });
     let consts = auth_consts.iter().map(|(alternatives, name)| {
         let name = format_ident!("{}", name);
@@ -59,22 +61,29 @@ fn mod_rs(plan: &Plan) -> TokenStream {
             " Credentials accepted by operations with security `{}`.",
             name.to_string().to_lowercase()
         );
+        let gate = &plan.auth_gates[&name.to_string()];
+        let cfg = super::needed_attr(plan, &Import::of([gate]), quote!(dead_code));
         quote! {
             #[doc = #doc]
+            #cfg
             const #name: &[&[Auth]] = &[#(#alternatives),*];
         }
     });
     let auth_import = (!auth_consts.is_empty()).then(|| {
+        let cfg = super::import_attr(plan, &Import::of(plan.auth_gates.values()));
         quote!(
+            #cfg
             use crate::runtime::Auth;
         )
     });
-    let accessors = model.groups.iter().map(|g| {
+    let accessors = model.groups.iter().enumerate().map(|(index, g)| {
         let module = ident(&g.module);
         let struct_name = ident(&g.struct_name);
         let doc = format!(" Operations {}.", g.about);
+        let cfg = super::group_cfg(plan, index);
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #module(&self) -> #struct_name<'_> {
                 #struct_name { client: self }
             }
@@ -96,7 +105,10 @@ fn mod_rs(plan: &Plan) -> TokenStream {
 fn group_rs(plan: &Plan, module: &Module, krate: &str) -> TokenStream {
     let types = &plan.model.types;
     let group = module.group;
-    let items = module.items.iter().map(|item| item_tokens(types, item));
+    let items = module
+        .items
+        .iter()
+        .map(|item| item_tokens(types, item, TokenStream::new()));
     let (methods, builds): (Vec<_>, Vec<_>) = module
         .methods
         .iter()

@@ -53,6 +53,7 @@ fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bo
     else {
         return out;
     };
+    let gate = cfg_line(plan, &["", &group.module]);
     let (argument, call) = match &op.request_name {
         Some(name) => (
             format!(", request: &{krate}::{name}"),
@@ -88,6 +89,7 @@ fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bo
          request refused before sending and a response that does not decode:\n\n\
          ```no_run\n\
          use {krate}::Error;\n\n\
+         {gate}\
          # async fn example(client: &{krate}::Client{argument}) {{\n\
          match {call}.await {{\n\
          \x20   Ok(response) => println!(\"{{response:?}}\"),\n\
@@ -116,6 +118,7 @@ fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bo
          [`ApiResponse`], which derefs to the value):\n\n\
          ```no_run\n\
          use std::time::Duration;\n\n\
+         {gate}\
          # async fn example(client: &{krate}::Client{argument}) -> Result<(), {krate}::Error> {{\n\
          let response = {call}\n\
          \x20   .timeout(Duration::from_secs(5))\n\
@@ -139,6 +142,7 @@ fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bo
          [`RawResponse`] with the status, headers and body, sent the same way (credentials, \
          retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:\n\n\
          ```no_run\n\
+         {gate}\
          # async fn example(client: &{krate}::Client{argument}) -> Result<(), {krate}::Error> {{\n\
          let response = {call}.raw().await?;\n\
          println!(\"{{}} {{:?}}: {{}}\", response.status(), response.headers().get(\"content-type\"), response.text());\n\
@@ -151,6 +155,7 @@ fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bo
     let first_request = op.request_name.clone();
     // The blocking example's code for the paged list: `(argument, code)`.
     let mut blocking_pages = None;
+    let mut blocking_modules = vec!["blocking", group.module.as_str()];
     if let Some((index, paged)) = model.pagination.iter().next() {
         let op = &model.operations[*index];
         if let Some(group) = model.groups.iter().find(|g| g.operations.contains(index)) {
@@ -163,6 +168,7 @@ fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bo
                  `futures::Stream`s too, and like calls they own what they need (`'static`, and \
                  `Send`).\n\n\
                  ```no_run\n\
+                 {pages_gate}\
                  # async fn example(client: &{krate}::Client, request: &{krate}::{request}) -> Result<(), {krate}::Error> {{\n\
                  let mut pages = client.{module}().{fn_name}(request);\n\
                  while let Some(page) = pages.next_page().await? {{\n\
@@ -175,7 +181,9 @@ fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bo
                  ```",
                 module = group.module,
                 fn_name = paged.fn_name,
+                pages_gate = cfg_line(plan, &["", &group.module]),
             ));
+            blocking_modules.push(group.module.as_str());
             // The first operation's request may be another struct: then it gets its own name.
             let same = op.request_name == first_request;
             let (pages_argument, name) = if same && !argument.is_empty() {
@@ -208,13 +216,14 @@ fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bo
         ),
         None => ("", "", ""),
     };
+    let blocking_gate = cfg_line(plan, &blocking_modules);
     out.push_str(&format!(
         "\n\n\
          With the `blocking` feature, `Call::send_blocking` sends a call without an async \
          runtime, on a runtime the client owns (one worker thread, started on first use){pages_text}. \
          Inside an async runtime they return [`Error::InvalidRequest`] instead of blocking it.\n\n\
          ```no_run\n\
-         # #[cfg(feature = \"blocking\")]\n\
+         {blocking_gate}\
          # fn example(client: &{krate}::Client{argument}{pages_argument}) -> Result<(), {krate}::Error> {{\n\
          let response = {call}.send_blocking()?;\n\
          # let _ = response;\n\
@@ -326,6 +335,7 @@ fn default_request_doc(plan: &Plan, krate: &str) -> String {
         out.push_str(&format!(
             "\n\n\
              ```no_run\n\
+             {gate}\
              # async fn example(client: &{krate}::Client) -> Result<(), {krate}::Error> {{\n\
              let request = {literal};\n\
              let response = client.{module}().{fn_name}(&request).await?;\n\
@@ -335,9 +345,33 @@ fn default_request_doc(plan: &Plan, krate: &str) -> String {
              ```",
             module = module.group.module,
             fn_name = m.name,
+            gate = cfg_line(plan, &["", &module.group.module]),
         ));
     }
     out
+}
+
+/// The hidden line `# #[cfg(feature = "meetings")]` (or `all(..)` of several) that compiles an
+/// example of the crate docs only with the features of the groups it calls. `features`:
+/// `""` (no line wanted without groups) and `"blocking"` are taken as is, module names as their
+/// group's feature.
+fn cfg_line(plan: &Plan, features: &[&str]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for feature in features.iter().filter(|f| !f.is_empty()) {
+        let name = match plan.modules.iter().position(|m| m.group.module == *feature) {
+            Some(index) => plan.features.names[index].clone(),
+            None => feature.to_string(),
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let names: Vec<String> = names.iter().map(|n| format!("feature = \"{n}\"")).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [only] => format!("# #[cfg({only})]\n"),
+        several => format!("# #[cfg(all({}))]\n", several.join(", ")),
+    }
 }
 
 /// A compact `no_run` example calling the operation: the request struct with its required

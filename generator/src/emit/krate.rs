@@ -11,6 +11,7 @@ use crate::model::Model;
 use crate::model::security::SchemeKind;
 use crate::model::types::Ty;
 use crate::plan::Plan;
+use crate::plan::features::{Gate, Import};
 
 pub fn manifest(plan: &Plan, options: &Options) -> String {
     let model = plan.model;
@@ -71,21 +72,87 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
         out.push_str("# Typed `format: uuid` values.\n");
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    out.push_str(&features(plan));
     out.push_str(
-        "\n[features]\n\
-         default = [\"tracing\"]\n\
-         # `Call::send_blocking` and `Pages::blocking`/`Items::blocking`, for programs without an\n\
+        "# `Call::send_blocking` and `Pages::blocking`/`Items::blocking`, for programs without an\n\
          # async runtime: calls run on a runtime the client owns (one worker thread, started on\n\
          # first use).\n\
          blocking = [\"tokio/rt-multi-thread\"]\n\
          # Spans and events per call and attempt; never headers, credentials or query strings.\n\
          tracing = [\"dep:tracing\"]\n",
     );
+    if !plan.features.names.is_empty() {
+        out.push_str(
+            "\n# docs.rs documents every group.\n\
+             [package.metadata.docs.rs]\n\
+             features = [\"full\"]\n",
+        );
+    }
     if !options.extra_dev_dependencies.is_empty() {
         out.push_str("\n[dev-dependencies]\n");
         for (name, value) in &options.extra_dev_dependencies {
             out.push_str(&format!("{name} = {value}\n"));
         }
+    }
+    out
+}
+
+/// The head of `[features]`: `default`, `full` and one feature per group (the existing
+/// features follow).
+fn features(plan: &Plan) -> String {
+    let model = plan.model;
+    let names = &plan.features.names;
+    let mut out = String::from("\n[features]\n");
+    if names.is_empty() {
+        out.push_str("default = [\"tracing\"]\n");
+        return out;
+    }
+    let count = model.operations.len();
+    if plan.features.full_by_default {
+        out.push_str(&format!(
+            "# A small API ({count} operations): every group by default. To compile only some, use\n\
+             # `default-features = false, features = [\"<group>\", \"tracing\"]`.\n\
+             default = [\"full\", \"tracing\"]\n"
+        ));
+    } else {
+        out.push_str(&format!(
+            "# A large API ({count} operations): no group by default, so that a build compiles\n\
+             # only the groups it names (`features = [\"<group>\"]`), or `full` for all.\n\
+             default = [\"tracing\"]\n"
+        ));
+    }
+    out.push_str("# Every group of operations.\nfull = [");
+    let mut line = String::from("full = [");
+    for (index, name) in names.iter().enumerate() {
+        let item = format!("\"{name}\"");
+        if index > 0 {
+            out.push(',');
+            line.push(',');
+            if line.len() + item.len() + 2 > 100 {
+                out.push_str("\n    ");
+                line = String::from("    ");
+            } else {
+                out.push(' ');
+                line.push(' ');
+            }
+        }
+        out.push_str(&item);
+        line.push_str(&item);
+    }
+    out.push_str("]\n");
+    for (module, name) in plan.modules.iter().zip(names) {
+        let group = module.group;
+        let operations = group.operations.len();
+        let noun = if operations == 1 {
+            "operation"
+        } else {
+            "operations"
+        };
+        out.push_str(&format!(
+            "# {operations} {noun} {}: `Client::{}`.\n{name} = []\n",
+            crate::format::one_line(&group.about),
+            group.module
+        ));
     }
     out
 }
@@ -100,7 +167,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         prefix,
         client.ray_id,
     );
-    let inner_docs = crate_docs(model, &quick_start)
+    let inner_docs = crate_docs(plan, &quick_start)
         .replace("\r\n", "\n")
         .replace('\r', "\n");
     let inner_docs = inner_docs.lines().map(|line| {
@@ -161,7 +228,14 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
     });
     let has_operations = !model.groups.is_empty();
     let operations = has_operations.then(|| quote! { #[rustfmt::skip] mod operations; });
-    let operations_use = has_operations.then(|| quote! { pub use operations::*; });
+    let operations_use = has_operations.then(|| {
+        // Unused when no group's feature is on.
+        let groups: Vec<Gate> = (0..plan.modules.len())
+            .map(|g| Gate::Any(vec![g]))
+            .collect();
+        let attr = super::import_attr(plan, &Import::of(&groups));
+        quote! { #attr pub use operations::*; }
+    });
     let required = client.credentials_required;
     let builder_impl = (!builder_methods.is_empty()).then(|| {
         quote! {
@@ -314,6 +388,35 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
     }
 }
 
+/// The crate's features: one per group, `full`, which are on by default, and the others.
+fn features_docs(plan: &Plan) -> String {
+    let mut out = String::from("# Features\n\n");
+    if let Some(first) = plan.features.names.first() {
+        let count = plan.model.operations.len();
+        out.push_str(&format!(
+            "Each group of operations below is a cargo feature named as its module (`{first}`, \
+             ...), which compiles the group's operations and the types they use; `full` enables \
+             every group. "
+        ));
+        if plan.features.full_by_default {
+            out.push_str(&format!(
+                "This API is small ({count} operations), so `full` is on by default; with \
+                 `default-features = false` a build compiles only the groups it names. "
+            ));
+        } else {
+            out.push_str(&format!(
+                "This API is large ({count} operations), so no group is on by default: name the \
+                 groups you call (`features = [\"{first}\"]`), or `full`. "
+            ));
+        }
+    }
+    out.push_str(
+        "`tracing` (on by default) records a span per call and an event per attempt; `blocking` \
+         adds `send_blocking` and blocking page walks.",
+    );
+    out
+}
+
 /// Text from the spec as one cell of a Markdown table.
 fn table_cell(text: Option<&str>) -> String {
     text.unwrap_or("").replace('|', "\\|").replace('\n', " ")
@@ -351,7 +454,8 @@ fn webhook_docs(model: &Model) -> String {
 }
 
 /// The crate's front page: the API's description and every operation, by group.
-fn crate_docs(model: &Model, quick_start: &str) -> String {
+fn crate_docs(plan: &Plan, quick_start: &str) -> String {
+    let model = plan.model;
     let mut docs = vec![model.title.clone()];
     if let Some(description) = &model.description {
         docs.push(super::docs::inert_code_blocks(description));
@@ -376,10 +480,11 @@ fn crate_docs(model: &Model, quick_start: &str) -> String {
             .map_or("operation", |o| o.fn_name.as_str()),
     ));
     docs.push(quick_start.to_string());
+    docs.push(features_docs(plan));
     docs.push("# Operations".to_string());
-    for group in &model.groups {
+    for (group, feature) in model.groups.iter().zip(&plan.features.names) {
         let mut table = format!(
-            "## {} ([`Client::{}`])\n\n| Operation | Request | Summary |\n|---|---|---|",
+            "## {} ([`Client::{}`], feature `{feature}`)\n\n| Operation | Request | Summary |\n|---|---|---|",
             group.tag.replace(['\n', '#'], " "),
             group.module
         );

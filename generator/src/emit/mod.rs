@@ -95,3 +95,46 @@ fn without_carriage_returns(text: &str) -> std::borrow::Cow<'_, str> {
         text.into()
     }
 }
+
+/// The `#[cfg]` attribute of code compiled under `gate`: `#[cfg(feature = "meetings")]`, or
+/// `#[cfg(any(feature = "meetings", feature = "sessions"))]`; nothing when always compiled.
+fn cfg(plan: &crate::plan::Plan, gate: &crate::plan::features::Gate) -> proc_macro2::TokenStream {
+    use crate::plan::features::Gate;
+    let names = match gate {
+        Gate::Always => return proc_macro2::TokenStream::new(),
+        Gate::Any(groups) => groups.iter().map(|g| plan.features.names[*g].as_str()),
+    };
+    let features: Vec<_> = names.map(|name| quote::quote!(feature = #name)).collect();
+    match features.as_slice() {
+        [only] => quote::quote!(#[cfg(#only)]),
+        several => quote::quote!(#[cfg(any(#(#several),*))]),
+    }
+}
+
+/// The `#[cfg]` attribute of the code of the group `index` (into `Plan::modules`).
+fn group_cfg(plan: &crate::plan::Plan, index: usize) -> proc_macro2::TokenStream {
+    cfg(plan, &crate::plan::features::Gate::Any(vec![index]))
+}
+
+/// The attribute of a `use` (see [`crate::plan::features::Import`]).
+fn import_attr(
+    plan: &crate::plan::Plan,
+    import: &crate::plan::features::Import,
+) -> proc_macro2::TokenStream {
+    needed_attr(plan, import, quote::quote!(unused_imports))
+}
+
+/// The attribute of a private item needed under `import`'s gates, `lint` saying what
+/// `#[allow]` allows when it is not a `#[cfg]`.
+fn needed_attr(
+    plan: &crate::plan::Plan,
+    import: &crate::plan::features::Import,
+    lint: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    use crate::plan::features::Import;
+    match import {
+        Import::Always => proc_macro2::TokenStream::new(),
+        Import::Cfg(gate) => cfg(plan, gate),
+        Import::AllowUnused => quote::quote!(#[allow(#lint)]),
+    }
+}

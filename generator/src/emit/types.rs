@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::doc_attrs;
 use crate::model::types::{EnumValue, Ty, TypeSpace};
+use crate::plan::features::{Gate, Import};
 use crate::plan::{
     EnumItem, FieldItem, Item, Plan, Presence, Serde, Shape, StructItem, TypeRef, UnionItem, Wire,
 };
@@ -15,36 +16,53 @@ use crate::plan::{
 /// tree alive, instead of the whole file's (a large share of the generator's peak memory).
 pub fn types_rs<'a>(plan: &'a Plan) -> (TokenStream, impl Iterator<Item = TokenStream> + 'a) {
     let types = &plan.model.types;
-    let items = plan.types.iter().map(move |item| item_tokens(types, item));
-    // Which of serde's derives and the runtime's macros the types use.
-    let mut derives = false;
-    let mut macros = std::collections::BTreeSet::new();
+    let items = plan
+        .types
+        .iter()
+        .map(move |item| item_tokens(types, item, super::cfg(plan, &item.gate)));
+    // Which of serde's derives and the runtime's macros the types use, and the types using
+    // each: an import is compiled whenever one of them is.
+    let mut derives = Vec::new();
+    let mut macros: std::collections::BTreeMap<&str, Vec<&Gate>> = Default::default();
     for item in &plan.types {
         match &item.shape {
             Shape::Struct(s) if s.serde == Serde::JsonObject => {
-                macros.insert("json_object");
+                macros.entry("json_object").or_default().push(&item.gate);
             }
-            Shape::Enum(e) => {
-                macros.insert(e.serde_macro());
-            }
-            _ => derives = true,
+            Shape::Enum(e) => macros.entry(e.serde_macro()).or_default().push(&item.gate),
+            _ => derives.push(&item.gate),
         }
     }
-    let serde = derives.then(|| {
+    let serde = (!derives.is_empty()).then(|| {
+        let cfg = super::import_attr(plan, &Import::of(derives));
         quote!(
+            #cfg
             use serde::{Deserialize, Serialize};
         )
     });
-    let macros: Vec<Ident> = macros.into_iter().map(ident).collect();
-    let macros = match macros.as_slice() {
-        [] => quote!(),
-        [only] => quote!(
-            use crate::runtime::wire::#only;
-        ),
-        several => quote!(
-            use crate::runtime::wire::{#(#several),*};
-        ),
-    };
+    // One `use` per gate, so that none is unused whichever features are on.
+    let mut by_gate: Vec<(Import, Vec<Ident>)> = Vec::new();
+    for (name, gates) in macros {
+        let gate = Import::of(gates);
+        match by_gate.iter_mut().find(|(g, _)| *g == gate) {
+            Some((_, names)) => names.push(ident(name)),
+            None => by_gate.push((gate, vec![ident(name)])),
+        }
+    }
+    let macros = by_gate.iter().map(|(gate, names)| {
+        let cfg = super::import_attr(plan, gate);
+        match names.as_slice() {
+            [only] => quote!(
+                #cfg
+                use crate::runtime::wire::#only;
+            ),
+            several => quote!(
+                #cfg
+                use crate::runtime::wire::{#(#several),*};
+            ),
+        }
+    });
+    let macros = quote!(#(#macros)*);
     let opening = quote! {
         //! Schemas of the API as Rust types.
         #macros
@@ -113,16 +131,19 @@ pub fn type_ref_tokens(types: &TypeSpace, ty: TypeRef) -> TokenStream {
 
 /// The tokens of an item: a type of `src/types.rs`, or a request struct, multipart body or
 /// response enum of an operations module.
-pub fn item_tokens(types: &TypeSpace, item: &Item) -> TokenStream {
+///
+/// `cfg`: the item's `#[cfg]` attribute, put on each Rust item it is made of.
+pub fn item_tokens(types: &TypeSpace, item: &Item, cfg: TokenStream) -> TokenStream {
     let mut doc = doc_attrs(Some(&item.doc));
+    doc.extend(cfg.clone());
     if item.non_exhaustive() {
         doc.extend(quote!(#[non_exhaustive]));
     }
     let name = ident(item.name);
     match &item.shape {
-        Shape::Struct(s) => struct_def(types, doc, &name, s),
-        Shape::Enum(e) => enum_def(doc, &name, e),
-        Shape::Union(u) => union_def(types, doc, &name, u),
+        Shape::Struct(s) => struct_def(types, doc, &cfg, &name, s),
+        Shape::Enum(e) => enum_def(doc, &cfg, &name, e),
+        Shape::Union(u) => union_def(types, doc, &cfg, &name, u),
         Shape::Responses(r) => {
             let variants = r.variants.iter().map(|v| {
                 let doc = doc_attrs(Some(&v.doc));
@@ -148,7 +169,7 @@ fn boxed(ty: TokenStream, boxed: bool) -> TokenStream {
     if boxed { quote!(Box<#ty>) } else { ty }
 }
 
-fn enum_def(doc: TokenStream, name: &Ident, e: &EnumItem) -> TokenStream {
+fn enum_def(doc: TokenStream, cfg: &TokenStream, name: &Ident, e: &EnumItem) -> TokenStream {
     let values = crate::format::verbatim_item(enum_table(&name.to_string(), e));
     let (copy, unknown) = if e.integer {
         (quote!(Copy,), quote!(i64))
@@ -180,11 +201,18 @@ fn enum_def(doc: TokenStream, name: &Ident, e: &EnumItem) -> TokenStream {
             /// A value this client does not know yet.
             #fallback(#unknown),
         }
+        #cfg
         #values
     }
 }
 
-fn union_def(types: &TypeSpace, doc: TokenStream, name: &Ident, u: &UnionItem) -> TokenStream {
+fn union_def(
+    types: &TypeSpace,
+    doc: TokenStream,
+    cfg: &TokenStream,
+    name: &Ident,
+    u: &UnionItem,
+) -> TokenStream {
     let arms = u.variants.iter().map(|v| {
         let variant = ident(v.name);
         let ty = v.ty.map(|ty| boxed(type_ref_tokens(types, ty), v.boxed));
@@ -217,6 +245,7 @@ fn union_def(types: &TypeSpace, doc: TokenStream, name: &Ident, u: &UnionItem) -
             #[doc = #fallback_doc]
             #fallback(serde_json::Value),
         }
+        #cfg
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
@@ -231,7 +260,13 @@ fn union_def(types: &TypeSpace, doc: TokenStream, name: &Ident, u: &UnionItem) -
     }
 }
 
-fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &StructItem) -> TokenStream {
+fn struct_def(
+    types: &TypeSpace,
+    doc: TokenStream,
+    cfg: &TokenStream,
+    name: &Ident,
+    s: &StructItem,
+) -> TokenStream {
     let derived = s.serde == Serde::Derive;
     let fields = s.fields.iter().map(|field| {
         let doc = doc_attrs(Some(&field.doc));
@@ -257,6 +292,7 @@ fn struct_def(types: &TypeSpace, doc: TokenStream, name: &Ident, s: &StructItem)
                 pub struct #name {
                     #(#fields)*
                 }
+                #cfg
                 #object
             }
         }

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use super::features::Gate;
 use crate::model::Model;
 use crate::model::operations::{BodyKind, Payload, Success};
 use crate::model::types::{
@@ -24,6 +25,9 @@ pub struct Item<'m> {
     /// Users build values of it: a request struct or multipart body, or a type reachable from
     /// one's fields. Types that are only returned are merely read.
     pub input: bool,
+    /// The features it is compiled under (a type of `src/types.rs`; the items of an
+    /// operations module are gated with their module).
+    pub gate: Gate,
 }
 
 impl Item<'_> {
@@ -233,6 +237,8 @@ pub fn schema_items<'m>(model: &'m Model) -> Vec<Item<'m>> {
                     .map(|p| Cow::Borrowed(p.trim_end_matches("(merged)"))),
                 // Set once the operations are planned (`plan::mark_inputs`).
                 input: false,
+                // Set once the operations are planned (`features::gate`).
+                gate: Gate::Always,
             }
         })
         .collect()

@@ -10,13 +10,14 @@
 //! - `scope.rs`: the names generated code brings into scope, which no type may take.
 
 pub mod client;
+pub mod features;
 pub mod items;
 pub mod operations;
 pub mod scope;
 
 use crate::model::Model;
 use crate::model::operations::{Location, Param};
-use crate::model::types::{Kind, Ty, TypeSpace};
+use crate::model::types::{Ty, TypeSpace};
 pub use items::{
     EnumItem, FieldItem, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef,
     UnionItem, VariantItem, Wire,
@@ -33,6 +34,10 @@ pub struct Plan<'m, 'a> {
     /// One constant per distinct set of credential alternatives (`API_TOKEN`,
     /// `API_EMAIL_AND_API_KEY_OR_API_TOKEN`), by the alternatives (indices into the schemes).
     pub auth_consts: std::collections::BTreeMap<&'m [Vec<usize>], String>,
+    /// The features each credential constant is compiled under, by name.
+    pub auth_gates: std::collections::BTreeMap<String, features::Gate>,
+    /// One cargo feature per group, and the default set.
+    pub features: features::Features,
     /// The crates beyond the runtime's own that the code names.
     pub crates: Crates,
     pub client: client::ClientItem<'m>,
@@ -55,12 +60,18 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, env_prefix: Option<&str>) -> Plan<'m,
         .groups
         .iter()
         .map(|group| operations::module(model, group, &auth_consts))
-        .collect();
+        .collect::<Vec<_>>();
+    let features = features::Features {
+        names: features::names(model.groups.iter().map(|g| g.module.as_str())),
+        full_by_default: model.operations.len() <= features::FULL_BY_DEFAULT_UP_TO,
+    };
     let mut plan = Plan {
         model,
         types,
         modules,
         auth_consts,
+        auth_gates: Default::default(),
+        features,
         crates: Crates::default(),
         client: client::client(model, env_prefix),
     };
@@ -78,6 +89,7 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, env_prefix: Option<&str>) -> Plan<'m,
     });
     plan.crates = crates;
     mark_inputs(&mut plan);
+    features::gate(&mut plan);
     plan
 }
 
@@ -85,7 +97,7 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, env_prefix: Option<&str>) -> Plan<'m,
 /// multipart bodies.
 fn mark_inputs(plan: &mut Plan) {
     let types = &plan.model.types;
-    let mut stack: Vec<&Ty> = Vec::new();
+    let mut seeds: Vec<&Ty> = Vec::new();
     for item in plan
         .modules
         .iter()
@@ -94,26 +106,11 @@ fn mark_inputs(plan: &mut Plan) {
     {
         item.visit_types(&mut |ty| {
             if let TypeRef::Ty(ty) = ty {
-                stack.push(ty);
+                seeds.push(ty);
             }
         });
     }
-    let mut built = std::collections::BTreeSet::new();
-    while let Some(ty) = stack.pop() {
-        for id in ty.named() {
-            if !built.insert(id) {
-                continue;
-            }
-            match &types.def(id).kind {
-                Kind::Struct(s) => {
-                    stack.extend(s.fields.iter().map(|f| &f.ty));
-                    stack.extend(s.additional.iter());
-                }
-                Kind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
-                Kind::Enum { .. } => {}
-            }
-        }
-    }
+    let built = features::reach(types, seeds);
     for (item, (id, _)) in plan.types.iter_mut().zip(types.defs()) {
         item.input = built.contains(&id);
     }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use super::features::Gate;
 use super::items::{
     FieldItem, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef, VariantItem,
     Wire,
@@ -300,6 +301,7 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                         &["requestBody"],
                     ))),
                     input: true,
+                    gate: Gate::Always,
                 });
                 (TypeRef::Local(struct_name), default)
             }
@@ -353,6 +355,7 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                 &["responses"],
             ))),
             input: false,
+            gate: Gate::Always,
         });
     }
     let mut out = Vec::new();
@@ -374,6 +377,7 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
             }),
             pointer: Some(Cow::Borrowed(&op.pointer)),
             input: true,
+            gate: Gate::Always,
         });
     }
     out.extend(extra);

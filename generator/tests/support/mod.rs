@@ -391,3 +391,109 @@ impl fmt::Debug for CargoError {
 }
 
 impl std::error::Error for CargoError {}
+
+/// `cargo clippy --lib` of the crate in `dir` once per feature set of `features` (`""`: no
+/// feature), each alone (`--no-default-features --features <set>`), in one cargo invocation:
+/// the crate is copied into a temporary workspace, one member per set, named
+/// `<package>-<n>`, whose `default` is that set. Fails if any set fails or prints a warning;
+/// the error names the member, and `features` lists the sets in member order.
+pub fn check_features(dir: &Path, features: &[&str]) -> Result<CargoOutput, CargoError> {
+    let manifest = fs::read_to_string(dir.join("Cargo.toml"))
+        .unwrap_or_else(|e| panic!("cannot read {}/Cargo.toml: {e}", dir.display()));
+    let files = read_tree(&dir.join("src"));
+    let workspace = TestCrate::empty();
+    let mut members = Vec::new();
+    for (index, set) in features.iter().enumerate() {
+        let member = format!("m{index}");
+        let default = set
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut replaced_name = false;
+        let mut replaced_default = false;
+        let mut in_dev_dependencies = false;
+        let mut text = String::new();
+        for line in manifest.lines() {
+            if line.starts_with('[') {
+                in_dev_dependencies = line == "[dev-dependencies]";
+            }
+            if in_dev_dependencies {
+                continue;
+            }
+            if !replaced_name && line.starts_with("name = ") {
+                let name = line.trim_start_matches("name = ").trim_matches('"');
+                text.push_str(&format!("name = \"{name}-{index}\"\n"));
+                replaced_name = true;
+            } else if !replaced_default && line.starts_with("default = [") {
+                text.push_str(&format!("default = [{default}]\n"));
+                replaced_default = true;
+            } else {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        assert!(
+            replaced_name && replaced_default,
+            "unexpected manifest:\n{manifest}"
+        );
+        write_file(workspace.path(), &format!("{member}/Cargo.toml"), &text);
+        for (rel, content) in &files {
+            write_file(workspace.path(), &format!("{member}/src/{rel}"), content);
+        }
+        members.push(format!("\"{member}\""));
+    }
+    write_file(
+        workspace.path(),
+        "Cargo.toml",
+        &format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    );
+    cargo(
+        workspace.path(),
+        &[
+            "clippy",
+            "--workspace",
+            "--lib",
+            "--message-format",
+            "short",
+        ],
+    )
+}
+
+/// Every file under `dir`, by path relative to it (with `/`).
+fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![PathBuf::new()];
+    while let Some(rel) = pending.pop() {
+        let path = dir.join(&rel);
+        if path.is_dir() {
+            for entry in fs::read_dir(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())) {
+                let entry = entry.unwrap_or_else(|e| panic!("{e}"));
+                pending.push(rel.join(entry.file_name()));
+            }
+        } else {
+            let text = fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            files.insert(rel, text);
+        }
+    }
+    files
+}
+
+/// The group features of a generated crate's `Cargo.toml` (those `full` lists), in order.
+pub fn group_features(manifest: &str) -> Vec<String> {
+    let start = manifest
+        .find("\nfull = [")
+        .unwrap_or_else(|| panic!("no `full` feature in:\n{manifest}"));
+    let list = &manifest[start + "\nfull = [".len()..];
+    let list = &list[..list.find(']').expect("`full` ends")];
+    list.split(',')
+        .map(|name| name.trim().trim_matches('"').to_string())
+        .filter(|name| !name.is_empty())
+        .collect()
+}

@@ -36,6 +36,7 @@
 //! ```no_run
 //! use golden::Error;
 //!
+//! # #[cfg(feature = "meetings")]
 //! # async fn example(client: &golden::Client, request: &golden::GetMeetingRequest) {
 //! match client.meetings().get_meeting(request).await {
 //!     Ok(response) => println!("{response:?}"),
@@ -55,6 +56,7 @@
 //! Build request structs that implement `Default` with `..Default::default()` for the fields you leave out: a new version of the spec may add optional fields, and code written this way keeps compiling (the generator counts such an addition as compatible on that assumption).
 //!
 //! ```no_run
+//! # #[cfg(feature = "meetings")]
 //! # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
 //! let request = golden::UpdateMeetingRequest {
 //!     account_id: "ACCOUNT_ID".into(),
@@ -74,6 +76,7 @@
 //! ```no_run
 //! use std::time::Duration;
 //!
+//! # #[cfg(feature = "meetings")]
 //! # async fn example(client: &golden::Client, request: &golden::GetMeetingRequest) -> Result<(), golden::Error> {
 //! let response = client.meetings().get_meeting(request)
 //!     .timeout(Duration::from_secs(5))
@@ -91,6 +94,7 @@
 //! A call owns what it needs (a clone of the client, which shares the client's configuration and connection pool): it is a `Future` that is `Send` and `'static`, so it can be returned from the function that made the client, or run as a task of its own (`tokio::spawn(client.meetings().get_meeting(request))`). [`raw`](Call::raw) returns the response undecoded, a [`RawResponse`] with the status, headers and body, sent the same way (credentials, retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:
 //!
 //! ```no_run
+//! # #[cfg(feature = "meetings")]
 //! # async fn example(client: &golden::Client, request: &golden::GetMeetingRequest) -> Result<(), golden::Error> {
 //! let response = client.meetings().get_meeting(request).raw().await?;
 //! println!("{} {:?}: {}", response.status(), response.headers().get("content-type"), response.text());
@@ -103,6 +107,7 @@
 //! Paged lists have a `_pages` method besides the plain one, returning [`Pages`]: it fetches page after page from the request's page number on and stops after the last one; its [`items`](Pages::items) yields the items one by one ([`Items`]). Both are `futures::Stream`s too, and like calls they own what they need (`'static`, and `Send`).
 //!
 //! ```no_run
+//! # #[cfg(feature = "dns_records")]
 //! # async fn example(client: &golden::Client, request: &golden::DnsRecordsForAZoneListDnsRecordsRequest) -> Result<(), golden::Error> {
 //! let mut pages = client.dns_records().dns_records_for_a_zone_list_dns_records_pages(request);
 //! while let Some(page) = pages.next_page().await? {
@@ -117,7 +122,7 @@
 //! With the `blocking` feature, `Call::send_blocking` sends a call without an async runtime, on a runtime the client owns (one worker thread, started on first use); paged lists have `Pages::blocking` and `Items::blocking`, which walk them as `Iterator`s. Inside an async runtime they return [`Error::InvalidRequest`] instead of blocking it.
 //!
 //! ```no_run
-//! # #[cfg(feature = "blocking")]
+//! # #[cfg(all(feature = "blocking", feature = "meetings", feature = "dns_records"))]
 //! # fn example(client: &golden::Client, request: &golden::GetMeetingRequest, list_request: &golden::DnsRecordsForAZoneListDnsRecordsRequest) -> Result<(), golden::Error> {
 //! let response = client.meetings().get_meeting(request).send_blocking()?;
 //! # let _ = response;
@@ -174,9 +179,13 @@
 //! assert_eq!(api.body_as::<serde_json::Value>().unwrap()["success"], false);
 //! ```
 //!
+//! # Features
+//!
+//! Each group of operations below is a cargo feature named as its module (`meetings`, ...), which compiles the group's operations and the types they use; `full` enables every group. This API is small (20 operations), so `full` is on by default; with `default-features = false` a build compiles only the groups it names. `tracing` (on by default) records a span per call and an event per attempt; `blocking` adds `send_blocking` and blocking page walks.
+//!
 //! # Operations
 //!
-//! ## Meetings ([`Client::meetings`])
+//! ## Meetings ([`Client::meetings`], feature `meetings`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -185,19 +194,19 @@
 //! | [`delete_meeting`](MeetingsApi::delete_meeting) | `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}` | Delete a meeting |
 //! | [`kick_all_participants`](MeetingsApi::kick_all_participants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all` | Kick all participants |
 //!
-//! ## Livestreams ([`Client::livestreams`])
+//! ## Livestreams ([`Client::livestreams`], feature `livestreams`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`get_livestream_session`](LivestreamsApi::get_livestream_session) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}` | Fetch a livestream session |
 //!
-//! ## Recordings ([`Client::recordings`])
+//! ## Recordings ([`Client::recordings`], feature `recordings`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`start_recording`](RecordingsApi::start_recording) | `POST /accounts/{account_id}/realtime/kit/{app_id}/recordings` | Start recording a meeting |
 //!
-//! ## Issues ([`Client::issues`])
+//! ## Issues ([`Client::issues`], feature `issues`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -205,52 +214,52 @@
 //! | [`issues_get`](IssuesApi::issues_get) | `GET /repos/{owner}/{repo}/issues/{issue_number}` | Get an issue |
 //! | [`issues_lock`](IssuesApi::issues_lock) | `PUT /repos/{owner}/{repo}/issues/{issue_number}/lock` | Lock an issue |
 //!
-//! ## Releases ([`Client::releases`])
+//! ## Releases ([`Client::releases`], feature `releases`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`repos_upload_release_asset`](ReleasesApi::repos_upload_release_asset) | `POST /repos/{owner}/{repo}/releases/{release_id}/assets` | Upload a release asset |
 //!
-//! ## Customers ([`Client::customers`])
+//! ## Customers ([`Client::customers`], feature `customers`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`get_customers`](CustomersApi::get_customers) | `GET /v1/customers` | List all customers |
 //! | [`post_customers`](CustomersApi::post_customers) | `POST /v1/customers` | Create a customer |
 //!
-//! ## DNS Records ([`Client::dns_records`])
+//! ## DNS Records ([`Client::dns_records`], feature `dns_records`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`dns_records_for_a_zone_list_dns_records`](DnsRecordsApi::dns_records_for_a_zone_list_dns_records) | `GET /zones/{zone_id}/dns_records` | List DNS Records |
 //!
-//! ## accounts ([`Client::accounts`])
+//! ## accounts ([`Client::accounts`], feature `accounts`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`export_audit_logs`](AccountsApi::export_audit_logs) | `GET /accounts/{account_id}/audit_logs/export` | Export audit logs as CSV |
 //!
-//! ## Cloudflare Images ([`Client::cloudflare_images`])
+//! ## Cloudflare Images ([`Client::cloudflare_images`], feature `cloudflare_images`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`cloudflare_images_upload_an_image_via_url`](CloudflareImagesApi::cloudflare_images_upload_an_image_via_url) | `POST /accounts/{account_id}/images/v1` | Upload an image |
 //! | [`cloudflare_images_base_image`](CloudflareImagesApi::cloudflare_images_base_image) | `GET /accounts/{account_id}/images/v1/{image_id}/blob` | Base image |
 //!
-//! ## Workers KV Namespace ([`Client::workers_kv_namespace`])
+//! ## Workers KV Namespace ([`Client::workers_kv_namespace`], feature `workers_kv_namespace`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`workers_kv_namespace_read_key_value_pair`](WorkersKvNamespaceApi::workers_kv_namespace_read_key_value_pair) | `GET /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}` | Read key-value pair |
 //! | [`workers_kv_namespace_write_key_value_pair`](WorkersKvNamespaceApi::workers_kv_namespace_write_key_value_pair) | `PUT /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}` | Write key-value pair |
 //!
-//! ## user ([`Client::user`])
+//! ## user ([`Client::user`], feature `user`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`get_user_tokens_verify`](UserApi::get_user_tokens_verify) | `GET /user/tokens/verify` | Verify Token |
 //!
-//! ## Cloudflare IPs ([`Client::cloudflare_ips`])
+//! ## Cloudflare IPs ([`Client::cloudflare_ips`], feature `cloudflare_ips`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
@@ -274,6 +283,7 @@ pub mod runtime;
 #[rustfmt::skip]
 pub mod types;
 
+#[allow(unused_imports)]
 pub use operations::*;
 pub use runtime::{
     ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Form,

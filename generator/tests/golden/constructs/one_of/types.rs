@@ -122,6 +122,7 @@ string_enum! {
 }
 
 /// The subscription
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionEnvelope {
@@ -143,6 +144,7 @@ pub struct SubscriptionEnvelope {
     pub cancel_at: Option<i64>,
 }
 
+#[cfg(feature = "subscriptions")]
 json_object! {
     SubscriptionEnvelope {
         "subscription" => subscription: required,
@@ -156,6 +158,7 @@ json_object! {
 }
 
 /// Listed least specific first; the most specific must be tried first.
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -167,6 +170,7 @@ pub enum SubscriptionEnvelopeSubscription {
 }
 
 /// A subscription still in its trial (few required fields).
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trial {
@@ -178,6 +182,7 @@ pub struct Trial {
     pub trial_end: Option<i64>,
 }
 
+#[cfg(feature = "subscriptions")]
 json_object! {
     Trial {
         "id" => id: required,
@@ -187,6 +192,7 @@ json_object! {
 }
 
 /// A paid subscription (more required fields).
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaidSubscription {
@@ -200,6 +206,7 @@ pub struct PaidSubscription {
     pub quantity: i64,
 }
 
+#[cfg(feature = "subscriptions")]
 json_object! {
     PaidSubscription {
         "id" => id: required,
@@ -210,6 +217,7 @@ json_object! {
 }
 
 /// Expandable: an ID, or the object when expanded.
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -221,6 +229,7 @@ pub enum SubscriptionEnvelopeCustomer {
 }
 
 /// A form of [`SubscriptionEnvelopeCustomer`].
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
@@ -232,6 +241,7 @@ pub struct Customer {
     pub email: Option<String>,
 }
 
+#[cfg(feature = "subscriptions")]
 json_object! {
     Customer {
         "id" => id: required,
@@ -241,6 +251,7 @@ json_object! {
 }
 
 /// The `object` property of [`Customer`].
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerObject {
@@ -250,6 +261,7 @@ pub enum CustomerObject {
     UnknownValue(String),
 }
 
+#[cfg(feature = "subscriptions")]
 string_enum! {
     CustomerObject {
         "customer" => Customer,
@@ -258,6 +270,7 @@ string_enum! {
 }
 
 /// The `default_source` property of [`SubscriptionEnvelope`].
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -269,6 +282,7 @@ pub enum SubscriptionEnvelopeDefaultSource {
 }
 
 /// The `metadata` property of [`SubscriptionEnvelope`].
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -282,6 +296,7 @@ pub enum SubscriptionEnvelopeMetadataValue {
 }
 
 /// A custom field value.
+#[cfg(feature = "subscriptions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

@@ -2,35 +2,84 @@
 // change the spec or the generator, then run `cargo xtask codegen`.
 //! Operations of the API, one module per tag; reach them through the accessors of
 //! [`Client`].
+#[cfg(feature = "meetings")]
 mod meetings;
+
+#[cfg(feature = "meetings")]
 pub use meetings::*;
+
+#[cfg(feature = "livestreams")]
 mod livestreams;
+
+#[cfg(feature = "livestreams")]
 pub use livestreams::*;
+
+#[cfg(feature = "recordings")]
 mod recordings;
+
+#[cfg(feature = "recordings")]
 pub use recordings::*;
+
+#[cfg(feature = "issues")]
 mod issues;
+
+#[cfg(feature = "issues")]
 pub use issues::*;
+
+#[cfg(feature = "releases")]
 mod releases;
+
+#[cfg(feature = "releases")]
 pub use releases::*;
+
+#[cfg(feature = "customers")]
 mod customers;
+
+#[cfg(feature = "customers")]
 pub use customers::*;
+
+#[cfg(feature = "dns_records")]
 mod dns_records;
+
+#[cfg(feature = "dns_records")]
 pub use dns_records::*;
+
+#[cfg(feature = "accounts")]
 mod accounts;
+
+#[cfg(feature = "accounts")]
 pub use accounts::*;
+
+#[cfg(feature = "cloudflare_images")]
 mod cloudflare_images;
+
+#[cfg(feature = "cloudflare_images")]
 pub use cloudflare_images::*;
+
+#[cfg(feature = "workers_kv_namespace")]
 mod workers_kv_namespace;
+
+#[cfg(feature = "workers_kv_namespace")]
 pub use workers_kv_namespace::*;
+
+#[cfg(feature = "user")]
 mod user;
+
+#[cfg(feature = "user")]
 pub use user::*;
+
+#[cfg(feature = "cloudflare_ips")]
 mod cloudflare_ips;
+
+#[cfg(feature = "cloudflare_ips")]
 pub use cloudflare_ips::*;
 
+#[allow(unused_imports)]
 use crate::runtime::Auth;
 use crate::Client;
 
 /// Credentials accepted by operations with security `api_email_and_api_key_or_api_token_or_user_service_key`.
+#[allow(dead_code)]
 const API_EMAIL_AND_API_KEY_OR_API_TOKEN_OR_USER_SERVICE_KEY: &[&[Auth]] = &[
     &[Auth::header("api_email", "X-Auth-Email"), Auth::header("api_key", "X-Auth-Key")],
     &[Auth::bearer()],
@@ -38,53 +87,64 @@ const API_EMAIL_AND_API_KEY_OR_API_TOKEN_OR_USER_SERVICE_KEY: &[&[Auth]] = &[
 ];
 
 /// Credentials accepted by operations with security `api_token_or_anonymous`.
+#[cfg(feature = "issues")]
 const API_TOKEN_OR_ANONYMOUS: &[&[Auth]] = &[&[Auth::bearer()], &[]];
 
 /// Credentials accepted by operations with security `stripe_key`.
+#[cfg(feature = "customers")]
 const STRIPE_KEY: &[&[Auth]] = &[&[Auth::query("stripe_key", "api_key")]];
 
 impl Client {
     /// Operations tagged `Meetings`.
+    #[cfg(feature = "meetings")]
     pub fn meetings(&self) -> MeetingsApi<'_> {
         MeetingsApi { client: self }
     }
 
     /// Operations tagged `Livestreams`.
+    #[cfg(feature = "livestreams")]
     pub fn livestreams(&self) -> LivestreamsApi<'_> {
         LivestreamsApi { client: self }
     }
 
     /// Operations tagged `Recordings`.
+    #[cfg(feature = "recordings")]
     pub fn recordings(&self) -> RecordingsApi<'_> {
         RecordingsApi { client: self }
     }
 
     /// Operations tagged `Issues`.
+    #[cfg(feature = "issues")]
     pub fn issues(&self) -> IssuesApi<'_> {
         IssuesApi { client: self }
     }
 
     /// Operations tagged `Releases`.
+    #[cfg(feature = "releases")]
     pub fn releases(&self) -> ReleasesApi<'_> {
         ReleasesApi { client: self }
     }
 
     /// Operations tagged `Customers`.
+    #[cfg(feature = "customers")]
     pub fn customers(&self) -> CustomersApi<'_> {
         CustomersApi { client: self }
     }
 
     /// Operations tagged `DNS Records`.
+    #[cfg(feature = "dns_records")]
     pub fn dns_records(&self) -> DnsRecordsApi<'_> {
         DnsRecordsApi { client: self }
     }
 
     /// Operations under `/accounts`.
+    #[cfg(feature = "accounts")]
     pub fn accounts(&self) -> AccountsApi<'_> {
         AccountsApi { client: self }
     }
 
     /// Operations tagged `Cloudflare Images`.
+    #[cfg(feature = "cloudflare_images")]
     pub fn cloudflare_images(&self) -> CloudflareImagesApi<'_> {
         CloudflareImagesApi {
             client: self,
@@ -92,6 +152,7 @@ impl Client {
     }
 
     /// Operations tagged `Workers KV Namespace`.
+    #[cfg(feature = "workers_kv_namespace")]
     pub fn workers_kv_namespace(&self) -> WorkersKvNamespaceApi<'_> {
         WorkersKvNamespaceApi {
             client: self,
@@ -99,11 +160,13 @@ impl Client {
     }
 
     /// Operations under `/user`.
+    #[cfg(feature = "user")]
     pub fn user(&self) -> UserApi<'_> {
         UserApi { client: self }
     }
 
     /// Operations tagged `Cloudflare IPs`.
+    #[cfg(feature = "cloudflare_ips")]
     pub fn cloudflare_ips(&self) -> CloudflareIpsApi<'_> {
         CloudflareIpsApi { client: self }
     }

@@ -1,0 +1,188 @@
+//! The crate's cargo features: one per group, named as its module, enabling the group's
+//! operations and exactly the types of `src/types.rs` they reach; `full` with all of them; and
+//! which of them a crate enables by default.
+//!
+//! A type is gated by the groups that reach it (through the fields, variants and items of the
+//! types their requests, responses, page walks and error bodies name). It stays ungated when
+//! every group reaches it, when no group does (a webhook's payload, which users decode whatever
+//! operations they call), or when an ungated type contains it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Plan;
+use super::items::TypeRef;
+use crate::model::types::{Kind, Ty, TypeId, TypeSpace};
+
+/// Operations up to which a crate enables `full` by default. Such a crate checks in a few
+/// seconds beyond its dependencies (the 62-operation Realtime Kit crate: see BENCHMARKS.md),
+/// and most of its users call much of it; a larger one would make every user pay for the whole
+/// API (Cloudflare's 1,533 operations: minutes per build), so its users name the groups they
+/// call.
+pub const FULL_BY_DEFAULT_UP_TO: usize = 150;
+
+/// Features that are not groups; a group whose module has one of these names gets its feature
+/// named `<module>_api`.
+pub const RESERVED: &[&str] = &["default", "full", "blocking", "tracing"];
+
+/// When a piece of code is compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// Always.
+    Always,
+    /// When one of these groups' features is on (indices into [`Plan::modules`], sorted, never
+    /// all of them).
+    Any(Vec<usize>),
+}
+
+impl Gate {
+    /// Code needed by each of `gates`: compiled when any of them is.
+    pub fn union<'g>(gates: impl IntoIterator<Item = &'g Gate>) -> Gate {
+        let mut groups = BTreeSet::new();
+        for gate in gates {
+            match gate {
+                Gate::Always => return Gate::Always,
+                Gate::Any(some) => groups.extend(some.iter().copied()),
+            }
+        }
+        Gate::Any(groups.into_iter().collect())
+    }
+}
+
+/// How a `use` or private item needed by code under several gates is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Import {
+    /// Needed whatever the features: plain.
+    Always,
+    /// Needed only under a few groups' features: `#[cfg]` with them.
+    Cfg(Gate),
+    /// Needed under many groups' features: `#[allow(unused_imports)]` (`dead_code` for an
+    /// item), which reads better than a `#[cfg]` listing them all.
+    AllowUnused,
+}
+
+/// Features up to which an import is gated by a `#[cfg]` listing them.
+pub const IMPORT_CFG_UP_TO: usize = 3;
+
+impl Import {
+    /// The import needed by code under each of `gates`.
+    pub fn of<'g>(gates: impl IntoIterator<Item = &'g Gate>) -> Import {
+        match Gate::union(gates) {
+            Gate::Always => Import::Always,
+            Gate::Any(groups) if groups.len() <= IMPORT_CFG_UP_TO => Import::Cfg(Gate::Any(groups)),
+            Gate::Any(_) => Import::AllowUnused,
+        }
+    }
+}
+
+/// The features of a crate.
+#[derive(Debug)]
+pub struct Features {
+    /// Per group (as [`Plan::modules`]): its feature's name.
+    pub names: Vec<String>,
+    /// Whether `default` enables `full` (see [`FULL_BY_DEFAULT_UP_TO`]).
+    pub full_by_default: bool,
+}
+
+/// Feature names, one per module name, avoiding [`RESERVED`] and each other.
+pub fn names<'a>(modules: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let modules: Vec<&str> = modules.collect();
+    let mut taken: BTreeSet<String> = modules.iter().map(|m| m.to_string()).collect();
+    modules
+        .iter()
+        .map(|module| {
+            if !RESERVED.contains(module) {
+                return module.to_string();
+            }
+            let mut name = format!("{module}_api");
+            while taken.contains(&name) || RESERVED.contains(&name.as_str()) {
+                name.push_str("_api");
+            }
+            taken.insert(name.clone());
+            name
+        })
+        .collect()
+}
+
+/// Sets the gate of every type of `src/types.rs` (by the groups that reach it) and of every
+/// credential constant (by the groups whose operations use it).
+pub fn gate<'m>(plan: &mut Plan<'m, '_>) {
+    let model = plan.model;
+    let types = &model.types;
+    let groups = plan.modules.len();
+    // Per type (by `TypeId`), the groups reaching it.
+    let mut reached: BTreeMap<TypeId, BTreeSet<usize>> = BTreeMap::new();
+    for (index, module) in plan.modules.iter().enumerate() {
+        let mut seeds: Vec<&'m Ty> = Vec::new();
+        let mut add = |ty: TypeRef<'m>| {
+            if let TypeRef::Ty(ty) = ty {
+                seeds.push(ty);
+            }
+        };
+        for item in &module.items {
+            item.visit_types(&mut add);
+        }
+        module.visit_types(&mut add);
+        // Their docs name the error bodies, which users decode with `ApiError::body_as`.
+        seeds.extend(
+            module
+                .methods
+                .iter()
+                .flat_map(|m| &m.op.errors)
+                .map(|e| &e.ty),
+        );
+        for id in reach(types, seeds) {
+            reached.entry(id).or_default().insert(index);
+        }
+    }
+    // Types no group reaches (webhook payloads), and what they contain, are always there.
+    let unreached = types
+        .defs()
+        .filter(|(id, _)| !reached.contains_key(id))
+        .map(|(id, _)| Ty::Named(id))
+        .collect::<Vec<_>>();
+    let always = reach(types, &unreached);
+    for (item, (id, _)) in plan.types.iter_mut().zip(types.defs()) {
+        item.gate = match reached.get(&id) {
+            Some(groups_reaching) if !always.contains(&id) && groups_reaching.len() < groups => {
+                Gate::Any(groups_reaching.iter().copied().collect())
+            }
+            _ => Gate::Always,
+        };
+    }
+    for (alternatives, name) in &plan.auth_consts {
+        let users = plan
+            .modules
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.methods.iter().any(|m| m.op.auth == **alternatives))
+            .map(|(index, _)| index)
+            .collect::<Vec<_>>();
+        // Private: unused (dead code) when none of its groups is on, even if all use it.
+        plan.auth_gates.insert(name.clone(), Gate::Any(users));
+    }
+}
+
+/// Every type named by `seeds`, and the types those contain, transitively.
+pub fn reach<'t>(
+    types: &'t TypeSpace,
+    seeds: impl IntoIterator<Item = &'t Ty>,
+) -> BTreeSet<TypeId> {
+    let mut stack: Vec<&Ty> = seeds.into_iter().collect();
+    let mut seen = BTreeSet::new();
+    while let Some(ty) = stack.pop() {
+        for id in ty.named() {
+            if !seen.insert(id) {
+                continue;
+            }
+            match &types.def(id).kind {
+                Kind::Struct(s) => {
+                    stack.extend(s.fields.iter().map(|f| &f.ty));
+                    stack.extend(s.additional.iter());
+                }
+                Kind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
+                Kind::Enum { .. } => {}
+            }
+        }
+    }
+    seen
+}

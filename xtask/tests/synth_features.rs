@@ -1,0 +1,26 @@
+//! The features of a large crate, that of `cargo xtask bench`'s 1,000-operation synthetic
+//! spec (200 groups of 5 operations): a sample compile alone without warnings (no group; the first, a middle
+//! and the last group; two groups together). Every group of the project's crate and of the
+//! generator's fixtures is checked by `generator/tests/features.rs`.
+
+#[path = "../../generator/tests/support/mod.rs"]
+mod support;
+#[allow(dead_code)]
+#[path = "../src/synth.rs"]
+mod synth;
+
+#[test]
+fn synthetic_1000_operation_crate_sample_features_compile_alone() {
+    let krate = support::generate_crate(&synth::spec(1000));
+    let manifest = krate.read("Cargo.toml");
+    let groups = support::group_features(&manifest);
+    assert_eq!(groups.len(), 200, "{groups:?}");
+    // A large API: no group by default.
+    assert!(
+        manifest.contains("\ndefault = [\"tracing\"]\n"),
+        "{manifest}"
+    );
+    let two = format!("{},{}", groups[1], groups[2]);
+    let sets = ["", &groups[0], &groups[100], &groups[199], &two];
+    support::check_features(krate.path(), &sets).unwrap();
+}
