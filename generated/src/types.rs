@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrgAnalyticsResponse {
     /// The `data` property.
-    pub data: Option<GetOrgAnalyticsResponseData>,
+    pub data: Option<GetOrgAnalyticsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -24,15 +24,15 @@ json_object! {
 /// The `data` property of [`GetOrgAnalyticsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseData {
+pub struct GetOrgAnalyticsData {
     /// Recording statistics of an App during the range specified
-    pub recording_stats: Option<GetOrgAnalyticsResponseDataRecordingStats>,
+    pub recording_stats: Option<GetOrgAnalyticsRecordingStats>,
     /// Session statistics of an App during the range specified
-    pub session_stats: Option<GetOrgAnalyticsResponseDataSessionStats>,
+    pub session_stats: Option<GetOrgAnalyticsSessionStats>,
 }
 
 json_object! {
-    GetOrgAnalyticsResponseData {
+    GetOrgAnalyticsData {
         "recording_stats" => recording_stats: optional,
         "session_stats" => session_stats: optional,
     }
@@ -41,9 +41,9 @@ json_object! {
 /// Recording statistics of an App during the range specified
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseDataRecordingStats {
+pub struct GetOrgAnalyticsRecordingStats {
     /// Day wise recording stats
-    pub day_stats: Option<Vec<GetOrgAnalyticsResponseDataRecordingStatsDayStatsItem>>,
+    pub day_stats: Option<Vec<GetOrgAnalyticsRecordingStatsDayStat>>,
     /// Total number of recordings during the range specified
     pub recording_count: Option<i64>,
     /// Total recording minutes during the range specified
@@ -51,17 +51,17 @@ pub struct GetOrgAnalyticsResponseDataRecordingStats {
 }
 
 json_object! {
-    GetOrgAnalyticsResponseDataRecordingStats {
+    GetOrgAnalyticsRecordingStats {
         "day_stats" => day_stats: optional,
         "recording_count" => recording_count: optional,
         "recording_minutes_consumed" => recording_minutes_consumed: optional,
     }
 }
 
-/// The `day_stats` property of [`GetOrgAnalyticsResponseDataRecordingStats`].
+/// The `day_stats` property of [`GetOrgAnalyticsRecordingStats`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseDataRecordingStatsDayStatsItem {
+pub struct GetOrgAnalyticsRecordingStatsDayStat {
     /// The `day` property.
     pub day: Option<String>,
     /// Total recording minutes for a specific day
@@ -71,7 +71,7 @@ pub struct GetOrgAnalyticsResponseDataRecordingStatsDayStatsItem {
 }
 
 json_object! {
-    GetOrgAnalyticsResponseDataRecordingStatsDayStatsItem {
+    GetOrgAnalyticsRecordingStatsDayStat {
         "day" => day: optional,
         "total_recording_minutes" => total_recording_minutes: optional,
         "total_recordings" => total_recordings: optional,
@@ -81,9 +81,9 @@ json_object! {
 /// Session statistics of an App during the range specified
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseDataSessionStats {
+pub struct GetOrgAnalyticsSessionStats {
     /// Day wise session stats
-    pub day_stats: Option<Vec<GetOrgAnalyticsResponseDataSessionStatsDayStatsItem>>,
+    pub day_stats: Option<Vec<GetOrgAnalyticsSessionStatsDayStat>>,
     /// Total number of sessions during the range specified
     pub sessions_count: Option<i64>,
     /// Total session minutes during the range specified
@@ -91,17 +91,17 @@ pub struct GetOrgAnalyticsResponseDataSessionStats {
 }
 
 json_object! {
-    GetOrgAnalyticsResponseDataSessionStats {
+    GetOrgAnalyticsSessionStats {
         "day_stats" => day_stats: optional,
         "sessions_count" => sessions_count: optional,
         "sessions_minutes_consumed" => sessions_minutes_consumed: optional,
     }
 }
 
-/// The `day_stats` property of [`GetOrgAnalyticsResponseDataSessionStats`].
+/// The `day_stats` property of [`GetOrgAnalyticsSessionStats`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseDataSessionStatsDayStatsItem {
+pub struct GetOrgAnalyticsSessionStatsDayStat {
     /// The `day` property.
     pub day: Option<String>,
     /// Total session minutes for a specific day
@@ -111,7 +111,7 @@ pub struct GetOrgAnalyticsResponseDataSessionStatsDayStatsItem {
 }
 
 json_object! {
-    GetOrgAnalyticsResponseDataSessionStatsDayStatsItem {
+    GetOrgAnalyticsSessionStatsDayStat {
         "day" => day: optional,
         "total_session_minutes" => total_session_minutes: optional,
         "total_sessions" => total_sessions: optional,
@@ -123,7 +123,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamAnalyticsDaywiseResponse {
     /// The `data` property.
-    pub data: Option<Vec<GetLivestreamAnalyticsDaywiseResponseDataItem>>,
+    pub data: Option<Vec<GetLivestreamAnalyticsDaywiseDataItem>>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -138,7 +138,7 @@ json_object! {
 /// The `data` property of [`GetLivestreamAnalyticsDaywiseResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamAnalyticsDaywiseResponseDataItem {
+pub struct GetLivestreamAnalyticsDaywiseDataItem {
     /// Count of total livestream sessions.
     pub count: Option<i64>,
     /// Analytics date.
@@ -150,7 +150,7 @@ pub struct GetLivestreamAnalyticsDaywiseResponseDataItem {
 }
 
 json_object! {
-    GetLivestreamAnalyticsDaywiseResponseDataItem {
+    GetLivestreamAnalyticsDaywiseDataItem {
         "count" => count: optional,
         "date" => date: optional,
         "total_ingest_seconds" => total_ingest_seconds: optional,
@@ -163,7 +163,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamAnalyticsCompleteResponse {
     /// The `data` property.
-    pub data: Option<GetLivestreamAnalyticsCompleteResponseData>,
+    pub data: Option<GetLivestreamAnalyticsCompleteData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -178,7 +178,7 @@ json_object! {
 /// The `data` property of [`GetLivestreamAnalyticsCompleteResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamAnalyticsCompleteResponseData {
+pub struct GetLivestreamAnalyticsCompleteData {
     /// Count of total livestreams.
     pub count: Option<i64>,
     /// Total time duration for which the input was given or the meeting was streamed.
@@ -188,14 +188,14 @@ pub struct GetLivestreamAnalyticsCompleteResponseData {
 }
 
 json_object! {
-    GetLivestreamAnalyticsCompleteResponseData {
+    GetLivestreamAnalyticsCompleteData {
         "count" => count: optional,
         "total_ingest_seconds" => total_ingest_seconds: optional,
         "total_viewer_seconds" => total_viewer_seconds: optional,
     }
 }
 
-/// Specifies the status of the operation. Used by [`LiveStreamsApi::fetch_all_livestreams`](crate::LiveStreamsApi::fetch_all_livestreams).
+/// The `status` property of [`FetchAllLivestreamsData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FetchAllLivestreamsStatus {
@@ -246,7 +246,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsResponse {
     /// The `data` property.
-    pub data: Option<FetchAllLivestreamsResponseData>,
+    pub data: Option<FetchAllLivestreamsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -261,7 +261,7 @@ json_object! {
 /// The `data` property of [`FetchAllLivestreamsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllLivestreamsResponseData {
+pub struct FetchAllLivestreamsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -275,11 +275,11 @@ pub struct FetchAllLivestreamsResponseData {
     /// Name of the livestream.
     pub name: Option<String>,
     /// The `paging` property.
-    pub paging: Option<FetchAllLivestreamsResponseDataPaging>,
+    pub paging: Option<FetchAllLivestreamsPaging>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<FetchAllLivestreamsResponseDataStatus>,
+    pub status: Option<FetchAllLivestreamsStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -287,7 +287,7 @@ pub struct FetchAllLivestreamsResponseData {
 }
 
 json_object! {
-    FetchAllLivestreamsResponseData {
+    FetchAllLivestreamsData {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -302,10 +302,10 @@ json_object! {
     }
 }
 
-/// The `paging` property of [`FetchAllLivestreamsResponseData`].
+/// The `paging` property of [`FetchAllLivestreamsData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllLivestreamsResponseDataPaging {
+pub struct FetchAllLivestreamsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -315,36 +315,10 @@ pub struct FetchAllLivestreamsResponseDataPaging {
 }
 
 json_object! {
-    FetchAllLivestreamsResponseDataPaging {
+    FetchAllLivestreamsPaging {
         "end_offset" => end_offset: optional,
         "start_offset" => start_offset: optional,
         "total_count" => total_count: optional,
-    }
-}
-
-/// The `status` property of [`FetchAllLivestreamsResponseData`].
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FetchAllLivestreamsResponseDataStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-string_enum! {
-    FetchAllLivestreamsResponseDataStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
     }
 }
 
@@ -366,7 +340,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLivestreamResponse {
     /// The `data` property.
-    pub data: Option<CreateLivestreamResponseData>,
+    pub data: Option<CreateLivestreamData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -381,7 +355,7 @@ json_object! {
 /// The `data` property of [`CreateLivestreamResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLivestreamResponseData {
+pub struct CreateLivestreamData {
     /// Specifies if the livestream was disabled.
     pub disabled: Option<bool>,
     /// The livestream ID.
@@ -395,13 +369,13 @@ pub struct CreateLivestreamResponseData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<CreateLivestreamResponseDataStatus>,
+    pub status: Option<CreateLivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
 }
 
 json_object! {
-    CreateLivestreamResponseData {
+    CreateLivestreamData {
         "disabled" => disabled: optional,
         "id" => id: optional,
         "ingest_server" => ingest_server: optional,
@@ -413,10 +387,10 @@ json_object! {
     }
 }
 
-/// The `status` property of [`CreateLivestreamResponseData`].
+/// The `status` property of [`CreateLivestreamData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateLivestreamResponseDataStatus {
+pub enum CreateLivestreamStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -430,7 +404,7 @@ pub enum CreateLivestreamResponseDataStatus {
 }
 
 string_enum! {
-    CreateLivestreamResponseDataStatus {
+    CreateLivestreamStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -442,44 +416,44 @@ string_enum! {
 /// OK
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponse {
+pub struct GetLivestreamSessionLivestreamIdResponse {
     /// The `data` property.
-    pub data: Option<GetV2LivestreamSessionLivestreamIdResponseData>,
+    pub data: Option<GetLivestreamSessionLivestreamIdData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponse {
+    GetLivestreamSessionLivestreamIdResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2LivestreamSessionLivestreamIdResponse`].
+/// The `data` property of [`GetLivestreamSessionLivestreamIdResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponseData {
+pub struct GetLivestreamSessionLivestreamIdData {
     /// The `livestream` property.
-    pub livestream: Option<GetV2LivestreamSessionLivestreamIdResponseDataLivestream>,
+    pub livestream: Option<Livestream>,
     /// The `paging` property.
-    pub paging: Option<GetV2LivestreamSessionLivestreamIdResponseDataPaging>,
+    pub paging: Option<GetLivestreamSessionLivestreamIdPaging>,
     /// The `session` property.
-    pub session: Option<GetV2LivestreamSessionLivestreamIdResponseDataSession>,
+    pub session: Option<GetLivestreamSessionLivestreamIdSession>,
 }
 
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponseData {
+    GetLivestreamSessionLivestreamIdData {
         "livestream" => livestream: optional,
         "paging" => paging: optional,
         "session" => session: optional,
     }
 }
 
-/// The `livestream` property of [`GetV2LivestreamSessionLivestreamIdResponseData`].
+/// The `livestream` property of [`GetLivestreamSessionLivestreamIdData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponseDataLivestream {
+pub struct Livestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<String>,
     /// Specifies if the livestream was disabled.
@@ -495,7 +469,7 @@ pub struct GetV2LivestreamSessionLivestreamIdResponseDataLivestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<GetV2LivestreamSessionLivestreamIdResponseDataLivestreamStatus>,
+    pub status: Option<GetLivestreamSessionLivestreamIdStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -503,7 +477,7 @@ pub struct GetV2LivestreamSessionLivestreamIdResponseDataLivestream {
 }
 
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponseDataLivestream {
+    Livestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -517,10 +491,10 @@ json_object! {
     }
 }
 
-/// The `status` property of [`GetV2LivestreamSessionLivestreamIdResponseDataLivestream`].
+/// The `status` property of [`Livestream`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetV2LivestreamSessionLivestreamIdResponseDataLivestreamStatus {
+pub enum GetLivestreamSessionLivestreamIdStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -534,7 +508,7 @@ pub enum GetV2LivestreamSessionLivestreamIdResponseDataLivestreamStatus {
 }
 
 string_enum! {
-    GetV2LivestreamSessionLivestreamIdResponseDataLivestreamStatus {
+    GetLivestreamSessionLivestreamIdStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -543,10 +517,10 @@ string_enum! {
     }
 }
 
-/// The `paging` property of [`GetV2LivestreamSessionLivestreamIdResponseData`].
+/// The `paging` property of [`GetLivestreamSessionLivestreamIdData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponseDataPaging {
+pub struct GetLivestreamSessionLivestreamIdPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -556,17 +530,17 @@ pub struct GetV2LivestreamSessionLivestreamIdResponseDataPaging {
 }
 
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponseDataPaging {
+    GetLivestreamSessionLivestreamIdPaging {
         "end_offset" => end_offset: optional,
         "start_offset" => start_offset: optional,
         "total_count" => total_count: optional,
     }
 }
 
-/// The `session` property of [`GetV2LivestreamSessionLivestreamIdResponseData`].
+/// The `session` property of [`GetLivestreamSessionLivestreamIdData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponseDataSession {
+pub struct GetLivestreamSessionLivestreamIdSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
@@ -590,7 +564,7 @@ pub struct GetV2LivestreamSessionLivestreamIdResponseDataSession {
 }
 
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponseDataSession {
+    GetLivestreamSessionLivestreamIdSession {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -607,41 +581,41 @@ json_object! {
 /// OK
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2ActiveLivestreamSessionDetailsResponse {
+pub struct GetActiveLivestreamSessionResponse {
     /// The `data` property.
-    pub data: Option<GetV2ActiveLivestreamSessionDetailsResponseData>,
+    pub data: Option<GetActiveLivestreamSessionData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 json_object! {
-    GetV2ActiveLivestreamSessionDetailsResponse {
+    GetActiveLivestreamSessionResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2ActiveLivestreamSessionDetailsResponse`].
+/// The `data` property of [`GetActiveLivestreamSessionResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2ActiveLivestreamSessionDetailsResponseData {
+pub struct GetActiveLivestreamSessionData {
     /// The `livestream` property.
-    pub livestream: Option<GetV2ActiveLivestreamSessionDetailsResponseDataLivestream>,
+    pub livestream: Option<GetActiveLivestreamSessionLivestream>,
     /// The `session` property.
-    pub session: Option<GetV2ActiveLivestreamSessionDetailsResponseDataSession>,
+    pub session: Option<GetActiveLivestreamSessionSession>,
 }
 
 json_object! {
-    GetV2ActiveLivestreamSessionDetailsResponseData {
+    GetActiveLivestreamSessionData {
         "livestream" => livestream: optional,
         "session" => session: optional,
     }
 }
 
-/// The `livestream` property of [`GetV2ActiveLivestreamSessionDetailsResponseData`].
+/// The `livestream` property of [`GetActiveLivestreamSessionData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2ActiveLivestreamSessionDetailsResponseDataLivestream {
+pub struct GetActiveLivestreamSessionLivestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -657,7 +631,7 @@ pub struct GetV2ActiveLivestreamSessionDetailsResponseDataLivestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<GetV2ActiveLivestreamSessionDetailsResponseDataLivestreamStatus>,
+    pub status: Option<GetActiveLivestreamSessionStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -665,7 +639,7 @@ pub struct GetV2ActiveLivestreamSessionDetailsResponseDataLivestream {
 }
 
 json_object! {
-    GetV2ActiveLivestreamSessionDetailsResponseDataLivestream {
+    GetActiveLivestreamSessionLivestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -679,10 +653,10 @@ json_object! {
     }
 }
 
-/// The `status` property of [`GetV2ActiveLivestreamSessionDetailsResponseDataLivestream`].
+/// The `status` property of [`GetActiveLivestreamSessionLivestream`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetV2ActiveLivestreamSessionDetailsResponseDataLivestreamStatus {
+pub enum GetActiveLivestreamSessionStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -696,7 +670,7 @@ pub enum GetV2ActiveLivestreamSessionDetailsResponseDataLivestreamStatus {
 }
 
 string_enum! {
-    GetV2ActiveLivestreamSessionDetailsResponseDataLivestreamStatus {
+    GetActiveLivestreamSessionStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -705,10 +679,10 @@ string_enum! {
     }
 }
 
-/// The `session` property of [`GetV2ActiveLivestreamSessionDetailsResponseData`].
+/// The `session` property of [`GetActiveLivestreamSessionData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2ActiveLivestreamSessionDetailsResponseDataSession {
+pub struct GetActiveLivestreamSessionSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
@@ -732,7 +706,7 @@ pub struct GetV2ActiveLivestreamSessionDetailsResponseDataSession {
 }
 
 json_object! {
-    GetV2ActiveLivestreamSessionDetailsResponseDataSession {
+    GetActiveLivestreamSessionSession {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -749,24 +723,24 @@ json_object! {
 /// OK
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsLivestreamSessionIdResponse {
+pub struct GetLivestreamsSessionResponse {
     /// The `data` property.
-    pub data: Option<GetV2LivestreamsLivestreamSessionIdResponseData>,
+    pub data: Option<GetLivestreamsSessionData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 json_object! {
-    GetV2LivestreamsLivestreamSessionIdResponse {
+    GetLivestreamsSessionResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2LivestreamsLivestreamSessionIdResponse`].
+/// The `data` property of [`GetLivestreamsSessionResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsLivestreamSessionIdResponseData {
+pub struct GetLivestreamsSessionData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
@@ -788,7 +762,7 @@ pub struct GetV2LivestreamsLivestreamSessionIdResponseData {
 }
 
 json_object! {
-    GetV2LivestreamsLivestreamSessionIdResponseData {
+    GetLivestreamsSessionData {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -828,7 +802,7 @@ pub struct GetAllMeetingsResponse {
     /// The `data` property.
     pub data: Vec<Meeting>,
     /// The `paging` property.
-    pub paging: GetAllMeetingsResponsePaging,
+    pub paging: PagingResponsePaging,
     /// The `success` property.
     pub success: bool,
 }
@@ -1168,9 +1142,9 @@ pub struct VideoConfigWatermark {
     /// Position of the watermark
     ///
     /// Default when absent: `"left top"`.
-    pub position: Option<VideoConfigWatermarkPosition>,
+    pub position: Option<VideoConfigPosition>,
     /// Size of the watermark
-    pub size: Option<VideoConfigWatermarkSize>,
+    pub size: Option<VideoConfigSize>,
     /// URL of the watermark image
     pub url: Option<String>,
 }
@@ -1186,7 +1160,7 @@ json_object! {
 /// Position of the watermark
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VideoConfigWatermarkPosition {
+pub enum VideoConfigPosition {
     /// `"left top"`
     LeftTop,
     /// `"right top"`
@@ -1200,7 +1174,7 @@ pub enum VideoConfigWatermarkPosition {
 }
 
 string_enum! {
-    VideoConfigWatermarkPosition {
+    VideoConfigPosition {
         "left top" => LeftTop,
         "right top" => RightTop,
         "left bottom" => LeftBottom,
@@ -1211,7 +1185,7 @@ string_enum! {
 
 /// Size of the watermark
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct VideoConfigWatermarkSize {
+pub struct VideoConfigSize {
     /// Height of the watermark in px
     pub height: Option<i64>,
     /// Width of the watermark in px
@@ -1219,7 +1193,7 @@ pub struct VideoConfigWatermarkSize {
 }
 
 json_object! {
-    VideoConfigWatermarkSize {
+    VideoConfigSize {
         "height" => height: optional,
         "width" => width: optional,
     }
@@ -1248,7 +1222,7 @@ string_enum! {
 /// The `paging` property of [`GetAllMeetingsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAllMeetingsResponsePaging {
+pub struct PagingResponsePaging {
     /// The `end_offset` property.
     pub end_offset: i64,
     /// The `start_offset` property.
@@ -1258,7 +1232,7 @@ pub struct GetAllMeetingsResponsePaging {
 }
 
 json_object! {
-    GetAllMeetingsResponsePaging {
+    PagingResponsePaging {
         "end_offset" => end_offset: default integral,
         "start_offset" => start_offset: default integral,
         "total_count" => total_count: default integral,
@@ -1488,7 +1462,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingResponse {
     /// The `data` property.
-    pub data: Option<GetMeetingResponseData>,
+    pub data: Option<GetMeetingData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -1505,7 +1479,7 @@ json_object! {
 /// The `data` property of [`GetMeetingResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMeetingResponseData {
+pub struct GetMeetingData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the meeting.
@@ -1537,7 +1511,7 @@ pub struct GetMeetingResponseData {
 }
 
 json_object! {
-    GetMeetingResponseData {
+    GetMeetingData {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "live_stream_on_start" => live_stream_on_start: optional,
@@ -1614,7 +1588,7 @@ pub struct UpdateMeetingBody {
     /// Default when absent: `60`.
     pub session_keep_alive_time_in_secs: Option<i64>,
     /// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
-    pub status: Option<UpdateMeetingBodyStatus>,
+    pub status: Option<UpdateMeetingStatus>,
     /// Automatically generate summary of meetings using transcripts. Requires Transcriptions to be enabled, and can be retrieved via Webhooks or summary API.
     ///
     /// Default when absent: `false`.
@@ -1645,7 +1619,7 @@ json_object! {
 /// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateMeetingBodyStatus {
+pub enum UpdateMeetingStatus {
     /// `"ACTIVE"`
     Active,
     /// `"INACTIVE"`
@@ -1655,7 +1629,7 @@ pub enum UpdateMeetingBodyStatus {
 }
 
 string_enum! {
-    UpdateMeetingBodyStatus {
+    UpdateMeetingStatus {
         "ACTIVE" => Active,
         "INACTIVE" => Inactive,
         _ => UnknownValue,
@@ -1665,24 +1639,24 @@ string_enum! {
 /// OK
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2MeetingsMeetingIdActiveLivestreamResponse {
+pub struct GetMeetingActiveLivestreamResponse {
     /// The `data` property.
-    pub data: Option<GetV2MeetingsMeetingIdActiveLivestreamResponseData>,
+    pub data: Option<GetMeetingActiveLivestreamData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 json_object! {
-    GetV2MeetingsMeetingIdActiveLivestreamResponse {
+    GetMeetingActiveLivestreamResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2MeetingsMeetingIdActiveLivestreamResponse`].
+/// The `data` property of [`GetMeetingActiveLivestreamResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2MeetingsMeetingIdActiveLivestreamResponseData {
+pub struct GetMeetingActiveLivestreamData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -1698,7 +1672,7 @@ pub struct GetV2MeetingsMeetingIdActiveLivestreamResponseData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<GetV2MeetingsMeetingIdActiveLivestreamResponseDataStatus>,
+    pub status: Option<GetMeetingActiveLivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -1706,7 +1680,7 @@ pub struct GetV2MeetingsMeetingIdActiveLivestreamResponseData {
 }
 
 json_object! {
-    GetV2MeetingsMeetingIdActiveLivestreamResponseData {
+    GetMeetingActiveLivestreamData {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -1720,10 +1694,10 @@ json_object! {
     }
 }
 
-/// The `status` property of [`GetV2MeetingsMeetingIdActiveLivestreamResponseData`].
+/// The `status` property of [`GetMeetingActiveLivestreamData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetV2MeetingsMeetingIdActiveLivestreamResponseDataStatus {
+pub enum GetMeetingActiveLivestreamStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -1737,7 +1711,7 @@ pub enum GetV2MeetingsMeetingIdActiveLivestreamResponseDataStatus {
 }
 
 string_enum! {
-    GetV2MeetingsMeetingIdActiveLivestreamResponseDataStatus {
+    GetMeetingActiveLivestreamStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -1751,7 +1725,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingResponse {
     /// The `data` property.
-    pub data: Option<StopLivestreamingResponseData>,
+    pub data: Option<StopLivestreamingData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -1766,13 +1740,13 @@ json_object! {
 /// The `data` property of [`StopLivestreamingResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StopLivestreamingResponseData {
+pub struct StopLivestreamingData {
     /// The `message` property.
     pub message: Option<String>,
 }
 
 json_object! {
-    StopLivestreamingResponseData {
+    StopLivestreamingData {
         "message" => message: optional,
     }
 }
@@ -1909,24 +1883,24 @@ json_object! {
 /// Kick participants success response
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickPartcipantsResponse {
+pub struct KickParticipantsResponse {
     /// The `data` property.
-    pub data: Option<KickPartcipantsResponseData>,
+    pub data: Option<KickParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 json_object! {
-    KickPartcipantsResponse {
+    KickParticipantsResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`KickPartcipantsResponse`].
+/// The `data` property of [`KickParticipantsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickPartcipantsResponseData {
+pub struct KickParticipantsData {
     /// The `action` property.
     pub action: Option<String>,
     /// SessionParticipant
@@ -1934,7 +1908,7 @@ pub struct KickPartcipantsResponseData {
 }
 
 json_object! {
-    KickPartcipantsResponseData {
+    KickParticipantsData {
         "action" => action: optional,
         "participants" => participants: optional,
     }
@@ -1974,7 +1948,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickAllParticipantsResponse {
     /// The `data` property.
-    pub data: Option<KickAllParticipantsResponseData>,
+    pub data: Option<KickAllParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -1989,7 +1963,7 @@ json_object! {
 /// The `data` property of [`KickAllParticipantsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickAllParticipantsResponseData {
+pub struct KickAllParticipantsData {
     /// The `action` property.
     pub action: Option<String>,
     /// The `kicked_participants_count` property.
@@ -1997,7 +1971,7 @@ pub struct KickAllParticipantsResponseData {
 }
 
 json_object! {
-    KickAllParticipantsResponseData {
+    KickAllParticipantsData {
         "action" => action: optional,
         "kicked_participants_count" => kicked_participants_count: optional,
     }
@@ -2008,7 +1982,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteParticipantsResponse {
     /// The `data` property.
-    pub data: Option<MuteParticipantsResponseData>,
+    pub data: Option<MuteParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2023,7 +1997,7 @@ json_object! {
 /// The `data` property of [`MuteParticipantsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MuteParticipantsResponseData {
+pub struct MuteParticipantsData {
     /// The `action` property.
     pub action: Option<String>,
     /// SessionParticipant
@@ -2031,7 +2005,7 @@ pub struct MuteParticipantsResponseData {
 }
 
 json_object! {
-    MuteParticipantsResponseData {
+    MuteParticipantsData {
         "action" => action: optional,
         "participants" => participants: optional,
     }
@@ -2055,7 +2029,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteAllParticipantsResponse {
     /// The `data` property.
-    pub data: Option<MuteAllParticipantsResponseData>,
+    pub data: Option<MuteAllParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2070,7 +2044,7 @@ json_object! {
 /// The `data` property of [`MuteAllParticipantsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MuteAllParticipantsResponseData {
+pub struct MuteAllParticipantsData {
     /// The `action` property.
     pub action: Option<String>,
     /// The `muted_participants_count` property.
@@ -2078,7 +2052,7 @@ pub struct MuteAllParticipantsResponseData {
 }
 
 json_object! {
-    MuteAllParticipantsResponseData {
+    MuteAllParticipantsData {
         "action" => action: optional,
         "muted_participants_count" => muted_participants_count: optional,
     }
@@ -2111,7 +2085,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePollResponse {
     /// The `data` property.
-    pub data: Option<CreatePollResponseData>,
+    pub data: Option<CreatePollData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2126,7 +2100,7 @@ json_object! {
 /// The `data` property of [`CreatePollResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePollResponseData {
+pub struct CreatePollData {
     /// The `action` property.
     pub action: Option<String>,
     /// The `poll` property.
@@ -2134,13 +2108,13 @@ pub struct CreatePollResponseData {
 }
 
 json_object! {
-    CreatePollResponseData {
+    CreatePollData {
         "action" => action: optional,
         "poll" => poll: optional,
     }
 }
 
-/// The `poll` property of [`CreatePollResponseData`].
+/// The `poll` property of [`CreatePollData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Poll {
@@ -2153,7 +2127,7 @@ pub struct Poll {
     /// ID of the poll
     pub id: Option<String>,
     /// Answer options
-    pub options: Vec<PollOptionsItem>,
+    pub options: Vec<PollOption>,
     /// Question asked by the poll
     pub question: String,
     /// The `voted` property.
@@ -2175,27 +2149,27 @@ json_object! {
 /// The `options` property of [`Poll`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PollOptionsItem {
+pub struct PollOption {
     /// The `count` property.
     pub count: i64,
     /// Text of the answer option
     pub text: String,
     /// The `votes` property.
-    pub votes: Vec<PollOptionsItemVotesItem>,
+    pub votes: Vec<PollVote>,
 }
 
 json_object! {
-    PollOptionsItem {
+    PollOption {
         "count" => count: default integral,
         "text" => text: default,
         "votes" => votes: default,
     }
 }
 
-/// The `votes` property of [`PollOptionsItem`].
+/// The `votes` property of [`PollOption`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PollOptionsItemVotesItem {
+pub struct PollVote {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
@@ -2203,7 +2177,7 @@ pub struct PollOptionsItemVotesItem {
 }
 
 json_object! {
-    PollOptionsItemVotesItem {
+    PollVote {
         "id" => id: default,
         "name" => name: default,
     }
@@ -2214,7 +2188,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsResponse {
     /// The `data` property.
-    pub data: Option<LivestreamSessionDetailsResponseData>,
+    pub data: Option<LivestreamSessionDetailsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2229,27 +2203,27 @@ json_object! {
 /// The `data` property of [`LivestreamSessionDetailsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsResponseData {
+pub struct LivestreamSessionDetailsData {
     /// The `livestreams` property.
-    pub livestreams: Option<Vec<LivestreamSessionDetailsResponseDataLivestreamsItem>>,
+    pub livestreams: Option<Vec<LivestreamSessionDetailsLivestream>>,
     /// The `paging` property.
-    pub paging: Option<LivestreamSessionDetailsResponseDataPaging>,
+    pub paging: Option<LivestreamSessionDetailsPaging>,
     /// The `sessions` property.
-    pub sessions: Option<LivestreamSessionDetailsResponseDataSessions>,
+    pub sessions: Option<LivestreamSessionDetailsSessions>,
 }
 
 json_object! {
-    LivestreamSessionDetailsResponseData {
+    LivestreamSessionDetailsData {
         "livestreams" => livestreams: optional,
         "paging" => paging: optional,
         "sessions" => sessions: optional,
     }
 }
 
-/// The `livestreams` property of [`LivestreamSessionDetailsResponseData`].
+/// The `livestreams` property of [`LivestreamSessionDetailsData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsResponseDataLivestreamsItem {
+pub struct LivestreamSessionDetailsLivestream {
     /// The timestamp at which the livestream was created. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -2265,7 +2239,7 @@ pub struct LivestreamSessionDetailsResponseDataLivestreamsItem {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<LivestreamSessionDetailsResponseDataLivestreamsItemStatus>,
+    pub status: Option<LivestreamSessionDetailsStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// The timestamp at which the livestream was updated. The time is returned in ISO format.
@@ -2273,7 +2247,7 @@ pub struct LivestreamSessionDetailsResponseDataLivestreamsItem {
 }
 
 json_object! {
-    LivestreamSessionDetailsResponseDataLivestreamsItem {
+    LivestreamSessionDetailsLivestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -2287,10 +2261,10 @@ json_object! {
     }
 }
 
-/// The `status` property of [`LivestreamSessionDetailsResponseDataLivestreamsItem`].
+/// The `status` property of [`LivestreamSessionDetailsLivestream`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LivestreamSessionDetailsResponseDataLivestreamsItemStatus {
+pub enum LivestreamSessionDetailsStatus {
     /// `"LIVE"`
     Live,
     /// `"INVOKED"`
@@ -2304,7 +2278,7 @@ pub enum LivestreamSessionDetailsResponseDataLivestreamsItemStatus {
 }
 
 string_enum! {
-    LivestreamSessionDetailsResponseDataLivestreamsItemStatus {
+    LivestreamSessionDetailsStatus {
         "LIVE" => Live,
         "INVOKED" => Invoked,
         "ERRORED" => Errored,
@@ -2313,10 +2287,10 @@ string_enum! {
     }
 }
 
-/// The `paging` property of [`LivestreamSessionDetailsResponseData`].
+/// The `paging` property of [`LivestreamSessionDetailsData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsResponseDataPaging {
+pub struct LivestreamSessionDetailsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -2326,17 +2300,17 @@ pub struct LivestreamSessionDetailsResponseDataPaging {
 }
 
 json_object! {
-    LivestreamSessionDetailsResponseDataPaging {
+    LivestreamSessionDetailsPaging {
         "end_offset" => end_offset: optional,
         "start_offset" => start_offset: optional,
         "total_count" => total_count: optional,
     }
 }
 
-/// The `sessions` property of [`LivestreamSessionDetailsResponseData`].
+/// The `sessions` property of [`LivestreamSessionDetailsData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsResponseDataSessions {
+pub struct LivestreamSessionDetailsSessions {
     /// The timestamp at which the livestream was created. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
@@ -2358,7 +2332,7 @@ pub struct LivestreamSessionDetailsResponseDataSessions {
 }
 
 json_object! {
-    LivestreamSessionDetailsResponseDataSessions {
+    LivestreamSessionDetailsSessions {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -2377,7 +2351,7 @@ pub struct StartLivestreamingBody {
     /// The `name` property.
     pub name: Option<String>,
     /// The `video_config` property.
-    pub video_config: Option<StartLivestreamingBodyVideoConfig>,
+    pub video_config: Option<StartLivestreamingVideoConfig>,
 }
 
 json_object! {
@@ -2389,7 +2363,7 @@ json_object! {
 
 /// The `video_config` property of [`StartLivestreamingBody`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartLivestreamingBodyVideoConfig {
+pub struct StartLivestreamingVideoConfig {
     /// Height of the livestreaming video in pixels
     pub height: Option<i64>,
     /// Width of the livestreaming video in pixels
@@ -2397,7 +2371,7 @@ pub struct StartLivestreamingBodyVideoConfig {
 }
 
 json_object! {
-    StartLivestreamingBodyVideoConfig {
+    StartLivestreamingVideoConfig {
         "height" => height: optional,
         "width" => width: optional,
     }
@@ -2408,7 +2382,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingResponse {
     /// The `data` property.
-    pub data: Option<StartLivestreamingResponseData>,
+    pub data: Option<StartLivestreamingData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2423,7 +2397,7 @@ json_object! {
 /// The `data` property of [`StartLivestreamingResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartLivestreamingResponseData {
+pub struct StartLivestreamingData {
     /// The livestream ID.
     pub id: Option<String>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
@@ -2431,13 +2405,13 @@ pub struct StartLivestreamingResponseData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<StartLivestreamingResponseDataStatus>,
+    pub status: Option<StartLivestreamingStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
 }
 
 json_object! {
-    StartLivestreamingResponseData {
+    StartLivestreamingData {
         "id" => id: optional,
         "ingest_server" => ingest_server: optional,
         "playback_url" => playback_url: optional,
@@ -2446,10 +2420,10 @@ json_object! {
     }
 }
 
-/// The `status` property of [`StartLivestreamingResponseData`].
+/// The `status` property of [`StartLivestreamingData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StartLivestreamingResponseDataStatus {
+pub enum StartLivestreamingStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -2463,7 +2437,7 @@ pub enum StartLivestreamingResponseDataStatus {
 }
 
 string_enum! {
-    StartLivestreamingResponseDataStatus {
+    StartLivestreamingStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -2475,17 +2449,17 @@ string_enum! {
 /// Success response
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMeetingParticipantsResponse {
+pub struct GetAllParticipantsResponse {
     /// Represents a participant.
     pub data: Vec<Participant>,
     /// The `paging` property.
-    pub paging: GetAllMeetingsResponsePaging,
+    pub paging: PagingResponsePaging,
     /// The `success` property.
     pub success: bool,
 }
 
 json_object! {
-    GetMeetingParticipantsResponse {
+    GetAllParticipantsResponse {
         "data" => data: default,
         "paging" => paging: required,
         "success" => success: default,
@@ -2553,7 +2527,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddParticipantResponse {
     /// The `data` property.
-    pub data: Option<AddParticipantResponseData>,
+    pub data: Option<AddParticipantData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -2570,7 +2544,7 @@ json_object! {
 /// The `data` property of [`AddParticipantResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddParticipantResponseData {
+pub struct AddParticipantData {
     /// When this object was created. The time is returned in ISO format.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// A unique participant ID generated by the client.
@@ -2590,7 +2564,7 @@ pub struct AddParticipantResponseData {
 }
 
 json_object! {
-    AddParticipantResponseData {
+    AddParticipantData {
         "created_at" => created_at: default,
         "custom_participant_id" => custom_participant_id: default,
         "id" => id: default,
@@ -2605,9 +2579,9 @@ json_object! {
 /// Success response
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMeetingParticipantResponse {
+pub struct DeleteParticipantResponse {
     /// The `data` property.
-    pub data: Option<DeleteMeetingParticipantResponseData>,
+    pub data: Option<DeleteParticipantData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -2615,16 +2589,16 @@ pub struct DeleteMeetingParticipantResponse {
 }
 
 json_object! {
-    DeleteMeetingParticipantResponse {
+    DeleteParticipantResponse {
         "data" => data: optional,
         "success" => success: default,
     }
 }
 
-/// The `data` property of [`DeleteMeetingParticipantResponse`].
+/// The `data` property of [`DeleteParticipantResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMeetingParticipantResponseData {
+pub struct DeleteParticipantData {
     /// Timestamp this object was created at. The time is returned in ISO format.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// A unique participant ID generated by the client.
@@ -2636,7 +2610,7 @@ pub struct DeleteMeetingParticipantResponseData {
 }
 
 json_object! {
-    DeleteMeetingParticipantResponseData {
+    DeleteParticipantData {
         "created_at" => created_at: default,
         "custom_participant_id" => custom_participant_id: default,
         "preset_id" => preset_id: default,
@@ -2647,7 +2621,7 @@ json_object! {
 /// Success response
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMeetingParticipantResponse {
+pub struct GetParticipantResponse {
     /// Represents a participant.
     pub data: Participant,
     /// Success status of the operation
@@ -2657,7 +2631,7 @@ pub struct GetMeetingParticipantResponse {
 }
 
 json_object! {
-    GetMeetingParticipantResponse {
+    GetParticipantResponse {
         "data" => data: required,
         "success" => success: default,
     }
@@ -2707,9 +2681,9 @@ json_object! {
 /// Example response
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegenerateTokenResponse {
+pub struct RegenTokenResponse {
     /// The `data` property.
-    pub data: RegenerateTokenResponseData,
+    pub data: RegenTokenData,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -2717,22 +2691,22 @@ pub struct RegenerateTokenResponse {
 }
 
 json_object! {
-    RegenerateTokenResponse {
+    RegenTokenResponse {
         "data" => data: required,
         "success" => success: default,
     }
 }
 
-/// The `data` property of [`RegenerateTokenResponse`].
+/// The `data` property of [`RegenTokenResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegenerateTokenResponseData {
+pub struct RegenTokenData {
     /// Regenerated participant's authentication token.
     pub token: String,
 }
 
 json_object! {
-    RegenerateTokenResponseData {
+    RegenTokenData {
         "token" => token: default,
     }
 }
@@ -2740,17 +2714,17 @@ json_object! {
 /// Example response
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPresetsResponse {
+pub struct GetAllPresetsResponse {
     /// Returned by Get All Presets route
     pub data: Vec<PresetListItem>,
     /// The `paging` property.
-    pub paging: GetAllMeetingsResponsePaging,
+    pub paging: PagingResponsePaging,
     /// The `success` property.
     pub success: bool,
 }
 
 json_object! {
-    GetPresetsResponse {
+    GetAllPresetsResponse {
         "data" => data: default,
         "paging" => paging: required,
         "success" => success: default,
@@ -2812,11 +2786,11 @@ pub struct PresetConfig {
     /// Maximum number of screen shares that can be active at a given time
     pub max_screenshare_count: f64,
     /// Maximum number of streams that are visible on a device
-    pub max_video_streams: PresetConfigMaxVideoStreams,
+    pub max_video_streams: PresetMaxVideoStreams,
     /// Media configuration options. eg: Video quality
     pub media: PresetConfigMedia,
     /// Type of the meeting
-    pub view_type: PresetConfigViewType,
+    pub view_type: PresetViewType,
 }
 
 json_object! {
@@ -2831,7 +2805,7 @@ json_object! {
 
 /// Maximum number of streams that are visible on a device
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetConfigMaxVideoStreams {
+pub struct PresetMaxVideoStreams {
     /// Maximum number of video streams visible on desktop devices
     pub desktop: f64,
     /// Maximum number of streams visible on mobile devices
@@ -2839,7 +2813,7 @@ pub struct PresetConfigMaxVideoStreams {
 }
 
 json_object! {
-    PresetConfigMaxVideoStreams {
+    PresetMaxVideoStreams {
         "desktop" => desktop: default,
         "mobile" => mobile: default,
     }
@@ -2890,7 +2864,7 @@ pub struct PresetConfigMediaScreenshare {
     /// Frame rate of screen share
     pub frame_rate: f64,
     /// Quality of screen share
-    pub quality: PresetConfigMediaScreenshareQuality,
+    pub quality: PresetQuality,
 }
 
 json_object! {
@@ -2903,7 +2877,7 @@ json_object! {
 /// Quality of screen share
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetConfigMediaScreenshareQuality {
+pub enum PresetQuality {
     /// `"hd"`
     Hd,
     /// `"vga"`
@@ -2919,7 +2893,7 @@ pub enum PresetConfigMediaScreenshareQuality {
 }
 
 string_enum! {
-    PresetConfigMediaScreenshareQuality {
+    PresetQuality {
         "hd" => Hd,
         "vga" => Vga,
         "qvga" => Qvga,
@@ -2935,7 +2909,7 @@ pub struct PresetConfigMediaVideo {
     /// Frame rate of participants' video
     pub frame_rate: f64,
     /// Video quality of participants
-    pub quality: PresetConfigMediaVideoQuality,
+    pub quality: PresetQuality,
     /// Enable simulcast for participant videos.
     ///
     /// Default when absent: `false`.
@@ -2950,39 +2924,10 @@ json_object! {
     }
 }
 
-/// Video quality of participants
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetConfigMediaVideoQuality {
-    /// `"hd"`
-    Hd,
-    /// `"vga"`
-    Vga,
-    /// `"qvga"`
-    Qvga,
-    /// `"fhd"`
-    Fhd,
-    /// `"uhd"`
-    Uhd,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-string_enum! {
-    PresetConfigMediaVideoQuality {
-        "hd" => Hd,
-        "vga" => Vga,
-        "qvga" => Qvga,
-        "fhd" => Fhd,
-        "uhd" => Uhd,
-        _ => UnknownValue,
-    }
-}
-
 /// Type of the meeting
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetConfigViewType {
+pub enum PresetViewType {
     /// `"GROUP_CALL"`
     GroupCall,
     /// `"WEBINAR"`
@@ -2996,7 +2941,7 @@ pub enum PresetConfigViewType {
 }
 
 string_enum! {
-    PresetConfigViewType {
+    PresetViewType {
         "GROUP_CALL" => GroupCall,
         "WEBINAR" => Webinar,
         "AUDIO_ROOM" => AudioRoom,
@@ -3025,9 +2970,9 @@ pub struct PresetPermissions {
     /// The `can_spotlight` property.
     pub can_spotlight: bool,
     /// The `chat` property.
-    pub chat: PresetPermissionsChat,
+    pub chat: PresetChat,
     /// The `connected_meetings` property.
-    pub connected_meetings: PresetPermissionsConnectedMeetings,
+    pub connected_meetings: PresetConnectedMeetings,
     /// The `disable_participant_audio` property.
     pub disable_participant_audio: bool,
     /// The `disable_participant_screensharing` property.
@@ -3047,23 +2992,23 @@ pub struct PresetPermissions {
     /// The `pin_participant` property.
     pub pin_participant: bool,
     /// Plugin permissions
-    pub plugins: PresetPermissionsPlugins,
+    pub plugins: PresetPlugins,
     /// Poll permissions
-    pub polls: PresetPermissionsPolls,
+    pub polls: PresetPolls,
     /// Type of the recording peer
     ///
     /// Default when absent: `"NONE"`.
-    pub recorder_type: PresetPermissionsRecorderType,
+    pub recorder_type: PresetRecorderType,
     /// The `show_participant_list` property.
     pub show_participant_list: bool,
     /// The `stage_access` property.
-    pub stage_access: Option<PresetPermissionsStageAccess>,
+    pub stage_access: Option<PresetStageAccess>,
     /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
     /// The `transcription_enabled` property.
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
-    pub waiting_room_type: PresetPermissionsWaitingRoomType,
+    pub waiting_room_type: PresetWaitingRoomType,
 }
 
 json_object! {
@@ -3099,23 +3044,23 @@ json_object! {
 
 /// The `chat` property of [`PresetPermissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsChat {
+pub struct PresetChat {
     /// The `private` property.
-    pub private: PresetPermissionsChatPrivate,
+    pub private: PresetPrivate,
     /// The `public` property.
-    pub public: PresetPermissionsChatPublic,
+    pub public: PresetPublic,
 }
 
 json_object! {
-    PresetPermissionsChat {
+    PresetChat {
         "private" => private: required,
         "public" => public: required,
     }
 }
 
-/// The `private` property of [`PresetPermissionsChat`].
+/// The `private` property of [`PresetChat`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsChatPrivate {
+pub struct PresetPrivate {
     /// The `can_receive` property.
     pub can_receive: bool,
     /// The `can_send` property.
@@ -3127,7 +3072,7 @@ pub struct PresetPermissionsChatPrivate {
 }
 
 json_object! {
-    PresetPermissionsChatPrivate {
+    PresetPrivate {
         "can_receive" => can_receive: default,
         "can_send" => can_send: default,
         "files" => files: default,
@@ -3135,9 +3080,9 @@ json_object! {
     }
 }
 
-/// The `public` property of [`PresetPermissionsChat`].
+/// The `public` property of [`PresetChat`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsChatPublic {
+pub struct PresetPublic {
     /// Can send messages in general
     pub can_send: bool,
     /// Can send file messages
@@ -3147,7 +3092,7 @@ pub struct PresetPermissionsChatPublic {
 }
 
 json_object! {
-    PresetPermissionsChatPublic {
+    PresetPublic {
         "can_send" => can_send: default,
         "files" => files: default,
         "text" => text: default,
@@ -3156,7 +3101,7 @@ json_object! {
 
 /// The `connected_meetings` property of [`PresetPermissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsConnectedMeetings {
+pub struct PresetConnectedMeetings {
     /// The `can_alter_connected_meetings` property.
     pub can_alter_connected_meetings: bool,
     /// The `can_switch_connected_meetings` property.
@@ -3166,7 +3111,7 @@ pub struct PresetPermissionsConnectedMeetings {
 }
 
 json_object! {
-    PresetPermissionsConnectedMeetings {
+    PresetConnectedMeetings {
         "can_alter_connected_meetings" => can_alter_connected_meetings: default,
         "can_switch_connected_meetings" => can_switch_connected_meetings: default,
         "can_switch_to_parent_meeting" => can_switch_to_parent_meeting: default,
@@ -3196,7 +3141,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPermissionsMediaAudio {
     /// Can produce audio
-    pub can_produce: PresetPermissionsMediaAudioCanProduce,
+    pub can_produce: PresetCanProduce,
 }
 
 json_object! {
@@ -3208,7 +3153,7 @@ json_object! {
 /// Can produce audio
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsMediaAudioCanProduce {
+pub enum PresetCanProduce {
     /// `"ALLOWED"`
     Allowed,
     /// `"NOT_ALLOWED"`
@@ -3220,7 +3165,7 @@ pub enum PresetPermissionsMediaAudioCanProduce {
 }
 
 string_enum! {
-    PresetPermissionsMediaAudioCanProduce {
+    PresetCanProduce {
         "ALLOWED" => Allowed,
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
@@ -3232,7 +3177,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPermissionsMediaScreenshare {
     /// Can produce screen share video
-    pub can_produce: PresetPermissionsMediaScreenshareCanProduce,
+    pub can_produce: PresetCanProduce,
 }
 
 json_object! {
@@ -3241,34 +3186,11 @@ json_object! {
     }
 }
 
-/// Can produce screen share video
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsMediaScreenshareCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-string_enum! {
-    PresetPermissionsMediaScreenshareCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
 /// Video permissions
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPermissionsMediaVideo {
     /// Can produce video
-    pub can_produce: PresetPermissionsMediaVideoCanProduce,
+    pub can_produce: PresetCanProduce,
 }
 
 json_object! {
@@ -3277,32 +3199,9 @@ json_object! {
     }
 }
 
-/// Can produce video
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsMediaVideoCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-string_enum! {
-    PresetPermissionsMediaVideoCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
 /// Plugin permissions
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsPlugins {
+pub struct PresetPlugins {
     /// Can close plugins that are already open
     pub can_close: bool,
     /// Can edit plugin config
@@ -3314,7 +3213,7 @@ pub struct PresetPermissionsPlugins {
 }
 
 json_object! {
-    PresetPermissionsPlugins {
+    PresetPlugins {
         "can_close" => can_close: default,
         "can_edit_config" => can_edit_config: default,
         "can_start" => can_start: default,
@@ -3322,11 +3221,11 @@ json_object! {
     }
 }
 
-/// The `config` property of [`PresetPermissionsPlugins`].
+/// The `config` property of [`PresetPlugins`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PresetPluginConfigValue {
     /// The `access_control` property.
-    pub access_control: Option<PresetPluginConfigValueAccessControl>,
+    pub access_control: Option<PresetPluginConfigAccessControl>,
     /// The `handles_view_only` property.
     pub handles_view_only: Option<bool>,
 }
@@ -3341,7 +3240,7 @@ json_object! {
 /// The `access_control` property of [`PresetPluginConfigValue`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPluginConfigValueAccessControl {
+pub enum PresetPluginConfigAccessControl {
     /// `"FULL_ACCESS"`
     FullAccess,
     /// `"VIEW_ONLY"`
@@ -3351,7 +3250,7 @@ pub enum PresetPluginConfigValueAccessControl {
 }
 
 string_enum! {
-    PresetPluginConfigValueAccessControl {
+    PresetPluginConfigAccessControl {
         "FULL_ACCESS" => FullAccess,
         "VIEW_ONLY" => ViewOnly,
         _ => UnknownValue,
@@ -3360,7 +3259,7 @@ string_enum! {
 
 /// Poll permissions
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsPolls {
+pub struct PresetPolls {
     /// Can create polls
     pub can_create: bool,
     /// Can view polls
@@ -3370,7 +3269,7 @@ pub struct PresetPermissionsPolls {
 }
 
 json_object! {
-    PresetPermissionsPolls {
+    PresetPolls {
         "can_create" => can_create: default,
         "can_view" => can_view: default,
         "can_vote" => can_vote: default,
@@ -3380,7 +3279,7 @@ json_object! {
 /// Type of the recording peer
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsRecorderType {
+pub enum PresetRecorderType {
     /// `"RECORDER"`
     Recorder,
     /// `"LIVESTREAMER"`
@@ -3392,7 +3291,7 @@ pub enum PresetPermissionsRecorderType {
 }
 
 string_enum! {
-    PresetPermissionsRecorderType {
+    PresetRecorderType {
         "RECORDER" => Recorder,
         "LIVESTREAMER" => Livestreamer,
         "NONE" => None,
@@ -3403,7 +3302,7 @@ string_enum! {
 /// The `stage_access` property of [`PresetPermissions`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsStageAccess {
+pub enum PresetStageAccess {
     /// `"ALLOWED"`
     Allowed,
     /// `"NOT_ALLOWED"`
@@ -3415,7 +3314,7 @@ pub enum PresetPermissionsStageAccess {
 }
 
 string_enum! {
-    PresetPermissionsStageAccess {
+    PresetStageAccess {
         "ALLOWED" => Allowed,
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
@@ -3426,7 +3325,7 @@ string_enum! {
 /// Waiting room type
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsWaitingRoomType {
+pub enum PresetWaitingRoomType {
     /// `"SKIP"`
     Skip,
     /// `"ON_PRIVILEGED_USER_ENTRY"`
@@ -3438,7 +3337,7 @@ pub enum PresetPermissionsWaitingRoomType {
 }
 
 string_enum! {
-    PresetPermissionsWaitingRoomType {
+    PresetWaitingRoomType {
         "SKIP" => Skip,
         "ON_PRIVILEGED_USER_ENTRY" => OnPrivilegedUserEntry,
         "SKIP_ON_ACCEPT" => SkipOnAccept,
@@ -3450,7 +3349,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetUi {
     /// The `design_tokens` property.
-    pub design_tokens: PresetUiDesignTokens,
+    pub design_tokens: PresetDesignTokens,
 }
 
 json_object! {
@@ -3461,13 +3360,13 @@ json_object! {
 
 /// The `design_tokens` property of [`PresetUi`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct PresetUiDesignTokens {
+pub struct PresetDesignTokens {
     /// The `border_radius` property.
-    pub border_radius: PresetUiDesignTokensBorderRadius,
+    pub border_radius: PresetBorderRadius,
     /// The `border_width` property.
-    pub border_width: PresetUiDesignTokensBorderWidth,
+    pub border_width: PresetBorderWidth,
     /// The `colors` property.
-    pub colors: PresetUiDesignTokensColors,
+    pub colors: PresetColors,
     /// The `font_family` property.
     pub font_family: Option<String>,
     /// The `google_font` property.
@@ -3479,11 +3378,11 @@ pub struct PresetUiDesignTokens {
     /// Default when absent: `4`.
     pub spacing_base: i64,
     /// The `theme` property.
-    pub theme: PresetUiDesignTokensTheme,
+    pub theme: PresetTheme,
 }
 
 json_object! {
-    PresetUiDesignTokens {
+    PresetDesignTokens {
         "border_radius" => border_radius: required,
         "border_width" => border_width: required,
         "colors" => colors: required,
@@ -3495,10 +3394,10 @@ json_object! {
     }
 }
 
-/// The `border_radius` property of [`PresetUiDesignTokens`].
+/// The `border_radius` property of [`PresetDesignTokens`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetUiDesignTokensBorderRadius {
+pub enum PresetBorderRadius {
     /// `"sharp"`
     Sharp,
     /// `"rounded"`
@@ -3512,7 +3411,7 @@ pub enum PresetUiDesignTokensBorderRadius {
 }
 
 string_enum! {
-    PresetUiDesignTokensBorderRadius {
+    PresetBorderRadius {
         "sharp" => Sharp,
         "rounded" => Rounded,
         "extra-rounded" => ExtraRounded,
@@ -3521,10 +3420,10 @@ string_enum! {
     }
 }
 
-/// The `border_width` property of [`PresetUiDesignTokens`].
+/// The `border_width` property of [`PresetDesignTokens`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetUiDesignTokensBorderWidth {
+pub enum PresetBorderWidth {
     /// `"none"`
     None,
     /// `"thin"`
@@ -3536,7 +3435,7 @@ pub enum PresetUiDesignTokensBorderWidth {
 }
 
 string_enum! {
-    PresetUiDesignTokensBorderWidth {
+    PresetBorderWidth {
         "none" => None,
         "thin" => Thin,
         "fat" => Fat,
@@ -3544,13 +3443,13 @@ string_enum! {
     }
 }
 
-/// The `colors` property of [`PresetUiDesignTokens`].
+/// The `colors` property of [`PresetDesignTokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetUiDesignTokensColors {
+pub struct PresetColors {
     /// The `background` property.
-    pub background: PresetUiDesignTokensColorsBackground,
+    pub background: PresetBackground,
     /// The `brand` property.
-    pub brand: PresetUiDesignTokensColorsBrand,
+    pub brand: PresetBrand,
     /// The `danger` property.
     ///
     /// Default when absent: `"#FF2D2D"`.
@@ -3578,7 +3477,7 @@ pub struct PresetUiDesignTokensColors {
 }
 
 json_object! {
-    PresetUiDesignTokensColors {
+    PresetColors {
         "background" => background: required,
         "brand" => brand: required,
         "danger" => danger: default,
@@ -3590,9 +3489,9 @@ json_object! {
     }
 }
 
-/// The `background` property of [`PresetUiDesignTokensColors`].
+/// The `background` property of [`PresetColors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetUiDesignTokensColorsBackground {
+pub struct PresetBackground {
     /// The `600` property.
     ///
     /// Default when absent: `"#222222"`.
@@ -3616,7 +3515,7 @@ pub struct PresetUiDesignTokensColorsBackground {
 }
 
 json_object! {
-    PresetUiDesignTokensColorsBackground {
+    PresetBackground {
         "600" => n600: default,
         "700" => n700: default,
         "800" => n800: default,
@@ -3625,9 +3524,9 @@ json_object! {
     }
 }
 
-/// The `brand` property of [`PresetUiDesignTokensColors`].
+/// The `brand` property of [`PresetColors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetUiDesignTokensColorsBrand {
+pub struct PresetBrand {
     /// The `300` property.
     ///
     /// Default when absent: `"#844d1c"`.
@@ -3651,7 +3550,7 @@ pub struct PresetUiDesignTokensColorsBrand {
 }
 
 json_object! {
-    PresetUiDesignTokensColorsBrand {
+    PresetBrand {
         "300" => n300: default,
         "400" => n400: default,
         "500" => n500: default,
@@ -3660,10 +3559,10 @@ json_object! {
     }
 }
 
-/// The `theme` property of [`PresetUiDesignTokens`].
+/// The `theme` property of [`PresetDesignTokens`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetUiDesignTokensTheme {
+pub enum PresetTheme {
     /// `"darkest"`
     Darkest,
     /// `"dark"`
@@ -3675,7 +3574,7 @@ pub enum PresetUiDesignTokensTheme {
 }
 
 string_enum! {
-    PresetUiDesignTokensTheme {
+    PresetTheme {
         "darkest" => Darkest,
         "dark" => Dark,
         "light" => Light,
@@ -3688,7 +3587,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPresetBodyResponse {
     /// The `data` property.
-    pub data: GetPresetBodyResponseData,
+    pub data: GetPresetBodyData,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -3705,7 +3604,7 @@ json_object! {
 /// The `data` property of [`GetPresetBodyResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetPresetBodyResponseData {
+pub struct GetPresetBodyData {
     /// Timestamp this preset was created at
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// ID of the preset
@@ -3723,7 +3622,7 @@ pub struct GetPresetBodyResponseData {
 }
 
 json_object! {
-    GetPresetBodyResponseData {
+    GetPresetBodyData {
         "created_at" => created_at: default,
         "id" => id: default,
         "updated_at" => updated_at: default,
@@ -3766,11 +3665,11 @@ pub struct UpdatePresetConfig {
     /// Maximum number of screen shares that can be active at a given time
     pub max_screenshare_count: Option<f64>,
     /// Maximum number of streams that are visible on a device
-    pub max_video_streams: Option<UpdatePresetConfigMaxVideoStreams>,
+    pub max_video_streams: Option<UpdatePresetMaxVideoStreams>,
     /// Media configuration options. eg: Video quality
     pub media: Option<UpdatePresetConfigMedia>,
     /// Type of the meeting
-    pub view_type: Option<UpdatePresetConfigViewType>,
+    pub view_type: Option<UpdatePresetViewType>,
 }
 
 json_object! {
@@ -3785,7 +3684,7 @@ json_object! {
 
 /// Maximum number of streams that are visible on a device
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetConfigMaxVideoStreams {
+pub struct UpdatePresetMaxVideoStreams {
     /// Maximum number of video streams visible on desktop devices
     pub desktop: Option<f64>,
     /// Maximum number of streams visible on mobile devices
@@ -3793,7 +3692,7 @@ pub struct UpdatePresetConfigMaxVideoStreams {
 }
 
 json_object! {
-    UpdatePresetConfigMaxVideoStreams {
+    UpdatePresetMaxVideoStreams {
         "desktop" => desktop: optional,
         "mobile" => mobile: optional,
     }
@@ -3844,7 +3743,7 @@ pub struct UpdatePresetConfigMediaScreenshare {
     /// Frame rate of screen share
     pub frame_rate: Option<f64>,
     /// Quality of screen share
-    pub quality: Option<UpdatePresetConfigMediaScreenshareQuality>,
+    pub quality: Option<UpdatePresetQuality>,
 }
 
 json_object! {
@@ -3857,7 +3756,7 @@ json_object! {
 /// Quality of screen share
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetConfigMediaScreenshareQuality {
+pub enum UpdatePresetQuality {
     /// `"hd"`
     Hd,
     /// `"vga"`
@@ -3873,7 +3772,7 @@ pub enum UpdatePresetConfigMediaScreenshareQuality {
 }
 
 string_enum! {
-    UpdatePresetConfigMediaScreenshareQuality {
+    UpdatePresetQuality {
         "hd" => Hd,
         "vga" => Vga,
         "qvga" => Qvga,
@@ -3889,7 +3788,7 @@ pub struct UpdatePresetConfigMediaVideo {
     /// Frame rate of participants' video
     pub frame_rate: Option<f64>,
     /// Video quality of participants
-    pub quality: Option<UpdatePresetConfigMediaVideoQuality>,
+    pub quality: Option<UpdatePresetQuality>,
     /// Enable simulcast for participant videos.
     pub simulcast: Option<bool>,
 }
@@ -3902,39 +3801,10 @@ json_object! {
     }
 }
 
-/// Video quality of participants
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetConfigMediaVideoQuality {
-    /// `"hd"`
-    Hd,
-    /// `"vga"`
-    Vga,
-    /// `"qvga"`
-    Qvga,
-    /// `"fhd"`
-    Fhd,
-    /// `"uhd"`
-    Uhd,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-string_enum! {
-    UpdatePresetConfigMediaVideoQuality {
-        "hd" => Hd,
-        "vga" => Vga,
-        "qvga" => Qvga,
-        "fhd" => Fhd,
-        "uhd" => Uhd,
-        _ => UnknownValue,
-    }
-}
-
 /// Type of the meeting
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetConfigViewType {
+pub enum UpdatePresetViewType {
     /// `"GROUP_CALL"`
     GroupCall,
     /// `"WEBINAR"`
@@ -3948,7 +3818,7 @@ pub enum UpdatePresetConfigViewType {
 }
 
 string_enum! {
-    UpdatePresetConfigViewType {
+    UpdatePresetViewType {
         "GROUP_CALL" => GroupCall,
         "WEBINAR" => Webinar,
         "AUDIO_ROOM" => AudioRoom,
@@ -3977,9 +3847,9 @@ pub struct UpdatePresetPermissions {
     /// The `can_spotlight` property.
     pub can_spotlight: Option<bool>,
     /// The `chat` property.
-    pub chat: Option<UpdatePresetPermissionsChat>,
+    pub chat: Option<UpdatePresetChat>,
     /// The `connected_meetings` property.
-    pub connected_meetings: Option<UpdatePresetPermissionsConnectedMeetings>,
+    pub connected_meetings: Option<UpdatePresetConnectedMeetings>,
     /// The `disable_participant_audio` property.
     pub disable_participant_audio: Option<bool>,
     /// The `disable_participant_screensharing` property.
@@ -3999,23 +3869,23 @@ pub struct UpdatePresetPermissions {
     /// The `pin_participant` property.
     pub pin_participant: Option<bool>,
     /// Plugin permissions
-    pub plugins: Option<UpdatePresetPermissionsPlugins>,
+    pub plugins: Option<UpdatePresetPlugins>,
     /// Poll permissions
-    pub polls: Option<UpdatePresetPermissionsPolls>,
+    pub polls: Option<UpdatePresetPolls>,
     /// Type of the recording peer
     ///
     /// Default when absent: `"NONE"`.
-    pub recorder_type: Option<UpdatePresetPermissionsRecorderType>,
+    pub recorder_type: Option<UpdatePresetRecorderType>,
     /// The `show_participant_list` property.
     pub show_participant_list: Option<bool>,
     /// The `stage_access` property.
-    pub stage_access: Option<UpdatePresetPermissionsStageAccess>,
+    pub stage_access: Option<UpdatePresetStageAccess>,
     /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
     /// The `transcription_enabled` property.
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
-    pub waiting_room_type: Option<UpdatePresetPermissionsWaitingRoomType>,
+    pub waiting_room_type: Option<UpdatePresetWaitingRoomType>,
 }
 
 json_object! {
@@ -4051,23 +3921,23 @@ json_object! {
 
 /// The `chat` property of [`UpdatePresetPermissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsChat {
+pub struct UpdatePresetChat {
     /// The `private` property.
-    pub private: Option<UpdatePresetPermissionsChatPrivate>,
+    pub private: Option<UpdatePresetPrivate>,
     /// The `public` property.
-    pub public: Option<UpdatePresetPermissionsChatPublic>,
+    pub public: Option<UpdatePresetPublic>,
 }
 
 json_object! {
-    UpdatePresetPermissionsChat {
+    UpdatePresetChat {
         "private" => private: optional,
         "public" => public: optional,
     }
 }
 
-/// The `private` property of [`UpdatePresetPermissionsChat`].
+/// The `private` property of [`UpdatePresetChat`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsChatPrivate {
+pub struct UpdatePresetPrivate {
     /// The `can_receive` property.
     pub can_receive: Option<bool>,
     /// The `can_send` property.
@@ -4079,7 +3949,7 @@ pub struct UpdatePresetPermissionsChatPrivate {
 }
 
 json_object! {
-    UpdatePresetPermissionsChatPrivate {
+    UpdatePresetPrivate {
         "can_receive" => can_receive: optional,
         "can_send" => can_send: optional,
         "files" => files: optional,
@@ -4087,9 +3957,9 @@ json_object! {
     }
 }
 
-/// The `public` property of [`UpdatePresetPermissionsChat`].
+/// The `public` property of [`UpdatePresetChat`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsChatPublic {
+pub struct UpdatePresetPublic {
     /// Can send messages in general
     pub can_send: Option<bool>,
     /// Can send file messages
@@ -4099,7 +3969,7 @@ pub struct UpdatePresetPermissionsChatPublic {
 }
 
 json_object! {
-    UpdatePresetPermissionsChatPublic {
+    UpdatePresetPublic {
         "can_send" => can_send: optional,
         "files" => files: optional,
         "text" => text: optional,
@@ -4108,7 +3978,7 @@ json_object! {
 
 /// The `connected_meetings` property of [`UpdatePresetPermissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsConnectedMeetings {
+pub struct UpdatePresetConnectedMeetings {
     /// The `can_alter_connected_meetings` property.
     pub can_alter_connected_meetings: Option<bool>,
     /// The `can_switch_connected_meetings` property.
@@ -4118,7 +3988,7 @@ pub struct UpdatePresetPermissionsConnectedMeetings {
 }
 
 json_object! {
-    UpdatePresetPermissionsConnectedMeetings {
+    UpdatePresetConnectedMeetings {
         "can_alter_connected_meetings" => can_alter_connected_meetings: optional,
         "can_switch_connected_meetings" => can_switch_connected_meetings: optional,
         "can_switch_to_parent_meeting" => can_switch_to_parent_meeting: optional,
@@ -4148,7 +4018,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissionsMediaAudio {
     /// Can produce audio
-    pub can_produce: Option<UpdatePresetPermissionsMediaAudioCanProduce>,
+    pub can_produce: Option<UpdatePresetCanProduce>,
 }
 
 json_object! {
@@ -4160,7 +4030,7 @@ json_object! {
 /// Can produce audio
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsMediaAudioCanProduce {
+pub enum UpdatePresetCanProduce {
     /// `"ALLOWED"`
     Allowed,
     /// `"NOT_ALLOWED"`
@@ -4172,7 +4042,7 @@ pub enum UpdatePresetPermissionsMediaAudioCanProduce {
 }
 
 string_enum! {
-    UpdatePresetPermissionsMediaAudioCanProduce {
+    UpdatePresetCanProduce {
         "ALLOWED" => Allowed,
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
@@ -4184,7 +4054,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissionsMediaScreenshare {
     /// Can produce screen share video
-    pub can_produce: Option<UpdatePresetPermissionsMediaScreenshareCanProduce>,
+    pub can_produce: Option<UpdatePresetCanProduce>,
 }
 
 json_object! {
@@ -4193,34 +4063,11 @@ json_object! {
     }
 }
 
-/// Can produce screen share video
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsMediaScreenshareCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-string_enum! {
-    UpdatePresetPermissionsMediaScreenshareCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
 /// Video permissions
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissionsMediaVideo {
     /// Can produce video
-    pub can_produce: Option<UpdatePresetPermissionsMediaVideoCanProduce>,
+    pub can_produce: Option<UpdatePresetCanProduce>,
 }
 
 json_object! {
@@ -4229,32 +4076,9 @@ json_object! {
     }
 }
 
-/// Can produce video
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsMediaVideoCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-string_enum! {
-    UpdatePresetPermissionsMediaVideoCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
 /// Plugin permissions
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsPlugins {
+pub struct UpdatePresetPlugins {
     /// Can close plugins that are already open
     pub can_close: Option<bool>,
     /// Can edit plugin config
@@ -4266,7 +4090,7 @@ pub struct UpdatePresetPermissionsPlugins {
 }
 
 json_object! {
-    UpdatePresetPermissionsPlugins {
+    UpdatePresetPlugins {
         "can_close" => can_close: optional,
         "can_edit_config" => can_edit_config: optional,
         "can_start" => can_start: optional,
@@ -4276,7 +4100,7 @@ json_object! {
 
 /// Poll permissions
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsPolls {
+pub struct UpdatePresetPolls {
     /// Can create polls
     pub can_create: Option<bool>,
     /// Can view polls
@@ -4286,7 +4110,7 @@ pub struct UpdatePresetPermissionsPolls {
 }
 
 json_object! {
-    UpdatePresetPermissionsPolls {
+    UpdatePresetPolls {
         "can_create" => can_create: optional,
         "can_view" => can_view: optional,
         "can_vote" => can_vote: optional,
@@ -4296,7 +4120,7 @@ json_object! {
 /// Type of the recording peer
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsRecorderType {
+pub enum UpdatePresetRecorderType {
     /// `"RECORDER"`
     Recorder,
     /// `"LIVESTREAMER"`
@@ -4308,7 +4132,7 @@ pub enum UpdatePresetPermissionsRecorderType {
 }
 
 string_enum! {
-    UpdatePresetPermissionsRecorderType {
+    UpdatePresetRecorderType {
         "RECORDER" => Recorder,
         "LIVESTREAMER" => Livestreamer,
         "NONE" => None,
@@ -4319,7 +4143,7 @@ string_enum! {
 /// The `stage_access` property of [`UpdatePresetPermissions`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsStageAccess {
+pub enum UpdatePresetStageAccess {
     /// `"ALLOWED"`
     Allowed,
     /// `"NOT_ALLOWED"`
@@ -4331,7 +4155,7 @@ pub enum UpdatePresetPermissionsStageAccess {
 }
 
 string_enum! {
-    UpdatePresetPermissionsStageAccess {
+    UpdatePresetStageAccess {
         "ALLOWED" => Allowed,
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
@@ -4342,7 +4166,7 @@ string_enum! {
 /// Waiting room type
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsWaitingRoomType {
+pub enum UpdatePresetWaitingRoomType {
     /// `"SKIP"`
     Skip,
     /// `"ON_PRIVILEGED_USER_ENTRY"`
@@ -4354,7 +4178,7 @@ pub enum UpdatePresetPermissionsWaitingRoomType {
 }
 
 string_enum! {
-    UpdatePresetPermissionsWaitingRoomType {
+    UpdatePresetWaitingRoomType {
         "SKIP" => Skip,
         "ON_PRIVILEGED_USER_ENTRY" => OnPrivilegedUserEntry,
         "SKIP_ON_ACCEPT" => SkipOnAccept,
@@ -4366,7 +4190,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetUi {
     /// The `design_tokens` property.
-    pub design_tokens: Option<UpdatePresetUiDesignTokens>,
+    pub design_tokens: Option<UpdatePresetDesignTokens>,
 }
 
 json_object! {
@@ -4377,13 +4201,13 @@ json_object! {
 
 /// The `design_tokens` property of [`UpdatePresetUi`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetUiDesignTokens {
+pub struct UpdatePresetDesignTokens {
     /// The `border_radius` property.
-    pub border_radius: Option<UpdatePresetUiDesignTokensBorderRadius>,
+    pub border_radius: Option<UpdatePresetBorderRadius>,
     /// The `border_width` property.
-    pub border_width: Option<UpdatePresetUiDesignTokensBorderWidth>,
+    pub border_width: Option<UpdatePresetBorderWidth>,
     /// The `colors` property.
-    pub colors: Option<UpdatePresetUiDesignTokensColors>,
+    pub colors: Option<UpdatePresetColors>,
     /// The `font_family` property.
     pub font_family: Option<String>,
     /// The `google_font` property.
@@ -4395,11 +4219,11 @@ pub struct UpdatePresetUiDesignTokens {
     /// Default when absent: `4`.
     pub spacing_base: Option<i64>,
     /// The `theme` property.
-    pub theme: Option<UpdatePresetUiDesignTokensTheme>,
+    pub theme: Option<UpdatePresetTheme>,
 }
 
 json_object! {
-    UpdatePresetUiDesignTokens {
+    UpdatePresetDesignTokens {
         "border_radius" => border_radius: optional,
         "border_width" => border_width: optional,
         "colors" => colors: optional,
@@ -4411,10 +4235,10 @@ json_object! {
     }
 }
 
-/// The `border_radius` property of [`UpdatePresetUiDesignTokens`].
+/// The `border_radius` property of [`UpdatePresetDesignTokens`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetUiDesignTokensBorderRadius {
+pub enum UpdatePresetBorderRadius {
     /// `"sharp"`
     Sharp,
     /// `"rounded"`
@@ -4428,7 +4252,7 @@ pub enum UpdatePresetUiDesignTokensBorderRadius {
 }
 
 string_enum! {
-    UpdatePresetUiDesignTokensBorderRadius {
+    UpdatePresetBorderRadius {
         "sharp" => Sharp,
         "rounded" => Rounded,
         "extra-rounded" => ExtraRounded,
@@ -4437,10 +4261,10 @@ string_enum! {
     }
 }
 
-/// The `border_width` property of [`UpdatePresetUiDesignTokens`].
+/// The `border_width` property of [`UpdatePresetDesignTokens`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetUiDesignTokensBorderWidth {
+pub enum UpdatePresetBorderWidth {
     /// `"none"`
     None,
     /// `"thin"`
@@ -4452,7 +4276,7 @@ pub enum UpdatePresetUiDesignTokensBorderWidth {
 }
 
 string_enum! {
-    UpdatePresetUiDesignTokensBorderWidth {
+    UpdatePresetBorderWidth {
         "none" => None,
         "thin" => Thin,
         "fat" => Fat,
@@ -4460,13 +4284,13 @@ string_enum! {
     }
 }
 
-/// The `colors` property of [`UpdatePresetUiDesignTokens`].
+/// The `colors` property of [`UpdatePresetDesignTokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetUiDesignTokensColors {
+pub struct UpdatePresetColors {
     /// The `background` property.
-    pub background: Option<UpdatePresetUiDesignTokensColorsBackground>,
+    pub background: Option<UpdatePresetBackground>,
     /// The `brand` property.
-    pub brand: Option<UpdatePresetUiDesignTokensColorsBrand>,
+    pub brand: Option<UpdatePresetBrand>,
     /// The `danger` property.
     ///
     /// Default when absent: `"#FF2D2D"`.
@@ -4494,7 +4318,7 @@ pub struct UpdatePresetUiDesignTokensColors {
 }
 
 json_object! {
-    UpdatePresetUiDesignTokensColors {
+    UpdatePresetColors {
         "background" => background: optional,
         "brand" => brand: optional,
         "danger" => danger: optional,
@@ -4506,9 +4330,9 @@ json_object! {
     }
 }
 
-/// The `background` property of [`UpdatePresetUiDesignTokensColors`].
+/// The `background` property of [`UpdatePresetColors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetUiDesignTokensColorsBackground {
+pub struct UpdatePresetBackground {
     /// The `600` property.
     ///
     /// Default when absent: `"#222222"`.
@@ -4532,7 +4356,7 @@ pub struct UpdatePresetUiDesignTokensColorsBackground {
 }
 
 json_object! {
-    UpdatePresetUiDesignTokensColorsBackground {
+    UpdatePresetBackground {
         "600" => n600: optional,
         "700" => n700: optional,
         "800" => n800: optional,
@@ -4541,9 +4365,9 @@ json_object! {
     }
 }
 
-/// The `brand` property of [`UpdatePresetUiDesignTokensColors`].
+/// The `brand` property of [`UpdatePresetColors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetUiDesignTokensColorsBrand {
+pub struct UpdatePresetBrand {
     /// The `300` property.
     ///
     /// Default when absent: `"#844d1c"`.
@@ -4567,7 +4391,7 @@ pub struct UpdatePresetUiDesignTokensColorsBrand {
 }
 
 json_object! {
-    UpdatePresetUiDesignTokensColorsBrand {
+    UpdatePresetBrand {
         "300" => n300: optional,
         "400" => n400: optional,
         "500" => n500: optional,
@@ -4576,10 +4400,10 @@ json_object! {
     }
 }
 
-/// The `theme` property of [`UpdatePresetUiDesignTokens`].
+/// The `theme` property of [`UpdatePresetDesignTokens`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetUiDesignTokensTheme {
+pub enum UpdatePresetTheme {
     /// `"darkest"`
     Darkest,
     /// `"dark"`
@@ -4591,7 +4415,7 @@ pub enum UpdatePresetUiDesignTokensTheme {
 }
 
 string_enum! {
-    UpdatePresetUiDesignTokensTheme {
+    UpdatePresetTheme {
         "darkest" => Darkest,
         "dark" => Dark,
         "light" => Light,
@@ -4602,7 +4426,7 @@ string_enum! {
 /// The `sort_by` query parameter. Used by [`RecordingsApi::get_all_recordings`](crate::RecordingsApi::get_all_recordings).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortBy {
+pub enum RecordingSortBy {
     /// `"invokedTime"`
     InvokedTime,
     /// A value this client does not know yet.
@@ -4610,7 +4434,7 @@ pub enum SortBy {
 }
 
 string_enum! {
-    SortBy {
+    RecordingSortBy {
         "invokedTime" => InvokedTime,
         _ => UnknownValue,
     }
@@ -4671,27 +4495,27 @@ string_enum! {
 /// Success response
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAllRecordingsResponse {
+pub struct GetRecordingsResponse {
     /// The `data` property.
-    pub data: Vec<GetAllRecordingsResponseDataItem>,
+    pub data: Vec<GetRecordingsDataItem>,
     /// The `paging` property.
-    pub paging: GetAllMeetingsResponsePaging,
+    pub paging: PagingResponsePaging,
     /// The `success` property.
     pub success: bool,
 }
 
 json_object! {
-    GetAllRecordingsResponse {
+    GetRecordingsResponse {
         "data" => data: default,
         "paging" => paging: required,
         "success" => success: default,
     }
 }
 
-/// The `data` property of [`GetAllRecordingsResponse`].
+/// The `data` property of [`GetRecordingsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetAllRecordingsResponseDataItem {
+pub struct GetRecordingsDataItem {
     /// If the audio_config is passed, the URL for downloading the audio recording is returned.
     pub audio_download_url: Option<String>,
     /// URL where the recording can be downloaded.
@@ -4713,7 +4537,7 @@ pub struct GetAllRecordingsResponseDataItem {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: GetAllRecordingsResponseDataItemStatus,
+    pub status: RecordingStatus,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// StorageConfig
@@ -4723,7 +4547,7 @@ pub struct GetAllRecordingsResponseDataItem {
 }
 
 json_object! {
-    GetAllRecordingsResponseDataItem {
+    GetRecordingsDataItem {
         "audio_download_url" => audio_download_url: optional,
         "download_url" => download_url: optional,
         "download_url_expiry" => download_url_expiry: optional,
@@ -4744,7 +4568,7 @@ json_object! {
 /// Current status of the recording.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetAllRecordingsResponseDataItemStatus {
+pub enum RecordingStatus {
     /// `"INVOKED"`
     Invoked,
     /// `"RECORDING"`
@@ -4762,7 +4586,7 @@ pub enum GetAllRecordingsResponseDataItemStatus {
 }
 
 string_enum! {
-    GetAllRecordingsResponseDataItemStatus {
+    RecordingStatus {
         "INVOKED" => Invoked,
         "RECORDING" => Recording,
         "UPLOADING" => Uploading,
@@ -4853,7 +4677,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRecordingResponse {
     /// The `data` property.
-    pub data: Option<GetRecordingResponseData>,
+    pub data: Option<GetRecordingData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -4870,7 +4694,7 @@ json_object! {
 /// The `data` property of [`GetRecordingResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetRecordingResponseData {
+pub struct GetRecordingData {
     /// If the audio_config is passed, the URL for downloading the audio recording is returned.
     pub audio_download_url: Option<String>,
     /// URL where the recording can be downloaded.
@@ -4892,7 +4716,7 @@ pub struct GetRecordingResponseData {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: GetAllRecordingsResponseDataItemStatus,
+    pub status: RecordingStatus,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// startReason
@@ -4904,7 +4728,7 @@ pub struct GetRecordingResponseData {
 }
 
 json_object! {
-    GetRecordingResponseData {
+    GetRecordingData {
         "audio_download_url" => audio_download_url: optional,
         "download_url" => download_url: optional,
         "download_url_expiry" => download_url_expiry: optional,
@@ -4949,7 +4773,7 @@ pub struct StartReasonCaller {
     /// Name of the user who started the recording.
     pub name: Option<String>,
     /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-    pub type_: Option<StartReasonCallerType>,
+    pub type_: Option<StartReasonType>,
     /// The user ID of the person who started the recording.
     pub user_id: Option<uuid::Uuid>,
 }
@@ -4965,7 +4789,7 @@ json_object! {
 /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StartReasonCallerType {
+pub enum StartReasonType {
     /// `"ORGANIZATION"`
     Organization,
     /// `"USER"`
@@ -4975,7 +4799,7 @@ pub enum StartReasonCallerType {
 }
 
 string_enum! {
-    StartReasonCallerType {
+    StartReasonType {
         "ORGANIZATION" => Organization,
         "USER" => User,
         _ => UnknownValue,
@@ -5028,7 +4852,7 @@ pub struct StopReasonCaller {
     /// Name of the user who stopped the recording.
     pub name: Option<String>,
     /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-    pub type_: Option<StopReasonCallerType>,
+    pub type_: Option<StopReasonType>,
     /// The user ID of the person who stopped the recording.
     pub user_id: Option<uuid::Uuid>,
 }
@@ -5044,7 +4868,7 @@ json_object! {
 /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StopReasonCallerType {
+pub enum StopReasonType {
     /// `"ORGANIZATION"`
     Organization,
     /// `"USER"`
@@ -5054,7 +4878,7 @@ pub enum StopReasonCallerType {
 }
 
 string_enum! {
-    StopReasonCallerType {
+    StopReasonType {
         "ORGANIZATION" => Organization,
         "USER" => User,
         _ => UnknownValue,
@@ -5088,7 +4912,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PauseResumeStopRecordingBody {
     /// The `action` property.
-    pub action: PauseResumeStopRecordingBodyAction,
+    pub action: PauseResumeStopRecordingAction,
 }
 
 json_object! {
@@ -5100,7 +4924,7 @@ json_object! {
 /// The `action` property of [`PauseResumeStopRecordingBody`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PauseResumeStopRecordingBodyAction {
+pub enum PauseResumeStopRecordingAction {
     /// `"stop"`
     Stop,
     /// `"pause"`
@@ -5112,7 +4936,7 @@ pub enum PauseResumeStopRecordingBodyAction {
 }
 
 string_enum! {
-    PauseResumeStopRecordingBodyAction {
+    PauseResumeStopRecordingAction {
         "stop" => Stop,
         "pause" => Pause,
         "resume" => Resume,
@@ -5164,7 +4988,7 @@ pub struct Recording {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: GetAllRecordingsResponseDataItemStatus,
+    pub status: RecordingStatus,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -5188,7 +5012,7 @@ json_object! {
 
 /// The request body of [`RecordingsApi::start_track_recording_for_a_meeting`](crate::RecordingsApi::start_track_recording_for_a_meeting).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartTrackRecordingForAMeetingBody {
+pub struct StartTrackRecordingBody {
     /// Optional audio layer configuration. If omitted, RealtimeKit records all participant audio using the default file name prefix.
     pub layers: Option<std::collections::BTreeMap<String, TrackConfigLayer>>,
     /// ID of the meeting to record.
@@ -5198,7 +5022,7 @@ pub struct StartTrackRecordingForAMeetingBody {
 }
 
 json_object! {
-    StartTrackRecordingForAMeetingBody {
+    StartTrackRecordingBody {
         "layers" => layers: optional,
         "meeting_id" => meeting_id: default,
         "user_ids" => user_ids: optional,
@@ -5245,7 +5069,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartTrackRecordingForAMeetingResponse {
     /// The `data` property.
-    pub data: Option<StartTrackRecordingForAMeetingResponseData>,
+    pub data: Option<StartTrackRecordingForAMeetingData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -5262,13 +5086,13 @@ json_object! {
 /// The `data` property of [`StartTrackRecordingForAMeetingResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-pub struct StartTrackRecordingForAMeetingResponseData {
+pub struct StartTrackRecordingForAMeetingData {
     /// Recording
     pub recording: Recording,
 }
 
 json_object! {
-    StartTrackRecordingForAMeetingResponseData {
+    StartTrackRecordingForAMeetingData {
         "recording" => recording: required,
     }
 }
@@ -5276,7 +5100,7 @@ json_object! {
 /// The `sort_by` query parameter. Used by [`SessionsApi::get_sessions`](crate::SessionsApi::get_sessions).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortBy2 {
+pub enum SortBy {
     /// `"minutesConsumed"`
     MinutesConsumed,
     /// `"createdAt"`
@@ -5286,7 +5110,7 @@ pub enum SortBy2 {
 }
 
 string_enum! {
-    SortBy2 {
+    SortBy {
         "minutesConsumed" => MinutesConsumed,
         "createdAt" => CreatedAt,
         _ => UnknownValue,
@@ -5318,9 +5142,9 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsResponse {
     /// The `data` property.
-    pub data: Option<GetSessionsResponseData>,
+    pub data: Option<GetSessionsData>,
     /// The `paging` property.
-    pub paging: Option<GetSessionsResponsePaging>,
+    pub paging: Option<GetSessionsPaging>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -5336,13 +5160,13 @@ json_object! {
 /// The `data` property of [`GetSessionsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionsResponseData {
+pub struct GetSessionsData {
     /// The `sessions` property.
     pub sessions: Option<Vec<ActiveSession>>,
 }
 
 json_object! {
-    GetSessionsResponseData {
+    GetSessionsData {
         "sessions" => sessions: optional,
     }
 }
@@ -5350,7 +5174,7 @@ json_object! {
 /// The `paging` property of [`GetSessionsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionsResponsePaging {
+pub struct GetSessionsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -5360,7 +5184,7 @@ pub struct GetSessionsResponsePaging {
 }
 
 json_object! {
-    GetSessionsResponsePaging {
+    GetSessionsPaging {
         "end_offset" => end_offset: optional integral,
         "start_offset" => start_offset: optional integral,
         "total_count" => total_count: optional integral,
@@ -5421,30 +5245,28 @@ json_object! {
 /// OK
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponse {
+pub struct GetSessionLivestreamSessionsResponse {
     /// The `data` property.
-    pub data: Option<GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData>,
+    pub data: Option<GetSessionLivestreamSessionsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 json_object! {
-    GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponse {
+    GetSessionLivestreamSessionsResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponse`].
+/// The `data` property of [`GetSessionLivestreamSessionsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData {
+pub struct GetSessionLivestreamSessionsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
-    pub err_message: Option<
-        GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataErrMessage,
-    >,
+    pub err_message: Option<GetSessionLivestreamSessionsErrMessage>,
     /// The livestream session ID.
     pub id: Option<String>,
     /// The time duration for which the input was given or the meeting was streamed.
@@ -5454,9 +5276,7 @@ pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData {
     /// The ID of the livestream.
     pub livestream_id: Option<String>,
     /// The `paging` property.
-    pub paging: Option<
-        GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataPaging,
-    >,
+    pub paging: Option<GetSessionLivestreamSessionsPaging>,
     /// Specifies if the livestream was disabled.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -5466,7 +5286,7 @@ pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData {
 }
 
 json_object! {
-    GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData {
+    GetSessionLivestreamSessionsData {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -5480,10 +5300,10 @@ json_object! {
     }
 }
 
-/// The `err_message` property of [`GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData`].
+/// The `err_message` property of [`GetSessionLivestreamSessionsData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataErrMessage {
+pub enum GetSessionLivestreamSessionsErrMessage {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -5497,7 +5317,7 @@ pub enum GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataErrMe
 }
 
 string_enum! {
-    GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataErrMessage {
+    GetSessionLivestreamSessionsErrMessage {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -5506,10 +5326,10 @@ string_enum! {
     }
 }
 
-/// The `paging` property of [`GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData`].
+/// The `paging` property of [`GetSessionLivestreamSessionsData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataPaging {
+pub struct GetSessionLivestreamSessionsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -5519,7 +5339,7 @@ pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataPag
 }
 
 json_object! {
-    GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataPaging {
+    GetSessionLivestreamSessionsPaging {
         "end_offset" => end_offset: optional integral,
         "start_offset" => start_offset: optional integral,
         "total_count" => total_count: optional integral,
@@ -5529,7 +5349,7 @@ json_object! {
 /// The `sort_by` query parameter. Used by [`SessionsApi::get_session_participants`](crate::SessionsApi::get_session_participants).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortBy3 {
+pub enum ParticipantsSortBy {
     /// `"joinedAt"`
     JoinedAt,
     /// `"duration"`
@@ -5539,7 +5359,7 @@ pub enum SortBy3 {
 }
 
 string_enum! {
-    SortBy3 {
+    ParticipantsSortBy {
         "joinedAt" => JoinedAt,
         "duration" => Duration,
         _ => UnknownValue,
@@ -5571,7 +5391,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionParticipantsResponse {
     /// The `data` property.
-    pub data: Option<GetSessionParticipantsResponseData>,
+    pub data: Option<GetSessionParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -5586,18 +5406,18 @@ json_object! {
 /// The `data` property of [`GetSessionParticipantsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionParticipantsResponseData {
+pub struct GetSessionParticipantsData {
     /// The `participants` property.
     pub participants: Option<Vec<ParticipantsList>>,
 }
 
 json_object! {
-    GetSessionParticipantsResponseData {
+    GetSessionParticipantsData {
         "participants" => participants: optional,
     }
 }
 
-/// The `participants` property of [`GetSessionParticipantsResponseData`].
+/// The `participants` property of [`GetSessionParticipantsData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ParticipantsList {
@@ -5739,7 +5559,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDetailsResponse {
     /// The `data` property.
-    pub data: Option<GetParticipantDetailsResponseData>,
+    pub data: Option<GetParticipantDetailsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -5754,13 +5574,13 @@ json_object! {
 /// The `data` property of [`GetParticipantDetailsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetParticipantDetailsResponseData {
+pub struct GetParticipantDetailsData {
     /// The `participant` property.
     pub participant: Option<ParticipantsList>,
 }
 
 json_object! {
-    GetParticipantDetailsResponseData {
+    GetParticipantDetailsData {
         "participant" => participant: optional,
     }
 }
@@ -5768,7 +5588,7 @@ json_object! {
 /// Returns a complete summary of transcripts of a session.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionSummaryResponse {
+pub struct GetSessionTranscriptSummaryResponse {
     /// TranscriptSummary
     pub data: Option<TranscriptSummary>,
     /// The `success` property.
@@ -5776,7 +5596,7 @@ pub struct GetSessionSummaryResponse {
 }
 
 json_object! {
-    GetSessionSummaryResponse {
+    GetSessionTranscriptSummaryResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
@@ -5807,7 +5627,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostSessionsSessionIdSummaryResponse {
     /// The `data` property.
-    pub data: Option<PostSessionsSessionIdSummaryResponseData>,
+    pub data: Option<PostSessionsSessionIdSummaryData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -5822,7 +5642,7 @@ json_object! {
 /// The `data` property of [`PostSessionsSessionIdSummaryResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostSessionsSessionIdSummaryResponseData {
+pub struct PostSessionsSessionIdSummaryData {
     /// The `session_id` property.
     pub session_id: Option<uuid::Uuid>,
     /// The `status` property.
@@ -5830,7 +5650,7 @@ pub struct PostSessionsSessionIdSummaryResponseData {
 }
 
 json_object! {
-    PostSessionsSessionIdSummaryResponseData {
+    PostSessionsSessionIdSummaryData {
         "session_id" => session_id: optional,
         "status" => status: optional,
     }
@@ -5933,7 +5753,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDataFromPeerIdResponse {
     /// The `data` property.
-    pub data: Option<GetParticipantDataFromPeerIdResponseData>,
+    pub data: Option<GetParticipantDataFromPeerIdData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -5948,18 +5768,18 @@ json_object! {
 /// The `data` property of [`GetParticipantDataFromPeerIdResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetParticipantDataFromPeerIdResponseData {
+pub struct GetParticipantDataFromPeerIdData {
     /// The `participant` property.
     pub participant: Option<PeerParticipantDetails>,
 }
 
 json_object! {
-    GetParticipantDataFromPeerIdResponseData {
+    GetParticipantDataFromPeerIdData {
         "participant" => participant: optional,
     }
 }
 
-/// The `participant` property of [`GetParticipantDataFromPeerIdResponseData`].
+/// The `participant` property of [`GetParticipantDataFromPeerIdData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerParticipantDetails {
@@ -6055,9 +5875,7 @@ pub struct PeerReportMetadata {
     /// The `sdk_version` property.
     pub sdk_version: Option<String>,
     /// The `selected_device_updates` property.
-    pub selected_device_updates: Option<
-        Vec<PeerReportMetadataSelectedDeviceUpdatesItem>,
-    >,
+    pub selected_device_updates: Option<Vec<PeerReportMetadataSelectedDeviceUpdate>>,
     /// A change to the set of available devices at a point in time.
     pub speaker_devices_updates: Option<Vec<PeerReportDeviceUpdate>>,
     /// A change to the set of available devices at a point in time.
@@ -6325,7 +6143,7 @@ pub enum PeerReportEventMetadataValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataIpInformation {
     /// The `asn` property.
-    pub asn: Option<PeerReportMetadataIpInformationAsn>,
+    pub asn: Option<PeerReportMetadataAsn>,
     /// The `city` property.
     pub city: Option<String>,
     /// The `country` property.
@@ -6355,7 +6173,7 @@ json_object! {
 /// The `asn` property of [`PeerReportMetadataIpInformation`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PeerReportMetadataIpInformationAsn {
+pub struct PeerReportMetadataAsn {
     /// The `asn` property.
     pub asn: Option<String>,
     /// The `domain` property.
@@ -6369,7 +6187,7 @@ pub struct PeerReportMetadataIpInformationAsn {
 }
 
 json_object! {
-    PeerReportMetadataIpInformationAsn {
+    PeerReportMetadataAsn {
         "asn" => asn: optional,
         "domain" => domain: optional,
         "name" => name: optional,
@@ -6427,7 +6245,7 @@ json_object! {
 /// The `selected_device_updates` property of [`PeerReportMetadata`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PeerReportMetadataSelectedDeviceUpdatesItem {
+pub struct PeerReportMetadataSelectedDeviceUpdate {
     /// A media device (camera, microphone, or speaker).
     pub device: Option<PeerReportDevice>,
     /// The `timestamp` property.
@@ -6435,7 +6253,7 @@ pub struct PeerReportMetadataSelectedDeviceUpdatesItem {
 }
 
 json_object! {
-    PeerReportMetadataSelectedDeviceUpdatesItem {
+    PeerReportMetadataSelectedDeviceUpdate {
         "device" => device: optional,
         "timestamp" => timestamp: optional,
     }
@@ -6862,11 +6680,9 @@ pub struct VideoProducerStats {
     /// The `producer_id` property.
     pub producer_id: Option<String>,
     /// The `quality_limitation_durations` property.
-    pub quality_limitation_durations: Option<
-        VideoProducerStatsQualityLimitationDurations,
-    >,
+    pub quality_limitation_durations: Option<QualityLimitationDurations>,
     /// The `quality_limitation_reason` property.
-    pub quality_limitation_reason: Option<VideoProducerStatsQualityLimitationReason>,
+    pub quality_limitation_reason: Option<QualityLimitationReason>,
     /// The `quality_limitation_resolution_changes` property.
     pub quality_limitation_resolution_changes: Option<f64>,
     /// The `rtt` property.
@@ -6905,7 +6721,7 @@ json_object! {
 /// The `quality_limitation_durations` property of [`VideoProducerStats`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct VideoProducerStatsQualityLimitationDurations {
+pub struct QualityLimitationDurations {
     /// The `bandwidth` property.
     pub bandwidth: Option<f64>,
     /// The `cpu` property.
@@ -6917,7 +6733,7 @@ pub struct VideoProducerStatsQualityLimitationDurations {
 }
 
 json_object! {
-    VideoProducerStatsQualityLimitationDurations {
+    QualityLimitationDurations {
         "bandwidth" => bandwidth: optional,
         "cpu" => cpu: optional,
         "none" => none: optional,
@@ -6928,7 +6744,7 @@ json_object! {
 /// The `quality_limitation_reason` property of [`VideoProducerStats`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VideoProducerStatsQualityLimitationReason {
+pub enum QualityLimitationReason {
     /// `"cpu"`
     Cpu,
     /// `"bandwidth"`
@@ -6942,7 +6758,7 @@ pub enum VideoProducerStatsQualityLimitationReason {
 }
 
 string_enum! {
-    VideoProducerStatsQualityLimitationReason {
+    QualityLimitationReason {
         "cpu" => Cpu,
         "bandwidth" => Bandwidth,
         "none" => None,
@@ -7038,7 +6854,7 @@ pub struct Webhook {
     /// Set to true if the webhook is active
     pub enabled: bool,
     /// Events this webhook will send updates for
-    pub events: Vec<WebhookEventsItem>,
+    pub events: Vec<WebhookEvent>,
     /// ID of the webhook
     pub id: Option<uuid::Uuid>,
     /// Name of the webhook
@@ -7064,7 +6880,7 @@ json_object! {
 /// The `events` property of [`Webhook`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventsItem {
+pub enum WebhookEvent {
     /// `"meeting.started"`
     MeetingStarted,
     /// `"meeting.ended"`
@@ -7088,7 +6904,7 @@ pub enum WebhookEventsItem {
 }
 
 string_enum! {
-    WebhookEventsItem {
+    WebhookEvent {
         "meeting.started" => MeetingStarted,
         "meeting.ended" => MeetingEnded,
         "meeting.participantJoined" => MeetingParticipantJoined,
@@ -7110,7 +6926,7 @@ pub struct WebhookRequest {
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that this webhook will get triggered by
-    pub events: Vec<WebhookRequestEventsItem>,
+    pub events: Vec<WebhookRequestEvent>,
     /// Name of the webhook
     pub name: String,
     /// URL this webhook will send events to
@@ -7129,7 +6945,7 @@ json_object! {
 /// The `events` property of [`WebhookRequest`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookRequestEventsItem {
+pub enum WebhookRequestEvent {
     /// `"meeting.started"`
     MeetingStarted,
     /// `"meeting.ended"`
@@ -7153,7 +6969,7 @@ pub enum WebhookRequestEventsItem {
 }
 
 string_enum! {
-    WebhookRequestEventsItem {
+    WebhookRequestEvent {
         "meeting.started" => MeetingStarted,
         "meeting.ended" => MeetingEnded,
         "meeting.participantJoined" => MeetingParticipantJoined,
@@ -7226,7 +7042,7 @@ pub struct PatchWebhookRequest {
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that the webhook will get triggered by
-    pub events: Option<Vec<PatchWebhookRequestEventsItem>>,
+    pub events: Option<Vec<PatchWebhookRequestEvent>>,
     /// Name of the webhook
     pub name: Option<String>,
     /// URL the webhook will send events to
@@ -7245,7 +7061,7 @@ json_object! {
 /// The `events` property of [`PatchWebhookRequest`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PatchWebhookRequestEventsItem {
+pub enum PatchWebhookRequestEvent {
     /// `"meeting.started"`
     MeetingStarted,
     /// `"meeting.ended"`
@@ -7269,7 +7085,7 @@ pub enum PatchWebhookRequestEventsItem {
 }
 
 string_enum! {
-    PatchWebhookRequestEventsItem {
+    PatchWebhookRequestEvent {
         "meeting.started" => MeetingStarted,
         "meeting.ended" => MeetingEnded,
         "meeting.participantJoined" => MeetingParticipantJoined,
@@ -7366,9 +7182,9 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsResponse {
     /// The `data` property.
-    pub data: Option<Vec<GetAppsResponseDataItem>>,
+    pub data: Option<Vec<GetAppsDataItem>>,
     /// The `paging` property.
-    pub paging: Option<GetAppsResponsePaging>,
+    pub paging: Option<GetAppsPaging>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -7384,7 +7200,7 @@ json_object! {
 /// The `data` property of [`GetAppsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppsResponseDataItem {
+pub struct GetAppsDataItem {
     /// The `created_at` property.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -7394,7 +7210,7 @@ pub struct GetAppsResponseDataItem {
 }
 
 json_object! {
-    GetAppsResponseDataItem {
+    GetAppsDataItem {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "name" => name: optional,
@@ -7404,7 +7220,7 @@ json_object! {
 /// The `paging` property of [`GetAppsResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppsResponsePaging {
+pub struct GetAppsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -7414,7 +7230,7 @@ pub struct GetAppsResponsePaging {
 }
 
 json_object! {
-    GetAppsResponsePaging {
+    GetAppsPaging {
         "end_offset" => end_offset: optional integral,
         "start_offset" => start_offset: optional integral,
         "total_count" => total_count: optional integral,
@@ -7439,7 +7255,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppResponse {
     /// The `data` property.
-    pub data: Option<CreateAppResponseData>,
+    pub data: Option<CreateAppData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -7454,21 +7270,21 @@ json_object! {
 /// The `data` property of [`CreateAppResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppResponseData {
+pub struct CreateAppData {
     /// The `app` property.
-    pub app: Option<CreateAppResponseDataApp>,
+    pub app: Option<CreateAppApp>,
 }
 
 json_object! {
-    CreateAppResponseData {
+    CreateAppData {
         "app" => app: optional,
     }
 }
 
-/// The `app` property of [`CreateAppResponseData`].
+/// The `app` property of [`CreateAppData`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppResponseDataApp {
+pub struct CreateAppApp {
     /// The `created_at` property.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -7478,7 +7294,7 @@ pub struct CreateAppResponseDataApp {
 }
 
 json_object! {
-    CreateAppResponseDataApp {
+    CreateAppApp {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "name" => name: optional,
@@ -7490,7 +7306,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppResponse {
     /// The `data` property.
-    pub data: Option<GetAppResponseData>,
+    pub data: Option<GetAppData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -7505,7 +7321,7 @@ json_object! {
 /// The `data` property of [`GetAppResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppResponseData {
+pub struct GetAppData {
     /// The `created_at` property.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -7515,7 +7331,7 @@ pub struct GetAppResponseData {
 }
 
 json_object! {
-    GetAppResponseData {
+    GetAppData {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "name" => name: optional,

@@ -275,6 +275,11 @@ pub mod runtime;
 pub mod types;
 
 pub use operations::*;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use runtime::{
     ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Items,
     Page, Pages, RawRequest, RawResponse, Upload, WithResponse,
