@@ -428,6 +428,33 @@ mod tests {
         }
     }
 
+    /// The license files of the generated crate are copies of the repository's (its code)
+    /// and of the spec's notice (the text its docs quote): `cargo package` ships them.
+    #[test]
+    fn generated_crate_carries_the_license_files() {
+        let root = workspace_root();
+        for (copy, original) in [
+            ("generated/LICENSE-MIT", "LICENSE-MIT"),
+            ("generated/LICENSE-APACHE", "LICENSE-APACHE"),
+            (
+                "generated/LICENSE-realtime-kit-spec",
+                "spec/LICENSE-realtime-kit",
+            ),
+        ] {
+            let read = |rel: &str| {
+                fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+            };
+            assert_eq!(read(copy), read(original), "{copy} differs from {original}");
+        }
+        let target = Target::repository();
+        assert!(
+            target
+                .config
+                .as_ref()
+                .is_some_and(|c| c.ends_with("spec/realtime-kit.toml"))
+        );
+    }
+
     #[test]
     fn repository_defaults() {
         let target = Target::repository();
