@@ -293,30 +293,27 @@ pub fn candidates(trail: &str) -> Vec<String> {
         .filter(|w| !WRAPPERS.contains(&w.as_str()))
         .map(|w| w.trim_start_matches('!'))
         .collect();
+    // The `depth` nearest context words, outermost first.
+    let middle = |depth: usize| -> String {
+        meaningful[..depth]
+            .iter()
+            .rev()
+            .map(|w| w.as_str())
+            .collect()
+    };
     for anchor in &anchors {
         for depth in 0..=meaningful.len() {
-            let middle: String = meaningful[..depth]
-                .iter()
-                .rev()
-                .map(|w| w.as_str())
-                .collect();
-            push(&mut out, format!("{anchor}{middle}{own}"));
+            push(&mut out, format!("{anchor}{}{own}", middle(depth)));
         }
         push(&mut out, format!("{anchor}{with_roles}{own}"));
     }
     // Without the anchor, only when every anchored name is too long: the own name, then with
     // the enclosing properties' names.
     let all_long = out.iter().all(|name| name.len() > MAX_PREFERRED_LEN);
-    for depth in 0..=meaningful.len() {
-        if role_root || !all_long {
-            break;
+    if all_long && !role_root {
+        for depth in 0..=meaningful.len() {
+            push(&mut out, format!("{}{own}", middle(depth)));
         }
-        let middle: String = meaningful[..depth]
-            .iter()
-            .rev()
-            .map(|w| w.as_str())
-            .collect();
-        push(&mut out, format!("{middle}{own}"));
     }
     // Names within [`MAX_PREFERRED_LEN`] first, in that order.
     out.sort_by_key(|name| name.len() > MAX_PREFERRED_LEN);
