@@ -131,6 +131,7 @@ struct Run {
 /// spec and its 3.1 equivalent, so that their outputs can be compared).
 fn generate_once(spec_path: &Path, label: &str, out: &Path, digest: bool) -> Result<Run, String> {
     let options = generator::Options {
+        config: Default::default(),
         crate_name: "synthetic".to_string(),
         spec_label: label.to_string(),
         regenerate_command: "cargo xtask bench".to_string(),

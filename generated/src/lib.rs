@@ -189,7 +189,7 @@
 //!
 //! # Features
 //!
-//! Each group of operations below is a cargo feature named as its module (`analytics`, ...), which compiles the group's operations and the types they use; `full` enables every group. This API is small (62 operations), so `full` is on by default; with `default-features = false` a build compiles only the groups it names. `tracing` (on by default) records a span per call and an event per attempt; `blocking` adds `send_blocking` and blocking page walks.
+//! Each group of operations is a cargo feature named as its module (`analytics`, ...), which compiles the group's operations and the types they use; `full` enables every group. This API is small (62 operations), so `full` is on by default; with `default-features = false` a build compiles only the groups it names. `tracing` (on by default) records a span per call and an event per attempt; `blocking` adds `send_blocking` and blocking page walks.
 //!
 //! # Operations
 //!
@@ -320,6 +320,11 @@ pub mod types;
 
 #[allow(unused_imports)]
 pub use operations::*;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use runtime::{
     ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Form,
     Items, Page, Pages, RawRequest, RawResponse, Upload, WithResponse,

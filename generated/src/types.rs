@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrgAnalyticsResponse {
     /// The `data` property.
-    pub data: Option<GetOrgAnalyticsResponseData>,
+    pub data: Option<GetOrgAnalyticsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -30,16 +30,16 @@ json_object! {
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseData {
+pub struct GetOrgAnalyticsData {
     /// Recording statistics of an App during the range specified
-    pub recording_stats: Option<GetOrgAnalyticsResponseDataRecordingStats>,
+    pub recording_stats: Option<GetOrgAnalyticsRecordingStats>,
     /// Session statistics of an App during the range specified
-    pub session_stats: Option<GetOrgAnalyticsResponseDataSessionStats>,
+    pub session_stats: Option<GetOrgAnalyticsSessionStats>,
 }
 
 #[cfg(feature = "analytics")]
 json_object! {
-    GetOrgAnalyticsResponseData {
+    GetOrgAnalyticsData {
         "recording_stats" => recording_stats: optional,
         "session_stats" => session_stats: optional,
     }
@@ -49,9 +49,9 @@ json_object! {
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseDataRecordingStats {
+pub struct GetOrgAnalyticsRecordingStats {
     /// Day wise recording stats
-    pub day_stats: Option<Vec<GetOrgAnalyticsResponseDataRecordingStatsDayStatsItem>>,
+    pub day_stats: Option<Vec<GetOrgAnalyticsRecordingStatsDayStat>>,
     /// Total number of recordings during the range specified
     pub recording_count: Option<i64>,
     /// Total recording minutes during the range specified
@@ -60,18 +60,18 @@ pub struct GetOrgAnalyticsResponseDataRecordingStats {
 
 #[cfg(feature = "analytics")]
 json_object! {
-    GetOrgAnalyticsResponseDataRecordingStats {
+    GetOrgAnalyticsRecordingStats {
         "day_stats" => day_stats: optional,
         "recording_count" => recording_count: optional,
         "recording_minutes_consumed" => recording_minutes_consumed: optional,
     }
 }
 
-/// The `day_stats` property of [`GetOrgAnalyticsResponseDataRecordingStats`].
+/// The `day_stats` property of [`GetOrgAnalyticsRecordingStats`].
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseDataRecordingStatsDayStatsItem {
+pub struct GetOrgAnalyticsRecordingStatsDayStat {
     /// The `day` property.
     pub day: Option<String>,
     /// Total recording minutes for a specific day
@@ -82,7 +82,7 @@ pub struct GetOrgAnalyticsResponseDataRecordingStatsDayStatsItem {
 
 #[cfg(feature = "analytics")]
 json_object! {
-    GetOrgAnalyticsResponseDataRecordingStatsDayStatsItem {
+    GetOrgAnalyticsRecordingStatsDayStat {
         "day" => day: optional,
         "total_recording_minutes" => total_recording_minutes: optional,
         "total_recordings" => total_recordings: optional,
@@ -93,9 +93,9 @@ json_object! {
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseDataSessionStats {
+pub struct GetOrgAnalyticsSessionStats {
     /// Day wise session stats
-    pub day_stats: Option<Vec<GetOrgAnalyticsResponseDataSessionStatsDayStatsItem>>,
+    pub day_stats: Option<Vec<GetOrgAnalyticsSessionStatsDayStat>>,
     /// Total number of sessions during the range specified
     pub sessions_count: Option<i64>,
     /// Total session minutes during the range specified
@@ -104,18 +104,18 @@ pub struct GetOrgAnalyticsResponseDataSessionStats {
 
 #[cfg(feature = "analytics")]
 json_object! {
-    GetOrgAnalyticsResponseDataSessionStats {
+    GetOrgAnalyticsSessionStats {
         "day_stats" => day_stats: optional,
         "sessions_count" => sessions_count: optional,
         "sessions_minutes_consumed" => sessions_minutes_consumed: optional,
     }
 }
 
-/// The `day_stats` property of [`GetOrgAnalyticsResponseDataSessionStats`].
+/// The `day_stats` property of [`GetOrgAnalyticsSessionStats`].
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetOrgAnalyticsResponseDataSessionStatsDayStatsItem {
+pub struct GetOrgAnalyticsSessionStatsDayStat {
     /// The `day` property.
     pub day: Option<String>,
     /// Total session minutes for a specific day
@@ -126,7 +126,7 @@ pub struct GetOrgAnalyticsResponseDataSessionStatsDayStatsItem {
 
 #[cfg(feature = "analytics")]
 json_object! {
-    GetOrgAnalyticsResponseDataSessionStatsDayStatsItem {
+    GetOrgAnalyticsSessionStatsDayStat {
         "day" => day: optional,
         "total_session_minutes" => total_session_minutes: optional,
         "total_sessions" => total_sessions: optional,
@@ -139,7 +139,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamAnalyticsDaywiseResponse {
     /// The `data` property.
-    pub data: Option<Vec<GetLivestreamAnalyticsDaywiseResponseDataItem>>,
+    pub data: Option<Vec<GetLivestreamAnalyticsDaywiseDataItem>>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -156,7 +156,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamAnalyticsDaywiseResponseDataItem {
+pub struct GetLivestreamAnalyticsDaywiseDataItem {
     /// Count of total livestream sessions.
     pub count: Option<i64>,
     /// Analytics date.
@@ -169,7 +169,7 @@ pub struct GetLivestreamAnalyticsDaywiseResponseDataItem {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamAnalyticsDaywiseResponseDataItem {
+    GetLivestreamAnalyticsDaywiseDataItem {
         "count" => count: optional,
         "date" => date: optional,
         "total_ingest_seconds" => total_ingest_seconds: optional,
@@ -183,7 +183,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamAnalyticsCompleteResponse {
     /// The `data` property.
-    pub data: Option<GetLivestreamAnalyticsCompleteResponseData>,
+    pub data: Option<GetLivestreamAnalyticsCompleteData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -200,7 +200,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamAnalyticsCompleteResponseData {
+pub struct GetLivestreamAnalyticsCompleteData {
     /// Count of total livestreams.
     pub count: Option<i64>,
     /// Total time duration for which the input was given or the meeting was streamed.
@@ -211,14 +211,14 @@ pub struct GetLivestreamAnalyticsCompleteResponseData {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamAnalyticsCompleteResponseData {
+    GetLivestreamAnalyticsCompleteData {
         "count" => count: optional,
         "total_ingest_seconds" => total_ingest_seconds: optional,
         "total_viewer_seconds" => total_viewer_seconds: optional,
     }
 }
 
-/// Specifies the status of the operation. Used by [`LiveStreamsApi::fetch_all_livestreams`](crate::LiveStreamsApi::fetch_all_livestreams).
+/// The `status` property of [`FetchAllLivestreamsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -274,7 +274,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsResponse {
     /// The `data` property.
-    pub data: Option<FetchAllLivestreamsResponseData>,
+    pub data: Option<FetchAllLivestreamsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -291,7 +291,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllLivestreamsResponseData {
+pub struct FetchAllLivestreamsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -305,11 +305,11 @@ pub struct FetchAllLivestreamsResponseData {
     /// Name of the livestream.
     pub name: Option<String>,
     /// The `paging` property.
-    pub paging: Option<FetchAllLivestreamsResponseDataPaging>,
+    pub paging: Option<FetchAllLivestreamsPaging>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<FetchAllLivestreamsResponseDataStatus>,
+    pub status: Option<FetchAllLivestreamsStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -318,7 +318,7 @@ pub struct FetchAllLivestreamsResponseData {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    FetchAllLivestreamsResponseData {
+    FetchAllLivestreamsData {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -333,11 +333,11 @@ json_object! {
     }
 }
 
-/// The `paging` property of [`FetchAllLivestreamsResponseData`].
+/// The `paging` property of [`FetchAllLivestreamsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllLivestreamsResponseDataPaging {
+pub struct FetchAllLivestreamsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -348,38 +348,10 @@ pub struct FetchAllLivestreamsResponseDataPaging {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    FetchAllLivestreamsResponseDataPaging {
+    FetchAllLivestreamsPaging {
         "end_offset" => end_offset: optional,
         "start_offset" => start_offset: optional,
         "total_count" => total_count: optional,
-    }
-}
-
-/// The `status` property of [`FetchAllLivestreamsResponseData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FetchAllLivestreamsResponseDataStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    FetchAllLivestreamsResponseDataStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
     }
 }
 
@@ -404,7 +376,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLivestreamResponse {
     /// The `data` property.
-    pub data: Option<CreateLivestreamResponseData>,
+    pub data: Option<CreateLivestreamData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -421,7 +393,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLivestreamResponseData {
+pub struct CreateLivestreamData {
     /// Specifies if the livestream was disabled.
     pub disabled: Option<bool>,
     /// The livestream ID.
@@ -435,14 +407,14 @@ pub struct CreateLivestreamResponseData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<CreateLivestreamResponseDataStatus>,
+    pub status: Option<CreateLivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    CreateLivestreamResponseData {
+    CreateLivestreamData {
         "disabled" => disabled: optional,
         "id" => id: optional,
         "ingest_server" => ingest_server: optional,
@@ -454,11 +426,11 @@ json_object! {
     }
 }
 
-/// The `status` property of [`CreateLivestreamResponseData`].
+/// The `status` property of [`CreateLivestreamData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateLivestreamResponseDataStatus {
+pub enum CreateLivestreamStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -473,7 +445,7 @@ pub enum CreateLivestreamResponseDataStatus {
 
 #[cfg(feature = "live_streams")]
 string_enum! {
-    CreateLivestreamResponseDataStatus {
+    CreateLivestreamStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -486,48 +458,48 @@ string_enum! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponse {
+pub struct GetLivestreamSessionLivestreamIdResponse {
     /// The `data` property.
-    pub data: Option<GetV2LivestreamSessionLivestreamIdResponseData>,
+    pub data: Option<GetLivestreamSessionLivestreamIdData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponse {
+    GetLivestreamSessionLivestreamIdResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2LivestreamSessionLivestreamIdResponse`].
+/// The `data` property of [`GetLivestreamSessionLivestreamIdResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponseData {
+pub struct GetLivestreamSessionLivestreamIdData {
     /// The `livestream` property.
-    pub livestream: Option<GetV2LivestreamSessionLivestreamIdResponseDataLivestream>,
+    pub livestream: Option<Livestream>,
     /// The `paging` property.
-    pub paging: Option<GetV2LivestreamSessionLivestreamIdResponseDataPaging>,
+    pub paging: Option<GetLivestreamSessionLivestreamIdPaging>,
     /// The `session` property.
-    pub session: Option<GetV2LivestreamSessionLivestreamIdResponseDataSession>,
+    pub session: Option<GetLivestreamSessionLivestreamIdSession>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponseData {
+    GetLivestreamSessionLivestreamIdData {
         "livestream" => livestream: optional,
         "paging" => paging: optional,
         "session" => session: optional,
     }
 }
 
-/// The `livestream` property of [`GetV2LivestreamSessionLivestreamIdResponseData`].
+/// The `livestream` property of [`GetLivestreamSessionLivestreamIdData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponseDataLivestream {
+pub struct Livestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<String>,
     /// Specifies if the livestream was disabled.
@@ -543,7 +515,7 @@ pub struct GetV2LivestreamSessionLivestreamIdResponseDataLivestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<GetV2LivestreamSessionLivestreamIdResponseDataLivestreamStatus>,
+    pub status: Option<GetLivestreamSessionLivestreamIdStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -552,7 +524,7 @@ pub struct GetV2LivestreamSessionLivestreamIdResponseDataLivestream {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponseDataLivestream {
+    Livestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -566,11 +538,11 @@ json_object! {
     }
 }
 
-/// The `status` property of [`GetV2LivestreamSessionLivestreamIdResponseDataLivestream`].
+/// The `status` property of [`Livestream`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetV2LivestreamSessionLivestreamIdResponseDataLivestreamStatus {
+pub enum GetLivestreamSessionLivestreamIdStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -585,7 +557,7 @@ pub enum GetV2LivestreamSessionLivestreamIdResponseDataLivestreamStatus {
 
 #[cfg(feature = "live_streams")]
 string_enum! {
-    GetV2LivestreamSessionLivestreamIdResponseDataLivestreamStatus {
+    GetLivestreamSessionLivestreamIdStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -594,11 +566,11 @@ string_enum! {
     }
 }
 
-/// The `paging` property of [`GetV2LivestreamSessionLivestreamIdResponseData`].
+/// The `paging` property of [`GetLivestreamSessionLivestreamIdData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponseDataPaging {
+pub struct GetLivestreamSessionLivestreamIdPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -609,18 +581,18 @@ pub struct GetV2LivestreamSessionLivestreamIdResponseDataPaging {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponseDataPaging {
+    GetLivestreamSessionLivestreamIdPaging {
         "end_offset" => end_offset: optional,
         "start_offset" => start_offset: optional,
         "total_count" => total_count: optional,
     }
 }
 
-/// The `session` property of [`GetV2LivestreamSessionLivestreamIdResponseData`].
+/// The `session` property of [`GetLivestreamSessionLivestreamIdData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdResponseDataSession {
+pub struct GetLivestreamSessionLivestreamIdSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
@@ -645,7 +617,7 @@ pub struct GetV2LivestreamSessionLivestreamIdResponseDataSession {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamSessionLivestreamIdResponseDataSession {
+    GetLivestreamSessionLivestreamIdSession {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -663,45 +635,45 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2ActiveLivestreamSessionDetailsResponse {
+pub struct GetActiveLivestreamSessionResponse {
     /// The `data` property.
-    pub data: Option<GetV2ActiveLivestreamSessionDetailsResponseData>,
+    pub data: Option<GetActiveLivestreamSessionData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2ActiveLivestreamSessionDetailsResponse {
+    GetActiveLivestreamSessionResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2ActiveLivestreamSessionDetailsResponse`].
+/// The `data` property of [`GetActiveLivestreamSessionResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2ActiveLivestreamSessionDetailsResponseData {
+pub struct GetActiveLivestreamSessionData {
     /// The `livestream` property.
-    pub livestream: Option<GetV2ActiveLivestreamSessionDetailsResponseDataLivestream>,
+    pub livestream: Option<GetActiveLivestreamSessionLivestream>,
     /// The `session` property.
-    pub session: Option<GetV2ActiveLivestreamSessionDetailsResponseDataSession>,
+    pub session: Option<GetActiveLivestreamSessionSession>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2ActiveLivestreamSessionDetailsResponseData {
+    GetActiveLivestreamSessionData {
         "livestream" => livestream: optional,
         "session" => session: optional,
     }
 }
 
-/// The `livestream` property of [`GetV2ActiveLivestreamSessionDetailsResponseData`].
+/// The `livestream` property of [`GetActiveLivestreamSessionData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2ActiveLivestreamSessionDetailsResponseDataLivestream {
+pub struct GetActiveLivestreamSessionLivestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -717,7 +689,7 @@ pub struct GetV2ActiveLivestreamSessionDetailsResponseDataLivestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<GetV2ActiveLivestreamSessionDetailsResponseDataLivestreamStatus>,
+    pub status: Option<GetActiveLivestreamSessionStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -726,7 +698,7 @@ pub struct GetV2ActiveLivestreamSessionDetailsResponseDataLivestream {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2ActiveLivestreamSessionDetailsResponseDataLivestream {
+    GetActiveLivestreamSessionLivestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -740,11 +712,11 @@ json_object! {
     }
 }
 
-/// The `status` property of [`GetV2ActiveLivestreamSessionDetailsResponseDataLivestream`].
+/// The `status` property of [`GetActiveLivestreamSessionLivestream`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetV2ActiveLivestreamSessionDetailsResponseDataLivestreamStatus {
+pub enum GetActiveLivestreamSessionStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -759,7 +731,7 @@ pub enum GetV2ActiveLivestreamSessionDetailsResponseDataLivestreamStatus {
 
 #[cfg(feature = "live_streams")]
 string_enum! {
-    GetV2ActiveLivestreamSessionDetailsResponseDataLivestreamStatus {
+    GetActiveLivestreamSessionStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -768,11 +740,11 @@ string_enum! {
     }
 }
 
-/// The `session` property of [`GetV2ActiveLivestreamSessionDetailsResponseData`].
+/// The `session` property of [`GetActiveLivestreamSessionData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2ActiveLivestreamSessionDetailsResponseDataSession {
+pub struct GetActiveLivestreamSessionSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
@@ -797,7 +769,7 @@ pub struct GetV2ActiveLivestreamSessionDetailsResponseDataSession {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2ActiveLivestreamSessionDetailsResponseDataSession {
+    GetActiveLivestreamSessionSession {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -815,26 +787,26 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsLivestreamSessionIdResponse {
+pub struct GetLivestreamsSessionResponse {
     /// The `data` property.
-    pub data: Option<GetV2LivestreamsLivestreamSessionIdResponseData>,
+    pub data: Option<GetLivestreamsSessionData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamsLivestreamSessionIdResponse {
+    GetLivestreamsSessionResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2LivestreamsLivestreamSessionIdResponse`].
+/// The `data` property of [`GetLivestreamsSessionResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsLivestreamSessionIdResponseData {
+pub struct GetLivestreamsSessionData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
@@ -857,7 +829,7 @@ pub struct GetV2LivestreamsLivestreamSessionIdResponseData {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamsLivestreamSessionIdResponseData {
+    GetLivestreamsSessionData {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -900,7 +872,7 @@ pub struct GetAllMeetingsResponse {
     /// The `data` property.
     pub data: Vec<Meeting>,
     /// The `paging` property.
-    pub paging: GetAllMeetingsResponsePaging,
+    pub paging: PagingResponsePaging,
     /// The `success` property.
     pub success: bool,
 }
@@ -1266,9 +1238,9 @@ pub struct VideoConfigWatermark {
     /// Position of the watermark
     ///
     /// Default when absent: `"left top"`.
-    pub position: Option<VideoConfigWatermarkPosition>,
+    pub position: Option<VideoConfigPosition>,
     /// Size of the watermark
-    pub size: Option<VideoConfigWatermarkSize>,
+    pub size: Option<VideoConfigSize>,
     /// URL of the watermark image
     pub url: Option<String>,
 }
@@ -1286,7 +1258,7 @@ json_object! {
 #[cfg(any(feature = "meetings", feature = "recordings"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VideoConfigWatermarkPosition {
+pub enum VideoConfigPosition {
     /// `"left top"`
     LeftTop,
     /// `"right top"`
@@ -1301,7 +1273,7 @@ pub enum VideoConfigWatermarkPosition {
 
 #[cfg(any(feature = "meetings", feature = "recordings"))]
 string_enum! {
-    VideoConfigWatermarkPosition {
+    VideoConfigPosition {
         "left top" => LeftTop,
         "right top" => RightTop,
         "left bottom" => LeftBottom,
@@ -1313,7 +1285,7 @@ string_enum! {
 /// Size of the watermark
 #[cfg(any(feature = "meetings", feature = "recordings"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct VideoConfigWatermarkSize {
+pub struct VideoConfigSize {
     /// Height of the watermark in px
     pub height: Option<i64>,
     /// Width of the watermark in px
@@ -1322,7 +1294,7 @@ pub struct VideoConfigWatermarkSize {
 
 #[cfg(any(feature = "meetings", feature = "recordings"))]
 json_object! {
-    VideoConfigWatermarkSize {
+    VideoConfigSize {
         "height" => height: optional,
         "width" => width: optional,
     }
@@ -1354,7 +1326,7 @@ string_enum! {
 #[cfg(any(feature = "meetings", feature = "presets", feature = "recordings"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAllMeetingsResponsePaging {
+pub struct PagingResponsePaging {
     /// The `end_offset` property.
     pub end_offset: i64,
     /// The `start_offset` property.
@@ -1365,7 +1337,7 @@ pub struct GetAllMeetingsResponsePaging {
 
 #[cfg(any(feature = "meetings", feature = "presets", feature = "recordings"))]
 json_object! {
-    GetAllMeetingsResponsePaging {
+    PagingResponsePaging {
         "end_offset" => end_offset: default integral,
         "start_offset" => start_offset: default integral,
         "total_count" => total_count: default integral,
@@ -1610,7 +1582,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingResponse {
     /// The `data` property.
-    pub data: Option<GetMeetingResponseData>,
+    pub data: Option<GetMeetingData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -1629,7 +1601,7 @@ json_object! {
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMeetingResponseData {
+pub struct GetMeetingData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the meeting.
@@ -1662,7 +1634,7 @@ pub struct GetMeetingResponseData {
 
 #[cfg(feature = "meetings")]
 json_object! {
-    GetMeetingResponseData {
+    GetMeetingData {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "live_stream_on_start" => live_stream_on_start: optional,
@@ -1744,7 +1716,7 @@ pub struct UpdateMeetingBody {
     /// Default when absent: `60`.
     pub session_keep_alive_time_in_secs: Option<f64>,
     /// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
-    pub status: Option<UpdateMeetingBodyStatus>,
+    pub status: Option<UpdateMeetingStatus>,
     /// Automatically generate summary of meetings using transcripts. Requires Transcriptions to be enabled, and can be retrieved via Webhooks or summary API.
     ///
     /// Default when absent: `false`.
@@ -1777,7 +1749,7 @@ json_object! {
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateMeetingBodyStatus {
+pub enum UpdateMeetingStatus {
     /// `"ACTIVE"`
     Active,
     /// `"INACTIVE"`
@@ -1788,7 +1760,7 @@ pub enum UpdateMeetingBodyStatus {
 
 #[cfg(feature = "meetings")]
 string_enum! {
-    UpdateMeetingBodyStatus {
+    UpdateMeetingStatus {
         "ACTIVE" => Active,
         "INACTIVE" => Inactive,
         _ => UnknownValue,
@@ -1799,26 +1771,26 @@ string_enum! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2MeetingsMeetingIdActiveLivestreamResponse {
+pub struct GetMeetingActiveLivestreamResponse {
     /// The `data` property.
-    pub data: Option<GetV2MeetingsMeetingIdActiveLivestreamResponseData>,
+    pub data: Option<GetMeetingActiveLivestreamData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2MeetingsMeetingIdActiveLivestreamResponse {
+    GetMeetingActiveLivestreamResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2MeetingsMeetingIdActiveLivestreamResponse`].
+/// The `data` property of [`GetMeetingActiveLivestreamResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2MeetingsMeetingIdActiveLivestreamResponseData {
+pub struct GetMeetingActiveLivestreamData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -1834,7 +1806,7 @@ pub struct GetV2MeetingsMeetingIdActiveLivestreamResponseData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<GetV2MeetingsMeetingIdActiveLivestreamResponseDataStatus>,
+    pub status: Option<GetMeetingActiveLivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -1843,7 +1815,7 @@ pub struct GetV2MeetingsMeetingIdActiveLivestreamResponseData {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2MeetingsMeetingIdActiveLivestreamResponseData {
+    GetMeetingActiveLivestreamData {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -1857,11 +1829,11 @@ json_object! {
     }
 }
 
-/// The `status` property of [`GetV2MeetingsMeetingIdActiveLivestreamResponseData`].
+/// The `status` property of [`GetMeetingActiveLivestreamData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetV2MeetingsMeetingIdActiveLivestreamResponseDataStatus {
+pub enum GetMeetingActiveLivestreamStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -1876,7 +1848,7 @@ pub enum GetV2MeetingsMeetingIdActiveLivestreamResponseDataStatus {
 
 #[cfg(feature = "live_streams")]
 string_enum! {
-    GetV2MeetingsMeetingIdActiveLivestreamResponseDataStatus {
+    GetMeetingActiveLivestreamStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -1891,7 +1863,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingResponse {
     /// The `data` property.
-    pub data: Option<StopLivestreamingResponseData>,
+    pub data: Option<StopLivestreamingData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -1908,14 +1880,14 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StopLivestreamingResponseData {
+pub struct StopLivestreamingData {
     /// The `message` property.
     pub message: Option<String>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    StopLivestreamingResponseData {
+    StopLivestreamingData {
         "message" => message: optional,
     }
 }
@@ -2063,26 +2035,26 @@ json_object! {
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickPartcipantsResponse {
+pub struct KickParticipantsResponse {
     /// The `data` property.
-    pub data: Option<KickPartcipantsResponseData>,
+    pub data: Option<KickParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "active_session")]
 json_object! {
-    KickPartcipantsResponse {
+    KickParticipantsResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`KickPartcipantsResponse`].
+/// The `data` property of [`KickParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickPartcipantsResponseData {
+pub struct KickParticipantsData {
     /// The `action` property.
     pub action: Option<String>,
     /// SessionParticipant
@@ -2091,7 +2063,7 @@ pub struct KickPartcipantsResponseData {
 
 #[cfg(feature = "active_session")]
 json_object! {
-    KickPartcipantsResponseData {
+    KickParticipantsData {
         "action" => action: optional,
         "participants" => participants: optional,
     }
@@ -2134,7 +2106,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickAllParticipantsResponse {
     /// The `data` property.
-    pub data: Option<KickAllParticipantsResponseData>,
+    pub data: Option<KickAllParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2151,7 +2123,7 @@ json_object! {
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickAllParticipantsResponseData {
+pub struct KickAllParticipantsData {
     /// The `action` property.
     pub action: Option<String>,
     /// The `kicked_participants_count` property.
@@ -2160,7 +2132,7 @@ pub struct KickAllParticipantsResponseData {
 
 #[cfg(feature = "active_session")]
 json_object! {
-    KickAllParticipantsResponseData {
+    KickAllParticipantsData {
         "action" => action: optional,
         "kicked_participants_count" => kicked_participants_count: optional,
     }
@@ -2172,7 +2144,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteParticipantsResponse {
     /// The `data` property.
-    pub data: Option<MuteParticipantsResponseData>,
+    pub data: Option<MuteParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2189,7 +2161,7 @@ json_object! {
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MuteParticipantsResponseData {
+pub struct MuteParticipantsData {
     /// The `action` property.
     pub action: Option<String>,
     /// SessionParticipant
@@ -2198,7 +2170,7 @@ pub struct MuteParticipantsResponseData {
 
 #[cfg(feature = "active_session")]
 json_object! {
-    MuteParticipantsResponseData {
+    MuteParticipantsData {
         "action" => action: optional,
         "participants" => participants: optional,
     }
@@ -2225,7 +2197,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteAllParticipantsResponse {
     /// The `data` property.
-    pub data: Option<MuteAllParticipantsResponseData>,
+    pub data: Option<MuteAllParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2242,7 +2214,7 @@ json_object! {
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MuteAllParticipantsResponseData {
+pub struct MuteAllParticipantsData {
     /// The `action` property.
     pub action: Option<String>,
     /// The `muted_participants_count` property.
@@ -2251,7 +2223,7 @@ pub struct MuteAllParticipantsResponseData {
 
 #[cfg(feature = "active_session")]
 json_object! {
-    MuteAllParticipantsResponseData {
+    MuteAllParticipantsData {
         "action" => action: optional,
         "muted_participants_count" => muted_participants_count: optional,
     }
@@ -2287,7 +2259,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePollResponse {
     /// The `data` property.
-    pub data: Option<CreatePollResponseData>,
+    pub data: Option<CreatePollData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2304,7 +2276,7 @@ json_object! {
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePollResponseData {
+pub struct CreatePollData {
     /// The `action` property.
     pub action: Option<String>,
     /// The `poll` property.
@@ -2313,13 +2285,13 @@ pub struct CreatePollResponseData {
 
 #[cfg(feature = "active_session")]
 json_object! {
-    CreatePollResponseData {
+    CreatePollData {
         "action" => action: optional,
         "poll" => poll: optional,
     }
 }
 
-/// The `poll` property of [`CreatePollResponseData`].
+/// The `poll` property of [`CreatePollData`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2333,7 +2305,7 @@ pub struct Poll {
     /// ID of the poll
     pub id: Option<String>,
     /// Answer options
-    pub options: Vec<PollOptionsItem>,
+    pub options: Vec<PollOption>,
     /// Question asked by the poll
     pub question: String,
     /// The `voted` property.
@@ -2357,29 +2329,29 @@ json_object! {
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PollOptionsItem {
+pub struct PollOption {
     /// The `count` property.
     pub count: i64,
     /// Text of the answer option
     pub text: String,
     /// The `votes` property.
-    pub votes: Vec<PollOptionsItemVotesItem>,
+    pub votes: Vec<PollVote>,
 }
 
 #[cfg(feature = "active_session")]
 json_object! {
-    PollOptionsItem {
+    PollOption {
         "count" => count: default integral,
         "text" => text: default,
         "votes" => votes: default,
     }
 }
 
-/// The `votes` property of [`PollOptionsItem`].
+/// The `votes` property of [`PollOption`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PollOptionsItemVotesItem {
+pub struct PollVote {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
@@ -2388,7 +2360,7 @@ pub struct PollOptionsItemVotesItem {
 
 #[cfg(feature = "active_session")]
 json_object! {
-    PollOptionsItemVotesItem {
+    PollVote {
         "id" => id: default,
         "name" => name: default,
     }
@@ -2400,7 +2372,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsResponse {
     /// The `data` property.
-    pub data: Option<LivestreamSessionDetailsResponseData>,
+    pub data: Option<LivestreamSessionDetailsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2417,29 +2389,29 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsResponseData {
+pub struct LivestreamSessionDetailsData {
     /// The `livestreams` property.
-    pub livestreams: Option<Vec<LivestreamSessionDetailsResponseDataLivestreamsItem>>,
+    pub livestreams: Option<Vec<LivestreamSessionDetailsLivestream>>,
     /// The `paging` property.
-    pub paging: Option<LivestreamSessionDetailsResponseDataPaging>,
+    pub paging: Option<LivestreamSessionDetailsPaging>,
     /// The `sessions` property.
-    pub sessions: Option<LivestreamSessionDetailsResponseDataSessions>,
+    pub sessions: Option<LivestreamSessionDetailsSessions>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    LivestreamSessionDetailsResponseData {
+    LivestreamSessionDetailsData {
         "livestreams" => livestreams: optional,
         "paging" => paging: optional,
         "sessions" => sessions: optional,
     }
 }
 
-/// The `livestreams` property of [`LivestreamSessionDetailsResponseData`].
+/// The `livestreams` property of [`LivestreamSessionDetailsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsResponseDataLivestreamsItem {
+pub struct LivestreamSessionDetailsLivestream {
     /// The timestamp at which the livestream was created. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -2455,7 +2427,7 @@ pub struct LivestreamSessionDetailsResponseDataLivestreamsItem {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<LivestreamSessionDetailsResponseDataLivestreamsItemStatus>,
+    pub status: Option<LivestreamSessionDetailsStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// The timestamp at which the livestream was updated. The time is returned in ISO format.
@@ -2464,7 +2436,7 @@ pub struct LivestreamSessionDetailsResponseDataLivestreamsItem {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    LivestreamSessionDetailsResponseDataLivestreamsItem {
+    LivestreamSessionDetailsLivestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -2478,11 +2450,11 @@ json_object! {
     }
 }
 
-/// The `status` property of [`LivestreamSessionDetailsResponseDataLivestreamsItem`].
+/// The `status` property of [`LivestreamSessionDetailsLivestream`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LivestreamSessionDetailsResponseDataLivestreamsItemStatus {
+pub enum LivestreamSessionDetailsStatus {
     /// `"LIVE"`
     Live,
     /// `"INVOKED"`
@@ -2497,7 +2469,7 @@ pub enum LivestreamSessionDetailsResponseDataLivestreamsItemStatus {
 
 #[cfg(feature = "live_streams")]
 string_enum! {
-    LivestreamSessionDetailsResponseDataLivestreamsItemStatus {
+    LivestreamSessionDetailsStatus {
         "LIVE" => Live,
         "INVOKED" => Invoked,
         "ERRORED" => Errored,
@@ -2506,11 +2478,11 @@ string_enum! {
     }
 }
 
-/// The `paging` property of [`LivestreamSessionDetailsResponseData`].
+/// The `paging` property of [`LivestreamSessionDetailsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsResponseDataPaging {
+pub struct LivestreamSessionDetailsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -2521,18 +2493,18 @@ pub struct LivestreamSessionDetailsResponseDataPaging {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    LivestreamSessionDetailsResponseDataPaging {
+    LivestreamSessionDetailsPaging {
         "end_offset" => end_offset: optional,
         "start_offset" => start_offset: optional,
         "total_count" => total_count: optional,
     }
 }
 
-/// The `sessions` property of [`LivestreamSessionDetailsResponseData`].
+/// The `sessions` property of [`LivestreamSessionDetailsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsResponseDataSessions {
+pub struct LivestreamSessionDetailsSessions {
     /// The timestamp at which the livestream was created. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
@@ -2555,7 +2527,7 @@ pub struct LivestreamSessionDetailsResponseDataSessions {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    LivestreamSessionDetailsResponseDataSessions {
+    LivestreamSessionDetailsSessions {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -2575,7 +2547,7 @@ pub struct StartLivestreamingBody {
     /// The `name` property.
     pub name: Option<String>,
     /// The `video_config` property.
-    pub video_config: Option<StartLivestreamingBodyVideoConfig>,
+    pub video_config: Option<StartLivestreamingVideoConfig>,
 }
 
 #[cfg(feature = "live_streams")]
@@ -2589,7 +2561,7 @@ json_object! {
 /// The `video_config` property of [`StartLivestreamingBody`].
 #[cfg(feature = "live_streams")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartLivestreamingBodyVideoConfig {
+pub struct StartLivestreamingVideoConfig {
     /// Height of the livestreaming video in pixels
     pub height: Option<i64>,
     /// Width of the livestreaming video in pixels
@@ -2598,7 +2570,7 @@ pub struct StartLivestreamingBodyVideoConfig {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    StartLivestreamingBodyVideoConfig {
+    StartLivestreamingVideoConfig {
         "height" => height: optional,
         "width" => width: optional,
     }
@@ -2610,7 +2582,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingResponse {
     /// The `data` property.
-    pub data: Option<StartLivestreamingResponseData>,
+    pub data: Option<StartLivestreamingData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -2627,7 +2599,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartLivestreamingResponseData {
+pub struct StartLivestreamingData {
     /// The livestream ID.
     pub id: Option<String>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
@@ -2635,14 +2607,14 @@ pub struct StartLivestreamingResponseData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<StartLivestreamingResponseDataStatus>,
+    pub status: Option<StartLivestreamingStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    StartLivestreamingResponseData {
+    StartLivestreamingData {
         "id" => id: optional,
         "ingest_server" => ingest_server: optional,
         "playback_url" => playback_url: optional,
@@ -2651,11 +2623,11 @@ json_object! {
     }
 }
 
-/// The `status` property of [`StartLivestreamingResponseData`].
+/// The `status` property of [`StartLivestreamingData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StartLivestreamingResponseDataStatus {
+pub enum StartLivestreamingStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -2670,7 +2642,7 @@ pub enum StartLivestreamingResponseDataStatus {
 
 #[cfg(feature = "live_streams")]
 string_enum! {
-    StartLivestreamingResponseDataStatus {
+    StartLivestreamingStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -2683,18 +2655,18 @@ string_enum! {
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMeetingParticipantsResponse {
+pub struct GetAllParticipantsResponse {
     /// Represents a participant.
     pub data: Vec<Participant>,
     /// The `paging` property.
-    pub paging: GetAllMeetingsResponsePaging,
+    pub paging: PagingResponsePaging,
     /// The `success` property.
     pub success: bool,
 }
 
 #[cfg(feature = "meetings")]
 json_object! {
-    GetMeetingParticipantsResponse {
+    GetAllParticipantsResponse {
         "data" => data: default,
         "paging" => paging: required,
         "success" => success: default,
@@ -2767,7 +2739,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddParticipantResponse {
     /// The `data` property.
-    pub data: Option<AddParticipantResponseData>,
+    pub data: Option<AddParticipantData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -2786,7 +2758,7 @@ json_object! {
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddParticipantResponseData {
+pub struct AddParticipantData {
     /// When this object was created. The time is returned in ISO format.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// A unique participant ID generated by the client.
@@ -2807,7 +2779,7 @@ pub struct AddParticipantResponseData {
 
 #[cfg(feature = "meetings")]
 json_object! {
-    AddParticipantResponseData {
+    AddParticipantData {
         "created_at" => created_at: default,
         "custom_participant_id" => custom_participant_id: default,
         "id" => id: default,
@@ -2823,9 +2795,9 @@ json_object! {
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMeetingParticipantResponse {
+pub struct DeleteParticipantResponse {
     /// The `data` property.
-    pub data: Option<DeleteMeetingParticipantResponseData>,
+    pub data: Option<DeleteParticipantData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -2834,17 +2806,17 @@ pub struct DeleteMeetingParticipantResponse {
 
 #[cfg(feature = "meetings")]
 json_object! {
-    DeleteMeetingParticipantResponse {
+    DeleteParticipantResponse {
         "data" => data: optional,
         "success" => success: default,
     }
 }
 
-/// The `data` property of [`DeleteMeetingParticipantResponse`].
+/// The `data` property of [`DeleteParticipantResponse`].
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMeetingParticipantResponseData {
+pub struct DeleteParticipantData {
     /// Timestamp this object was created at. The time is returned in ISO format.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// A unique participant ID generated by the client.
@@ -2857,7 +2829,7 @@ pub struct DeleteMeetingParticipantResponseData {
 
 #[cfg(feature = "meetings")]
 json_object! {
-    DeleteMeetingParticipantResponseData {
+    DeleteParticipantData {
         "created_at" => created_at: default,
         "custom_participant_id" => custom_participant_id: default,
         "preset_id" => preset_id: default,
@@ -2869,7 +2841,7 @@ json_object! {
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMeetingParticipantResponse {
+pub struct GetParticipantResponse {
     /// Represents a participant.
     pub data: Participant,
     /// Success status of the operation
@@ -2880,7 +2852,7 @@ pub struct GetMeetingParticipantResponse {
 
 #[cfg(feature = "meetings")]
 json_object! {
-    GetMeetingParticipantResponse {
+    GetParticipantResponse {
         "data" => data: required,
         "success" => success: default,
     }
@@ -2935,9 +2907,9 @@ json_object! {
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegenerateTokenResponse {
+pub struct RegenTokenResponse {
     /// The `data` property.
-    pub data: RegenerateTokenResponseData,
+    pub data: RegenTokenData,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -2946,24 +2918,24 @@ pub struct RegenerateTokenResponse {
 
 #[cfg(feature = "meetings")]
 json_object! {
-    RegenerateTokenResponse {
+    RegenTokenResponse {
         "data" => data: required,
         "success" => success: default,
     }
 }
 
-/// The `data` property of [`RegenerateTokenResponse`].
+/// The `data` property of [`RegenTokenResponse`].
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RegenerateTokenResponseData {
+pub struct RegenTokenData {
     /// Regenerated participant's authentication token.
     pub token: String,
 }
 
 #[cfg(feature = "meetings")]
 json_object! {
-    RegenerateTokenResponseData {
+    RegenTokenData {
         "token" => token: default,
     }
 }
@@ -2972,18 +2944,18 @@ json_object! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetPresetsResponse {
+pub struct GetAllPresetsResponse {
     /// Returned by Get All Presets route
     pub data: Vec<PresetListItem>,
     /// The `paging` property.
-    pub paging: GetAllMeetingsResponsePaging,
+    pub paging: PagingResponsePaging,
     /// The `success` property.
     pub success: bool,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    GetPresetsResponse {
+    GetAllPresetsResponse {
         "data" => data: default,
         "paging" => paging: required,
         "success" => success: default,
@@ -3050,11 +3022,11 @@ pub struct PresetConfig {
     /// Maximum number of screen shares that can be active at a given time
     pub max_screenshare_count: f64,
     /// Maximum number of streams that are visible on a device
-    pub max_video_streams: PresetConfigMaxVideoStreams,
+    pub max_video_streams: PresetMaxVideoStreams,
     /// Media configuration options. eg: Video quality
     pub media: PresetConfigMedia,
     /// Type of the meeting
-    pub view_type: PresetConfigViewType,
+    pub view_type: PresetViewType,
 }
 
 #[cfg(feature = "presets")]
@@ -3071,7 +3043,7 @@ json_object! {
 /// Maximum number of streams that are visible on a device
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetConfigMaxVideoStreams {
+pub struct PresetMaxVideoStreams {
     /// Maximum number of video streams visible on desktop devices
     pub desktop: f64,
     /// Maximum number of streams visible on mobile devices
@@ -3080,7 +3052,7 @@ pub struct PresetConfigMaxVideoStreams {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetConfigMaxVideoStreams {
+    PresetMaxVideoStreams {
         "desktop" => desktop: default,
         "mobile" => mobile: default,
     }
@@ -3136,7 +3108,7 @@ pub struct PresetConfigMediaScreenshare {
     /// Frame rate of screen share
     pub frame_rate: f64,
     /// Quality of screen share
-    pub quality: PresetConfigMediaScreenshareQuality,
+    pub quality: PresetQuality,
 }
 
 #[cfg(feature = "presets")]
@@ -3151,7 +3123,7 @@ json_object! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetConfigMediaScreenshareQuality {
+pub enum PresetQuality {
     /// `"hd"`
     Hd,
     /// `"vga"`
@@ -3168,7 +3140,7 @@ pub enum PresetConfigMediaScreenshareQuality {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetConfigMediaScreenshareQuality {
+    PresetQuality {
         "hd" => Hd,
         "vga" => Vga,
         "qvga" => Qvga,
@@ -3185,7 +3157,7 @@ pub struct PresetConfigMediaVideo {
     /// Frame rate of participants' video
     pub frame_rate: f64,
     /// Video quality of participants
-    pub quality: PresetConfigMediaVideoQuality,
+    pub quality: PresetQuality,
     /// Enable simulcast for participant videos.
     ///
     /// Default when absent: `false`.
@@ -3201,42 +3173,11 @@ json_object! {
     }
 }
 
-/// Video quality of participants
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetConfigMediaVideoQuality {
-    /// `"hd"`
-    Hd,
-    /// `"vga"`
-    Vga,
-    /// `"qvga"`
-    Qvga,
-    /// `"fhd"`
-    Fhd,
-    /// `"uhd"`
-    Uhd,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    PresetConfigMediaVideoQuality {
-        "hd" => Hd,
-        "vga" => Vga,
-        "qvga" => Qvga,
-        "fhd" => Fhd,
-        "uhd" => Uhd,
-        _ => UnknownValue,
-    }
-}
-
 /// Type of the meeting
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetConfigViewType {
+pub enum PresetViewType {
     /// `"GROUP_CALL"`
     GroupCall,
     /// `"WEBINAR"`
@@ -3251,7 +3192,7 @@ pub enum PresetConfigViewType {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetConfigViewType {
+    PresetViewType {
         "GROUP_CALL" => GroupCall,
         "WEBINAR" => Webinar,
         "AUDIO_ROOM" => AudioRoom,
@@ -3281,9 +3222,9 @@ pub struct PresetPermissions {
     /// The `can_spotlight` property.
     pub can_spotlight: bool,
     /// The `chat` property.
-    pub chat: PresetPermissionsChat,
+    pub chat: PresetChat,
     /// The `connected_meetings` property.
-    pub connected_meetings: PresetPermissionsConnectedMeetings,
+    pub connected_meetings: PresetConnectedMeetings,
     /// The `disable_participant_audio` property.
     pub disable_participant_audio: bool,
     /// The `disable_participant_screensharing` property.
@@ -3303,23 +3244,23 @@ pub struct PresetPermissions {
     /// The `pin_participant` property.
     pub pin_participant: bool,
     /// Plugin permissions
-    pub plugins: PresetPermissionsPlugins,
+    pub plugins: PresetPlugins,
     /// Poll permissions
-    pub polls: PresetPermissionsPolls,
+    pub polls: PresetPolls,
     /// Type of the recording peer
     ///
     /// Default when absent: `"NONE"`.
-    pub recorder_type: PresetPermissionsRecorderType,
+    pub recorder_type: PresetRecorderType,
     /// The `show_participant_list` property.
     pub show_participant_list: bool,
     /// The `stage_access` property.
-    pub stage_access: Option<PresetPermissionsStageAccess>,
+    pub stage_access: Option<PresetStageAccess>,
     /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
     /// The `transcription_enabled` property.
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
-    pub waiting_room_type: PresetPermissionsWaitingRoomType,
+    pub waiting_room_type: PresetWaitingRoomType,
 }
 
 #[cfg(feature = "presets")]
@@ -3357,25 +3298,25 @@ json_object! {
 /// The `chat` property of [`PresetPermissions`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsChat {
+pub struct PresetChat {
     /// The `private` property.
-    pub private: PresetPermissionsChatPrivate,
+    pub private: PresetPrivate,
     /// The `public` property.
-    pub public: PresetPermissionsChatPublic,
+    pub public: PresetPublic,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetPermissionsChat {
+    PresetChat {
         "private" => private: required,
         "public" => public: required,
     }
 }
 
-/// The `private` property of [`PresetPermissionsChat`].
+/// The `private` property of [`PresetChat`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsChatPrivate {
+pub struct PresetPrivate {
     /// The `can_receive` property.
     pub can_receive: bool,
     /// The `can_send` property.
@@ -3388,7 +3329,7 @@ pub struct PresetPermissionsChatPrivate {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetPermissionsChatPrivate {
+    PresetPrivate {
         "can_receive" => can_receive: default,
         "can_send" => can_send: default,
         "files" => files: default,
@@ -3396,10 +3337,10 @@ json_object! {
     }
 }
 
-/// The `public` property of [`PresetPermissionsChat`].
+/// The `public` property of [`PresetChat`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsChatPublic {
+pub struct PresetPublic {
     /// Can send messages in general
     pub can_send: bool,
     /// Can send file messages
@@ -3410,7 +3351,7 @@ pub struct PresetPermissionsChatPublic {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetPermissionsChatPublic {
+    PresetPublic {
         "can_send" => can_send: default,
         "files" => files: default,
         "text" => text: default,
@@ -3420,7 +3361,7 @@ json_object! {
 /// The `connected_meetings` property of [`PresetPermissions`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsConnectedMeetings {
+pub struct PresetConnectedMeetings {
     /// The `can_alter_connected_meetings` property.
     pub can_alter_connected_meetings: bool,
     /// The `can_switch_connected_meetings` property.
@@ -3431,7 +3372,7 @@ pub struct PresetPermissionsConnectedMeetings {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetPermissionsConnectedMeetings {
+    PresetConnectedMeetings {
         "can_alter_connected_meetings" => can_alter_connected_meetings: default,
         "can_switch_connected_meetings" => can_switch_connected_meetings: default,
         "can_switch_to_parent_meeting" => can_switch_to_parent_meeting: default,
@@ -3464,7 +3405,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPermissionsMediaAudio {
     /// Can produce audio
-    pub can_produce: PresetPermissionsMediaAudioCanProduce,
+    pub can_produce: PresetCanProduce,
 }
 
 #[cfg(feature = "presets")]
@@ -3478,7 +3419,7 @@ json_object! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsMediaAudioCanProduce {
+pub enum PresetCanProduce {
     /// `"ALLOWED"`
     Allowed,
     /// `"NOT_ALLOWED"`
@@ -3491,7 +3432,7 @@ pub enum PresetPermissionsMediaAudioCanProduce {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetPermissionsMediaAudioCanProduce {
+    PresetCanProduce {
         "ALLOWED" => Allowed,
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
@@ -3504,7 +3445,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPermissionsMediaScreenshare {
     /// Can produce screen share video
-    pub can_produce: PresetPermissionsMediaScreenshareCanProduce,
+    pub can_produce: PresetCanProduce,
 }
 
 #[cfg(feature = "presets")]
@@ -3514,37 +3455,12 @@ json_object! {
     }
 }
 
-/// Can produce screen share video
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsMediaScreenshareCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    PresetPermissionsMediaScreenshareCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
 /// Video permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPermissionsMediaVideo {
     /// Can produce video
-    pub can_produce: PresetPermissionsMediaVideoCanProduce,
+    pub can_produce: PresetCanProduce,
 }
 
 #[cfg(feature = "presets")]
@@ -3554,35 +3470,10 @@ json_object! {
     }
 }
 
-/// Can produce video
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsMediaVideoCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    PresetPermissionsMediaVideoCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
 /// Plugin permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsPlugins {
+pub struct PresetPlugins {
     /// Can close plugins that are already open
     pub can_close: bool,
     /// Can edit plugin config
@@ -3595,7 +3486,7 @@ pub struct PresetPermissionsPlugins {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetPermissionsPlugins {
+    PresetPlugins {
         "can_close" => can_close: default,
         "can_edit_config" => can_edit_config: default,
         "can_start" => can_start: default,
@@ -3603,12 +3494,12 @@ json_object! {
     }
 }
 
-/// The `config` property of [`PresetPermissionsPlugins`].
+/// The `config` property of [`PresetPlugins`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PresetPluginConfigValue {
     /// The `access_control` property.
-    pub access_control: Option<PresetPluginConfigValueAccessControl>,
+    pub access_control: Option<PresetPluginConfigAccessControl>,
     /// The `handles_view_only` property.
     pub handles_view_only: Option<bool>,
 }
@@ -3625,7 +3516,7 @@ json_object! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPluginConfigValueAccessControl {
+pub enum PresetPluginConfigAccessControl {
     /// `"FULL_ACCESS"`
     FullAccess,
     /// `"VIEW_ONLY"`
@@ -3636,7 +3527,7 @@ pub enum PresetPluginConfigValueAccessControl {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetPluginConfigValueAccessControl {
+    PresetPluginConfigAccessControl {
         "FULL_ACCESS" => FullAccess,
         "VIEW_ONLY" => ViewOnly,
         _ => UnknownValue,
@@ -3646,7 +3537,7 @@ string_enum! {
 /// Poll permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetPermissionsPolls {
+pub struct PresetPolls {
     /// Can create polls
     pub can_create: bool,
     /// Can view polls
@@ -3657,7 +3548,7 @@ pub struct PresetPermissionsPolls {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetPermissionsPolls {
+    PresetPolls {
         "can_create" => can_create: default,
         "can_view" => can_view: default,
         "can_vote" => can_vote: default,
@@ -3668,7 +3559,7 @@ json_object! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsRecorderType {
+pub enum PresetRecorderType {
     /// `"RECORDER"`
     Recorder,
     /// `"LIVESTREAMER"`
@@ -3681,7 +3572,7 @@ pub enum PresetPermissionsRecorderType {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetPermissionsRecorderType {
+    PresetRecorderType {
         "RECORDER" => Recorder,
         "LIVESTREAMER" => Livestreamer,
         "NONE" => None,
@@ -3693,7 +3584,7 @@ string_enum! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsStageAccess {
+pub enum PresetStageAccess {
     /// `"ALLOWED"`
     Allowed,
     /// `"NOT_ALLOWED"`
@@ -3706,7 +3597,7 @@ pub enum PresetPermissionsStageAccess {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetPermissionsStageAccess {
+    PresetStageAccess {
         "ALLOWED" => Allowed,
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
@@ -3718,7 +3609,7 @@ string_enum! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetPermissionsWaitingRoomType {
+pub enum PresetWaitingRoomType {
     /// `"SKIP"`
     Skip,
     /// `"ON_PRIVILEGED_USER_ENTRY"`
@@ -3731,7 +3622,7 @@ pub enum PresetPermissionsWaitingRoomType {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetPermissionsWaitingRoomType {
+    PresetWaitingRoomType {
         "SKIP" => Skip,
         "ON_PRIVILEGED_USER_ENTRY" => OnPrivilegedUserEntry,
         "SKIP_ON_ACCEPT" => SkipOnAccept,
@@ -3744,7 +3635,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetUi {
     /// The `design_tokens` property.
-    pub design_tokens: PresetUiDesignTokens,
+    pub design_tokens: PresetDesignTokens,
 }
 
 #[cfg(feature = "presets")]
@@ -3757,13 +3648,13 @@ json_object! {
 /// The `design_tokens` property of [`PresetUi`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PresetUiDesignTokens {
+pub struct PresetDesignTokens {
     /// The `border_radius` property.
-    pub border_radius: PresetUiDesignTokensBorderRadius,
+    pub border_radius: PresetBorderRadius,
     /// The `border_width` property.
-    pub border_width: PresetUiDesignTokensBorderWidth,
+    pub border_width: PresetBorderWidth,
     /// The `colors` property.
-    pub colors: PresetUiDesignTokensColors,
+    pub colors: PresetColors,
     /// The `font_family` property.
     pub font_family: Option<String>,
     /// The `google_font` property.
@@ -3775,12 +3666,12 @@ pub struct PresetUiDesignTokens {
     /// Default when absent: `4`.
     pub spacing_base: f64,
     /// The `theme` property.
-    pub theme: PresetUiDesignTokensTheme,
+    pub theme: PresetTheme,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetUiDesignTokens {
+    PresetDesignTokens {
         "border_radius" => border_radius: required,
         "border_width" => border_width: required,
         "colors" => colors: required,
@@ -3792,11 +3683,11 @@ json_object! {
     }
 }
 
-/// The `border_radius` property of [`PresetUiDesignTokens`].
+/// The `border_radius` property of [`PresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetUiDesignTokensBorderRadius {
+pub enum PresetBorderRadius {
     /// `"sharp"`
     Sharp,
     /// `"rounded"`
@@ -3811,7 +3702,7 @@ pub enum PresetUiDesignTokensBorderRadius {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetUiDesignTokensBorderRadius {
+    PresetBorderRadius {
         "sharp" => Sharp,
         "rounded" => Rounded,
         "extra-rounded" => ExtraRounded,
@@ -3820,11 +3711,11 @@ string_enum! {
     }
 }
 
-/// The `border_width` property of [`PresetUiDesignTokens`].
+/// The `border_width` property of [`PresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetUiDesignTokensBorderWidth {
+pub enum PresetBorderWidth {
     /// `"none"`
     None,
     /// `"thin"`
@@ -3837,7 +3728,7 @@ pub enum PresetUiDesignTokensBorderWidth {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetUiDesignTokensBorderWidth {
+    PresetBorderWidth {
         "none" => None,
         "thin" => Thin,
         "fat" => Fat,
@@ -3845,14 +3736,14 @@ string_enum! {
     }
 }
 
-/// The `colors` property of [`PresetUiDesignTokens`].
+/// The `colors` property of [`PresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetUiDesignTokensColors {
+pub struct PresetColors {
     /// The `background` property.
-    pub background: PresetUiDesignTokensColorsBackground,
+    pub background: PresetBackground,
     /// The `brand` property.
-    pub brand: PresetUiDesignTokensColorsBrand,
+    pub brand: PresetBrand,
     /// The `danger` property.
     ///
     /// Default when absent: `"#FF2D2D"`.
@@ -3881,7 +3772,7 @@ pub struct PresetUiDesignTokensColors {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetUiDesignTokensColors {
+    PresetColors {
         "background" => background: required,
         "brand" => brand: required,
         "danger" => danger: default,
@@ -3893,10 +3784,10 @@ json_object! {
     }
 }
 
-/// The `background` property of [`PresetUiDesignTokensColors`].
+/// The `background` property of [`PresetColors`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetUiDesignTokensColorsBackground {
+pub struct PresetBackground {
     /// The `600` property.
     ///
     /// Default when absent: `"#222222"`.
@@ -3921,7 +3812,7 @@ pub struct PresetUiDesignTokensColorsBackground {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetUiDesignTokensColorsBackground {
+    PresetBackground {
         "600" => n600: default,
         "700" => n700: default,
         "800" => n800: default,
@@ -3930,10 +3821,10 @@ json_object! {
     }
 }
 
-/// The `brand` property of [`PresetUiDesignTokensColors`].
+/// The `brand` property of [`PresetColors`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetUiDesignTokensColorsBrand {
+pub struct PresetBrand {
     /// The `300` property.
     ///
     /// Default when absent: `"#844d1c"`.
@@ -3958,7 +3849,7 @@ pub struct PresetUiDesignTokensColorsBrand {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetUiDesignTokensColorsBrand {
+    PresetBrand {
         "300" => n300: default,
         "400" => n400: default,
         "500" => n500: default,
@@ -3967,11 +3858,11 @@ json_object! {
     }
 }
 
-/// The `theme` property of [`PresetUiDesignTokens`].
+/// The `theme` property of [`PresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetUiDesignTokensTheme {
+pub enum PresetTheme {
     /// `"darkest"`
     Darkest,
     /// `"dark"`
@@ -3984,7 +3875,7 @@ pub enum PresetUiDesignTokensTheme {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetUiDesignTokensTheme {
+    PresetTheme {
         "darkest" => Darkest,
         "dark" => Dark,
         "light" => Light,
@@ -3998,7 +3889,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPresetBodyResponse {
     /// The `data` property.
-    pub data: GetPresetBodyResponseData,
+    pub data: GetPresetBodyData,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -4017,7 +3908,7 @@ json_object! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetPresetBodyResponseData {
+pub struct GetPresetBodyData {
     /// Timestamp this preset was created at
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// ID of the preset
@@ -4036,7 +3927,7 @@ pub struct GetPresetBodyResponseData {
 
 #[cfg(feature = "presets")]
 json_object! {
-    GetPresetBodyResponseData {
+    GetPresetBodyData {
         "created_at" => created_at: default,
         "id" => id: default,
         "updated_at" => updated_at: default,
@@ -4082,11 +3973,11 @@ pub struct UpdatePresetConfig {
     /// Maximum number of screen shares that can be active at a given time
     pub max_screenshare_count: Option<f64>,
     /// Maximum number of streams that are visible on a device
-    pub max_video_streams: Option<UpdatePresetConfigMaxVideoStreams>,
+    pub max_video_streams: Option<UpdatePresetMaxVideoStreams>,
     /// Media configuration options. eg: Video quality
     pub media: Option<UpdatePresetConfigMedia>,
     /// Type of the meeting
-    pub view_type: Option<UpdatePresetConfigViewType>,
+    pub view_type: Option<UpdatePresetViewType>,
 }
 
 #[cfg(feature = "presets")]
@@ -4103,7 +3994,7 @@ json_object! {
 /// Maximum number of streams that are visible on a device
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetConfigMaxVideoStreams {
+pub struct UpdatePresetMaxVideoStreams {
     /// Maximum number of video streams visible on desktop devices
     pub desktop: Option<f64>,
     /// Maximum number of streams visible on mobile devices
@@ -4112,7 +4003,7 @@ pub struct UpdatePresetConfigMaxVideoStreams {
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetConfigMaxVideoStreams {
+    UpdatePresetMaxVideoStreams {
         "desktop" => desktop: optional,
         "mobile" => mobile: optional,
     }
@@ -4168,7 +4059,7 @@ pub struct UpdatePresetConfigMediaScreenshare {
     /// Frame rate of screen share
     pub frame_rate: Option<f64>,
     /// Quality of screen share
-    pub quality: Option<UpdatePresetConfigMediaScreenshareQuality>,
+    pub quality: Option<UpdatePresetQuality>,
 }
 
 #[cfg(feature = "presets")]
@@ -4183,7 +4074,7 @@ json_object! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetConfigMediaScreenshareQuality {
+pub enum UpdatePresetQuality {
     /// `"hd"`
     Hd,
     /// `"vga"`
@@ -4200,7 +4091,7 @@ pub enum UpdatePresetConfigMediaScreenshareQuality {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    UpdatePresetConfigMediaScreenshareQuality {
+    UpdatePresetQuality {
         "hd" => Hd,
         "vga" => Vga,
         "qvga" => Qvga,
@@ -4217,7 +4108,7 @@ pub struct UpdatePresetConfigMediaVideo {
     /// Frame rate of participants' video
     pub frame_rate: Option<f64>,
     /// Video quality of participants
-    pub quality: Option<UpdatePresetConfigMediaVideoQuality>,
+    pub quality: Option<UpdatePresetQuality>,
     /// Enable simulcast for participant videos.
     pub simulcast: Option<bool>,
 }
@@ -4231,42 +4122,11 @@ json_object! {
     }
 }
 
-/// Video quality of participants
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetConfigMediaVideoQuality {
-    /// `"hd"`
-    Hd,
-    /// `"vga"`
-    Vga,
-    /// `"qvga"`
-    Qvga,
-    /// `"fhd"`
-    Fhd,
-    /// `"uhd"`
-    Uhd,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetConfigMediaVideoQuality {
-        "hd" => Hd,
-        "vga" => Vga,
-        "qvga" => Qvga,
-        "fhd" => Fhd,
-        "uhd" => Uhd,
-        _ => UnknownValue,
-    }
-}
-
 /// Type of the meeting
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetConfigViewType {
+pub enum UpdatePresetViewType {
     /// `"GROUP_CALL"`
     GroupCall,
     /// `"WEBINAR"`
@@ -4281,7 +4141,7 @@ pub enum UpdatePresetConfigViewType {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    UpdatePresetConfigViewType {
+    UpdatePresetViewType {
         "GROUP_CALL" => GroupCall,
         "WEBINAR" => Webinar,
         "AUDIO_ROOM" => AudioRoom,
@@ -4311,9 +4171,9 @@ pub struct UpdatePresetPermissions {
     /// The `can_spotlight` property.
     pub can_spotlight: Option<bool>,
     /// The `chat` property.
-    pub chat: Option<UpdatePresetPermissionsChat>,
+    pub chat: Option<UpdatePresetChat>,
     /// The `connected_meetings` property.
-    pub connected_meetings: Option<UpdatePresetPermissionsConnectedMeetings>,
+    pub connected_meetings: Option<UpdatePresetConnectedMeetings>,
     /// The `disable_participant_audio` property.
     pub disable_participant_audio: Option<bool>,
     /// The `disable_participant_screensharing` property.
@@ -4333,23 +4193,23 @@ pub struct UpdatePresetPermissions {
     /// The `pin_participant` property.
     pub pin_participant: Option<bool>,
     /// Plugin permissions
-    pub plugins: Option<UpdatePresetPermissionsPlugins>,
+    pub plugins: Option<UpdatePresetPlugins>,
     /// Poll permissions
-    pub polls: Option<UpdatePresetPermissionsPolls>,
+    pub polls: Option<UpdatePresetPolls>,
     /// Type of the recording peer
     ///
     /// Default when absent: `"NONE"`.
-    pub recorder_type: Option<UpdatePresetPermissionsRecorderType>,
+    pub recorder_type: Option<UpdatePresetRecorderType>,
     /// The `show_participant_list` property.
     pub show_participant_list: Option<bool>,
     /// The `stage_access` property.
-    pub stage_access: Option<UpdatePresetPermissionsStageAccess>,
+    pub stage_access: Option<UpdatePresetStageAccess>,
     /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
     /// The `transcription_enabled` property.
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
-    pub waiting_room_type: Option<UpdatePresetPermissionsWaitingRoomType>,
+    pub waiting_room_type: Option<UpdatePresetWaitingRoomType>,
 }
 
 #[cfg(feature = "presets")]
@@ -4387,25 +4247,25 @@ json_object! {
 /// The `chat` property of [`UpdatePresetPermissions`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsChat {
+pub struct UpdatePresetChat {
     /// The `private` property.
-    pub private: Option<UpdatePresetPermissionsChatPrivate>,
+    pub private: Option<UpdatePresetPrivate>,
     /// The `public` property.
-    pub public: Option<UpdatePresetPermissionsChatPublic>,
+    pub public: Option<UpdatePresetPublic>,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetPermissionsChat {
+    UpdatePresetChat {
         "private" => private: optional,
         "public" => public: optional,
     }
 }
 
-/// The `private` property of [`UpdatePresetPermissionsChat`].
+/// The `private` property of [`UpdatePresetChat`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsChatPrivate {
+pub struct UpdatePresetPrivate {
     /// The `can_receive` property.
     pub can_receive: Option<bool>,
     /// The `can_send` property.
@@ -4418,7 +4278,7 @@ pub struct UpdatePresetPermissionsChatPrivate {
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetPermissionsChatPrivate {
+    UpdatePresetPrivate {
         "can_receive" => can_receive: optional,
         "can_send" => can_send: optional,
         "files" => files: optional,
@@ -4426,10 +4286,10 @@ json_object! {
     }
 }
 
-/// The `public` property of [`UpdatePresetPermissionsChat`].
+/// The `public` property of [`UpdatePresetChat`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsChatPublic {
+pub struct UpdatePresetPublic {
     /// Can send messages in general
     pub can_send: Option<bool>,
     /// Can send file messages
@@ -4440,7 +4300,7 @@ pub struct UpdatePresetPermissionsChatPublic {
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetPermissionsChatPublic {
+    UpdatePresetPublic {
         "can_send" => can_send: optional,
         "files" => files: optional,
         "text" => text: optional,
@@ -4450,7 +4310,7 @@ json_object! {
 /// The `connected_meetings` property of [`UpdatePresetPermissions`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsConnectedMeetings {
+pub struct UpdatePresetConnectedMeetings {
     /// The `can_alter_connected_meetings` property.
     pub can_alter_connected_meetings: Option<bool>,
     /// The `can_switch_connected_meetings` property.
@@ -4461,7 +4321,7 @@ pub struct UpdatePresetPermissionsConnectedMeetings {
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetPermissionsConnectedMeetings {
+    UpdatePresetConnectedMeetings {
         "can_alter_connected_meetings" => can_alter_connected_meetings: optional,
         "can_switch_connected_meetings" => can_switch_connected_meetings: optional,
         "can_switch_to_parent_meeting" => can_switch_to_parent_meeting: optional,
@@ -4494,7 +4354,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissionsMediaAudio {
     /// Can produce audio
-    pub can_produce: Option<UpdatePresetPermissionsMediaAudioCanProduce>,
+    pub can_produce: Option<UpdatePresetCanProduce>,
 }
 
 #[cfg(feature = "presets")]
@@ -4508,7 +4368,7 @@ json_object! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsMediaAudioCanProduce {
+pub enum UpdatePresetCanProduce {
     /// `"ALLOWED"`
     Allowed,
     /// `"NOT_ALLOWED"`
@@ -4521,7 +4381,7 @@ pub enum UpdatePresetPermissionsMediaAudioCanProduce {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    UpdatePresetPermissionsMediaAudioCanProduce {
+    UpdatePresetCanProduce {
         "ALLOWED" => Allowed,
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
@@ -4534,7 +4394,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissionsMediaScreenshare {
     /// Can produce screen share video
-    pub can_produce: Option<UpdatePresetPermissionsMediaScreenshareCanProduce>,
+    pub can_produce: Option<UpdatePresetCanProduce>,
 }
 
 #[cfg(feature = "presets")]
@@ -4544,37 +4404,12 @@ json_object! {
     }
 }
 
-/// Can produce screen share video
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsMediaScreenshareCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetPermissionsMediaScreenshareCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
 /// Video permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissionsMediaVideo {
     /// Can produce video
-    pub can_produce: Option<UpdatePresetPermissionsMediaVideoCanProduce>,
+    pub can_produce: Option<UpdatePresetCanProduce>,
 }
 
 #[cfg(feature = "presets")]
@@ -4584,35 +4419,10 @@ json_object! {
     }
 }
 
-/// Can produce video
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsMediaVideoCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetPermissionsMediaVideoCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
 /// Plugin permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsPlugins {
+pub struct UpdatePresetPlugins {
     /// Can close plugins that are already open
     pub can_close: Option<bool>,
     /// Can edit plugin config
@@ -4625,7 +4435,7 @@ pub struct UpdatePresetPermissionsPlugins {
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetPermissionsPlugins {
+    UpdatePresetPlugins {
         "can_close" => can_close: optional,
         "can_edit_config" => can_edit_config: optional,
         "can_start" => can_start: optional,
@@ -4636,7 +4446,7 @@ json_object! {
 /// Poll permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsPolls {
+pub struct UpdatePresetPolls {
     /// Can create polls
     pub can_create: Option<bool>,
     /// Can view polls
@@ -4647,7 +4457,7 @@ pub struct UpdatePresetPermissionsPolls {
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetPermissionsPolls {
+    UpdatePresetPolls {
         "can_create" => can_create: optional,
         "can_view" => can_view: optional,
         "can_vote" => can_vote: optional,
@@ -4658,7 +4468,7 @@ json_object! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsRecorderType {
+pub enum UpdatePresetRecorderType {
     /// `"RECORDER"`
     Recorder,
     /// `"LIVESTREAMER"`
@@ -4671,7 +4481,7 @@ pub enum UpdatePresetPermissionsRecorderType {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    UpdatePresetPermissionsRecorderType {
+    UpdatePresetRecorderType {
         "RECORDER" => Recorder,
         "LIVESTREAMER" => Livestreamer,
         "NONE" => None,
@@ -4683,7 +4493,7 @@ string_enum! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsStageAccess {
+pub enum UpdatePresetStageAccess {
     /// `"ALLOWED"`
     Allowed,
     /// `"NOT_ALLOWED"`
@@ -4696,7 +4506,7 @@ pub enum UpdatePresetPermissionsStageAccess {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    UpdatePresetPermissionsStageAccess {
+    UpdatePresetStageAccess {
         "ALLOWED" => Allowed,
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
@@ -4708,7 +4518,7 @@ string_enum! {
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetPermissionsWaitingRoomType {
+pub enum UpdatePresetWaitingRoomType {
     /// `"SKIP"`
     Skip,
     /// `"ON_PRIVILEGED_USER_ENTRY"`
@@ -4721,7 +4531,7 @@ pub enum UpdatePresetPermissionsWaitingRoomType {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    UpdatePresetPermissionsWaitingRoomType {
+    UpdatePresetWaitingRoomType {
         "SKIP" => Skip,
         "ON_PRIVILEGED_USER_ENTRY" => OnPrivilegedUserEntry,
         "SKIP_ON_ACCEPT" => SkipOnAccept,
@@ -4734,7 +4544,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetUi {
     /// The `design_tokens` property.
-    pub design_tokens: Option<UpdatePresetUiDesignTokens>,
+    pub design_tokens: Option<UpdatePresetDesignTokens>,
 }
 
 #[cfg(feature = "presets")]
@@ -4747,13 +4557,13 @@ json_object! {
 /// The `design_tokens` property of [`UpdatePresetUi`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetUiDesignTokens {
+pub struct UpdatePresetDesignTokens {
     /// The `border_radius` property.
-    pub border_radius: Option<UpdatePresetUiDesignTokensBorderRadius>,
+    pub border_radius: Option<UpdatePresetBorderRadius>,
     /// The `border_width` property.
-    pub border_width: Option<UpdatePresetUiDesignTokensBorderWidth>,
+    pub border_width: Option<UpdatePresetBorderWidth>,
     /// The `colors` property.
-    pub colors: Option<UpdatePresetUiDesignTokensColors>,
+    pub colors: Option<UpdatePresetColors>,
     /// The `font_family` property.
     pub font_family: Option<String>,
     /// The `google_font` property.
@@ -4765,12 +4575,12 @@ pub struct UpdatePresetUiDesignTokens {
     /// Default when absent: `4`.
     pub spacing_base: Option<f64>,
     /// The `theme` property.
-    pub theme: Option<UpdatePresetUiDesignTokensTheme>,
+    pub theme: Option<UpdatePresetTheme>,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetUiDesignTokens {
+    UpdatePresetDesignTokens {
         "border_radius" => border_radius: optional,
         "border_width" => border_width: optional,
         "colors" => colors: optional,
@@ -4782,11 +4592,11 @@ json_object! {
     }
 }
 
-/// The `border_radius` property of [`UpdatePresetUiDesignTokens`].
+/// The `border_radius` property of [`UpdatePresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetUiDesignTokensBorderRadius {
+pub enum UpdatePresetBorderRadius {
     /// `"sharp"`
     Sharp,
     /// `"rounded"`
@@ -4801,7 +4611,7 @@ pub enum UpdatePresetUiDesignTokensBorderRadius {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    UpdatePresetUiDesignTokensBorderRadius {
+    UpdatePresetBorderRadius {
         "sharp" => Sharp,
         "rounded" => Rounded,
         "extra-rounded" => ExtraRounded,
@@ -4810,11 +4620,11 @@ string_enum! {
     }
 }
 
-/// The `border_width` property of [`UpdatePresetUiDesignTokens`].
+/// The `border_width` property of [`UpdatePresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetUiDesignTokensBorderWidth {
+pub enum UpdatePresetBorderWidth {
     /// `"none"`
     None,
     /// `"thin"`
@@ -4827,7 +4637,7 @@ pub enum UpdatePresetUiDesignTokensBorderWidth {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    UpdatePresetUiDesignTokensBorderWidth {
+    UpdatePresetBorderWidth {
         "none" => None,
         "thin" => Thin,
         "fat" => Fat,
@@ -4835,14 +4645,14 @@ string_enum! {
     }
 }
 
-/// The `colors` property of [`UpdatePresetUiDesignTokens`].
+/// The `colors` property of [`UpdatePresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetUiDesignTokensColors {
+pub struct UpdatePresetColors {
     /// The `background` property.
-    pub background: Option<UpdatePresetUiDesignTokensColorsBackground>,
+    pub background: Option<UpdatePresetBackground>,
     /// The `brand` property.
-    pub brand: Option<UpdatePresetUiDesignTokensColorsBrand>,
+    pub brand: Option<UpdatePresetBrand>,
     /// The `danger` property.
     ///
     /// Default when absent: `"#FF2D2D"`.
@@ -4871,7 +4681,7 @@ pub struct UpdatePresetUiDesignTokensColors {
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetUiDesignTokensColors {
+    UpdatePresetColors {
         "background" => background: optional,
         "brand" => brand: optional,
         "danger" => danger: optional,
@@ -4883,10 +4693,10 @@ json_object! {
     }
 }
 
-/// The `background` property of [`UpdatePresetUiDesignTokensColors`].
+/// The `background` property of [`UpdatePresetColors`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetUiDesignTokensColorsBackground {
+pub struct UpdatePresetBackground {
     /// The `600` property.
     ///
     /// Default when absent: `"#222222"`.
@@ -4911,7 +4721,7 @@ pub struct UpdatePresetUiDesignTokensColorsBackground {
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetUiDesignTokensColorsBackground {
+    UpdatePresetBackground {
         "600" => n600: optional,
         "700" => n700: optional,
         "800" => n800: optional,
@@ -4920,10 +4730,10 @@ json_object! {
     }
 }
 
-/// The `brand` property of [`UpdatePresetUiDesignTokensColors`].
+/// The `brand` property of [`UpdatePresetColors`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetUiDesignTokensColorsBrand {
+pub struct UpdatePresetBrand {
     /// The `300` property.
     ///
     /// Default when absent: `"#844d1c"`.
@@ -4948,7 +4758,7 @@ pub struct UpdatePresetUiDesignTokensColorsBrand {
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetUiDesignTokensColorsBrand {
+    UpdatePresetBrand {
         "300" => n300: optional,
         "400" => n400: optional,
         "500" => n500: optional,
@@ -4957,11 +4767,11 @@ json_object! {
     }
 }
 
-/// The `theme` property of [`UpdatePresetUiDesignTokens`].
+/// The `theme` property of [`UpdatePresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetUiDesignTokensTheme {
+pub enum UpdatePresetTheme {
     /// `"darkest"`
     Darkest,
     /// `"dark"`
@@ -4974,7 +4784,7 @@ pub enum UpdatePresetUiDesignTokensTheme {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    UpdatePresetUiDesignTokensTheme {
+    UpdatePresetTheme {
         "darkest" => Darkest,
         "dark" => Dark,
         "light" => Light,
@@ -4986,7 +4796,7 @@ string_enum! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortBy {
+pub enum RecordingSortBy {
     /// `"invokedTime"`
     InvokedTime,
     /// A value this client does not know yet.
@@ -4995,7 +4805,7 @@ pub enum SortBy {
 
 #[cfg(feature = "recordings")]
 string_enum! {
-    SortBy {
+    RecordingSortBy {
         "invokedTime" => InvokedTime,
         _ => UnknownValue,
     }
@@ -5061,29 +4871,29 @@ string_enum! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAllRecordingsResponse {
+pub struct GetRecordingsResponse {
     /// The `data` property.
-    pub data: Vec<GetAllRecordingsResponseDataItem>,
+    pub data: Vec<GetRecordingsDataItem>,
     /// The `paging` property.
-    pub paging: GetAllMeetingsResponsePaging,
+    pub paging: PagingResponsePaging,
     /// The `success` property.
     pub success: bool,
 }
 
 #[cfg(feature = "recordings")]
 json_object! {
-    GetAllRecordingsResponse {
+    GetRecordingsResponse {
         "data" => data: default,
         "paging" => paging: required,
         "success" => success: default,
     }
 }
 
-/// The `data` property of [`GetAllRecordingsResponse`].
+/// The `data` property of [`GetRecordingsResponse`].
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetAllRecordingsResponseDataItem {
+pub struct GetRecordingsDataItem {
     /// If the audio_config is passed, the URL for downloading the audio recording is returned.
     pub audio_download_url: Option<String>,
     /// URL where the recording can be downloaded.
@@ -5105,7 +4915,7 @@ pub struct GetAllRecordingsResponseDataItem {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: GetAllRecordingsResponseDataItemStatus,
+    pub status: RecordingStatus,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// StorageConfig
@@ -5116,7 +4926,7 @@ pub struct GetAllRecordingsResponseDataItem {
 
 #[cfg(feature = "recordings")]
 json_object! {
-    GetAllRecordingsResponseDataItem {
+    GetRecordingsDataItem {
         "audio_download_url" => audio_download_url: optional,
         "download_url" => download_url: optional,
         "download_url_expiry" => download_url_expiry: optional,
@@ -5138,7 +4948,7 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetAllRecordingsResponseDataItemStatus {
+pub enum RecordingStatus {
     /// `"INVOKED"`
     Invoked,
     /// `"RECORDING"`
@@ -5157,7 +4967,7 @@ pub enum GetAllRecordingsResponseDataItemStatus {
 
 #[cfg(feature = "recordings")]
 string_enum! {
-    GetAllRecordingsResponseDataItemStatus {
+    RecordingStatus {
         "INVOKED" => Invoked,
         "RECORDING" => Recording,
         "UPLOADING" => Uploading,
@@ -5255,7 +5065,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRecordingResponse {
     /// The `data` property.
-    pub data: Option<GetRecordingResponseData>,
+    pub data: Option<GetRecordingData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -5274,7 +5084,7 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetRecordingResponseData {
+pub struct GetRecordingData {
     /// If the audio_config is passed, the URL for downloading the audio recording is returned.
     pub audio_download_url: Option<String>,
     /// URL where the recording can be downloaded.
@@ -5296,7 +5106,7 @@ pub struct GetRecordingResponseData {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: GetAllRecordingsResponseDataItemStatus,
+    pub status: RecordingStatus,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// startReason
@@ -5309,7 +5119,7 @@ pub struct GetRecordingResponseData {
 
 #[cfg(feature = "recordings")]
 json_object! {
-    GetRecordingResponseData {
+    GetRecordingData {
         "audio_download_url" => audio_download_url: optional,
         "download_url" => download_url: optional,
         "download_url_expiry" => download_url_expiry: optional,
@@ -5357,7 +5167,7 @@ pub struct StartReasonCaller {
     /// Name of the user who started the recording.
     pub name: Option<String>,
     /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-    pub type_: Option<StartReasonCallerType>,
+    pub type_: Option<StartReasonType>,
     /// The user ID of the person who started the recording.
     pub user_id: Option<uuid::Uuid>,
 }
@@ -5375,7 +5185,7 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StartReasonCallerType {
+pub enum StartReasonType {
     /// `"ORGANIZATION"`
     Organization,
     /// `"USER"`
@@ -5386,7 +5196,7 @@ pub enum StartReasonCallerType {
 
 #[cfg(feature = "recordings")]
 string_enum! {
-    StartReasonCallerType {
+    StartReasonType {
         "ORGANIZATION" => Organization,
         "USER" => User,
         _ => UnknownValue,
@@ -5444,7 +5254,7 @@ pub struct StopReasonCaller {
     /// Name of the user who stopped the recording.
     pub name: Option<String>,
     /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-    pub type_: Option<StopReasonCallerType>,
+    pub type_: Option<StopReasonType>,
     /// The user ID of the person who stopped the recording.
     pub user_id: Option<uuid::Uuid>,
 }
@@ -5462,7 +5272,7 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StopReasonCallerType {
+pub enum StopReasonType {
     /// `"ORGANIZATION"`
     Organization,
     /// `"USER"`
@@ -5473,7 +5283,7 @@ pub enum StopReasonCallerType {
 
 #[cfg(feature = "recordings")]
 string_enum! {
-    StopReasonCallerType {
+    StopReasonType {
         "ORGANIZATION" => Organization,
         "USER" => User,
         _ => UnknownValue,
@@ -5510,7 +5320,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PauseResumeStopRecordingBody {
     /// The `action` property.
-    pub action: PauseResumeStopRecordingBodyAction,
+    pub action: PauseResumeStopRecordingAction,
 }
 
 #[cfg(feature = "recordings")]
@@ -5524,7 +5334,7 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PauseResumeStopRecordingBodyAction {
+pub enum PauseResumeStopRecordingAction {
     /// `"stop"`
     Stop,
     /// `"pause"`
@@ -5537,7 +5347,7 @@ pub enum PauseResumeStopRecordingBodyAction {
 
 #[cfg(feature = "recordings")]
 string_enum! {
-    PauseResumeStopRecordingBodyAction {
+    PauseResumeStopRecordingAction {
         "stop" => Stop,
         "pause" => Pause,
         "resume" => Resume,
@@ -5592,7 +5402,7 @@ pub struct Recording {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: GetAllRecordingsResponseDataItemStatus,
+    pub status: RecordingStatus,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -5618,7 +5428,7 @@ json_object! {
 /// The request body of [`RecordingsApi::start_track_recording_for_a_meeting`](crate::RecordingsApi::start_track_recording_for_a_meeting).
 #[cfg(feature = "recordings")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartTrackRecordingForAMeetingBody {
+pub struct StartTrackRecordingBody {
     /// Optional audio layer configuration. If omitted, RealtimeKit records all participant audio using the default file name prefix.
     pub layers: Option<std::collections::BTreeMap<String, TrackConfigLayer>>,
     /// ID of the meeting to record.
@@ -5629,7 +5439,7 @@ pub struct StartTrackRecordingForAMeetingBody {
 
 #[cfg(feature = "recordings")]
 json_object! {
-    StartTrackRecordingForAMeetingBody {
+    StartTrackRecordingBody {
         "layers" => layers: optional,
         "meeting_id" => meeting_id: default,
         "user_ids" => user_ids: optional,
@@ -5681,7 +5491,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartTrackRecordingForAMeetingResponse {
     /// The `data` property.
-    pub data: Option<StartTrackRecordingForAMeetingResponseData>,
+    pub data: Option<StartTrackRecordingForAMeetingData>,
     /// Success status of the operation
     ///
     /// Default when absent: `true`.
@@ -5700,14 +5510,14 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-pub struct StartTrackRecordingForAMeetingResponseData {
+pub struct StartTrackRecordingForAMeetingData {
     /// Recording
     pub recording: Recording,
 }
 
 #[cfg(feature = "recordings")]
 json_object! {
-    StartTrackRecordingForAMeetingResponseData {
+    StartTrackRecordingForAMeetingData {
         "recording" => recording: required,
     }
 }
@@ -5716,7 +5526,7 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortBy2 {
+pub enum SortBy {
     /// `"minutesConsumed"`
     MinutesConsumed,
     /// `"createdAt"`
@@ -5727,7 +5537,7 @@ pub enum SortBy2 {
 
 #[cfg(feature = "sessions")]
 string_enum! {
-    SortBy2 {
+    SortBy {
         "minutesConsumed" => MinutesConsumed,
         "createdAt" => CreatedAt,
         _ => UnknownValue,
@@ -5762,9 +5572,9 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsResponse {
     /// The `data` property.
-    pub data: Option<GetSessionsResponseData>,
+    pub data: Option<GetSessionsData>,
     /// The `paging` property.
-    pub paging: Option<GetSessionsResponsePaging>,
+    pub paging: Option<GetSessionsPaging>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -5782,14 +5592,14 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionsResponseData {
+pub struct GetSessionsData {
     /// The `sessions` property.
     pub sessions: Option<Vec<ActiveSession>>,
 }
 
 #[cfg(feature = "sessions")]
 json_object! {
-    GetSessionsResponseData {
+    GetSessionsData {
         "sessions" => sessions: optional,
     }
 }
@@ -5798,7 +5608,7 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionsResponsePaging {
+pub struct GetSessionsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -5809,7 +5619,7 @@ pub struct GetSessionsResponsePaging {
 
 #[cfg(feature = "sessions")]
 json_object! {
-    GetSessionsResponsePaging {
+    GetSessionsPaging {
         "end_offset" => end_offset: optional integral,
         "start_offset" => start_offset: optional integral,
         "total_count" => total_count: optional integral,
@@ -5877,32 +5687,30 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponse {
+pub struct GetSessionLivestreamSessionsResponse {
     /// The `data` property.
-    pub data: Option<GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData>,
+    pub data: Option<GetSessionLivestreamSessionsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponse {
+    GetSessionLivestreamSessionsResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponse`].
+/// The `data` property of [`GetSessionLivestreamSessionsResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData {
+pub struct GetSessionLivestreamSessionsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
-    pub err_message: Option<
-        GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataErrMessage,
-    >,
+    pub err_message: Option<GetSessionLivestreamSessionsErrMessage>,
     /// The livestream session ID.
     pub id: Option<String>,
     /// The time duration for which the input was given or the meeting was streamed.
@@ -5912,9 +5720,7 @@ pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData {
     /// The ID of the livestream.
     pub livestream_id: Option<String>,
     /// The `paging` property.
-    pub paging: Option<
-        GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataPaging,
-    >,
+    pub paging: Option<GetSessionLivestreamSessionsPaging>,
     /// Specifies if the livestream was disabled.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -5925,7 +5731,7 @@ pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData {
+    GetSessionLivestreamSessionsData {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -5939,11 +5745,11 @@ json_object! {
     }
 }
 
-/// The `err_message` property of [`GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData`].
+/// The `err_message` property of [`GetSessionLivestreamSessionsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataErrMessage {
+pub enum GetSessionLivestreamSessionsErrMessage {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -5958,7 +5764,7 @@ pub enum GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataErrMe
 
 #[cfg(feature = "live_streams")]
 string_enum! {
-    GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataErrMessage {
+    GetSessionLivestreamSessionsErrMessage {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -5967,11 +5773,11 @@ string_enum! {
     }
 }
 
-/// The `paging` property of [`GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseData`].
+/// The `paging` property of [`GetSessionLivestreamSessionsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataPaging {
+pub struct GetSessionLivestreamSessionsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -5982,7 +5788,7 @@ pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataPag
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataPaging {
+    GetSessionLivestreamSessionsPaging {
         "end_offset" => end_offset: optional integral,
         "start_offset" => start_offset: optional integral,
         "total_count" => total_count: optional integral,
@@ -5993,7 +5799,7 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SortBy3 {
+pub enum ParticipantsSortBy {
     /// `"joinedAt"`
     JoinedAt,
     /// `"duration"`
@@ -6004,7 +5810,7 @@ pub enum SortBy3 {
 
 #[cfg(feature = "sessions")]
 string_enum! {
-    SortBy3 {
+    ParticipantsSortBy {
         "joinedAt" => JoinedAt,
         "duration" => Duration,
         _ => UnknownValue,
@@ -6039,7 +5845,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionParticipantsResponse {
     /// The `data` property.
-    pub data: Option<GetSessionParticipantsResponseData>,
+    pub data: Option<GetSessionParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -6056,19 +5862,19 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionParticipantsResponseData {
+pub struct GetSessionParticipantsData {
     /// The `participants` property.
     pub participants: Option<Vec<ParticipantsList>>,
 }
 
 #[cfg(feature = "sessions")]
 json_object! {
-    GetSessionParticipantsResponseData {
+    GetSessionParticipantsData {
         "participants" => participants: optional,
     }
 }
 
-/// The `participants` property of [`GetSessionParticipantsResponseData`].
+/// The `participants` property of [`GetSessionParticipantsData`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6219,7 +6025,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDetailsResponse {
     /// The `data` property.
-    pub data: Option<GetParticipantDetailsResponseData>,
+    pub data: Option<GetParticipantDetailsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -6236,14 +6042,14 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetParticipantDetailsResponseData {
+pub struct GetParticipantDetailsData {
     /// The `participant` property.
     pub participant: Option<ParticipantsList>,
 }
 
 #[cfg(feature = "sessions")]
 json_object! {
-    GetParticipantDetailsResponseData {
+    GetParticipantDetailsData {
         "participant" => participant: optional,
     }
 }
@@ -6252,7 +6058,7 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionSummaryResponse {
+pub struct GetSessionTranscriptSummaryResponse {
     /// TranscriptSummary
     pub data: Option<TranscriptSummary>,
     /// The `success` property.
@@ -6261,7 +6067,7 @@ pub struct GetSessionSummaryResponse {
 
 #[cfg(feature = "sessions")]
 json_object! {
-    GetSessionSummaryResponse {
+    GetSessionTranscriptSummaryResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
@@ -6295,7 +6101,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostSessionsSessionIdSummaryResponse {
     /// The `data` property.
-    pub data: Option<PostSessionsSessionIdSummaryResponseData>,
+    pub data: Option<PostSessionsSessionIdSummaryData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -6312,7 +6118,7 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostSessionsSessionIdSummaryResponseData {
+pub struct PostSessionsSessionIdSummaryData {
     /// The `session_id` property.
     pub session_id: Option<uuid::Uuid>,
     /// The `status` property.
@@ -6321,7 +6127,7 @@ pub struct PostSessionsSessionIdSummaryResponseData {
 
 #[cfg(feature = "sessions")]
 json_object! {
-    PostSessionsSessionIdSummaryResponseData {
+    PostSessionsSessionIdSummaryData {
         "session_id" => session_id: optional,
         "status" => status: optional,
     }
@@ -6433,7 +6239,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDataFromPeerIdResponse {
     /// The `data` property.
-    pub data: Option<GetParticipantDataFromPeerIdResponseData>,
+    pub data: Option<GetParticipantDataFromPeerIdData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -6450,19 +6256,19 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetParticipantDataFromPeerIdResponseData {
+pub struct GetParticipantDataFromPeerIdData {
     /// The `participant` property.
     pub participant: Option<PeerParticipantDetails>,
 }
 
 #[cfg(feature = "sessions")]
 json_object! {
-    GetParticipantDataFromPeerIdResponseData {
+    GetParticipantDataFromPeerIdData {
         "participant" => participant: optional,
     }
 }
 
-/// The `participant` property of [`GetParticipantDataFromPeerIdResponseData`].
+/// The `participant` property of [`GetParticipantDataFromPeerIdData`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6563,9 +6369,7 @@ pub struct PeerReportMetadata {
     /// The `sdk_version` property.
     pub sdk_version: Option<String>,
     /// The `selected_device_updates` property.
-    pub selected_device_updates: Option<
-        Vec<PeerReportMetadataSelectedDeviceUpdatesItem>,
-    >,
+    pub selected_device_updates: Option<Vec<PeerReportMetadataSelectedDeviceUpdate>>,
     /// A change to the set of available devices at a point in time.
     pub speaker_devices_updates: Option<Vec<PeerReportDeviceUpdate>>,
     /// A change to the set of available devices at a point in time.
@@ -6850,7 +6654,7 @@ pub enum PeerReportEventMetadataValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataIpInformation {
     /// The `asn` property.
-    pub asn: Option<PeerReportMetadataIpInformationAsn>,
+    pub asn: Option<PeerReportMetadataAsn>,
     /// The `city` property.
     pub city: Option<String>,
     /// The `country` property.
@@ -6882,7 +6686,7 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PeerReportMetadataIpInformationAsn {
+pub struct PeerReportMetadataAsn {
     /// The `asn` property.
     pub asn: Option<String>,
     /// The `domain` property.
@@ -6897,7 +6701,7 @@ pub struct PeerReportMetadataIpInformationAsn {
 
 #[cfg(feature = "sessions")]
 json_object! {
-    PeerReportMetadataIpInformationAsn {
+    PeerReportMetadataAsn {
         "asn" => asn: optional,
         "domain" => domain: optional,
         "name" => name: optional,
@@ -6960,7 +6764,7 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PeerReportMetadataSelectedDeviceUpdatesItem {
+pub struct PeerReportMetadataSelectedDeviceUpdate {
     /// A media device (camera, microphone, or speaker).
     pub device: Option<PeerReportDevice>,
     /// The `timestamp` property.
@@ -6969,7 +6773,7 @@ pub struct PeerReportMetadataSelectedDeviceUpdatesItem {
 
 #[cfg(feature = "sessions")]
 json_object! {
-    PeerReportMetadataSelectedDeviceUpdatesItem {
+    PeerReportMetadataSelectedDeviceUpdate {
         "device" => device: optional,
         "timestamp" => timestamp: optional,
     }
@@ -7419,11 +7223,9 @@ pub struct VideoProducerStats {
     /// The `producer_id` property.
     pub producer_id: Option<String>,
     /// The `quality_limitation_durations` property.
-    pub quality_limitation_durations: Option<
-        VideoProducerStatsQualityLimitationDurations,
-    >,
+    pub quality_limitation_durations: Option<QualityLimitationDurations>,
     /// The `quality_limitation_reason` property.
-    pub quality_limitation_reason: Option<VideoProducerStatsQualityLimitationReason>,
+    pub quality_limitation_reason: Option<QualityLimitationReason>,
     /// The `quality_limitation_resolution_changes` property.
     pub quality_limitation_resolution_changes: Option<f64>,
     /// The `rtt` property.
@@ -7464,7 +7266,7 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct VideoProducerStatsQualityLimitationDurations {
+pub struct QualityLimitationDurations {
     /// The `bandwidth` property.
     pub bandwidth: Option<f64>,
     /// The `cpu` property.
@@ -7477,7 +7279,7 @@ pub struct VideoProducerStatsQualityLimitationDurations {
 
 #[cfg(feature = "sessions")]
 json_object! {
-    VideoProducerStatsQualityLimitationDurations {
+    QualityLimitationDurations {
         "bandwidth" => bandwidth: optional,
         "cpu" => cpu: optional,
         "none" => none: optional,
@@ -7489,7 +7291,7 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VideoProducerStatsQualityLimitationReason {
+pub enum QualityLimitationReason {
     /// `"cpu"`
     Cpu,
     /// `"bandwidth"`
@@ -7504,7 +7306,7 @@ pub enum VideoProducerStatsQualityLimitationReason {
 
 #[cfg(feature = "sessions")]
 string_enum! {
-    VideoProducerStatsQualityLimitationReason {
+    QualityLimitationReason {
         "cpu" => Cpu,
         "bandwidth" => Bandwidth,
         "none" => None,
@@ -7607,7 +7409,7 @@ pub struct Webhook {
     /// Set to true if the webhook is active
     pub enabled: bool,
     /// Events this webhook will send updates for
-    pub events: Vec<WebhookEventsItem>,
+    pub events: Vec<WebhookEvent>,
     /// ID of the webhook
     pub id: Option<uuid::Uuid>,
     /// Name of the webhook
@@ -7635,7 +7437,7 @@ json_object! {
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventsItem {
+pub enum WebhookEvent {
     /// `"meeting.started"`
     MeetingStarted,
     /// `"meeting.ended"`
@@ -7660,7 +7462,7 @@ pub enum WebhookEventsItem {
 
 #[cfg(feature = "webhooks")]
 string_enum! {
-    WebhookEventsItem {
+    WebhookEvent {
         "meeting.started" => MeetingStarted,
         "meeting.ended" => MeetingEnded,
         "meeting.participantJoined" => MeetingParticipantJoined,
@@ -7683,7 +7485,7 @@ pub struct WebhookRequest {
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that this webhook will get triggered by
-    pub events: Vec<WebhookRequestEventsItem>,
+    pub events: Vec<WebhookRequestEvent>,
     /// Name of the webhook
     pub name: String,
     /// URL this webhook will send events to
@@ -7704,7 +7506,7 @@ json_object! {
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookRequestEventsItem {
+pub enum WebhookRequestEvent {
     /// `"meeting.started"`
     MeetingStarted,
     /// `"meeting.ended"`
@@ -7729,7 +7531,7 @@ pub enum WebhookRequestEventsItem {
 
 #[cfg(feature = "webhooks")]
 string_enum! {
-    WebhookRequestEventsItem {
+    WebhookRequestEvent {
         "meeting.started" => MeetingStarted,
         "meeting.ended" => MeetingEnded,
         "meeting.participantJoined" => MeetingParticipantJoined,
@@ -7809,7 +7611,7 @@ pub struct PatchWebhookRequest {
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that the webhook will get triggered by
-    pub events: Option<Vec<PatchWebhookRequestEventsItem>>,
+    pub events: Option<Vec<PatchWebhookRequestEvent>>,
     /// Name of the webhook
     pub name: Option<String>,
     /// URL the webhook will send events to
@@ -7830,7 +7632,7 @@ json_object! {
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PatchWebhookRequestEventsItem {
+pub enum PatchWebhookRequestEvent {
     /// `"meeting.started"`
     MeetingStarted,
     /// `"meeting.ended"`
@@ -7855,7 +7657,7 @@ pub enum PatchWebhookRequestEventsItem {
 
 #[cfg(feature = "webhooks")]
 string_enum! {
-    PatchWebhookRequestEventsItem {
+    PatchWebhookRequestEvent {
         "meeting.started" => MeetingStarted,
         "meeting.ended" => MeetingEnded,
         "meeting.participantJoined" => MeetingParticipantJoined,
@@ -7959,9 +7761,9 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsResponse {
     /// The `data` property.
-    pub data: Option<Vec<GetAppsResponseDataItem>>,
+    pub data: Option<Vec<GetAppsDataItem>>,
     /// The `paging` property.
-    pub paging: Option<GetAppsResponsePaging>,
+    pub paging: Option<GetAppsPaging>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -7979,7 +7781,7 @@ json_object! {
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppsResponseDataItem {
+pub struct GetAppsDataItem {
     /// The `created_at` property.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -7990,7 +7792,7 @@ pub struct GetAppsResponseDataItem {
 
 #[cfg(feature = "apps")]
 json_object! {
-    GetAppsResponseDataItem {
+    GetAppsDataItem {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "name" => name: optional,
@@ -8001,7 +7803,7 @@ json_object! {
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppsResponsePaging {
+pub struct GetAppsPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -8012,7 +7814,7 @@ pub struct GetAppsResponsePaging {
 
 #[cfg(feature = "apps")]
 json_object! {
-    GetAppsResponsePaging {
+    GetAppsPaging {
         "end_offset" => end_offset: optional integral,
         "start_offset" => start_offset: optional integral,
         "total_count" => total_count: optional integral,
@@ -8040,7 +7842,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppResponse {
     /// The `data` property.
-    pub data: Option<CreateAppResponseData>,
+    pub data: Option<CreateAppData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -8057,23 +7859,23 @@ json_object! {
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppResponseData {
+pub struct CreateAppData {
     /// The `app` property.
-    pub app: Option<CreateAppResponseDataApp>,
+    pub app: Option<CreateAppApp>,
 }
 
 #[cfg(feature = "apps")]
 json_object! {
-    CreateAppResponseData {
+    CreateAppData {
         "app" => app: optional,
     }
 }
 
-/// The `app` property of [`CreateAppResponseData`].
+/// The `app` property of [`CreateAppData`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppResponseDataApp {
+pub struct CreateAppApp {
     /// The `created_at` property.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -8084,7 +7886,7 @@ pub struct CreateAppResponseDataApp {
 
 #[cfg(feature = "apps")]
 json_object! {
-    CreateAppResponseDataApp {
+    CreateAppApp {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "name" => name: optional,
@@ -8097,7 +7899,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppResponse {
     /// The `data` property.
-    pub data: Option<GetAppResponseData>,
+    pub data: Option<GetAppData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -8114,7 +7916,7 @@ json_object! {
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppResponseData {
+pub struct GetAppData {
     /// The `created_at` property.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -8125,7 +7927,7 @@ pub struct GetAppResponseData {
 
 #[cfg(feature = "apps")]
 json_object! {
-    GetAppResponseData {
+    GetAppData {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "name" => name: optional,

@@ -15,7 +15,7 @@ const JSON: &str = "content-type: application/json";
 
 async fn get(
     client: &Client,
-) -> Result<cloudflare_realtime_kit::types::GetMeetingParticipantResponse, Error> {
+) -> Result<cloudflare_realtime_kit::types::GetParticipantResponse, Error> {
     client.meetings().get_meeting_participant(&request()).await
 }
 

@@ -210,7 +210,7 @@ async fn live_streams_start_livestreaming_posts_the_config_and_decodes_the_strea
             meeting_id: ODD_ID.into(),
             body: StartLivestreamingBody {
                 name: Some("prdmmp-xhycsl".into()),
-                video_config: Some(StartLivestreamingBodyVideoConfig {
+                video_config: Some(StartLivestreamingVideoConfig {
                     height: Some(720),
                     width: Some(1280),
                 }),
@@ -241,10 +241,7 @@ async fn live_streams_start_livestreaming_posts_the_config_and_decodes_the_strea
             .unwrap()
             .ends_with("/manifest/video.m3u8")
     );
-    assert_eq!(
-        stream.status,
-        Some(StartLivestreamingResponseDataStatus::Invoked)
-    );
+    assert_eq!(stream.status, Some(StartLivestreamingStatus::Invoked));
     assert!(stream.stream_key.unwrap().starts_with("f26566285faca6fb"));
 }
 
@@ -688,11 +685,11 @@ async fn presets_patch_presets_preset_id_sends_only_the_changes_and_decodes_the_
             body: UpdatePreset {
                 name: Some("webinar_presenter".into()),
                 config: Some(UpdatePresetConfig {
-                    max_video_streams: Some(UpdatePresetConfigMaxVideoStreams {
+                    max_video_streams: Some(UpdatePresetMaxVideoStreams {
                         desktop: Some(25.0),
                         mobile: Some(6.0),
                     }),
-                    view_type: Some(UpdatePresetConfigViewType::Webinar),
+                    view_type: Some(UpdatePresetViewType::Webinar),
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -718,12 +715,9 @@ async fn presets_patch_presets_preset_id_sends_only_the_changes_and_decodes_the_
     );
     assert_eq!(preset.name, "webinar_presenter");
     assert_eq!(rfc3339(&preset.updated_at), "2024-06-01T12:00:00+00:00");
-    assert_eq!(preset.config.view_type, PresetConfigViewType::Webinar);
+    assert_eq!(preset.config.view_type, PresetViewType::Webinar);
     assert_eq!(preset.config.max_video_streams.desktop, 25.0);
-    assert_eq!(
-        preset.config.media.video.quality,
-        PresetConfigMediaVideoQuality::Vga
-    );
+    assert_eq!(preset.config.media.video.quality, PresetQuality::Vga);
     assert_eq!(preset.config.media.video.simulcast, Some(true));
     assert_eq!(
         preset.config.media.audio.unwrap().enable_high_bitrate,
@@ -734,32 +728,23 @@ async fn presets_patch_presets_preset_id_sends_only_the_changes_and_decodes_the_
     assert!(permissions.chat.public.files && !permissions.chat.private.files);
     assert_eq!(
         permissions.media.video.can_produce,
-        PresetPermissionsMediaVideoCanProduce::CanRequest
+        PresetCanProduce::CanRequest
     );
-    assert_eq!(
-        permissions.recorder_type,
-        PresetPermissionsRecorderType::None
-    );
-    assert_eq!(
-        permissions.stage_access,
-        Some(PresetPermissionsStageAccess::Allowed)
-    );
+    assert_eq!(permissions.recorder_type, PresetRecorderType::None);
+    assert_eq!(permissions.stage_access, Some(PresetStageAccess::Allowed));
     assert_eq!(
         permissions.waiting_room_type,
-        PresetPermissionsWaitingRoomType::SkipOnAccept
+        PresetWaitingRoomType::SkipOnAccept
     );
     let plugin = &permissions.plugins.config["ae79b269-24ca-4f8a-8112-f96084b8c19a"];
     assert_eq!(
         plugin.access_control,
-        Some(PresetPluginConfigValueAccessControl::FullAccess)
+        Some(PresetPluginConfigAccessControl::FullAccess)
     );
     assert!(permissions.polls.can_create && !permissions.polls.can_vote);
     let tokens = preset.ui.design_tokens;
-    assert_eq!(tokens.theme, PresetUiDesignTokensTheme::Darkest);
-    assert_eq!(
-        tokens.border_radius,
-        PresetUiDesignTokensBorderRadius::Rounded
-    );
+    assert_eq!(tokens.theme, PresetTheme::Darkest);
+    assert_eq!(tokens.border_radius, PresetBorderRadius::Rounded);
     assert_eq!(tokens.spacing_base, 4.0);
     // Properties named `500` and `1000`.
     assert_eq!(tokens.colors.brand.n500, "#b56927");
@@ -859,8 +844,8 @@ async fn recordings_start_recording_posts_the_config_and_decodes_the_recording()
                     height: Some(720),
                     width: Some(1280),
                     watermark: Some(VideoConfigWatermark {
-                        position: Some(VideoConfigWatermarkPosition::LeftTop),
-                        size: Some(VideoConfigWatermarkSize {
+                        position: Some(VideoConfigPosition::LeftTop),
+                        size: Some(VideoConfigSize {
                             height: Some(1),
                             width: Some(1),
                         }),
@@ -900,10 +885,7 @@ async fn recordings_start_recording_posts_the_config_and_decodes_the_recording()
         recording.id.unwrap().to_string(),
         "b1a3a4d2-2f5b-4a34-8d7c-9f5e8d6c4b21"
     );
-    assert_eq!(
-        recording.status,
-        GetAllRecordingsResponseDataItemStatus::Invoked
-    );
+    assert_eq!(recording.status, RecordingStatus::Invoked);
     assert_eq!(recording.output_file_name, "standup_2024-07-01.mp4");
     assert_eq!(
         rfc3339(&recording.invoked_time),
@@ -921,7 +903,7 @@ async fn recordings_start_recording_posts_the_config_and_decodes_the_recording()
     assert_eq!(reason.reason, Some(StartReasonReason::ApiCall));
     let caller = reason.caller.unwrap();
     assert_eq!(caller.name.as_deref(), Some("Jane Doe"));
-    assert_eq!(caller.type_, Some(StartReasonCallerType::Organization));
+    assert_eq!(caller.type_, Some(StartReasonType::Organization));
     assert_eq!(recording.stop_reason, None);
 }
 
@@ -958,10 +940,7 @@ async fn recordings_get_all_recordings_pages_walks_every_page_with_the_status_li
         .map(|r| r.output_file_name.as_str())
         .collect();
     assert_eq!(files, ["r0.mp4", "r1.mp4", "r2.mp4", "r3.mp4"]);
-    assert_eq!(
-        recordings[2].status,
-        GetAllRecordingsResponseDataItemStatus::Errored
-    );
+    assert_eq!(recordings[2].status, RecordingStatus::Errored);
     // `status` is `explode: false`: one parameter, the values separated by commas.
     assert_eq!(
         common::page_queries(&server, &list).await,
@@ -1021,7 +1000,7 @@ async fn sessions_get_session_participants_sends_the_view_and_decodes_the_spec_e
             session_id: ODD_ID.into(),
             per_page: Some(25),
             sort_order: Some(SortOrder::Desc),
-            sort_by: Some(SortBy3::Duration),
+            sort_by: Some(ParticipantsSortBy::Duration),
             include_peer_events: Some(false),
             view: Some(GetSessionParticipantsView::Consolidated),
             ..Default::default()
@@ -1145,9 +1124,9 @@ async fn webhooks_add_webhook_posts_the_events_and_decodes_the_webhook() {
                 name: "All events webhook".into(),
                 url: "https://webhook.site/b23a5bbd-c7b0-4ced-a9e2-78ae7889897e".into(),
                 events: vec![
-                    WebhookRequestEventsItem::MeetingStarted,
-                    WebhookRequestEventsItem::MeetingEnded,
-                    WebhookRequestEventsItem::RecordingStatusUpdate,
+                    WebhookRequestEvent::MeetingStarted,
+                    WebhookRequestEvent::MeetingEnded,
+                    WebhookRequestEvent::RecordingStatusUpdate,
                 ],
                 enabled: Some(true),
             },
@@ -1177,9 +1156,9 @@ async fn webhooks_add_webhook_posts_the_events_and_decodes_the_webhook() {
     assert_eq!(
         webhook.events,
         [
-            WebhookEventsItem::MeetingStarted,
-            WebhookEventsItem::MeetingEnded,
-            WebhookEventsItem::RecordingStatusUpdate
+            WebhookEvent::MeetingStarted,
+            WebhookEvent::MeetingEnded,
+            WebhookEvent::RecordingStatusUpdate
         ]
     );
     assert_eq!(

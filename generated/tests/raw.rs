@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use cloudflare_realtime_kit::reqwest::{Method, StatusCode};
-use cloudflare_realtime_kit::types::GetMeetingParticipantResponse;
+use cloudflare_realtime_kit::types::GetParticipantResponse;
 use cloudflare_realtime_kit::{Auth, Client, Error, RawResponse};
 use common::{EXAMPLE_BODY, PATH, TOKEN, builder, client, request};
 use serde_json::{Value, json};
@@ -99,7 +99,7 @@ async fn raw_json_decodes_what_the_operation_would() {
         .raw()
         .await
         .unwrap();
-    let decoded: GetMeetingParticipantResponse = response.json().unwrap();
+    let decoded: GetParticipantResponse = response.json().unwrap();
     let typed = client
         .meetings()
         .get_meeting_participant(&request())

@@ -6,7 +6,7 @@
 mod common;
 
 use cloudflare_realtime_kit::reqwest::Method;
-use cloudflare_realtime_kit::types::{GetMeetingParticipantResponse, Participant};
+use cloudflare_realtime_kit::types::{GetParticipantResponse, Participant};
 use cloudflare_realtime_kit::{
     Call, Client, GetMeetingParticipantsRequest, Items, Pages, RawRequest, RawResponse,
     WithResponse,
@@ -23,7 +23,7 @@ fn assert_send_static<T: Send + 'static>(_: &T) {}
 
 /// A call made with a client that this function created and drops on return: the call owns
 /// what it needs, so it outlives the client variable.
-fn participant_call(base_url: &str) -> Call<GetMeetingParticipantResponse> {
+fn participant_call(base_url: &str) -> Call<GetParticipantResponse> {
     let client = Client::builder()
         .token(TOKEN)
         .base_url(base_url)
@@ -101,7 +101,7 @@ async fn calls_walks_and_raw_requests_are_send_and_static() {
     let client = common::client("http://127.0.0.1:9");
     let call = client.meetings().get_meeting_participant(&request());
     assert_send_static(&call);
-    let with_response: WithResponse<GetMeetingParticipantResponse> = client
+    let with_response: WithResponse<GetParticipantResponse> = client
         .meetings()
         .get_meeting_participant(&request())
         .with_response();

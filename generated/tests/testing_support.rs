@@ -4,7 +4,7 @@
 
 use cloudflare_realtime_kit::reqwest::header::{HeaderMap, HeaderValue};
 use cloudflare_realtime_kit::reqwest::{Method, StatusCode};
-use cloudflare_realtime_kit::types::{GenericErrorResponse, GetMeetingParticipantResponse};
+use cloudflare_realtime_kit::types::{GenericErrorResponse, GetParticipantResponse};
 use cloudflare_realtime_kit::{ApiError, ApiResponse, Error};
 
 const NOT_FOUND: &str =
@@ -136,7 +136,7 @@ async fn a_test_double_fails_with_the_errors_of_the_api() {
 
 #[test]
 fn an_api_response_is_made_of_a_value_status_and_headers() {
-    let value: GetMeetingParticipantResponse = serde_json::from_str(
+    let value: GetParticipantResponse = serde_json::from_str(
         r#"{"success":true,"data":{"id":"182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e","created_at":"2019-12-27T18:11:19.117Z","updated_at":"2019-12-27T18:11:19.117Z","custom_participant_id":"c-1","preset_name":"host","name":"Ada"}}"#,
     )
     .unwrap();

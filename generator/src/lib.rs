@@ -5,6 +5,7 @@
 //! → [`model`] (operations and types, normalized) → [`emit`] (token streams) → [`format`] (source
 //! text). Writing files is the caller's job (see the `xtask` crate).
 
+pub mod config;
 pub mod conformance;
 pub mod diagnostics;
 mod emit;
@@ -46,6 +47,9 @@ pub struct Options {
     /// operations (text that is not OpenAPI 3.0 or 3.1, document-wide limits) fail either way;
     /// [`strict`](Self::strict) still turns the warnings into errors.
     pub skip_invalid: bool,
+    /// The maintainer's configuration (package metadata, renames, type overrides, filters);
+    /// [`config::Config::default`] when the spec has none.
+    pub config: config::Config,
     /// Extra `[dev-dependencies]` lines for the generated Cargo.toml, as `(name, TOML value)`,
     /// e.g. `("wiremock", "\"0.6\"")`. Used by this repository for its hand-written tests.
     pub extra_dev_dependencies: Vec<(String, String)>,
@@ -126,7 +130,7 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
     } = load::load(spec_text)?;
     timings.load = start.elapsed();
     let start = Instant::now();
-    let mut model = model::build_from(&raw, &api, &skipped, &warnings, vocabulary)
+    let mut model = model::build_from(&raw, &api, &skipped, &warnings, vocabulary, &options.config)
         .map_err(|e| origins.restore_error(e))?;
     // The model reads the spec through the JSON tree only: the typed document (about as large)
     // is not needed to emit.
@@ -150,18 +154,32 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
 ///
 /// Fails on bad input as [`generate`] does by default; see [`api_surface_skipping_invalid`].
 pub fn api_surface(spec_text: &str) -> Result<surface::Surface, Error> {
-    surface_of(spec_text, false)
+    surface_of(spec_text, &config::Config::default(), false)
 }
 
 /// [`api_surface`] as [`generate`] sees the spec with [`Options::skip_invalid`]: operations the
 /// spec gets wrong are left out and listed in [`surface::Surface::skipped`].
 pub fn api_surface_skipping_invalid(spec_text: &str) -> Result<surface::Surface, Error> {
-    surface_of(spec_text, true)
+    surface_of(spec_text, &config::Config::default(), true)
 }
 
-fn surface_of(spec_text: &str, skip_invalid: bool) -> Result<surface::Surface, Error> {
+/// [`api_surface`] with the maintainer's configuration applied (renames, overrides, filters),
+/// as [`generate`] applies [`Options::config`].
+pub fn api_surface_configured(
+    spec_text: &str,
+    config: &config::Config,
+    skip_invalid: bool,
+) -> Result<surface::Surface, Error> {
+    surface_of(spec_text, config, skip_invalid)
+}
+
+fn surface_of(
+    spec_text: &str,
+    config: &config::Config,
+    skip_invalid: bool,
+) -> Result<surface::Surface, Error> {
     let doc = load::load(spec_text)?;
-    let surface = surface::describe(&doc)?;
+    let surface = surface::describe(&doc, config)?;
     // Bad input fails here as in `generate`; unsupported constructs are never fatal (no
     // `strict`): the surface lists them as skipped.
     diagnostics::settle(surface.skipped.clone(), false, skip_invalid)?;
@@ -188,8 +206,9 @@ pub fn generate_with_conformance_driver(
                 vocabulary,
                 ..
             } = load::load(spec_text)?;
-            let mut model = model::build_from(&raw, &api, &skipped, &warnings, vocabulary)
-                .map_err(|e| origins.restore_error(e))?;
+            let mut model =
+                model::build_from(&raw, &api, &skipped, &warnings, vocabulary, &options.config)
+                    .map_err(|e| origins.restore_error(e))?;
             origins.restore_all(&mut model.skipped);
             Ok(conformance::driver(
                 &model,

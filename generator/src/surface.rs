@@ -187,14 +187,14 @@ pub struct VariantItem {
 
 /// The API surface of the crate generated from `doc`; its pointers name places in the
 /// document as written.
-pub fn describe(doc: &Document) -> Result<Surface, Error> {
-    let mut surface = describe_lowered(doc).map_err(|e| doc.origins.restore_error(e))?;
+pub fn describe(doc: &Document, config: &crate::config::Config) -> Result<Surface, Error> {
+    let mut surface = describe_lowered(doc, config).map_err(|e| doc.origins.restore_error(e))?;
     surface.restore_pointers(&doc.origins);
     Ok(surface)
 }
 
-fn describe_lowered(doc: &Document) -> Result<Surface, Error> {
-    let model = model::build(doc)?;
+fn describe_lowered(doc: &Document, config: &crate::config::Config) -> Result<Surface, Error> {
+    let model = model::build(doc, config)?;
     let plan = plan::build(&model, None);
     let types = &model.types;
     let items: Vec<TypeItem> = plan

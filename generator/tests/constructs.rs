@@ -137,7 +137,7 @@ fn names() {
             ("put_macro_words", "MacroWords"),
             (
                 "get_accounts_account_id_stream_live_inputs_input_id_outputs",
-                "Vec<GetAccountsAccountIdStreamLiveInputsInputIdOutputsResponseItem>",
+                "Vec<GetLiveInputOutputsResponseItem>",
             ),
         ],
     );

@@ -131,8 +131,8 @@ fn check_spec(spec: &Path) -> Result<String, String> {
         return Err(format!("diagnostics: {:#?}", output.diagnostics));
     }
     let doc = generator::load::load(&text).map_err(|e| format!("cannot load: {e}"))?;
-    let model =
-        generator::model::build(&doc).map_err(|e| format!("cannot build the model: {e}"))?;
+    let model = generator::model::build(&doc, &Default::default())
+        .map_err(|e| format!("cannot build the model: {e}"))?;
     // The error body type of each (METHOD, path, documented status), from the model.
     let mut error_types: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
     for op in &model.operations {

@@ -43,6 +43,7 @@ fn specs() -> Vec<PathBuf> {
 
 fn generate_files(spec: &Path) -> Files {
     let options = Options {
+        config: Default::default(),
         crate_name: "determinism".into(),
         spec_label: "spec.yaml".into(),
         regenerate_command: "cargo test".into(),

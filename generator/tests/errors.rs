@@ -7,6 +7,7 @@ use generator::{Category, Options, Severity, generate};
 
 fn options() -> Options {
     Options {
+        config: Default::default(),
         crate_name: "errors".into(),
         spec_label: "test.yaml".into(),
         regenerate_command: "cargo test".into(),

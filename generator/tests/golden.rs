@@ -12,6 +12,7 @@ use generator::{Options, generate};
 
 fn options() -> Options {
     Options {
+        config: Default::default(),
         crate_name: "golden".into(),
         spec_label: "spec/realtime-kit.yaml".into(),
         regenerate_command: "cargo xtask codegen".into(),

@@ -8,7 +8,7 @@ use generator::model::{Model, build};
 
 fn with_model(yaml: &str, check: impl FnOnce(&Model)) {
     let doc = load(yaml).unwrap();
-    let model = build(&doc).unwrap();
+    let model = build(&doc, &Default::default()).unwrap();
     assert!(model.skipped.is_empty(), "{:?}", model.skipped);
     check(&model);
 }
@@ -223,7 +223,7 @@ fn operations_are_grouped_by_tag_or_first_path_segment() {
 fn an_operation_accepting_only_unsupported_schemes_is_skipped() {
     let spec = SPEC.replace("      security: []\n", "      security: [{session: []}]\n");
     let doc = load(&spec).unwrap();
-    let model = build(&doc).unwrap();
+    let model = build(&doc, &Default::default()).unwrap();
     assert_eq!(model.skipped.len(), 1);
     assert!(
         model.skipped[0].message.contains("UploadFile"),
@@ -312,6 +312,7 @@ fn a_spec_without_security_sends_a_bearer_token_when_the_client_has_one() {
         assert_eq!(model.operations[0].auth, vec![vec![0], vec![]], "optional");
     });
     let options = generator::Options {
+        config: Default::default(),
         crate_name: "clever".into(),
         spec_label: "clever.yaml".into(),
         regenerate_command: "cargo test".into(),

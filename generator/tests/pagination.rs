@@ -15,7 +15,7 @@ const PROGRAM: &str = include_str!("pagination/http.rs");
 #[test]
 fn detects_both_shapes_and_nothing_else() {
     let doc = generator::load::load(FIXTURE).unwrap();
-    let model = generator::model::build(&doc).unwrap();
+    let model = generator::model::build(&doc, &Default::default()).unwrap();
     let paged: Vec<(&str, &str, &str, &str, bool, bool, bool)> = model
         .pagination
         .iter()
@@ -78,7 +78,7 @@ fn a_pages_method_never_takes_an_operations_name() {
     // An operation already called `zones_list_pages`: the walker takes the next free name.
     let spec = FIXTURE.replace("operationId: search", "operationId: zones_list_pages");
     let doc = generator::load::load(&spec).unwrap();
-    let model = generator::model::build(&doc).unwrap();
+    let model = generator::model::build(&doc, &Default::default()).unwrap();
     let walkers: Vec<&str> = model
         .pagination
         .values()

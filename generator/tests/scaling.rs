@@ -22,6 +22,7 @@ fn spec_answering(schema: Value) -> String {
 
 fn time(spec: &str) -> Duration {
     let options = Options {
+        config: Default::default(),
         crate_name: "scaling".into(),
         spec_label: "spec.json".into(),
         regenerate_command: "cargo test".into(),
@@ -135,6 +136,7 @@ fn nested_schemas_that_do_not_parse() {
     .unwrap();
     let in_body = spec_answering(schema);
     let options = Options {
+        config: Default::default(),
         crate_name: "scaling".into(),
         spec_label: "spec.json".into(),
         regenerate_command: "cargo test".into(),

@@ -12,6 +12,7 @@ use generator::{Options, api_surface, generate};
 
 fn options() -> Options {
     Options {
+        config: Default::default(),
         crate_name: "surface".into(),
         spec_label: "spec.yaml".into(),
         regenerate_command: "cargo xtask codegen".into(),
@@ -246,7 +247,7 @@ fn surface_of_the_project_spec() {
             (
                 "GET MeetingsApi::get_meeting_participants".to_string(),
                 Some("GetMeetingParticipantsRequest"),
-                "Call<GetMeetingParticipantsResponse>",
+                "Call<GetAllParticipantsResponse>",
                 Some(("get_meeting_participants_pages", "Pages<Participant>"))
             ),
             (
@@ -258,13 +259,13 @@ fn surface_of_the_project_spec() {
             (
                 "DELETE MeetingsApi::delete_meeting_participant".to_string(),
                 Some("DeleteMeetingParticipantRequest"),
-                "Call<DeleteMeetingParticipantResponse>",
+                "Call<DeleteParticipantResponse>",
                 None
             ),
             (
                 "GET MeetingsApi::get_meeting_participant".to_string(),
                 Some("GetMeetingParticipantRequest"),
-                "Call<GetMeetingParticipantResponse>",
+                "Call<GetParticipantResponse>",
                 None
             ),
         ]

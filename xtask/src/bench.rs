@@ -119,6 +119,7 @@ fn get(figures: &[(String, f64)], key: &str) -> f64 {
 
 fn options(name: &str) -> Options {
     Options {
+        config: Default::default(),
         crate_name: name.to_string(),
         spec_label: format!("{name}.json"),
         regenerate_command: "cargo xtask bench".to_string(),

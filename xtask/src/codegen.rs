@@ -19,8 +19,20 @@ pub struct Target {
     pub out: PathBuf,
     /// How messages name `out`, e.g. `generated`.
     pub out_label: String,
-    /// Generator options, except `strict`, which comes from the command line.
+    /// Generator options, except `strict`, which comes from the command line, and `config`,
+    /// which comes from [`Target::config`].
     pub options: Options,
+    /// The maintainer's configuration file: `--config FILE`, else `<spec stem>.toml` beside the
+    /// spec when it exists; `None`: the defaults.
+    pub config: Option<PathBuf>,
+    /// The crate name was given on the command line (`--name`): the configuration's
+    /// `package.name` does not replace it.
+    pub name_given: bool,
+}
+
+/// `<spec stem>.toml` beside the spec (`spec/realtime-kit.toml` for `spec/realtime-kit.yaml`).
+pub fn config_beside(spec: &Path) -> PathBuf {
+    spec.with_extension("toml")
 }
 
 /// The workspace root: the parent of this crate's directory, wherever `cargo xtask` runs from.
@@ -59,8 +71,12 @@ impl Target {
         // ---- End of defaults. ----
 
         let root = workspace_root();
+        let spec = root.join(SPEC);
+        let config = Some(config_beside(&spec)).filter(|c| c.is_file());
         Target {
-            spec: root.join(SPEC),
+            config,
+            name_given: false,
+            spec,
             out: root.join(OUT),
             out_label: OUT.to_string(),
             options: Options {
@@ -70,6 +86,7 @@ impl Target {
                 env_prefix: None,
                 strict: false,
                 skip_invalid: false,
+                config: Default::default(),
                 extra_dev_dependencies: extra_dev_dependencies
                     .iter()
                     .map(|(name, value)| (name.to_string(), value.to_string()))
@@ -80,7 +97,13 @@ impl Target {
 
     /// A crate anywhere, from any spec (`--spec FILE --out DIR [--name CRATE]`). The crate name
     /// defaults to the directory's name, made into a valid package name.
-    pub fn standalone(spec: PathBuf, out: PathBuf, name: Option<String>) -> Result<Target, String> {
+    pub fn standalone(
+        spec: PathBuf,
+        out: PathBuf,
+        name: Option<String>,
+        config: Option<PathBuf>,
+    ) -> Result<Target, String> {
+        let name_given = name.is_some();
         let crate_name = match name {
             Some(name) => {
                 check_crate_name(&name)?;
@@ -98,8 +121,11 @@ impl Target {
             shell_word(&spec.to_string_lossy()),
             shell_word(&out.to_string_lossy()),
         );
+        let config = config.or_else(|| Some(config_beside(&spec)).filter(|c| c.is_file()));
         Ok(Target {
             out_label: out.display().to_string(),
+            config,
+            name_given,
             spec,
             out,
             options: Options {
@@ -109,6 +135,7 @@ impl Target {
                 env_prefix: None,
                 strict: false,
                 skip_invalid: false,
+                config: Default::default(),
                 extra_dev_dependencies: Vec::new(),
             },
         })
@@ -218,10 +245,31 @@ pub fn generate(target: &Target, strict: bool) -> Result<Output, Failure> {
             source,
         })
     })?;
-    let options = Options {
+    let mut options = Options {
         strict,
         ..target.options.clone()
     };
+    if let Some(path) = &target.config {
+        let text = fs::read_to_string(path).map_err(|source| {
+            Failure::Io(write::IoError {
+                action: "read configuration",
+                path: path.clone(),
+                source,
+            })
+        })?;
+        let label = path
+            .strip_prefix(workspace_root())
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        options.config = generator::config::Config::parse(&text, &label)
+            .map_err(|e| Failure::Spec(e.diagnostics))?;
+        if let Some(name) = &options.config.package.name {
+            if !target.name_given {
+                options.crate_name = name.clone();
+            }
+        }
+    }
     let output =
         generator::generate(&spec_text, &options).map_err(|e| Failure::Spec(e.diagnostics))?;
     if strict && !output.diagnostics.is_empty() {
@@ -380,6 +428,33 @@ mod tests {
         }
     }
 
+    /// The license files of the generated crate are copies of the repository's (its code)
+    /// and of the spec's notice (the text its docs quote): `cargo package` ships them.
+    #[test]
+    fn generated_crate_carries_the_license_files() {
+        let root = workspace_root();
+        for (copy, original) in [
+            ("generated/LICENSE-MIT", "LICENSE-MIT"),
+            ("generated/LICENSE-APACHE", "LICENSE-APACHE"),
+            (
+                "generated/LICENSE-realtime-kit-spec",
+                "spec/LICENSE-realtime-kit",
+            ),
+        ] {
+            let read = |rel: &str| {
+                fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+            };
+            assert_eq!(read(copy), read(original), "{copy} differs from {original}");
+        }
+        let target = Target::repository();
+        assert!(
+            target
+                .config
+                .as_ref()
+                .is_some_and(|c| c.ends_with("spec/realtime-kit.toml"))
+        );
+    }
+
     #[test]
     fn repository_defaults() {
         let target = Target::repository();
@@ -412,6 +487,7 @@ mod tests {
             "specs/pet store.yaml".into(),
             "/tmp/out/Petstore Client".into(),
             None,
+            None,
         )
         .unwrap();
         assert_eq!(target.options.crate_name, "petstore-client");
@@ -423,7 +499,8 @@ mod tests {
         );
         assert!(target.options.extra_dev_dependencies.is_empty());
 
-        let named = Target::standalone("a.json".into(), "x".into(), Some("my_api".into())).unwrap();
+        let named =
+            Target::standalone("a.json".into(), "x".into(), Some("my_api".into()), None).unwrap();
         assert_eq!(named.options.crate_name, "my_api");
         assert_eq!(
             named.options.regenerate_command,

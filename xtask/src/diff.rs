@@ -693,6 +693,138 @@ pub fn render(changes: &[Change], old_label: &str, new_label: &str) -> String {
     text
 }
 
+/// The version bump a set of changes calls for, by Rust's semver: breaking changes a major
+/// one, additions a minor one, anything else a patch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bump {
+    None,
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Bump {
+    pub fn of(changes: &[Change]) -> Bump {
+        let has = |section| changes.iter().any(|c| c.section == section);
+        if has(Section::Breaking) {
+            Bump::Major
+        } else if has(Section::Addition) {
+            Bump::Minor
+        } else if changes.is_empty() {
+            Bump::None
+        } else {
+            Bump::Patch
+        }
+    }
+
+    /// The version after `version` (`MAJOR.MINOR.PATCH`, any pre-release dropped) as cargo
+    /// reads semver: before 1.0, the first non-zero number is the major one (`^0.2` takes
+    /// 0.2.x only), so a breaking change bumps 0.2.3 to 0.3.0 and an addition to 0.2.4.
+    /// `None` when the version does not parse.
+    pub fn apply(self, version: &str) -> Option<String> {
+        let core = version.split(['-', '+']).next()?;
+        let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+        let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+        if parts.next().is_some() {
+            return None;
+        }
+        let (major, minor, patch) = match (self, major, minor) {
+            (Bump::None, ..) => (major, minor, patch),
+            (Bump::Major, 0, 0) | (Bump::Minor, 0, 0) | (Bump::Patch, 0, 0) => (0, 0, patch + 1),
+            (Bump::Major, 0, _) => (0, minor + 1, 0),
+            (Bump::Minor | Bump::Patch, 0, _) => (0, minor, patch + 1),
+            (Bump::Major, ..) => (major + 1, 0, 0),
+            (Bump::Minor, ..) => (major, minor + 1, 0),
+            (Bump::Patch, ..) => (major, minor, patch + 1),
+        };
+        Some(format!("{major}.{minor}.{patch}"))
+    }
+}
+
+/// The changelog entry of a report: a heading with the suggested version, why that version,
+/// and the report with its headings one level down.
+pub fn changelog_entry(changes: &[Change], report: &str, current: &str) -> String {
+    let bump = Bump::of(changes);
+    let next = bump.apply(current);
+    let heading = match &next {
+        Some(next) if bump != Bump::None => format!("## {next} (unreleased)"),
+        _ => "## Unreleased".to_string(),
+    };
+    let why = match bump {
+        Bump::None => "Nothing in the generated API changes: no new version is needed.".to_string(),
+        Bump::Major => format!(
+            "Breaking changes call for a major version bump{}.",
+            pre_one_note(current, next.as_deref(), bump)
+        ),
+        Bump::Minor => format!(
+            "Additions call for a minor version bump{}.",
+            pre_one_note(current, next.as_deref(), bump)
+        ),
+        Bump::Patch => format!(
+            "Changes that compile the same call for a patch version bump{}.",
+            pre_one_note(current, next.as_deref(), bump)
+        ),
+    };
+    let demoted: String = report
+        .lines()
+        .map(|line| {
+            if line.starts_with('#') {
+                format!("#{line}\n")
+            } else {
+                format!("{line}\n")
+            }
+        })
+        .collect();
+    format!("{heading}\n\n{why}\n\n{demoted}")
+}
+
+/// `: 0.1.0 -> 0.2.0 (before 1.0, ...)`: what the bump means for the current version.
+fn pre_one_note(current: &str, next: Option<&str>, bump: Bump) -> String {
+    let Some(next) = next else {
+        return format!(" (the current version `{current}` is not MAJOR.MINOR.PATCH)");
+    };
+    let pre_one = current.starts_with("0.");
+    let note = match bump {
+        Bump::Major if pre_one => {
+            "; before 1.0 cargo treats the minor number as the major one (a `^0.1` requirement \
+             never takes 0.2), so a breaking release bumps the minor number"
+        }
+        Bump::Minor if pre_one => {
+            "; before 1.0 cargo takes any patch release of the same minor version (`^0.2` takes \
+             0.2.5), so an addition bumps the patch number"
+        }
+        _ => "",
+    };
+    format!(": `{current}` -> `{next}`{note}")
+}
+
+/// Inserts `entry` into the changelog at `path` after its title (the first `# ` line), before
+/// the earlier entries; a missing file is created with a title. An entry already there (the
+/// same report) is not added again; returns whether the file changed.
+pub fn write_changelog(path: &Path, entry: &str) -> std::io::Result<bool> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Changelog\n".to_string(),
+        Err(e) => return Err(e),
+    };
+    // The report without its heading: the same changes under another version are the same.
+    let body = entry.split_once("\n\n").map_or(entry, |(_, rest)| rest);
+    if text.contains(body.trim()) {
+        return Ok(false);
+    }
+    let at = text.find("\n## ").map(|i| i + 1).unwrap_or(text.len());
+    let (head, tail) = text.split_at(at);
+    let mut out = head.to_string();
+    if !out.ends_with("\n\n") {
+        out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+    }
+    out.push_str(entry.trim_end());
+    out.push_str("\n\n");
+    out.push_str(tail);
+    fs::write(path, out.trim_end().to_string() + "\n")?;
+    Ok(true)
+}
+
 /// What the command ends with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -701,13 +833,26 @@ pub enum Outcome {
     BadInput = 2,
 }
 
+/// The configuration beside a spec (`<stem>.toml`), if there is one that parses.
+fn config_of(spec: &Path) -> Option<generator::config::Config> {
+    let path = crate::codegen::config_beside(spec);
+    let text = fs::read_to_string(&path).ok()?;
+    generator::config::Config::parse(&text, &path.display().to_string()).ok()
+}
+
 fn surface(path: &Path, label: &str, skip_invalid: bool) -> Result<Surface, String> {
     let text = fs::read_to_string(path).map_err(|e| format!("error: cannot read {label}: {e}"))?;
-    let surface = if skip_invalid {
-        generator::api_surface_skipping_invalid(&text)
-    } else {
-        generator::api_surface(&text)
+    // Renames, overrides and filters of the configuration beside the spec apply, as in codegen.
+    let config_path = crate::codegen::config_beside(path);
+    let config = match fs::read_to_string(&config_path) {
+        Ok(config) => generator::config::Config::parse(&config, &config_path.display().to_string())
+            .map_err(|e| {
+                let lines: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
+                lines.join("\n")
+            })?,
+        Err(_) => generator::config::Config::default(),
     };
+    let surface = generator::api_surface_configured(&text, &config, skip_invalid);
     surface.map_err(|e| {
         let lines: Vec<String> = e
             .diagnostics
@@ -721,7 +866,13 @@ fn surface(path: &Path, label: &str, skip_invalid: bool) -> Result<Surface, Stri
 /// The whole command: prints the report on stdout, problems on stderr.
 /// With `skip_invalid`, operations either spec gets wrong are left out (as `codegen
 /// --skip-invalid` leaves them out) instead of failing the command.
-pub fn run(old: &Path, new: &Path, deny_breaking: bool, skip_invalid: bool) -> Outcome {
+pub fn run(
+    old: &Path,
+    new: &Path,
+    deny_breaking: bool,
+    skip_invalid: bool,
+    changelog: Option<&Path>,
+) -> Outcome {
     let (old_label, new_label) = (old.display().to_string(), new.display().to_string());
     let surfaces = surface(old, &old_label, skip_invalid)
         .and_then(|o| Ok((o, surface(new, &new_label, skip_invalid)?)));
@@ -733,7 +884,23 @@ pub fn run(old: &Path, new: &Path, deny_breaking: bool, skip_invalid: bool) -> O
         }
     };
     let changes = compare(&before, &after);
-    print!("{}", render(&changes, &old_label, &new_label));
+    let report = render(&changes, &old_label, &new_label);
+    print!("{report}");
+    if let Some(path) = changelog {
+        // The version the crate has now: the new spec's configuration says it.
+        let version = config_of(new)
+            .and_then(|c| c.package.version)
+            .unwrap_or_else(|| "0.1.0".to_string());
+        let entry = changelog_entry(&changes, &report, &version);
+        match write_changelog(path, &entry) {
+            Ok(true) => eprintln!("added the entry to {}", path.display()),
+            Ok(false) => eprintln!("{} has this entry already", path.display()),
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return Outcome::BadInput;
+            }
+        }
+    }
     let breaking = changes
         .iter()
         .filter(|c| c.section == Section::Breaking)
@@ -746,4 +913,87 @@ pub fn run(old: &Path, new: &Path, deny_breaking: bool, skip_invalid: bool) -> O
         return Outcome::Breaking;
     }
     Outcome::Reported
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(section: Section) -> Change {
+        Change {
+            section,
+            text: format!("{section:?}"),
+            pointer: None,
+        }
+    }
+
+    #[test]
+    fn bumps_follow_cargo_semver() {
+        use Section::*;
+        assert_eq!(Bump::of(&[]), Bump::None);
+        assert_eq!(Bump::of(&[change(Other)]), Bump::Patch);
+        assert_eq!(Bump::of(&[change(Other), change(Addition)]), Bump::Minor);
+        assert_eq!(Bump::of(&[change(Addition), change(Breaking)]), Bump::Major);
+        // 1.x: major, minor, patch as written.
+        assert_eq!(Bump::Major.apply("1.4.2").as_deref(), Some("2.0.0"));
+        assert_eq!(Bump::Minor.apply("1.4.2").as_deref(), Some("1.5.0"));
+        assert_eq!(Bump::Patch.apply("1.4.2").as_deref(), Some("1.4.3"));
+        // 0.x: the minor number is the major one; additions are patches.
+        assert_eq!(Bump::Major.apply("0.2.3").as_deref(), Some("0.3.0"));
+        assert_eq!(Bump::Minor.apply("0.2.3").as_deref(), Some("0.2.4"));
+        assert_eq!(Bump::Patch.apply("0.2.3").as_deref(), Some("0.2.4"));
+        // 0.0.x: every release is breaking.
+        assert_eq!(Bump::Major.apply("0.0.3").as_deref(), Some("0.0.4"));
+        assert_eq!(Bump::None.apply("0.2.3").as_deref(), Some("0.2.3"));
+        assert_eq!(Bump::Major.apply("1.0.0-rc.1").as_deref(), Some("2.0.0"));
+        assert_eq!(Bump::Major.apply("one"), None);
+    }
+
+    #[test]
+    fn changelog_entries_are_inserted_newest_first_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("CHANGELOG.md");
+        fs::write(
+            &path,
+            "# Changelog of `x`\n\nIntro.\n\n## 0.1.0\n\nFirst release.\n",
+        )
+        .unwrap();
+        let changes = [change(Section::Breaking), change(Section::Addition)];
+        let report = render(&changes, "old.yaml", "new.yaml");
+        let entry = changelog_entry(&changes, &report, "0.1.0");
+        assert!(entry.starts_with("## 0.2.0 (unreleased)\n\n"), "{entry}");
+        assert!(entry.contains("`0.1.0` -> `0.2.0`"), "{entry}");
+        assert!(entry.contains("before 1.0"), "{entry}");
+        assert!(
+            entry.contains("\n### Generated API changes: `old.yaml` -> `new.yaml`"),
+            "{entry}"
+        );
+        assert!(entry.contains("\n#### Breaking changes\n"), "{entry}");
+        assert!(write_changelog(&path, &entry).unwrap());
+        let text = fs::read_to_string(&path).unwrap();
+        let new = text.find("## 0.2.0").unwrap();
+        let old = text.find("## 0.1.0").unwrap();
+        assert!(
+            text.starts_with("# Changelog of `x`\n\nIntro.\n\n## 0.2.0"),
+            "{text}"
+        );
+        assert!(new < old, "{text}");
+        // The same report again: nothing added.
+        assert!(!write_changelog(&path, &entry).unwrap());
+        assert_eq!(fs::read_to_string(&path).unwrap(), text);
+        // Additions only, after 1.0: a minor release.
+        let additions = [change(Section::Addition)];
+        let report = render(&additions, "a", "b");
+        let entry = changelog_entry(&additions, &report, "1.2.3");
+        assert!(entry.starts_with("## 1.3.0 (unreleased)"), "{entry}");
+        assert!(entry.contains("Additions call for a minor version bump: `1.2.3` -> `1.3.0`."));
+        // A new file gets a title.
+        let fresh = dir.path().join("NEW.md");
+        assert!(write_changelog(&fresh, &entry).unwrap());
+        assert!(
+            fs::read_to_string(&fresh)
+                .unwrap()
+                .starts_with("# Changelog\n\n## 1.3.0")
+        );
+    }
 }

@@ -105,6 +105,11 @@ struct DiffArgs {
     /// --skip-invalid` does); the report says why each one is left out
     #[arg(long)]
     skip_invalid: bool,
+    /// Also add the report to this changelog (e.g. generated/CHANGELOG.md), newest first,
+    /// under the version it calls for (major for breaking changes, minor for additions,
+    /// patch otherwise, from the `package.version` of the configuration beside NEW)
+    #[arg(long, value_name = "FILE")]
+    changelog: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -146,9 +151,14 @@ struct CodegenArgs {
     /// Write a standalone crate into this directory; needs --spec
     #[arg(long, value_name = "DIR", requires = "spec")]
     out: Option<PathBuf>,
-    /// Package name of the standalone crate [default: the name of DIR]
+    /// Package name of the standalone crate [default: the configuration's `package.name`,
+    /// else the name of DIR]
     #[arg(long, value_name = "CRATE", requires = "spec")]
     name: Option<String>,
+    /// The maintainer's configuration (TOML) [default: `<spec stem>.toml` beside the spec,
+    /// if there is one; `spec/realtime-kit.toml` for the repository's crate]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 /// See `Cargo.toml`: generation runs ~25% faster than with the system allocator.
@@ -169,7 +179,13 @@ fn main() -> ExitCode {
             return ExitCode::from(conformance::run(&args));
         }
         Command::Diff(args) => {
-            let outcome = diff::run(&args.old, &args.new, args.deny_breaking, args.skip_invalid);
+            let outcome = diff::run(
+                &args.old,
+                &args.new,
+                args.deny_breaking,
+                args.skip_invalid,
+                args.changelog.as_deref(),
+            );
             return ExitCode::from(outcome as u8);
         }
         Command::Bench(args) => {
@@ -199,9 +215,15 @@ fn main() -> ExitCode {
         }
     };
     let mut target = match (args.spec, args.out) {
-        (Some(spec), Some(out)) => codegen::Target::standalone(spec, out, args.name)
+        (Some(spec), Some(out)) => codegen::Target::standalone(spec, out, args.name, args.config)
             .unwrap_or_else(|message| usage_error(&message)),
-        _ => codegen::Target::repository(),
+        _ => {
+            let mut target = codegen::Target::repository();
+            if args.config.is_some() {
+                target.config = args.config;
+            }
+            target
+        }
     };
     target.options.skip_invalid = args.skip_invalid;
     let mode = if args.check {

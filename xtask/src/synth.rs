@@ -453,6 +453,7 @@ mod tests {
 
     fn options() -> generator::Options {
         generator::Options {
+            config: Default::default(),
             crate_name: "synthetic".into(),
             spec_label: "synthetic.json".into(),
             regenerate_command: "cargo xtask bench".into(),
@@ -476,6 +477,26 @@ mod tests {
                 .map(|item| item.as_object().unwrap().len())
                 .sum();
             assert_eq!(count, n);
+        }
+    }
+
+    /// The default names hold on a large spec too: none over 40 characters, and no collision
+    /// resolved with a number (`Foo2` beside `Foo`; the synthetic resources carry numbers of
+    /// their own, `Meeting3`).
+    #[test]
+    fn names_stay_short_and_unnumbered_at_scale() {
+        let surface = generator::api_surface(&spec(600)).unwrap();
+        assert!(surface.types.len() > 1000, "{} types", surface.types.len());
+        let names: std::collections::BTreeSet<&str> =
+            surface.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names.len(), surface.types.len(), "a name given twice");
+        for name in &names {
+            assert!(name.len() <= 40, "{name} is over 40 characters");
+            let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            assert!(
+                base == *name || !names.contains(base),
+                "{name} is numbered beside {base}"
+            );
         }
     }
 

@@ -1,9 +1,10 @@
 //! Brings a directory in line with the generator's in-memory output, or tells how it differs.
 //!
-//! The generator owns `Cargo.toml` and everything under `src/` of the output directory; every
-//! other file there (tests, examples, README) is hand-written and never touched. [`plan`] compares
-//! the output with the directory without writing; [`Plan::apply`] then replaces `src/` and
-//! `Cargo.toml` as a whole, or leaves them untouched; [`Plan::diff`] renders what `--check` shows.
+//! The generator owns `Cargo.toml`, `README.md` and everything under `src/` of the output
+//! directory; every other file there (tests, examples, CHANGELOG.md, licenses) is hand-written
+//! and never touched. [`plan`] compares the output with the directory without writing;
+//! [`Plan::apply`] then replaces `src/`, `Cargo.toml` and `README.md` as a whole, or leaves them
+//! untouched; [`Plan::diff`] renders what `--check` shows.
 //!
 //! # Atomic output
 //!
@@ -32,6 +33,9 @@ use similar::{Algorithm, TextDiff};
 
 /// The directory, relative to the output directory, that belongs to the generator entirely.
 const SRC: &str = "src";
+
+/// The generated files outside `src/`: each replaced as a whole by a rename.
+const TOP_LEVEL: &[&str] = &["Cargo.toml", "README.md"];
 /// Where [`Plan::apply`] builds the new tree, inside the output directory.
 const STAGING: &str = ".codegen-staging";
 /// Where [`Plan::apply`] keeps the old `src/` while swapping, inside the output directory.
@@ -121,14 +125,14 @@ impl fmt::Display for Summary {
 ///
 /// # Panics
 ///
-/// If a path in `files` is not `Cargo.toml` or a relative path under `src/`: the generator
+/// If a path in `files` is not `Cargo.toml`, `README.md` or a relative path under `src/`: the generator
 /// promises that, and writing anywhere else could overwrite hand-written files.
 pub fn plan(out: &Path, files: &BTreeMap<String, String>) -> Result<Plan, IoError> {
     let mut plan = Plan::default();
     for (rel, new) in files {
         assert!(
             is_generated_path(rel),
-            "generator bug: output file {rel:?} is neither Cargo.toml nor a relative path under src/"
+            "generator bug: output file {rel:?} is neither Cargo.toml, README.md nor a relative path under src/"
         );
         let path = out.join(rel);
         let old = match fs::read(&path) {
@@ -167,9 +171,9 @@ pub fn plan(out: &Path, files: &BTreeMap<String, String>) -> Result<Plan, IoErro
     Ok(plan)
 }
 
-/// `Cargo.toml`, or `src/` followed by plain, non-empty path components.
+/// `Cargo.toml`, `README.md`, or `src/` followed by plain, non-empty path components.
 fn is_generated_path(rel: &str) -> bool {
-    if rel == "Cargo.toml" {
+    if TOP_LEVEL.contains(&rel) {
         return true;
     }
     let Some(rest) = rel.strip_prefix("src/") else {
@@ -248,7 +252,7 @@ impl Plan {
         recover(out)?;
         let staging = out.join(STAGING);
         let staged = self.stage(out, &staging, fault);
-        let swapped = staged.and_then(|()| swap(out, &staging, self.writes_manifest()));
+        let swapped = staged.and_then(|()| swap(out, &staging, &self.top_level_changes()));
         // Whatever happened, nothing may be left behind in the staging folder.
         let cleaned = remove_tree(&staging);
         swapped?;
@@ -270,13 +274,19 @@ impl Plan {
         Ok(summary)
     }
 
-    /// Whether `Cargo.toml` is part of the output and differs from the one on disk.
-    fn writes_manifest(&self) -> bool {
-        self.changes.iter().any(|c| c.path == "Cargo.toml")
+    /// The files outside `src/` ([`TOP_LEVEL`]) that are part of the output and differ from
+    /// the ones on disk.
+    fn top_level_changes(&self) -> Vec<&str> {
+        self.changes
+            .iter()
+            .map(|c| c.path.as_str())
+            .filter(|path| TOP_LEVEL.contains(path))
+            .collect()
     }
 
     /// Writes the complete new tree into `staging`: changed files from the output, unchanged
-    /// ones linked (or copied) from `out`. `Cargo.toml` is staged only if it changed.
+    /// ones linked (or copied) from `out`. `Cargo.toml` and `README.md` are staged only if they
+    /// changed.
     fn stage(
         &self,
         out: &Path,
@@ -297,7 +307,11 @@ impl Plan {
                 .and_then(|()| fs::write(&path, &change.new))
                 .map_err(io_err("write", &path))?;
         }
-        for rel in self.unchanged.iter().filter(|rel| *rel != "Cargo.toml") {
+        for rel in self
+            .unchanged
+            .iter()
+            .filter(|rel| !TOP_LEVEL.contains(&rel.as_str()))
+        {
             let (from, to) = (out.join(rel), staging.join(rel));
             create_parent(&to)?;
             fault(rel)
@@ -360,9 +374,9 @@ fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
 }
 
 /// Swaps the staged tree into `out`: the old `src/` goes to the backup folder, the staged one
-/// takes its place, then the staged `Cargo.toml` (if `manifest`) replaces the old one, and the
-/// backup is deleted. If the second step fails, the old `src/` is put back.
-fn swap(out: &Path, staging: &Path, manifest: bool) -> Result<(), IoError> {
+/// takes its place, then each staged file of `top_level` (`Cargo.toml`, `README.md`) replaces
+/// the old one, and the backup is deleted. If the second step fails, the old `src/` is put back.
+fn swap(out: &Path, staging: &Path, top_level: &[&str]) -> Result<(), IoError> {
     let backup = out.join(BACKUP);
     remove_tree(&backup)?;
     fs::create_dir_all(&backup).map_err(io_err("create directory", &backup))?;
@@ -383,10 +397,9 @@ fn swap(out: &Path, staging: &Path, manifest: bool) -> Result<(), IoError> {
         }
         return Err(io_err("move into place", &live)(e));
     }
-    if manifest {
-        let manifest = out.join("Cargo.toml");
-        fs::rename(staging.join("Cargo.toml"), &manifest)
-            .map_err(io_err("move into place", &manifest))?;
+    for file in top_level {
+        let live = out.join(file);
+        fs::rename(staging.join(file), &live).map_err(io_err("move into place", &live))?;
     }
     remove_tree(&backup)
 }
@@ -614,13 +627,20 @@ mod tests {
     }
 
     #[test]
-    fn only_cargo_toml_and_src_are_generated_paths() {
-        for ok in ["Cargo.toml", "src/lib.rs", "src/runtime/mod.rs"] {
+    fn only_cargo_toml_readme_and_src_are_generated_paths() {
+        for ok in [
+            "Cargo.toml",
+            "README.md",
+            "src/lib.rs",
+            "src/runtime/mod.rs",
+        ] {
             assert!(is_generated_path(ok), "{ok}");
         }
         for bad in [
             "tests/x.rs",
-            "README.md",
+            "CHANGELOG.md",
+            "LICENSE-MIT",
+            "readme.md",
             "src/../tests/x.rs",
             "src//x.rs",
             "src/",

@@ -377,3 +377,44 @@ fn a_bad_spec_leaves_an_existing_crate_untouched() {
     assert_eq!(code, 2);
     assert_eq!(snapshot(&out), before);
 }
+
+/// The configuration beside the spec (`spec.toml` for `spec.yaml`) is read; a mistake in it is
+/// refused like a spec error, located by file, line and column and naming the key.
+#[test]
+fn configuration_beside_the_spec_is_read_and_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("spec.toml"),
+        "[package]\nname = \"things\"\nversion = \"0.4.0\"\nlicense = \"MIT\"\n\n[rename.types]\nThing = \"Item\"\n",
+    )
+    .unwrap();
+    let (code, stderr) = codegen(tmp.path(), VALID, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let manifest = fs::read_to_string(tmp.path().join("out/Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"things\""), "{manifest}");
+    assert!(manifest.contains("version = \"0.4.0\""), "{manifest}");
+    assert!(manifest.contains("license = \"MIT\""), "{manifest}");
+    let types = fs::read_to_string(tmp.path().join("out/src/types.rs")).unwrap();
+    assert!(types.contains("pub struct Item "), "{types}");
+    let readme = fs::read_to_string(tmp.path().join("out/README.md")).unwrap();
+    assert!(readme.starts_with("<!-- @generated"), "{readme}");
+
+    // A mistake: refused, located, nothing written.
+    let bad = tempfile::tempdir().unwrap();
+    let config = bad.path().join("spec.toml");
+    fs::write(&config, "[package]\nname = \"things\"\nlicence = \"MIT\"\n").unwrap();
+    let (code, stderr) = codegen(bad.path(), VALID, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    let position = format!("error: {}:3:1: ", config.display());
+    assert!(stderr.contains(&position), "{position} in:\n{stderr}");
+    assert!(stderr.contains("licence"), "{stderr}");
+    assert!(!bad.path().join("out").exists(), "nothing written");
+
+    // `--config` names another file; a rename that matches nothing is located too.
+    let other = bad.path().join("other.toml");
+    fs::write(&other, "[rename.types]\nNothing = \"Else\"\n").unwrap();
+    let (code, stderr) = codegen(bad.path(), VALID, &["--config", other.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    let position = format!("error: {}:2:1: `rename.types.Nothing`", other.display());
+    assert!(stderr.contains(&position), "{position} in:\n{stderr}");
+}

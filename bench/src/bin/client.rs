@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use cloudflare_realtime_kit::types::GetMeetingParticipantResponse;
+use cloudflare_realtime_kit::types::GetParticipantResponse;
 use cloudflare_realtime_kit::{Client, GetMeetingParticipantRequest};
 use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -226,13 +226,13 @@ fn time_decodes<T>(decode: impl Fn(&[u8]) -> Result<T, String>) -> Result<f64, S
     Ok(start.elapsed().as_secs_f64() * 1e9 / DECODES as f64)
 }
 
-fn generated_decode(body: &[u8]) -> Result<GetMeetingParticipantResponse, String> {
+fn generated_decode(body: &[u8]) -> Result<GetParticipantResponse, String> {
     serde_json::from_slice(body).map_err(|e| e.to_string())
 }
 
 /// Decoding with field paths for error messages: what `Response::json` of the generated runtime
 /// did for every response; it now does it only after a plain decode failed.
-fn client_decode(body: &[u8]) -> Result<GetMeetingParticipantResponse, String> {
+fn client_decode(body: &[u8]) -> Result<GetParticipantResponse, String> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| e.to_string())?;
     deserializer.end().map_err(|e| e.to_string())?;

@@ -142,7 +142,7 @@ impl ActiveSessionApi<'_> {
     pub fn kick_partcipants(
         &self,
         request: &KickPartcipantsRequest,
-    ) -> Call<KickPartcipantsResponse> {
+    ) -> Call<KickParticipantsResponse> {
         Call::new(
             self.client,
             "kick_partcipants",

@@ -164,7 +164,7 @@ impl AppsApi<'_> {
     pub fn get_apps_pages(
         &self,
         request: &GetAppsRequest,
-    ) -> crate::Pages<GetAppsResponseDataItem> {
+    ) -> crate::Pages<GetAppsDataItem> {
         let mut request = request.clone();
         crate::runtime::Pages::new(
             self.client,

@@ -71,7 +71,7 @@ pub struct CreateLivestreamRequest {
 
 /// Parameters of [`LiveStreamsApi::get_v2_livestream_session_livestream_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamSessionLivestreamIdRequest {
+pub struct GetLivestreamSessionLivestreamIdRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -86,7 +86,7 @@ pub struct GetV2LivestreamSessionLivestreamIdRequest {
 
 /// Parameters of [`LiveStreamsApi::get_v2_active_livestream_session_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2ActiveLivestreamSessionDetailsRequest {
+pub struct GetActiveLivestreamSessionRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -97,7 +97,7 @@ pub struct GetV2ActiveLivestreamSessionDetailsRequest {
 
 /// Parameters of [`LiveStreamsApi::get_v2_livestreams_livestream_session_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsLivestreamSessionIdRequest {
+pub struct GetLivestreamsSessionRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -108,7 +108,7 @@ pub struct GetV2LivestreamsLivestreamSessionIdRequest {
 
 /// Parameters of [`LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2MeetingsMeetingIdActiveLivestreamRequest {
+pub struct GetMeetingActiveLivestreamRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -158,7 +158,7 @@ pub struct StartLivestreamingRequest {
 
 /// Parameters of [`LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetV2LivestreamsessionSessionMeetingIdActiveLivestreamRequest {
+pub struct GetSessionLivestreamSessionsRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -306,7 +306,7 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetV2LivestreamSessionLivestreamIdRequest {
+    /// let request = cloudflare_realtime_kit::GetLivestreamSessionLivestreamIdRequest {
     ///     account_id: "ACCOUNT_ID".into(),
     ///     app_id: "APP_ID".into(),
     ///     livestream_id: "LIVESTREAM_ID".into(),
@@ -319,8 +319,8 @@ impl LiveStreamsApi<'_> {
     /// ```
     pub fn get_v2_livestream_session_livestream_id(
         &self,
-        request: &GetV2LivestreamSessionLivestreamIdRequest,
-    ) -> Call<GetV2LivestreamSessionLivestreamIdResponse> {
+        request: &GetLivestreamSessionLivestreamIdRequest,
+    ) -> Call<GetLivestreamSessionLivestreamIdResponse> {
         Call::new(
             self.client,
             "get_v2_livestream_session_livestream_id",
@@ -337,7 +337,7 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetV2ActiveLivestreamSessionDetailsRequest {
+    /// let request = cloudflare_realtime_kit::GetActiveLivestreamSessionRequest {
     ///     account_id: "ACCOUNT_ID".into(),
     ///     app_id: "APP_ID".into(),
     ///     livestream_id: "LIVESTREAM_ID".into(),
@@ -349,8 +349,8 @@ impl LiveStreamsApi<'_> {
     /// ```
     pub fn get_v2_active_livestream_session_details(
         &self,
-        request: &GetV2ActiveLivestreamSessionDetailsRequest,
-    ) -> Call<GetV2ActiveLivestreamSessionDetailsResponse> {
+        request: &GetActiveLivestreamSessionRequest,
+    ) -> Call<GetActiveLivestreamSessionResponse> {
         Call::new(
             self.client,
             "get_v2_active_livestream_session_details",
@@ -367,7 +367,7 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetV2LivestreamsLivestreamSessionIdRequest {
+    /// let request = cloudflare_realtime_kit::GetLivestreamsSessionRequest {
     ///     account_id: "ACCOUNT_ID".into(),
     ///     app_id: "APP_ID".into(),
     ///     livestream_session_id: "LIVESTREAM_SESSION_ID".into(),
@@ -379,8 +379,8 @@ impl LiveStreamsApi<'_> {
     /// ```
     pub fn get_v2_livestreams_livestream_session_id(
         &self,
-        request: &GetV2LivestreamsLivestreamSessionIdRequest,
-    ) -> Call<GetV2LivestreamsLivestreamSessionIdResponse> {
+        request: &GetLivestreamsSessionRequest,
+    ) -> Call<GetLivestreamsSessionResponse> {
         Call::new(
             self.client,
             "get_v2_livestreams_livestream_session_id",
@@ -397,7 +397,7 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetV2MeetingsMeetingIdActiveLivestreamRequest {
+    /// let request = cloudflare_realtime_kit::GetMeetingActiveLivestreamRequest {
     ///     account_id: "ACCOUNT_ID".into(),
     ///     app_id: "APP_ID".into(),
     ///     meeting_id: "MEETING_ID".into(),
@@ -409,8 +409,8 @@ impl LiveStreamsApi<'_> {
     /// ```
     pub fn get_v2_meetings_meeting_id_active_livestream(
         &self,
-        request: &GetV2MeetingsMeetingIdActiveLivestreamRequest,
-    ) -> Call<GetV2MeetingsMeetingIdActiveLivestreamResponse> {
+        request: &GetMeetingActiveLivestreamRequest,
+    ) -> Call<GetMeetingActiveLivestreamResponse> {
         Call::new(
             self.client,
             "get_v2_meetings_meeting_id_active_livestream",
@@ -519,7 +519,7 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetV2LivestreamsessionSessionMeetingIdActiveLivestreamRequest {
+    /// let request = cloudflare_realtime_kit::GetSessionLivestreamSessionsRequest {
     ///     account_id: "ACCOUNT_ID".into(),
     ///     app_id: "APP_ID".into(),
     ///     session_id: "SESSION_ID".into(),
@@ -532,8 +532,8 @@ impl LiveStreamsApi<'_> {
     /// ```
     pub fn get_v2_livestreamsession_session_meeting_id_active_livestream(
         &self,
-        request: &GetV2LivestreamsessionSessionMeetingIdActiveLivestreamRequest,
-    ) -> Call<GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponse> {
+        request: &GetSessionLivestreamSessionsRequest,
+    ) -> Call<GetSessionLivestreamSessionsResponse> {
         Call::new(
             self.client,
             "get_v2_livestreamsession_session_meeting_id_active_livestream",
@@ -609,7 +609,7 @@ fn create_livestream(request: &CreateLivestreamRequest) -> Result<Request, Error
 
 /// The HTTP request of [`LiveStreamsApi::get_v2_livestream_session_livestream_id`].
 fn get_v2_livestream_session_livestream_id(
-    request: &GetV2LivestreamSessionLivestreamIdRequest,
+    request: &GetLivestreamSessionLivestreamIdRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::GET,
@@ -628,7 +628,7 @@ fn get_v2_livestream_session_livestream_id(
 
 /// The HTTP request of [`LiveStreamsApi::get_v2_active_livestream_session_details`].
 fn get_v2_active_livestream_session_details(
-    request: &GetV2ActiveLivestreamSessionDetailsRequest,
+    request: &GetActiveLivestreamSessionRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::GET,
@@ -645,7 +645,7 @@ fn get_v2_active_livestream_session_details(
 
 /// The HTTP request of [`LiveStreamsApi::get_v2_livestreams_livestream_session_id`].
 fn get_v2_livestreams_livestream_session_id(
-    request: &GetV2LivestreamsLivestreamSessionIdRequest,
+    request: &GetLivestreamsSessionRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::GET,
@@ -662,7 +662,7 @@ fn get_v2_livestreams_livestream_session_id(
 
 /// The HTTP request of [`LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream`].
 fn get_v2_meetings_meeting_id_active_livestream(
-    request: &GetV2MeetingsMeetingIdActiveLivestreamRequest,
+    request: &GetMeetingActiveLivestreamRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::GET,
@@ -729,7 +729,7 @@ fn start_livestreaming(request: &StartLivestreamingRequest) -> Result<Request, E
 
 /// The HTTP request of [`LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream`].
 fn get_v2_livestreamsession_session_meeting_id_active_livestream(
-    request: &GetV2LivestreamsessionSessionMeetingIdActiveLivestreamRequest,
+    request: &GetSessionLivestreamSessionsRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::GET,

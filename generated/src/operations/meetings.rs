@@ -358,7 +358,7 @@ impl MeetingsApi<'_> {
     pub fn get_meeting_participants(
         &self,
         request: &GetMeetingParticipantsRequest,
-    ) -> Call<GetMeetingParticipantsResponse> {
+    ) -> Call<GetAllParticipantsResponse> {
         Call::new(
             self.client,
             "get_meeting_participants",
@@ -424,7 +424,7 @@ impl MeetingsApi<'_> {
     pub fn delete_meeting_participant(
         &self,
         request: &DeleteMeetingParticipantRequest,
-    ) -> Call<DeleteMeetingParticipantResponse> {
+    ) -> Call<DeleteParticipantResponse> {
         Call::new(
             self.client,
             "delete_meeting_participant",
@@ -457,7 +457,7 @@ impl MeetingsApi<'_> {
     pub fn get_meeting_participant(
         &self,
         request: &GetMeetingParticipantRequest,
-    ) -> Call<GetMeetingParticipantResponse> {
+    ) -> Call<GetParticipantResponse> {
         Call::new(
             self.client,
             "get_meeting_participant",
@@ -558,7 +558,7 @@ impl MeetingsApi<'_> {
     pub fn regenerate_token(
         &self,
         request: &RegenerateTokenRequest,
-    ) -> Call<RegenerateTokenResponse> {
+    ) -> Call<RegenTokenResponse> {
         Call::new(
             self.client,
             "regenerate_token",

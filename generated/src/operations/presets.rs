@@ -104,7 +104,10 @@ impl PresetsApi<'_> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_presets(&self, request: &GetPresetsRequest) -> Call<GetPresetsResponse> {
+    pub fn get_presets(
+        &self,
+        request: &GetPresetsRequest,
+    ) -> Call<GetAllPresetsResponse> {
         Call::new(
             self.client,
             "get_presets",

@@ -23,7 +23,7 @@ pub struct GetAllRecordingsRequest {
     /// The search query string. You can search using the meeting ID or title.
     pub search: Option<String>,
     /// The `sort_by` query parameter.
-    pub sort_by: Option<SortBy>,
+    pub sort_by: Option<RecordingSortBy>,
     /// The `sort_order` query parameter.
     pub sort_order: Option<SortOrder>,
     /// The start time range for which you want to retrieve the meetings. The time must be specified in ISO format.
@@ -88,7 +88,7 @@ pub struct StartTrackRecordingForAMeetingRequest {
     /// The app identifier tag.
     pub app_id: String,
     /// Starts audio track recording for an active meeting. Use `layers` only when you need to set a file name prefix. Selective track recording (`user_ids`) is in early beta contact support to use this feature.
-    pub body: StartTrackRecordingForAMeetingBody,
+    pub body: StartTrackRecordingBody,
 }
 
 /// Operations tagged `Recordings`, from [`Client::recordings`].
@@ -119,7 +119,7 @@ impl RecordingsApi<'_> {
     pub fn get_all_recordings(
         &self,
         request: &GetAllRecordingsRequest,
-    ) -> Call<GetAllRecordingsResponse> {
+    ) -> Call<GetRecordingsResponse> {
         Call::new(
             self.client,
             "get_all_recordings",
@@ -388,7 +388,7 @@ impl RecordingsApi<'_> {
     pub fn get_all_recordings_pages(
         &self,
         request: &GetAllRecordingsRequest,
-    ) -> crate::Pages<GetAllRecordingsResponseDataItem> {
+    ) -> crate::Pages<GetRecordingsDataItem> {
         let mut request = request.clone();
         crate::runtime::Pages::new(
             self.client,

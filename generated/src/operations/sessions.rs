@@ -17,7 +17,7 @@ pub struct GetSessionsRequest {
     /// Number of results per page
     pub per_page: Option<i64>,
     /// The `sort_by` query parameter.
-    pub sort_by: Option<SortBy2>,
+    pub sort_by: Option<SortBy>,
     /// The `sort_order` query parameter.
     pub sort_order: Option<SortOrder>,
     /// The start time range for which you want to retrieve the meetings. The time must be specified in ISO format.
@@ -74,7 +74,7 @@ pub struct GetSessionParticipantsRequest {
     /// The `sort_order` query parameter.
     pub sort_order: Option<SortOrder>,
     /// The `sort_by` query parameter.
-    pub sort_by: Option<SortBy3>,
+    pub sort_by: Option<ParticipantsSortBy>,
     /// if true, response includes all the peer events of participants.
     pub include_peer_events: Option<bool>,
     /// In breakout room sessions, the view parameter can be set to `raw` for session specific duration for participants or `consolidated` to accumulate breakout room durations.
@@ -330,7 +330,7 @@ impl SessionsApi<'_> {
     pub fn get_session_summary(
         &self,
         request: &GetSessionSummaryRequest,
-    ) -> Call<GetSessionSummaryResponse> {
+    ) -> Call<GetSessionTranscriptSummaryResponse> {
         Call::new(
             self.client,
             "get_session_summary",

@@ -379,6 +379,20 @@ fn cfg_line(plan: &Plan, features: &[&str]) -> String {
 /// written without knowing the caller's data (a required enum, a file) take it as an argument of
 /// the (hidden) example function instead.
 pub fn operation_example(plan: &Plan, m: &Method, module: &str, krate: &str) -> String {
+    let (argument, body) = example_body(plan, m, module, krate);
+    format!(
+        "```no_run\n\
+         # async fn example(client: &{krate}::Client{argument}) -> Result<(), {krate}::Error> {{\n\
+         {body}\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    )
+}
+
+/// The lines of [`operation_example`] calling the operation (request, call, result), and the
+/// argument the example function takes when the request cannot be written out (else empty).
+pub fn example_body(plan: &Plan, m: &Method, module: &str, krate: &str) -> (String, String) {
     let call = format!("client.{module}().{}", m.name);
     let (setup, argument, call) = match m.request {
         None => (String::new(), String::new(), format!("{call}()")),
@@ -399,14 +413,7 @@ pub fn operation_example(plan: &Plan, m: &Method, module: &str, krate: &str) -> 
         crate::plan::Output::Unit => format!("{call}.await?;\n"),
         _ => format!("let response = {call}.await?;\nprintln!(\"{{response:?}}\");\n"),
     };
-    format!(
-        "```no_run\n\
-         # async fn example(client: &{krate}::Client{argument}) -> Result<(), {krate}::Error> {{\n\
-         {setup}{result}\
-         # Ok(())\n\
-         # }}\n\
-         ```"
-    )
+    (argument, format!("{setup}{result}"))
 }
 
 /// `Request { field: value, .. }`, or `None` when some required field has no obvious value.
@@ -476,6 +483,7 @@ fn value(types: &TypeSpace, ty: &Ty) -> Option<String> {
             "Default::default()".to_string()
         }
         Ty::Named(_) if types.has_default(ty) => "Default::default()".to_string(),
+        Ty::Path(_) => "Default::default()".to_string(),
         Ty::Named(_) | Ty::Upload => return None,
         Ty::Tuple(items) => {
             let values = items

@@ -4,6 +4,7 @@ mod client;
 mod docs;
 mod krate;
 mod pagination;
+mod readme;
 mod runtime;
 mod types;
 
@@ -14,6 +15,9 @@ use crate::Options;
 use crate::diagnostics::Error;
 use crate::format;
 use crate::model::Model;
+
+/// The generated crate's version when the configuration does not set one.
+pub const DEFAULT_VERSION: &str = "0.1.0";
 
 /// Emits and formats every file of the crate; adds the time spent formatting to `format_time`.
 pub fn emit(
@@ -26,6 +30,7 @@ pub fn emit(
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(&plan, options));
+    files.insert("README.md".to_string(), readme::readme(&plan, options));
     // Each file is formatted as soon as it is made, and its tokens dropped.
     let krate = options.crate_name.replace('-', "_");
     let lib_rs = ("src/lib.rs".to_string(), krate::lib_rs(&plan, options));

@@ -103,6 +103,10 @@ pub fn ty_tokens(types: &TypeSpace, ty: &Ty) -> TokenStream {
         }
         Ty::Upload => quote!(crate::Upload),
         Ty::Bytes => quote!(Vec<u8>),
+        // Checked to be a type when the configuration was read.
+        Ty::Path(path) => syn::parse_str::<syn::Type>(path)
+            .map(|ty| quote!(#ty))
+            .unwrap_or_else(|_| quote!(serde_json::Value)),
         Ty::Named(id) => {
             let name = ident(&types.def(*id).name);
             quote!(#name)

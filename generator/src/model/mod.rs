@@ -1,6 +1,7 @@
 //! Stage 3: normalize the document into a small model of operations and types, the only input
 //! of the plan.
 
+pub mod configure;
 pub mod names;
 pub mod numbers;
 pub mod operations;
@@ -12,6 +13,7 @@ pub mod webhooks;
 
 use openapiv3::ReferenceOr;
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Error, Severity};
 use crate::load::Document;
 use crate::resolve::{Resolver, join};
@@ -86,13 +88,14 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
 
 /// The model of a document. Pointers in what it reports (errors, [`Model::skipped`], warnings)
 /// name places in the lowered document: [`Document::origins`] translates them.
-pub fn build(doc: &Document) -> Result<Model<'_>, Error> {
+pub fn build<'a>(doc: &'a Document, config: &Config) -> Result<Model<'a>, Error> {
     build_from(
         &doc.raw,
         &doc.api,
         &doc.skipped,
         &doc.warnings,
         doc.vocabulary.clone(),
+        config,
     )
 }
 
@@ -104,6 +107,7 @@ pub fn build_from<'a>(
     skipped: &[Diagnostic],
     warnings: &[Diagnostic],
     vocabulary: numbers::Vocabulary,
+    config: &Config,
 ) -> Result<Model<'a>, Error> {
     let resolver = Resolver::new(raw);
     let component_schemas: Vec<String> = raw
@@ -134,6 +138,13 @@ pub fn build_from<'a>(
         vocabulary,
     );
     types.warnings.extend_from_slice(warnings);
+    types.set_overrides(
+        config
+            .type_overrides
+            .iter()
+            .map(|e| (e.key.clone(), e.value.clone())),
+    );
+    let mut filter_use = configure::FilterUse::default();
     let schemes = security::schemes(api);
     // Checked once here rather than for every operation it applies to: with `skip_invalid`,
     // operations go on without the undeclared schemes (a warning, not a skipped operation).
@@ -152,7 +163,6 @@ pub fn build_from<'a>(
         types: &mut types,
         api,
         fn_scope: Default::default(),
-        shared_refs: operations::count_shared_refs(api),
     };
     // Operation methods live on the group structs, which derive `Clone` and `Debug`.
     for reserved in ["clone", "fmt"] {
@@ -191,6 +201,9 @@ pub fn build_from<'a>(
         let mut ops: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
         ops.sort_by_key(|(method, _)| methods.iter().position(|m| m == method));
         for (method, op) in ops {
+            if !configure::keep(&config.filter, path, &op.tags, &mut filter_use) {
+                continue;
+            }
             let at = join(&item_at, &[method]);
             let checkpoint = builder.types.checkpoint();
             match builder.operation(path, &item_params, method, op, &at) {
@@ -213,11 +226,30 @@ pub fn build_from<'a>(
         }
     }
     let webhooks = webhooks::build(raw, builder.types, &mut skipped);
+    let mut config_errors = configure::unused_filters(&config.filter, &filter_use);
+    for pointer in types.unused_overrides() {
+        if let Some(entry) = config.type_overrides.iter().find(|e| e.key == pointer) {
+            config_errors.push(
+                entry
+                    .at
+                    .diagnostic("matches no schema or property the crate has a type for"),
+            );
+        }
+    }
+    if !config_errors.is_empty() {
+        return Err(Error {
+            diagnostics: config_errors,
+        });
+    }
+    configure::rename_methods(config, &mut operations)?;
     // Every schema has been read; what the resolver cached is not needed to emit.
     types.resolver().clear_cache();
     types.box_recursive_fields();
     types.mark_defaults();
     let groups = group(&operations, &mut types);
+    // Every other name of the crate is known: the inline types take theirs.
+    types.assign_names();
+    configure::rename_types(config, &mut types, &mut operations)?;
     let mut methods = names::Scope::default();
     for name in ["clone", "fmt"]
         .into_iter()

@@ -116,6 +116,255 @@ pub fn variant_name(raw: &str) -> String {
     finish(spell_symbols(raw).to_pascal_case(), "Value")
 }
 
+/// A word's singular, for naming the item of a list after the list (`day_stats` → `DayStat`,
+/// `entries` → `Entry`); words that do not look plural are returned unchanged.
+pub fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    if lower.ends_with("ies") && word.len() > 4 {
+        format!("{}y", &word[..word.len() - 3])
+    } else if lower.ends_with("sses") || lower.ends_with("xes") || lower.ends_with("ches") {
+        word[..word.len() - 2].to_string()
+    } else if lower.ends_with('s')
+        && !lower.ends_with("ss")
+        && !lower.ends_with("us")
+        && !lower.ends_with("is")
+        && word.len() > 3
+    {
+        word[..word.len() - 1].to_string()
+    } else {
+        word.to_string()
+    }
+}
+
+/// Longest base name (PascalCase) of an operation's own types before the shorter form from
+/// its path is used (`<base>Response` then stays within 40 characters).
+pub const OPERATION_BASE_MAX: usize = 32;
+
+/// The base names of an operation's own types (`<base>Request`, `<base>Response`, ...), the
+/// preferred first: its operationId in PascalCase without version words (`get-v2-foo` →
+/// `GetFoo`); when that is longer than [`OPERATION_BASE_MAX`], the operationId's first word
+/// (its verb) and the path's last literal segments (`get-v2-livestreamsession-session-meetingId-active-livestream`
+/// on `/sessions/{session_id}/livestream-sessions` → `GetSessionLivestreamSessions`). The
+/// last is the operationId as written, for when a shorter base is taken.
+pub fn operation_bases(fn_name: &str, path: &str) -> Vec<String> {
+    let full = type_name(fn_name);
+    let words: Vec<&str> = fn_name
+        .split('_')
+        .filter(|w| !w.is_empty() && !is_version_word(w))
+        .collect();
+    let plain = type_name(&words.join("_"));
+    let mut bases = Vec::new();
+    if plain.len() <= OPERATION_BASE_MAX || words.is_empty() {
+        bases.push(plain);
+    } else {
+        let verb = type_name(words[0]);
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut nouns: Vec<String> = Vec::new();
+        for (i, segment) in segments.iter().enumerate().rev() {
+            if segment.contains('{') || is_version_word(segment) {
+                continue;
+            }
+            let noun = type_name(segment);
+            let noun = if i + 1 < segments.len() && segments[i + 1].contains('{') {
+                singular(&noun)
+            } else {
+                noun
+            };
+            nouns.insert(0, noun);
+            if nouns.len() == 2 {
+                break;
+            }
+        }
+        let two = format!("{verb}{}", nouns.concat());
+        let one = format!("{verb}{}", nouns.last().cloned().unwrap_or_default());
+        if nouns.len() == 2 && two.len() <= OPERATION_BASE_MAX {
+            bases.push(two);
+        }
+        if !nouns.is_empty() && one.len() <= OPERATION_BASE_MAX && !bases.contains(&one) {
+            bases.push(one);
+        }
+        if !bases.contains(&plain) {
+            bases.push(plain);
+        }
+    }
+    if !bases.contains(&full) {
+        bases.push(full);
+    }
+    bases
+}
+
+/// `v2`, `V10`: a version in an operationId or path, no word of a name.
+fn is_version_word(word: &str) -> bool {
+    let mut chars = word.chars();
+    matches!(chars.next(), Some('v' | 'V')) && word.len() > 1 && chars.all(|c| c.is_ascii_digit())
+}
+
+/// The longest name [`candidates`] prefers: longer ones come after every shorter one.
+pub const MAX_PREFERRED_LEN: usize = 40;
+
+/// Property names that only wrap the payload (`{"data": {...}}`, `{"result": [...]}`): kept
+/// as a type's own name, but skipped as the context of the types inside them.
+const WRAPPERS: &[&str] = &["Data", "Result", "Results", "Payload", "Body"];
+
+/// A type's own name for each step of a trail (see [`candidates`]): `#Item` (an array's item)
+/// takes the list's singular, `#Value` (a map's value) appends `Value`, `#Variant<word>` (a
+/// union's branch) appends the word, `!Role` (an operation's own body, response, error) the
+/// role's word.
+fn fold_trail(steps: &[&str]) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for step in steps {
+        if let Some(marker) = step.strip_prefix('#') {
+            let previous = words.pop();
+            let word = match (marker, previous) {
+                ("Item", Some(prev)) => {
+                    let prev = prev.trim_start_matches('!').to_string();
+                    let one = singular(&prev);
+                    if one == prev {
+                        format!("{prev}Item")
+                    } else {
+                        one
+                    }
+                }
+                (marker, Some(prev)) => format!(
+                    "{}{}",
+                    prev.trim_start_matches('!'),
+                    marker.trim_start_matches("Variant")
+                ),
+                (marker, None) => marker.trim_start_matches("Variant").to_string(),
+            };
+            words.push(word);
+        } else if step.starts_with('!') {
+            // Kept marked: a role names its own type, never the context of another.
+            words.push(step.to_string());
+        } else {
+            words.push(step.to_string());
+        }
+    }
+    words
+}
+
+/// The names an inline type may take, preferred first, from its trail: how it is reached
+/// from its anchor. A trail is `anchors/step/step...` (`/`-separated), where `anchors` are
+/// `|`-separated context words, preferred first (an operation's short and full base names, a
+/// component's name), and each step a property or parameter name in
+/// PascalCase or a marker (see [`fold_trail`]).
+///
+/// A type is named from the nearest meaningful name (its own property or parameter) plus the
+/// least context: the anchor, then the enclosing properties' names one by one (skipping
+/// [`WRAPPERS`]), then the next anchor, then without an anchor when every anchored name is
+/// longer than [`MAX_PREFERRED_LEN`]. An operation's own role (`!Response`, `!Body`,
+/// `!Error`, `!Created`) is named by an anchor only (`GetSessionsResponse`).
+pub fn candidates(trail: &str) -> Vec<String> {
+    let mut parts = trail.split('/');
+    let anchors: Vec<&str> = parts
+        .next()
+        .unwrap_or_default()
+        .split('|')
+        .filter(|a| !a.is_empty())
+        .collect();
+    let steps: Vec<&str> = parts.collect();
+    let mut out: Vec<String> = Vec::new();
+    fn push(out: &mut Vec<String>, name: String) {
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    if steps.is_empty() {
+        for anchor in &anchors {
+            push(&mut out, anchor.to_string());
+        }
+        return out;
+    }
+    // An operation's own body or response is named by its base alone.
+    let role_root = steps.len() == 1 && steps[0].starts_with('!');
+    let words = fold_trail(&steps);
+    let (own, context) = words.split_last().expect("steps is not empty");
+    let own = own.trim_start_matches('!');
+    // Context words nearest first, wrappers and roles left out.
+    let meaningful: Vec<&String> = context
+        .iter()
+        .rev()
+        .filter(|w| !WRAPPERS.contains(&w.as_str()) && !w.starts_with('!'))
+        .collect();
+    // With the role too (`GetSessionsResponseStatus` beside a parameter's
+    // `GetSessionsStatus`), wrappers still left out.
+    let with_roles: String = context
+        .iter()
+        .filter(|w| !WRAPPERS.contains(&w.as_str()))
+        .map(|w| w.trim_start_matches('!'))
+        .collect();
+    // The `depth` nearest context words, outermost first.
+    let middle = |depth: usize| -> String {
+        meaningful[..depth]
+            .iter()
+            .rev()
+            .map(|w| w.as_str())
+            .collect()
+    };
+    for anchor in &anchors {
+        for depth in 0..=meaningful.len() {
+            push(&mut out, format!("{anchor}{}{own}", middle(depth)));
+        }
+        push(&mut out, format!("{anchor}{with_roles}{own}"));
+    }
+    // Without the anchor, only when every anchored name is too long: the own name, then with
+    // the enclosing properties' names.
+    let all_long = out.iter().all(|name| name.len() > MAX_PREFERRED_LEN);
+    if all_long && !role_root {
+        for depth in 0..=meaningful.len() {
+            push(&mut out, format!("{}{own}", middle(depth)));
+        }
+    }
+    // Names within [`MAX_PREFERRED_LEN`] first, in that order.
+    out.sort_by_key(|name| name.len() > MAX_PREFERRED_LEN);
+    // Every word of the trail, as names were made before: the last choice.
+    push(
+        &mut out,
+        format!(
+            "{}{}",
+            anchors.last().copied().unwrap_or_default(),
+            words.concat().replace('!', "")
+        ),
+    );
+    out
+}
+
+/// The trail of an inline schema's step (see [`candidates`]): `parent/step`.
+pub fn trail(parent: &str, step: &str) -> String {
+    format!("{parent}/{step}")
+}
+
+/// The ordinal word of a union branch or tuple item (1-based), since names carry no bare
+/// numbers: `First`, `Second`, ... `Twentieth`; beyond that (never seen in a real spec) `Nth21`.
+pub fn ordinal(index: usize) -> String {
+    const WORDS: &[&str] = &[
+        "First",
+        "Second",
+        "Third",
+        "Fourth",
+        "Fifth",
+        "Sixth",
+        "Seventh",
+        "Eighth",
+        "Ninth",
+        "Tenth",
+        "Eleventh",
+        "Twelfth",
+        "Thirteenth",
+        "Fourteenth",
+        "Fifteenth",
+        "Sixteenth",
+        "Seventeenth",
+        "Eighteenth",
+        "Nineteenth",
+        "Twentieth",
+    ];
+    match WORDS.get(index.wrapping_sub(1)) {
+        Some(word) => word.to_string(),
+        None => format!("Nth{index}"),
+    }
+}
+
 /// A set of names already taken in one namespace; [`Scope::claim`] makes a name unique by
 /// appending a number (`Name`, `Name2`, `Name3`, or `name_2` for snake case).
 #[derive(Debug, Default, Clone)]
@@ -228,6 +477,112 @@ mod tests {
         assert_eq!(scope.claim("StreamLiveInput".into()), "StreamLiveInput2");
         assert_eq!(scope.claim("type_".into()), "type_");
         assert_eq!(scope.claim("type_".into()), "type_2");
+    }
+
+    #[test]
+    fn singulars() {
+        assert_eq!(singular("DayStats"), "DayStat");
+        assert_eq!(singular("Entries"), "Entry");
+        assert_eq!(singular("Addresses"), "Address");
+        assert_eq!(singular("Status"), "Status");
+        assert_eq!(singular("Access"), "Access");
+        assert_eq!(singular("Meeting"), "Meeting");
+    }
+
+    #[test]
+    fn operation_bases_drop_versions_and_shorten_long_ids() {
+        assert_eq!(
+            operation_bases("get_v2_meetings", "/v2/meetings"),
+            ["GetMeetings", "GetV2Meetings"]
+        );
+        assert_eq!(
+            operation_bases("get_sessions", "/sessions"),
+            ["GetSessions"]
+        );
+        // Too long: the verb and the path's last literal segments, then the id itself.
+        let bases = operation_bases(
+            "get_v2_livestreamsession_session_meeting_id_active_livestream",
+            "/accounts/{account_id}/sessions/{session_id}/livestream-sessions",
+        );
+        assert_eq!(bases[0], "GetSessionLivestreamSessions");
+        assert_eq!(
+            bases.last().unwrap(),
+            "GetV2LivestreamsessionSessionMeetingIdActiveLivestream"
+        );
+        assert!(bases.iter().all(|b| !b.is_empty()));
+    }
+
+    #[test]
+    fn candidates_prefer_the_nearest_name_with_the_least_context() {
+        // A property deep inside an operation's response: the operation's base and the
+        // property, wrappers (`data`) and the role (`Response`) left out of the context.
+        let trail = "GetSessionLivestreamSessions|GetV2LivestreamsessionSessionMeetingIdActiveLivestream/!Response/Data/ErrMessage";
+        let names = candidates(trail);
+        assert_eq!(names[0], "GetSessionLivestreamSessionsErrMessage");
+        assert_eq!(
+            names.last().unwrap(),
+            "GetV2LivestreamsessionSessionMeetingIdActiveLivestreamResponseDataErrMessage"
+        );
+        // The operation's own response is named by its base, never its path noun.
+        assert_eq!(
+            candidates("GetSessions|GetV2Sessions/!Response"),
+            ["GetSessionsResponse", "GetV2SessionsResponse"]
+        );
+        // Enclosing properties are added one by one, nearest first.
+        let names = candidates("Preset/Permissions/Media/Video/CanProduce");
+        assert_eq!(
+            &names[..4],
+            [
+                "PresetCanProduce",
+                "PresetVideoCanProduce",
+                "PresetMediaVideoCanProduce",
+                "PresetPermissionsMediaVideoCanProduce"
+            ]
+        );
+        // An array's item is the list's singular; a map's value says so.
+        assert_eq!(
+            candidates("Daywise|GetOrgAnalytics/!Response/Data/RecordingStats/DayStats/#Item")[0],
+            "DaywiseDayStat"
+        );
+        assert_eq!(candidates("Config/Limits/#Value")[0], "ConfigLimitsValue");
+        // A union's branch: its title or ordinal word, no bare number.
+        assert_eq!(
+            candidates("Event/Target/#VariantSecond")[0],
+            "EventTargetSecond"
+        );
+        // A shared parameter: its name, else its component key.
+        assert_eq!(
+            candidates("SortBy|RecordingSortBy"),
+            ["SortBy", "RecordingSortBy"]
+        );
+    }
+
+    #[test]
+    fn candidates_over_forty_characters_come_last() {
+        let names = candidates("VideoProducerStats/QualityLimitationDurations");
+        assert_eq!(names[0], "QualityLimitationDurations");
+        assert_eq!(names[1], "VideoProducerStatsQualityLimitationDurations");
+        for trail in [
+            "GetSessionLivestreamSessions/!Response/Data/ErrMessage",
+            "Preset/Permissions/Media/Video/CanProduce",
+        ] {
+            let names = candidates(trail);
+            let first_long = names.iter().position(|n| n.len() > MAX_PREFERRED_LEN);
+            if let Some(first_long) = first_long {
+                assert!(
+                    names[first_long..]
+                        .iter()
+                        .all(|n| n.len() > MAX_PREFERRED_LEN || n == names.last().unwrap())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ordinals_are_words() {
+        assert_eq!(ordinal(1), "First");
+        assert_eq!(ordinal(20), "Twentieth");
+        assert_eq!(ordinal(21), "Nth21");
     }
 
     #[test]

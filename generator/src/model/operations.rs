@@ -2,8 +2,6 @@
 //! operation-level parameters merged, the operation's winning; the body as one more field),
 //! the success payloads, the typed error bodies, and the security alternatives it accepts.
 
-use std::collections::BTreeMap;
-
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 
@@ -168,36 +166,6 @@ pub struct OperationBuilder<'s, 'a> {
     pub api: &'s openapiv3::OpenAPI,
     pub schemes: &'s [Scheme],
     pub fn_scope: Scope,
-    /// How many operations refer to each `#/components/responses/*` and
-    /// `#/components/requestBodies/*`: a shared one is named after its key, not an operation.
-    pub shared_refs: BTreeMap<String, usize>,
-}
-
-/// Counts the operations referring to each component response and request body.
-pub fn count_shared_refs(api: &openapiv3::OpenAPI) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    let mut count = |reference: &str| *counts.entry(reference.to_string()).or_insert(0) += 1;
-    for item in api.paths.paths.values() {
-        let ReferenceOr::Item(item) = item else {
-            continue;
-        };
-        for (_, op) in item.iter() {
-            let responses = op
-                .responses
-                .responses
-                .values()
-                .chain(op.responses.default.as_ref());
-            for response in responses {
-                if let ReferenceOr::Reference { reference } = response {
-                    count(reference);
-                }
-            }
-            if let Some(ReferenceOr::Reference { reference }) = &op.request_body {
-                count(reference);
-            }
-        }
-    }
-    counts
 }
 
 impl OperationBuilder<'_, '_> {
@@ -215,22 +183,23 @@ impl OperationBuilder<'_, '_> {
             .unwrap_or_else(|| label.to_string())
     }
 
-    /// The name for an inline schema under a component response or request body that several
-    /// operations share (`#/components/responses/realtimekit_GetRecording` → `GetRecordingResponse`).
+    /// The trail of an inline schema under a component response or request body: named after
+    /// its key, not an operation, whether one operation or several refer to it
+    /// (`#/components/responses/realtimekit_GetRecording` → `GetRecordingResponse`), so that
+    /// a second operation referring to it renames nothing.
     fn shared_hint<T>(&self, item: &ReferenceOr<T>, suffix: &str) -> Option<String> {
         let ReferenceOr::Reference { reference } = item else {
             return None;
         };
-        if self.shared_refs.get(reference).copied().unwrap_or(0) < 2 {
-            return None;
-        }
         let key = reference.rsplit('/').next()?;
         let name = names::type_name(&self.types.strip_prefix(key));
-        Some(if name.ends_with(suffix) {
-            name
-        } else {
-            format!("{name}{suffix}")
-        })
+        // The trail `GetRecording/!Response`: the type itself is `GetRecordingResponse`, the
+        // types inside it `GetRecording<Property>`.
+        let base = name
+            .strip_suffix(suffix)
+            .filter(|b| !b.is_empty())
+            .unwrap_or(&name);
+        Some(names::trail(base, &format!("!{suffix}")))
     }
 }
 
@@ -256,7 +225,29 @@ impl OperationBuilder<'_, '_> {
             _ => fallback_fn_name(method, path),
         };
         let fn_name = self.fn_scope.claim(base);
-        let pascal = names::type_name(&fn_name);
+        // The operation's own types are named from a base (`<base>Request`, `<base>Body`):
+        // the first of its bases whose request struct name is free. Types inline in it are
+        // named from the trail `<path noun>|<bases>/...` (see `names::candidates`).
+        let bases = names::operation_bases(&fn_name, path);
+        let pascal = bases
+            .iter()
+            .find(|b| {
+                !self.types.scope.contains(&format!("{b}Request"))
+                    && !self.types.scope.contains(&format!("{b}Params"))
+            })
+            .unwrap_or_else(|| bases.last().expect("operation_bases is never empty"))
+            .clone();
+        let anchor = std::iter::once(pascal.clone())
+            .chain(bases.iter().cloned())
+            .fold(Vec::<String>::new(), |mut all, a| {
+                if !all.contains(&a) {
+                    all.push(a);
+                }
+                all
+            })
+            .join("|");
+        let pascal = pascal.as_str();
+        let anchor = anchor.as_str();
 
         let mut merged: IndexMap<(&'static str, String), (Parameter, String)> = IndexMap::new();
         let op_params = op
@@ -283,20 +274,20 @@ impl OperationBuilder<'_, '_> {
             {
                 continue;
             }
-            params.push(self.param(&param, &at, &pascal, &mut field_scope)?);
+            params.push(self.param(&param, &at, anchor, &mut field_scope)?);
         }
         check_path_params(path, &params, pointer)?;
         let body = match &op.request_body {
             Some(body) => self.body(
                 body,
                 &join(pointer, &["requestBody"]),
-                &pascal,
+                anchor,
                 &mut field_scope,
             )?,
             None => None,
         };
         let head = method.eq_ignore_ascii_case("head");
-        let (success, errors, accept) = self.responses(op, pointer, &pascal, head)?;
+        let (success, errors, accept) = self.responses(op, pointer, anchor, pascal, head)?;
         let request_name = (!params.is_empty() || body.is_some()).then(|| {
             // Specs often call the body schema `<OperationId>Request`; the parameters struct
             // then becomes `<OperationId>Params` rather than `<OperationId>Request2`.
@@ -330,7 +321,7 @@ impl OperationBuilder<'_, '_> {
         &mut self,
         param: &Parameter,
         at: &str,
-        op_pascal: &str,
+        anchor: &str,
         scope: &mut Scope,
     ) -> Result<Param, Error> {
         let data = param.parameter_data_ref();
@@ -368,9 +359,16 @@ impl OperationBuilder<'_, '_> {
         // A parameter from `components` is shared by operations: its types are named after it
         // alone, not after the first operation that uses it.
         let hint = if at.starts_with("#/components/") {
-            names::type_name(&data.name)
+            // `sort_by`, else the component's key (`recordingSortBy`) when several shared
+            // parameters are called `sort_by`.
+            let key = at.rsplit('/').next().unwrap_or_default();
+            format!(
+                "{}|{}",
+                names::type_name(&data.name),
+                names::type_name(&self.types.strip_prefix(key))
+            )
         } else {
-            format!("{op_pascal}{}", names::type_name(&data.name))
+            names::trail(anchor, &names::type_name(&data.name))
         };
         let namesakes = self
             .types
@@ -417,12 +415,12 @@ impl OperationBuilder<'_, '_> {
         &mut self,
         body: &ReferenceOr<openapiv3::RequestBody>,
         at: &str,
-        op_pascal: &str,
+        anchor: &str,
         scope: &mut Scope,
     ) -> Result<Option<Body>, Error> {
         let hint = self
             .shared_hint(body, "Body")
-            .unwrap_or_else(|| format!("{op_pascal}Body"));
+            .unwrap_or_else(|| names::trail(anchor, "!Body"));
         let (body, at) = self.types.resolver().deref(body, at)?;
         let Some(media) = pick_media(body.content.keys()) else {
             return Ok(None);
@@ -451,8 +449,12 @@ impl OperationBuilder<'_, '_> {
         } else if essence == "application/x-www-form-urlencoded" {
             BodyKind::Form(self.types.typed(&schema, &schema_at, &hint)?.ty)
         } else if essence == "multipart/form-data" {
-            let struct_name = self.types.scope.claim(hint.clone());
-            match self.multipart_fields(&schema, &schema_at, &struct_name)? {
+            let preferred = names::candidates(&hint)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let struct_name = self.types.scope.claim(preferred);
+            match self.multipart_fields(&schema, &schema_at, &hint)? {
                 Some(fields) => BodyKind::Multipart {
                     struct_name,
                     fields,
@@ -478,7 +480,7 @@ impl OperationBuilder<'_, '_> {
         &mut self,
         schema: &RawSchema,
         at: &str,
-        struct_name: &str,
+        hint: &str,
     ) -> Result<Option<Vec<MultipartField>>, Error> {
         // Property pointers start where the body schema really is (behind its `$ref`).
         let (schema, at) = self
@@ -494,7 +496,7 @@ impl OperationBuilder<'_, '_> {
             let ty = if is_binary(&resolved) {
                 Ty::Upload
             } else {
-                let hint = format!("{struct_name}{}", names::type_name(name));
+                let hint = names::trail(hint, &names::type_name(name));
                 self.types.typed(prop, &prop_at, &hint)?.ty
             };
             fields.push(MultipartField {
@@ -522,6 +524,7 @@ impl OperationBuilder<'_, '_> {
         &mut self,
         op: &openapiv3::Operation,
         pointer: &str,
+        anchor: &str,
         op_pascal: &str,
         head: bool,
     ) -> Result<(Success, Vec<ErrorCase>, Vec<String>), Error> {
@@ -568,7 +571,7 @@ impl OperationBuilder<'_, '_> {
                 }
                 let schema_at = join(&at, &["content", media, "schema"]);
                 let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
-                let hint = shared.unwrap_or_else(|| format!("{op_pascal}Error"));
+                let hint = shared.unwrap_or_else(|| names::trail(anchor, "!Error"));
                 let typed = self.types.typed(&schema, &schema_at, &hint)?;
                 self.types.document(&typed.ty, description.as_deref());
                 errors.push(ErrorCase {
@@ -609,8 +612,10 @@ impl OperationBuilder<'_, '_> {
                         let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
                         let hint = match (&enum_name, shared) {
                             (_, Some(shared)) => shared,
-                            (Some(_), None) => format!("{op_pascal}{}", status_word(&label)),
-                            (None, None) => format!("{op_pascal}Response"),
+                            (Some(_), None) => {
+                                names::trail(anchor, &format!("!{}", status_word(&label)))
+                            }
+                            (None, None) => names::trail(anchor, "!Response"),
                         };
                         let typed = self.types.typed(&schema, &schema_at, &hint)?;
                         self.types.document(&typed.ty, description.as_deref());

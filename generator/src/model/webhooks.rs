@@ -74,15 +74,12 @@ fn webhook(name: &str, types: &mut TypeSpace) -> Result<Vec<Webhook>, Error> {
     let mut found = Vec::new();
     for (method, op) in operations {
         let op_at = join(&item_at, &[method]);
-        let hint = if several {
-            format!(
-                "{}{}Payload",
-                names::type_name(name),
-                names::type_name(method)
-            )
+        let base = if several {
+            format!("{}{}", names::type_name(name), names::type_name(method))
         } else {
-            format!("{}Payload", names::type_name(name))
+            names::type_name(name)
         };
+        let hint = names::trail(&base, "!Payload");
         let payload = match &op.request_body {
             Some(body) => {
                 let (body, body_at) = types

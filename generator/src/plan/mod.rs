@@ -188,6 +188,7 @@ pub fn rust_type(types: &TypeSpace, ty: &Ty) -> String {
         Ty::Named(id) => types.def(*id).name.clone(),
         Ty::Upload => "Upload".to_string(),
         Ty::Bytes => "Vec<u8>".to_string(),
+        Ty::Path(path) => path.clone(),
         Ty::Tuple(items) => match items.as_slice() {
             [only] => format!("({},)", rust_type(types, only)),
             items => format!(

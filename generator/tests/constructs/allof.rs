@@ -55,7 +55,7 @@ fn envelope_with_concrete_result_and_nested_all_of() {
     assert_eq!(ruleset.name, "Custom firewall");
     assert!(matches!(
         ruleset.phase,
-        RulesetPhase::HttpRequestFirewallCustom
+        RulesetBasePhase::HttpRequestFirewallCustom
     ));
     // Level 3 of the nested allOf (`timestamps`) reached the top-level struct.
     assert_eq!(

@@ -41,14 +41,14 @@ fn maps_of_scalars_objects_and_arrays() {
     assert_eq!(country.len(), 3);
     assert_eq!(country["DE"], 300000);
 
-    let status: &std::collections::BTreeMap<String, DashboardRequestsHttpStatusValue> =
+    let status: &std::collections::BTreeMap<String, DashboardHttpStatusValue> =
         requests.http_status.as_ref().unwrap();
     assert_eq!(status["200"].requests, 1200000);
     assert_eq!(status["200"].bytes, Some(9876543210));
     assert_eq!(status["404"].bytes, None);
 
     let content = requests.content_type.as_ref().unwrap();
-    let images: &Vec<DashboardRequestsContentTypeValueItem> = &content["images"];
+    let images: &Vec<DashboardContentTypeValueItem> = &content["images"];
     assert_eq!(images.len(), 2);
     assert_eq!(images[0].extension.as_deref(), Some("png"));
     assert_eq!(images[1].requests, None);

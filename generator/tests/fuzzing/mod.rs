@@ -1125,6 +1125,7 @@ pub const OUTPUT_BASE: usize = 4 << 20;
 /// checked (with `skip_invalid`), and so was its refusal by default.
 pub fn check(text: &str) -> Result<Verdict, String> {
     let options = Options {
+        config: Default::default(),
         crate_name: "fuzzed".into(),
         spec_label: "fuzzed.yaml".into(),
         regenerate_command: "cargo fuzz".into(),
@@ -1174,8 +1175,10 @@ pub fn check(text: &str) -> Result<Verdict, String> {
             }
             let mut size = 0;
             for (path, content) in &output.files {
-                if path != "Cargo.toml" && !path.starts_with("src/") {
-                    return Err(format!("output file outside Cargo.toml and src/: {path}"));
+                if path != "Cargo.toml" && path != "README.md" && !path.starts_with("src/") {
+                    return Err(format!(
+                        "output file outside Cargo.toml, README.md and src/: {path}"
+                    ));
                 }
                 size += content.len();
             }

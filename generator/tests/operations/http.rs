@@ -705,7 +705,7 @@ async fn lock_issue_optional_json_body() {
         repo: "Hello-World".into(),
         issue_number: 42,
         body: Some(IssuesLockBody {
-            lock_reason: Some(IssuesLockBodyLockReason::TooHeated),
+            lock_reason: Some(IssuesLockLockReason::TooHeated),
         }),
     };
     client(&server)
@@ -885,7 +885,7 @@ async fn list_customers_default_error_hides_the_query_key() {
     );
     assert!(!error.to_string().contains("sk_test"), "{error}");
     let body: StripeError = api.body_as().unwrap();
-    assert_eq!(body.error.type_, StripeErrorErrorType::CardError);
+    assert_eq!(body.error.type_, StripeErrorType::CardError);
     assert_eq!(body.error.code.as_deref(), Some("card_declined"));
 }
 
@@ -902,7 +902,7 @@ async fn create_customer_form_body() {
             balance: Some(-500),
             preferred_locales: Some(vec!["en".into(), "es".into()]),
             metadata: Some([("order_id".to_string(), "6735".to_string())].into()),
-            tax_exempt: Some(PostCustomersBodyTaxExempt::Exempt),
+            tax_exempt: Some(PostCustomersTaxExempt::Exempt),
         },
     };
     let customer = client.customers().post_customers(&request).await.unwrap();
@@ -1064,10 +1064,7 @@ async fn verify_token_without_operation_id() {
         .get_user_tokens_verify()
         .await
         .unwrap();
-    assert_eq!(
-        verified.result.status,
-        GetUserTokensVerifyResponseResultStatus::Active
-    );
+    assert_eq!(verified.result.status, GetUserTokensVerifyStatus::Active);
     let received = received(&server).await;
     assert_eq!(
         line(&received),
@@ -1116,10 +1113,10 @@ async fn upload_image_multipart() {
     metadata.insert("source".into(), json!("upload"));
     // The program runs against a required and an optional body (see the module docs).
     #[allow(clippy::useless_conversion)]
-    let request = CloudflareImagesUploadAnImageViaUrlRequest {
+    let request = CloudflareAccountImagesRequest {
         account_id: ACCOUNT.into(),
         // `.into()`: also compiles while the body is an `Option` (see the module docs).
-        body: CloudflareImagesUploadAnImageViaUrlBody {
+        body: CloudflareAccountImagesBody {
             file: Upload::new("cat \"1\".png", PNG).with_content_type("image/png"),
             id: Some("animals/cat".into()),
             require_signed_urls: Some(true),
@@ -1203,7 +1200,7 @@ async fn kv_read_octet_stream() {
     let server =
         serve(ResponseTemplate::new(200).set_body_raw(value.clone(), "application/octet-stream"))
             .await;
-    let request = WorkersKvNamespaceReadKeyValuePairRequest {
+    let request = WorkersNamespaceValueRequest {
         account_id: ACCOUNT.into(),
         namespace_id: "0f2ac74b498b48028cb68387c421e279".into(),
         key_name: KEY.into(),
@@ -1228,7 +1225,7 @@ async fn kv_write_text_body() {
         json!({"success": true, "errors": [], "messages": []}),
     ))
     .await;
-    let request = WorkersKvNamespaceWriteKeyValuePairRequest {
+    let request = WorkersValueRequest {
         account_id: ACCOUNT.into(),
         namespace_id: "0f2ac74b498b48028cb68387c421e279".into(),
         key_name: KEY.into(),

@@ -73,6 +73,7 @@ pub fn shared_target_dir() -> PathBuf {
 /// Options for a test crate: `crate_name` as given, neutral labels, no extra dependencies.
 pub fn options(crate_name: &str) -> Options {
     Options {
+        config: Default::default(),
         crate_name: crate_name.to_string(),
         spec_label: "test.yaml".to_string(),
         regenerate_command: "cargo test".to_string(),

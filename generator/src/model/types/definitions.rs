@@ -40,6 +40,9 @@ pub enum Ty {
     Bytes,
     /// A JSON array of fixed length whose items have types of their own (`prefixItems`).
     Tuple(Vec<Ty>),
+    /// A Rust type the maintainer's configuration puts in place of a schema's
+    /// (`[types.overrides]`), as written there (`serde_json::Value`).
+    Path(String),
 }
 
 impl Ty {

@@ -67,7 +67,15 @@ impl TypeSpace<'_> {
                 doc,
             });
         }
+        if let Some(id) = self.same_shape(pointer, hint) {
+            return Ok(Typed {
+                ty: Ty::Named(id),
+                nullable,
+                doc: None,
+            });
+        }
         let (id, name) = self.allocate(pointer, hint);
+        self.record_shape(pointer, hint, id);
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();

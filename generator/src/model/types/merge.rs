@@ -67,7 +67,7 @@ impl TypeSpace<'_> {
             return Ok(typed);
         }
         let (id, name) = self.allocate(pointer, hint);
-        let def = self.build_struct(&name, doc, &merged, props, pointer)?;
+        let def = self.build_struct(&name, hint, doc, &merged, props, pointer)?;
         self.defs[id] = Some(def);
         Ok(Typed {
             ty: Ty::Named(id),

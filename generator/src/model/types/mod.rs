@@ -4,8 +4,11 @@
 //!
 //! One `impl TypeSpace` spread over the files of this module, by concern:
 //!
-//! - `mod.rs`: the space itself: naming (component schemas first), checkpoints and rollback,
+//! - `mod.rs`: the space itself: component schemas' names, checkpoints and rollback,
 //!   lookups, and [`TypeSpace::typed`], which dispatches each schema to the files below.
+//! - `naming.rs`: inline types' names, chosen once every schema is read (the nearest
+//!   property or parameter name with the least context that keeps it unique, collisions
+//!   qualifying both sides), and inline schemas of the same shape made one type.
 //! - `definitions.rs`: what the rest of the generator reads: [`Ty`], [`Typed`], [`TypeDef`],
 //!   [`Kind`] and the parts of structs, enums and unions.
 //! - `structs.rs`: objects, arrays (and tuples) and maps.
@@ -21,6 +24,7 @@ mod defaults_and_boxing;
 mod definitions;
 mod enums;
 mod merge;
+mod naming;
 mod structs;
 mod unions;
 
@@ -53,10 +57,21 @@ pub struct TypeSpace<'a> {
     containers: usize,
     /// Schemas being built inside each other right now; see [`MAX_DEPTH`].
     depth: usize,
+    /// The configuration's `[types.overrides]`: schema or property pointer → Rust type.
+    overrides: BTreeMap<String, String>,
+    /// The overrides some schema used.
+    overrides_used: std::collections::BTreeSet<String>,
     /// The prefix shared by every component schema's key, if any.
     prefix: Option<String>,
-    /// Every allocated type's name, by id, known before the type itself is built.
+    /// Every allocated type's name, by id, known before the type itself is built (for an
+    /// inline type, provisional until [`TypeSpace::assign_names`]).
     names: Vec<String>,
+    /// The names an inline type may take, preferred first ([`names::candidates`]), by id;
+    /// `None` for a component schema's type, whose name is its key's.
+    candidates: Vec<Option<Vec<String>>>,
+    /// Inline types by their preferred name and shape ([`TypeSpace::shape_key`]): a schema
+    /// written twice the same way under the same name is one type.
+    by_shape: BTreeMap<(String, String), TypeId>,
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
     journal: Vec<String>,
     pub warnings: Vec<Diagnostic>,
@@ -138,6 +153,10 @@ impl<'a> TypeSpace<'a> {
             depth: 0,
             prefix,
             names: Vec::new(),
+            overrides: BTreeMap::new(),
+            overrides_used: Default::default(),
+            candidates: Vec::new(),
+            by_shape: BTreeMap::new(),
             journal: Vec::new(),
             warnings: Vec::new(),
             vocabulary,
@@ -173,6 +192,8 @@ impl<'a> TypeSpace<'a> {
         }
         self.defs.truncate(checkpoint.defs);
         self.names.truncate(checkpoint.defs);
+        self.candidates.truncate(checkpoint.defs);
+        self.by_shape.retain(|_, id| *id < checkpoint.defs);
         self.warnings.truncate(checkpoint.warnings);
         self.in_progress.clear();
         self.containers = 0;
@@ -241,9 +262,36 @@ impl<'a> TypeSpace<'a> {
         });
     }
 
+    /// Sets the configuration's type overrides (schema or property pointer → Rust type).
+    pub fn set_overrides(&mut self, overrides: impl IntoIterator<Item = (String, String)>) {
+        self.overrides = overrides.into_iter().collect();
+    }
+
+    /// The overrides no schema used.
+    pub fn unused_overrides(&self) -> impl Iterator<Item = &str> {
+        self.overrides
+            .keys()
+            .filter(|k| !self.overrides_used.contains(*k))
+            .map(String::as_str)
+    }
+
+    /// The Rust type the configuration puts in place of the schema at `pointer`.
+    fn overridden(&mut self, pointer: &str, schema: &RawSchema) -> Option<Typed> {
+        let path = self.overrides.get(pointer)?.clone();
+        self.overrides_used.insert(pointer.to_string());
+        Some(Typed {
+            ty: Ty::Path(path),
+            nullable: schema.nullable,
+            doc: schema.doc().map(str::to_string),
+        })
+    }
+
     /// Maps the schema at `pointer` to a Rust type; a new named type is called `hint`.
     pub fn typed(&mut self, schema: &RawSchema, pointer: &str, hint: &str) -> Result<Typed, Error> {
         let namesakes = std::mem::take(&mut self.namesakes);
+        if let Some(typed) = self.overridden(pointer, schema) {
+            return Ok(typed);
+        }
         if let Some(reference) = &schema.reference {
             return self.referenced(reference, pointer, hint);
         }
@@ -293,6 +341,9 @@ impl<'a> TypeSpace<'a> {
             ));
         }
         let target: RawSchema = self.resolver.parse_referenced(reference)?;
+        if let Some(typed) = self.overridden(reference, &target) {
+            return Ok(typed);
+        }
         let hint = self
             .component_names
             .get(reference)
@@ -310,13 +361,18 @@ impl<'a> TypeSpace<'a> {
     /// Allocates a named type before its content is built, so that references back to it
     /// (recursive schemas) resolve to it.
     fn allocate(&mut self, pointer: &str, hint: &str) -> (TypeId, String) {
-        let name = match self.component_names.get(pointer) {
-            Some(name) => name.clone(),
-            None => self.scope.claim(hint.to_string()),
+        let (name, candidates) = match self.component_names.get(pointer) {
+            Some(name) => (name.clone(), None),
+            None => {
+                let candidates = names::candidates(&self.trail_of(pointer, hint));
+                let provisional = candidates.last().cloned().unwrap_or_default();
+                (provisional, Some(candidates))
+            }
         };
         let id = self.defs.len();
         self.defs.push(None);
         self.names.push(name.clone());
+        self.candidates.push(candidates);
         let typed = Typed {
             ty: Ty::Named(id),
             nullable: false,
@@ -380,9 +436,17 @@ impl<'a> TypeSpace<'a> {
         }
         let ty = match s.ty.as_deref() {
             Some("object") | None if s.has_properties() => {
+                if let Some(id) = self.same_shape(pointer, hint) {
+                    return Ok(Typed {
+                        ty: Ty::Named(id),
+                        nullable: s.nullable,
+                        doc,
+                    });
+                }
                 let props = own_props(s, pointer);
                 let (id, name) = self.allocate(pointer, hint);
-                let def = self.build_struct(&name, doc.clone(), s, props, pointer)?;
+                self.record_shape(pointer, hint, id);
+                let def = self.build_struct(&name, hint, doc.clone(), s, props, pointer)?;
                 self.defs[id] = Some(def);
                 Ty::Named(id)
             }

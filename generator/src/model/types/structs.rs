@@ -35,7 +35,7 @@ impl TypeSpace<'_> {
         if !s.prefix_items.is_empty() {
             let mut items = Vec::with_capacity(s.prefix_items.len());
             for (i, item) in s.prefix_items.iter().enumerate() {
-                let item_hint = format!("{hint}Item{}", i + 1);
+                let item_hint = names::trail(hint, &format!("#Item{}", names::ordinal(i + 1)));
                 let at = join(pointer, &["prefixItems", &i.to_string()]);
                 let item = self.inside_container(|space| space.typed(item, &at, &item_hint))?;
                 // Tuples are decoded by serde's own impls, with no lenient path for integral
@@ -46,7 +46,7 @@ impl TypeSpace<'_> {
         }
         let item = match &s.items {
             Some(items) => {
-                let item_hint = format!("{hint}Item");
+                let item_hint = names::trail(hint, "#Item");
                 let item = self.inside_container(|space| {
                     space.typed(items, &join(pointer, &["items"]), &item_hint)
                 })?;
@@ -65,7 +65,7 @@ impl TypeSpace<'_> {
     ) -> Result<Ty, Error> {
         Ok(match additional {
             Some(Additional::Schema(value)) => {
-                let value_hint = format!("{hint}Value");
+                let value_hint = names::trail(hint, "#Value");
                 let value = self.inside_container(|space| {
                     space.typed(
                         value,
@@ -82,6 +82,7 @@ impl TypeSpace<'_> {
     pub(super) fn build_struct(
         &mut self,
         name: &str,
+        hint: &str,
         doc: Option<String>,
         s: &RawSchema,
         props: IndexMap<String, Prop>,
@@ -91,8 +92,14 @@ impl TypeSpace<'_> {
         let mut fields = Vec::with_capacity(props.len());
         // A set: objects with thousands of required properties must not cost a scan per field.
         let required_names: BTreeSet<&str> = s.required.iter().map(String::as_str).collect();
+        // The trail of the types inside: a component's own name, else the struct's trail.
+        let parent = if self.component_names.contains_key(pointer) {
+            name
+        } else {
+            hint
+        };
         for (json_name, prop) in props {
-            let hint = format!("{name}{}", names::type_name(&json_name));
+            let hint = names::trail(parent, &names::type_name(&json_name));
             self.namesakes = self.vocabulary.property(&json_name);
             let typed =
                 self.inside_container(|space| space.typed(&prop.schema, &prop.pointer, &hint))?;

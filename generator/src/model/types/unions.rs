@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use super::merge::MergeWalk;
 use super::{EnumVariant, Evidence, Kind, Tag, Ty, TypeDef, TypeSpace, Typed, UnionVariant};
 use crate::diagnostics::Error;
-use crate::model::names::Scope;
+use crate::model::names::{self, Scope};
 use crate::model::schema::RawSchema;
 use crate::resolve::join;
 
@@ -56,7 +56,16 @@ impl TypeSpace<'_> {
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         for (i, (branch, at)) in branches.iter().enumerate() {
-            let variant_hint = format!("{name}{}", i + 1);
+            // A branch's own type is named after the union and the branch's title, or its
+            // ordinal word (`ValueFirst`): never a bare number.
+            let word = self
+                .resolved(branch, at)
+                .ok()
+                .and_then(|b| b.title)
+                .map(|t| names::type_name(&t))
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| names::ordinal(i + 1));
+            let variant_hint = names::trail(hint, &format!("#Variant{word}"));
             let typed = self.typed(branch, at, &variant_hint)?;
             nullable |= typed.nullable;
             let variant = self.variant_name(&typed.ty, &name);
@@ -177,7 +186,7 @@ impl TypeSpace<'_> {
 
     /// A union variant's name from its type: the type's name, `String`, `Integer`, or for lists
     /// and maps the item's name (`StringList`, `IntegerListList`, `ChannelMap`).
-    fn variant_name(&self, ty: &Ty, union_name: &str) -> String {
+    pub(super) fn variant_name(&self, ty: &Ty, union_name: &str) -> String {
         match ty {
             Ty::Named(id) => self
                 .names
@@ -215,7 +224,7 @@ impl TypeSpace<'_> {
                 _ => (8, 0),
             },
             Ty::Map(_) | Ty::JsonObject => (9, 0),
-            Ty::Json | Ty::Upload | Ty::Bytes => (10, 0),
+            Ty::Json | Ty::Upload | Ty::Bytes | Ty::Path(_) => (10, 0),
         }
     }
 }
@@ -249,6 +258,6 @@ fn primitive_variant_name(ty: &Ty) -> &'static str {
         Ty::Tuple(_) => "Tuple",
         Ty::Option(inner) => primitive_variant_name(inner),
         Ty::Map(_) | Ty::JsonObject => "Object",
-        Ty::Json | Ty::Named(_) | Ty::Upload | Ty::Bytes => "Value",
+        Ty::Json | Ty::Named(_) | Ty::Upload | Ty::Bytes | Ty::Path(_) => "Value",
     }
 }

@@ -285,6 +285,11 @@ pub mod types;
 
 #[allow(unused_imports)]
 pub use operations::*;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use runtime::{
     ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Form,
     Items, Page, Pages, RawRequest, RawResponse, Upload, WithResponse,

@@ -16,7 +16,7 @@ pub struct GetZoneRulesetResponse {
     /// A ruleset (level 1 of the nested allOf).
     pub result: Ruleset,
     /// The `result_info` property.
-    pub result_info: Option<GetZoneRulesetResponseResultInfo>,
+    pub result_info: Option<GetZoneRulesetResultInfo>,
 }
 
 json_object! {
@@ -59,7 +59,7 @@ pub struct Ruleset {
     /// The `name` property.
     pub name: String,
     /// The `phase` property.
-    pub phase: RulesetPhase,
+    pub phase: RulesetBasePhase,
     /// The `rules` property.
     pub rules: Vec<Rule>,
     /// The account that owns the ruleset.
@@ -81,7 +81,7 @@ json_object! {
 /// The `phase` property of [`Ruleset`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RulesetPhase {
+pub enum RulesetBasePhase {
     /// `"http_request_firewall_custom"`
     HttpRequestFirewallCustom,
     /// `"http_request_transform"`
@@ -91,7 +91,7 @@ pub enum RulesetPhase {
 }
 
 string_enum! {
-    RulesetPhase {
+    RulesetBasePhase {
         "http_request_firewall_custom" => HttpRequestFirewallCustom,
         "http_request_transform" => HttpRequestTransform,
         _ => UnknownValue,
@@ -170,7 +170,7 @@ json_object! {
 /// The `result_info` property of [`GetZoneRulesetResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetZoneRulesetResponseResultInfo {
+pub struct GetZoneRulesetResultInfo {
     /// The `page` property.
     pub page: Option<i64>,
     /// The `per_page` property.
@@ -180,7 +180,7 @@ pub struct GetZoneRulesetResponseResultInfo {
 }
 
 json_object! {
-    GetZoneRulesetResponseResultInfo {
+    GetZoneRulesetResultInfo {
         "page" => page: optional,
         "per_page" => per_page: optional,
         "total_count" => total_count: optional,
@@ -200,7 +200,7 @@ pub struct GetCustomHostnameResponse {
     /// Whether the API call was successful.
     pub success: bool,
     /// The `result_info` property.
-    pub result_info: Option<GetCustomHostnameResponseResultInfo>,
+    pub result_info: Option<ApiResponseSingleResultInfo>,
 }
 
 json_object! {
@@ -250,7 +250,7 @@ json_object! {
 /// The `result_info` property of [`GetCustomHostnameResponse`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCustomHostnameResponseResultInfo {
+pub struct ApiResponseSingleResultInfo {
     /// The `page` property.
     pub page: Option<i64>,
     /// The `per_page` property.
@@ -258,7 +258,7 @@ pub struct GetCustomHostnameResponseResultInfo {
 }
 
 json_object! {
-    GetCustomHostnameResponseResultInfo {
+    ApiResponseSingleResultInfo {
         "page" => page: optional,
         "per_page" => per_page: optional,
     }

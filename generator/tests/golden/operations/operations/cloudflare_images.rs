@@ -7,16 +7,16 @@ use crate::{Client, Error};
 
 /// Parameters of [`CloudflareImagesApi::cloudflare_images_upload_an_image_via_url`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudflareImagesUploadAnImageViaUrlRequest {
+pub struct CloudflareAccountImagesRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The request body.
-    pub body: CloudflareImagesUploadAnImageViaUrlBody,
+    pub body: CloudflareAccountImagesBody,
 }
 
-/// The `multipart/form-data` body of [`CloudflareImagesUploadAnImageViaUrlRequest`].
+/// The `multipart/form-data` body of [`CloudflareAccountImagesRequest`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudflareImagesUploadAnImageViaUrlBody {
+pub struct CloudflareAccountImagesBody {
     /// An image binary data.
     pub file: crate::Upload,
     /// An optional custom unique identifier for your image.
@@ -49,7 +49,7 @@ impl CloudflareImagesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::CloudflareImagesUploadAnImageViaUrlRequest {
+    /// let request = golden::CloudflareAccountImagesRequest {
     ///     account_id: "ACCOUNT_ID".into(),
     ///     ..Default::default()
     /// };
@@ -60,7 +60,7 @@ impl CloudflareImagesApi<'_> {
     /// ```
     pub fn cloudflare_images_upload_an_image_via_url(
         &self,
-        request: &CloudflareImagesUploadAnImageViaUrlRequest,
+        request: &CloudflareAccountImagesRequest,
     ) -> Call<ImageEnvelope> {
         Call::new(
             self.client,
@@ -100,7 +100,7 @@ impl CloudflareImagesApi<'_> {
 
 /// The HTTP request of [`CloudflareImagesApi::cloudflare_images_upload_an_image_via_url`].
 fn cloudflare_images_upload_an_image_via_url(
-    request: &CloudflareImagesUploadAnImageViaUrlRequest,
+    request: &CloudflareAccountImagesRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::POST,

@@ -1,0 +1,497 @@
+//! The maintainer's configuration of a generated crate: a TOML file beside the spec
+//! (`spec/realtime-kit.toml` for `spec/realtime-kit.yaml`), which `xtask` reads and passes in
+//! [`crate::Options::config`]. Every part is optional; an absent file is [`Config::default`].
+//!
+//! ```toml
+//! [package]                 # the generated Cargo.toml's [package] (cargo's keys)
+//! name = "cloudflare-realtime-kit"
+//! version = "0.2.0"
+//! description = "..."
+//! license = "MIT OR Apache-2.0"
+//! repository = "https://github.com/..."
+//! homepage = "..."
+//! documentation = "https://docs.rs/cloudflare-realtime-kit"
+//! readme = "README.md"
+//! keywords = ["cloudflare", "realtime"]
+//! categories = ["api-bindings"]
+//! [package.docs-rs]         # [package.metadata.docs.rs] of the generated Cargo.toml
+//! all-features = true
+//! rustdoc-args = ["--cfg", "docsrs"]
+//!
+//! [rename.types]            # a JSON pointer or a generated name -> the name to use
+//! "#/components/schemas/realtimekit_Preset/properties/ui" = "PresetUi"
+//! PresetPrivate = "PrivateChatPermissions"
+//! [rename.methods]          # a JSON pointer (of the operation), an operationId or a method
+//! kick_partcipants = "kick_participants"
+//!
+//! [types.overrides]         # a schema's or property's pointer -> a Rust type
+//! "#/components/schemas/realtimekit_Meeting/properties/status" = "String"
+//!
+//! [filter]                  # which operations the crate has (tags or paths; `*` at the end
+//! include_tags = ["Meetings"]     # of a path matches any rest)
+//! exclude_paths = ["/accounts/{account_id}/realtime/kit/{app_id}/analytics/*"]
+//! ```
+//!
+//! Parsing ([`Config::parse`]) refuses unknown keys, wrong types and invalid values, each
+//! error naming the file, the line and column, and the key. What cannot be checked without
+//! the spec (a rename or override that matches nothing, a rename that collides, a tag no
+//! operation has) is checked by [`crate::generate`], with the same locations.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::{Category, Diagnostic, Error, Severity};
+
+/// The parsed configuration.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    /// Where it was read from (`spec/realtime-kit.toml`), for messages.
+    pub label: String,
+    pub package: Package,
+    /// `[rename.types]`: pointer or generated name → type name.
+    pub rename_types: Vec<Entry>,
+    /// `[rename.methods]`: operation pointer, operationId or method name → method name.
+    pub rename_methods: Vec<Entry>,
+    /// `[types.overrides]`: schema or property pointer → Rust type.
+    pub type_overrides: Vec<Entry>,
+    pub filter: Filter,
+}
+
+/// `[package]`: what the generated Cargo.toml says about the crate. `None`: the default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Package {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    pub license: Option<String>,
+    pub repository: Option<String>,
+    pub homepage: Option<String>,
+    pub documentation: Option<String>,
+    pub readme: Option<String>,
+    pub keywords: Vec<String>,
+    pub categories: Vec<String>,
+    pub docs_rs: Option<DocsRs>,
+}
+
+/// `[package.docs-rs]`: how docs.rs builds the documentation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocsRs {
+    pub all_features: Option<bool>,
+    pub no_default_features: Option<bool>,
+    pub features: Vec<String>,
+    pub rustdoc_args: Vec<String>,
+}
+
+/// `[filter]`: operations kept. With includes, an operation is kept when it has one of the
+/// tags or paths; excludes then drop operations.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub include_tags: Vec<Item>,
+    pub exclude_tags: Vec<Item>,
+    pub include_paths: Vec<Item>,
+    pub exclude_paths: Vec<Item>,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.include_tags.is_empty()
+            && self.exclude_tags.is_empty()
+            && self.include_paths.is_empty()
+            && self.exclude_paths.is_empty()
+    }
+}
+
+/// One `key = "value"` of a table, and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub value: String,
+    pub at: Location,
+}
+
+/// One value of a list, and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub value: String,
+    pub at: Location,
+}
+
+/// A place in the configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// `spec/realtime-kit.toml:12:1`.
+    pub position: String,
+    /// The key, as TOML spells it: `rename.types."PresetPrivate"`.
+    pub key: String,
+}
+
+impl Location {
+    /// An error at this place (a [`Diagnostic`] whose pointer is the file position).
+    pub fn error(&self, message: impl std::fmt::Display) -> Error {
+        Error {
+            diagnostics: vec![self.diagnostic(message)],
+        }
+    }
+
+    pub fn diagnostic(&self, message: impl std::fmt::Display) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            category: Category::BadInput,
+            pointer: self.position.clone(),
+            message: format!("`{}`: {message}", self.key),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    package: Option<RawPackage>,
+    rename: Option<RawRename>,
+    types: Option<RawTypes>,
+    filter: Option<RawFilter>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPackage {
+    name: Option<Spanned<String>>,
+    version: Option<Spanned<String>>,
+    description: Option<String>,
+    license: Option<Spanned<String>>,
+    repository: Option<String>,
+    homepage: Option<String>,
+    documentation: Option<String>,
+    readme: Option<String>,
+    keywords: Option<Vec<Spanned<String>>>,
+    categories: Option<Vec<String>>,
+    #[serde(rename = "docs-rs")]
+    docs_rs: Option<RawDocsRs>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawDocsRs {
+    all_features: Option<bool>,
+    no_default_features: Option<bool>,
+    features: Option<Vec<String>>,
+    rustdoc_args: Option<Vec<String>>,
+}
+
+type Table = BTreeMap<Spanned<String>, Spanned<String>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRename {
+    types: Option<Table>,
+    methods: Option<Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTypes {
+    overrides: Option<Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFilter {
+    include_tags: Option<Vec<Spanned<String>>>,
+    exclude_tags: Option<Vec<Spanned<String>>>,
+    include_paths: Option<Vec<Spanned<String>>>,
+    exclude_paths: Option<Vec<Spanned<String>>>,
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// A TOML key segment, quoted when it is not a bare key.
+fn key_segment(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    }
+}
+
+struct Reader<'t> {
+    label: &'t str,
+    text: &'t str,
+}
+
+impl Reader<'_> {
+    fn at(&self, offset: usize, key: String) -> Location {
+        let (line, column) = line_column(self.text, offset);
+        Location {
+            position: format!("{}:{line}:{column}", self.label),
+            key,
+        }
+    }
+
+    fn table(&self, prefix: &str, table: Option<Table>) -> Vec<Entry> {
+        table
+            .into_iter()
+            .flatten()
+            .map(|(key, value)| {
+                let at = self.at(
+                    key.span().start,
+                    format!("{prefix}.{}", key_segment(key.get_ref())),
+                );
+                Entry {
+                    key: key.into_inner(),
+                    value: value.into_inner(),
+                    at,
+                }
+            })
+            .collect()
+    }
+
+    fn list(&self, key: &str, values: Option<Vec<Spanned<String>>>) -> Vec<Item> {
+        values
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, value)| Item {
+                at: self.at(value.span().start, format!("{key}[{i}]")),
+                value: value.into_inner(),
+            })
+            .collect()
+    }
+}
+
+impl Config {
+    /// Parses and checks the text of a configuration file; `label` names it in errors.
+    pub fn parse(text: &str, label: &str) -> Result<Config, Error> {
+        let reader = Reader { label, text };
+        let deserializer = toml::Deserializer::parse(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            Error {
+                diagnostics: vec![Diagnostic {
+                    severity: Severity::Error,
+                    category: Category::BadInput,
+                    pointer: reader.at(offset, String::new()).position,
+                    message: format!("invalid TOML: {}", e.message().trim()),
+                }],
+            }
+        })?;
+        let raw: RawConfig = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let offset = inner.span().map_or(0, |s| s.start);
+            let key = if path == "." { String::new() } else { path };
+            let message = inner.message().trim().to_string();
+            let at = reader.at(offset, key);
+            if at.key.is_empty() {
+                Error {
+                    diagnostics: vec![Diagnostic {
+                        severity: Severity::Error,
+                        category: Category::BadInput,
+                        pointer: at.position,
+                        message,
+                    }],
+                }
+            } else {
+                at.error(message)
+            }
+        })?;
+        let mut config = Config {
+            label: label.to_string(),
+            ..Config::default()
+        };
+        let mut errors = Vec::new();
+        if let Some(package) = raw.package {
+            if let Some(name) = &package.name {
+                if !valid_crate_name(name.get_ref()) {
+                    errors.push(reader.at(name.span().start, "package.name".into()).diagnostic(
+                        format_args!(
+                            "`{}` is not a valid crate name (ASCII letters, digits, `-` and `_`, \
+                             starting with a letter, at most 64 characters)",
+                            name.get_ref()
+                        ),
+                    ));
+                }
+            }
+            if let Some(version) = &package.version {
+                if !valid_version(version.get_ref()) {
+                    errors.push(
+                        reader
+                            .at(version.span().start, "package.version".into())
+                            .diagnostic(format_args!(
+                                "`{}` is not a semantic version (MAJOR.MINOR.PATCH, e.g. `0.2.0`)",
+                                version.get_ref()
+                            )),
+                    );
+                }
+            }
+            if let Some(license) = &package.license {
+                if license.get_ref().trim().is_empty() {
+                    errors.push(
+                        reader
+                            .at(license.span().start, "package.license".into())
+                            .diagnostic("is empty (an SPDX expression, e.g. `MIT OR Apache-2.0`)"),
+                    );
+                }
+            }
+            let keywords = reader.list("package.keywords", package.keywords);
+            if keywords.len() > 5 {
+                errors.push(
+                    keywords[5]
+                        .at
+                        .diagnostic("crates.io takes at most 5 keywords"),
+                );
+            }
+            for keyword in &keywords {
+                if !valid_keyword(&keyword.value) {
+                    errors.push(keyword.at.diagnostic(format_args!(
+                        "`{}` is not a crates.io keyword (ASCII letters, digits, `-`, `_` and \
+                         `+`, starting with a letter, at most 20 characters)",
+                        keyword.value
+                    )));
+                }
+            }
+            config.package = Package {
+                name: package.name.map(Spanned::into_inner),
+                version: package.version.map(Spanned::into_inner),
+                description: package.description,
+                license: package.license.map(Spanned::into_inner),
+                repository: package.repository,
+                homepage: package.homepage,
+                documentation: package.documentation,
+                readme: package.readme,
+                keywords: keywords.into_iter().map(|k| k.value).collect(),
+                categories: package.categories.unwrap_or_default(),
+                docs_rs: package.docs_rs.map(|d| DocsRs {
+                    all_features: d.all_features,
+                    no_default_features: d.no_default_features,
+                    features: d.features.unwrap_or_default(),
+                    rustdoc_args: d.rustdoc_args.unwrap_or_default(),
+                }),
+            };
+        }
+        if let Some(rename) = raw.rename {
+            config.rename_types = reader.table("rename.types", rename.types);
+            config.rename_methods = reader.table("rename.methods", rename.methods);
+        }
+        for entry in &config.rename_types {
+            if !is_identifier(&entry.value)
+                || !entry.value.starts_with(|c: char| c.is_ascii_uppercase())
+            {
+                errors.push(entry.at.diagnostic(format_args!(
+                    "`{}` is not a type name (an identifier starting with an upper-case letter)",
+                    entry.value
+                )));
+            }
+        }
+        for entry in &config.rename_methods {
+            if !is_identifier(&entry.value)
+                || !entry
+                    .value
+                    .starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            {
+                errors.push(entry.at.diagnostic(format_args!(
+                    "`{}` is not a method name (a snake_case identifier)",
+                    entry.value
+                )));
+            }
+        }
+        if let Some(types) = raw.types {
+            config.type_overrides = reader.table("types.overrides", types.overrides);
+        }
+        for entry in &config.type_overrides {
+            if !entry.key.starts_with("#/") {
+                errors.push(entry.at.diagnostic(
+                    "an override is keyed by the JSON pointer of a schema or property \
+                     (`#/components/schemas/...`)",
+                ));
+            }
+            if syn::parse_str::<syn::Type>(&entry.value).is_err() {
+                errors.push(entry.at.diagnostic(format_args!(
+                    "`{}` is not a Rust type (e.g. `serde_json::Value`, `String`, `i64`)",
+                    entry.value
+                )));
+            }
+        }
+        if let Some(filter) = raw.filter {
+            config.filter = Filter {
+                include_tags: reader.list("filter.include_tags", filter.include_tags),
+                exclude_tags: reader.list("filter.exclude_tags", filter.exclude_tags),
+                include_paths: reader.list("filter.include_paths", filter.include_paths),
+                exclude_paths: reader.list("filter.exclude_paths", filter.exclude_paths),
+            };
+        }
+        for item in config
+            .filter
+            .include_paths
+            .iter()
+            .chain(&config.filter.exclude_paths)
+        {
+            if !item.value.starts_with('/') {
+                errors.push(item.at.diagnostic(format_args!(
+                    "`{}` is not a path of the spec (they start with `/`)",
+                    item.value
+                )));
+            }
+        }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(Error {
+                diagnostics: errors,
+            })
+        }
+    }
+}
+
+/// Whether `path` matches a filter's path: equal, or starting with what precedes a final `*`.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => pattern == path,
+    }
+}
+
+fn is_identifier(name: &str) -> bool {
+    syn::parse_str::<syn::Ident>(name).is_ok()
+}
+
+fn valid_crate_name(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn valid_keyword(keyword: &str) -> bool {
+    keyword.len() <= 20
+        && keyword.starts_with(|c: char| c.is_ascii_alphabetic())
+        && keyword
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
+}
+
+fn valid_version(version: &str) -> bool {
+    let core = version.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
+}

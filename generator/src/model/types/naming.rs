@@ -1,0 +1,275 @@
+//! Names of inline types: chosen once every schema is read, so that no name depends on the
+//! order in which unrelated types were met.
+//!
+//! While the space is built, each inline type keeps its candidates ([`names::candidates`]:
+//! its own property or parameter name with the least context first, its whole trail last)
+//! and a provisional name. [`TypeSpace::assign_names`] then gives every type its first
+//! candidate, and as long as two types want the same name (or a name the crate already uses:
+//! a component schema, a request struct, a group), moves *each* of them to its next
+//! candidate: a collision qualifies both sides (`SessionsSortBy`, `RecordingsSortBy`), never
+//! the later one alone, so the outcome is the same whatever the spec's order. Only when every
+//! candidate of two types is taken (two schemas at trails that spell the same words) does the
+//! second (by JSON pointer) get a number: the last resort, deterministic too.
+//!
+//! A schema written the same way twice under the same preferred name (the three
+//! `can_produce` enums of a preset's media permissions) is one type
+//! ([`TypeSpace::same_shape`]).
+
+use std::collections::BTreeMap;
+
+use super::{Kind, TypeId, TypeSpace};
+use crate::model::names::{self, Scope};
+
+/// Keys that document a schema without changing what it accepts: left out of its shape.
+const DOC_KEYS: &[&str] = &[
+    "description",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+];
+
+impl TypeSpace<'_> {
+    /// The shape of the (inline) schema at `pointer`: its JSON with the documentation keys
+    /// left out, at every level.
+    fn shape_key(&self, pointer: &str) -> Option<String> {
+        fn strip(value: &mut serde_json::Value) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    map.retain(|k, _| !DOC_KEYS.contains(&k.as_str()) && !k.starts_with("x-"));
+                    map.values_mut().for_each(strip);
+                }
+                serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+                _ => {}
+            }
+        }
+        let mut value = self.resolver.value(pointer, pointer).ok()?.clone();
+        strip(&mut value);
+        serde_json::to_string(&value).ok()
+    }
+
+    /// The trail an inline schema is named from: for one inside a component schema, read off
+    /// its pointer (the component's name, then each property, item, value or branch on the
+    /// way), so that it does not depend on which operation reached it first (through an
+    /// `allOf` that copies the component's properties, say); else the `hint` its user gave.
+    pub(super) fn trail_of(&self, pointer: &str, hint: &str) -> String {
+        self.pointer_trail(pointer)
+            .unwrap_or_else(|| hint.to_string())
+    }
+
+    fn pointer_trail(&self, pointer: &str) -> Option<String> {
+        let rest = pointer.strip_prefix("#/components/schemas/")?;
+        let segments: Vec<String> = rest
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        // The innermost named schema (a component, or a `$defs` entry) holding this one.
+        let mut anchor = None;
+        let mut at = "#/components/schemas".to_string();
+        for (i, segment) in segments.iter().enumerate() {
+            at = crate::resolve::join(&at, &[segment.as_str()]);
+            if let Some(name) = self.component_names.get(&at) {
+                anchor = Some((i + 1, name.clone()));
+            }
+        }
+        let (start, name) = anchor?;
+        if start == segments.len() {
+            return None;
+        }
+        let prefix = |end: usize| {
+            segments[..end]
+                .iter()
+                .fold("#/components/schemas".to_string(), |at, s| {
+                    crate::resolve::join(&at, &[s])
+                })
+        };
+        let mut trail = name;
+        let mut i = start;
+        while i < segments.len() {
+            let segment = segments[i].as_str();
+            let next = segments.get(i + 1).map(String::as_str);
+            let step = match (segment, next) {
+                ("properties", Some(name)) => {
+                    i += 1;
+                    Some(names::type_name(name))
+                }
+                ("items", _) => Some("#Item".to_string()),
+                ("additionalProperties", _) => Some("#Value".to_string()),
+                ("prefixItems", Some(index)) => {
+                    i += 1;
+                    let n = index.parse::<usize>().ok()? + 1;
+                    Some(format!("#Item{}", names::ordinal(n)))
+                }
+                ("oneOf" | "anyOf", Some(index)) => {
+                    i += 1;
+                    let branch = prefix(i + 1);
+                    let title = self
+                        .resolver
+                        .value(&branch, &branch)
+                        .ok()
+                        .and_then(|v| v.get("title")?.as_str().map(names::type_name))
+                        .filter(|t| !t.is_empty());
+                    let n = index.parse::<usize>().ok()? + 1;
+                    Some(format!(
+                        "#Variant{}",
+                        title.unwrap_or_else(|| names::ordinal(n))
+                    ))
+                }
+                ("allOf", Some(_)) => {
+                    i += 1;
+                    None
+                }
+                _ => None,
+            };
+            if let Some(step) = step {
+                trail = names::trail(&trail, &step);
+            }
+            i += 1;
+        }
+        Some(trail)
+    }
+
+    fn shape_entry(&self, pointer: &str, hint: &str) -> Option<(String, String)> {
+        if self.component_names.contains_key(pointer) {
+            return None;
+        }
+        let preferred = names::candidates(&self.trail_of(pointer, hint))
+            .into_iter()
+            .next()?;
+        Some((preferred, self.shape_key(pointer)?))
+    }
+
+    /// The inline type already made for a schema of the same shape and preferred name.
+    pub(super) fn same_shape(&self, pointer: &str, hint: &str) -> Option<TypeId> {
+        let key = self.shape_entry(pointer, hint)?;
+        self.by_shape.get(&key).copied()
+    }
+
+    pub(super) fn record_shape(&mut self, pointer: &str, hint: &str, id: TypeId) {
+        if let Some(key) = self.shape_entry(pointer, hint) {
+            self.by_shape.entry(key).or_insert(id);
+        }
+    }
+
+    /// Gives every inline type its final name (see the module docs). Call once every type
+    /// and every other name of the crate (request structs, groups) is known.
+    pub fn assign_names(&mut self) {
+        let ids: Vec<TypeId> = (0..self.defs.len())
+            .filter(|&id| self.defs[id].is_some() && self.candidates[id].is_some())
+            .collect();
+        let candidates = |id: TypeId| self.candidates[id].as_deref().unwrap_or_default();
+        let mut level = vec![0usize; self.defs.len()];
+        loop {
+            let mut wanted: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
+            for &id in &ids {
+                if let Some(name) = candidates(id).get(level[id]) {
+                    wanted.entry(name.as_str()).or_default().push(id);
+                }
+            }
+            let mut raise = Vec::new();
+            for (name, members) in wanted {
+                if members.len() > 1 || self.scope.contains(name) {
+                    raise.extend(
+                        members
+                            .into_iter()
+                            .filter(|&id| level[id] + 1 < candidates(id).len()),
+                    );
+                }
+            }
+            if raise.is_empty() {
+                break;
+            }
+            for id in raise {
+                level[id] += 1;
+            }
+        }
+        // The last resort (numbers) in the order of the schemas' pointers, not of the spec.
+        let pointers: Vec<String> = self
+            .pointers()
+            .into_iter()
+            .map(|p| p.unwrap_or_default().to_string())
+            .collect();
+        let mut order: Vec<(String, &str, TypeId)> = ids
+            .iter()
+            .map(|&id| {
+                let name = candidates(id)
+                    .get(level[id])
+                    .cloned()
+                    .unwrap_or_else(|| self.names[id].clone());
+                (name, pointers[id].as_str(), id)
+            })
+            .collect();
+        order.sort();
+        let mut finals = Vec::with_capacity(order.len());
+        for (name, _, id) in order {
+            finals.push((id, self.scope.claim(name)));
+        }
+        for (id, name) in finals {
+            self.names[id] = name.clone();
+            if let Some(def) = self.defs[id].as_mut() {
+                def.name = name;
+            }
+        }
+        self.rename_union_variants();
+    }
+
+    /// The type made from the schema at `pointer`, if any.
+    pub fn id_at(&self, pointer: &str) -> Option<TypeId> {
+        match self.by_pointer.get(pointer)?.ty {
+            super::Ty::Named(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The type called `name`, if any.
+    pub fn id_named(&self, name: &str) -> Option<TypeId> {
+        (0..self.defs.len()).find(|&id| self.defs[id].is_some() && self.names[id] == name)
+    }
+
+    /// Gives a type another name (the configuration's `[rename.types]`); the caller checks
+    /// that the name is free and renames the union variants after every rename.
+    pub fn rename(&mut self, id: TypeId, name: &str) {
+        let name = self.scope.claim(name.to_string());
+        self.names[id] = name.clone();
+        if let Some(def) = self.defs[id].as_mut() {
+            def.name = name;
+        }
+    }
+
+    /// A union's variants are named after their types: again, now that the types have their
+    /// final names.
+    pub fn rename_union_variants(&mut self) {
+        for id in 0..self.defs.len() {
+            let Some(def) = self.defs[id].as_ref() else {
+                continue;
+            };
+            let Kind::Union { variants, .. } = &def.kind else {
+                continue;
+            };
+            let union_name = def.name.clone();
+            let mut scope = Scope::default();
+            let renamed: Vec<String> = variants
+                .iter()
+                .map(|v| scope.claim(self.variant_name(&v.ty, &union_name)))
+                .collect();
+            let Some(Kind::Union { variants, tag }) = self.defs[id].as_mut().map(|d| &mut d.kind)
+            else {
+                continue;
+            };
+            let mut map = BTreeMap::new();
+            for (variant, name) in variants.iter_mut().zip(renamed) {
+                map.insert(std::mem::replace(&mut variant.name, name.clone()), name);
+            }
+            if let Some(tag) = tag {
+                for (_, variant) in &mut tag.values {
+                    if let Some(new) = map.get(variant) {
+                        *variant = new.clone();
+                    }
+                }
+                if let Some(new) = map.get(&tag.fallback) {
+                    tag.fallback = new.clone();
+                }
+            }
+        }
+    }
+}
