@@ -181,7 +181,7 @@
 //!
 //! # Features
 //!
-//! Each group of operations below is a cargo feature named as its module (`meetings`, ...), which compiles the group's operations and the types they use; `full` enables every group. This API is small (20 operations), so `full` is on by default; with `default-features = false` a build compiles only the groups it names. `tracing` (on by default) records a span per call and an event per attempt; `blocking` adds `send_blocking` and blocking page walks.
+//! Each group of operations is a cargo feature named as its module (`meetings`, ...), which compiles the group's operations and the types they use; `full` enables every group. This API is small (20 operations), so `full` is on by default; with `default-features = false` a build compiles only the groups it names. `tracing` (on by default) records a span per call and an event per attempt; `blocking` adds `send_blocking` and blocking page walks.
 //!
 //! # Operations
 //!
