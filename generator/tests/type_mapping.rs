@@ -203,7 +203,7 @@ fn integral_numbers_by_their_witnesses_and_namesakes() {
         "either":{"oneOf":[{"type":"number","example":1},{"type":"string"}]}}}"##;
     let components = r#"{
         "Plain":{"type":"number"},
-        "Counted":{"type":"number","default":10},
+        "Counted":{"type":"number","example":10},
         "Other":{"type":"object","properties":{
             "count":{"type":"integer"},"total":{"type":"integer"},"shared":{"type":"integer"}}}}"#;
     with_model(schema, components, |model| {
