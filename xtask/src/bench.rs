@@ -415,8 +415,10 @@ fn compile(operations: usize, root: &Path) -> Result<(), String> {
         .first()
         .ok_or("the synthetic crate has no group")?
         .clone();
+    // Its methods, less the `_pages` walks.
     let one_operations = large.files[&format!("src/operations/{one}.rs")]
-        .matches("\n    pub fn ")
+        .lines()
+        .filter(|l| l.starts_with("    pub fn ") && !l.contains("_pages("))
         .count();
     let ours = |dir: &Path, features: &[&str]| Measured {
         dir: dir.to_path_buf(),
@@ -449,6 +451,10 @@ fn compile(operations: usize, root: &Path) -> Result<(), String> {
             measured.time(command)?;
         }
         let medians = alternate(rounds, &crates, command)?;
+        eprintln!(
+            "cargo {}: medians {medians:.1?} s (whole, one feature, baseline, progenitor)",
+            command.join(" ")
+        );
         rows.push((command.join(" "), medians));
     }
     println!(
@@ -488,7 +494,13 @@ fn alternate(rounds: usize, crates: &[&Measured], command: &[&str]) -> Result<Ve
     for round in 0..rounds.max(1) {
         for k in 0..crates.len() {
             let index = (round + k) % crates.len();
-            times[index].push(crates[index].time(command)?.as_secs_f64());
+            let time = crates[index].time(command)?.as_secs_f64();
+            eprintln!(
+                "  round {round}: cargo {} in {}: {time:.1} s",
+                command.join(" "),
+                crates[index].dir.display()
+            );
+            times[index].push(time);
         }
     }
     Ok(times.into_iter().map(median).collect())
