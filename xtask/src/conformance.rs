@@ -344,9 +344,15 @@ fn write_workspace(
         &work.join("Cargo.toml"),
         "[workspace]\nmembers = [\"crate\", \"driver\"]\nresolver = \"3\"\n",
     )?;
+    // The driver calls every operation: every group feature (`full`), which a large API does not
+    // enable by default.
+    let full = files
+        .get("Cargo.toml")
+        .is_some_and(|manifest| manifest.lines().any(|line| line.starts_with("full = [")));
+    let features = if full { ", features = [\"full\"]" } else { "" };
     let driver_toml = format!(
         "[package]\nname = \"{DRIVER}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\n{crate_name} = {{ path = \"../crate\" }}\n\
+         [dependencies]\n{crate_name} = {{ path = \"../crate\"{features} }}\n\
          serde = \"1\"\nserde_json = \"1\"\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n"
     );
