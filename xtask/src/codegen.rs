@@ -35,6 +35,21 @@ pub fn config_beside(spec: &Path) -> PathBuf {
     spec.with_extension("toml")
 }
 
+/// The configuration beside a spec ([`config_beside`]) as `diff` and `conformance` read it:
+/// the defaults when there is none, its located errors, one per line, when it is wrong.
+pub fn config_of_spec(spec: &Path) -> Result<generator::config::Config, String> {
+    let path = config_beside(spec);
+    match fs::read_to_string(&path) {
+        Ok(text) => {
+            generator::config::Config::parse(&text, &path.display().to_string()).map_err(|e| {
+                let lines: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
+                lines.join("\n")
+            })
+        }
+        Err(_) => Ok(generator::config::Config::default()),
+    }
+}
+
 /// The workspace root: the parent of this crate's directory, wherever `cargo xtask` runs from.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

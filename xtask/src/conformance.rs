@@ -125,12 +125,7 @@ fn conformance(args: &Args) -> Result<u8, Stop> {
     let crate_name = format!("conformance-{}", slug.trim_matches('-'));
     // The maintainer's configuration beside the spec applies as in `cargo xtask codegen`
     // (filters, renames, overrides), except the crate's name.
-    let config_path = crate::codegen::config_beside(&args.spec);
-    let config = match fs::read_to_string(&config_path) {
-        Ok(config) => generator::config::Config::parse(&config, &config_path.display().to_string())
-            .map_err(|e| Stop(2, e.to_string()))?,
-        Err(_) => generator::config::Config::default(),
-    };
+    let config = crate::codegen::config_of_spec(&args.spec).map_err(|e| Stop(2, e))?;
     let options = generator::Options {
         config,
         crate_name: crate_name.clone(),

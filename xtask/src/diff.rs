@@ -833,25 +833,10 @@ pub enum Outcome {
     BadInput = 2,
 }
 
-/// The configuration beside a spec (`<stem>.toml`), if there is one that parses.
-fn config_of(spec: &Path) -> Option<generator::config::Config> {
-    let path = crate::codegen::config_beside(spec);
-    let text = fs::read_to_string(&path).ok()?;
-    generator::config::Config::parse(&text, &path.display().to_string()).ok()
-}
-
 fn surface(path: &Path, label: &str, skip_invalid: bool) -> Result<Surface, String> {
     let text = fs::read_to_string(path).map_err(|e| format!("error: cannot read {label}: {e}"))?;
     // Renames, overrides and filters of the configuration beside the spec apply, as in codegen.
-    let config_path = crate::codegen::config_beside(path);
-    let config = match fs::read_to_string(&config_path) {
-        Ok(config) => generator::config::Config::parse(&config, &config_path.display().to_string())
-            .map_err(|e| {
-                let lines: Vec<String> = e.diagnostics.iter().map(|d| d.to_string()).collect();
-                lines.join("\n")
-            })?,
-        Err(_) => generator::config::Config::default(),
-    };
+    let config = crate::codegen::config_of_spec(path)?;
     let surface = generator::api_surface_configured(&text, &config, skip_invalid);
     surface.map_err(|e| {
         let lines: Vec<String> = e
@@ -888,7 +873,8 @@ pub fn run(
     print!("{report}");
     if let Some(path) = changelog {
         // The version the crate has now: the new spec's configuration says it.
-        let version = config_of(new)
+        let version = crate::codegen::config_of_spec(new)
+            .ok()
             .and_then(|c| c.package.version)
             .unwrap_or_else(|| "0.1.0".to_string());
         let entry = changelog_entry(&changes, &report, &version);

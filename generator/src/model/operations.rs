@@ -449,16 +449,18 @@ impl OperationBuilder<'_, '_> {
         } else if essence == "application/x-www-form-urlencoded" {
             BodyKind::Form(self.types.typed(&schema, &schema_at, &hint)?.ty)
         } else if essence == "multipart/form-data" {
-            let preferred = names::candidates(&hint)
-                .into_iter()
-                .next()
-                .unwrap_or_default();
-            let struct_name = self.types.scope.claim(preferred);
+            // A body without named parts is the runtime's `Form`: it claims no name.
             match self.multipart_fields(&schema, &schema_at, &hint)? {
-                Some(fields) => BodyKind::Multipart {
-                    struct_name,
-                    fields,
-                },
+                Some(fields) => {
+                    let preferred = names::candidates(&hint)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
+                    BodyKind::Multipart {
+                        struct_name: self.types.scope.claim(preferred),
+                        fields,
+                    }
+                }
                 None => BodyKind::Parts,
             }
         } else if essence.starts_with("text/") {
