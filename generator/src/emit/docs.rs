@@ -500,8 +500,11 @@ fn value(types: &TypeSpace, ty: &Ty) -> Option<String> {
 
 /// Marks the code blocks of text from the spec as `text`, so that rustdoc neither compiles
 /// nor tests them: fenced blocks without a language (or tagged as Rust) get one, and lines that
-/// would open an indented code block lose the indentation beyond three spaces.
+/// would open an indented code block lose the indentation beyond three spaces. Tabs become
+/// spaces (to the next multiple of four columns, as Markdown reads them): a doc comment with a
+/// tab fails clippy's `tabs_in_doc_comments`, for any spec.
 pub fn inert_code_blocks(text: &str) -> String {
+    let text = &*without_tabs(text);
     // The lines joined with `\n` (none after the last), written as they are made.
     let mut out = String::with_capacity(text.len() + 8);
     let mut lines = 0usize;
@@ -577,9 +580,44 @@ pub fn inert_code_blocks(text: &str) -> String {
     out
 }
 
+/// `text` with each tab replaced by the spaces up to the next multiple of four columns.
+pub fn without_tabs(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\t') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut column = 0;
+    for c in text.chars() {
+        match c {
+            '\t' => {
+                let width = 4 - column % 4;
+                out.extend(std::iter::repeat_n(' ', width));
+                column += width;
+            }
+            '\n' => {
+                out.push(c);
+                column = 0;
+            }
+            _ => {
+                out.push(c);
+                column += 1;
+            }
+        }
+    }
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::inert_code_blocks;
+    use super::{inert_code_blocks, without_tabs};
+
+    #[test]
+    fn tabs_become_spaces_to_the_next_stop() {
+        assert_eq!(without_tabs("a\tb\n\tc\t\td"), "a   b\n    c       d");
+        // A line that starts with a tab after a blank line is an indented code block: inert.
+        assert_eq!(inert_code_blocks("x\n\n\tcode"), "x\n\n   code");
+        assert!(!inert_code_blocks("Fields:\n\tname\tthe name").contains('\t'));
+    }
 
     #[test]
     fn untagged_and_rust_fences_become_text() {

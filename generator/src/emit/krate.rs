@@ -177,6 +177,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
     let inner_docs = crate_docs(plan, &quick_start)
         .replace("\r\n", "\n")
         .replace('\r', "\n");
+    let inner_docs = super::docs::without_tabs(&inner_docs);
     let inner_docs = inner_docs.lines().map(|line| {
         let line = if line.trim().is_empty() {
             String::new()
@@ -436,7 +437,9 @@ pub(super) fn features_text(plan: &Plan) -> String {
 
 /// Text from the spec as one cell of a Markdown table.
 fn table_cell(text: Option<&str>) -> String {
-    text.unwrap_or("").replace('|', "\\|").replace('\n', " ")
+    text.unwrap_or("")
+        .replace('|', "\\|")
+        .replace(['\n', '\t'], " ")
 }
 
 /// The webhooks the API sends, with the types of their payloads, for services receiving them.
@@ -558,7 +561,7 @@ fn crate_docs(plan: &Plan, quick_start: &str) -> String {
     for (group, feature) in model.groups.iter().zip(&plan.features.names) {
         let mut table = format!(
             "## {} ([`Client::{}`], feature `{feature}`)\n\n| Operation | Request | Summary |\n|---|---|---|",
-            group.tag.replace(['\n', '#'], " "),
+            group.tag.replace(['\n', '\t', '#'], " "),
             group.module
         );
         for op in group.operations.iter().map(|i| &model.operations[*i]) {
@@ -580,7 +583,7 @@ fn crate_docs(plan: &Plan, quick_start: &str) -> String {
             skipped.push_str(&format!(
                 "\n- `{}`: {}",
                 d.pointer,
-                d.message.replace('\n', " ")
+                d.message.replace(['\n', '\t'], " ")
             ));
         }
         docs.push(skipped);
