@@ -409,8 +409,26 @@ pub fn example_body(plan: &Plan, m: &Method, module: &str, krate: &str) -> (Stri
             ),
         },
     };
+    use crate::plan::{Output, StreamOutput};
     let result = match m.output {
-        crate::plan::Output::Unit => format!("{call}.await?;\n"),
+        Output::Unit => format!("{call}.await?;\n"),
+        Output::Stream(StreamOutput::Bytes) => format!(
+            "let download = {call}.await?;\n\
+             let written = download.save(\"download.bin\").await?;\n\
+             println!(\"{{written}} bytes\");\n"
+        ),
+        Output::Stream(stream) => {
+            let next = match stream {
+                StreamOutput::JsonLines(_) => "next_item",
+                _ => "next_event",
+            };
+            format!(
+                "let mut stream = {call}.await?;\n\
+                 while let Some(item) = stream.{next}().await? {{\n\
+                 \x20   println!(\"{{item:?}}\");\n\
+                 }}\n"
+            )
+        }
         _ => format!("let response = {call}.await?;\nprintln!(\"{{response:?}}\");\n"),
     };
     (argument, format!("{setup}{result}"))
@@ -437,7 +455,7 @@ fn request_literal(types: &TypeSpace, m: &Method, krate: &str) -> Option<String>
         let value = match &body.kind {
             BodyKind::Json(ty) | BodyKind::Form(ty) => value(types, ty),
             BodyKind::Text(_) => Some("String::new()".to_string()),
-            BodyKind::Bytes(_) => Some("Vec::new()".to_string()),
+            BodyKind::Bytes(_) => Some(format!("{krate}::Upload::from_path(\"upload.bin\")")),
             // A multipart body has files: the caller's data.
             BodyKind::Multipart { .. } | BodyKind::Parts => None,
         };
@@ -547,7 +565,13 @@ pub fn inert_code_blocks(text: &str) -> String {
                     .split(|c: char| c == ',' || c.is_whitespace())
                     .next()
                     .unwrap_or("");
-                let rust = lang.is_empty()
+                // rustdoc reads the info string as attributes, and warns about characters
+                // that no attribute has (`<quantity> ::= ...`): such a fence becomes `text`.
+                let odd = !info
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_+.,=:/ #{}\"".contains(c));
+                let rust = odd
+                    || lang.is_empty()
                     || lang == "rust"
                     || lang.starts_with("edition")
                     || matches!(
@@ -610,6 +634,15 @@ pub fn without_tabs(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::{inert_code_blocks, without_tabs};
+
+    #[test]
+    fn fences_whose_info_rustdoc_cannot_read_become_text() {
+        assert_eq!(
+            inert_code_blocks("``` <quantity> ::= <number>\nx\n```"),
+            "```text\nx\n```"
+        );
+        assert_eq!(inert_code_blocks("```json\n{}\n```"), "```json\n{}\n```");
+    }
 
     #[test]
     fn tabs_become_spaces_to_the_next_stop() {
