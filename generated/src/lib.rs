@@ -326,8 +326,9 @@ pub use operations::*;
 struct ReadmeDoctests;
 
 pub use runtime::{
-    ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Form,
-    Items, Page, Pages, RawRequest, RawResponse, Upload, WithResponse,
+    ApiError, ApiResponse, Attempt, Auth, ByteStream, Call, Client, ClientBuilder, Error,
+    EventStream, Form, Items, JsonLines, Page, Pages, RawEvents, RawRequest, RawResponse,
+    ServerEvent, Upload, WithResponse,
 };
 
 /// The HTTP client library the client is built on, whose types its API uses:
@@ -337,7 +338,10 @@ pub use runtime::{
 pub use reqwest;
 
 #[cfg(feature = "blocking")]
-pub use runtime::{BlockingItems, BlockingPages};
+pub use runtime::{
+    BlockingBytes, BlockingEvents, BlockingItems, BlockingJsonLines, BlockingPages,
+    BlockingRawEvents,
+};
 
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";

@@ -63,6 +63,9 @@ pub struct OperationItem {
     pub returns: String,
     /// The method walking every page, when the operation is a paged list.
     pub pages: Option<PagesItem>,
+    /// The method reading the answer as a stream, when the operation offers one beside the
+    /// answer its method decodes (`chat_completions_stream`).
+    pub stream: Option<PagesItem>,
     pub deprecated: bool,
     /// The credential alternatives it accepts, each the credentials sent together
     /// (`["api_email", "api_key"]`); an empty alternative: none needed. Empty: no security.
@@ -86,6 +89,19 @@ pub struct PagesItem {
     pub name: String,
     /// Its return type, e.g. `Pages<Participant>`.
     pub returns: String,
+}
+
+/// The Rust type a method's call gives.
+fn output_type(types: &crate::model::types::TypeSpace, output: Output) -> String {
+    match output {
+        Output::Unit => "()".to_string(),
+        Output::Type(ty) => type_ref(types, ty),
+        Output::Responses(name) => name.to_string(),
+        Output::Stream(stream) => match stream.item() {
+            Some(item) => format!("{}<{}>", stream.runtime_name(), type_ref(types, item)),
+            None => stream.runtime_name().to_string(),
+        },
+    }
 }
 
 /// A public type.
@@ -204,13 +220,19 @@ fn describe_lowered(doc: &Document, config: &crate::config::Config) -> Result<Su
     let mut operations = Vec::new();
     for module in &plan.modules {
         let group = module.group;
-        for (method, &index) in module.methods.iter().zip(&group.operations) {
+        // The streaming forms come with the operation's method, not as operations of their own.
+        let (streams, methods): (Vec<_>, Vec<_>) =
+            module.methods.iter().partition(|m| m.stream_of.is_some());
+        for (method, &index) in methods.into_iter().zip(&group.operations) {
             let op = method.op;
-            let returns = match method.output {
-                Output::Unit => "()".to_string(),
-                Output::Type(ty) => type_ref(types, ty),
-                Output::Responses(name) => name.to_string(),
-            };
+            let returns = output_type(types, method.output);
+            let stream = streams
+                .iter()
+                .find(|s| s.stream_of == Some(method.name))
+                .map(|s| PagesItem {
+                    name: s.name.to_string(),
+                    returns: format!("Call<{}>", output_type(types, s.output)),
+                });
             operations.push(OperationItem {
                 group: group.struct_name.clone(),
                 accessor: group.module.clone(),
@@ -223,6 +245,7 @@ fn describe_lowered(doc: &Document, config: &crate::config::Config) -> Result<Su
                     name: paged.fn_name.clone(),
                     returns: format!("Pages<{}>", rust_type(types, &paged.item)),
                 }),
+                stream,
                 deprecated: method.deprecated,
                 security: op
                     .auth

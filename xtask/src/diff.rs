@@ -222,6 +222,13 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
                             format!("`{}` removed, with `{item}`", pages_path(before, pages)),
                         );
                     }
+                    if let Some(stream) = &before.stream {
+                        out.push(
+                            Breaking,
+                            None,
+                            format!("`{}::{}` removed, with `{item}`", before.group, stream.name),
+                        );
+                    }
                     continue;
                 }
             },
@@ -239,11 +246,16 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
             );
         }
         if before.returns != after.returns {
+            let stream = if is_stream(&after.returns) && !is_stream(&before.returns) {
+                "now reads its answer as a stream: it "
+            } else {
+                ""
+            };
             out.push(
                 Breaking,
                 at,
                 format!(
-                    "`{item}` returns `{}` instead of `{}`",
+                    "`{item}` {stream}returns `{}` instead of `{}`",
                     after.returns, before.returns
                 ),
             );
@@ -278,6 +290,7 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
             out.push(Other, at, format!("`{item}` {now}"));
         }
         compare_pages(out, before, after);
+        compare_stream(out, before, after);
     }
     for after in &new.operations {
         if !old.operations.iter().any(|o| o.name == after.name) {
@@ -296,6 +309,69 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
             );
             if let Some(pages) = &after.pages {
                 out.push(Addition, None, new_pages_text(after, pages));
+            }
+            if let Some(stream) = &after.stream {
+                out.push(Addition, None, new_stream_text(after, stream));
+            }
+        }
+    }
+}
+
+/// A call type whose value is read as it arrives (the runtime's stream types).
+fn is_stream(returns: &str) -> bool {
+    ["EventStream", "RawEvents", "JsonLines", "ByteStream"]
+        .iter()
+        .any(|name| returns.starts_with(&format!("Call<{name}")))
+}
+
+fn new_stream_text(op: &OperationItem, stream: &PagesItem) -> String {
+    format!(
+        "`{}::{}`: new method reading the answer of `{}` as a stream, returns `{}`",
+        op.group,
+        stream.name,
+        op.rust_path(),
+        stream.returns
+    )
+}
+
+/// The streaming method of an operation in both specs.
+fn compare_stream(out: &mut Changes, before: &OperationItem, after: &OperationItem) {
+    use Section::*;
+    let at = Some(after.pointer.as_str());
+    match (&before.stream, &after.stream) {
+        (None, None) => {}
+        (None, Some(new)) => out.push(Addition, at, new_stream_text(after, new)),
+        (Some(old), None) => out.push(
+            Breaking,
+            at,
+            format!(
+                "`{}::{}` removed: `{}` no longer offers a stream",
+                before.group,
+                old.name,
+                after.rust_path()
+            ),
+        ),
+        (Some(old), Some(new)) => {
+            let (old_path, new_path) = (
+                format!("{}::{}", before.group, old.name),
+                format!("{}::{}", after.group, new.name),
+            );
+            if old_path != new_path {
+                out.push(
+                    Breaking,
+                    at,
+                    format!("`{old_path}` renamed to `{new_path}`"),
+                );
+            }
+            if old.returns != new.returns {
+                out.push(
+                    Breaking,
+                    at,
+                    format!(
+                        "`{new_path}` returns `{}` instead of `{}`",
+                        new.returns, old.returns
+                    ),
+                );
             }
         }
     }

@@ -139,6 +139,7 @@ impl RawResponse {
             body,
             source,
             attempts: self.attempts,
+            item: None,
         }
     }
 }

@@ -270,7 +270,10 @@ fn operation_fn(
                 })
                 .collect(),
             BodyKind::Bytes(_) => (0..rounds)
-                .map(|round| wrap(round, "b\"conformance\".to_vec()".to_string()))
+                .map(|round| {
+                    let upload = "Upload::new(\"conformance.bin\", b\"conformance\".to_vec())";
+                    wrap(round, upload.to_string())
+                })
                 .collect(),
             BodyKind::Parts => (0..rounds)
                 .map(|round| {

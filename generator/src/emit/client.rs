@@ -11,7 +11,7 @@ use crate::model::operations::{Body, BodyKind, Location, Param, Payload, QueryRe
 use crate::model::security::Scheme;
 use crate::model::types::Ty;
 use crate::plan::features::Import;
-use crate::plan::{Decode, Method, Module, Output, Plan};
+use crate::plan::{Decode, Method, Module, Output, Plan, StreamOutput};
 
 /// `(file name, tokens)` for `src/operations/mod.rs` and one file per group, each made when the
 /// iterator reaches it, so that the caller can format and drop one before making the next.
@@ -191,7 +191,7 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
     if m.redirects {
         chain.push(quote!(.redirects()));
     }
-    let (body_chain, body_after) = body_call(op.body.as_ref());
+    let (body_chain, body_after) = body_call(op.body.as_ref(), m.stream_flag);
     chain.extend(body_chain);
     let mutable = (!body_after.is_empty()).then(|| quote!(mut));
     let output = match m.output {
@@ -201,12 +201,17 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
             let name = ident(name);
             quote!(#name)
         }
+        Output::Stream(stream) => stream_tokens(types, stream),
     };
     let decode = decode(&m.decode);
+    let constructor = match m.decode {
+        Decode::Stream(_) => quote!(stream),
+        _ => quote!(new),
+    };
     let op_name = m.name;
     let build_doc = format!(
         " The HTTP request of [`{}::{}`].",
-        module.group.struct_name, op.fn_name
+        module.group.struct_name, m.name
     );
     let argument = m.request.map(|_| quote!(request));
     let method = quote! {
@@ -214,7 +219,7 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
         #example
         #deprecated
         pub fn #fn_name(&self #request) -> Call<#output> {
-            Call::new(self.client, #op_name, #fn_name(#argument), #decode)
+            Call::#constructor(self.client, #op_name, #fn_name(#argument), #decode)
         }
     };
     let build = quote! {
@@ -251,10 +256,15 @@ fn param_call(param: &Param) -> TokenStream {
 
 /// The body as part of the builder chain when required, or as a statement after it when it
 /// is optional.
-fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
+fn body_call(
+    body: Option<&Body>,
+    flag: Option<(&str, bool)>,
+) -> (Option<TokenStream>, TokenStream) {
     let Some(body) = body else {
         return (None, TokenStream::new());
     };
+    // The JSON body's member asking for a stream, set after the body is encoded.
+    let flag = flag.map(|(name, value)| quote!(.json_flag(#name, #value)?));
     let field = ident(&body.name);
     // The body as a place (`request.body`, or the `body` bound by `if let Some(body)`) and as a
     // reference to it.
@@ -264,10 +274,10 @@ fn body_call(body: Option<&Body>) -> (Option<TokenStream>, TokenStream) {
         (quote!(body), quote!(body))
     };
     let call = match &body.kind {
-        BodyKind::Json(_) => quote!(.json_body(#value)?),
+        BodyKind::Json(_) => quote!(.json_body(#value)? #flag),
         BodyKind::Form(_) => quote!(.form_body(#value)?),
         BodyKind::Text(media) => quote!(.bytes_body(#media, #place.as_bytes())),
-        BodyKind::Bytes(media) => quote!(.bytes_body(#media, #value)),
+        BodyKind::Bytes(media) => quote!(.upload_body(#media, #value)),
         BodyKind::Parts => quote!(.multipart_body(#place.parts().iter().cloned().map(Some))),
         BodyKind::Multipart { fields, .. } => {
             let parts = fields.iter().map(|f| {
@@ -301,6 +311,13 @@ fn decode(decode: &Decode) -> TokenStream {
         Decode::Text => quote!(|response| Ok(response.text())),
         Decode::Bytes => quote!(|response| Ok(response.bytes())),
         Decode::Raw => quote!(Ok),
+        Decode::Stream(stream) => match stream {
+            StreamOutput::Events { whole: false, .. } => quote!(EventStream::data),
+            StreamOutput::Events { whole: true, .. } => quote!(EventStream::whole),
+            StreamOutput::RawEvents => quote!(RawEvents::new),
+            StreamOutput::JsonLines(_) => quote!(JsonLines::new),
+            StreamOutput::Bytes => quote!(ByteStream::new),
+        },
         Decode::ByStatus {
             name,
             exact,
@@ -315,6 +332,8 @@ fn decode(decode: &Decode) -> TokenStream {
                     Payload::Text(_) => quote!(#enum_name::#variant(response.text())),
                     Payload::Bytes(_) => quote!(#enum_name::#variant(response.bytes())),
                     Payload::Redirect => quote!(#enum_name::#variant(response)),
+                    // Never in a per-status enum: the model reads such a stream as text.
+                    Payload::Stream(_) => quote!(#enum_name::#variant(response.text())),
                 }
             };
             let exact = exact.iter().map(|(status, case)| {
@@ -332,5 +351,18 @@ fn decode(decode: &Decode) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// The Rust type of a stream output: `EventStream<T>`, `RawEvents`, `JsonLines<T>` or
+/// `ByteStream`.
+fn stream_tokens(types: &crate::model::types::TypeSpace, stream: StreamOutput) -> TokenStream {
+    let name = format_ident!("{}", stream.runtime_name());
+    match stream.item() {
+        Some(item) => {
+            let item = type_ref_tokens(types, item);
+            quote!(#name<#item>)
+        }
+        None => quote!(#name),
     }
 }

@@ -13,9 +13,52 @@ use crate::plan::{Method, Plan};
 /// (`ray_id()`).
 pub fn quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bool) -> String {
     let mut out = operations_quick_start(plan, krate, prefix, cloudflare);
+    out.push_str(&streams(plan, krate));
     out.push_str(&other_endpoints(krate));
     out.push_str(&testing(plan, krate, prefix));
     out
+}
+
+/// How the API's streams are read, with the first streaming method as the example; nothing
+/// when no operation streams.
+fn streams(plan: &Plan, krate: &str) -> String {
+    use crate::plan::Output;
+    let Some((module, m)) = plan.modules.iter().find_map(|module| {
+        module
+            .methods
+            .iter()
+            .find(|m| matches!(m.output, Output::Stream(_)))
+            .map(|m| (module, m))
+    }) else {
+        return String::new();
+    };
+    let (argument, body) = example_body(plan, m, &module.group.module, krate);
+    let gate = cfg_line(plan, &["", &module.group.module]);
+    format!(
+        "\n\n\
+         # Streams\n\n\
+         Operations that answer with server-sent events, JSON lines or binary content return \
+         a stream, read as it arrives rather than buffered: an [`EventStream`] of the events' \
+         decoded data (or whole events), [`RawEvents`] for events the spec gives no schema, \
+         [`JsonLines`] of decoded lines, or a [`ByteStream`] of the body (`save` and \
+         `copy_to` write it in bounded memory; `collect` keeps the client's \
+         `max_response_bytes`). Each is a `futures::Stream` of `Result`s and has `next_event()`, \
+         `next_item()` or `next_chunk()`. The call's timeout covers the wait for the answer's \
+         head; after it, the timeout is the longest wait for the next bytes. Dropping a stream \
+         closes its connection; a server that stops in the middle of an event or a line is an \
+         error, never a silent end. An operation that answers JSON or a stream, as a `stream` \
+         flag of its request asks, has both methods: `<operation>` for the whole answer and \
+         `<operation>_stream` for the stream, each setting the flag itself. Uploads are \
+         [`Upload`]s from a path (reopened for a retry), a reader (never sent twice: a retry \
+         after its first byte is refused) or bytes.\n\n\
+         ```no_run\n\
+         {gate}\
+         # async fn example(client: &{krate}::Client{argument}) -> Result<(), {krate}::Error> {{\n\
+         {body}\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    )
 }
 
 /// The quick start up to the `blocking` feature: what every crate has, then its operations.

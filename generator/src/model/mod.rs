@@ -258,6 +258,11 @@ pub fn build_from<'a>(
         methods.claim(name.to_string());
     }
     let pagination = pagination::detect(&operations, &types, &mut methods);
+    for op in &mut operations {
+        if let Some(streaming) = &mut op.streaming {
+            streaming.fn_name = methods.claim(format!("{}_stream", op.fn_name));
+        }
+    }
     let base_url = api.servers.first().map(server_url).unwrap_or_default();
     // What an operation without `security` of its own accepts; none when the client can send
     // none of the global schemes (such an operation is skipped, a request is sent without).

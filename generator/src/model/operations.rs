@@ -8,7 +8,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, St
 use super::names::{self, Scope};
 use super::schema::{Additional, RawSchema};
 use super::security::{self, Scheme};
-use super::types::{Ty, TypeSpace};
+use super::types::{Kind, Ty, TypeSpace};
 use crate::diagnostics::Error;
 use crate::resolve::join;
 
@@ -33,9 +33,15 @@ pub struct Operation {
     pub body: Option<Body>,
     pub success: Success,
     pub errors: Vec<ErrorCase>,
-    /// The media types of its success responses, in the spec's order without repeats: what
-    /// its `Accept` header lists.
+    /// The media types its method decodes (the chosen one of each success response), JSON
+    /// first, without repeats: what its `Accept` header lists.
     pub accept: Vec<String>,
+    /// The same success as a stream, when a success response offers one beside the payload
+    /// the method decodes (OpenAI's `stream: true` pattern, Kubernetes' watch): a second method.
+    pub streaming: Option<Streaming>,
+    /// The boolean property of the JSON body that asks the server to stream (`stream`), when
+    /// the operation streams: its streaming method sends it `true`, its other method `false`.
+    pub stream_flag: Option<String>,
     /// Accepted credential alternatives, as indices into the model's schemes; empty: none.
     pub auth: Vec<Vec<usize>>,
 }
@@ -124,11 +130,96 @@ pub enum Payload {
     Json(Ty),
     /// Text of this media type.
     Text(String),
-    /// Bytes of this media type.
+    /// Bytes of this media type (`format: binary`, `application/octet-stream`, `audio/*`, a
+    /// media type the client does not decode).
     Bytes(String),
     /// A documented redirect (3xx, when the operation documents no 2xx): the response itself,
     /// with its status and `Location`.
     Redirect,
+    /// A sequence of items read as they arrive: server-sent events or JSON lines.
+    Stream(Stream),
+}
+
+/// A sequential media type and the type of its items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stream {
+    /// The media type as the spec writes it (what the streaming method's `Accept` asks for).
+    pub media: String,
+    pub framing: Framing,
+    /// The type of each item: of each event's `data`, of the whole event, or of each line;
+    /// `Ty::Json` when the spec gives no schema.
+    pub item: Ty,
+}
+
+/// How the items of a stream are delimited, and what the schema describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`, the schema describing each event's `data` as JSON.
+    EventData,
+    /// `text/event-stream`, the schema an object describing the whole event (`event`, `data`,
+    /// `id`, `retry`), or a union of such objects (told apart by the event name).
+    WholeEvent,
+    /// `text/event-stream` without a schema, or with a `type: string` one: the events as they
+    /// are (name, id, data text).
+    RawEvents,
+    /// JSON lines (`application/x-ndjson`, `application/jsonl`, `application/json-seq`,
+    /// `application/json;stream=watch`): one JSON value per line.
+    JsonLines,
+}
+
+/// The streaming form of an operation whose success also has a non-stream payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streaming {
+    /// The streaming method's name (`<operation>_stream`), given once every method name is
+    /// known.
+    pub fn_name: String,
+    pub stream: Stream,
+}
+
+/// What the client makes of a media type: decided here, once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MediaKind {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Binary,
+    EventStream,
+    JsonLines,
+}
+
+impl MediaKind {
+    /// The kind of `media` (`application/json; charset=utf-8`, `text/event-stream`,
+    /// `application/json;stream=watch`).
+    pub fn of(media: &str) -> MediaKind {
+        let e = essence(media);
+        let watch = media.split(';').skip(1).any(|parameter| {
+            let (name, value) = parameter.split_once('=').unwrap_or((parameter, ""));
+            name.trim().eq_ignore_ascii_case("stream")
+                && value.trim().trim_matches('"').eq_ignore_ascii_case("watch")
+        });
+        match e.as_str() {
+            "text/event-stream" => MediaKind::EventStream,
+            "application/x-ndjson"
+            | "application/ndjson"
+            | "application/jsonl"
+            | "application/jsonlines"
+            | "application/x-jsonlines"
+            | "application/json-seq" => MediaKind::JsonLines,
+            _ if watch && is_json(&e) => MediaKind::JsonLines,
+            _ if watch => MediaKind::Binary,
+            _ if is_json(&e) => MediaKind::Json,
+            "application/x-www-form-urlencoded" => MediaKind::Form,
+            "multipart/form-data" => MediaKind::Multipart,
+            _ if e.starts_with("text/") => MediaKind::Text,
+            _ => MediaKind::Binary,
+        }
+    }
+
+    /// A sequence of items rather than one document.
+    pub fn is_stream(self) -> bool {
+        matches!(self, MediaKind::EventStream | MediaKind::JsonLines)
+    }
 }
 
 /// What a successful call returns.
@@ -159,6 +250,10 @@ pub struct ErrorCase {
     pub status: String,
     pub ty: Ty,
 }
+
+/// What an operation's responses make of it: its success, its typed errors, the media types
+/// it accepts, and the stream a success offers beside the payload it decodes.
+type Responses = (Success, Vec<ErrorCase>, Vec<String>, Option<Stream>);
 
 /// Builds every operation of the document, in document order.
 pub struct OperationBuilder<'s, 'a> {
@@ -287,7 +382,18 @@ impl OperationBuilder<'_, '_> {
             None => None,
         };
         let head = method.eq_ignore_ascii_case("head");
-        let (success, errors, accept) = self.responses(op, pointer, anchor, pascal, head)?;
+        let (success, errors, accept, alternative) =
+            self.responses(op, pointer, anchor, pascal, head)?;
+        let streams = alternative.is_some() || matches!(&success, Success::One(Payload::Stream(_)));
+        let stream_flag = body
+            .as_ref()
+            .filter(|_| streams)
+            .and_then(|body| self.stream_flag(body));
+        let streaming = alternative.map(|stream| Streaming {
+            // Named once every method name is known (`model::build`).
+            fn_name: String::new(),
+            stream,
+        });
         let request_name = (!params.is_empty() || body.is_some()).then(|| {
             // Specs often call the body schema `<OperationId>Request`; the parameters struct
             // then becomes `<OperationId>Params` rather than `<OperationId>Request2`.
@@ -313,8 +419,26 @@ impl OperationBuilder<'_, '_> {
             success,
             errors,
             accept,
+            streaming,
+            stream_flag,
             auth,
         })
+    }
+
+    /// The boolean property of a JSON body that asks the server to stream its answer
+    /// (`stream`, as OpenAI's and most AI APIs name it).
+    fn stream_flag(&self, body: &Body) -> Option<String> {
+        let BodyKind::Json(Ty::Named(id)) = &body.kind else {
+            return None;
+        };
+        let Kind::Struct(fields) = &self.types.def(*id).kind else {
+            return None;
+        };
+        fields
+            .fields
+            .iter()
+            .find(|f| f.json_name == "stream" && f.ty == Ty::Bool)
+            .map(|f| f.json_name.clone())
     }
 
     fn param(
@@ -529,7 +653,7 @@ impl OperationBuilder<'_, '_> {
         anchor: &str,
         op_pascal: &str,
         head: bool,
-    ) -> Result<(Success, Vec<ErrorCase>, Vec<String>), Error> {
+    ) -> Result<Responses, Error> {
         let mut entries: Vec<(String, Option<u16>, bool, &ReferenceOr<openapiv3::Response>)> =
             Vec::new();
         // A redirect is the documented success of an operation that documents no 2xx (a
@@ -557,6 +681,8 @@ impl OperationBuilder<'_, '_> {
         let mut errors = Vec::new();
         let mut accept: Vec<String> = Vec::new();
         let mut variants = Scope::default();
+        // The first stream a success offers beside the payload its method decodes.
+        let mut alternative = None;
         for (label, status, ok, response) in entries {
             let label = self.response_key(pointer, &label);
             let at = join(pointer, &["responses", &label]);
@@ -583,17 +709,36 @@ impl OperationBuilder<'_, '_> {
                 });
                 continue;
             }
-            for media in response.content.keys() {
+            let redirect = status.map_or(label.starts_with('3'), |s| (300..400).contains(&s));
+            // The payload is read from the media type the client prefers; a stream is that only
+            // when the response offers nothing else, and otherwise the streaming method's.
+            let media = pick_media(
+                response
+                    .content
+                    .keys()
+                    .filter(|m| !MediaKind::of(m).is_stream()),
+            )
+            .or(media);
+            if let Some(media) = media.filter(|_| !head && !redirect) {
                 if !accept.contains(media) {
                     accept.push(media.clone());
                 }
             }
-            let redirect = status.map_or(label.starts_with('3'), |s| (300..400).contains(&s));
+            let stream_hint = names::trail(anchor, "!Event");
+            if alternative.is_none() && !head && !redirect {
+                let offered = pick_stream(response.content.keys());
+                if let Some(offered) = offered.filter(|s| Some(*s) != media) {
+                    alternative = Some(self.stream(&at, offered, &stream_hint)?);
+                }
+            }
             let payload = match media {
                 // The answer to HEAD has the headers of a GET's but never a body.
                 _ if head => Payload::Empty,
                 _ if redirect => Payload::Redirect,
                 None => Payload::Empty,
+                Some(media) if MediaKind::of(media).is_stream() => {
+                    Payload::Stream(self.stream(&at, media, &stream_hint)?)
+                }
                 // A string of any media type (`*/*`, `application/*`) is text, or bytes when
                 // its format says so.
                 Some(media) if is_wildcard(&essence(media)) && self.is_string(&at, media)? => {
@@ -606,31 +751,38 @@ impl OperationBuilder<'_, '_> {
                         Payload::Text(media.clone())
                     }
                 }
-                Some(media) if is_json(&essence(media)) => {
+                Some(media) if MediaKind::of(media) == MediaKind::Json => {
                     if response.content[media].schema.is_none() {
                         Payload::Json(Ty::Json)
                     } else {
                         let schema_at = join(&at, &["content", media, "schema"]);
                         let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
-                        let hint = match (&enum_name, shared) {
-                            (_, Some(shared)) => shared,
-                            (Some(_), None) => {
-                                names::trail(anchor, &format!("!{}", status_word(&label)))
-                            }
-                            (None, None) => names::trail(anchor, "!Response"),
-                        };
-                        let typed = self.types.typed(&schema, &schema_at, &hint)?;
-                        self.types.document(&typed.ty, description.as_deref());
-                        // A body that may be `null` decodes as any JSON value. A whole body is
-                        // decoded by plain serde (`Response::json`): no integral numbers.
-                        Payload::Json(if typed.nullable {
-                            Ty::Json
+                        if is_binary(&schema) {
+                            // A file "as JSON" (`type: string, format: binary`): its bytes.
+                            Payload::Bytes(media.clone())
                         } else {
-                            typed.ty.integral_as_f64()
-                        })
+                            let hint = match (&enum_name, &shared) {
+                                (_, Some(shared)) => shared.clone(),
+                                (Some(_), None) => {
+                                    names::trail(anchor, &format!("!{}", status_word(&label)))
+                                }
+                                (None, None) => names::trail(anchor, "!Response"),
+                            };
+                            let typed = self.types.typed(&schema, &schema_at, &hint)?;
+                            self.types.document(&typed.ty, description.as_deref());
+                            // A body that may be `null` decodes as any JSON value. A whole body
+                            // is decoded by plain serde (`Response::json`): no integral numbers.
+                            Payload::Json(if typed.nullable {
+                                Ty::Json
+                            } else {
+                                typed.ty.integral_as_f64()
+                            })
+                        }
                     }
                 }
-                Some(media) if essence(media).starts_with("text/") => Payload::Text(media.clone()),
+                Some(media) if MediaKind::of(media) == MediaKind::Text => {
+                    Payload::Text(media.clone())
+                }
                 Some(media) => Payload::Bytes(media.clone()),
             };
             cases.push(SuccessCase {
@@ -640,6 +792,20 @@ impl OperationBuilder<'_, '_> {
                 payload,
                 doc: description,
             });
+        }
+        let mixed = cases.len() > 1 && cases.iter().any(|c| c.payload != cases[0].payload);
+        if mixed {
+            // A per-status enum holds values, not live streams: a stream among its cases is
+            // read in full as text there, and the streaming method reads it as a stream.
+            for case in &mut cases {
+                if let Payload::Stream(stream) = &case.payload {
+                    let media = stream.media.clone();
+                    let stream = std::mem::replace(&mut case.payload, Payload::Text(media));
+                    if let (None, Payload::Stream(stream)) = (&alternative, stream) {
+                        alternative = Some(stream);
+                    }
+                }
+            }
         }
         let success = match (enum_name, cases.len()) {
             (_, 0) => Success::One(Payload::Empty),
@@ -652,8 +818,90 @@ impl OperationBuilder<'_, '_> {
             _ => Success::One(cases.swap_remove(0).payload),
         };
         // What the client decodes first, so that a server that may choose picks it.
-        accept.sort_by_key(|m| media_rank(m));
-        Ok((success, errors, accept))
+        accept.sort_by_key(|m| MediaKind::of(m));
+        Ok((success, errors, accept, alternative))
+    }
+
+    /// The stream of `media` in the response at `at`: its framing and item type.
+    fn stream(&mut self, at: &str, media: &str, hint: &str) -> Result<Stream, Error> {
+        let kind = MediaKind::of(media);
+        let schema_at = join(at, &["content", media, "schema"]);
+        let untyped = |framing| Stream {
+            media: media.to_string(),
+            framing,
+            item: Ty::Json,
+        };
+        if self.types.resolver().value(&schema_at, at).is_err() {
+            return Ok(untyped(if kind == MediaKind::EventStream {
+                Framing::RawEvents
+            } else {
+                Framing::JsonLines
+            }));
+        }
+        let schema: RawSchema = self.types.resolver().parse(&schema_at)?;
+        let resolved = self.types.resolved_schema(&schema, &schema_at)?;
+        let (framing, schema, schema_at) = match kind {
+            MediaKind::EventStream if resolved.ty.as_deref() == Some("string") => {
+                return Ok(untyped(Framing::RawEvents));
+            }
+            MediaKind::EventStream if self.is_whole_event(&resolved, &schema_at)? => {
+                (Framing::WholeEvent, schema, schema_at)
+            }
+            MediaKind::EventStream => (Framing::EventData, schema, schema_at),
+            // A JSON-lines schema that is an array describes the lines by its items.
+            _ => match resolved.items {
+                Some(items) if resolved.ty.as_deref() == Some("array") => {
+                    let (_, array_at) = self.types.resolver().follow(
+                        schema.clone(),
+                        &schema_at,
+                        |s: &RawSchema| s.reference.clone(),
+                    )?;
+                    (Framing::JsonLines, *items, join(&array_at, &["items"]))
+                }
+                _ => (Framing::JsonLines, schema, schema_at),
+            },
+        };
+        let typed = self.types.typed(&schema, &schema_at, hint)?;
+        Ok(Stream {
+            media: media.to_string(),
+            framing,
+            // Each item is decoded by plain serde, like a whole body.
+            item: if typed.nullable {
+                Ty::Json
+            } else {
+                typed.ty.integral_as_f64()
+            },
+        })
+    }
+
+    /// Whether an event-stream schema describes the whole event rather than its `data`: an
+    /// object whose properties are among `event`, `data`, `id` and `retry`, `data` and at least
+    /// one other among them, or a union of such objects.
+    fn is_whole_event(&mut self, schema: &RawSchema, at: &str) -> Result<bool, Error> {
+        const FIELDS: [&str; 4] = ["event", "data", "id", "retry"];
+        if !schema.properties.is_empty() {
+            return Ok(schema.properties.contains_key("data")
+                && schema.properties.len() >= 2
+                && schema
+                    .properties
+                    .keys()
+                    .all(|k| FIELDS.contains(&k.as_str())));
+        }
+        let branches = if schema.one_of.is_empty() {
+            &schema.any_of
+        } else {
+            &schema.one_of
+        };
+        if branches.is_empty() {
+            return Ok(false);
+        }
+        for branch in branches {
+            let resolved = self.types.resolved_schema(branch, at)?;
+            if resolved.properties.is_empty() || !self.is_whole_event(&resolved, at)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Whether the schema of `media` in the response at `at` is a `type: string`.
@@ -708,21 +956,17 @@ pub(super) fn is_json(essence: &str) -> bool {
 }
 
 /// The media type the client uses when several are offered: JSON, then forms, then text, then
-/// anything else.
+/// anything else, then streams (server-sent events before JSON lines).
 fn pick_media<'m>(media: impl Iterator<Item = &'m String> + Clone) -> Option<&'m String> {
-    media.min_by_key(|m| media_rank(m))
+    media.min_by_key(|m| MediaKind::of(m))
 }
 
-/// How much the client prefers a media type: JSON, then forms, then text, then anything else.
-fn media_rank(media: &str) -> u8 {
-    let e = essence(media);
-    match () {
-        _ if is_json(&e) => 0,
-        _ if e == "application/x-www-form-urlencoded" => 1,
-        _ if e == "multipart/form-data" => 2,
-        _ if e.starts_with("text/") => 3,
-        _ => 4,
-    }
+/// The stream a response offers beside (or instead of) its other media types: server-sent
+/// events before JSON lines.
+fn pick_stream<'m>(media: impl Iterator<Item = &'m String>) -> Option<&'m String> {
+    media
+        .filter(|m| MediaKind::of(m).is_stream())
+        .min_by_key(|m| MediaKind::of(m))
 }
 
 fn is_binary(schema: &RawSchema) -> bool {

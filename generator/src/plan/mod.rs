@@ -22,7 +22,7 @@ pub use items::{
     EnumItem, FieldItem, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef,
     UnionItem, VariantItem, Wire,
 };
-pub use operations::{Decode, Method, Module, Output, PagesMethod};
+pub use operations::{Decode, Method, Module, Output, PagesMethod, StreamOutput};
 
 /// Every item of the generated crate, with its decisions.
 pub struct Plan<'m, 'a> {

@@ -11,10 +11,15 @@ use super::items::{
     Wire,
 };
 use super::scope;
-use crate::model::operations::{BodyKind, Location, Operation, Payload, Success, SuccessCase};
+use crate::model::operations::{
+    BodyKind, Framing, Location, Operation, Payload, Stream, Success, SuccessCase,
+};
 use crate::model::pagination::Paged;
 use crate::model::types::{Ty, TypeSpace};
 use crate::model::{Group, Model};
+
+/// The type of a binary request body: the runtime's `Upload` (a file, a reader or bytes).
+static UPLOAD: Ty = Ty::Upload;
 
 /// `src/operations/<module>.rs`.
 #[derive(Debug)]
@@ -50,6 +55,11 @@ pub struct Method<'m> {
     pub accept: Option<String>,
     /// A redirect is the operation's documented success: returned, not an error.
     pub redirects: bool,
+    /// The boolean body property that asks for a stream, and the value this method sends.
+    pub stream_flag: Option<(&'m str, bool)>,
+    /// This method is the streaming form of the operation whose method (and request builder)
+    /// is named here: its request is that one's, asking for the stream.
+    pub stream_of: Option<&'m str>,
 }
 
 /// What awaiting a method's call gives.
@@ -60,6 +70,57 @@ pub enum Output<'m> {
     Type(TypeRef<'m>),
     /// The per-status response enum.
     Responses(&'m str),
+    /// A stream read as it arrives.
+    Stream(StreamOutput<'m>),
+}
+
+/// The runtime's stream types, and how a method's response becomes one.
+#[derive(Debug, Clone, Copy)]
+pub enum StreamOutput<'m> {
+    /// `EventStream<T>`, each event's `data` decoded as `T` (`EventStream::data`), or the
+    /// whole event (`EventStream::whole`).
+    Events { item: TypeRef<'m>, whole: bool },
+    /// `RawEvents`: the events undecoded.
+    RawEvents,
+    /// `JsonLines<T>`.
+    JsonLines(TypeRef<'m>),
+    /// `ByteStream`: the body as it arrives.
+    Bytes,
+}
+
+impl<'m> StreamOutput<'m> {
+    fn of(stream: &'m Stream) -> StreamOutput<'m> {
+        match stream.framing {
+            Framing::EventData => StreamOutput::Events {
+                item: TypeRef::Ty(&stream.item),
+                whole: false,
+            },
+            Framing::WholeEvent => StreamOutput::Events {
+                item: TypeRef::Ty(&stream.item),
+                whole: true,
+            },
+            Framing::RawEvents => StreamOutput::RawEvents,
+            Framing::JsonLines => StreamOutput::JsonLines(TypeRef::Ty(&stream.item)),
+        }
+    }
+
+    /// The item type, for streams of decoded items.
+    pub fn item(self) -> Option<TypeRef<'m>> {
+        match self {
+            StreamOutput::Events { item, .. } | StreamOutput::JsonLines(item) => Some(item),
+            StreamOutput::RawEvents | StreamOutput::Bytes => None,
+        }
+    }
+
+    /// The runtime's name of the stream type.
+    pub fn runtime_name(self) -> &'static str {
+        match self {
+            StreamOutput::Events { .. } => scope::EVENT_STREAM,
+            StreamOutput::RawEvents => scope::RAW_EVENTS,
+            StreamOutput::JsonLines(_) => scope::JSON_LINES,
+            StreamOutput::Bytes => scope::BYTE_STREAM,
+        }
+    }
 }
 
 /// How a method turns the response into its output.
@@ -72,6 +133,8 @@ pub enum Decode<'m> {
     Bytes,
     /// The response as it is (a documented redirect).
     Raw,
+    /// Opened as a stream, not read in full.
+    Stream(StreamOutput<'m>),
     /// By status: each listed status to its variant, any other to `fallback`'s.
     ByStatus {
         name: &'m str,
@@ -139,7 +202,48 @@ pub fn module<'m>(
                 && matches!(&item.shape, Shape::Struct(s) if s.default)
         });
         items.extend(made);
+        let streaming = op.streaming.as_ref().map(|streaming| {
+            let output = StreamOutput::of(&streaming.stream);
+            let mut doc = method.doc.clone();
+            doc.insert(
+                doc.len()
+                    .saturating_sub(1 + usize::from(!op.errors.is_empty())),
+                Cow::Owned(stream_doc(op, output)),
+            );
+            Method {
+                op,
+                name: &streaming.fn_name,
+                doc,
+                deprecated: op.deprecated,
+                request: method.request,
+                request_default: method.request_default,
+                output: Output::Stream(output),
+                decode: Decode::Stream(output),
+                auth: method.auth.clone(),
+                accept: Some(streaming.stream.media.clone()),
+                redirects: false,
+                stream_flag: op.stream_flag.as_deref().map(|flag| (flag, true)),
+                stream_of: Some(&op.fn_name),
+            }
+        });
+        if let Some(streaming) = &op.streaming {
+            let flag = op
+                .stream_flag
+                .as_deref()
+                .map(|flag| format!(" It sends `\"{flag}\": false`."))
+                .unwrap_or_default();
+            let at = method.doc.len() - 1 - usize::from(!op.errors.is_empty());
+            method.doc.insert(
+                at,
+                Cow::Owned(format!(
+                    "Reads the whole answer.{flag} For its parts as they arrive, see \
+                     [`{}`](Self::{}).",
+                    streaming.fn_name, streaming.fn_name
+                )),
+            );
+        }
         methods.push(method);
+        methods.extend(streaming);
         if let Some(paged) = model.pagination.get(&index) {
             pages.push(PagesMethod {
                 operation: &op.fn_name,
@@ -177,8 +281,10 @@ impl<'m> Module<'m> {
     /// the items' own).
     pub fn visit_types(&self, f: &mut impl FnMut(TypeRef<'m>)) {
         for method in &self.methods {
-            if let Output::Type(ty) = method.output {
-                f(ty);
+            match method.output {
+                Output::Type(ty) => f(ty),
+                Output::Stream(stream) => stream.item().into_iter().for_each(&mut *f),
+                Output::Unit | Output::Responses(_) => {}
             }
         }
         for pages in &self.pages {
@@ -208,7 +314,13 @@ impl<'m> Module<'m> {
         }) {
             names.push(scope::PART);
         }
+        for method in &self.methods {
+            if let Output::Stream(stream) = method.output {
+                names.push(stream.runtime_name());
+            }
+        }
         names.sort_unstable();
+        names.dedup();
         names
     }
 }
@@ -307,7 +419,8 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
             }
             BodyKind::Parts => (TypeRef::Form, true),
             BodyKind::Text(_) => (TypeRef::Text, true),
-            BodyKind::Bytes(_) => (TypeRef::Bytes, true),
+            // A file, or bytes: sent as they are read, never all in memory.
+            BodyKind::Bytes(_) => (TypeRef::Ty(&UPLOAD), true),
         };
         fields.push(request_field(
             &body.name,
@@ -329,6 +442,8 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                     Payload::Text(_) => (Some(TypeRef::Text), false),
                     Payload::Bytes(_) => (Some(TypeRef::Bytes), false),
                     Payload::Redirect => (Some(TypeRef::Raw), false),
+                    // The model reads a stream among several statuses as text.
+                    Payload::Stream(_) => (Some(TypeRef::Text), false),
                 };
                 VariantItem {
                     name: &case.variant,
@@ -398,7 +513,15 @@ fn method<'m>(
         Success::One(Payload::Empty) => (Output::Unit, Decode::Nothing),
         Success::One(Payload::Json(ty)) => (Output::Type(TypeRef::Ty(ty)), Decode::Json),
         Success::One(Payload::Text(_)) => (Output::Type(TypeRef::Text), Decode::Text),
-        Success::One(Payload::Bytes(_)) => (Output::Type(TypeRef::Bytes), Decode::Bytes),
+        // A binary body of any size is read as it arrives.
+        Success::One(Payload::Bytes(_)) => (
+            Output::Stream(StreamOutput::Bytes),
+            Decode::Stream(StreamOutput::Bytes),
+        ),
+        Success::One(Payload::Stream(stream)) => {
+            let output = StreamOutput::of(stream);
+            (Output::Stream(output), Decode::Stream(output))
+        }
         Success::One(Payload::Redirect) => (Output::Type(TypeRef::Raw), Decode::Raw),
         Success::Many { enum_name, cases } => {
             let fallback = cases.iter().position(|c| c.status.is_none()).unwrap_or(0);
@@ -430,7 +553,36 @@ fn method<'m>(
         auth: auth_consts.get(op.auth.as_slice()).cloned(),
         accept: accept(&op.accept),
         redirects: redirects(&op.success),
+        // Only an operation that streams has one: its non-streaming method asks for none.
+        stream_flag: op.stream_flag.as_deref().map(|flag| {
+            let streams = matches!(&op.success, Success::One(Payload::Stream(_)));
+            (flag, streams)
+        }),
+        stream_of: None,
     }
+}
+
+/// The paragraph of a streaming method's doc saying what it reads, item by item.
+fn stream_doc(op: &Operation, output: StreamOutput) -> String {
+    let what = match output {
+        StreamOutput::Events { .. } | StreamOutput::RawEvents => "server-sent events",
+        StreamOutput::JsonLines(_) => "JSON lines",
+        StreamOutput::Bytes => "bytes",
+    };
+    let flag = op
+        .stream_flag
+        .as_deref()
+        .map(|flag| format!(" with `\"{flag}\": true`"))
+        .unwrap_or_default();
+    format!(
+        "The answer of [`{}`](Self::{}) as a stream of {what}, read as they arrive: the \
+         request{flag}, asking for `{}`.",
+        op.fn_name,
+        op.fn_name,
+        op.streaming
+            .as_ref()
+            .map_or("", |streaming| streaming.stream.media.as_str())
+    )
 }
 
 /// Whether a success of the operation is a redirect.

@@ -17,6 +17,14 @@ pub const RESPONSE: &str = "RawResponse";
 pub const QUERY_STYLE: &str = "QueryStyle";
 /// A part of a multipart body.
 pub const PART: &str = "Part";
+/// The runtime's typed stream of server-sent events.
+pub const EVENT_STREAM: &str = "EventStream";
+/// The runtime's stream of undecoded server-sent events.
+pub const RAW_EVENTS: &str = "RawEvents";
+/// The runtime's typed stream of JSON lines.
+pub const JSON_LINES: &str = "JsonLines";
+/// The runtime's stream of a body's bytes.
+pub const BYTE_STREAM: &str = "ByteStream";
 
 /// Every type-level name a generated module may bring into scope or write unqualified.
 pub const RESERVED: &[&str] = &[
@@ -25,18 +33,28 @@ pub const RESERVED: &[&str] = &[
     "ApiResponse",
     "Attempt",
     "Auth",
+    "BlockingBytes",
+    "BlockingEvents",
     "BlockingItems",
+    "BlockingJsonLines",
     "BlockingPages",
+    "BlockingRawEvents",
+    BYTE_STREAM,
     CALL,
     "Client",
     "ClientBuilder",
     "Error",
+    EVENT_STREAM,
     "Form",
     "Items",
+    JSON_LINES,
     "Page",
     "Pages",
+    RAW_EVENTS,
     "RawRequest",
+    "StreamResponse",
     RESPONSE,
+    "ServerEvent",
     "Upload",
     "WithResponse",
     // The operations modules' imports of the runtime (and `Auth`, above).
