@@ -130,8 +130,9 @@ fn generated_api_shape() {
         ("dns_records_for_a_zone_list_dns_records", "DnsRecordList"),
         ("export_audit_logs", "String"),
         ("cloudflare_images_upload_an_image_via_url", "ImageEnvelope"),
-        ("cloudflare_images_base_image", "Vec<u8>"),
-        ("workers_kv_namespace_read_key_value_pair", "Vec<u8>"),
+        // Binary answers are read as they arrive.
+        ("cloudflare_images_base_image", "ByteStream"),
+        ("workers_kv_namespace_read_key_value_pair", "ByteStream"),
         (
             "workers_kv_namespace_write_key_value_pair",
             "CloudflareSuccess",

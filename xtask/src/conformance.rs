@@ -348,7 +348,7 @@ fn write_workspace(
     let driver_toml = format!(
         "[package]\nname = \"{DRIVER}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n{crate_name} = {{ path = \"../crate\"{features} }}\n\
-         serde = \"1\"\nserde_json = \"1\"\n\
+         futures-core = \"0.3\"\nserde = \"1\"\nserde_json = \"1\"\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n"
     );
     write_if_changed(&work.join("driver/Cargo.toml"), &driver_toml)?;

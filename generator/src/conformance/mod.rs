@@ -22,7 +22,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::model::Model;
-use crate::model::operations::{BodyKind, Operation};
+use crate::model::operations::{BodyKind, Operation, Payload, Success};
 use crate::model::types::Ty;
 
 /// The driver and what it covers.
@@ -130,6 +130,26 @@ fn checked<T>(result: Result<ApiResponse<T>, Error>) -> Result<(), String> {{
         }}
         Err(error) => Err(describe(&error)),
     }}
+}}
+
+/// [`checked`] for a call answering a stream, which is then read to its end: every item, or
+/// the first error.
+async fn drained<S, T>(result: Result<ApiResponse<S>, Error>) -> Result<(), String>
+where
+    S: futures_core::Stream<Item = Result<T, Error>> + Unpin,
+{{
+    let response = result.map_err(|error| describe(&error))?;
+    let found = violations(response.headers());
+    if !found.is_empty() {{
+        return Err(found.join("; "));
+    }}
+    let mut stream = response.into_inner();
+    while let Some(item) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await
+    {{
+        item.map_err(|error| format!("reading the stream: {{}}", describe(&error)))?;
+    }}
+    Ok(())
 }}
 
 fn describe(error: &Error) -> String {{
@@ -317,6 +337,10 @@ fn operation_fn(
         fields.push((body.name.clone(), values));
     }
     let method = &op.fn_name;
+    // A stream (or a binary body, a stream of bytes) is read to its end.
+    let check = if streams(op) { "drained" } else { "checked" };
+    let wait = if streams(op) { ".await" } else { "" };
+    let stream_method = op.streaming.as_ref().map(|s| s.fn_name.as_str());
     let mut out = format!(
         "\n/// `{label}`.\nasync fn op_{index}(client: &Client, round: u32) {{\n    let label = {label:?};\n    let result: Result<(), String> = async {{\n"
     );
@@ -324,9 +348,16 @@ fn operation_fn(
         None => {
             writeln!(
                 out,
-                "        checked(client.{group}().{method}().with_response().await)?;"
+                "        {check}(client.{group}().{method}().with_response().await){wait}?;"
             )
             .unwrap();
+            if let Some(stream) = stream_method {
+                writeln!(
+                    out,
+                    "        drained(client.{group}().{stream}().with_response().await).await?;"
+                )
+                .unwrap();
+            }
         }
         Some(request) => {
             out.push_str("        let request = match round {\n");
@@ -346,9 +377,16 @@ fn operation_fn(
             out.push_str("        };\n");
             writeln!(
                 out,
-                "        checked(client.{group}().{method}(&request).with_response().await)?;"
+                "        {check}(client.{group}().{method}(&request).with_response().await){wait}?;"
             )
             .unwrap();
+            if let Some(stream) = stream_method {
+                writeln!(
+                    out,
+                    "        drained(client.{group}().{stream}(&request).with_response().await).await?;"
+                )
+                .unwrap();
+            }
             if let Some(pages) = pages {
                 writeln!(
                     out,
@@ -376,4 +414,13 @@ fn seed(pointer: &str, field: &str, round: u32) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+/// Whether the operation's method answers a stream: server-sent events, JSON lines, or a lone
+/// binary body (a `ByteStream`).
+fn streams(op: &Operation) -> bool {
+    matches!(
+        op.success,
+        Success::One(Payload::Stream(_) | Payload::Bytes(_))
+    )
 }

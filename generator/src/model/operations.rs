@@ -724,11 +724,18 @@ impl OperationBuilder<'_, '_> {
                     accept.push(media.clone());
                 }
             }
-            let stream_hint = names::trail(anchor, "!Event");
+            // An inline item type is named as an event or a line of the operation.
+            let stream_hint = |media: &str| {
+                let step = match MediaKind::of(media) {
+                    MediaKind::EventStream => "!Event",
+                    _ => "!Line",
+                };
+                names::trail(anchor, step)
+            };
             if alternative.is_none() && !head && !redirect {
                 let offered = pick_stream(response.content.keys());
                 if let Some(offered) = offered.filter(|s| Some(*s) != media) {
-                    alternative = Some(self.stream(&at, offered, &stream_hint)?);
+                    alternative = Some(self.stream(&at, offered, &stream_hint(offered))?);
                 }
             }
             let payload = match media {
@@ -737,7 +744,7 @@ impl OperationBuilder<'_, '_> {
                 _ if redirect => Payload::Redirect,
                 None => Payload::Empty,
                 Some(media) if MediaKind::of(media).is_stream() => {
-                    Payload::Stream(self.stream(&at, media, &stream_hint)?)
+                    Payload::Stream(self.stream(&at, media, &stream_hint(media))?)
                 }
                 // A string of any media type (`*/*`, `application/*`) is text, or bytes when
                 // its format says so.

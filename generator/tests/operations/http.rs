@@ -759,7 +759,7 @@ async fn upload_release_asset_octet_stream() {
         release_id: 9_007_199_254_740_993,
         name: "app v1.0.zip".into(),
         label: Some("Linux (x86_64)".into()),
-        body: bytes.clone(),
+        body: Upload::new("app v1.0.zip", bytes.clone()),
     };
     let asset = client(&server)
         .releases()
@@ -1175,6 +1175,9 @@ async fn image_blob_png() {
         .cloudflare_images()
         .cloudflare_images_base_image(&request)
         .await
+        .unwrap()
+        .collect()
+        .await
         .unwrap();
     assert_eq!(bytes, PNG);
     let received = received(&server).await;
@@ -1208,6 +1211,9 @@ async fn kv_read_octet_stream() {
     let bytes = client(&server)
         .workers_kv_namespace()
         .workers_kv_namespace_read_key_value_pair(&request)
+        .await
+        .unwrap()
+        .collect()
         .await
         .unwrap();
     assert_eq!(bytes, value);

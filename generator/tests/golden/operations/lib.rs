@@ -132,6 +132,24 @@
 //! # }
 //! ```
 //!
+//! # Streams
+//!
+//! Operations that answer with server-sent events, JSON lines or binary content return a stream, read as it arrives rather than buffered: an [`EventStream`] of the events' decoded data (or whole events), [`RawEvents`] for events the spec gives no schema, [`JsonLines`] of decoded lines, or a [`ByteStream`] of the body (`save` and `copy_to` write it in bounded memory; `collect` keeps the client's `max_response_bytes`). Each is a `futures::Stream` of `Result`s and has `next_event()`, `next_item()` or `next_chunk()`. The call's timeout covers the wait for the answer's head; after it, the timeout is the longest wait for the next bytes. Dropping a stream closes its connection; a server that stops in the middle of an event or a line is an error, never a silent end. An operation that answers JSON or a stream, as a `stream` flag of its request asks, has both methods: `<operation>` for the whole answer and `<operation>_stream` for the stream, each setting the flag itself. Uploads are [`Upload`]s from a path (reopened for a retry), a reader (never sent twice: a retry after its first byte is refused) or bytes.
+//!
+//! ```no_run
+//! # #[cfg(feature = "cloudflare_images")]
+//! # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
+//! let request = golden::CloudflareImagesBaseImageRequest {
+//!     account_id: "ACCOUNT_ID".into(),
+//!     image_id: "IMAGE_ID".into(),
+//! };
+//! let download = client.cloudflare_images().cloudflare_images_base_image(&request).await?;
+//! let written = download.save("download.bin").await?;
+//! println!("{written} bytes");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Endpoints the spec does not describe
 //!
 //! [`Client::request`] sends any method to any path of the API, relative to the base URL: `{name}` placeholders of the path are filled by [`path_param`](RawRequest::path_param) (percent-encoded, so that a value stays one path segment), and [`query`](RawRequest::query), [`header`](RawRequest::header) and [`json`](RawRequest::json) add the rest. [`send`](RawRequest::send) returns a [`Call`] of the [`RawResponse`] (with the per-call settings of any call), [`send_json`](RawRequest::send_json) one decoding the JSON body. It is sent as operations are, with the same retries, timeouts, size limit and tracing, and fails with the same [`Error`] (a status other than 2xx is an [`Error::Api`]). Its credentials are those of the spec's global `security` (the first alternative the client has every credential of), unless [`auth`](RawRequest::auth) says otherwise (`.auth(&[])`: none).
@@ -291,8 +309,9 @@ pub use operations::*;
 struct ReadmeDoctests;
 
 pub use runtime::{
-    ApiError, ApiResponse, Attempt, Auth, Call, Client, ClientBuilder, Error, Form,
-    Items, Page, Pages, RawRequest, RawResponse, Upload, WithResponse,
+    ApiError, ApiResponse, Attempt, Auth, ByteStream, Call, Client, ClientBuilder, Error,
+    EventStream, Form, Items, JsonLines, Page, Pages, RawEvents, RawRequest, RawResponse,
+    ServerEvent, Upload, WithResponse,
 };
 
 /// The HTTP client library the client is built on, whose types its API uses:
@@ -302,7 +321,10 @@ pub use runtime::{
 pub use reqwest;
 
 #[cfg(feature = "blocking")]
-pub use runtime::{BlockingItems, BlockingPages};
+pub use runtime::{
+    BlockingBytes, BlockingEvents, BlockingItems, BlockingJsonLines, BlockingPages,
+    BlockingRawEvents,
+};
 
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
