@@ -11,11 +11,23 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use super::client::{CallOptions, Service};
-use super::{Client, Error, RawResponse, Request};
+use super::{Client, Error, RawResponse, Request, StreamResponse};
 
 /// Turns the response of a call into its result: the only part of a call that depends on the
 /// operation's output type.
 pub type Decode<T> = fn(RawResponse) -> Result<T, Error>;
+
+/// Turns a streamed response (its body still arriving) into the call's result, such as an
+/// [`EventStream`](super::EventStream): the decoder of a [`Call::stream`].
+pub type Open<T> = fn(StreamResponse) -> Result<T, Error>;
+
+/// How a call reads its response.
+pub(super) enum Decoder<T> {
+    /// Read in full, then decoded.
+    Whole(Decode<T>),
+    /// Handed over as soon as its head arrives.
+    Streamed(Open<T>),
+}
 
 /// A call of one operation, ready to send: `.await` it for the decoded result.
 ///
@@ -65,7 +77,7 @@ struct Unsent<T> {
     /// The request, or why it could not be built (reported when the call is sent).
     request: Result<Request, Error>,
     options: CallOptions,
-    decode: Decode<T>,
+    decode: Decoder<T>,
 }
 
 /// A boxed future: one allocation per call, and no generic future type per operation.
@@ -86,7 +98,31 @@ impl<T> Call<T> {
             Some(operation),
             request,
             CallOptions::default(),
-            decode,
+            Decoder::Whole(decode),
+        )
+    }
+
+    /// A call of `operation` whose response is streamed: sent like any call (credentials,
+    /// retries, tracing, [`Error::Api`] for a status other than 2xx) until the head of a 2xx
+    /// response arrives; then nothing is retried, and `open` gets the response with its body
+    /// unread (such as [`EventStream::data`](super::EventStream::data),
+    /// [`JsonLines::new`](super::JsonLines::new) or [`ByteStream::new`](super::ByteStream::new)).
+    ///
+    /// The call's [timeout](Call::timeout) bounds each attempt until the response head
+    /// arrives, then each read of the body: the stream fails with [`Error::Timeout`] when no
+    /// data comes for that long; a stream as a whole may last any time.
+    pub fn stream(
+        client: &Client,
+        operation: &'static str,
+        request: Result<Request, Error>,
+        open: Open<T>,
+    ) -> Self {
+        Call::from_parts(
+            client.clone(),
+            Some(operation),
+            request,
+            CallOptions::default(),
+            Decoder::Streamed(open),
         )
     }
 
@@ -95,7 +131,7 @@ impl<T> Call<T> {
         operation: Option<&'static str>,
         request: Result<Request, Error>,
         options: CallOptions,
-        decode: Decode<T>,
+        decode: Decoder<T>,
     ) -> Self {
         Call {
             client,
@@ -115,7 +151,9 @@ impl<T> Call<T> {
     }
 
     /// How long each attempt of this call may take, from connecting until the whole body is
-    /// read (overrides [`super::ClientBuilder::timeout`]).
+    /// read (overrides [`super::ClientBuilder::timeout`]). For a streamed call
+    /// ([`Call::stream`]), until the response head arrives, then how long each read of the
+    /// body may wait for data.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         if let Some(options) = self.options() {
             options.timeout = Some(timeout);
@@ -153,7 +191,8 @@ impl<T> Call<T> {
     /// headers and body bytes (and [`RawResponse::json`], [`RawResponse::text`] to read it).
     ///
     /// The request is the same, and so is how it is sent: credentials, retries, timeouts and
-    /// the response size limit. Only 2xx responses are returned: any other status is still an
+    /// the response size limit (a streamed call's body is then read in full, within the
+    /// limit). Only 2xx responses are returned: any other status is still an
     /// [`Error::Api`], whose [`ApiError::body`](super::ApiError::body) and
     /// [`ApiError::headers`](super::ApiError::headers) have the rest.
     pub fn raw(self) -> Call<RawResponse> {
@@ -162,7 +201,7 @@ impl<T> Call<T> {
                 operation: unsent.operation,
                 request: unsent.request,
                 options: unsent.options,
-                decode: Ok,
+                decode: Decoder::Whole(Ok),
             },
             None => Unsent {
                 operation: None,
@@ -170,7 +209,7 @@ impl<T> Call<T> {
                     "`raw()` was called on a call that was already polled: call it before",
                 )),
                 options: CallOptions::default(),
-                decode: Ok,
+                decode: Decoder::Whole(Ok),
             },
         };
         Call {
@@ -220,18 +259,36 @@ impl<T> Unsent<T> {
             Error::InvalidRequest { message } => context(message),
             other => other,
         })?;
-        let response = client.send(operation, request, &options).await?;
-        let status = response.status;
-        let headers = response.headers.clone();
-        let attempts = response.attempts;
-        let request_id_header = response.request_id_header;
-        Ok(ApiResponse {
-            value: decode(response)?,
-            status,
-            headers,
-            attempts,
-            request_id_header,
-        })
+        match decode {
+            Decoder::Whole(decode) => {
+                let response = client.send(operation, request, &options).await?;
+                let status = response.status;
+                let headers = response.headers.clone();
+                let attempts = response.attempts;
+                let request_id_header = response.request_id_header;
+                Ok(ApiResponse {
+                    value: decode(response)?,
+                    status,
+                    headers,
+                    attempts,
+                    request_id_header,
+                })
+            }
+            Decoder::Streamed(open) => {
+                let response = client.send_streamed(operation, request, &options).await?;
+                let status = response.meta.status;
+                let headers = response.meta.headers.clone();
+                let attempts = response.meta.attempts;
+                let request_id_header = response.meta.request_id_header;
+                Ok(ApiResponse {
+                    value: open(response)?,
+                    status,
+                    headers,
+                    attempts,
+                    request_id_header,
+                })
+            }
+        }
     }
 }
 

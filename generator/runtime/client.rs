@@ -13,9 +13,11 @@ use reqwest::{Method, StatusCode, Url};
 
 use super::Error;
 use super::error::{ApiError, Attempt, root_cause};
-use super::request::{Auth, Request, Scheme, form_encode};
+use super::request::{Auth, Content, Request, Scheme, form_encode};
 use super::response::RawResponse;
 use super::retry::{self, Backoff, Outcome};
+use super::stream::{Meta, StreamResponse};
+use super::upload::NOT_REPLAYABLE;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -204,14 +206,57 @@ impl Client {
     }
 
     /// Sends `request` for the operation `operation` (traced under that name), with the
-    /// per-call `options`. The one place that sends anything: not generic, so that it is
-    /// compiled once however many operations the crate has.
+    /// per-call `options`, and reads the whole response.
     pub(super) async fn send(
         &self,
         operation: Option<&'static str>,
         request: Request,
         options: &CallOptions,
     ) -> Result<RawResponse, Error> {
+        match self
+            .send_reading(operation, request, options, Reading::Whole)
+            .await?
+        {
+            Received::Whole(response) => Ok(response),
+            // `Reading::Whole` reads every body.
+            Received::Streamed(response) => Err(Error::invalid_request(format!(
+                "{} {}: the response was not read",
+                response.method(),
+                response.url()
+            ))),
+        }
+    }
+
+    /// [`Client::send`], returning a 2xx response as soon as its head arrives, its body
+    /// unread: the send of streamed calls.
+    pub(super) async fn send_streamed(
+        &self,
+        operation: Option<&'static str>,
+        request: Request,
+        options: &CallOptions,
+    ) -> Result<StreamResponse, Error> {
+        match self
+            .send_reading(operation, request, options, Reading::Streamed)
+            .await?
+        {
+            Received::Streamed(response) => Ok(response),
+            Received::Whole(response) => Err(Error::invalid_request(format!(
+                "{} {}: the response was read instead of streamed",
+                response.method, response.url
+            ))),
+        }
+    }
+
+    /// The one place that sends anything, for whole and streamed responses alike: not
+    /// generic, so that it is compiled once however many operations the crate has. The span
+    /// of the call (feature `tracing`) lasts as long as a streamed response.
+    async fn send_reading(
+        &self,
+        operation: Option<&'static str>,
+        request: Request,
+        options: &CallOptions,
+        reading: Reading,
+    ) -> Result<Received, Error> {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument;
@@ -223,20 +268,32 @@ impl Client {
                 attempts = tracing::field::Empty,
                 status = tracing::field::Empty,
             );
-            self.send_traced(request, options).instrument(span).await
+            let received = self
+                .send_traced(request, options, reading)
+                .instrument(span.clone())
+                .await?;
+            Ok(match received {
+                Received::Streamed(mut response) => {
+                    response.span = span;
+                    Received::Streamed(response)
+                }
+                whole => whole,
+            })
         }
         #[cfg(not(feature = "tracing"))]
         {
             let _ = operation;
-            self.send_traced(request, options).await
+            self.send_traced(request, options, reading).await
         }
     }
 
+    /// The retry loop, for whole and streamed responses alike.
     async fn send_traced(
         &self,
         request: Request,
         options: &CallOptions,
-    ) -> Result<RawResponse, Error> {
+        reading: Reading,
+    ) -> Result<Received, Error> {
         let inner = &*self.inner;
         let mut shown = format!("{}{}", inner.base_url, request.path);
         if !request.query.is_empty() {
@@ -258,41 +315,87 @@ impl Client {
             parse(&format!("{shown}{separator}{}", applied.query.join("&")))?
         };
         let headers = inner.headers(&request, &options.headers, applied.headers, &url_text)?;
-        let body = request.body.as_ref().map(|body| body.bytes.clone());
+        let content = request.body.as_ref().map(|body| &body.content);
         let timeout = options.timeout.unwrap_or(inner.timeout);
         let max_retries = options.max_retries.unwrap_or(inner.max_retries);
         let method = &request.method;
+        let redirects = request.redirects;
         let mut earlier: Vec<Attempt> = Vec::new();
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let started = Instant::now();
             let mut builder = inner
                 .http
                 .request(method.clone(), url.clone())
-                .timeout(timeout)
                 .headers(headers.clone());
-            if let Some(body) = &body {
-                builder = builder.body(body.clone());
+            if reading == Reading::Whole {
+                builder = builder.timeout(timeout);
             }
-            let started = Instant::now();
-            let received = receive(builder, inner.max_response_bytes).await;
+            match content {
+                None => {}
+                Some(Content::Bytes(bytes)) => builder = builder.body(bytes.clone()),
+                Some(Content::Streamed(pieces)) => {
+                    let (body, length) = pieces.open().await.map_err(|error| match error {
+                        Error::InvalidRequest { message } => {
+                            Error::invalid_request(format!("{method} {url_text}: {message}"))
+                        }
+                        other => other,
+                    })?;
+                    builder = builder.body(body);
+                    if let Some(length) = length {
+                        builder = builder.header(CONTENT_LENGTH, length);
+                    }
+                }
+            }
+            let accepts =
+                |status: StatusCode| status.is_success() || (redirects && status.is_redirection());
+            let limit = inner.max_response_bytes;
+            let received = match reading {
+                Reading::Whole => receive(builder, limit, accepts).await,
+                Reading::Streamed => receive_head(builder, limit, accepts, timeout).await,
+            };
             let elapsed = started.elapsed();
             let (error, retry, server_delay) = match received {
-                Ok((status, headers, body))
-                    if status.is_success() || (request.redirects && status.is_redirection()) =>
-                {
+                Ok(Reply::Accepted {
+                    status,
+                    headers,
+                    body,
+                }) => {
                     trace_attempt(attempt, Some(status), "success", elapsed, "done");
-                    return Ok(RawResponse {
+                    let meta = Meta {
                         method: request.method,
                         url: url_text,
                         status,
                         headers,
-                        body,
                         attempts: attempt,
                         request_id_header: inner.service.request_id_header,
+                    };
+                    return Ok(match body {
+                        Payload::Read(body) => Received::Whole(RawResponse {
+                            method: meta.method,
+                            url: meta.url,
+                            status,
+                            headers: meta.headers,
+                            body,
+                            attempts: attempt,
+                            request_id_header: meta.request_id_header,
+                        }),
+                        Payload::Live(response) => Received::Streamed(StreamResponse::new(
+                            meta,
+                            response,
+                            timeout,
+                            limit,
+                            #[cfg(feature = "blocking")]
+                            self.clone(),
+                        )),
                     });
                 }
-                Ok((status, headers, body)) => {
+                Ok(Reply::Refused {
+                    status,
+                    headers,
+                    body,
+                }) => {
                     let retry = retry::should_retry(method, Outcome::Status(status, &headers));
                     let api = ApiError::from_response(
                         method.clone(),
@@ -332,7 +435,23 @@ impl Client {
                         timeout,
                         attempts: attempt,
                         earlier: Vec::new(),
-                        source: source.without_url(),
+                        not_retried: None,
+                        idle: false,
+                        source: Some(source.without_url()),
+                    };
+                    (error, retry, None)
+                }
+                Err(Failure::TimedOut) => {
+                    let retry = retry::should_retry(method, Outcome::Timeout);
+                    let error = Error::Timeout {
+                        method: method.clone(),
+                        url: url_text.clone(),
+                        timeout,
+                        attempts: attempt,
+                        earlier: Vec::new(),
+                        not_retried: None,
+                        idle: false,
+                        source: None,
                     };
                     (error, retry, None)
                 }
@@ -348,13 +467,16 @@ impl Client {
                         url: url_text.clone(),
                         attempts: attempt,
                         earlier: Vec::new(),
+                        not_retried: None,
                         source: source.without_url(),
                     };
                     (error, retry, None)
                 }
             };
+            // A body read from a stream that was read (even in part) cannot be sent again.
+            let spent = matches!(content, Some(Content::Streamed(pieces)) if pieces.is_spent());
             let delay = match server_delay {
-                _ if !retry || attempt > max_retries => None,
+                _ if !retry || attempt > max_retries || spent => None,
                 Some(delay) if delay > retry::MAX_RETRY_AFTER => None,
                 Some(delay) => Some(delay),
                 None => Some(inner.backoff.delay(attempt)),
@@ -366,11 +488,17 @@ impl Client {
                     "give up: not retryable"
                 } else if attempt > max_retries {
                     "give up: retries exhausted"
+                } else if spent {
+                    "give up: the request body cannot be sent again"
                 } else {
                     "give up: Retry-After too long"
                 };
                 trace_attempt(attempt, status, &outcome, elapsed, decision);
-                return Err(with_earlier(error, earlier));
+                let mut error = with_earlier(error, earlier);
+                if retry && attempt <= max_retries && spent {
+                    not_retried(&mut error, NOT_REPLAYABLE);
+                }
+                return Err(error);
             };
             trace_attempt(
                 attempt,
@@ -448,6 +576,32 @@ fn with_earlier(mut error: Error, attempts: Vec<Attempt>) -> Error {
         _ => {}
     }
     error
+}
+
+/// Notes in `error` why the request was not sent again although the rule allowed it.
+fn not_retried(error: &mut Error, reason: &'static str) {
+    match error {
+        Error::Api(api) => api.set_not_retried(reason),
+        Error::Connection { not_retried, .. } | Error::Timeout { not_retried, .. } => {
+            *not_retried = Some(reason);
+        }
+        _ => {}
+    }
+}
+
+/// How a call reads a 2xx response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// In full, within the timeout and the body limit.
+    Whole,
+    /// Not at all: its body is left to the stream.
+    Streamed,
+}
+
+/// What a call received.
+enum Received {
+    Whole(RawResponse),
+    Streamed(StreamResponse),
 }
 
 /// Records one attempt in the current call's span: a `DEBUG` event, or `WARN` when the call
@@ -659,11 +813,36 @@ fn base64(bytes: &[u8]) -> String {
 /// Why an attempt got no usable response.
 enum Failure {
     Transport(reqwest::Error),
+    /// The client's own timer expired (the head of a streamed response).
+    TimedOut,
     /// The body is over the limit (announced in `Content-Length`, or while reading).
     TooLarge {
         status: StatusCode,
         declared: Option<u64>,
     },
+}
+
+/// The response of one attempt.
+enum Reply {
+    /// A status the call returns (2xx, or a documented redirect).
+    Accepted {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Payload,
+    },
+    /// Any other status, with its body read (for the [`ApiError`]).
+    Refused {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    },
+}
+
+/// The body of an accepted response.
+enum Payload {
+    Read(Vec<u8>),
+    /// Still arriving: for a streamed call.
+    Live(reqwest::Response),
 }
 
 impl From<reqwest::Error> for Failure {
@@ -672,20 +851,74 @@ impl From<reqwest::Error> for Failure {
     }
 }
 
-/// Sends one attempt and reads the whole response, at most `limit` bytes of body: a larger
-/// `Content-Length` is refused before reading, and reading stops at the limit.
+/// Sends one attempt and reads the whole response (within the builder's timeout).
 async fn receive(
     builder: reqwest::RequestBuilder,
     limit: u64,
-) -> Result<(StatusCode, HeaderMap, Vec<u8>), Failure> {
+    accepts: impl Fn(StatusCode) -> bool,
+) -> Result<Reply, Failure> {
     let mut response = builder.send().await?;
     let status = response.status();
+    // Taken, not cloned: reading the body does not need them.
+    let headers = std::mem::take(response.headers_mut());
+    let body = read_body(response, status, limit).await?;
+    Ok(match accepts(status) {
+        true => Reply::Accepted {
+            status,
+            headers,
+            body: Payload::Read(body),
+        },
+        false => Reply::Refused {
+            status,
+            headers,
+            body,
+        },
+    })
+}
+
+/// Sends one attempt of a streamed call: an accepted response is returned as soon as its head
+/// arrives, any other is read in full; both within `timeout`, timed here (the stream times its
+/// reads itself).
+async fn receive_head(
+    builder: reqwest::RequestBuilder,
+    limit: u64,
+    accepts: impl Fn(StatusCode) -> bool,
+    timeout: Duration,
+) -> Result<Reply, Failure> {
+    let deadline = super::stream::deadline(timeout);
+    let mut response = tokio::time::timeout_at(deadline, builder.send())
+        .await
+        .map_err(|_| Failure::TimedOut)??;
+    let status = response.status();
+    if accepts(status) {
+        return Ok(Reply::Accepted {
+            status,
+            headers: response.headers().clone(),
+            body: Payload::Live(response),
+        });
+    }
+    let headers = std::mem::take(response.headers_mut());
+    let body = tokio::time::timeout_at(deadline, read_body(response, status, limit))
+        .await
+        .map_err(|_| Failure::TimedOut)??;
+    Ok(Reply::Refused {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// The whole body of `response`, at most `limit` bytes: a larger `Content-Length` is refused
+/// before reading, and reading stops at the limit.
+async fn read_body(
+    mut response: reqwest::Response,
+    status: StatusCode,
+    limit: u64,
+) -> Result<Vec<u8>, Failure> {
     let declared = response.content_length();
     if declared.is_some_and(|length| length > limit) {
         return Err(Failure::TooLarge { status, declared });
     }
-    // Taken, not cloned: reading the body does not need them.
-    let headers = std::mem::take(response.headers_mut());
     // Preallocate what was announced, within reason (the announcement may be a lie).
     let capacity = declared.unwrap_or(0).min(limit).min(1 << 20);
     let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
@@ -695,7 +928,7 @@ async fn receive(
         }
         body.extend_from_slice(&chunk);
     }
-    Ok((status, headers, body))
+    Ok(body)
 }
 
 impl fmt::Debug for Client {

@@ -33,8 +33,9 @@ pub enum Error {
         /// What is wrong, naming the parameter.
         message: String,
     },
-    /// No response: the connection could not be made or broke off.
-    #[error("{method} {url}: connection failed: {}{}", root_cause(.source), attempts_note(*.attempts, .earlier))]
+    /// No response: the connection could not be made or broke off (also while a streamed
+    /// response was being read).
+    #[error("{method} {url}: connection failed: {}{}", root_cause(.source), attempts_note(*.attempts, .earlier, *.not_retried))]
     #[non_exhaustive]
     Connection {
         /// Method of the request.
@@ -45,12 +46,16 @@ pub enum Error {
         attempts: u32,
         /// What the attempts before the last one ended with (empty without retries).
         earlier: Vec<Attempt>,
+        /// Why the request was not sent again although the rule allowed it (its body was
+        /// read from a stream and cannot be sent again).
+        not_retried: Option<&'static str>,
         /// The transport error.
         #[source]
         source: reqwest::Error,
     },
-    /// No complete response within the per-attempt timeout.
-    #[error("{method} {url}: no complete response within {timeout:?}{}", attempts_note(*.attempts, .earlier))]
+    /// No complete response within the per-attempt timeout; for a streamed response, no
+    /// response head within it, or no data for that long once the stream is open (`idle`).
+    #[error("{method} {url}: {} within {timeout:?}{}", timeout_what(*.idle), attempts_note(*.attempts, .earlier, *.not_retried))]
     #[non_exhaustive]
     Timeout {
         /// Method of the request.
@@ -63,13 +68,19 @@ pub enum Error {
         attempts: u32,
         /// What the attempts before the last one ended with (empty without retries).
         earlier: Vec<Attempt>,
-        /// The transport error.
+        /// Why the request was not sent again although the rule allowed it (its body was
+        /// read from a stream and cannot be sent again).
+        not_retried: Option<&'static str>,
+        /// Whether an open stream received no data for `timeout` (rather than no response).
+        idle: bool,
+        /// The transport error; `None` when the client's own timer expired (the head of a
+        /// streamed response, or the idle time of an open stream).
         #[source]
-        source: reqwest::Error,
+        source: Option<reqwest::Error>,
     },
     /// The response body is larger than [`super::ClientBuilder::max_response_bytes`]; reading
-    /// stopped at the limit.
-    #[error("{method} {url}: the {status} response body exceeds the limit of {limit} bytes{}{}", declared_note(*.declared), attempts_note(*.attempts, .earlier))]
+    /// stopped at the limit (also [`super::ByteStream::collect`]).
+    #[error("{method} {url}: the {status} response body exceeds the limit of {limit} bytes{}{}", declared_note(*.declared), attempts_note(*.attempts, .earlier, None))]
     #[non_exhaustive]
     ResponseTooLarge {
         /// Method of the request.
@@ -91,9 +102,11 @@ pub enum Error {
     /// [`super::Client::request`]). `Error::from(api_error)` makes one.
     #[error(transparent)]
     Api(Box<ApiError>),
-    /// A 2xx response whose body does not match the expected schema.
+    /// A 2xx response whose body does not match the expected schema; in a stream, an item (an
+    /// event, a line) that does not (`item` says which).
     #[error(
-        "{method} {url}: cannot decode the {status} response at `{path}`: {source}; body: {body}"
+        "{method} {url}: cannot decode {}the {status} response at `{path}`: {source}; {}: {body}",
+        item_note(.item.as_deref().map(String::as_str)), if .item.is_some() { "data" } else { "body" }
     )]
     #[non_exhaustive]
     Decode {
@@ -115,6 +128,58 @@ pub enum Error {
         /// How many times the request was sent (more than 1 when it was retried before the
         /// 2xx response came).
         attempts: u32,
+        /// The item of a streamed response that failed, e.g. ``event `delta` (id 7)`` or
+        /// `line 3`; `None` for a whole body. (Boxed: it keeps every `Result` of the crate
+        /// small.)
+        item: Option<Box<String>>,
+    },
+    /// A streamed response the client cannot read as asked: its `Content-Type` is not what was
+    /// asked for (such as JSON answering a request for server-sent events), or it ended in the
+    /// middle of an event or line.
+    #[error("{method} {url}: {message}")]
+    #[non_exhaustive]
+    Stream {
+        /// Method of the request.
+        method: Method,
+        /// URL of the request.
+        url: String,
+        /// Status of the response.
+        status: StatusCode,
+        /// What is wrong.
+        message: String,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// The server reported an error inside a streamed 2xx response: a server-sent event named
+    /// `error`, or an item whose data does not decode but is a JSON object with an `error`
+    /// member. Unless the stream was told to stop on errors, the next items still follow.
+    #[error("{method} {url}: the stream reported an error in {item}: {}", error_event_text(.data))]
+    #[non_exhaustive]
+    ErrorEvent {
+        /// Method of the request.
+        method: Method,
+        /// URL of the request.
+        url: String,
+        /// Status of the response.
+        status: StatusCode,
+        /// Which item, e.g. ``event `error` (id 7)`` or `line 3`.
+        item: String,
+        /// The item's data, whole (the message shows the error message it holds, read as
+        /// [`ApiError::message`] reads a body, and an excerpt).
+        data: String,
+        /// How many times the request was sent.
+        attempts: u32,
+    },
+    /// A local file or writer failed: a streamed download could not be written
+    /// ([`super::ByteStream::save`], [`super::ByteStream::copy_to`]).
+    #[error("{message}: {source}")]
+    #[non_exhaustive]
+    Io {
+        /// What failed, e.g. ``cannot write `out.bin` ``.
+        message: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
     },
 }
 
@@ -135,7 +200,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::Stream { status, .. }
+            | Error::ErrorEvent { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -162,11 +229,13 @@ impl Error {
     /// when it was retried (also when a retry brought the 2xx response that did not decode).
     pub fn attempts(&self) -> u32 {
         match self {
-            Error::Config { .. } | Error::InvalidRequest { .. } => 0,
+            Error::Config { .. } | Error::InvalidRequest { .. } | Error::Io { .. } => 0,
             Error::Connection { attempts, .. }
             | Error::Timeout { attempts, .. }
             | Error::ResponseTooLarge { attempts, .. }
-            | Error::Decode { attempts, .. } => *attempts,
+            | Error::Decode { attempts, .. }
+            | Error::Stream { attempts, .. }
+            | Error::ErrorEvent { attempts, .. } => *attempts,
             Error::Api(api) => api.attempts,
         }
     }
@@ -233,6 +302,8 @@ pub struct ApiError {
     more_errors: usize,
     attempts: u32,
     earlier: Vec<Attempt>,
+    /// Why the request was not sent again although the retry rule allowed it.
+    not_retried: Option<&'static str>,
     /// The header that identifies the request (see [`ApiError::request_id`]).
     request_id_header: Option<&'static str>,
 }
@@ -294,12 +365,17 @@ impl ApiError {
             more_errors: envelope.more_errors,
             attempts,
             earlier: Vec::new(),
+            not_retried: None,
             request_id_header,
         }
     }
 
     pub(super) fn set_earlier(&mut self, earlier: Vec<Attempt>) {
         self.earlier = earlier;
+    }
+
+    pub(super) fn set_not_retried(&mut self, reason: &'static str) {
+        self.not_retried = Some(reason);
     }
 
     /// The HTTP status of the response.
@@ -397,7 +473,11 @@ impl fmt::Display for ApiError {
                 write!(f, " [redirect to {}, not followed]", snippet(location, 0))?;
             }
         }
-        f.write_str(&attempts_note(self.attempts, &self.earlier))
+        f.write_str(&attempts_note(
+            self.attempts,
+            &self.earlier,
+            self.not_retried,
+        ))
     }
 }
 
@@ -466,18 +546,55 @@ pub(super) fn request_id<'a>(headers: &'a HeaderMap, header: Option<&str>) -> Op
 }
 
 /// ` (after N attempts; earlier: attempt 1: 503 Service Unavailable, ...)` when the request
-/// was retried, else nothing.
-fn attempts_note(attempts: u32, earlier: &[Attempt]) -> String {
-    if attempts <= 1 {
-        return String::new();
+/// was retried, else nothing; then why it was not sent again, if it could not be.
+pub(super) fn attempts_note(
+    attempts: u32,
+    earlier: &[Attempt],
+    not_retried: Option<&str>,
+) -> String {
+    let mut note = String::new();
+    if attempts > 1 {
+        note = format!(" (after {attempts} attempts");
+        for (i, attempt) in earlier.iter().enumerate() {
+            note.push_str(if i == 0 { "; earlier: " } else { ", " });
+            note.push_str(&attempt.to_string());
+        }
+        note.push(')');
     }
-    let mut note = format!(" (after {attempts} attempts");
-    for (i, attempt) in earlier.iter().enumerate() {
-        note.push_str(if i == 0 { "; earlier: " } else { ", " });
-        note.push_str(&attempt.to_string());
+    if let Some(reason) = not_retried {
+        note.push_str(&format!(" (not sent again: {reason})"));
     }
-    note.push(')');
     note
+}
+
+/// What did not come in time.
+fn timeout_what(idle: bool) -> &'static str {
+    match idle {
+        true => "no data from the open stream",
+        false => "no complete response",
+    }
+}
+
+/// ``event `delta` of `` before "the 200 response" in decode errors of streams.
+fn item_note(item: Option<&str>) -> String {
+    item.map_or_else(String::new, |item| format!("{item} of "))
+}
+
+/// The code and message of an error event's data when it has them (read as [`ApiError`]
+/// reads a body: `{"error": {"code", "message"}}`, `{"error": "text"}`, ...), then its data.
+fn error_event_text(data: &str) -> String {
+    let envelope = serde_json::from_str::<Value>(data)
+        .map(|json| Envelope::read(&json))
+        .unwrap_or_default();
+    let mut text = match (envelope.code, envelope.message) {
+        (Some(code), Some(message)) => format!("error {code}: {message}; "),
+        (Some(code), None) => format!("error {code}; "),
+        (None, Some(message)) => format!("{message}; "),
+        (None, None) => String::new(),
+    };
+    text.push_str("data: ");
+    text.push_str(&snippet(data, 0));
+    text
 }
 
 /// ` (Content-Length: N)` when the server announced the size.

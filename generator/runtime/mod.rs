@@ -16,23 +16,37 @@
 mod call;
 mod client;
 mod error;
+mod events;
+mod lines;
 mod paginate;
 mod raw;
 mod request;
 mod response;
 mod retry;
+mod stream;
+mod upload;
 pub mod wire;
 
-pub use call::{ApiResponse, Call, Decode, WithResponse};
+pub use call::{ApiResponse, Call, Decode, Open, WithResponse};
 pub use client::{Client, ClientBuilder, Service};
 pub use error::{ApiError, Attempt, Error};
+#[cfg(feature = "blocking")]
+pub use events::{BlockingEvents, BlockingRawEvents};
+pub use events::{EventStream, RawEvents, ServerEvent};
+#[cfg(feature = "blocking")]
+pub use lines::BlockingJsonLines;
+pub use lines::JsonLines;
 #[cfg(feature = "blocking")]
 pub use paginate::{BlockingItems, BlockingPages};
 pub use paginate::{Count, Items, Page, PageFuture, Pages, page_number};
 pub use raw::RawRequest;
-pub use request::{Auth, Form, IntoFilePart, Part, QueryStyle, Request, Upload};
+pub use request::{Auth, Form, IntoFilePart, Part, QueryStyle, Request};
 /// The HTTP method, status and header types of the API, re-exported for callers of
 /// [`Client::execute`] and the generated crate's constructors.
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};
 pub use response::RawResponse;
+#[cfg(feature = "blocking")]
+pub use stream::BlockingBytes;
+pub use stream::{ByteStream, StreamResponse};
+pub use upload::Upload;

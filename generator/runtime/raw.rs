@@ -8,10 +8,12 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::call::Decode;
+use super::call::Decoder;
 use super::client::CallOptions;
 use super::request::{Body, QueryStyle, fill_path, push_param, to_value};
-use super::{Auth, Call, Client, Error, RawResponse, Request};
+use super::{
+    Auth, ByteStream, Call, Client, Error, EventStream, JsonLines, RawResponse, Request, Upload,
+};
 
 impl Client {
     /// A request for an endpoint the spec does not describe: `method` on `path`, relative to
@@ -21,8 +23,12 @@ impl Client {
     /// which percent-encodes each value so that it stays one path segment (and keeps it out of
     /// traces, which record the path as given); the rest of `path` is sent as written. Add
     /// [`query`](RawRequest::query) parameters, [`header`](RawRequest::header)s and a
-    /// [`json`](RawRequest::json) body, then [`send`](RawRequest::send) it for the
-    /// [`RawResponse`], or [`send_json`](RawRequest::send_json) to decode a JSON answer.
+    /// [`json`](RawRequest::json) body (or an [`upload`](RawRequest::upload)), then
+    /// [`send`](RawRequest::send) it for the [`RawResponse`], or
+    /// [`send_json`](RawRequest::send_json) to decode a JSON answer; streams come from
+    /// [`send_events`](RawRequest::send_events),
+    /// [`send_json_lines`](RawRequest::send_json_lines) and
+    /// [`send_bytes`](RawRequest::send_bytes).
     ///
     /// It goes out exactly as an operation's request does: through the same retries (by the
     /// same rule: `POST` and `PATCH` only when the server provably did not act), timeouts,
@@ -52,6 +58,7 @@ impl Client {
             query: Vec::new(),
             body: None,
             auth: self.default_auth(),
+            accept: None,
             options: CallOptions::default(),
             problem: None,
         }
@@ -73,6 +80,8 @@ pub struct RawRequest {
     query: Vec<String>,
     body: Option<Body>,
     auth: &'static [&'static [Auth]],
+    /// The `Accept` of the kind of answer asked for (`application/json` by default).
+    accept: Option<&'static str>,
     options: CallOptions,
     /// The first problem with a parameter, reported when the request is sent.
     problem: Option<String>,
@@ -110,12 +119,7 @@ impl RawRequest {
     /// Sends `body` as JSON (`Content-Type: application/json`).
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => {
-                self.body = Some(Body {
-                    content_type: Cow::Borrowed("application/json"),
-                    bytes,
-                });
-            }
+            Ok(bytes) => self.body = Some(Body::bytes(Cow::Borrowed("application/json"), bytes)),
             Err(error) => self.fail(Error::invalid_request(format!(
                 "cannot serialize the request body: {error}"
             ))),
@@ -125,10 +129,15 @@ impl RawRequest {
 
     /// Sends `bytes` as they are, with `Content-Type: <content_type>`.
     pub fn body(mut self, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        self.body = Some(Body {
-            content_type: Cow::Owned(content_type.into()),
-            bytes: bytes.into(),
-        });
+        self.body = Some(Body::bytes(Cow::Owned(content_type.into()), bytes.into()));
+        self
+    }
+
+    /// Sends the content of `upload` as the body, with `Content-Type: <content_type>` (or the
+    /// upload's own media type, when it has one): a file or reader is read as it is sent, not
+    /// into memory (see [`Upload`] for retries).
+    pub fn upload(mut self, content_type: impl Into<String>, upload: Upload) -> Self {
+        self.body = Some(Body::upload(Cow::Owned(content_type.into()), &upload));
         self
     }
 
@@ -153,13 +162,36 @@ impl RawRequest {
     /// per-call settings of [`Call`] ([`Call::timeout`], [`Call::max_retries`],
     /// [`Call::header`], [`Call::with_response`]).
     pub fn send(self) -> Call<RawResponse> {
-        self.into_call(Ok)
+        self.into_call(Decoder::Whole(Ok))
     }
 
     /// The request as a [`Call`] decoding the JSON body of the response into `T` (a failure is
     /// an [`Error::Decode`] naming the field).
     pub fn send_json<T: DeserializeOwned>(self) -> Call<T> {
-        self.into_call(RawResponse::into_json::<T>)
+        self.into_call(Decoder::Whole(RawResponse::into_json::<T>))
+    }
+
+    /// The request as a streamed [`Call`] (see [`Call::stream`]) returning server-sent
+    /// events whose data is the JSON of a `T` ([`EventStream::data`]), with
+    /// `Accept: text/event-stream`.
+    pub fn send_events<T: DeserializeOwned + Send + 'static>(mut self) -> Call<EventStream<T>> {
+        self.accept = Some("text/event-stream");
+        self.into_call(Decoder::Streamed(EventStream::<T>::data))
+    }
+
+    /// The request as a streamed [`Call`] returning JSON lines (or a JSON text sequence), each
+    /// decoded into a `T` ([`JsonLines::new`]).
+    pub fn send_json_lines<T: DeserializeOwned + Send + 'static>(mut self) -> Call<JsonLines<T>> {
+        self.accept =
+            Some("application/x-ndjson, application/jsonl, application/json-seq, application/json");
+        self.into_call(Decoder::Streamed(JsonLines::<T>::new))
+    }
+
+    /// The request as a streamed [`Call`] returning the body piece by piece
+    /// ([`ByteStream`]), with `Accept: */*`: for downloads of any size.
+    pub fn send_bytes(mut self) -> Call<ByteStream> {
+        self.accept = Some("*/*");
+        self.into_call(Decoder::Streamed(ByteStream::new))
     }
 
     /// Remembers the first problem, to fail the request with when it is sent.
@@ -172,7 +204,7 @@ impl RawRequest {
         }
     }
 
-    fn into_call<T>(mut self, decode: Decode<T>) -> Call<T> {
+    fn into_call<T>(mut self, decode: Decoder<T>) -> Call<T> {
         let request = self.build();
         Call::from_parts(self.client, None, request, self.options, decode)
     }
@@ -211,6 +243,7 @@ impl RawRequest {
         request.query = std::mem::take(&mut self.query);
         request.body = self.body.take();
         request.auth = self.auth;
+        request.accept = self.accept;
         Ok(request)
     }
 }

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt::Display;
 
+use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -11,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Error;
+use super::upload::{Piece, Pieces, Source, Upload};
 
 /// Bytes kept as they are in a path parameter: the unreserved characters of RFC 3986.
 /// Everything else (`/`, `?`, `#`, `%`, space, non-ASCII, ...) is percent-encoded, so that a
@@ -124,7 +126,44 @@ pub struct Request {
 #[derive(Debug, Clone)]
 pub(super) struct Body {
     pub(super) content_type: Cow<'static, str>,
-    pub(super) bytes: Vec<u8>,
+    pub(super) content: Content,
+}
+
+/// What a request body is made of.
+#[derive(Debug, Clone)]
+pub(super) enum Content {
+    /// Bytes in memory, sent again as they are on a retry (a clone shares them).
+    Bytes(Bytes),
+    /// Pieces read as they are sent: bytes, files (opened again for each attempt) and readers
+    /// (read once).
+    Streamed(Pieces),
+}
+
+impl Body {
+    /// A body of bytes in memory.
+    pub(super) fn bytes(content_type: Cow<'static, str>, bytes: impl Into<Bytes>) -> Body {
+        Body {
+            content_type,
+            content: Content::Bytes(bytes.into()),
+        }
+    }
+
+    /// The content of `upload` as a whole body, with the upload's media type if it has one,
+    /// else `content_type`.
+    pub(super) fn upload(content_type: Cow<'static, str>, upload: &Upload) -> Body {
+        let content_type = match upload.content_type() {
+            Some(own) => Cow::Owned(own.to_owned()),
+            None => content_type,
+        };
+        let content = match &upload.source {
+            Source::Memory(bytes) => Content::Bytes(bytes.clone()),
+            source => Content::Streamed(Pieces(vec![Piece::Upload(source.clone())])),
+        };
+        Body {
+            content_type,
+            content,
+        }
+    }
 }
 
 impl Request {
@@ -237,10 +276,32 @@ impl Request {
         let bytes = serde_json::to_vec(body).map_err(|error| {
             Error::invalid_request(format!("cannot serialize the request body: {error}"))
         })?;
-        self.body = Some(Body {
-            content_type: Cow::Borrowed("application/json"),
-            bytes,
-        });
+        self.body = Some(Body::bytes(Cow::Borrowed("application/json"), bytes));
+        Ok(self)
+    }
+
+    /// Sets the top-level member `name` of the JSON body (given with [`Request::json_body`])
+    /// to `value`: for operations whose request schema has a flag the method itself decides,
+    /// such as `"stream": true` in the body of a method that returns a stream. Fails with
+    /// [`Error::InvalidRequest`] when the body is not a JSON object.
+    pub fn json_flag(mut self, name: &'static str, value: bool) -> Result<Request, Error> {
+        let refuse = |what: &str| {
+            Err(Error::invalid_request(format!(
+                "cannot set `{name}` in the request body: {what}"
+            )))
+        };
+        let Some(body) = &mut self.body else {
+            return refuse("there is no body");
+        };
+        let Content::Bytes(bytes) = &body.content else {
+            return refuse("the body is not JSON");
+        };
+        let Ok(Value::Object(mut fields)) = serde_json::from_slice::<Value>(bytes) else {
+            return refuse("the body is not a JSON object");
+        };
+        fields.insert(name.to_owned(), Value::Bool(value));
+        let bytes = compact_json(&Value::Object(fields)).into_bytes();
+        body.content = Content::Bytes(Bytes::from(bytes));
         Ok(self)
     }
 
@@ -258,27 +319,34 @@ impl Request {
         for (name, value) in &fields {
             push_nested(&mut pairs, name, value);
         }
-        self.body = Some(Body {
-            content_type: Cow::Borrowed("application/x-www-form-urlencoded"),
-            bytes: pairs.join("&").into_bytes(),
-        });
+        self.body = Some(Body::bytes(
+            Cow::Borrowed("application/x-www-form-urlencoded"),
+            pairs.join("&").into_bytes(),
+        ));
         Ok(self)
     }
 
     /// Sends `parts` as `multipart/form-data` (RFC 7578); `None` entries are left out.
+    ///
+    /// Files of [`Upload::from_path`] and [`Upload::from_reader`] are read as the body is sent,
+    /// not into memory; the body has a `Content-Length` when every part's length is known.
     pub fn multipart_body(mut self, parts: impl IntoIterator<Item = Option<Part>>) -> Self {
         let parts: Vec<Part> = parts.into_iter().flatten().collect();
+        // The content of streamed parts cannot be checked: a clash with 24 random alphanumerics
+        // is as likely as guessing a 142-bit key.
         let boundary = loop {
             let boundary = format!("------------------------{}", random_token(24));
-            let clash = parts.iter().any(|part| {
-                part.bytes
+            let clash = parts.iter().any(|part| match &part.content {
+                Source::Memory(bytes) => bytes
                     .windows(boundary.len())
-                    .any(|window| window == boundary.as_bytes())
+                    .any(|window| window == boundary.as_bytes()),
+                _ => false,
             });
             if !clash {
                 break boundary;
             }
         };
+        let mut pieces = Vec::new();
         let mut bytes = Vec::new();
         for part in &parts {
             bytes.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
@@ -297,23 +365,43 @@ impl Request {
                 bytes.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
             }
             bytes.extend_from_slice(b"\r\n");
-            bytes.extend_from_slice(&part.bytes);
+            match &part.content {
+                Source::Memory(content) => bytes.extend_from_slice(content),
+                streamed => {
+                    pieces.push(Piece::Bytes(Bytes::from(std::mem::take(&mut bytes))));
+                    pieces.push(Piece::Upload(streamed.clone()));
+                }
+            }
             bytes.extend_from_slice(b"\r\n");
         }
         bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        self.body = Some(Body {
-            content_type: Cow::Owned(format!("multipart/form-data; boundary={boundary}")),
-            bytes,
+        let content_type = Cow::Owned(format!("multipart/form-data; boundary={boundary}"));
+        self.body = Some(if pieces.is_empty() {
+            Body::bytes(content_type, bytes)
+        } else {
+            pieces.push(Piece::Bytes(Bytes::from(bytes)));
+            Body {
+                content_type,
+                content: Content::Streamed(Pieces(pieces)),
+            }
         });
         self
     }
 
     /// Sends `bytes` as they are, with `Content-Type: <content_type>`.
     pub fn bytes_body(mut self, content_type: &'static str, bytes: &[u8]) -> Self {
-        self.body = Some(Body {
-            content_type: Cow::Borrowed(content_type),
-            bytes: bytes.to_vec(),
-        });
+        self.body = Some(Body::bytes(
+            Cow::Borrowed(content_type),
+            Bytes::copy_from_slice(bytes),
+        ));
+        self
+    }
+
+    /// Sends the content of `upload` as the whole body, with `Content-Type: <content_type>`
+    /// (or the upload's own media type, when it has one): bytes in memory as they are, a file
+    /// or reader read as it is sent (see [`Upload`]).
+    pub fn upload_body(mut self, content_type: &'static str, upload: &Upload) -> Request {
+        self.body = Some(Body::upload(Cow::Borrowed(content_type), upload));
         self
     }
 }
@@ -354,34 +442,6 @@ pub(super) fn fill_path(
     }
     path.push_str(rest);
     Ok(path)
-}
-
-/// A file to upload in a `multipart/form-data` body.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Upload {
-    /// The file name sent to the server (`filename=` of the part).
-    pub file_name: String,
-    /// The media type of the content; `application/octet-stream` when `None`.
-    pub content_type: Option<String>,
-    /// The content.
-    pub bytes: Vec<u8>,
-}
-
-impl Upload {
-    /// A file named `file_name` with content `bytes` and no particular media type.
-    pub fn new(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Upload {
-        Upload {
-            file_name: file_name.into(),
-            content_type: None,
-            bytes: bytes.into(),
-        }
-    }
-
-    /// Sets the media type of the content, e.g. `image/png`.
-    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Upload {
-        self.content_type = Some(content_type.into());
-        self
-    }
 }
 
 /// What [`Part::file`] accepts: an [`Upload`], or an optional one.
@@ -429,7 +489,7 @@ impl Form {
             name: name.into(),
             file_name: None,
             content_type: None,
-            bytes: value.into().into_bytes(),
+            content: Source::Memory(Bytes::from(value.into().into_bytes())),
         });
         self
     }
@@ -441,7 +501,7 @@ impl Form {
             name: name.to_owned(),
             file_name: None,
             content_type: Some(Cow::Borrowed("application/json")),
-            bytes: compact_json(&value).into_bytes(),
+            content: Source::Memory(Bytes::from(compact_json(&value).into_bytes())),
         });
         Ok(self)
     }
@@ -464,7 +524,7 @@ pub struct Part {
     name: String,
     file_name: Option<String>,
     content_type: Option<Cow<'static, str>>,
-    bytes: Vec<u8>,
+    content: Source,
 }
 
 impl Part {
@@ -484,7 +544,7 @@ impl Part {
             name: name.to_owned(),
             file_name: None,
             content_type,
-            bytes,
+            content: Source::Memory(Bytes::from(bytes)),
         }))
     }
 
@@ -493,12 +553,12 @@ impl Part {
         let upload = file.upload()?;
         Some(Part {
             name: name.to_owned(),
-            file_name: Some(upload.file_name.clone()),
-            content_type: Some(match &upload.content_type {
-                Some(content_type) => Cow::Owned(content_type.clone()),
+            file_name: Some(upload.file_name().to_owned()),
+            content_type: Some(match upload.content_type() {
+                Some(content_type) => Cow::Owned(content_type.to_owned()),
                 None => Cow::Borrowed("application/octet-stream"),
             }),
-            bytes: upload.bytes.clone(),
+            content: upload.source.clone(),
         })
     }
 }
@@ -692,8 +752,10 @@ mod tests {
         let request = Request::new(Method::POST, "/", &[])
             .unwrap()
             .multipart_body(vec![Part::file("f\"", &Upload::new("a\r\nb.txt", "x"))]);
-        let body = request.body.unwrap();
-        let text = String::from_utf8(body.bytes).unwrap();
+        let Content::Bytes(bytes) = request.body.unwrap().content else {
+            panic!("an in-memory multipart body is bytes");
+        };
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
         assert!(
             text.contains("name=\"f%22\"; filename=\"a%0D%0Ab.txt\"\r\n"),
             "{text}"

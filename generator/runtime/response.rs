@@ -137,6 +137,7 @@ impl RawResponse {
             body,
             source,
             attempts: self.attempts,
+            item: None,
         }
     }
 }

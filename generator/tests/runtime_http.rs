@@ -17,10 +17,15 @@ fn options() -> Options {
     options.extra_dev_dependencies = vec![
         (
             "tokio".to_string(),
-            r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }"#
+            r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "fs", "time"] }"#
                 .to_string(),
         ),
         ("wiremock".to_string(), r#""0.6""#.to_string()),
+        // `StreamExt::next` over the runtime's streams (in the tree through reqwest).
+        (
+            "futures-util".to_string(),
+            r#"{ version = "0.3", default-features = false }"#.to_string(),
+        ),
     ];
     options
 }

@@ -47,16 +47,24 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
         out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
     out.push_str(
-        "# Random jitter in retry backoff.\n\
+        "# The chunks of streamed bodies (`ByteStream` yields `Bytes`). Already in the tree through\n\
+         # reqwest and hyper.\n\
+         bytes = \"1\"\n\
+         # Random jitter in retry backoff.\n\
          fastrand = \"2\"\n\
-         # The `Stream` trait, implemented by paged lists (`Pages`, `Items`).\n\
+         # The `Stream` trait, implemented by paged lists (`Pages`, `Items`) and streamed responses\n\
+         # (`EventStream`, `JsonLines`, `ByteStream`).\n\
          futures-core = \"0.3\"\n\
          # Parses `Retry-After` given as an HTTP date.\n\
          httpdate = \"1\"\n\
+         # Finds line ends in server-sent events and JSON lines, many bytes at a time. Already in\n\
+         # the tree through serde_json.\n\
+         memchr = \"2\"\n\
          # Percent-encodes path parameters so that no value can leave its path segment.\n\
          percent-encoding = \"2\"\n\
-         # HTTP client; rustls so that no system OpenSSL is needed.\n\
-         reqwest = { version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\"] }\n\
+         # HTTP client; rustls so that no system OpenSSL is needed. `stream`: request bodies read\n\
+         # from files and readers as they are sent (`Upload::from_path`, `Upload::from_reader`).\n\
+         reqwest = { version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\", \"stream\"] }\n\
          # `derive` for the unions and the structs with a flattened map; the other types implement\n\
          # its traits through the runtime's `json_object!` and `string_enum!`.\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
@@ -67,8 +75,12 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
          # Decode errors that name the field that failed (`data.created_at`).\n\
          serde_path_to_error = \"0.1\"\n\
          thiserror = \"2\"\n\
-         # Sleeping between retries.\n\
-         tokio = { version = \"1\", features = [\"time\"] }\n\
+         # Sleeping between retries and the idle timeout of streams (`time`); files to upload and\n\
+         # to save downloads into (`fs`); copying a download into any `AsyncWrite` (`io-util`).\n\
+         tokio = { version = \"1\", features = [\"fs\", \"io-util\", \"time\"] }\n\
+         # `ReaderStream`: an upload's file or reader as the chunks of a request body. Already in\n\
+         # the tree through reqwest's `stream`.\n\
+         tokio-util = { version = \"0.7\", default-features = false, features = [\"io\"] }\n\
          # Feature `tracing`: a span per call and an event per attempt (no-ops without a\n\
          # subscriber). Already in the tree through hyper and h2; no default features, so no\n\
          # proc macros to compile.\n\

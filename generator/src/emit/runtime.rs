@@ -7,11 +7,15 @@ const FILES: &[(&str, &str)] = &[
     ("call.rs", include_str!("../../runtime/call.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("events.rs", include_str!("../../runtime/events.rs")),
+    ("lines.rs", include_str!("../../runtime/lines.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("raw.rs", include_str!("../../runtime/raw.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("stream.rs", include_str!("../../runtime/stream.rs")),
+    ("upload.rs", include_str!("../../runtime/upload.rs")),
     ("wire.rs", include_str!("../../runtime/wire.rs")),
 ];
 
