@@ -275,6 +275,19 @@ impl StreamResponse {
 
     /// [`StreamResponse::chunk`] as a poll function, for stream types built on it.
     pub fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error>>> {
+        #[cfg(feature = "tracing")]
+        {
+            // Entered while reading, so that what is traced meanwhile belongs to the call.
+            let span = std::mem::replace(&mut self.span, tracing::Span::none());
+            let polled = span.in_scope(|| self.poll_body(cx));
+            self.span = span;
+            polled
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.poll_body(cx)
+    }
+
+    fn poll_body(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error>>> {
         let Some(chunks) = &mut self.chunks else {
             return Poll::Ready(None);
         };
@@ -336,18 +349,19 @@ impl StreamResponse {
         self.chunks.is_none()
     }
 
-    /// The body ended (`error` is `None`) or failed.
+    /// The body ended (`error` is `None`) or failed (within the call's span, entered while
+    /// polling).
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     fn end(&mut self, error: Option<&Error>) {
         self.chunks = None;
         self.timer = None;
         #[cfg(feature = "tracing")]
-        self.span.in_scope(|| match error {
+        match error {
             None => tracing::debug!(received = self.received, "stream ended"),
             Some(error) => {
                 tracing::warn!(received = self.received, error = %error, "stream failed")
             }
-        });
+        }
     }
 
     fn transport_error(&self, source: reqwest::Error) -> Error {

@@ -441,6 +441,19 @@ async fn events_split_at_every_byte_offset_decode_the_same() {
         let request = get("/recorded")
             .query("split", &at, QueryStyle::Form)
             .unwrap();
+        // The client receives the two pieces as they were sent.
+        let call = Call::stream(&client, "bytes", Ok(request.clone()), ByteStream::new);
+        let chunks: Vec<Vec<u8>> = call
+            .await
+            .unwrap()
+            .map(|chunk| chunk.unwrap().to_vec())
+            .collect()
+            .await;
+        let pieces: Vec<Vec<u8>> = split(text, &[at])
+            .into_iter()
+            .filter(|piece| !piece.is_empty())
+            .collect();
+        assert_eq!(chunks, pieces, "split at byte {at}");
         let (seen, stream) = collect_raw(&client, request).await;
         assert_eq!(seen, expected, "split at byte {at}");
         // The last `id` field was empty: no last event id any more.
