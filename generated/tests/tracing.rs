@@ -128,3 +128,51 @@ async fn request_traces_the_path_as_written_not_the_values() {
     assert!(!text.contains("secret-"), "{text}");
     assert!(!text.contains(TOKEN), "{text}");
 }
+
+/// The span of a streamed call lasts as long as its stream: it closes once the stream is read
+/// and dropped, after the event that says how it ended.
+#[tokio::test]
+async fn the_span_of_a_streamed_call_lasts_as_long_as_the_stream() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw("0123456789", "text/plain"))
+        .mount(&server)
+        .await;
+    let capture = Capture::default();
+    let guard = capture.install();
+    let mut download = client(&server.uri())
+        .request(cloudflare_realtime_kit::reqwest::Method::GET, "/download")
+        .send_bytes()
+        .await
+        .unwrap();
+    assert!(
+        !capture.text().contains("close time.busy"),
+        "{}",
+        capture.text()
+    );
+    let mut body = Vec::new();
+    while let Some(chunk) = download.next_chunk().await.unwrap() {
+        body.extend_from_slice(&chunk);
+    }
+    assert_eq!(body, b"0123456789");
+    assert!(
+        !capture.text().contains("close time.busy"),
+        "{}",
+        capture.text()
+    );
+    drop(download);
+    drop(guard);
+    let text = capture.text();
+    let lines: Vec<&str> = text.lines().collect();
+    let ended = lines
+        .iter()
+        .position(|line| line.contains("stream ended") && line.contains("received=10"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let close = lines
+        .iter()
+        .position(|line| line.contains("close time.busy"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(ended < close, "{text}");
+    assert!(lines[ended].contains("http_request{"), "{text}");
+    assert_eq!(text.matches("close time.busy").count(), 1, "{text}");
+}

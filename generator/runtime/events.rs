@@ -98,7 +98,7 @@ struct Parser {
     /// The last event ID buffer: kept from event to event.
     last_id: String,
     /// The `retry:` of the event being read.
-    retry: Option<Duration>,
+    event_retry: Option<Duration>,
     /// The last `retry:` of the stream: the reconnection time.
     reconnection: Option<Duration>,
 }
@@ -191,7 +191,7 @@ impl Parser {
                     .and_then(|digits| digits.parse().ok())
                     .unwrap_or(u64::MAX);
                 let retry = Duration::from_millis(millis);
-                self.retry = Some(retry);
+                self.event_retry = Some(retry);
                 self.reconnection = Some(retry);
             }
             _ => {}
@@ -201,7 +201,7 @@ impl Parser {
 
     /// The blank line: the event read so far, unless it has no data.
     fn dispatch(&mut self) -> Option<ServerEvent> {
-        let retry = self.retry.take();
+        let retry = self.event_retry.take();
         if self.data.is_empty() {
             self.event.clear();
             return None;
@@ -303,7 +303,7 @@ impl RawEvents {
     }
 
     /// The reconnection time the server asked for last (a `retry:` field), if it did.
-    pub fn reconnection_time(&self) -> Option<Duration> {
+    pub fn retry(&self) -> Option<Duration> {
         self.parser.reconnection
     }
 
@@ -472,8 +472,8 @@ impl<T> EventStream<T> {
     }
 
     /// The reconnection time the server asked for last (a `retry:` field), if it did.
-    pub fn reconnection_time(&self) -> Option<Duration> {
-        self.events.reconnection_time()
+    pub fn retry(&self) -> Option<Duration> {
+        self.events.retry()
     }
 
     /// The response's [`StreamResponse`] (request id, attempts, bytes received).
@@ -525,8 +525,7 @@ impl<T> EventStream<T> {
 /// [`EventStream::data`]: the data is the JSON of a `T`; an `error` event is an error.
 fn decode_data<T: DeserializeOwned>(meta: &Meta, event: &ServerEvent) -> Result<T, Error> {
     if event.event == "error" {
-        let json = serde_json::from_str::<Value>(&event.data).ok();
-        return Err(meta.error_event(event.describe(), &event.data, json.as_ref()));
+        return Err(meta.error_event(event.describe(), &event.data));
     }
     meta.decode(event.data.as_bytes(), || event.describe())
 }
@@ -563,7 +562,7 @@ fn decode_whole<T: DeserializeOwned>(meta: &Meta, event: &ServerEvent) -> Result
         .and_then(|json| json.get("error"))
         .is_some_and(|error| !error.is_null());
     if event.event == "error" || reports_error {
-        return Err(meta.error_event(event.describe(), &event.data, parsed.as_ref()));
+        return Err(meta.error_event(event.describe(), &event.data));
     }
     let path = error.path().to_string();
     Err(meta.decode_error(

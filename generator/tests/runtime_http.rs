@@ -17,10 +17,20 @@ fn options() -> Options {
     options.extra_dev_dependencies = vec![
         (
             "tokio".to_string(),
-            r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }"#
+            r#"{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "fs", "time"] }"#
                 .to_string(),
         ),
         ("wiremock".to_string(), r#""0.6""#.to_string()),
+        // `StreamExt::next` over the runtime's streams (in the tree through reqwest).
+        (
+            "futures-util".to_string(),
+            r#"{ version = "0.3", default-features = false }"#.to_string(),
+        ),
+        // The tests use the blocking iterators of streams.
+        (
+            "runtime-http".to_string(),
+            r#"{ path = ".", features = ["blocking"] }"#.to_string(),
+        ),
     ];
     options
 }
@@ -54,7 +64,8 @@ fn runtime_over_http() {
             "tests/service_env.rs",
             include_str!("runtime_http/service_env.rs"),
         )
-        .add_file("tests/raw.rs", include_str!("runtime_http/raw.rs"));
+        .add_file("tests/raw.rs", include_str!("runtime_http/raw.rs"))
+        .add_file("tests/streams.rs", include_str!("runtime_http/streams.rs"));
     let result = krate.test().unwrap_or_else(|e| panic!("{e}"));
     // Every test file ran (one that compiled to nothing would pass silently).
     for test in [
@@ -67,6 +78,9 @@ fn runtime_over_http() {
         "calls_and_page_walks_own_their_client",
         "request_sends_the_services_global_credentials",
         "test_constructors_read_the_services_request_id_header",
+        "events_split_at_every_byte_offset_decode_the_same",
+        "blocking_iteration_of_streams",
+        "a_reader_upload_is_never_sent_twice",
     ] {
         assert!(
             result.stdout.contains(&format!("test {test} ... ok")),

@@ -131,7 +131,8 @@ pub enum Error {
         /// 2xx response came).
         attempts: u32,
         /// The item of a streamed response that failed, e.g. ``event `delta` (id 7)`` or
-        /// `line 3`; `None` for a whole body. (Behind one pointer: the error stays small.)
+        /// `line 3`; `None` for a whole body. (Boxed: it keeps every `Result` of the crate
+        /// small.)
         item: Option<Box<String>>,
     },
     /// A streamed response the client cannot read as asked: its `Content-Type` is not what was
@@ -154,7 +155,7 @@ pub enum Error {
     /// The server reported an error inside a streamed 2xx response: a server-sent event named
     /// `error`, or an item whose data does not decode but is a JSON object with an `error`
     /// member. Unless the stream was told to stop on errors, the next items still follow.
-    #[error("{method} {url}: the stream reported an error in {item}: {}", error_event_text(.message.as_deref(), .data))]
+    #[error("{method} {url}: the stream reported an error in {item}: {}", error_event_text(.data))]
     #[non_exhaustive]
     ErrorEvent {
         /// Method of the request.
@@ -164,13 +165,10 @@ pub enum Error {
         /// Status of the response.
         status: StatusCode,
         /// Which item, e.g. ``event `error` (id 7)`` or `line 3`.
-        item: Box<str>,
-        /// The item's data, whole. (The texts are boxed: the error stays small.)
-        data: Box<str>,
-        /// The error code of the data, if any (`error.code`, as for [`ApiError::code`]).
-        code: Option<i64>,
-        /// The error message of the data, if any (`error.message` or `error`).
-        message: Option<Box<str>>,
+        item: String,
+        /// The item's data, whole (the message shows the error message it holds, read as
+        /// [`ApiError::message`] reads a body, and an excerpt).
+        data: String,
         /// How many times the request was sent.
         attempts: u32,
     },
@@ -584,19 +582,21 @@ fn item_note(item: Option<&str>) -> String {
     item.map_or_else(String::new, |item| format!("{item} of "))
 }
 
-/// The message of an error event when it has one, then its data.
-fn error_event_text(message: Option<&str>, data: &str) -> String {
-    match message {
-        Some(message) => format!("{message}; data: {}", snippet(data, 0)),
-        None => format!("data: {}", snippet(data, 0)),
-    }
-}
-
-/// The code and message an error item's data gives (`{"error": {"code", "message"}}`,
-/// `{"error": "text"}`, ...): what [`ApiError`] reads from a body.
-pub(super) fn error_envelope(data: &Value) -> (Option<i64>, Option<String>) {
-    let envelope = Envelope::read(data);
-    (envelope.code, envelope.message)
+/// The code and message of an error event's data when it has them (read as [`ApiError`]
+/// reads a body: `{"error": {"code", "message"}}`, `{"error": "text"}`, ...), then its data.
+fn error_event_text(data: &str) -> String {
+    let envelope = serde_json::from_str::<Value>(data)
+        .map(|json| Envelope::read(&json))
+        .unwrap_or_default();
+    let mut text = match (envelope.code, envelope.message) {
+        (Some(code), Some(message)) => format!("error {code}: {message}; "),
+        (Some(code), None) => format!("error {code}; "),
+        (None, Some(message)) => format!("{message}; "),
+        (None, None) => String::new(),
+    };
+    text.push_str("data: ");
+    text.push_str(&snippet(data, 0));
+    text
 }
 
 /// ` (Content-Length: N)` when the server announced the size.

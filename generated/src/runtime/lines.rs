@@ -106,7 +106,8 @@ impl<T> JsonLines<T> {
     /// `line 3`, or `record 3` in a JSON text sequence.
     fn describe(&self) -> String {
         match self.separator {
-            RECORD_SEPARATOR => format!("record {}", self.number),
+            // What comes before the first separator (nothing, normally) is record 0.
+            RECORD_SEPARATOR => format!("record {}", self.number.saturating_sub(1)),
             _ => format!("line {}", self.number),
         }
     }

@@ -26,7 +26,7 @@ use serde_json::Value;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::Error;
-use super::error::{error_envelope, snippet};
+use super::error::snippet;
 
 /// The chunks of a response body as reqwest yields them.
 type Chunks = Pin<Box<dyn futures_core::Stream<Item = reqwest::Result<Bytes>> + Send>>;
@@ -100,19 +100,13 @@ impl Meta {
     }
 
     /// An [`Error::ErrorEvent`]: the server reported an error in `item`, whose data is `data`.
-    pub(super) fn error_event(&self, item: String, data: &str, json: Option<&Value>) -> Error {
-        let (code, message) = match json {
-            Some(json) => error_envelope(json),
-            None => (None, None),
-        };
+    pub(super) fn error_event(&self, item: String, data: &str) -> Error {
         Error::ErrorEvent {
             method: self.method.clone(),
             url: self.url.clone(),
             status: self.status,
-            item: item.into_boxed_str(),
-            data: data.into(),
-            code,
-            message: message.map(String::into_boxed_str),
+            item,
+            data: data.to_owned(),
             attempts: self.attempts,
         }
     }
@@ -157,10 +151,8 @@ impl Meta {
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
-        if let Ok(json @ Value::Object(_)) = serde_json::from_slice::<Value>(text) {
-            if json.get("error").is_some_and(|error| !error.is_null()) {
-                return Err(self.error_event(item(), &String::from_utf8_lossy(text), Some(&json)));
-            }
+        if reports_error(text) {
+            return Err(self.error_event(item(), &String::from_utf8_lossy(text)));
         }
         let mut deserializer = serde_json::Deserializer::from_slice(text);
         let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
@@ -169,6 +161,12 @@ impl Meta {
         };
         Err(self.decode_error(item(), text, path, source))
     }
+}
+
+/// Whether `text` is a JSON object with an `error` member (not `null`).
+pub(super) fn reports_error(text: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(text)
+        .is_ok_and(|json| json.get("error").is_some_and(|error| !error.is_null()))
 }
 
 /// A 2xx response whose body is still arriving: what a streamed call gives its decoder
@@ -279,6 +277,19 @@ impl StreamResponse {
 
     /// [`StreamResponse::chunk`] as a poll function, for stream types built on it.
     pub fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error>>> {
+        #[cfg(feature = "tracing")]
+        {
+            // Entered while reading, so that what is traced meanwhile belongs to the call.
+            let span = std::mem::replace(&mut self.span, tracing::Span::none());
+            let polled = span.in_scope(|| self.poll_body(cx));
+            self.span = span;
+            polled
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.poll_body(cx)
+    }
+
+    fn poll_body(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error>>> {
         let Some(chunks) = &mut self.chunks else {
             return Poll::Ready(None);
         };
@@ -340,18 +351,19 @@ impl StreamResponse {
         self.chunks.is_none()
     }
 
-    /// The body ended (`error` is `None`) or failed.
+    /// The body ended (`error` is `None`) or failed (within the call's span, entered while
+    /// polling).
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     fn end(&mut self, error: Option<&Error>) {
         self.chunks = None;
         self.timer = None;
         #[cfg(feature = "tracing")]
-        self.span.in_scope(|| match error {
+        match error {
             None => tracing::debug!(received = self.received, "stream ended"),
             Some(error) => {
                 tracing::warn!(received = self.received, error = %error, "stream failed")
             }
-        });
+        }
     }
 
     fn transport_error(&self, source: reqwest::Error) -> Error {

@@ -92,9 +92,9 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
     }
     out.push_str(&features(plan));
     out.push_str(
-        "# `Call::send_blocking` and `Pages::blocking`/`Items::blocking`, for programs without an\n\
-         # async runtime: calls run on a runtime the client owns (one worker thread, started on\n\
-         # first use).\n\
+        "# `Call::send_blocking`, and `blocking()` of paged lists (`Pages`, `Items`) and streams\n\
+         # (`EventStream`, `JsonLines`, `ByteStream`), for programs without an async runtime:\n\
+         # calls run on a runtime the client owns (one worker thread, started on first use).\n\
          blocking = [\"tokio/rt-multi-thread\"]\n\
          # Spans and events per call and attempt; never headers, credentials or query strings.\n\
          tracing = [\"dep:tracing\"]\n",
