@@ -122,6 +122,14 @@ fn check(spec: &str, label: &str) -> Surface {
             );
             assert!(all.contains(&signature), "{label}: {signature}");
         }
+        if let Some(stream) = &op.stream {
+            let signature = format!(
+                "pubfn{}(&self{argument})->{}{{",
+                stream.name,
+                squash(&stream.returns)
+            );
+            assert!(all.contains(&signature), "{label}: {signature}");
+        }
         let accessor = format!("pubfn{}(&self)->{}<'_>", op.accessor, op.group);
         assert!(all.contains(&accessor), "{label}: {accessor}");
         let route = format!("`{}{}`", op.method, op.path.replace(' ', ""));
@@ -143,7 +151,7 @@ fn check(spec: &str, label: &str) -> Surface {
         "{label}: credentials"
     );
     // Every public function of the operation files is in the surface: the client's accessor
-    // of each group, and the group struct's operations and `_pages` methods.
+    // of each group, and the group struct's operations, `_pages` and `_stream` methods.
     let emitted = |needle: &str| -> usize {
         files
             .iter()
@@ -152,10 +160,11 @@ fn check(spec: &str, label: &str) -> Surface {
             .sum()
     };
     let pages = surface.operations.iter().filter(|op| op.pages.is_some());
+    let streams = surface.operations.iter().filter(|op| op.stream.is_some());
     let groups: BTreeSet<&str> = surface.operations.iter().map(|op| &*op.group).collect();
     assert_eq!(
         emitted("pubfn"),
-        groups.len() + surface.operations.len() + pages.count(),
+        groups.len() + surface.operations.len() + pages.count() + streams.count(),
         "{label}: methods"
     );
     assert_eq!(
