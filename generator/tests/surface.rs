@@ -160,16 +160,21 @@ fn check(spec: &str, label: &str) -> Surface {
             .sum()
     };
     let pages = surface.operations.iter().filter(|op| op.pages.is_some());
-    let streams = surface.operations.iter().filter(|op| op.stream.is_some());
+    let streams = surface
+        .operations
+        .iter()
+        .filter(|op| op.stream.is_some())
+        .count();
     let groups: BTreeSet<&str> = surface.operations.iter().map(|op| &*op.group).collect();
     assert_eq!(
         emitted("pubfn"),
-        groups.len() + surface.operations.len() + pages.count() + streams.count(),
+        groups.len() + surface.operations.len() + pages.count() + streams,
         "{label}: methods"
     );
+    // Each operation's method and each streaming method returns a call.
     assert_eq!(
         emitted("->Call<"),
-        surface.operations.len(),
+        surface.operations.len() + streams,
         "{label}: operations"
     );
     surface
