@@ -122,6 +122,23 @@ fn paged_lists_gain_lose_move_and_change_their_pages_method() {
 }
 
 #[test]
+fn streams_gained_lost_and_outputs_becoming_streams() {
+    let report = case("streams");
+    assert!(
+        report.contains("new method reading the answer of `AiApi::complete` as a stream"),
+        "{report}"
+    );
+    assert!(
+        report.contains("`AiApi::get_audio` now reads its answer as a stream"),
+        "{report}"
+    );
+    assert!(
+        report.contains("`AiApi::events_stream` removed"),
+        "{report}"
+    );
+}
+
+#[test]
 fn types_removed_added_and_changing_kind() {
     case("types");
 }
