@@ -32,7 +32,8 @@ pub struct Options {
     /// The command the header tells readers to run to regenerate, e.g. `cargo xtask codegen`.
     pub regenerate_command: String,
     /// Prefix of the environment variables the client reads (`<PREFIX>_API_TOKEN`,
-    /// `<PREFIX>_BASE_URL`). `None` derives it from the first word of `info.title`.
+    /// `<PREFIX>_BASE_URL`). `None`: the configuration's `client.env_prefix`, else derived from
+    /// the default server's domain, else from the first word of `info.title`.
     pub env_prefix: Option<String>,
     /// Turn warnings (such as an operation skipped because it uses a cookie parameter) into
     /// errors.
@@ -53,6 +54,18 @@ pub struct Options {
     /// Extra `[dev-dependencies]` lines for the generated Cargo.toml, as `(name, TOML value)`,
     /// e.g. `("wiremock", "\"0.6\"")`. Used by this repository for its hand-written tests.
     pub extra_dev_dependencies: Vec<(String, String)>,
+}
+
+impl Options {
+    /// The configuration's `[client]`, with [`Options::env_prefix`] in its `env_prefix` when
+    /// given (the option wins over the file).
+    pub(crate) fn client_settings(&self) -> config::Client {
+        let mut client = self.config.client.clone();
+        if let Some(prefix) = &self.env_prefix {
+            client.env_prefix = Some(prefix.clone());
+        }
+        client
+    }
 }
 
 /// The files of a generated crate and what the generator noticed on the way.

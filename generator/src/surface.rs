@@ -211,7 +211,7 @@ pub fn describe(doc: &Document, config: &crate::config::Config) -> Result<Surfac
 
 fn describe_lowered(doc: &Document, config: &crate::config::Config) -> Result<Surface, Error> {
     let model = model::build(doc, config)?;
-    let plan = plan::build(&model, None);
+    let plan = plan::build(&model, &config.client);
     let types = &model.types;
     let items: Vec<TypeItem> = plan
         .items()

@@ -10,9 +10,17 @@ use std::path::Path;
 use expect_test::expect_file;
 use generator::{Options, generate};
 
+/// The fixture's server is Cloudflare's, and it is configured as `spec/realtime-kit.toml`
+/// configures Cloudflare's crate: the `cf-ray` request id, read by `ray_id()`.
+const CLOUDFLARE_CLIENT: &str = "[client]
+request_id_header = \"cf-ray\"
+request_id_method = \"ray_id\"
+request_id_doc = \"The `cf-ray` response header, which identifies the request to Cloudflare support.\"
+";
+
 fn options() -> Options {
     Options {
-        config: Default::default(),
+        config: generator::config::Config::parse(CLOUDFLARE_CLIENT, "golden.toml").unwrap(),
         crate_name: "golden".into(),
         spec_label: "spec/realtime-kit.yaml".into(),
         regenerate_command: "cargo xtask codegen".into(),
