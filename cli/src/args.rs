@@ -113,5 +113,12 @@ pub fn generate_standalone(
     let mut target =
         crate::codegen::Target::standalone(spec, out, flags.name.clone(), flags.config.clone())?;
     target.options.skip_invalid = flags.skip_invalid;
+    if flags.skip_invalid {
+        // Without it, the command the header names would refuse the spec.
+        target
+            .options
+            .regenerate_command
+            .push_str(" --skip-invalid");
+    }
     Ok(crate::codegen::run(&target, mode, flags.strict))
 }

@@ -90,11 +90,23 @@ impl Target {
             .ok_or_else(|| format!("--spec {} does not name a file", spec.display()))?
             .to_string_lossy()
             .into_owned();
-        let regenerate_command = format!(
-            "{BIN} generate --spec {} --out {} --name {crate_name}",
+        // The command that makes the same crate again: `--name` and `--config` only when they
+        // were given (else the configuration's name, or the directory's, and the configuration
+        // beside the spec apply again).
+        let mut regenerate_command = format!(
+            "{BIN} generate --spec {} --out {}",
             shell_word(&spec.to_string_lossy()),
             shell_word(&out.to_string_lossy()),
         );
+        if name_given {
+            regenerate_command.push_str(&format!(" --name {crate_name}"));
+        }
+        if let Some(config) = &config {
+            regenerate_command.push_str(&format!(
+                " --config {}",
+                shell_word(&config.to_string_lossy())
+            ));
+        }
         let config = config.or_else(|| Some(config_beside(&spec)).filter(|c| c.is_file()));
         Ok(Target {
             out_label: out.display().to_string(),
@@ -395,16 +407,22 @@ mod tests {
         assert_eq!(
             target.options.regenerate_command,
             "openapi-client-codegen generate --spec 'specs/pet store.yaml' \
-             --out '/tmp/out/Petstore Client' --name petstore-client"
+             --out '/tmp/out/Petstore Client'"
         );
         assert!(target.options.extra_dev_dependencies.is_empty());
 
-        let named =
-            Target::standalone("a.json".into(), "x".into(), Some("my_api".into()), None).unwrap();
+        let named = Target::standalone(
+            "a.json".into(),
+            "x".into(),
+            Some("my_api".into()),
+            Some("conf/my api.toml".into()),
+        )
+        .unwrap();
         assert_eq!(named.options.crate_name, "my_api");
         assert_eq!(
             named.options.regenerate_command,
-            "openapi-client-codegen generate --spec a.json --out x --name my_api"
+            "openapi-client-codegen generate --spec a.json --out x --name my_api \
+             --config 'conf/my api.toml'"
         );
     }
 

@@ -89,7 +89,7 @@ fn check_prints_a_readable_diff_and_a_summary() {
              changed out/src/types.rs\n  \
              stale   out/src/old.rs\n\
              error: out is out of date with spec.yaml; run \
-             `openapi-client-codegen generate --spec spec.yaml --out out --name out`\n"
+             `openapi-client-codegen generate --spec spec.yaml --out out`\n"
         ),
         "{report}"
     );
