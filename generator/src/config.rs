@@ -56,10 +56,27 @@ use toml::Spanned;
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 
 /// The parsed configuration.
+///
+/// ```
+/// use openapi_client_codegen::config::Config;
+///
+/// let config = Config::parse(
+///     "[package]\nname = \"petstore-client\"\n[client]\nrequest_id_header = \"x-request-id\"\n",
+///     "petstore.toml",
+/// )?;
+/// assert_eq!(config.package.name.as_deref(), Some("petstore-client"));
+/// assert_eq!(config.client.request_id_header.as_deref(), Some("x-request-id"));
+///
+/// // Every mistake is named with its file, line, column and key.
+/// let error = Config::parse("[client]\nenv_prefix = \"pets\"\n", "petstore.toml").unwrap_err();
+/// assert!(error.to_string().starts_with("error: petstore.toml:2:14: `client.env_prefix`:"));
+/// # Ok::<(), openapi_client_codegen::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     /// Where it was read from (`spec/realtime-kit.toml`), for messages.
     pub label: String,
+    /// `[package]`.
     pub package: Package,
     /// `[rename.types]`: pointer or generated name → type name.
     pub rename_types: Vec<Entry>,
@@ -67,6 +84,7 @@ pub struct Config {
     pub rename_methods: Vec<Entry>,
     /// `[types.overrides]`: schema or property pointer → Rust type.
     pub type_overrides: Vec<Entry>,
+    /// `[filter]`.
     pub filter: Filter,
     /// `[client]`: what the client knows of the API beyond its description.
     pub client: Client,
@@ -111,25 +129,40 @@ pub struct Docs {
 /// `[package]`: what the generated Cargo.toml says about the crate. `None`: the default.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Package {
+    /// The crate's name (the CLI's `--name` wins); default: the output directory's name.
     pub name: Option<String>,
+    /// Semantic version; default `0.1.0`.
     pub version: Option<String>,
+    /// One sentence for crates.io; default: "A Rust client for `info.title`."
     pub description: Option<String>,
+    /// An SPDX expression; without one, the crate has `publish = false`.
     pub license: Option<String>,
+    /// URL of the repository.
     pub repository: Option<String>,
+    /// URL of the API's home page.
     pub homepage: Option<String>,
+    /// URL of the documentation; default: docs.rs.
     pub documentation: Option<String>,
+    /// The README's file name; default `README.md`.
     pub readme: Option<String>,
+    /// crates.io keywords (at most 5).
     pub keywords: Vec<String>,
+    /// crates.io categories.
     pub categories: Vec<String>,
+    /// `[package.docs-rs]`.
     pub docs_rs: Option<DocsRs>,
 }
 
 /// `[package.docs-rs]`: how docs.rs builds the documentation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocsRs {
+    /// `all-features`.
     pub all_features: Option<bool>,
+    /// `no-default-features`.
     pub no_default_features: Option<bool>,
+    /// `features`.
     pub features: Vec<String>,
+    /// `rustdoc-args`.
     pub rustdoc_args: Vec<String>,
 }
 
@@ -137,13 +170,18 @@ pub struct DocsRs {
 /// tags or paths; excludes then drop operations.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
+    /// `include_tags`: keep operations with one of these tags.
     pub include_tags: Vec<Item>,
+    /// `exclude_tags`: drop operations with one of these tags.
     pub exclude_tags: Vec<Item>,
+    /// `include_paths`: keep operations of these paths (`*` at the end matches any rest).
     pub include_paths: Vec<Item>,
+    /// `exclude_paths`: drop operations of these paths.
     pub exclude_paths: Vec<Item>,
 }
 
 impl Filter {
+    /// No filter: every operation is kept.
     pub fn is_empty(&self) -> bool {
         self.include_tags.is_empty()
             && self.exclude_tags.is_empty()
@@ -155,15 +193,20 @@ impl Filter {
 /// One `key = "value"` of a table, and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
+    /// The key, unquoted.
     pub key: String,
+    /// The value.
     pub value: String,
+    /// Where the key is written.
     pub at: Location,
 }
 
 /// One value of a list, and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
+    /// The value.
     pub value: String,
+    /// Where it is written.
     pub at: Location,
 }
 
@@ -184,6 +227,7 @@ impl Location {
         }
     }
 
+    /// An error diagnostic at this place.
     pub fn diagnostic(&self, message: impl std::fmt::Display) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -485,7 +529,8 @@ fn valid_base_url(url: &str) -> bool {
 }
 
 impl Config {
-    /// Parses and checks the text of a configuration file; `label` names it in errors.
+    /// Parses and checks the text of a configuration file; `label` names it in errors (see
+    /// [`Config`] for an example).
     pub fn parse(text: &str, label: &str) -> Result<Config, Error> {
         let reader = Reader { label, text };
         let deserializer = toml::Deserializer::parse(text).map_err(|e| {

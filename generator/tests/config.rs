@@ -3,6 +3,9 @@
 //! overrides and filters, each with the errors it can give. One crate generated with every
 //! kind of entry is compiled (`configured_crate_compiles`).
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 use generator::config::Config;

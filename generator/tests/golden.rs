@@ -1,9 +1,12 @@
 //! Golden test of the emitted client code: what the generator writes for the operations
 //! fixture (every kind of parameter, body, response and security) is kept under
 //! `golden/operations/`, so a change in emission shows up as a reviewable diff. Refresh with
-//! `UPDATE_EXPECT=1 cargo test -p generator --test golden`. (The project's own spec needs no
+//! `UPDATE_EXPECT=1 cargo test -p openapi-client-codegen --test golden`. (The project's own spec needs no
 //! golden files here: the committed `generated/` crate is its golden output, checked by
 //! `cargo xtask codegen --check` and the `xtask` test.)
+
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
 
 use std::path::Path;
 

@@ -3,6 +3,9 @@
 //! diagnostics of 3.1 input. The constructs themselves have fixtures of their own
 //! (`fixtures/openapi31_*.yaml`, compiled and round-tripped by `constructs.rs`).
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 use std::fs;
