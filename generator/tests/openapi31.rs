@@ -320,7 +320,7 @@ fn summary_and_dialect_of_the_document_are_read() {
 /// More descriptions for the equivalence oracle, outside the repository: the paths in
 /// `OPENAPI31_EQUIVALENCE_SPECS` (separated by `:`), generated as third-party specs are
 /// (`skip_invalid`, not strict). For example GitHub's whole API (13 MB, from the npm package
-/// `@octokit/openapi`, see README.md).
+/// `@octokit/openapi`, see docs/testing.md).
 #[test]
 fn more_descriptions_in_3_1_generate_the_same_crates() {
     let Ok(paths) = std::env::var("OPENAPI31_EQUIVALENCE_SPECS") else {
