@@ -1,5 +1,5 @@
-//! The example of README.md's *Testing code that uses the client*, compiled and run exactly as
-//! it is written there: the code between the markers is the README's code block, as
+//! The example of docs/client-guide.md's *Testing code that uses the client*, compiled and run
+//! exactly as it is written there: the code between the markers is the guide's code block, as
 //! `the_readme_shows_this_example` checks.
 
 // README example: begin
@@ -73,10 +73,10 @@ fn the_readme_shows_this_example() {
     let start = this.find(begin).unwrap() + begin.len();
     let end = this.find("// README example: end").unwrap();
     let example = format!("```rust\n{}```\n", &this[start..end]);
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../docs/client-guide.md");
     assert!(
         readme.contains(&example),
-        "README.md's example under *Testing code that uses the client* is not the code of \
+        "docs/client-guide.md's example under *Testing code that uses the client* is not the code of \
          generated/tests/readme_example.rs:\n{example}"
     );
 }

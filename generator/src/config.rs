@@ -30,6 +30,17 @@
 //! [filter]                  # which operations the crate has (tags or paths; `*` at the end
 //! include_tags = ["Meetings"]     # of a path matches any rest)
 //! exclude_paths = ["/accounts/{account_id}/realtime/kit/{app_id}/analytics/*"]
+//!
+//! [client]                  # what the client knows of the API beyond its description
+//! env_prefix = "CLOUDFLARE"       # CLOUDFLARE_API_TOKEN, CLOUDFLARE_BASE_URL, ...
+//! base_url = "https://api.cloudflare.com/client/v4"   # instead of the spec's first server
+//! request_id_header = "cf-ray"    # the response header naming a request (errors, request_id())
+//! request_id_method = "ray_id"    # another name for request_id(), as the API's operators say
+//! request_id_doc = "The `cf-ray` response header, which identifies the request to Cloudflare support."
+//!
+//! [docs]                    # the crate docs' opening (Markdown), instead of the spec's
+//!                           # title and description
+//! front_page = "Cloudflare Realtime Kit: meetings, participants, recordings."
 //! ```
 //!
 //! Parsing ([`Config::parse`]) refuses unknown keys, wrong types and invalid values, each
@@ -45,10 +56,27 @@ use toml::Spanned;
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 
 /// The parsed configuration.
+///
+/// ```
+/// use openapi_client_codegen::config::Config;
+///
+/// let config = Config::parse(
+///     "[package]\nname = \"petstore-client\"\n[client]\nrequest_id_header = \"x-request-id\"\n",
+///     "petstore.toml",
+/// )?;
+/// assert_eq!(config.package.name.as_deref(), Some("petstore-client"));
+/// assert_eq!(config.client.request_id_header.as_deref(), Some("x-request-id"));
+///
+/// // Every mistake is named with its file, line, column and key.
+/// let error = Config::parse("[client]\nenv_prefix = \"pets\"\n", "petstore.toml").unwrap_err();
+/// assert!(error.to_string().starts_with("error: petstore.toml:2:14: `client.env_prefix`:"));
+/// # Ok::<(), openapi_client_codegen::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
     /// Where it was read from (`spec/realtime-kit.toml`), for messages.
     pub label: String,
+    /// `[package]`.
     pub package: Package,
     /// `[rename.types]`: pointer or generated name → type name.
     pub rename_types: Vec<Entry>,
@@ -56,31 +84,85 @@ pub struct Config {
     pub rename_methods: Vec<Entry>,
     /// `[types.overrides]`: schema or property pointer → Rust type.
     pub type_overrides: Vec<Entry>,
+    /// `[filter]`.
     pub filter: Filter,
+    /// `[client]`: what the client knows of the API beyond its description.
+    pub client: Client,
+    /// `[docs]`: the crate's documentation.
+    pub docs: Docs,
+}
+
+/// `[client]`: settings of the generated client that a description does not carry. `None`: the
+/// default, derived from the spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Client {
+    /// `env_prefix`: the prefix of the environment variables `Client::from_env` reads
+    /// (`CLOUDFLARE` → `CLOUDFLARE_API_TOKEN`, `CLOUDFLARE_BASE_URL`). Default: the name of the
+    /// default server's domain, else the first word of `info.title`. [`crate::Options::env_prefix`]
+    /// takes precedence.
+    pub env_prefix: Option<String>,
+    /// `base_url`: the client's default base URL (`DEFAULT_BASE_URL`), instead of the spec's
+    /// first server (an absolute `http` or `https` URL).
+    pub base_url: Option<String>,
+    /// `request_id_header`: the response header that identifies a request to the API's
+    /// operators (`cf-ray`, `x-request-id`), which error messages show and `request_id()`
+    /// returns. Default: none. Stored in lower case.
+    pub request_id_header: Option<String>,
+    /// `request_id_method`: another name for `request_id()` on `ApiError`, `ApiResponse` and
+    /// `RawResponse`, as the API's operators call it (`ray_id`). Needs `request_id_header`.
+    pub request_id_method: Option<String>,
+    /// `request_id_doc`: the doc comment of that method. Default: ``The `<header>` response
+    /// header, which identifies the request to the API's operators.``
+    pub request_id_doc: Option<String>,
+}
+
+/// `[docs]`: the crate's documentation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// `front_page`: the opening of the crate docs (the front page on docs.rs), in Markdown,
+    /// instead of the spec's `info.title` and `info.description`. What follows it (the
+    /// operation count, the quick start, the features and the operations) is generated as
+    /// always.
+    pub front_page: Option<String>,
 }
 
 /// `[package]`: what the generated Cargo.toml says about the crate. `None`: the default.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Package {
+    /// The crate's name (the CLI's `--name` wins); default: the output directory's name.
     pub name: Option<String>,
+    /// Semantic version; default `0.1.0`.
     pub version: Option<String>,
+    /// One sentence for crates.io; default: "A Rust client for `info.title`."
     pub description: Option<String>,
+    /// An SPDX expression; without one, the crate has `publish = false`.
     pub license: Option<String>,
+    /// URL of the repository.
     pub repository: Option<String>,
+    /// URL of the API's home page.
     pub homepage: Option<String>,
+    /// URL of the documentation; default: docs.rs.
     pub documentation: Option<String>,
+    /// The README's file name; default `README.md`.
     pub readme: Option<String>,
+    /// crates.io keywords (at most 5).
     pub keywords: Vec<String>,
+    /// crates.io categories.
     pub categories: Vec<String>,
+    /// `[package.docs-rs]`.
     pub docs_rs: Option<DocsRs>,
 }
 
 /// `[package.docs-rs]`: how docs.rs builds the documentation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocsRs {
+    /// `all-features`.
     pub all_features: Option<bool>,
+    /// `no-default-features`.
     pub no_default_features: Option<bool>,
+    /// `features`.
     pub features: Vec<String>,
+    /// `rustdoc-args`.
     pub rustdoc_args: Vec<String>,
 }
 
@@ -88,13 +170,18 @@ pub struct DocsRs {
 /// tags or paths; excludes then drop operations.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
+    /// `include_tags`: keep operations with one of these tags.
     pub include_tags: Vec<Item>,
+    /// `exclude_tags`: drop operations with one of these tags.
     pub exclude_tags: Vec<Item>,
+    /// `include_paths`: keep operations of these paths (`*` at the end matches any rest).
     pub include_paths: Vec<Item>,
+    /// `exclude_paths`: drop operations of these paths.
     pub exclude_paths: Vec<Item>,
 }
 
 impl Filter {
+    /// No filter: every operation is kept.
     pub fn is_empty(&self) -> bool {
         self.include_tags.is_empty()
             && self.exclude_tags.is_empty()
@@ -106,15 +193,20 @@ impl Filter {
 /// One `key = "value"` of a table, and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
+    /// The key, unquoted.
     pub key: String,
+    /// The value.
     pub value: String,
+    /// Where the key is written.
     pub at: Location,
 }
 
 /// One value of a list, and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
+    /// The value.
     pub value: String,
+    /// Where it is written.
     pub at: Location,
 }
 
@@ -135,6 +227,7 @@ impl Location {
         }
     }
 
+    /// An error diagnostic at this place.
     pub fn diagnostic(&self, message: impl std::fmt::Display) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
@@ -152,6 +245,24 @@ struct RawConfig {
     rename: Option<RawRename>,
     types: Option<RawTypes>,
     filter: Option<RawFilter>,
+    client: Option<RawClient>,
+    docs: Option<RawDocs>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClient {
+    env_prefix: Option<Spanned<String>>,
+    base_url: Option<Spanned<String>>,
+    request_id_header: Option<Spanned<String>>,
+    request_id_method: Option<Spanned<String>>,
+    request_id_doc: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDocs {
+    front_page: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -274,8 +385,152 @@ impl Reader<'_> {
     }
 }
 
+/// Methods of `ApiError`, `ApiResponse` and `RawResponse` (and the traits every type has) that
+/// `request_id_method` cannot take.
+const RESPONSE_METHODS: &[&str] = &[
+    "api",
+    "attempts",
+    "body",
+    "body_as",
+    "bytes",
+    "clone",
+    "code",
+    "deref",
+    "earlier_attempts",
+    "eq",
+    "fmt",
+    "for_service",
+    "from",
+    "header",
+    "headers",
+    "into",
+    "into_inner",
+    "into_json",
+    "is_connection",
+    "is_timeout",
+    "json",
+    "location",
+    "max_retries",
+    "message",
+    "method",
+    "new",
+    "raw",
+    "request_id",
+    "retry_after",
+    "send_blocking",
+    "source",
+    "status",
+    "stream",
+    "text",
+    "timeout",
+    "to_string",
+    "url",
+    "value",
+    "with_request",
+    "with_response",
+];
+
+impl Reader<'_> {
+    /// `[client]`, each value checked where it is written.
+    fn client(&self, raw: RawClient, errors: &mut Vec<Diagnostic>) -> Client {
+        let at = |value: &Spanned<String>, key: &str| self.at(value.span().start, key.into());
+        if let Some(prefix) = &raw.env_prefix {
+            let p = prefix.get_ref();
+            let valid = p.starts_with(|c: char| c.is_ascii_uppercase())
+                && !p.ends_with('_')
+                && p.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                errors.push(at(prefix, "client.env_prefix").diagnostic(format_args!(
+                    "`{p}` is not an environment variable prefix (upper-case ASCII letters, \
+                     digits and `_`, starting with a letter and not ending with `_`, e.g. \
+                     `CLOUDFLARE`)"
+                )));
+            }
+        }
+        if let Some(url) = &raw.base_url {
+            if !valid_base_url(url.get_ref()) {
+                errors.push(at(url, "client.base_url").diagnostic(format_args!(
+                    "`{}` is not an absolute URL (`https://` or `http://`, a host, no spaces, \
+                     e.g. `https://api.example.com/v1`)",
+                    url.get_ref()
+                )));
+            }
+        }
+        if let Some(header) = &raw.request_id_header {
+            let h = header.get_ref();
+            // RFC 9110's token: what a header name may be made of.
+            let valid = !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c));
+            if !valid {
+                errors.push(
+                    at(header, "client.request_id_header").diagnostic(format_args!(
+                        "`{h}` is not an HTTP header name (ASCII letters, digits and \
+                     ``!#$%&'*+-.^_`|~``, e.g. `x-request-id`)"
+                    )),
+                );
+            }
+        }
+        if let Some(method) = &raw.request_id_method {
+            let m = method.get_ref();
+            let at = at(method, "client.request_id_method");
+            if !is_identifier(m)
+                || !m.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                || m.chars().any(|c| c.is_ascii_uppercase())
+            {
+                errors.push(at.diagnostic(format_args!(
+                    "`{m}` is not a method name (a snake_case identifier)"
+                )));
+            } else if RESPONSE_METHODS.contains(&m.as_str()) {
+                errors.push(at.diagnostic(format_args!(
+                    "`{m}` is already a method of `ApiError`, `ApiResponse` or `RawResponse`"
+                )));
+            } else if raw.request_id_header.is_none() {
+                errors.push(
+                    at.diagnostic("needs `client.request_id_header`, the header the method reads"),
+                );
+            }
+        }
+        if let Some(doc) = &raw.request_id_doc {
+            if raw.request_id_method.is_none() {
+                errors.push(
+                    at(doc, "client.request_id_doc")
+                        .diagnostic("documents `client.request_id_method`, which is not set"),
+                );
+            } else if doc.get_ref().trim().is_empty() {
+                errors.push(
+                    at(doc, "client.request_id_doc")
+                        .diagnostic("is empty (a sentence, or leave the key out)"),
+                );
+            }
+        }
+        Client {
+            env_prefix: raw.env_prefix.map(Spanned::into_inner),
+            base_url: raw.base_url.map(Spanned::into_inner),
+            request_id_header: raw
+                .request_id_header
+                .map(|h| h.into_inner().to_ascii_lowercase()),
+            request_id_method: raw.request_id_method.map(Spanned::into_inner),
+            request_id_doc: raw.request_id_doc.map(Spanned::into_inner),
+        }
+    }
+}
+
+/// `http://` or `https://`, a host, and no whitespace or control characters.
+fn valid_base_url(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 impl Config {
-    /// Parses and checks the text of a configuration file; `label` names it in errors.
+    /// Parses and checks the text of a configuration file; `label` names it in errors (see
+    /// [`Config`] for an example).
     pub fn parse(text: &str, label: &str) -> Result<Config, Error> {
         let reader = Reader { label, text };
         let deserializer = toml::Deserializer::parse(text).map_err(|e| {
@@ -290,7 +545,11 @@ impl Config {
             }
         })?;
         let raw: RawConfig = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = e.path().to_string();
+            // A `Spanned` value shows as a field of its own in the path: not a key of the file.
+            let path = e
+                .path()
+                .to_string()
+                .replace(".$__serde_spanned_private_value", "");
             let inner = e.into_inner();
             let offset = inner.span().map_or(0, |s| s.start);
             let key = if path == "." { String::new() } else { path };
@@ -446,6 +705,23 @@ impl Config {
                     item.value
                 )));
             }
+        }
+        if let Some(client) = raw.client {
+            config.client = reader.client(client, &mut errors);
+        }
+        if let Some(docs) = raw.docs {
+            if let Some(front_page) = &docs.front_page {
+                if front_page.get_ref().trim().is_empty() {
+                    errors.push(
+                        reader
+                            .at(front_page.span().start, "docs.front_page".into())
+                            .diagnostic("is empty (Markdown text, or leave the key out)"),
+                    );
+                }
+            }
+            config.docs = Docs {
+                front_page: docs.front_page.map(Spanned::into_inner),
+            };
         }
         if errors.is_empty() {
             Ok(config)

@@ -28,9 +28,14 @@ pub enum Category {
 /// One problem, located by a JSON pointer such as `#/paths/~1accounts~1{account_id}/get`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// An error, or a warning.
     pub severity: Severity,
+    /// Whether the spec is wrong or the client cannot express it.
     pub category: Category,
+    /// Where: a JSON pointer into the spec (`#/paths/~1pets/get`), or `file:line:column` of
+    /// the configuration.
     pub pointer: String,
+    /// What is wrong, in a sentence.
     pub message: String,
 }
 
@@ -94,6 +99,7 @@ impl fmt::Display for Diagnostic {
 /// Generation failed; holds every error found (at least one).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Error {
+    /// Every problem found, in the order found.
     pub diagnostics: Vec<Diagnostic>,
 }
 

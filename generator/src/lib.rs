@@ -1,28 +1,122 @@
-//! Turns an OpenAPI 3.0 or 3.1 description into the files of a Rust client crate.
+//! Generates a typed, async Rust client crate from an OpenAPI 3.0 or 3.1 description (YAML or
+//! JSON): one method per operation taking a typed request struct, typed responses and errors,
+//! retries, timeouts, paged lists, streams, and a README and docs with examples. The same spec
+//! and configuration always give the same bytes.
 //!
-//! The pipeline, one module per stage: [`load`] (text → document) → [`lower`] (OpenAPI 3.1's
-//! JSON Schema 2020-12 into the 3.0 shape, run by `load`) → [`resolve`] (`$ref` lookup)
-//! → [`model`] (operations and types, normalized) → [`emit`] (token streams) → [`format`] (source
-//! text). Writing files is the caller's job (see the `xtask` crate).
+//! [`generate`] is pure: the spec's text and [`Options`] in, the crate's files ([`Output`]) out;
+//! writing them is the caller's job. Three ways to use it:
+//!
+//! - the command-line tool `openapi-client-codegen` (crate `openapi-client-codegen-cli`:
+//!   `generate`, `check`, `diff`, `conformance`), for a committed client crate whose changes
+//!   are reviewed as diffs;
+//! - a build script: [`build::Build`] generates into `OUT_DIR`, and the crate `include!`s it
+//!   (see [`build`] for the recipe, and when to prefer the committed crate);
+//! - any other tool, through this API:
+//!
+//! ```
+//! use openapi_client_codegen::{Options, config::Config, generate};
+//!
+//! let spec = r#"
+//! openapi: 3.0.3
+//! info: {title: Zoo, version: "1.0"}
+//! servers: [{url: "https://zoo.example.com/v1"}]
+//! paths:
+//!   /animals/{id}:
+//!     get:
+//!       operationId: getAnimal
+//!       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+//!       responses:
+//!         "200":
+//!           description: An animal
+//!           content: {application/json: {schema: {type: object, properties: {name: {type: string}}}}}
+//! "#;
+//! let config = Config::parse("[client]\nenv_prefix = \"ZOO\"\n", "zoo.toml")?;
+//! let options = Options::new("zoo-client").spec_label("zoo.yaml").config(config);
+//! let output = generate(spec, &options)?;
+//! assert!(output.files["src/lib.rs"].contains("ZOO_BASE_URL"));
+//! assert!(output.files.contains_key("Cargo.toml"));
+//! for warning in &output.diagnostics {
+//!     eprintln!("{warning}"); // `warning: <JSON pointer>: <message>`
+//! }
+//! # Ok::<(), openapi_client_codegen::Error>(())
+//! ```
+//!
+//! Every problem is a [`Diagnostic`] naming the place in the spec (a JSON pointer) or in the
+//! configuration (`file:line:column`) and what is wrong; bad input is an [`Error`] with every
+//! problem found, never a panic.
+//!
+//! The rest of the public API: [`config`] (the maintainer's configuration, [`Config::parse`]),
+//! [`api_surface`] and [`surface`] (the public Rust API a spec gives), [`diff`] (what a spec
+//! bump changes in it, and the changelog entry), [`diagnostics`]. The modules of the pipeline
+//! are public for this repository's tests and tools only, hidden from the docs and outside
+//! any compatibility promise: [`load`] (text → document) → [`lower`] (OpenAPI 3.1's JSON
+//! Schema 2020-12 into the 3.0 shape) → [`resolve`] (`$ref` lookup) → [`model`] (operations
+//! and types, normalized) → [`plan`] (every Rust-level decision) → emit (token streams) →
+//! format (source text); and [`conformance`] (the driver of `openapi-client-codegen
+//! conformance`).
+//!
+//! [`Config::parse`]: config::Config::parse
 
+#![warn(missing_docs)]
+// The pipeline's docs are written for its maintainers and link its private items (they resolve
+// with `--document-private-items`, as `cargo doc` of this repository is read).
+#![allow(rustdoc::private_intra_doc_links)]
+
+pub mod build;
 pub mod config;
+#[doc(hidden)]
 pub mod conformance;
 pub mod diagnostics;
+pub mod diff;
 mod emit;
 mod format;
+#[doc(hidden)]
 pub mod load;
+#[doc(hidden)]
 pub mod lower;
+#[doc(hidden)]
 pub mod model;
+#[doc(hidden)]
 pub mod plan;
+#[doc(hidden)]
 pub mod resolve;
 pub mod surface;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+pub use config::Config;
+
+// The README's examples are doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use diagnostics::{Category, Diagnostic, Error, Severity};
 
-/// What to generate and how the output describes itself.
+/// What to generate and how the output describes itself: built with [`Options::new`] and its
+/// setters, or [`Default`] and struct update syntax.
+///
+/// ```
+/// use openapi_client_codegen::Options;
+///
+/// let options = Options::new("petstore-client")
+///     .spec_label("openapi/petstore.yaml")
+///     .regenerate_command("cargo build")
+///     .strict(true);
+/// assert_eq!(options.crate_name, "petstore-client");
+///
+/// let same = Options {
+///     crate_name: "petstore-client".into(),
+///     spec_label: "openapi/petstore.yaml".into(),
+///     regenerate_command: "cargo build".into(),
+///     strict: true,
+///     ..Options::default()
+/// };
+/// assert_eq!(format!("{options:?}"), format!("{same:?}"));
+/// ```
+///
+/// Fields may be added in minor releases: build it with `..Options::default()` or the setters,
+/// not with a struct literal naming every field.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Package name of the generated crate, e.g. `cloudflare-realtime-kit`.
@@ -32,7 +126,8 @@ pub struct Options {
     /// The command the header tells readers to run to regenerate, e.g. `cargo xtask codegen`.
     pub regenerate_command: String,
     /// Prefix of the environment variables the client reads (`<PREFIX>_API_TOKEN`,
-    /// `<PREFIX>_BASE_URL`). `None` derives it from the first word of `info.title`.
+    /// `<PREFIX>_BASE_URL`). `None`: the configuration's `client.env_prefix`, else derived from
+    /// the default server's domain, else from the first word of `info.title`.
     pub env_prefix: Option<String>,
     /// Turn warnings (such as an operation skipped because it uses a cookie parameter) into
     /// errors.
@@ -55,6 +150,93 @@ pub struct Options {
     pub extra_dev_dependencies: Vec<(String, String)>,
 }
 
+impl Default for Options {
+    /// The crate `openapi-client`, from `openapi.yaml`, regenerated by
+    /// `openapi-client-codegen generate`; no configuration, not strict, nothing skipped.
+    fn default() -> Options {
+        Options {
+            crate_name: "openapi-client".to_string(),
+            spec_label: "openapi.yaml".to_string(),
+            regenerate_command: "openapi-client-codegen generate".to_string(),
+            env_prefix: None,
+            strict: false,
+            skip_invalid: false,
+            config: config::Config::default(),
+            extra_dev_dependencies: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// The [defaults](Options::default) for a crate named `crate_name` (a Cargo package name,
+    /// such as `petstore-client`).
+    pub fn new(crate_name: impl Into<String>) -> Options {
+        Options {
+            crate_name: crate_name.into(),
+            ..Options::default()
+        }
+    }
+
+    /// Sets [`Options::spec_label`]: how the header of every file names the spec.
+    pub fn spec_label(mut self, label: impl Into<String>) -> Options {
+        self.spec_label = label.into();
+        self
+    }
+
+    /// Sets [`Options::regenerate_command`]: what the header tells readers to run.
+    pub fn regenerate_command(mut self, command: impl Into<String>) -> Options {
+        self.regenerate_command = command.into();
+        self
+    }
+
+    /// Sets [`Options::env_prefix`], which wins over the configuration's `client.env_prefix`.
+    pub fn env_prefix(mut self, prefix: impl Into<String>) -> Options {
+        self.env_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Sets [`Options::strict`]: warnings are errors.
+    pub fn strict(mut self, strict: bool) -> Options {
+        self.strict = strict;
+        self
+    }
+
+    /// Sets [`Options::skip_invalid`]: operations the spec gets wrong are left out, with a
+    /// warning each.
+    pub fn skip_invalid(mut self, skip: bool) -> Options {
+        self.skip_invalid = skip;
+        self
+    }
+
+    /// Sets [`Options::config`], the maintainer's configuration ([`config::Config::parse`]).
+    pub fn config(mut self, config: config::Config) -> Options {
+        self.config = config;
+        self
+    }
+
+    /// Adds a `[dev-dependencies]` line to the generated `Cargo.toml`, e.g.
+    /// `("wiremock", "\"0.6\"")`.
+    pub fn extra_dev_dependency(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Options {
+        self.extra_dev_dependencies
+            .push((name.into(), value.into()));
+        self
+    }
+
+    /// The configuration's `[client]`, with [`Options::env_prefix`] in its `env_prefix` when
+    /// given (the option wins over the file).
+    pub(crate) fn client_settings(&self) -> config::Client {
+        let mut client = self.config.client.clone();
+        if let Some(prefix) = &self.env_prefix {
+            client.env_prefix = Some(prefix.clone());
+        }
+        client
+    }
+}
+
 /// The files of a generated crate and what the generator noticed on the way.
 #[derive(Debug, Clone, Default)]
 pub struct Output {
@@ -74,6 +256,18 @@ pub struct Output {
 const STACK_SIZE: usize = 64 << 20;
 
 /// Generates a crate from the text of an OpenAPI 3.0 or 3.1 description (YAML or JSON).
+///
+/// Fails with every problem the spec has (each a [`Diagnostic`] with its JSON pointer) when
+/// it gets something wrong; see [`Options::skip_invalid`] and [`Options::strict`].
+///
+/// ```
+/// let error = openapi_client_codegen::generate(
+///     "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /x:\n    get:\n      responses: 7\n",
+///     &openapi_client_codegen::Options::new("t"),
+/// )
+/// .unwrap_err();
+/// assert!(error.to_string().contains("#/paths/~1x/get/responses"), "{error}");
+/// ```
 ///
 /// Runs on a thread of its own with a 64 MiB stack (enough for the deepest input it accepts),
 /// or on the caller's if no thread can be started; a panic (a bug) is passed on to the caller
@@ -150,9 +344,18 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
 }
 
 /// The public Rust API the crate generated from a spec would have: its operations and types,
-/// with Rust names and type expressions. `cargo xtask diff` compares two of these.
+/// with Rust names and type expressions. [`diff::compare`] compares two of these
+/// (`openapi-client-codegen diff`).
 ///
 /// Fails on bad input as [`generate`] does by default; see [`api_surface_skipping_invalid`].
+///
+/// ```
+/// let surface = openapi_client_codegen::api_surface(
+///     "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses: {'204': {description: none}}\n",
+/// )?;
+/// assert_eq!(surface.operations[0].name, "list_pets");
+/// # Ok::<(), openapi_client_codegen::Error>(())
+/// ```
 pub fn api_surface(spec_text: &str) -> Result<surface::Surface, Error> {
     surface_of(spec_text, &config::Config::default(), false)
 }
@@ -163,8 +366,18 @@ pub fn api_surface_skipping_invalid(spec_text: &str) -> Result<surface::Surface,
     surface_of(spec_text, &config::Config::default(), true)
 }
 
-/// [`api_surface`] with the maintainer's configuration applied (renames, overrides, filters),
-/// as [`generate`] applies [`Options::config`].
+/// [`api_surface`] with the maintainer's configuration applied (renames, overrides, filters,
+/// the base URL), as [`generate`] applies [`Options::config`].
+///
+/// ```
+/// use openapi_client_codegen::config::Config;
+///
+/// let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses: {'204': {description: none}}\n";
+/// let config = Config::parse("[rename.methods]\nlistPets = \"pets\"\n", "t.toml")?;
+/// let surface = openapi_client_codegen::api_surface_configured(spec, &config, false)?;
+/// assert_eq!(surface.operations[0].name, "pets");
+/// # Ok::<(), openapi_client_codegen::Error>(())
+/// ```
 pub fn api_surface_configured(
     spec_text: &str,
     config: &config::Config,
@@ -186,6 +399,7 @@ fn surface_of(
     Ok(surface)
 }
 
+#[doc(hidden)]
 /// The crate [`generate`] makes from `spec_text`, and the conformance driver that calls each of
 /// its operations `rounds` times (see [`conformance`]), for `cargo xtask conformance`. Fails as
 /// [`generate`] does.

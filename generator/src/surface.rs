@@ -40,6 +40,7 @@ pub struct Surface {
 /// A credential the client can send (`token` for every bearer scheme).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credential {
+    /// The credential's name (`token`, `api_key`), as `ClientBuilder` names its method.
     pub name: String,
     /// How it is sent: "bearer token", "header `X-Auth-Key`", ...
     pub sent_as: String,
@@ -56,6 +57,7 @@ pub struct OperationItem {
     pub name: String,
     /// Upper-case HTTP method.
     pub method: String,
+    /// The path template, e.g. `/meetings/{meeting_id}`.
     pub path: String,
     /// The request struct the method takes by reference; `None`: no argument.
     pub request: Option<String>,
@@ -66,6 +68,7 @@ pub struct OperationItem {
     /// The method reading the answer as a stream, when the operation offers one beside the
     /// answer its method decodes (`chat_completions_stream`).
     pub stream: Option<PagesItem>,
+    /// The spec marks the operation `deprecated` (the method is `#[deprecated]`).
     pub deprecated: bool,
     /// The credential alternatives it accepts, each the credentials sent together
     /// (`["api_email", "api_key"]`); an empty alternative: none needed. Empty: no security.
@@ -107,7 +110,9 @@ fn output_type(types: &crate::model::types::TypeSpace, output: Output) -> String
 /// A public type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeItem {
+    /// The Rust name, e.g. `Meeting`.
     pub name: String,
+    /// What kind of type it is, with its fields or variants.
     pub kind: TypeKind,
     /// Users build values of it: a request struct, or a type reachable from one's fields.
     /// Types that are only returned are merely read.
@@ -120,10 +125,12 @@ pub struct TypeItem {
     pub non_exhaustive: bool,
 }
 
+/// The kinds of public types, with what downstream code can name in each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TypeKind {
     /// A struct with public fields and no private ones, so users may build it with a literal.
     Struct {
+        /// Its fields, in order.
         fields: Vec<FieldItem>,
         /// Derives `Default`: literals may end with `..Default::default()`.
         default: bool,
@@ -132,15 +139,22 @@ pub enum TypeKind {
     },
     /// A string enum (or an integer enum: its wire values are then the integers, written out);
     /// the last variant holds values the client does not know.
-    StringEnum { variants: Vec<VariantItem> },
+    StringEnum {
+        /// Its variants, in order.
+        variants: Vec<VariantItem>,
+    },
     /// `oneOf`/`anyOf`: variants holding values (the last one holds unknown tags when tagged).
     Union {
+        /// Its variants, in order.
         variants: Vec<VariantItem>,
         /// The tag property, when the variants are told apart by one.
         tag: Option<String>,
     },
     /// What an operation with several success statuses returns: a variant per status.
-    ResponseEnum { variants: Vec<VariantItem> },
+    ResponseEnum {
+        /// Its variants, one per status.
+        variants: Vec<VariantItem>,
+    },
 }
 
 impl Surface {
@@ -177,6 +191,7 @@ impl TypeKind {
 /// A public field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldItem {
+    /// The Rust name.
     pub name: String,
     /// The full type, `Option<..>` included.
     pub ty: String,
@@ -193,6 +208,7 @@ pub struct FieldItem {
 /// An enum variant: a string value, a union alternative or a success status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VariantItem {
+    /// The Rust name.
     pub name: String,
     /// The value it holds (`Participant`, `Box<Meeting>`); `None` for a unit variant.
     pub payload: Option<String>,
@@ -211,7 +227,7 @@ pub fn describe(doc: &Document, config: &crate::config::Config) -> Result<Surfac
 
 fn describe_lowered(doc: &Document, config: &crate::config::Config) -> Result<Surface, Error> {
     let model = model::build(doc, config)?;
-    let plan = plan::build(&model, None);
+    let plan = plan::build(&model, &config.client);
     let types = &model.types;
     let items: Vec<TypeItem> = plan
         .items()

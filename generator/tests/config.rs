@@ -3,6 +3,9 @@
 //! overrides and filters, each with the errors it can give. One crate generated with every
 //! kind of entry is compiled (`configured_crate_compiles`).
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 use generator::config::Config;
@@ -143,6 +146,146 @@ exclude_tags = ["Keepers"]
     assert_eq!(config.filter.exclude_tags[0].value, "Keepers");
     assert_eq!(config.filter.exclude_tags[0].at.position, "zoo.toml:28:17");
     assert_eq!(Config::parse("", "empty.toml").unwrap().rename_types, []);
+}
+
+#[test]
+fn client_and_docs_settings_parse() {
+    let config = parse(
+        r#"
+[client]
+env_prefix = "ZOO_V2"
+base_url = "https://zoo.example.com/v2"
+request_id_header = "X-Request-Id"
+request_id_method = "trace_id"
+request_id_doc = "The zoo's trace id."
+
+[docs]
+front_page = "The zoo's API."
+"#,
+    )
+    .unwrap();
+    let client = &config.client;
+    assert_eq!(client.env_prefix.as_deref(), Some("ZOO_V2"));
+    assert_eq!(
+        client.base_url.as_deref(),
+        Some("https://zoo.example.com/v2")
+    );
+    // Header names are case-insensitive; the client compares them in lower case.
+    assert_eq!(client.request_id_header.as_deref(), Some("x-request-id"));
+    assert_eq!(client.request_id_method.as_deref(), Some("trace_id"));
+    assert_eq!(
+        client.request_id_doc.as_deref(),
+        Some("The zoo's trace id.")
+    );
+    assert_eq!(config.docs.front_page.as_deref(), Some("The zoo's API."));
+    let empty = parse("").unwrap();
+    assert_eq!(empty.client, Default::default());
+    assert_eq!(empty.docs, Default::default());
+}
+
+/// Each `[client]` and `[docs]` value that cannot work is an error at its line and column,
+/// naming the key.
+#[test]
+fn client_and_docs_errors_are_located() {
+    for (text, place, key, message) in [
+        (
+            "[client]\nenv_prefix = \"zoo\"\n",
+            "zoo.toml:2:14",
+            "`client.env_prefix`",
+            "not an environment variable prefix",
+        ),
+        (
+            "[client]\nenv_prefix = \"ZOO_\"\n",
+            "zoo.toml:2:14",
+            "`client.env_prefix`",
+            "not an environment variable prefix",
+        ),
+        (
+            "[client]\nbase_url = \"zoo.example.com\"\n",
+            "zoo.toml:2:12",
+            "`client.base_url`",
+            "not an absolute URL",
+        ),
+        (
+            "[client]\nbase_url = \"ftp://zoo.example.com\"\n",
+            "zoo.toml:2:12",
+            "`client.base_url`",
+            "not an absolute URL",
+        ),
+        (
+            "[client]\nrequest_id_header = \"x request id\"\n",
+            "zoo.toml:2:21",
+            "`client.request_id_header`",
+            "not an HTTP header name",
+        ),
+        (
+            "[client]\nrequest_id_header = \"x-id\"\nrequest_id_method = \"TraceId\"\n",
+            "zoo.toml:3:21",
+            "`client.request_id_method`",
+            "not a method name",
+        ),
+        (
+            "[client]\nrequest_id_header = \"x-id\"\nrequest_id_method = \"status\"\n",
+            "zoo.toml:3:21",
+            "`client.request_id_method`",
+            "already a method",
+        ),
+        (
+            "[client]\nrequest_id_method = \"trace_id\"\n",
+            "zoo.toml:2:21",
+            "`client.request_id_method`",
+            "needs `client.request_id_header`",
+        ),
+        (
+            "[client]\nrequest_id_doc = \"Trace.\"\n",
+            "zoo.toml:2:18",
+            "`client.request_id_doc`",
+            "`client.request_id_method`, which is not set",
+        ),
+        (
+            "[client]\nrequest_id = \"x-id\"\n",
+            "zoo.toml:2:1",
+            "`client.request_id`",
+            "unknown field",
+        ),
+        (
+            "[client]\nbase_url = 3\n",
+            "zoo.toml:2:12",
+            "`client.base_url`: invalid type",
+            "expected a string",
+        ),
+        (
+            "[package]\nname = 3\n",
+            "zoo.toml:2:8",
+            "`package.name`: invalid type",
+            "expected a string",
+        ),
+        (
+            "[docs]\nfront_page = \"  \"\n",
+            "zoo.toml:2:14",
+            "`docs.front_page`",
+            "is empty",
+        ),
+    ] {
+        let found = errors(text);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert!(
+            found[0].starts_with(&format!("error: {place}: {key}")),
+            "{text}: {found:?}"
+        );
+        assert!(found[0].contains(message), "{text}: {found:?}");
+    }
+}
+
+/// A maintainer's `client.base_url` reaches the API surface `cargo xtask diff` compares.
+#[test]
+fn client_settings_reach_the_surface() {
+    let before = surface("").unwrap();
+    assert_eq!(before.base_url, "https://zoo.example.com/v1");
+    let after =
+        surface("[client]\nenv_prefix = \"ZOO\"\nbase_url = \"https://zoo.example.org/v2\"\n")
+            .unwrap();
+    assert_eq!(after.base_url, "https://zoo.example.org/v2");
 }
 
 #[test]
@@ -392,6 +535,21 @@ list-animals = "animals"
 "#/components/schemas/Animal/properties/diet" = "String"
 [filter]
 exclude_tags = ["Keepers"]
+[client]
+env_prefix = "ZOO"
+base_url = "https://zoo.example.org/v2"
+request_id_header = "X-Zoo-Trace"
+request_id_method = "trace_id"
+[docs]
+front_page = """
+# The zoo
+
+Animals and their keepers, as the zoo's API serves them:
+
+```json
+{"id": "a1"}
+```
+"""
 "##,
     );
     let krate = support::generate_crate_with(SPEC, &options);
@@ -401,7 +559,23 @@ exclude_tags = ["Keepers"]
         "#[test]\nfn names() {\n    let extras = zoo_client::types::AnimalExtras::default();\n    \
          let _: Option<serde_json::Value> = None;\n    let _ = extras;\n    \
          let client = zoo_client::Client::builder().build().unwrap();\n    \
-         let _call = client.animals().animals(&zoo_client::ListAnimalsRequest::default());\n}\n",
+         let _call = client.animals().animals(&zoo_client::ListAnimalsRequest::default());\n}\n\n\
+         #[test]\nfn client_settings() {\n    \
+         assert_eq!(zoo_client::DEFAULT_BASE_URL, \"https://zoo.example.org/v2\");\n    \
+         assert_eq!(zoo_client::BASE_URL_ENV, \"ZOO_BASE_URL\");\n    \
+         assert_eq!(zoo_client::CREDENTIAL_ENV, &[(\"token\", \"ZOO_API_TOKEN\")]);\n    \
+         let mut headers = zoo_client::reqwest::header::HeaderMap::new();\n    \
+         headers.insert(\"x-zoo-trace\", \"t-1\".parse().unwrap());\n    \
+         let error = zoo_client::ApiError::new(zoo_client::reqwest::StatusCode::NOT_FOUND, headers, \"{}\");\n    \
+         assert_eq!(error.trace_id(), Some(\"t-1\"));\n    \
+         assert_eq!(error.request_id(), Some(\"t-1\"));\n}\n",
+    );
+    let lib = &krate.output.files["src/lib.rs"];
+    assert!(lib.contains("//! # The zoo\n"), "{lib}");
+    assert!(!lib.contains("//! Zoo API\n"), "{lib}");
+    assert!(
+        lib.contains("/// The `x-zoo-trace` response header, which identifies the request to the API's operators."),
+        "{lib}"
     );
     support::test_crate(krate.path()).unwrap_or_else(|e| panic!("{e}"));
 }

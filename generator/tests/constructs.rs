@@ -5,7 +5,10 @@
 //!
 //! The programs name the generated crate `<construct>_fixture` (see [`crate_name`]). Golden files
 //! of `src/types.rs` for two fixtures are under `golden/constructs/`; refresh them with
-//! `UPDATE_EXPECT=1 cargo test -p generator --test constructs`.
+//! `UPDATE_EXPECT=1 cargo test -p openapi-client-codegen --test constructs`.
+
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
 
 mod support;
 
@@ -23,7 +26,8 @@ fn crate_name(construct: &str) -> String {
 fn options(construct: &str) -> Options {
     Options {
         spec_label: format!("generator/tests/fixtures/{construct}.yaml"),
-        regenerate_command: "UPDATE_EXPECT=1 cargo test -p generator --test constructs".to_string(),
+        regenerate_command:
+            "UPDATE_EXPECT=1 cargo test -p openapi-client-codegen --test constructs".to_string(),
         strict: true,
         skip_invalid: false,
         ..support::options(&crate_name(construct))

@@ -4,6 +4,9 @@
 //! is listed in the crate docs, the crate compiles, and every JSON example of a success
 //! response decodes into the return type of its operation's method.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 #[path = "constructs/methods.rs"]

@@ -4,6 +4,9 @@
 //! against committed bytes.) Specs: every fixture, `spec/`, and Cloudflare's descriptions in
 //! `../shared/corpus/` when that folder exists.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -3,6 +3,9 @@
 //! operation skip it with a warning; a valid construct the client cannot express (a cookie
 //! parameter) is a warning unless `strict`.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 use generator::{Category, Options, Severity, generate};
 
 fn options() -> Options {

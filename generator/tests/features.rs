@@ -7,6 +7,9 @@
 //! feature's `#[cfg]` must be one every group reaches, or one no group reaches (a webhook
 //! payload), or contained in such a one.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -17,6 +17,9 @@
 //! cargo-fuzz `mutated` target (a file from `fuzz/artifacts/mutated/`) instead. For long runs with coverage guidance, see
 //! `fuzz/` (cargo-fuzz, nightly).
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod fuzzing;
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -1,18 +1,29 @@
 //! Golden test of the emitted client code: what the generator writes for the operations
 //! fixture (every kind of parameter, body, response and security) is kept under
 //! `golden/operations/`, so a change in emission shows up as a reviewable diff. Refresh with
-//! `UPDATE_EXPECT=1 cargo test -p generator --test golden`. (The project's own spec needs no
+//! `UPDATE_EXPECT=1 cargo test -p openapi-client-codegen --test golden`. (The project's own spec needs no
 //! golden files here: the committed `generated/` crate is its golden output, checked by
 //! `cargo xtask codegen --check` and the `xtask` test.)
+
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
 
 use std::path::Path;
 
 use expect_test::expect_file;
 use generator::{Options, generate};
 
+/// The fixture's server is Cloudflare's, and it is configured as `spec/realtime-kit.toml`
+/// configures Cloudflare's crate: the `cf-ray` request id, read by `ray_id()`.
+const CLOUDFLARE_CLIENT: &str = "[client]
+request_id_header = \"cf-ray\"
+request_id_method = \"ray_id\"
+request_id_doc = \"The `cf-ray` response header, which identifies the request to Cloudflare support.\"
+";
+
 fn options() -> Options {
     Options {
-        config: Default::default(),
+        config: generator::config::Config::parse(CLOUDFLARE_CLIENT, "golden.toml").unwrap(),
         crate_name: "golden".into(),
         spec_label: "spec/realtime-kit.yaml".into(),
         regenerate_command: "cargo xtask codegen".into(),

@@ -1,5 +1,8 @@
 //! Self-test of the compile harness in `support/`: a clean crate passes, warnings fail.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 use support::TestCrate;

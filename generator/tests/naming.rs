@@ -7,6 +7,9 @@
 //!   when it comes first in the spec (names do not depend on the spec's order).
 //! - Reordering the spec's paths changes no name.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -3,6 +3,9 @@
 //! diagnostics of 3.1 input. The constructs themselves have fixtures of their own
 //! (`fixtures/openapi31_*.yaml`, compiled and round-tripped by `constructs.rs`).
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 use std::fs;
@@ -317,7 +320,7 @@ fn summary_and_dialect_of_the_document_are_read() {
 /// More descriptions for the equivalence oracle, outside the repository: the paths in
 /// `OPENAPI31_EQUIVALENCE_SPECS` (separated by `:`), generated as third-party specs are
 /// (`skip_invalid`, not strict). For example GitHub's whole API (13 MB, from the npm package
-/// `@octokit/openapi`, see README.md).
+/// `@octokit/openapi`, see docs/testing.md).
 #[test]
 fn more_descriptions_in_3_1_generate_the_same_crates() {
     let Ok(paths) = std::env::var("OPENAPI31_EQUIVALENCE_SPECS") else {

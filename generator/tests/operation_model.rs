@@ -1,6 +1,9 @@
 //! Unit tests of how operations are normalized: parameters merged, query styles, bodies,
 //! success payloads, error bodies, security alternatives and groups.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 use generator::load::load;
 use generator::model::operations::{BodyKind, Location, Payload, QueryRendering, Success};
 use generator::model::security::SchemeKind;

@@ -7,6 +7,9 @@
 //! The fixture's multipart upload body is required; [`optional_multipart_body_over_http`] runs
 //! the same program with it made optional, the other shape the generated code takes.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 #[path = "constructs/methods.rs"]
@@ -22,7 +25,7 @@ const PROGRAM: &str = include_str!("operations/http.rs");
 fn options() -> Options {
     Options {
         spec_label: "generator/tests/fixtures/operations.yaml".to_string(),
-        regenerate_command: "cargo test -p generator --test operations".to_string(),
+        regenerate_command: "cargo test -p openapi-client-codegen --test operations".to_string(),
         strict: true,
         skip_invalid: false,
         extra_dev_dependencies: vec![

@@ -6,6 +6,9 @@
 //! The crate must compile with warnings denied (its own `#![warn(missing_docs)]` included) and
 //! its calls must work over HTTP (`plan/http.rs`, against a local wiremock server).
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 use generator::Options;

@@ -8,6 +8,9 @@
 //! the runtime depends on nothing of the crate around it but the `runtime::Service` it is given
 //! (a service of the test's own: its environment variables, its request id header).
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 use generator::Options;

@@ -3,6 +3,9 @@
 //! `[brackets]`), so this forces the lint back on for everything the generator writes:
 //! `cargo rustdoc -- --force-warn rustdoc::broken-intra-doc-links`, and any warning fails.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 use std::path::Path;

@@ -3,6 +3,9 @@
 //! larger may take at most 30 times as long (quadratic would be 100 times), plus slack for a
 //! busy machine.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 use std::time::{Duration, Instant};
 
 use generator::{Options, generate};

@@ -1,6 +1,9 @@
 //! A crate generated from the project's spec outside the workspace (what
 //! `cargo xtask codegen --spec FILE --out DIR` writes) stands alone and compiles without warnings.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 mod support;
 
 #[test]

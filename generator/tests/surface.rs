@@ -4,6 +4,9 @@
 //! signature and accessor, and the `_pages` method of each paged list operation. If an emitter changes what it writes, the surface (and so
 //! `cargo xtask diff`) must follow, or this fails.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

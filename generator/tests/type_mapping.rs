@@ -1,5 +1,8 @@
 //! Unit tests of how schemas map to Rust types, through the model the emitters read.
 
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
 use generator::load::load;
 use generator::model::types::{Kind, Ty, TypeSpace};
 use generator::model::{Model, build};

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use generator::Options;
 
-use crate::codegen::workspace_root;
+use crate::repository::workspace_root;
 
 pub struct BenchArgs {
     /// Spec sizes for the generation benchmark.

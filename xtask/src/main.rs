@@ -1,28 +1,23 @@
 //! Project chores, run as `cargo xtask <command>` (the alias is in `.cargo/config.toml`).
 //!
-//! `cargo xtask codegen` regenerates `generated/` from `spec/realtime-kit.yaml`; see
-//! [`codegen`] for the command and [`write`] for how files are compared and written.
+//! `cargo xtask codegen` regenerates `generated/` from `spec/realtime-kit.yaml` (the defaults
+//! are in [`repository`]). `codegen`, `diff` and `conformance` are thin wrappers over the
+//! commands of the command-line tool's library (`cli/`, `openapi_client_codegen_cli`): the
+//! same flags (declared once, in its `args` module), messages and exit codes; `bench` is the
+//! repository's own.
 
 mod bench;
-mod codegen;
-mod conformance;
-mod diff;
+mod repository;
 mod synth;
-mod write;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand};
-
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success; with --check: the output is up to date
-  1  --check only: the output is stale (the last line says what to run)
-  2  the spec cannot be generated (bad input, unless --skip-invalid; warnings with
-     --strict), or bad usage
-  3  I/O error: the spec cannot be read or the output directory cannot be written";
+use cli::args::{ConformanceArgs, DiffArgs, GenerateFlags};
+use cli::codegen::{self, EXIT_CODES};
+use cli::{conformance, diff};
 
 #[derive(Parser)]
 #[command(bin_name = "cargo xtask", about = "Project chores", after_help = EXIT_CODES)]
@@ -36,10 +31,11 @@ enum Command {
     /// Generate the client crate from the OpenAPI spec
     ///
     /// Without --spec/--out: generates generated/ (crate cloudflare-realtime-kit) from
-    /// spec/realtime-kit.yaml. Only Cargo.toml and src/ of the output directory are written;
-    /// files under src/ that are no longer generated are removed; everything else (tests/,
-    /// examples/) is left alone. A spec that gets something wrong is refused, naming every
-    /// problem (see --skip-invalid). Warnings are printed to stderr.
+    /// spec/realtime-kit.yaml. Only Cargo.toml, README.md and src/ of the output directory are
+    /// written; files under src/ that are no longer generated are removed; everything else
+    /// (tests/, examples/) is left alone. A spec that gets something wrong is refused, naming
+    /// every problem (see --skip-invalid). Warnings are printed to stderr. With --spec/--out:
+    /// `openapi-client-codegen generate` (or `check`, with --check).
     #[command(after_help = EXIT_CODES)]
     Codegen(CodegenArgs),
     /// Measure generation, compile cost and client overhead (figures in BENCHMARKS.md)
@@ -61,55 +57,13 @@ enum Command {
     /// Generates the crate of FILE and a driver program that calls every operation (and the
     /// first pages of each paged list) with requests synthesized from the spec (required
     /// fields always, optional ones on odd rounds), builds them under target/conformance/,
-    /// starts Prism (pinned in conformance/prism/, installed with `npm ci`) in dynamic mode on
-    /// a free loopback port and runs the driver against it. Prism validates each request (a
-    /// complaint names the parameter or field) and answers with random responses that satisfy
-    /// the spec, which the client must decode. Prints one line per operation that fails, and
-    /// last `N/M operations conform`.
+    /// installs Prism there (pinned by cli/prism/package-lock.json, with `npm ci`), starts it
+    /// in dynamic mode on a free loopback port and runs the driver against it. Prism validates
+    /// each request (a complaint names the parameter or field) and answers with random
+    /// responses that satisfy the spec, which the client must decode. Prints one line per
+    /// operation that fails, and last `N/M operations conform`.
     #[command(after_help = conformance::EXIT_CODES)]
     Conformance(ConformanceArgs),
-}
-
-#[derive(Args)]
-struct ConformanceArgs {
-    /// The spec (YAML or JSON)
-    #[arg(long, value_name = "FILE")]
-    spec: PathBuf,
-    /// How many times each operation is called (optional fields are sent on odd rounds)
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
-    rounds: u32,
-    /// Leave out the operations the spec gets wrong (as `codegen --skip-invalid`); they count
-    /// as not conforming
-    #[arg(long)]
-    skip_invalid: bool,
-    /// Prism's seed for its random answers (the same seed gives the same answers)
-    #[arg(long, default_value = "conformance")]
-    seed: String,
-    /// Failures that must keep happening, one per line: `<group>.<method> | <text each of
-    /// its failures contains> | <why>`. A listed operation that conforms, or fails otherwise,
-    /// fails the run
-    #[arg(long, value_name = "FILE")]
-    known_failures: Option<PathBuf>,
-}
-
-#[derive(Args)]
-struct DiffArgs {
-    /// The spec before the change (YAML or JSON)
-    old: PathBuf,
-    /// The spec after the change
-    new: PathBuf,
-    /// Exit with 1 when something breaks downstream code (for CI)
-    #[arg(long)]
-    deny_breaking: bool,
-    /// Leave out the operations a spec gets wrong instead of failing (as `codegen
-    /// --skip-invalid` does); the report says why each one is left out
-    #[arg(long)]
-    skip_invalid: bool,
-    /// Also add the report to this changelog (e.g. generated/CHANGELOG.md), newest first,
-    /// under the version it calls for (major for breaking changes, minor for additions,
-    /// patch otherwise, from the `package.version` of the configuration beside NEW)
-    #[arg(long, value_name = "FILE")]
-    changelog: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -136,29 +90,14 @@ struct CodegenArgs {
     /// Write nothing; print a diff and exit with 1 if the output is out of date
     #[arg(long)]
     check: bool,
-    /// Treat warnings (valid constructs the client cannot express, such as cookie parameters,
-    /// whose operations are skipped) as errors
-    #[arg(long)]
-    strict: bool,
-    /// Skip the operations the spec gets wrong (invalid operations, dangling or external
-    /// `$ref`s, `$ref` cycles, path templates without their parameter) with a warning each,
-    /// instead of failing; for a third-party spec you cannot fix
-    #[arg(long)]
-    skip_invalid: bool,
     /// Generate from this spec (YAML or JSON) instead of spec/realtime-kit.yaml; needs --out
     #[arg(long, value_name = "FILE", requires = "out")]
     spec: Option<PathBuf>,
     /// Write a standalone crate into this directory; needs --spec
     #[arg(long, value_name = "DIR", requires = "spec")]
     out: Option<PathBuf>,
-    /// Package name of the standalone crate [default: the configuration's `package.name`,
-    /// else the name of DIR]
-    #[arg(long, value_name = "CRATE", requires = "spec")]
-    name: Option<String>,
-    /// The maintainer's configuration (TOML) [default: `<spec stem>.toml` beside the spec,
-    /// if there is one; `spec/realtime-kit.toml` for the repository's crate]
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    flags: GenerateFlags,
 }
 
 /// See `Cargo.toml`: generation runs ~25% faster than with the system allocator.
@@ -169,25 +108,22 @@ fn main() -> ExitCode {
     let args = match Cli::parse().command {
         Command::Codegen(args) => args,
         Command::Conformance(args) => {
-            let args = conformance::Args {
-                spec: args.spec,
-                rounds: args.rounds,
-                skip_invalid: args.skip_invalid,
-                seed: args.seed,
-                known_failures: args.known_failures,
+            let root = repository::workspace_root();
+            // The target directory of the generator's tests (generator/tests/support) and the
+            // workspace's lock file: the dependencies they built are reused.
+            let work = args
+                .work_dir
+                .clone()
+                .unwrap_or_else(|| root.join("target/conformance"));
+            let places = conformance::Places {
+                target_dir: root.join("target/generated-crates"),
+                lock: Some(root.join("Cargo.lock")),
+                prism: work.join("prism"),
+                work,
             };
-            return ExitCode::from(conformance::run(&args));
+            return ExitCode::from(conformance::run(&args.to_args(), &places));
         }
-        Command::Diff(args) => {
-            let outcome = diff::run(
-                &args.old,
-                &args.new,
-                args.deny_breaking,
-                args.skip_invalid,
-                args.changelog.as_deref(),
-            );
-            return ExitCode::from(outcome as u8);
-        }
+        Command::Diff(args) => return ExitCode::from(args.run()),
         Command::Bench(args) => {
             let mut bench_args = if args.quick {
                 bench::BenchArgs::quick()
@@ -214,24 +150,24 @@ fn main() -> ExitCode {
             };
         }
     };
-    let mut target = match (args.spec, args.out) {
-        (Some(spec), Some(out)) => codegen::Target::standalone(spec, out, args.name, args.config)
-            .unwrap_or_else(|message| usage_error(&message)),
-        _ => {
-            let mut target = codegen::Target::repository();
-            if args.config.is_some() {
-                target.config = args.config;
-            }
-            target
-        }
-    };
-    target.options.skip_invalid = args.skip_invalid;
     let mode = if args.check {
         codegen::Mode::Check
     } else {
         codegen::Mode::Write
     };
-    codegen::run(&target, mode, args.strict).into()
+    match (args.spec, args.out) {
+        (Some(spec), Some(out)) => cli::args::generate_standalone(spec, out, &args.flags, mode)
+            .unwrap_or_else(|message| usage_error(&message))
+            .into(),
+        _ => {
+            let mut target = repository::target();
+            if args.flags.config.is_some() {
+                target.config = args.flags.config;
+            }
+            target.options.skip_invalid = args.flags.skip_invalid;
+            codegen::run(&target, mode, args.flags.strict).into()
+        }
+    }
 }
 
 /// Exits like clap does on bad usage (code 2), with the usage of `codegen`.

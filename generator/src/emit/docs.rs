@@ -9,10 +9,15 @@ use crate::plan::{Method, Plan};
 /// handling, retries and timeouts, request structs with `..Default::default()`, per-call
 /// options, `'static` calls and undecoded responses, paged lists when the API has them, the
 /// `blocking` feature, requests to paths the spec does not describe, and testing code that
-/// uses the client. `cloudflare`: the API is Cloudflare's, whose responses have a `cf-ray`
-/// (`ray_id()`).
-pub fn quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bool) -> String {
-    let mut out = operations_quick_start(plan, krate, prefix, cloudflare);
+/// uses the client. `request_id_method`: the configuration's other name for `request_id()`
+/// (`ray_id` for Cloudflare's `cf-ray`), which the example of `with_response` shows.
+pub fn quick_start(
+    plan: &Plan,
+    krate: &str,
+    prefix: &str,
+    request_id_method: Option<&str>,
+) -> String {
+    let mut out = operations_quick_start(plan, krate, prefix, request_id_method);
     out.push_str(&streams(plan, krate));
     out.push_str(&other_endpoints(krate));
     out.push_str(&testing(plan, krate, prefix));
@@ -62,7 +67,12 @@ fn streams(plan: &Plan, krate: &str) -> String {
 }
 
 /// The quick start up to the `blocking` feature: what every crate has, then its operations.
-fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bool) -> String {
+fn operations_quick_start(
+    plan: &Plan,
+    krate: &str,
+    prefix: &str,
+    request_id_method: Option<&str>,
+) -> String {
     let model = plan.model;
     let mut out = format!(
         "# Quick start\n\n\
@@ -147,10 +157,15 @@ fn operations_quick_start(plan: &Plan, krate: &str, prefix: &str, cloudflare: bo
          ```"
     ));
     out.push_str(&default_request_doc(plan, krate));
-    let (ray_id_text, ray_id_format, ray_id_argument) = if cloudflare {
-        (", `cf-ray`", " {:?}", " response.ray_id(),")
-    } else {
-        ("", "", "")
+    // The request id header, read by the configuration's name for it (`ray_id`), else by
+    // `request_id()`.
+    let (ray_id_text, ray_id_format, ray_id_argument) = match &plan.client.request_id_header {
+        Some(header) => (
+            format!(", `{header}`"),
+            " {:?}",
+            format!(" response.{}(),", request_id_method.unwrap_or("request_id")),
+        ),
+        None => (String::new(), "", String::new()),
     };
     out.push_str(&format!(
         "\n\n\
@@ -320,7 +335,7 @@ fn other_endpoints(krate: &str) -> String {
 /// Testing code that uses the client: a mock server, and the errors and responses a test
 /// double returns.
 fn testing(plan: &Plan, krate: &str, prefix: &str) -> String {
-    let (header_setup, header_check) = match plan.client.request_id_header {
+    let (header_setup, header_check) = match &plan.client.request_id_header {
         Some(header) => (
             format!(
                 "let mut headers = HeaderMap::new();\nheaders.insert(\"{header}\", \"8f0a1b2c3d4e-LHR\".parse().unwrap());\n"

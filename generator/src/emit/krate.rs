@@ -184,11 +184,15 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         plan,
         &options.crate_name.replace('-', "_"),
         prefix,
-        client.ray_id,
+        client.request_id_method.as_ref().map(|m| m.name.as_str()),
     );
-    let inner_docs = crate_docs(plan, &quick_start)
-        .replace("\r\n", "\n")
-        .replace('\r', "\n");
+    let inner_docs = crate_docs(
+        plan,
+        &quick_start,
+        options.config.docs.front_page.as_deref(),
+    )
+    .replace("\r\n", "\n")
+    .replace('\r', "\n");
     let inner_docs = super::docs::without_tabs(&inner_docs);
     let inner_docs = inner_docs.lines().map(|line| {
         let line = if line.trim().is_empty() {
@@ -264,7 +268,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             }
         }
     });
-    let request_id_header = match client.request_id_header {
+    let request_id_header = match &client.request_id_header {
         Some(header) => quote!(Some(#header)),
         None => quote!(None),
     };
@@ -274,7 +278,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             .map(|i| super::client::scheme_tokens(&model.schemes[*i]));
         quote!(&[#(#schemes),*])
     });
-    let request_id_doc = match client.request_id_header {
+    let request_id_doc = match &client.request_id_header {
         Some(header) => {
             format!(" [`request_id`](Self::request_id) reads the `{header}` header of `headers`.")
         }
@@ -289,23 +293,27 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
     );
     let api_response_doc =
         format!(" A response as a call returns it after one attempt.{request_id_doc}");
-    let ray_id = client.ray_id.then(|| {
+    let request_id_method = client.request_id_method.as_ref().map(|method| {
+        let name = ident(&method.name);
+        // One line, as a `///` comment writes it (a doc block marker stands for one place only).
+        let doc = format!(" {}", crate::format::one_line(&method.doc));
+        let doc = quote!(#[doc = #doc]);
         quote! {
             impl ApiError {
-                /// The `cf-ray` response header, which identifies the request to Cloudflare support.
-                pub fn ray_id(&self) -> Option<&str> {
+                #doc
+                pub fn #name(&self) -> Option<&str> {
                     self.request_id()
                 }
             }
             impl<T> ApiResponse<T> {
-                /// The `cf-ray` response header, which identifies the request to Cloudflare support.
-                pub fn ray_id(&self) -> Option<&str> {
+                #doc
+                pub fn #name(&self) -> Option<&str> {
                     self.request_id()
                 }
             }
             impl RawResponse {
-                /// The `cf-ray` response header, which identifies the request to Cloudflare support.
-                pub fn ray_id(&self) -> Option<&str> {
+                #doc
+                pub fn #name(&self) -> Option<&str> {
                     self.request_id()
                 }
             }
@@ -412,7 +420,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
                 ApiResponse::for_service(&SERVICE, value, status, headers)
             }
         }
-        #ray_id
+        #request_id_method
     }
 }
 
@@ -546,11 +554,19 @@ fn package_metadata(package: &crate::config::Package) -> String {
 }
 
 /// The crate's front page: the API's description and every operation, by group.
-fn crate_docs(plan: &Plan, quick_start: &str) -> String {
+/// `front_page`: the configuration's `docs.front_page`, which replaces the spec's title and
+/// description.
+fn crate_docs(plan: &Plan, quick_start: &str, front_page: Option<&str>) -> String {
     let model = plan.model;
-    let mut docs = vec![model.title.clone()];
-    if let Some(description) = &model.description {
-        docs.push(super::docs::inert_code_blocks(description));
+    let mut docs = Vec::new();
+    match front_page {
+        Some(text) => docs.push(super::docs::inert_code_blocks(text.trim())),
+        None => {
+            docs.push(model.title.clone());
+            if let Some(description) = &model.description {
+                docs.push(super::docs::inert_code_blocks(description));
+            }
+        }
     }
     let count = model.operations.len();
     let noun = if count == 1 {
@@ -609,7 +625,7 @@ fn crate_docs(plan: &Plan, quick_start: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    fn lib_rs(server: &str) -> String {
+    fn lib_rs(server: &str, config: &str) -> String {
         let spec = format!(
             "openapi: 3.0.3\n\
              info: {{title: Pets, version: '1'}}\n\
@@ -621,7 +637,7 @@ mod tests {
              \x20     responses: {{'200': {{description: ok}}}}\n"
         );
         let options = crate::Options {
-            config: Default::default(),
+            config: crate::config::Config::parse(config, "pets.toml").unwrap(),
             crate_name: "pets".into(),
             spec_label: "pets.yaml".into(),
             regenerate_command: "regenerate".into(),
@@ -634,26 +650,62 @@ mod tests {
         output.files["src/lib.rs"].clone()
     }
 
-    #[test]
-    fn only_cloudflare_gets_cf_ray_and_ray_id() {
-        let cloudflare = lib_rs("https://api.cloudflare.com/client/v4");
-        assert!(
-            cloudflare.contains("request_id_header: Some(\"cf-ray\"),"),
-            "{cloudflare}"
-        );
-        assert_eq!(cloudflare.matches("pub fn ray_id(&self)").count(), 3);
-        assert!(cloudflare.contains("response.ray_id()"), "{cloudflare}");
+    const CLOUDFLARE: &str = "https://api.cloudflare.com/client/v4";
 
-        let other = lib_rs("https://api.example.com/v1");
-        assert!(other.contains("request_id_header: None,"), "{other}");
-        for cloudflare_only in ["ray_id", "cf-ray", "Cloudflare"] {
+    /// The request id header and its other name come from the configuration, never from the
+    /// host name: Cloudflare's own host without them gets neither.
+    #[test]
+    fn only_the_configuration_gives_a_request_id_header_and_method() {
+        let configured = lib_rs(
+            "https://api.example.com/v1",
+            "[client]\nrequest_id_header = \"CF-Ray\"\nrequest_id_method = \"ray_id\"\n\
+             request_id_doc = \"The `cf-ray` response header, which identifies the request to \
+             Cloudflare support.\"\n",
+        );
+        assert!(
+            configured.contains("request_id_header: Some(\"cf-ray\"),"),
+            "{configured}"
+        );
+        assert_eq!(configured.matches("pub fn ray_id(&self)").count(), 3);
+        assert_eq!(
+            configured
+                .matches("/// The `cf-ray` response header, which identifies the request to Cloudflare support.")
+                .count(),
+            3
+        );
+        assert!(configured.contains("response.ray_id()"), "{configured}");
+
+        let header_only = lib_rs(
+            CLOUDFLARE,
+            "[client]\nrequest_id_header = \"x-request-id\"\n",
+        );
+        assert!(
+            header_only.contains("request_id_header: Some(\"x-request-id\"),"),
+            "{header_only}"
+        );
+        assert!(
+            header_only.contains("response.request_id()"),
+            "{header_only}"
+        );
+        assert!(!header_only.contains("ray_id"), "{header_only}");
+
+        for unconfigured in [
+            lib_rs(CLOUDFLARE, ""),
+            lib_rs("https://api.example.com/v1", ""),
+        ] {
             assert!(
-                !other.contains(cloudflare_only),
-                "{cloudflare_only} in:\n{other}"
+                unconfigured.contains("request_id_header: None,"),
+                "{unconfigured}"
             );
+            for absent in ["ray_id", "cf-ray", "Cloudflare support", "request_id()"] {
+                assert!(
+                    !unconfigured.contains(absent),
+                    "{absent} in:\n{unconfigured}"
+                );
+            }
         }
         // Either way the crate declares its own `from_env` and `builder` over its `SERVICE`.
-        for text in [&cloudflare, &other] {
+        for text in [&configured, &header_only] {
             assert!(text.contains("static SERVICE: runtime::Service"), "{text}");
             assert!(text.contains("Client::from_env_for(&SERVICE)"), "{text}");
             assert!(
@@ -661,5 +713,29 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn the_configuration_sets_the_prefix_base_url_and_front_page() {
+        let text = lib_rs(
+            CLOUDFLARE,
+            "[client]\nenv_prefix = \"PETSTORE\"\nbase_url = \"https://pets.example.net/v2\"\n\
+             [docs]\nfront_page = \"\"\"\n# Pets\n\nThe pet shop's API.\n\"\"\"\n",
+        );
+        assert!(
+            text.contains("pub const DEFAULT_BASE_URL: &str = \"https://pets.example.net/v2\";"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub const BASE_URL_ENV: &str = \"PETSTORE_BASE_URL\";"),
+            "{text}"
+        );
+        assert!(
+            text.contains("//! # Pets\n//!\n//! The pet shop's API.\n//!\n//! Generated from"),
+            "{text}"
+        );
+        assert!(!text.contains("//! Pets\n"), "{text}");
+        assert!(!text.contains("CLOUDFLARE"), "{text}");
+        assert!(!text.contains("api.cloudflare.com"), "{text}");
     }
 }

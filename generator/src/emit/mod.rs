@@ -26,7 +26,7 @@ pub fn emit(
     format_time: &mut Duration,
 ) -> Result<BTreeMap<String, String>, Error> {
     format::clear_blocks();
-    let plan = crate::plan::build(model, options.env_prefix.as_deref());
+    let plan = crate::plan::build(model, &options.client_settings());
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(&plan, options));

@@ -263,7 +263,11 @@ pub fn build_from<'a>(
             streaming.fn_name = methods.claim(format!("{}_stream", op.fn_name));
         }
     }
-    let base_url = api.servers.first().map(server_url).unwrap_or_default();
+    // The configuration's `client.base_url` replaces the spec's first server.
+    let base_url = match &config.client.base_url {
+        Some(url) => url.clone(),
+        None => api.servers.first().map(server_url).unwrap_or_default(),
+    };
     // What an operation without `security` of its own accepts; none when the client can send
     // none of the global schemes (such an operation is skipped, a request is sent without).
     let default_auth = security::alternatives(api.security.as_ref(), &schemes).unwrap_or_default();

@@ -1,9 +1,12 @@
 //! The client's configuration: the environment variables it reads (and the names earlier
 //! versions read), the credential methods of its builder, and what it knows of the API's
-//! operators (the header that identifies a request).
+//! operators (the header that identifies a request, and another name for `request_id()`), which
+//! only the maintainer's configuration says ([`crate::config::Client`]): nothing is decided by
+//! the API's host name.
 
 use heck::ToShoutySnakeCase;
 
+use crate::config;
 use crate::model::Model;
 use crate::model::names::Scope;
 use crate::model::security::{Scheme, SchemeKind};
@@ -19,14 +22,24 @@ pub struct ClientItem<'m> {
     pub credentials: Vec<CredentialItem<'m>>,
     /// Every operation needs credentials: `Client::from_env` insists on one.
     pub credentials_required: bool,
-    /// The response header that identifies a request to the API's operators.
-    pub request_id_header: Option<&'static str>,
-    /// The API is Cloudflare's: `ray_id()` reads the `cf-ray` header.
-    pub ray_id: bool,
+    /// The response header that identifies a request to the API's operators
+    /// (`client.request_id_header` of the configuration).
+    pub request_id_header: Option<String>,
+    /// Another name for `request_id()` (`ray_id` for Cloudflare's `cf-ray`), with its doc.
+    pub request_id_method: Option<RequestIdMethod>,
     /// The credentials a request of `Client::request` (a path the spec does not describe)
     /// sends by default: the alternatives of the spec's global `security`, as indices into the
     /// model's schemes.
     pub default_auth: &'m [Vec<usize>],
+}
+
+/// `client.request_id_method` of the configuration: a method of `ApiError`, `ApiResponse` and
+/// `RawResponse` returning `request_id()`.
+#[derive(Debug)]
+pub struct RequestIdMethod {
+    pub name: String,
+    /// One sentence.
+    pub doc: String,
 }
 
 /// A credential of the client.
@@ -61,9 +74,10 @@ const BUILDER_METHODS: &[&str] = &[
     "user_agent",
 ];
 
-/// `env_prefix`: [`crate::Options::env_prefix`].
-pub fn client<'m>(model: &'m Model, env_prefix: Option<&str>) -> ClientItem<'m> {
-    let prefix = match env_prefix {
+/// `settings`: the configuration's `[client]`, with [`crate::Options::env_prefix`] in its
+/// `env_prefix` when given.
+pub fn client<'m>(model: &'m Model, settings: &config::Client) -> ClientItem<'m> {
+    let prefix = match settings.env_prefix.as_deref() {
         Some(prefix) => prefix.to_string(),
         None => default_env_prefix(model),
     };
@@ -90,7 +104,19 @@ pub fn client<'m>(model: &'m Model, env_prefix: Option<&str>) -> ClientItem<'m> 
                 .then(|| methods.claim(scheme.credential.clone())),
         });
     }
-    let cloudflare = is_cloudflare(&model.base_url);
+    let request_id_header = settings.request_id_header.clone();
+    let request_id_method = settings.request_id_method.as_ref().and_then(|name| {
+        let header = request_id_header.as_deref()?;
+        Some(RequestIdMethod {
+            name: name.clone(),
+            doc: settings.request_id_doc.clone().unwrap_or_else(|| {
+                format!(
+                    "The `{header}` response header, which identifies the request to the API's \
+                     operators."
+                )
+            }),
+        })
+    });
     ClientItem {
         base_url_env: format!("{prefix}_BASE_URL"),
         env_prefix: prefix,
@@ -100,8 +126,8 @@ pub fn client<'m>(model: &'m Model, env_prefix: Option<&str>) -> ClientItem<'m> 
                 .operations
                 .iter()
                 .all(|op| !op.auth.is_empty() && op.auth.iter().all(|a| !a.is_empty())),
-        request_id_header: cloudflare.then_some("cf-ray"),
-        ray_id: cloudflare,
+        request_id_header,
+        request_id_method,
         default_auth: &model.default_auth,
     }
 }
@@ -135,15 +161,6 @@ fn host(base_url: &str) -> &str {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit('@').next().unwrap_or("");
     host_port.split(':').next().unwrap_or("")
-}
-
-/// Whether the API is Cloudflare's: its default server is `cloudflare.com` or one of its
-/// subdomains. Only then does the client know a request id header, Cloudflare's `cf-ray` (shown
-/// in error messages, returned by `request_id()`), and have the `ray_id()` methods that read
-/// it; the runtime itself knows no API.
-pub fn is_cloudflare(base_url: &str) -> bool {
-    let host = host(base_url).trim_end_matches('.').to_ascii_lowercase();
-    host == "cloudflare.com" || host.ends_with(".cloudflare.com")
 }
 
 /// The prefix of the client's environment variables: the name of the server's domain
@@ -224,31 +241,6 @@ mod tests {
                 credential_env("CLOUDFLARE", &scheme(credential, kind)),
                 expected
             );
-        }
-    }
-
-    #[test]
-    fn cloudflare_is_told_by_the_host_of_the_default_base_url() {
-        for url in [
-            "https://api.cloudflare.com/client/v4",
-            "https://cloudflare.com",
-            "https://API.Cloudflare.COM./v1",
-            "https://api.cloudflare.com:443/client/v4",
-            "https://user@api.cloudflare.com/x",
-        ] {
-            assert!(is_cloudflare(url), "{url}");
-        }
-        for url in [
-            "https://api.example.com/v1",
-            "https://notcloudflare.com/v1",
-            "https://cloudflare.com.example.net/v1",
-            "https://example.com/api.cloudflare.com",
-            "https://example.com?host=cloudflare.com",
-            "https://cloudflare.com@example.com/",
-            "/client/v4",
-            "",
-        ] {
-            assert!(!is_cloudflare(url), "{url}");
         }
     }
 }

@@ -52,8 +52,9 @@ pub struct Crates {
     pub chrono: bool,
 }
 
-/// The plan of the crate the model describes; `env_prefix`: [`crate::Options::env_prefix`].
-pub fn build<'m, 'a>(model: &'m Model<'a>, env_prefix: Option<&str>) -> Plan<'m, 'a> {
+/// The plan of the crate the model describes; `client`: the configuration's `[client]`, with
+/// [`crate::Options::env_prefix`] in its `env_prefix` when given.
+pub fn build<'m, 'a>(model: &'m Model<'a>, client: &crate::config::Client) -> Plan<'m, 'a> {
     let auth_consts = operations::auth_consts(model);
     let types = items::schema_items(model);
     let modules = model
@@ -73,7 +74,7 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, env_prefix: Option<&str>) -> Plan<'m,
         auth_gates: Default::default(),
         features,
         crates: Crates::default(),
-        client: client::client(model, env_prefix),
+        client: client::client(model, client),
     };
     let mut crates = Crates::default();
     plan.visit_types(|ty| {

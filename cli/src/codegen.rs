@@ -1,4 +1,5 @@
-//! `cargo xtask codegen`: read the spec, run the generator, write or check the output directory.
+//! `generate` and `check` (`cargo xtask codegen [--check]`): read the spec and its
+//! configuration, run the generator, write or check the output directory.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -9,6 +10,19 @@ use std::process::ExitCode;
 use generator::{Diagnostic, Options, Output};
 
 use crate::write;
+
+/// The command-line tool's name, which the header of a standalone crate tells readers to run.
+pub const BIN: &str = "openapi-client-codegen";
+
+/// Exit codes of `generate` and `check` (and `cargo xtask codegen`), printed by `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success; when checking: the output is up to date
+  1  when checking only (`check`, `codegen --check`): the output is stale (the last line says
+     what to run)
+  2  the spec cannot be generated (bad input, unless --skip-invalid; warnings with
+     --strict), or bad usage
+  3  I/O error: the spec cannot be read or the output directory cannot be written";
 
 /// What to generate from which spec into which directory.
 #[derive(Debug, Clone)]
@@ -28,6 +42,10 @@ pub struct Target {
     /// The crate name was given on the command line (`--name`): the configuration's
     /// `package.name` does not replace it.
     pub name_given: bool,
+    /// Messages name the spec and the configuration relative to this directory when they are
+    /// inside it (the workspace root for the repository's own crate, else the current
+    /// directory).
+    pub label_root: PathBuf,
 }
 
 /// `<spec stem>.toml` beside the spec (`spec/realtime-kit.toml` for `spec/realtime-kit.yaml`).
@@ -50,66 +68,7 @@ pub fn config_of_spec(spec: &Path) -> Result<generator::config::Config, String> 
     }
 }
 
-/// The workspace root: the parent of this crate's directory, wherever `cargo xtask` runs from.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in a subdirectory of the workspace")
-        .to_path_buf()
-}
-
 impl Target {
-    /// This repository's own client crate: what `cargo xtask codegen` does without arguments.
-    pub fn repository() -> Target {
-        // ---- Defaults of `cargo xtask codegen` (no --spec/--out). Change them here. ----
-        /// The spec, relative to the workspace root; also the label in the generated headers.
-        const SPEC: &str = "spec/realtime-kit.yaml";
-        /// The generated crate's directory, relative to the workspace root.
-        const OUT: &str = "generated";
-        const CRATE_NAME: &str = "cloudflare-realtime-kit";
-        // The hand-written tests in generated/tests/ run the client against a local HTTP server
-        // (wiremock, or raw tokio sockets for faults) inside a multi-threaded tokio runtime,
-        // capture its traces (tracing-subscriber), and test the optional `blocking` feature
-        // (the crate itself, with the feature on for its tests).
-        let extra_dev_dependencies = [
-            (CRATE_NAME, r#"{ path = ".", features = ["blocking"] }"#),
-            (
-                "tokio",
-                r#"{ version = "1", features = ["macros", "net", "io-util", "rt-multi-thread"] }"#,
-            ),
-            (
-                "tracing-subscriber",
-                r#"{ version = "0.3", default-features = false, features = ["fmt", "std"] }"#,
-            ),
-            ("wiremock", r#""0.6""#),
-        ];
-        // ---- End of defaults. ----
-
-        let root = workspace_root();
-        let spec = root.join(SPEC);
-        let config = Some(config_beside(&spec)).filter(|c| c.is_file());
-        Target {
-            config,
-            name_given: false,
-            spec,
-            out: root.join(OUT),
-            out_label: OUT.to_string(),
-            options: Options {
-                crate_name: CRATE_NAME.to_string(),
-                spec_label: SPEC.to_string(),
-                regenerate_command: "cargo xtask codegen".to_string(),
-                env_prefix: None,
-                strict: false,
-                skip_invalid: false,
-                config: Default::default(),
-                extra_dev_dependencies: extra_dev_dependencies
-                    .iter()
-                    .map(|(name, value)| (name.to_string(), value.to_string()))
-                    .collect(),
-            },
-        }
-    }
-
     /// A crate anywhere, from any spec (`--spec FILE --out DIR [--name CRATE]`). The crate name
     /// defaults to the directory's name, made into a valid package name.
     pub fn standalone(
@@ -131,16 +90,29 @@ impl Target {
             .ok_or_else(|| format!("--spec {} does not name a file", spec.display()))?
             .to_string_lossy()
             .into_owned();
-        let regenerate_command = format!(
-            "cargo xtask codegen --spec {} --out {} --name {crate_name}",
+        // The command that makes the same crate again: `--name` and `--config` only when they
+        // were given (else the configuration's name, or the directory's, and the configuration
+        // beside the spec apply again).
+        let mut regenerate_command = format!(
+            "{BIN} generate --spec {} --out {}",
             shell_word(&spec.to_string_lossy()),
             shell_word(&out.to_string_lossy()),
         );
+        if name_given {
+            regenerate_command.push_str(&format!(" --name {crate_name}"));
+        }
+        if let Some(config) = &config {
+            regenerate_command.push_str(&format!(
+                " --config {}",
+                shell_word(&config.to_string_lossy())
+            ));
+        }
         let config = config.or_else(|| Some(config_beside(&spec)).filter(|c| c.is_file()));
         Ok(Target {
             out_label: out.display().to_string(),
             config,
             name_given,
+            label_root: std::env::current_dir().unwrap_or_default(),
             spec,
             out,
             options: Options {
@@ -273,7 +245,7 @@ pub fn generate(target: &Target, strict: bool) -> Result<Output, Failure> {
             })
         })?;
         let label = path
-            .strip_prefix(workspace_root())
+            .strip_prefix(&target.label_root)
             .unwrap_or(path)
             .display()
             .to_string();
@@ -359,7 +331,7 @@ pub fn run(target: &Target, mode: Mode, strict: bool) -> Outcome {
             let n = diagnostics.len();
             let spec = target
                 .spec
-                .strip_prefix(workspace_root())
+                .strip_prefix(&target.label_root)
                 .unwrap_or(&target.spec);
             eprintln!(
                 "error: cannot generate from {}: {n} problem{}; nothing written",
@@ -421,81 +393,6 @@ pub fn run(target: &Target, mode: Mode, strict: bool) -> Outcome {
 mod tests {
     use super::*;
 
-    /// `cargo xtask codegen --check` as a test, so that plain `cargo test` catches a generated
-    /// crate that no longer matches the spec or the generator.
-    #[test]
-    fn generated_crate_is_up_to_date() {
-        let target = Target::repository();
-        let output = match generate(&target, false) {
-            Ok(output) => output,
-            Err(Failure::Io(e)) => panic!("{e}"),
-            Err(Failure::Spec(diagnostics)) => {
-                let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-                panic!(
-                    "the generator rejects {}:\n{}",
-                    target.options.spec_label,
-                    lines.join("\n")
-                )
-            }
-        };
-        if let Some(report) = check(&target, &output).unwrap() {
-            panic!("{report}");
-        }
-    }
-
-    /// The license files of the generated crate are copies of the repository's (its code)
-    /// and of the spec's notice (the text its docs quote): `cargo package` ships them.
-    #[test]
-    fn generated_crate_carries_the_license_files() {
-        let root = workspace_root();
-        for (copy, original) in [
-            ("generated/LICENSE-MIT", "LICENSE-MIT"),
-            ("generated/LICENSE-APACHE", "LICENSE-APACHE"),
-            (
-                "generated/LICENSE-realtime-kit-spec",
-                "spec/LICENSE-realtime-kit",
-            ),
-        ] {
-            let read = |rel: &str| {
-                fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-            };
-            assert_eq!(read(copy), read(original), "{copy} differs from {original}");
-        }
-        let target = Target::repository();
-        assert!(
-            target
-                .config
-                .as_ref()
-                .is_some_and(|c| c.ends_with("spec/realtime-kit.toml"))
-        );
-    }
-
-    #[test]
-    fn repository_defaults() {
-        let target = Target::repository();
-        assert!(target.spec.ends_with("spec/realtime-kit.yaml"));
-        assert!(target.spec.is_file(), "{}", target.spec.display());
-        assert!(target.out.join("Cargo.toml").is_file());
-        assert_eq!(target.options.spec_label, "spec/realtime-kit.yaml");
-        assert_eq!(target.options.crate_name, "cloudflare-realtime-kit");
-        assert_eq!(target.options.regenerate_command, "cargo xtask codegen");
-        let dev_deps: Vec<&str> = target
-            .options
-            .extra_dev_dependencies
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
-        assert_eq!(
-            dev_deps,
-            [
-                "cloudflare-realtime-kit",
-                "tokio",
-                "tracing-subscriber",
-                "wiremock"
-            ]
-        );
-    }
-
     #[test]
     fn standalone_target() {
         let target = Target::standalone(
@@ -509,17 +406,23 @@ mod tests {
         assert_eq!(target.options.spec_label, "pet store.yaml");
         assert_eq!(
             target.options.regenerate_command,
-            "cargo xtask codegen --spec 'specs/pet store.yaml' --out '/tmp/out/Petstore Client' \
-             --name petstore-client"
+            "openapi-client-codegen generate --spec 'specs/pet store.yaml' \
+             --out '/tmp/out/Petstore Client'"
         );
         assert!(target.options.extra_dev_dependencies.is_empty());
 
-        let named =
-            Target::standalone("a.json".into(), "x".into(), Some("my_api".into()), None).unwrap();
+        let named = Target::standalone(
+            "a.json".into(),
+            "x".into(),
+            Some("my_api".into()),
+            Some("conf/my api.toml".into()),
+        )
+        .unwrap();
         assert_eq!(named.options.crate_name, "my_api");
         assert_eq!(
             named.options.regenerate_command,
-            "cargo xtask codegen --spec a.json --out x --name my_api"
+            "openapi-client-codegen generate --spec a.json --out x --name my_api \
+             --config 'conf/my api.toml'"
         );
     }
 

@@ -1,13 +1,17 @@
-//! `cargo xtask conformance`: generates the crate of a spec and a driver calling each of its
-//! operations (`generator::conformance`), builds them, starts Prism (pinned in
-//! `conformance/prism/`, installed with `npm ci`) in dynamic mode on a free loopback port, runs
-//! the driver against it and reports which operations do not conform.
+//! `conformance` (`cargo xtask conformance`): generates the crate of a spec and a driver calling
+//! each of its operations (`generator::conformance`), builds them, starts Prism (pinned by
+//! `cli/prism/package-lock.json`, which this crate carries and writes into the work directory,
+//! installed there with `npm ci`) in dynamic mode on a free loopback port, runs the driver
+//! against it and reports which operations do not conform.
 //!
-//! Work files live in `target/conformance/<spec name>/` (a small workspace: `crate/`, `driver/`,
-//! a copy of the workspace's `Cargo.lock`, Prism's log), built into `target/generated-crates/`
-//! with `RUSTFLAGS=-D warnings`, the target directory and flags of the generator's tests, so
-//! that the dependencies they built are reused, and a second run, or a second spec, rebuilds
-//! only what changed. Files are rewritten only when their content changes, for Cargo's sake.
+//! Work files live in `<work>/<spec name>/` (a small workspace: `crate/`, `driver/`, a lock
+//! file when [`Places::lock`] names one, Prism's log), built into [`Places::target_dir`] with
+//! `RUSTFLAGS=-D warnings`. `cargo xtask conformance` uses `target/conformance/` and the
+//! target directory and flags of the generator's tests (`target/generated-crates/`), so that
+//! the dependencies they built are reused; the command-line tool uses `--work-dir`
+//! (`target/conformance/` of the current directory) and a target directory inside it. A second
+//! run, or a second spec, rebuilds only what changed: files are rewritten only when their
+//! content changes, for Cargo's sake.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -17,7 +21,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::codegen::workspace_root;
+/// Prism's package, pinned: written into [`Places::prism`] for `npm ci`.
+const PRISM_PACKAGE: &str = include_str!("../prism/package.json");
+const PRISM_LOCK: &str = include_str!("../prism/package-lock.json");
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -32,6 +38,33 @@ const DRIVER: &str = "conformance-driver";
 /// How long Prism may take to start listening.
 const PRISM_START: Duration = Duration::from_secs(90);
 
+/// Where a run writes and builds.
+#[derive(Debug, Clone)]
+pub struct Places {
+    /// The work directory: one subdirectory per spec.
+    pub work: PathBuf,
+    /// Cargo's target directory for the crate and its driver.
+    pub target_dir: PathBuf,
+    /// A `Cargo.lock` to start from (the workspace's, for the same dependency versions as its
+    /// tests); `None`: cargo resolves the newest.
+    pub lock: Option<PathBuf>,
+    /// Where Prism is installed (`npm ci`).
+    pub prism: PathBuf,
+}
+
+impl Places {
+    /// The command-line tool's: everything under `work`.
+    pub fn under(work: PathBuf) -> Places {
+        Places {
+            target_dir: work.join("target"),
+            prism: work.join("prism"),
+            lock: None,
+            work,
+        }
+    }
+}
+
+/// What to check.
 pub struct Args {
     pub spec: PathBuf,
     pub rounds: u32,
@@ -88,8 +121,9 @@ type Outcome = (BTreeSet<u32>, Vec<(u32, String)>);
 /// Why a run stopped early, with its exit code.
 struct Stop(u8, String);
 
-pub fn run(args: &Args) -> u8 {
-    match conformance(args) {
+/// The whole command; returns its exit code ([`EXIT_CODES`]).
+pub fn run(args: &Args, places: &Places) -> u8 {
+    match conformance(args, places) {
         Ok(code) => code,
         Err(Stop(code, message)) => {
             eprintln!("error: {message}");
@@ -98,9 +132,8 @@ pub fn run(args: &Args) -> u8 {
     }
 }
 
-fn conformance(args: &Args) -> Result<u8, Stop> {
+fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
     let started = Instant::now();
-    let root = workspace_root();
     let known = match &args.known_failures {
         Some(path) => read_known(path)?,
         None => Vec::new(),
@@ -130,7 +163,7 @@ fn conformance(args: &Args) -> Result<u8, Stop> {
         config,
         crate_name: crate_name.clone(),
         spec_label: args.spec.display().to_string(),
-        regenerate_command: "cargo xtask conformance".into(),
+        regenerate_command: format!("{} conformance", crate::codegen::BIN),
         env_prefix: None,
         strict: false,
         skip_invalid: args.skip_invalid,
@@ -147,21 +180,21 @@ fn conformance(args: &Args) -> Result<u8, Stop> {
         eprintln!("warning: {warning}");
     }
 
-    let base = root.join("target/conformance");
-    let work = base.join(&slug);
-    write_workspace(&root, &work, &output.files, &driver.main_rs, &crate_name)?;
-    let prism = prism(&root)?;
+    let work = places.work.join(&slug);
+    write_workspace(places, &work, &output.files, &driver.main_rs, &crate_name)?;
+    let prism = prism(&places.prism)?;
 
     eprintln!("building the crate and its driver ({})", work.display());
     let build_started = Instant::now();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // The target directory and flags of the generator's tests (generator/tests/support): the
-    // dependencies they built are reused, and any warning is an error here too.
-    let target_dir = root.join("target/generated-crates");
+    // For `cargo xtask`, the target directory and flags of the generator's tests
+    // (generator/tests/support): the dependencies they built are reused. Any warning is an
+    // error.
+    let target_dir = &places.target_dir;
     let status = Command::new(&cargo)
         .args(["build", "--quiet", "--bin", DRIVER, "--manifest-path"])
         .arg(work.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("CARGO_TARGET_DIR", target_dir)
         .env("RUSTFLAGS", "-D warnings")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
@@ -316,10 +349,10 @@ fn conformance(args: &Args) -> Result<u8, Stop> {
 }
 
 /// Writes `<work>/Cargo.toml` (a workspace of the crate and the driver), `crate/`, `driver/`
-/// and a copy of the workspace's lock file (for the same dependency versions), each file only
-/// when its content changed; files of an earlier crate that are no longer generated go.
+/// and a copy of [`Places::lock`] (for the same dependency versions), each file only when its
+/// content changed; files of an earlier crate that are no longer generated go.
 fn write_workspace(
-    root: &Path,
+    places: &Places,
     work: &Path,
     files: &BTreeMap<String, String>,
     main_rs: &str,
@@ -354,8 +387,8 @@ fn write_workspace(
     write_if_changed(&work.join("driver/Cargo.toml"), &driver_toml)?;
     write_if_changed(&work.join("driver/src/main.rs"), main_rs)?;
     let lock = work.join("Cargo.lock");
-    if !lock.exists() {
-        fs::copy(root.join("Cargo.lock"), &lock)
+    if let Some(from) = places.lock.as_ref().filter(|_| !lock.exists()) {
+        fs::copy(from, &lock)
             .map_err(|e| Stop(3, format!("cannot write {}: {e}", lock.display())))?;
     }
     Ok(())
@@ -391,10 +424,10 @@ fn list_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Prism's entry script, installed from `conformance/prism/package-lock.json` with `npm ci`
-/// when `node_modules` is missing or older than the lock file.
-fn prism(root: &Path) -> Result<PathBuf, Stop> {
-    let dir = root.join("conformance/prism");
+/// Prism's entry script, installed into `dir` from the pinned `package-lock.json` (written
+/// there when it differs) with `npm ci` when `node_modules` is missing or older than the lock
+/// file.
+fn prism(dir: &Path) -> Result<PathBuf, Stop> {
     let node = Command::new("node").arg("--version").output();
     if !node.is_ok_and(|o| o.status.success()) {
         return Err(Stop(
@@ -404,6 +437,8 @@ fn prism(root: &Path) -> Result<PathBuf, Stop> {
                 .into(),
         ));
     }
+    write_if_changed(&dir.join("package.json"), PRISM_PACKAGE)?;
+    write_if_changed(&dir.join("package-lock.json"), PRISM_LOCK)?;
     let script = dir.join("node_modules/@stoplight/prism-cli/dist/index.js");
     let installed = dir.join("node_modules/.package-lock.json");
     let modified = |path: &Path| fs::metadata(path).and_then(|m| m.modified()).ok();
@@ -418,7 +453,7 @@ fn prism(root: &Path) -> Result<PathBuf, Stop> {
         eprintln!("installing Prism ({}): npm ci", dir.display());
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
+            .current_dir(dir)
             .status()
             .map_err(|e| {
                 Stop(

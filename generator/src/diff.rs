@@ -1,15 +1,29 @@
-//! `cargo xtask diff OLD NEW`: what a spec bump changes in the generated Rust API, as a
-//! Markdown changelog entry with Breaking / Additions / Other changes.
+//! What a spec bump changes in the generated Rust API ([`compare`] two [`Surface`]s), as a
+//! Markdown report ([`render`]) and a changelog entry under the version it calls for
+//! ([`changelog_entry`], [`Bump`]): what `openapi-client-codegen diff` (and `cargo xtask diff`)
+//! prints.
 //!
-//! Both specs go through the generator's model ([`generator::api_surface`]); the two surfaces
-//! are compared item by item (operations by `Group::method`, types by name, fields and variants
-//! by Rust name). What counts as breaking is [`RULES`], also printed by `--help`.
+//! The surfaces come from [`crate::api_surface`] (or [`crate::api_surface_configured`]); they
+//! are compared item by item (operations by `Group::method`, types by name, fields and
+//! variants by Rust name). What counts as breaking is [`RULES`].
+//!
+//! ```
+//! let old = "openapi: 3.0.3\ninfo: {title: Zoo, version: '1'}\npaths:\n  /animals:\n    get:\n      operationId: listAnimals\n      responses: {'204': {description: none}}\n";
+//! let new = old.replace("listAnimals", "getAnimals");
+//! let changes = openapi_client_codegen::diff::compare(
+//!     &openapi_client_codegen::api_surface(old)?,
+//!     &openapi_client_codegen::api_surface(&new)?,
+//! );
+//! let report = openapi_client_codegen::diff::render(&changes, "old.yaml", "new.yaml");
+//! assert!(report.contains("### Breaking changes"));
+//! let entry = openapi_client_codegen::diff::changelog_entry(&changes, &report, "0.1.0");
+//! assert!(entry.starts_with("## 0.2.0 (unreleased)"));
+//! # Ok::<(), openapi_client_codegen::Error>(())
+//! ```
 
 use std::fmt::Write as _;
-use std::fs;
-use std::path::Path;
 
-use generator::surface::{
+use crate::surface::{
     FieldItem, OperationItem, PagesItem, Surface, TypeItem, TypeKind, VariantItem,
 };
 
@@ -41,23 +55,21 @@ Other changes (compile, but behave differently): HTTP method or path, the creden
 operation sends, wire names of fields and enum values, union tags, deprecation, the default base
 URL. Doc text is not compared.";
 
-pub const EXIT_CODES: &str = "\
-Exit codes:
-  0  the report was printed (\"No changes\" when there are none)
-  1  --deny-breaking only: something breaks downstream code
-  2  bad input: a file cannot be read, a spec cannot be generated (it gets something wrong,
-     unless --skip-invalid), or bad usage";
-
+/// The sections of a report, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Section {
+    /// Breaks code that uses the crate (Rust semver).
     Breaking,
+    /// Compatible additions.
     Addition,
+    /// Compiles the same, behaves differently (methods, paths, wire names, ...).
     Other,
 }
 
 /// One changelog line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// Which section of the report it goes under.
     pub section: Section,
     /// The Markdown of the line, without the leading `- `.
     pub text: String,
@@ -773,13 +785,18 @@ pub fn render(changes: &[Change], old_label: &str, new_label: &str) -> String {
 /// one, additions a minor one, anything else a patch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Bump {
+    /// Nothing changed.
     None,
+    /// Changes that compile the same.
     Patch,
+    /// Additions.
     Minor,
+    /// Breaking changes.
     Major,
 }
 
 impl Bump {
+    /// The bump `changes` call for: the largest of their sections'.
     pub fn of(changes: &[Change]) -> Bump {
         let has = |section| changes.iter().any(|c| c.section == section);
         if has(Section::Breaking) {
@@ -874,19 +891,19 @@ fn pre_one_note(current: &str, next: Option<&str>, bump: Bump) -> String {
     format!(": `{current}` -> `{next}`{note}")
 }
 
-/// Inserts `entry` into the changelog at `path` after its title (the first `# ` line), before
-/// the earlier entries; a missing file is created with a title. An entry already there (the
-/// same report) is not added again; returns whether the file changed.
-pub fn write_changelog(path: &Path, entry: &str) -> std::io::Result<bool> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Changelog\n".to_string(),
-        Err(e) => return Err(e),
+/// `text` (a changelog) with `entry` inserted after its title (the first `# ` line), before the
+/// earlier entries; `None` when an entry with the same report is there already. An empty
+/// `text` gets the title `# Changelog`.
+pub fn insert_changelog_entry(text: &str, entry: &str) -> Option<String> {
+    let text = if text.trim().is_empty() {
+        "# Changelog\n"
+    } else {
+        text
     };
     // The report without its heading: the same changes under another version are the same.
     let body = entry.split_once("\n\n").map_or(entry, |(_, rest)| rest);
     if text.contains(body.trim()) {
-        return Ok(false);
+        return None;
     }
     let at = text.find("\n## ").map(|i| i + 1).unwrap_or(text.len());
     let (head, tail) = text.split_at(at);
@@ -897,84 +914,7 @@ pub fn write_changelog(path: &Path, entry: &str) -> std::io::Result<bool> {
     out.push_str(entry.trim_end());
     out.push_str("\n\n");
     out.push_str(tail);
-    fs::write(path, out.trim_end().to_string() + "\n")?;
-    Ok(true)
-}
-
-/// What the command ends with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Reported = 0,
-    Breaking = 1,
-    BadInput = 2,
-}
-
-fn surface(path: &Path, label: &str, skip_invalid: bool) -> Result<Surface, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("error: cannot read {label}: {e}"))?;
-    // Renames, overrides and filters of the configuration beside the spec apply, as in codegen.
-    let config = crate::codegen::config_of_spec(path)?;
-    let surface = generator::api_surface_configured(&text, &config, skip_invalid);
-    surface.map_err(|e| {
-        let lines: Vec<String> = e
-            .diagnostics
-            .iter()
-            .map(|d| format!("{label}: {d}"))
-            .collect();
-        format!("{}\nerror: cannot generate from {label}", lines.join("\n"))
-    })
-}
-
-/// The whole command: prints the report on stdout, problems on stderr.
-/// With `skip_invalid`, operations either spec gets wrong are left out (as `codegen
-/// --skip-invalid` leaves them out) instead of failing the command.
-pub fn run(
-    old: &Path,
-    new: &Path,
-    deny_breaking: bool,
-    skip_invalid: bool,
-    changelog: Option<&Path>,
-) -> Outcome {
-    let (old_label, new_label) = (old.display().to_string(), new.display().to_string());
-    let surfaces = surface(old, &old_label, skip_invalid)
-        .and_then(|o| Ok((o, surface(new, &new_label, skip_invalid)?)));
-    let (before, after) = match surfaces {
-        Ok(surfaces) => surfaces,
-        Err(message) => {
-            eprintln!("{message}");
-            return Outcome::BadInput;
-        }
-    };
-    let changes = compare(&before, &after);
-    let report = render(&changes, &old_label, &new_label);
-    print!("{report}");
-    if let Some(path) = changelog {
-        // The version the crate has now: the new spec's configuration says it.
-        let version = crate::codegen::config_of_spec(new)
-            .ok()
-            .and_then(|c| c.package.version)
-            .unwrap_or_else(|| "0.1.0".to_string());
-        let entry = changelog_entry(&changes, &report, &version);
-        match write_changelog(path, &entry) {
-            Ok(true) => eprintln!("added the entry to {}", path.display()),
-            Ok(false) => eprintln!("{} has this entry already", path.display()),
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return Outcome::BadInput;
-            }
-        }
-    }
-    let breaking = changes
-        .iter()
-        .filter(|c| c.section == Section::Breaking)
-        .count();
-    if deny_breaking && breaking > 0 {
-        eprintln!(
-            "error: {breaking} breaking change{} (--deny-breaking)",
-            if breaking == 1 { "" } else { "s" }
-        );
-        return Outcome::Breaking;
-    }
-    Outcome::Reported
+    Some(out.trim_end().to_string() + "\n")
 }
 
 #[cfg(test)]
@@ -1009,53 +949,5 @@ mod tests {
         assert_eq!(Bump::None.apply("0.2.3").as_deref(), Some("0.2.3"));
         assert_eq!(Bump::Major.apply("1.0.0-rc.1").as_deref(), Some("2.0.0"));
         assert_eq!(Bump::Major.apply("one"), None);
-    }
-
-    #[test]
-    fn changelog_entries_are_inserted_newest_first_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("CHANGELOG.md");
-        fs::write(
-            &path,
-            "# Changelog of `x`\n\nIntro.\n\n## 0.1.0\n\nFirst release.\n",
-        )
-        .unwrap();
-        let changes = [change(Section::Breaking), change(Section::Addition)];
-        let report = render(&changes, "old.yaml", "new.yaml");
-        let entry = changelog_entry(&changes, &report, "0.1.0");
-        assert!(entry.starts_with("## 0.2.0 (unreleased)\n\n"), "{entry}");
-        assert!(entry.contains("`0.1.0` -> `0.2.0`"), "{entry}");
-        assert!(entry.contains("before 1.0"), "{entry}");
-        assert!(
-            entry.contains("\n### Generated API changes: `old.yaml` -> `new.yaml`"),
-            "{entry}"
-        );
-        assert!(entry.contains("\n#### Breaking changes\n"), "{entry}");
-        assert!(write_changelog(&path, &entry).unwrap());
-        let text = fs::read_to_string(&path).unwrap();
-        let new = text.find("## 0.2.0").unwrap();
-        let old = text.find("## 0.1.0").unwrap();
-        assert!(
-            text.starts_with("# Changelog of `x`\n\nIntro.\n\n## 0.2.0"),
-            "{text}"
-        );
-        assert!(new < old, "{text}");
-        // The same report again: nothing added.
-        assert!(!write_changelog(&path, &entry).unwrap());
-        assert_eq!(fs::read_to_string(&path).unwrap(), text);
-        // Additions only, after 1.0: a minor release.
-        let additions = [change(Section::Addition)];
-        let report = render(&additions, "a", "b");
-        let entry = changelog_entry(&additions, &report, "1.2.3");
-        assert!(entry.starts_with("## 1.3.0 (unreleased)"), "{entry}");
-        assert!(entry.contains("Additions call for a minor version bump: `1.2.3` -> `1.3.0`."));
-        // A new file gets a title.
-        let fresh = dir.path().join("NEW.md");
-        assert!(write_changelog(&fresh, &entry).unwrap());
-        assert!(
-            fs::read_to_string(&fresh)
-                .unwrap()
-                .starts_with("# Changelog\n\n## 1.3.0")
-        );
     }
 }
