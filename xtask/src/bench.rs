@@ -74,7 +74,7 @@ impl BenchArgs {
             rounds: 201,
             streams: Some(StreamRounds {
                 sse: 11,
-                download: 5,
+                download: 7,
                 upload: 3,
             }),
         }
@@ -731,7 +731,7 @@ fn streams(rounds: &StreamRounds, bin: &Path) -> Result<(), String> {
         "## Streams (the generated client's runtime through `Client::request` against hand-written reqwest, loopback server in another process)\n"
     );
     println!(
-        "SSE: {:.0} events ({:.1} MB, {:.0} chunks), decoded into the same serde struct, {} alternating rounds in one process, medians of the CPU time (user + system, `getrusage`). Transfers: 1 GiB each way, one process per transfer, {} download and {} upload rounds alternating the two sides; throughput is 1 GiB over the wall time, peak RSS is the process's `ru_maxrss` (the highest of the rounds).\n",
+        "SSE: {:.0} events ({:.1} MB, {:.0} chunks), decoded into the same serde struct, {} alternating rounds in one process, medians of the CPU time (user + system, `getrusage`). Transfers: 1 GiB each way, one process per transfer, {} download and {} upload rounds alternating the two sides; throughput is 1 GiB over the wall time, peak RSS is the process's `VmHWM` (the highest of the rounds).\n",
         get(&sse, "events"),
         get(&sse, "bytes") / 1e6,
         get(&sse, "chunks"),

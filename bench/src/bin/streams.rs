@@ -611,7 +611,12 @@ impl Drop for Server {
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 
-/// CPU time (user + system) of this process so far, and its peak RSS in bytes.
+/// CPU time (user + system) of this process so far (all its threads: the runtime's blocking
+/// pool reads the files of uploads), and `ru_maxrss` in bytes.
+///
+/// `ru_maxrss` is not this program's own peak: Linux carries the peak of the process image
+/// that `exec` replaced into it (here, `cargo xtask`'s after its `fork`), so it is never below
+/// the parent's. [`vm_hwm`] is the peak of this image alone.
 fn usage() -> (Duration, u64) {
     // SAFETY: `getrusage` fills the struct it is given; zeroed is a valid `rusage`.
     let usage = unsafe {
@@ -626,12 +631,15 @@ fn usage() -> (Duration, u64) {
     )
 }
 
-/// Peak RSS (`VmHWM`) from /proc, in bytes: the same figure as `ru_maxrss`, read another way.
-fn vm_hwm() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+/// The peak RSS of this program (`VmHWM` of /proc/self/status), in bytes.
+fn vm_hwm() -> Result<u64, String> {
+    let status = std::fs::read_to_string("/proc/self/status").map_err(|e| e.to_string())?;
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.split_whitespace().next()?.parse::<u64>().ok())
+        .ok_or("no VmHWM in /proc/self/status")?;
+    Ok(kb * 1024)
 }
 
 /// What one measured run took.
@@ -822,17 +830,18 @@ fn side(name: &str) -> Result<Side, String> {
 }
 
 /// Prints the figures of one download or upload.
-fn report(run: &Run, bytes: u64, chunks: u64) {
-    let (_, peak) = usage();
+fn report(run: &Run, bytes: u64, chunks: u64) -> Result<(), String> {
+    let (_, maxrss) = usage();
     let mib = |b: u64| b as f64 / (1 << 20) as f64;
     println!(
-        "bytes={bytes} chunks={chunks} wall_ms={:.2} cpu_ms={:.2} mb_per_s={:.1} peak_rss_mib={:.2} vm_hwm_mib={:.2}",
+        "bytes={bytes} chunks={chunks} wall_ms={:.2} cpu_ms={:.2} mb_per_s={:.1} peak_rss_mib={:.2} ru_maxrss_mib={:.2}",
         run.wall.as_secs_f64() * 1e3,
         run.cpu.as_secs_f64() * 1e3,
         bytes as f64 / 1e6 / run.wall.as_secs_f64(),
-        mib(peak),
-        vm_hwm().map_or(f64::NAN, mib),
+        mib(vm_hwm()?),
+        mib(maxrss),
     );
+    Ok(())
 }
 
 /// `streams download <side> [bytes]`: one download, read chunk by chunk and counted.
@@ -891,8 +900,7 @@ fn download(side: Side, length: u64) -> Result<(), String> {
     if bytes != length {
         return Err(format!("downloaded {bytes} bytes, not {length}"));
     }
-    report(&run, bytes, chunks);
-    Ok(())
+    report(&run, bytes, chunks)
 }
 
 /// A sparse file of the given length in the temporary directory, removed when dropped: no
@@ -986,8 +994,7 @@ fn upload(side: Side, length: u64) -> Result<(), String> {
             reply.received
         ));
     }
-    report(&run, length, 0);
-    Ok(())
+    report(&run, length, 0)
 }
 
 fn run() -> Result<(), String> {
