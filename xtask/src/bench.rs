@@ -671,15 +671,20 @@ const PEAK_RSS_TARGET_MIB: f64 = 64.0;
 /// The figures of each process of one side of a transfer.
 type Runs = Vec<Vec<(String, f64)>>;
 
-/// Runs `streams <case> generated` and `streams <case> reqwest`, one process each, `rounds`
-/// times (which goes first alternates): the figures of each side's runs.
-fn transfer_rounds(bin: &Path, case: &str, rounds: usize) -> Result<[Runs; 2], String> {
+/// Runs `streams <case> generated` and `streams <case> reqwest` (followed by `extra`), one
+/// process each, `rounds` times (which goes first alternates): the figures of each side's runs.
+fn transfer_rounds(
+    bin: &Path,
+    case: &str,
+    extra: &[&str],
+    rounds: usize,
+) -> Result<[Runs; 2], String> {
     let mut runs: [Runs; 2] = Default::default();
     for round in 0..rounds.max(1) {
         for k in 0..2 {
             let which = (round + k) % 2;
             let side = ["generated", "reqwest"][which];
-            let f = figures(bin, &[case, side])?;
+            let f = figures(bin, &[&[case, side][..], extra].concat())?;
             eprintln!(
                 "  {case} round {round}, {side}: {:.0} MB/s, {:.0} ms CPU, peak RSS {:.1} MiB",
                 get(&f, "mb_per_s"),
@@ -719,19 +724,52 @@ fn verdict(met: bool) -> &'static str {
     if met { "yes" } else { "**no**" }
 }
 
+/// The 1 GiB file the upload rounds send: sparse (no disk blocks, read as zeros), in the
+/// temporary directory, removed when dropped.
+struct UploadFile(PathBuf);
+
+impl UploadFile {
+    /// Makes the file and reads it once, so that every round reads it from the page cache
+    /// (the first read of a sparse file fills the cache with zeroed pages, which would burden
+    /// whichever side comes first).
+    fn make() -> Result<UploadFile, String> {
+        let path = std::env::temp_dir().join(format!(
+            "realtime-kit-bench-upload-{}.bin",
+            std::process::id()
+        ));
+        let failed = |e: std::io::Error| format!("{}: {e}", path.display());
+        let file = std::fs::File::create(&path).map_err(failed)?;
+        let made = UploadFile(path.clone());
+        file.set_len(1 << 30).map_err(failed)?;
+        drop(file);
+        let mut reader = std::fs::File::open(&path).map_err(failed)?;
+        std::io::copy(&mut reader, &mut std::io::sink()).map_err(failed)?;
+        Ok(made)
+    }
+}
+
+impl Drop for UploadFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 fn streams(rounds: &StreamRounds, bin: &Path) -> Result<(), String> {
     eprintln!(
         "streams: SSE decoding ({} rounds), 1 GiB downloads ({} rounds), 1 GiB uploads ({} rounds)…",
         rounds.sse, rounds.download, rounds.upload
     );
     let sse = figures(bin, &["sse", &rounds.sse.to_string()])?;
-    let download = transfer_rounds(bin, "download", rounds.download)?;
-    let upload = transfer_rounds(bin, "upload", rounds.upload)?;
+    let download = transfer_rounds(bin, "download", &[], rounds.download)?;
+    let file = UploadFile::make()?;
+    let path = file.0.display().to_string();
+    let upload = transfer_rounds(bin, "upload", &["--file", &path], rounds.upload)?;
+    drop(file);
     println!(
         "## Streams (the generated client's runtime through `Client::request` against hand-written reqwest, loopback server in another process)\n"
     );
     println!(
-        "SSE: {:.0} events ({:.1} MB, {:.0} chunks), decoded into the same serde struct, {} alternating rounds in one process, medians of the CPU time (user + system, `getrusage`). Transfers: 1 GiB each way, one process per transfer, {} download and {} upload rounds alternating the two sides; throughput is 1 GiB over the wall time, peak RSS is the process's `VmHWM` (the highest of the rounds).\n",
+        "SSE: {:.0} events ({:.1} MB, {:.0} chunks), decoded into the same serde struct, {} alternating rounds in one process, medians of the CPU time (user + system, `getrusage`). Transfers: 1 GiB each way (the upload: a sparse temporary file, read once beforehand so that every round reads it from the page cache), one process per transfer, {} download and {} upload rounds alternating the two sides; throughput is 1 GiB over the wall time, peak RSS is the process's `VmHWM` (the highest of the rounds).\n",
         get(&sse, "events"),
         get(&sse, "bytes") / 1e6,
         get(&sse, "chunks"),

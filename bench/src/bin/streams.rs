@@ -9,8 +9,9 @@
 //! - `streams download <generated|reqwest> [bytes]`: one 1 GiB download, through the runtime's
 //!   `ByteStream` (`send_bytes`) or plain reqwest `bytes_stream()`: throughput, CPU time and
 //!   peak RSS of this process. One process per download, so that the peak is its own.
-//! - `streams upload <generated|reqwest> [bytes]`: one 1 GiB upload of a sparse temporary file
-//!   (deleted after), through `Upload::from_path` or reqwest with a `ReaderStream` of the file.
+//! - `streams upload <generated|reqwest> [bytes | --file <path>]`: one 1 GiB upload of a sparse
+//!   temporary file (deleted after; `cargo xtask bench` makes one for all rounds), through
+//!   `Upload::from_path` or reqwest with a `ReaderStream` of the file.
 //! - `streams server`: the loopback server (started by the others; prints `port=N`, serves
 //!   until its standard input closes).
 //!
@@ -936,9 +937,29 @@ struct UploadReply {
     received: u64,
 }
 
-/// `streams upload <side> [bytes]`: one upload of a sparse temporary file.
-fn upload(side: Side, length: u64) -> Result<(), String> {
-    let file = TempFile::sparse(length)?;
+/// The file an upload sends: one made for it, or one given.
+enum Source {
+    Made(TempFile),
+    Given(PathBuf),
+}
+
+impl Source {
+    fn path(&self) -> &Path {
+        match self {
+            Source::Made(file) => file.path(),
+            Source::Given(path) => path,
+        }
+    }
+}
+
+/// `streams upload <side> [bytes]`: one upload of a sparse temporary file made for it;
+/// `streams upload <side> --file <path>`: of that file (`cargo xtask bench` makes one for all
+/// rounds and reads it once first, so that every round reads it from the page cache).
+fn upload(side: Side, source: Source) -> Result<(), String> {
+    let file = source;
+    let length = std::fs::metadata(file.path())
+        .map_err(|e| format!("{}: {e}", file.path().display()))?
+        .len();
     let server = Server::start(false)?;
     let url = &server.base_url;
     let (run, reply) = runtime()?.block_on(async {
@@ -1014,9 +1035,15 @@ fn run() -> Result<(), String> {
         ["download", which, rest @ ..] if rest.len() <= 1 => {
             download(side(which)?, length(rest.first())?)
         }
-        ["upload", which, rest @ ..] if rest.len() <= 1 => upload(side(which)?, length(rest.first())?),
+        ["upload", which, "--file", path] => {
+            upload(side(which)?, Source::Given(PathBuf::from(path)))
+        }
+        ["upload", which, rest @ ..] if rest.len() <= 1 => upload(
+            side(which)?,
+            Source::Made(TempFile::sparse(length(rest.first())?)?),
+        ),
         _ => Err(
-            "usage: streams sse <rounds> | streams download <generated|reqwest> [bytes] | streams upload <generated|reqwest> [bytes] | streams server [--sse]"
+            "usage: streams sse <rounds> | streams download <generated|reqwest> [bytes] | streams upload <generated|reqwest> [bytes | --file <path>] | streams server [--sse]"
                 .to_owned(),
         ),
     }
