@@ -57,7 +57,8 @@ pub struct BenchArgs {
 pub struct StreamRounds {
     /// Decodings of the recorded SSE stream (about half a second each).
     pub sse: usize,
-    /// 1 GiB downloads, one process each.
+    /// 1 GiB downloads, one process each (about a second each, and noisy: a run's throughput
+    /// varies by half from one process to the next on a busy machine).
     pub download: usize,
     /// 1 GiB uploads, one process each.
     pub upload: usize,
@@ -74,8 +75,8 @@ impl BenchArgs {
             rounds: 201,
             streams: Some(StreamRounds {
                 sse: 11,
-                download: 7,
-                upload: 3,
+                download: 11,
+                upload: 5,
             }),
         }
     }
