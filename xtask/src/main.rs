@@ -115,7 +115,7 @@ struct DiffArgs {
 
 #[derive(Args)]
 struct BenchCliArgs {
-    /// Smaller sizes, fewer rounds and no compile benchmark (about a minute)
+    /// Smaller sizes, fewer rounds and no compile benchmark (about a minute and a half)
     #[arg(long)]
     quick: bool,
     /// Skip the compile benchmark (the slowest part)
@@ -127,8 +127,9 @@ struct BenchCliArgs {
     /// Skip the streams benchmark (SSE decoding, 1 GiB download and upload)
     #[arg(long)]
     no_streams: bool,
-    /// Run only the streams benchmark (SSE decoding, 1 GiB download and upload)
-    #[arg(long, conflicts_with_all = ["quick", "no_compile", "no_client", "no_streams", "sizes", "compile_operations"])]
+    /// Run only the streams benchmark (SSE decoding, 1 GiB download and upload; with --quick,
+    /// fewer rounds)
+    #[arg(long, conflicts_with_all = ["no_compile", "no_client", "no_streams", "sizes", "compile_operations"])]
     streams_only: bool,
     /// Spec sizes of the generation benchmark, e.g. 100,1000,3000
     #[arg(long, value_delimiter = ',')]
