@@ -18,7 +18,14 @@
 //!   into `target/bench/tools`, skipped with a notice when it cannot be). Each pair is measured
 //!   alternately and the medians compared, since the machine is shared;
 //! - client: `bench/src/bin/client.rs`, the generated `get_meeting_participant` against a
-//!   hand-written reqwest + serde call, alternating, on a loopback server.
+//!   hand-written reqwest + serde call, alternating, on a loopback server;
+//! - streams: `bench/src/bin/streams.rs`, the runtime's streams through `Client::request`
+//!   against hand-written reqwest on a loopback server (a child process of the measuring one):
+//!   200,000 server-sent events decoded by `EventStream` against reqwest +
+//!   `eventsource-stream` (CPU time, alternating in one process), and a 1 GiB download
+//!   (`ByteStream` against `bytes_stream()`) and upload (`Upload::from_path` of a sparse
+//!   temporary file against a `ReaderStream` of it), one process per transfer so that each
+//!   peak RSS is its own, the two sides alternating.
 //!
 //! See BENCHMARKS.md for the figures and how to read them.
 
@@ -41,6 +48,20 @@ pub struct BenchArgs {
     pub runs: usize,
     /// Alternating rounds of the client benchmark.
     pub rounds: usize,
+    /// Rounds of the streams benchmark; `None` skips it.
+    pub streams: Option<StreamRounds>,
+}
+
+/// Rounds of the streams benchmark: each round runs both sides once.
+#[derive(Clone, Copy)]
+pub struct StreamRounds {
+    /// Decodings of the recorded SSE stream (about half a second each).
+    pub sse: usize,
+    /// 1 GiB downloads, one process each (about a second each, and noisy: a run's throughput
+    /// varies by half from one process to the next on a busy machine).
+    pub download: usize,
+    /// 1 GiB uploads, one process each.
+    pub upload: usize,
 }
 
 impl BenchArgs {
@@ -52,6 +73,11 @@ impl BenchArgs {
             client: true,
             runs: 5,
             rounds: 201,
+            streams: Some(StreamRounds {
+                sse: 11,
+                download: 11,
+                upload: 5,
+            }),
         }
     }
 
@@ -64,6 +90,11 @@ impl BenchArgs {
             client: true,
             runs: 3,
             rounds: 51,
+            streams: Some(StreamRounds {
+                sse: 5,
+                download: 3,
+                upload: 2,
+            }),
         }
     }
 }
@@ -631,6 +662,185 @@ fn client(rounds: usize, bin: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The targets for the streams: the SSE decoding's CPU time against reqwest +
+/// `eventsource-stream`, the download's throughput against `bytes_stream()`, and the peak RSS
+/// of the processes that download and upload 1 GiB.
+const SSE_CPU_TARGET: f64 = 1.05;
+const DOWNLOAD_THROUGHPUT_TARGET: f64 = 0.95;
+const PEAK_RSS_TARGET_MIB: f64 = 64.0;
+
+/// The figures of each process of one side of a transfer.
+type Runs = Vec<Vec<(String, f64)>>;
+
+/// Runs `streams <case> generated` and `streams <case> reqwest` (followed by `extra`), one
+/// process each, `rounds` times (which goes first alternates): the figures of each side's runs.
+fn transfer_rounds(
+    bin: &Path,
+    case: &str,
+    extra: &[&str],
+    rounds: usize,
+) -> Result<[Runs; 2], String> {
+    let mut runs: [Runs; 2] = Default::default();
+    for round in 0..rounds.max(1) {
+        for k in 0..2 {
+            let which = (round + k) % 2;
+            let side = ["generated", "reqwest"][which];
+            let f = figures(bin, &[&[case, side][..], extra].concat())?;
+            eprintln!(
+                "  {case} round {round}, {side}: {:.0} MB/s, {:.0} ms CPU, peak RSS {:.1} MiB",
+                get(&f, "mb_per_s"),
+                get(&f, "cpu_ms"),
+                get(&f, "peak_rss_mib"),
+            );
+            runs[which].push(f);
+        }
+    }
+    Ok(runs)
+}
+
+/// The median of `key` over runs.
+fn median_of(runs: &Runs, key: &str) -> f64 {
+    median(runs.iter().map(|f| get(f, key)).collect())
+}
+
+/// The highest `key` over runs.
+fn max_of(runs: &Runs, key: &str) -> f64 {
+    runs.iter()
+        .map(|f| get(f, key))
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// The median over rounds of generated ÷ baseline for `key` (the runs of a round are paired).
+fn paired(runs: &[Runs; 2], key: &str) -> f64 {
+    median(
+        runs[0]
+            .iter()
+            .zip(&runs[1])
+            .map(|(g, b)| get(g, key) / get(b, key))
+            .collect(),
+    )
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "yes" } else { "**no**" }
+}
+
+/// The 1 GiB file the upload rounds send: sparse (no disk blocks, read as zeros), in the
+/// temporary directory, removed when dropped.
+struct UploadFile(PathBuf);
+
+impl UploadFile {
+    /// Makes the file and reads it once, so that every round reads it from the page cache
+    /// (the first read of a sparse file fills the cache with zeroed pages, which would burden
+    /// whichever side comes first).
+    fn make() -> Result<UploadFile, String> {
+        let path = std::env::temp_dir().join(format!(
+            "realtime-kit-bench-upload-{}.bin",
+            std::process::id()
+        ));
+        let failed = |e: std::io::Error| format!("{}: {e}", path.display());
+        let file = std::fs::File::create(&path).map_err(failed)?;
+        let made = UploadFile(path.clone());
+        file.set_len(1 << 30).map_err(failed)?;
+        drop(file);
+        let mut reader = std::fs::File::open(&path).map_err(failed)?;
+        std::io::copy(&mut reader, &mut std::io::sink()).map_err(failed)?;
+        Ok(made)
+    }
+}
+
+impl Drop for UploadFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn streams(rounds: &StreamRounds, bin: &Path) -> Result<(), String> {
+    eprintln!(
+        "streams: SSE decoding ({} rounds), 1 GiB downloads ({} rounds), 1 GiB uploads ({} rounds)…",
+        rounds.sse, rounds.download, rounds.upload
+    );
+    let sse = figures(bin, &["sse", &rounds.sse.to_string()])?;
+    let download = transfer_rounds(bin, "download", &[], rounds.download)?;
+    let file = UploadFile::make()?;
+    let path = file.0.display().to_string();
+    let upload = transfer_rounds(bin, "upload", &["--file", &path], rounds.upload)?;
+    drop(file);
+    println!(
+        "## Streams (the generated client's runtime through `Client::request` against hand-written reqwest, loopback server in another process)\n"
+    );
+    println!(
+        "SSE: {:.0} events ({:.1} MB, {:.0} chunks), decoded into the same serde struct, {} alternating rounds in one process, medians of the CPU time (user + system, `getrusage`). Transfers: 1 GiB each way (the upload: a sparse temporary file, read once beforehand so that every round reads it from the page cache), one process per transfer, {} download and {} upload rounds alternating the two sides; throughput is 1 GiB over the wall time, peak RSS is the process's `VmHWM` (the highest of the rounds).\n",
+        get(&sse, "events"),
+        get(&sse, "bytes") / 1e6,
+        get(&sse, "chunks"),
+        get(&sse, "rounds"),
+        rounds.download,
+        rounds.upload,
+    );
+    println!("| measure | generated client | baseline | ratio | target | met |");
+    println!("|---|---|---|---|---|---|");
+    let mut met = Vec::new();
+    let sse_ratio = get(&sse, "ratio");
+    met.push(sse_ratio <= SSE_CPU_TARGET);
+    println!(
+        "| SSE decoding, CPU time (baseline: reqwest + `eventsource-stream`) | {:.0} ms | {:.0} ms | **{sse_ratio:.3}** (rounds: median {:.3}, {:.3}–{:.3}) | ≤ {SSE_CPU_TARGET:.2} | {} |",
+        get(&sse, "generated_cpu_ms"),
+        get(&sse, "baseline_cpu_ms"),
+        get(&sse, "paired_ratio"),
+        get(&sse, "paired_low"),
+        get(&sse, "paired_high"),
+        verdict(sse_ratio <= SSE_CPU_TARGET),
+    );
+    println!(
+        "| SSE decoding, wall time | {:.0} ms | {:.0} ms | {:.3} | | |",
+        get(&sse, "generated_wall_ms"),
+        get(&sse, "baseline_wall_ms"),
+        get(&sse, "generated_wall_ms") / get(&sse, "baseline_wall_ms"),
+    );
+    let throughput = |runs: &[Runs; 2]| {
+        let (g, b) = (
+            median_of(&runs[0], "mb_per_s"),
+            median_of(&runs[1], "mb_per_s"),
+        );
+        (g, b, g / b, paired(runs, "mb_per_s"))
+    };
+    let (g, b, ratio, pair) = throughput(&download);
+    met.push(ratio >= DOWNLOAD_THROUGHPUT_TARGET);
+    println!(
+        "| 1 GiB download, throughput (baseline: reqwest `bytes_stream()`) | {g:.0} MB/s | {b:.0} MB/s | **{ratio:.3}** (rounds: median {pair:.3}) | ≥ {DOWNLOAD_THROUGHPUT_TARGET:.2} | {} |",
+        verdict(ratio >= DOWNLOAD_THROUGHPUT_TARGET),
+    );
+    for (name, runs) in [("download", &download), ("upload", &upload)] {
+        let (g, b) = (
+            max_of(&runs[0], "peak_rss_mib"),
+            max_of(&runs[1], "peak_rss_mib"),
+        );
+        met.push(g <= PEAK_RSS_TARGET_MIB);
+        println!(
+            "| 1 GiB {name}, peak RSS of the process | **{g:.1} MiB** | {b:.1} MiB | {:.2} | ≤ {PEAK_RSS_TARGET_MIB:.0} MiB | {} |",
+            g / b,
+            verdict(g <= PEAK_RSS_TARGET_MIB),
+        );
+    }
+    let (g, b, ratio, pair) = throughput(&upload);
+    println!(
+        "| 1 GiB upload, throughput (baseline: reqwest, a `ReaderStream` of the file, 64 KiB reads) | {g:.0} MB/s | {b:.0} MB/s | {ratio:.3} (rounds: median {pair:.3}) | | |"
+    );
+    for (name, runs) in [("download", &download), ("upload", &upload)] {
+        let (g, b) = (median_of(&runs[0], "cpu_ms"), median_of(&runs[1], "cpu_ms"));
+        println!(
+            "| 1 GiB {name}, CPU time of the process | {g:.0} ms | {b:.0} ms | {:.3} (rounds: median {:.3}) | | |",
+            g / b,
+            paired(runs, "cpu_ms"),
+        );
+    }
+    println!();
+    let count = met.iter().filter(|met| **met).count();
+    println!("Streams targets met: {count} of {}.\n", met.len());
+    Ok(())
+}
+
 pub fn run(args: &BenchArgs) -> Result<(), String> {
     let root = workspace_root();
     let work = root.join("target/bench/work");
@@ -651,6 +861,9 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     }
     if args.client {
         client(args.rounds, &exe("client"))?;
+    }
+    if let Some(rounds) = &args.streams {
+        streams(rounds, &exe("streams"))?;
     }
     if let Some(operations) = args.compile {
         compile(operations, &root)?;

@@ -41,9 +41,10 @@ enum Command {
     /// Measure generation, compile cost and client overhead (figures in BENCHMARKS.md)
     ///
     /// Generates synthetic specs of 100, 1,000 and 3,000 operations end to end (time, stage
-    /// breakdown, peak memory), compiles the 1,000-operation crate (check and release build)
-    /// and times the generated client against hand-written reqwest on loopback. Every figure is
-    /// a ratio against a baseline measured in the same run.
+    /// breakdown, peak memory), compiles the 1,000-operation crate (check and release build),
+    /// times the generated client against hand-written reqwest on loopback, and measures its
+    /// streams (200,000 server-sent events, a 1 GiB download and upload) against reqwest.
+    /// Every figure is a ratio against a baseline measured in the same run.
     Bench(BenchCliArgs),
     /// Report what a spec bump changes in the generated Rust API, as Markdown for a changelog
     ///
@@ -68,7 +69,7 @@ enum Command {
 
 #[derive(Args)]
 struct BenchCliArgs {
-    /// Smaller sizes, fewer rounds and no compile benchmark (about a minute)
+    /// Smaller sizes, fewer rounds and no compile benchmark (about a minute and a half)
     #[arg(long)]
     quick: bool,
     /// Skip the compile benchmark (the slowest part)
@@ -77,6 +78,13 @@ struct BenchCliArgs {
     /// Skip the client benchmark
     #[arg(long)]
     no_client: bool,
+    /// Skip the streams benchmark (SSE decoding, 1 GiB download and upload)
+    #[arg(long)]
+    no_streams: bool,
+    /// Run only the streams benchmark (SSE decoding, 1 GiB download and upload; with --quick,
+    /// fewer rounds)
+    #[arg(long, conflicts_with_all = ["no_compile", "no_client", "no_streams", "sizes", "compile_operations"])]
+    streams_only: bool,
     /// Spec sizes of the generation benchmark, e.g. 100,1000,3000
     #[arg(long, value_delimiter = ',')]
     sizes: Option<Vec<usize>>,
@@ -140,6 +148,14 @@ fn main() -> ExitCode {
                 bench_args.compile = None;
             }
             bench_args.client = !args.no_client;
+            if args.no_streams {
+                bench_args.streams = None;
+            }
+            if args.streams_only {
+                bench_args.sizes.clear();
+                bench_args.compile = None;
+                bench_args.client = false;
+            }
             let args = bench_args;
             return match bench::run(&args) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -529,7 +529,7 @@ fn decode_data<T: DeserializeOwned>(meta: &Meta, event: &ServerEvent) -> Result<
     if event.event == "error" {
         return Err(meta.error_event(event.describe(), &event.data));
     }
-    meta.decode(event.data.as_bytes(), || event.describe())
+    meta.decode_str(&event.data, || event.describe())
 }
 
 /// [`EventStream::whole`]: `T` is decoded from the event as an object.

@@ -147,10 +147,34 @@ impl Meta {
         item: impl FnOnce() -> String,
     ) -> Result<T, Error> {
         // Tracking the path costs as much again as decoding: only done after a failure.
-        let first = match serde_json::from_slice::<T>(text) {
-            Ok(value) => return Ok(value),
-            Err(error) => error,
-        };
+        match serde_json::from_slice::<T>(text) {
+            Ok(value) => Ok(value),
+            Err(first) => self.decode_failed(text, first, item),
+        }
+    }
+
+    /// [`Meta::decode`] of text already known to be UTF-8 (an event's data): decoding a `str`
+    /// skips checking the UTF-8 of every JSON string again, a sixth of the CPU time of a
+    /// stream of chat-completion chunks (`cargo xtask bench`, BENCHMARKS.md).
+    pub(super) fn decode_str<T: DeserializeOwned>(
+        &self,
+        text: &str,
+        item: impl FnOnce() -> String,
+    ) -> Result<T, Error> {
+        match serde_json::from_str::<T>(text) {
+            Ok(value) => Ok(value),
+            Err(first) => self.decode_failed(text.as_bytes(), first, item),
+        }
+    }
+
+    /// The error of [`Meta::decode`] after the first, plain decode of `text` failed with
+    /// `first`.
+    fn decode_failed<T: DeserializeOwned>(
+        &self,
+        text: &[u8],
+        first: serde_json::Error,
+        item: impl FnOnce() -> String,
+    ) -> Result<T, Error> {
         if reports_error(text) {
             return Err(self.error_event(item(), &String::from_utf8_lossy(text)));
         }
