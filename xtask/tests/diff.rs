@@ -371,8 +371,8 @@ fn realtime_kit_spec_bump() {
     let report = stdout(&output);
     expect_file!["diff/realtime-kit.md"].assert_eq(&report);
 
-    // The README shows this report as its sample: keep them the same.
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    // The tool's documentation shows this report as its sample: keep them the same.
+    let readme = std::fs::read_to_string(root.join("docs/cli.md")).unwrap();
     let sample = report.replacen(
         "`old.yaml` -> `new.yaml`",
         "`/tmp/old.yaml` -> `spec/realtime-kit.yaml`",
@@ -380,6 +380,6 @@ fn realtime_kit_spec_bump() {
     );
     assert!(
         readme.contains(&format!("```markdown\n{sample}```\n")),
-        "README.md's sample report differs from:\n{sample}"
+        "docs/cli.md's sample report differs from:\n{sample}"
     );
 }
