@@ -331,7 +331,8 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
 
 /// A call type whose value is read as it arrives (the runtime's stream types).
 fn is_stream(returns: &str) -> bool {
-    ["EventStream", "RawEvents", "JsonLines", "ByteStream"]
+    use crate::plan::scope::{BYTE_STREAM, EVENT_STREAM, JSON_LINES, RAW_EVENTS};
+    [EVENT_STREAM, RAW_EVENTS, JSON_LINES, BYTE_STREAM]
         .iter()
         .any(|name| returns.starts_with(&format!("Call<{name}")))
 }

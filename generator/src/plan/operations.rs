@@ -205,10 +205,20 @@ pub fn module<'m>(
         let streaming = op.streaming.as_ref().map(|streaming| {
             let output = StreamOutput::of(&streaming.stream);
             let mut doc = method.doc.clone();
-            doc.insert(
-                doc.len()
-                    .saturating_sub(1 + usize::from(!op.errors.is_empty())),
-                Cow::Owned(stream_doc(op, output)),
+            doc.insert(doc_route(op, &doc), Cow::Owned(stream_doc(op, output)));
+            let flag = op
+                .stream_flag
+                .as_deref()
+                .map(|flag| format!(" It sends `\"{flag}\": false`."))
+                .unwrap_or_default();
+            let at = doc_route(op, &method.doc);
+            method.doc.insert(
+                at,
+                Cow::Owned(format!(
+                    "Reads the whole answer.{flag} For its parts as they arrive, see \
+                     [`{}`](Self::{}).",
+                    streaming.fn_name, streaming.fn_name
+                )),
             );
             Method {
                 op,
@@ -226,22 +236,6 @@ pub fn module<'m>(
                 stream_of: Some(&op.fn_name),
             }
         });
-        if let Some(streaming) = &op.streaming {
-            let flag = op
-                .stream_flag
-                .as_deref()
-                .map(|flag| format!(" It sends `\"{flag}\": false`."))
-                .unwrap_or_default();
-            let at = method.doc.len() - 1 - usize::from(!op.errors.is_empty());
-            method.doc.insert(
-                at,
-                Cow::Owned(format!(
-                    "Reads the whole answer.{flag} For its parts as they arrive, see \
-                     [`{}`](Self::{}).",
-                    streaming.fn_name, streaming.fn_name
-                )),
-            );
-        }
         methods.push(method);
         methods.extend(streaming);
         if let Some(paged) = model.pagination.get(&index) {
@@ -560,6 +554,13 @@ fn method<'m>(
         }),
         stream_of: None,
     }
+}
+
+/// Where the `METHOD /path` paragraph of a method's doc is (before the errors paragraph, when
+/// there is one): paragraphs about the answer go just before it.
+fn doc_route(op: &Operation, doc: &[Cow<str>]) -> usize {
+    doc.len()
+        .saturating_sub(1 + usize::from(!op.errors.is_empty()))
 }
 
 /// The paragraph of a streaming method's doc saying what it reads, item by item.
