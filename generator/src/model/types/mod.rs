@@ -69,9 +69,10 @@ pub struct TypeSpace<'a> {
     /// The names an inline type may take, preferred first ([`names::candidates`]), by id;
     /// `None` for a component schema's type, whose name is its key's.
     candidates: Vec<Option<Vec<String>>>,
-    /// Inline types by their preferred name and shape ([`TypeSpace::shape_key`]): a schema
-    /// written twice the same way under the same name is one type.
-    by_shape: BTreeMap<(String, String), TypeId>,
+    /// Inline types by their preferred name, each with its shape ([`TypeSpace::shape_key`],
+    /// worked out when a second type wants the name): a schema written twice the same way
+    /// under the same name is one type.
+    by_shape: BTreeMap<String, Vec<naming::Shaped>>,
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
     journal: Vec<String>,
     pub warnings: Vec<Diagnostic>,
@@ -193,7 +194,10 @@ impl<'a> TypeSpace<'a> {
         self.defs.truncate(checkpoint.defs);
         self.names.truncate(checkpoint.defs);
         self.candidates.truncate(checkpoint.defs);
-        self.by_shape.retain(|_, id| *id < checkpoint.defs);
+        self.by_shape.retain(|_, recorded| {
+            recorded.retain(|shaped| shaped.id < checkpoint.defs);
+            !recorded.is_empty()
+        });
         self.warnings.truncate(checkpoint.warnings);
         self.in_progress.clear();
         self.containers = 0;
@@ -361,13 +365,16 @@ impl<'a> TypeSpace<'a> {
     /// Allocates a named type before its content is built, so that references back to it
     /// (recursive schemas) resolve to it.
     fn allocate(&mut self, pointer: &str, hint: &str) -> (TypeId, String) {
-        let (name, candidates) = match self.component_names.get(pointer) {
-            Some(name) => (name.clone(), None),
-            None => {
-                let candidates = names::candidates(&self.trail_of(pointer, hint));
-                let provisional = candidates.last().cloned().unwrap_or_default();
-                (provisional, Some(candidates))
-            }
+        let candidates = self.candidates_of(pointer, hint);
+        self.allocate_as(pointer, candidates)
+    }
+
+    /// [`Self::allocate`] with the type's candidates already worked out
+    /// ([`Self::candidates_of`]).
+    fn allocate_as(&mut self, pointer: &str, candidates: Option<Vec<String>>) -> (TypeId, String) {
+        let name = match (&candidates, self.component_names.get(pointer)) {
+            (Some(candidates), _) => candidates.last().cloned().unwrap_or_default(),
+            (None, name) => name.cloned().unwrap_or_default(),
         };
         let id = self.defs.len();
         self.defs.push(None);
@@ -436,7 +443,9 @@ impl<'a> TypeSpace<'a> {
         }
         let ty = match s.ty.as_deref() {
             Some("object") | None if s.has_properties() => {
-                if let Some(id) = self.same_shape(pointer, hint) {
+                let candidates = self.candidates_of(pointer, hint);
+                let (same, lookup) = self.same_shape(pointer, candidates.as_deref());
+                if let Some(id) = same {
                     return Ok(Typed {
                         ty: Ty::Named(id),
                         nullable: s.nullable,
@@ -444,8 +453,8 @@ impl<'a> TypeSpace<'a> {
                     });
                 }
                 let props = own_props(s, pointer);
-                let (id, name) = self.allocate(pointer, hint);
-                self.record_shape(pointer, hint, id);
+                let (id, name) = self.allocate_as(pointer, candidates);
+                self.record_shape(pointer, lookup, id);
                 let def = self.build_struct(&name, hint, doc.clone(), s, props, pointer)?;
                 self.defs[id] = Some(def);
                 Ty::Named(id)

@@ -15,6 +15,7 @@
 //! `can_produce` enums of a preset's media permissions) is one type
 //! ([`TypeSpace::same_shape`]).
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use super::{Kind, TypeId, TypeSpace};
@@ -29,23 +30,67 @@ const DOC_KEYS: &[&str] = &[
     "externalDocs",
 ];
 
+/// The shape of a schema ([`TypeSpace::shape_key`]): its JSON with the documentation keys left
+/// out, at every level, serialized as it goes (no copy of the tree, which every inline object
+/// would otherwise pay for each of the objects it holds).
+struct Shape<'v>(&'v serde_json::Value);
+
+impl serde::Serialize for Shape<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            serde_json::Value::Object(map) => {
+                let kept = |k: &String| !DOC_KEYS.contains(&k.as_str()) && !k.starts_with("x-");
+                let mut out =
+                    serializer.serialize_map(Some(map.keys().filter(|k| kept(k)).count()))?;
+                for (key, value) in map.iter().filter(|(k, _)| kept(k)) {
+                    out.serialize_entry(key, &Shape(value))?;
+                }
+                out.end()
+            }
+            serde_json::Value::Array(items) => {
+                let mut out = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&Shape(item))?;
+                }
+                out.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+/// An inline type recorded under its preferred name, for [`TypeSpace::same_shape`]: its shape
+/// is worked out only when another schema with the same preferred name comes along (most
+/// preferred names are taken once).
+pub(super) struct Shaped {
+    pointer: String,
+    shape: OnceCell<Option<String>>,
+    pub(super) id: TypeId,
+}
+
+/// What [`TypeSpace::same_shape`] found out about a schema, kept for
+/// [`TypeSpace::record_shape`]: its preferred name and, if it was needed, its shape.
+pub(super) struct ShapeLookup {
+    preferred: Option<String>,
+    shape: OnceCell<Option<String>>,
+}
+
 impl TypeSpace<'_> {
     /// The shape of the (inline) schema at `pointer`: its JSON with the documentation keys
     /// left out, at every level.
     fn shape_key(&self, pointer: &str) -> Option<String> {
-        fn strip(value: &mut serde_json::Value) {
-            match value {
-                serde_json::Value::Object(map) => {
-                    map.retain(|k, _| !DOC_KEYS.contains(&k.as_str()) && !k.starts_with("x-"));
-                    map.values_mut().for_each(strip);
-                }
-                serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
-                _ => {}
-            }
+        let value = self.resolver.value(pointer, pointer).ok()?;
+        serde_json::to_string(&Shape(value)).ok()
+    }
+
+    /// The names an inline type at `pointer` may take, preferred first (see
+    /// [`names::candidates`]); `None` for a component schema's type, whose name is its key's.
+    pub(super) fn candidates_of(&self, pointer: &str, hint: &str) -> Option<Vec<String>> {
+        if self.component_names.contains_key(pointer) {
+            return None;
         }
-        let mut value = self.resolver.value(pointer, pointer).ok()?.clone();
-        strip(&mut value);
-        serde_json::to_string(&value).ok()
+        Some(names::candidates(&self.trail_of(pointer, hint)))
     }
 
     /// The trail an inline schema is named from: for one inside a component schema, read off
@@ -129,25 +174,42 @@ impl TypeSpace<'_> {
         Some(trail)
     }
 
-    fn shape_entry(&self, pointer: &str, hint: &str) -> Option<(String, String)> {
-        if self.component_names.contains_key(pointer) {
-            return None;
-        }
-        let preferred = names::candidates(&self.trail_of(pointer, hint))
-            .into_iter()
-            .next()?;
-        Some((preferred, self.shape_key(pointer)?))
+    /// The inline type already made for a schema of the same shape and preferred name
+    /// (`candidates`: the schema's, from [`Self::candidates_of`]), and what was found out on
+    /// the way, for [`Self::record_shape`].
+    pub(super) fn same_shape(
+        &self,
+        pointer: &str,
+        candidates: Option<&[String]>,
+    ) -> (Option<TypeId>, ShapeLookup) {
+        let lookup = ShapeLookup {
+            preferred: candidates.and_then(|c| c.first()).cloned(),
+            shape: OnceCell::new(),
+        };
+        let Some(recorded) = lookup.preferred.as_ref().and_then(|p| self.by_shape.get(p)) else {
+            return (None, lookup);
+        };
+        let Some(shape) = lookup.shape.get_or_init(|| self.shape_key(pointer)) else {
+            return (None, lookup);
+        };
+        // The first type recorded with this shape, as a map keyed by (name, shape) keeps it.
+        let found = recorded.iter().find(|other| {
+            other
+                .shape
+                .get_or_init(|| self.shape_key(&other.pointer))
+                .as_ref()
+                == Some(shape)
+        });
+        (found.map(|other| other.id), lookup)
     }
 
-    /// The inline type already made for a schema of the same shape and preferred name.
-    pub(super) fn same_shape(&self, pointer: &str, hint: &str) -> Option<TypeId> {
-        let key = self.shape_entry(pointer, hint)?;
-        self.by_shape.get(&key).copied()
-    }
-
-    pub(super) fn record_shape(&mut self, pointer: &str, hint: &str, id: TypeId) {
-        if let Some(key) = self.shape_entry(pointer, hint) {
-            self.by_shape.entry(key).or_insert(id);
+    pub(super) fn record_shape(&mut self, pointer: &str, lookup: ShapeLookup, id: TypeId) {
+        if let Some(preferred) = lookup.preferred {
+            self.by_shape.entry(preferred).or_default().push(Shaped {
+                pointer: pointer.to_string(),
+                shape: lookup.shape,
+                id,
+            });
         }
     }
 
