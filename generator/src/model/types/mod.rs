@@ -29,6 +29,7 @@ mod structs;
 mod unions;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::names::{self, Scope};
 use super::numbers::{self, Evidence, Vocabulary};
@@ -344,7 +345,7 @@ impl<'a> TypeSpace<'a> {
                 ),
             ));
         }
-        let target: RawSchema = self.resolver.parse_referenced(reference)?;
+        let target = self.resolver.parse_shared::<RawSchema>(reference)?;
         if let Some(typed) = self.overridden(reference, &target) {
             return Ok(typed);
         }
@@ -516,22 +517,67 @@ impl<'a> TypeSpace<'a> {
         let resolved = self.resolved(s, pointer)?;
         match resolved.all_of.as_slice() {
             [only] if !resolved.has_properties() && resolved.ty.is_none() => {
-                let mut inner = self.resolved(only, pointer)?;
+                let mut inner = self.resolved(only, pointer)?.into_owned();
                 if inner.description.is_none() {
-                    inner.description = resolved.description;
+                    inner.description = resolved.description.clone();
                 }
                 Ok(inner)
             }
-            _ => Ok(resolved),
+            _ => Ok(resolved.into_owned()),
         }
     }
 
-    /// The schema a (possibly referenced) schema stands for.
-    fn resolved(&self, s: &RawSchema, pointer: &str) -> Result<RawSchema, Error> {
-        let (schema, _) = self
-            .resolver
-            .follow(s.clone(), pointer, |s| s.reference.clone())?;
-        Ok(schema)
+    /// The schema a (possibly referenced) schema stands for: itself, or the end of its chain of
+    /// references as the resolver's cache holds it (neither is copied).
+    fn resolved<'s>(&self, s: &'s RawSchema, pointer: &str) -> Result<Resolved<'s>, Error> {
+        Ok(
+            match self
+                .resolver
+                .follow_shared(s, pointer, |s| s.reference.as_deref())?
+            {
+                Some((target, _)) => Resolved::Shared(target),
+                None => Resolved::Here(s),
+            },
+        )
+    }
+
+    /// [`Self::resolved`] for a schema held in an `Rc` (a property's): shared either way.
+    fn resolved_shared(&self, s: &Rc<RawSchema>, pointer: &str) -> Result<Rc<RawSchema>, Error> {
+        Ok(
+            match self
+                .resolver
+                .follow_shared(&**s, pointer, |s| s.reference.as_deref())?
+            {
+                Some((target, _)) => target,
+                None => Rc::clone(s),
+            },
+        )
+    }
+}
+
+/// A schema as [`TypeSpace::resolved`] found it: the one given, or a referenced one.
+enum Resolved<'s> {
+    Here(&'s RawSchema),
+    Shared(Rc<RawSchema>),
+}
+
+impl Resolved<'_> {
+    fn into_owned(self) -> RawSchema {
+        match self {
+            Resolved::Here(s) => s.clone(),
+            Resolved::Shared(s) => Rc::unwrap_or_clone(s),
+        }
+    }
+}
+
+impl std::ops::Deref for Resolved<'_> {
+    type Target = RawSchema;
+
+    fn deref(&self) -> &RawSchema {
+        match self {
+            Resolved::Here(s) => s,
+            Resolved::Shared(s) => s,
+        }
     }
 }
 
