@@ -236,6 +236,11 @@ impl<'a> TypeSpace<'a> {
             .expect("every allocated type is filled before the model is used")
     }
 
+    /// A bound on every [`TypeId`] of the space (ids are below it), for tables indexed by id.
+    pub fn id_bound(&self) -> usize {
+        self.defs.len()
+    }
+
     /// Every type, in the order it was first met.
     pub fn defs(&self) -> impl Iterator<Item = (TypeId, &TypeDef)> {
         self.defs

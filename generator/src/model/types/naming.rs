@@ -221,19 +221,29 @@ impl TypeSpace<'_> {
             .collect();
         let candidates = |id: TypeId| self.candidates[id].as_deref().unwrap_or_default();
         let mut level = vec![0usize; self.defs.len()];
-        loop {
-            let mut wanted: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
-            for &id in &ids {
-                if let Some(name) = candidates(id).get(level[id]) {
-                    wanted.entry(name.as_str()).or_default().push(id);
-                }
+        // The types wanting each name now. A round looks only at the names that types moved
+        // to in the round before (at first, every name): any other name had its clash settled
+        // then, and has only lost types since, so it raises no one. The outcome is that of
+        // looking at every name in every round.
+        let mut wanted: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
+        let mut arrived: Vec<&str> = Vec::new();
+        for &id in &ids {
+            if let Some(name) = candidates(id).first() {
+                wanted.entry(name.as_str()).or_default().push(id);
+                arrived.push(name.as_str());
             }
+        }
+        loop {
+            arrived.sort_unstable();
+            arrived.dedup();
             let mut raise = Vec::new();
-            for (name, members) in wanted {
+            for name in &arrived {
+                let members = &wanted[name];
                 if members.len() > 1 || self.scope.contains(name) {
                     raise.extend(
                         members
-                            .into_iter()
+                            .iter()
+                            .copied()
                             .filter(|&id| level[id] + 1 < candidates(id).len()),
                     );
                 }
@@ -241,16 +251,20 @@ impl TypeSpace<'_> {
             if raise.is_empty() {
                 break;
             }
+            arrived.clear();
             for id in raise {
+                let names = candidates(id);
+                if let Some(members) = wanted.get_mut(names[level[id]].as_str()) {
+                    members.retain(|&member| member != id);
+                }
                 level[id] += 1;
+                let name = names[level[id]].as_str();
+                wanted.entry(name).or_default().push(id);
+                arrived.push(name);
             }
         }
         // The last resort (numbers) in the order of the schemas' pointers, not of the spec.
-        let pointers: Vec<String> = self
-            .pointers()
-            .into_iter()
-            .map(|p| p.unwrap_or_default().to_string())
-            .collect();
+        let pointers = self.pointers();
         let mut order: Vec<(String, &str, TypeId)> = ids
             .iter()
             .map(|&id| {
@@ -258,12 +272,14 @@ impl TypeSpace<'_> {
                     .get(level[id])
                     .cloned()
                     .unwrap_or_else(|| self.names[id].clone());
-                (name, pointers[id].as_str(), id)
+                (name, pointers[id].unwrap_or_default(), id)
             })
             .collect();
         order.sort();
+        let order: Vec<(String, TypeId)> =
+            order.into_iter().map(|(name, _, id)| (name, id)).collect();
         let mut finals = Vec::with_capacity(order.len());
-        for (name, _, id) in order {
+        for (name, id) in order {
             finals.push((id, self.scope.claim(name)));
         }
         for (id, name) in finals {
