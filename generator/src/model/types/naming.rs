@@ -217,9 +217,16 @@ impl TypeSpace<'_> {
     /// and every other name of the crate (request structs, groups) is known.
     pub fn assign_names(&mut self) {
         let ids: Vec<TypeId> = (0..self.defs.len())
-            .filter(|&id| self.defs[id].is_some() && self.candidates[id].is_some())
+            .filter(|&id| {
+                self.defs[id].is_some() && self.candidates.get(id).is_some_and(Option::is_some)
+            })
             .collect();
-        let candidates = |id: TypeId| self.candidates[id].as_deref().unwrap_or_default();
+        let candidates = |id: TypeId| {
+            self.candidates
+                .get(id)
+                .and_then(Option::as_deref)
+                .unwrap_or_default()
+        };
         let mut level = vec![0usize; self.defs.len()];
         // The types wanting each name now. A round looks only at the names that types moved
         // to in the round before (at first, every name): any other name had its clash settled
@@ -288,6 +295,9 @@ impl TypeSpace<'_> {
                 def.name = name;
             }
         }
+        // Every type is built and named: what naming and sharing kept is not needed to emit.
+        self.candidates = Vec::new();
+        self.by_shape = BTreeMap::new();
         self.rename_union_variants();
     }
 
