@@ -391,7 +391,7 @@ pub fn compare(
     }
     println!();
     println!(
-        "Load average (1 minute) before and after these runs: {load_before} and {}: times on a busier machine than about 1 per core say little, ratios included; the instructions below do not move with it.\n",
+        "Load average (1 minute) before and after these runs: {load_before} and {}: times on a busier machine than about 1 per core say little, ratios included (instruction counts do not move with it).\n",
         load_average()
     );
     for (name, b, n) in &grew {
@@ -512,7 +512,7 @@ fn instruction_table(
         };
         // Without a plan of its own, the baseline planned inside emit: compare them together.
         let mut emit = cell("emit");
-        if b.get("plan").is_none() {
+        if !b.contains_key("plan") {
             emit = pair(
                 g(&b, "emit") / 1e6,
                 (g(&n, "emit") + g(&n, "plan")) / 1e6,
@@ -522,7 +522,7 @@ fn instruction_table(
         }
         // Growth per stage; without a plan of its own, the baseline's emit is compared with
         // this tree's plan and emit together.
-        let unplanned = b.get("plan").is_none();
+        let unplanned = !b.contains_key("plan");
         let most = ["load", "model", "plan", "emit", "format"]
             .iter()
             .filter(|stage| !(unplanned && **stage == "plan"))
