@@ -3,13 +3,19 @@
 //!
 //! - `parse_ms`: the baseline, merely parsing the spec text into a `serde_json::Value`
 //!   (measured alternately with generation, fastest of `runs`);
-//! - `total_ms`, `load_ms`, `model_ms`, `emit_ms`, `format_ms`, `write_ms`: the fastest run;
+//! - `total_ms`, `load_ms`, `model_ms`, `plan_ms`, `emit_ms`, `format_ms`, `write_ms`: the
+//!   fastest run (`plan_ms` since the plan stage has a time of its own; a baseline generator
+//!   built from an older commit by `cargo xtask bench --baseline` may not report it);
 //! - `peak_mb`: peak live heap during one run (spec text included), from a counting allocator;
 //! - `hwm_mb`: the process's peak resident set (`VmHWM`) after the first run;
 //! - `lines`, `files`: size of the output.
 //!
 //! Usage: `generate <spec.json> <output dir> <runs> [<spec 3.1.json> <output dir 3.1>]`
 //! (`generate-system`: the same with the system allocator).
+//!
+//! With `<runs>` 0, the spec (YAML or JSON) is generated once and nothing else is done (no
+//! parse baseline, no counted run): what `cargo xtask instructions` counts the instructions of,
+//! under valgrind. The line then has the figures of that one run.
 //!
 //! Given the same API in OpenAPI 3.1 as well (`cargo xtask bench` passes
 //! [`raise_to_3_1`](generator::lower::raise_to_3_1) of the spec), each round also generates
@@ -188,6 +194,7 @@ impl Best {
             ("total_ms", ms(self.run.total)),
             ("load_ms", ms(t.load)),
             ("model_ms", ms(t.model)),
+            ("plan_ms", ms(t.plan)),
             ("emit_ms", ms(t.emit)),
             ("format_ms", ms(t.format)),
             ("write_ms", ms(self.run.write)),
@@ -254,6 +261,21 @@ fn run() -> Result<(), String> {
     let runs: usize = runs
         .parse()
         .map_err(|_| format!("runs: `{runs}` is not a number"))?;
+    if runs == 0 {
+        // One generation and nothing else, for counting its instructions.
+        let run = generate_once(spec, &label, out, false)?;
+        let best = Best {
+            run,
+            parse: Duration::ZERO,
+        };
+        println!(
+            "{} lines={} files={}",
+            best.figures(""),
+            best.run.lines,
+            best.run.files
+        );
+        return Ok(());
+    }
 
     // First run alone: the peak live heap of one generation.
     let (first, peak) = counted(|| generate_once(spec, &label, out, v31.is_some()))?;

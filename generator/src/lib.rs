@@ -284,7 +284,9 @@ pub struct Timings {
     pub load: Duration,
     /// Document → model (resolving references, building the `TypeSpace`).
     pub model: Duration,
-    /// Model → token streams and the other text files.
+    /// Model → plan: every Rust item with its decisions (`plan::build`).
+    pub plan: Duration,
+    /// Plan → token streams and the other text files.
     pub emit: Duration,
     /// Token streams → source text (syn parse and prettyplease).
     pub format: Duration,
@@ -338,8 +340,10 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
     diagnostics.extend(model.types.warnings.iter().cloned());
     let diagnostics = diagnostics::settle(diagnostics, options.strict, options.skip_invalid)?;
     let start = Instant::now();
-    let files = emit::emit(&model, options, &mut timings.format)?;
-    timings.emit = start.elapsed().saturating_sub(timings.format);
+    let files = emit::emit(&model, options, &mut timings.plan, &mut timings.format)?;
+    timings.emit = start
+        .elapsed()
+        .saturating_sub(timings.plan + timings.format);
     Ok((Output { files, diagnostics }, timings))
 }
 

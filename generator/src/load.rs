@@ -358,7 +358,13 @@ fn restore_components(raw: &mut Value, set_aside: Vec<(&'static str, Value)>) {
 /// Deserializes `value` (found at `pointer`) with an error that points into the spec.
 /// Schemas are left out (see [`structure_only`]): the model reads them itself.
 fn parse<T: DeserializeOwned>(value: &Value, pointer: &str, version: &str) -> Result<T, Error> {
-    serde_path_to_error::deserialize(&structure_only(value)).map_err(|e| {
+    let structure = structure_only(value);
+    // Tracking the path costs about as much as the decoding itself: only done again, the same
+    // way, to say where a failure is.
+    if let Ok(parsed) = <T as serde::Deserialize>::deserialize(&structure) {
+        return Ok(parsed);
+    }
+    serde_path_to_error::deserialize(&structure).map_err(|e| {
         let inner = pointer_from_path(e.path());
         let at = format!("{pointer}{}", inner.trim_start_matches('#'));
         Error::single(

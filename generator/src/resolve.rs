@@ -5,6 +5,7 @@
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
@@ -24,8 +25,9 @@ pub struct Resolver<'a> {
     /// same schemas and parameters are referenced from many operations.
     values: RefCell<BTreeMap<String, &'a serde_json::Value>>,
     /// Values deserialized by pointer, per target type and kind of parse (whole or
-    /// [`structure_only`]): deserializing out of the JSON tree costs far more than a clone.
-    /// Only successes are kept; a failure is reported again, the same, if asked again.
+    /// [`structure_only`]), each an `Rc<T>`: deserializing out of the JSON tree costs far more
+    /// than a clone, and [`parse_shared`](Self::parse_shared) needs none. Only successes are
+    /// kept; a failure is reported again, the same, if asked again.
     parsed: RefCell<BTreeMap<ParseKey, Box<dyn Any>>>,
 }
 
@@ -152,6 +154,15 @@ impl<'a> Resolver<'a> {
         self.cached(pointer, false, |value| deserialize_at(value, pointer))
     }
 
+    /// [`parse_referenced`](Self::parse_referenced) without the copy: the cached value
+    /// itself, shared.
+    pub fn parse_shared<T: DeserializeOwned + 'static>(
+        &self,
+        pointer: &str,
+    ) -> Result<Rc<T>, Error> {
+        self.cached_shared(pointer, false, |value| deserialize_at(value, pointer))
+    }
+
     /// The value at `pointer` deserialized by `parse`, from the cache if it was done before.
     fn cached<T: Clone + 'static>(
         &self,
@@ -159,17 +170,27 @@ impl<'a> Resolver<'a> {
         structure: bool,
         parse: impl FnOnce(&serde_json::Value) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        self.cached_shared(pointer, structure, parse)
+            .map(|shared| T::clone(&shared))
+    }
+
+    fn cached_shared<T: 'static>(
+        &self,
+        pointer: &str,
+        structure: bool,
+        parse: impl FnOnce(&serde_json::Value) -> Result<T, Error>,
+    ) -> Result<Rc<T>, Error> {
         let key = (TypeId::of::<T>(), structure, pointer.to_string());
         if let Some(done) = self.parsed.borrow().get(&key) {
-            if let Some(done) = done.downcast_ref::<T>() {
-                return Ok(done.clone());
+            if let Some(done) = done.downcast_ref::<Rc<T>>() {
+                return Ok(Rc::clone(done));
             }
         }
         let value = self.value(pointer, pointer)?;
-        let parsed = parse(value)?;
+        let parsed = Rc::new(parse(value)?);
         self.parsed
             .borrow_mut()
-            .insert(key, Box::new(parsed.clone()));
+            .insert(key, Box::new(Rc::clone(&parsed)));
         Ok(parsed)
     }
 
@@ -232,6 +253,36 @@ impl<'a> Resolver<'a> {
             self.value(&reference, &at)?;
             current = parse(&reference)?;
             at = reference;
+        }
+        Err(Error::single(pointer, "`$ref` chain is circular"))
+    }
+
+    /// [`follow`](Self::follow) without copies: `None` when `start` is no reference, else the
+    /// end of the chain as the cache shares it, and its pointer. Fails as `follow` does.
+    pub fn follow_shared<T: DeserializeOwned + 'static>(
+        &self,
+        start: &T,
+        pointer: &str,
+        reference_of: impl Fn(&T) -> Option<&str>,
+    ) -> Result<Option<(Rc<T>, String)>, Error> {
+        let Some(first) = reference_of(start) else {
+            return Ok(None);
+        };
+        let mut reference = first.to_string();
+        let mut at = pointer.to_string();
+        // As in `follow_by`: at most `MAX_HOPS` values are read, and the chain must have ended
+        // before the last of them.
+        for hop in 0..MAX_HOPS {
+            self.value(&reference, &at)?;
+            let current = self.parse_shared::<T>(&reference)?;
+            at = reference;
+            if hop + 1 == MAX_HOPS {
+                break;
+            }
+            match reference_of(&current) {
+                None => return Ok(Some((current, at))),
+                Some(next) => reference = next.to_string(),
+            }
         }
         Err(Error::single(pointer, "`$ref` chain is circular"))
     }

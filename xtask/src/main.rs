@@ -7,6 +7,8 @@
 //! repository's own.
 
 mod bench;
+mod instructions;
+mod real;
 mod repository;
 mod synth;
 
@@ -65,6 +67,23 @@ enum Command {
     /// operation that fails, and last `N/M operations conform`.
     #[command(after_help = conformance::EXIT_CODES)]
     Conformance(ConformanceArgs),
+    /// Guard generation speed: instructions of one generation against recorded figures
+    ///
+    /// Counts the instructions (valgrind's cachegrind) of one generation of the synthetic spec
+    /// of 1,000 operations, of Stripe's description pinned in bench/stripe/ (installed with
+    /// `npm ci`) and, when present, of ../shared/bench/stripe-openapi.yaml, and fails when one
+    /// is more than 5% above its figure in bench/instructions.txt. Unlike a time, a count does
+    /// not drift with the machine's load.
+    #[command(after_help = instructions::EXIT_CODES)]
+    Instructions(InstructionsArgs),
+}
+
+#[derive(Args)]
+struct InstructionsArgs {
+    /// Record the counts as the new figures (appended to bench/instructions.txt with this
+    /// reason), instead of checking them; commit them on their own, saying why
+    #[arg(long, value_name = "REASON")]
+    record: Option<String>,
 }
 
 #[derive(Args)]
@@ -91,6 +110,24 @@ struct BenchCliArgs {
     /// Operations of the crate whose compile time is measured
     #[arg(long, value_name = "N")]
     compile_operations: Option<usize>,
+    /// Skip the real descriptions against a baseline generator
+    #[arg(long, conflicts_with = "real_only")]
+    no_real: bool,
+    /// Only the real descriptions against a baseline generator (no synthetic sizes, client or
+    /// compile parts)
+    #[arg(long)]
+    real_only: bool,
+    /// The commit the baseline generator of the real-input comparison is built from (in a
+    /// temporary git worktree) [default: the merge base of HEAD and main]
+    #[arg(long, value_name = "REV")]
+    baseline: Option<String>,
+    /// Alternating rounds of the real-input comparison [default: 5, --quick: 3]
+    #[arg(long, value_name = "N")]
+    real_rounds: Option<usize>,
+    /// Leave out the instruction counts (callgrind) of the real-input comparison (--quick
+    /// leaves them out too)
+    #[arg(long)]
+    no_instructions: bool,
 }
 
 #[derive(Args)]
@@ -131,6 +168,11 @@ fn main() -> ExitCode {
             };
             return ExitCode::from(conformance::run(&args.to_args(), &places));
         }
+        Command::Instructions(args) => {
+            return ExitCode::from(instructions::run(&instructions::Args {
+                record: args.record,
+            }));
+        }
         Command::Diff(args) => return ExitCode::from(args.run()),
         Command::Bench(args) => {
             let mut bench_args = if args.quick {
@@ -151,7 +193,22 @@ fn main() -> ExitCode {
             if args.no_streams {
                 bench_args.streams = None;
             }
+            bench_args.real = !args.no_real;
+            bench_args.baseline = args.baseline;
+            if let Some(rounds) = args.real_rounds {
+                bench_args.real_rounds = rounds;
+            }
+            if args.no_instructions {
+                bench_args.instructions = false;
+            }
+            if args.real_only {
+                bench_args.sizes.clear();
+                bench_args.compile = None;
+                bench_args.client = false;
+                bench_args.streams = None;
+            }
             if args.streams_only {
+                bench_args.real = false;
                 bench_args.sizes.clear();
                 bench_args.compile = None;
                 bench_args.client = false;

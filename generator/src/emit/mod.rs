@@ -19,14 +19,18 @@ use crate::model::Model;
 /// The generated crate's version when the configuration does not set one.
 pub const DEFAULT_VERSION: &str = "0.1.0";
 
-/// Emits and formats every file of the crate; adds the time spent formatting to `format_time`.
+/// Plans, emits and formats every file of the crate; adds the time spent planning to
+/// `plan_time` and formatting to `format_time`.
 pub fn emit(
     model: &Model,
     options: &Options,
+    plan_time: &mut Duration,
     format_time: &mut Duration,
 ) -> Result<BTreeMap<String, String>, Error> {
     format::clear_blocks();
+    let start = Instant::now();
     let plan = crate::plan::build(model, &options.client_settings());
+    *plan_time += start.elapsed();
     let header = format::header(&options.spec_label, &options.regenerate_command);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), krate::manifest(&plan, options));

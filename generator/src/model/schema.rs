@@ -2,6 +2,8 @@
 //! schemas into kinds, which makes merging `allOf` branches awkward). Read by pointer from the
 //! raw document through the [`Resolver`](crate::resolve::Resolver).
 
+use std::rc::Rc;
+
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
@@ -18,8 +20,10 @@ pub struct RawSchema {
     pub nullable: bool,
     pub title: Option<String>,
     pub description: Option<String>,
-    #[serde(default)]
-    pub properties: IndexMap<String, RawSchema>,
+    /// Shared, so that the model takes a property's schema (with everything inside it) along
+    /// without a copy of it.
+    #[serde(default, deserialize_with = "shared")]
+    pub properties: IndexMap<String, Rc<RawSchema>>,
     #[serde(default)]
     pub required: Vec<String>,
     pub additional_properties: Option<Additional>,
@@ -67,6 +71,16 @@ pub struct RawSchema {
         deserialize_with = "texts"
     )]
     pub unsupported: Vec<Option<String>>,
+}
+
+fn shared<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<IndexMap<String, Rc<RawSchema>>, D::Error> {
+    let properties = IndexMap::<String, RawSchema>::deserialize(d)?;
+    Ok(properties
+        .into_iter()
+        .map(|(name, schema)| (name, Rc::new(schema)))
+        .collect())
 }
 
 /// An extension holding a list of texts: anything else in it (it is free-form in a 3.0 document)

@@ -7,7 +7,7 @@
 //! every group reaches it, when no group does (a webhook's payload, which users decode whatever
 //! operations they call), or when an ungated type contains it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::Plan;
 use super::items::TypeRef;
@@ -109,8 +109,9 @@ pub fn gate<'m>(plan: &mut Plan<'m, '_>) {
     let model = plan.model;
     let types = &model.types;
     let groups = plan.modules.len();
-    // Per type (by `TypeId`), the groups reaching it.
-    let mut reached: BTreeMap<TypeId, BTreeSet<usize>> = BTreeMap::new();
+    // Per type (by `TypeId`), the groups reaching it, in order.
+    let mut reached: Vec<Vec<usize>> = vec![Vec::new(); types.id_bound()];
+    let mut walk = Reach::new(types);
     for (index, module) in plan.modules.iter().enumerate() {
         let mut seeds: Vec<&'m Ty> = Vec::new();
         let mut add = |ty: TypeRef<'m>| {
@@ -130,23 +131,27 @@ pub fn gate<'m>(plan: &mut Plan<'m, '_>) {
                 .flat_map(|m| &m.op.errors)
                 .map(|e| &e.ty),
         );
-        for id in reach(types, seeds) {
-            reached.entry(id).or_default().insert(index);
+        for &id in walk.from(seeds) {
+            reached[id].push(index);
         }
     }
     // Types no group reaches (webhook payloads), and what they contain, are always there.
     let unreached = types
         .defs()
-        .filter(|(id, _)| !reached.contains_key(id))
+        .filter(|(id, _)| reached[*id].is_empty())
         .map(|(id, _)| Ty::Named(id))
         .collect::<Vec<_>>();
-    let always = reach(types, &unreached);
+    let mut always = vec![false; types.id_bound()];
+    for &id in walk.from(&unreached) {
+        always[id] = true;
+    }
     for (item, (id, _)) in plan.types.iter_mut().zip(types.defs()) {
-        item.gate = match reached.get(&id) {
-            Some(groups_reaching) if !always.contains(&id) && groups_reaching.len() < groups => {
-                Gate::Any(groups_reaching.iter().copied().collect())
-            }
-            _ => Gate::Always,
+        let groups_reaching = &reached[id];
+        item.gate = if !groups_reaching.is_empty() && !always[id] && groups_reaching.len() < groups
+        {
+            Gate::Any(groups_reaching.clone())
+        } else {
+            Gate::Always
         };
     }
     for (alternatives, name) in &plan.auth_consts {
@@ -167,22 +172,60 @@ pub fn reach<'t>(
     types: &'t TypeSpace,
     seeds: impl IntoIterator<Item = &'t Ty>,
 ) -> BTreeSet<TypeId> {
-    let mut stack: Vec<&Ty> = seeds.into_iter().collect();
-    let mut seen = BTreeSet::new();
-    while let Some(ty) = stack.pop() {
-        for id in ty.named() {
-            if !seen.insert(id) {
-                continue;
-            }
-            match &types.def(id).kind {
-                Kind::Struct(s) => {
-                    stack.extend(s.fields.iter().map(|f| &f.ty));
-                    stack.extend(s.additional.iter());
-                }
-                Kind::Union { variants, .. } => stack.extend(variants.iter().map(|v| &v.ty)),
-                Kind::Enum { .. } => {}
-            }
+    Reach::new(types).from(seeds).iter().copied().collect()
+}
+
+/// The walk of [`reach`], reusable: which types it has seen is a table indexed by id, marked
+/// with the number of the walk (so that a new walk clears nothing), and the type expressions
+/// are taken apart in place. [`gate`] walks once per group.
+struct Reach<'t, 'a> {
+    types: &'t TypeSpace<'a>,
+    /// Per type, the last walk that met it.
+    seen: Vec<usize>,
+    walk: usize,
+    stack: Vec<&'t Ty>,
+    found: Vec<TypeId>,
+}
+
+impl<'t, 'a> Reach<'t, 'a> {
+    fn new(types: &'t TypeSpace<'a>) -> Self {
+        Reach {
+            types,
+            seen: vec![0; types.id_bound()],
+            walk: 0,
+            stack: Vec::new(),
+            found: Vec::new(),
         }
     }
-    seen
+
+    /// The types `seeds` reach, each once, in no particular order.
+    fn from(&mut self, seeds: impl IntoIterator<Item = &'t Ty>) -> &[TypeId] {
+        self.walk += 1;
+        self.found.clear();
+        self.stack.extend(seeds);
+        while let Some(ty) = self.stack.pop() {
+            match ty {
+                Ty::Named(id) => {
+                    let id = *id;
+                    if self.seen[id] == self.walk {
+                        continue;
+                    }
+                    self.seen[id] = self.walk;
+                    self.found.push(id);
+                    match &self.types.def(id).kind {
+                        Kind::Struct(s) => {
+                            self.stack.extend(s.fields.iter().map(|f| &f.ty));
+                            self.stack.extend(s.additional.iter());
+                        }
+                        Kind::Union { variants, .. } => {
+                            self.stack.extend(variants.iter().map(|v| &v.ty))
+                        }
+                        Kind::Enum { .. } => {}
+                    }
+                }
+                other => self.stack.extend(other.parts()),
+            }
+        }
+        &self.found
+    }
 }

@@ -67,15 +67,17 @@ impl TypeSpace<'_> {
                 doc,
             });
         }
-        if let Some(id) = self.same_shape(pointer, hint) {
+        let candidates = self.candidates_of(pointer, hint);
+        let (same, lookup) = self.same_shape(pointer, candidates.as_deref());
+        if let Some(id) = same {
             return Ok(Typed {
                 ty: Ty::Named(id),
                 nullable,
                 doc: None,
             });
         }
-        let (id, name) = self.allocate(pointer, hint);
-        self.record_shape(pointer, hint, id);
+        let (id, name) = self.allocate_as(pointer, candidates);
+        self.record_shape(pointer, lookup, id);
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();

@@ -1,6 +1,7 @@
 //! `allOf`: its branches (and the schema's own properties) merged into one object.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use indexmap::IndexMap;
 
@@ -117,11 +118,15 @@ impl TypeSpace<'_> {
                 }
             }
             // Errors name the branch; once resolved, the schema is where the chain ends.
-            let (resolved, at) = self
+            let shared = self
                 .resolver
-                .follow(branch.clone(), &branch_at, |s| s.reference.clone())?;
-            walk.chain.push(at.clone());
-            let result = self.merge_into(merged, props, &resolved, &at, walk);
+                .follow_shared(branch, &branch_at, |s| s.reference.as_deref())?;
+            let (resolved, at) = match &shared {
+                Some((target, at)) => (&**target, at.as_str()),
+                None => (branch, branch_at.as_str()),
+            };
+            walk.chain.push(at.to_string());
+            let result = self.merge_into(merged, props, resolved, at, walk);
             walk.chain.pop();
             result?;
         }
@@ -163,11 +168,11 @@ impl TypeSpace<'_> {
         if objects(&old_resolved) && objects(&new_resolved) {
             // Both sides describe objects: the property is their merge.
             let both = RawSchema {
-                all_of: vec![old.schema.clone(), new.schema.clone()],
+                all_of: vec![RawSchema::clone(&old.schema), RawSchema::clone(&new.schema)],
                 ..RawSchema::default()
             };
             return Ok(Prop {
-                schema: both,
+                schema: Rc::new(both),
                 pointer: format!("{pointer}(merged)"),
             });
         }

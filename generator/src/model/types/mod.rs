@@ -29,6 +29,7 @@ mod structs;
 mod unions;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::names::{self, Scope};
 use super::numbers::{self, Evidence, Vocabulary};
@@ -69,9 +70,10 @@ pub struct TypeSpace<'a> {
     /// The names an inline type may take, preferred first ([`names::candidates`]), by id;
     /// `None` for a component schema's type, whose name is its key's.
     candidates: Vec<Option<Vec<String>>>,
-    /// Inline types by their preferred name and shape ([`TypeSpace::shape_key`]): a schema
-    /// written twice the same way under the same name is one type.
-    by_shape: BTreeMap<(String, String), TypeId>,
+    /// Inline types by their preferred name, each with its shape ([`TypeSpace::shape_key`],
+    /// worked out when a second type wants the name): a schema written twice the same way
+    /// under the same name is one type.
+    by_shape: BTreeMap<String, Vec<naming::Shaped>>,
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
     journal: Vec<String>,
     pub warnings: Vec<Diagnostic>,
@@ -193,7 +195,10 @@ impl<'a> TypeSpace<'a> {
         self.defs.truncate(checkpoint.defs);
         self.names.truncate(checkpoint.defs);
         self.candidates.truncate(checkpoint.defs);
-        self.by_shape.retain(|_, id| *id < checkpoint.defs);
+        self.by_shape.retain(|_, recorded| {
+            recorded.retain(|shaped| shaped.id < checkpoint.defs);
+            !recorded.is_empty()
+        });
         self.warnings.truncate(checkpoint.warnings);
         self.in_progress.clear();
         self.containers = 0;
@@ -229,6 +234,11 @@ impl<'a> TypeSpace<'a> {
         self.defs[id]
             .as_ref()
             .expect("every allocated type is filled before the model is used")
+    }
+
+    /// A bound on every [`TypeId`] of the space (ids are below it), for tables indexed by id.
+    pub fn id_bound(&self) -> usize {
+        self.defs.len()
     }
 
     /// Every type, in the order it was first met.
@@ -340,7 +350,7 @@ impl<'a> TypeSpace<'a> {
                 ),
             ));
         }
-        let target: RawSchema = self.resolver.parse_referenced(reference)?;
+        let target = self.resolver.parse_shared::<RawSchema>(reference)?;
         if let Some(typed) = self.overridden(reference, &target) {
             return Ok(typed);
         }
@@ -361,13 +371,16 @@ impl<'a> TypeSpace<'a> {
     /// Allocates a named type before its content is built, so that references back to it
     /// (recursive schemas) resolve to it.
     fn allocate(&mut self, pointer: &str, hint: &str) -> (TypeId, String) {
-        let (name, candidates) = match self.component_names.get(pointer) {
-            Some(name) => (name.clone(), None),
-            None => {
-                let candidates = names::candidates(&self.trail_of(pointer, hint));
-                let provisional = candidates.last().cloned().unwrap_or_default();
-                (provisional, Some(candidates))
-            }
+        let candidates = self.candidates_of(pointer, hint);
+        self.allocate_as(pointer, candidates)
+    }
+
+    /// [`Self::allocate`] with the type's candidates already worked out
+    /// ([`Self::candidates_of`]).
+    fn allocate_as(&mut self, pointer: &str, candidates: Option<Vec<String>>) -> (TypeId, String) {
+        let name = match (&candidates, self.component_names.get(pointer)) {
+            (Some(candidates), _) => candidates.last().cloned().unwrap_or_default(),
+            (None, name) => name.cloned().unwrap_or_default(),
         };
         let id = self.defs.len();
         self.defs.push(None);
@@ -436,7 +449,9 @@ impl<'a> TypeSpace<'a> {
         }
         let ty = match s.ty.as_deref() {
             Some("object") | None if s.has_properties() => {
-                if let Some(id) = self.same_shape(pointer, hint) {
+                let candidates = self.candidates_of(pointer, hint);
+                let (same, lookup) = self.same_shape(pointer, candidates.as_deref());
+                if let Some(id) = same {
                     return Ok(Typed {
                         ty: Ty::Named(id),
                         nullable: s.nullable,
@@ -444,8 +459,8 @@ impl<'a> TypeSpace<'a> {
                     });
                 }
                 let props = own_props(s, pointer);
-                let (id, name) = self.allocate(pointer, hint);
-                self.record_shape(pointer, hint, id);
+                let (id, name) = self.allocate_as(pointer, candidates);
+                self.record_shape(pointer, lookup, id);
                 let def = self.build_struct(&name, hint, doc.clone(), s, props, pointer)?;
                 self.defs[id] = Some(def);
                 Ty::Named(id)
@@ -507,22 +522,67 @@ impl<'a> TypeSpace<'a> {
         let resolved = self.resolved(s, pointer)?;
         match resolved.all_of.as_slice() {
             [only] if !resolved.has_properties() && resolved.ty.is_none() => {
-                let mut inner = self.resolved(only, pointer)?;
+                let mut inner = self.resolved(only, pointer)?.into_owned();
                 if inner.description.is_none() {
-                    inner.description = resolved.description;
+                    inner.description = resolved.description.clone();
                 }
                 Ok(inner)
             }
-            _ => Ok(resolved),
+            _ => Ok(resolved.into_owned()),
         }
     }
 
-    /// The schema a (possibly referenced) schema stands for.
-    fn resolved(&self, s: &RawSchema, pointer: &str) -> Result<RawSchema, Error> {
-        let (schema, _) = self
-            .resolver
-            .follow(s.clone(), pointer, |s| s.reference.clone())?;
-        Ok(schema)
+    /// The schema a (possibly referenced) schema stands for: itself, or the end of its chain of
+    /// references as the resolver's cache holds it (neither is copied).
+    fn resolved<'s>(&self, s: &'s RawSchema, pointer: &str) -> Result<Resolved<'s>, Error> {
+        Ok(
+            match self
+                .resolver
+                .follow_shared(s, pointer, |s| s.reference.as_deref())?
+            {
+                Some((target, _)) => Resolved::Shared(target),
+                None => Resolved::Here(s),
+            },
+        )
+    }
+
+    /// [`Self::resolved`] for a schema held in an `Rc` (a property's): shared either way.
+    fn resolved_shared(&self, s: &Rc<RawSchema>, pointer: &str) -> Result<Rc<RawSchema>, Error> {
+        Ok(
+            match self
+                .resolver
+                .follow_shared(&**s, pointer, |s| s.reference.as_deref())?
+            {
+                Some((target, _)) => target,
+                None => Rc::clone(s),
+            },
+        )
+    }
+}
+
+/// A schema as [`TypeSpace::resolved`] found it: the one given, or a referenced one.
+enum Resolved<'s> {
+    Here(&'s RawSchema),
+    Shared(Rc<RawSchema>),
+}
+
+impl Resolved<'_> {
+    fn into_owned(self) -> RawSchema {
+        match self {
+            Resolved::Here(s) => s.clone(),
+            Resolved::Shared(s) => Rc::unwrap_or_clone(s),
+        }
+    }
+}
+
+impl std::ops::Deref for Resolved<'_> {
+    type Target = RawSchema;
+
+    fn deref(&self) -> &RawSchema {
+        match self {
+            Resolved::Here(s) => s,
+            Resolved::Shared(s) => s,
+        }
     }
 }
 

@@ -15,6 +15,7 @@
 //! `can_produce` enums of a preset's media permissions) is one type
 //! ([`TypeSpace::same_shape`]).
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use super::{Kind, TypeId, TypeSpace};
@@ -29,23 +30,67 @@ const DOC_KEYS: &[&str] = &[
     "externalDocs",
 ];
 
+/// The shape of a schema ([`TypeSpace::shape_key`]): its JSON with the documentation keys left
+/// out, at every level, serialized as it goes (no copy of the tree, which every inline object
+/// would otherwise pay for each of the objects it holds).
+struct Shape<'v>(&'v serde_json::Value);
+
+impl serde::Serialize for Shape<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            serde_json::Value::Object(map) => {
+                let kept = |k: &String| !DOC_KEYS.contains(&k.as_str()) && !k.starts_with("x-");
+                let mut out =
+                    serializer.serialize_map(Some(map.keys().filter(|k| kept(k)).count()))?;
+                for (key, value) in map.iter().filter(|(k, _)| kept(k)) {
+                    out.serialize_entry(key, &Shape(value))?;
+                }
+                out.end()
+            }
+            serde_json::Value::Array(items) => {
+                let mut out = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&Shape(item))?;
+                }
+                out.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+/// An inline type recorded under its preferred name, for [`TypeSpace::same_shape`]: its shape
+/// is worked out only when another schema with the same preferred name comes along (most
+/// preferred names are taken once).
+pub(super) struct Shaped {
+    pointer: String,
+    shape: OnceCell<Option<String>>,
+    pub(super) id: TypeId,
+}
+
+/// What [`TypeSpace::same_shape`] found out about a schema, kept for
+/// [`TypeSpace::record_shape`]: its preferred name and, if it was needed, its shape.
+pub(super) struct ShapeLookup {
+    preferred: Option<String>,
+    shape: OnceCell<Option<String>>,
+}
+
 impl TypeSpace<'_> {
     /// The shape of the (inline) schema at `pointer`: its JSON with the documentation keys
     /// left out, at every level.
     fn shape_key(&self, pointer: &str) -> Option<String> {
-        fn strip(value: &mut serde_json::Value) {
-            match value {
-                serde_json::Value::Object(map) => {
-                    map.retain(|k, _| !DOC_KEYS.contains(&k.as_str()) && !k.starts_with("x-"));
-                    map.values_mut().for_each(strip);
-                }
-                serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
-                _ => {}
-            }
+        let value = self.resolver.value(pointer, pointer).ok()?;
+        serde_json::to_string(&Shape(value)).ok()
+    }
+
+    /// The names an inline type at `pointer` may take, preferred first (see
+    /// [`names::candidates`]); `None` for a component schema's type, whose name is its key's.
+    pub(super) fn candidates_of(&self, pointer: &str, hint: &str) -> Option<Vec<String>> {
+        if self.component_names.contains_key(pointer) {
+            return None;
         }
-        let mut value = self.resolver.value(pointer, pointer).ok()?.clone();
-        strip(&mut value);
-        serde_json::to_string(&value).ok()
+        Some(names::candidates(&self.trail_of(pointer, hint)))
     }
 
     /// The trail an inline schema is named from: for one inside a component schema, read off
@@ -129,25 +174,42 @@ impl TypeSpace<'_> {
         Some(trail)
     }
 
-    fn shape_entry(&self, pointer: &str, hint: &str) -> Option<(String, String)> {
-        if self.component_names.contains_key(pointer) {
-            return None;
-        }
-        let preferred = names::candidates(&self.trail_of(pointer, hint))
-            .into_iter()
-            .next()?;
-        Some((preferred, self.shape_key(pointer)?))
+    /// The inline type already made for a schema of the same shape and preferred name
+    /// (`candidates`: the schema's, from [`Self::candidates_of`]), and what was found out on
+    /// the way, for [`Self::record_shape`].
+    pub(super) fn same_shape(
+        &self,
+        pointer: &str,
+        candidates: Option<&[String]>,
+    ) -> (Option<TypeId>, ShapeLookup) {
+        let lookup = ShapeLookup {
+            preferred: candidates.and_then(|c| c.first()).cloned(),
+            shape: OnceCell::new(),
+        };
+        let Some(recorded) = lookup.preferred.as_ref().and_then(|p| self.by_shape.get(p)) else {
+            return (None, lookup);
+        };
+        let Some(shape) = lookup.shape.get_or_init(|| self.shape_key(pointer)) else {
+            return (None, lookup);
+        };
+        // The first type recorded with this shape, as a map keyed by (name, shape) keeps it.
+        let found = recorded.iter().find(|other| {
+            other
+                .shape
+                .get_or_init(|| self.shape_key(&other.pointer))
+                .as_ref()
+                == Some(shape)
+        });
+        (found.map(|other| other.id), lookup)
     }
 
-    /// The inline type already made for a schema of the same shape and preferred name.
-    pub(super) fn same_shape(&self, pointer: &str, hint: &str) -> Option<TypeId> {
-        let key = self.shape_entry(pointer, hint)?;
-        self.by_shape.get(&key).copied()
-    }
-
-    pub(super) fn record_shape(&mut self, pointer: &str, hint: &str, id: TypeId) {
-        if let Some(key) = self.shape_entry(pointer, hint) {
-            self.by_shape.entry(key).or_insert(id);
+    pub(super) fn record_shape(&mut self, pointer: &str, lookup: ShapeLookup, id: TypeId) {
+        if let Some(preferred) = lookup.preferred {
+            self.by_shape.entry(preferred).or_default().push(Shaped {
+                pointer: pointer.to_string(),
+                shape: lookup.shape,
+                id,
+            });
         }
     }
 
@@ -155,23 +217,40 @@ impl TypeSpace<'_> {
     /// and every other name of the crate (request structs, groups) is known.
     pub fn assign_names(&mut self) {
         let ids: Vec<TypeId> = (0..self.defs.len())
-            .filter(|&id| self.defs[id].is_some() && self.candidates[id].is_some())
+            .filter(|&id| {
+                self.defs[id].is_some() && self.candidates.get(id).is_some_and(Option::is_some)
+            })
             .collect();
-        let candidates = |id: TypeId| self.candidates[id].as_deref().unwrap_or_default();
+        let candidates = |id: TypeId| {
+            self.candidates
+                .get(id)
+                .and_then(Option::as_deref)
+                .unwrap_or_default()
+        };
         let mut level = vec![0usize; self.defs.len()];
-        loop {
-            let mut wanted: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
-            for &id in &ids {
-                if let Some(name) = candidates(id).get(level[id]) {
-                    wanted.entry(name.as_str()).or_default().push(id);
-                }
+        // The types wanting each name now. A round looks only at the names that types moved
+        // to in the round before (at first, every name): any other name had its clash settled
+        // then, and has only lost types since, so it raises no one. The outcome is that of
+        // looking at every name in every round.
+        let mut wanted: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
+        let mut arrived: Vec<&str> = Vec::new();
+        for &id in &ids {
+            if let Some(name) = candidates(id).first() {
+                wanted.entry(name.as_str()).or_default().push(id);
+                arrived.push(name.as_str());
             }
+        }
+        loop {
+            arrived.sort_unstable();
+            arrived.dedup();
             let mut raise = Vec::new();
-            for (name, members) in wanted {
+            for name in &arrived {
+                let members = &wanted[name];
                 if members.len() > 1 || self.scope.contains(name) {
                     raise.extend(
                         members
-                            .into_iter()
+                            .iter()
+                            .copied()
                             .filter(|&id| level[id] + 1 < candidates(id).len()),
                     );
                 }
@@ -179,16 +258,20 @@ impl TypeSpace<'_> {
             if raise.is_empty() {
                 break;
             }
+            arrived.clear();
             for id in raise {
+                let names = candidates(id);
+                if let Some(members) = wanted.get_mut(names[level[id]].as_str()) {
+                    members.retain(|&member| member != id);
+                }
                 level[id] += 1;
+                let name = names[level[id]].as_str();
+                wanted.entry(name).or_default().push(id);
+                arrived.push(name);
             }
         }
         // The last resort (numbers) in the order of the schemas' pointers, not of the spec.
-        let pointers: Vec<String> = self
-            .pointers()
-            .into_iter()
-            .map(|p| p.unwrap_or_default().to_string())
-            .collect();
+        let pointers = self.pointers();
         let mut order: Vec<(String, &str, TypeId)> = ids
             .iter()
             .map(|&id| {
@@ -196,12 +279,14 @@ impl TypeSpace<'_> {
                     .get(level[id])
                     .cloned()
                     .unwrap_or_else(|| self.names[id].clone());
-                (name, pointers[id].as_str(), id)
+                (name, pointers[id].unwrap_or_default(), id)
             })
             .collect();
         order.sort();
+        let order: Vec<(String, TypeId)> =
+            order.into_iter().map(|(name, _, id)| (name, id)).collect();
         let mut finals = Vec::with_capacity(order.len());
-        for (name, _, id) in order {
+        for (name, id) in order {
             finals.push((id, self.scope.claim(name)));
         }
         for (id, name) in finals {
@@ -210,6 +295,9 @@ impl TypeSpace<'_> {
                 def.name = name;
             }
         }
+        // Every type is built and named: what naming and sharing kept is not needed to emit.
+        self.candidates = Vec::new();
+        self.by_shape = BTreeMap::new();
         self.rename_union_variants();
     }
 

@@ -1,6 +1,7 @@
 //! Objects (structs with their fields and `additionalProperties`), arrays, tuples and maps.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use indexmap::IndexMap;
 
@@ -13,7 +14,7 @@ use crate::resolve::join;
 /// A property while an object is being assembled: its schema and where that schema is.
 #[derive(Debug, Clone)]
 pub(super) struct Prop {
-    pub(super) schema: RawSchema,
+    pub(super) schema: Rc<RawSchema>,
     pub(super) pointer: String,
 }
 
@@ -133,7 +134,11 @@ impl TypeSpace<'_> {
                 boxed: false,
                 doc,
                 deprecated: prop.schema.deprecated || resolved.deprecated,
-                default: prop.schema.default.clone().or(resolved.default),
+                default: prop
+                    .schema
+                    .default
+                    .clone()
+                    .or_else(|| resolved.default.clone()),
             });
         }
         let additional = match &s.additional_properties {
@@ -170,7 +175,7 @@ pub(super) fn own_props(s: &RawSchema, pointer: &str) -> IndexMap<String, Prop> 
             (
                 name.clone(),
                 Prop {
-                    schema: schema.clone(),
+                    schema: Rc::clone(schema),
                     pointer,
                 },
             )

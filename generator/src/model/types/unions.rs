@@ -1,6 +1,7 @@
 //! `oneOf`/`anyOf`: unions, their variants' names and order, and the property that tags them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use indexmap::IndexMap;
 
@@ -61,7 +62,7 @@ impl TypeSpace<'_> {
             let word = self
                 .resolved(branch, at)
                 .ok()
-                .and_then(|b| b.title)
+                .and_then(|b| b.title.clone())
                 .map(|t| names::type_name(&t))
                 .filter(|t| !t.is_empty())
                 .unwrap_or_else(|| names::ordinal(i + 1));
@@ -112,12 +113,13 @@ impl TypeSpace<'_> {
         for (branch, at) in branches {
             resolved.push(self.flat_properties(branch, at)?);
         }
-        let constant = |props: &IndexMap<String, RawSchema>, property: &str| -> Option<String> {
-            match props.get(property)?.enumeration.as_deref() {
-                Some([serde_json::Value::String(value)]) => Some(value.clone()),
-                _ => None,
-            }
-        };
+        let constant =
+            |props: &IndexMap<String, Rc<RawSchema>>, property: &str| -> Option<String> {
+                match props.get(property)?.enumeration.as_deref() {
+                    Some([serde_json::Value::String(value)]) => Some(value.clone()),
+                    _ => None,
+                }
+            };
         let candidates: Vec<String> = match &s.discriminator {
             Some(d) => vec![d.property_name.clone()],
             None => resolved
@@ -166,7 +168,7 @@ impl TypeSpace<'_> {
         &self,
         schema: &RawSchema,
         at: &str,
-    ) -> Result<IndexMap<String, RawSchema>, Error> {
+    ) -> Result<IndexMap<String, Rc<RawSchema>>, Error> {
         let resolved = self.resolved(schema, at)?;
         let mut merged = RawSchema::default();
         let mut props = IndexMap::new();
@@ -179,7 +181,7 @@ impl TypeSpace<'_> {
         )?;
         let mut out = IndexMap::new();
         for (name, prop) in props {
-            out.insert(name, self.resolved(&prop.schema, &prop.pointer)?);
+            out.insert(name, self.resolved_shared(&prop.schema, &prop.pointer)?);
         }
         Ok(out)
     }
