@@ -193,15 +193,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
     )
     .replace("\r\n", "\n")
     .replace('\r', "\n");
-    let inner_docs = super::docs::without_tabs(&inner_docs);
-    let inner_docs = inner_docs.lines().map(|line| {
-        let line = if line.trim().is_empty() {
-            String::new()
-        } else {
-            format!(" {}", line.trim_end())
-        };
-        quote!(#![doc = #line])
-    });
+    let inner_docs = crate::format::inner_doc_block(super::docs::without_tabs(&inner_docs).into_owned());
     let base_url = &model.base_url;
     let base_url_env = &client.base_url_env;
     let base_doc = doc_attrs(Some("The server used when none is configured."));
@@ -320,7 +312,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         }
     });
     quote! {
-        #(#inner_docs)*
+        #inner_docs
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
         #![forbid(unsafe_code)]

@@ -76,8 +76,7 @@ fn code_doc_attrs(text: &str) -> proc_macro2::TokenStream {
     if text.lines().next().is_none() {
         return proc_macro2::TokenStream::new();
     }
-    let marker = format::doc_block(text.to_string());
-    quote::quote!(#[doc = #marker])
+    format::doc_block(text.to_string())
 }
 
 /// Several paragraphs as doc attributes, separated by blank doc lines.
