@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_paragraphs;
-use super::types::{ident, item_tokens, type_ref_tokens};
+use super::types::{Cfg, ident, item_tokens, type_ref_tokens};
 use crate::model::operations::{Body, BodyKind, Location, Param, Payload, QueryRendering};
 use crate::model::security::Scheme;
 use crate::model::types::Ty;
@@ -108,7 +108,7 @@ fn group_rs(plan: &Plan, module: &Module, krate: &str) -> TokenStream {
     let items = module
         .items
         .iter()
-        .map(|item| item_tokens(types, item, TokenStream::new()));
+        .map(|item| item_tokens(types, item, &Cfg::always()));
     let (methods, builds): (Vec<_>, Vec<_>) = module
         .methods
         .iter()

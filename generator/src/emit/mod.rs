@@ -106,6 +106,22 @@ fn without_carriage_returns(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The `#[cfg]` attribute of code compiled under `gate`: `#[cfg(feature = "meetings")]`, or
 /// `#[cfg(any(feature = "meetings", feature = "sessions"))]`; nothing when always compiled.
+/// The text prettyplease writes of [`cfg`]`(plan, gate)` when it is one line that needs no
+/// layout (a single feature), for items written as text (the `json_object!`/`string_enum!`
+/// tables): put in their text, it costs no string literal to escape, parse and print.
+fn cfg_line(plan: &crate::plan::Plan, gate: &crate::plan::features::Gate) -> Option<String> {
+    match gate {
+        crate::plan::features::Gate::Any(groups) => match groups.as_slice() {
+            [only] => Some(format!(
+                "#[cfg(feature = {:?})]\n",
+                plan.features.names[*only]
+            )),
+            _ => None,
+        },
+        crate::plan::features::Gate::Always => None,
+    }
+}
+
 fn cfg(plan: &crate::plan::Plan, gate: &crate::plan::features::Gate) -> proc_macro2::TokenStream {
     use crate::plan::features::Gate;
     let names = match gate {

@@ -19,7 +19,13 @@ pub fn types_rs<'a>(plan: &'a Plan) -> (TokenStream, impl Iterator<Item = TokenS
     let items = plan
         .types
         .iter()
-        .map(move |item| item_tokens(types, item, super::cfg(plan, &item.gate)));
+        .map(move |item| {
+            let cfg = Cfg {
+                tokens: super::cfg(plan, &item.gate),
+                line: super::cfg_line(plan, &item.gate),
+            };
+            item_tokens(types, item, &cfg)
+        });
     // Which of serde's derives and the runtime's macros the types use, and the types using
     // each: an import is compiled whenever one of them is.
     let mut derives = Vec::new();
@@ -137,17 +143,17 @@ pub fn type_ref_tokens(types: &TypeSpace, ty: TypeRef) -> TokenStream {
 /// response enum of an operations module.
 ///
 /// `cfg`: the item's `#[cfg]` attribute, put on each Rust item it is made of.
-pub fn item_tokens(types: &TypeSpace, item: &Item, cfg: TokenStream) -> TokenStream {
+pub fn item_tokens(types: &TypeSpace, item: &Item, cfg: &Cfg) -> TokenStream {
     let mut doc = doc_attrs(Some(&item.doc));
-    doc.extend(cfg.clone());
+    doc.extend(cfg.tokens.clone());
     if item.non_exhaustive() {
         doc.extend(quote!(#[non_exhaustive]));
     }
     let name = ident(item.name);
     match &item.shape {
-        Shape::Struct(s) => struct_def(types, doc, &cfg, &name, s),
-        Shape::Enum(e) => enum_def(doc, &cfg, &name, e),
-        Shape::Union(u) => union_def(types, doc, &cfg, &name, u),
+        Shape::Struct(s) => struct_def(types, doc, cfg, &name, s),
+        Shape::Enum(e) => enum_def(doc, cfg, &name, e),
+        Shape::Union(u) => union_def(types, doc, &cfg.tokens, &name, u),
         Shape::Responses(r) => {
             let variants = r.variants.iter().map(|v| {
                 let doc = doc_attrs(Some(&v.doc));
@@ -169,12 +175,44 @@ pub fn item_tokens(types: &TypeSpace, item: &Item, cfg: TokenStream) -> TokenStr
     }
 }
 
+/// An item's `#[cfg]` attribute.
+pub struct Cfg {
+    /// The attribute, or nothing when the item is always compiled.
+    pub tokens: TokenStream,
+    /// The attribute as the line of text prettyplease writes of it, when that needs no layout
+    /// (see `emit::cfg_line`).
+    pub line: Option<String>,
+}
+
+impl Cfg {
+    /// No `#[cfg]`: always compiled.
+    pub fn always() -> Cfg {
+        Cfg {
+            tokens: TokenStream::new(),
+            line: None,
+        }
+    }
+
+    /// A table written as text ([`crate::format::verbatim_item`]) behind this attribute: in its
+    /// text when the attribute is one line, else as tokens before it.
+    fn table(&self, text: String) -> TokenStream {
+        match &self.line {
+            Some(line) => crate::format::verbatim_item(format!("{line}{text}")),
+            None => {
+                let table = crate::format::verbatim_item(text);
+                let cfg = &self.tokens;
+                quote!(#cfg #table)
+            }
+        }
+    }
+}
+
 fn boxed(ty: TokenStream, boxed: bool) -> TokenStream {
     if boxed { quote!(Box<#ty>) } else { ty }
 }
 
-fn enum_def(doc: TokenStream, cfg: &TokenStream, name: &Ident, e: &EnumItem) -> TokenStream {
-    let values = crate::format::verbatim_item(enum_table(&name.to_string(), e));
+fn enum_def(doc: TokenStream, cfg: &Cfg, name: &Ident, e: &EnumItem) -> TokenStream {
+    let values = cfg.table(enum_table(&name.to_string(), e));
     let (copy, unknown) = if e.integer {
         (quote!(Copy,), quote!(i64))
     } else {
@@ -189,10 +227,7 @@ fn enum_def(doc: TokenStream, cfg: &TokenStream, name: &Ident, e: &EnumItem) -> 
         let doc = match &v.doc {
             // The spec's words for the value, then the value on the wire.
             Some(text) => doc_attrs(Some(&format!("{text}\n\n{value}"))),
-            None => {
-                let doc = format!(" {value}");
-                quote!(#[doc = #doc])
-            }
+            None => crate::format::doc_block(value),
         };
         quote!(#doc #variant,)
     });
@@ -205,7 +240,6 @@ fn enum_def(doc: TokenStream, cfg: &TokenStream, name: &Ident, e: &EnumItem) -> 
             /// A value this client does not know yet.
             #fallback(#unknown),
         }
-        #cfg
         #values
     }
 }
@@ -267,7 +301,7 @@ fn union_def(
 fn struct_def(
     types: &TypeSpace,
     doc: TokenStream,
-    cfg: &TokenStream,
+    cfg: &Cfg,
     name: &Ident,
     s: &StructItem,
 ) -> TokenStream {
@@ -289,14 +323,13 @@ fn struct_def(
     let default = s.default.then(|| quote!(Default,));
     match s.serde {
         Serde::JsonObject => {
-            let object = crate::format::verbatim_item(json_object(&name.to_string(), s));
+            let object = cfg.table(json_object(&name.to_string(), s));
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, #default)]
                 pub struct #name {
                     #(#fields)*
                 }
-                #cfg
                 #object
             }
         }
