@@ -6,7 +6,7 @@
 //! the block, [`doc_block`]) and verbatim items (the `json_object!`/`string_enum!` tables, which
 //! prettyplease would run together on a few long lines, [`verbatim_item`]). The emitters leave
 //! a marker in the tokens, the text waits in a thread-local table, and after prettyplease the
-//! markers are replaced by the text; blank lines between items are added by [`space_items`].
+//! markers are replaced by the text; blank lines between items are added by [`Spaced`].
 //! Kept (decided with `cargo xtask bench`, alternated runs of the two builds on the same
 //! synthetic specs of 100, 300 and 1,000 operations): writing each doc line as a
 //! `#[doc = " line"]` attribute of its own instead, with the same output byte for byte and the
@@ -236,7 +236,9 @@ fn unparse(tokens: TokenStream, file_name: &str) -> Result<String, Error> {
 /// Formats a file's tokens (see [`unparse`]).
 pub fn rust_file(header: &str, file_name: &str, tokens: TokenStream) -> Result<String, Error> {
     let text = unparse(tokens, file_name)?;
-    Ok(space_items(header, &text))
+    let mut spaced = Spaced::new(header, text.len());
+    spaced.push(&text);
+    Ok(spaced.finish())
 }
 
 /// [`rust_file`] for a file made of an opening (inner docs and attributes, imports) and many
@@ -251,46 +253,106 @@ pub fn rust_file_items(
     format_time: &mut Duration,
 ) -> Result<String, Error> {
     let start = Instant::now();
-    let mut text = unparse(opening, file_name)?;
+    let opening = unparse(opening, file_name)?;
+    let mut spaced = Spaced::new(header, opening.len());
+    spaced.push(&opening);
     *format_time += start.elapsed();
     for tokens in items {
         let start = Instant::now();
-        text.push_str(&unparse(tokens, file_name)?);
+        spaced.push(&unparse(tokens, file_name)?);
         *format_time += start.elapsed();
     }
-    let start = Instant::now();
-    let text = space_items(header, &text);
-    *format_time += start.elapsed();
-    Ok(text)
+    Ok(spaced.finish())
 }
 
 /// prettyplease writes items back to back; a blank line after the imports, after each
 /// top-level item and after each method reads better. Safe on its output: the emitters write no
 /// multi-line string literals, so a line that is only `}` always closes an item.
-/// Returns `header` followed by the spaced text.
-fn space_items(header: &str, text: &str) -> String {
-    let mut out = String::with_capacity(header.len() + text.len() + text.len() / 16);
-    out.push_str(header);
-    let lines: Vec<&str> = text.lines().collect();
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(line);
-        out.push('\n');
-        let Some(next) = lines.get(i + 1) else { break };
-        // Doc comments (the crate docs' code examples) are text, not items.
-        let comment = line.trim_start().starts_with("//");
-        let ends_item = !comment
-            && (*line == "}" || *line == "    }" || line.ends_with(';') && !line.starts_with(' '))
-            && !next.trim_start().starts_with('}');
-        let ends_imports = line.starts_with("use ") && !next.starts_with("use ");
-        let same_kind = line.starts_with("mod ") && next.starts_with("pub use ")
-            || line.starts_with("pub use ") && next.starts_with("mod ")
-            || line.starts_with("pub use ") && next.starts_with("pub use ")
-            || line.starts_with("use ") && next.starts_with("use ");
-        if (ends_item || ends_imports) && !same_kind && !next.is_empty() {
-            out.push('\n');
+///
+/// The text is spaced as it comes, item after item, into the file's text (which starts with its
+/// header): neither a second copy of a file nor a list of its lines is alive at once (3 MB of
+/// the peak memory on the synthetic spec of 1,000 operations).
+struct Spaced {
+    out: String,
+    /// Where the last line written starts in `out` (`None` before the first line).
+    last: Option<usize>,
+    /// The start of a line whose end is in the next text pushed.
+    carry: String,
+}
+
+impl Spaced {
+    fn new(header: &str, capacity: usize) -> Spaced {
+        let mut out = String::with_capacity(header.len() + capacity + capacity / 16);
+        out.push_str(header);
+        Spaced {
+            out,
+            last: None,
+            carry: String::new(),
         }
     }
-    out
+
+    /// Adds `text`'s lines, with a blank line before each one that starts an item.
+    fn push(&mut self, text: &str) {
+        let mut text = text;
+        let carried;
+        if !self.carry.is_empty() {
+            let Some(end) = text.find('\n') else {
+                self.carry.push_str(text);
+                return;
+            };
+            carried = std::mem::take(&mut self.carry) + &text[..end];
+            self.line(&carried);
+            text = &text[end + 1..];
+        }
+        let complete = match text.rfind('\n') {
+            Some(end) => {
+                self.carry.push_str(&text[end + 1..]);
+                &text[..end + 1]
+            }
+            None => {
+                self.carry.push_str(text);
+                return;
+            }
+        };
+        for line in complete.lines() {
+            self.line(line);
+        }
+    }
+
+    fn line(&mut self, next: &str) {
+        if let Some(last) = self.last {
+            let line = &self.out[last..self.out.len() - 1];
+            if blank_between(line, next) {
+                self.out.push('\n');
+            }
+        }
+        self.last = Some(self.out.len());
+        self.out.push_str(next);
+        self.out.push('\n');
+    }
+
+    fn finish(mut self) -> String {
+        if !self.carry.is_empty() {
+            let carry = std::mem::take(&mut self.carry);
+            self.line(&carry);
+        }
+        self.out
+    }
+}
+
+/// Whether a blank line goes between `line` and the `next` one (see [`Spaced`]).
+fn blank_between(line: &str, next: &str) -> bool {
+    // Doc comments (the crate docs' code examples) are text, not items.
+    let comment = line.trim_start().starts_with("//");
+    let ends_item = !comment
+        && (line == "}" || line == "    }" || line.ends_with(';') && !line.starts_with(' '))
+        && !next.trim_start().starts_with('}');
+    let ends_imports = line.starts_with("use ") && !next.starts_with("use ");
+    let same_kind = line.starts_with("mod ") && next.starts_with("pub use ")
+        || line.starts_with("pub use ") && next.starts_with("mod ")
+        || line.starts_with("pub use ") && next.starts_with("pub use ")
+        || line.starts_with("use ") && next.starts_with("use ");
+    (ends_item || ends_imports) && !same_kind && !next.is_empty()
 }
 
 #[cfg(test)]

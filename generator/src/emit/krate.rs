@@ -193,7 +193,8 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
     )
     .replace("\r\n", "\n")
     .replace('\r', "\n");
-    let inner_docs = crate::format::inner_doc_block(super::docs::without_tabs(&inner_docs).into_owned());
+    let inner_docs =
+        crate::format::inner_doc_block(super::docs::without_tabs(&inner_docs).into_owned());
     let base_url = &model.base_url;
     let base_url_env = &client.base_url_env;
     let base_doc = doc_attrs(Some("The server used when none is configured."));

@@ -16,16 +16,13 @@ use crate::plan::{
 /// tree alive, instead of the whole file's (a large share of the generator's peak memory).
 pub fn types_rs<'a>(plan: &'a Plan) -> (TokenStream, impl Iterator<Item = TokenStream> + 'a) {
     let types = &plan.model.types;
-    let items = plan
-        .types
-        .iter()
-        .map(move |item| {
-            let cfg = Cfg {
-                tokens: super::cfg(plan, &item.gate),
-                line: super::cfg_line(plan, &item.gate),
-            };
-            item_tokens(types, item, &cfg)
-        });
+    let items = plan.types.iter().map(move |item| {
+        let cfg = Cfg {
+            tokens: super::cfg(plan, &item.gate),
+            line: super::cfg_line(plan, &item.gate),
+        };
+        item_tokens(types, item, &cfg)
+    });
     // Which of serde's derives and the runtime's macros the types use, and the types using
     // each: an import is compiled whenever one of them is.
     let mut derives = Vec::new();

@@ -47,7 +47,7 @@ pub struct TypeSpace<'a> {
     pub scope: Scope,
     defs: Vec<Option<TypeDef>>,
     /// Types already built, by the JSON pointer of their schema.
-    by_pointer: BTreeMap<String, Typed>,
+    by_pointer: BTreeMap<Rc<str>, Typed>,
     /// Names reserved for component schemas (`#/components/schemas/X` → name).
     component_names: BTreeMap<String, String>,
     /// References being built right now, outermost first, each with the number of containers
@@ -75,7 +75,7 @@ pub struct TypeSpace<'a> {
     /// under the same name is one type.
     by_shape: BTreeMap<String, Vec<naming::Shaped>>,
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
-    journal: Vec<String>,
+    journal: Vec<Rc<str>>,
     pub warnings: Vec<Diagnostic>,
     /// The document's names of parameters and properties, and what they say about numbers.
     pub vocabulary: Vocabulary,
@@ -190,7 +190,7 @@ impl<'a> TypeSpace<'a> {
     /// skipped) leaves no half-built type behind for later operations to refer to.
     pub fn rollback(&mut self, checkpoint: Checkpoint) {
         for key in self.journal.drain(checkpoint.journal..) {
-            self.by_pointer.remove(&key);
+            self.by_pointer.remove(&*key);
         }
         self.defs.truncate(checkpoint.defs);
         self.names.truncate(checkpoint.defs);
@@ -207,8 +207,14 @@ impl<'a> TypeSpace<'a> {
     }
 
     fn remember(&mut self, pointer: &str, typed: Typed) {
-        if self.by_pointer.insert(pointer.to_string(), typed).is_none() {
-            self.journal.push(pointer.to_string());
+        // One allocation of the pointer for the map and the journal (many thousands of them
+        // are alive at the model's peak of memory).
+        if let Some(known) = self.by_pointer.get_mut(pointer) {
+            *known = typed;
+        } else {
+            let pointer: Rc<str> = pointer.into();
+            self.by_pointer.insert(pointer.clone(), typed);
+            self.journal.push(pointer);
         }
     }
 
@@ -223,7 +229,7 @@ impl<'a> TypeSpace<'a> {
             }) = self.by_pointer.get(key)
             {
                 if let Some(slot @ None) = pointers.get_mut(*id) {
-                    *slot = Some(key.as_str());
+                    *slot = Some(&**key);
                 }
             }
         }
