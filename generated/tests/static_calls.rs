@@ -1,14 +1,16 @@
-//! Calls and page walks own what they need (a clone of the client): they are `Send` and
-//! `'static`, so they can be spawned as tasks of their own and returned from functions that
-//! made the client. Most of this file is a compile test: it would not build if a call or a walk
+//! Calls and page walks own what they need (a clone of the client), and so do the futures they
+//! become: they are `Send` and `'static`, so they can be spawned as tasks of their own
+//! (`call.send()`) and returned from functions that made the client. Most of this file is a compile test: it would not build if a call or a walk
 //! borrowed the client. The tests then run what they spawn against wiremock on loopback.
 
 mod common;
 
+use std::future::IntoFuture;
+
 use cloudflare_realtime_kit::reqwest::Method;
 use cloudflare_realtime_kit::types::{GetParticipantResponse, Participant};
 use cloudflare_realtime_kit::{
-    Call, Client, GetMeetingParticipantsRequest, Items, Pages, RawRequest, RawResponse,
+    Call, CallFuture, Client, GetMeetingParticipantsRequest, Items, Pages, RawRequest, RawResponse,
     WithResponse,
 };
 use common::{EXAMPLE_BODY, PATH, TOKEN, request};
@@ -114,9 +116,9 @@ async fn calls_walks_and_raw_requests_are_send_and_static() {
     assert_send_static(&pages);
     let items: Items<Participant> = pages.items();
     assert_send_static(&items);
-    let request: RawRequest = client.request(Method::GET, "/anything");
-    assert_send_static(&request);
-    assert_send_static(&request.send());
+    let raw_request: RawRequest = client.request(Method::GET, "/anything");
+    assert_send_static(&raw_request);
+    assert_send_static(&raw_request.send());
     let json: Call<Value> = client.request(Method::GET, "/anything").send_json();
     assert_send_static(&json);
     // The blocking iterators too (built, never iterated here).
@@ -125,21 +127,38 @@ async fn calls_walks_and_raw_requests_are_send_and_static() {
         .get_meeting_participants_pages(&list_request(2))
         .blocking();
     assert_send_static(&blocking);
+    // Nor do the futures they become.
+    let future: CallFuture<GetParticipantResponse> =
+        client.meetings().get_meeting_participant(&request()).send();
+    assert_send_static(&future);
+    let response_future = client
+        .meetings()
+        .get_meeting_participant(&request())
+        .with_response()
+        .into_future();
+    assert_send_static(&response_future);
+    let walk_future = client
+        .meetings()
+        .get_meeting_participants_pages(&list_request(2))
+        .into_future();
+    assert_send_static(&walk_future);
     // None of them borrows `client`: it can go first.
     drop(client);
     drop((call, with_response, raw, items, json, blocking));
+    drop((future, response_future, walk_future));
 }
 
 #[tokio::test]
-async fn a_call_is_spawned_as_it_is() {
+async fn a_sent_call_is_spawned_as_it_is() {
     let server = server(0).await;
     let client = common::client(&server.uri());
-    let task = tokio::spawn(client.meetings().get_meeting_participant(&request()));
+    let task = tokio::spawn(client.meetings().get_meeting_participant(&request()).send());
     let with_response = tokio::spawn(
         client
             .meetings()
             .get_meeting_participant(&request())
-            .with_response(),
+            .with_response()
+            .send(),
     );
     // The tasks own clones of the client: dropping ours changes nothing.
     drop(client);
@@ -155,7 +174,7 @@ async fn a_call_is_spawned_as_it_is() {
 async fn a_call_outlives_the_function_that_made_its_client() {
     let server = server(0).await;
     let call = participant_call(&server.uri());
-    let participant = tokio::spawn(call).await.unwrap().unwrap();
+    let participant = tokio::spawn(call.into_future()).await.unwrap().unwrap();
     assert!(participant.success);
     assert_eq!(
         participant.data.custom_participant_id,
@@ -190,6 +209,10 @@ async fn a_page_walk_is_driven_in_a_spawned_task() {
         .unwrap()
         .unwrap();
     assert_eq!(collected.len(), 5);
+    // Awaited, a walk returns every page.
+    let pages = participant_pages(&server.uri(), 3).await.unwrap();
+    let sizes: Vec<usize> = pages.iter().map(|page| page.items.len()).collect();
+    assert_eq!(sizes, [3, 2]);
     let requests = server.received_requests().await.unwrap();
     let queries: Vec<_> = requests
         .iter()
@@ -203,6 +226,8 @@ async fn a_page_walk_is_driven_in_a_spawned_task() {
             "page_no=3&per_page=2",
             "page_no=1&per_page=3",
             "page_no=2&per_page=3",
+            "page_no=1&per_page=3",
+            "page_no=2&per_page=3",
         ]
     );
 }
@@ -212,7 +237,7 @@ async fn spawned_calls_run_concurrently_on_clones_of_one_client() {
     let server = server(0).await;
     let client = common::client(&server.uri());
     let tasks: Vec<_> = (0..8)
-        .map(|_| tokio::spawn(client.meetings().get_meeting_participant(&request())))
+        .map(|_| tokio::spawn(client.meetings().get_meeting_participant(&request()).send()))
         .collect();
     for task in tasks {
         assert!(task.await.unwrap().unwrap().success);

@@ -12,6 +12,9 @@ fn json(status: u16, body: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json")
 }
 
+/// The span follows OpenTelemetry's HTTP client conventions (`otel.name`, `otel.kind`,
+/// `http.request.method`, `url.template`, `server.address`, `server.port`, and once known
+/// `http.request.resend_count`, `http.response.status_code`, `error.type`), with the operation.
 #[tokio::test]
 async fn one_span_per_call_and_one_event_per_attempt() {
     let server = MockServer::start().await;
@@ -33,8 +36,12 @@ async fn one_span_per_call_and_one_event_per_attempt() {
         .unwrap();
     drop(guard);
     let text = capture.text();
-    let span = r#"http_request{operation="get_meeting_participant" method=GET path="/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}""#;
-    assert!(text.contains(span), "{text}");
+    let template = "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}";
+    let port = server.address().port();
+    let span = format!(
+        r#"http_request{{otel.name=GET {template} otel.kind="client" operation="get_meeting_participant" http.request.method=GET url.template="{template}" server.address="127.0.0.1" server.port={port}"#
+    );
+    assert!(text.contains(&span), "{span}\n{text}");
     // The first attempt: 503, retried; the second: 200, done.
     let lines: Vec<&str> = text.lines().collect();
     let first = lines
@@ -50,15 +57,17 @@ async fn one_span_per_call_and_one_event_per_attempt() {
         .unwrap_or_else(|| panic!("{text}"));
     assert!(second.contains("status=200"), "{second}");
     assert!(second.contains("decision=\"done\""), "{second}");
-    // The span closes once, with the attempt count and final status recorded.
+    // The span closes once, with the resend count and final status recorded, and no error.
     let close = lines
         .iter()
         .find(|line| line.contains("close time.busy"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(
-        close.contains("attempts=2") && close.contains("status=200"),
+        close.contains("http.request.resend_count=1")
+            && close.contains("http.response.status_code=200"),
         "{close}"
     );
+    assert!(!close.contains("error.type"), "{close}");
     assert_eq!(text.matches("close time.busy").count(), 1, "{text}");
     assert!(!text.contains(TOKEN), "{text}");
     assert!(
@@ -95,6 +104,16 @@ async fn a_failed_call_is_a_warning_with_its_decision() {
         warning.contains("status=404") && warning.contains("give up: not retryable"),
         "{warning}"
     );
+    // Sent once: no resend count; the status is the error's type.
+    let close = text
+        .lines()
+        .find(|line| line.contains("close time.busy"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        close.contains("http.response.status_code=404") && close.contains("error.type=\"404\""),
+        "{close}"
+    );
+    assert!(!close.contains("resend_count"), "{close}");
     assert!(!text.contains(TOKEN), "{text}");
 }
 
@@ -122,7 +141,7 @@ async fn request_traces_the_path_as_written_not_the_values() {
     drop(guard);
     let text = capture.text();
     assert!(
-        text.contains(r#"http_request{operation="/accounts/{account_id}/things" method=GET path="/accounts/{account_id}/things""#),
+        text.contains(r#"operation="/accounts/{account_id}/things" http.request.method=GET url.template="/accounts/{account_id}/things""#),
         "{text}"
     );
     assert!(!text.contains("secret-"), "{text}");

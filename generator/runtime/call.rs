@@ -2,6 +2,7 @@
 //! sending without an async runtime.
 
 use std::fmt;
+use std::future::IntoFuture;
 use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -31,15 +32,18 @@ pub(super) enum Decoder<T> {
 
 /// A call of one operation, ready to send: `.await` it for the decoded result.
 ///
-/// A call is a `Future` that owns what it needs (a clone of the [`Client`], which shares the
-/// client's configuration and connection pool, and the encoded request): it is `Send` and
-/// `'static`, so it can be returned from a function that made the client, stored, or handed to
-/// `tokio::spawn` as it is. Nothing is sent until it is first polled.
+/// A call is a builder: its per-call settings ([`Call::timeout`],
+/// [`Call::operation_timeout`], [`Call::max_retries`], [`Call::header`]) and its other forms
+/// ([`Call::with_response`], which also returns the status, headers, request id and attempt
+/// count, and [`Call::raw`], which returns the response undecoded) are methods of the call,
+/// and nothing is sent until it is awaited (`IntoFuture`). Once awaited it is a future, which
+/// has none of them: no setting can come too late.
 ///
-/// Before that, it can be given per-call settings ([`Call::timeout`],
-/// [`Call::max_retries`], [`Call::header`]); [`Call::with_response`] also returns the status,
-/// headers, request id and attempt count, and [`Call::raw`] returns the response undecoded.
-/// (Settings given after the call was first polled have no effect.)
+/// The call owns what it needs (a clone of the [`Client`], which shares the client's
+/// configuration and connection pool, and the encoded request), and so does its future
+/// ([`Call::send`], a [`CallFuture`]): both are `Send` and `'static`, so they can be returned
+/// from a function that made the client, stored, or handed to `tokio::spawn`. The client sends
+/// with `reqwest`, which needs the tokio runtime.
 ///
 // The method exists only with the feature, and so can only be linked to with it.
 #[cfg_attr(
@@ -57,21 +61,13 @@ pub(super) enum Decoder<T> {
 ///     .get_meeting_participant(&request)
 ///     .timeout(Duration::from_secs(5))
 ///     .await?;
-/// // Or elsewhere: the call owns what it needs.
-/// let task = tokio::spawn(client.meetings().get_meeting_participant(&request));
+/// // Or elsewhere: the call's future owns what it needs.
+/// let task = tokio::spawn(client.meetings().get_meeting_participant(&request).send());
 /// ```
-#[must_use = "a call does nothing until it is awaited (or sent with `send_blocking`)"]
+#[must_use = "a call does nothing until it is awaited (or sent with `send` or `send_blocking`)"]
 pub struct Call<T> {
     /// The client sending it (its runtime runs blocking calls).
     client: Client,
-    /// What the call sends, until it is first polled: the settings can still change.
-    unsent: Option<Unsent<T>>,
-    /// The call being sent and decoded, from the first poll until it is done.
-    sending: Option<BoxFuture<ApiResponse<T>>>,
-}
-
-/// What a call sends, and how its response is decoded.
-struct Unsent<T> {
     /// The operation's name in traces and messages; `None` for [`Client::request`].
     operation: Option<&'static str>,
     /// The request, or why it could not be built (reported when the call is sent).
@@ -110,7 +106,8 @@ impl<T> Call<T> {
     ///
     /// The call's [timeout](Call::timeout) bounds each attempt until the response head
     /// arrives, then each read of the body: the stream fails with [`Error::Timeout`] when no
-    /// data comes for that long; a stream as a whole may last any time.
+    /// data comes for that long; a stream as a whole may last any time (its
+    /// [operation timeout](Call::operation_timeout) ends with the response head).
     pub fn stream(
         client: &Client,
         operation: &'static str,
@@ -135,19 +132,11 @@ impl<T> Call<T> {
     ) -> Self {
         Call {
             client,
-            unsent: Some(Unsent {
-                operation,
-                request,
-                options,
-                decode,
-            }),
-            sending: None,
+            operation,
+            request,
+            options,
+            decode,
         }
-    }
-
-    /// The call's settings, while they can still change.
-    fn options(&mut self) -> Option<&mut CallOptions> {
-        self.unsent.as_mut().map(|unsent| &mut unsent.options)
     }
 
     /// How long each attempt of this call may take, from connecting until the whole body is
@@ -155,18 +144,24 @@ impl<T> Call<T> {
     /// ([`Call::stream`]), until the response head arrives, then how long each read of the
     /// body may wait for data.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        if let Some(options) = self.options() {
-            options.timeout = Some(timeout);
-        }
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// How long the whole call may take, every attempt and the waits between them included
+    /// (overrides [`super::ClientBuilder::operation_timeout`]): an attempt still running then
+    /// is cut short, and no retry starts that could not finish in time. The call then fails
+    /// with [`Error::Timeout`] saying that the operation timeout elapsed. For a streamed call,
+    /// until the response head arrives.
+    pub fn operation_timeout(mut self, operation_timeout: Duration) -> Self {
+        self.options.operation_timeout = Some(operation_timeout);
         self
     }
 
     /// How many times this call is retried at most (overrides
     /// [`super::ClientBuilder::max_retries`]); `0` sends it once.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        if let Some(options) = self.options() {
-            options.max_retries = Some(max_retries);
-        }
+        self.options.max_retries = Some(max_retries);
         self
     }
 
@@ -175,9 +170,7 @@ impl<T> Call<T> {
     /// invalid name or value fails the call with [`Error::InvalidRequest`] before anything is
     /// sent. The value is marked sensitive, so it is never shown.
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        if let Some(options) = self.options() {
-            options.add_header(name.as_ref(), value.as_ref());
-        }
+        self.options.add_header(name.as_ref(), value.as_ref());
         self
     }
 
@@ -196,53 +189,20 @@ impl<T> Call<T> {
     /// [`Error::Api`], whose [`ApiError::body`](super::ApiError::body) and
     /// [`ApiError::headers`](super::ApiError::headers) have the rest.
     pub fn raw(self) -> Call<RawResponse> {
-        let unsent = match self.unsent {
-            Some(unsent) => Unsent {
-                operation: unsent.operation,
-                request: unsent.request,
-                options: unsent.options,
-                decode: Decoder::Whole(Ok),
-            },
-            None => Unsent {
-                operation: None,
-                request: Err(Error::invalid_request(
-                    "`raw()` was called on a call that was already polled: call it before",
-                )),
-                options: CallOptions::default(),
-                decode: Decoder::Whole(Ok),
-            },
-        };
         Call {
             client: self.client,
-            unsent: Some(unsent),
-            sending: None,
+            operation: self.operation,
+            request: self.request,
+            options: self.options,
+            decode: Decoder::Whole(Ok),
         }
     }
 
-    /// Polls the call, starting it on the first poll: the one non-generic [`Client::send`],
+    /// Sends the request and decodes the response: the one non-generic [`Client::send`],
     /// then the decoder.
-    fn poll_response(&mut self, cx: &mut Context<'_>) -> Poll<Result<ApiResponse<T>, Error>>
-    where
-        T: Send + 'static,
-    {
-        if let Some(unsent) = self.unsent.take() {
-            self.sending = Some(Box::pin(unsent.run(self.client.clone())));
-        }
-        let Some(future) = &mut self.sending else {
-            return Poll::Ready(Err(Error::invalid_request(
-                "a call was polled again after it completed",
-            )));
-        };
-        let result = std::task::ready!(future.as_mut().poll(cx));
-        self.sending = None;
-        Poll::Ready(result)
-    }
-}
-
-impl<T> Unsent<T> {
-    /// Sends the request with `client` and decodes the response.
-    async fn run(self, client: Client) -> Result<ApiResponse<T>, Error> {
-        let Unsent {
+    async fn run(self) -> Result<ApiResponse<T>, Error> {
+        let Call {
+            client,
             operation,
             request,
             options,
@@ -292,38 +252,37 @@ impl<T> Unsent<T> {
     }
 }
 
-impl<T> fmt::Debug for Call<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = f.debug_struct("Call");
-        match (&self.unsent, &self.sending) {
-            (Some(unsent), _) => out
-                .field("operation", &unsent.operation)
-                .field("client", &self.client)
-                .field("request", &unsent.request)
-                .field("options", &unsent.options),
-            (None, Some(_)) => out.field("state", &"sending"),
-            (None, None) => out.field("state", &"done"),
-        };
-        out.finish_non_exhaustive()
+impl<T: Send + 'static> Call<T> {
+    /// Sends the call: its future, which `.await` also makes. For where a `Future` is needed
+    /// rather than something to await, such as `tokio::spawn(call.send())` or `join!`.
+    pub fn send(self) -> CallFuture<T> {
+        CallFuture::new(async move { self.run().await.map(ApiResponse::into_inner) })
     }
 }
 
-// Nothing is pinned in place: the future being polled is boxed.
-impl<T> Unpin for Call<T> {}
-
-impl<T: Send + 'static> Future for Call<T> {
+impl<T: Send + 'static> IntoFuture for Call<T> {
     type Output = Result<T, Error>;
+    type IntoFuture = CallFuture<T>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut()
-            .poll_response(cx)
-            .map(|result| result.map(ApiResponse::into_inner))
+    fn into_future(self) -> CallFuture<T> {
+        self.send()
+    }
+}
+
+impl<T> fmt::Debug for Call<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("operation", &self.operation)
+            .field("client", &self.client)
+            .field("request", &self.request)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 
 /// A [`Call`] that returns the whole [`ApiResponse`]: from [`Call::with_response`]. Like a
-/// call, a `Future` that is `Send` and `'static`.
-#[must_use = "a call does nothing until it is awaited (or sent with `send_blocking`)"]
+/// call, nothing is sent until it is awaited (or sent with [`WithResponse::send`]).
+#[must_use = "a call does nothing until it is awaited (or sent with `send` or `send_blocking`)"]
 pub struct WithResponse<T>(Call<T>);
 
 impl<T> fmt::Debug for WithResponse<T> {
@@ -332,11 +291,50 @@ impl<T> fmt::Debug for WithResponse<T> {
     }
 }
 
-impl<T: Send + 'static> Future for WithResponse<T> {
+impl<T: Send + 'static> WithResponse<T> {
+    /// Sends the call: its future, which `.await` also makes (see [`Call::send`]).
+    pub fn send(self) -> CallFuture<ApiResponse<T>> {
+        CallFuture::new(self.0.run())
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for WithResponse<T> {
     type Output = Result<ApiResponse<T>, Error>;
+    type IntoFuture = CallFuture<ApiResponse<T>>;
+
+    fn into_future(self) -> CallFuture<ApiResponse<T>> {
+        self.send()
+    }
+}
+
+/// A call being sent: what awaiting a [`Call`] (or [`Call::send`]) makes, and awaiting a walk
+/// of a paged list ([`Pages`](super::Pages), [`Items`](super::Items)). A `Future` that owns
+/// what it needs, so `Send` and `'static`: it can be stored, or handed to `tokio::spawn`. It
+/// has no settings: they belong to the call, before it is sent.
+#[must_use = "futures do nothing unless awaited"]
+pub struct CallFuture<T>(BoxFuture<T>);
+
+impl<T> CallFuture<T> {
+    /// Boxes `future` as the future of a call or a walk.
+    pub(super) fn new(future: impl Future<Output = Result<T, Error>> + Send + 'static) -> Self {
+        CallFuture(Box::pin(future))
+    }
+}
+
+// Nothing is pinned in place: the future being polled is boxed.
+impl<T> Unpin for CallFuture<T> {}
+
+impl<T> fmt::Debug for CallFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallFuture").finish_non_exhaustive()
+    }
+}
+
+impl<T> Future for CallFuture<T> {
+    type Output = Result<T, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().0.poll_response(cx)
+        self.get_mut().0.as_mut().poll(cx)
     }
 }
 
@@ -488,7 +486,7 @@ mod blocking {
         pub fn send_blocking(self) -> Result<ApiResponse<T>, Error> {
             let client = self.0.client.clone();
             client.blocking_runtime().block_on(
-                self,
+                self.send(),
                 "send_blocking",
                 "`.await` the call instead",
             )?

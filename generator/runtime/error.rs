@@ -54,8 +54,9 @@ pub enum Error {
         source: reqwest::Error,
     },
     /// No complete response within the per-attempt timeout; for a streamed response, no
-    /// response head within it, or no data for that long once the stream is open (`idle`).
-    #[error("{method} {url}: {} within {timeout:?}{}", timeout_what(*.idle), attempts_note(*.attempts, .earlier, *.not_retried))]
+    /// response head within it, or no data for that long once the stream is open (`idle`); or
+    /// no successful response within the call's operation timeout (`total`).
+    #[error("{method} {url}: {}{}", timeout_what(*.idle, *.total, *.timeout), attempts_note(*.attempts, .earlier, *.not_retried))]
     #[non_exhaustive]
     Timeout {
         /// Method of the request.
@@ -73,6 +74,11 @@ pub enum Error {
         not_retried: Option<&'static str>,
         /// Whether an open stream received no data for `timeout` (rather than no response).
         idle: bool,
+        /// Whether `timeout` is the call's operation timeout, which bounds every attempt and
+        /// the waits between them
+        /// ([`ClientBuilder::operation_timeout`](super::ClientBuilder::operation_timeout)),
+        /// rather than one attempt's: it elapsed, or too little of it was left for a retry.
+        total: bool,
         /// The transport error; `None` when the client's own timer expired (the head of a
         /// streamed response, or the idle time of an open stream).
         #[source]
@@ -568,10 +574,14 @@ pub(super) fn attempts_note(
 }
 
 /// What did not come in time.
-fn timeout_what(idle: bool) -> &'static str {
-    match idle {
-        true => "no data from the open stream",
-        false => "no complete response",
+fn timeout_what(idle: bool, total: bool, timeout: Duration) -> String {
+    match (idle, total) {
+        (true, _) => format!("no data from the open stream within {timeout:?}"),
+        (false, true) => format!(
+            "the operation timeout of {timeout:?} elapsed (or left too little time for another \
+             attempt) before a successful response"
+        ),
+        (false, false) => format!("no complete response within {timeout:?}"),
     }
 }
 

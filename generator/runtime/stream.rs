@@ -348,6 +348,7 @@ impl StreamResponse {
                     earlier: Vec::new(),
                     not_retried: None,
                     idle: true,
+                    total: false,
                     source: None,
                 };
                 self.end(Some(&error));
@@ -400,6 +401,7 @@ impl StreamResponse {
                 earlier: Vec::new(),
                 not_retried: None,
                 idle: true,
+                total: false,
                 source: Some(source.without_url()),
             };
         }

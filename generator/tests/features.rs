@@ -247,3 +247,70 @@ fn fixture_features_compile_alone() {
         }
     }
 }
+
+/// The TLS stacks the project's crate pulls in with `features`: the crates of `cargo tree`
+/// (normal dependencies, for the target the tests run on) that implement TLS.
+fn tls_crates(krate: &support::TestCrate, features: &str) -> BTreeSet<String> {
+    const TLS: &[&str] = &[
+        "aws-lc-rs",
+        "aws-lc-sys",
+        "ring",
+        "rustls",
+        "hyper-rustls",
+        "native-tls",
+        "hyper-tls",
+        "openssl",
+        "openssl-sys",
+    ];
+    let mut args = vec![
+        "tree",
+        "--edges",
+        "normal",
+        "--prefix",
+        "none",
+        "--no-dedupe",
+        "--no-default-features",
+    ];
+    if !features.is_empty() {
+        args.extend(["--features", features]);
+    }
+    let output = support::cargo(krate.path(), &args).unwrap_or_else(|e| panic!("{e}"));
+    output
+        .stdout
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| TLS.contains(name))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The TLS features choose the stack, and without one (and a `reqwest::Client` of the user's)
+/// the crate builds none: no aws-lc-sys, ring, rustls or OpenSSL.
+#[test]
+fn tls_features_choose_the_stack_and_none_builds_none() {
+    let spec = read(&support::workspace_root().join("spec/realtime-kit.yaml"));
+    let krate = support::generate_crate(&spec);
+    let manifest = krate.read("Cargo.toml");
+    assert!(
+        manifest.contains("default = [\"full\", \"rustls\", \"tracing\"]"),
+        "{manifest}"
+    );
+    let none = tls_crates(&krate, "full,tracing,blocking");
+    assert!(none.is_empty(), "no TLS feature, yet: {none:?}");
+    let rustls = tls_crates(&krate, "full,rustls");
+    assert!(
+        rustls.contains("aws-lc-sys") && rustls.contains("rustls"),
+        "{rustls:?}"
+    );
+    let ring = tls_crates(&krate, "full,rustls-ring");
+    assert!(ring.contains("ring") && ring.contains("rustls"), "{ring:?}");
+    assert!(!ring.contains("aws-lc-sys"), "{ring:?}");
+    let native = tls_crates(&krate, "full,native-tls");
+    assert!(native.contains("native-tls"), "{native:?}");
+    assert!(
+        !native.contains("rustls") && !native.contains("aws-lc-sys") && !native.contains("ring"),
+        "{native:?}"
+    );
+    // Each choice compiles without warnings, and so does none.
+    support::check_features(krate.path(), &["full", "full,rustls-ring"]).unwrap();
+}

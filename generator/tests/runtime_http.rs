@@ -84,6 +84,9 @@ fn runtime_over_http() {
         "events_split_at_every_byte_offset_decode_the_same",
         "blocking_iteration_of_streams",
         "a_reader_upload_is_never_sent_twice",
+        "the_operation_timeout_bounds_every_attempt_and_wait",
+        "the_operation_timeout_cuts_a_slow_attempt_short",
+        "tls_is_needed_only_for_https_without_a_client_of_ones_own",
     ] {
         assert!(
             result.stdout.contains(&format!("test {test} ... ok")),

@@ -100,9 +100,14 @@ struct Inner {
     credentials: Credentials,
     user_agent: HeaderValue,
     timeout: Duration,
+    /// How long a call may take, every attempt and the waits between them included.
+    operation_timeout: Option<Duration>,
     max_retries: u32,
     backoff: Backoff,
     max_response_bytes: u64,
+    /// The base URL's host and port, for traces (`server.address`, `server.port`).
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    server: (String, Option<u16>),
     /// The runtime of [`super::Call::send_blocking`], built on first use.
     #[cfg(feature = "blocking")]
     blocking: super::call::BlockingRuntime,
@@ -262,13 +267,22 @@ impl Client {
         #[cfg(feature = "tracing")]
         {
             use tracing::Instrument;
+            // OpenTelemetry's HTTP client conventions: `otel.name` is the span's name there
+            // (`{method} {url.template}`), `otel.kind` its kind; the resend count and status
+            // are recorded by `trace_attempt`.
+            let (address, port) = &self.inner.server;
             let span = tracing::info_span!(
                 "http_request",
+                otel.name = %format_args!("{} {}", request.method, request.template),
+                otel.kind = "client",
                 operation = operation.unwrap_or(&request.template),
-                method = %request.method,
-                path = &*request.template,
-                attempts = tracing::field::Empty,
-                status = tracing::field::Empty,
+                http.request.method = %request.method,
+                url.template = &*request.template,
+                server.address = &**address,
+                server.port = *port,
+                http.request.resend_count = tracing::field::Empty,
+                http.response.status_code = tracing::field::Empty,
+                error.type = tracing::field::Empty,
             );
             let received = self
                 .send_traced(request, options, reading)
@@ -319,6 +333,9 @@ impl Client {
         let headers = inner.headers(&request, &options.headers, applied.headers, &url_text)?;
         let content = request.body.as_ref().map(|body| &body.content);
         let timeout = options.timeout.unwrap_or(inner.timeout);
+        let operation_timeout = options.operation_timeout.or(inner.operation_timeout);
+        // The operation timeout runs from here: every attempt and every wait between them.
+        let deadline = operation_timeout.map(super::stream::deadline);
         let max_retries = options.max_retries.unwrap_or(inner.max_retries);
         let method = &request.method;
         let redirects = request.redirects;
@@ -327,12 +344,18 @@ impl Client {
         loop {
             attempt += 1;
             let started = Instant::now();
+            // The attempt's timeout, shortened to what is left of the operation timeout: when
+            // that cuts it short, its expiry is the operation's.
+            let left = deadline
+                .map(|deadline| deadline.saturating_duration_since(tokio::time::Instant::now()));
+            let cut = left.is_some_and(|left| left < timeout);
+            let attempt_timeout = left.map_or(timeout, |left| left.min(timeout));
             let mut builder = inner
                 .http
                 .request(method.clone(), url.clone())
                 .headers(headers.clone());
             if reading == Reading::Whole {
-                builder = builder.timeout(timeout);
+                builder = builder.timeout(attempt_timeout);
             }
             match content {
                 None => {}
@@ -355,9 +378,29 @@ impl Client {
             let limit = inner.max_response_bytes;
             let received = match reading {
                 Reading::Whole => receive(builder, limit, accepts).await,
-                Reading::Streamed => receive_head(builder, limit, accepts, timeout).await,
+                Reading::Streamed => receive_head(builder, limit, accepts, attempt_timeout).await,
             };
             let elapsed = started.elapsed();
+            // The attempt ran out of time: its own timeout, retried by the rule, or the
+            // operation's, which leaves nothing for a retry.
+            let timed_out = |source: Option<reqwest::Error>| {
+                let error = Error::Timeout {
+                    method: method.clone(),
+                    url: url_text.clone(),
+                    timeout: match cut {
+                        true => operation_timeout.unwrap_or(timeout),
+                        false => timeout,
+                    },
+                    attempts: attempt,
+                    earlier: Vec::new(),
+                    not_retried: None,
+                    idle: false,
+                    total: cut,
+                    source,
+                };
+                let retry = !cut && retry::should_retry(method, Outcome::Timeout);
+                (error, retry, None)
+            };
             let (error, retry, server_delay) = match received {
                 Ok(Reply::Accepted {
                     status,
@@ -430,33 +473,9 @@ impl Client {
                     )));
                 }
                 Err(Failure::Transport(source)) if source.is_timeout() => {
-                    let retry = retry::should_retry(method, Outcome::Timeout);
-                    let error = Error::Timeout {
-                        method: method.clone(),
-                        url: url_text.clone(),
-                        timeout,
-                        attempts: attempt,
-                        earlier: Vec::new(),
-                        not_retried: None,
-                        idle: false,
-                        source: Some(source.without_url()),
-                    };
-                    (error, retry, None)
+                    timed_out(Some(source.without_url()))
                 }
-                Err(Failure::TimedOut) => {
-                    let retry = retry::should_retry(method, Outcome::Timeout);
-                    let error = Error::Timeout {
-                        method: method.clone(),
-                        url: url_text.clone(),
-                        timeout,
-                        attempts: attempt,
-                        earlier: Vec::new(),
-                        not_retried: None,
-                        idle: false,
-                        source: None,
-                    };
-                    (error, retry, None)
-                }
+                Err(Failure::TimedOut) => timed_out(None),
                 Err(Failure::Transport(source)) => {
                     let outcome = if source.is_connect() {
                         Outcome::NotConnected
@@ -515,6 +534,22 @@ impl Client {
                 outcome,
                 elapsed,
             });
+            // No retry that would start after the operation timeout: it could not finish.
+            if let (Some(deadline), Some(operation_timeout)) = (deadline, operation_timeout)
+                && tokio::time::Instant::now() + delay >= deadline
+            {
+                return Err(Error::Timeout {
+                    method: method.clone(),
+                    url: url_text,
+                    timeout: operation_timeout,
+                    attempts: attempt,
+                    earlier,
+                    not_retried: None,
+                    idle: false,
+                    total: true,
+                    source: None,
+                });
+            }
             tokio::time::sleep(delay).await;
         }
     }
@@ -524,6 +559,7 @@ impl Client {
 #[derive(Debug, Clone, Default)]
 pub(super) struct CallOptions {
     pub(super) timeout: Option<Duration>,
+    pub(super) operation_timeout: Option<Duration>,
     pub(super) max_retries: Option<u32>,
     /// Extra headers; they replace generated headers of the same name, not credentials.
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
@@ -619,9 +655,21 @@ fn trace_attempt(
     #[cfg(feature = "tracing")]
     {
         let span = tracing::Span::current();
-        span.record("attempts", attempt);
+        if attempt > 1 {
+            span.record("http.request.resend_count", attempt - 1);
+        }
         if let Some(status) = status {
-            span.record("status", status.as_u16());
+            span.record("http.response.status_code", status.as_u16());
+        }
+        // OpenTelemetry's `error.type`: the status code of an error response, else what failed.
+        if decision.starts_with("give up") {
+            match status {
+                Some(status) => span.record("error.type", status.as_str()),
+                None if outcome.starts_with("no complete response") => {
+                    span.record("error.type", "timeout")
+                }
+                None => span.record("error.type", "connection"),
+            };
         }
         let latency_ms = elapsed.as_secs_f64() * 1000.0;
         let status = status.map(|status| status.as_u16());
@@ -940,6 +988,7 @@ impl fmt::Debug for Client {
             .field("base_url", &inner.base_url)
             .field("credentials", &inner.credentials)
             .field("timeout", &inner.timeout)
+            .field("operation_timeout", &inner.operation_timeout)
             .field("max_retries", &inner.max_retries)
             .field("max_response_bytes", &inner.max_response_bytes)
             .field("user_agent", &inner.user_agent)
@@ -958,6 +1007,7 @@ pub struct ClientBuilder {
     credentials: Credentials,
     base_url: String,
     timeout: Duration,
+    operation_timeout: Option<Duration>,
     max_retries: u32,
     backoff: Backoff,
     max_response_bytes: u64,
@@ -977,6 +1027,7 @@ impl ClientBuilder {
             credentials: Credentials::default(),
             base_url: service.default_base_url.to_owned(),
             timeout: DEFAULT_TIMEOUT,
+            operation_timeout: None,
             max_retries: DEFAULT_MAX_RETRIES,
             backoff: DEFAULT_BACKOFF,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
@@ -1007,9 +1058,21 @@ impl ClientBuilder {
         self
     }
     /// How long one attempt may take, from connecting until the whole body is read
-    /// (default 60 seconds). Each retry gets the full timeout again.
+    /// (default 60 seconds). Each retry gets the full timeout again, within the
+    /// [operation timeout](ClientBuilder::operation_timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long a call may take in all, every attempt and the waits between them included
+    /// (default: no limit but the per-attempt [timeout](ClientBuilder::timeout) and the
+    /// retries). An attempt still running then is cut short, and no retry starts that would
+    /// begin after it: the call fails with [`Error::Timeout`] saying that the operation
+    /// timeout elapsed. A streamed call is bounded until its response head arrives.
+    /// [`Call::operation_timeout`](super::Call::operation_timeout) sets it per call.
+    pub fn operation_timeout(mut self, operation_timeout: Duration) -> Self {
+        self.operation_timeout = Some(operation_timeout);
         self
     }
 
@@ -1069,6 +1132,10 @@ impl ClientBuilder {
                 "invalid base URL `{base_url}`: it must not have a query or fragment"
             )));
         }
+        let server = (
+            parsed.host_str().unwrap_or_default().to_owned(),
+            parsed.port_or_known_default(),
+        );
         let mut credentials = Credentials::default();
         for (name, value) in self.credentials.0 {
             let value = value.trim();
@@ -1087,14 +1154,14 @@ impl ClientBuilder {
         })?;
         let http = match self.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                // Never follow: a redirect could carry credentials (query parameters included)
-                // to another host.
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|error| {
-                    Error::config(format!("cannot create the HTTP client: {error}"))
-                })?,
+            None if !HAS_TLS && parsed.scheme() == "https" => {
+                return Err(Error::config(format!(
+                    "the base URL `{base_url}` needs TLS, and this build has none: enable one of \
+                     the crate's features `rustls`, `rustls-ring` or `native-tls`, or give a \
+                     `reqwest::Client` with TLS to `ClientBuilder::http_client`"
+                )));
+            }
+            None => default_http_client()?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -1104,14 +1171,38 @@ impl ClientBuilder {
                 credentials,
                 user_agent,
                 timeout: self.timeout,
+                operation_timeout: self.operation_timeout,
                 max_retries: self.max_retries,
                 backoff: self.backoff,
                 max_response_bytes: self.max_response_bytes,
+                server,
                 #[cfg(feature = "blocking")]
                 blocking: super::call::BlockingRuntime::default(),
             }),
         })
     }
+}
+
+/// Whether the client's own `reqwest::Client` has a TLS stack (the crate's features choose
+/// it); without one, a `reqwest::Client` of the user's serves `https://`.
+const HAS_TLS: bool = cfg!(any(
+    feature = "rustls",
+    feature = "rustls-ring",
+    feature = "native-tls"
+));
+
+/// The `reqwest::Client` of a client not given one.
+fn default_http_client() -> Result<reqwest::Client, Error> {
+    // reqwest's `rustls-no-provider` uses rustls's process-wide default crypto provider: ring,
+    // unless the program installed another (then `install_default` leaves it).
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        // Never follow: a redirect could carry credentials (query parameters included) to
+        // another host.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|error| Error::config(format!("cannot create the HTTP client: {error}")))
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -1120,6 +1211,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
+            .field("operation_timeout", &self.operation_timeout)
             .field("max_retries", &self.max_retries)
             .field("backoff", &self.backoff)
             .field("max_response_bytes", &self.max_response_bytes)

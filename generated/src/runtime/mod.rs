@@ -29,7 +29,7 @@ mod stream;
 mod upload;
 pub mod wire;
 
-pub use call::{ApiResponse, Call, Decode, Open, WithResponse};
+pub use call::{ApiResponse, Call, CallFuture, Decode, Open, WithResponse};
 pub use client::{Client, ClientBuilder, Service};
 pub use error::{ApiError, Attempt, Error};
 #[cfg(feature = "blocking")]

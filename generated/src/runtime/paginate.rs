@@ -2,8 +2,9 @@
 // change the spec or the generator, then run `cargo xtask codegen`.
 //! Walking paged list operations: [`Pages`] fetches one page after another, [`Items`] yields
 //! their items one by one. Both are `futures_core::Stream`s, and have `next_page`/`next_item`
-//! for callers who do not use streams; with the `blocking` feature, `blocking()` turns either
-//! into an `Iterator` for programs without an async runtime.
+//! for callers who do not use streams; awaited (`IntoFuture`), either walks to the end and
+//! returns every page or item; with the `blocking` feature, `blocking()` turns either into an
+//! `Iterator` for programs without an async runtime.
 //!
 //! The walk ends at the last page the server announces (its total count or total pages), on an
 //! empty page, on a page shorter than the page size when no total is announced, on a page equal to
@@ -11,11 +12,11 @@
 //! total allows, and after an error (a total of 0 next to items counts as no total). Only a
 //! server that keeps sending new items and no total can make the walk go on.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::{Client, Error};
+use super::{CallFuture, Client, Error};
 
 /// A page being fetched: it owns what it needs (the call of the list operation).
 pub type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send>>;
@@ -108,7 +109,9 @@ pub fn page_number<N: Count>(page: u64, parameter: &str) -> Result<N, Error> {
 /// The pages of a list, fetched one at a time from the caller's page (or the first).
 ///
 /// Returned by the `<operation>_pages` methods. Use [`Pages::next_page`], the `Stream`
-/// implementation, or [`Pages::items`] for the items alone. After an error the walk ends.
+/// implementation, or [`Pages::items`] for the items alone; awaited, the walk runs to its end
+/// and returns every page (`Vec<Page<T>>`). Nothing is fetched before one of these. After an
+/// error the walk ends.
 ///
 /// A walk owns what it needs (a clone of the [`Client`] and the request), so it is `'static`,
 /// and `Send` when the items are: it can be returned, stored, or driven in a task of its own
@@ -269,6 +272,22 @@ impl<T: PartialEq + Clone + Send + 'static> Pages<T> {
 impl<T> Unpin for Pages<T> {}
 impl<T> Unpin for Items<T> {}
 
+/// Awaiting a walk fetches every remaining page: the first error ends it.
+impl<T: PartialEq + Clone + Send + 'static> IntoFuture for Pages<T> {
+    type Output = Result<Vec<Page<T>>, Error>;
+    type IntoFuture = CallFuture<Vec<Page<T>>>;
+
+    fn into_future(mut self) -> CallFuture<Vec<Page<T>>> {
+        CallFuture::new(async move {
+            let mut all = Vec::new();
+            while let Some(page) = self.next_page().await? {
+                all.push(page);
+            }
+            Ok(all)
+        })
+    }
+}
+
 impl<T: PartialEq + Clone + Send + 'static> futures_core::Stream for Pages<T> {
     type Item = Result<Page<T>, Error>;
 
@@ -277,8 +296,9 @@ impl<T: PartialEq + Clone + Send + 'static> futures_core::Stream for Pages<T> {
     }
 }
 
-/// The items of a paged list, one at a time, fetching pages as needed (see [`Pages`]). Like
-/// [`Pages`], `'static`, and `Send` when the items are.
+/// The items of a paged list, one at a time, fetching pages as needed (see [`Pages`]); awaited
+/// (or [`Items::collect`]ed), every remaining item. Like [`Pages`], `'static`, and `Send` when
+/// the items are.
 #[must_use = "items are fetched only when asked for"]
 pub struct Items<T> {
     pages: Pages<T>,
@@ -323,6 +343,16 @@ impl<T: PartialEq + Clone + Send + 'static> Items<T> {
                 Poll::Ready(Some(Ok(page))) => self.buffer = page.items.into_iter(),
             }
         }
+    }
+}
+
+/// Awaiting the items fetches every remaining one, as [`Items::collect`] does.
+impl<T: PartialEq + Clone + Send + 'static> IntoFuture for Items<T> {
+    type Output = Result<Vec<T>, Error>;
+    type IntoFuture = CallFuture<Vec<T>>;
+
+    fn into_future(self) -> CallFuture<Vec<T>> {
+        CallFuture::new(self.collect())
     }
 }
 

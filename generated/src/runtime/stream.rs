@@ -350,6 +350,7 @@ impl StreamResponse {
                     earlier: Vec::new(),
                     not_retried: None,
                     idle: true,
+                    total: false,
                     source: None,
                 };
                 self.end(Some(&error));
@@ -402,6 +403,7 @@ impl StreamResponse {
                 earlier: Vec::new(),
                 not_retried: None,
                 idle: true,
+                total: false,
                 source: Some(source.without_url()),
             };
         }

@@ -169,9 +169,11 @@ fn operations_quick_start(
     };
     out.push_str(&format!(
         "\n\n\
-         A call can override the client's settings before it is sent: \
-         [`timeout`](Call::timeout) (per attempt), [`max_retries`](Call::max_retries) and extra \
-         [`header`](Call::header)s. [`with_response`](Call::with_response) returns the decoded \
+         A call is sent when it is awaited; until then it can override the client's settings: \
+         [`timeout`](Call::timeout) (per attempt), \
+         [`operation_timeout`](Call::operation_timeout) (every attempt and the waits between \
+         them), [`max_retries`](Call::max_retries) and extra [`header`](Call::header)s. \
+         [`with_response`](Call::with_response) returns the decoded \
          value together with the response's status, headers{ray_id_text} and attempt count (an \
          [`ApiResponse`], which derefs to the value):\n\n\
          ```no_run\n\
@@ -180,7 +182,8 @@ fn operations_quick_start(
          # async fn example(client: &{krate}::Client{argument}) -> Result<(), {krate}::Error> {{\n\
          let response = {call}\n\
          \x20   .timeout(Duration::from_secs(5))\n\
-         \x20   .max_retries(0)\n\
+         \x20   .operation_timeout(Duration::from_secs(12))\n\
+         \x20   .max_retries(2)\n\
          \x20   .with_response()\n\
          \x20   .await?;\n\
          println!(\"{{}}{ray_id_format} after {{}} attempt(s)\", response.status(),{ray_id_argument} response.attempts());\n\
@@ -194,9 +197,10 @@ fn operations_quick_start(
     out.push_str(&format!(
         "\n\n\
          A call owns what it needs (a clone of the client, which shares the client's \
-         configuration and connection pool): it is a `Future` that is `Send` and `'static`, so \
-         it can be returned from the function that made the client, or run as a task of its own \
-         (`tokio::spawn({call})`). [`raw`](Call::raw) returns the response undecoded, a \
+         configuration and connection pool), and so does its future ([`send`](Call::send), \
+         what `.await` makes of it): both are `Send` and `'static`, so a call can be returned \
+         from the function that made the client, or run as a task of its own \
+         (`tokio::spawn({call}.send())`). [`raw`](Call::raw) returns the response undecoded, a \
          [`RawResponse`] with the status, headers and body, sent the same way (credentials, \
          retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:\n\n\
          ```no_run\n\

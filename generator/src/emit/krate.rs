@@ -62,9 +62,13 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
          memchr = \"2\"\n\
          # Percent-encodes path parameters so that no value can leave its path segment.\n\
          percent-encoding = \"2\"\n\
-         # HTTP client; rustls so that no system OpenSSL is needed. `stream`: request bodies read\n\
-         # from files and readers as they are sent (`Upload::from_path`, `Upload::from_reader`).\n\
-         reqwest = { version = \"0.13\", default-features = false, features = [\"rustls\", \"http2\", \"stream\"] }\n\
+         # HTTP client; its TLS stack is chosen by the features `rustls` (default), `rustls-ring`\n\
+         # and `native-tls`, and none is built without them. `stream`: request bodies read from\n\
+         # files and readers as they are sent (`Upload::from_path`, `Upload::from_reader`).\n\
+         reqwest = { version = \"0.13\", default-features = false, features = [\"http2\", \"stream\"] }\n\
+         # Feature `rustls-ring`: the ring crypto provider, installed as rustls's default. Already\n\
+         # in the tree through reqwest's rustls.\n\
+         rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"], optional = true }\n\
          # `derive` for the unions and the structs with a flattened map; the other types implement\n\
          # its traits through the runtime's `json_object!` and `string_enum!`.\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
@@ -99,6 +103,11 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
          # Spans and events per call and attempt; never headers, credentials or query strings.\n\
          tracing = [\"dep:tracing\"]\n",
     );
+    for tls in crate::plan::features::TLS {
+        out.push_str(&comment(tls.doc));
+        let enables: Vec<String> = tls.enables.iter().map(|e| format!("\"{e}\"")).collect();
+        out.push_str(&format!("{} = [{}]\n", tls.name, enables.join(", ")));
+    }
     // Unless the configuration says how docs.rs builds the docs, it documents every group.
     if !plan.features.names.is_empty() && package.docs_rs.is_none() {
         out.push_str(
@@ -116,28 +125,47 @@ pub fn manifest(plan: &Plan, options: &Options) -> String {
     out
 }
 
+/// `text` as `#` comment lines of at most 96 characters.
+fn comment(text: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from("#");
+    for word in text.split_whitespace() {
+        if line.len() + 1 + word.len() > 96 && line.len() > 1 {
+            out.push_str(&line);
+            out.push('\n');
+            line = String::from("#");
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
 /// The head of `[features]`: `default`, `full` and one feature per group (the existing
 /// features follow).
 fn features(plan: &Plan) -> String {
     let model = plan.model;
     let names = &plan.features.names;
     let mut out = String::from("\n[features]\n");
+    let tls = crate::plan::features::TLS[0].name;
     if names.is_empty() {
-        out.push_str("default = [\"tracing\"]\n");
+        out.push_str(&format!("default = [\"{tls}\", \"tracing\"]\n"));
         return out;
     }
     let count = model.operations.len();
     if plan.features.full_by_default {
         out.push_str(&format!(
             "# A small API ({count} operations): every group by default. To compile only some, use\n\
-             # `default-features = false, features = [\"<group>\", \"tracing\"]`.\n\
-             default = [\"full\", \"tracing\"]\n"
+             # `default-features = false, features = [\"<group>\", \"{tls}\", \"tracing\"]`.\n\
+             default = [\"full\", \"{tls}\", \"tracing\"]\n"
         ));
     } else {
         out.push_str(&format!(
             "# A large API ({count} operations): no group by default, so that a build compiles\n\
              # only the groups it names (`features = [\"<group>\"]`), or `full` for all.\n\
-             default = [\"tracing\"]\n"
+             default = [\"{tls}\", \"tracing\"]\n"
         ));
     }
     out.push_str("# Every group of operations.\nfull = [");
@@ -332,9 +360,9 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         #[doc = include_str!("../README.md")]
         struct ReadmeDoctests;
         pub use runtime::{
-            ApiError, ApiResponse, Attempt, Auth, ByteStream, Call, Client, ClientBuilder, Error,
-            EventStream, Form, Items, JsonLines, Page, Pages, RawEvents, RawRequest, RawResponse,
-            ServerEvent, Upload, WithResponse,
+            ApiError, ApiResponse, Attempt, Auth, ByteStream, Call, CallFuture, Client,
+            ClientBuilder, Error, EventStream, Form, Items, JsonLines, Page, Pages, RawEvents,
+            RawRequest, RawResponse, ServerEvent, Upload, WithResponse,
         };
         /// The HTTP client library the client is built on, whose types its API uses:
         /// `reqwest::Method` (for [`Client::request`]), `reqwest::StatusCode` and
@@ -447,7 +475,12 @@ pub(super) fn features_text(plan: &Plan) -> String {
     }
     out.push_str(
         "`tracing` (on by default) records a span per call and an event per attempt; `blocking` \
-         adds `send_blocking` and blocking page walks.",
+         adds `send_blocking` and blocking page walks.\n\n\
+         The TLS stack is a feature too: `rustls` (on by default: rustls with aws-lc-rs), \
+         `rustls-ring` (rustls with ring, no aws-lc-sys to build) or `native-tls` (the \
+         system's). With `default-features = false` and none of them, no TLS stack is built: \
+         give the client a `reqwest::Client` of your own (`ClientBuilder::http_client`), or \
+         call a plain `http://` server.",
     );
     out
 }

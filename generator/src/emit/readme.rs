@@ -82,7 +82,9 @@ pub fn readme(plan: &Plan, options: &Options) -> String {
         "```rust,no_run\nuse {krate}::{{Client, Error}};\n\n\
          async fn {function}() -> Result<(), Error> {{\n    \
          let client = Client::from_env()?;\n{body}    Ok(())\n}}\n```\n\n\
-         Await it from any async runtime, e.g. from `#[tokio::main] async fn main()`. Every \
+         Await it on the tokio runtime (the client sends with `reqwest`, which needs tokio), \
+         e.g. from `#[tokio::main] async fn main()`; the `blocking` feature adds \
+         `send_blocking()` for programs without one. Every \
          operation, its request struct and its response type are in the \
          [documentation]({docs_url}), with an example each.\n\n"
     ));

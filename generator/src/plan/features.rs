@@ -21,8 +21,45 @@ use crate::model::types::{Kind, Ty, TypeId, TypeSpace};
 pub const FULL_BY_DEFAULT_UP_TO: usize = 150;
 
 /// Features that are not groups; a group whose module has one of these names gets its feature
-/// named `<module>_api`.
-pub const RESERVED: &[&str] = &["default", "full", "blocking", "tracing"];
+/// named `<module>_api`. (`rustls-ring` and `native-tls` are no module's name: modules have no
+/// `-`.)
+pub const RESERVED: &[&str] = &["default", "full", "blocking", "tracing", "rustls"];
+
+/// A choice of TLS stack: a feature of the crate forwarded to reqwest's.
+#[derive(Debug)]
+pub struct Tls {
+    /// The feature's name.
+    pub name: &'static str,
+    /// What it enables (reqwest's features, the crate's optional dependencies).
+    pub enables: &'static [&'static str],
+    /// Why to choose it, for the manifest's comment.
+    pub doc: &'static str,
+}
+
+/// The TLS features, the first on by default. Without any (`default-features = false`), the
+/// crate builds no TLS stack: a user gives their own `reqwest::Client`
+/// (`ClientBuilder::http_client`), or calls a plain `http://` server.
+pub const TLS: &[Tls] = &[
+    Tls {
+        name: "rustls",
+        enables: &["reqwest/rustls"],
+        doc: "TLS with rustls and its default crypto provider, aws-lc-rs (aws-lc-sys: a \
+              large C library, built with the crate).",
+    },
+    Tls {
+        name: "rustls-ring",
+        enables: &["reqwest/rustls-no-provider", "dep:rustls"],
+        doc: "TLS with rustls and the ring crypto provider instead: no aws-lc-sys to build. Use \
+              with `default-features = false`; the client installs ring as rustls's \
+              process-wide default provider unless the program installed one.",
+    },
+    Tls {
+        name: "native-tls",
+        enables: &["reqwest/native-tls"],
+        doc: "TLS with the system's library (OpenSSL on Linux, Security.framework on macOS, \
+              SChannel on Windows). Use with `default-features = false`.",
+    },
+];
 
 /// When a piece of code is compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,6 +41,7 @@ pub const RESERVED: &[&str] = &[
     "BlockingRawEvents",
     BYTE_STREAM,
     CALL,
+    "CallFuture",
     "Client",
     "ClientBuilder",
     "Error",

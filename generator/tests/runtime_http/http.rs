@@ -812,3 +812,158 @@ async fn clients_given_one_http_client_share_its_connection_pool() {
     other.execute(get("/other")).await.unwrap();
     assert_eq!(accepted.load(Ordering::SeqCst), 2);
 }
+
+/// A GET of `/slow` as a call of the operation `slow`, which the tests give an operation timeout.
+fn slow_call(client: &Client) -> Call<RawResponse> {
+    Call::new(client, "slow", Ok(get("/slow")), Ok)
+}
+
+/// The operation timeout bounds a call across its retries: against a server that answers 503
+/// slowly, the call gives up when the next attempt could not finish in time, however many
+/// retries are left, and says that the operation timeout elapsed.
+#[tokio::test]
+async fn the_operation_timeout_bounds_every_attempt_and_wait() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(300)))
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .retry_backoff(Duration::from_millis(100), Duration::from_millis(100))
+        .max_retries(50)
+        .timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_millis(1200))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = slow_call(&client).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(
+        matches!(error, Error::Timeout { total: true, timeout, .. } if timeout == Duration::from_millis(1200)),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("the operation timeout of 1.2s elapsed"),
+        "{message}"
+    );
+    // Retries happened (each attempt 300 ms + about 50 to 100 ms of backoff), and the call
+    // ended within the operation timeout, not after 51 attempts.
+    let attempts = error.attempts();
+    assert!(
+        (2..=4).contains(&attempts),
+        "{attempts} attempts: {message}"
+    );
+    let sent = server.received_requests().await.unwrap().len() as u32;
+    assert_eq!(sent, attempts);
+    assert!(
+        error
+            .earlier_attempts()
+            .iter()
+            .all(|attempt| attempt.status.map(|s| s.as_u16()) == Some(503)),
+        "{message}"
+    );
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+}
+
+/// An attempt still running when the operation timeout elapses is cut short: the per-attempt
+/// timeout (10 s here) does not hold the call beyond the operation timeout, set per call.
+#[tokio::test]
+async fn the_operation_timeout_cuts_a_slow_attempt_short() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = slow_call(&client)
+        .operation_timeout(Duration::from_millis(400))
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(
+            error,
+            Error::Timeout {
+                total: true,
+                idle: false,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.attempts(), 1, "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("the operation timeout of 400ms elapsed"),
+        "{error}"
+    );
+    assert!(
+        (Duration::from_millis(350)..Duration::from_secs(2)).contains(&elapsed),
+        "{elapsed:?}"
+    );
+}
+
+/// Within the operation timeout, retries go on as usual: a 503 and then a 200 is a success,
+/// and a per-attempt timeout shorter than it is an ordinary, retried timeout.
+#[tokio::test]
+async fn retries_within_the_operation_timeout_succeed() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+        .mount(&server)
+        .await;
+    let client = builder(&server)
+        .timeout(Duration::from_millis(200))
+        .operation_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let response = slow_call(&client).with_response().await.unwrap();
+    assert_eq!(response.text(), "ok");
+    assert_eq!(response.attempts(), 3);
+}
+
+/// Without a TLS feature, the client's own `reqwest::Client` has no TLS: building one for an
+/// `https://` base URL says what to do, and a `reqwest::Client` of the user's is taken as is.
+#[test]
+fn tls_is_needed_only_for_https_without_a_client_of_ones_own() {
+    let built = Client::builder()
+        .base_url("https://api.example.com")
+        .build();
+    if cfg!(any(
+        feature = "rustls",
+        feature = "rustls-ring",
+        feature = "native-tls"
+    )) {
+        built.unwrap();
+    } else {
+        let error = built.unwrap_err().to_string();
+        assert!(error.contains("needs TLS"), "{error}");
+        assert!(error.contains("`rustls-ring`"), "{error}");
+    }
+    Client::builder()
+        .base_url("https://api.example.com")
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap();
+    Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .build()
+        .unwrap();
+}

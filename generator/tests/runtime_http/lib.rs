@@ -10,8 +10,8 @@
 pub mod runtime;
 pub use reqwest;
 pub use runtime::{
-    ApiError, ApiResponse, Auth, Call, Client, ClientBuilder, Error, Items, Pages, RawRequest,
-    RawResponse, Upload,
+    ApiError, ApiResponse, Auth, Call, CallFuture, Client, ClientBuilder, Error, Items, Pages,
+    RawRequest, RawResponse, Upload,
 };
 /// The server used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.example.com/v1";

@@ -2,14 +2,15 @@
 //! paths the spec does not describe (`Client::request`) and the test constructors, against a
 //! real HTTP server on loopback (wiremock).
 
+use std::future::IntoFuture;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use runtime_http::runtime::{Page, QueryStyle, Request};
 use runtime_http::{
-    ApiError, ApiResponse, Auth, Call, Client, ClientBuilder, Error, Items, OTHER_SERVICE, Pages,
-    RawResponse,
+    ApiError, ApiResponse, Auth, Call, CallFuture, Client, ClientBuilder, Error, Items,
+    OTHER_SERVICE, Pages, RawResponse,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
@@ -77,12 +78,20 @@ async fn calls_and_page_walks_own_their_client() {
         })
         .mount(&server)
         .await;
+    // The builders and the futures they become are `Send + 'static`.
     let call = ok_call(&server.uri());
     assert_send_static(&call);
-    assert_eq!(tokio::spawn(call).await.unwrap().unwrap(), json!({"a": 1}));
+    let future: CallFuture<Value> = call.send();
+    assert_send_static(&future);
+    assert_eq!(
+        tokio::spawn(future).await.unwrap().unwrap(),
+        json!({"a": 1})
+    );
     let with_response = ok_call(&server.uri()).with_response();
     assert_send_static(&with_response);
-    let response = tokio::spawn(with_response).await.unwrap().unwrap();
+    let future = with_response.into_future();
+    assert_send_static(&future);
+    let response = tokio::spawn(future).await.unwrap().unwrap();
     assert_eq!(response.attempts(), 1);
 
     let client = builder(&server).build().unwrap();
@@ -91,6 +100,16 @@ async fn calls_and_page_walks_own_their_client() {
     drop(client);
     let all = tokio::spawn(items.collect()).await.unwrap().unwrap();
     assert_eq!(all, [json!(1), json!(2), json!(3)]);
+
+    // Awaited, a walk runs to its end: every item, or every page.
+    let client = builder(&server).build().unwrap();
+    let future = list_pages(&client).items().into_future();
+    assert_send_static(&future);
+    assert_eq!(future.await.unwrap(), [json!(1), json!(2), json!(3)]);
+    let pages = list_pages(&client).await.unwrap();
+    let numbers: Vec<u64> = pages.iter().map(|page| page.number).collect();
+    assert_eq!(numbers, [1, 2]);
+    assert_eq!(pages[1].items, [json!(3)]);
 }
 
 #[tokio::test]

@@ -71,7 +71,7 @@
 //! # }
 //! ```
 //!
-//! A call can override the client's settings before it is sent: [`timeout`](Call::timeout) (per attempt), [`max_retries`](Call::max_retries) and extra [`header`](Call::header)s. [`with_response`](Call::with_response) returns the decoded value together with the response's status, headers, `cf-ray` and attempt count (an [`ApiResponse`], which derefs to the value):
+//! A call is sent when it is awaited; until then it can override the client's settings: [`timeout`](Call::timeout) (per attempt), [`operation_timeout`](Call::operation_timeout) (every attempt and the waits between them), [`max_retries`](Call::max_retries) and extra [`header`](Call::header)s. [`with_response`](Call::with_response) returns the decoded value together with the response's status, headers, `cf-ray` and attempt count (an [`ApiResponse`], which derefs to the value):
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -80,7 +80,8 @@
 //! # async fn example(client: &golden::Client, request: &golden::GetMeetingRequest) -> Result<(), golden::Error> {
 //! let response = client.meetings().get_meeting(request)
 //!     .timeout(Duration::from_secs(5))
-//!     .max_retries(0)
+//!     .operation_timeout(Duration::from_secs(12))
+//!     .max_retries(2)
 //!     .with_response()
 //!     .await?;
 //! println!("{} {:?} after {} attempt(s)", response.status(), response.ray_id(), response.attempts());
@@ -91,7 +92,7 @@
 //! # }
 //! ```
 //!
-//! A call owns what it needs (a clone of the client, which shares the client's configuration and connection pool): it is a `Future` that is `Send` and `'static`, so it can be returned from the function that made the client, or run as a task of its own (`tokio::spawn(client.meetings().get_meeting(request))`). [`raw`](Call::raw) returns the response undecoded, a [`RawResponse`] with the status, headers and body, sent the same way (credentials, retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:
+//! A call owns what it needs (a clone of the client, which shares the client's configuration and connection pool), and so does its future ([`send`](Call::send), what `.await` makes of it): both are `Send` and `'static`, so a call can be returned from the function that made the client, or run as a task of its own (`tokio::spawn(client.meetings().get_meeting(request).send())`). [`raw`](Call::raw) returns the response undecoded, a [`RawResponse`] with the status, headers and body, sent the same way (credentials, retries, timeouts, size limit); a status other than 2xx is still an [`Error::Api`]:
 //!
 //! ```no_run
 //! # #[cfg(feature = "meetings")]
@@ -201,6 +202,8 @@
 //!
 //! Each group of operations is a cargo feature named as its module (`meetings`, ...), which compiles the group's operations and the types they use; `full` enables every group. This API is small (20 operations), so `full` is on by default; with `default-features = false` a build compiles only the groups it names. `tracing` (on by default) records a span per call and an event per attempt; `blocking` adds `send_blocking` and blocking page walks.
 //!
+//! The TLS stack is a feature too: `rustls` (on by default: rustls with aws-lc-rs), `rustls-ring` (rustls with ring, no aws-lc-sys to build) or `native-tls` (the system's). With `default-features = false` and none of them, no TLS stack is built: give the client a `reqwest::Client` of your own (`ClientBuilder::http_client`), or call a plain `http://` server.
+//!
 //! # Operations
 //!
 //! ## Meetings ([`Client::meetings`], feature `meetings`)
@@ -309,9 +312,9 @@ pub use operations::*;
 struct ReadmeDoctests;
 
 pub use runtime::{
-    ApiError, ApiResponse, Attempt, Auth, ByteStream, Call, Client, ClientBuilder, Error,
-    EventStream, Form, Items, JsonLines, Page, Pages, RawEvents, RawRequest, RawResponse,
-    ServerEvent, Upload, WithResponse,
+    ApiError, ApiResponse, Attempt, Auth, ByteStream, Call, CallFuture, Client,
+    ClientBuilder, Error, EventStream, Form, Items, JsonLines, Page, Pages, RawEvents,
+    RawRequest, RawResponse, ServerEvent, Upload, WithResponse,
 };
 
 /// The HTTP client library the client is built on, whose types its API uses:
