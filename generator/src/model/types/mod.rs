@@ -29,6 +29,7 @@ mod structs;
 mod unions;
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::rc::Rc;
 
 use super::names::{self, Scope};
@@ -209,12 +210,14 @@ impl<'a> TypeSpace<'a> {
     fn remember(&mut self, pointer: &str, typed: Typed) {
         // One allocation of the pointer for the map and the journal (many thousands of them
         // are alive at the model's peak of memory).
-        if let Some(known) = self.by_pointer.get_mut(pointer) {
-            *known = typed;
-        } else {
-            let pointer: Rc<str> = pointer.into();
-            self.by_pointer.insert(pointer.clone(), typed);
-            self.journal.push(pointer);
+        match self.by_pointer.entry(pointer.into()) {
+            Entry::Occupied(mut known) => {
+                known.insert(typed);
+            }
+            Entry::Vacant(new) => {
+                self.journal.push(new.key().clone());
+                new.insert(typed);
+            }
         }
     }
 
