@@ -337,6 +337,7 @@ fn type_item(types: &TypeSpace, doc: &Document, item: &Item) -> TypeItem {
                                     ("query parameter (JSON)", "query")
                                 }
                                 Location::Query(_) => ("query parameter", "query"),
+                                Location::QueryString(_) => ("query string", "query"),
                                 Location::Header => ("header", "header"),
                             };
                             (

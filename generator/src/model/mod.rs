@@ -16,7 +16,7 @@ use openapiv3::ReferenceOr;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Error, Severity};
 use crate::load::Document;
-use crate::resolve::{Resolver, join};
+use crate::resolve::{Resolver, escape, join};
 use operations::{Operation, OperationBuilder};
 use types::TypeSpace;
 
@@ -84,6 +84,97 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
         }
     }
     groups
+}
+
+/// The path item's operations beyond the fixed methods openapiv3 reads (OpenAPI 3.2): `query`
+/// (a safe method with a body, sent as `QUERY`) and each of `additionalOperations` (sent with
+/// the method's capitalization as written). Each is `(pointer, method, operation)`; one that
+/// is not a valid operation, or whose method a fixed field covers, is skipped with a located
+/// diagnostic.
+fn extra_operations(
+    resolver: &Resolver,
+    path: &str,
+    item_at: &str,
+    skipped: &mut Vec<Diagnostic>,
+) -> Vec<(String, String, openapiv3::Operation)> {
+    const FIXED: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
+    ];
+    let Some(item) = resolver
+        .value(item_at, item_at)
+        .ok()
+        .and_then(|v| v.as_object())
+    else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if item.contains_key("query") {
+        found.push((join(item_at, &["query"]), "QUERY".to_string()));
+    }
+    match item.get("additionalOperations") {
+        Some(serde_json::Value::Object(more)) => {
+            for method in more.keys() {
+                let at = join(item_at, &["additionalOperations", method]);
+                let what = format!("operation `{method} {path}`");
+                let problem = if FIXED.iter().any(|f| f.eq_ignore_ascii_case(method)) {
+                    Some(format!(
+                        "`additionalOperations` may not define `{method}`: the path item's \
+                         `{}` field is for that method",
+                        method.to_ascii_lowercase()
+                    ))
+                } else if method.is_empty()
+                    || !method
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+                {
+                    Some(format!(
+                        "`{method}` is not an HTTP method name (a token of letters, digits and \
+                         `!#$%&'*+-.^_`|~`)"
+                    ))
+                } else {
+                    None
+                };
+                match problem {
+                    Some(message) => skipped.push(Diagnostic::skipped(
+                        &what,
+                        Diagnostic {
+                            severity: Severity::Error,
+                            category: crate::diagnostics::Category::BadInput,
+                            pointer: at,
+                            message,
+                        },
+                    )),
+                    None => found.push((at, method.clone())),
+                }
+            }
+        }
+        Some(_) => skipped.push(Diagnostic::skipped(
+            &format!("the additional operations of `{path}`"),
+            Diagnostic {
+                severity: Severity::Error,
+                category: crate::diagnostics::Category::BadInput,
+                pointer: join(item_at, &["additionalOperations"]),
+                message: "`additionalOperations` must be a map from method to operation".into(),
+            },
+        )),
+        None => {}
+    }
+    let mut operations = Vec::new();
+    for (at, method) in found {
+        match resolver.parse::<openapiv3::Operation>(&at) {
+            Ok(op) => operations.push((at, method, op)),
+            Err(error) => {
+                let what = format!("operation `{method} {path}`");
+                skipped.extend(
+                    error
+                        .diagnostics
+                        .into_iter()
+                        .map(|d| Diagnostic::skipped(&what, d)),
+                );
+            }
+        }
+    }
+    operations
 }
 
 /// The model of a document. Pointers in what it reports (errors, [`Model::skipped`], warnings)
@@ -198,22 +289,43 @@ pub fn build_from<'a>(
             .and_then(|v| v.as_object())
             .map(|v| v.keys().map(String::as_str).collect())
             .unwrap_or_default();
-        let mut ops: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
-        ops.sort_by_key(|(method, _)| methods.iter().position(|m| m == method));
-        for (method, op) in ops {
+        let mut ops: Vec<(String, String, std::borrow::Cow<openapiv3::Operation>)> = item
+            .iter()
+            .map(|(method, op)| {
+                (
+                    join(&item_at, &[method]),
+                    method.to_uppercase(),
+                    std::borrow::Cow::Borrowed(op),
+                )
+            })
+            .collect();
+        let extra = extra_operations(&resolver, path, &item_at, &mut skipped);
+        ops.extend(
+            extra
+                .into_iter()
+                .map(|(at, method, op)| (at, method, std::borrow::Cow::Owned(op))),
+        );
+        ops.sort_by_key(|(at, _, _)| {
+            let key = at[item_at.len() + 1..]
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            methods.iter().position(|m| escape(m) == key)
+        });
+        for (at, method, op) in &ops {
+            let (at, method, op) = (at.as_str(), method.as_str(), op.as_ref());
             if !configure::keep(&config.filter, path, &op.tags, &mut filter_use) {
                 continue;
             }
-            let at = join(&item_at, &[method]);
             let checkpoint = builder.types.checkpoint();
-            match builder.operation(path, &item_params, method, op, &at) {
+            match builder.operation(path, &item_params, method, op, at) {
                 Ok(op) => operations.push(op),
                 Err(error) => {
                     builder.types.rollback(checkpoint);
                     let what = format!(
                         "operation `{}` ({} {path})",
                         op.operation_id.as_deref().unwrap_or("without operationId"),
-                        method.to_uppercase(),
+                        method,
                     );
                     skipped.extend(
                         error

@@ -22,7 +22,7 @@ pub use items::{
     EnumItem, FieldItem, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef,
     UnionItem, VariantItem, Wire,
 };
-pub use operations::{Decode, Method, Module, Output, PagesMethod, StreamOutput};
+pub use operations::{Decode, HttpMethod, Method, Module, Output, PagesMethod, StreamOutput};
 
 /// Every item of the generated crate, with its decisions.
 pub struct Plan<'m, 'a> {
@@ -163,6 +163,7 @@ pub fn param_doc(param: &Param) -> String {
         let place = match param.location {
             Location::Path => "path parameter",
             Location::Query(_) => "query parameter",
+            Location::QueryString(_) => "query string",
             Location::Header => "header",
         };
         format!("The `{}` {place}.", param.wire_name)
