@@ -33,6 +33,44 @@ pub struct Group {
     pub struct_name: String,
     /// Indices into `Model::operations`.
     pub operations: Vec<usize>,
+    /// The group of the tag's nearest ancestor (OpenAPI 3.2's `parent`) that has operations:
+    /// its feature enables this group's.
+    pub parent: Option<usize>,
+}
+
+/// What the document's tags say beyond their names (OpenAPI 3.2): each tag's `parent`, and the
+/// tags whose `kind` is not navigation (`badge`, `audience`, ...), which do not group
+/// operations.
+#[derive(Debug, Default)]
+pub struct Tags {
+    pub parents: std::collections::BTreeMap<String, String>,
+    pub aside: std::collections::BTreeSet<String>,
+}
+
+impl Tags {
+    fn read(raw: &serde_json::Value) -> Tags {
+        let mut tags = Tags::default();
+        let Some(list) = raw.get("tags").and_then(|t| t.as_array()) else {
+            return tags;
+        };
+        for tag in list {
+            let Some(name) = tag.get("name").and_then(|n| n.as_str()) else {
+                continue;
+            };
+            if let Some(parent) = tag.get("parent").and_then(|p| p.as_str()) {
+                tags.parents
+                    .insert(name.trim().to_string(), parent.trim().to_string());
+            }
+            if tag
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .is_some_and(|k| k != "nav")
+            {
+                tags.aside.insert(name.trim().to_string());
+            }
+        }
+        tags
+    }
 }
 
 /// Everything the emitters need.
@@ -61,7 +99,7 @@ pub struct Model<'a> {
 }
 
 /// Groups operations by tag, in order of first appearance.
-fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
+fn group(operations: &[Operation], types: &mut TypeSpace, tags: &Tags) -> Vec<Group> {
     // Accessors are methods of `Client` (which has these, or derives them) and modules live
     // beside `runtime` and `types`.
     let mut modules = names::Scope::default();
@@ -80,7 +118,24 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
                     .scope
                     .claim(format!("{}Api", names::type_name(&op.group.name))),
                 operations: vec![index],
+                parent: None,
             }),
+        }
+    }
+    // Each group under its nearest ancestor tag that is a group too (`load` refused cycles
+    // and unknown parents).
+    for i in 0..groups.len() {
+        let mut tag = tags.parents.get(&groups[i].tag);
+        let mut steps = 0;
+        while let Some(parent) = tag.filter(|_| steps <= tags.parents.len()) {
+            if let Some(found) = groups.iter().position(|g| &g.tag == parent) {
+                groups[i].parent = Some(found);
+                let about = format!("{} (within `{parent}`)", groups[i].about);
+                groups[i].about = about;
+                break;
+            }
+            tag = tags.parents.get(parent);
+            steps += 1;
         }
     }
     groups
@@ -249,7 +304,9 @@ pub fn build_from<'a>(
                 }));
         }
     }
+    let tags = Tags::read(raw);
     let mut builder = OperationBuilder {
+        tags: &tags,
         schemes: &schemes,
         types: &mut types,
         api,
@@ -358,7 +415,7 @@ pub fn build_from<'a>(
     types.resolver().clear_cache();
     types.box_recursive_fields();
     types.mark_defaults();
-    let groups = group(&operations, &mut types);
+    let groups = group(&operations, &mut types, &tags);
     // Every other name of the crate is known: the inline types take theirs.
     types.assign_names();
     configure::rename_types(config, &mut types, &mut operations)?;

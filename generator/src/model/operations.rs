@@ -271,6 +271,7 @@ type Responses = (Success, Vec<ErrorCase>, Vec<String>, Option<Stream>);
 
 /// Builds every operation of the document, in document order.
 pub struct OperationBuilder<'s, 'a> {
+    pub tags: &'s super::Tags,
     pub types: &'s mut TypeSpace<'a>,
     pub api: &'s openapiv3::OpenAPI,
     pub schemes: &'s [Scheme],
@@ -425,7 +426,7 @@ impl OperationBuilder<'_, '_> {
             path: path.to_string(),
             fn_name,
             request_name,
-            group: group_of(op, path),
+            group: group_of(op, path, self.tags),
             summary: clean(op.summary.as_deref()),
             description: clean(op.description.as_deref()),
             deprecated: op.deprecated,
@@ -1029,9 +1030,14 @@ fn status_word(label: &str) -> String {
     }
 }
 
-/// The operation's first tag, else the first literal segment of its path.
-fn group_of(op: &openapiv3::Operation, path: &str) -> GroupKey {
-    if let Some(tag) = op.tags.iter().find(|t| !t.trim().is_empty()) {
+/// The operation's first tag (of navigation, when tags have a `kind`), else the first literal
+/// segment of its path.
+fn group_of(op: &openapiv3::Operation, path: &str, tags: &super::Tags) -> GroupKey {
+    if let Some(tag) = op
+        .tags
+        .iter()
+        .find(|t| !t.trim().is_empty() && !tags.aside.contains(t.trim()))
+    {
         let tag = tag.trim().to_string();
         return GroupKey {
             about: format!("tagged `{tag}`"),

@@ -62,8 +62,21 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, client: &crate::config::Client) -> Pl
         .iter()
         .map(|group| operations::module(model, group, &auth_consts))
         .collect::<Vec<_>>();
+    let names = features::names(model.groups.iter().map(|g| g.module.as_str()));
+    let enables = (0..model.groups.len())
+        .map(|i| {
+            model
+                .groups
+                .iter()
+                .zip(&names)
+                .filter(|(g, _)| g.parent == Some(i))
+                .map(|(_, name)| name.clone())
+                .collect()
+        })
+        .collect();
     let features = features::Features {
-        names: features::names(model.groups.iter().map(|g| g.module.as_str())),
+        names,
+        enables,
         full_by_default: model.operations.len() <= features::FULL_BY_DEFAULT_UP_TO,
     };
     let mut plan = Plan {
