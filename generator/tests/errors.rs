@@ -64,7 +64,7 @@ fn unsupported_versions_are_named() {
     assert!(
         error("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}").contains("Swagger 2.0")
     );
-    assert!(error("openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}").contains("3.2.0"));
+    assert!(error("openapi: 3.3.0\ninfo: {title: T, version: '1'}\npaths: {}").contains("3.3.0"));
 }
 
 #[test]

@@ -33,7 +33,10 @@ fn options() -> Options {
 /// items by `itemSchema` and examples by `dataValue`.
 fn raised(text: &str, idiomatic: bool) -> String {
     let mut raw = generator::load::read(text).expect("the description reads");
-    if raw["openapi"].as_str().is_some_and(|v| v.starts_with("3.0")) {
+    if raw["openapi"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("3.0"))
+    {
         generator::lower::raise_to_3_1(&mut raw);
     }
     generator::lower::raise_to_3_2(&mut raw, idiomatic);
@@ -105,12 +108,12 @@ fn committed_spec_and_fixtures_in_3_2_generate_the_same_crates() {
 
 #[test]
 fn the_idiomatic_rewrite_uses_item_schemas() {
-    let text = fs::read_to_string(support::workspace_root().join("generator/tests/fixtures/streams.yaml"))
-        .unwrap();
+    let text =
+        fs::read_to_string(support::workspace_root().join("generator/tests/fixtures/streams.yaml"))
+            .unwrap();
     let text32 = raised(&text, true);
     let raw: serde_json::Value = serde_json::from_str(&text32).unwrap();
-    let events = &raw["paths"]["/generate_stream"]["post"]["responses"]["200"]["content"]
-        ["text/event-stream"];
+    let events = &raw["paths"]["/generate_stream"]["post"]["responses"]["200"]["content"]["text/event-stream"];
     assert!(events.get("schema").is_none(), "{events:#}");
     assert_eq!(
         events["itemSchema"]["properties"]["data"]["contentSchema"]["$ref"],
@@ -165,16 +168,12 @@ fn bad_3_2_input_is_located() {
         "must give its media type by `content`",
     );
     refused(
-        &format!(
-            "{HEAD}paths:\n  /a:\n    additionalOperations:\n      POST:\n        {ok}\n"
-        ),
+        &format!("{HEAD}paths:\n  /a:\n    additionalOperations:\n      POST:\n        {ok}\n"),
         "#/paths/~1a/additionalOperations/POST",
         "`additionalOperations` may not define `POST`: the path item's `post` field is for that method",
     );
     refused(
-        &format!(
-            "{HEAD}paths:\n  /a:\n    additionalOperations:\n      Query:\n        {ok}\n"
-        ),
+        &format!("{HEAD}paths:\n  /a:\n    additionalOperations:\n      Query:\n        {ok}\n"),
         "#/paths/~1a/additionalOperations/Query",
         "may not define `Query`",
     );
@@ -215,7 +214,11 @@ fn diagnostics_name_places_as_written() {
         "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: x\n          content:\n            application/json:\n              $ref: '#/components/mediaTypes/Thing'\n  /b:\n    get:\n      responses:\n        '200':\n          description: x\n          content:\n            application/jsonl:\n              itemSchema: {{$ref: '#/components/schemas/Gone'}}\ncomponents:\n  mediaTypes:\n    Thing:\n      schema: {{$ref: '#/components/schemas/Missing'}}\n"
     );
     refused(&spec, "#/components/mediaTypes/Thing/schema", "Missing");
-    refused(&spec, "#/paths/~1b/get/responses/200/content/application~1jsonl/itemSchema", "Gone");
+    refused(
+        &spec,
+        "#/paths/~1b/get/responses/200/content/application~1jsonl/itemSchema",
+        "Gone",
+    );
 }
 
 #[test]

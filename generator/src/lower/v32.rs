@@ -9,6 +9,7 @@
 //! | `itemSchema` of server-sent events | `schema`: the `contentSchema` of its `data` when that is JSON text; `{type: string}` (raw events) for an event whose `data` is plain text; else the item schema (the whole event) |
 //! | `in: querystring` | `in: query` marked [`QUERYSTRING_KEY`] (the model sends the whole query string from it) |
 //! | Example `dataValue` / `serializedValue` | `value` (the data; the serialized text when there is no data) |
+//! | a response without `description` (optional in 3.2) | its `summary` as the description, else `""` |
 //!
 //! `schema` beside `itemSchema` on a sequential media type describes the whole sequence, which
 //! a client reading items as they arrive does not use: `itemSchema` types the items. `query` and
@@ -69,6 +70,16 @@ pub(super) fn lower(raw: &mut Value, origins: &mut Origins) {
             (Place::Examples, Some(Value::Object(examples))) => {
                 examples.values_mut().for_each(example_value);
             }
+            (Place::Response, Some(Value::Object(response))) => {
+                // 3.2 makes `description` optional and adds `summary`.
+                if !response.contains_key("description") && !response.contains_key("$ref") {
+                    let text = response
+                        .get("summary")
+                        .cloned()
+                        .unwrap_or_else(|| "".into());
+                    response.insert("description".into(), text);
+                }
+            }
             _ => {}
         }
     }
@@ -89,6 +100,8 @@ enum Place {
     Parameter,
     /// An `examples` map of Example Objects.
     Examples,
+    /// A response (of an operation, or of `components.responses`).
+    Response,
 }
 
 /// The places of the document 3.2 lowering rewrites, outermost first. Extensions, examples'
@@ -120,6 +133,14 @@ fn collect(value: &Value, at: &str, in_schema: bool, found: &mut Vec<(String, Pl
             }
             "examples" if !in_schema && child.is_object() => {
                 found.push((child_at, Place::Examples));
+            }
+            "responses" if !in_schema && child.is_object() => {
+                if let Value::Object(responses) = child {
+                    for key in responses.keys() {
+                        found.push((format!("{child_at}/{}", escape(key)), Place::Response));
+                    }
+                }
+                collect(child, &child_at, false, found);
             }
             "example" | "examples" | "default" | "enum" | "const" | "value" | "dataValue" => {}
             "schema" | "itemSchema" | "schemas" => collect(child, &child_at, true, found),
