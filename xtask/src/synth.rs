@@ -561,4 +561,17 @@ mod tests {
         assert_eq!(v30.files, v31.files);
         assert!(v31.diagnostics.is_empty(), "{:?}", v31.diagnostics);
     }
+
+    /// Likewise the 3.2 equivalent.
+    #[test]
+    fn the_3_2_equivalent_is_3_2_and_generates_the_same_crate() {
+        let text = spec_3_2(20);
+        assert_eq!(text, spec_3_2(20), "deterministic");
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["openapi"], "3.2.0");
+        let v30 = generator::generate(&spec(20), &options()).unwrap();
+        let v32 = generator::generate(&text, &options()).unwrap();
+        assert_eq!(v30.files, v32.files);
+        assert!(v32.diagnostics.is_empty(), "{:?}", v32.diagnostics);
+    }
 }

@@ -891,7 +891,7 @@ fn mutate_32(
         if keys.is_empty() {
             "/paths/~1things".to_string()
         } else {
-            format!("/paths/{}", escape(rng.pick(&keys)))
+            format!("/paths/{}", escape(rng.pick(keys.as_slice()).as_str()))
         }
     };
     let responses: Vec<&String> = objects
