@@ -61,24 +61,24 @@ pub(super) fn lower(raw: &mut Value, origins: &mut Origins) {
                     }
                 }
             }
-            (Place::Parameter, Some(Value::Object(parameter))) => {
-                if parameter.get("in").and_then(Value::as_str) == Some("querystring") {
-                    parameter.insert("in".into(), Value::String("query".into()));
-                    parameter.insert(QUERYSTRING_KEY.into(), Value::Bool(true));
-                }
+            (Place::Parameter, Some(Value::Object(parameter)))
+                if parameter.get("in").and_then(Value::as_str) == Some("querystring") =>
+            {
+                parameter.insert("in".into(), Value::String("query".into()));
+                parameter.insert(QUERYSTRING_KEY.into(), Value::Bool(true));
             }
             (Place::Examples, Some(Value::Object(examples))) => {
                 examples.values_mut().for_each(example_value);
             }
-            (Place::Response, Some(Value::Object(response))) => {
-                // 3.2 makes `description` optional and adds `summary`.
-                if !response.contains_key("description") && !response.contains_key("$ref") {
-                    let text = response
-                        .get("summary")
-                        .cloned()
-                        .unwrap_or_else(|| "".into());
-                    response.insert("description".into(), text);
-                }
+            // 3.2 makes `description` optional and adds `summary`.
+            (Place::Response, Some(Value::Object(response)))
+                if !response.contains_key("description") && !response.contains_key("$ref") =>
+            {
+                let text = response
+                    .get("summary")
+                    .cloned()
+                    .unwrap_or_else(|| "".into());
+                response.insert("description".into(), text);
             }
             _ => {}
         }
