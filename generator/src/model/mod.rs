@@ -16,7 +16,7 @@ use openapiv3::ReferenceOr;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Error, Severity};
 use crate::load::Document;
-use crate::resolve::{Resolver, escape, join};
+use crate::resolve::{Resolver, join};
 use operations::{Operation, OperationBuilder};
 use types::TypeSpace;
 
@@ -362,12 +362,14 @@ pub fn build_from<'a>(
                 .into_iter()
                 .map(|(at, method, op)| (at, method, std::borrow::Cow::Owned(op))),
         );
-        ops.sort_by_key(|(at, _, _)| {
+        // Each operation's key in the path item (`get`, `query`, `additionalOperations`),
+        // none of which needs escaping in a pointer.
+        ops.sort_by_cached_key(|(at, _, _)| {
             let key = at[item_at.len() + 1..]
                 .split('/')
                 .next()
                 .unwrap_or_default();
-            methods.iter().position(|m| escape(m) == key)
+            methods.iter().position(|m| *m == key)
         });
         for (at, method, op) in &ops {
             let (at, method, op) = (at.as_str(), method.as_str(), op.as_ref());
