@@ -10,7 +10,8 @@
 //! - `hwm_mb`: the process's peak resident set (`VmHWM`) after the first run;
 //! - `lines`, `files`: size of the output.
 //!
-//! Usage: `generate <spec.json> <output dir> <runs> [<spec 3.1.json> <output dir 3.1>]`
+//! Usage: `generate <spec.json> <output dir> <runs> [<spec 3.1.json> <output dir 3.1>
+//! [<spec 3.2.json> <output dir 3.2>]]`
 //! (`generate-system`: the same with the system allocator).
 //!
 //! With `<runs>` 0, the spec (YAML or JSON) is generated once and nothing else is done (no
@@ -27,6 +28,10 @@
 //! - `v31_paired_ratio`: the median over the rounds of the 3.1 total ÷ the 3.0 total of the
 //!   same round (a second estimate of the ratio, robust to the load changing between rounds);
 //! - `v31_same_output`: 1 if both specs generate the same files and diagnostics, else 0.
+//!
+//! A 3.2 equivalent after it (`cargo xtask bench` passes
+//! [`raise_to_3_2`](generator::lower::raise_to_3_2) of the 3.1 text, idiomatic) is generated
+//! in the same rounds, with the same figures prefixed `v32_`.
 //!
 //! The two programs differ only in their global allocator: `generate` has `cargo xtask`'s
 //! (mimalloc), `generate-system` the system's, which a program calling the generator library
@@ -227,7 +232,7 @@ fn counted(run: impl FnOnce() -> Result<Run, String>) -> Result<(Run, usize), St
     Ok((run?, peak.max(0) as usize))
 }
 
-/// The 3.1 equivalent of the spec and its figures so far.
+/// A 3.1 or 3.2 equivalent of the spec and its figures so far.
 struct Equivalent<'a> {
     spec: &'a Path,
     out: &'a Path,
@@ -245,14 +250,14 @@ struct Equivalent<'a> {
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (spec, out, runs, v31) = match args.as_slice() {
-        [spec, out, runs] => (spec, out, runs, None),
-        [spec, out, runs, spec31, out31] => (spec, out, runs, Some((spec31, out31))),
+    let (spec, out, runs, equivalents) = match args.as_slice() {
+        [spec, out, runs, rest @ ..] if rest.len() % 2 == 0 && rest.len() <= 4 => {
+            (spec, out, runs, rest.chunks(2).collect::<Vec<_>>())
+        }
         _ => {
-            return Err(
-                "usage: generate <spec.json> <output dir> <runs> [<spec 3.1.json> <output dir 3.1>]"
-                    .to_string(),
-            );
+            return Err("usage: generate <spec.json> <output dir> <runs> \
+                 [<spec 3.1.json> <output dir 3.1> [<spec 3.2.json> <output dir 3.2>]]"
+                .to_string());
         }
     };
     let spec = Path::new(spec);
@@ -278,7 +283,7 @@ fn run() -> Result<(), String> {
     }
 
     // First run alone: the peak live heap of one generation.
-    let (first, peak) = counted(|| generate_once(spec, &label, out, v31.is_some()))?;
+    let (first, peak) = counted(|| generate_once(spec, &label, out, !equivalents.is_empty()))?;
     // The resident peak of one generation, as a `cargo xtask codegen` process has it: read now,
     // because the baseline below parses on this thread, into another malloc arena than the
     // generator's thread used, and would add its own tree on top of the memory that arena keeps.
@@ -290,16 +295,18 @@ fn run() -> Result<(), String> {
     };
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
 
-    // The 3.1 equivalent, its first run alone likewise (after the resident peak was read).
-    let mut v31 = match v31 {
-        Some((spec31, out31)) => {
-            let (spec31, out31) = (Path::new(spec31), Path::new(out31));
-            let (first, peak) = counted(|| generate_once(spec31, &label, out31, true))?;
-            Some(Equivalent {
-                spec: spec31,
-                out: out31,
-                text: std::fs::read_to_string(spec31)
-                    .map_err(|e| format!("{}: {e}", spec31.display()))?,
+    // The 3.1 (and 3.2) equivalents, the first run of each alone likewise (after the resident
+    // peak was read).
+    let mut equivalents = equivalents
+        .into_iter()
+        .map(|pair| {
+            let (spec_eq, out_eq) = (Path::new(&pair[0]), Path::new(&pair[1]));
+            let (first, peak) = counted(|| generate_once(spec_eq, &label, out_eq, true))?;
+            Ok(Equivalent {
+                spec: spec_eq,
+                out: out_eq,
+                text: std::fs::read_to_string(spec_eq)
+                    .map_err(|e| format!("{}: {e}", spec_eq.display()))?,
                 same: first.digest == digest,
                 best: Best {
                     run: first,
@@ -309,36 +316,42 @@ fn run() -> Result<(), String> {
                 lower: Duration::MAX,
                 ratios: Vec::new(),
             })
-        }
-        None => None,
-    };
+        })
+        .collect::<Result<Vec<_>, String>>()?;
 
     for round in 0..runs.max(1) {
-        // With a 3.1 equivalent, which of the two goes first (to be parsed, then to be
-        // generated) alternates, so that neither always has the warmer (or busier) turn.
-        let v31_first = round % 2 == 1;
-        if let Some(e) = v31.as_mut().filter(|_| v31_first) {
-            e.best.parse = e.best.parse.min(parse(&e.text, e.spec)?);
+        // With an equivalent, which of the two goes first (to be parsed, then to be generated)
+        // alternates, so that neither always has the warmer (or busier) turn.
+        let equivalent_first = round % 2 == 1;
+        if equivalent_first {
+            for e in &mut equivalents {
+                e.best.parse = e.best.parse.min(parse(&e.text, e.spec)?);
+            }
         }
         best.parse = best.parse.min(parse(&text, spec)?);
-        if let Some(e) = v31.as_mut().filter(|_| !v31_first) {
-            e.best.parse = e.best.parse.min(parse(&e.text, e.spec)?);
+        if !equivalent_first {
+            for e in &mut equivalents {
+                e.best.parse = e.best.parse.min(parse(&e.text, e.spec)?);
+            }
         }
-        let mut run31 = None;
-        if let Some(e) = v31.as_mut().filter(|_| v31_first) {
-            run31 = Some(generate_once(e.spec, &label, e.out, false)?);
+        let mut early = Vec::new();
+        if equivalent_first {
+            for e in &equivalents {
+                early.push(generate_once(e.spec, &label, e.out, false)?);
+            }
         }
         let run = generate_once(spec, &label, out, false)?;
         let total = run.total;
         best.keep(run);
-        if let Some(e) = &mut v31 {
-            let run31 = match run31 {
-                Some(run31) => run31,
+        let mut early = early.into_iter();
+        for e in &mut equivalents {
+            let run_eq = match early.next() {
+                Some(run_eq) => run_eq,
                 None => generate_once(e.spec, &label, e.out, false)?,
             };
             e.ratios
-                .push(run31.total.as_secs_f64() / total.as_secs_f64());
-            e.best.keep(run31);
+                .push(run_eq.total.as_secs_f64() / total.as_secs_f64());
+            e.best.keep(run_eq);
             let tree: serde_json::Value = serde_json::from_str(&e.text)
                 .map_err(|error| format!("{}: {error}", e.spec.display()))?;
             let start = Instant::now();
@@ -355,7 +368,7 @@ fn run() -> Result<(), String> {
         best.run.lines,
         best.run.files,
     );
-    if let Some(e) = &mut v31 {
+    for (e, prefix) in equivalents.iter_mut().zip(["v31_", "v32_"]) {
         e.ratios.sort_by(f64::total_cmp);
         let median = match e.ratios.len() {
             0 => f64::NAN,
@@ -363,8 +376,8 @@ fn run() -> Result<(), String> {
             n => (e.ratios[n / 2 - 1] + e.ratios[n / 2]) / 2.0,
         };
         line.push_str(&format!(
-            " {} v31_lower_ms={:.3} v31_paired_ratio={median:.4} v31_peak_mb={:.1} v31_lines={} v31_same_output={}",
-            e.best.figures("v31_"),
+            " {} {prefix}lower_ms={:.3} {prefix}paired_ratio={median:.4} {prefix}peak_mb={:.1} {prefix}lines={} {prefix}same_output={}",
+            e.best.figures(prefix),
             ms(e.lower),
             e.peak as f64 / 1_048_576.0,
             e.best.run.lines,

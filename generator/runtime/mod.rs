@@ -40,7 +40,7 @@ pub use lines::JsonLines;
 pub use paginate::{BlockingItems, BlockingPages};
 pub use paginate::{Count, Items, Page, PageFuture, Pages, page_number};
 pub use raw::RawRequest;
-pub use request::{Auth, Form, IntoFilePart, Part, QueryStyle, Request};
+pub use request::{Auth, Form, IntoFilePart, Part, QueryString, QueryStyle, Request};
 /// The HTTP method, status and header types of the API, re-exported for callers of
 /// [`Client::execute`] and the generated crate's constructors.
 pub use reqwest::header::HeaderMap;

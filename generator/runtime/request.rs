@@ -78,6 +78,17 @@ impl Auth {
     }
 }
 
+/// How a whole query string is written from one value ([`Request::query_string`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryString {
+    /// `application/x-www-form-urlencoded`: the fields of an object as `name=value` pairs.
+    Form,
+    /// JSON text, percent-encoded.
+    Json,
+    /// The value as text, percent-encoded.
+    Text,
+}
+
 /// How a query parameter's value is written (OpenAPI `style` and `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
@@ -190,6 +201,19 @@ impl Request {
         ))
     }
 
+    /// [`Request::new`] for a method `reqwest::Method` has no constant for (`QUERY`, WebDAV's
+    /// `COPY`, ...): sent as `name` is written, since method names are case-sensitive.
+    pub fn with_method(
+        name: &'static str,
+        path_template: &'static str,
+        path_params: &[(&str, &dyn Display)],
+    ) -> Result<Request, Error> {
+        let method = Method::from_bytes(name.as_bytes()).map_err(|_| {
+            Error::invalid_request(format!("`{name}` is not an HTTP method name"))
+        })?;
+        Request::new(method, path_template, path_params)
+    }
+
     /// A request of `method` for `path` (already encoded), whose template is `template`.
     pub(super) fn with_path(method: Method, template: Cow<'static, str>, path: String) -> Request {
         Request {
@@ -222,6 +246,36 @@ impl Request {
     ) -> Result<Self, Error> {
         let value = to_value(value, || format!("query parameter `{name}`"))?;
         push_param(&mut self.query, name, &value, style);
+        Ok(self)
+    }
+
+    /// Makes the whole query string of one value (OpenAPI 3.2's `in: querystring`), written as
+    /// its media type says. `None` (JSON `null`) adds nothing.
+    pub fn query_string<T: Serialize + ?Sized>(
+        mut self,
+        value: &T,
+        encoding: QueryString,
+    ) -> Result<Self, Error> {
+        let value = to_value(value, || "the query string".to_owned())?;
+        match (encoding, &value) {
+            (_, Value::Null) => {}
+            (QueryString::Form, Value::Object(fields)) => {
+                for (name, value) in fields {
+                    push_nested(&mut self.query, name, value);
+                }
+            }
+            (QueryString::Form, _) => {
+                return Err(Error::invalid_request(
+                    "a form-encoded query string must be an object",
+                ));
+            }
+            (QueryString::Json, value) => self.query.push(form_encode(&compact_json(value))),
+            (QueryString::Text, value) => {
+                if let Some(text) = text(value) {
+                    self.query.push(form_encode(&text));
+                }
+            }
+        }
         Ok(self)
     }
 

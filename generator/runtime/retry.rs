@@ -5,10 +5,11 @@
 //! Retries are bounded (`max_retries`), spaced by exponential backoff with jitter or by the
 //! server's `Retry-After`, and deliberate about side effects:
 //!
-//! - Idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`) are retried after
+//! - Idempotent methods (`GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`, and `QUERY`,
+//!   a safe method with a body) are retried after
 //!   a connection failure, a timeout, and the statuses 408, 409, 429 and 5xx: sending them
 //!   twice does no harm.
-//! - Other methods (`POST`, `PATCH`) are retried only when the server provably did not act on
+//! - Other methods (`POST`, `PATCH`, any other name) are retried only when the server provably did not act on
 //!   the request: the connection could not be made (nothing was sent), 429 (rate limited), or
 //!   503 with `Retry-After` (the server asks to come back). Never after a timeout, a
 //!   connection that broke off once the request was written, or any other status: the server
@@ -53,10 +54,11 @@ pub(super) fn should_retry(method: &Method, outcome: Outcome<'_>) -> bool {
             _ => {}
         }
     }
+    // `QUERY` (RFC draft "safe method with body") is safe, hence idempotent.
     let idempotent = matches!(
         *method,
         Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
-    );
+    ) || method.as_str() == "QUERY";
     match outcome {
         Outcome::NotConnected => true,
         Outcome::Status(status, _) if idempotent => is_retryable(status),
@@ -117,14 +119,16 @@ mod tests {
         no.insert("x-should-retry", "false".parse().unwrap());
         let status =
             |code: u16, headers| Outcome::Status(StatusCode::from_u16(code).unwrap(), headers);
-        for method in [Method::GET, Method::PUT, Method::DELETE] {
+        let query = Method::from_bytes(b"QUERY").unwrap();
+        let copy = Method::from_bytes(b"COPY").unwrap();
+        for method in [Method::GET, Method::PUT, Method::DELETE, query] {
             assert!(should_retry(&method, Outcome::Timeout));
             assert!(should_retry(&method, Outcome::Broken));
             assert!(should_retry(&method, status(500, &none)));
             assert!(!should_retry(&method, status(404, &none)));
             assert!(!should_retry(&method, status(500, &no)));
         }
-        for method in [Method::POST, Method::PATCH] {
+        for method in [Method::POST, Method::PATCH, copy] {
             assert!(should_retry(&method, Outcome::NotConnected));
             assert!(!should_retry(&method, Outcome::Timeout));
             assert!(!should_retry(&method, Outcome::Broken));

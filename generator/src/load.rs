@@ -41,6 +41,7 @@ pub fn load(text: &str) -> Result<Document, Error> {
     let raw = read(text)?;
     check_version(&raw)?;
     check_depth(&raw)?;
+    check_tags(&raw)?;
     let lower::Lowered {
         raw,
         dialect,
@@ -50,6 +51,7 @@ pub fn load(text: &str) -> Result<Document, Error> {
     let version = match dialect {
         Dialect::V30 => "3.0",
         Dialect::V31 => "3.1",
+        Dialect::V32 => "3.2",
     };
     let (mut raw, api, mut skipped) = check(raw, version).map_err(|e| origins.restore_error(e))?;
     origins.restore_all(&mut skipped);
@@ -513,6 +515,73 @@ fn locate_too_deep(raw: &Value) -> Result<(), Error> {
     Ok(())
 }
 
+/// Tags nest by `parent` (OpenAPI 3.2): each parent must be a declared tag, and no tag may be
+/// its own ancestor. Every such problem is reported, at the `parent` that names it.
+fn check_tags(raw: &Value) -> Result<(), Error> {
+    let Some(Value::Array(tags)) = raw.get("tags") else {
+        return Ok(());
+    };
+    let name = |tag: &Value| tag.get("name").and_then(Value::as_str).map(str::to_string);
+    let parents: std::collections::BTreeMap<String, String> = tags
+        .iter()
+        .filter_map(|t| Some((name(t)?, t.get("parent")?.as_str()?.to_string())))
+        .collect();
+    let mut diagnostics = Vec::new();
+    for (i, tag) in tags.iter().enumerate() {
+        let Some(parent) = tag.get("parent") else {
+            continue;
+        };
+        let at = format!("#/tags/{i}/parent");
+        let Value::String(parent) = parent else {
+            diagnostics.push(bad(at, "a tag's `parent` must be the name of a tag".into()));
+            continue;
+        };
+        if !tags.iter().any(|t| name(t).as_deref() == Some(parent)) {
+            diagnostics.push(bad(
+                at,
+                format!("`parent` names the tag `{parent}`, which the document does not declare"),
+            ));
+            continue;
+        }
+        let Some(own) = name(tag) else { continue };
+        // Up the chain from this tag: back at it is a cycle (each tag of one is reported).
+        let mut chain = vec![own.clone()];
+        let mut next = Some(parent.clone());
+        while let Some(current) = next {
+            if current == own {
+                chain.push(current);
+                diagnostics.push(bad(
+                    at.clone(),
+                    format!(
+                        "the tags' parents go round in a cycle: {}",
+                        chain.join(" → ")
+                    ),
+                ));
+                break;
+            }
+            if chain.contains(&current) || chain.len() > tags.len() {
+                break;
+            }
+            chain.push(current.clone());
+            next = parents.get(&current).cloned();
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Error { diagnostics })
+    }
+}
+
+fn bad(pointer: String, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        category: Category::BadInput,
+        pointer,
+        message,
+    }
+}
+
 fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
     let kind = match raw {
         Value::Object(_) => None,
@@ -538,13 +607,18 @@ fn check_version(raw: &serde_json::Value) -> Result<(), Error> {
         }
     }
     match raw.get("openapi").and_then(|v| v.as_str()) {
-        Some(v) if v.starts_with("3.0.") || v.starts_with("3.1.") || v == "3.0" || v == "3.1" => {
+        Some(v)
+            if ["3.0", "3.1", "3.2"].iter().any(|minor| {
+                v == *minor || v.strip_prefix(minor).is_some_and(|r| r.starts_with('.'))
+            }) =>
+        {
             Ok(())
         }
         Some(v) => Err(Error::single(
             "#/openapi",
             format!(
-                "OpenAPI version {v} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"
+                "OpenAPI version {v} is not supported; this generator reads OpenAPI 3.0.x, 3.1.x \
+                 and 3.2.x"
             ),
         )),
         None if raw.get("swagger").is_some() => Err(Error::single(

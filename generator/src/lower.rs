@@ -41,6 +41,9 @@ use serde_json::{Map, Value};
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 use crate::resolve::escape;
 
+mod v32;
+pub use v32::{QUERYSTRING_KEY, raise_to_3_2};
+
 /// The key under which lowering leaves notes on a schema it could not fully express; the model
 /// turns each into a warning located at the schema, when (and only if) it builds that schema.
 pub const NOTE_KEY: &str = "x-openapi-gen-unsupported";
@@ -70,6 +73,9 @@ pub enum Dialect {
     V30,
     /// OpenAPI 3.1.x: schemas are JSON Schema 2020-12.
     V31,
+    /// OpenAPI 3.2.x: 3.1's schemas; item schemas, more methods, the whole query string, ...
+    /// (lowered by [`v32`]).
+    V32,
 }
 
 /// Where schemas that lowering moved came from: lowered pointer → pointer in the original
@@ -134,10 +140,12 @@ pub struct Lowered {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// The dialect of a document whose `openapi` field has been checked to be 3.0.x or 3.1.x.
+/// The dialect of a document whose `openapi` field has been checked to be 3.0.x, 3.1.x or
+/// 3.2.x.
 pub fn dialect(raw: &Value) -> Dialect {
     match raw.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.1") => Dialect::V31,
+        Some(v) if v.starts_with("3.2") => Dialect::V32,
         _ => Dialect::V30,
     }
 }
@@ -149,7 +157,7 @@ const KNOWN_DIALECTS: &[&str] = &[
     "https://json-schema.org/draft/2020-12/schema",
 ];
 
-/// Lowers a 3.1 document; returns a 3.0 one as it is.
+/// Lowers a 3.1 or 3.2 document; returns a 3.0 one as it is.
 pub fn lower(mut raw: Value) -> Lowered {
     let dialect = dialect(&raw);
     let mut origins = Origins::default();
@@ -177,6 +185,9 @@ pub fn lower(mut raw: Value) -> Lowered {
                 ),
             });
         }
+    }
+    if dialect == Dialect::V32 {
+        v32::lower(&mut raw, &mut origins);
     }
     let references = References::plan(&mut raw);
     if let Value::Object(doc) = &mut raw {
@@ -331,6 +342,7 @@ pub(crate) fn walk_document(raw: &mut Value, pass: &mut impl SchemaPass) {
                         "parameters" | "headers" => w.parameter(entry),
                         "requestBodies" => w.content_of(entry),
                         "pathItems" => w.path_item(entry),
+                        "mediaTypes" => w.media_type(entry),
                         "callbacks" => w.callback(entry),
                         _ => {}
                     });
@@ -365,8 +377,10 @@ impl<P: SchemaPass> Walker<'_, P> {
             self.enter(key, |w| {
                 if key == "parameters" {
                     w.each(value, Self::parameter);
-                } else if METHODS.contains(&key.as_str()) {
+                } else if METHODS.contains(&key.as_str()) || key == "query" {
                     w.operation(value);
+                } else if key == "additionalOperations" {
+                    w.entries(value, Self::operation);
                 }
             });
         }
@@ -416,26 +430,33 @@ impl<P: SchemaPass> Walker<'_, P> {
         self.enter("content", |w| {
             for (media, value) in content.iter_mut() {
                 w.enter(media, |w| {
-                    let Value::Object(media_type) = value else {
-                        return;
-                    };
-                    if let Some(schema) = media_type.get_mut("schema") {
-                        w.enter("schema", |w| w.schema(schema));
-                    }
-                    if let Some(Value::Object(encoding)) = media_type.get_mut("encoding") {
-                        w.enter("encoding", |w| {
-                            for (name, part) in encoding.iter_mut() {
-                                w.enter(name, |w| {
-                                    if let Some(headers) = part.get_mut("headers") {
-                                        w.enter("headers", |w| w.entries(headers, Self::parameter));
-                                    }
-                                });
-                            }
-                        });
-                    }
+                    w.media_type(value);
                 });
             }
         });
+    }
+
+    /// A media type: its schema, and the headers of its encodings.
+    fn media_type(&mut self, value: &mut Value) {
+        let Value::Object(media_type) = value else {
+            return;
+        };
+        for key in ["schema", "itemSchema"] {
+            if let Some(schema) = media_type.get_mut(key) {
+                self.enter(key, |w| w.schema(schema));
+            }
+        }
+        if let Some(Value::Object(encoding)) = media_type.get_mut("encoding") {
+            self.enter("encoding", |w| {
+                for (name, part) in encoding.iter_mut() {
+                    w.enter(name, |w| {
+                        if let Some(headers) = part.get_mut("headers") {
+                            w.enter("headers", |w| w.entries(headers, Self::parameter));
+                        }
+                    });
+                }
+            });
+        }
     }
 
     fn each(&mut self, list: &mut Value, f: fn(&mut Self, &mut Value)) {

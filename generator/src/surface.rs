@@ -16,7 +16,7 @@ use crate::lower::Origins;
 use crate::model;
 use crate::model::operations::{Location, QueryRendering};
 use crate::model::security::SchemeKind;
-use crate::model::types::TypeSpace;
+use crate::model::types::{Fallback, TypeSpace};
 use crate::plan::{self, EnumItem, Item, Output, Shape, TypeRef, Wire, rust_type};
 use crate::resolve::join;
 
@@ -337,6 +337,7 @@ fn type_item(types: &TypeSpace, doc: &Document, item: &Item) -> TypeItem {
                                     ("query parameter (JSON)", "query")
                                 }
                                 Location::Query(_) => ("query parameter", "query"),
+                                Location::QueryString(_) => ("query string", "query"),
                                 Location::Header => ("header", "header"),
                             };
                             (
@@ -396,10 +397,13 @@ fn type_item(types: &TypeSpace, doc: &Document, item: &Item) -> TypeItem {
         },
         Shape::Union(u) => TypeKind::Union {
             variants: variants(types, &u.variants)
-                .chain(u.tag.map(|t| VariantItem {
-                    name: t.fallback.clone(),
-                    payload: Some("serde_json::Value".to_string()),
-                    wire: None,
+                .chain(u.tag.and_then(|t| match &t.fallback {
+                    Fallback::Unknown(name) => Some(VariantItem {
+                        name: name.clone(),
+                        payload: Some("serde_json::Value".to_string()),
+                        wire: None,
+                    }),
+                    Fallback::Default(_) => None,
                 }))
                 .collect(),
             tag: u.tag.map(|t| t.property.clone()),

@@ -64,7 +64,7 @@ fn unsupported_versions_are_named() {
     assert!(
         error("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}").contains("Swagger 2.0")
     );
-    assert!(error("openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}").contains("3.2.0"));
+    assert!(error("openapi: 3.3.0\ninfo: {title: T, version: '1'}\npaths: {}").contains("3.3.0"));
 }
 
 #[test]
@@ -525,24 +525,26 @@ fn text_that_is_not_openapi_is_named() {
 }
 
 #[test]
-fn swagger_2_and_openapi_3_2_are_refused_with_their_pointer() {
+fn swagger_2_and_openapi_3_3_are_refused_with_their_pointer() {
     let d = only_problem("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}");
     assert_eq!(d.pointer, "#/swagger");
     assert_eq!(
         d.message,
         "Swagger 2.0 is not supported; convert the description to OpenAPI 3.0 first"
     );
-    let d = only_problem("openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}");
+    let d = only_problem("openapi: 3.3.0\ninfo: {title: T, version: '1'}\npaths: {}");
     assert_eq!(d.pointer, "#/openapi");
     assert_eq!(
         d.message,
-        "OpenAPI version 3.2.0 is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"
+        "OpenAPI version 3.3.0 is not supported; this generator reads OpenAPI 3.0.x, 3.1.x and \
+         3.2.x"
     );
     let d = only_problem("openapi: 2.0.0\ninfo: {title: T, version: '1'}\npaths: {}");
     assert_eq!(d.pointer, "#/openapi");
     assert_eq!(
         d.message,
-        "OpenAPI version 2.0.0 is not supported; this generator reads OpenAPI 3.0.x and 3.1.x"
+        "OpenAPI version 2.0.0 is not supported; this generator reads OpenAPI 3.0.x, 3.1.x and \
+         3.2.x"
     );
 }
 

@@ -99,7 +99,7 @@ fn mutated_specs_end_in_output_or_located_errors() {
     let started = Instant::now();
     let (mut generated, mut rejected, mut bytes, mut slowest, mut peak_max) =
         (0, 0, 0, Duration::ZERO, 0);
-    let mut in_3_1 = 0;
+    let (mut in_3_1, mut in_3_2) = (0, 0);
     let mut failures = Vec::new();
     for index in 0..inputs {
         if only.is_some_and(|only| only != index) {
@@ -111,6 +111,7 @@ fn mutated_specs_end_in_output_or_located_errors() {
         let input = mutate(spec, &mut rng);
         bytes += input.text.len();
         in_3_1 += usize::from(input.is_3_1);
+        in_3_2 += usize::from(input.is_3_2);
         if verbose {
             // Straight to stderr, past the test harness's capture: the last line names the
             // input if this one aborts the process.
@@ -186,7 +187,7 @@ fn mutated_specs_end_in_output_or_located_errors() {
     }
     eprintln!(
         "fuzz: {} inputs ({generated} generated, {rejected} rejected with located errors; \
-         {in_3_1} in OpenAPI 3.1), {} MiB of spec text, in {:.1?}; slowest input {slowest:.1?}, \
+         {in_3_1} in OpenAPI 3.1, {in_3_2} in 3.2), {} MiB of spec text, in {:.1?}; slowest input {slowest:.1?}, \
          largest peak memory {} MiB",
         generated + rejected + failures.len(),
         bytes >> 20,

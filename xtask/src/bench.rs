@@ -212,6 +212,7 @@ struct SizeFigures {
     n: usize,
     spec_bytes: usize,
     spec_3_1_bytes: usize,
+    spec_3_2_bytes: usize,
     f: Vec<(String, f64)>,
 }
 
@@ -238,6 +239,12 @@ fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> R
         let text_3_1 = crate::synth::spec_3_1(n);
         let spec = write(&format!("synthetic-{n}.json"), &text)?;
         let spec_3_1 = write(&format!("synthetic-{n}-3.1.json"), &text_3_1)?;
+        let text_3_2 = crate::synth::spec_3_2(n);
+        let spec_3_2 = write(&format!("synthetic-{n}-3.2.json"), &text_3_2)?;
+        let out_3_2 = work
+            .join(format!("synthetic-{n}-3.2"))
+            .display()
+            .to_string();
         let out = work.join(format!("synthetic-{n}")).display().to_string();
         let out_3_1 = work
             .join(format!("synthetic-{n}-3.1"))
@@ -253,6 +260,8 @@ fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> R
                 runs.as_str(),
                 spec_3_1.as_str(),
                 out_3_1.as_str(),
+                spec_3_2.as_str(),
+                out_3_2.as_str(),
             ],
         )?;
         let system = figures(system_bin, &bin_args)?;
@@ -288,6 +297,7 @@ fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> R
             n,
             spec_bytes: text.len(),
             spec_3_1_bytes: text_3_1.len(),
+            spec_3_2_bytes: text_3_2.len(),
             f,
         });
     }
@@ -303,18 +313,20 @@ fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> R
         );
     }
     println!();
-    openapi_3_1(args, &all);
+    openapi_3_1(args, &all, "3.1");
+    openapi_3_1(args, &all, "3.2");
     Ok(())
 }
 
-/// The 3.1 equivalents against their 3.0 specs, from the same processes.
-fn openapi_3_1(args: &BenchArgs, all: &[SizeFigures]) {
+/// The 3.1 (or 3.2) equivalents against their 3.0 specs, from the same processes.
+fn openapi_3_1(args: &BenchArgs, all: &[SizeFigures], version: &str) {
+    let prefix = format!("v{}_", version.replace('.', ""));
     println!(
-        "## OpenAPI 3.1: the same spec raised to 3.1, against its 3.0 text (same process, alternating, fastest of {} runs each)\n",
+        "## OpenAPI {version}: the same spec raised to {version}, against its 3.0 text (same process, alternating, fastest of {} runs each)\n",
         args.runs
     );
     println!(
-        "| operations | spec: 3.0, 3.1 | total: 3.0, 3.1 | total 3.1 ÷ 3.0 | median of the rounds' 3.1 ÷ 3.0 | without writing: 3.0, 3.1 | ratio | load: 3.0, 3.1 | load ratio | lowering alone (share of 3.1 total) | parse only: 3.0, 3.1 | peak heap: 3.0, 3.1 | same crate |"
+        "| operations | spec: 3.0, {version} | total: 3.0, {version} | total {version} ÷ 3.0 | median of the rounds' {version} ÷ 3.0 | without writing: 3.0, {version} | ratio | load: 3.0, {version} | load ratio | lowering alone (share of {version} total) | parse only: 3.0, {version} | peak heap: 3.0, {version} | same crate |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     // Per size: fastest-of ratio, paired median, lowering's share.
@@ -322,7 +334,7 @@ fn openapi_3_1(args: &BenchArgs, all: &[SizeFigures]) {
     for size in all {
         let (f, n) = (&size.f, size.n);
         let v30 = |key: &str| get(f, key);
-        let v31 = |key: &str| get(f, &format!("v31_{key}"));
+        let v31 = |key: &str| get(f, &format!("{prefix}{key}"));
         let generation = |get: &dyn Fn(&str) -> f64| {
             ["load_ms", "model_ms", "emit_ms", "format_ms"]
                 .iter()
@@ -339,7 +351,11 @@ fn openapi_3_1(args: &BenchArgs, all: &[SizeFigures]) {
         println!(
             "| {n} | {} KiB, {} KiB | {:.0} ms, {:.0} ms | **{ratio:.3}** | {:.3} | {g30:.0} ms, {g31:.0} ms | {:.3} | {:.1} ms, {:.1} ms | {:.3} | {:.1} ms ({:.1}%) | {:.1} ms, {:.1} ms | {:.0} MB, {:.0} MB | {} |",
             size.spec_bytes / 1024,
-            size.spec_3_1_bytes / 1024,
+            if version == "3.1" {
+                size.spec_3_1_bytes
+            } else {
+                size.spec_3_2_bytes
+            } / 1024,
             v30("total_ms"),
             v31("total_ms"),
             v31("paired_ratio"),
@@ -374,7 +390,7 @@ fn openapi_3_1(args: &BenchArgs, all: &[SizeFigures]) {
             range(|r| r.2, 100.0),
         );
         println!(
-            "3.1 ÷ 3.0 over the sizes: {:.3}–{:.3} (fastest of each), {:.3}–{:.3} (median of the rounds); lowering alone is {:.1}–{:.1}% of the 3.1 total. Target ≤ 1.10{}.\n",
+            "{version} ÷ 3.0 over the sizes: {:.3}–{:.3} (fastest of each), {:.3}–{:.3} (median of the rounds); lowering alone is {:.1}–{:.1}% of the {version} total. Target ≤ 1.10{}.\n",
             fastest.0,
             fastest.1,
             paired.0,

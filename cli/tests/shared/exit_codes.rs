@@ -93,10 +93,10 @@ fn bad_input_exits_with_2_naming_the_place() {
         "Swagger 2.0 is not supported",
     );
     refused(
-        &VALID.replace("openapi: 3.0.3", "openapi: 3.2.0"),
+        &VALID.replace("openapi: 3.0.3", "openapi: 3.3.0"),
         &[],
         "#/openapi",
-        "OpenAPI version 3.2.0 is not supported; this generator reads OpenAPI 3.0.x and 3.1.x",
+        "OpenAPI version 3.3.0 is not supported; this generator reads OpenAPI 3.0.x, 3.1.x and 3.2.x",
     );
     let mut bomb =
         String::from("x-lol:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");

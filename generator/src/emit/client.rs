@@ -7,11 +7,13 @@ use quote::{format_ident, quote};
 
 use super::doc_paragraphs;
 use super::types::{Cfg, ident, item_tokens, type_ref_tokens};
-use crate::model::operations::{Body, BodyKind, Location, Param, Payload, QueryRendering};
+use crate::model::operations::{
+    Body, BodyKind, Location, Param, Payload, QueryRendering, WholeQuery,
+};
 use crate::model::security::Scheme;
 use crate::model::types::Ty;
 use crate::plan::features::Import;
-use crate::plan::{Decode, Method, Module, Output, Plan, StreamOutput};
+use crate::plan::{Decode, HttpMethod, Method, Module, Output, Plan, StreamOutput};
 
 /// `(file name, tokens)` for `src/operations/mod.rs` and one file per group, each made when the
 /// iterator reaches it, so that the caller can format and drop one before making the next.
@@ -166,7 +168,6 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
         let name = ident(name);
         quote!(request: &#name)
     });
-    let http_method = ident(&op.method);
     let path = &op.path;
     let path_params = op
         .params
@@ -177,6 +178,15 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
             let field = ident(&p.name);
             quote!((#wire, &request.#field),)
         });
+    let new_request = match m.http {
+        HttpMethod::Constant(name) => {
+            let name = ident(name);
+            quote!(Request::new(reqwest::Method::#name, #path, &[#(#path_params)*]))
+        }
+        HttpMethod::Named(name) => {
+            quote!(Request::with_method(#name, #path, &[#(#path_params)*]))
+        }
+    };
     let mut chain = Vec::new();
     if let Some(name) = &m.auth {
         let name = format_ident!("{}", name);
@@ -225,7 +235,7 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
     let build = quote! {
         #[doc = #build_doc]
         fn #fn_name(#params) -> Result<Request, Error> {
-            let #mutable http = Request::new(reqwest::Method::#http_method, #path, &[#(#path_params)*])?
+            let #mutable http = #new_request?
                 #(#chain)*;
             #body_after
             Ok(http)
@@ -250,6 +260,14 @@ fn param_call(param: &Param) -> TokenStream {
                 QueryRendering::Json => quote!(Json),
             };
             quote!(.query(#wire, &request.#field, QueryStyle::#style)?)
+        }
+        Location::QueryString(whole) => {
+            let encoding = match whole {
+                WholeQuery::Form => quote!(Form),
+                WholeQuery::Json => quote!(Json),
+                WholeQuery::Text => quote!(Text),
+            };
+            quote!(.query_string(&request.#field, QueryString::#encoding)?)
         }
     }
 }

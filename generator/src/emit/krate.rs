@@ -187,8 +187,13 @@ fn features(plan: &Plan) -> String {
         line.push_str(&item);
     }
     out.push_str("]\n");
-    for (module, name) in plan.modules.iter().zip(names) {
+    for ((module, name), enables) in plan.modules.iter().zip(names).zip(&plan.features.enables) {
         let group = module.group;
+        let enables = enables
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
         let operations = group.operations.len();
         let noun = if operations == 1 {
             "operation"
@@ -196,7 +201,7 @@ fn features(plan: &Plan) -> String {
             "operations"
         };
         out.push_str(&format!(
-            "# {operations} {noun} {}: `Client::{}`.\n{name} = []\n",
+            "# {operations} {noun} {}: `Client::{}`.\n{name} = [{enables}]\n",
             crate::format::one_line(&group.about),
             group.module
         ));

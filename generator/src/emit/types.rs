@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::doc_attrs;
-use crate::model::types::{EnumValue, Ty, TypeSpace};
+use crate::model::types::{EnumValue, Fallback, Ty, TypeSpace};
 use crate::plan::features::{Gate, Import};
 use crate::plan::{
     EnumItem, FieldItem, Item, Plan, Presence, Serde, Shape, StructItem, TypeRef, UnionItem, Wire,
@@ -264,9 +264,27 @@ fn union_def(
             }
         };
     };
-    let fallback = ident(&tag.fallback);
     let property = &tag.property;
-    let fallback_doc = format!(" A value whose `{property}` this client does not know yet.");
+    let (fallback_variant, fallback) = match &tag.fallback {
+        Fallback::Unknown(name) => {
+            let name = ident(name);
+            let doc = format!(" A value whose `{property}` this client does not know yet.");
+            (
+                quote! {
+                    #[doc = #doc]
+                    #name(serde_json::Value),
+                },
+                quote!(Ok(Self::#name(value))),
+            )
+        }
+        Fallback::Default(name) => {
+            let name = ident(name);
+            (
+                TokenStream::new(),
+                quote!(serde_json::from_value(value).map(Self::#name)),
+            )
+        }
+    };
     let dispatch = tag.values.iter().map(|(value, variant)| {
         let variant = ident(variant);
         quote!(Some(#value) => serde_json::from_value(value).map(Self::#variant),)
@@ -277,8 +295,7 @@ fn union_def(
         #[serde(untagged)]
         pub enum #name {
             #(#arms)*
-            #[doc = #fallback_doc]
-            #fallback(serde_json::Value),
+            #fallback_variant
         }
         #cfg
         impl<'de> Deserialize<'de> for #name {
@@ -287,7 +304,7 @@ fn union_def(
                 let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
                 match tag.as_deref() {
                     #(#dispatch)*
-                    _ => Ok(Self::#fallback(value)),
+                    _ => #fallback,
                 }
                 .map_err(serde::de::Error::custom)
             }

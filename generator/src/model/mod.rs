@@ -33,6 +33,44 @@ pub struct Group {
     pub struct_name: String,
     /// Indices into `Model::operations`.
     pub operations: Vec<usize>,
+    /// The group of the tag's nearest ancestor (OpenAPI 3.2's `parent`) that has operations:
+    /// its feature enables this group's.
+    pub parent: Option<usize>,
+}
+
+/// What the document's tags say beyond their names (OpenAPI 3.2): each tag's `parent`, and the
+/// tags whose `kind` is not navigation (`badge`, `audience`, ...), which do not group
+/// operations.
+#[derive(Debug, Default)]
+pub struct Tags {
+    pub parents: std::collections::BTreeMap<String, String>,
+    pub aside: std::collections::BTreeSet<String>,
+}
+
+impl Tags {
+    fn read(raw: &serde_json::Value) -> Tags {
+        let mut tags = Tags::default();
+        let Some(list) = raw.get("tags").and_then(|t| t.as_array()) else {
+            return tags;
+        };
+        for tag in list {
+            let Some(name) = tag.get("name").and_then(|n| n.as_str()) else {
+                continue;
+            };
+            if let Some(parent) = tag.get("parent").and_then(|p| p.as_str()) {
+                tags.parents
+                    .insert(name.trim().to_string(), parent.trim().to_string());
+            }
+            if tag
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .is_some_and(|k| k != "nav")
+            {
+                tags.aside.insert(name.trim().to_string());
+            }
+        }
+        tags
+    }
 }
 
 /// Everything the emitters need.
@@ -61,7 +99,7 @@ pub struct Model<'a> {
 }
 
 /// Groups operations by tag, in order of first appearance.
-fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
+fn group(operations: &[Operation], types: &mut TypeSpace, tags: &Tags) -> Vec<Group> {
     // Accessors are methods of `Client` (which has these, or derives them) and modules live
     // beside `runtime` and `types`.
     let mut modules = names::Scope::default();
@@ -80,10 +118,118 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
                     .scope
                     .claim(format!("{}Api", names::type_name(&op.group.name))),
                 operations: vec![index],
+                parent: None,
             }),
         }
     }
+    // Each group under its nearest ancestor tag that is a group too (`load` refused cycles
+    // and unknown parents).
+    for i in 0..groups.len() {
+        let mut tag = tags.parents.get(&groups[i].tag);
+        let mut steps = 0;
+        while let Some(parent) = tag.filter(|_| steps <= tags.parents.len()) {
+            if let Some(found) = groups.iter().position(|g| &g.tag == parent) {
+                groups[i].parent = Some(found);
+                let about = format!("{} (within `{parent}`)", groups[i].about);
+                groups[i].about = about;
+                break;
+            }
+            tag = tags.parents.get(parent);
+            steps += 1;
+        }
+    }
     groups
+}
+
+/// The path item's operations beyond the fixed methods openapiv3 reads (OpenAPI 3.2): `query`
+/// (a safe method with a body, sent as `QUERY`) and each of `additionalOperations` (sent with
+/// the method's capitalization as written). Each is `(pointer, method, operation)`; one that
+/// is not a valid operation, or whose method a fixed field covers, is skipped with a located
+/// diagnostic.
+fn extra_operations(
+    resolver: &Resolver,
+    path: &str,
+    item_at: &str,
+    skipped: &mut Vec<Diagnostic>,
+) -> Vec<(String, String, openapiv3::Operation)> {
+    const FIXED: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace", "query",
+    ];
+    let Some(item) = resolver
+        .value(item_at, item_at)
+        .ok()
+        .and_then(|v| v.as_object())
+    else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if item.contains_key("query") {
+        found.push((join(item_at, &["query"]), "QUERY".to_string()));
+    }
+    match item.get("additionalOperations") {
+        Some(serde_json::Value::Object(more)) => {
+            for method in more.keys() {
+                let at = join(item_at, &["additionalOperations", method]);
+                let what = format!("operation `{method} {path}`");
+                let problem = if FIXED.iter().any(|f| f.eq_ignore_ascii_case(method)) {
+                    Some(format!(
+                        "`additionalOperations` may not define `{method}`: the path item's \
+                         `{}` field is for that method",
+                        method.to_ascii_lowercase()
+                    ))
+                } else if method.is_empty()
+                    || !method
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+                {
+                    Some(format!(
+                        "`{method}` is not an HTTP method name (a token of letters, digits and \
+                         `!#$%&'*+-.^_`|~`)"
+                    ))
+                } else {
+                    None
+                };
+                match problem {
+                    Some(message) => skipped.push(Diagnostic::skipped(
+                        &what,
+                        Diagnostic {
+                            severity: Severity::Error,
+                            category: crate::diagnostics::Category::BadInput,
+                            pointer: at,
+                            message,
+                        },
+                    )),
+                    None => found.push((at, method.clone())),
+                }
+            }
+        }
+        Some(_) => skipped.push(Diagnostic::skipped(
+            &format!("the additional operations of `{path}`"),
+            Diagnostic {
+                severity: Severity::Error,
+                category: crate::diagnostics::Category::BadInput,
+                pointer: join(item_at, &["additionalOperations"]),
+                message: "`additionalOperations` must be a map from method to operation".into(),
+            },
+        )),
+        None => {}
+    }
+    let mut operations = Vec::new();
+    for (at, method) in found {
+        match resolver.parse::<openapiv3::Operation>(&at) {
+            Ok(op) => operations.push((at, method, op)),
+            Err(error) => {
+                let what = format!("operation `{method} {path}`");
+                skipped.extend(
+                    error
+                        .diagnostics
+                        .into_iter()
+                        .map(|d| Diagnostic::skipped(&what, d)),
+                );
+            }
+        }
+    }
+    operations
 }
 
 /// The model of a document. Pointers in what it reports (errors, [`Model::skipped`], warnings)
@@ -158,7 +304,9 @@ pub fn build_from<'a>(
                 }));
         }
     }
+    let tags = Tags::read(raw);
     let mut builder = OperationBuilder {
+        tags: &tags,
         schemes: &schemes,
         types: &mut types,
         api,
@@ -198,22 +346,45 @@ pub fn build_from<'a>(
             .and_then(|v| v.as_object())
             .map(|v| v.keys().map(String::as_str).collect())
             .unwrap_or_default();
-        let mut ops: Vec<(&str, &openapiv3::Operation)> = item.iter().collect();
-        ops.sort_by_key(|(method, _)| methods.iter().position(|m| m == method));
-        for (method, op) in ops {
+        let mut ops: Vec<(String, String, std::borrow::Cow<openapiv3::Operation>)> = item
+            .iter()
+            .map(|(method, op)| {
+                (
+                    join(&item_at, &[method]),
+                    method.to_uppercase(),
+                    std::borrow::Cow::Borrowed(op),
+                )
+            })
+            .collect();
+        let extra = extra_operations(&resolver, path, &item_at, &mut skipped);
+        ops.extend(
+            extra
+                .into_iter()
+                .map(|(at, method, op)| (at, method, std::borrow::Cow::Owned(op))),
+        );
+        // Each operation's key in the path item (`get`, `query`, `additionalOperations`),
+        // none of which needs escaping in a pointer.
+        ops.sort_by_cached_key(|(at, _, _)| {
+            let key = at[item_at.len() + 1..]
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            methods.iter().position(|m| *m == key)
+        });
+        for (at, method, op) in &ops {
+            let (at, method, op) = (at.as_str(), method.as_str(), op.as_ref());
             if !configure::keep(&config.filter, path, &op.tags, &mut filter_use) {
                 continue;
             }
-            let at = join(&item_at, &[method]);
             let checkpoint = builder.types.checkpoint();
-            match builder.operation(path, &item_params, method, op, &at) {
+            match builder.operation(path, &item_params, method, op, at) {
                 Ok(op) => operations.push(op),
                 Err(error) => {
                     builder.types.rollback(checkpoint);
                     let what = format!(
                         "operation `{}` ({} {path})",
                         op.operation_id.as_deref().unwrap_or("without operationId"),
-                        method.to_uppercase(),
+                        method,
                     );
                     skipped.extend(
                         error
@@ -246,7 +417,7 @@ pub fn build_from<'a>(
     types.resolver().clear_cache();
     types.box_recursive_fields();
     types.mark_defaults();
-    let groups = group(&operations, &mut types);
+    let groups = group(&operations, &mut types, &tags);
     // Every other name of the crate is known: the inline types take theirs.
     types.assign_names();
     configure::rename_types(config, &mut types, &mut operations)?;

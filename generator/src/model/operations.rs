@@ -16,7 +16,8 @@ use crate::resolve::join;
 pub struct Operation {
     /// Where the operation is in the spec, e.g. `#/paths/~1meetings/get`.
     pub pointer: String,
-    /// Upper-case HTTP method, e.g. `GET`.
+    /// The HTTP method as sent: upper case for the methods OpenAPI names (`GET`, `QUERY`), as
+    /// written for those of 3.2's `additionalOperations` (`COPY`, `Purge`).
     pub method: String,
     /// The path template as written in the spec.
     pub path: String,
@@ -50,7 +51,20 @@ pub struct Operation {
 pub enum Location {
     Path,
     Query(QueryRendering),
+    /// The whole query string, from one value (OpenAPI 3.2's `in: querystring`).
+    QueryString(WholeQuery),
     Header,
+}
+
+/// How a whole query string is written from its value: by the media type of its `content`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WholeQuery {
+    /// `application/x-www-form-urlencoded`: an object's fields as `name=value` pairs.
+    Form,
+    /// A JSON media type: the value as JSON text, percent-encoded.
+    Json,
+    /// Any other media type of a string: the text, percent-encoded.
+    Text,
 }
 
 /// How a query parameter is written (OpenAPI `style` and `explode`).
@@ -257,6 +271,7 @@ type Responses = (Success, Vec<ErrorCase>, Vec<String>, Option<Stream>);
 
 /// Builds every operation of the document, in document order.
 pub struct OperationBuilder<'s, 'a> {
+    pub tags: &'s super::Tags,
     pub types: &'s mut TypeSpace<'a>,
     pub api: &'s openapiv3::OpenAPI,
     pub schemes: &'s [Scheme],
@@ -317,7 +332,7 @@ impl OperationBuilder<'_, '_> {
         .map_err(|message| Error::unsupported(join(pointer, &["security"]), message))?;
         let base = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => names::field_name(id),
-            _ => fallback_fn_name(method, path),
+            _ => fallback_fn_name(&method.to_ascii_lowercase(), path),
         };
         let fn_name = self.fn_scope.claim(base);
         // The operation's own types are named from a base (`<base>Request`, `<base>Body`):
@@ -358,6 +373,7 @@ impl OperationBuilder<'_, '_> {
             );
             merged.insert(key, (param, at));
         }
+        check_query_string(merged.values())?;
         let mut field_scope = Scope::default();
         let mut params = Vec::new();
         for (param, at) in merged.into_values() {
@@ -406,11 +422,11 @@ impl OperationBuilder<'_, '_> {
         });
         Ok(Operation {
             pointer: pointer.to_string(),
-            method: method.to_uppercase(),
+            method: method.to_string(),
             path: path.to_string(),
             fn_name,
             request_name,
-            group: group_of(op, path),
+            group: group_of(op, path, self.tags),
             summary: clean(op.summary.as_deref()),
             description: clean(op.description.as_deref()),
             deprecated: op.deprecated,
@@ -449,8 +465,27 @@ impl OperationBuilder<'_, '_> {
         scope: &mut Scope,
     ) -> Result<Param, Error> {
         let data = param.parameter_data_ref();
+        let querystring = data.extensions.contains_key(crate::lower::QUERYSTRING_KEY);
         let location = match param {
             Parameter::Path { .. } => Location::Path,
+            Parameter::Query { .. } if querystring => {
+                let ParameterSchemaOrContent::Content(content) = &data.format else {
+                    return Err(Error::single(
+                        at,
+                        format!(
+                            "querystring parameter `{}` must give its media type by `content`, \
+                             not `schema`",
+                            data.name
+                        ),
+                    ));
+                };
+                let media = content.keys().next().map(|m| MediaKind::of(m));
+                Location::QueryString(match media {
+                    Some(MediaKind::Form) => WholeQuery::Form,
+                    Some(MediaKind::Json) => WholeQuery::Json,
+                    _ => WholeQuery::Text,
+                })
+            }
             Parameter::Query { style, .. } => Location::Query(match (style, data.explode) {
                 _ if json_content(&data.format) => QueryRendering::Json,
                 (QueryStyle::Form, Some(false)) => QueryRendering::FormUnexploded,
@@ -995,9 +1030,14 @@ fn status_word(label: &str) -> String {
     }
 }
 
-/// The operation's first tag, else the first literal segment of its path.
-fn group_of(op: &openapiv3::Operation, path: &str) -> GroupKey {
-    if let Some(tag) = op.tags.iter().find(|t| !t.trim().is_empty()) {
+/// The operation's first tag (of navigation, when tags have a `kind`), else the first literal
+/// segment of its path.
+fn group_of(op: &openapiv3::Operation, path: &str, tags: &super::Tags) -> GroupKey {
+    if let Some(tag) = op
+        .tags
+        .iter()
+        .find(|t| !t.trim().is_empty() && !tags.aside.contains(t.trim()))
+    {
         let tag = tag.trim().to_string();
         return GroupKey {
             about: format!("tagged `{tag}`"),
@@ -1076,6 +1116,46 @@ fn check_path_params(path: &str, params: &[Param], pointer: &str) -> Result<(), 
 }
 
 /// `get /accounts/{account_id}/members` → `get_accounts_account_id_members`.
+/// An operation has at most one `querystring` parameter (OpenAPI 3.2), and none beside `query`
+/// parameters: it is the whole query string.
+fn check_query_string<'p>(
+    params: impl Iterator<Item = &'p (Parameter, String)>,
+) -> Result<(), Error> {
+    let mut whole: Option<(&str, &str)> = None;
+    let mut query: Option<(&str, &str)> = None;
+    for (param, at) in params {
+        let data = param.parameter_data_ref();
+        if !matches!(param, Parameter::Query { .. }) {
+            continue;
+        }
+        if data.extensions.contains_key(crate::lower::QUERYSTRING_KEY) {
+            if let Some((name, _)) = whole {
+                return Err(Error::single(
+                    at,
+                    format!(
+                        "a second `querystring` parameter (`{}`, after `{name}`): an operation's \
+                         query string is one value",
+                        data.name
+                    ),
+                ));
+            }
+            whole = Some((&data.name, at));
+        } else if query.is_none() {
+            query = Some((&data.name, at));
+        }
+    }
+    match (whole, query) {
+        (Some((whole, _)), Some((name, at))) => Err(Error::single(
+            at,
+            format!(
+                "query parameter `{name}` beside the `querystring` parameter `{whole}`, which is \
+                 the whole query string"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn fallback_fn_name(method: &str, path: &str) -> String {
     let words: Vec<&str> = path
         .split(|c: char| !c.is_alphanumeric())

@@ -111,6 +111,9 @@ pub struct Discriminator {
     pub property_name: String,
     #[serde(default)]
     pub mapping: IndexMap<String, String>,
+    /// OpenAPI 3.2: the schema of a value whose property is absent or maps to no branch.
+    #[serde(default)]
+    pub default_mapping: Option<String>,
 }
 
 impl RawSchema {

@@ -116,6 +116,9 @@ impl Import {
 pub struct Features {
     /// Per group (as [`Plan::modules`]): its feature's name.
     pub names: Vec<String>,
+    /// Per group: the features its feature enables, those of the groups of its child tags
+    /// (OpenAPI 3.2's tag `parent`), so that a parent's feature compiles what is nested in it.
+    pub enables: Vec<Vec<String>>,
     /// Whether `default` enables `full` (see [`FULL_BY_DEFAULT_UP_TO`]).
     pub full_by_default: bool,
 }

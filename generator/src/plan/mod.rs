@@ -22,7 +22,7 @@ pub use items::{
     EnumItem, FieldItem, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef,
     UnionItem, VariantItem, Wire,
 };
-pub use operations::{Decode, Method, Module, Output, PagesMethod, StreamOutput};
+pub use operations::{Decode, HttpMethod, Method, Module, Output, PagesMethod, StreamOutput};
 
 /// Every item of the generated crate, with its decisions.
 pub struct Plan<'m, 'a> {
@@ -62,8 +62,21 @@ pub fn build<'m, 'a>(model: &'m Model<'a>, client: &crate::config::Client) -> Pl
         .iter()
         .map(|group| operations::module(model, group, &auth_consts))
         .collect::<Vec<_>>();
+    let names = features::names(model.groups.iter().map(|g| g.module.as_str()));
+    let enables = (0..model.groups.len())
+        .map(|i| {
+            model
+                .groups
+                .iter()
+                .zip(&names)
+                .filter(|(g, _)| g.parent == Some(i))
+                .map(|(_, name)| name.clone())
+                .collect()
+        })
+        .collect();
     let features = features::Features {
-        names: features::names(model.groups.iter().map(|g| g.module.as_str())),
+        names,
+        enables,
         full_by_default: model.operations.len() <= features::FULL_BY_DEFAULT_UP_TO,
     };
     let mut plan = Plan {
@@ -163,6 +176,7 @@ pub fn param_doc(param: &Param) -> String {
         let place = match param.location {
             Location::Path => "path parameter",
             Location::Query(_) => "query parameter",
+            Location::QueryString(_) => "query string",
             Location::Header => "header",
         };
         format!("The `{}` {place}.", param.wire_name)

@@ -40,6 +40,8 @@ pub struct Module<'m> {
 pub struct Method<'m> {
     pub op: &'m Operation,
     pub name: &'m str,
+    /// The HTTP method its request is sent with.
+    pub http: HttpMethod<'m>,
     /// The doc's paragraphs: summary, description, the HTTP method and path, the error bodies.
     pub doc: Vec<Cow<'m, str>>,
     pub deprecated: bool,
@@ -60,6 +62,29 @@ pub struct Method<'m> {
     /// This method is the streaming form of the operation whose method (and request builder)
     /// is named here: its request is that one's, asking for the stream.
     pub stream_of: Option<&'m str>,
+}
+
+/// How a request names its HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod<'m> {
+    /// One of `reqwest::Method`'s constants (`GET`, `POST`, ...).
+    Constant(&'m str),
+    /// Any other method (`QUERY`, and OpenAPI 3.2's `additionalOperations`), sent by name with
+    /// its capitalization as written (`Request::with_method`).
+    Named(&'m str),
+}
+
+impl<'m> HttpMethod<'m> {
+    pub fn of(method: &'m str) -> HttpMethod<'m> {
+        const CONSTANTS: &[&str] = &[
+            "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE",
+        ];
+        if CONSTANTS.contains(&method) {
+            HttpMethod::Constant(method)
+        } else {
+            HttpMethod::Named(method)
+        }
+    }
 }
 
 /// What awaiting a method's call gives.
@@ -223,6 +248,7 @@ pub fn module<'m>(
             Method {
                 op,
                 name: &streaming.fn_name,
+                http: method.http,
                 doc,
                 deprecated: op.deprecated,
                 request: method.request,
@@ -299,6 +325,9 @@ impl<'m> Module<'m> {
         let params = || self.methods.iter().flat_map(|m| &m.op.params);
         if params().any(|p| matches!(p.location, Location::Query(_))) {
             names.push(scope::QUERY_STYLE);
+        }
+        if params().any(|p| matches!(p.location, Location::QueryString(_))) {
+            names.push(scope::QUERY_STRING);
         }
         if self.methods.iter().any(|m| {
             matches!(
@@ -502,6 +531,12 @@ fn method<'m>(
     doc.extend(op.summary.as_deref().map(Cow::Borrowed));
     doc.extend(op.description.as_deref().map(Cow::Borrowed));
     doc.push(Cow::Owned(format!("`{} {}`", op.method, op.path)));
+    if op.method == "QUERY" {
+        doc.push(Cow::Borrowed(
+            "`QUERY` asks a question with a request body and changes nothing on the server: \
+             like `GET`, it is safe to retry.",
+        ));
+    }
     doc.extend(error_doc(types, op).map(Cow::Owned));
     let (output, decode) = match &op.success {
         Success::One(Payload::Empty) => (Output::Unit, Decode::Nothing),
@@ -538,6 +573,7 @@ fn method<'m>(
     Method {
         op,
         name: &op.fn_name,
+        http: HttpMethod::of(&op.method),
         doc,
         deprecated: op.deprecated,
         request: op.request_name.as_deref(),

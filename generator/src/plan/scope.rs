@@ -15,6 +15,8 @@ pub const REQUEST: &str = "Request";
 pub const RESPONSE: &str = "RawResponse";
 /// How a query parameter is written.
 pub const QUERY_STYLE: &str = "QueryStyle";
+/// How a whole query string is written.
+pub const QUERY_STRING: &str = "QueryString";
 /// A part of a multipart body.
 pub const PART: &str = "Part";
 /// The runtime's typed stream of server-sent events.
@@ -60,6 +62,7 @@ pub const RESERVED: &[&str] = &[
     "WithResponse",
     // The operations modules' imports of the runtime (and `Auth`, above).
     PART,
+    QUERY_STRING,
     QUERY_STYLE,
     REQUEST,
     // The runtime's response was called `Response` before it was public as `RawResponse`:
@@ -111,7 +114,7 @@ mod tests {
     /// Every runtime name an operations module imports is reserved.
     #[test]
     fn imports_are_reserved() {
-        for name in [CALL, REQUEST, RESPONSE, QUERY_STYLE, PART] {
+        for name in [CALL, REQUEST, RESPONSE, QUERY_STRING, QUERY_STYLE, PART] {
             assert!(RESERVED.contains(&name), "{name}");
         }
     }

@@ -136,6 +136,8 @@ pub struct Input {
     pub mutations: Vec<String>,
     /// Whether the document says it is OpenAPI 3.1 (before any damage to its text).
     pub is_3_1: bool,
+    /// Whether it says it is OpenAPI 3.2.
+    pub is_3_2: bool,
 }
 
 /// Makes an input from `seed` with one to four structural mutations.
@@ -147,8 +149,14 @@ pub fn mutate(seed: &Value, rng: &mut Rng) -> Input {
         .and_then(Value::as_str)
         .is_some_and(|v| v.starts_with("3.0"));
     if is_3_0 && rng.chance(20) {
-        // As 3.1: translated (type arrays, `examples`, numeric bounds) or only relabeled.
-        if rng.chance(60) {
+        // As 3.1: translated (type arrays, `examples`, numeric bounds) or only relabeled; or
+        // on to 3.2 (item schemas, `dataValue`).
+        if rng.chance(30) {
+            generator::lower::raise_to_3_1(&mut spec);
+            let idiomatic = rng.chance(70);
+            generator::lower::raise_to_3_2(&mut spec, idiomatic);
+            mutations.push(format!("raised to 3.2 (idiomatic: {idiomatic})"));
+        } else if rng.chance(60) {
             generator::lower::raise_to_3_1(&mut spec);
             mutations.push("raised to 3.1".into());
         } else {
@@ -172,6 +180,10 @@ pub fn mutate(seed: &Value, rng: &mut Rng) -> Input {
         .get("openapi")
         .and_then(Value::as_str)
         .is_some_and(|v| v.starts_with("3.1"));
+    let is_3_2 = spec
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.2"));
     if rng.chance(8) {
         mutations.push(damage_text(&mut text, rng));
     }
@@ -182,6 +194,7 @@ pub fn mutate(seed: &Value, rng: &mut Rng) -> Input {
         text,
         mutations,
         is_3_1,
+        is_3_2,
     }
 }
 
@@ -840,6 +853,260 @@ fn mutate_31(
     Some(done)
 }
 
+/// A construct of OpenAPI 3.2, valid or broken, and mostly declares the document 3.2: `query`
+/// and `additionalOperations` (fixed methods among their keys, odd capitalizations, names that
+/// are no method), `in: querystring` (with `schema`, twice, beside `query` parameters),
+/// `itemSchema` on streams and elsewhere, `components.mediaTypes` and references to them
+/// (dangling, in a cycle), tag `parent`s (unknown, cyclic, not a string), `$self` as the base
+/// of references, `discriminator.defaultMapping`, `dataValue`/`serializedValue` examples.
+fn mutate_32(
+    spec: &mut Value,
+    objects: &[&String],
+    schemas: &[&String],
+    rng: &mut Rng,
+) -> Option<String> {
+    let component = schemas
+        .iter()
+        .find(|p| p.starts_with("/components/schemas/") && p.matches('/').count() == 3)
+        .map(|p| json!({"$ref": format!("#{p}")}))
+        .unwrap_or_else(|| json!({"type": "object"}));
+    let schema_ref = || component.clone();
+    let operation = |rng: &mut Rng, schema: Value| -> Value {
+        let mut op = json!({"responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": schema.clone()}}}}});
+        if rng.chance(50) {
+            op["requestBody"] = json!({"content": {"application/json": {"schema": schema}}});
+        }
+        if rng.chance(20) {
+            op["operationId"] = json!(*rng.pick(&["search", "copy", "", "list_pets", "query"]));
+        }
+        op
+    };
+    let item_at = {
+        let keys: Vec<String> = spec
+            .get("paths")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        if keys.is_empty() {
+            "/paths/~1things".to_string()
+        } else {
+            format!("/paths/{}", escape(rng.pick(keys.as_slice()).as_str()))
+        }
+    };
+    let responses: Vec<&String> = objects
+        .iter()
+        .copied()
+        .filter(|p| p.contains("/responses/") && p.matches('/').count() == 5)
+        .collect();
+    let done = match rng.below(12) {
+        0 => {
+            let op = operation(rng, schema_ref());
+            put(spec, &format!("{item_at}/query"), Some(op)).then(|| format!("{item_at}/query"))
+        }
+        1 => {
+            let method = *rng.pick(&[
+                "COPY",
+                "MOVE",
+                "Purge",
+                "LINK",
+                "GET",
+                "post",
+                "QUERY",
+                "query",
+                "BAD METHOD",
+                "",
+                "MéTHOD",
+            ]);
+            let op = if rng.chance(85) {
+                operation(rng, schema_ref())
+            } else {
+                wrong_value(rng)
+            };
+            let at = format!("{item_at}/additionalOperations/{}", escape(method));
+            let fits = put(spec, &at, Some(op.clone()))
+                || put(
+                    spec,
+                    &format!("{item_at}/additionalOperations"),
+                    Some(json!({ method: op })),
+                );
+            fits.then(|| at.clone())
+        }
+        2 => {
+            let parameter = match rng.below(4) {
+                0 => json!({"name": "q", "in": "querystring", "schema": {"type": "string"}}),
+                1 => json!({"name": "q", "in": "querystring",
+                            "content": {"application/json": {"schema": schema_ref()}}}),
+                2 => json!({"name": "filter", "in": "querystring",
+                            "content": {"application/x-www-form-urlencoded": {"schema": schema_ref()}}}),
+                _ => json!({"name": "q", "in": "querystring", "content": {"text/plain": {}}}),
+            };
+            let ops: Vec<&String> = objects
+                .iter()
+                .copied()
+                .filter(|p| p.starts_with("/paths/") && p.matches('/').count() == 3)
+                .collect();
+            let at = if ops.is_empty() || rng.chance(30) {
+                format!("{item_at}/parameters")
+            } else {
+                format!("{}/parameters", rng.pick(&ops))
+            };
+            let mut list = spec
+                .pointer(&at)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            list.push(parameter);
+            if rng.chance(30) {
+                list.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer"}}));
+            }
+            put(spec, &at, Some(Value::Array(list))).then(|| format!("querystring in {at}"))
+        }
+        3 | 4 => {
+            let media = *rng.pick(&[
+                "text/event-stream",
+                "application/jsonl",
+                "application/x-ndjson",
+                "application/json-seq",
+                "multipart/mixed",
+                "application/json",
+            ]);
+            let item = match rng.below(5) {
+                0 => json!({"type": "object", "properties": {"data": {"type": "string",
+                    "contentMediaType": "application/json", "contentSchema": schema_ref()}}}),
+                1 => json!({"type": "object", "required": ["data"],
+                    "properties": {"data": {"type": "string"}, "event": {"type": "string"}}}),
+                2 => schema_ref(),
+                3 => json!({"$ref": "#/components/schemas/Nowhere"}),
+                _ => wrong_value(rng),
+            };
+            let content = json!({ media: {"itemSchema": item} });
+            let at = if responses.is_empty() {
+                format!("{item_at}/get/responses/200")
+            } else {
+                (*rng.pick(&responses)).clone()
+            };
+            put(spec, &format!("{at}/content"), Some(content))
+                .then(|| format!("{at}/content = {media} by itemSchema"))
+        }
+        5 => {
+            let name = *rng.pick(&["Json", "Loop", "a/b"]);
+            let target = match rng.below(4) {
+                0 => json!({"$ref": "#/components/mediaTypes/Loop"}),
+                1 => json!({"$ref": "#/components/mediaTypes/Missing"}),
+                2 => wrong_value(rng),
+                _ => json!({"schema": schema_ref()}),
+            };
+            put(
+                spec,
+                &format!("/components/mediaTypes/{}", escape(name)),
+                Some(target),
+            );
+            let at = if responses.is_empty() {
+                format!("{item_at}/get/responses/200")
+            } else {
+                (*rng.pick(&responses)).clone()
+            };
+            let reference = format!("#/components/mediaTypes/{}", escape(name));
+            put(
+                spec,
+                &format!("{at}/content"),
+                Some(json!({"application/json": {"$ref": reference}})),
+            )
+            .then(|| format!("{at} by {reference}"))
+        }
+        6 => {
+            let tags = match rng.below(5) {
+                0 => json!([{"name": "a", "parent": "b"}, {"name": "b"}]),
+                1 => json!([{"name": "a", "parent": "nowhere"}]),
+                2 => json!([{"name": "a", "parent": "b"}, {"name": "b", "parent": "a"}]),
+                3 => json!([{"name": "a", "parent": 7}, {"name": "a", "parent": "a"}]),
+                _ => json!([{"name": "a", "kind": "badge", "summary": "A"},
+                            {"name": "b", "kind": "nav", "parent": "a"}]),
+            };
+            spec.as_object_mut()?.insert("tags".into(), tags.clone());
+            Some(format!("tags = {tags}"))
+        }
+        7 => {
+            let base = *rng.pick(&["https://example.com/api.yaml", "api.yaml", ""]);
+            spec.as_object_mut()?.insert("$self".into(), json!(base));
+            let refs: Vec<String> = pointers(spec)
+                .into_iter()
+                .filter(|p| p.ends_with("/$ref"))
+                .collect();
+            for at in refs.iter().take(1 + rng.below(3)) {
+                if let Some(Value::String(target)) = spec.pointer_mut(at) {
+                    *target = format!("{base}{target}");
+                }
+            }
+            Some(format!("$self = {base:?}"))
+        }
+        8 => {
+            let at = if schemas.is_empty() {
+                "/components/schemas/Thing".to_string()
+            } else {
+                (*rng.pick(schemas)).clone()
+            };
+            let default = *rng.pick(&[
+                "#/components/schemas/Nowhere",
+                "Pet",
+                "",
+                "#/components/schemas/Pet",
+            ]);
+            let node = spec.pointer_mut(&at)?.as_object_mut()?;
+            let discriminator = node
+                .entry("discriminator")
+                .or_insert_with(|| json!({"propertyName": "kind"}));
+            if let Some(d) = discriminator.as_object_mut() {
+                d.insert("defaultMapping".into(), json!(default));
+            }
+            Some(format!("{at}/discriminator/defaultMapping = {default:?}"))
+        }
+        9 => {
+            let example = match rng.below(4) {
+                0 => json!({"dataValue": {"a": 1}, "serializedValue": "a=1"}),
+                1 => json!({"serializedValue": "%7B%7D"}),
+                2 => json!({"dataValue": null, "value": 3}),
+                _ => json!({"dataValue": wrong_value(rng)}),
+            };
+            let media: Vec<&String> = objects
+                .iter()
+                .copied()
+                .filter(|p| p.contains("/content/") && !p.ends_with("/schema"))
+                .collect();
+            let at = if media.is_empty() {
+                "/components/examples".to_string()
+            } else {
+                format!("{}/examples", rng.pick(&media))
+            };
+            put(spec, &at, Some(json!({ "one": example }))).then(|| format!("{at} (3.2 example)"))
+        }
+        10 => {
+            let security = match rng.below(3) {
+                0 => json!({"type": "oauth2", "oauth2MetadataUrl": "https://a.example/.well-known",
+                    "flows": {"deviceAuthorization": {"deviceAuthorizationUrl": "https://a.example/d",
+                    "tokenUrl": "https://a.example/t", "scopes": {}}}}),
+                1 => json!({"type": "apiKey", "in": "header", "name": "X-Key", "deprecated": true}),
+                _ => json!({"type": "oauth2", "flows": {"deviceAuthorization": 5}}),
+            };
+            put(spec, "/components/securitySchemes/s32", Some(security))
+                .then(|| "a 3.2 security scheme".to_string())
+        }
+        _ => {
+            let servers = json!([{"url": "https://api.example.com", "name": "production"}]);
+            spec.as_object_mut()?.insert("servers".into(), servers);
+            Some("a named server".into())
+        }
+    }?;
+    if rng.chance(80) {
+        let version = *rng.pick(&["3.2.0", "3.2.0", "3.2.1", "3.2"]);
+        if let Some(root) = spec.as_object_mut() {
+            root.insert("openapi".into(), json!(version));
+        }
+    }
+    Some(done)
+}
+
 /// `webhooks` entries and `components.pathItems`, with `$ref`s to them (resolvable, dangling,
 /// circular).
 fn webhooks_and_path_items(spec: &mut Value, rng: &mut Rng) -> Option<String> {
@@ -939,8 +1206,9 @@ fn mutate_once(spec: &mut Value, nodes: &[String], rng: &mut Rng) -> Option<Stri
             (*rng.pick(list)).clone()
         }
     };
-    match rng.below(20) {
+    match rng.below(23) {
         16..=19 => mutate_31(spec, nodes, &schemas, &refs, rng),
+        20..=22 => mutate_32(spec, &objects, &schemas, rng),
         0 | 1 => {
             let value = wrong_value(rng);
             put(spec, &target, Some(value.clone())).then(|| format!("{target} = {value}"))
@@ -1282,10 +1550,11 @@ fn names_a_place(written: &Value, pointer: &str) -> bool {
 /// moved (the object branch of a `type` array, the one pattern of `patternProperties`), to
 /// which a reference should still lead.
 fn points_at_a_moved_schema(written: &Value, reference: &str) -> bool {
+    // 3.2's schemas are 3.1's.
     let is_3_1 = written
         .get("openapi")
         .and_then(Value::as_str)
-        .is_some_and(|v| v.starts_with("3.1"));
+        .is_some_and(|v| v.starts_with("3.1") || v.starts_with("3.2"));
     let pointer = percent_decoded(reference);
     // The lists and maps of subschemas, which are not schemas themselves.
     let container = pointer.rsplit('/').next().is_some_and(|last| {

@@ -144,8 +144,18 @@ pub struct Tag {
     pub property: String,
     /// Tag value → variant name.
     pub values: Vec<(String, String)>,
-    /// The variant holding values with an unknown tag.
-    pub fallback: String,
+    /// The variant holding values with an unknown (or absent) tag: a variant of its own
+    /// holding the JSON value, or the branch the discriminator's `defaultMapping` names.
+    pub fallback: Fallback,
+}
+
+/// Where a tagged union puts a value whose tag names no variant.
+#[derive(Debug, Clone)]
+pub enum Fallback {
+    /// A variant of this name holding the JSON value.
+    Unknown(String),
+    /// The variant of the `defaultMapping` branch.
+    Default(String),
 }
 
 #[derive(Debug, Clone)]

@@ -38,7 +38,8 @@ use super::schema::RawSchema;
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 use crate::resolve::{Resolver, join};
 pub use definitions::{
-    EnumValue, EnumVariant, Field, Kind, Struct, Tag, Ty, TypeDef, TypeId, Typed, UnionVariant,
+    EnumValue, EnumVariant, Fallback, Field, Kind, Struct, Tag, Ty, TypeDef, TypeId, Typed,
+    UnionVariant,
 };
 use structs::own_props;
 

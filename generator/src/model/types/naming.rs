@@ -18,7 +18,7 @@
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
-use super::{Kind, TypeId, TypeSpace};
+use super::{Fallback, Kind, TypeId, TypeSpace};
 use crate::model::names::{self, Scope};
 
 /// Keys that document a schema without changing what it accepts: left out of its shape.
@@ -354,8 +354,9 @@ impl TypeSpace<'_> {
                         *variant = new.clone();
                     }
                 }
-                if let Some(new) = map.get(&tag.fallback) {
-                    tag.fallback = new.clone();
+                let (Fallback::Unknown(fallback) | Fallback::Default(fallback)) = &mut tag.fallback;
+                if let Some(new) = map.get(fallback.as_str()) {
+                    *fallback = new.clone();
                 }
             }
         }

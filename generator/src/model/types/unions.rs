@@ -6,7 +6,9 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 
 use super::merge::MergeWalk;
-use super::{EnumVariant, Evidence, Kind, Tag, Ty, TypeDef, TypeSpace, Typed, UnionVariant};
+use super::{
+    EnumVariant, Evidence, Fallback, Kind, Tag, Ty, TypeDef, TypeSpace, Typed, UnionVariant,
+};
 use crate::diagnostics::Error;
 use crate::model::names::{self, Scope};
 use crate::model::schema::RawSchema;
@@ -78,13 +80,31 @@ impl TypeSpace<'_> {
                 boxed: false,
             });
         }
+        // OpenAPI 3.2's `defaultMapping`: the branch it names (by reference or schema name)
+        // holds values whose tag is absent or unknown.
+        let default = s
+            .discriminator
+            .as_ref()
+            .and_then(|d| d.default_mapping.as_deref())
+            .and_then(|target| {
+                let short = target.rsplit('/').next().unwrap_or(target);
+                branches.iter().position(|(b, _)| {
+                    b.reference
+                        .as_deref()
+                        .is_some_and(|r| r == target || r.rsplit('/').next() == Some(short))
+                })
+            })
+            .map(|i| variants[i].name.clone());
         let tag = self.union_tag(s, &branches)?.map(|(property, values)| Tag {
             property,
             values: values
                 .into_iter()
                 .zip(variants.iter().map(|v| v.name.clone()))
                 .collect(),
-            fallback: scope.claim("UnknownValue".to_string()),
+            fallback: match default {
+                Some(variant) => Fallback::Default(variant),
+                None => Fallback::Unknown(scope.claim("UnknownValue".to_string())),
+            },
         });
         if tag.is_none() {
             variants.sort_by_key(|v| self.decode_rank(&v.ty));
