@@ -19,7 +19,7 @@
 //!
 //! # Quick start
 //!
-//! A [`Client`] reads its credentials from the environment (`CLOUDFLARE_API_TOKEN`, or the variables of [`CREDENTIAL_ENV`]) and its base URL from `CLOUDFLARE_BASE_URL` (default [`DEFAULT_BASE_URL`]), or takes them from a builder:
+//! A [`Client`] reads its credentials from the environment (the variables of [`CREDENTIAL_ENV`]: every operation accepts `CLOUDFLARE_API_TOKEN`; `CLOUDFLARE_EMAIL`, `CLOUDFLARE_API_KEY` and `CLOUDFLARE_API_USER_SERVICE_KEY` serve no operation, only [`Client::request`]) and its base URL from `CLOUDFLARE_BASE_URL` (default [`DEFAULT_BASE_URL`]), or takes them from a builder:
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -63,15 +63,14 @@
 //! # }
 //! ```
 //!
-//! Build request structs that implement `Default` with `..Default::default()` for the fields you leave out: a new version of the spec may add optional fields, and code written this way keeps compiling (the generator counts such an addition as compatible on that assumption).
+//! A request struct with required values is built with `new(..)`, which takes them in order (a spec `default` fills its field instead); it has no `Default`, so a required value cannot be left out by mistake. A request struct with nothing required implements `Default`. Set optional fields with a literal ending in `..Request::new(..)` (or `..Default::default()`): a new version of the spec may add optional fields, and code written this way keeps compiling (the generator counts such an addition as compatible on that assumption).
 //!
 //! ```no_run
 //! # #[cfg(feature = "analytics")]
 //! # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
 //! let request = cloudflare_realtime_kit::GetOrgAnalyticsRequest {
-//!     account_id: "ACCOUNT_ID".into(),
-//!     app_id: "APP_ID".into(),
-//!     ..Default::default()
+//!     start_date: Some("START_DATE"),
+//!     ..cloudflare_realtime_kit::GetOrgAnalyticsRequest::new("ACCOUNT_ID", "APP_ID")
 //! };
 //! let response = client.analytics().get_org_analytics(&request).await?;
 //! # let _ = response;
@@ -398,6 +397,7 @@ static SERVICE: runtime::Service = runtime::Service {
         &[Auth::bearer()],
         &[Auth::header("user_service_key", "X-Auth-User-Service-Key")],
     ],
+    operation_auth: &[&["token"]],
 };
 
 impl Client {

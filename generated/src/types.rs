@@ -1058,7 +1058,7 @@ json_object! {
 
 /// realtimekitBucketConfig
 #[cfg(any(feature = "meetings", feature = "recordings"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RealtimekitBucketConfig {
     /// Controls whether recordings are uploaded to RealtimeKit's bucket. If set to false, `download_url`, `audio_download_url`, `download_url_expiry` won't be generated for a recording.
     pub enabled: bool,
@@ -1068,6 +1068,14 @@ pub struct RealtimekitBucketConfig {
 json_object! {
     RealtimekitBucketConfig {
         "enabled" => enabled: default,
+    }
+}
+
+#[cfg(any(feature = "meetings", feature = "recordings"))]
+impl RealtimekitBucketConfig {
+    /// From its required values; every other field is `None`.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled }
     }
 }
 
@@ -1118,6 +1126,27 @@ json_object! {
         "secret" => secret: optional,
         "type" => type_: required,
         "username" => username: optional,
+    }
+}
+
+#[cfg(any(feature = "meetings", feature = "recordings"))]
+impl StorageConfig {
+    /// From its required values; every other field is `None`.
+    pub fn new(type_: StorageConfigType) -> Self {
+        Self {
+            access_key: None,
+            auth_method: None,
+            bucket: None,
+            host: None,
+            password: None,
+            path: None,
+            port: None,
+            private_key: None,
+            region: None,
+            secret: None,
+            type_,
+            username: None,
+        }
     }
 }
 
@@ -1579,7 +1608,7 @@ string_enum! {
 /// Success Response
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetMeetingResponse {
     /// The `data` property.
     pub data: Option<GetMeetingData>,
@@ -1594,6 +1623,14 @@ json_object! {
     GetMeetingResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for GetMeetingResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -2015,7 +2052,7 @@ string_enum! {
 
 /// The request body of [`ActiveSessionApi::kick_partcipants`](crate::ActiveSessionApi::kick_partcipants).
 #[cfg(feature = "active_session")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KickParticipantsBody {
     /// The `custom_participant_ids` property.
     pub custom_participant_ids: Vec<String>,
@@ -2028,6 +2065,20 @@ json_object! {
     KickParticipantsBody {
         "custom_participant_ids" => custom_participant_ids: default,
         "participant_ids" => participant_ids: default,
+    }
+}
+
+#[cfg(feature = "active_session")]
+impl KickParticipantsBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        custom_participant_ids: Vec<String>,
+        participant_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            custom_participant_ids,
+            participant_ids,
+        }
     }
 }
 
@@ -2178,7 +2229,7 @@ json_object! {
 
 /// The request body of [`ActiveSessionApi::mute_all_participants`](crate::ActiveSessionApi::mute_all_participants).
 #[cfg(feature = "active_session")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuteAllParticipantsBody {
     /// if false, participants won't be able to unmute themselves after they are muted
     pub allow_unmute: bool,
@@ -2188,6 +2239,14 @@ pub struct MuteAllParticipantsBody {
 json_object! {
     MuteAllParticipantsBody {
         "allow_unmute" => allow_unmute: default,
+    }
+}
+
+#[cfg(feature = "active_session")]
+impl MuteAllParticipantsBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(allow_unmute: bool) -> Self {
+        Self { allow_unmute }
     }
 }
 
@@ -2231,7 +2290,7 @@ json_object! {
 
 /// The request body of [`ActiveSessionApi::create_poll`](crate::ActiveSessionApi::create_poll).
 #[cfg(feature = "active_session")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePollBody {
     /// if voters on a poll are anonymous
     pub anonymous: Option<bool>,
@@ -2250,6 +2309,19 @@ json_object! {
         "hide_votes" => hide_votes: optional,
         "options" => options: default,
         "question" => question: default,
+    }
+}
+
+#[cfg(feature = "active_session")]
+impl CreatePollBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(options: Vec<String>, question: impl Into<String>) -> Self {
+        Self {
+            anonymous: None,
+            hide_votes: None,
+            options,
+            question: question.into(),
+        }
     }
 }
 
@@ -2709,7 +2781,7 @@ json_object! {
 
 /// The request body of [`MeetingsApi::add_participant`](crate::MeetingsApi::add_participant).
 #[cfg(feature = "meetings")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddParticipantBody {
     /// A unique participant ID. You must specify a unique ID for the participant, for example, UUID, email address, and so on.
     pub custom_participant_id: String,
@@ -2733,10 +2805,23 @@ json_object! {
     }
 }
 
+#[cfg(feature = "meetings")]
+impl AddParticipantBody {
+    /// From its required values; every other field is `None` or the spec's default.
+    pub fn new(custom_participant_id: impl Into<String>) -> Self {
+        Self {
+            custom_participant_id: custom_participant_id.into(),
+            name: None,
+            picture: None,
+            preset_name: "group_call_host".into(),
+        }
+    }
+}
+
 /// Success response
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddParticipantResponse {
     /// The `data` property.
     pub data: Option<AddParticipantData>,
@@ -2751,6 +2836,14 @@ json_object! {
     AddParticipantResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for AddParticipantResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -2794,7 +2887,7 @@ json_object! {
 /// Success response
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteParticipantResponse {
     /// The `data` property.
     pub data: Option<DeleteParticipantData>,
@@ -2809,6 +2902,14 @@ json_object! {
     DeleteParticipantResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for DeleteParticipantResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -2840,7 +2941,7 @@ json_object! {
 /// Success response
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetParticipantResponse {
     /// Represents a participant.
     pub data: Participant,
@@ -2855,6 +2956,17 @@ json_object! {
     GetParticipantResponse {
         "data" => data: required,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for GetParticipantResponse {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            success: true,
+        }
     }
 }
 
@@ -2881,7 +2993,7 @@ json_object! {
 
 /// The request body of [`MeetingsApi::replace_participant`](crate::MeetingsApi::replace_participant).
 #[cfg(feature = "meetings")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplaceParticipantBody {
     /// Unique participant ID accepted by the replace participant API.
     pub custom_participant_id: String,
@@ -2903,10 +3015,26 @@ json_object! {
     }
 }
 
+#[cfg(feature = "meetings")]
+impl ReplaceParticipantBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        custom_participant_id: impl Into<String>,
+        preset_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            custom_participant_id: custom_participant_id.into(),
+            name: None,
+            picture: None,
+            preset_name: preset_name.into(),
+        }
+    }
+}
+
 /// Example response
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegenTokenResponse {
     /// The `data` property.
     pub data: RegenTokenData,
@@ -2921,6 +3049,17 @@ json_object! {
     RegenTokenResponse {
         "data" => data: required,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for RegenTokenResponse {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            success: true,
+        }
     }
 }
 
@@ -3011,6 +3150,24 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl Preset {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        config: PresetConfig,
+        name: impl Into<String>,
+        permissions: PresetPermissions,
+        ui: PresetUi,
+    ) -> Self {
+        Self {
+            config,
+            name: name.into(),
+            permissions,
+            ui,
+        }
+    }
+}
+
 /// The `config` property of [`Preset`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3040,9 +3197,28 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetConfig {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        max_screenshare_count: f64,
+        max_video_streams: PresetMaxVideoStreams,
+        media: PresetConfigMedia,
+        view_type: PresetViewType,
+    ) -> Self {
+        Self {
+            livestream_viewer_qualities: None,
+            max_screenshare_count,
+            max_video_streams,
+            media,
+            view_type,
+        }
+    }
+}
+
 /// Maximum number of streams that are visible on a device
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetMaxVideoStreams {
     /// Maximum number of video streams visible on desktop devices
     pub desktop: f64,
@@ -3055,6 +3231,14 @@ json_object! {
     PresetMaxVideoStreams {
         "desktop" => desktop: default,
         "mobile" => mobile: default,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetMaxVideoStreams {
+    /// From its required values; every other field is `None`.
+    pub fn new(desktop: f64, mobile: f64) -> Self {
+        Self { desktop, mobile }
     }
 }
 
@@ -3076,6 +3260,21 @@ json_object! {
         "audio" => audio: optional,
         "screenshare" => screenshare: required,
         "video" => video: required,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetConfigMedia {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        screenshare: PresetConfigMediaScreenshare,
+        video: PresetConfigMediaVideo,
+    ) -> Self {
+        Self {
+            audio: None,
+            screenshare,
+            video,
+        }
     }
 }
 
@@ -3116,6 +3315,14 @@ json_object! {
     PresetConfigMediaScreenshare {
         "frame_rate" => frame_rate: default,
         "quality" => quality: required,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetConfigMediaScreenshare {
+    /// From its required values; every other field is `None`.
+    pub fn new(frame_rate: f64, quality: PresetQuality) -> Self {
+        Self { frame_rate, quality }
     }
 }
 
@@ -3170,6 +3377,18 @@ json_object! {
         "frame_rate" => frame_rate: default,
         "quality" => quality: required,
         "simulcast" => simulcast: optional,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetConfigMediaVideo {
+    /// From its required values; every other field is `None`.
+    pub fn new(frame_rate: f64, quality: PresetQuality) -> Self {
+        Self {
+            frame_rate,
+            quality,
+            simulcast: None,
+        }
     }
 }
 
@@ -3295,9 +3514,65 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPermissions {
+    /// From its required values; every other field is `None` or the spec's default.
+    pub fn new(
+        accept_waiting_requests: bool,
+        can_accept_production_requests: bool,
+        can_change_participant_permissions: bool,
+        can_edit_display_name: bool,
+        can_livestream: bool,
+        can_record: bool,
+        can_spotlight: bool,
+        chat: PresetChat,
+        connected_meetings: PresetConnectedMeetings,
+        disable_participant_audio: bool,
+        disable_participant_screensharing: bool,
+        disable_participant_video: bool,
+        hidden_participant: bool,
+        kick_participant: bool,
+        media: PresetPermissionsMedia,
+        pin_participant: bool,
+        plugins: PresetPlugins,
+        polls: PresetPolls,
+        show_participant_list: bool,
+        waiting_room_type: PresetWaitingRoomType,
+    ) -> Self {
+        Self {
+            accept_stage_requests: None,
+            accept_waiting_requests,
+            can_accept_production_requests,
+            can_change_participant_permissions,
+            can_edit_display_name,
+            can_livestream,
+            can_record,
+            can_spotlight,
+            chat,
+            connected_meetings,
+            disable_participant_audio,
+            disable_participant_screensharing,
+            disable_participant_video,
+            hidden_participant,
+            is_recorder: None,
+            kick_participant,
+            media,
+            pin_participant,
+            plugins,
+            polls,
+            recorder_type: PresetRecorderType::None,
+            show_participant_list,
+            stage_access: None,
+            stage_enabled: None,
+            transcription_enabled: None,
+            waiting_room_type,
+        }
+    }
+}
+
 /// The `chat` property of [`PresetPermissions`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetChat {
     /// The `private` property.
     pub private: PresetPrivate,
@@ -3313,9 +3588,17 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetChat {
+    /// From its required values; every other field is `None`.
+    pub fn new(private: PresetPrivate, public: PresetPublic) -> Self {
+        Self { private, public }
+    }
+}
+
 /// The `private` property of [`PresetChat`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetPrivate {
     /// The `can_receive` property.
     pub can_receive: bool,
@@ -3337,9 +3620,22 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPrivate {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_receive: bool, can_send: bool, files: bool, text: bool) -> Self {
+        Self {
+            can_receive,
+            can_send,
+            files,
+            text,
+        }
+    }
+}
+
 /// The `public` property of [`PresetChat`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetPublic {
     /// Can send messages in general
     pub can_send: bool,
@@ -3358,9 +3654,17 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPublic {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_send: bool, files: bool, text: bool) -> Self {
+        Self { can_send, files, text }
+    }
+}
+
 /// The `connected_meetings` property of [`PresetPermissions`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetConnectedMeetings {
     /// The `can_alter_connected_meetings` property.
     pub can_alter_connected_meetings: bool,
@@ -3376,6 +3680,22 @@ json_object! {
         "can_alter_connected_meetings" => can_alter_connected_meetings: default,
         "can_switch_connected_meetings" => can_switch_connected_meetings: default,
         "can_switch_to_parent_meeting" => can_switch_to_parent_meeting: default,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetConnectedMeetings {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        can_alter_connected_meetings: bool,
+        can_switch_connected_meetings: bool,
+        can_switch_to_parent_meeting: bool,
+    ) -> Self {
+        Self {
+            can_alter_connected_meetings,
+            can_switch_connected_meetings,
+            can_switch_to_parent_meeting,
+        }
     }
 }
 
@@ -3400,6 +3720,18 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPermissionsMedia {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        audio: PresetPermissionsMediaAudio,
+        screenshare: PresetPermissionsMediaScreenshare,
+        video: PresetPermissionsMediaVideo,
+    ) -> Self {
+        Self { audio, screenshare, video }
+    }
+}
+
 /// Audio permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3412,6 +3744,14 @@ pub struct PresetPermissionsMediaAudio {
 json_object! {
     PresetPermissionsMediaAudio {
         "can_produce" => can_produce: required,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetPermissionsMediaAudio {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_produce: PresetCanProduce) -> Self {
+        Self { can_produce }
     }
 }
 
@@ -3455,6 +3795,14 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPermissionsMediaScreenshare {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_produce: PresetCanProduce) -> Self {
+        Self { can_produce }
+    }
+}
+
 /// Video permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3470,9 +3818,17 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPermissionsMediaVideo {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_produce: PresetCanProduce) -> Self {
+        Self { can_produce }
+    }
+}
+
 /// Plugin permissions
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetPlugins {
     /// Can close plugins that are already open
     pub can_close: bool,
@@ -3491,6 +3847,24 @@ json_object! {
         "can_edit_config" => can_edit_config: default,
         "can_start" => can_start: default,
         "config" => config: default,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetPlugins {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        can_close: bool,
+        can_edit_config: bool,
+        can_start: bool,
+        config: std::collections::BTreeMap<String, PresetPluginConfigValue>,
+    ) -> Self {
+        Self {
+            can_close,
+            can_edit_config,
+            can_start,
+            config,
+        }
     }
 }
 
@@ -3536,7 +3910,7 @@ string_enum! {
 
 /// Poll permissions
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetPolls {
     /// Can create polls
     pub can_create: bool,
@@ -3552,6 +3926,18 @@ json_object! {
         "can_create" => can_create: default,
         "can_view" => can_view: default,
         "can_vote" => can_vote: default,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetPolls {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_create: bool, can_view: bool, can_vote: bool) -> Self {
+        Self {
+            can_create,
+            can_view,
+            can_vote,
+        }
     }
 }
 
@@ -3645,6 +4031,14 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetUi {
+    /// From its required values; every other field is `None`.
+    pub fn new(design_tokens: PresetDesignTokens) -> Self {
+        Self { design_tokens }
+    }
+}
+
 /// The `design_tokens` property of [`PresetUi`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3680,6 +4074,28 @@ json_object! {
         "logo" => logo: optional,
         "spacing_base" => spacing_base: default,
         "theme" => theme: required,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetDesignTokens {
+    /// From its required values; every other field is `None` or the spec's default.
+    pub fn new(
+        border_radius: PresetBorderRadius,
+        border_width: PresetBorderWidth,
+        colors: PresetColors,
+        theme: PresetTheme,
+    ) -> Self {
+        Self {
+            border_radius,
+            border_width,
+            colors,
+            font_family: None,
+            google_font: None,
+            logo: None,
+            spacing_base: 4.0,
+            theme,
+        }
     }
 }
 
@@ -3738,7 +4154,7 @@ string_enum! {
 
 /// The `colors` property of [`PresetDesignTokens`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetColors {
     /// The `background` property.
     pub background: PresetBackground,
@@ -3784,9 +4200,26 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetColors {
+    /// From its required values; every other field is `None` or the spec's default.
+    pub fn new(background: PresetBackground, brand: PresetBrand) -> Self {
+        Self {
+            background,
+            brand,
+            danger: "#FF2D2D".into(),
+            success: "#62A504".into(),
+            text: "#EEEEEE".into(),
+            text_on_brand: "#EEEEEE".into(),
+            video_bg: "#191919".into(),
+            warning: "#FFCD07".into(),
+        }
+    }
+}
+
 /// The `background` property of [`PresetColors`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetBackground {
     /// The `600` property.
     ///
@@ -3821,9 +4254,23 @@ json_object! {
     }
 }
 
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "presets")]
+impl Default for PresetBackground {
+    fn default() -> Self {
+        Self {
+            n600: "#222222".into(),
+            n700: "#1f1f1f".into(),
+            n800: "#1b1b1b".into(),
+            n900: "#181818".into(),
+            n1000: "#141414".into(),
+        }
+    }
+}
+
 /// The `brand` property of [`PresetColors`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetBrand {
     /// The `300` property.
     ///
@@ -3855,6 +4302,20 @@ json_object! {
         "500" => n500: default,
         "600" => n600: default,
         "700" => n700: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "presets")]
+impl Default for PresetBrand {
+    fn default() -> Self {
+        Self {
+            n300: "#844d1c".into(),
+            n400: "#9d5b22".into(),
+            n500: "#b56927".into(),
+            n600: "#d37c30".into(),
+            n700: "#d9904f".into(),
+        }
     }
 }
 
@@ -4980,7 +5441,7 @@ string_enum! {
 
 /// The request body of [`RecordingsApi::start_recording`](crate::RecordingsApi::start_recording).
 #[cfg(feature = "recordings")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartRecordingBody {
     /// By default, a meeting allows only one recording to run at a time. Enabling the `allow_multiple_recordings` parameter to true allows you to initiate multiple recordings concurrently in the same meeting. This allows you to record separate videos of the same meeting with different configurations, such as portrait mode or landscape mode.
     ///
@@ -5025,6 +5486,26 @@ json_object! {
     }
 }
 
+#[cfg(feature = "recordings")]
+impl StartRecordingBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(meeting_id: uuid::Uuid) -> Self {
+        Self {
+            allow_multiple_recordings: None,
+            audio_config: None,
+            file_name_prefix: None,
+            interactive_config: None,
+            max_seconds: None,
+            meeting_id,
+            realtimekit_bucket_config: None,
+            rtmp_out_config: None,
+            storage_config: None,
+            url: None,
+            video_config: None,
+        }
+    }
+}
+
 /// Allows you to add timed metadata to your recordings, which are digital markers inserted into a video file to provide contextual information at specific points in the content range. The ID3 tags containing this information are available to clients on the playback timeline in HLS format. The output files are generated in a compressed .tar format.
 #[cfg(feature = "recordings")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5062,7 +5543,7 @@ string_enum! {
 /// Success response
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetRecordingResponse {
     /// The `data` property.
     pub data: Option<GetRecordingData>,
@@ -5077,6 +5558,14 @@ json_object! {
     GetRecordingResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "recordings")]
+impl Default for GetRecordingResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -5330,6 +5819,14 @@ json_object! {
     }
 }
 
+#[cfg(feature = "recordings")]
+impl PauseResumeStopRecordingBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(action: PauseResumeStopRecordingAction) -> Self {
+        Self { action }
+    }
+}
+
 /// The `action` property of [`PauseResumeStopRecordingBody`].
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
@@ -5427,7 +5924,7 @@ json_object! {
 
 /// The request body of [`RecordingsApi::start_track_recording_for_a_meeting`](crate::RecordingsApi::start_track_recording_for_a_meeting).
 #[cfg(feature = "recordings")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartTrackRecordingBody {
     /// Optional audio layer configuration. If omitted, RealtimeKit records all participant audio using the default file name prefix.
     pub layers: Option<std::collections::BTreeMap<String, TrackConfigLayer>>,
@@ -5443,6 +5940,18 @@ json_object! {
         "layers" => layers: optional,
         "meeting_id" => meeting_id: default,
         "user_ids" => user_ids: optional,
+    }
+}
+
+#[cfg(feature = "recordings")]
+impl StartTrackRecordingBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(meeting_id: uuid::Uuid) -> Self {
+        Self {
+            layers: None,
+            meeting_id,
+            user_ids: None,
+        }
     }
 }
 
@@ -5488,7 +5997,7 @@ string_enum! {
 /// OK
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartTrackRecordingForAMeetingResponse {
     /// The `data` property.
     pub data: Option<StartTrackRecordingForAMeetingData>,
@@ -5503,6 +6012,14 @@ json_object! {
     StartTrackRecordingForAMeetingResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "recordings")]
+impl Default for StartTrackRecordingForAMeetingResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -7478,7 +7995,7 @@ string_enum! {
 
 /// The request body of [`WebhooksApi::add_webhook`](crate::WebhooksApi::add_webhook).
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookRequest {
     /// Set whether or not the webhook should be active when created
     ///
@@ -7499,6 +8016,23 @@ json_object! {
         "events" => events: default,
         "name" => name: default,
         "url" => url: default,
+    }
+}
+
+#[cfg(feature = "webhooks")]
+impl WebhookRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        events: Vec<WebhookRequestEvent>,
+        name: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            enabled: None,
+            events,
+            name: name.into(),
+            url: url.into(),
+        }
     }
 }
 
@@ -7823,7 +8357,7 @@ json_object! {
 
 /// The request body of [`AppsApi::create_app`](crate::AppsApi::create_app).
 #[cfg(feature = "apps")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAppBody {
     /// The `name` property.
     pub name: String,
@@ -7833,6 +8367,14 @@ pub struct CreateAppBody {
 json_object! {
     CreateAppBody {
         "name" => name: default,
+    }
+}
+
+#[cfg(feature = "apps")]
+impl CreateAppBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
     }
 }
 

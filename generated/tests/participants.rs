@@ -111,12 +111,9 @@ async fn get_meeting_participants_leaves_unset_paging_out_of_the_query() {
         .await;
     let page = client(&server)
         .meetings()
-        .get_meeting_participants(&GetMeetingParticipantsRequest {
-            account_id: "acc-1".into(),
-            app_id: "app-1".into(),
-            meeting_id: MEETING.into(),
-            ..Default::default()
-        })
+        .get_meeting_participants(&GetMeetingParticipantsRequest::new(
+            "acc-1", "app-1", MEETING,
+        ))
         .await
         .unwrap();
     assert_eq!(only_request(&server).await.url.query(), None);

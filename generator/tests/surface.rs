@@ -73,15 +73,50 @@ fn check(spec: &str, label: &str) -> Surface {
     for ty in &surface.types {
         match &ty.kind {
             TypeKind::Struct {
-                fields, default, ..
+                fields,
+                default,
+                constructor,
+                ..
             } => {
                 let (derive, body, count) = item(files, "struct", &ty.name);
+                let implemented = all.contains(&format!("implDefaultfor{}{{", ty.name));
                 assert_eq!(
-                    derive.contains("Default"),
+                    derive.contains("Default") || implemented,
                     *default,
                     "{label}: `Default` of {}: {derive}",
                     ty.name
                 );
+                assert!(!(derive.contains("Default") && implemented), "{label}: {}", ty.name);
+                // `new` takes exactly the fields without a default, in order.
+                let arguments: Vec<&str> = fields
+                    .iter()
+                    .filter(|f| !f.has_default)
+                    .map(|f| f.name.as_str())
+                    .collect();
+                let new = format!("impl{}{{", ty.name);
+                let emitted = all.find(&new).map(|at| {
+                    let rest = &all[at..];
+                    let start = rest.find("pubfnnew(").expect("new") + "pubfnnew(".len();
+                    let end = start + rest[start..].find(")->Self").expect("new ends");
+                    // `name:Type` pieces; a comma inside a type leaves a piece without `name:`.
+                    rest[start..end]
+                        .split(',')
+                        .filter_map(|a| {
+                            let colon = a.find(':')?;
+                            (!a[colon + 1..].starts_with(':')).then(|| a[..colon].to_string())
+                        })
+                        .collect::<Vec<_>>()
+                });
+                assert_eq!(emitted.is_some(), *constructor, "{label}: `new` of {}", ty.name);
+                if let Some(emitted) = emitted {
+                    assert_eq!(emitted, arguments, "{label}: `new` of {}", ty.name);
+                }
+                // The rule for what users build: a required value without a spec default is
+                // never filled in by `Default`; `new` takes it instead.
+                if ty.input {
+                    assert_eq!(*default, arguments.is_empty(), "{label}: {}", ty.name);
+                    assert_eq!(*constructor, !arguments.is_empty(), "{label}: {}", ty.name);
+                }
                 for field in fields {
                     let needle = format!("pub{}:{},", field.name, squash(&field.ty));
                     assert!(

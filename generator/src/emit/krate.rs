@@ -278,6 +278,10 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             .map(|i| super::client::scheme_tokens(&model.schemes[*i]));
         quote!(&[#(#schemes),*])
     });
+    let operation_auth = client
+        .operation_auth
+        .iter()
+        .map(|alternative| quote!(&[#(#alternative),*]));
     let request_id_doc = match &client.request_id_header {
         Some(header) => {
             format!(" [`request_id`](Self::request_id) reads the `{header}` header of `headers`.")
@@ -373,6 +377,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             credentials_required: CREDENTIALS_REQUIRED,
             request_id_header: #request_id_header,
             default_auth: &[#(#default_auth),*],
+            operation_auth: &[#(#operation_auth),*],
         };
         impl Client {
             /// A client configured from the environment: the credentials from the variables of

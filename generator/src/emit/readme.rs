@@ -82,27 +82,42 @@ pub fn readme(plan: &Plan, options: &Options) -> String {
         "```rust,no_run\nuse {krate}::{{Client, Error}};\n\n\
          async fn {function}() -> Result<(), Error> {{\n    \
          let client = Client::from_env()?;\n{body}    Ok(())\n}}\n```\n\n\
-         Await it from any async runtime, e.g. from `#[tokio::main] async fn main()`. Every \
+         Await it on a tokio runtime (the client runs on tokio, through reqwest), e.g. from \
+         `#[tokio::main] async fn main()`. Every \
          operation, its request struct and its response type are in the \
          [documentation]({docs_url}), with an example each.\n\n"
     ));
 
     let client = &plan.client;
     out.push_str("## Authentication and configuration\n\n");
-    out.push_str(
+    let accepted = match docs::credentials_text(plan, "`Client::request`") {
+        text if text.is_empty() => text,
+        text => {
+            let mut text = text;
+            text[..1].make_ascii_uppercase();
+            format!(" {text}.")
+        }
+    };
+    out.push_str(&format!(
         "`Client::from_env()` reads its configuration from the environment; \
-         `Client::builder()` takes the same settings in code.\n\n\
-         | Variable | What it is |\n|---|---|\n",
-    );
+         `Client::builder()` takes the same settings in code.{accepted} A call whose credentials \
+         are missing fails before sending, naming the variable it needs.\n\n\
+         | Variable | What it is | Operations |\n|---|---|---|\n",
+    ));
     for credential in &client.credentials {
         let what = match &credential.method {
             None => "the API token (`ClientBuilder::token`)".to_string(),
             Some(method) => format!("`ClientBuilder::{method}`"),
         };
-        out.push_str(&format!("| `{}` | {what} |\n", credential.env));
+        let operations = match credential.operations {
+            0 => "none (`Client::request` only)".to_string(),
+            n if n == client.operations => "all".to_string(),
+            n => format!("{n} of {}", client.operations),
+        };
+        out.push_str(&format!("| `{}` | {what} | {operations} |\n", credential.env));
     }
     out.push_str(&format!(
-        "| `{}` | the base URL (default `{}`) |\n\n",
+        "| `{}` | the base URL (default `{}`) | |\n\n",
         client.base_url_env, model.base_url
     ));
 

@@ -8,7 +8,7 @@ use super::features::Gate;
 use crate::model::Model;
 use crate::model::operations::{BodyKind, Payload, Success};
 use crate::model::types::{
-    EnumValue, EnumVariant, Field, Kind, Struct, Tag, Ty, TypeId, TypeSpace,
+    EnumValue, EnumVariant, Field, Kind, SpecDefault, Struct, Tag, Ty, TypeId, TypeSpace,
 };
 
 /// A named type of `src/types.rs`, or a request struct, multipart body or response enum of an
@@ -93,13 +93,60 @@ pub enum Serde {
 pub struct StructItem<'m> {
     pub role: Role,
     pub serde: Serde,
-    /// Derives `Default`: literals may end with `..Default::default()`.
-    pub default: bool,
+    /// Implements `Default`: literals may end with `..Default::default()`. Never when a field
+    /// is [`Init::Argument`].
+    pub default: DefaultImpl,
+    /// Has `new(..)`, taking the [`Init::Argument`] fields in order: a struct users build
+    /// with a required value that has no spec default.
+    pub constructor: bool,
     pub fields: Vec<FieldItem<'m>>,
     /// The field collecting properties not named in `fields`, and their type.
     pub additional: Option<(&'m str, &'m Ty)>,
     /// The values of `additional` are read as [`FieldItem::integral`] says.
     pub additional_integral: bool,
+}
+
+/// How a struct implements `Default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultImpl {
+    None,
+    /// `#[derive(Default)]`: every field's value is its type's empty one.
+    Derive,
+    /// An `impl Default` writing each field's [`Init`]: some field has a spec default.
+    Spec,
+}
+
+impl DefaultImpl {
+    pub fn exists(self) -> bool {
+        self != DefaultImpl::None
+    }
+}
+
+/// What a field holds where the user does not give it (`Default`, `new`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Init<'m> {
+    /// The type's empty value (`None` for an `Option`).
+    Empty,
+    /// The spec's `default`.
+    Spec(SpecDefault<'m>),
+    /// Nothing: the user gives it (an argument of `new`).
+    Argument,
+}
+
+impl<'m> StructItem<'m> {
+    /// `Default` and `new` from the fields' [`Init`]s: `new` for a struct users build with
+    /// an [`Init::Argument`] field, `Default` for any struct without one (`has_default` says
+    /// whether every field's type has one, for structs users only read).
+    pub(super) fn decide(&mut self, has_default: bool, input: bool) {
+        let argument = self.fields.iter().any(|f| f.init == Init::Argument);
+        let spec = self.fields.iter().any(|f| matches!(f.init, Init::Spec(_)));
+        self.constructor = input && argument;
+        self.default = match (has_default && !argument, spec) {
+            (false, _) => DefaultImpl::None,
+            (true, false) => DefaultImpl::Derive,
+            (true, true) => DefaultImpl::Spec,
+        };
+    }
 }
 
 /// How a field is read and sent (the kinds of the runtime's `json_object!`).
@@ -143,6 +190,8 @@ pub struct FieldItem<'m> {
     pub integral: bool,
     /// What `..Default::default()` fills in exists for it.
     pub has_default: bool,
+    /// Its value where the user does not give it.
+    pub init: Init<'m>,
     pub doc: Cow<'m, str>,
 }
 
@@ -246,35 +295,53 @@ pub fn schema_items<'m>(model: &'m Model) -> Vec<Item<'m>> {
 
 fn schema_shape<'m>(types: &'m TypeSpace, kind: &'m Kind) -> Shape<'m> {
     match kind {
-        Kind::Struct(s) => Shape::Struct(StructItem {
-            role: Role::Schema,
-            serde: if s.additional.is_none() && !s.fields.is_empty() {
-                Serde::JsonObject
-            } else {
-                Serde::Derive
-            },
-            default: s.defaultable,
-            fields: s
-                .fields
-                .iter()
-                .map(|field| FieldItem {
-                    name: &field.name,
-                    wire: Wire::Property(&field.json_name),
-                    ty: TypeRef::Ty(&field.ty),
-                    boxed: field.boxed,
-                    option: field.optional,
-                    presence: presence(types, s, field),
-                    integral: field.ty.holds_integral(),
-                    has_default: field.optional || types.has_default(&field.ty),
-                    doc: field_doc(types, field),
-                })
-                .collect(),
-            additional: s
-                .additional
-                .as_ref()
-                .map(|ty| (s.additional_name.as_str(), ty)),
-            additional_integral: s.additional.as_ref().is_some_and(Ty::holds_integral),
-        }),
+        Kind::Struct(s) => {
+            let mut item = StructItem {
+                role: Role::Schema,
+                serde: if s.additional.is_none() && !s.fields.is_empty() {
+                    Serde::JsonObject
+                } else {
+                    Serde::Derive
+                },
+                default: DefaultImpl::None,
+                constructor: false,
+                fields: s
+                    .fields
+                    .iter()
+                    .map(|field| {
+                        // A required field of a struct users build is theirs to give, unless
+                        // the spec says what it is when they do not.
+                        let init = match types.spec_default(field) {
+                            Some(value) if value.is_empty() => Init::Empty,
+                            Some(value) => Init::Spec(value),
+                            None if field.optional => Init::Empty,
+                            None if s.input => Init::Argument,
+                            None => Init::Empty,
+                        };
+                        FieldItem {
+                            name: &field.name,
+                            wire: Wire::Property(&field.json_name),
+                            ty: TypeRef::Ty(&field.ty),
+                            boxed: field.boxed,
+                            option: field.optional,
+                            presence: presence(types, s, field),
+                            integral: field.ty.holds_integral(),
+                            has_default: init != Init::Argument
+                                && (field.optional || types.has_default(&field.ty)),
+                            init,
+                            doc: field_doc(types, field),
+                        }
+                    })
+                    .collect(),
+                additional: s
+                    .additional
+                    .as_ref()
+                    .map(|ty| (s.additional_name.as_str(), ty)),
+                additional_integral: s.additional.as_ref().is_some_and(Ty::holds_integral),
+            };
+            item.decide(s.defaultable, s.input);
+            Shape::Struct(item)
+        }
         Kind::Enum { variants, fallback } => Shape::Enum(EnumItem {
             variants,
             fallback,

@@ -19,7 +19,7 @@ use crate::model::Model;
 use crate::model::operations::{Location, Param};
 use crate::model::types::{Ty, TypeSpace};
 pub use items::{
-    EnumItem, FieldItem, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef,
+    DefaultImpl, EnumItem, FieldItem, Init, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef,
     UnionItem, VariantItem, Wire,
 };
 pub use operations::{Decode, Method, Module, Output, PagesMethod, StreamOutput};

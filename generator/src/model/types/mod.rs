@@ -39,6 +39,7 @@ use crate::resolve::{Resolver, join};
 pub use definitions::{
     EnumValue, EnumVariant, Field, Kind, Struct, Tag, Ty, TypeDef, TypeId, Typed, UnionVariant,
 };
+pub use defaults_and_boxing::SpecDefault;
 use structs::own_props;
 
 pub struct TypeSpace<'a> {

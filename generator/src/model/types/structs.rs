@@ -157,6 +157,7 @@ impl TypeSpace<'_> {
             additional,
             additional_name,
             defaultable: false,
+            input: false,
             lenient: true,
         });
         Ok(TypeDef {
