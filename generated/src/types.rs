@@ -7,14 +7,13 @@ use crate::runtime::wire::{json_object, string_enum};
 #[cfg(feature = "sessions")]
 use serde::{Deserialize, Serialize};
 
-/// OK
+/// What [`AnalyticsApi::get_org_analytics`](crate::AnalyticsApi::get_org_analytics) returns.
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrgAnalyticsResponse {
-    /// The `data` property.
     pub data: Option<GetOrgAnalyticsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -70,9 +69,9 @@ json_object! {
 /// The `day_stats` property of [`GetOrgAnalyticsRecordingStats`].
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrgAnalyticsRecordingStatsDayStat {
-    /// The `day` property.
     pub day: Option<String>,
     /// Total recording minutes for a specific day
     pub total_recording_minutes: Option<i64>,
@@ -114,9 +113,9 @@ json_object! {
 /// The `day_stats` property of [`GetOrgAnalyticsSessionStats`].
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrgAnalyticsSessionStatsDayStat {
-    /// The `day` property.
     pub day: Option<String>,
     /// Total session minutes for a specific day
     pub total_session_minutes: Option<f64>,
@@ -133,14 +132,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_livestream_analytics_daywise`](crate::LiveStreamsApi::get_livestream_analytics_daywise) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamAnalyticsDaywiseResponse {
-    /// The `data` property.
     pub data: Option<Vec<GetLivestreamAnalyticsDaywiseDataItem>>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -177,14 +175,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_livestream_analytics_complete`](crate::LiveStreamsApi::get_livestream_analytics_complete) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamAnalyticsCompleteResponse {
-    /// The `data` property.
     pub data: Option<GetLivestreamAnalyticsCompleteData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -268,14 +265,13 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::fetch_all_livestreams`](crate::LiveStreamsApi::fetch_all_livestreams) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsResponse {
-    /// The `data` property.
     pub data: Option<FetchAllLivestreamsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -290,6 +286,7 @@ json_object! {
 /// The `data` property of [`FetchAllLivestreamsResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
@@ -304,11 +301,10 @@ pub struct FetchAllLivestreamsData {
     pub meeting_id: Option<String>,
     /// Name of the livestream.
     pub name: Option<String>,
-    /// The `paging` property.
     pub paging: Option<FetchAllLivestreamsPaging>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<FetchAllLivestreamsStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -336,13 +332,11 @@ json_object! {
 /// The `paging` property of [`FetchAllLivestreamsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -370,14 +364,13 @@ json_object! {
     }
 }
 
-/// Successful response
+/// What [`LiveStreamsApi::create_livestream`](crate::LiveStreamsApi::create_livestream) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLivestreamResponse {
-    /// The `data` property.
     pub data: Option<CreateLivestreamData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -392,6 +385,7 @@ json_object! {
 /// The `data` property of [`CreateLivestreamResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLivestreamData {
     /// Specifies if the livestream was disabled.
@@ -400,13 +394,11 @@ pub struct CreateLivestreamData {
     pub id: Option<String>,
     /// The server URL to which the RTMP encoder should send the video and audio data.
     pub ingest_server: Option<String>,
-    /// The `meeting_id` property.
     pub meeting_id: Option<String>,
-    /// The `name` property.
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<CreateLivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -454,14 +446,13 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_livestream_session_livestream_id`](crate::LiveStreamsApi::get_v2_livestream_session_livestream_id) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamSessionLivestreamIdResponse {
-    /// The `data` property.
     pub data: Option<GetLivestreamSessionLivestreamIdData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -476,13 +467,11 @@ json_object! {
 /// The `data` property of [`GetLivestreamSessionLivestreamIdResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamSessionLivestreamIdData {
-    /// The `livestream` property.
     pub livestream: Option<Livestream>,
-    /// The `paging` property.
     pub paging: Option<GetLivestreamSessionLivestreamIdPaging>,
-    /// The `session` property.
     pub session: Option<GetLivestreamSessionLivestreamIdSession>,
 }
 
@@ -514,7 +503,7 @@ pub struct Livestream {
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<GetLivestreamSessionLivestreamIdStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -569,13 +558,11 @@ string_enum! {
 /// The `paging` property of [`GetLivestreamSessionLivestreamIdData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamSessionLivestreamIdPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -591,11 +578,11 @@ json_object! {
 /// The `session` property of [`GetLivestreamSessionLivestreamIdData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamSessionLivestreamIdSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `err_message` property.
     pub err_message: Option<String>,
     /// ID of the session.
     pub id: Option<String>,
@@ -603,7 +590,6 @@ pub struct GetLivestreamSessionLivestreamIdSession {
     pub ingest_seconds: Option<i64>,
     /// Timestamp the object was invoked. The time is returned in ISO format.
     pub invoked_time: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `livestream_id` property.
     pub livestream_id: Option<String>,
     /// Timestamp the object was started. The time is returned in ISO format.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
@@ -631,14 +617,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_active_livestream_session_details`](crate::LiveStreamsApi::get_v2_active_livestream_session_details) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionResponse {
-    /// The `data` property.
     pub data: Option<GetActiveLivestreamSessionData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -653,11 +638,10 @@ json_object! {
 /// The `data` property of [`GetActiveLivestreamSessionResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionData {
-    /// The `livestream` property.
     pub livestream: Option<GetActiveLivestreamSessionLivestream>,
-    /// The `session` property.
     pub session: Option<GetActiveLivestreamSessionSession>,
 }
 
@@ -672,13 +656,13 @@ json_object! {
 /// The `livestream` property of [`GetActiveLivestreamSessionData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionLivestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
     pub disabled: Option<String>,
-    /// The `id` property.
     pub id: Option<String>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
     pub ingest_server: Option<String>,
@@ -688,7 +672,7 @@ pub struct GetActiveLivestreamSessionLivestream {
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<GetActiveLivestreamSessionStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -743,19 +727,17 @@ string_enum! {
 /// The `session` property of [`GetActiveLivestreamSessionData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `err_message` property.
     pub err_message: Option<String>,
-    /// The `id` property.
     pub id: Option<String>,
     /// The time duration for which the input was given or the meeting was streamed.
     pub ingest_seconds: Option<String>,
     /// Timestamp the object was invoked. The time is returned in ISO format.
     pub invoked_time: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `livestream_id` property.
     pub livestream_id: Option<String>,
     /// Timestamp the object was started. The time is returned in ISO format.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
@@ -783,14 +765,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_livestreams_livestream_session_id`](crate::LiveStreamsApi::get_v2_livestreams_livestream_session_id) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamsSessionResponse {
-    /// The `data` property.
     pub data: Option<GetLivestreamsSessionData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -805,6 +786,7 @@ json_object! {
 /// The `data` property of [`GetLivestreamsSessionResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamsSessionData {
     /// Timestamp the object was created at. The time is returned in ISO format.
@@ -815,7 +797,6 @@ pub struct GetLivestreamsSessionData {
     pub id: Option<String>,
     /// Name of the livestream.
     pub ingest_seconds: Option<i64>,
-    /// The `livestream_id` property.
     pub livestream_id: Option<String>,
     /// Unique key for accessing each livestream.
     pub started_time: Option<String>,
@@ -864,16 +845,14 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`MeetingsApi::get_all_meetings`](crate::MeetingsApi::get_all_meetings) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAllMeetingsResponse {
-    /// The `data` property.
     pub data: Vec<Meeting>,
-    /// The `paging` property.
     pub paging: PagingResponsePaging,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -1354,13 +1333,12 @@ string_enum! {
 /// The `paging` property of [`GetAllMeetingsResponse`].
 #[cfg(any(feature = "meetings", feature = "presets", feature = "recordings"))]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagingResponsePaging {
-    /// The `end_offset` property.
     pub end_offset: i64,
-    /// The `start_offset` property.
     pub start_offset: i64,
-    /// The `total_count` property.
+    /// At least 0.
     pub total_count: i64,
 }
 
@@ -1605,12 +1583,12 @@ string_enum! {
     }
 }
 
-/// Success Response
+/// What [`MeetingsApi::create_meeting`](crate::MeetingsApi::create_meeting) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetMeetingResponse {
-    /// The `data` property.
     pub data: Option<GetMeetingData>,
     /// Success status of the operation
     ///
@@ -1691,9 +1669,9 @@ json_object! {
 /// Failure response
 #[cfg(any(feature = "meetings", feature = "active_session", feature = "recordings"))]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericErrorResponse {
-    /// The `error` property.
     pub error: GenericErrorResponseError,
     /// Success status of the request.
     ///
@@ -1804,14 +1782,13 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream`](crate::LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingActiveLivestreamResponse {
-    /// The `data` property.
     pub data: Option<GetMeetingActiveLivestreamData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -1826,6 +1803,7 @@ json_object! {
 /// The `data` property of [`GetMeetingActiveLivestreamResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingActiveLivestreamData {
     /// Timestamp the object was created at. The time is returned in ISO format.
@@ -1836,13 +1814,12 @@ pub struct GetMeetingActiveLivestreamData {
     pub id: Option<String>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
     pub ingest_server: Option<String>,
-    /// The `meeting_id` property.
     pub meeting_id: Option<String>,
     /// Name of the livestream.
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<GetMeetingActiveLivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -1894,14 +1871,13 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::stop_livestreaming`](crate::LiveStreamsApi::stop_livestreaming) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingResponse {
-    /// The `data` property.
     pub data: Option<StopLivestreamingData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -1916,9 +1892,9 @@ json_object! {
 /// The `data` property of [`StopLivestreamingResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingData {
-    /// The `message` property.
     pub message: Option<String>,
 }
 
@@ -1932,11 +1908,10 @@ json_object! {
 /// Active Session Success response
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveSessionResponse {
-    /// The `data` property.
     pub data: Option<ActiveSession>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -1951,11 +1926,11 @@ json_object! {
 /// The `data` property of [`GetActiveSessionResponse`].
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActiveSession {
     /// ID of the meeting this session is associated with. In the case of V2 meetings, it is always a UUID. In V1 meetings, it is a room name of the form `abcdef-ghijkl`
     pub associated_id: String,
-    /// The `breakout_rooms` property.
     pub breakout_rooms: Option<Vec<ActiveSession>>,
     /// timestamp when session created
     pub created_at: String,
@@ -2052,11 +2027,10 @@ string_enum! {
 
 /// The request body of [`ActiveSessionApi::kick_partcipants`](crate::ActiveSessionApi::kick_partcipants).
 #[cfg(feature = "active_session")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct KickParticipantsBody {
-    /// The `custom_participant_ids` property.
     pub custom_participant_ids: Vec<String>,
-    /// The `participant_ids` property.
     pub participant_ids: Vec<String>,
 }
 
@@ -2085,11 +2059,10 @@ impl KickParticipantsBody {
 /// Kick participants success response
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickParticipantsResponse {
-    /// The `data` property.
     pub data: Option<KickParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2104,9 +2077,9 @@ json_object! {
 /// The `data` property of [`KickParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickParticipantsData {
-    /// The `action` property.
     pub action: Option<String>,
     /// SessionParticipant
     pub participants: Option<Vec<SessionParticipant>>,
@@ -2123,9 +2096,9 @@ json_object! {
 /// SessionParticipant
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SessionParticipant {
-    /// The `created_at` property.
     pub created_at: String,
     /// Email of the session participant.
     pub email: Option<String>,
@@ -2135,7 +2108,6 @@ pub struct SessionParticipant {
     pub name: Option<String>,
     /// A URL pointing to a picture of the participant.
     pub picture: Option<String>,
-    /// The `updated_at` property.
     pub updated_at: String,
 }
 
@@ -2154,11 +2126,10 @@ json_object! {
 /// Kick all participants from a meeting
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickAllParticipantsResponse {
-    /// The `data` property.
     pub data: Option<KickAllParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2173,11 +2144,10 @@ json_object! {
 /// The `data` property of [`KickAllParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickAllParticipantsData {
-    /// The `action` property.
     pub action: Option<String>,
-    /// The `kicked_participants_count` property.
     pub kicked_participants_count: Option<f64>,
 }
 
@@ -2192,11 +2162,10 @@ json_object! {
 /// Mute one or more participants of a meeting
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteParticipantsResponse {
-    /// The `data` property.
     pub data: Option<MuteParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2211,9 +2180,9 @@ json_object! {
 /// The `data` property of [`MuteParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteParticipantsData {
-    /// The `action` property.
     pub action: Option<String>,
     /// SessionParticipant
     pub participants: Option<Vec<SessionParticipant>>,
@@ -2253,11 +2222,10 @@ impl MuteAllParticipantsBody {
 /// Mute all participants of a meeting
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteAllParticipantsResponse {
-    /// The `data` property.
     pub data: Option<MuteAllParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2272,11 +2240,10 @@ json_object! {
 /// The `data` property of [`MuteAllParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteAllParticipantsData {
-    /// The `action` property.
     pub action: Option<String>,
-    /// The `muted_participants_count` property.
     pub muted_participants_count: Option<f64>,
 }
 
@@ -2328,11 +2295,10 @@ impl CreatePollBody {
 /// response for creating a poll
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePollResponse {
-    /// The `data` property.
     pub data: Option<CreatePollData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2347,11 +2313,10 @@ json_object! {
 /// The `data` property of [`CreatePollResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePollData {
-    /// The `action` property.
     pub action: Option<String>,
-    /// The `poll` property.
     pub poll: Option<Poll>,
 }
 
@@ -2366,13 +2331,11 @@ json_object! {
 /// The `poll` property of [`CreatePollData`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Poll {
-    /// The `anonymous` property.
     pub anonymous: Option<bool>,
-    /// The `created_by` property.
     pub created_by: Option<String>,
-    /// The `hide_votes` property.
     pub hide_votes: Option<bool>,
     /// ID of the poll
     pub id: Option<String>,
@@ -2380,7 +2343,6 @@ pub struct Poll {
     pub options: Vec<PollOption>,
     /// Question asked by the poll
     pub question: String,
-    /// The `voted` property.
     pub voted: Option<Vec<String>>,
 }
 
@@ -2400,13 +2362,12 @@ json_object! {
 /// The `options` property of [`Poll`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollOption {
-    /// The `count` property.
     pub count: i64,
     /// Text of the answer option
     pub text: String,
-    /// The `votes` property.
     pub votes: Vec<PollVote>,
 }
 
@@ -2422,11 +2383,10 @@ json_object! {
 /// The `votes` property of [`PollOption`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollVote {
-    /// The `id` property.
     pub id: String,
-    /// The `name` property.
     pub name: String,
 }
 
@@ -2438,14 +2398,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::livestream_session_details`](crate::LiveStreamsApi::livestream_session_details) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsResponse {
-    /// The `data` property.
     pub data: Option<LivestreamSessionDetailsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2460,13 +2419,11 @@ json_object! {
 /// The `data` property of [`LivestreamSessionDetailsResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsData {
-    /// The `livestreams` property.
     pub livestreams: Option<Vec<LivestreamSessionDetailsLivestream>>,
-    /// The `paging` property.
     pub paging: Option<LivestreamSessionDetailsPaging>,
-    /// The `sessions` property.
     pub sessions: Option<LivestreamSessionDetailsSessions>,
 }
 
@@ -2498,7 +2455,7 @@ pub struct LivestreamSessionDetailsLivestream {
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `INVOKED`, `ERRORED`, `IDLE`.
     pub status: Option<LivestreamSessionDetailsStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -2553,13 +2510,11 @@ string_enum! {
 /// The `paging` property of [`LivestreamSessionDetailsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -2575,11 +2530,11 @@ json_object! {
 /// The `sessions` property of [`LivestreamSessionDetailsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsSessions {
     /// The timestamp at which the livestream was created. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `err_message` property.
     pub err_message: Option<String>,
     /// The ID of the livestream session.
     pub id: Option<String>,
@@ -2614,11 +2569,11 @@ json_object! {
 
 /// The request body of [`LiveStreamsApi::start_livestreaming`](crate::LiveStreamsApi::start_livestreaming).
 #[cfg(feature = "live_streams")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingBody {
-    /// The `name` property.
+    /// Matches `^[a-zA-Z0-9-_]*$`.
     pub name: Option<String>,
-    /// The `video_config` property.
     pub video_config: Option<StartLivestreamingVideoConfig>,
 }
 
@@ -2648,14 +2603,13 @@ json_object! {
     }
 }
 
-/// Created
+/// What [`LiveStreamsApi::start_livestreaming`](crate::LiveStreamsApi::start_livestreaming) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingResponse {
-    /// The `data` property.
     pub data: Option<StartLivestreamingData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2678,7 +2632,7 @@ pub struct StartLivestreamingData {
     pub ingest_server: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<StartLivestreamingStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -2723,16 +2677,15 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`MeetingsApi::get_meeting_participants`](crate::MeetingsApi::get_meeting_participants) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAllParticipantsResponse {
     /// Represents a participant.
     pub data: Vec<Participant>,
-    /// The `paging` property.
     pub paging: PagingResponsePaging,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -2818,12 +2771,12 @@ impl AddParticipantBody {
     }
 }
 
-/// Success response
+/// What [`MeetingsApi::add_participant`](crate::MeetingsApi::add_participant) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddParticipantResponse {
-    /// The `data` property.
     pub data: Option<AddParticipantData>,
     /// Success status of the operation
     ///
@@ -2884,12 +2837,12 @@ json_object! {
     }
 }
 
-/// Success response
+/// What [`MeetingsApi::delete_meeting_participant`](crate::MeetingsApi::delete_meeting_participant) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteParticipantResponse {
-    /// The `data` property.
     pub data: Option<DeleteParticipantData>,
     /// Success status of the operation
     ///
@@ -2938,7 +2891,7 @@ json_object! {
     }
 }
 
-/// Success response
+/// What [`MeetingsApi::get_meeting_participant`](crate::MeetingsApi::get_meeting_participant) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
@@ -3034,9 +2987,9 @@ impl ReplaceParticipantBody {
 /// Example response
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegenTokenResponse {
-    /// The `data` property.
     pub data: RegenTokenData,
     /// Success status of the operation
     ///
@@ -3082,13 +3035,12 @@ json_object! {
 /// Example response
 #[cfg(feature = "presets")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAllPresetsResponse {
     /// Returned by Get All Presets route
     pub data: Vec<PresetListItem>,
-    /// The `paging` property.
     pub paging: PagingResponsePaging,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -3128,15 +3080,13 @@ json_object! {
 
 /// Preset
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preset {
-    /// The `config` property.
     pub config: PresetConfig,
     /// Name of the preset
     pub name: String,
-    /// The `permissions` property.
     pub permissions: PresetPermissions,
-    /// The `ui` property.
     pub ui: PresetUi,
 }
 
@@ -3422,45 +3372,30 @@ string_enum! {
 
 /// The `permissions` property of [`Preset`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPermissions {
-    /// The `accept_stage_requests` property.
     pub accept_stage_requests: Option<bool>,
     /// Whether this participant can accept waiting requests
     pub accept_waiting_requests: bool,
-    /// The `can_accept_production_requests` property.
     pub can_accept_production_requests: bool,
-    /// The `can_change_participant_permissions` property.
     pub can_change_participant_permissions: bool,
-    /// The `can_edit_display_name` property.
     pub can_edit_display_name: bool,
-    /// The `can_livestream` property.
     pub can_livestream: bool,
-    /// The `can_record` property.
     pub can_record: bool,
-    /// The `can_spotlight` property.
     pub can_spotlight: bool,
-    /// The `chat` property.
     pub chat: PresetChat,
-    /// The `connected_meetings` property.
     pub connected_meetings: PresetConnectedMeetings,
-    /// The `disable_participant_audio` property.
     pub disable_participant_audio: bool,
-    /// The `disable_participant_screensharing` property.
     pub disable_participant_screensharing: bool,
-    /// The `disable_participant_video` property.
     pub disable_participant_video: bool,
     /// Whether this participant is visible to others or not
     pub hidden_participant: bool,
-    /// The `is_recorder` property.
-    ///
     /// Default when absent: `false`.
     pub is_recorder: Option<bool>,
-    /// The `kick_participant` property.
     pub kick_participant: bool,
     /// Media permissions
     pub media: PresetPermissionsMedia,
-    /// The `pin_participant` property.
     pub pin_participant: bool,
     /// Plugin permissions
     pub plugins: PresetPlugins,
@@ -3470,13 +3405,10 @@ pub struct PresetPermissions {
     ///
     /// Default when absent: `"NONE"`.
     pub recorder_type: PresetRecorderType,
-    /// The `show_participant_list` property.
     pub show_participant_list: bool,
-    /// The `stage_access` property.
+    /// One of `ALLOWED`, `NOT_ALLOWED`, `CAN_REQUEST`.
     pub stage_access: Option<PresetStageAccess>,
-    /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
-    /// The `transcription_enabled` property.
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
     pub waiting_room_type: PresetWaitingRoomType,
@@ -3572,11 +3504,10 @@ impl PresetPermissions {
 
 /// The `chat` property of [`PresetPermissions`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetChat {
-    /// The `private` property.
     pub private: PresetPrivate,
-    /// The `public` property.
     pub public: PresetPublic,
 }
 
@@ -3598,15 +3529,12 @@ impl PresetChat {
 
 /// The `private` property of [`PresetChat`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPrivate {
-    /// The `can_receive` property.
     pub can_receive: bool,
-    /// The `can_send` property.
     pub can_send: bool,
-    /// The `files` property.
     pub files: bool,
-    /// The `text` property.
     pub text: bool,
 }
 
@@ -3664,13 +3592,11 @@ impl PresetPublic {
 
 /// The `connected_meetings` property of [`PresetPermissions`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetConnectedMeetings {
-    /// The `can_alter_connected_meetings` property.
     pub can_alter_connected_meetings: bool,
-    /// The `can_switch_connected_meetings` property.
     pub can_switch_connected_meetings: bool,
-    /// The `can_switch_to_parent_meeting` property.
     pub can_switch_to_parent_meeting: bool,
 }
 
@@ -3870,11 +3796,11 @@ impl PresetPlugins {
 
 /// The `config` property of [`PresetPlugins`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PresetPluginConfigValue {
-    /// The `access_control` property.
+    /// One of `FULL_ACCESS`, `VIEW_ONLY`.
     pub access_control: Option<PresetPluginConfigAccessControl>,
-    /// The `handles_view_only` property.
     pub handles_view_only: Option<bool>,
 }
 
@@ -4018,9 +3944,9 @@ string_enum! {
 
 /// The `ui` property of [`Preset`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetUi {
-    /// The `design_tokens` property.
     pub design_tokens: PresetDesignTokens,
 }
 
@@ -4041,25 +3967,23 @@ impl PresetUi {
 
 /// The `design_tokens` property of [`PresetUi`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetDesignTokens {
-    /// The `border_radius` property.
+    /// One of `sharp`, `rounded`, `extra-rounded`, `circular`.
     pub border_radius: PresetBorderRadius,
-    /// The `border_width` property.
+    /// One of `none`, `thin`, `fat`.
     pub border_width: PresetBorderWidth,
-    /// The `colors` property.
     pub colors: PresetColors,
-    /// The `font_family` property.
     pub font_family: Option<String>,
-    /// The `google_font` property.
     pub google_font: Option<String>,
-    /// The `logo` property.
+    /// A URI.
     pub logo: Option<String>,
-    /// The `spacing_base` property.
+    /// At least 1.
     ///
     /// Default when absent: `4`.
     pub spacing_base: f64,
-    /// The `theme` property.
+    /// One of `darkest`, `dark`, `light`.
     pub theme: PresetTheme,
 }
 
@@ -4154,34 +4078,21 @@ string_enum! {
 
 /// The `colors` property of [`PresetDesignTokens`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetColors {
-    /// The `background` property.
     pub background: PresetBackground,
-    /// The `brand` property.
     pub brand: PresetBrand,
-    /// The `danger` property.
-    ///
     /// Default when absent: `"#FF2D2D"`.
     pub danger: String,
-    /// The `success` property.
-    ///
     /// Default when absent: `"#62A504"`.
     pub success: String,
-    /// The `text` property.
-    ///
     /// Default when absent: `"#EEEEEE"`.
     pub text: String,
-    /// The `text_on_brand` property.
-    ///
     /// Default when absent: `"#EEEEEE"`.
     pub text_on_brand: String,
-    /// The `video_bg` property.
-    ///
     /// Default when absent: `"#191919"`.
     pub video_bg: String,
-    /// The `warning` property.
-    ///
     /// Default when absent: `"#FFCD07"`.
     pub warning: String,
 }
@@ -4221,24 +4132,14 @@ impl PresetColors {
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetBackground {
-    /// The `600` property.
-    ///
     /// Default when absent: `"#222222"`.
     pub n600: String,
-    /// The `700` property.
-    ///
     /// Default when absent: `"#1f1f1f"`.
     pub n700: String,
-    /// The `800` property.
-    ///
     /// Default when absent: `"#1b1b1b"`.
     pub n800: String,
-    /// The `900` property.
-    ///
     /// Default when absent: `"#181818"`.
     pub n900: String,
-    /// The `1000` property.
-    ///
     /// Default when absent: `"#141414"`.
     pub n1000: String,
 }
@@ -4272,24 +4173,14 @@ impl Default for PresetBackground {
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetBrand {
-    /// The `300` property.
-    ///
     /// Default when absent: `"#844d1c"`.
     pub n300: String,
-    /// The `400` property.
-    ///
     /// Default when absent: `"#9d5b22"`.
     pub n400: String,
-    /// The `500` property.
-    ///
     /// Default when absent: `"#b56927"`.
     pub n500: String,
-    /// The `600` property.
-    ///
     /// Default when absent: `"#d37c30"`.
     pub n600: String,
-    /// The `700` property.
-    ///
     /// Default when absent: `"#d9904f"`.
     pub n700: String,
 }
@@ -4344,12 +4235,12 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`PresetsApi::post_presets`](crate::PresetsApi::post_presets) returns.
 #[cfg(feature = "presets")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPresetBodyResponse {
-    /// The `data` property.
     pub data: GetPresetBodyData,
     /// Success status of the operation
     ///
@@ -4368,6 +4259,7 @@ json_object! {
 /// The `data` property of [`GetPresetBodyResponse`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPresetBodyData {
     /// Timestamp this preset was created at
@@ -4376,13 +4268,10 @@ pub struct GetPresetBodyData {
     pub id: uuid::Uuid,
     /// Timestamp this preset was last updated
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// The `config` property.
     pub config: PresetConfig,
     /// Name of the preset
     pub name: String,
-    /// The `permissions` property.
     pub permissions: PresetPermissions,
-    /// The `ui` property.
     pub ui: PresetUi,
 }
 
@@ -4401,15 +4290,13 @@ json_object! {
 
 /// UpdatePreset
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePreset {
-    /// The `config` property.
     pub config: Option<UpdatePresetConfig>,
     /// Name of the preset
     pub name: Option<String>,
-    /// The `permissions` property.
     pub permissions: Option<UpdatePresetPermissions>,
-    /// The `ui` property.
     pub ui: Option<UpdatePresetUi>,
 }
 
@@ -4613,45 +4500,30 @@ string_enum! {
 
 /// The `permissions` property of [`UpdatePreset`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissions {
-    /// The `accept_stage_requests` property.
     pub accept_stage_requests: Option<bool>,
     /// Whether this participant can accept waiting requests
     pub accept_waiting_requests: Option<bool>,
-    /// The `can_accept_production_requests` property.
     pub can_accept_production_requests: Option<bool>,
-    /// The `can_change_participant_permissions` property.
     pub can_change_participant_permissions: Option<bool>,
-    /// The `can_edit_display_name` property.
     pub can_edit_display_name: Option<bool>,
-    /// The `can_livestream` property.
     pub can_livestream: Option<bool>,
-    /// The `can_record` property.
     pub can_record: Option<bool>,
-    /// The `can_spotlight` property.
     pub can_spotlight: Option<bool>,
-    /// The `chat` property.
     pub chat: Option<UpdatePresetChat>,
-    /// The `connected_meetings` property.
     pub connected_meetings: Option<UpdatePresetConnectedMeetings>,
-    /// The `disable_participant_audio` property.
     pub disable_participant_audio: Option<bool>,
-    /// The `disable_participant_screensharing` property.
     pub disable_participant_screensharing: Option<bool>,
-    /// The `disable_participant_video` property.
     pub disable_participant_video: Option<bool>,
     /// Whether this participant is visible to others or not
     pub hidden_participant: Option<bool>,
-    /// The `is_recorder` property.
-    ///
     /// Default when absent: `false`.
     pub is_recorder: Option<bool>,
-    /// The `kick_participant` property.
     pub kick_participant: Option<bool>,
     /// Media permissions
     pub media: Option<UpdatePresetPermissionsMedia>,
-    /// The `pin_participant` property.
     pub pin_participant: Option<bool>,
     /// Plugin permissions
     pub plugins: Option<UpdatePresetPlugins>,
@@ -4661,13 +4533,10 @@ pub struct UpdatePresetPermissions {
     ///
     /// Default when absent: `"NONE"`.
     pub recorder_type: Option<UpdatePresetRecorderType>,
-    /// The `show_participant_list` property.
     pub show_participant_list: Option<bool>,
-    /// The `stage_access` property.
+    /// One of `ALLOWED`, `NOT_ALLOWED`, `CAN_REQUEST`.
     pub stage_access: Option<UpdatePresetStageAccess>,
-    /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
-    /// The `transcription_enabled` property.
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
     pub waiting_room_type: Option<UpdatePresetWaitingRoomType>,
@@ -4707,11 +4576,10 @@ json_object! {
 
 /// The `chat` property of [`UpdatePresetPermissions`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetChat {
-    /// The `private` property.
     pub private: Option<UpdatePresetPrivate>,
-    /// The `public` property.
     pub public: Option<UpdatePresetPublic>,
 }
 
@@ -4725,15 +4593,12 @@ json_object! {
 
 /// The `private` property of [`UpdatePresetChat`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPrivate {
-    /// The `can_receive` property.
     pub can_receive: Option<bool>,
-    /// The `can_send` property.
     pub can_send: Option<bool>,
-    /// The `files` property.
     pub files: Option<bool>,
-    /// The `text` property.
     pub text: Option<bool>,
 }
 
@@ -4770,13 +4635,11 @@ json_object! {
 
 /// The `connected_meetings` property of [`UpdatePresetPermissions`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetConnectedMeetings {
-    /// The `can_alter_connected_meetings` property.
     pub can_alter_connected_meetings: Option<bool>,
-    /// The `can_switch_connected_meetings` property.
     pub can_switch_connected_meetings: Option<bool>,
-    /// The `can_switch_to_parent_meeting` property.
     pub can_switch_to_parent_meeting: Option<bool>,
 }
 
@@ -5002,9 +4865,9 @@ string_enum! {
 
 /// The `ui` property of [`UpdatePreset`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetUi {
-    /// The `design_tokens` property.
     pub design_tokens: Option<UpdatePresetDesignTokens>,
 }
 
@@ -5017,25 +4880,23 @@ json_object! {
 
 /// The `design_tokens` property of [`UpdatePresetUi`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetDesignTokens {
-    /// The `border_radius` property.
+    /// One of `sharp`, `rounded`, `extra-rounded`, `circular`.
     pub border_radius: Option<UpdatePresetBorderRadius>,
-    /// The `border_width` property.
+    /// One of `none`, `thin`, `fat`.
     pub border_width: Option<UpdatePresetBorderWidth>,
-    /// The `colors` property.
     pub colors: Option<UpdatePresetColors>,
-    /// The `font_family` property.
     pub font_family: Option<String>,
-    /// The `google_font` property.
     pub google_font: Option<String>,
-    /// The `logo` property.
+    /// A URI.
     pub logo: Option<String>,
-    /// The `spacing_base` property.
+    /// At least 1.
     ///
     /// Default when absent: `4`.
     pub spacing_base: Option<f64>,
-    /// The `theme` property.
+    /// One of `darkest`, `dark`, `light`.
     pub theme: Option<UpdatePresetTheme>,
 }
 
@@ -5108,34 +4969,21 @@ string_enum! {
 
 /// The `colors` property of [`UpdatePresetDesignTokens`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetColors {
-    /// The `background` property.
     pub background: Option<UpdatePresetBackground>,
-    /// The `brand` property.
     pub brand: Option<UpdatePresetBrand>,
-    /// The `danger` property.
-    ///
     /// Default when absent: `"#FF2D2D"`.
     pub danger: Option<String>,
-    /// The `success` property.
-    ///
     /// Default when absent: `"#62A504"`.
     pub success: Option<String>,
-    /// The `text` property.
-    ///
     /// Default when absent: `"#EEEEEE"`.
     pub text: Option<String>,
-    /// The `text_on_brand` property.
-    ///
     /// Default when absent: `"#EEEEEE"`.
     pub text_on_brand: Option<String>,
-    /// The `video_bg` property.
-    ///
     /// Default when absent: `"#191919"`.
     pub video_bg: Option<String>,
-    /// The `warning` property.
-    ///
     /// Default when absent: `"#FFCD07"`.
     pub warning: Option<String>,
 }
@@ -5158,24 +5006,14 @@ json_object! {
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetBackground {
-    /// The `600` property.
-    ///
     /// Default when absent: `"#222222"`.
     pub n600: Option<String>,
-    /// The `700` property.
-    ///
     /// Default when absent: `"#1f1f1f"`.
     pub n700: Option<String>,
-    /// The `800` property.
-    ///
     /// Default when absent: `"#1b1b1b"`.
     pub n800: Option<String>,
-    /// The `900` property.
-    ///
     /// Default when absent: `"#181818"`.
     pub n900: Option<String>,
-    /// The `1000` property.
-    ///
     /// Default when absent: `"#141414"`.
     pub n1000: Option<String>,
 }
@@ -5195,24 +5033,14 @@ json_object! {
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetBrand {
-    /// The `300` property.
-    ///
     /// Default when absent: `"#844d1c"`.
     pub n300: Option<String>,
-    /// The `400` property.
-    ///
     /// Default when absent: `"#9d5b22"`.
     pub n400: Option<String>,
-    /// The `500` property.
-    ///
     /// Default when absent: `"#b56927"`.
     pub n500: Option<String>,
-    /// The `600` property.
-    ///
     /// Default when absent: `"#d37c30"`.
     pub n600: Option<String>,
-    /// The `700` property.
-    ///
     /// Default when absent: `"#d9904f"`.
     pub n700: Option<String>,
 }
@@ -5328,16 +5156,14 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`RecordingsApi::get_all_recordings`](crate::RecordingsApi::get_all_recordings) returns.
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRecordingsResponse {
-    /// The `data` property.
     pub data: Vec<GetRecordingsDataItem>,
-    /// The `paging` property.
     pub paging: PagingResponsePaging,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -5353,6 +5179,7 @@ json_object! {
 /// The `data` property of [`GetRecordingsResponse`].
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRecordingsDataItem {
     /// If the audio_config is passed, the URL for downloading the audio recording is returned.
@@ -5381,7 +5208,6 @@ pub struct GetRecordingsDataItem {
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// StorageConfig
     pub storage_config: Option<StorageConfig>,
-    /// The `meeting` property.
     pub meeting: Option<Meeting>,
 }
 
@@ -5540,12 +5366,12 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`RecordingsApi::start_recording`](crate::RecordingsApi::start_recording) returns.
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRecordingResponse {
-    /// The `data` property.
     pub data: Option<GetRecordingData>,
     /// Success status of the operation
     ///
@@ -5630,9 +5456,9 @@ json_object! {
 /// startReason
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartReason {
-    /// The `caller` property.
     pub caller: Option<StartReasonCaller>,
     /// Specifies if the recording was started using the "Start a Recording"API or using the parameter RECORD_ON_START in the "Create a meeting" API.
     ///
@@ -5719,9 +5545,9 @@ string_enum! {
 /// stopReason
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopReason {
-    /// The `caller` property.
     pub caller: Option<StopReasonCaller>,
     /// Specifies the reason why the recording stopped.
     pub reason: Option<StopReasonReason>,
@@ -5808,7 +5634,7 @@ string_enum! {
 #[cfg(feature = "recordings")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PauseResumeStopRecordingBody {
-    /// The `action` property.
+    /// One of `stop`, `pause`, `resume`.
     pub action: PauseResumeStopRecordingAction,
 }
 
@@ -5852,7 +5678,7 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`RecordingsApi::get_active_recording`](crate::RecordingsApi::get_active_recording) returns.
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
@@ -5994,12 +5820,12 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`RecordingsApi::start_track_recording_for_a_meeting`](crate::RecordingsApi::start_track_recording_for_a_meeting) returns.
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct StartTrackRecordingForAMeetingResponse {
-    /// The `data` property.
     pub data: Option<StartTrackRecordingForAMeetingData>,
     /// Success status of the operation
     ///
@@ -6086,13 +5912,11 @@ string_enum! {
 /// Get all sessions success response
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsResponse {
-    /// The `data` property.
     pub data: Option<GetSessionsData>,
-    /// The `paging` property.
     pub paging: Option<GetSessionsPaging>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6108,9 +5932,9 @@ json_object! {
 /// The `data` property of [`GetSessionsResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsData {
-    /// The `sessions` property.
     pub sessions: Option<Vec<ActiveSession>>,
 }
 
@@ -6124,13 +5948,12 @@ json_object! {
 /// The `paging` property of [`GetSessionsResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
+    /// At least 0.
     pub total_count: Option<i64>,
 }
 
@@ -6146,11 +5969,10 @@ json_object! {
 /// Get details about a particular session
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionDetailsResponse {
-    /// The `data` property.
     pub data: Option<ActiveSession>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6165,11 +5987,10 @@ json_object! {
 /// Returns all chat messages of a session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionChatResponse {
-    /// The `data` property.
     pub data: Option<ChatMessage>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6200,14 +6021,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream`](crate::LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionLivestreamSessionsResponse {
-    /// The `data` property.
     pub data: Option<GetSessionLivestreamSessionsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6222,11 +6042,12 @@ json_object! {
 /// The `data` property of [`GetSessionLivestreamSessionsResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionLivestreamSessionsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `err_message` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub err_message: Option<GetSessionLivestreamSessionsErrMessage>,
     /// The livestream session ID.
     pub id: Option<String>,
@@ -6236,7 +6057,6 @@ pub struct GetSessionLivestreamSessionsData {
     pub invoked_time: Option<String>,
     /// The ID of the livestream.
     pub livestream_id: Option<String>,
-    /// The `paging` property.
     pub paging: Option<GetSessionLivestreamSessionsPaging>,
     /// Specifies if the livestream was disabled.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
@@ -6293,13 +6113,11 @@ string_enum! {
 /// The `paging` property of [`GetSessionLivestreamSessionsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionLivestreamSessionsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -6359,11 +6177,10 @@ string_enum! {
 /// Get participants list of a particular session
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionParticipantsResponse {
-    /// The `data` property.
     pub data: Option<GetSessionParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6378,9 +6195,9 @@ json_object! {
 /// The `data` property of [`GetSessionParticipantsResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionParticipantsData {
-    /// The `participants` property.
     pub participants: Option<Vec<ParticipantsList>>,
 }
 
@@ -6539,11 +6356,10 @@ string_enum! {
 /// Returns details of a participant.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDetailsResponse {
-    /// The `data` property.
     pub data: Option<GetParticipantDetailsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6558,9 +6374,9 @@ json_object! {
 /// The `data` property of [`GetParticipantDetailsResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDetailsData {
-    /// The `participant` property.
     pub participant: Option<ParticipantsList>,
 }
 
@@ -6574,11 +6390,11 @@ json_object! {
 /// Returns a complete summary of transcripts of a session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionTranscriptSummaryResponse {
     /// TranscriptSummary
     pub data: Option<TranscriptSummary>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6593,9 +6409,9 @@ json_object! {
 /// TranscriptSummary
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranscriptSummary {
-    /// The `sessionId` property.
     pub session_id: String,
     /// URL where the summary of transcripts can be downloaded
     pub summary_download_url: String,
@@ -6612,14 +6428,13 @@ json_object! {
     }
 }
 
-/// Success
+/// What [`SessionsApi::post_sessions_session_id_summary`](crate::SessionsApi::post_sessions_session_id_summary) returns.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostSessionsSessionIdSummaryResponse {
-    /// The `data` property.
     pub data: Option<PostSessionsSessionIdSummaryData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6634,11 +6449,11 @@ json_object! {
 /// The `data` property of [`PostSessionsSessionIdSummaryResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostSessionsSessionIdSummaryData {
-    /// The `session_id` property.
+    /// A UUID.
     pub session_id: Option<uuid::Uuid>,
-    /// The `status` property.
     pub status: Option<String>,
 }
 
@@ -6681,11 +6496,10 @@ string_enum! {
 /// Returns the complete transcript of a session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionTranscriptResponse {
-    /// The `data` property.
     pub data: Option<Transcript>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6700,9 +6514,9 @@ json_object! {
 /// The `data` property of [`GetSessionTranscriptResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Transcript {
-    /// The `sessionId` property.
     pub session_id: String,
     /// URL where the transcript can be downloaded
     pub transcript_download_url: String,
@@ -6753,11 +6567,10 @@ string_enum! {
 /// Returns details of a participant using peer ID, including the peer report.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDataFromPeerIdResponse {
-    /// The `data` property.
     pub data: Option<GetParticipantDataFromPeerIdData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6772,9 +6585,9 @@ json_object! {
 /// The `data` property of [`GetParticipantDataFromPeerIdResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDataFromPeerIdData {
-    /// The `participant` property.
     pub participant: Option<PeerParticipantDetails>,
 }
 
@@ -6810,7 +6623,7 @@ pub struct PeerParticipantDetails {
     pub peer_report: Option<PeerReport>,
     /// Name of the preset associated with the participant.
     pub role: Option<String>,
-    /// The `session_id` property.
+    /// A UUID.
     pub session_id: Option<uuid::Uuid>,
     /// timestamp when this participant's data was last updated.
     pub updated_at: Option<String>,
@@ -6859,33 +6672,23 @@ json_object! {
 /// Connection and device metadata for the participant.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadata {
     /// A change to the set of available devices at a point in time.
     pub audio_devices_updates: Option<Vec<PeerReportDeviceUpdate>>,
-    /// The `browser_metadata` property.
     pub browser_metadata: Option<PeerReportMetadataBrowserMetadata>,
-    /// The `candidate_pairs` property.
     pub candidate_pairs: Option<PeerReportMetadataCandidatePairs>,
-    /// The `device_info` property.
     pub device_info: Option<PeerReportMetadataDeviceInfo>,
     /// A timestamped event recorded during the participant's connection.
     pub events: Option<Vec<PeerReportEvent>>,
-    /// The `ip_information` property.
     pub ip_information: Option<PeerReportMetadataIpInformation>,
-    /// The `native_metadata` property.
     pub native_metadata: Option<PeerReportMetadataNativeMetadata>,
-    /// The `pc_metadata` property.
     pub pc_metadata: Option<Vec<PeerReportMetadataPcMetadataItem>>,
-    /// The `room_view_type` property.
     pub room_view_type: Option<String>,
-    /// The `sdk_name` property.
     pub sdk_name: Option<String>,
-    /// The `sdk_type` property.
     pub sdk_type: Option<String>,
-    /// The `sdk_version` property.
     pub sdk_version: Option<String>,
-    /// The `selected_device_updates` property.
     pub selected_device_updates: Option<Vec<PeerReportMetadataSelectedDeviceUpdate>>,
     /// A change to the set of available devices at a point in time.
     pub speaker_devices_updates: Option<Vec<PeerReportDeviceUpdate>>,
@@ -6961,17 +6764,13 @@ json_object! {
 /// The `browser_metadata` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataBrowserMetadata {
-    /// The `browser` property.
     pub browser: Option<String>,
-    /// The `browser_version` property.
     pub browser_version: Option<String>,
-    /// The `engine` property.
     pub engine: Option<String>,
-    /// The `user_agent` property.
     pub user_agent: Option<String>,
-    /// The `webgl_support` property.
     pub webgl_support: Option<bool>,
 }
 
@@ -7008,63 +6807,38 @@ json_object! {
 /// ICE candidate pair statistics for a transport.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CandidatePairStats {
-    /// The `available_incoming_bitrate` property.
     pub available_incoming_bitrate: Option<f64>,
-    /// The `available_outgoing_bitrate` property.
     pub available_outgoing_bitrate: Option<f64>,
-    /// The `bytes_discarded_on_send` property.
     pub bytes_discarded_on_send: Option<f64>,
-    /// The `bytes_received` property.
     pub bytes_received: Option<f64>,
-    /// The `bytes_sent` property.
     pub bytes_sent: Option<f64>,
-    /// The `current_round_trip_time` property.
     pub current_round_trip_time: Option<f64>,
     /// Epoch milliseconds when the last packet was received.
     pub last_packet_received_timestamp: Option<f64>,
     /// Epoch milliseconds when the last packet was sent.
     pub last_packet_sent_timestamp: Option<f64>,
-    /// The `local_candidate_address` property.
     pub local_candidate_address: Option<String>,
-    /// The `local_candidate_id` property.
     pub local_candidate_id: Option<String>,
-    /// The `local_candidate_network_type` property.
     pub local_candidate_network_type: Option<String>,
-    /// The `local_candidate_port` property.
     pub local_candidate_port: Option<f64>,
-    /// The `local_candidate_protocol` property.
     pub local_candidate_protocol: Option<String>,
-    /// The `local_candidate_related_address` property.
     pub local_candidate_related_address: Option<String>,
-    /// The `local_candidate_related_port` property.
     pub local_candidate_related_port: Option<f64>,
-    /// The `local_candidate_type` property.
     pub local_candidate_type: Option<String>,
-    /// The `local_candidate_url` property.
     pub local_candidate_url: Option<String>,
-    /// The `nominated` property.
     pub nominated: Option<bool>,
-    /// The `packets_discarded_on_send` property.
     pub packets_discarded_on_send: Option<f64>,
-    /// The `packets_received` property.
     pub packets_received: Option<f64>,
-    /// The `packets_sent` property.
     pub packets_sent: Option<f64>,
-    /// The `remote_candidate_address` property.
     pub remote_candidate_address: Option<String>,
-    /// The `remote_candidate_id` property.
     pub remote_candidate_id: Option<String>,
-    /// The `remote_candidate_port` property.
     pub remote_candidate_port: Option<f64>,
-    /// The `remote_candidate_protocol` property.
     pub remote_candidate_protocol: Option<String>,
-    /// The `remote_candidate_type` property.
     pub remote_candidate_type: Option<String>,
-    /// The `remote_candidate_url` property.
     pub remote_candidate_url: Option<String>,
-    /// The `total_round_trip_time` property.
     pub total_round_trip_time: Option<f64>,
 }
 
@@ -7105,15 +6879,12 @@ json_object! {
 /// The `device_info` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataDeviceInfo {
-    /// The `cpus` property.
     pub cpus: Option<f64>,
-    /// The `is_mobile` property.
     pub is_mobile: Option<bool>,
-    /// The `os` property.
     pub os: Option<String>,
-    /// The `os_version` property.
     pub os_version: Option<String>,
 }
 
@@ -7168,21 +6939,15 @@ pub enum PeerReportEventMetadataValue {
 /// The `ip_information` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataIpInformation {
-    /// The `asn` property.
     pub asn: Option<PeerReportMetadataAsn>,
-    /// The `city` property.
     pub city: Option<String>,
-    /// The `country` property.
     pub country: Option<String>,
-    /// The `ipv4` property.
     pub ipv4: Option<String>,
-    /// The `org` property.
     pub org: Option<String>,
-    /// The `region` property.
     pub region: Option<String>,
-    /// The `timezone` property.
     pub timezone: Option<String>,
 }
 
@@ -7202,17 +6967,13 @@ json_object! {
 /// The `asn` property of [`PeerReportMetadataIpInformation`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataAsn {
-    /// The `asn` property.
     pub asn: Option<String>,
-    /// The `domain` property.
     pub domain: Option<String>,
-    /// The `name` property.
     pub name: Option<String>,
-    /// The `route` property.
     pub route: Option<String>,
-    /// The `type` property.
     pub type_: Option<String>,
 }
 
@@ -7230,11 +6991,10 @@ json_object! {
 /// The `native_metadata` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataNativeMetadata {
-    /// The `audio_encoder` property.
     pub audio_encoder: Option<String>,
-    /// The `video_encoder` property.
     pub video_encoder: Option<String>,
 }
 
@@ -7249,19 +7009,14 @@ json_object! {
 /// The `pc_metadata` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataPcMetadataItem {
-    /// The `effective_network_type` property.
     pub effective_network_type: Option<String>,
-    /// The `reflexive_connectivity` property.
     pub reflexive_connectivity: Option<bool>,
-    /// The `relay_connectivity` property.
     pub relay_connectivity: Option<bool>,
-    /// The `sdp` property.
     pub sdp: Option<Vec<String>>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
-    /// The `turn_connectivity` property.
     pub turn_connectivity: Option<bool>,
 }
 
@@ -7280,11 +7035,11 @@ json_object! {
 /// The `selected_device_updates` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataSelectedDeviceUpdate {
     /// A media device (camera, microphone, or speaker).
     pub device: Option<PeerReportDevice>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -7360,35 +7115,22 @@ json_object! {
 /// Per-sample inbound (consumer) audio statistics.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudioConsumerStats {
-    /// The `bytes_received` property.
     pub bytes_received: Option<f64>,
-    /// The `concealment_events` property.
     pub concealment_events: Option<f64>,
-    /// The `consumer_id` property.
     pub consumer_id: Option<String>,
-    /// The `jitter` property.
     pub jitter: Option<f64>,
-    /// The `jitter_buffer_delay` property.
     pub jitter_buffer_delay: Option<f64>,
-    /// The `jitter_buffer_emitted_count` property.
     pub jitter_buffer_emitted_count: Option<f64>,
-    /// The `mid` property.
     pub mid: Option<String>,
-    /// The `mos_quality` property.
     pub mos_quality: Option<f64>,
-    /// The `packets_lost` property.
     pub packets_lost: Option<f64>,
-    /// The `packets_received` property.
     pub packets_received: Option<f64>,
-    /// The `peer_id` property.
     pub peer_id: Option<String>,
-    /// The `producer_id` property.
     pub producer_id: Option<String>,
-    /// The `ssrc` property.
     pub ssrc: Option<f64>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -7437,15 +7179,12 @@ json_object! {
 /// Cumulative latency distribution (milliseconds-based thresholds).
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LatencyCumulative {
-    /// The `100ms_or_greater_event_fraction` property.
     pub n100ms_or_greater_event_fraction: Option<f64>,
-    /// The `250ms_or_greater_event_fraction` property.
     pub n250ms_or_greater_event_fraction: Option<f64>,
-    /// The `500ms_or_greater_event_fraction` property.
     pub n500ms_or_greater_event_fraction: Option<f64>,
-    /// The `avg` property.
     pub avg: Option<f64>,
 }
 
@@ -7462,17 +7201,13 @@ json_object! {
 /// Cumulative packet loss distribution.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PacketLossCumulative {
-    /// The `5_or_greater_event_fraction` property.
     pub n5_or_greater_event_fraction: Option<f64>,
-    /// The `10_or_greater_event_fraction` property.
     pub n10_or_greater_event_fraction: Option<f64>,
-    /// The `25_or_greater_event_fraction` property.
     pub n25_or_greater_event_fraction: Option<f64>,
-    /// The `50_or_greater_event_fraction` property.
     pub n50_or_greater_event_fraction: Option<f64>,
-    /// The `avg` property.
     pub avg: Option<f64>,
 }
 
@@ -7490,15 +7225,12 @@ json_object! {
 /// Distribution summary with average and percentiles.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PercentileStats {
-    /// The `avg` property.
     pub avg: Option<f64>,
-    /// The `p50` property.
     pub p50: Option<f64>,
-    /// The `p75` property.
     pub p75: Option<f64>,
-    /// The `p90` property.
     pub p90: Option<f64>,
 }
 
@@ -7515,27 +7247,18 @@ json_object! {
 /// Per-sample outbound (producer) audio statistics.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudioProducerStats {
-    /// The `bytes_sent` property.
     pub bytes_sent: Option<f64>,
-    /// The `jitter` property.
     pub jitter: Option<f64>,
-    /// The `mid` property.
     pub mid: Option<String>,
-    /// The `mos_quality` property.
     pub mos_quality: Option<f64>,
-    /// The `packets_lost` property.
     pub packets_lost: Option<f64>,
-    /// The `packets_sent` property.
     pub packets_sent: Option<f64>,
-    /// The `producer_id` property.
     pub producer_id: Option<String>,
-    /// The `rtt` property.
     pub rtt: Option<f64>,
-    /// The `ssrc` property.
     pub ssrc: Option<f64>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -7580,47 +7303,28 @@ json_object! {
 /// Per-sample inbound (consumer) video statistics.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoConsumerStats {
-    /// The `bytes_received` property.
     pub bytes_received: Option<f64>,
-    /// The `consumer_id` property.
     pub consumer_id: Option<String>,
-    /// The `fir_count` property.
     pub fir_count: Option<f64>,
-    /// The `frame_height` property.
     pub frame_height: Option<f64>,
-    /// The `frame_width` property.
     pub frame_width: Option<f64>,
-    /// The `frames_decoded` property.
     pub frames_decoded: Option<f64>,
-    /// The `frames_dropped` property.
     pub frames_dropped: Option<f64>,
-    /// The `frames_per_second` property.
     pub frames_per_second: Option<f64>,
-    /// The `jitter` property.
     pub jitter: Option<f64>,
-    /// The `jitter_buffer_delay` property.
     pub jitter_buffer_delay: Option<f64>,
-    /// The `jitter_buffer_emitted_count` property.
     pub jitter_buffer_emitted_count: Option<f64>,
-    /// The `key_frames_decoded` property.
     pub key_frames_decoded: Option<f64>,
-    /// The `mid` property.
     pub mid: Option<String>,
-    /// The `mos_quality` property.
     pub mos_quality: Option<f64>,
-    /// The `packets_lost` property.
     pub packets_lost: Option<f64>,
-    /// The `packets_received` property.
     pub packets_received: Option<f64>,
-    /// The `peer_id` property.
     pub peer_id: Option<String>,
-    /// The `producer_id` property.
     pub producer_id: Option<String>,
-    /// The `ssrc` property.
     pub ssrc: Option<f64>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -7653,17 +7357,16 @@ json_object! {
 /// Aggregated inbound (consumer) video statistics for the session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoConsumerStatsCumulative {
     /// Distribution summary with average and percentiles.
     pub frame_per_second: Option<PercentileStats>,
     /// Distribution summary with average and percentiles.
     pub frame_width: Option<PercentileStats>,
-    /// The `issues` property.
     pub issues: Option<VideoConsumerStatsCumulativeIssues>,
     /// Cumulative latency distribution (milliseconds-based thresholds).
     pub jitter_buffer_delay: Option<LatencyCumulative>,
-    /// The `key_frames_decoded_fraction` property.
     pub key_frames_decoded_fraction: Option<f64>,
     /// Cumulative packet loss distribution.
     pub packet_loss: Option<PacketLossCumulative>,
@@ -7687,13 +7390,11 @@ json_object! {
 /// The `issues` property of [`VideoConsumerStatsCumulative`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoConsumerStatsCumulativeIssues {
-    /// The `lag_fraction` property.
     pub lag_fraction: Option<f64>,
-    /// The `no_video_fraction` property.
     pub no_video_fraction: Option<f64>,
-    /// The `poor_resolution_fraction` property.
     pub poor_resolution_fraction: Option<f64>,
 }
 
@@ -7709,47 +7410,29 @@ json_object! {
 /// Per-sample outbound (producer) video statistics.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoProducerStats {
-    /// The `bytes_sent` property.
     pub bytes_sent: Option<f64>,
-    /// The `fir_count` property.
     pub fir_count: Option<f64>,
-    /// The `frame_height` property.
     pub frame_height: Option<f64>,
-    /// The `frame_width` property.
     pub frame_width: Option<f64>,
-    /// The `frames_encoded` property.
     pub frames_encoded: Option<f64>,
-    /// The `frames_per_second` property.
     pub frames_per_second: Option<f64>,
-    /// The `jitter` property.
     pub jitter: Option<f64>,
-    /// The `key_frames_encoded` property.
     pub key_frames_encoded: Option<f64>,
-    /// The `mid` property.
     pub mid: Option<String>,
-    /// The `mos_quality` property.
     pub mos_quality: Option<f64>,
-    /// The `packets_lost` property.
     pub packets_lost: Option<f64>,
-    /// The `packets_sent` property.
     pub packets_sent: Option<f64>,
-    /// The `pli_count` property.
     pub pli_count: Option<f64>,
-    /// The `producer_id` property.
     pub producer_id: Option<String>,
-    /// The `quality_limitation_durations` property.
     pub quality_limitation_durations: Option<QualityLimitationDurations>,
-    /// The `quality_limitation_reason` property.
+    /// One of `cpu`, `bandwidth`, `none`, `other`.
     pub quality_limitation_reason: Option<QualityLimitationReason>,
-    /// The `quality_limitation_resolution_changes` property.
     pub quality_limitation_resolution_changes: Option<f64>,
-    /// The `rtt` property.
     pub rtt: Option<f64>,
-    /// The `ssrc` property.
     pub ssrc: Option<f64>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -7782,15 +7465,12 @@ json_object! {
 /// The `quality_limitation_durations` property of [`VideoProducerStats`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QualityLimitationDurations {
-    /// The `bandwidth` property.
     pub bandwidth: Option<f64>,
-    /// The `cpu` property.
     pub cpu: Option<f64>,
-    /// The `none` property.
     pub none: Option<f64>,
-    /// The `other` property.
     pub other: Option<f64>,
 }
 
@@ -7835,17 +7515,15 @@ string_enum! {
 /// Aggregated outbound (producer) video statistics for the session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoProducerStatsCumulative {
     /// Distribution summary with average and percentiles.
     pub frame_per_second: Option<PercentileStats>,
     /// Distribution summary with average and percentiles.
     pub frame_width: Option<PercentileStats>,
-    /// The `high_negative_feedback_fraction` property.
     pub high_negative_feedback_fraction: Option<f64>,
-    /// The `issues` property.
     pub issues: Option<VideoProducerStatsCumulativeIssues>,
-    /// The `key_frames_encoded_fraction` property.
     pub key_frames_encoded_fraction: Option<f64>,
     /// Cumulative packet loss distribution.
     pub packet_loss: Option<PacketLossCumulative>,
@@ -7872,17 +7550,13 @@ json_object! {
 /// The `issues` property of [`VideoProducerStatsCumulative`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoProducerStatsCumulativeIssues {
-    /// The `bandwidth_quality_limitation_fraction` property.
     pub bandwidth_quality_limitation_fraction: Option<f64>,
-    /// The `cpu_quality_limitation_fraction` property.
     pub cpu_quality_limitation_fraction: Option<f64>,
-    /// The `no_video_fraction` property.
     pub no_video_fraction: Option<f64>,
-    /// The `poor_resolution_fraction` property.
     pub poor_resolution_fraction: Option<f64>,
-    /// The `quality_limitation_fraction` property.
     pub quality_limitation_fraction: Option<f64>,
 }
 
@@ -7900,11 +7574,10 @@ json_object! {
 /// Operation successful
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhooksListSuccessResponse {
-    /// The `data` property.
     pub data: Vec<Webhook>,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -8082,11 +7755,10 @@ string_enum! {
 /// Webhook registered successfully
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookSuccessResponse {
-    /// The `data` property.
     pub data: Webhook,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -8140,8 +7812,6 @@ json_object! {
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchWebhookRequest {
-    /// The `enabled` property.
-    ///
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that the webhook will get triggered by
@@ -8208,11 +7878,10 @@ string_enum! {
 /// Operation successful
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookEventsSuccessResponse {
-    /// The `data` property.
     pub data: Vec<WebhookEventsSuccessResponseDataItem>,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -8289,16 +7958,14 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`AppsApi::get_apps`](crate::AppsApi::get_apps) returns.
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsResponse {
-    /// The `data` property.
     pub data: Option<Vec<GetAppsDataItem>>,
-    /// The `paging` property.
     pub paging: Option<GetAppsPaging>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -8314,13 +7981,13 @@ json_object! {
 /// The `data` property of [`GetAppsResponse`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsDataItem {
-    /// The `created_at` property.
+    /// A date and time (RFC 3339).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: Option<uuid::Uuid>,
-    /// The `name` property.
     pub name: Option<String>,
 }
 
@@ -8336,13 +8003,11 @@ json_object! {
 /// The `paging` property of [`GetAppsResponse`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -8359,7 +8024,7 @@ json_object! {
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAppBody {
-    /// The `name` property.
+    /// At least 1 characters.
     pub name: String,
 }
 
@@ -8378,14 +8043,13 @@ impl CreateAppBody {
     }
 }
 
-/// OK
+/// What [`AppsApi::create_app`](crate::AppsApi::create_app) returns.
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppResponse {
-    /// The `data` property.
     pub data: Option<CreateAppData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -8400,9 +8064,9 @@ json_object! {
 /// The `data` property of [`CreateAppResponse`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppData {
-    /// The `app` property.
     pub app: Option<CreateAppApp>,
 }
 
@@ -8416,13 +8080,13 @@ json_object! {
 /// The `app` property of [`CreateAppData`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppApp {
-    /// The `created_at` property.
+    /// A date and time (RFC 3339).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: Option<uuid::Uuid>,
-    /// The `name` property.
     pub name: Option<String>,
 }
 
@@ -8435,14 +8099,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`AppsApi::get_app`](crate::AppsApi::get_app) returns.
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppResponse {
-    /// The `data` property.
     pub data: Option<GetAppData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -8457,13 +8120,13 @@ json_object! {
 /// The `data` property of [`GetAppResponse`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppData {
-    /// The `created_at` property.
+    /// A date and time (RFC 3339).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: Option<uuid::Uuid>,
-    /// The `name` property.
     pub name: Option<String>,
 }
 

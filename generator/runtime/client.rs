@@ -77,7 +77,7 @@ fn unused_credentials(service: &Service, found: &[(&str, &str)]) -> Option<Strin
     if found.is_empty() || service.operation_auth.iter().any(|a| a.iter().all(has)) {
         return None;
     }
-    let variable = |credential: &&str| {
+    let variable = |credential: &&'static str| -> &'static str {
         service
             .credential_env
             .iter()

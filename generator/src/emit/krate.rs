@@ -186,11 +186,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         prefix,
         client.request_id_method.as_ref().map(|m| m.name.as_str()),
     );
-    let inner_docs = crate_docs(
-        plan,
-        &quick_start,
-        options.config.docs.front_page.as_deref(),
-    )
+    let inner_docs = crate_docs(plan, &quick_start, &options.config)
     .replace("\r\n", "\n")
     .replace('\r', "\n");
     let inner_docs = super::docs::without_tabs(&inner_docs);
@@ -558,15 +554,20 @@ fn package_metadata(package: &crate::config::Package) -> String {
     out
 }
 
-/// The crate's front page: the API's description and every operation, by group.
-/// `front_page`: the configuration's `docs.front_page`, which replaces the spec's title and
-/// description.
-fn crate_docs(plan: &Plan, quick_start: &str, front_page: Option<&str>) -> String {
+/// The crate's front page: what the API is and every operation, by group. What it is comes
+/// from the configuration first, the spec last (its `info.description` is often the vendor's
+/// text for its whole portal): `docs.front_page` as written, else the spec's title and
+/// `package.description`, else the title and `info.description`.
+fn crate_docs(plan: &Plan, quick_start: &str, config: &crate::config::Config) -> String {
     let model = plan.model;
     let mut docs = Vec::new();
-    match front_page {
-        Some(text) => docs.push(super::docs::inert_code_blocks(text.trim())),
-        None => {
+    match (&config.docs.front_page, &config.package.description) {
+        (Some(text), _) => docs.push(super::docs::inert_code_blocks(text.trim())),
+        (None, Some(description)) => {
+            docs.push(model.title.clone());
+            docs.push(super::docs::inert_code_blocks(description.trim()));
+        }
+        (None, None) => {
             docs.push(model.title.clone());
             if let Some(description) = &model.description {
                 docs.push(super::docs::inert_code_blocks(description));

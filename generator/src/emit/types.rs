@@ -275,7 +275,7 @@ fn struct_def(
 ) -> TokenStream {
     let derived = s.serde == Serde::Derive;
     let fields = s.fields.iter().map(|field| {
-        let doc = doc_attrs(Some(&field.doc));
+        let doc = (!field.doc.is_empty()).then(|| doc_attrs(Some(&field.doc)));
         let name = ident(field.name);
         let mut ty = boxed(type_ref_tokens(types, field.ty), field.boxed);
         if field.option {
@@ -290,6 +290,11 @@ fn struct_def(
     });
     let default = (s.default == DefaultImpl::Derive).then(|| quote!(Default,));
     let impls = struct_impls(types, cfg, name, s);
+    // Fields the spec says nothing of have no doc, rather than filler.
+    let doc = match s.undocumented_fields() {
+        true => quote!(#doc #[allow(missing_docs)]),
+        false => doc,
+    };
     let def = struct_body(types, doc, cfg, name, s, fields, default);
     quote! {
         #def

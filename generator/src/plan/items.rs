@@ -106,6 +106,13 @@ pub struct StructItem<'m> {
     pub additional_integral: bool,
 }
 
+impl StructItem<'_> {
+    /// Some field has no doc (nothing is known of it): the struct allows `missing_docs`.
+    pub fn undocumented_fields(&self) -> bool {
+        self.fields.iter().any(|f| f.doc.is_empty())
+    }
+}
+
 /// How a struct implements `Default`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DefaultImpl {
@@ -270,7 +277,11 @@ pub fn schema_items<'m>(model: &'m Model) -> Vec<Item<'m>> {
         .defs()
         .map(|(id, def)| {
             let doc = match &def.doc {
-                Some(doc) => Cow::Borrowed(doc.as_str()),
+                Some(doc) if !says_nothing(doc) => Cow::Borrowed(doc.as_str()),
+                // Where it is used says more than "OK".
+                Some(doc) => fallback
+                    .remove(&id)
+                    .map_or(Cow::Borrowed(doc.as_str()), Cow::Owned),
                 None => Cow::Owned(
                     fallback
                         .remove(&id)
@@ -392,8 +403,8 @@ fn presence(types: &TypeSpace, s: &Struct, field: &Field) -> Presence {
     }
 }
 
-/// A field's doc: the spec's, else its type's, else its name; then whether it is deprecated
-/// and the server's default.
+/// A field's doc: the spec's (or what its schema says of its values), else its type's; then
+/// whether it is deprecated and the server's default. Empty when nothing is known: no filler.
 fn field_doc<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
     let doc = described(types, field);
     if !field.deprecated && field.default.is_none() {
@@ -406,10 +417,10 @@ fn field_doc<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
     if let Some(default) = &field.default {
         doc.push_str(&format!("\n\nDefault when absent: `{default}`."));
     }
-    Cow::Owned(doc)
+    Cow::Owned(doc.trim_start().to_string())
 }
 
-/// The spec's words for a field, else its type's, else its name.
+/// The spec's words for a field, else its type's (unless they say nothing, like "OK").
 fn described<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
     if let Some(doc) = &field.doc {
         return Cow::Borrowed(doc);
@@ -420,11 +431,32 @@ fn described<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
     }
     match ty {
         Ty::Named(id) => match &types.def(*id).doc {
-            Some(doc) => Cow::Borrowed(doc),
-            None => Cow::Owned(format!("The `{}` property.", field.json_name)),
+            Some(doc) if !says_nothing(doc) => Cow::Borrowed(doc),
+            _ => Cow::Borrowed(""),
         },
-        _ => Cow::Owned(format!("The `{}` property.", field.json_name)),
+        _ => Cow::Borrowed(""),
     }
+}
+
+/// A doc that names no fact of what it documents ("OK", "Success response"): a type with it
+/// is documented by where it is used instead.
+pub fn says_nothing(doc: &str) -> bool {
+    let doc = doc.trim().trim_end_matches('.').to_ascii_lowercase();
+    matches!(
+        doc.as_str(),
+        "ok" | "success"
+            | "successful"
+            | "success response"
+            | "successful response"
+            | "successful operation"
+            | "response"
+            | "default response"
+            | "created"
+            | "accepted"
+            | "no content"
+            | "200 response"
+            | "201 response"
+    )
 }
 
 /// Where each type is used, for those the spec does not describe: "The `error` property of

@@ -376,10 +376,8 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                             Wire::Part(&part.wire_name),
                             TypeRef::Ty(&part.ty),
                             part.required,
-                            match &part.doc {
-                                Some(doc) => Cow::Borrowed(doc.as_str()),
-                                None => Cow::Owned(format!("The `{}` part.", part.wire_name)),
-                            },
+                            // Nothing known: no doc, rather than filler.
+                            Cow::Borrowed(part.doc.as_deref().unwrap_or("")),
                         )
                     })
                     .collect();
