@@ -10,9 +10,9 @@ mod common;
 
 use std::net::TcpListener;
 
+use cloudflare_realtime_kit::runtime::{Auth, Method, Request};
 use cloudflare_realtime_kit::{Client, GetMeetingParticipantRequest};
 use common::Capture;
-use cloudflare_realtime_kit::runtime::{Auth, Method, Request};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -126,7 +126,10 @@ fn variables_as_cloudflare_names_them_and_the_old_names() {
             ))
             .await
             .unwrap_err();
-        assert!(error.to_string().contains("CLOUDFLARE_API_TOKEN"), "{error}");
+        assert!(
+            error.to_string().contains("CLOUDFLARE_API_TOKEN"),
+            "{error}"
+        );
         assert!(server.received_requests().await.unwrap().is_empty());
         for client in [&current, &old_email, &old_service_key, &both] {
             let request = Request::new(Method::GET, "/user", &[]).unwrap().auth(KEYS);

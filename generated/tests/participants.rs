@@ -350,7 +350,10 @@ fn string_enums_read_and_write_their_wire_text() {
     // A value this client does not know is kept, as when it is read from JSON.
     let new: GetAllMeetingsStatus = "ARCHIVED".parse().unwrap();
     assert_eq!(new, GetAllMeetingsStatus::UnknownValue("ARCHIVED".into()));
-    assert_eq!((new.as_str(), new.to_string().as_str()), ("ARCHIVED", "ARCHIVED"));
+    assert_eq!(
+        (new.as_str(), new.to_string().as_str()),
+        ("ARCHIVED", "ARCHIVED")
+    );
     assert_eq!(
         serde_json::from_value::<GetAllMeetingsStatus>(json!("ARCHIVED")).unwrap(),
         new

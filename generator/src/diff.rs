@@ -644,12 +644,16 @@ fn compare_fields(
         } else if !old_base {
             (
                 Breaking,
-                format!("`{name}` has neither `Default` nor `new`, so struct literals must name it"),
+                format!(
+                    "`{name}` has neither `Default` nor `new`, so struct literals must name it"
+                ),
             )
         } else {
             (
                 Addition,
-                format!("literals of `{name}` end with `..Default::default()` or `..{name}::new(..)`"),
+                format!(
+                    "literals of `{name}` end with `..Default::default()` or `..{name}::new(..)`"
+                ),
             )
         };
         out.push(

@@ -316,7 +316,7 @@ fn help_explains_the_rules_and_exit_codes() {
     let help = stdout(&output);
     for needle in [
         "What counts as breaking",
-        "does not derive Default: struct literals\n    must name it",
+        "has neither Default nor new(..): struct\n    literals must name it",
         "every generated enum is #[non_exhaustive]",
         "--deny-breaking",
         "1  --deny-breaking only: something breaks downstream code",

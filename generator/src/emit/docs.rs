@@ -6,7 +6,7 @@ use crate::model::types::{Ty, TypeSpace};
 use crate::plan::{Method, Plan};
 
 /// The crate root's quick start: a client from the environment or a builder, a call, error
-/// handling, retries and timeouts, request structs with `..Default::default()`, per-call
+/// handling, retries and timeouts, request structs with `new(..)` or `Default`, per-call
 /// options, `'static` calls and undecoded responses, paged lists when the API has them, the
 /// `blocking` feature, requests to paths the spec does not describe, and testing code that
 /// uses the client. `request_id_method`: the configuration's other name for `request_id()`
@@ -432,12 +432,10 @@ fn default_request_doc(plan: &Plan, krate: &str) -> String {
         .to_string();
     let example = plan.modules.iter().find_map(|module| {
         module.methods.iter().find_map(|m| {
-            let (field, value) = m
-                .op
-                .params
-                .iter()
-                .filter(|p| !p.required)
-                .find_map(|p| Some((&p.name, value(&plan.model.types, &p.ty, &p.name, krate)?)))?;
+            let (field, value) =
+                m.op.params.iter().filter(|p| !p.required).find_map(|p| {
+                    Some((&p.name, value(&plan.model.types, &p.ty, &p.name, krate)?))
+                })?;
             let base = request_literal(&plan.model.types, m, krate)?;
             let name = m.request?;
             Some((
@@ -580,7 +578,13 @@ fn value(types: &TypeSpace, ty: &Ty, field: &str, krate: &str) -> Option<String>
     value_within(types, ty, field, krate, 0)
 }
 
-fn value_within(types: &TypeSpace, ty: &Ty, field: &str, krate: &str, depth: usize) -> Option<String> {
+fn value_within(
+    types: &TypeSpace,
+    ty: &Ty,
+    field: &str,
+    krate: &str,
+    depth: usize,
+) -> Option<String> {
     Some(match ty {
         Ty::String => format!("\"{}\"", field.to_ascii_uppercase()),
         Ty::Bool => "false".to_string(),

@@ -187,8 +187,8 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         client.request_id_method.as_ref().map(|m| m.name.as_str()),
     );
     let inner_docs = crate_docs(plan, &quick_start, &options.config)
-    .replace("\r\n", "\n")
-    .replace('\r', "\n");
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let inner_docs = super::docs::without_tabs(&inner_docs);
     let inner_docs = inner_docs.lines().map(|line| {
         let line = if line.trim().is_empty() {

@@ -114,7 +114,10 @@ pub fn readme(plan: &Plan, options: &Options) -> String {
             n if n == client.operations => "all".to_string(),
             n => format!("{n} of {}", client.operations),
         };
-        out.push_str(&format!("| `{}` | {what} | {operations} |\n", credential.env));
+        out.push_str(&format!(
+            "| `{}` | {what} | {operations} |\n",
+            credential.env
+        ));
     }
     out.push_str(&format!(
         "| `{}` | the base URL (default `{}`) | |\n\n",

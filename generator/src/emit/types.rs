@@ -5,9 +5,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 
 use super::doc_attrs;
+use crate::model::types::SpecDefault;
 use crate::model::types::{EnumValue, Ty, TypeSpace};
 use crate::plan::features::{Gate, Import};
-use crate::model::types::SpecDefault;
 use crate::plan::{
     DefaultImpl, EnumItem, FieldItem, Init, Item, Plan, Presence, Serde, Shape, StructItem,
     TypeRef, UnionItem, Wire,
@@ -358,12 +358,7 @@ fn struct_body(
 
 /// A struct's `new` (taking the required values) and its `Default` when some field has a spec
 /// default.
-fn struct_impls(
-    types: &TypeSpace,
-    cfg: &TokenStream,
-    name: &Ident,
-    s: &StructItem,
-) -> TokenStream {
+fn struct_impls(types: &TypeSpace, cfg: &TokenStream, name: &Ident, s: &StructItem) -> TokenStream {
     let value = |field: &FieldItem| -> TokenStream {
         match &field.init {
             Init::Argument => {

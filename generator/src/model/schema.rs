@@ -172,7 +172,10 @@ impl RawSchema {
         };
         let exclusive = |flag: &Option<Value>| matches!(flag, Some(Value::Bool(true)));
         let number = |v: &Option<Value>| v.as_ref().filter(|v| v.is_number()).map(Value::to_string);
-        match (exclusive(&self.exclusive_minimum), exclusive(&self.exclusive_maximum)) {
+        match (
+            exclusive(&self.exclusive_minimum),
+            exclusive(&self.exclusive_maximum),
+        ) {
             (false, false) => out.extend(range(number(&self.minimum), number(&self.maximum), "")),
             (low, high) => {
                 if let Some(min) = number(&self.minimum) {
@@ -191,7 +194,11 @@ impl RawSchema {
             count(self.max_length),
             " characters",
         ));
-        out.extend(range(count(self.min_items), count(self.max_items), " items"));
+        out.extend(range(
+            count(self.min_items),
+            count(self.max_items),
+            " items",
+        ));
         if let Some(pattern) = self.pattern.as_deref().filter(|p| !p.contains('`')) {
             out.push(format!("Matches `{pattern}`."));
         }

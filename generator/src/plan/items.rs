@@ -337,8 +337,11 @@ fn schema_shape<'m>(types: &'m TypeSpace, kind: &'m Kind) -> Shape<'m> {
                             option: field.optional,
                             presence: presence(types, s, field),
                             integral: field.ty.holds_integral(),
-                            has_default: init != Init::Argument
-                                && (field.optional || types.has_default(&field.ty)),
+                            has_default: match init {
+                                Init::Argument => false,
+                                Init::Spec(_) => true,
+                                Init::Empty => field.optional || types.has_default(&field.ty),
+                            },
                             init,
                             doc: field_doc(types, field),
                         }

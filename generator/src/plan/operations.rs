@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use super::features::Gate;
 use super::items::{
-    DefaultImpl, FieldItem, Init, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef, VariantItem,
-    Wire,
+    DefaultImpl, FieldItem, Init, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem,
+    TypeRef, VariantItem, Wire,
 };
 use super::scope;
 use crate::model::operations::{

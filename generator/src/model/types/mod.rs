@@ -36,10 +36,10 @@ use super::numbers::{self, Evidence, Vocabulary};
 use super::schema::RawSchema;
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 use crate::resolve::{Resolver, join};
+pub use defaults_and_boxing::SpecDefault;
 pub use definitions::{
     EnumValue, EnumVariant, Field, Kind, Struct, Tag, Ty, TypeDef, TypeId, Typed, UnionVariant,
 };
-pub use defaults_and_boxing::SpecDefault;
 use structs::own_props;
 
 pub struct TypeSpace<'a> {
