@@ -3446,62 +3446,6 @@ json_object! {
     }
 }
 
-#[cfg(feature = "presets")]
-impl PresetPermissions {
-    /// From its required values; every other field is `None` or the spec's default.
-    pub fn new(
-        accept_waiting_requests: bool,
-        can_accept_production_requests: bool,
-        can_change_participant_permissions: bool,
-        can_edit_display_name: bool,
-        can_livestream: bool,
-        can_record: bool,
-        can_spotlight: bool,
-        chat: PresetChat,
-        connected_meetings: PresetConnectedMeetings,
-        disable_participant_audio: bool,
-        disable_participant_screensharing: bool,
-        disable_participant_video: bool,
-        hidden_participant: bool,
-        kick_participant: bool,
-        media: PresetPermissionsMedia,
-        pin_participant: bool,
-        plugins: PresetPlugins,
-        polls: PresetPolls,
-        show_participant_list: bool,
-        waiting_room_type: PresetWaitingRoomType,
-    ) -> Self {
-        Self {
-            accept_stage_requests: None,
-            accept_waiting_requests,
-            can_accept_production_requests,
-            can_change_participant_permissions,
-            can_edit_display_name,
-            can_livestream,
-            can_record,
-            can_spotlight,
-            chat,
-            connected_meetings,
-            disable_participant_audio,
-            disable_participant_screensharing,
-            disable_participant_video,
-            hidden_participant,
-            is_recorder: None,
-            kick_participant,
-            media,
-            pin_participant,
-            plugins,
-            polls,
-            recorder_type: PresetRecorderType::None,
-            show_participant_list,
-            stage_access: None,
-            stage_enabled: None,
-            transcription_enabled: None,
-            waiting_room_type,
-        }
-    }
-}
-
 /// The `chat` property of [`PresetPermissions`].
 #[cfg(feature = "presets")]
 #[allow(missing_docs)]

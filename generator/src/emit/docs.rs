@@ -565,6 +565,9 @@ fn request_literal(types: &TypeSpace, m: &Method, krate: &str) -> Option<String>
             BodyKind::Multipart { .. } | BodyKind::Parts => return None,
         });
     }
+    if args.len() > crate::plan::MAX_ARGUMENTS {
+        return None;
+    }
     Some(if args.is_empty() {
         format!("{krate}::{name}::default()")
     } else {
@@ -608,6 +611,9 @@ fn value_within(
                     }
                     // `new` takes `impl Into<String>`; any other value as it is.
                     args.push(value_within(types, &f.ty, &f.name, krate, depth + 1)?);
+                }
+                if args.len() > crate::plan::MAX_ARGUMENTS {
+                    return None;
                 }
                 format!("{krate}::{}::new({})", types.def(*id).name, args.join(", "))
             }

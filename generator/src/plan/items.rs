@@ -97,7 +97,7 @@ pub struct StructItem<'m> {
     /// is [`Init::Argument`].
     pub default: DefaultImpl,
     /// Has `new(..)`, taking the [`Init::Argument`] fields in order: a struct users build
-    /// with a required value that has no spec default.
+    /// with a required value that has no spec default (at most [`MAX_ARGUMENTS`] of them).
     pub constructor: bool,
     pub fields: Vec<FieldItem<'m>>,
     /// The field collecting properties not named in `fields`, and their type.
@@ -129,6 +129,11 @@ impl DefaultImpl {
     }
 }
 
+/// The most values `new(..)` takes (clippy's `too_many_arguments`): a struct with more
+/// required values has no `new`, and is written as a literal naming every field, where a row
+/// of positional values (often booleans) would be easy to get wrong.
+pub const MAX_ARGUMENTS: usize = 7;
+
 /// What a field holds where the user does not give it (`Default`, `new`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Init<'m> {
@@ -145,9 +150,11 @@ impl<'m> StructItem<'m> {
     /// an [`Init::Argument`] field, `Default` for any struct without one (`has_default` says
     /// whether every field's type has one, for structs users only read).
     pub(super) fn decide(&mut self, has_default: bool, input: bool) {
-        let argument = self.fields.iter().any(|f| f.init == Init::Argument);
+        let arguments = self.fields.iter().filter(|f| f.init == Init::Argument);
+        let arguments = arguments.count();
+        let argument = arguments > 0;
         let spec = self.fields.iter().any(|f| matches!(f.init, Init::Spec(_)));
-        self.constructor = input && argument;
+        self.constructor = input && argument && arguments <= MAX_ARGUMENTS;
         self.default = match (has_default && !argument, spec) {
             (false, _) => DefaultImpl::None,
             (true, false) => DefaultImpl::Derive,
