@@ -64,7 +64,7 @@
 //! # #[cfg(feature = "analytics")]
 //! # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
 //! let request = cloudflare_realtime_kit::GetOrgAnalyticsRequest {
-//!     start_date: Some("START_DATE"),
+//!     start_date: Some("START_DATE".into()),
 //!     ..cloudflare_realtime_kit::GetOrgAnalyticsRequest::new("ACCOUNT_ID", "APP_ID")
 //! };
 //! let response = client.analytics().get_org_analytics(&request).await?;

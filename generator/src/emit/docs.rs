@@ -434,7 +434,10 @@ fn default_request_doc(plan: &Plan, krate: &str) -> String {
         module.methods.iter().find_map(|m| {
             let (field, value) =
                 m.op.params.iter().filter(|p| !p.required).find_map(|p| {
-                    Some((&p.name, value(&plan.model.types, &p.ty, &p.name, krate)?))
+                    let value = value(&plan.model.types, &p.ty, &p.name, krate)?;
+                    // `new` takes `impl Into<String>`; a field is a `String`.
+                    let into = if p.ty == Ty::String { ".into()" } else { "" };
+                    Some((&p.name, format!("{value}{into}")))
                 })?;
             let base = request_literal(&plan.model.types, m, krate)?;
             let name = m.request?;
