@@ -547,7 +547,7 @@ fn compare_type(out: &mut Changes, before: &TypeItem, after: &TypeItem) {
                 ),
                 _ => {}
             }
-            let base = *old_default || *old_constructor;
+            let base = (*old_default, *old_constructor);
             compare_fields(out, before, old_fields, base, after, new_fields);
         }
         (StringEnum { variants: a }, StringEnum { variants: b })
@@ -593,8 +593,8 @@ fn compare_fields(
     out: &mut Changes,
     before: &TypeItem,
     old_fields: &[FieldItem],
-    // Literals of it may end with `..Default::default()` or `..Name::new(..)`.
-    old_base: bool,
+    // Whether literals of it may end with `..Default::default()`, or with `..Name::new(..)`.
+    (old_default, old_constructor): (bool, bool),
     after: &TypeItem,
     new_fields: &[FieldItem],
 ) {
@@ -641,18 +641,18 @@ fn compare_fields(
                 Breaking,
                 format!("required, and users build this struct: an argument of `{name}::new`"),
             )
-        } else if !old_base {
+        } else if old_default {
+            (Addition, format!("`{name}` implements `Default`"))
+        } else if old_constructor {
+            (
+                Addition,
+                format!("literals of `{name}` end with `..{name}::new(..)`"),
+            )
+        } else {
             (
                 Breaking,
                 format!(
                     "`{name}` has neither `Default` nor `new`, so struct literals must name it"
-                ),
-            )
-        } else {
-            (
-                Addition,
-                format!(
-                    "literals of `{name}` end with `..Default::default()` or `..{name}::new(..)`"
                 ),
             )
         };

@@ -194,7 +194,11 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetActiveSessionRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
+    /// let request = cloudflare_realtime_kit::GetActiveSessionRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.active_session().get_active_session(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -222,7 +226,12 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::KickPartcipantsRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", cloudflare_realtime_kit::KickParticipantsBody::new(Vec::new(), Vec::new()));
+    /// let request = cloudflare_realtime_kit::KickPartcipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::KickParticipantsBody::new(Vec::new(), Vec::new()),
+    /// );
     /// let response = client.active_session().kick_partcipants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -248,7 +257,11 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::KickAllParticipantsRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
+    /// let request = cloudflare_realtime_kit::KickAllParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.active_session().kick_all_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -274,7 +287,12 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::MuteParticipantsRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", cloudflare_realtime_kit::KickParticipantsBody::new(Vec::new(), Vec::new()));
+    /// let request = cloudflare_realtime_kit::MuteParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::KickParticipantsBody::new(Vec::new(), Vec::new()),
+    /// );
     /// let response = client.active_session().mute_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -300,7 +318,12 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::MuteAllParticipantsRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", cloudflare_realtime_kit::MuteAllParticipantsBody::new(false));
+    /// let request = cloudflare_realtime_kit::MuteAllParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::MuteAllParticipantsBody::new(false),
+    /// );
     /// let response = client.active_session().mute_all_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -326,7 +349,12 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::CreatePollRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", cloudflare_realtime_kit::CreatePollBody::new(Vec::new(), "QUESTION"));
+    /// let request = cloudflare_realtime_kit::CreatePollRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::CreatePollBody::new(Vec::new(), "QUESTION"),
+    /// );
     /// let response = client.active_session().create_poll(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -104,7 +104,10 @@ impl AppsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::CreateAppRequest::new("ACCOUNT_ID", cloudflare_realtime_kit::CreateAppBody::new("NAME"));
+    /// let request = cloudflare_realtime_kit::CreateAppRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     cloudflare_realtime_kit::types::CreateAppBody::new("NAME"),
+    /// );
     /// let response = client.apps().create_app(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

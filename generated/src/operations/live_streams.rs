@@ -372,7 +372,10 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamAnalyticsDaywiseRequest::new("ACCOUNT_ID", "APP_ID");
+    /// let request = cloudflare_realtime_kit::GetLivestreamAnalyticsDaywiseRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    /// );
     /// let response = client.live_streams().get_livestream_analytics_daywise(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -398,7 +401,10 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamAnalyticsCompleteRequest::new("ACCOUNT_ID", "APP_ID");
+    /// let request = cloudflare_realtime_kit::GetLivestreamAnalyticsCompleteRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    /// );
     /// let response = client.live_streams().get_livestream_analytics_complete(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -450,7 +456,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::CreateLivestreamRequest::new("ACCOUNT_ID", "APP_ID", Default::default());
+    /// let request = cloudflare_realtime_kit::CreateLivestreamRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.live_streams().create_livestream(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -476,7 +486,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamSessionLivestreamIdRequest::new("ACCOUNT_ID", "APP_ID", "LIVESTREAM_ID");
+    /// let request = cloudflare_realtime_kit::GetLivestreamSessionLivestreamIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "LIVESTREAM_ID",
+    /// );
     /// let response = client.live_streams().get_v2_livestream_session_livestream_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -502,7 +516,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetActiveLivestreamSessionRequest::new("ACCOUNT_ID", "APP_ID", "LIVESTREAM_ID");
+    /// let request = cloudflare_realtime_kit::GetActiveLivestreamSessionRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "LIVESTREAM_ID",
+    /// );
     /// let response = client.live_streams().get_v2_active_livestream_session_details(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -528,7 +546,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamsSessionRequest::new("ACCOUNT_ID", "APP_ID", "LIVESTREAM_SESSION_ID");
+    /// let request = cloudflare_realtime_kit::GetLivestreamsSessionRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "LIVESTREAM_SESSION_ID",
+    /// );
     /// let response = client.live_streams().get_v2_livestreams_livestream_session_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -554,7 +576,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetMeetingActiveLivestreamRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
+    /// let request = cloudflare_realtime_kit::GetMeetingActiveLivestreamRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.live_streams().get_v2_meetings_meeting_id_active_livestream(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -580,7 +606,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::StopLivestreamingRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
+    /// let request = cloudflare_realtime_kit::StopLivestreamingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.live_streams().stop_livestreaming(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -606,7 +636,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::LivestreamSessionDetailsRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
+    /// let request = cloudflare_realtime_kit::LivestreamSessionDetailsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.live_streams().livestream_session_details(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -632,7 +666,12 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::StartLivestreamingRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", Default::default());
+    /// let request = cloudflare_realtime_kit::StartLivestreamingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.live_streams().start_livestreaming(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -658,7 +697,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionLivestreamSessionsRequest::new("ACCOUNT_ID", "APP_ID", "SESSION_ID");
+    /// let request = cloudflare_realtime_kit::GetSessionLivestreamSessionsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.live_streams().get_v2_livestreamsession_session_meeting_id_active_livestream(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

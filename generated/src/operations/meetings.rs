@@ -418,7 +418,11 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::CreateMeetingRequest::new("ACCOUNT_ID", "APP_ID", Default::default());
+    /// let request = cloudflare_realtime_kit::CreateMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().create_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -446,7 +450,11 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetMeetingRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
+    /// let request = cloudflare_realtime_kit::GetMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.meetings().get_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -471,7 +479,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::UpdateMeetingRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", Default::default());
+    /// let request = cloudflare_realtime_kit::UpdateMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().update_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -497,7 +510,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::ReplaceMeetingRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", Default::default());
+    /// let request = cloudflare_realtime_kit::ReplaceMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().replace_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -525,7 +543,11 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetMeetingParticipantsRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
+    /// let request = cloudflare_realtime_kit::GetMeetingParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.meetings().get_meeting_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -553,7 +575,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::AddParticipantRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", cloudflare_realtime_kit::AddParticipantBody::new("CUSTOM_PARTICIPANT_ID"));
+    /// let request = cloudflare_realtime_kit::AddParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::AddParticipantBody::new("CUSTOM_PARTICIPANT_ID"),
+    /// );
     /// let response = client.meetings().add_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -581,7 +608,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::DeleteMeetingParticipantRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", "PARTICIPANT_ID");
+    /// let request = cloudflare_realtime_kit::DeleteMeetingParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    /// );
     /// let response = client.meetings().delete_meeting_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -609,7 +641,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetMeetingParticipantRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", "PARTICIPANT_ID");
+    /// let request = cloudflare_realtime_kit::GetMeetingParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    /// );
     /// let response = client.meetings().get_meeting_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -637,7 +674,13 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::EditParticipantRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", "PARTICIPANT_ID", Default::default());
+    /// let request = cloudflare_realtime_kit::EditParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().edit_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -665,7 +708,13 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::ReplaceParticipantRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", "PARTICIPANT_ID", cloudflare_realtime_kit::ReplaceParticipantBody::new("CUSTOM_PARTICIPANT_ID", "PRESET_NAME"));
+    /// let request = cloudflare_realtime_kit::ReplaceParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    ///     cloudflare_realtime_kit::types::ReplaceParticipantBody::new("CUSTOM_PARTICIPANT_ID", "PRESET_NAME"),
+    /// );
     /// let response = client.meetings().replace_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -693,7 +742,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::RegenerateTokenRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", "PARTICIPANT_ID");
+    /// let request = cloudflare_realtime_kit::RegenerateTokenRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    /// );
     /// let response = client.meetings().regenerate_token(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

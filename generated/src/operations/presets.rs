@@ -237,7 +237,11 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::DeletePresetsPresetIdRequest::new("ACCOUNT_ID", "APP_ID", "PRESET_ID");
+    /// let request = cloudflare_realtime_kit::DeletePresetsPresetIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PRESET_ID",
+    /// );
     /// let response = client.presets().delete_presets_preset_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -263,7 +267,11 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetPresetsPresetIdRequest::new("ACCOUNT_ID", "APP_ID", "PRESET_ID");
+    /// let request = cloudflare_realtime_kit::GetPresetsPresetIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PRESET_ID",
+    /// );
     /// let response = client.presets().get_presets_preset_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -289,7 +297,12 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::PatchPresetsPresetIdRequest::new("ACCOUNT_ID", "APP_ID", "PRESET_ID", Default::default());
+    /// let request = cloudflare_realtime_kit::PatchPresetsPresetIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PRESET_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.presets().patch_presets_preset_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -229,7 +229,11 @@ impl RecordingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::StartRecordingRequest::new("ACCOUNT_ID", "APP_ID", cloudflare_realtime_kit::StartRecordingBody::new(Default::default()));
+    /// let request = cloudflare_realtime_kit::StartRecordingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     cloudflare_realtime_kit::types::StartRecordingBody::new(Default::default()),
+    /// );
     /// let response = client.recordings().start_recording(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -255,7 +259,11 @@ impl RecordingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetOneRecordingRequest::new("ACCOUNT_ID", "APP_ID", "RECORDING_ID");
+    /// let request = cloudflare_realtime_kit::GetOneRecordingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "RECORDING_ID",
+    /// );
     /// let response = client.recordings().get_one_recording(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -308,7 +316,11 @@ impl RecordingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetActiveRecordingRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
+    /// let request = cloudflare_realtime_kit::GetActiveRecordingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.recordings().get_active_recording(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -334,7 +346,11 @@ impl RecordingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::StartTrackRecordingForAMeetingRequest::new("ACCOUNT_ID", "APP_ID", cloudflare_realtime_kit::StartTrackRecordingBody::new(Default::default()));
+    /// let request = cloudflare_realtime_kit::StartTrackRecordingForAMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     cloudflare_realtime_kit::types::StartTrackRecordingBody::new(Default::default()),
+    /// );
     /// let response = client.recordings().start_track_recording_for_a_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -343,7 +343,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionDetailsRequest::new("ACCOUNT_ID", "APP_ID", "SESSION_ID");
+    /// let request = cloudflare_realtime_kit::GetSessionDetailsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_details(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -369,7 +373,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionChatRequest::new("ACCOUNT_ID", "APP_ID", "SESSION_ID");
+    /// let request = cloudflare_realtime_kit::GetSessionChatRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_chat(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -395,7 +403,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionParticipantsRequest::new("ACCOUNT_ID", "APP_ID", "SESSION_ID");
+    /// let request = cloudflare_realtime_kit::GetSessionParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -421,7 +433,12 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetParticipantDetailsRequest::new("ACCOUNT_ID", "APP_ID", "PARTICIPANT_ID", "SESSION_ID");
+    /// let request = cloudflare_realtime_kit::GetParticipantDetailsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PARTICIPANT_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_participant_details(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -447,7 +464,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionSummaryRequest::new("ACCOUNT_ID", "APP_ID", "SESSION_ID");
+    /// let request = cloudflare_realtime_kit::GetSessionSummaryRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_summary(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -473,7 +494,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::PostSessionsSessionIdSummaryRequest::new("ACCOUNT_ID", "APP_ID", "SESSION_ID");
+    /// let request = cloudflare_realtime_kit::PostSessionsSessionIdSummaryRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().post_sessions_session_id_summary(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -499,7 +524,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionTranscriptRequest::new("ACCOUNT_ID", "APP_ID", "SESSION_ID");
+    /// let request = cloudflare_realtime_kit::GetSessionTranscriptRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_transcript(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -525,7 +554,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetParticipantDataFromPeerIdRequest::new("ACCOUNT_ID", "APP_ID", "PEER_ID");
+    /// let request = cloudflare_realtime_kit::GetParticipantDataFromPeerIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PEER_ID",
+    /// );
     /// let response = client.sessions().get_participant_data_from_peer_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -224,7 +224,11 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::AddWebhookRequest::new("ACCOUNT_ID", "APP_ID", cloudflare_realtime_kit::WebhookRequest::new(Vec::new(), "NAME", "URL"));
+    /// let request = cloudflare_realtime_kit::AddWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     cloudflare_realtime_kit::types::WebhookRequest::new(Vec::new(), "NAME", "URL"),
+    /// );
     /// let response = client.webhooks().add_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -252,7 +256,11 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::DeleteWebhookRequest::new("ACCOUNT_ID", "APP_ID", "WEBHOOK_ID");
+    /// let request = cloudflare_realtime_kit::DeleteWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "WEBHOOK_ID",
+    /// );
     /// let response = client.webhooks().delete_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -280,7 +288,11 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetWebhookRequest::new("ACCOUNT_ID", "APP_ID", "WEBHOOK_ID");
+    /// let request = cloudflare_realtime_kit::GetWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "WEBHOOK_ID",
+    /// );
     /// let response = client.webhooks().get_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -308,7 +320,12 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::EditWebhookRequest::new("ACCOUNT_ID", "APP_ID", "WEBHOOK_ID", Default::default());
+    /// let request = cloudflare_realtime_kit::EditWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "WEBHOOK_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.webhooks().edit_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -336,7 +353,12 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::ReplaceWebhookRequest::new("ACCOUNT_ID", "APP_ID", "WEBHOOK_ID", cloudflare_realtime_kit::WebhookRequest::new(Vec::new(), "NAME", "URL"));
+    /// let request = cloudflare_realtime_kit::ReplaceWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "WEBHOOK_ID",
+    ///     cloudflare_realtime_kit::types::WebhookRequest::new(Vec::new(), "NAME", "URL"),
+    /// );
     /// let response = client.webhooks().replace_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -432,13 +432,12 @@ fn default_request_doc(plan: &Plan, krate: &str) -> String {
         .to_string();
     let example = plan.modules.iter().find_map(|module| {
         module.methods.iter().find_map(|m| {
-            let (field, value) =
-                m.op.params.iter().filter(|p| !p.required).find_map(|p| {
-                    let value = value(&plan.model.types, &p.ty, &p.name, krate)?;
-                    // `new` takes `impl Into<String>`; a field is a `String`.
-                    let into = if p.ty == Ty::String { ".into()" } else { "" };
-                    Some((&p.name, format!("{value}{into}")))
-                })?;
+            let (field, value) = m.op.params.iter().filter(|p| !p.required).find_map(|p| {
+                let value = value(&plan.model.types, &p.ty, &p.name, krate)?;
+                // `new` takes `impl Into<String>`; a field is a `String`.
+                let into = if p.ty == Ty::String { ".into()" } else { "" };
+                Some((&p.name, format!("{value}{into}")))
+            })?;
             let base = request_literal(&plan.model.types, m, krate)?;
             let name = m.request?;
             Some((
@@ -571,10 +570,15 @@ fn request_literal(types: &TypeSpace, m: &Method, krate: &str) -> Option<String>
     if args.len() > crate::plan::MAX_ARGUMENTS {
         return None;
     }
+    let call = format!("{krate}::{name}::new({})", args.join(", "));
     Some(if args.is_empty() {
         format!("{krate}::{name}::default()")
+    } else if call.len() <= 80 {
+        call
     } else {
-        format!("{krate}::{name}::new({})", args.join(", "))
+        // One value a line, as rustfmt would lay out a long call.
+        let args: String = args.iter().map(|a| format!("\n    {a},")).collect();
+        format!("{krate}::{name}::new({args}\n)")
     })
 }
 
@@ -618,7 +622,11 @@ fn value_within(
                 if args.len() > crate::plan::MAX_ARGUMENTS {
                     return None;
                 }
-                format!("{krate}::{}::new({})", types.def(*id).name, args.join(", "))
+                format!(
+                    "{krate}::types::{}::new({})",
+                    types.def(*id).name,
+                    args.join(", ")
+                )
             }
             _ => return None,
         },
