@@ -157,7 +157,13 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::UpdateMeetingRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", "IF_MATCH", Default::default());
+    /// let request = golden::UpdateMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "IF_MATCH",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().update_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
