@@ -30,11 +30,9 @@ async fn main() -> ExitCode {
         },
     };
     let request = GetAllMeetingsRequest {
-        account_id,
-        app_id,
         search,
         per_page: Some(100),
-        ..Default::default()
+        ..GetAllMeetingsRequest::new(account_id, app_id)
     };
     match list(&request).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,14 +7,13 @@ use crate::runtime::wire::{json_object, string_enum};
 #[cfg(feature = "sessions")]
 use serde::{Deserialize, Serialize};
 
-/// OK
+/// What [`AnalyticsApi::get_org_analytics`](crate::AnalyticsApi::get_org_analytics) returns.
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrgAnalyticsResponse {
-    /// The `data` property.
     pub data: Option<GetOrgAnalyticsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -70,9 +69,9 @@ json_object! {
 /// The `day_stats` property of [`GetOrgAnalyticsRecordingStats`].
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrgAnalyticsRecordingStatsDayStat {
-    /// The `day` property.
     pub day: Option<String>,
     /// Total recording minutes for a specific day
     pub total_recording_minutes: Option<i64>,
@@ -114,9 +113,9 @@ json_object! {
 /// The `day_stats` property of [`GetOrgAnalyticsSessionStats`].
 #[cfg(feature = "analytics")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOrgAnalyticsSessionStatsDayStat {
-    /// The `day` property.
     pub day: Option<String>,
     /// Total session minutes for a specific day
     pub total_session_minutes: Option<f64>,
@@ -133,14 +132,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_livestream_analytics_daywise`](crate::LiveStreamsApi::get_livestream_analytics_daywise) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamAnalyticsDaywiseResponse {
-    /// The `data` property.
     pub data: Option<Vec<GetLivestreamAnalyticsDaywiseDataItem>>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -177,14 +175,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_livestream_analytics_complete`](crate::LiveStreamsApi::get_livestream_analytics_complete) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamAnalyticsCompleteResponse {
-    /// The `data` property.
     pub data: Option<GetLivestreamAnalyticsCompleteData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -268,14 +265,13 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::fetch_all_livestreams`](crate::LiveStreamsApi::fetch_all_livestreams) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsResponse {
-    /// The `data` property.
     pub data: Option<FetchAllLivestreamsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -290,6 +286,7 @@ json_object! {
 /// The `data` property of [`FetchAllLivestreamsResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
@@ -304,11 +301,10 @@ pub struct FetchAllLivestreamsData {
     pub meeting_id: Option<String>,
     /// Name of the livestream.
     pub name: Option<String>,
-    /// The `paging` property.
     pub paging: Option<FetchAllLivestreamsPaging>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<FetchAllLivestreamsStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -336,13 +332,11 @@ json_object! {
 /// The `paging` property of [`FetchAllLivestreamsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FetchAllLivestreamsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -370,14 +364,13 @@ json_object! {
     }
 }
 
-/// Successful response
+/// What [`LiveStreamsApi::create_livestream`](crate::LiveStreamsApi::create_livestream) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLivestreamResponse {
-    /// The `data` property.
     pub data: Option<CreateLivestreamData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -392,6 +385,7 @@ json_object! {
 /// The `data` property of [`CreateLivestreamResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLivestreamData {
     /// Specifies if the livestream was disabled.
@@ -400,13 +394,11 @@ pub struct CreateLivestreamData {
     pub id: Option<String>,
     /// The server URL to which the RTMP encoder should send the video and audio data.
     pub ingest_server: Option<String>,
-    /// The `meeting_id` property.
     pub meeting_id: Option<String>,
-    /// The `name` property.
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<CreateLivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -454,14 +446,13 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_livestream_session_livestream_id`](crate::LiveStreamsApi::get_v2_livestream_session_livestream_id) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamSessionLivestreamIdResponse {
-    /// The `data` property.
     pub data: Option<GetLivestreamSessionLivestreamIdData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -476,13 +467,11 @@ json_object! {
 /// The `data` property of [`GetLivestreamSessionLivestreamIdResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamSessionLivestreamIdData {
-    /// The `livestream` property.
     pub livestream: Option<Livestream>,
-    /// The `paging` property.
     pub paging: Option<GetLivestreamSessionLivestreamIdPaging>,
-    /// The `session` property.
     pub session: Option<GetLivestreamSessionLivestreamIdSession>,
 }
 
@@ -514,7 +503,7 @@ pub struct Livestream {
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<GetLivestreamSessionLivestreamIdStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -569,13 +558,11 @@ string_enum! {
 /// The `paging` property of [`GetLivestreamSessionLivestreamIdData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamSessionLivestreamIdPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -591,11 +578,11 @@ json_object! {
 /// The `session` property of [`GetLivestreamSessionLivestreamIdData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamSessionLivestreamIdSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `err_message` property.
     pub err_message: Option<String>,
     /// ID of the session.
     pub id: Option<String>,
@@ -603,7 +590,6 @@ pub struct GetLivestreamSessionLivestreamIdSession {
     pub ingest_seconds: Option<i64>,
     /// Timestamp the object was invoked. The time is returned in ISO format.
     pub invoked_time: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `livestream_id` property.
     pub livestream_id: Option<String>,
     /// Timestamp the object was started. The time is returned in ISO format.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
@@ -631,14 +617,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_active_livestream_session_details`](crate::LiveStreamsApi::get_v2_active_livestream_session_details) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionResponse {
-    /// The `data` property.
     pub data: Option<GetActiveLivestreamSessionData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -653,11 +638,10 @@ json_object! {
 /// The `data` property of [`GetActiveLivestreamSessionResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionData {
-    /// The `livestream` property.
     pub livestream: Option<GetActiveLivestreamSessionLivestream>,
-    /// The `session` property.
     pub session: Option<GetActiveLivestreamSessionSession>,
 }
 
@@ -672,13 +656,13 @@ json_object! {
 /// The `livestream` property of [`GetActiveLivestreamSessionData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionLivestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
     pub disabled: Option<String>,
-    /// The `id` property.
     pub id: Option<String>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
     pub ingest_server: Option<String>,
@@ -688,7 +672,7 @@ pub struct GetActiveLivestreamSessionLivestream {
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<GetActiveLivestreamSessionStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -743,19 +727,17 @@ string_enum! {
 /// The `session` property of [`GetActiveLivestreamSessionData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `err_message` property.
     pub err_message: Option<String>,
-    /// The `id` property.
     pub id: Option<String>,
     /// The time duration for which the input was given or the meeting was streamed.
     pub ingest_seconds: Option<String>,
     /// Timestamp the object was invoked. The time is returned in ISO format.
     pub invoked_time: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `livestream_id` property.
     pub livestream_id: Option<String>,
     /// Timestamp the object was started. The time is returned in ISO format.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
@@ -783,14 +765,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_livestreams_livestream_session_id`](crate::LiveStreamsApi::get_v2_livestreams_livestream_session_id) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamsSessionResponse {
-    /// The `data` property.
     pub data: Option<GetLivestreamsSessionData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -805,6 +786,7 @@ json_object! {
 /// The `data` property of [`GetLivestreamsSessionResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamsSessionData {
     /// Timestamp the object was created at. The time is returned in ISO format.
@@ -815,7 +797,6 @@ pub struct GetLivestreamsSessionData {
     pub id: Option<String>,
     /// Name of the livestream.
     pub ingest_seconds: Option<i64>,
-    /// The `livestream_id` property.
     pub livestream_id: Option<String>,
     /// Unique key for accessing each livestream.
     pub started_time: Option<String>,
@@ -864,16 +845,14 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`MeetingsApi::get_all_meetings`](crate::MeetingsApi::get_all_meetings) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAllMeetingsResponse {
-    /// The `data` property.
     pub data: Vec<Meeting>,
-    /// The `paging` property.
     pub paging: PagingResponsePaging,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -1058,7 +1037,7 @@ json_object! {
 
 /// realtimekitBucketConfig
 #[cfg(any(feature = "meetings", feature = "recordings"))]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RealtimekitBucketConfig {
     /// Controls whether recordings are uploaded to RealtimeKit's bucket. If set to false, `download_url`, `audio_download_url`, `download_url_expiry` won't be generated for a recording.
     pub enabled: bool,
@@ -1068,6 +1047,14 @@ pub struct RealtimekitBucketConfig {
 json_object! {
     RealtimekitBucketConfig {
         "enabled" => enabled: default,
+    }
+}
+
+#[cfg(any(feature = "meetings", feature = "recordings"))]
+impl RealtimekitBucketConfig {
+    /// From its required values; every other field is `None`.
+    pub fn new(enabled: bool) -> Self {
+        Self { enabled }
     }
 }
 
@@ -1118,6 +1105,27 @@ json_object! {
         "secret" => secret: optional,
         "type" => type_: required,
         "username" => username: optional,
+    }
+}
+
+#[cfg(any(feature = "meetings", feature = "recordings"))]
+impl StorageConfig {
+    /// From its required values; every other field is `None`.
+    pub fn new(type_: StorageConfigType) -> Self {
+        Self {
+            access_key: None,
+            auth_method: None,
+            bucket: None,
+            host: None,
+            password: None,
+            path: None,
+            port: None,
+            private_key: None,
+            region: None,
+            secret: None,
+            type_,
+            username: None,
+        }
     }
 }
 
@@ -1325,13 +1333,12 @@ string_enum! {
 /// The `paging` property of [`GetAllMeetingsResponse`].
 #[cfg(any(feature = "meetings", feature = "presets", feature = "recordings"))]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagingResponsePaging {
-    /// The `end_offset` property.
     pub end_offset: i64,
-    /// The `start_offset` property.
     pub start_offset: i64,
-    /// The `total_count` property.
+    /// At least 0.
     pub total_count: i64,
 }
 
@@ -1576,12 +1583,12 @@ string_enum! {
     }
 }
 
-/// Success Response
+/// What [`MeetingsApi::create_meeting`](crate::MeetingsApi::create_meeting) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetMeetingResponse {
-    /// The `data` property.
     pub data: Option<GetMeetingData>,
     /// Success status of the operation
     ///
@@ -1594,6 +1601,14 @@ json_object! {
     GetMeetingResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for GetMeetingResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -1654,9 +1669,9 @@ json_object! {
 /// Failure response
 #[cfg(any(feature = "meetings", feature = "active_session", feature = "recordings"))]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericErrorResponse {
-    /// The `error` property.
     pub error: GenericErrorResponseError,
     /// Success status of the request.
     ///
@@ -1767,14 +1782,13 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream`](crate::LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingActiveLivestreamResponse {
-    /// The `data` property.
     pub data: Option<GetMeetingActiveLivestreamData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -1789,6 +1803,7 @@ json_object! {
 /// The `data` property of [`GetMeetingActiveLivestreamResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingActiveLivestreamData {
     /// Timestamp the object was created at. The time is returned in ISO format.
@@ -1799,13 +1814,12 @@ pub struct GetMeetingActiveLivestreamData {
     pub id: Option<String>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
     pub ingest_server: Option<String>,
-    /// The `meeting_id` property.
     pub meeting_id: Option<String>,
     /// Name of the livestream.
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<GetMeetingActiveLivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -1857,14 +1871,13 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::stop_livestreaming`](crate::LiveStreamsApi::stop_livestreaming) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingResponse {
-    /// The `data` property.
     pub data: Option<StopLivestreamingData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -1879,9 +1892,9 @@ json_object! {
 /// The `data` property of [`StopLivestreamingResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingData {
-    /// The `message` property.
     pub message: Option<String>,
 }
 
@@ -1895,11 +1908,10 @@ json_object! {
 /// Active Session Success response
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveSessionResponse {
-    /// The `data` property.
     pub data: Option<ActiveSession>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -1914,11 +1926,11 @@ json_object! {
 /// The `data` property of [`GetActiveSessionResponse`].
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActiveSession {
     /// ID of the meeting this session is associated with. In the case of V2 meetings, it is always a UUID. In V1 meetings, it is a room name of the form `abcdef-ghijkl`
     pub associated_id: String,
-    /// The `breakout_rooms` property.
     pub breakout_rooms: Option<Vec<ActiveSession>>,
     /// timestamp when session created
     pub created_at: String,
@@ -2015,11 +2027,10 @@ string_enum! {
 
 /// The request body of [`ActiveSessionApi::kick_partcipants`](crate::ActiveSessionApi::kick_partcipants).
 #[cfg(feature = "active_session")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KickParticipantsBody {
-    /// The `custom_participant_ids` property.
     pub custom_participant_ids: Vec<String>,
-    /// The `participant_ids` property.
     pub participant_ids: Vec<String>,
 }
 
@@ -2031,14 +2042,27 @@ json_object! {
     }
 }
 
+#[cfg(feature = "active_session")]
+impl KickParticipantsBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        custom_participant_ids: Vec<String>,
+        participant_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            custom_participant_ids,
+            participant_ids,
+        }
+    }
+}
+
 /// Kick participants success response
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickParticipantsResponse {
-    /// The `data` property.
     pub data: Option<KickParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2053,9 +2077,9 @@ json_object! {
 /// The `data` property of [`KickParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickParticipantsData {
-    /// The `action` property.
     pub action: Option<String>,
     /// SessionParticipant
     pub participants: Option<Vec<SessionParticipant>>,
@@ -2072,9 +2096,9 @@ json_object! {
 /// SessionParticipant
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SessionParticipant {
-    /// The `created_at` property.
     pub created_at: String,
     /// Email of the session participant.
     pub email: Option<String>,
@@ -2084,7 +2108,6 @@ pub struct SessionParticipant {
     pub name: Option<String>,
     /// A URL pointing to a picture of the participant.
     pub picture: Option<String>,
-    /// The `updated_at` property.
     pub updated_at: String,
 }
 
@@ -2103,11 +2126,10 @@ json_object! {
 /// Kick all participants from a meeting
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickAllParticipantsResponse {
-    /// The `data` property.
     pub data: Option<KickAllParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2122,11 +2144,10 @@ json_object! {
 /// The `data` property of [`KickAllParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickAllParticipantsData {
-    /// The `action` property.
     pub action: Option<String>,
-    /// The `kicked_participants_count` property.
     pub kicked_participants_count: Option<f64>,
 }
 
@@ -2141,11 +2162,10 @@ json_object! {
 /// Mute one or more participants of a meeting
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteParticipantsResponse {
-    /// The `data` property.
     pub data: Option<MuteParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2160,9 +2180,9 @@ json_object! {
 /// The `data` property of [`MuteParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteParticipantsData {
-    /// The `action` property.
     pub action: Option<String>,
     /// SessionParticipant
     pub participants: Option<Vec<SessionParticipant>>,
@@ -2178,7 +2198,7 @@ json_object! {
 
 /// The request body of [`ActiveSessionApi::mute_all_participants`](crate::ActiveSessionApi::mute_all_participants).
 #[cfg(feature = "active_session")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuteAllParticipantsBody {
     /// if false, participants won't be able to unmute themselves after they are muted
     pub allow_unmute: bool,
@@ -2191,14 +2211,21 @@ json_object! {
     }
 }
 
+#[cfg(feature = "active_session")]
+impl MuteAllParticipantsBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(allow_unmute: bool) -> Self {
+        Self { allow_unmute }
+    }
+}
+
 /// Mute all participants of a meeting
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteAllParticipantsResponse {
-    /// The `data` property.
     pub data: Option<MuteAllParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2213,11 +2240,10 @@ json_object! {
 /// The `data` property of [`MuteAllParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MuteAllParticipantsData {
-    /// The `action` property.
     pub action: Option<String>,
-    /// The `muted_participants_count` property.
     pub muted_participants_count: Option<f64>,
 }
 
@@ -2231,7 +2257,7 @@ json_object! {
 
 /// The request body of [`ActiveSessionApi::create_poll`](crate::ActiveSessionApi::create_poll).
 #[cfg(feature = "active_session")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePollBody {
     /// if voters on a poll are anonymous
     pub anonymous: Option<bool>,
@@ -2253,14 +2279,26 @@ json_object! {
     }
 }
 
+#[cfg(feature = "active_session")]
+impl CreatePollBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(options: Vec<String>, question: impl Into<String>) -> Self {
+        Self {
+            anonymous: None,
+            hide_votes: None,
+            options,
+            question: question.into(),
+        }
+    }
+}
+
 /// response for creating a poll
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePollResponse {
-    /// The `data` property.
     pub data: Option<CreatePollData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2275,11 +2313,10 @@ json_object! {
 /// The `data` property of [`CreatePollResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePollData {
-    /// The `action` property.
     pub action: Option<String>,
-    /// The `poll` property.
     pub poll: Option<Poll>,
 }
 
@@ -2294,13 +2331,11 @@ json_object! {
 /// The `poll` property of [`CreatePollData`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Poll {
-    /// The `anonymous` property.
     pub anonymous: Option<bool>,
-    /// The `created_by` property.
     pub created_by: Option<String>,
-    /// The `hide_votes` property.
     pub hide_votes: Option<bool>,
     /// ID of the poll
     pub id: Option<String>,
@@ -2308,7 +2343,6 @@ pub struct Poll {
     pub options: Vec<PollOption>,
     /// Question asked by the poll
     pub question: String,
-    /// The `voted` property.
     pub voted: Option<Vec<String>>,
 }
 
@@ -2328,13 +2362,12 @@ json_object! {
 /// The `options` property of [`Poll`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollOption {
-    /// The `count` property.
     pub count: i64,
     /// Text of the answer option
     pub text: String,
-    /// The `votes` property.
     pub votes: Vec<PollVote>,
 }
 
@@ -2350,11 +2383,10 @@ json_object! {
 /// The `votes` property of [`PollOption`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PollVote {
-    /// The `id` property.
     pub id: String,
-    /// The `name` property.
     pub name: String,
 }
 
@@ -2366,14 +2398,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::livestream_session_details`](crate::LiveStreamsApi::livestream_session_details) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsResponse {
-    /// The `data` property.
     pub data: Option<LivestreamSessionDetailsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2388,13 +2419,11 @@ json_object! {
 /// The `data` property of [`LivestreamSessionDetailsResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsData {
-    /// The `livestreams` property.
     pub livestreams: Option<Vec<LivestreamSessionDetailsLivestream>>,
-    /// The `paging` property.
     pub paging: Option<LivestreamSessionDetailsPaging>,
-    /// The `sessions` property.
     pub sessions: Option<LivestreamSessionDetailsSessions>,
 }
 
@@ -2426,7 +2455,7 @@ pub struct LivestreamSessionDetailsLivestream {
     pub name: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `INVOKED`, `ERRORED`, `IDLE`.
     pub status: Option<LivestreamSessionDetailsStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -2481,13 +2510,11 @@ string_enum! {
 /// The `paging` property of [`LivestreamSessionDetailsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -2503,11 +2530,11 @@ json_object! {
 /// The `sessions` property of [`LivestreamSessionDetailsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsSessions {
     /// The timestamp at which the livestream was created. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `err_message` property.
     pub err_message: Option<String>,
     /// The ID of the livestream session.
     pub id: Option<String>,
@@ -2542,11 +2569,11 @@ json_object! {
 
 /// The request body of [`LiveStreamsApi::start_livestreaming`](crate::LiveStreamsApi::start_livestreaming).
 #[cfg(feature = "live_streams")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingBody {
-    /// The `name` property.
+    /// Matches `^[a-zA-Z0-9-_]*$`.
     pub name: Option<String>,
-    /// The `video_config` property.
     pub video_config: Option<StartLivestreamingVideoConfig>,
 }
 
@@ -2576,14 +2603,13 @@ json_object! {
     }
 }
 
-/// Created
+/// What [`LiveStreamsApi::start_livestreaming`](crate::LiveStreamsApi::start_livestreaming) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingResponse {
-    /// The `data` property.
     pub data: Option<StartLivestreamingData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -2606,7 +2632,7 @@ pub struct StartLivestreamingData {
     pub ingest_server: Option<String>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
-    /// The `status` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub status: Option<StartLivestreamingStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
@@ -2651,16 +2677,15 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`MeetingsApi::get_meeting_participants`](crate::MeetingsApi::get_meeting_participants) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAllParticipantsResponse {
     /// Represents a participant.
     pub data: Vec<Participant>,
-    /// The `paging` property.
     pub paging: PagingResponsePaging,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -2709,7 +2734,7 @@ json_object! {
 
 /// The request body of [`MeetingsApi::add_participant`](crate::MeetingsApi::add_participant).
 #[cfg(feature = "meetings")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddParticipantBody {
     /// A unique participant ID. You must specify a unique ID for the participant, for example, UUID, email address, and so on.
     pub custom_participant_id: String,
@@ -2733,12 +2758,25 @@ json_object! {
     }
 }
 
-/// Success response
+#[cfg(feature = "meetings")]
+impl AddParticipantBody {
+    /// From its required values; every other field is `None` or the spec's default.
+    pub fn new(custom_participant_id: impl Into<String>) -> Self {
+        Self {
+            custom_participant_id: custom_participant_id.into(),
+            name: None,
+            picture: None,
+            preset_name: "group_call_host".into(),
+        }
+    }
+}
+
+/// What [`MeetingsApi::add_participant`](crate::MeetingsApi::add_participant) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddParticipantResponse {
-    /// The `data` property.
     pub data: Option<AddParticipantData>,
     /// Success status of the operation
     ///
@@ -2751,6 +2789,14 @@ json_object! {
     AddParticipantResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for AddParticipantResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -2791,12 +2837,12 @@ json_object! {
     }
 }
 
-/// Success response
+/// What [`MeetingsApi::delete_meeting_participant`](crate::MeetingsApi::delete_meeting_participant) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteParticipantResponse {
-    /// The `data` property.
     pub data: Option<DeleteParticipantData>,
     /// Success status of the operation
     ///
@@ -2809,6 +2855,14 @@ json_object! {
     DeleteParticipantResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for DeleteParticipantResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -2837,10 +2891,10 @@ json_object! {
     }
 }
 
-/// Success response
+/// What [`MeetingsApi::get_meeting_participant`](crate::MeetingsApi::get_meeting_participant) returns.
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetParticipantResponse {
     /// Represents a participant.
     pub data: Participant,
@@ -2855,6 +2909,17 @@ json_object! {
     GetParticipantResponse {
         "data" => data: required,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for GetParticipantResponse {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            success: true,
+        }
     }
 }
 
@@ -2881,7 +2946,7 @@ json_object! {
 
 /// The request body of [`MeetingsApi::replace_participant`](crate::MeetingsApi::replace_participant).
 #[cfg(feature = "meetings")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplaceParticipantBody {
     /// Unique participant ID accepted by the replace participant API.
     pub custom_participant_id: String,
@@ -2903,12 +2968,28 @@ json_object! {
     }
 }
 
+#[cfg(feature = "meetings")]
+impl ReplaceParticipantBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        custom_participant_id: impl Into<String>,
+        preset_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            custom_participant_id: custom_participant_id.into(),
+            name: None,
+            picture: None,
+            preset_name: preset_name.into(),
+        }
+    }
+}
+
 /// Example response
 #[cfg(feature = "meetings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegenTokenResponse {
-    /// The `data` property.
     pub data: RegenTokenData,
     /// Success status of the operation
     ///
@@ -2921,6 +3002,17 @@ json_object! {
     RegenTokenResponse {
         "data" => data: required,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "meetings")]
+impl Default for RegenTokenResponse {
+    fn default() -> Self {
+        Self {
+            data: Default::default(),
+            success: true,
+        }
     }
 }
 
@@ -2943,13 +3035,12 @@ json_object! {
 /// Example response
 #[cfg(feature = "presets")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAllPresetsResponse {
     /// Returned by Get All Presets route
     pub data: Vec<PresetListItem>,
-    /// The `paging` property.
     pub paging: PagingResponsePaging,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -2989,15 +3080,13 @@ json_object! {
 
 /// Preset
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preset {
-    /// The `config` property.
     pub config: PresetConfig,
     /// Name of the preset
     pub name: String,
-    /// The `permissions` property.
     pub permissions: PresetPermissions,
-    /// The `ui` property.
     pub ui: PresetUi,
 }
 
@@ -3008,6 +3097,24 @@ json_object! {
         "name" => name: default,
         "permissions" => permissions: required,
         "ui" => ui: required,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl Preset {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        config: PresetConfig,
+        name: impl Into<String>,
+        permissions: PresetPermissions,
+        ui: PresetUi,
+    ) -> Self {
+        Self {
+            config,
+            name: name.into(),
+            permissions,
+            ui,
+        }
     }
 }
 
@@ -3040,9 +3147,28 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetConfig {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        max_screenshare_count: f64,
+        max_video_streams: PresetMaxVideoStreams,
+        media: PresetConfigMedia,
+        view_type: PresetViewType,
+    ) -> Self {
+        Self {
+            livestream_viewer_qualities: None,
+            max_screenshare_count,
+            max_video_streams,
+            media,
+            view_type,
+        }
+    }
+}
+
 /// Maximum number of streams that are visible on a device
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetMaxVideoStreams {
     /// Maximum number of video streams visible on desktop devices
     pub desktop: f64,
@@ -3055,6 +3181,14 @@ json_object! {
     PresetMaxVideoStreams {
         "desktop" => desktop: default,
         "mobile" => mobile: default,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetMaxVideoStreams {
+    /// From its required values; every other field is `None`.
+    pub fn new(desktop: f64, mobile: f64) -> Self {
+        Self { desktop, mobile }
     }
 }
 
@@ -3076,6 +3210,21 @@ json_object! {
         "audio" => audio: optional,
         "screenshare" => screenshare: required,
         "video" => video: required,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetConfigMedia {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        screenshare: PresetConfigMediaScreenshare,
+        video: PresetConfigMediaVideo,
+    ) -> Self {
+        Self {
+            audio: None,
+            screenshare,
+            video,
+        }
     }
 }
 
@@ -3116,6 +3265,14 @@ json_object! {
     PresetConfigMediaScreenshare {
         "frame_rate" => frame_rate: default,
         "quality" => quality: required,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetConfigMediaScreenshare {
+    /// From its required values; every other field is `None`.
+    pub fn new(frame_rate: f64, quality: PresetQuality) -> Self {
+        Self { frame_rate, quality }
     }
 }
 
@@ -3173,6 +3330,18 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetConfigMediaVideo {
+    /// From its required values; every other field is `None`.
+    pub fn new(frame_rate: f64, quality: PresetQuality) -> Self {
+        Self {
+            frame_rate,
+            quality,
+            simulcast: None,
+        }
+    }
+}
+
 /// Type of the meeting
 #[cfg(feature = "presets")]
 #[non_exhaustive]
@@ -3203,45 +3372,30 @@ string_enum! {
 
 /// The `permissions` property of [`Preset`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPermissions {
-    /// The `accept_stage_requests` property.
     pub accept_stage_requests: Option<bool>,
     /// Whether this participant can accept waiting requests
     pub accept_waiting_requests: bool,
-    /// The `can_accept_production_requests` property.
     pub can_accept_production_requests: bool,
-    /// The `can_change_participant_permissions` property.
     pub can_change_participant_permissions: bool,
-    /// The `can_edit_display_name` property.
     pub can_edit_display_name: bool,
-    /// The `can_livestream` property.
     pub can_livestream: bool,
-    /// The `can_record` property.
     pub can_record: bool,
-    /// The `can_spotlight` property.
     pub can_spotlight: bool,
-    /// The `chat` property.
     pub chat: PresetChat,
-    /// The `connected_meetings` property.
     pub connected_meetings: PresetConnectedMeetings,
-    /// The `disable_participant_audio` property.
     pub disable_participant_audio: bool,
-    /// The `disable_participant_screensharing` property.
     pub disable_participant_screensharing: bool,
-    /// The `disable_participant_video` property.
     pub disable_participant_video: bool,
     /// Whether this participant is visible to others or not
     pub hidden_participant: bool,
-    /// The `is_recorder` property.
-    ///
     /// Default when absent: `false`.
     pub is_recorder: Option<bool>,
-    /// The `kick_participant` property.
     pub kick_participant: bool,
     /// Media permissions
     pub media: PresetPermissionsMedia,
-    /// The `pin_participant` property.
     pub pin_participant: bool,
     /// Plugin permissions
     pub plugins: PresetPlugins,
@@ -3251,13 +3405,10 @@ pub struct PresetPermissions {
     ///
     /// Default when absent: `"NONE"`.
     pub recorder_type: PresetRecorderType,
-    /// The `show_participant_list` property.
     pub show_participant_list: bool,
-    /// The `stage_access` property.
+    /// One of `ALLOWED`, `NOT_ALLOWED`, `CAN_REQUEST`.
     pub stage_access: Option<PresetStageAccess>,
-    /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
-    /// The `transcription_enabled` property.
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
     pub waiting_room_type: PresetWaitingRoomType,
@@ -3297,11 +3448,10 @@ json_object! {
 
 /// The `chat` property of [`PresetPermissions`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetChat {
-    /// The `private` property.
     pub private: PresetPrivate,
-    /// The `public` property.
     pub public: PresetPublic,
 }
 
@@ -3313,17 +3463,22 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetChat {
+    /// From its required values; every other field is `None`.
+    pub fn new(private: PresetPrivate, public: PresetPublic) -> Self {
+        Self { private, public }
+    }
+}
+
 /// The `private` property of [`PresetChat`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetPrivate {
-    /// The `can_receive` property.
     pub can_receive: bool,
-    /// The `can_send` property.
     pub can_send: bool,
-    /// The `files` property.
     pub files: bool,
-    /// The `text` property.
     pub text: bool,
 }
 
@@ -3337,9 +3492,22 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPrivate {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_receive: bool, can_send: bool, files: bool, text: bool) -> Self {
+        Self {
+            can_receive,
+            can_send,
+            files,
+            text,
+        }
+    }
+}
+
 /// The `public` property of [`PresetChat`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetPublic {
     /// Can send messages in general
     pub can_send: bool,
@@ -3358,15 +3526,21 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPublic {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_send: bool, files: bool, text: bool) -> Self {
+        Self { can_send, files, text }
+    }
+}
+
 /// The `connected_meetings` property of [`PresetPermissions`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetConnectedMeetings {
-    /// The `can_alter_connected_meetings` property.
     pub can_alter_connected_meetings: bool,
-    /// The `can_switch_connected_meetings` property.
     pub can_switch_connected_meetings: bool,
-    /// The `can_switch_to_parent_meeting` property.
     pub can_switch_to_parent_meeting: bool,
 }
 
@@ -3376,6 +3550,22 @@ json_object! {
         "can_alter_connected_meetings" => can_alter_connected_meetings: default,
         "can_switch_connected_meetings" => can_switch_connected_meetings: default,
         "can_switch_to_parent_meeting" => can_switch_to_parent_meeting: default,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetConnectedMeetings {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        can_alter_connected_meetings: bool,
+        can_switch_connected_meetings: bool,
+        can_switch_to_parent_meeting: bool,
+    ) -> Self {
+        Self {
+            can_alter_connected_meetings,
+            can_switch_connected_meetings,
+            can_switch_to_parent_meeting,
+        }
     }
 }
 
@@ -3400,6 +3590,18 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPermissionsMedia {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        audio: PresetPermissionsMediaAudio,
+        screenshare: PresetPermissionsMediaScreenshare,
+        video: PresetPermissionsMediaVideo,
+    ) -> Self {
+        Self { audio, screenshare, video }
+    }
+}
+
 /// Audio permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3412,6 +3614,14 @@ pub struct PresetPermissionsMediaAudio {
 json_object! {
     PresetPermissionsMediaAudio {
         "can_produce" => can_produce: required,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetPermissionsMediaAudio {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_produce: PresetCanProduce) -> Self {
+        Self { can_produce }
     }
 }
 
@@ -3455,6 +3665,14 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPermissionsMediaScreenshare {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_produce: PresetCanProduce) -> Self {
+        Self { can_produce }
+    }
+}
+
 /// Video permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3470,9 +3688,17 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPermissionsMediaVideo {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_produce: PresetCanProduce) -> Self {
+        Self { can_produce }
+    }
+}
+
 /// Plugin permissions
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetPlugins {
     /// Can close plugins that are already open
     pub can_close: bool,
@@ -3494,13 +3720,31 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetPlugins {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        can_close: bool,
+        can_edit_config: bool,
+        can_start: bool,
+        config: std::collections::BTreeMap<String, PresetPluginConfigValue>,
+    ) -> Self {
+        Self {
+            can_close,
+            can_edit_config,
+            can_start,
+            config,
+        }
+    }
+}
+
 /// The `config` property of [`PresetPlugins`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PresetPluginConfigValue {
-    /// The `access_control` property.
+    /// One of `FULL_ACCESS`, `VIEW_ONLY`.
     pub access_control: Option<PresetPluginConfigAccessControl>,
-    /// The `handles_view_only` property.
     pub handles_view_only: Option<bool>,
 }
 
@@ -3536,7 +3780,7 @@ string_enum! {
 
 /// Poll permissions
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetPolls {
     /// Can create polls
     pub can_create: bool,
@@ -3552,6 +3796,18 @@ json_object! {
         "can_create" => can_create: default,
         "can_view" => can_view: default,
         "can_vote" => can_vote: default,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetPolls {
+    /// From its required values; every other field is `None`.
+    pub fn new(can_create: bool, can_view: bool, can_vote: bool) -> Self {
+        Self {
+            can_create,
+            can_view,
+            can_vote,
+        }
     }
 }
 
@@ -3632,9 +3888,9 @@ string_enum! {
 
 /// The `ui` property of [`Preset`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetUi {
-    /// The `design_tokens` property.
     pub design_tokens: PresetDesignTokens,
 }
 
@@ -3645,27 +3901,33 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetUi {
+    /// From its required values; every other field is `None`.
+    pub fn new(design_tokens: PresetDesignTokens) -> Self {
+        Self { design_tokens }
+    }
+}
+
 /// The `design_tokens` property of [`PresetUi`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetDesignTokens {
-    /// The `border_radius` property.
+    /// One of `sharp`, `rounded`, `extra-rounded`, `circular`.
     pub border_radius: PresetBorderRadius,
-    /// The `border_width` property.
+    /// One of `none`, `thin`, `fat`.
     pub border_width: PresetBorderWidth,
-    /// The `colors` property.
     pub colors: PresetColors,
-    /// The `font_family` property.
     pub font_family: Option<String>,
-    /// The `google_font` property.
     pub google_font: Option<String>,
-    /// The `logo` property.
+    /// A URI.
     pub logo: Option<String>,
-    /// The `spacing_base` property.
+    /// At least 1.
     ///
     /// Default when absent: `4`.
     pub spacing_base: f64,
-    /// The `theme` property.
+    /// One of `darkest`, `dark`, `light`.
     pub theme: PresetTheme,
 }
 
@@ -3680,6 +3942,28 @@ json_object! {
         "logo" => logo: optional,
         "spacing_base" => spacing_base: default,
         "theme" => theme: required,
+    }
+}
+
+#[cfg(feature = "presets")]
+impl PresetDesignTokens {
+    /// From its required values; every other field is `None` or the spec's default.
+    pub fn new(
+        border_radius: PresetBorderRadius,
+        border_width: PresetBorderWidth,
+        colors: PresetColors,
+        theme: PresetTheme,
+    ) -> Self {
+        Self {
+            border_radius,
+            border_width,
+            colors,
+            font_family: None,
+            google_font: None,
+            logo: None,
+            spacing_base: 4.0,
+            theme,
+        }
     }
 }
 
@@ -3738,34 +4022,21 @@ string_enum! {
 
 /// The `colors` property of [`PresetDesignTokens`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetColors {
-    /// The `background` property.
     pub background: PresetBackground,
-    /// The `brand` property.
     pub brand: PresetBrand,
-    /// The `danger` property.
-    ///
     /// Default when absent: `"#FF2D2D"`.
     pub danger: String,
-    /// The `success` property.
-    ///
     /// Default when absent: `"#62A504"`.
     pub success: String,
-    /// The `text` property.
-    ///
     /// Default when absent: `"#EEEEEE"`.
     pub text: String,
-    /// The `text_on_brand` property.
-    ///
     /// Default when absent: `"#EEEEEE"`.
     pub text_on_brand: String,
-    /// The `video_bg` property.
-    ///
     /// Default when absent: `"#191919"`.
     pub video_bg: String,
-    /// The `warning` property.
-    ///
     /// Default when absent: `"#FFCD07"`.
     pub warning: String,
 }
@@ -3784,28 +4055,35 @@ json_object! {
     }
 }
 
+#[cfg(feature = "presets")]
+impl PresetColors {
+    /// From its required values; every other field is `None` or the spec's default.
+    pub fn new(background: PresetBackground, brand: PresetBrand) -> Self {
+        Self {
+            background,
+            brand,
+            danger: "#FF2D2D".into(),
+            success: "#62A504".into(),
+            text: "#EEEEEE".into(),
+            text_on_brand: "#EEEEEE".into(),
+            video_bg: "#191919".into(),
+            warning: "#FFCD07".into(),
+        }
+    }
+}
+
 /// The `background` property of [`PresetColors`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetBackground {
-    /// The `600` property.
-    ///
     /// Default when absent: `"#222222"`.
     pub n600: String,
-    /// The `700` property.
-    ///
     /// Default when absent: `"#1f1f1f"`.
     pub n700: String,
-    /// The `800` property.
-    ///
     /// Default when absent: `"#1b1b1b"`.
     pub n800: String,
-    /// The `900` property.
-    ///
     /// Default when absent: `"#181818"`.
     pub n900: String,
-    /// The `1000` property.
-    ///
     /// Default when absent: `"#141414"`.
     pub n1000: String,
 }
@@ -3821,28 +4099,32 @@ json_object! {
     }
 }
 
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "presets")]
+impl Default for PresetBackground {
+    fn default() -> Self {
+        Self {
+            n600: "#222222".into(),
+            n700: "#1f1f1f".into(),
+            n800: "#1b1b1b".into(),
+            n900: "#181818".into(),
+            n1000: "#141414".into(),
+        }
+    }
+}
+
 /// The `brand` property of [`PresetColors`].
 #[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PresetBrand {
-    /// The `300` property.
-    ///
     /// Default when absent: `"#844d1c"`.
     pub n300: String,
-    /// The `400` property.
-    ///
     /// Default when absent: `"#9d5b22"`.
     pub n400: String,
-    /// The `500` property.
-    ///
     /// Default when absent: `"#b56927"`.
     pub n500: String,
-    /// The `600` property.
-    ///
     /// Default when absent: `"#d37c30"`.
     pub n600: String,
-    /// The `700` property.
-    ///
     /// Default when absent: `"#d9904f"`.
     pub n700: String,
 }
@@ -3855,6 +4137,20 @@ json_object! {
         "500" => n500: default,
         "600" => n600: default,
         "700" => n700: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "presets")]
+impl Default for PresetBrand {
+    fn default() -> Self {
+        Self {
+            n300: "#844d1c".into(),
+            n400: "#9d5b22".into(),
+            n500: "#b56927".into(),
+            n600: "#d37c30".into(),
+            n700: "#d9904f".into(),
+        }
     }
 }
 
@@ -3883,12 +4179,12 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`PresetsApi::post_presets`](crate::PresetsApi::post_presets) returns.
 #[cfg(feature = "presets")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPresetBodyResponse {
-    /// The `data` property.
     pub data: GetPresetBodyData,
     /// Success status of the operation
     ///
@@ -3907,6 +4203,7 @@ json_object! {
 /// The `data` property of [`GetPresetBodyResponse`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPresetBodyData {
     /// Timestamp this preset was created at
@@ -3915,13 +4212,10 @@ pub struct GetPresetBodyData {
     pub id: uuid::Uuid,
     /// Timestamp this preset was last updated
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// The `config` property.
     pub config: PresetConfig,
     /// Name of the preset
     pub name: String,
-    /// The `permissions` property.
     pub permissions: PresetPermissions,
-    /// The `ui` property.
     pub ui: PresetUi,
 }
 
@@ -3940,15 +4234,13 @@ json_object! {
 
 /// UpdatePreset
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePreset {
-    /// The `config` property.
     pub config: Option<UpdatePresetConfig>,
     /// Name of the preset
     pub name: Option<String>,
-    /// The `permissions` property.
     pub permissions: Option<UpdatePresetPermissions>,
-    /// The `ui` property.
     pub ui: Option<UpdatePresetUi>,
 }
 
@@ -4152,45 +4444,30 @@ string_enum! {
 
 /// The `permissions` property of [`UpdatePreset`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissions {
-    /// The `accept_stage_requests` property.
     pub accept_stage_requests: Option<bool>,
     /// Whether this participant can accept waiting requests
     pub accept_waiting_requests: Option<bool>,
-    /// The `can_accept_production_requests` property.
     pub can_accept_production_requests: Option<bool>,
-    /// The `can_change_participant_permissions` property.
     pub can_change_participant_permissions: Option<bool>,
-    /// The `can_edit_display_name` property.
     pub can_edit_display_name: Option<bool>,
-    /// The `can_livestream` property.
     pub can_livestream: Option<bool>,
-    /// The `can_record` property.
     pub can_record: Option<bool>,
-    /// The `can_spotlight` property.
     pub can_spotlight: Option<bool>,
-    /// The `chat` property.
     pub chat: Option<UpdatePresetChat>,
-    /// The `connected_meetings` property.
     pub connected_meetings: Option<UpdatePresetConnectedMeetings>,
-    /// The `disable_participant_audio` property.
     pub disable_participant_audio: Option<bool>,
-    /// The `disable_participant_screensharing` property.
     pub disable_participant_screensharing: Option<bool>,
-    /// The `disable_participant_video` property.
     pub disable_participant_video: Option<bool>,
     /// Whether this participant is visible to others or not
     pub hidden_participant: Option<bool>,
-    /// The `is_recorder` property.
-    ///
     /// Default when absent: `false`.
     pub is_recorder: Option<bool>,
-    /// The `kick_participant` property.
     pub kick_participant: Option<bool>,
     /// Media permissions
     pub media: Option<UpdatePresetPermissionsMedia>,
-    /// The `pin_participant` property.
     pub pin_participant: Option<bool>,
     /// Plugin permissions
     pub plugins: Option<UpdatePresetPlugins>,
@@ -4200,13 +4477,10 @@ pub struct UpdatePresetPermissions {
     ///
     /// Default when absent: `"NONE"`.
     pub recorder_type: Option<UpdatePresetRecorderType>,
-    /// The `show_participant_list` property.
     pub show_participant_list: Option<bool>,
-    /// The `stage_access` property.
+    /// One of `ALLOWED`, `NOT_ALLOWED`, `CAN_REQUEST`.
     pub stage_access: Option<UpdatePresetStageAccess>,
-    /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
-    /// The `transcription_enabled` property.
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
     pub waiting_room_type: Option<UpdatePresetWaitingRoomType>,
@@ -4246,11 +4520,10 @@ json_object! {
 
 /// The `chat` property of [`UpdatePresetPermissions`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetChat {
-    /// The `private` property.
     pub private: Option<UpdatePresetPrivate>,
-    /// The `public` property.
     pub public: Option<UpdatePresetPublic>,
 }
 
@@ -4264,15 +4537,12 @@ json_object! {
 
 /// The `private` property of [`UpdatePresetChat`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPrivate {
-    /// The `can_receive` property.
     pub can_receive: Option<bool>,
-    /// The `can_send` property.
     pub can_send: Option<bool>,
-    /// The `files` property.
     pub files: Option<bool>,
-    /// The `text` property.
     pub text: Option<bool>,
 }
 
@@ -4309,13 +4579,11 @@ json_object! {
 
 /// The `connected_meetings` property of [`UpdatePresetPermissions`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetConnectedMeetings {
-    /// The `can_alter_connected_meetings` property.
     pub can_alter_connected_meetings: Option<bool>,
-    /// The `can_switch_connected_meetings` property.
     pub can_switch_connected_meetings: Option<bool>,
-    /// The `can_switch_to_parent_meeting` property.
     pub can_switch_to_parent_meeting: Option<bool>,
 }
 
@@ -4541,9 +4809,9 @@ string_enum! {
 
 /// The `ui` property of [`UpdatePreset`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetUi {
-    /// The `design_tokens` property.
     pub design_tokens: Option<UpdatePresetDesignTokens>,
 }
 
@@ -4556,25 +4824,23 @@ json_object! {
 
 /// The `design_tokens` property of [`UpdatePresetUi`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetDesignTokens {
-    /// The `border_radius` property.
+    /// One of `sharp`, `rounded`, `extra-rounded`, `circular`.
     pub border_radius: Option<UpdatePresetBorderRadius>,
-    /// The `border_width` property.
+    /// One of `none`, `thin`, `fat`.
     pub border_width: Option<UpdatePresetBorderWidth>,
-    /// The `colors` property.
     pub colors: Option<UpdatePresetColors>,
-    /// The `font_family` property.
     pub font_family: Option<String>,
-    /// The `google_font` property.
     pub google_font: Option<String>,
-    /// The `logo` property.
+    /// A URI.
     pub logo: Option<String>,
-    /// The `spacing_base` property.
+    /// At least 1.
     ///
     /// Default when absent: `4`.
     pub spacing_base: Option<f64>,
-    /// The `theme` property.
+    /// One of `darkest`, `dark`, `light`.
     pub theme: Option<UpdatePresetTheme>,
 }
 
@@ -4647,34 +4913,21 @@ string_enum! {
 
 /// The `colors` property of [`UpdatePresetDesignTokens`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetColors {
-    /// The `background` property.
     pub background: Option<UpdatePresetBackground>,
-    /// The `brand` property.
     pub brand: Option<UpdatePresetBrand>,
-    /// The `danger` property.
-    ///
     /// Default when absent: `"#FF2D2D"`.
     pub danger: Option<String>,
-    /// The `success` property.
-    ///
     /// Default when absent: `"#62A504"`.
     pub success: Option<String>,
-    /// The `text` property.
-    ///
     /// Default when absent: `"#EEEEEE"`.
     pub text: Option<String>,
-    /// The `text_on_brand` property.
-    ///
     /// Default when absent: `"#EEEEEE"`.
     pub text_on_brand: Option<String>,
-    /// The `video_bg` property.
-    ///
     /// Default when absent: `"#191919"`.
     pub video_bg: Option<String>,
-    /// The `warning` property.
-    ///
     /// Default when absent: `"#FFCD07"`.
     pub warning: Option<String>,
 }
@@ -4697,24 +4950,14 @@ json_object! {
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetBackground {
-    /// The `600` property.
-    ///
     /// Default when absent: `"#222222"`.
     pub n600: Option<String>,
-    /// The `700` property.
-    ///
     /// Default when absent: `"#1f1f1f"`.
     pub n700: Option<String>,
-    /// The `800` property.
-    ///
     /// Default when absent: `"#1b1b1b"`.
     pub n800: Option<String>,
-    /// The `900` property.
-    ///
     /// Default when absent: `"#181818"`.
     pub n900: Option<String>,
-    /// The `1000` property.
-    ///
     /// Default when absent: `"#141414"`.
     pub n1000: Option<String>,
 }
@@ -4734,24 +4977,14 @@ json_object! {
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetBrand {
-    /// The `300` property.
-    ///
     /// Default when absent: `"#844d1c"`.
     pub n300: Option<String>,
-    /// The `400` property.
-    ///
     /// Default when absent: `"#9d5b22"`.
     pub n400: Option<String>,
-    /// The `500` property.
-    ///
     /// Default when absent: `"#b56927"`.
     pub n500: Option<String>,
-    /// The `600` property.
-    ///
     /// Default when absent: `"#d37c30"`.
     pub n600: Option<String>,
-    /// The `700` property.
-    ///
     /// Default when absent: `"#d9904f"`.
     pub n700: Option<String>,
 }
@@ -4867,16 +5100,14 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`RecordingsApi::get_all_recordings`](crate::RecordingsApi::get_all_recordings) returns.
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRecordingsResponse {
-    /// The `data` property.
     pub data: Vec<GetRecordingsDataItem>,
-    /// The `paging` property.
     pub paging: PagingResponsePaging,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -4892,6 +5123,7 @@ json_object! {
 /// The `data` property of [`GetRecordingsResponse`].
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetRecordingsDataItem {
     /// If the audio_config is passed, the URL for downloading the audio recording is returned.
@@ -4920,7 +5152,6 @@ pub struct GetRecordingsDataItem {
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// StorageConfig
     pub storage_config: Option<StorageConfig>,
-    /// The `meeting` property.
     pub meeting: Option<Meeting>,
 }
 
@@ -4980,7 +5211,7 @@ string_enum! {
 
 /// The request body of [`RecordingsApi::start_recording`](crate::RecordingsApi::start_recording).
 #[cfg(feature = "recordings")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartRecordingBody {
     /// By default, a meeting allows only one recording to run at a time. Enabling the `allow_multiple_recordings` parameter to true allows you to initiate multiple recordings concurrently in the same meeting. This allows you to record separate videos of the same meeting with different configurations, such as portrait mode or landscape mode.
     ///
@@ -5025,6 +5256,26 @@ json_object! {
     }
 }
 
+#[cfg(feature = "recordings")]
+impl StartRecordingBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(meeting_id: uuid::Uuid) -> Self {
+        Self {
+            allow_multiple_recordings: None,
+            audio_config: None,
+            file_name_prefix: None,
+            interactive_config: None,
+            max_seconds: None,
+            meeting_id,
+            realtimekit_bucket_config: None,
+            rtmp_out_config: None,
+            storage_config: None,
+            url: None,
+            video_config: None,
+        }
+    }
+}
+
 /// Allows you to add timed metadata to your recordings, which are digital markers inserted into a video file to provide contextual information at specific points in the content range. The ID3 tags containing this information are available to clients on the playback timeline in HLS format. The output files are generated in a compressed .tar format.
 #[cfg(feature = "recordings")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5059,12 +5310,12 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`RecordingsApi::start_recording`](crate::RecordingsApi::start_recording) returns.
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetRecordingResponse {
-    /// The `data` property.
     pub data: Option<GetRecordingData>,
     /// Success status of the operation
     ///
@@ -5077,6 +5328,14 @@ json_object! {
     GetRecordingResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "recordings")]
+impl Default for GetRecordingResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -5141,9 +5400,9 @@ json_object! {
 /// startReason
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartReason {
-    /// The `caller` property.
     pub caller: Option<StartReasonCaller>,
     /// Specifies if the recording was started using the "Start a Recording"API or using the parameter RECORD_ON_START in the "Create a meeting" API.
     ///
@@ -5230,9 +5489,9 @@ string_enum! {
 /// stopReason
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopReason {
-    /// The `caller` property.
     pub caller: Option<StopReasonCaller>,
     /// Specifies the reason why the recording stopped.
     pub reason: Option<StopReasonReason>,
@@ -5319,7 +5578,7 @@ string_enum! {
 #[cfg(feature = "recordings")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PauseResumeStopRecordingBody {
-    /// The `action` property.
+    /// One of `stop`, `pause`, `resume`.
     pub action: PauseResumeStopRecordingAction,
 }
 
@@ -5327,6 +5586,14 @@ pub struct PauseResumeStopRecordingBody {
 json_object! {
     PauseResumeStopRecordingBody {
         "action" => action: required,
+    }
+}
+
+#[cfg(feature = "recordings")]
+impl PauseResumeStopRecordingBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(action: PauseResumeStopRecordingAction) -> Self {
+        Self { action }
     }
 }
 
@@ -5355,7 +5622,7 @@ string_enum! {
     }
 }
 
-/// Success response
+/// What [`RecordingsApi::get_active_recording`](crate::RecordingsApi::get_active_recording) returns.
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
@@ -5427,7 +5694,7 @@ json_object! {
 
 /// The request body of [`RecordingsApi::start_track_recording_for_a_meeting`](crate::RecordingsApi::start_track_recording_for_a_meeting).
 #[cfg(feature = "recordings")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartTrackRecordingBody {
     /// Optional audio layer configuration. If omitted, RealtimeKit records all participant audio using the default file name prefix.
     pub layers: Option<std::collections::BTreeMap<String, TrackConfigLayer>>,
@@ -5443,6 +5710,18 @@ json_object! {
         "layers" => layers: optional,
         "meeting_id" => meeting_id: default,
         "user_ids" => user_ids: optional,
+    }
+}
+
+#[cfg(feature = "recordings")]
+impl StartTrackRecordingBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(meeting_id: uuid::Uuid) -> Self {
+        Self {
+            layers: None,
+            meeting_id,
+            user_ids: None,
+        }
     }
 }
 
@@ -5485,12 +5764,12 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`RecordingsApi::start_track_recording_for_a_meeting`](crate::RecordingsApi::start_track_recording_for_a_meeting) returns.
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartTrackRecordingForAMeetingResponse {
-    /// The `data` property.
     pub data: Option<StartTrackRecordingForAMeetingData>,
     /// Success status of the operation
     ///
@@ -5503,6 +5782,14 @@ json_object! {
     StartTrackRecordingForAMeetingResponse {
         "data" => data: optional,
         "success" => success: default,
+    }
+}
+
+/// Every field `None`, empty, or the spec's default where it has one.
+#[cfg(feature = "recordings")]
+impl Default for StartTrackRecordingForAMeetingResponse {
+    fn default() -> Self {
+        Self { data: None, success: true }
     }
 }
 
@@ -5569,13 +5856,11 @@ string_enum! {
 /// Get all sessions success response
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsResponse {
-    /// The `data` property.
     pub data: Option<GetSessionsData>,
-    /// The `paging` property.
     pub paging: Option<GetSessionsPaging>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -5591,9 +5876,9 @@ json_object! {
 /// The `data` property of [`GetSessionsResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsData {
-    /// The `sessions` property.
     pub sessions: Option<Vec<ActiveSession>>,
 }
 
@@ -5607,13 +5892,12 @@ json_object! {
 /// The `paging` property of [`GetSessionsResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
+    /// At least 0.
     pub total_count: Option<i64>,
 }
 
@@ -5629,11 +5913,10 @@ json_object! {
 /// Get details about a particular session
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionDetailsResponse {
-    /// The `data` property.
     pub data: Option<ActiveSession>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -5648,11 +5931,10 @@ json_object! {
 /// Returns all chat messages of a session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionChatResponse {
-    /// The `data` property.
     pub data: Option<ChatMessage>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -5683,14 +5965,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream`](crate::LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionLivestreamSessionsResponse {
-    /// The `data` property.
     pub data: Option<GetSessionLivestreamSessionsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -5705,11 +5986,12 @@ json_object! {
 /// The `data` property of [`GetSessionLivestreamSessionsResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionLivestreamSessionsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `err_message` property.
+    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
     pub err_message: Option<GetSessionLivestreamSessionsErrMessage>,
     /// The livestream session ID.
     pub id: Option<String>,
@@ -5719,7 +6001,6 @@ pub struct GetSessionLivestreamSessionsData {
     pub invoked_time: Option<String>,
     /// The ID of the livestream.
     pub livestream_id: Option<String>,
-    /// The `paging` property.
     pub paging: Option<GetSessionLivestreamSessionsPaging>,
     /// Specifies if the livestream was disabled.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
@@ -5776,13 +6057,11 @@ string_enum! {
 /// The `paging` property of [`GetSessionLivestreamSessionsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionLivestreamSessionsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -5842,11 +6121,10 @@ string_enum! {
 /// Get participants list of a particular session
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionParticipantsResponse {
-    /// The `data` property.
     pub data: Option<GetSessionParticipantsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -5861,9 +6139,9 @@ json_object! {
 /// The `data` property of [`GetSessionParticipantsResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionParticipantsData {
-    /// The `participants` property.
     pub participants: Option<Vec<ParticipantsList>>,
 }
 
@@ -6022,11 +6300,10 @@ string_enum! {
 /// Returns details of a participant.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDetailsResponse {
-    /// The `data` property.
     pub data: Option<GetParticipantDetailsData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6041,9 +6318,9 @@ json_object! {
 /// The `data` property of [`GetParticipantDetailsResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDetailsData {
-    /// The `participant` property.
     pub participant: Option<ParticipantsList>,
 }
 
@@ -6057,11 +6334,11 @@ json_object! {
 /// Returns a complete summary of transcripts of a session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionTranscriptSummaryResponse {
     /// TranscriptSummary
     pub data: Option<TranscriptSummary>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6076,9 +6353,9 @@ json_object! {
 /// TranscriptSummary
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranscriptSummary {
-    /// The `sessionId` property.
     pub session_id: String,
     /// URL where the summary of transcripts can be downloaded
     pub summary_download_url: String,
@@ -6095,14 +6372,13 @@ json_object! {
     }
 }
 
-/// Success
+/// What [`SessionsApi::post_sessions_session_id_summary`](crate::SessionsApi::post_sessions_session_id_summary) returns.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostSessionsSessionIdSummaryResponse {
-    /// The `data` property.
     pub data: Option<PostSessionsSessionIdSummaryData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6117,11 +6393,11 @@ json_object! {
 /// The `data` property of [`PostSessionsSessionIdSummaryResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostSessionsSessionIdSummaryData {
-    /// The `session_id` property.
+    /// A UUID.
     pub session_id: Option<uuid::Uuid>,
-    /// The `status` property.
     pub status: Option<String>,
 }
 
@@ -6164,11 +6440,10 @@ string_enum! {
 /// Returns the complete transcript of a session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionTranscriptResponse {
-    /// The `data` property.
     pub data: Option<Transcript>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6183,9 +6458,9 @@ json_object! {
 /// The `data` property of [`GetSessionTranscriptResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Transcript {
-    /// The `sessionId` property.
     pub session_id: String,
     /// URL where the transcript can be downloaded
     pub transcript_download_url: String,
@@ -6236,11 +6511,10 @@ string_enum! {
 /// Returns details of a participant using peer ID, including the peer report.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDataFromPeerIdResponse {
-    /// The `data` property.
     pub data: Option<GetParticipantDataFromPeerIdData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -6255,9 +6529,9 @@ json_object! {
 /// The `data` property of [`GetParticipantDataFromPeerIdResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetParticipantDataFromPeerIdData {
-    /// The `participant` property.
     pub participant: Option<PeerParticipantDetails>,
 }
 
@@ -6293,7 +6567,7 @@ pub struct PeerParticipantDetails {
     pub peer_report: Option<PeerReport>,
     /// Name of the preset associated with the participant.
     pub role: Option<String>,
-    /// The `session_id` property.
+    /// A UUID.
     pub session_id: Option<uuid::Uuid>,
     /// timestamp when this participant's data was last updated.
     pub updated_at: Option<String>,
@@ -6342,33 +6616,23 @@ json_object! {
 /// Connection and device metadata for the participant.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadata {
     /// A change to the set of available devices at a point in time.
     pub audio_devices_updates: Option<Vec<PeerReportDeviceUpdate>>,
-    /// The `browser_metadata` property.
     pub browser_metadata: Option<PeerReportMetadataBrowserMetadata>,
-    /// The `candidate_pairs` property.
     pub candidate_pairs: Option<PeerReportMetadataCandidatePairs>,
-    /// The `device_info` property.
     pub device_info: Option<PeerReportMetadataDeviceInfo>,
     /// A timestamped event recorded during the participant's connection.
     pub events: Option<Vec<PeerReportEvent>>,
-    /// The `ip_information` property.
     pub ip_information: Option<PeerReportMetadataIpInformation>,
-    /// The `native_metadata` property.
     pub native_metadata: Option<PeerReportMetadataNativeMetadata>,
-    /// The `pc_metadata` property.
     pub pc_metadata: Option<Vec<PeerReportMetadataPcMetadataItem>>,
-    /// The `room_view_type` property.
     pub room_view_type: Option<String>,
-    /// The `sdk_name` property.
     pub sdk_name: Option<String>,
-    /// The `sdk_type` property.
     pub sdk_type: Option<String>,
-    /// The `sdk_version` property.
     pub sdk_version: Option<String>,
-    /// The `selected_device_updates` property.
     pub selected_device_updates: Option<Vec<PeerReportMetadataSelectedDeviceUpdate>>,
     /// A change to the set of available devices at a point in time.
     pub speaker_devices_updates: Option<Vec<PeerReportDeviceUpdate>>,
@@ -6444,17 +6708,13 @@ json_object! {
 /// The `browser_metadata` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataBrowserMetadata {
-    /// The `browser` property.
     pub browser: Option<String>,
-    /// The `browser_version` property.
     pub browser_version: Option<String>,
-    /// The `engine` property.
     pub engine: Option<String>,
-    /// The `user_agent` property.
     pub user_agent: Option<String>,
-    /// The `webgl_support` property.
     pub webgl_support: Option<bool>,
 }
 
@@ -6491,63 +6751,38 @@ json_object! {
 /// ICE candidate pair statistics for a transport.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CandidatePairStats {
-    /// The `available_incoming_bitrate` property.
     pub available_incoming_bitrate: Option<f64>,
-    /// The `available_outgoing_bitrate` property.
     pub available_outgoing_bitrate: Option<f64>,
-    /// The `bytes_discarded_on_send` property.
     pub bytes_discarded_on_send: Option<f64>,
-    /// The `bytes_received` property.
     pub bytes_received: Option<f64>,
-    /// The `bytes_sent` property.
     pub bytes_sent: Option<f64>,
-    /// The `current_round_trip_time` property.
     pub current_round_trip_time: Option<f64>,
     /// Epoch milliseconds when the last packet was received.
     pub last_packet_received_timestamp: Option<f64>,
     /// Epoch milliseconds when the last packet was sent.
     pub last_packet_sent_timestamp: Option<f64>,
-    /// The `local_candidate_address` property.
     pub local_candidate_address: Option<String>,
-    /// The `local_candidate_id` property.
     pub local_candidate_id: Option<String>,
-    /// The `local_candidate_network_type` property.
     pub local_candidate_network_type: Option<String>,
-    /// The `local_candidate_port` property.
     pub local_candidate_port: Option<f64>,
-    /// The `local_candidate_protocol` property.
     pub local_candidate_protocol: Option<String>,
-    /// The `local_candidate_related_address` property.
     pub local_candidate_related_address: Option<String>,
-    /// The `local_candidate_related_port` property.
     pub local_candidate_related_port: Option<f64>,
-    /// The `local_candidate_type` property.
     pub local_candidate_type: Option<String>,
-    /// The `local_candidate_url` property.
     pub local_candidate_url: Option<String>,
-    /// The `nominated` property.
     pub nominated: Option<bool>,
-    /// The `packets_discarded_on_send` property.
     pub packets_discarded_on_send: Option<f64>,
-    /// The `packets_received` property.
     pub packets_received: Option<f64>,
-    /// The `packets_sent` property.
     pub packets_sent: Option<f64>,
-    /// The `remote_candidate_address` property.
     pub remote_candidate_address: Option<String>,
-    /// The `remote_candidate_id` property.
     pub remote_candidate_id: Option<String>,
-    /// The `remote_candidate_port` property.
     pub remote_candidate_port: Option<f64>,
-    /// The `remote_candidate_protocol` property.
     pub remote_candidate_protocol: Option<String>,
-    /// The `remote_candidate_type` property.
     pub remote_candidate_type: Option<String>,
-    /// The `remote_candidate_url` property.
     pub remote_candidate_url: Option<String>,
-    /// The `total_round_trip_time` property.
     pub total_round_trip_time: Option<f64>,
 }
 
@@ -6588,15 +6823,12 @@ json_object! {
 /// The `device_info` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataDeviceInfo {
-    /// The `cpus` property.
     pub cpus: Option<f64>,
-    /// The `is_mobile` property.
     pub is_mobile: Option<bool>,
-    /// The `os` property.
     pub os: Option<String>,
-    /// The `os_version` property.
     pub os_version: Option<String>,
 }
 
@@ -6651,21 +6883,15 @@ pub enum PeerReportEventMetadataValue {
 /// The `ip_information` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataIpInformation {
-    /// The `asn` property.
     pub asn: Option<PeerReportMetadataAsn>,
-    /// The `city` property.
     pub city: Option<String>,
-    /// The `country` property.
     pub country: Option<String>,
-    /// The `ipv4` property.
     pub ipv4: Option<String>,
-    /// The `org` property.
     pub org: Option<String>,
-    /// The `region` property.
     pub region: Option<String>,
-    /// The `timezone` property.
     pub timezone: Option<String>,
 }
 
@@ -6685,17 +6911,13 @@ json_object! {
 /// The `asn` property of [`PeerReportMetadataIpInformation`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataAsn {
-    /// The `asn` property.
     pub asn: Option<String>,
-    /// The `domain` property.
     pub domain: Option<String>,
-    /// The `name` property.
     pub name: Option<String>,
-    /// The `route` property.
     pub route: Option<String>,
-    /// The `type` property.
     pub type_: Option<String>,
 }
 
@@ -6713,11 +6935,10 @@ json_object! {
 /// The `native_metadata` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataNativeMetadata {
-    /// The `audio_encoder` property.
     pub audio_encoder: Option<String>,
-    /// The `video_encoder` property.
     pub video_encoder: Option<String>,
 }
 
@@ -6732,19 +6953,14 @@ json_object! {
 /// The `pc_metadata` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataPcMetadataItem {
-    /// The `effective_network_type` property.
     pub effective_network_type: Option<String>,
-    /// The `reflexive_connectivity` property.
     pub reflexive_connectivity: Option<bool>,
-    /// The `relay_connectivity` property.
     pub relay_connectivity: Option<bool>,
-    /// The `sdp` property.
     pub sdp: Option<Vec<String>>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
-    /// The `turn_connectivity` property.
     pub turn_connectivity: Option<bool>,
 }
 
@@ -6763,11 +6979,11 @@ json_object! {
 /// The `selected_device_updates` property of [`PeerReportMetadata`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PeerReportMetadataSelectedDeviceUpdate {
     /// A media device (camera, microphone, or speaker).
     pub device: Option<PeerReportDevice>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -6843,35 +7059,22 @@ json_object! {
 /// Per-sample inbound (consumer) audio statistics.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudioConsumerStats {
-    /// The `bytes_received` property.
     pub bytes_received: Option<f64>,
-    /// The `concealment_events` property.
     pub concealment_events: Option<f64>,
-    /// The `consumer_id` property.
     pub consumer_id: Option<String>,
-    /// The `jitter` property.
     pub jitter: Option<f64>,
-    /// The `jitter_buffer_delay` property.
     pub jitter_buffer_delay: Option<f64>,
-    /// The `jitter_buffer_emitted_count` property.
     pub jitter_buffer_emitted_count: Option<f64>,
-    /// The `mid` property.
     pub mid: Option<String>,
-    /// The `mos_quality` property.
     pub mos_quality: Option<f64>,
-    /// The `packets_lost` property.
     pub packets_lost: Option<f64>,
-    /// The `packets_received` property.
     pub packets_received: Option<f64>,
-    /// The `peer_id` property.
     pub peer_id: Option<String>,
-    /// The `producer_id` property.
     pub producer_id: Option<String>,
-    /// The `ssrc` property.
     pub ssrc: Option<f64>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -6920,15 +7123,12 @@ json_object! {
 /// Cumulative latency distribution (milliseconds-based thresholds).
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LatencyCumulative {
-    /// The `100ms_or_greater_event_fraction` property.
     pub n100ms_or_greater_event_fraction: Option<f64>,
-    /// The `250ms_or_greater_event_fraction` property.
     pub n250ms_or_greater_event_fraction: Option<f64>,
-    /// The `500ms_or_greater_event_fraction` property.
     pub n500ms_or_greater_event_fraction: Option<f64>,
-    /// The `avg` property.
     pub avg: Option<f64>,
 }
 
@@ -6945,17 +7145,13 @@ json_object! {
 /// Cumulative packet loss distribution.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PacketLossCumulative {
-    /// The `5_or_greater_event_fraction` property.
     pub n5_or_greater_event_fraction: Option<f64>,
-    /// The `10_or_greater_event_fraction` property.
     pub n10_or_greater_event_fraction: Option<f64>,
-    /// The `25_or_greater_event_fraction` property.
     pub n25_or_greater_event_fraction: Option<f64>,
-    /// The `50_or_greater_event_fraction` property.
     pub n50_or_greater_event_fraction: Option<f64>,
-    /// The `avg` property.
     pub avg: Option<f64>,
 }
 
@@ -6973,15 +7169,12 @@ json_object! {
 /// Distribution summary with average and percentiles.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PercentileStats {
-    /// The `avg` property.
     pub avg: Option<f64>,
-    /// The `p50` property.
     pub p50: Option<f64>,
-    /// The `p75` property.
     pub p75: Option<f64>,
-    /// The `p90` property.
     pub p90: Option<f64>,
 }
 
@@ -6998,27 +7191,18 @@ json_object! {
 /// Per-sample outbound (producer) audio statistics.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudioProducerStats {
-    /// The `bytes_sent` property.
     pub bytes_sent: Option<f64>,
-    /// The `jitter` property.
     pub jitter: Option<f64>,
-    /// The `mid` property.
     pub mid: Option<String>,
-    /// The `mos_quality` property.
     pub mos_quality: Option<f64>,
-    /// The `packets_lost` property.
     pub packets_lost: Option<f64>,
-    /// The `packets_sent` property.
     pub packets_sent: Option<f64>,
-    /// The `producer_id` property.
     pub producer_id: Option<String>,
-    /// The `rtt` property.
     pub rtt: Option<f64>,
-    /// The `ssrc` property.
     pub ssrc: Option<f64>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -7063,47 +7247,28 @@ json_object! {
 /// Per-sample inbound (consumer) video statistics.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoConsumerStats {
-    /// The `bytes_received` property.
     pub bytes_received: Option<f64>,
-    /// The `consumer_id` property.
     pub consumer_id: Option<String>,
-    /// The `fir_count` property.
     pub fir_count: Option<f64>,
-    /// The `frame_height` property.
     pub frame_height: Option<f64>,
-    /// The `frame_width` property.
     pub frame_width: Option<f64>,
-    /// The `frames_decoded` property.
     pub frames_decoded: Option<f64>,
-    /// The `frames_dropped` property.
     pub frames_dropped: Option<f64>,
-    /// The `frames_per_second` property.
     pub frames_per_second: Option<f64>,
-    /// The `jitter` property.
     pub jitter: Option<f64>,
-    /// The `jitter_buffer_delay` property.
     pub jitter_buffer_delay: Option<f64>,
-    /// The `jitter_buffer_emitted_count` property.
     pub jitter_buffer_emitted_count: Option<f64>,
-    /// The `key_frames_decoded` property.
     pub key_frames_decoded: Option<f64>,
-    /// The `mid` property.
     pub mid: Option<String>,
-    /// The `mos_quality` property.
     pub mos_quality: Option<f64>,
-    /// The `packets_lost` property.
     pub packets_lost: Option<f64>,
-    /// The `packets_received` property.
     pub packets_received: Option<f64>,
-    /// The `peer_id` property.
     pub peer_id: Option<String>,
-    /// The `producer_id` property.
     pub producer_id: Option<String>,
-    /// The `ssrc` property.
     pub ssrc: Option<f64>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -7136,17 +7301,16 @@ json_object! {
 /// Aggregated inbound (consumer) video statistics for the session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoConsumerStatsCumulative {
     /// Distribution summary with average and percentiles.
     pub frame_per_second: Option<PercentileStats>,
     /// Distribution summary with average and percentiles.
     pub frame_width: Option<PercentileStats>,
-    /// The `issues` property.
     pub issues: Option<VideoConsumerStatsCumulativeIssues>,
     /// Cumulative latency distribution (milliseconds-based thresholds).
     pub jitter_buffer_delay: Option<LatencyCumulative>,
-    /// The `key_frames_decoded_fraction` property.
     pub key_frames_decoded_fraction: Option<f64>,
     /// Cumulative packet loss distribution.
     pub packet_loss: Option<PacketLossCumulative>,
@@ -7170,13 +7334,11 @@ json_object! {
 /// The `issues` property of [`VideoConsumerStatsCumulative`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoConsumerStatsCumulativeIssues {
-    /// The `lag_fraction` property.
     pub lag_fraction: Option<f64>,
-    /// The `no_video_fraction` property.
     pub no_video_fraction: Option<f64>,
-    /// The `poor_resolution_fraction` property.
     pub poor_resolution_fraction: Option<f64>,
 }
 
@@ -7192,47 +7354,29 @@ json_object! {
 /// Per-sample outbound (producer) video statistics.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoProducerStats {
-    /// The `bytes_sent` property.
     pub bytes_sent: Option<f64>,
-    /// The `fir_count` property.
     pub fir_count: Option<f64>,
-    /// The `frame_height` property.
     pub frame_height: Option<f64>,
-    /// The `frame_width` property.
     pub frame_width: Option<f64>,
-    /// The `frames_encoded` property.
     pub frames_encoded: Option<f64>,
-    /// The `frames_per_second` property.
     pub frames_per_second: Option<f64>,
-    /// The `jitter` property.
     pub jitter: Option<f64>,
-    /// The `key_frames_encoded` property.
     pub key_frames_encoded: Option<f64>,
-    /// The `mid` property.
     pub mid: Option<String>,
-    /// The `mos_quality` property.
     pub mos_quality: Option<f64>,
-    /// The `packets_lost` property.
     pub packets_lost: Option<f64>,
-    /// The `packets_sent` property.
     pub packets_sent: Option<f64>,
-    /// The `pli_count` property.
     pub pli_count: Option<f64>,
-    /// The `producer_id` property.
     pub producer_id: Option<String>,
-    /// The `quality_limitation_durations` property.
     pub quality_limitation_durations: Option<QualityLimitationDurations>,
-    /// The `quality_limitation_reason` property.
+    /// One of `cpu`, `bandwidth`, `none`, `other`.
     pub quality_limitation_reason: Option<QualityLimitationReason>,
-    /// The `quality_limitation_resolution_changes` property.
     pub quality_limitation_resolution_changes: Option<f64>,
-    /// The `rtt` property.
     pub rtt: Option<f64>,
-    /// The `ssrc` property.
     pub ssrc: Option<f64>,
-    /// The `timestamp` property.
     pub timestamp: Option<String>,
 }
 
@@ -7265,15 +7409,12 @@ json_object! {
 /// The `quality_limitation_durations` property of [`VideoProducerStats`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QualityLimitationDurations {
-    /// The `bandwidth` property.
     pub bandwidth: Option<f64>,
-    /// The `cpu` property.
     pub cpu: Option<f64>,
-    /// The `none` property.
     pub none: Option<f64>,
-    /// The `other` property.
     pub other: Option<f64>,
 }
 
@@ -7318,17 +7459,15 @@ string_enum! {
 /// Aggregated outbound (producer) video statistics for the session.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoProducerStatsCumulative {
     /// Distribution summary with average and percentiles.
     pub frame_per_second: Option<PercentileStats>,
     /// Distribution summary with average and percentiles.
     pub frame_width: Option<PercentileStats>,
-    /// The `high_negative_feedback_fraction` property.
     pub high_negative_feedback_fraction: Option<f64>,
-    /// The `issues` property.
     pub issues: Option<VideoProducerStatsCumulativeIssues>,
-    /// The `key_frames_encoded_fraction` property.
     pub key_frames_encoded_fraction: Option<f64>,
     /// Cumulative packet loss distribution.
     pub packet_loss: Option<PacketLossCumulative>,
@@ -7355,17 +7494,13 @@ json_object! {
 /// The `issues` property of [`VideoProducerStatsCumulative`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoProducerStatsCumulativeIssues {
-    /// The `bandwidth_quality_limitation_fraction` property.
     pub bandwidth_quality_limitation_fraction: Option<f64>,
-    /// The `cpu_quality_limitation_fraction` property.
     pub cpu_quality_limitation_fraction: Option<f64>,
-    /// The `no_video_fraction` property.
     pub no_video_fraction: Option<f64>,
-    /// The `poor_resolution_fraction` property.
     pub poor_resolution_fraction: Option<f64>,
-    /// The `quality_limitation_fraction` property.
     pub quality_limitation_fraction: Option<f64>,
 }
 
@@ -7383,11 +7518,10 @@ json_object! {
 /// Operation successful
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhooksListSuccessResponse {
-    /// The `data` property.
     pub data: Vec<Webhook>,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -7478,7 +7612,7 @@ string_enum! {
 
 /// The request body of [`WebhooksApi::add_webhook`](crate::WebhooksApi::add_webhook).
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookRequest {
     /// Set whether or not the webhook should be active when created
     ///
@@ -7499,6 +7633,23 @@ json_object! {
         "events" => events: default,
         "name" => name: default,
         "url" => url: default,
+    }
+}
+
+#[cfg(feature = "webhooks")]
+impl WebhookRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        events: Vec<WebhookRequestEvent>,
+        name: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            enabled: None,
+            events,
+            name: name.into(),
+            url: url.into(),
+        }
     }
 }
 
@@ -7548,11 +7699,10 @@ string_enum! {
 /// Webhook registered successfully
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookSuccessResponse {
-    /// The `data` property.
     pub data: Webhook,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -7606,8 +7756,6 @@ json_object! {
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchWebhookRequest {
-    /// The `enabled` property.
-    ///
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that the webhook will get triggered by
@@ -7674,11 +7822,10 @@ string_enum! {
 /// Operation successful
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookEventsSuccessResponse {
-    /// The `data` property.
     pub data: Vec<WebhookEventsSuccessResponseDataItem>,
-    /// The `success` property.
     pub success: bool,
 }
 
@@ -7755,16 +7902,14 @@ string_enum! {
     }
 }
 
-/// OK
+/// What [`AppsApi::get_apps`](crate::AppsApi::get_apps) returns.
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsResponse {
-    /// The `data` property.
     pub data: Option<Vec<GetAppsDataItem>>,
-    /// The `paging` property.
     pub paging: Option<GetAppsPaging>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -7780,13 +7925,13 @@ json_object! {
 /// The `data` property of [`GetAppsResponse`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsDataItem {
-    /// The `created_at` property.
+    /// A date and time (RFC 3339).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: Option<uuid::Uuid>,
-    /// The `name` property.
     pub name: Option<String>,
 }
 
@@ -7802,13 +7947,11 @@ json_object! {
 /// The `paging` property of [`GetAppsResponse`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsPaging {
-    /// The `end_offset` property.
     pub end_offset: Option<i64>,
-    /// The `start_offset` property.
     pub start_offset: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -7823,9 +7966,9 @@ json_object! {
 
 /// The request body of [`AppsApi::create_app`](crate::AppsApi::create_app).
 #[cfg(feature = "apps")]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAppBody {
-    /// The `name` property.
+    /// At least 1 characters.
     pub name: String,
 }
 
@@ -7836,14 +7979,21 @@ json_object! {
     }
 }
 
-/// OK
+#[cfg(feature = "apps")]
+impl CreateAppBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
+/// What [`AppsApi::create_app`](crate::AppsApi::create_app) returns.
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppResponse {
-    /// The `data` property.
     pub data: Option<CreateAppData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -7858,9 +8008,9 @@ json_object! {
 /// The `data` property of [`CreateAppResponse`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppData {
-    /// The `app` property.
     pub app: Option<CreateAppApp>,
 }
 
@@ -7874,13 +8024,13 @@ json_object! {
 /// The `app` property of [`CreateAppData`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppApp {
-    /// The `created_at` property.
+    /// A date and time (RFC 3339).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: Option<uuid::Uuid>,
-    /// The `name` property.
     pub name: Option<String>,
 }
 
@@ -7893,14 +8043,13 @@ json_object! {
     }
 }
 
-/// OK
+/// What [`AppsApi::get_app`](crate::AppsApi::get_app) returns.
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppResponse {
-    /// The `data` property.
     pub data: Option<GetAppData>,
-    /// The `success` property.
     pub success: Option<bool>,
 }
 
@@ -7915,13 +8064,13 @@ json_object! {
 /// The `data` property of [`GetAppResponse`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppData {
-    /// The `created_at` property.
+    /// A date and time (RFC 3339).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// A UUID.
     pub id: Option<uuid::Uuid>,
-    /// The `name` property.
     pub name: Option<String>,
 }
 

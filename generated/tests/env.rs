@@ -1,13 +1,18 @@
 //! `Client::from_env` reads the variables Cloudflare's own SDKs read (`CLOUDFLARE_EMAIL`,
 //! `CLOUDFLARE_API_KEY`, `CLOUDFLARE_API_USER_SERVICE_KEY`, `CLOUDFLARE_API_TOKEN`), and for
 //! this release still the names earlier versions read (`CLOUDFLARE_API_EMAIL`,
-//! `CLOUDFLARE_USER_SERVICE_KEY`) when the current ones are unset. The only test of its binary:
-//! the environment is changed before any other thread starts.
+//! `CLOUDFLARE_USER_SERVICE_KEY`) when the current ones are unset; it warns when the
+//! credentials it finds serve no operation (every operation takes the token), and such a
+//! client's calls fail before sending, naming `CLOUDFLARE_API_TOKEN`. The only test of its
+//! binary: the environment is changed before any other thread starts.
+
+mod common;
 
 use std::net::TcpListener;
 
-use cloudflare_realtime_kit::Client;
 use cloudflare_realtime_kit::runtime::{Auth, Method, Request};
+use cloudflare_realtime_kit::{Client, GetMeetingParticipantRequest};
+use common::Capture;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -58,11 +63,35 @@ fn variables_as_cloudflare_names_them_and_the_old_names() {
         "{error}"
     );
 
-    // The names Cloudflare's SDKs and Terraform provider read.
+    // The names Cloudflare's SDKs and Terraform provider read. The key pair serves
+    // `Client::request` only: every operation takes the token, which the warning names.
     reset(&base_url);
     set("CLOUDFLARE_EMAIL", "new@example.com");
     set("CLOUDFLARE_API_KEY", "key");
-    let current = Client::from_env().unwrap();
+    let capture = Capture::default();
+    let current = {
+        let _guard = capture.install();
+        Client::from_env().unwrap()
+    };
+    let warned = capture.text();
+    assert!(
+        warned.contains("WARN")
+            && warned.contains(
+                "the credentials of CLOUDFLARE_EMAIL, CLOUDFLARE_API_KEY serve no operation of \
+                 this crate, only Client::request; its operations take CLOUDFLARE_API_TOKEN"
+            ),
+        "{warned}"
+    );
+
+    // A token serves every operation: no warning.
+    reset(&base_url);
+    set("CLOUDFLARE_API_TOKEN", "token");
+    let capture = Capture::default();
+    {
+        let _guard = capture.install();
+        Client::from_env().unwrap();
+    }
+    assert_eq!(capture.text(), "");
 
     // The old names alone still work, for this release.
     reset(&base_url);
@@ -89,6 +118,19 @@ fn variables_as_cloudflare_names_them_and_the_old_names() {
             .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
             .mount(&server)
             .await;
+        // An operation with only the key pair: refused before sending, naming the token.
+        let error = current
+            .meetings()
+            .get_meeting_participant(&GetMeetingParticipantRequest::new(
+                "acc-1", "app-1", "meet-1", "part-1",
+            ))
+            .await
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("CLOUDFLARE_API_TOKEN"),
+            "{error}"
+        );
+        assert!(server.received_requests().await.unwrap().is_empty());
         for client in [&current, &old_email, &old_service_key, &both] {
             let request = Request::new(Method::GET, "/user", &[]).unwrap().auth(KEYS);
             client.execute(request).await.unwrap();

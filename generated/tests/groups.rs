@@ -94,11 +94,10 @@ async fn apps_get_apps_pages_walks_every_page_with_the_search_and_order() {
     let apps = client(&server.uri())
         .apps()
         .get_apps_pages(&GetAppsRequest {
-            account_id: ACCOUNT.into(),
             per_page: Some(2),
             search: Some("app kit".into()),
             sort_order: Some(GetAppsSortOrder::Asc),
-            ..Default::default()
+            ..GetAppsRequest::new(ACCOUNT)
         })
         .items()
         .collect()
@@ -438,12 +437,10 @@ async fn meetings_get_all_meetings_pages_walks_every_page_with_the_filters() {
     let mut pages = client
         .meetings()
         .get_all_meetings_pages(&GetAllMeetingsRequest {
-            account_id: ACCOUNT.into(),
-            app_id: APP.into(),
             per_page: Some(2),
             search: Some("m".into()),
             status: Some(GetAllMeetingsStatus::Active),
-            ..Default::default()
+            ..GetAllMeetingsRequest::new(ACCOUNT, APP)
         });
     let mut seen = Vec::new();
     while let Some(page) = pages.next_page().await.unwrap() {
@@ -770,10 +767,8 @@ async fn presets_get_presets_pages_walks_every_page() {
     let presets = client(&server.uri())
         .presets()
         .get_presets_pages(&GetPresetsRequest {
-            account_id: ACCOUNT.into(),
-            app_id: APP.into(),
             per_page: Some(2),
-            ..Default::default()
+            ..GetPresetsRequest::new(ACCOUNT, APP)
         })
         .items()
         .collect()
@@ -831,7 +826,6 @@ async fn recordings_start_recording_posts_the_config_and_decodes_the_recording()
             account_id: ACCOUNT.into(),
             app_id: ODD_ID.into(),
             body: StartRecordingBody {
-                meeting_id: MEETING.parse().unwrap(),
                 max_seconds: Some(60),
                 allow_multiple_recordings: Some(false),
                 audio_config: Some(AudioConfig {
@@ -854,7 +848,7 @@ async fn recordings_start_recording_posts_the_config_and_decodes_the_recording()
                     ..Default::default()
                 }),
                 realtimekit_bucket_config: Some(RealtimekitBucketConfig { enabled: true }),
-                ..Default::default()
+                ..StartRecordingBody::new(MEETING.parse().unwrap())
             },
         })
         .await
@@ -924,12 +918,10 @@ async fn recordings_get_all_recordings_pages_walks_every_page_with_the_status_li
     let recordings = client(&server.uri())
         .recordings()
         .get_all_recordings_pages(&GetAllRecordingsRequest {
-            account_id: ACCOUNT.into(),
-            app_id: APP.into(),
             meeting_id: Some(MEETING.into()),
             per_page: Some(3),
             status: Some(vec![StatusItem::Uploaded, StatusItem::Errored]),
-            ..Default::default()
+            ..GetAllRecordingsRequest::new(ACCOUNT, APP)
         })
         .items()
         .collect()
@@ -995,15 +987,12 @@ async fn sessions_get_session_participants_sends_the_view_and_decodes_the_spec_e
     let response = client(&server.uri())
         .sessions()
         .get_session_participants(&GetSessionParticipantsRequest {
-            account_id: ACCOUNT.into(),
-            app_id: APP.into(),
-            session_id: ODD_ID.into(),
             per_page: Some(25),
             sort_order: Some(SortOrder::Desc),
             sort_by: Some(ParticipantsSortBy::Duration),
             include_peer_events: Some(false),
             view: Some(GetSessionParticipantsView::Consolidated),
-            ..Default::default()
+            ..GetSessionParticipantsRequest::new(ACCOUNT, APP, ODD_ID)
         })
         .await
         .unwrap();

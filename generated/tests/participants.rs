@@ -111,12 +111,9 @@ async fn get_meeting_participants_leaves_unset_paging_out_of_the_query() {
         .await;
     let page = client(&server)
         .meetings()
-        .get_meeting_participants(&GetMeetingParticipantsRequest {
-            account_id: "acc-1".into(),
-            app_id: "app-1".into(),
-            meeting_id: MEETING.into(),
-            ..Default::default()
-        })
+        .get_meeting_participants(&GetMeetingParticipantsRequest::new(
+            "acc-1", "app-1", MEETING,
+        ))
         .await
         .unwrap();
     assert_eq!(only_request(&server).await.url.query(), None);
@@ -144,17 +141,17 @@ async fn add_participant_posts_the_participant_and_decodes_its_token() {
         .await;
     let added = client(&server)
         .meetings()
-        .add_participant(&AddParticipantRequest {
-            account_id: "acc-1".into(),
-            app_id: "app-1".into(),
-            meeting_id: MEETING.into(),
-            body: AddParticipantBody {
+        // The required id goes to `new`; the preset is the spec's default, sent without being
+        // named (`AddParticipantBody` has no `Default` that would send `""` for either).
+        .add_participant(&AddParticipantRequest::new(
+            "acc-1",
+            "app-1",
+            MEETING,
+            AddParticipantBody {
                 name: Some("Mary Sue".into()),
-                picture: None,
-                preset_name: "group_call_host".into(),
-                custom_participant_id: "mary@example.com".into(),
+                ..AddParticipantBody::new("mary@example.com")
             },
-        })
+        ))
         .await
         .unwrap();
     let request = only_request(&server).await;
@@ -341,4 +338,25 @@ async fn participant_errors_decode_into_the_error_envelope() {
     assert_eq!(api.message(), Some("preset not found"));
     let body: cloudflare_realtime_kit::types::GenericErrorResponse = api.body_as().unwrap();
     assert_eq!(body.error.message, "preset not found");
+}
+
+#[test]
+fn string_enums_read_and_write_their_wire_text() {
+    use cloudflare_realtime_kit::types::GetAllMeetingsStatus;
+    let active: GetAllMeetingsStatus = "ACTIVE".parse().unwrap();
+    assert_eq!(active, GetAllMeetingsStatus::Active);
+    assert_eq!(active.as_str(), "ACTIVE");
+    assert_eq!(active.to_string(), "ACTIVE");
+    // A value this client does not know is kept, as when it is read from JSON.
+    let new: GetAllMeetingsStatus = "ARCHIVED".parse().unwrap();
+    assert_eq!(new, GetAllMeetingsStatus::UnknownValue("ARCHIVED".into()));
+    assert_eq!(
+        (new.as_str(), new.to_string().as_str()),
+        ("ARCHIVED", "ARCHIVED")
+    );
+    assert_eq!(
+        serde_json::from_value::<GetAllMeetingsStatus>(json!("ARCHIVED")).unwrap(),
+        new
+    );
+    assert_eq!(serde_json::to_value(&new).unwrap(), json!("ARCHIVED"));
 }

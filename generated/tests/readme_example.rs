@@ -11,12 +11,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// The code under test takes the client as an argument, so that a test can give it one
 /// pointed at a mock server.
 async fn participant_name(client: &Client, id: &str) -> Result<Option<String>, Error> {
-    let request = GetMeetingParticipantRequest {
-        account_id: "ACCOUNT_ID".into(),
-        app_id: "APP_ID".into(),
-        meeting_id: "MEETING_ID".into(),
-        participant_id: id.into(),
-    };
+    let request = GetMeetingParticipantRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID", id);
     let response = client.meetings().get_meeting_participant(&request).await?;
     Ok(response.data.name)
 }

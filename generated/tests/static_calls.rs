@@ -44,11 +44,8 @@ fn participant_pages(base_url: &str, per_page: i64) -> Pages<Participant> {
 
 fn list_request(per_page: i64) -> GetMeetingParticipantsRequest {
     GetMeetingParticipantsRequest {
-        account_id: "acc-1".into(),
-        app_id: "app-1".into(),
-        meeting_id: "meet-1".into(),
         per_page: Some(per_page),
-        ..Default::default()
+        ..GetMeetingParticipantsRequest::new("acc-1", "app-1", "meet-1")
     }
 }
 

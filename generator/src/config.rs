@@ -38,8 +38,8 @@
 //! request_id_method = "ray_id"    # another name for request_id(), as the API's operators say
 //! request_id_doc = "The `cf-ray` response header, which identifies the request to Cloudflare support."
 //!
-//! [docs]                    # the crate docs' opening (Markdown), instead of the spec's
-//!                           # title and description
+//! [docs]                    # the crate docs' opening (Markdown); without it, the spec's
+//!                           # title and package.description, else info.description
 //! front_page = "Cloudflare Realtime Kit: meetings, participants, recordings."
 //! ```
 //!
@@ -119,10 +119,11 @@ pub struct Client {
 /// `[docs]`: the crate's documentation.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Docs {
-    /// `front_page`: the opening of the crate docs (the front page on docs.rs), in Markdown,
-    /// instead of the spec's `info.title` and `info.description`. What follows it (the
-    /// operation count, the quick start, the features and the operations) is generated as
-    /// always.
+    /// `front_page`: the opening of the crate docs (the front page on docs.rs), in Markdown.
+    /// Without it the page opens with the spec's `info.title` and `[package] description`,
+    /// else `info.description` (often a vendor's text for its whole portal, so the
+    /// configuration comes first). What follows it (the operation count, the quick start, the
+    /// features and the operations) is generated as always.
     pub front_page: Option<String>,
 }
 

@@ -39,18 +39,19 @@ What counts as breaking (Rust semver, applied to the generated crate):
   - a field's type changed, including Option<T> <-> T (optional <-> required)
   - a type that becomes #[non_exhaustive]: a struct users build becoming one they only read
     (its literals stop compiling outside the crate)
-  - a field added to a struct users build and that does not derive Default: struct literals
-    must name it
-  - a required (non-Option) field added to a struct users build for requests, Default or not:
-    `..Default::default()` compiles but sends an empty value
-  - a struct no longer deriving Default
+  - a field added to a struct users build that has neither Default nor new(..): struct
+    literals must name it
+  - a required (non-Option) field added to a struct users build: an argument of its new(..)
+    (a spec default fills it instead)
+  - a struct no longer implementing Default, or losing its new(..)
   - a credential removed from the client (its ClientBuilder method goes away)
 Additions (compatible): new operations, types and `_pages` methods (an operation that becomes
 a paged list); a new variant of an enum (every generated enum is #[non_exhaustive], so every
 `match` on one has a `_` arm; a string enum's value that decoded as UnknownValue gets its own
 variant); a new field in a struct users only read (#[non_exhaustive]: no literal of it exists
-outside the crate); a new optional field in a struct users build that derives Default. This
-relies on a rule for users of the crate: build request structs with `..Default::default()`.
+outside the crate); a new optional field in a struct users build that has Default or new(..). This
+relies on a rule for users of the crate: end struct literals with `..Name::new(..)` or
+`..Default::default()`.
 Other changes (compile, but behave differently): HTTP method or path, the credentials an
 operation sends, wire names of fields and enum values, union tags, deprecation, the default base
 URL. Doc text is not compared.";
@@ -516,11 +517,13 @@ fn compare_type(out: &mut Changes, before: &TypeItem, after: &TypeItem) {
             Struct {
                 fields: old_fields,
                 default: old_default,
+                constructor: old_constructor,
                 ..
             },
             Struct {
                 fields: new_fields,
                 default: new_default,
+                constructor: new_constructor,
                 ..
             },
         ) => {
@@ -528,12 +531,24 @@ fn compare_type(out: &mut Changes, before: &TypeItem, after: &TypeItem) {
                 (true, false) => out.push(
                     Breaking,
                     at,
-                    format!("`{name}` no longer derives `Default`"),
+                    format!("`{name}` no longer implements `Default`"),
                 ),
-                (false, true) => out.push(Addition, at, format!("`{name}` now derives `Default`")),
+                (false, true) => {
+                    out.push(Addition, at, format!("`{name}` now implements `Default`"))
+                }
                 _ => {}
             }
-            compare_fields(out, before, old_fields, *old_default, after, new_fields);
+            match (old_constructor, new_constructor) {
+                (true, false) => out.push(Breaking, at, format!("`{name}::new` removed")),
+                (false, true) => out.push(
+                    Addition,
+                    at,
+                    format!("`{name}::new` takes its required values"),
+                ),
+                _ => {}
+            }
+            let base = (*old_default, *old_constructor);
+            compare_fields(out, before, old_fields, base, after, new_fields);
         }
         (StringEnum { variants: a }, StringEnum { variants: b })
         | (ResponseEnum { variants: a }, ResponseEnum { variants: b }) => {
@@ -578,7 +593,8 @@ fn compare_fields(
     out: &mut Changes,
     before: &TypeItem,
     old_fields: &[FieldItem],
-    old_default: bool,
+    // Whether literals of it may end with `..Default::default()`, or with `..Name::new(..)`.
+    (old_default, old_constructor): (bool, bool),
     after: &TypeItem,
     new_fields: &[FieldItem],
 ) {
@@ -620,18 +636,25 @@ fn compare_fields(
         let at = new.pointer.as_deref().or(after.pointer.as_deref());
         let (section, why) = if before.non_exhaustive {
             (Addition, format!("`{name}` is #[non_exhaustive]"))
-        } else if !old_default {
+        } else if after.input && !new.has_default {
             (
                 Breaking,
-                format!("`{name}` does not derive `Default`, so struct literals must name it"),
+                format!("required, and users build this struct: an argument of `{name}::new`"),
             )
-        } else if after.input && !new.optional {
+        } else if old_default {
+            (Addition, format!("`{name}` implements `Default`"))
+        } else if old_constructor {
             (
-                Breaking,
-                "required, and users build this struct: `..Default::default()` would send an empty value".to_string(),
+                Addition,
+                format!("literals of `{name}` end with `..{name}::new(..)`"),
             )
         } else {
-            (Addition, format!("`{name}` derives `Default`"))
+            (
+                Breaking,
+                format!(
+                    "`{name}` has neither `Default` nor `new`, so struct literals must name it"
+                ),
+            )
         };
         out.push(
             section,

@@ -132,8 +132,11 @@ pub enum TypeKind {
     Struct {
         /// Its fields, in order.
         fields: Vec<FieldItem>,
-        /// Derives `Default`: literals may end with `..Default::default()`.
+        /// Implements `Default`: literals may end with `..Default::default()`.
         default: bool,
+        /// Has `new(..)`, taking the fields without a default (`!has_default`) in order:
+        /// literals may end with `..Name::new(..)`.
+        constructor: bool,
         /// What this struct is, in words: "struct", "request struct", "multipart body".
         role: &'static str,
     },
@@ -375,7 +378,8 @@ fn type_item(types: &TypeSpace, doc: &Document, item: &Item) -> TypeItem {
             }
             TypeKind::Struct {
                 fields,
-                default: s.default,
+                default: s.default.exists(),
+                constructor: s.constructor,
                 role: s.role.describe(),
             }
         }

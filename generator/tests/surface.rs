@@ -73,15 +73,60 @@ fn check(spec: &str, label: &str) -> Surface {
     for ty in &surface.types {
         match &ty.kind {
             TypeKind::Struct {
-                fields, default, ..
+                fields,
+                default,
+                constructor,
+                ..
             } => {
                 let (derive, body, count) = item(files, "struct", &ty.name);
+                let implemented = all.contains(&format!("implDefaultfor{}{{", ty.name));
                 assert_eq!(
-                    derive.contains("Default"),
+                    derive.contains("Default") || implemented,
                     *default,
                     "{label}: `Default` of {}: {derive}",
                     ty.name
                 );
+                assert!(
+                    !(derive.contains("Default") && implemented),
+                    "{label}: {}",
+                    ty.name
+                );
+                // `new` takes exactly the fields without a default, in order.
+                let arguments: Vec<&str> = fields
+                    .iter()
+                    .filter(|f| !f.has_default)
+                    .map(|f| f.name.as_str())
+                    .collect();
+                let new = format!("impl{}{{", ty.name);
+                let emitted = all.find(&new).map(|at| {
+                    let rest = &all[at..];
+                    let start = rest.find("pubfnnew(").expect("new") + "pubfnnew(".len();
+                    let end = start + rest[start..].find(")->Self").expect("new ends");
+                    // `name:Type` pieces; a comma inside a type leaves a piece without `name:`.
+                    rest[start..end]
+                        .split(',')
+                        .filter_map(|a| {
+                            let colon = a.find(':')?;
+                            (!a[colon + 1..].starts_with(':')).then(|| a[..colon].to_string())
+                        })
+                        .collect::<Vec<_>>()
+                });
+                assert_eq!(
+                    emitted.is_some(),
+                    *constructor,
+                    "{label}: `new` of {}",
+                    ty.name
+                );
+                if let Some(emitted) = emitted {
+                    assert_eq!(emitted, arguments, "{label}: `new` of {}", ty.name);
+                }
+                // The rule for what users build: a required value without a spec default is
+                // never filled in by `Default`; `new` takes it instead.
+                if ty.input {
+                    assert_eq!(*default, arguments.is_empty(), "{label}: {}", ty.name);
+                    let takes = (1..=generator::plan::MAX_ARGUMENTS).contains(&arguments.len());
+                    assert_eq!(*constructor, takes, "{label}: {}", ty.name);
+                }
                 for field in fields {
                     let needle = format!("pub{}:{},", field.name, squash(&field.ty));
                     assert!(
@@ -138,6 +183,18 @@ fn check(spec: &str, label: &str) -> Surface {
         let route = format!("`{}{}`", op.method, op.path.replace(' ', ""));
         assert!(all.contains(&squash(&route)), "{label}: {route}");
     }
+    // Docs say something: no filler for a field the spec does not describe, no type
+    // documented "OK" where its use says more.
+    for (path, text) in files {
+        for line in text.lines().map(str::trim) {
+            let filler = line.starts_with("/// The `") && line.ends_with("` property.");
+            assert!(!filler, "{label}: {path}: filler doc `{line}`");
+            let nothing = line
+                .strip_prefix("/// ")
+                .is_some_and(generator::plan::says_nothing);
+            assert!(!nothing, "{label}: {path}: `{line}`");
+        }
+    }
     let lib = squash(&files["src/lib.rs"]);
     let start = lib.find("pubconstCREDENTIAL_ENV").expect("CREDENTIAL_ENV");
     let lib = &lib[start..start + lib[start..].find("];").expect("CREDENTIAL_ENV ends")];
@@ -169,8 +226,9 @@ fn check(spec: &str, label: &str) -> Surface {
         .filter(|op| op.stream.is_some())
         .count();
     let groups: BTreeSet<&str> = surface.operations.iter().map(|op| &*op.group).collect();
+    // Request structs' constructors aside (checked with their structs above).
     assert_eq!(
-        emitted("pubfn"),
+        emitted("pubfn") - emitted("pubfnnew("),
         groups.len() + surface.operations.len() + pages.count() + streams,
         "{label}: methods"
     );

@@ -66,9 +66,13 @@ fn operations_removed_added_moved_and_changed() {
 #[test]
 fn struct_fields_by_the_default_rule() {
     let report = case("fields");
-    // The same kind of change (a new optional field) breaks or not depending on `Default`.
-    assert!(report.contains("`Preset::color: Option<String>`: new field (property `color`; `Preset` does not derive `Default`"));
-    assert!(report.contains("- `ParticipantUpdate::picture: Option<String>`: new field (property `picture`; `ParticipantUpdate` derives `Default`)"));
+    // A new optional field is compatible where literals can leave it out: with `Default`, or
+    // with `new` (a struct with a required value), where it would break a literal naming
+    // every field.
+    assert!(report.contains("- `Preset::color: Option<String>`: new field (property `color`; literals of `Preset` end with `..Preset::new(..)`)"));
+    assert!(report.contains("- `ParticipantUpdate::picture: Option<String>`: new field (property `picture`; `ParticipantUpdate` implements `Default`)"));
+    // A required value added where users build the struct: a new argument of `new`.
+    assert!(report.contains("- `Settings::mode: Role`: new field (property `mode`; required, and users build this struct: an argument of `Settings::new`)"));
 }
 
 /// A struct users stop building becomes `#[non_exhaustive]` (breaking: their literals stop
@@ -316,7 +320,7 @@ fn help_explains_the_rules_and_exit_codes() {
     let help = stdout(&output);
     for needle in [
         "What counts as breaking",
-        "does not derive Default: struct literals\n    must name it",
+        "has neither Default nor new(..): struct\n    literals must name it",
         "every generated enum is #[non_exhaustive]",
         "--deny-breaking",
         "1  --deny-breaking only: something breaks downstream code",

@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`ActiveSessionApi::get_active_session`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetActiveSessionRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -16,8 +16,23 @@ pub struct GetActiveSessionRequest {
     pub meeting_id: String,
 }
 
+impl GetActiveSessionRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`ActiveSessionApi::kick_partcipants`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KickPartcipantsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -29,8 +44,25 @@ pub struct KickPartcipantsRequest {
     pub body: KickParticipantsBody,
 }
 
+impl KickPartcipantsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        body: KickParticipantsBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`ActiveSessionApi::kick_all_participants`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KickAllParticipantsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -40,8 +72,23 @@ pub struct KickAllParticipantsRequest {
     pub meeting_id: String,
 }
 
+impl KickAllParticipantsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`ActiveSessionApi::mute_participants`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuteParticipantsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -53,8 +100,25 @@ pub struct MuteParticipantsRequest {
     pub body: KickParticipantsBody,
 }
 
+impl MuteParticipantsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        body: KickParticipantsBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`ActiveSessionApi::mute_all_participants`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MuteAllParticipantsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -66,8 +130,25 @@ pub struct MuteAllParticipantsRequest {
     pub body: MuteAllParticipantsBody,
 }
 
+impl MuteAllParticipantsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        body: MuteAllParticipantsBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`ActiveSessionApi::create_poll`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePollRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -77,6 +158,23 @@ pub struct CreatePollRequest {
     pub meeting_id: String,
     /// Request body for creating a new poll
     pub body: CreatePollBody,
+}
+
+impl CreatePollRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        body: CreatePollBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            body,
+        }
+    }
 }
 
 /// Operations tagged `Active session`, from [`Client::active_session`].
@@ -96,11 +194,11 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetActiveSessionRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetActiveSessionRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.active_session().get_active_session(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -128,12 +226,12 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::KickPartcipantsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::KickPartcipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::KickParticipantsBody::new(Vec::new(), Vec::new()),
+    /// );
     /// let response = client.active_session().kick_partcipants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -159,11 +257,11 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::KickAllParticipantsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::KickAllParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.active_session().kick_all_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -189,12 +287,12 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::MuteParticipantsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::MuteParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::KickParticipantsBody::new(Vec::new(), Vec::new()),
+    /// );
     /// let response = client.active_session().mute_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -220,12 +318,12 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::MuteAllParticipantsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::MuteAllParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::MuteAllParticipantsBody::new(false),
+    /// );
     /// let response = client.active_session().mute_all_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -251,12 +349,12 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::CreatePollRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::CreatePollRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::CreatePollBody::new(Vec::new(), "QUESTION"),
+    /// );
     /// let response = client.active_session().create_poll(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`AnalyticsApi::get_org_analytics`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetOrgAnalyticsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -16,6 +16,18 @@ pub struct GetOrgAnalyticsRequest {
     pub start_date: Option<String>,
     /// end date in YYYY-MM-DD format
     pub end_date: Option<String>,
+}
+
+impl GetOrgAnalyticsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            start_date: None,
+            end_date: None,
+        }
+    }
 }
 
 /// Operations tagged `Analytics`, from [`Client::analytics`].
@@ -33,11 +45,7 @@ impl AnalyticsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetOrgAnalyticsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetOrgAnalyticsRequest::new("ACCOUNT_ID", "APP_ID");
     /// let response = client.analytics().get_org_analytics(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`AppsApi::get_apps`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAppsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -20,8 +20,21 @@ pub struct GetAppsRequest {
     pub sort_order: Option<GetAppsSortOrder>,
 }
 
+impl GetAppsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            page_no: None,
+            per_page: None,
+            search: None,
+            sort_order: None,
+        }
+    }
+}
+
 /// Parameters of [`AppsApi::create_app`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAppRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -29,13 +42,33 @@ pub struct CreateAppRequest {
     pub body: CreateAppBody,
 }
 
+impl CreateAppRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, body: CreateAppBody) -> Self {
+        Self {
+            account_id: account_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`AppsApi::get_app`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAppRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
     pub app_id: String,
+}
+
+impl GetAppRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+        }
+    }
 }
 
 /// Operations tagged `Apps`, from [`Client::apps`].
@@ -53,10 +86,7 @@ impl AppsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetAppsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetAppsRequest::new("ACCOUNT_ID");
     /// let response = client.apps().get_apps(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -74,10 +104,10 @@ impl AppsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::CreateAppRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::CreateAppRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     cloudflare_realtime_kit::types::CreateAppBody::new("NAME"),
+    /// );
     /// let response = client.apps().create_app(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -95,10 +125,7 @@ impl AppsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetAppRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetAppRequest::new("ACCOUNT_ID", "APP_ID");
     /// let response = client.apps().get_app(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`LiveStreamsApi::get_livestream_analytics_daywise`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLivestreamAnalyticsDaywiseRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -20,8 +20,21 @@ pub struct GetLivestreamAnalyticsDaywiseRequest {
     pub filters: Option<String>,
 }
 
+impl GetLivestreamAnalyticsDaywiseRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            start_time: None,
+            end_time: None,
+            filters: None,
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::get_livestream_analytics_complete`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLivestreamAnalyticsCompleteRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -35,8 +48,21 @@ pub struct GetLivestreamAnalyticsCompleteRequest {
     pub filters: Option<String>,
 }
 
+impl GetLivestreamAnalyticsCompleteRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            start_time: None,
+            end_time: None,
+            filters: None,
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::fetch_all_livestreams`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FetchAllLivestreamsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -58,8 +84,25 @@ pub struct FetchAllLivestreamsRequest {
     pub sort_order: Option<FetchAllLivestreamsSortOrder>,
 }
 
+impl FetchAllLivestreamsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            exclude_meetings: None,
+            per_page: None,
+            page_no: None,
+            status: None,
+            start_time: None,
+            end_time: None,
+            sort_order: None,
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::create_livestream`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateLivestreamRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -69,8 +112,23 @@ pub struct CreateLivestreamRequest {
     pub body: CreateLivestreamBody,
 }
 
+impl CreateLivestreamRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        body: CreateLivestreamBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::get_v2_livestream_session_livestream_id`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLivestreamSessionLivestreamIdRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -84,8 +142,25 @@ pub struct GetLivestreamSessionLivestreamIdRequest {
     pub livestream_id: String,
 }
 
+impl GetLivestreamSessionLivestreamIdRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        livestream_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            page_no: None,
+            per_page: None,
+            livestream_id: livestream_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::get_v2_active_livestream_session_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetActiveLivestreamSessionRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -95,8 +170,23 @@ pub struct GetActiveLivestreamSessionRequest {
     pub livestream_id: String,
 }
 
+impl GetActiveLivestreamSessionRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        livestream_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            livestream_id: livestream_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::get_v2_livestreams_livestream_session_id`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLivestreamsSessionRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -106,8 +196,23 @@ pub struct GetLivestreamsSessionRequest {
     pub livestream_session_id: String,
 }
 
+impl GetLivestreamsSessionRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        livestream_session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            livestream_session_id: livestream_session_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetMeetingActiveLivestreamRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -117,8 +222,23 @@ pub struct GetMeetingActiveLivestreamRequest {
     pub meeting_id: String,
 }
 
+impl GetMeetingActiveLivestreamRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::stop_livestreaming`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StopLivestreamingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -128,8 +248,23 @@ pub struct StopLivestreamingRequest {
     pub meeting_id: String,
 }
 
+impl StopLivestreamingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::livestream_session_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LivestreamSessionDetailsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -143,8 +278,25 @@ pub struct LivestreamSessionDetailsRequest {
     pub per_page: Option<i64>,
 }
 
+impl LivestreamSessionDetailsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            page_no: None,
+            per_page: None,
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::start_livestreaming`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartLivestreamingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -156,8 +308,25 @@ pub struct StartLivestreamingRequest {
     pub body: StartLivestreamingBody,
 }
 
+impl StartLivestreamingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        body: StartLivestreamingBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSessionLivestreamSessionsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -169,6 +338,23 @@ pub struct GetSessionLivestreamSessionsRequest {
     pub page_no: Option<i64>,
     /// The `session_id` path parameter.
     pub session_id: String,
+}
+
+impl GetSessionLivestreamSessionsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            per_page: None,
+            page_no: None,
+            session_id: session_id.into(),
+        }
+    }
 }
 
 /// Operations tagged `Live streams`, from [`Client::live_streams`].
@@ -186,11 +372,10 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamAnalyticsDaywiseRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetLivestreamAnalyticsDaywiseRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    /// );
     /// let response = client.live_streams().get_livestream_analytics_daywise(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -216,11 +401,10 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamAnalyticsCompleteRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetLivestreamAnalyticsCompleteRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    /// );
     /// let response = client.live_streams().get_livestream_analytics_complete(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -246,11 +430,7 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::FetchAllLivestreamsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::FetchAllLivestreamsRequest::new("ACCOUNT_ID", "APP_ID");
     /// let response = client.live_streams().fetch_all_livestreams(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -276,11 +456,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::CreateLivestreamRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::CreateLivestreamRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.live_streams().create_livestream(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -306,12 +486,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamSessionLivestreamIdRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     livestream_id: "LIVESTREAM_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetLivestreamSessionLivestreamIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "LIVESTREAM_ID",
+    /// );
     /// let response = client.live_streams().get_v2_livestream_session_livestream_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -337,11 +516,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetActiveLivestreamSessionRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     livestream_id: "LIVESTREAM_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetActiveLivestreamSessionRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "LIVESTREAM_ID",
+    /// );
     /// let response = client.live_streams().get_v2_active_livestream_session_details(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -367,11 +546,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamsSessionRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     livestream_session_id: "LIVESTREAM_SESSION_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetLivestreamsSessionRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "LIVESTREAM_SESSION_ID",
+    /// );
     /// let response = client.live_streams().get_v2_livestreams_livestream_session_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -397,11 +576,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetMeetingActiveLivestreamRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetMeetingActiveLivestreamRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.live_streams().get_v2_meetings_meeting_id_active_livestream(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -427,11 +606,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::StopLivestreamingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::StopLivestreamingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.live_streams().stop_livestreaming(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -457,12 +636,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::LivestreamSessionDetailsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::LivestreamSessionDetailsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.live_streams().livestream_session_details(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -488,12 +666,12 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::StartLivestreamingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::StartLivestreamingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.live_streams().start_livestreaming(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -519,12 +697,11 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionLivestreamSessionsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     session_id: "SESSION_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetSessionLivestreamSessionsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.live_streams().get_v2_livestreamsession_session_meeting_id_active_livestream(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

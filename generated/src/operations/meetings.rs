@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`MeetingsApi::get_all_meetings`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAllMeetingsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -26,8 +26,24 @@ pub struct GetAllMeetingsRequest {
     pub status: Option<GetAllMeetingsStatus>,
 }
 
+impl GetAllMeetingsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            page_no: None,
+            per_page: None,
+            start_time: None,
+            end_time: None,
+            search: None,
+            status: None,
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::create_meeting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateMeetingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -37,8 +53,23 @@ pub struct CreateMeetingRequest {
     pub body: CreateMeetingBody,
 }
 
+impl CreateMeetingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        body: CreateMeetingBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::get_meeting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetMeetingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -50,8 +81,24 @@ pub struct GetMeetingRequest {
     pub name: Option<String>,
 }
 
+impl GetMeetingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            name: None,
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::update_meeting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMeetingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -63,8 +110,25 @@ pub struct UpdateMeetingRequest {
     pub body: UpdateMeetingBody,
 }
 
+impl UpdateMeetingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        body: UpdateMeetingBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::replace_meeting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplaceMeetingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -76,8 +140,25 @@ pub struct ReplaceMeetingRequest {
     pub body: CreateMeetingBody,
 }
 
+impl ReplaceMeetingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        body: CreateMeetingBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::get_meeting_participants`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetMeetingParticipantsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -91,8 +172,25 @@ pub struct GetMeetingParticipantsRequest {
     pub meeting_id: String,
 }
 
+impl GetMeetingParticipantsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            page_no: None,
+            per_page: None,
+            meeting_id: meeting_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::add_participant`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddParticipantRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -104,8 +202,25 @@ pub struct AddParticipantRequest {
     pub body: AddParticipantBody,
 }
 
+impl AddParticipantRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        body: AddParticipantBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::delete_meeting_participant`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteMeetingParticipantRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -117,8 +232,25 @@ pub struct DeleteMeetingParticipantRequest {
     pub participant_id: String,
 }
 
+impl DeleteMeetingParticipantRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        participant_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            participant_id: participant_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::get_meeting_participant`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetMeetingParticipantRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -130,8 +262,25 @@ pub struct GetMeetingParticipantRequest {
     pub participant_id: String,
 }
 
+impl GetMeetingParticipantRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        participant_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            participant_id: participant_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::edit_participant`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditParticipantRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -145,8 +294,27 @@ pub struct EditParticipantRequest {
     pub body: EditParticipantBody,
 }
 
+impl EditParticipantRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        participant_id: impl Into<String>,
+        body: EditParticipantBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            participant_id: participant_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::replace_participant`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplaceParticipantRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -160,8 +328,27 @@ pub struct ReplaceParticipantRequest {
     pub body: ReplaceParticipantBody,
 }
 
+impl ReplaceParticipantRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        participant_id: impl Into<String>,
+        body: ReplaceParticipantBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            participant_id: participant_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::regenerate_token`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegenerateTokenRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -171,6 +358,23 @@ pub struct RegenerateTokenRequest {
     pub meeting_id: String,
     /// ID of the participant. You can fetch the participant ID using the add a  participant API.
     pub participant_id: String,
+}
+
+impl RegenerateTokenRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        participant_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            participant_id: participant_id.into(),
+        }
+    }
 }
 
 /// Operations tagged `Meetings`, from [`Client::meetings`].
@@ -188,11 +392,7 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetAllMeetingsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetAllMeetingsRequest::new("ACCOUNT_ID", "APP_ID");
     /// let response = client.meetings().get_all_meetings(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -218,11 +418,11 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::CreateMeetingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::CreateMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().create_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -250,12 +450,11 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetMeetingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.meetings().get_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -280,12 +479,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::UpdateMeetingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::UpdateMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().update_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -311,12 +510,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::ReplaceMeetingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::ReplaceMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().replace_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -344,12 +543,11 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetMeetingParticipantsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetMeetingParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.meetings().get_meeting_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -377,12 +575,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::AddParticipantRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::AddParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     cloudflare_realtime_kit::types::AddParticipantBody::new("CUSTOM_PARTICIPANT_ID"),
+    /// );
     /// let response = client.meetings().add_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -410,12 +608,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::DeleteMeetingParticipantRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     participant_id: "PARTICIPANT_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::DeleteMeetingParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    /// );
     /// let response = client.meetings().delete_meeting_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -443,12 +641,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetMeetingParticipantRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     participant_id: "PARTICIPANT_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetMeetingParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    /// );
     /// let response = client.meetings().get_meeting_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -476,13 +674,13 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::EditParticipantRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     participant_id: "PARTICIPANT_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::EditParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().edit_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -510,13 +708,13 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::ReplaceParticipantRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     participant_id: "PARTICIPANT_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::ReplaceParticipantRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    ///     cloudflare_realtime_kit::types::ReplaceParticipantBody::new("CUSTOM_PARTICIPANT_ID", "PRESET_NAME"),
+    /// );
     /// let response = client.meetings().replace_participant(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -544,12 +742,12 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::RegenerateTokenRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     participant_id: "PARTICIPANT_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::RegenerateTokenRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "PARTICIPANT_ID",
+    /// );
     /// let response = client.meetings().regenerate_token(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`PresetsApi::get_presets`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetPresetsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -20,6 +20,19 @@ pub struct GetPresetsRequest {
     pub search: Option<String>,
 }
 
+impl GetPresetsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            per_page: None,
+            page_no: None,
+            search: None,
+        }
+    }
+}
+
 /// Parameters of [`PresetsApi::post_presets`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostPresetsRequest {
@@ -31,8 +44,23 @@ pub struct PostPresetsRequest {
     pub body: Preset,
 }
 
+impl PostPresetsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        body: Preset,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`PresetsApi::delete_presets_preset_id`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeletePresetsPresetIdRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -42,8 +70,23 @@ pub struct DeletePresetsPresetIdRequest {
     pub preset_id: String,
 }
 
+impl DeletePresetsPresetIdRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        preset_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            preset_id: preset_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`PresetsApi::get_presets_preset_id`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetPresetsPresetIdRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -53,8 +96,23 @@ pub struct GetPresetsPresetIdRequest {
     pub preset_id: String,
 }
 
+impl GetPresetsPresetIdRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        preset_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            preset_id: preset_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`PresetsApi::patch_presets_preset_id`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PatchPresetsPresetIdRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -64,6 +122,23 @@ pub struct PatchPresetsPresetIdRequest {
     pub preset_id: String,
     /// The request body.
     pub body: UpdatePreset,
+}
+
+impl PatchPresetsPresetIdRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        preset_id: impl Into<String>,
+        body: UpdatePreset,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            preset_id: preset_id.into(),
+            body,
+        }
+    }
 }
 
 /// Parameters of [`PresetsApi::put_presets_preset_id`].
@@ -77,6 +152,23 @@ pub struct PutPresetsPresetIdRequest {
     pub preset_id: String,
     /// The request body.
     pub body: Preset,
+}
+
+impl PutPresetsPresetIdRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        preset_id: impl Into<String>,
+        body: Preset,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            preset_id: preset_id.into(),
+            body,
+        }
+    }
 }
 
 /// Operations tagged `Presets`, from [`Client::presets`].
@@ -94,11 +186,7 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetPresetsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetPresetsRequest::new("ACCOUNT_ID", "APP_ID");
     /// let response = client.presets().get_presets(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -149,11 +237,11 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::DeletePresetsPresetIdRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     preset_id: "PRESET_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::DeletePresetsPresetIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PRESET_ID",
+    /// );
     /// let response = client.presets().delete_presets_preset_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -179,11 +267,11 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetPresetsPresetIdRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     preset_id: "PRESET_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetPresetsPresetIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PRESET_ID",
+    /// );
     /// let response = client.presets().get_presets_preset_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -209,12 +297,12 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::PatchPresetsPresetIdRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     preset_id: "PRESET_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::PatchPresetsPresetIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PRESET_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.presets().patch_presets_preset_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

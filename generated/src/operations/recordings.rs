@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`RecordingsApi::get_all_recordings`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAllRecordingsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -34,8 +34,28 @@ pub struct GetAllRecordingsRequest {
     pub status: Option<Vec<StatusItem>>,
 }
 
+impl GetAllRecordingsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: None,
+            page_no: None,
+            per_page: None,
+            expired: None,
+            search: None,
+            sort_by: None,
+            sort_order: None,
+            start_time: None,
+            end_time: None,
+            status: None,
+        }
+    }
+}
+
 /// Parameters of [`RecordingsApi::start_recording`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartRecordingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -45,8 +65,23 @@ pub struct StartRecordingRequest {
     pub body: StartRecordingBody,
 }
 
+impl StartRecordingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        body: StartRecordingBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`RecordingsApi::get_one_recording`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetOneRecordingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -54,6 +89,21 @@ pub struct GetOneRecordingRequest {
     pub app_id: String,
     /// ID of the recording
     pub recording_id: String,
+}
+
+impl GetOneRecordingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        recording_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            recording_id: recording_id.into(),
+        }
+    }
 }
 
 /// Parameters of [`RecordingsApi::pause_resume_stop_recording`].
@@ -69,8 +119,25 @@ pub struct PauseResumeStopRecordingRequest {
     pub body: PauseResumeStopRecordingBody,
 }
 
+impl PauseResumeStopRecordingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        recording_id: impl Into<String>,
+        body: PauseResumeStopRecordingBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            recording_id: recording_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`RecordingsApi::get_active_recording`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetActiveRecordingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -80,8 +147,23 @@ pub struct GetActiveRecordingRequest {
     pub meeting_id: String,
 }
 
+impl GetActiveRecordingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`RecordingsApi::start_track_recording_for_a_meeting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartTrackRecordingForAMeetingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -89,6 +171,21 @@ pub struct StartTrackRecordingForAMeetingRequest {
     pub app_id: String,
     /// Starts audio track recording for an active meeting. Use `layers` only when you need to set a file name prefix. Selective track recording (`user_ids`) is in early beta contact support to use this feature.
     pub body: StartTrackRecordingBody,
+}
+
+impl StartTrackRecordingForAMeetingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        body: StartTrackRecordingBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            body,
+        }
+    }
 }
 
 /// Operations tagged `Recordings`, from [`Client::recordings`].
@@ -106,11 +203,7 @@ impl RecordingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetAllRecordingsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetAllRecordingsRequest::new("ACCOUNT_ID", "APP_ID");
     /// let response = client.recordings().get_all_recordings(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -136,11 +229,11 @@ impl RecordingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::StartRecordingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::StartRecordingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     cloudflare_realtime_kit::types::StartRecordingBody::new(Default::default()),
+    /// );
     /// let response = client.recordings().start_recording(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -166,11 +259,11 @@ impl RecordingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetOneRecordingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     recording_id: "RECORDING_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetOneRecordingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "RECORDING_ID",
+    /// );
     /// let response = client.recordings().get_one_recording(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -223,11 +316,11 @@ impl RecordingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetActiveRecordingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetActiveRecordingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    /// );
     /// let response = client.recordings().get_active_recording(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -253,11 +346,11 @@ impl RecordingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::StartTrackRecordingForAMeetingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::StartTrackRecordingForAMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     cloudflare_realtime_kit::types::StartTrackRecordingBody::new(Default::default()),
+    /// );
     /// let response = client.recordings().start_track_recording_for_a_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

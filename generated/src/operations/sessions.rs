@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`SessionsApi::get_sessions`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSessionsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -34,8 +34,28 @@ pub struct GetSessionsRequest {
     pub associated_id: Option<String>,
 }
 
+impl GetSessionsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            page_no: None,
+            per_page: None,
+            sort_by: None,
+            sort_order: None,
+            start_time: None,
+            end_time: None,
+            participants: None,
+            status: None,
+            search: None,
+            associated_id: None,
+        }
+    }
+}
+
 /// Parameters of [`SessionsApi::get_session_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSessionDetailsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -47,8 +67,24 @@ pub struct GetSessionDetailsRequest {
     pub session_id: String,
 }
 
+impl GetSessionDetailsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            include_breakout_rooms: None,
+            session_id: session_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`SessionsApi::get_session_chat`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSessionChatRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -58,8 +94,23 @@ pub struct GetSessionChatRequest {
     pub session_id: String,
 }
 
+impl GetSessionChatRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            session_id: session_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`SessionsApi::get_session_participants`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSessionParticipantsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -83,8 +134,30 @@ pub struct GetSessionParticipantsRequest {
     pub session_id: String,
 }
 
+impl GetSessionParticipantsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            search: None,
+            page_no: None,
+            per_page: None,
+            sort_order: None,
+            sort_by: None,
+            include_peer_events: None,
+            view: None,
+            session_id: session_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`SessionsApi::get_participant_details`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetParticipantDetailsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -98,8 +171,26 @@ pub struct GetParticipantDetailsRequest {
     pub session_id: String,
 }
 
+impl GetParticipantDetailsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        participant_id: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            include_peer_events: None,
+            participant_id: participant_id.into(),
+            session_id: session_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`SessionsApi::get_session_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSessionSummaryRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -109,8 +200,23 @@ pub struct GetSessionSummaryRequest {
     pub session_id: String,
 }
 
+impl GetSessionSummaryRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            session_id: session_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`SessionsApi::post_sessions_session_id_summary`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostSessionsSessionIdSummaryRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -120,8 +226,23 @@ pub struct PostSessionsSessionIdSummaryRequest {
     pub session_id: String,
 }
 
+impl PostSessionsSessionIdSummaryRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            session_id: session_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`SessionsApi::get_session_transcript`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSessionTranscriptRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -133,8 +254,24 @@ pub struct GetSessionTranscriptRequest {
     pub format: Option<GetSessionTranscriptFormat>,
 }
 
+impl GetSessionTranscriptRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            session_id: session_id.into(),
+            format: None,
+        }
+    }
+}
+
 /// Parameters of [`SessionsApi::get_participant_data_from_peer_id`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetParticipantDataFromPeerIdRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -146,6 +283,23 @@ pub struct GetParticipantDataFromPeerIdRequest {
     pub include_peer_events: Option<bool>,
     /// ID of the peer
     pub peer_id: String,
+}
+
+impl GetParticipantDataFromPeerIdRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        peer_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            filters: None,
+            include_peer_events: None,
+            peer_id: peer_id.into(),
+        }
+    }
 }
 
 /// Operations tagged `Sessions`, from [`Client::sessions`].
@@ -163,11 +317,7 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetSessionsRequest::new("ACCOUNT_ID", "APP_ID");
     /// let response = client.sessions().get_sessions(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -193,12 +343,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionDetailsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     session_id: "SESSION_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetSessionDetailsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_details(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -224,11 +373,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionChatRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     session_id: "SESSION_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetSessionChatRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_chat(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -254,12 +403,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionParticipantsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     session_id: "SESSION_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetSessionParticipantsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -285,13 +433,12 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetParticipantDetailsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     participant_id: "PARTICIPANT_ID".into(),
-    ///     session_id: "SESSION_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetParticipantDetailsRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PARTICIPANT_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_participant_details(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -317,11 +464,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionSummaryRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     session_id: "SESSION_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetSessionSummaryRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_summary(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -347,11 +494,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::PostSessionsSessionIdSummaryRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     session_id: "SESSION_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::PostSessionsSessionIdSummaryRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().post_sessions_session_id_summary(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -377,12 +524,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionTranscriptRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     session_id: "SESSION_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetSessionTranscriptRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "SESSION_ID",
+    /// );
     /// let response = client.sessions().get_session_transcript(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -408,12 +554,11 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetParticipantDataFromPeerIdRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     peer_id: "PEER_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::GetParticipantDataFromPeerIdRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "PEER_ID",
+    /// );
     /// let response = client.sessions().get_participant_data_from_peer_id(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

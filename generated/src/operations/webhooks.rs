@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`WebhooksApi::get_all_webhooks`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAllWebhooksRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -14,8 +14,18 @@ pub struct GetAllWebhooksRequest {
     pub app_id: String,
 }
 
+impl GetAllWebhooksRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`WebhooksApi::add_webhook`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddWebhookRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -25,8 +35,23 @@ pub struct AddWebhookRequest {
     pub body: WebhookRequest,
 }
 
+impl AddWebhookRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        body: WebhookRequest,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`WebhooksApi::delete_webhook`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteWebhookRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -36,8 +61,23 @@ pub struct DeleteWebhookRequest {
     pub webhook_id: String,
 }
 
+impl DeleteWebhookRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        webhook_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            webhook_id: webhook_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`WebhooksApi::get_webhook`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetWebhookRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -47,8 +87,23 @@ pub struct GetWebhookRequest {
     pub webhook_id: String,
 }
 
+impl GetWebhookRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        webhook_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            webhook_id: webhook_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`WebhooksApi::edit_webhook`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditWebhookRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -60,8 +115,25 @@ pub struct EditWebhookRequest {
     pub body: PatchWebhookRequest,
 }
 
+impl EditWebhookRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        webhook_id: impl Into<String>,
+        body: PatchWebhookRequest,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            webhook_id: webhook_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`WebhooksApi::replace_webhook`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplaceWebhookRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -73,13 +145,40 @@ pub struct ReplaceWebhookRequest {
     pub body: WebhookRequest,
 }
 
+impl ReplaceWebhookRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        webhook_id: impl Into<String>,
+        body: WebhookRequest,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            webhook_id: webhook_id.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`WebhooksApi::get_all_webhook_events`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAllWebhookEventsRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
     pub app_id: String,
+}
+
+impl GetAllWebhookEventsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+        }
+    }
 }
 
 /// Operations tagged `Webhooks`, from [`Client::webhooks`].
@@ -97,10 +196,7 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetAllWebhooksRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetAllWebhooksRequest::new("ACCOUNT_ID", "APP_ID");
     /// let response = client.webhooks().get_all_webhooks(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -128,11 +224,11 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::AddWebhookRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::AddWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     cloudflare_realtime_kit::types::WebhookRequest::new(Vec::new(), "NAME", "URL"),
+    /// );
     /// let response = client.webhooks().add_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -160,11 +256,11 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::DeleteWebhookRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     webhook_id: "WEBHOOK_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::DeleteWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "WEBHOOK_ID",
+    /// );
     /// let response = client.webhooks().delete_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -192,11 +288,11 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetWebhookRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     webhook_id: "WEBHOOK_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "WEBHOOK_ID",
+    /// );
     /// let response = client.webhooks().get_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -224,12 +320,12 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::EditWebhookRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     webhook_id: "WEBHOOK_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::EditWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "WEBHOOK_ID",
+    ///     Default::default(),
+    /// );
     /// let response = client.webhooks().edit_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -257,12 +353,12 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::ReplaceWebhookRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     webhook_id: "WEBHOOK_ID".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = cloudflare_realtime_kit::ReplaceWebhookRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "WEBHOOK_ID",
+    ///     cloudflare_realtime_kit::types::WebhookRequest::new(Vec::new(), "NAME", "URL"),
+    /// );
     /// let response = client.webhooks().replace_webhook(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -288,10 +384,7 @@ impl WebhooksApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetAllWebhookEventsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    /// };
+    /// let request = cloudflare_realtime_kit::GetAllWebhookEventsRequest::new("ACCOUNT_ID", "APP_ID");
     /// let response = client.webhooks().get_all_webhook_events(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -65,6 +65,42 @@ pub struct Service {
     /// The credential alternatives of the spec's global `security` (see
     /// [`Request::auth`]): what a request of [`Client::request`] sends unless told otherwise.
     pub default_auth: &'static [&'static [Auth]],
+    /// The credential alternatives of the crate's operations, each the credentials (by name)
+    /// sent together; anonymous ones left out. [`Client::from_env_for`] warns when the
+    /// credentials it finds complete none of them: they serve [`Client::request`] only.
+    pub operation_auth: &'static [&'static [&'static str]],
+}
+
+/// Why the credentials `found` (credential, variable) serve no operation of the crate, when
+/// they complete none of the operations' alternatives: they serve [`Client::request`] only.
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+fn unused_credentials(service: &Service, found: &[(&str, &str)]) -> Option<String> {
+    let has = |credential: &&str| found.iter().any(|(name, _)| name == credential);
+    if found.is_empty() || service.operation_auth.iter().any(|a| a.iter().all(has)) {
+        return None;
+    }
+    let variable = |credential: &&'static str| -> &'static str {
+        service
+            .credential_env
+            .iter()
+            .find(|(name, _)| name == credential)
+            .map_or(*credential, |(_, variable)| *variable)
+    };
+    let set: Vec<&str> = found.iter().map(|(_, variable)| *variable).collect();
+    let wanted: Vec<String> = service
+        .operation_auth
+        .iter()
+        .map(|a| a.iter().map(variable).collect::<Vec<_>>().join(" + "))
+        .collect();
+    let operations = match wanted.as_slice() {
+        [] => "no operation of this crate takes credentials".to_string(),
+        wanted => format!("its operations take {}", wanted.join(" or ")),
+    };
+    Some(format!(
+        "the credentials of {} serve no operation of this crate, only Client::request; \
+         {operations}",
+        set.join(", ")
+    ))
 }
 
 /// A client of the API. Cheap to clone: clones share the configuration and connection pool.
@@ -159,7 +195,8 @@ impl Client {
         }
         let mut builder = ClientBuilder::for_service(service);
         let mut wanted = Vec::new();
-        let mut found = false;
+        // (credential, the variable it was read from)
+        let mut found = Vec::new();
         for &(credential, variable) in service.credential_env {
             wanted.push(variable);
             let legacy = service
@@ -170,12 +207,16 @@ impl Client {
             for variable in std::iter::once(variable).chain(legacy) {
                 if let Some(value) = var(variable)? {
                     builder = builder.credential(credential, value);
-                    found = true;
+                    found.push((credential, variable));
                     break;
                 }
             }
         }
-        if !found && service.credentials_required && !wanted.is_empty() {
+        #[cfg(feature = "tracing")]
+        if let Some(warning) = unused_credentials(service, &found) {
+            tracing::warn!("{warning}");
+        }
+        if found.is_empty() && service.credentials_required && !wanted.is_empty() {
             return Err(Error::config(match wanted.as_slice() {
                 [variable] => format!(
                     "environment variable {variable} is not set; it must hold the API credential"

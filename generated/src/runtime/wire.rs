@@ -349,7 +349,9 @@ impl<T> Visitor<'_> for StringEnumVisitor<T> {
 }
 
 /// `Serialize` and `Deserialize` for a string enum, from its values and its fallback variant,
-/// which holds any other string:
+/// which holds any other string; with `as_str` (the value on the wire, the fallback's own text
+/// for an unknown one), `Display` (the same text) and `FromStr`, which never fails: a text that
+/// is none of the values is the fallback variant holding it, as when it is read from JSON.
 ///
 /// ```text
 /// string_enum! {
@@ -363,12 +365,39 @@ impl<T> Visitor<'_> for StringEnumVisitor<T> {
 #[allow(unused_macros)] // a crate whose schemas have no string enum does not use it
 macro_rules! string_enum {
     ($name:ident { $($wire:literal => $variant:ident,)* _ => $fallback:ident $(,)? }) => {
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(match self {
+        impl $name {
+            /// The value as the API writes it (for a value this client does not know, the
+            /// text it was read from).
+            pub fn as_str(&self) -> &str {
+                match self {
                     $(Self::$variant => $wire,)*
                     Self::$fallback(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        /// Never fails: a text that is none of the known values is the fallback variant
+        /// holding it.
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::$fallback(other.to_string()),
                 })
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
         }
 

@@ -6,7 +6,7 @@ use crate::model::types::{Ty, TypeSpace};
 use crate::plan::{Method, Plan};
 
 /// The crate root's quick start: a client from the environment or a builder, a call, error
-/// handling, retries and timeouts, request structs with `..Default::default()`, per-call
+/// handling, retries and timeouts, request structs with `new(..)` or `Default`, per-call
 /// options, `'static` calls and undecoded responses, paged lists when the API has them, the
 /// `blocking` feature, requests to paths the spec does not describe, and testing code that
 /// uses the client. `request_id_method`: the configuration's other name for `request_id()`
@@ -66,6 +66,46 @@ fn streams(plan: &Plan, krate: &str) -> String {
     )
 }
 
+/// Which credentials the operations accept, by variable: "every operation accepts
+/// `X_API_TOKEN`; `X_EMAIL` and `X_API_KEY` serve only `Client::request`" (`request` is how
+/// `Client::request` is written). Empty without credentials.
+pub fn credentials_text(plan: &Plan, request: &str) -> String {
+    let client = &plan.client;
+    let list = |names: Vec<String>| match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let total = client.operations;
+    let mut every = Vec::new();
+    let mut some = Vec::new();
+    let mut none = Vec::new();
+    for credential in &client.credentials {
+        let name = format!("`{}`", credential.env);
+        match credential.operations {
+            0 => none.push(name),
+            n if n == total => every.push(name),
+            n => some.push(format!("{name} ({n} of {total})")),
+        }
+    }
+    let mut parts = Vec::new();
+    if !every.is_empty() {
+        let verb = if every.len() == 1 { "" } else { " each of" };
+        parts.push(format!("every operation accepts{verb} {}", list(every)));
+    }
+    if !some.is_empty() {
+        parts.push(format!("some operations accept {}", list(some)));
+    }
+    if !none.is_empty() && total > 0 {
+        let verb = if none.len() == 1 { "serves" } else { "serve" };
+        parts.push(format!(
+            "{} {verb} no operation, only {request}",
+            list(none)
+        ));
+    }
+    parts.join("; ")
+}
+
 /// The quick start up to the `blocking` feature: what every crate has, then its operations.
 fn operations_quick_start(
     plan: &Plan,
@@ -74,10 +114,14 @@ fn operations_quick_start(
     request_id_method: Option<&str>,
 ) -> String {
     let model = plan.model;
+    let credentials = match credentials_text(plan, "[`Client::request`]") {
+        text if text.is_empty() => text,
+        text => format!(": {text}"),
+    };
     let mut out = format!(
         "# Quick start\n\n\
-         A [`Client`] reads its credentials from the environment (`{prefix}_API_TOKEN`, or the \
-         variables of [`CREDENTIAL_ENV`]) and its base URL from `{prefix}_BASE_URL` (default \
+         A [`Client`] reads its credentials from the environment (the variables of \
+         [`CREDENTIAL_ENV`]{credentials}) and its base URL from `{prefix}_BASE_URL` (default \
          [`DEFAULT_BASE_URL`]), or takes them from a builder:\n\n\
          ```no_run\n\
          use std::time::Duration;\n\
@@ -377,20 +421,34 @@ fn testing(plan: &Plan, krate: &str, prefix: &str) -> String {
     )
 }
 
-/// The rule that keeps callers compiling across spec bumps, with a request struct of the API
-/// built that way when one has optional fields to leave out.
+/// How request structs are built (`new` with the required values, `Default` when nothing is
+/// required) and the rule that keeps callers compiling across spec bumps, with a request struct
+/// of the API built that way when one has optional fields to set.
 fn default_request_doc(plan: &Plan, krate: &str) -> String {
     let mut out = "\n\n\
-        Build request structs that implement `Default` with `..Default::default()` for the fields \
-        you leave out: a new version of the spec may add optional fields, and code written this \
-        way keeps compiling (the generator counts such an addition as compatible on that \
-        assumption)."
+        A request struct with required values is built with `new(..)`, which takes them in order \
+        (a spec `default` fills its field instead); it has no `Default`, so a required value \
+        cannot be left out by mistake. A request struct with nothing required implements \
+        `Default`. Set optional fields with a literal ending in `..Request::new(..)` (or \
+        `..Default::default()`): a new version of the spec may add optional fields, and code \
+        written this way keeps compiling (the generator counts such an addition as compatible \
+        on that assumption)."
         .to_string();
     let example = plan.modules.iter().find_map(|module| {
         module.methods.iter().find_map(|m| {
-            let literal = request_literal(&plan.model.types, m, krate)?;
-            let leaves_out = literal.contains("..Default::default()");
-            leaves_out.then_some((module, m, literal))
+            let (field, value) = m.op.params.iter().filter(|p| !p.required).find_map(|p| {
+                let value = value(&plan.model.types, &p.ty, &p.name, krate)?;
+                // `new` takes `impl Into<String>`; a field is a `String`.
+                let into = if p.ty == Ty::String { ".into()" } else { "" };
+                Some((&p.name, format!("{value}{into}")))
+            })?;
+            let base = request_literal(&plan.model.types, m, krate)?;
+            let name = m.request?;
+            Some((
+                module,
+                m,
+                format!("{krate}::{name} {{\n    {field}: Some({value}),\n    ..{base}\n}}"),
+            ))
         })
     });
     if let Some((module, m, literal)) = example {
@@ -496,63 +554,53 @@ pub fn example_body(plan: &Plan, m: &Method, module: &str, krate: &str) -> (Stri
     (argument, format!("{setup}{result}"))
 }
 
-/// `Request { field: value, .. }`, or `None` when some required field has no obvious value.
+/// `Request::new(..)` with the required values (`Request::default()` when nothing is
+/// required), or `None` when some required value has no obvious one.
 fn request_literal(types: &TypeSpace, m: &Method, krate: &str) -> Option<String> {
     let (op, name) = (m.op, m.request?);
-    // (field, required, value): the value of a required field, when there is an obvious one.
-    let mut fields: Vec<(&str, bool, Option<String>)> = op
-        .params
-        .iter()
-        .map(|p| {
-            let value = match &p.ty {
-                // Identifiers and names: a placeholder naming the field.
-                Ty::String => Some(format!("\"{}\".into()", p.name.to_ascii_uppercase())),
-                ty => value(types, ty),
-            };
-            (p.name.as_str(), p.required, value)
-        })
-        .collect();
-    let defaultable = m.request_default;
-    if let Some(body) = &op.body {
-        let value = match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Form(ty) => value(types, ty),
-            BodyKind::Text(_) => Some("String::new()".to_string()),
-            BodyKind::Bytes(_) => Some(format!("{krate}::Upload::from_path(\"upload.bin\")")),
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        args.push(value(types, &p.ty, &p.name, krate)?);
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        args.push(match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => value(types, ty, &body.name, krate)?,
+            BodyKind::Text(_) => "String::new()".to_string(),
+            BodyKind::Bytes(_) => format!("{krate}::Upload::from_path(\"upload.bin\")"),
             // A multipart body has files: the caller's data.
-            BodyKind::Multipart { .. } | BodyKind::Parts => None,
-        };
-        fields.push((body.name.as_str(), body.required, value));
+            BodyKind::Multipart { .. } | BodyKind::Parts => return None,
+        });
     }
-    let mut lines = Vec::new();
-    for (field, required, value) in &fields {
-        match (required, value) {
-            // Required strings are shown (path ids); with `Default`, everything else is left to
-            // it.
-            (true, Some(value)) if !defaultable || value.ends_with(".into()") => {
-                lines.push(format!("    {field}: {value},"));
-            }
-            (true, None) if !defaultable => return None,
-            (false, _) if !defaultable => lines.push(format!("    {field}: None,")),
-            _ => {}
-        }
+    if args.len() > crate::plan::MAX_ARGUMENTS {
+        return None;
     }
-    if defaultable && lines.is_empty() {
-        return Some(format!("{krate}::{name}::default()"));
-    }
-    if defaultable && lines.len() < fields.len() {
-        lines.push("    ..Default::default()".to_string());
-    }
-    Some(if lines.is_empty() {
-        format!("{krate}::{name} {{}}")
+    let call = format!("{krate}::{name}::new({})", args.join(", "));
+    Some(if args.is_empty() {
+        format!("{krate}::{name}::default()")
+    } else if call.len() <= 80 {
+        call
     } else {
-        format!("{krate}::{name} {{\n{}\n}}", lines.join("\n"))
+        // One value a line, as rustfmt would lay out a long call.
+        let args: String = args.iter().map(|a| format!("\n    {a},")).collect();
+        format!("{krate}::{name}::new({args}\n)")
     })
 }
 
-/// An obvious value of a type: empty, zero or `Default`.
-fn value(types: &TypeSpace, ty: &Ty) -> Option<String> {
+/// An obvious value of a type, as an argument of `new`: a placeholder naming the field for a
+/// string (identifiers and names), empty, zero, `Default`, or a struct's own `new(..)`.
+fn value(types: &TypeSpace, ty: &Ty, field: &str, krate: &str) -> Option<String> {
+    value_within(types, ty, field, krate, 0)
+}
+
+fn value_within(
+    types: &TypeSpace,
+    ty: &Ty,
+    field: &str,
+    krate: &str,
+    depth: usize,
+) -> Option<String> {
     Some(match ty {
-        Ty::String => "String::new()".to_string(),
+        Ty::String => format!("\"{}\"", field.to_ascii_uppercase()),
         Ty::Bool => "false".to_string(),
         Ty::I32 | Ty::I64 | Ty::IntegralNumber => "0".to_string(),
         Ty::F32 | Ty::F64 => "0.0".to_string(),
@@ -564,11 +612,36 @@ fn value(types: &TypeSpace, ty: &Ty) -> Option<String> {
         }
         Ty::Named(_) if types.has_default(ty) => "Default::default()".to_string(),
         Ty::Path(_) => "Default::default()".to_string(),
+        // A struct users build with required values: its constructor, with theirs.
+        Ty::Named(id) if depth < 2 => match &types.def(*id).kind {
+            crate::model::types::Kind::Struct(s) if s.input && s.additional.is_none() => {
+                let mut args = Vec::new();
+                for f in s.fields.iter() {
+                    if f.optional || types.spec_default(f).is_some() {
+                        continue;
+                    }
+                    // `new` takes `impl Into<String>`; any other value as it is.
+                    args.push(value_within(types, &f.ty, &f.name, krate, depth + 1)?);
+                }
+                if args.len() > crate::plan::MAX_ARGUMENTS {
+                    return None;
+                }
+                format!(
+                    "{krate}::types::{}::new({})",
+                    types.def(*id).name,
+                    args.join(", ")
+                )
+            }
+            _ => return None,
+        },
         Ty::Named(_) | Ty::Upload => return None,
         Ty::Tuple(items) => {
             let values = items
                 .iter()
-                .map(|item| value(types, item))
+                .map(|item| match item {
+                    Ty::String => Some("String::new()".to_string()),
+                    item => value_within(types, item, field, krate, depth + 1),
+                })
                 .collect::<Option<Vec<_>>>()?;
             match values.as_slice() {
                 [only] => format!("({only},)"),

@@ -219,13 +219,9 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
         prefix,
         client.request_id_method.as_ref().map(|m| m.name.as_str()),
     );
-    let inner_docs = crate_docs(
-        plan,
-        &quick_start,
-        options.config.docs.front_page.as_deref(),
-    )
-    .replace("\r\n", "\n")
-    .replace('\r', "\n");
+    let inner_docs = crate_docs(plan, &quick_start, &options.config)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let inner_docs =
         crate::format::inner_doc_block(super::docs::without_tabs(&inner_docs).into_owned());
     let base_url = &model.base_url;
@@ -304,6 +300,10 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             .map(|i| super::client::scheme_tokens(&model.schemes[*i]));
         quote!(&[#(#schemes),*])
     });
+    let operation_auth = client
+        .operation_auth
+        .iter()
+        .map(|alternative| quote!(&[#(#alternative),*]));
     let request_id_doc = match &client.request_id_header {
         Some(header) => {
             format!(" [`request_id`](Self::request_id) reads the `{header}` header of `headers`.")
@@ -399,6 +399,7 @@ pub fn lib_rs(plan: &Plan, options: &Options) -> TokenStream {
             credentials_required: CREDENTIALS_REQUIRED,
             request_id_header: #request_id_header,
             default_auth: &[#(#default_auth),*],
+            operation_auth: &[#(#operation_auth),*],
         };
         impl Client {
             /// A client configured from the environment: the credentials from the variables of
@@ -584,15 +585,20 @@ fn package_metadata(package: &crate::config::Package) -> String {
     out
 }
 
-/// The crate's front page: the API's description and every operation, by group.
-/// `front_page`: the configuration's `docs.front_page`, which replaces the spec's title and
-/// description.
-fn crate_docs(plan: &Plan, quick_start: &str, front_page: Option<&str>) -> String {
+/// The crate's front page: what the API is and every operation, by group. What it is comes
+/// from the configuration first, the spec last (its `info.description` is often the vendor's
+/// text for its whole portal): `docs.front_page` as written, else the spec's title and
+/// `package.description`, else the title and `info.description`.
+fn crate_docs(plan: &Plan, quick_start: &str, config: &crate::config::Config) -> String {
     let model = plan.model;
     let mut docs = Vec::new();
-    match front_page {
-        Some(text) => docs.push(super::docs::inert_code_blocks(text.trim())),
-        None => {
+    match (&config.docs.front_page, &config.package.description) {
+        (Some(text), _) => docs.push(super::docs::inert_code_blocks(text.trim())),
+        (None, Some(description)) => {
+            docs.push(model.title.clone());
+            docs.push(super::docs::inert_code_blocks(description.trim()));
+        }
+        (None, None) => {
             docs.push(model.title.clone());
             if let Some(description) = &model.description {
                 docs.push(super::docs::inert_code_blocks(description));

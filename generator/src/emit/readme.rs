@@ -91,20 +91,37 @@ pub fn readme(plan: &Plan, options: &Options) -> String {
 
     let client = &plan.client;
     out.push_str("## Authentication and configuration\n\n");
-    out.push_str(
+    let accepted = match docs::credentials_text(plan, "`Client::request`") {
+        text if text.is_empty() => text,
+        text => {
+            let mut text = text;
+            text[..1].make_ascii_uppercase();
+            format!(" {text}.")
+        }
+    };
+    out.push_str(&format!(
         "`Client::from_env()` reads its configuration from the environment; \
-         `Client::builder()` takes the same settings in code.\n\n\
-         | Variable | What it is |\n|---|---|\n",
-    );
+         `Client::builder()` takes the same settings in code.{accepted} A call whose credentials \
+         are missing fails before sending, naming the variable it needs.\n\n\
+         | Variable | What it is | Operations |\n|---|---|---|\n",
+    ));
     for credential in &client.credentials {
         let what = match &credential.method {
             None => "the API token (`ClientBuilder::token`)".to_string(),
             Some(method) => format!("`ClientBuilder::{method}`"),
         };
-        out.push_str(&format!("| `{}` | {what} |\n", credential.env));
+        let operations = match credential.operations {
+            0 => "none (`Client::request` only)".to_string(),
+            n if n == client.operations => "all".to_string(),
+            n => format!("{n} of {}", client.operations),
+        };
+        out.push_str(&format!(
+            "| `{}` | {what} | {operations} |\n",
+            credential.env
+        ));
     }
     out.push_str(&format!(
-        "| `{}` | the base URL (default `{}`) |\n\n",
+        "| `{}` | the base URL (default `{}`) | |\n\n",
         client.base_url_env, model.base_url
     ));
 

@@ -2,13 +2,15 @@
 //! of every module.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use super::doc_attrs;
+use crate::model::types::SpecDefault;
 use crate::model::types::{EnumValue, Fallback, Ty, TypeSpace};
 use crate::plan::features::{Gate, Import};
 use crate::plan::{
-    EnumItem, FieldItem, Item, Plan, Presence, Serde, Shape, StructItem, TypeRef, UnionItem, Wire,
+    DefaultImpl, EnumItem, FieldItem, Init, Item, Plan, Presence, Serde, Shape, StructItem,
+    TypeRef, UnionItem, Wire,
 };
 
 /// `src/types.rs` as its opening (module docs and imports) and its items, one token stream per
@@ -321,7 +323,7 @@ fn struct_def(
 ) -> TokenStream {
     let derived = s.serde == Serde::Derive;
     let fields = s.fields.iter().map(|field| {
-        let doc = doc_attrs(Some(&field.doc));
+        let doc = (!field.doc.is_empty()).then(|| doc_attrs(Some(&field.doc)));
         let name = ident(field.name);
         let mut ty = boxed(type_ref_tokens(types, field.ty), field.boxed);
         if field.option {
@@ -334,7 +336,29 @@ fn struct_def(
             pub #name: #ty,
         }
     });
-    let default = s.default.then(|| quote!(Default,));
+    let default = (s.default == DefaultImpl::Derive).then(|| quote!(Default,));
+    let impls = struct_impls(types, &cfg.tokens, name, s);
+    // Fields the spec says nothing of have no doc, rather than filler.
+    let doc = match s.undocumented_fields() {
+        true => quote!(#doc #[allow(missing_docs)]),
+        false => doc,
+    };
+    let def = struct_body(types, doc, cfg, name, s, fields, default);
+    quote! {
+        #def
+        #impls
+    }
+}
+
+fn struct_body(
+    types: &TypeSpace,
+    doc: TokenStream,
+    cfg: &Cfg,
+    name: &Ident,
+    s: &StructItem,
+    fields: impl Iterator<Item = TokenStream>,
+    default: Option<TokenStream>,
+) -> TokenStream {
     match s.serde {
         Serde::JsonObject => {
             let object = cfg.table(json_object(&name.to_string(), s));
@@ -375,6 +399,112 @@ fn struct_def(
                     #additional
                 }
             }
+        }
+    }
+}
+
+/// A struct's `new` (taking the required values) and its `Default` when some field has a spec
+/// default.
+fn struct_impls(types: &TypeSpace, cfg: &TokenStream, name: &Ident, s: &StructItem) -> TokenStream {
+    let value = |field: &FieldItem| -> TokenStream {
+        match &field.init {
+            Init::Argument => {
+                let arg = ident(field.name);
+                let arg = match field.ty {
+                    TypeRef::Ty(Ty::String) | TypeRef::Text => quote!(#arg.into()),
+                    _ => arg.to_token_stream(),
+                };
+                if field.boxed {
+                    quote!(Box::new(#arg))
+                } else {
+                    arg
+                }
+            }
+            Init::Empty if field.option => quote!(None),
+            Init::Empty => quote!(Default::default()),
+            Init::Spec(value) => spec_value(types, value),
+        }
+    };
+    let constructor = s.constructor.then(|| {
+        let args = s
+            .fields
+            .iter()
+            .filter(|f| f.init == Init::Argument)
+            .map(|f| {
+                let arg = ident(f.name);
+                match f.ty {
+                    TypeRef::Ty(Ty::String) | TypeRef::Text => quote!(#arg: impl Into<String>),
+                    ty => {
+                        let ty = type_ref_tokens(types, ty);
+                        quote!(#arg: #ty)
+                    }
+                }
+            });
+        let values = s.fields.iter().map(|f| {
+            let field = ident(f.name);
+            match (&f.init, f.boxed, f.ty) {
+                (Init::Argument, false, TypeRef::Ty(Ty::String) | TypeRef::Text) => {
+                    quote!(#field: #field.into(),)
+                }
+                (Init::Argument, false, _) => quote!(#field,),
+                _ => {
+                    let value = value(f);
+                    quote!(#field: #value,)
+                }
+            }
+        });
+        let doc = if s.fields.iter().any(|f| matches!(f.init, Init::Spec(_))) {
+            " From its required values; every other field is `None` or the spec's default."
+        } else {
+            " From its required values; every other field is `None`."
+        };
+        quote! {
+            #cfg
+            impl #name {
+                #[doc = #doc]
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#values)* }
+                }
+            }
+        }
+    });
+    let default = (s.default == DefaultImpl::Spec).then(|| {
+        let values = s.fields.iter().map(|f| {
+            let field = ident(f.name);
+            let value = value(f);
+            quote!(#field: #value,)
+        });
+        let additional = s.additional.map(|(field, _)| {
+            let field = ident(field);
+            quote!(#field: Default::default(),)
+        });
+        quote! {
+            /// Every field `None`, empty, or the spec's default where it has one.
+            #cfg
+            impl Default for #name {
+                fn default() -> Self {
+                    Self { #(#values)* #additional }
+                }
+            }
+        }
+    });
+    quote! {
+        #constructor
+        #default
+    }
+}
+
+/// The Rust value of a spec's `default`.
+fn spec_value(types: &TypeSpace, value: &SpecDefault) -> TokenStream {
+    match value {
+        SpecDefault::String(text) => quote!(#text.into()),
+        SpecDefault::Bool(value) => quote!(#value),
+        SpecDefault::Integer(n) => proc_macro2::Literal::i64_unsuffixed(*n).to_token_stream(),
+        SpecDefault::Float(n) => proc_macro2::Literal::f64_unsuffixed(*n).to_token_stream(),
+        SpecDefault::Variant(id, variant) => {
+            let ty = ident(&types.def(*id).name);
+            let variant = ident(variant);
+            quote!(#ty::#variant)
         }
     }
 }

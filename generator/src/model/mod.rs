@@ -416,7 +416,7 @@ pub fn build_from<'a>(
     // Every schema has been read; what the resolver cached is not needed to emit.
     types.resolver().clear_cache();
     types.box_recursive_fields();
-    types.mark_defaults();
+    types.mark_defaults(&operations);
     let groups = group(&operations, &mut types, &tags);
     // Every other name of the crate is known: the inline types take theirs.
     types.assign_names();

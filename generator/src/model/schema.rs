@@ -63,6 +63,15 @@ pub struct RawSchema {
     pub minimum: Option<Value>,
     pub maximum: Option<Value>,
     pub multiple_of: Option<Value>,
+    /// 3.0's boolean forms (lowering turns 3.1's numeric ones into these).
+    pub exclusive_minimum: Option<Value>,
+    pub exclusive_maximum: Option<Value>,
+    /// The constraints a field's doc states when the spec gives it no words.
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
     /// What lowering could not express in this schema (see [`crate::lower::NOTE_KEY`]): a
     /// warning each, where the schema is used.
     #[serde(
@@ -124,6 +133,79 @@ impl RawSchema {
             .or(self.title.as_deref())
             .map(str::trim)
             .filter(|d| !d.is_empty())
+    }
+
+    /// What the schema says of its values beyond its type, in words, for a field the spec does
+    /// not describe: its enum values, its format, its bounds and lengths, its pattern; `None`
+    /// when it says nothing more.
+    pub fn facts(&self) -> Option<String> {
+        let mut out: Vec<String> = Vec::new();
+        let text = |v: &Value| match v {
+            Value::String(s) => format!("`{s}`"),
+            other => format!("`{other}`"),
+        };
+        if let Some(values) = self.enumeration.as_ref().filter(|v| !v.is_empty()) {
+            out.push(match values.len() {
+                1 => format!("Always {}.", text(&values[0])),
+                2..=8 => {
+                    let values: Vec<String> = values.iter().map(text).collect();
+                    format!("One of {}.", values.join(", "))
+                }
+                n => format!("One of {n} values."),
+            });
+        }
+        let format = match self.format.as_deref() {
+            Some("uri" | "url") => Some("A URI."),
+            Some("email") => Some("An email address."),
+            Some("hostname") => Some("A host name."),
+            Some("ipv4") => Some("An IPv4 address."),
+            Some("ipv6") => Some("An IPv6 address."),
+            Some("date-time") => Some("A date and time (RFC 3339)."),
+            Some("date") => Some("A date (`YYYY-MM-DD`)."),
+            Some("uuid") => Some("A UUID."),
+            _ => None,
+        };
+        out.extend(format.map(str::to_string));
+        let range = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
+            (Some(min), Some(max)) if min == max => Some(format!("Exactly {min}{unit}.")),
+            (Some(min), Some(max)) => Some(format!("From {min} to {max}{unit}.")),
+            (Some(min), None) => Some(format!("At least {min}{unit}.")),
+            (None, Some(max)) => Some(format!("At most {max}{unit}.")),
+            (None, None) => None,
+        };
+        let exclusive = |flag: &Option<Value>| matches!(flag, Some(Value::Bool(true)));
+        let number = |v: &Option<Value>| v.as_ref().filter(|v| v.is_number()).map(Value::to_string);
+        match (
+            exclusive(&self.exclusive_minimum),
+            exclusive(&self.exclusive_maximum),
+        ) {
+            (false, false) => out.extend(range(number(&self.minimum), number(&self.maximum), "")),
+            (low, high) => {
+                if let Some(min) = number(&self.minimum) {
+                    let word = if low { "Greater than" } else { "At least" };
+                    out.push(format!("{word} {min}."));
+                }
+                if let Some(max) = number(&self.maximum) {
+                    let word = if high { "Less than" } else { "At most" };
+                    out.push(format!("{word} {max}."));
+                }
+            }
+        }
+        let count = |v: Option<u64>| v.map(|n| n.to_string());
+        out.extend(range(
+            count(self.min_length),
+            count(self.max_length),
+            " characters",
+        ));
+        out.extend(range(
+            count(self.min_items),
+            count(self.max_items),
+            " items",
+        ));
+        if let Some(pattern) = self.pattern.as_deref().filter(|p| !p.contains('`')) {
+            out.push(format!("Matches `{pattern}`."));
+        }
+        (!out.is_empty()).then(|| out.join(" "))
     }
 
     /// True for `{}` or `type: object` with neither properties nor a value schema: any JSON

@@ -31,6 +31,13 @@ pub struct ClientItem<'m> {
     /// sends by default: the alternatives of the spec's global `security`, as indices into the
     /// model's schemes.
     pub default_auth: &'m [Vec<usize>],
+    /// The credential alternatives of the crate's operations, each the credentials (by name)
+    /// one alternative sends together, distinct, in the order operations first name them;
+    /// anonymous alternatives left out. `Client::from_env` warns when the credentials it finds
+    /// complete none of them.
+    pub operation_auth: Vec<Vec<&'m str>>,
+    /// The number of operations.
+    pub operations: usize,
 }
 
 /// `client.request_id_method` of the configuration: a method of `ApiError`, `ApiResponse` and
@@ -54,6 +61,9 @@ pub struct CredentialItem<'m> {
     pub legacy_env: Option<String>,
     /// The `ClientBuilder` method setting it; `None` for bearer tokens (`token` is built in).
     pub method: Option<String>,
+    /// How many operations accept it (in one of their alternatives); the others serve only
+    /// `Client::request`.
+    pub operations: usize,
 }
 
 /// Methods `ClientBuilder` has already; a credential method never takes one of these names.
@@ -96,7 +106,18 @@ pub fn client<'m>(model: &'m Model, settings: &config::Client) -> ClientItem<'m>
         let env = credential_env(&prefix, scheme);
         // Before: the credential's name as it is, after the prefix (`CLOUDFLARE_API_EMAIL`).
         let legacy = format!("{prefix}_{}", scheme.credential.to_shouty_snake_case());
+        let operations = model
+            .operations
+            .iter()
+            .filter(|op| {
+                op.auth
+                    .iter()
+                    .flatten()
+                    .any(|i| model.schemes[*i].credential == scheme.credential)
+            })
+            .count();
         credentials.push(CredentialItem {
+            operations,
             scheme,
             legacy_env: (scheme.kind != SchemeKind::Bearer && legacy != env).then_some(legacy),
             env,
@@ -117,7 +138,20 @@ pub fn client<'m>(model: &'m Model, settings: &config::Client) -> ClientItem<'m>
             }),
         })
     });
+    let mut operation_auth: Vec<Vec<&str>> = Vec::new();
+    for alternative in model.operations.iter().flat_map(|op| &op.auth) {
+        let mut names: Vec<&str> = alternative
+            .iter()
+            .map(|i| model.schemes[*i].credential.as_str())
+            .collect();
+        names.dedup();
+        if !names.is_empty() && !operation_auth.contains(&names) {
+            operation_auth.push(names);
+        }
+    }
     ClientItem {
+        operation_auth,
+        operations: model.operations.len(),
         base_url_env: format!("{prefix}_BASE_URL"),
         env_prefix: prefix,
         credentials,

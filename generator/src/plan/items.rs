@@ -8,7 +8,7 @@ use super::features::Gate;
 use crate::model::Model;
 use crate::model::operations::{BodyKind, Payload, Success};
 use crate::model::types::{
-    EnumValue, EnumVariant, Field, Kind, Struct, Tag, Ty, TypeId, TypeSpace,
+    EnumValue, EnumVariant, Field, Kind, SpecDefault, Struct, Tag, Ty, TypeId, TypeSpace,
 };
 
 /// A named type of `src/types.rs`, or a request struct, multipart body or response enum of an
@@ -93,13 +93,74 @@ pub enum Serde {
 pub struct StructItem<'m> {
     pub role: Role,
     pub serde: Serde,
-    /// Derives `Default`: literals may end with `..Default::default()`.
-    pub default: bool,
+    /// Implements `Default`: literals may end with `..Default::default()`. Never when a field
+    /// is [`Init::Argument`].
+    pub default: DefaultImpl,
+    /// Has `new(..)`, taking the [`Init::Argument`] fields in order: a struct users build
+    /// with a required value that has no spec default (at most [`MAX_ARGUMENTS`] of them).
+    pub constructor: bool,
     pub fields: Vec<FieldItem<'m>>,
     /// The field collecting properties not named in `fields`, and their type.
     pub additional: Option<(&'m str, &'m Ty)>,
     /// The values of `additional` are read as [`FieldItem::integral`] says.
     pub additional_integral: bool,
+}
+
+impl StructItem<'_> {
+    /// Some field has no doc (nothing is known of it): the struct allows `missing_docs`.
+    pub fn undocumented_fields(&self) -> bool {
+        self.fields.iter().any(|f| f.doc.is_empty())
+    }
+}
+
+/// How a struct implements `Default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultImpl {
+    None,
+    /// `#[derive(Default)]`: every field's value is its type's empty one.
+    Derive,
+    /// An `impl Default` writing each field's [`Init`]: some field has a spec default.
+    Spec,
+}
+
+impl DefaultImpl {
+    pub fn exists(self) -> bool {
+        self != DefaultImpl::None
+    }
+}
+
+/// The most values `new(..)` takes (clippy's `too_many_arguments`): a struct with more
+/// required values has no `new`, and is written as a literal naming every field, where a row
+/// of positional values (often booleans) would be easy to get wrong.
+pub const MAX_ARGUMENTS: usize = 7;
+
+/// What a field holds where the user does not give it (`Default`, `new`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Init<'m> {
+    /// The type's empty value (`None` for an `Option`).
+    Empty,
+    /// The spec's `default`.
+    Spec(SpecDefault<'m>),
+    /// Nothing: the user gives it (an argument of `new`).
+    Argument,
+}
+
+impl<'m> StructItem<'m> {
+    /// `Default` and `new` from the fields' [`Init`]s: `new` for a struct users build with
+    /// an [`Init::Argument`] field, `Default` for any struct without one (`has_default` says
+    /// whether every field's type has one, for structs users only read).
+    pub(super) fn decide(&mut self, has_default: bool, input: bool) {
+        let arguments = self.fields.iter().filter(|f| f.init == Init::Argument);
+        let arguments = arguments.count();
+        let argument = arguments > 0;
+        let spec = self.fields.iter().any(|f| matches!(f.init, Init::Spec(_)));
+        self.constructor = input && argument && arguments <= MAX_ARGUMENTS;
+        self.default = match (has_default && !argument, spec) {
+            (false, _) => DefaultImpl::None,
+            (true, false) => DefaultImpl::Derive,
+            (true, true) => DefaultImpl::Spec,
+        };
+    }
 }
 
 /// How a field is read and sent (the kinds of the runtime's `json_object!`).
@@ -143,6 +204,8 @@ pub struct FieldItem<'m> {
     pub integral: bool,
     /// What `..Default::default()` fills in exists for it.
     pub has_default: bool,
+    /// Its value where the user does not give it.
+    pub init: Init<'m>,
     pub doc: Cow<'m, str>,
 }
 
@@ -221,7 +284,11 @@ pub fn schema_items<'m>(model: &'m Model) -> Vec<Item<'m>> {
         .defs()
         .map(|(id, def)| {
             let doc = match &def.doc {
-                Some(doc) => Cow::Borrowed(doc.as_str()),
+                Some(doc) if !says_nothing(doc) => Cow::Borrowed(doc.as_str()),
+                // Where it is used says more than "OK".
+                Some(doc) => fallback
+                    .remove(&id)
+                    .map_or(Cow::Borrowed(doc.as_str()), Cow::Owned),
                 None => Cow::Owned(
                     fallback
                         .remove(&id)
@@ -246,35 +313,56 @@ pub fn schema_items<'m>(model: &'m Model) -> Vec<Item<'m>> {
 
 fn schema_shape<'m>(types: &'m TypeSpace, kind: &'m Kind) -> Shape<'m> {
     match kind {
-        Kind::Struct(s) => Shape::Struct(StructItem {
-            role: Role::Schema,
-            serde: if s.additional.is_none() && !s.fields.is_empty() {
-                Serde::JsonObject
-            } else {
-                Serde::Derive
-            },
-            default: s.defaultable,
-            fields: s
-                .fields
-                .iter()
-                .map(|field| FieldItem {
-                    name: &field.name,
-                    wire: Wire::Property(&field.json_name),
-                    ty: TypeRef::Ty(&field.ty),
-                    boxed: field.boxed,
-                    option: field.optional,
-                    presence: presence(types, s, field),
-                    integral: field.ty.holds_integral(),
-                    has_default: field.optional || types.has_default(&field.ty),
-                    doc: field_doc(types, field),
-                })
-                .collect(),
-            additional: s
-                .additional
-                .as_ref()
-                .map(|ty| (s.additional_name.as_str(), ty)),
-            additional_integral: s.additional.as_ref().is_some_and(Ty::holds_integral),
-        }),
+        Kind::Struct(s) => {
+            let mut item = StructItem {
+                role: Role::Schema,
+                serde: if s.additional.is_none() && !s.fields.is_empty() {
+                    Serde::JsonObject
+                } else {
+                    Serde::Derive
+                },
+                default: DefaultImpl::None,
+                constructor: false,
+                fields: s
+                    .fields
+                    .iter()
+                    .map(|field| {
+                        // A required field of a struct users build is theirs to give, unless
+                        // the spec says what it is when they do not.
+                        let init = match types.spec_default(field) {
+                            Some(value) if value.is_empty() => Init::Empty,
+                            Some(value) => Init::Spec(value),
+                            None if field.optional => Init::Empty,
+                            None if s.input => Init::Argument,
+                            None => Init::Empty,
+                        };
+                        FieldItem {
+                            name: &field.name,
+                            wire: Wire::Property(&field.json_name),
+                            ty: TypeRef::Ty(&field.ty),
+                            boxed: field.boxed,
+                            option: field.optional,
+                            presence: presence(types, s, field),
+                            integral: field.ty.holds_integral(),
+                            has_default: match init {
+                                Init::Argument => false,
+                                Init::Spec(_) => true,
+                                Init::Empty => field.optional || types.has_default(&field.ty),
+                            },
+                            init,
+                            doc: field_doc(types, field),
+                        }
+                    })
+                    .collect(),
+                additional: s
+                    .additional
+                    .as_ref()
+                    .map(|ty| (s.additional_name.as_str(), ty)),
+                additional_integral: s.additional.as_ref().is_some_and(Ty::holds_integral),
+            };
+            item.decide(s.defaultable, s.input);
+            Shape::Struct(item)
+        }
         Kind::Enum { variants, fallback } => Shape::Enum(EnumItem {
             variants,
             fallback,
@@ -325,8 +413,8 @@ fn presence(types: &TypeSpace, s: &Struct, field: &Field) -> Presence {
     }
 }
 
-/// A field's doc: the spec's, else its type's, else its name; then whether it is deprecated
-/// and the server's default.
+/// A field's doc: the spec's (or what its schema says of its values), else its type's; then
+/// whether it is deprecated and the server's default. Empty when nothing is known: no filler.
 fn field_doc<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
     let doc = described(types, field);
     if !field.deprecated && field.default.is_none() {
@@ -339,10 +427,10 @@ fn field_doc<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
     if let Some(default) = &field.default {
         doc.push_str(&format!("\n\nDefault when absent: `{default}`."));
     }
-    Cow::Owned(doc)
+    Cow::Owned(doc.trim_start().to_string())
 }
 
-/// The spec's words for a field, else its type's, else its name.
+/// The spec's words for a field, else its type's (unless they say nothing, like "OK").
 fn described<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
     if let Some(doc) = &field.doc {
         return Cow::Borrowed(doc);
@@ -353,11 +441,32 @@ fn described<'m>(types: &'m TypeSpace, field: &'m Field) -> Cow<'m, str> {
     }
     match ty {
         Ty::Named(id) => match &types.def(*id).doc {
-            Some(doc) => Cow::Borrowed(doc),
-            None => Cow::Owned(format!("The `{}` property.", field.json_name)),
+            Some(doc) if !says_nothing(doc) => Cow::Borrowed(doc),
+            _ => Cow::Borrowed(""),
         },
-        _ => Cow::Owned(format!("The `{}` property.", field.json_name)),
+        _ => Cow::Borrowed(""),
     }
+}
+
+/// A doc that names no fact of what it documents ("OK", "Success response"): a type with it
+/// is documented by where it is used instead.
+pub fn says_nothing(doc: &str) -> bool {
+    let doc = doc.trim().trim_end_matches('.').to_ascii_lowercase();
+    matches!(
+        doc.as_str(),
+        "ok" | "success"
+            | "successful"
+            | "success response"
+            | "successful response"
+            | "successful operation"
+            | "response"
+            | "default response"
+            | "created"
+            | "accepted"
+            | "no content"
+            | "200 response"
+            | "201 response"
+    )
 }
 
 /// Where each type is used, for those the spec does not describe: "The `error` property of

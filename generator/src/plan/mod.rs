@@ -19,9 +19,10 @@ use crate::model::Model;
 use crate::model::operations::{Location, Param};
 use crate::model::types::{Ty, TypeSpace};
 pub use items::{
-    EnumItem, FieldItem, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef,
-    UnionItem, VariantItem, Wire,
+    DefaultImpl, EnumItem, FieldItem, Init, Item, Presence, ResponsesItem, Role, Serde, Shape,
+    StructItem, TypeRef, UnionItem, VariantItem, Wire,
 };
+pub use items::{MAX_ARGUMENTS, says_nothing};
 pub use operations::{Decode, HttpMethod, Method, Module, Output, PagesMethod, StreamOutput};
 
 /// Every item of the generated crate, with its decisions.

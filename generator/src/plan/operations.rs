@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use super::features::Gate;
 use super::items::{
-    FieldItem, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem, TypeRef, VariantItem,
-    Wire,
+    DefaultImpl, FieldItem, Init, Item, Presence, ResponsesItem, Role, Serde, Shape, StructItem,
+    TypeRef, VariantItem, Wire,
 };
 use super::scope;
 use crate::model::operations::{
@@ -47,8 +47,6 @@ pub struct Method<'m> {
     pub deprecated: bool,
     /// The request struct it takes by reference.
     pub request: Option<&'m str>,
-    /// The request struct derives `Default`.
-    pub request_default: bool,
     pub output: Output<'m>,
     pub decode: Decode<'m>,
     /// The constant listing the credentials it accepts.
@@ -222,10 +220,6 @@ pub fn module<'m>(
     for (index, op) in ops {
         let made = operation_items(types, op, group);
         let mut method = method(types, op, auth_consts);
-        method.request_default = made.iter().any(|item| {
-            Some(item.name) == op.request_name.as_deref()
-                && matches!(&item.shape, Shape::Struct(s) if s.default)
-        });
         items.extend(made);
         let streaming = op.streaming.as_ref().map(|streaming| {
             let output = StreamOutput::of(&streaming.stream);
@@ -252,7 +246,6 @@ pub fn module<'m>(
                 doc,
                 deprecated: op.deprecated,
                 request: method.request,
-                request_default: method.request_default,
                 output: Output::Stream(output),
                 decode: Decode::Stream(output),
                 auth: method.auth.clone(),
@@ -348,13 +341,13 @@ impl<'m> Module<'m> {
     }
 }
 
-/// A field of a request struct or multipart body: `Option` unless required.
+/// A field of a request struct or multipart body: `Option` unless required, and then an
+/// argument of the struct's `new`.
 fn request_field<'m>(
     name: &'m str,
     wire: Wire<'m>,
     ty: TypeRef<'m>,
     required: bool,
-    has_default: bool,
     doc: Cow<'m, str>,
 ) -> FieldItem<'m> {
     FieldItem {
@@ -370,7 +363,12 @@ fn request_field<'m>(
         },
         // Never read.
         integral: false,
-        has_default: !required || has_default,
+        has_default: !required,
+        init: if required {
+            Init::Argument
+        } else {
+            Init::Empty
+        },
         doc,
     }
 }
@@ -387,15 +385,14 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                 Wire::Param(param),
                 TypeRef::Ty(&param.ty),
                 param.required,
-                types.has_default(&param.ty),
                 Cow::Owned(super::param_doc(param)),
             )
         })
         .collect();
     let mut extra = Vec::new();
     if let Some(body) = &op.body {
-        let (ty, has_default) = match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Form(ty) => (TypeRef::Ty(ty), types.has_default(ty)),
+        let ty = match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => TypeRef::Ty(ty),
             BodyKind::Multipart {
                 struct_name,
                 fields: parts,
@@ -408,29 +405,28 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                             Wire::Part(&part.wire_name),
                             TypeRef::Ty(&part.ty),
                             part.required,
-                            types.has_default(&part.ty),
-                            match &part.doc {
-                                Some(doc) => Cow::Borrowed(doc.as_str()),
-                                None => Cow::Owned(format!("The `{}` part.", part.wire_name)),
-                            },
+                            // Nothing known: no doc, rather than filler.
+                            Cow::Borrowed(part.doc.as_deref().unwrap_or("")),
                         )
                     })
                     .collect();
-                let default = parts.iter().all(|f| f.has_default);
+                let mut shape = StructItem {
+                    role: Role::Multipart,
+                    serde: Serde::None,
+                    default: DefaultImpl::None,
+                    constructor: false,
+                    fields: parts,
+                    additional: None,
+                    additional_integral: false,
+                };
+                shape.decide(true, true);
                 extra.push(Item {
                     name: struct_name,
                     doc: Cow::Owned(format!(
                         "The `multipart/form-data` body of [`{}`].",
                         op.request_name.as_deref().unwrap_or_default()
                     )),
-                    shape: Shape::Struct(StructItem {
-                        role: Role::Multipart,
-                        serde: Serde::None,
-                        default,
-                        fields: parts,
-                        additional: None,
-                        additional_integral: false,
-                    }),
+                    shape: Shape::Struct(shape),
                     pointer: Some(Cow::Owned(crate::resolve::join(
                         &op.pointer,
                         &["requestBody"],
@@ -438,19 +434,18 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
                     input: true,
                     gate: Gate::Always,
                 });
-                (TypeRef::Local(struct_name), default)
+                TypeRef::Local(struct_name)
             }
-            BodyKind::Parts => (TypeRef::Form, true),
-            BodyKind::Text(_) => (TypeRef::Text, true),
+            BodyKind::Parts => TypeRef::Form,
+            BodyKind::Text(_) => TypeRef::Text,
             // A file, or bytes: sent as they are read, never all in memory.
-            BodyKind::Bytes(_) => (TypeRef::Ty(&UPLOAD), true),
+            BodyKind::Bytes(_) => TypeRef::Ty(&UPLOAD),
         };
         fields.push(request_field(
             &body.name,
             Wire::Body,
             ty,
             body.required,
-            has_default,
             Cow::Borrowed(body.doc.as_deref().unwrap_or("The request body.")),
         ));
     }
@@ -498,21 +493,23 @@ fn operation_items<'m>(types: &'m TypeSpace, op: &'m Operation, group: &'m Group
     }
     let mut out = Vec::new();
     if let Some(name) = &op.request_name {
-        let default = fields.iter().all(|f| f.has_default);
+        let mut shape = StructItem {
+            role: Role::Request,
+            serde: Serde::None,
+            default: DefaultImpl::None,
+            constructor: false,
+            fields,
+            additional: None,
+            additional_integral: false,
+        };
+        shape.decide(true, true);
         out.push(Item {
             name,
             doc: Cow::Owned(format!(
                 "Parameters of [`{}::{}`].",
                 group.struct_name, op.fn_name
             )),
-            shape: Shape::Struct(StructItem {
-                role: Role::Request,
-                serde: Serde::None,
-                default,
-                fields,
-                additional: None,
-                additional_integral: false,
-            }),
+            shape: Shape::Struct(shape),
             pointer: Some(Cow::Borrowed(&op.pointer)),
             input: true,
             gate: Gate::Always,
@@ -577,7 +574,6 @@ fn method<'m>(
         doc,
         deprecated: op.deprecated,
         request: op.request_name.as_deref(),
-        request_default: false,
         output,
         decode,
         auth: auth_consts.get(op.auth.as_slice()).cloned(),

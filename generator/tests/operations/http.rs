@@ -606,11 +606,7 @@ async fn list_issues_anonymously_without_optional_parameters() {
     let server = serve(ok_json(json!([]))).await;
     // `security: [{api_token: []}, {}]`: no credentials is fine.
     let client = builder(&server).build().unwrap();
-    let request = IssuesListForRepoRequest {
-        owner: "octocat".into(),
-        repo: "Hello-World".into(),
-        ..Default::default()
-    };
+    let request = IssuesListForRepoRequest::new("octocat", "Hello-World");
     let issues = client
         .issues()
         .issues_list_for_repo(&request)
@@ -634,11 +630,7 @@ async fn list_issues_lowercase_4xx_body() {
         "status": "422"
     })))
     .await;
-    let request = IssuesListForRepoRequest {
-        owner: "octocat".into(),
-        repo: "Hello-World".into(),
-        ..Default::default()
-    };
+    let request = IssuesListForRepoRequest::new("octocat", "Hello-World");
     let error = client(&server)
         .issues()
         .issues_list_for_repo(&request)

@@ -721,6 +721,7 @@ async fn builder_defaults_to_the_given_services_base_url() {
             credentials_required: false,
             request_id_header: None,
             default_auth: &[],
+            operation_auth: &[],
         }));
     let client = ClientBuilder::for_service(service).build().unwrap();
     let received = roundtrip(&server, &client, get("/a")).await;

@@ -47,6 +47,8 @@ static SERVICE: runtime::Service = runtime::Service {
         &[Auth::bearer()],
         &[Auth::header("service_key", "X-Auth-User-Service-Key")],
     ],
+    // Every operation takes the token alone, as Realtime Kit's do.
+    operation_auth: &[&["token"]],
 };
 
 /// A second API in the same program, as another generated crate would declare it: other
@@ -62,6 +64,7 @@ pub static OTHER_SERVICE: runtime::Service = runtime::Service {
     request_id_header: None,
     // A token when the client has one, else nothing (anonymous access allowed).
     default_auth: &[&[Auth::bearer()], &[]],
+    operation_auth: &[&["token"]],
 };
 
 impl Client {

@@ -45,9 +45,8 @@ fn header(request: &wiremock::Request, name: &str) -> String {
 }
 
 fn chat_request() -> CreateChatCompletionRequest {
-    let mut body = ChatRequest::default();
-    body.messages = vec!["hello".into()];
-    CreateChatCompletionRequest { body }
+    // The required messages go to `new`: the struct has no `Default` that could leave them out.
+    CreateChatCompletionRequest::new(ChatRequest::new(vec!["hello".into()]))
 }
 
 #[tokio::test]
@@ -132,9 +131,7 @@ async fn token_events_decode_their_data() {
         "data: {\"text\":\"a\",\"logprob\":-0.5}\r\n\r\ndata: {\"text\":\"b\"}\r\n\r\n",
     )
     .await;
-    let mut body = GenerateStreamBody::default();
-    body.inputs = "x".into();
-    let request = GenerateStreamRequest { body };
+    let request = GenerateStreamRequest::new(GenerateStreamBody::new("x"));
     let tokens: Vec<Token> = client(&server)
         .chat()
         .generate_stream(&request)
@@ -291,9 +288,7 @@ async fn download_larger_than_the_limit_is_saved() {
 #[tokio::test]
 async fn download_collect_keeps_the_limit() {
     let server = serve_body("audio/mpeg", content(4096)).await;
-    let mut body = CreateSpeechBody::default();
-    body.input = "hi".into();
-    let request = CreateSpeechRequest { body };
+    let request = CreateSpeechRequest::new(CreateSpeechBody::new("hi"));
     let error = small_client(&server)
         .files()
         .create_speech(&request)

@@ -4,7 +4,33 @@
 
 use std::collections::BTreeSet;
 
-use super::{Kind, Ty, TypeDef, TypeId, TypeSpace};
+use super::{EnumValue, Field, Kind, Ty, TypeDef, TypeId, TypeSpace};
+use crate::model::operations::{BodyKind, Operation};
+
+/// The value of a spec's `default` as the Rust value of its field, when it has one the plan can
+/// write: a string, a boolean, a number or a string enum's variant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpecDefault<'t> {
+    String(&'t str),
+    Bool(bool),
+    Integer(i64),
+    Float(f64),
+    /// The enum (its id) and the variant's name.
+    Variant(TypeId, &'t str),
+}
+
+impl SpecDefault<'_> {
+    /// The type's own empty value (`""`, `false`, `0`): what `Default` gives anyway.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            SpecDefault::String(text) => text.is_empty(),
+            SpecDefault::Bool(value) => !value,
+            SpecDefault::Integer(n) => *n == 0,
+            SpecDefault::Float(n) => *n == 0.0,
+            SpecDefault::Variant(..) => false,
+        }
+    }
+}
 
 impl TypeSpace<'_> {
     /// Whether values of `ty` have an empty default (`""`, `0`, `false`, `[]`, `None`, or a
@@ -20,12 +46,72 @@ impl TypeSpace<'_> {
         }
     }
 
-    /// Decides which structs have a `Default`: every field is optional or of a type with a
-    /// default. Computed as a fixpoint so that recursive structs are handled.
-    pub fn mark_defaults(&mut self) {
-        for def in self.defs.iter_mut().flatten() {
-            if let Kind::Struct(s) = &mut def.kind {
+    /// The spec's `default` of a required field, as a value of the field's type; `None` for an
+    /// optional field (left out, the server applies its default), without a `default`, or one
+    /// no Rust literal of the type expresses (an object, a list, a date).
+    pub fn spec_default<'t>(&'t self, field: &'t Field) -> Option<SpecDefault<'t>> {
+        use serde_json::Value;
+        if field.optional {
+            return None;
+        }
+        Some(match (&field.ty, field.default.as_ref()?) {
+            (Ty::String, Value::String(text)) => SpecDefault::String(text),
+            (Ty::Bool, Value::Bool(value)) => SpecDefault::Bool(*value),
+            (Ty::I32, Value::Number(n)) => {
+                SpecDefault::Integer(n.as_i64().filter(|n| i32::try_from(*n).is_ok())?)
+            }
+            (Ty::I64 | Ty::IntegralNumber, Value::Number(n)) => SpecDefault::Integer(n.as_i64()?),
+            (Ty::F32 | Ty::F64, Value::Number(n)) => SpecDefault::Float(n.as_f64()?),
+            (Ty::Named(id), Value::String(text)) => match &self.def(*id).kind {
+                Kind::Enum { variants, .. } => variants
+                    .iter()
+                    .find(|v| matches!(&v.value, EnumValue::String(value) if value == text))
+                    .map(|v| SpecDefault::Variant(*id, &v.name))?,
+                _ => return None,
+            },
+            _ => return None,
+        })
+    }
+
+    /// Decides which structs users build (`Struct::input`: reached from an operation's
+    /// parameters or body) and which have a `Default`. A struct users build has one only when
+    /// every field is optional or has a spec default the plan can write: a required value is
+    /// never filled in silently (its constructor takes it). Any other struct has one when every
+    /// field is optional, has a spec default or is of a type with a default; computed as a
+    /// fixpoint so that recursive structs are handled.
+    pub fn mark_defaults(&mut self, operations: &[Operation]) {
+        let inputs = self.inputs(operations);
+        for (id, def) in self.defs.iter_mut().enumerate() {
+            if let Some(TypeDef {
+                kind: Kind::Struct(s),
+                ..
+            }) = def
+            {
+                s.input = inputs.contains(&id);
                 s.defaultable = true;
+            }
+        }
+        for id in 0..self.defs.len() {
+            let Some(TypeDef {
+                kind: Kind::Struct(s),
+                ..
+            }) = &self.defs[id]
+            else {
+                continue;
+            };
+            if s.input
+                && !s
+                    .fields
+                    .iter()
+                    .all(|f| f.optional || self.spec_default(f).is_some())
+            {
+                if let Some(TypeDef {
+                    kind: Kind::Struct(s),
+                    ..
+                }) = &mut self.defs[id]
+                {
+                    s.defaultable = false;
+                }
             }
         }
         let mut variants = Vec::new();
@@ -61,10 +147,9 @@ impl TypeSpace<'_> {
                     continue;
                 };
                 if s.defaultable
-                    && !s
-                        .fields
-                        .iter()
-                        .all(|f| f.optional || self.has_default(&f.ty))
+                    && !s.fields.iter().all(|f| {
+                        f.optional || self.has_default(&f.ty) || self.spec_default(f).is_some()
+                    })
                 {
                     if let Some(TypeDef {
                         kind: Kind::Struct(s),
@@ -80,6 +165,46 @@ impl TypeSpace<'_> {
                 break;
             }
         }
+    }
+
+    /// The types reached from the operations' parameters and bodies: what users build.
+    fn inputs(&self, operations: &[Operation]) -> BTreeSet<TypeId> {
+        let mut stack: Vec<&Ty> = Vec::new();
+        for op in operations {
+            stack.extend(op.params.iter().map(|p| &p.ty));
+            match op.body.as_ref().map(|b| &b.kind) {
+                Some(BodyKind::Json(ty) | BodyKind::Form(ty)) => stack.push(ty),
+                Some(BodyKind::Multipart { fields, .. }) => {
+                    stack.extend(fields.iter().map(|f| &f.ty));
+                }
+                _ => {}
+            }
+        }
+        let mut seen = BTreeSet::new();
+        while let Some(ty) = stack.pop() {
+            match ty {
+                Ty::Named(id) => {
+                    if !seen.insert(*id) {
+                        continue;
+                    }
+                    let Some(def) = self.defs[*id].as_ref() else {
+                        continue;
+                    };
+                    match &def.kind {
+                        Kind::Struct(s) => {
+                            stack.extend(s.fields.iter().map(|f| &f.ty));
+                            stack.extend(&s.additional);
+                        }
+                        Kind::Union { variants, .. } => {
+                            stack.extend(variants.iter().map(|v| &v.ty));
+                        }
+                        Kind::Enum { .. } => {}
+                    }
+                }
+                other => stack.extend(other.parts()),
+            }
+        }
+        seen
     }
 
     /// Marks struct fields and union variants that hold their own type by value (directly or

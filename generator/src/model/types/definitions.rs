@@ -165,9 +165,11 @@ pub struct Struct {
     pub additional: Option<Ty>,
     /// The field that collects them.
     pub additional_name: String,
-    /// Every field has a default (see [`TypeSpace::mark_defaults`]): the struct derives
-    /// `Default`, and a required field of this type tolerates absence.
+    /// The struct has a `Default` (see [`TypeSpace::mark_defaults`]), and a required field of
+    /// this type tolerates absence.
     pub defaultable: bool,
+    /// Users build values of it: it is reached from an operation's parameters or body.
+    pub input: bool,
     /// A required field left out by the server decodes as its empty value. Not for the
     /// variants of untagged unions, where a missing field is what rules a variant out.
     pub lenient: bool,

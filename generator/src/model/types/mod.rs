@@ -37,6 +37,7 @@ use super::numbers::{self, Evidence, Vocabulary};
 use super::schema::RawSchema;
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
 use crate::resolve::{Resolver, join};
+pub use defaults_and_boxing::SpecDefault;
 pub use definitions::{
     EnumValue, EnumVariant, Fallback, Field, Kind, Struct, Tag, Ty, TypeDef, TypeId, Typed,
     UnionVariant,

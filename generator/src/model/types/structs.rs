@@ -124,7 +124,9 @@ impl TypeSpace<'_> {
                 .or_else(|| match typed.ty {
                     Ty::Named(_) => None,
                     _ => typed.doc.clone(),
-                });
+                })
+                // No words for it: what its schema says of its values, if anything.
+                .or_else(|| resolved.doc().is_none().then(|| resolved.facts()).flatten());
             fields.push(Field {
                 name: scope.claim(names::field_name(&json_name)),
                 json_name,
@@ -157,6 +159,7 @@ impl TypeSpace<'_> {
             additional,
             additional_name,
             defaultable: false,
+            input: false,
             lenient: true,
         });
         Ok(TypeDef {

@@ -9,7 +9,7 @@
 //!
 //! # Quick start
 //!
-//! A [`Client`] reads its credentials from the environment (`CLOUDFLARE_API_TOKEN`, or the variables of [`CREDENTIAL_ENV`]) and its base URL from `CLOUDFLARE_BASE_URL` (default [`DEFAULT_BASE_URL`]), or takes them from a builder:
+//! A [`Client`] reads its credentials from the environment (the variables of [`CREDENTIAL_ENV`]: some operations accept `CLOUDFLARE_EMAIL` (16 of 20), `CLOUDFLARE_API_KEY` (16 of 20), `CLOUDFLARE_API_TOKEN` (17 of 20), `CLOUDFLARE_API_USER_SERVICE_KEY` (16 of 20) and `CLOUDFLARE_API_STRIPE_KEY` (2 of 20)) and its base URL from `CLOUDFLARE_BASE_URL` (default [`DEFAULT_BASE_URL`]), or takes them from a builder:
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -53,19 +53,16 @@
 //! # }
 //! ```
 //!
-//! Build request structs that implement `Default` with `..Default::default()` for the fields you leave out: a new version of the spec may add optional fields, and code written this way keeps compiling (the generator counts such an addition as compatible on that assumption).
+//! A request struct with required values is built with `new(..)`, which takes them in order (a spec `default` fills its field instead); it has no `Default`, so a required value cannot be left out by mistake. A request struct with nothing required implements `Default`. Set optional fields with a literal ending in `..Request::new(..)` (or `..Default::default()`): a new version of the spec may add optional fields, and code written this way keeps compiling (the generator counts such an addition as compatible on that assumption).
 //!
 //! ```no_run
-//! # #[cfg(feature = "meetings")]
+//! # #[cfg(feature = "issues")]
 //! # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-//! let request = golden::UpdateMeetingRequest {
-//!     account_id: "ACCOUNT_ID".into(),
-//!     app_id: "APP_ID".into(),
-//!     meeting_id: "MEETING_ID".into(),
-//!     if_match: "IF_MATCH".into(),
-//!     ..Default::default()
+//! let request = golden::IssuesListForRepoRequest {
+//!     labels: Some(Vec::new()),
+//!     ..golden::IssuesListForRepoRequest::new("OWNER", "REPO")
 //! };
-//! let response = client.meetings().update_meeting(&request).await?;
+//! let response = client.issues().issues_list_for_repo(&request).await?;
 //! # let _ = response;
 //! # Ok(())
 //! # }
@@ -140,10 +137,7 @@
 //! ```no_run
 //! # #[cfg(feature = "cloudflare_images")]
 //! # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-//! let request = golden::CloudflareImagesBaseImageRequest {
-//!     account_id: "ACCOUNT_ID".into(),
-//!     image_id: "IMAGE_ID".into(),
-//! };
+//! let request = golden::CloudflareImagesBaseImageRequest::new("ACCOUNT_ID", "IMAGE_ID");
 //! let download = client.cloudflare_images().cloudflare_images_base_image(&request).await?;
 //! let written = download.save("download.bin").await?;
 //! println!("{written} bytes");
@@ -392,6 +386,12 @@ static SERVICE: runtime::Service = runtime::Service {
         ],
         &[Auth::bearer()],
         &[Auth::header("user_service_key", "X-Auth-User-Service-Key")],
+    ],
+    operation_auth: &[
+        &["api_email", "api_key"],
+        &["token"],
+        &["user_service_key"],
+        &["stripe_key"],
     ],
 };
 

@@ -5,17 +5,15 @@ use crate::runtime::wire::{json_object, string_enum};
 
 /// The ruleset
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetZoneRulesetResponse {
-    /// The `errors` property.
     pub errors: Vec<MessagesItem>,
-    /// The `messages` property.
     pub messages: Vec<MessagesItem>,
     /// Whether the API call was successful.
     pub success: bool,
     /// A ruleset (level 1 of the nested allOf).
     pub result: Ruleset,
-    /// The `result_info` property.
     pub result_info: Option<GetZoneRulesetResultInfo>,
 }
 
@@ -31,11 +29,11 @@ json_object! {
 
 /// The `errors` property of [`GetZoneRulesetResponse`].
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessagesItem {
-    /// The `code` property.
+    /// At least 1000.
     pub code: i64,
-    /// The `message` property.
     pub message: String,
 }
 
@@ -48,19 +46,18 @@ json_object! {
 
 /// A ruleset (level 1 of the nested allOf).
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ruleset {
-    /// The `created_on` property.
+    /// A date and time (RFC 3339).
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `modified_on` property.
+    /// A date and time (RFC 3339).
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// At most 32 characters.
     pub id: String,
-    /// The `name` property.
     pub name: String,
-    /// The `phase` property.
+    /// One of `http_request_firewall_custom`, `http_request_transform`.
     pub phase: RulesetBasePhase,
-    /// The `rules` property.
     pub rules: Vec<Rule>,
     /// The account that owns the ruleset.
     pub owner: Option<Account>,
@@ -100,19 +97,18 @@ string_enum! {
 
 /// The `rules` property of [`Ruleset`].
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
-    /// The `created_on` property.
+    /// A date and time (RFC 3339).
     pub created_on: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `modified_on` property.
+    /// A date and time (RFC 3339).
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
+    /// At most 32 characters.
     pub id: String,
-    /// The `action` property.
+    /// One of `block`, `challenge`, `log`.
     pub action: RuleAction,
-    /// The `expression` property.
     pub expression: String,
-    /// The `enabled` property.
     pub enabled: Option<bool>,
 }
 
@@ -152,11 +148,11 @@ string_enum! {
 
 /// The `owner` property of [`Ruleset`].
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Account {
-    /// The `id` property.
+    /// At most 32 characters.
     pub id: String,
-    /// The `name` property.
     pub name: String,
 }
 
@@ -169,13 +165,11 @@ json_object! {
 
 /// The `result_info` property of [`GetZoneRulesetResponse`].
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetZoneRulesetResultInfo {
-    /// The `page` property.
     pub page: Option<i64>,
-    /// The `per_page` property.
     pub per_page: Option<i64>,
-    /// The `total_count` property.
     pub total_count: Option<i64>,
 }
 
@@ -189,17 +183,14 @@ json_object! {
 
 /// The custom hostname
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCustomHostnameResponse {
-    /// The `result` property.
     pub result: Option<CustomHostname>,
-    /// The `errors` property.
     pub errors: Vec<MessagesItem>,
-    /// The `messages` property.
     pub messages: Vec<MessagesItem>,
     /// Whether the API call was successful.
     pub success: bool,
-    /// The `result_info` property.
     pub result_info: Option<ApiResponseSingleResultInfo>,
 }
 
@@ -215,13 +206,12 @@ json_object! {
 
 /// The `result` property of [`GetCustomHostnameResponse`].
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomHostname {
-    /// The `id` property.
+    /// At most 32 characters.
     pub id: String,
-    /// The `hostname` property.
     pub hostname: String,
-    /// The `ssl` property.
     pub ssl: Option<CustomHostnameSsl>,
 }
 
@@ -235,9 +225,9 @@ json_object! {
 
 /// The `ssl` property of [`CustomHostname`].
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomHostnameSsl {
-    /// The `status` property.
     pub status: Option<String>,
 }
 
@@ -249,11 +239,10 @@ json_object! {
 
 /// The `result_info` property of [`GetCustomHostnameResponse`].
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiResponseSingleResultInfo {
-    /// The `page` property.
     pub page: Option<i64>,
-    /// The `per_page` property.
     pub per_page: Option<i64>,
 }
 

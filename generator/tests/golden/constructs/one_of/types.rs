@@ -37,17 +37,14 @@ impl<'de> Deserialize<'de> for PaymentSource {
 
 /// A form of [`PaymentSource`].
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
-    /// The `id` property.
     pub id: String,
-    /// The `object` property.
+    /// Always `card`.
     pub object: CardObject,
-    /// The `brand` property.
     pub brand: Option<String>,
-    /// The `exp_month` property.
     pub exp_month: Option<i64>,
-    /// The `last4` property.
     pub last4: String,
 }
 
@@ -80,17 +77,14 @@ string_enum! {
 
 /// A form of [`PaymentSource`].
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BankAccount {
-    /// The `id` property.
     pub id: String,
-    /// The `object` property.
+    /// Always `bank_account`.
     pub object: BankAccountObject,
-    /// The `bank_name` property.
     pub bank_name: Option<String>,
-    /// The `last4` property.
     pub last4: String,
-    /// The `routing_number` property.
     pub routing_number: Option<String>,
 }
 
@@ -124,13 +118,13 @@ string_enum! {
 /// The subscription
 #[cfg(feature = "subscriptions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionEnvelope {
     /// Listed least specific first; the most specific must be tried first.
     pub subscription: SubscriptionEnvelopeSubscription,
     /// Expandable: an ID, or the object when expanded.
     pub customer: SubscriptionEnvelopeCustomer,
-    /// The `default_source` property.
     pub default_source: Option<SubscriptionEnvelopeDefaultSource>,
     /// Nullable scalars as map values.
     pub metadata: Option<
@@ -172,13 +166,11 @@ pub enum SubscriptionEnvelopeSubscription {
 /// A subscription still in its trial (few required fields).
 #[cfg(feature = "subscriptions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trial {
-    /// The `id` property.
     pub id: String,
-    /// The `status` property.
     pub status: String,
-    /// The `trial_end` property.
     pub trial_end: Option<i64>,
 }
 
@@ -194,15 +186,12 @@ json_object! {
 /// A paid subscription (more required fields).
 #[cfg(feature = "subscriptions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaidSubscription {
-    /// The `id` property.
     pub id: String,
-    /// The `status` property.
     pub status: String,
-    /// The `plan` property.
     pub plan: String,
-    /// The `quantity` property.
     pub quantity: i64,
 }
 
@@ -231,13 +220,12 @@ pub enum SubscriptionEnvelopeCustomer {
 /// A form of [`SubscriptionEnvelopeCustomer`].
 #[cfg(feature = "subscriptions")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
-    /// The `id` property.
     pub id: String,
-    /// The `object` property.
+    /// Always `customer`.
     pub object: CustomerObject,
-    /// The `email` property.
     pub email: Option<String>,
 }
 

@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`CloudflareImagesApi::cloudflare_images_upload_an_image_via_url`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloudflareAccountImagesRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -14,26 +14,60 @@ pub struct CloudflareAccountImagesRequest {
     pub body: CloudflareAccountImagesBody,
 }
 
+impl CloudflareAccountImagesRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        body: CloudflareAccountImagesBody,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            body,
+        }
+    }
+}
+
 /// The `multipart/form-data` body of [`CloudflareAccountImagesRequest`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloudflareAccountImagesBody {
     /// An image binary data.
     pub file: crate::Upload,
     /// An optional custom unique identifier for your image.
     pub id: Option<String>,
-    /// The `requireSignedURLs` part.
     pub require_signed_urls: Option<bool>,
-    /// The `metadata` part.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl CloudflareAccountImagesBody {
+    /// From its required values; every other field is `None`.
+    pub fn new(file: crate::Upload) -> Self {
+        Self {
+            file,
+            id: None,
+            require_signed_urls: None,
+            metadata: None,
+        }
+    }
+}
+
 /// Parameters of [`CloudflareImagesApi::cloudflare_images_base_image`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloudflareImagesBaseImageRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// Image identifier; custom identifiers may contain slashes.
     pub image_id: String,
+}
+
+impl CloudflareImagesBaseImageRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(account_id: impl Into<String>, image_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            image_id: image_id.into(),
+        }
+    }
 }
 
 /// Operations tagged `Cloudflare Images`, from [`Client::cloudflare_images`].
@@ -48,12 +82,8 @@ impl CloudflareImagesApi<'_> {
     /// `POST /accounts/{account_id}/images/v1`
     ///
     /// ```no_run
-    /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::CloudflareAccountImagesRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     ..Default::default()
-    /// };
-    /// let response = client.cloudflare_images().cloudflare_images_upload_an_image_via_url(&request).await?;
+    /// # async fn example(client: &golden::Client, request: &golden::CloudflareAccountImagesRequest) -> Result<(), golden::Error> {
+    /// let response = client.cloudflare_images().cloudflare_images_upload_an_image_via_url(request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -76,10 +106,7 @@ impl CloudflareImagesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::CloudflareImagesBaseImageRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     image_id: "IMAGE_ID".into(),
-    /// };
+    /// let request = golden::CloudflareImagesBaseImageRequest::new("ACCOUNT_ID", "IMAGE_ID");
     /// let download = client.cloudflare_images().cloudflare_images_base_image(&request).await?;
     /// let written = download.save("download.bin").await?;
     /// println!("{written} bytes");

@@ -21,12 +21,22 @@ pub struct GetCustomersRequest {
 }
 
 /// Parameters of [`CustomersApi::post_customers`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostCustomersRequest {
     /// The `Idempotency-Key` header.
     pub idempotency_key: Option<String>,
     /// The request body.
     pub body: PostCustomersBody,
+}
+
+impl PostCustomersRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(body: PostCustomersBody) -> Self {
+        Self {
+            idempotency_key: None,
+            body,
+        }
+    }
 }
 
 /// Operations tagged `Customers`, from [`Client::customers`].
@@ -67,7 +77,7 @@ impl CustomersApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::PostCustomersRequest::default();
+    /// let request = golden::PostCustomersRequest::new(Default::default());
     /// let response = client.customers().post_customers(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -6,7 +6,7 @@ use crate::types::*;
 use crate::{Client, Error};
 
 /// Parameters of [`MeetingsApi::get_meeting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetMeetingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -16,8 +16,23 @@ pub struct GetMeetingRequest {
     pub meeting_id: String,
 }
 
+impl GetMeetingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::update_meeting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMeetingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -31,8 +46,27 @@ pub struct UpdateMeetingRequest {
     pub body: MeetingUpdate,
 }
 
+impl UpdateMeetingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+        if_match: impl Into<String>,
+        body: MeetingUpdate,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+            if_match: if_match.into(),
+            body,
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::delete_meeting`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteMeetingRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -42,8 +76,23 @@ pub struct DeleteMeetingRequest {
     pub meeting_id: String,
 }
 
+impl DeleteMeetingRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+        }
+    }
+}
+
 /// Parameters of [`MeetingsApi::kick_all_participants`].
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KickAllParticipantsRequest {
     /// The account identifier tag.
     pub account_id: String,
@@ -51,6 +100,21 @@ pub struct KickAllParticipantsRequest {
     pub app_id: String,
     /// The unique identifier for the meeting (path level).
     pub meeting_id: String,
+}
+
+impl KickAllParticipantsRequest {
+    /// From its required values; every other field is `None`.
+    pub fn new(
+        account_id: impl Into<String>,
+        app_id: impl Into<String>,
+        meeting_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            app_id: app_id.into(),
+            meeting_id: meeting_id.into(),
+        }
+    }
 }
 
 /// Operations tagged `Meetings`, from [`Client::meetings`].
@@ -70,11 +134,7 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::GetMeetingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    /// };
+    /// let request = golden::GetMeetingRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
     /// let response = client.meetings().get_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -97,13 +157,13 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::UpdateMeetingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    ///     if_match: "IF_MATCH".into(),
-    ///     ..Default::default()
-    /// };
+    /// let request = golden::UpdateMeetingRequest::new(
+    ///     "ACCOUNT_ID",
+    ///     "APP_ID",
+    ///     "MEETING_ID",
+    ///     "IF_MATCH",
+    ///     Default::default(),
+    /// );
     /// let response = client.meetings().update_meeting(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
@@ -127,11 +187,7 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::DeleteMeetingRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    /// };
+    /// let request = golden::DeleteMeetingRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
     /// client.meetings().delete_meeting(&request).await?;
     /// # Ok(())
     /// # }
@@ -148,11 +204,7 @@ impl MeetingsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::KickAllParticipantsRequest {
-    ///     account_id: "ACCOUNT_ID".into(),
-    ///     app_id: "APP_ID".into(),
-    ///     meeting_id: "MEETING_ID".into(),
-    /// };
+    /// let request = golden::KickAllParticipantsRequest::new("ACCOUNT_ID", "APP_ID", "MEETING_ID");
     /// let response = client.meetings().kick_all_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
