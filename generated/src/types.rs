@@ -222,7 +222,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FetchAllLivestreamsStatus {
+pub enum LivestreamStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -237,7 +237,7 @@ pub enum FetchAllLivestreamsStatus {
 
 #[cfg(feature = "live_streams")]
 string_enum! {
-    FetchAllLivestreamsStatus {
+    LivestreamStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -305,11 +305,11 @@ pub struct FetchAllLivestreamsData {
     /// Name of the livestream.
     pub name: Option<String>,
     /// The `paging` property.
-    pub paging: Option<FetchAllLivestreamsPaging>,
+    pub paging: Option<LivestreamSessionPaging>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<FetchAllLivestreamsStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -337,7 +337,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllLivestreamsPaging {
+pub struct LivestreamSessionPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -348,7 +348,7 @@ pub struct FetchAllLivestreamsPaging {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    FetchAllLivestreamsPaging {
+    LivestreamSessionPaging {
         "end_offset" => end_offset: optional,
         "start_offset" => start_offset: optional,
         "total_count" => total_count: optional,
@@ -407,7 +407,7 @@ pub struct CreateLivestreamData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<CreateLivestreamStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
 }
@@ -423,34 +423,6 @@ json_object! {
         "playback_url" => playback_url: optional,
         "status" => status: optional,
         "stream_key" => stream_key: optional,
-    }
-}
-
-/// The `status` property of [`CreateLivestreamData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateLivestreamStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    CreateLivestreamStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
     }
 }
 
@@ -481,7 +453,7 @@ pub struct GetLivestreamSessionLivestreamIdData {
     /// The `livestream` property.
     pub livestream: Option<Livestream>,
     /// The `paging` property.
-    pub paging: Option<GetLivestreamSessionLivestreamIdPaging>,
+    pub paging: Option<LivestreamSessionPaging>,
     /// The `session` property.
     pub session: Option<GetLivestreamSessionLivestreamIdSession>,
 }
@@ -515,7 +487,7 @@ pub struct Livestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<GetLivestreamSessionLivestreamIdStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -535,56 +507,6 @@ json_object! {
         "status" => status: optional,
         "stream_key" => stream_key: optional,
         "updated_at" => updated_at: optional,
-    }
-}
-
-/// The `status` property of [`Livestream`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetLivestreamSessionLivestreamIdStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    GetLivestreamSessionLivestreamIdStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
-    }
-}
-
-/// The `paging` property of [`GetLivestreamSessionLivestreamIdData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamSessionLivestreamIdPaging {
-    /// The `end_offset` property.
-    pub end_offset: Option<i64>,
-    /// The `start_offset` property.
-    pub start_offset: Option<i64>,
-    /// The `total_count` property.
-    pub total_count: Option<i64>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    GetLivestreamSessionLivestreamIdPaging {
-        "end_offset" => end_offset: optional,
-        "start_offset" => start_offset: optional,
-        "total_count" => total_count: optional,
     }
 }
 
@@ -656,7 +578,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionData {
     /// The `livestream` property.
-    pub livestream: Option<GetActiveLivestreamSessionLivestream>,
+    pub livestream: Option<ActiveLivestream>,
     /// The `session` property.
     pub session: Option<GetActiveLivestreamSessionSession>,
 }
@@ -673,7 +595,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetActiveLivestreamSessionLivestream {
+pub struct ActiveLivestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -689,7 +611,7 @@ pub struct GetActiveLivestreamSessionLivestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<GetActiveLivestreamSessionStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -698,7 +620,7 @@ pub struct GetActiveLivestreamSessionLivestream {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetActiveLivestreamSessionLivestream {
+    ActiveLivestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -709,34 +631,6 @@ json_object! {
         "status" => status: optional,
         "stream_key" => stream_key: optional,
         "updated_at" => updated_at: optional,
-    }
-}
-
-/// The `status` property of [`GetActiveLivestreamSessionLivestream`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetActiveLivestreamSessionStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    GetActiveLivestreamSessionStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
     }
 }
 
@@ -842,11 +736,11 @@ json_object! {
     }
 }
 
-/// Filter meetings by status. Used by [`MeetingsApi::get_all_meetings`](crate::MeetingsApi::get_all_meetings).
-#[cfg(feature = "meetings")]
+/// The `status` property of [`Meeting`].
+#[cfg(any(feature = "meetings", feature = "recordings"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetAllMeetingsStatus {
+pub enum MeetingStatus {
     /// `"ACTIVE"`
     Active,
     /// `"INACTIVE"`
@@ -855,9 +749,9 @@ pub enum GetAllMeetingsStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "meetings")]
+#[cfg(any(feature = "meetings", feature = "recordings"))]
 string_enum! {
-    GetAllMeetingsStatus {
+    MeetingStatus {
         "ACTIVE" => Active,
         "INACTIVE" => Inactive,
         _ => UnknownValue,
@@ -1283,7 +1177,7 @@ string_enum! {
 }
 
 /// Size of the watermark
-#[cfg(any(feature = "meetings", feature = "recordings"))]
+#[cfg(any(feature = "live_streams", feature = "meetings", feature = "recordings"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoConfigSize {
     /// Height of the watermark in px
@@ -1292,33 +1186,11 @@ pub struct VideoConfigSize {
     pub width: Option<i64>,
 }
 
-#[cfg(any(feature = "meetings", feature = "recordings"))]
+#[cfg(any(feature = "live_streams", feature = "meetings", feature = "recordings"))]
 json_object! {
     VideoConfigSize {
         "height" => height: optional,
         "width" => width: optional,
-    }
-}
-
-/// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
-#[cfg(any(feature = "meetings", feature = "recordings"))]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeetingStatus {
-    /// `"ACTIVE"`
-    Active,
-    /// `"INACTIVE"`
-    Inactive,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(any(feature = "meetings", feature = "recordings"))]
-string_enum! {
-    MeetingStatus {
-        "ACTIVE" => Active,
-        "INACTIVE" => Inactive,
-        _ => UnknownValue,
     }
 }
 
@@ -1657,7 +1529,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericErrorResponse {
     /// The `error` property.
-    pub error: GenericErrorResponseError,
+    pub error: ErrorResponseError,
     /// Success status of the request.
     ///
     /// Default when absent: `false`.
@@ -1673,19 +1545,33 @@ json_object! {
 }
 
 /// The `error` property of [`GenericErrorResponse`].
-#[cfg(any(feature = "meetings", feature = "active_session", feature = "recordings"))]
+#[cfg(
+    any(
+        feature = "meetings",
+        feature = "active_session",
+        feature = "recordings",
+        feature = "webhooks"
+    )
+)]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GenericErrorResponseError {
+pub struct ErrorResponseError {
     /// HTTP status code of the error.
     pub code: i64,
     /// Error message describing what went wrong.
     pub message: String,
 }
 
-#[cfg(any(feature = "meetings", feature = "active_session", feature = "recordings"))]
+#[cfg(
+    any(
+        feature = "meetings",
+        feature = "active_session",
+        feature = "recordings",
+        feature = "webhooks"
+    )
+)]
 json_object! {
-    GenericErrorResponseError {
+    ErrorResponseError {
         "code" => code: default integral,
         "message" => message: default,
     }
@@ -1716,7 +1602,7 @@ pub struct UpdateMeetingBody {
     /// Default when absent: `60`.
     pub session_keep_alive_time_in_secs: Option<f64>,
     /// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
-    pub status: Option<UpdateMeetingStatus>,
+    pub status: Option<MeetingStatus>,
     /// Automatically generate summary of meetings using transcripts. Requires Transcriptions to be enabled, and can be retrieved via Webhooks or summary API.
     ///
     /// Default when absent: `false`.
@@ -1745,35 +1631,13 @@ json_object! {
     }
 }
 
-/// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
-#[cfg(feature = "meetings")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateMeetingStatus {
-    /// `"ACTIVE"`
-    Active,
-    /// `"INACTIVE"`
-    Inactive,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "meetings")]
-string_enum! {
-    UpdateMeetingStatus {
-        "ACTIVE" => Active,
-        "INACTIVE" => Inactive,
-        _ => UnknownValue,
-    }
-}
-
 /// OK
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingActiveLivestreamResponse {
     /// The `data` property.
-    pub data: Option<GetMeetingActiveLivestreamData>,
+    pub data: Option<ActiveLivestream>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -1783,77 +1647,6 @@ json_object! {
     GetMeetingActiveLivestreamResponse {
         "data" => data: optional,
         "success" => success: optional,
-    }
-}
-
-/// The `data` property of [`GetMeetingActiveLivestreamResponse`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMeetingActiveLivestreamData {
-    /// Timestamp the object was created at. The time is returned in ISO format.
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Specifies if the livestream was disabled.
-    pub disabled: Option<String>,
-    /// The livestream ID.
-    pub id: Option<String>,
-    /// The server URL to which the RTMP encoder sends the video and audio data.
-    pub ingest_server: Option<String>,
-    /// The `meeting_id` property.
-    pub meeting_id: Option<String>,
-    /// Name of the livestream.
-    pub name: Option<String>,
-    /// The web address that viewers can use to watch the livestream.
-    pub playback_url: Option<String>,
-    /// The `status` property.
-    pub status: Option<GetMeetingActiveLivestreamStatus>,
-    /// Unique key for accessing each livestream.
-    pub stream_key: Option<String>,
-    /// Timestamp the object was updated at. The time is returned in ISO format.
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    GetMeetingActiveLivestreamData {
-        "created_at" => created_at: optional,
-        "disabled" => disabled: optional,
-        "id" => id: optional,
-        "ingest_server" => ingest_server: optional,
-        "meeting_id" => meeting_id: optional,
-        "name" => name: optional,
-        "playback_url" => playback_url: optional,
-        "status" => status: optional,
-        "stream_key" => stream_key: optional,
-        "updated_at" => updated_at: optional,
-    }
-}
-
-/// The `status` property of [`GetMeetingActiveLivestreamData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetMeetingActiveLivestreamStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    GetMeetingActiveLivestreamStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
     }
 }
 
@@ -1893,25 +1686,25 @@ json_object! {
 }
 
 /// Active Session Success response
-#[cfg(feature = "active_session")]
+#[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetActiveSessionResponse {
+pub struct SessionResponse {
     /// The `data` property.
     pub data: Option<ActiveSession>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
-#[cfg(feature = "active_session")]
+#[cfg(any(feature = "active_session", feature = "sessions"))]
 json_object! {
-    GetActiveSessionResponse {
+    SessionResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetActiveSessionResponse`].
+/// The `data` property of [`SessionResponse`].
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
@@ -1939,7 +1732,7 @@ pub struct ActiveSession {
     /// timestamp when session started
     pub started_at: String,
     /// current status of session
-    pub status: ActiveSessionStatus,
+    pub status: Status,
     /// type of session
     pub type_: ActiveSessionType,
     /// timestamp when session was last updated
@@ -1970,7 +1763,7 @@ json_object! {
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActiveSessionStatus {
+pub enum Status {
     /// `"LIVE"`
     Live,
     /// `"ENDED"`
@@ -1981,7 +1774,7 @@ pub enum ActiveSessionStatus {
 
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 string_enum! {
-    ActiveSessionStatus {
+    Status {
         "LIVE" => Live,
         "ENDED" => Ended,
         _ => UnknownValue,
@@ -2035,26 +1828,26 @@ json_object! {
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickParticipantsResponse {
+pub struct ParticipantsResponse {
     /// The `data` property.
-    pub data: Option<KickParticipantsData>,
+    pub data: Option<ParticipantsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "active_session")]
 json_object! {
-    KickParticipantsResponse {
+    ParticipantsResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`KickParticipantsResponse`].
+/// The `data` property of [`ParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickParticipantsData {
+pub struct ParticipantsData {
     /// The `action` property.
     pub action: Option<String>,
     /// SessionParticipant
@@ -2063,7 +1856,7 @@ pub struct KickParticipantsData {
 
 #[cfg(feature = "active_session")]
 json_object! {
-    KickParticipantsData {
+    ParticipantsData {
         "action" => action: optional,
         "participants" => participants: optional,
     }
@@ -2135,44 +1928,6 @@ json_object! {
     KickAllParticipantsData {
         "action" => action: optional,
         "kicked_participants_count" => kicked_participants_count: optional,
-    }
-}
-
-/// Mute one or more participants of a meeting
-#[cfg(feature = "active_session")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MuteParticipantsResponse {
-    /// The `data` property.
-    pub data: Option<MuteParticipantsData>,
-    /// The `success` property.
-    pub success: Option<bool>,
-}
-
-#[cfg(feature = "active_session")]
-json_object! {
-    MuteParticipantsResponse {
-        "data" => data: optional,
-        "success" => success: optional,
-    }
-}
-
-/// The `data` property of [`MuteParticipantsResponse`].
-#[cfg(feature = "active_session")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MuteParticipantsData {
-    /// The `action` property.
-    pub action: Option<String>,
-    /// SessionParticipant
-    pub participants: Option<Vec<SessionParticipant>>,
-}
-
-#[cfg(feature = "active_session")]
-json_object! {
-    MuteParticipantsData {
-        "action" => action: optional,
-        "participants" => participants: optional,
     }
 }
 
@@ -2393,7 +2148,7 @@ pub struct LivestreamSessionDetailsData {
     /// The `livestreams` property.
     pub livestreams: Option<Vec<LivestreamSessionDetailsLivestream>>,
     /// The `paging` property.
-    pub paging: Option<LivestreamSessionDetailsPaging>,
+    pub paging: Option<LivestreamSessionPaging>,
     /// The `sessions` property.
     pub sessions: Option<LivestreamSessionDetailsSessions>,
 }
@@ -2427,7 +2182,7 @@ pub struct LivestreamSessionDetailsLivestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<LivestreamSessionDetailsStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// The timestamp at which the livestream was updated. The time is returned in ISO format.
@@ -2447,56 +2202,6 @@ json_object! {
         "status" => status: optional,
         "stream_key" => stream_key: optional,
         "updated_at" => updated_at: optional,
-    }
-}
-
-/// The `status` property of [`LivestreamSessionDetailsLivestream`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LivestreamSessionDetailsStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"INVOKED"`
-    Invoked,
-    /// `"ERRORED"`
-    Errored,
-    /// `"IDLE"`
-    Idle,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    LivestreamSessionDetailsStatus {
-        "LIVE" => Live,
-        "INVOKED" => Invoked,
-        "ERRORED" => Errored,
-        "IDLE" => Idle,
-        _ => UnknownValue,
-    }
-}
-
-/// The `paging` property of [`LivestreamSessionDetailsData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsPaging {
-    /// The `end_offset` property.
-    pub end_offset: Option<i64>,
-    /// The `start_offset` property.
-    pub start_offset: Option<i64>,
-    /// The `total_count` property.
-    pub total_count: Option<i64>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    LivestreamSessionDetailsPaging {
-        "end_offset" => end_offset: optional,
-        "start_offset" => start_offset: optional,
-        "total_count" => total_count: optional,
     }
 }
 
@@ -2546,8 +2251,8 @@ json_object! {
 pub struct StartLivestreamingBody {
     /// The `name` property.
     pub name: Option<String>,
-    /// The `video_config` property.
-    pub video_config: Option<StartLivestreamingVideoConfig>,
+    /// Size of the watermark
+    pub video_config: Option<VideoConfigSize>,
 }
 
 #[cfg(feature = "live_streams")]
@@ -2555,24 +2260,6 @@ json_object! {
     StartLivestreamingBody {
         "name" => name: optional,
         "video_config" => video_config: optional,
-    }
-}
-
-/// The `video_config` property of [`StartLivestreamingBody`].
-#[cfg(feature = "live_streams")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartLivestreamingVideoConfig {
-    /// Height of the livestreaming video in pixels
-    pub height: Option<i64>,
-    /// Width of the livestreaming video in pixels
-    pub width: Option<i64>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    StartLivestreamingVideoConfig {
-        "height" => height: optional,
-        "width" => width: optional,
     }
 }
 
@@ -2607,7 +2294,7 @@ pub struct StartLivestreamingData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
-    pub status: Option<StartLivestreamingStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
 }
@@ -2620,34 +2307,6 @@ json_object! {
         "playback_url" => playback_url: optional,
         "status" => status: optional,
         "stream_key" => stream_key: optional,
-    }
-}
-
-/// The `status` property of [`StartLivestreamingData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StartLivestreamingStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    StartLivestreamingStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
     }
 }
 
@@ -3065,9 +2724,9 @@ pub struct PresetConfigMedia {
     /// Control options for Audio quality.
     pub audio: Option<PresetConfigMediaAudio>,
     /// Configuration options for participant screen shares
-    pub screenshare: PresetConfigMediaScreenshare,
+    pub screenshare: PresetScreenshare,
     /// Configuration options for participant videos
-    pub video: PresetConfigMediaVideo,
+    pub video: PresetVideo,
 }
 
 #[cfg(feature = "presets")]
@@ -3104,7 +2763,7 @@ json_object! {
 /// Configuration options for participant screen shares
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PresetConfigMediaScreenshare {
+pub struct PresetScreenshare {
     /// Frame rate of screen share
     pub frame_rate: f64,
     /// Quality of screen share
@@ -3113,7 +2772,7 @@ pub struct PresetConfigMediaScreenshare {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetConfigMediaScreenshare {
+    PresetScreenshare {
         "frame_rate" => frame_rate: default,
         "quality" => quality: required,
     }
@@ -3153,7 +2812,7 @@ string_enum! {
 /// Configuration options for participant videos
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PresetConfigMediaVideo {
+pub struct PresetVideo {
     /// Frame rate of participants' video
     pub frame_rate: f64,
     /// Video quality of participants
@@ -3166,7 +2825,7 @@ pub struct PresetConfigMediaVideo {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetConfigMediaVideo {
+    PresetVideo {
         "frame_rate" => frame_rate: default,
         "quality" => quality: required,
         "simulcast" => simulcast: optional,
@@ -3253,8 +2912,8 @@ pub struct PresetPermissions {
     pub recorder_type: PresetRecorderType,
     /// The `show_participant_list` property.
     pub show_participant_list: bool,
-    /// The `stage_access` property.
-    pub stage_access: Option<PresetStageAccess>,
+    /// Can produce audio
+    pub stage_access: Option<PresetCanProduce>,
     /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
     /// The `transcription_enabled` property.
@@ -3386,9 +3045,9 @@ pub struct PresetPermissionsMedia {
     /// Audio permissions
     pub audio: PresetPermissionsMediaAudio,
     /// Screenshare permissions
-    pub screenshare: PresetPermissionsMediaScreenshare,
+    pub screenshare: PresetPermissionsMediaAudio,
     /// Video permissions
-    pub video: PresetPermissionsMediaVideo,
+    pub video: PresetPermissionsMediaAudio,
 }
 
 #[cfg(feature = "presets")]
@@ -3437,36 +3096,6 @@ string_enum! {
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
         _ => UnknownValue,
-    }
-}
-
-/// Screenshare permissions
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PresetPermissionsMediaScreenshare {
-    /// Can produce screen share video
-    pub can_produce: PresetCanProduce,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    PresetPermissionsMediaScreenshare {
-        "can_produce" => can_produce: required,
-    }
-}
-
-/// Video permissions
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PresetPermissionsMediaVideo {
-    /// Can produce video
-    pub can_produce: PresetCanProduce,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    PresetPermissionsMediaVideo {
-        "can_produce" => can_produce: required,
     }
 }
 
@@ -3576,31 +3205,6 @@ string_enum! {
         "RECORDER" => Recorder,
         "LIVESTREAMER" => Livestreamer,
         "NONE" => None,
-        _ => UnknownValue,
-    }
-}
-
-/// The `stage_access` property of [`PresetPermissions`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetStageAccess {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    PresetStageAccess {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
         _ => UnknownValue,
     }
 }
@@ -3977,7 +3581,7 @@ pub struct UpdatePresetConfig {
     /// Media configuration options. eg: Video quality
     pub media: Option<UpdatePresetConfigMedia>,
     /// Type of the meeting
-    pub view_type: Option<UpdatePresetViewType>,
+    pub view_type: Option<PresetViewType>,
 }
 
 #[cfg(feature = "presets")]
@@ -4014,11 +3618,11 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetConfigMedia {
     /// Control options for Audio quality.
-    pub audio: Option<UpdatePresetConfigMediaAudio>,
+    pub audio: Option<PresetConfigMediaAudio>,
     /// Configuration options for participant screen shares
-    pub screenshare: Option<UpdatePresetConfigMediaScreenshare>,
+    pub screenshare: Option<UpdatePresetScreenshare>,
     /// Configuration options for participant videos
-    pub video: Option<UpdatePresetConfigMediaVideo>,
+    pub video: Option<UpdatePresetVideo>,
 }
 
 #[cfg(feature = "presets")]
@@ -4030,123 +3634,42 @@ json_object! {
     }
 }
 
-/// Control options for Audio quality.
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetConfigMediaAudio {
-    /// Enable High Quality Audio for your meetings
-    ///
-    /// Default when absent: `false`.
-    pub enable_high_bitrate: Option<bool>,
-    /// Enable Stereo for your meetings
-    ///
-    /// Default when absent: `false`.
-    pub enable_stereo: Option<bool>,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    UpdatePresetConfigMediaAudio {
-        "enable_high_bitrate" => enable_high_bitrate: optional,
-        "enable_stereo" => enable_stereo: optional,
-    }
-}
-
 /// Configuration options for participant screen shares
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetConfigMediaScreenshare {
+pub struct UpdatePresetScreenshare {
     /// Frame rate of screen share
     pub frame_rate: Option<f64>,
     /// Quality of screen share
-    pub quality: Option<UpdatePresetQuality>,
+    pub quality: Option<PresetQuality>,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetConfigMediaScreenshare {
+    UpdatePresetScreenshare {
         "frame_rate" => frame_rate: optional,
         "quality" => quality: optional,
-    }
-}
-
-/// Quality of screen share
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetQuality {
-    /// `"hd"`
-    Hd,
-    /// `"vga"`
-    Vga,
-    /// `"qvga"`
-    Qvga,
-    /// `"fhd"`
-    Fhd,
-    /// `"uhd"`
-    Uhd,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetQuality {
-        "hd" => Hd,
-        "vga" => Vga,
-        "qvga" => Qvga,
-        "fhd" => Fhd,
-        "uhd" => Uhd,
-        _ => UnknownValue,
     }
 }
 
 /// Configuration options for participant videos
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetConfigMediaVideo {
+pub struct UpdatePresetVideo {
     /// Frame rate of participants' video
     pub frame_rate: Option<f64>,
     /// Video quality of participants
-    pub quality: Option<UpdatePresetQuality>,
+    pub quality: Option<PresetQuality>,
     /// Enable simulcast for participant videos.
     pub simulcast: Option<bool>,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetConfigMediaVideo {
+    UpdatePresetVideo {
         "frame_rate" => frame_rate: optional,
         "quality" => quality: optional,
         "simulcast" => simulcast: optional,
-    }
-}
-
-/// Type of the meeting
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetViewType {
-    /// `"GROUP_CALL"`
-    GroupCall,
-    /// `"WEBINAR"`
-    Webinar,
-    /// `"AUDIO_ROOM"`
-    AudioRoom,
-    /// `"LIVESTREAM"`
-    Livestream,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetViewType {
-        "GROUP_CALL" => GroupCall,
-        "WEBINAR" => Webinar,
-        "AUDIO_ROOM" => AudioRoom,
-        "LIVESTREAM" => Livestream,
-        _ => UnknownValue,
     }
 }
 
@@ -4199,17 +3722,17 @@ pub struct UpdatePresetPermissions {
     /// Type of the recording peer
     ///
     /// Default when absent: `"NONE"`.
-    pub recorder_type: Option<UpdatePresetRecorderType>,
+    pub recorder_type: Option<PresetRecorderType>,
     /// The `show_participant_list` property.
     pub show_participant_list: Option<bool>,
-    /// The `stage_access` property.
-    pub stage_access: Option<UpdatePresetStageAccess>,
+    /// Can produce audio
+    pub stage_access: Option<PresetCanProduce>,
     /// The `stage_enabled` property.
     pub stage_enabled: Option<bool>,
     /// The `transcription_enabled` property.
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
-    pub waiting_room_type: Option<UpdatePresetWaitingRoomType>,
+    pub waiting_room_type: Option<PresetWaitingRoomType>,
 }
 
 #[cfg(feature = "presets")]
@@ -4333,11 +3856,11 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissionsMedia {
     /// Audio permissions
-    pub audio: Option<UpdatePresetPermissionsMediaAudio>,
+    pub audio: Option<UpdatePresetAudio>,
     /// Screenshare permissions
-    pub screenshare: Option<UpdatePresetPermissionsMediaScreenshare>,
+    pub screenshare: Option<UpdatePresetAudio>,
     /// Video permissions
-    pub video: Option<UpdatePresetPermissionsMediaVideo>,
+    pub video: Option<UpdatePresetAudio>,
 }
 
 #[cfg(feature = "presets")]
@@ -4352,69 +3875,14 @@ json_object! {
 /// Audio permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsMediaAudio {
+pub struct UpdatePresetAudio {
     /// Can produce audio
-    pub can_produce: Option<UpdatePresetCanProduce>,
+    pub can_produce: Option<PresetCanProduce>,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetPermissionsMediaAudio {
-        "can_produce" => can_produce: optional,
-    }
-}
-
-/// Can produce audio
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
-/// Screenshare permissions
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsMediaScreenshare {
-    /// Can produce screen share video
-    pub can_produce: Option<UpdatePresetCanProduce>,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    UpdatePresetPermissionsMediaScreenshare {
-        "can_produce" => can_produce: optional,
-    }
-}
-
-/// Video permissions
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsMediaVideo {
-    /// Can produce video
-    pub can_produce: Option<UpdatePresetCanProduce>,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    UpdatePresetPermissionsMediaVideo {
+    UpdatePresetAudio {
         "can_produce" => can_produce: optional,
     }
 }
@@ -4464,81 +3932,6 @@ json_object! {
     }
 }
 
-/// Type of the recording peer
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetRecorderType {
-    /// `"RECORDER"`
-    Recorder,
-    /// `"LIVESTREAMER"`
-    Livestreamer,
-    /// `"NONE"`
-    None,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetRecorderType {
-        "RECORDER" => Recorder,
-        "LIVESTREAMER" => Livestreamer,
-        "NONE" => None,
-        _ => UnknownValue,
-    }
-}
-
-/// The `stage_access` property of [`UpdatePresetPermissions`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetStageAccess {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetStageAccess {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
-/// Waiting room type
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetWaitingRoomType {
-    /// `"SKIP"`
-    Skip,
-    /// `"ON_PRIVILEGED_USER_ENTRY"`
-    OnPrivilegedUserEntry,
-    /// `"SKIP_ON_ACCEPT"`
-    SkipOnAccept,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetWaitingRoomType {
-        "SKIP" => Skip,
-        "ON_PRIVILEGED_USER_ENTRY" => OnPrivilegedUserEntry,
-        "SKIP_ON_ACCEPT" => SkipOnAccept,
-        _ => UnknownValue,
-    }
-}
-
 /// The `ui` property of [`UpdatePreset`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4559,9 +3952,9 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetDesignTokens {
     /// The `border_radius` property.
-    pub border_radius: Option<UpdatePresetBorderRadius>,
+    pub border_radius: Option<PresetBorderRadius>,
     /// The `border_width` property.
-    pub border_width: Option<UpdatePresetBorderWidth>,
+    pub border_width: Option<PresetBorderWidth>,
     /// The `colors` property.
     pub colors: Option<UpdatePresetColors>,
     /// The `font_family` property.
@@ -4575,7 +3968,7 @@ pub struct UpdatePresetDesignTokens {
     /// Default when absent: `4`.
     pub spacing_base: Option<f64>,
     /// The `theme` property.
-    pub theme: Option<UpdatePresetTheme>,
+    pub theme: Option<PresetTheme>,
 }
 
 #[cfg(feature = "presets")]
@@ -4589,59 +3982,6 @@ json_object! {
         "logo" => logo: optional,
         "spacing_base" => spacing_base: optional,
         "theme" => theme: optional,
-    }
-}
-
-/// The `border_radius` property of [`UpdatePresetDesignTokens`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetBorderRadius {
-    /// `"sharp"`
-    Sharp,
-    /// `"rounded"`
-    Rounded,
-    /// `"extra-rounded"`
-    ExtraRounded,
-    /// `"circular"`
-    Circular,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetBorderRadius {
-        "sharp" => Sharp,
-        "rounded" => Rounded,
-        "extra-rounded" => ExtraRounded,
-        "circular" => Circular,
-        _ => UnknownValue,
-    }
-}
-
-/// The `border_width` property of [`UpdatePresetDesignTokens`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetBorderWidth {
-    /// `"none"`
-    None,
-    /// `"thin"`
-    Thin,
-    /// `"fat"`
-    Fat,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetBorderWidth {
-        "none" => None,
-        "thin" => Thin,
-        "fat" => Fat,
-        _ => UnknownValue,
     }
 }
 
@@ -4767,31 +4107,6 @@ json_object! {
     }
 }
 
-/// The `theme` property of [`UpdatePresetDesignTokens`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetTheme {
-    /// `"darkest"`
-    Darkest,
-    /// `"dark"`
-    Dark,
-    /// `"light"`
-    Light,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetTheme {
-        "darkest" => Darkest,
-        "dark" => Dark,
-        "light" => Light,
-        _ => UnknownValue,
-    }
-}
-
 /// The `sort_by` query parameter. Used by [`RecordingsApi::get_all_recordings`](crate::RecordingsApi::get_all_recordings).
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
@@ -4812,7 +4127,7 @@ string_enum! {
 }
 
 /// The `sort_order` query parameter. Used by [`RecordingsApi::get_all_recordings`](crate::RecordingsApi::get_all_recordings).
-#[cfg(any(feature = "recordings", feature = "sessions"))]
+#[cfg(any(feature = "recordings", feature = "sessions", feature = "apps"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SortOrder {
@@ -4824,7 +4139,7 @@ pub enum SortOrder {
     UnknownValue(String),
 }
 
-#[cfg(any(feature = "recordings", feature = "sessions"))]
+#[cfg(any(feature = "recordings", feature = "sessions", feature = "apps"))]
 string_enum! {
     SortOrder {
         "ASC" => Asc,
@@ -4833,7 +4148,7 @@ string_enum! {
     }
 }
 
-/// Filter by one or more recording status Used by [`RecordingsApi::get_all_recordings`](crate::RecordingsApi::get_all_recordings).
+/// The `status` property of [`GetRecordingsDataItem`].
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4915,7 +4230,7 @@ pub struct GetRecordingsDataItem {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: RecordingStatus,
+    pub status: StatusItem,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// StorageConfig
@@ -4941,40 +4256,6 @@ json_object! {
         "stopped_time" => stopped_time: default,
         "storage_config" => storage_config: optional,
         "meeting" => meeting: optional,
-    }
-}
-
-/// Current status of the recording.
-#[cfg(feature = "recordings")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordingStatus {
-    /// `"INVOKED"`
-    Invoked,
-    /// `"RECORDING"`
-    Recording,
-    /// `"UPLOADING"`
-    Uploading,
-    /// `"UPLOADED"`
-    Uploaded,
-    /// `"ERRORED"`
-    Errored,
-    /// `"PAUSED"`
-    Paused,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "recordings")]
-string_enum! {
-    RecordingStatus {
-        "INVOKED" => Invoked,
-        "RECORDING" => Recording,
-        "UPLOADING" => Uploading,
-        "UPLOADED" => Uploaded,
-        "ERRORED" => Errored,
-        "PAUSED" => Paused,
-        _ => UnknownValue,
     }
 }
 
@@ -5106,7 +4387,7 @@ pub struct GetRecordingData {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: RecordingStatus,
+    pub status: StatusItem,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// startReason
@@ -5144,7 +4425,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartReason {
     /// The `caller` property.
-    pub caller: Option<StartReasonCaller>,
+    pub caller: Option<ReasonCaller>,
     /// Specifies if the recording was started using the "Start a Recording"API or using the parameter RECORD_ON_START in the "Create a meeting" API.
     ///
     /// If the recording is initiated using the "RECORD_ON_START" parameter, the user details will not be populated.
@@ -5163,18 +4444,18 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartReasonCaller {
+pub struct ReasonCaller {
     /// Name of the user who started the recording.
     pub name: Option<String>,
     /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-    pub type_: Option<StartReasonType>,
+    pub type_: Option<ReasonType>,
     /// The user ID of the person who started the recording.
     pub user_id: Option<uuid::Uuid>,
 }
 
 #[cfg(feature = "recordings")]
 json_object! {
-    StartReasonCaller {
+    ReasonCaller {
         "name" => name: optional,
         "type" => type_: optional,
         "user_Id" => user_id: optional,
@@ -5185,7 +4466,7 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StartReasonType {
+pub enum ReasonType {
     /// `"ORGANIZATION"`
     Organization,
     /// `"USER"`
@@ -5196,7 +4477,7 @@ pub enum StartReasonType {
 
 #[cfg(feature = "recordings")]
 string_enum! {
-    StartReasonType {
+    ReasonType {
         "ORGANIZATION" => Organization,
         "USER" => User,
         _ => UnknownValue,
@@ -5233,7 +4514,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopReason {
     /// The `caller` property.
-    pub caller: Option<StopReasonCaller>,
+    pub caller: Option<ReasonCaller>,
     /// Specifies the reason why the recording stopped.
     pub reason: Option<StopReasonReason>,
 }
@@ -5243,50 +4524,6 @@ json_object! {
     StopReason {
         "caller" => caller: optional,
         "reason" => reason: optional,
-    }
-}
-
-/// The `caller` property of [`StopReason`].
-#[cfg(feature = "recordings")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StopReasonCaller {
-    /// Name of the user who stopped the recording.
-    pub name: Option<String>,
-    /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-    pub type_: Option<StopReasonType>,
-    /// The user ID of the person who stopped the recording.
-    pub user_id: Option<uuid::Uuid>,
-}
-
-#[cfg(feature = "recordings")]
-json_object! {
-    StopReasonCaller {
-        "name" => name: optional,
-        "type" => type_: optional,
-        "user_Id" => user_id: optional,
-    }
-}
-
-/// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-#[cfg(feature = "recordings")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StopReasonType {
-    /// `"ORGANIZATION"`
-    Organization,
-    /// `"USER"`
-    User,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "recordings")]
-string_enum! {
-    StopReasonType {
-        "ORGANIZATION" => Organization,
-        "USER" => User,
-        _ => UnknownValue,
     }
 }
 
@@ -5402,7 +4639,7 @@ pub struct Recording {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: RecordingStatus,
+    pub status: StatusItem,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -5544,28 +4781,6 @@ string_enum! {
     }
 }
 
-/// The `status` query parameter. Used by [`SessionsApi::get_sessions`](crate::SessionsApi::get_sessions).
-#[cfg(feature = "sessions")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `"LIVE"`
-    Live,
-    /// `"ENDED"`
-    Ended,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "sessions")]
-string_enum! {
-    Status {
-        "LIVE" => Live,
-        "ENDED" => Ended,
-        _ => UnknownValue,
-    }
-}
-
 /// Get all sessions success response
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
@@ -5574,7 +4789,7 @@ pub struct GetSessionsResponse {
     /// The `data` property.
     pub data: Option<GetSessionsData>,
     /// The `paging` property.
-    pub paging: Option<GetSessionsPaging>,
+    pub paging: Option<SessionPaging>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -5605,10 +4820,10 @@ json_object! {
 }
 
 /// The `paging` property of [`GetSessionsResponse`].
-#[cfg(feature = "sessions")]
+#[cfg(any(feature = "live_streams", feature = "sessions", feature = "apps"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionsPaging {
+pub struct SessionPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -5617,31 +4832,12 @@ pub struct GetSessionsPaging {
     pub total_count: Option<i64>,
 }
 
-#[cfg(feature = "sessions")]
+#[cfg(any(feature = "live_streams", feature = "sessions", feature = "apps"))]
 json_object! {
-    GetSessionsPaging {
+    SessionPaging {
         "end_offset" => end_offset: optional integral,
         "start_offset" => start_offset: optional integral,
         "total_count" => total_count: optional integral,
-    }
-}
-
-/// Get details about a particular session
-#[cfg(feature = "sessions")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionDetailsResponse {
-    /// The `data` property.
-    pub data: Option<ActiveSession>,
-    /// The `success` property.
-    pub success: Option<bool>,
-}
-
-#[cfg(feature = "sessions")]
-json_object! {
-    GetSessionDetailsResponse {
-        "data" => data: optional,
-        "success" => success: optional,
     }
 }
 
@@ -5710,7 +4906,7 @@ pub struct GetSessionLivestreamSessionsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
-    pub err_message: Option<GetSessionLivestreamSessionsErrMessage>,
+    pub err_message: Option<LivestreamStatus>,
     /// The livestream session ID.
     pub id: Option<String>,
     /// The time duration for which the input was given or the meeting was streamed.
@@ -5720,7 +4916,7 @@ pub struct GetSessionLivestreamSessionsData {
     /// The ID of the livestream.
     pub livestream_id: Option<String>,
     /// The `paging` property.
-    pub paging: Option<GetSessionLivestreamSessionsPaging>,
+    pub paging: Option<SessionPaging>,
     /// Specifies if the livestream was disabled.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -5742,56 +4938,6 @@ json_object! {
         "stopped_time" => stopped_time: optional,
         "updated_at" => updated_at: optional,
         "viewer_seconds" => viewer_seconds: optional integral,
-    }
-}
-
-/// The `err_message` property of [`GetSessionLivestreamSessionsData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetSessionLivestreamSessionsErrMessage {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    GetSessionLivestreamSessionsErrMessage {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
-    }
-}
-
-/// The `paging` property of [`GetSessionLivestreamSessionsData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionLivestreamSessionsPaging {
-    /// The `end_offset` property.
-    pub end_offset: Option<i64>,
-    /// The `start_offset` property.
-    pub start_offset: Option<i64>,
-    /// The `total_count` property.
-    pub total_count: Option<i64>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    GetSessionLivestreamSessionsPaging {
-        "end_offset" => end_offset: optional integral,
-        "start_offset" => start_offset: optional integral,
-        "total_count" => total_count: optional integral,
     }
 }
 
@@ -7485,7 +6631,7 @@ pub struct WebhookRequest {
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that this webhook will get triggered by
-    pub events: Vec<WebhookRequestEvent>,
+    pub events: Vec<WebhookEvent>,
     /// Name of the webhook
     pub name: String,
     /// URL this webhook will send events to
@@ -7499,49 +6645,6 @@ json_object! {
         "events" => events: default,
         "name" => name: default,
         "url" => url: default,
-    }
-}
-
-/// The `events` property of [`WebhookRequest`].
-#[cfg(feature = "webhooks")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookRequestEvent {
-    /// `"meeting.started"`
-    MeetingStarted,
-    /// `"meeting.ended"`
-    MeetingEnded,
-    /// `"meeting.participantJoined"`
-    MeetingParticipantJoined,
-    /// `"meeting.participantLeft"`
-    MeetingParticipantLeft,
-    /// `"meeting.chatSynced"`
-    MeetingChatSynced,
-    /// `"recording.statusUpdate"`
-    RecordingStatusUpdate,
-    /// `"livestreaming.statusUpdate"`
-    LivestreamingStatusUpdate,
-    /// `"meeting.transcript"`
-    MeetingTranscript,
-    /// `"meeting.summary"`
-    MeetingSummary,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "webhooks")]
-string_enum! {
-    WebhookRequestEvent {
-        "meeting.started" => MeetingStarted,
-        "meeting.ended" => MeetingEnded,
-        "meeting.participantJoined" => MeetingParticipantJoined,
-        "meeting.participantLeft" => MeetingParticipantLeft,
-        "meeting.chatSynced" => MeetingChatSynced,
-        "recording.statusUpdate" => RecordingStatusUpdate,
-        "livestreaming.statusUpdate" => LivestreamingStatusUpdate,
-        "meeting.transcript" => MeetingTranscript,
-        "meeting.summary" => MeetingSummary,
-        _ => UnknownValue,
     }
 }
 
@@ -7583,25 +6686,6 @@ json_object! {
     }
 }
 
-/// Object containing details of the error that occurred
-#[cfg(feature = "webhooks")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ErrorResponseError {
-    /// Error code
-    pub code: i64,
-    /// Error message
-    pub message: String,
-}
-
-#[cfg(feature = "webhooks")]
-json_object! {
-    ErrorResponseError {
-        "code" => code: default integral,
-        "message" => message: default,
-    }
-}
-
 /// The request body of [`WebhooksApi::edit_webhook`](crate::WebhooksApi::edit_webhook).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7611,7 +6695,7 @@ pub struct PatchWebhookRequest {
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that the webhook will get triggered by
-    pub events: Option<Vec<PatchWebhookRequestEvent>>,
+    pub events: Option<Vec<WebhookEvent>>,
     /// Name of the webhook
     pub name: Option<String>,
     /// URL the webhook will send events to
@@ -7628,56 +6712,13 @@ json_object! {
     }
 }
 
-/// The `events` property of [`PatchWebhookRequest`].
-#[cfg(feature = "webhooks")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PatchWebhookRequestEvent {
-    /// `"meeting.started"`
-    MeetingStarted,
-    /// `"meeting.ended"`
-    MeetingEnded,
-    /// `"meeting.participantJoined"`
-    MeetingParticipantJoined,
-    /// `"meeting.participantLeft"`
-    MeetingParticipantLeft,
-    /// `"recording.statusUpdate"`
-    RecordingStatusUpdate,
-    /// `"livestreaming.statusUpdate"`
-    LivestreamingStatusUpdate,
-    /// `"meeting.chatSynced"`
-    MeetingChatSynced,
-    /// `"meeting.transcript"`
-    MeetingTranscript,
-    /// `"meeting.summary"`
-    MeetingSummary,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "webhooks")]
-string_enum! {
-    PatchWebhookRequestEvent {
-        "meeting.started" => MeetingStarted,
-        "meeting.ended" => MeetingEnded,
-        "meeting.participantJoined" => MeetingParticipantJoined,
-        "meeting.participantLeft" => MeetingParticipantLeft,
-        "recording.statusUpdate" => RecordingStatusUpdate,
-        "livestreaming.statusUpdate" => LivestreamingStatusUpdate,
-        "meeting.chatSynced" => MeetingChatSynced,
-        "meeting.transcript" => MeetingTranscript,
-        "meeting.summary" => MeetingSummary,
-        _ => UnknownValue,
-    }
-}
-
 /// Operation successful
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookEventsSuccessResponse {
     /// The `data` property.
-    pub data: Vec<WebhookEventsSuccessResponseDataItem>,
+    pub data: Vec<WebhookEvent>,
     /// The `success` property.
     pub success: bool,
 }
@@ -7690,80 +6731,15 @@ json_object! {
     }
 }
 
-/// The `data` property of [`WebhookEventsSuccessResponse`].
-#[cfg(feature = "webhooks")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventsSuccessResponseDataItem {
-    /// `"meeting.started"`
-    MeetingStarted,
-    /// `"meeting.ended"`
-    MeetingEnded,
-    /// `"meeting.participantJoined"`
-    MeetingParticipantJoined,
-    /// `"meeting.participantLeft"`
-    MeetingParticipantLeft,
-    /// `"meeting.chatSynced"`
-    MeetingChatSynced,
-    /// `"recording.statusUpdate"`
-    RecordingStatusUpdate,
-    /// `"livestreaming.statusUpdate"`
-    LivestreamingStatusUpdate,
-    /// `"meeting.transcript"`
-    MeetingTranscript,
-    /// `"meeting.summary"`
-    MeetingSummary,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "webhooks")]
-string_enum! {
-    WebhookEventsSuccessResponseDataItem {
-        "meeting.started" => MeetingStarted,
-        "meeting.ended" => MeetingEnded,
-        "meeting.participantJoined" => MeetingParticipantJoined,
-        "meeting.participantLeft" => MeetingParticipantLeft,
-        "meeting.chatSynced" => MeetingChatSynced,
-        "recording.statusUpdate" => RecordingStatusUpdate,
-        "livestreaming.statusUpdate" => LivestreamingStatusUpdate,
-        "meeting.transcript" => MeetingTranscript,
-        "meeting.summary" => MeetingSummary,
-        _ => UnknownValue,
-    }
-}
-
-/// Sort order for apps by creation time. Used by [`AppsApi::get_apps`](crate::AppsApi::get_apps).
-#[cfg(feature = "apps")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetAppsSortOrder {
-    /// `"ASC"`
-    Asc,
-    /// `"DESC"`
-    Desc,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "apps")]
-string_enum! {
-    GetAppsSortOrder {
-        "ASC" => Asc,
-        "DESC" => Desc,
-        _ => UnknownValue,
-    }
-}
-
 /// OK
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsResponse {
     /// The `data` property.
-    pub data: Option<Vec<GetAppsDataItem>>,
+    pub data: Option<Vec<AppData>>,
     /// The `paging` property.
-    pub paging: Option<GetAppsPaging>,
+    pub paging: Option<SessionPaging>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -7781,7 +6757,7 @@ json_object! {
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppsDataItem {
+pub struct AppData {
     /// The `created_at` property.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `id` property.
@@ -7792,32 +6768,10 @@ pub struct GetAppsDataItem {
 
 #[cfg(feature = "apps")]
 json_object! {
-    GetAppsDataItem {
+    AppData {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "name" => name: optional,
-    }
-}
-
-/// The `paging` property of [`GetAppsResponse`].
-#[cfg(feature = "apps")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppsPaging {
-    /// The `end_offset` property.
-    pub end_offset: Option<i64>,
-    /// The `start_offset` property.
-    pub start_offset: Option<i64>,
-    /// The `total_count` property.
-    pub total_count: Option<i64>,
-}
-
-#[cfg(feature = "apps")]
-json_object! {
-    GetAppsPaging {
-        "end_offset" => end_offset: optional integral,
-        "start_offset" => start_offset: optional integral,
-        "total_count" => total_count: optional integral,
     }
 }
 
@@ -7861,7 +6815,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppData {
     /// The `app` property.
-    pub app: Option<CreateAppApp>,
+    pub app: Option<AppData>,
 }
 
 #[cfg(feature = "apps")]
@@ -7871,35 +6825,13 @@ json_object! {
     }
 }
 
-/// The `app` property of [`CreateAppData`].
-#[cfg(feature = "apps")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppApp {
-    /// The `created_at` property.
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
-    pub id: Option<uuid::Uuid>,
-    /// The `name` property.
-    pub name: Option<String>,
-}
-
-#[cfg(feature = "apps")]
-json_object! {
-    CreateAppApp {
-        "created_at" => created_at: optional,
-        "id" => id: optional,
-        "name" => name: optional,
-    }
-}
-
 /// OK
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppResponse {
     /// The `data` property.
-    pub data: Option<GetAppData>,
+    pub data: Option<AppData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
@@ -7909,27 +6841,5 @@ json_object! {
     GetAppResponse {
         "data" => data: optional,
         "success" => success: optional,
-    }
-}
-
-/// The `data` property of [`GetAppResponse`].
-#[cfg(feature = "apps")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppData {
-    /// The `created_at` property.
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `id` property.
-    pub id: Option<uuid::Uuid>,
-    /// The `name` property.
-    pub name: Option<String>,
-}
-
-#[cfg(feature = "apps")]
-json_object! {
-    GetAppData {
-        "created_at" => created_at: optional,
-        "id" => id: optional,
-        "name" => name: optional,
     }
 }

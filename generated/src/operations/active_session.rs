@@ -109,7 +109,7 @@ impl ActiveSessionApi<'_> {
     pub fn get_active_session(
         &self,
         request: &GetActiveSessionRequest,
-    ) -> Call<GetActiveSessionResponse> {
+    ) -> Call<SessionResponse> {
         Call::new(
             self.client,
             "get_active_session",
@@ -142,7 +142,7 @@ impl ActiveSessionApi<'_> {
     pub fn kick_partcipants(
         &self,
         request: &KickPartcipantsRequest,
-    ) -> Call<KickParticipantsResponse> {
+    ) -> Call<ParticipantsResponse> {
         Call::new(
             self.client,
             "kick_partcipants",
@@ -203,7 +203,7 @@ impl ActiveSessionApi<'_> {
     pub fn mute_participants(
         &self,
         request: &MuteParticipantsRequest,
-    ) -> Call<MuteParticipantsResponse> {
+    ) -> Call<ParticipantsResponse> {
         Call::new(
             self.client,
             "mute_participants",

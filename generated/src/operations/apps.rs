@@ -17,7 +17,7 @@ pub struct GetAppsRequest {
     /// Search string that matches apps by name.
     pub search: Option<String>,
     /// Sort order for apps by creation time.
-    pub sort_order: Option<GetAppsSortOrder>,
+    pub sort_order: Option<SortOrder>,
 }
 
 /// Parameters of [`AppsApi::create_app`].
@@ -161,10 +161,7 @@ impl AppsApi<'_> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_apps_pages(
-        &self,
-        request: &GetAppsRequest,
-    ) -> crate::Pages<GetAppsDataItem> {
+    pub fn get_apps_pages(&self, request: &GetAppsRequest) -> crate::Pages<AppData> {
         let mut request = request.clone();
         crate::runtime::Pages::new(
             self.client,

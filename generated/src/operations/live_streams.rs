@@ -49,7 +49,7 @@ pub struct FetchAllLivestreamsRequest {
     /// The page number from which you want your page search results to be displayed.
     pub page_no: Option<i64>,
     /// Specifies the status of the operation.
-    pub status: Option<FetchAllLivestreamsStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Specify the start time range in ISO format to access the live stream.
     pub start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Specify the end time range in ISO format to access the live stream.

@@ -207,7 +207,7 @@ impl SessionsApi<'_> {
     pub fn get_session_details(
         &self,
         request: &GetSessionDetailsRequest,
-    ) -> Call<GetSessionDetailsResponse> {
+    ) -> Call<SessionResponse> {
         Call::new(
             self.client,
             "get_session_details",
