@@ -305,7 +305,7 @@ pub struct FetchAllLivestreamsData {
     /// Name of the livestream.
     pub name: Option<String>,
     /// The `paging` property.
-    pub paging: Option<LivestreamSessionPaging>,
+    pub paging: Option<LivestreamPaging>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// The `status` property.
@@ -337,7 +337,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionPaging {
+pub struct LivestreamPaging {
     /// The `end_offset` property.
     pub end_offset: Option<i64>,
     /// The `start_offset` property.
@@ -348,7 +348,7 @@ pub struct LivestreamSessionPaging {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    LivestreamSessionPaging {
+    LivestreamPaging {
         "end_offset" => end_offset: optional,
         "start_offset" => start_offset: optional,
         "total_count" => total_count: optional,
@@ -430,48 +430,48 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamSessionLivestreamIdResponse {
+pub struct GetLivestreamResponse {
     /// The `data` property.
-    pub data: Option<GetLivestreamSessionLivestreamIdData>,
+    pub data: Option<GetLivestreamData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamSessionLivestreamIdResponse {
+    GetLivestreamResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetLivestreamSessionLivestreamIdResponse`].
+/// The `data` property of [`GetLivestreamResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamSessionLivestreamIdData {
+pub struct GetLivestreamData {
     /// The `livestream` property.
-    pub livestream: Option<Livestream>,
+    pub livestream: Option<GetLivestreamLivestream>,
     /// The `paging` property.
-    pub paging: Option<LivestreamSessionPaging>,
+    pub paging: Option<LivestreamPaging>,
     /// The `session` property.
-    pub session: Option<GetLivestreamSessionLivestreamIdSession>,
+    pub session: Option<GetLivestreamSession>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamSessionLivestreamIdData {
+    GetLivestreamData {
         "livestream" => livestream: optional,
         "paging" => paging: optional,
         "session" => session: optional,
     }
 }
 
-/// The `livestream` property of [`GetLivestreamSessionLivestreamIdData`].
+/// The `livestream` property of [`GetLivestreamData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Livestream {
+pub struct GetLivestreamLivestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<String>,
     /// Specifies if the livestream was disabled.
@@ -496,7 +496,7 @@ pub struct Livestream {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    Livestream {
+    GetLivestreamLivestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -510,11 +510,11 @@ json_object! {
     }
 }
 
-/// The `session` property of [`GetLivestreamSessionLivestreamIdData`].
+/// The `session` property of [`GetLivestreamData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamSessionLivestreamIdSession {
+pub struct GetLivestreamSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
@@ -539,7 +539,7 @@ pub struct GetLivestreamSessionLivestreamIdSession {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamSessionLivestreamIdSession {
+    GetLivestreamSession {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -681,26 +681,26 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamsSessionResponse {
+pub struct GetLivestreamSessionResponse {
     /// The `data` property.
-    pub data: Option<GetLivestreamsSessionData>,
+    pub data: Option<GetLivestreamSessionData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamsSessionResponse {
+    GetLivestreamSessionResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetLivestreamsSessionResponse`].
+/// The `data` property of [`GetLivestreamSessionResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamsSessionData {
+pub struct GetLivestreamSessionData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
@@ -723,7 +723,7 @@ pub struct GetLivestreamsSessionData {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamsSessionData {
+    GetLivestreamSessionData {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -1806,7 +1806,7 @@ string_enum! {
     }
 }
 
-/// The request body of [`ActiveSessionApi::kick_partcipants`](crate::ActiveSessionApi::kick_partcipants).
+/// The request body of [`ActiveSessionApi::kick_participants`](crate::ActiveSessionApi::kick_participants).
 #[cfg(feature = "active_session")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KickParticipantsBody {
@@ -2148,7 +2148,7 @@ pub struct LivestreamSessionDetailsData {
     /// The `livestreams` property.
     pub livestreams: Option<Vec<LivestreamSessionDetailsLivestream>>,
     /// The `paging` property.
-    pub paging: Option<LivestreamSessionPaging>,
+    pub paging: Option<LivestreamPaging>,
     /// The `sessions` property.
     pub sessions: Option<LivestreamSessionDetailsSessions>,
 }
@@ -4152,7 +4152,7 @@ string_enum! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StatusItem {
+pub enum RecordingStatus {
     /// `"INVOKED"`
     Invoked,
     /// `"RECORDING"`
@@ -4171,7 +4171,7 @@ pub enum StatusItem {
 
 #[cfg(feature = "recordings")]
 string_enum! {
-    StatusItem {
+    RecordingStatus {
         "INVOKED" => Invoked,
         "RECORDING" => Recording,
         "UPLOADING" => Uploading,
@@ -4230,7 +4230,7 @@ pub struct GetRecordingsDataItem {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: StatusItem,
+    pub status: RecordingStatus,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// StorageConfig
@@ -4387,7 +4387,7 @@ pub struct GetRecordingData {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: StatusItem,
+    pub status: RecordingStatus,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// startReason
@@ -4639,7 +4639,7 @@ pub struct Recording {
     /// Timestamp when this recording actually started after being invoked. Usually a few seconds after `invoked_time`.
     pub started_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Current status of the recording.
-    pub status: StatusItem,
+    pub status: RecordingStatus,
     /// Timestamp when this recording was stopped. Optional; is present only when the recording has actually been stopped.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -4883,26 +4883,26 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionLivestreamSessionsResponse {
+pub struct ListSessionLivestreamSessionsResponse {
     /// The `data` property.
-    pub data: Option<GetSessionLivestreamSessionsData>,
+    pub data: Option<ListSessionLivestreamSessionsData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetSessionLivestreamSessionsResponse {
+    ListSessionLivestreamSessionsResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetSessionLivestreamSessionsResponse`].
+/// The `data` property of [`ListSessionLivestreamSessionsResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionLivestreamSessionsData {
+pub struct ListSessionLivestreamSessionsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The `err_message` property.
@@ -4927,7 +4927,7 @@ pub struct GetSessionLivestreamSessionsData {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetSessionLivestreamSessionsData {
+    ListSessionLivestreamSessionsData {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -5245,26 +5245,26 @@ json_object! {
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostSessionsSessionIdSummaryResponse {
+pub struct CreateSessionSummaryResponse {
     /// The `data` property.
-    pub data: Option<PostSessionsSessionIdSummaryData>,
+    pub data: Option<CreateSessionSummaryData>,
     /// The `success` property.
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "sessions")]
 json_object! {
-    PostSessionsSessionIdSummaryResponse {
+    CreateSessionSummaryResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`PostSessionsSessionIdSummaryResponse`].
+/// The `data` property of [`CreateSessionSummaryResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostSessionsSessionIdSummaryData {
+pub struct CreateSessionSummaryData {
     /// The `session_id` property.
     pub session_id: Option<uuid::Uuid>,
     /// The `status` property.
@@ -5273,7 +5273,7 @@ pub struct PostSessionsSessionIdSummaryData {
 
 #[cfg(feature = "sessions")]
 json_object! {
-    PostSessionsSessionIdSummaryData {
+    CreateSessionSummaryData {
         "session_id" => session_id: optional,
         "status" => status: optional,
     }

@@ -104,7 +104,11 @@ fn committed_spec_has_one_type_per_shape() {
     for expected in ["LivestreamStatus", "PresetQuality", "PresetViewType"] {
         assert!(names.contains(&expected), "{expected} in {names:?}");
     }
-    for gone in ["UpdatePresetQuality", "CreateLivestreamStatus", "UpdatePresetViewType"] {
+    for gone in [
+        "UpdatePresetQuality",
+        "CreateLivestreamStatus",
+        "UpdatePresetViewType",
+    ] {
         assert!(!names.contains(&gone), "{gone} is still a type of its own");
     }
 }

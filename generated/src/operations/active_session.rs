@@ -16,9 +16,9 @@ pub struct GetActiveSessionRequest {
     pub meeting_id: String,
 }
 
-/// Parameters of [`ActiveSessionApi::kick_partcipants`].
+/// Parameters of [`ActiveSessionApi::kick_participants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickPartcipantsRequest {
+pub struct KickParticipantsRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -128,25 +128,41 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::KickPartcipantsRequest {
+    /// let request = cloudflare_realtime_kit::KickParticipantsRequest {
     ///     account_id: "ACCOUNT_ID".into(),
     ///     app_id: "APP_ID".into(),
     ///     meeting_id: "MEETING_ID".into(),
     ///     ..Default::default()
     /// };
-    /// let response = client.active_session().kick_partcipants(&request).await?;
+    /// let response = client.active_session().kick_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn kick_partcipants(
+    pub fn kick_participants(
         &self,
-        request: &KickPartcipantsRequest,
+        request: &KickParticipantsRequest,
     ) -> Call<ParticipantsResponse> {
         Call::new(
             self.client,
-            "kick_partcipants",
-            kick_partcipants(request),
+            "kick_participants",
+            kick_participants(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`kick_participants`](Self::kick_participants).
+    #[deprecated(
+        note = "renamed to `kick_participants`; the old name goes in the next release"
+    )]
+    pub fn kick_partcipants(
+        &self,
+        request: &KickParticipantsRequest,
+    ) -> Call<ParticipantsResponse> {
+        Call::new(
+            self.client,
+            "kick_participants",
+            kick_participants(request),
             RawResponse::into_json,
         )
     }
@@ -287,8 +303,8 @@ fn get_active_session(request: &GetActiveSessionRequest) -> Result<Request, Erro
     Ok(http)
 }
 
-/// The HTTP request of [`ActiveSessionApi::kick_partcipants`].
-fn kick_partcipants(request: &KickPartcipantsRequest) -> Result<Request, Error> {
+/// The HTTP request of [`ActiveSessionApi::kick_participants`].
+fn kick_participants(request: &KickParticipantsRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::POST,
             "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick",

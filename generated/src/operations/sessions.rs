@@ -109,9 +109,9 @@ pub struct GetSessionSummaryRequest {
     pub session_id: String,
 }
 
-/// Parameters of [`SessionsApi::post_sessions_session_id_summary`].
+/// Parameters of [`SessionsApi::create_session_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostSessionsSessionIdSummaryRequest {
+pub struct CreateSessionSummaryRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -347,24 +347,40 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::PostSessionsSessionIdSummaryRequest {
+    /// let request = cloudflare_realtime_kit::CreateSessionSummaryRequest {
     ///     account_id: "ACCOUNT_ID".into(),
     ///     app_id: "APP_ID".into(),
     ///     session_id: "SESSION_ID".into(),
     /// };
-    /// let response = client.sessions().post_sessions_session_id_summary(&request).await?;
+    /// let response = client.sessions().create_session_summary(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn post_sessions_session_id_summary(
+    pub fn create_session_summary(
         &self,
-        request: &PostSessionsSessionIdSummaryRequest,
-    ) -> Call<PostSessionsSessionIdSummaryResponse> {
+        request: &CreateSessionSummaryRequest,
+    ) -> Call<CreateSessionSummaryResponse> {
         Call::new(
             self.client,
-            "post_sessions_session_id_summary",
-            post_sessions_session_id_summary(request),
+            "create_session_summary",
+            create_session_summary(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`create_session_summary`](Self::create_session_summary).
+    #[deprecated(
+        note = "renamed to `create_session_summary`; the old name goes in the next release"
+    )]
+    pub fn post_sessions_session_id_summary(
+        &self,
+        request: &CreateSessionSummaryRequest,
+    ) -> Call<CreateSessionSummaryResponse> {
+        Call::new(
+            self.client,
+            "create_session_summary",
+            create_session_summary(request),
             RawResponse::into_json,
         )
     }
@@ -546,9 +562,9 @@ fn get_session_summary(request: &GetSessionSummaryRequest) -> Result<Request, Er
     Ok(http)
 }
 
-/// The HTTP request of [`SessionsApi::post_sessions_session_id_summary`].
-fn post_sessions_session_id_summary(
-    request: &PostSessionsSessionIdSummaryRequest,
+/// The HTTP request of [`SessionsApi::create_session_summary`].
+fn create_session_summary(
+    request: &CreateSessionSummaryRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::POST,

@@ -158,11 +158,13 @@ pub fn build_from<'a>(
                 }));
         }
     }
+    let method_names = method_names(api, &resolver, config);
     let mut builder = OperationBuilder {
         schemes: &schemes,
         types: &mut types,
         api,
         fn_scope: Default::default(),
+        method_names,
     };
     // Operation methods live on the group structs, which derive `Clone` and `Debug`.
     for reserved in ["clone", "fmt"] {
@@ -263,6 +265,15 @@ pub fn build_from<'a>(
             streaming.fn_name = methods.claim(format!("{}_stream", op.fn_name));
         }
     }
+    // An old name is kept as an alias only where no method of the crate has it.
+    let mut taken: std::collections::BTreeSet<String> = methods_taken(&operations, &pagination);
+    for op in &mut operations {
+        if let Some(legacy) = &op.legacy_fn_name {
+            if *legacy == op.fn_name || !taken.insert(legacy.clone()) {
+                op.legacy_fn_name = None;
+            }
+        }
+    }
     // The configuration's `client.base_url` replaces the spec's first server.
     let base_url = match &config.client.base_url {
         Some(url) => url.clone(),
@@ -295,6 +306,62 @@ pub fn build_from<'a>(
         pagination,
         webhooks,
     })
+}
+
+/// The method name of every operation the configuration keeps, by its pointer: chosen for all
+/// of them at once ([`names::method_names`]), so that no name depends on the spec's order.
+fn method_names(
+    api: &openapiv3::OpenAPI,
+    resolver: &Resolver,
+    config: &Config,
+) -> std::collections::BTreeMap<String, String> {
+    let prefix = names::common_path_prefix(api.paths.paths.keys().map(String::as_str));
+    let mut pointers = Vec::new();
+    let mut candidates = Vec::new();
+    let mut unused = configure::FilterUse::default();
+    for (path, item) in &api.paths.paths {
+        let item_at = join("#/paths", &[path]);
+        let Ok((item, _)) = resolver.deref(item, &item_at) else {
+            continue;
+        };
+        let tail = names::path_after(path, &prefix);
+        for (method, op) in item.iter() {
+            if !configure::keep(&config.filter, path, &op.tags, &mut unused) {
+                continue;
+            }
+            pointers.push(join(&item_at, &[method]));
+            candidates.push(names::method_candidates(
+                op.operation_id.as_deref(),
+                method,
+                &tail,
+            ));
+        }
+    }
+    // Operation methods live on the group structs, which derive `Clone` and `Debug`.
+    let mut reserved = names::Scope::default();
+    for name in ["clone", "fmt"] {
+        reserved.claim(name.to_string());
+    }
+    pointers
+        .into_iter()
+        .zip(names::method_names(&candidates, &reserved))
+        .collect()
+}
+
+/// Every method name of the crate's groups: operations', walks' and streams'.
+fn methods_taken(
+    operations: &[Operation],
+    pagination: &std::collections::BTreeMap<usize, pagination::Paged>,
+) -> std::collections::BTreeSet<String> {
+    operations
+        .iter()
+        .flat_map(|op| {
+            std::iter::once(op.fn_name.clone())
+                .chain(op.streaming.iter().map(|s| s.fn_name.clone()))
+        })
+        .chain(pagination.values().map(|p| p.fn_name.clone()))
+        .chain(["clone", "fmt"].map(String::from))
+        .collect()
 }
 
 /// A server URL with its variables replaced by their defaults.

@@ -192,7 +192,8 @@ impl TypeSpace<'_> {
                 continue;
             }
             let mut members: Vec<&Member> = members.iter().collect();
-            members.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+            // By pointer, an array's item (named after its list) after the others.
+            members.sort_by_key(|m| (m.pointer.ends_with("/items"), m.pointer.as_str()));
             let preferred: Vec<&str> = members
                 .iter()
                 .filter_map(|m| m.candidates.as_ref()?.first().map(String::as_str))
@@ -228,7 +229,12 @@ fn shared_words(preferred: &[&str]) -> Option<String> {
         .map(|name| words(name).iter().map(|w| names::singular(w)).collect())
         .collect();
     let common = |one: &str| sets.iter().filter(|set| set.contains(one)).count() * 2 > sets.len();
-    let chosen: BTreeSet<String> = sets.iter().flatten().filter(|w| common(w)).cloned().collect();
+    let chosen: BTreeSet<String> = sets
+        .iter()
+        .flatten()
+        .filter(|w| common(w))
+        .cloned()
+        .collect();
     let first = preferred
         .iter()
         .zip(&sets)
@@ -254,8 +260,8 @@ fn shared_words(preferred: &[&str]) -> Option<String> {
 
 /// Words that start operation names, left out of a shared name's start.
 const VERBS: &[&str] = &[
-    "Get", "List", "Create", "Update", "Delete", "Fetch", "Post", "Put", "Patch", "Add",
-    "Remove", "Set", "Start", "Stop",
+    "Get", "List", "Create", "Update", "Delete", "Fetch", "Post", "Put", "Patch", "Add", "Remove",
+    "Set", "Start", "Stop",
 ];
 
 /// The words of a PascalCase name: `FetchAllLivestreamsStatus` → `Fetch`, `All`,
