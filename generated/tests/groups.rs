@@ -590,6 +590,38 @@ async fn active_session_kick_participants_posts_both_id_lists() {
     assert_eq!(participants[0].updated_at, "2023-02-01T10:56:56.618Z");
 }
 
+/// The spec's spelling, `kick_partcipants`, is kept for one release as a deprecated alias of
+/// `kick_participants` (renamed by `spec/realtime-kit.toml`): it sends the same request.
+#[tokio::test]
+#[allow(deprecated)]
+async fn active_session_kick_partcipants_is_the_renamed_method() {
+    let server = answering(200, json!({"success": true, "data": {"action": "kick"}})).await;
+    let kicked = client(&server.uri())
+        .active_session()
+        .kick_partcipants(&KickParticipantsRequest {
+            account_id: ACCOUNT.into(),
+            app_id: APP.into(),
+            meeting_id: MEETING.into(),
+            body: KickParticipantsBody {
+                participant_ids: vec!["005f4e0c-4d08-4d4e-a391-a76be75cd296".into()],
+                custom_participant_ids: Vec::new(),
+            },
+        })
+        .await
+        .unwrap();
+    assert_sent(
+        &only_request(&server).await,
+        "POST",
+        &format!("{APP_PATH}/meetings/{MEETING}/active-session/kick"),
+        None,
+        Some(json!({
+            "custom_participant_ids": [],
+            "participant_ids": ["005f4e0c-4d08-4d4e-a391-a76be75cd296"]
+        })),
+    );
+    assert_eq!(kicked.data.unwrap().action.as_deref(), Some("kick"));
+}
+
 // --- presets ------------------------------------------------------------------------------------
 
 /// A whole preset as the API returns it: a webinar presenter.

@@ -60,7 +60,9 @@ pub struct Model<'a> {
     pub webhooks: Vec<webhooks::Webhook>,
 }
 
-/// Groups operations by tag, in order of first appearance.
+/// Groups operations by tag, in order of first appearance. Tags that differ only in case or
+/// punctuation (`Responses`, `responses`, `Re-sponses`) are one group, named and described as
+/// its first operation's tag.
 fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
     // Accessors are methods of `Client` (which has these, or derives them) and modules live
     // beside `runtime` and `types`.
@@ -69,18 +71,24 @@ fn group(operations: &[Operation], types: &mut TypeSpace) -> Vec<Group> {
         modules.claim(reserved.to_string());
     }
     let mut groups: Vec<Group> = Vec::new();
+    // Each group's index, by the tag's words in lower case.
+    let mut by_key: std::collections::BTreeMap<String, usize> = Default::default();
     for (index, op) in operations.iter().enumerate() {
-        match groups.iter_mut().find(|g| g.tag == op.group.name) {
-            Some(group) => group.operations.push(index),
-            None => groups.push(Group {
-                tag: op.group.name.clone(),
-                about: op.group.about.clone(),
-                module: modules.claim(names::field_name(&op.group.name)),
-                struct_name: types
-                    .scope
-                    .claim(format!("{}Api", names::type_name(&op.group.name))),
-                operations: vec![index],
-            }),
+        let key: String = names::field_name(&op.group.name).replace('_', "");
+        match by_key.get(&key) {
+            Some(&at) => groups[at].operations.push(index),
+            None => {
+                by_key.insert(key, groups.len());
+                groups.push(Group {
+                    tag: op.group.name.clone(),
+                    about: op.group.about.clone(),
+                    module: modules.claim(names::field_name(&op.group.name)),
+                    struct_name: types
+                        .scope
+                        .claim(format!("{}Api", names::type_name(&op.group.name))),
+                    operations: vec![index],
+                })
+            }
         }
     }
     groups

@@ -75,8 +75,8 @@ fn validation_errors_as_fastapi_answers_them_decode() {
     assert_eq!(
         detail[0].loc,
         [
-            ValidationErrorLocItem::String("body".into()),
-            ValidationErrorLocItem::String("species".into())
+            IntegerOrString::String("body".into()),
+            IntegerOrString::String("species".into())
         ]
     );
     assert_eq!(detail[0].type_, "missing");
@@ -88,7 +88,7 @@ fn what_the_client_sends_is_what_pydantic_reads() {
         name: "Rex".into(),
         species: Species::Dog,
         weight: 31.5,
-        details: PetCreateDetails::Dog(Box::new(Dog {
+        details: PetDetails::Dog(Box::new(Dog {
             kind: DogKind::Dog,
             good_boy: true,
         })),

@@ -76,7 +76,7 @@ pub struct TypeSpace<'a> {
     /// under the same name is one type.
     by_shape: BTreeMap<String, Vec<naming::Shaped>>,
     /// Every settled type by its structure (`sharing.rs`), with the pointer it was built from.
-    by_structure: std::collections::HashMap<String, (TypeId, String)>,
+    by_structure: BTreeMap<String, (TypeId, String)>,
     /// The types other places found built before them: kept type → every place, itself
     /// first.
     merged: BTreeMap<TypeId, Vec<sharing::Member>>,
@@ -165,7 +165,7 @@ impl<'a> TypeSpace<'a> {
             overrides_used: Default::default(),
             candidates: Vec::new(),
             by_shape: BTreeMap::new(),
-            by_structure: Default::default(),
+            by_structure: BTreeMap::new(),
             merged: BTreeMap::new(),
             journal: Vec::new(),
             warnings: Vec::new(),

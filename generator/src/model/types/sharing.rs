@@ -199,7 +199,7 @@ impl TypeSpace<'_> {
                 .filter_map(|m| m.candidates.as_ref()?.first().map(String::as_str))
                 .collect();
             let mut candidates = Vec::new();
-            if let Some(shared) = shared_words(&preferred) {
+            if let Some(shared) = shared_words(&preferred).or_else(|| self.spelled_out(kept)) {
                 candidates.push(shared);
             }
             for candidate in members[0].candidates.iter().flatten() {
@@ -210,6 +210,28 @@ impl TypeSpace<'_> {
             self.candidates[kept] = Some(candidates);
         }
         self.merged = merged;
+    }
+
+    /// The name of a union of plain values by its variants (`StringOrInteger`), for places
+    /// whose names share no word: a `loc` item and a pet's nickname are both a string or an
+    /// integer, and neither names the other.
+    fn spelled_out(&self, id: TypeId) -> Option<String> {
+        let Kind::Union {
+            variants,
+            tag: None,
+        } = &self.defs[id].as_ref()?.kind
+        else {
+            return None;
+        };
+        if variants.iter().any(|v| v.ty.named().next().is_some()) {
+            return None;
+        }
+        let name = variants
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>()
+            .join("Or");
+        (!name.is_empty() && name.len() <= names::MAX_PREFERRED_LEN).then_some(name)
     }
 
     /// How many places found their type built before (for the merged types' docs and tests).
