@@ -139,9 +139,15 @@ fn names() {
             ("get_live_input", "StreamLiveInput"),
             ("list_live_inputs", "StreamLiveInput2"),
             ("put_macro_words", "MacroWords"),
+            // Without an operationId: a verb and the path's nouns, and (deprecated, for one
+            // release) the name earlier versions made of the whole path.
+            (
+                "list_live_input_outputs",
+                "Vec<ListLiveInputOutputsResponseItem>",
+            ),
             (
                 "get_accounts_account_id_stream_live_inputs_input_id_outputs",
-                "Vec<GetLiveInputOutputsResponseItem>",
+                "Vec<ListLiveInputOutputsResponseItem>",
             ),
         ],
     );

@@ -245,10 +245,17 @@ pub fn method_candidates(operation_id: Option<&str>, method: &str, path: &str) -
             !before.is_empty() && !PHRASE_WORDS.contains(&before)
         })
     });
+    // An HTTP method where a verb should be, followed by the path's own words only
+    // (`post_presets`; not `put_macro_words`, which names what it puts).
+    let path_words: Vec<String> = path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| field_name(w).split('_').map(singular).collect::<Vec<_>>())
+        .collect();
     let http_verb = matches!(
         words.first().copied(),
         Some("post" | "put" | "patch" | "head" | "options" | "trace")
-    );
+    ) && words[1..].iter().all(|w| path_words.contains(&singular(w)));
     let mut out: Vec<String> = Vec::new();
     let push = |out: &mut Vec<String>, name: String| {
         if !name.is_empty() && !out.contains(&name) {
@@ -838,6 +845,11 @@ mod tests {
             "get_meeting_active_livestream"
         );
         assert_eq!(first(None, "get", "customers"), "list_customers");
+        // An HTTP method before words of its own is a name.
+        assert_eq!(
+            first(Some("put_macro_words"), "put", "zones/{zone_id}/words"),
+            "put_macro_words"
+        );
         // Run-together words are left as written.
         assert_eq!(
             first(Some("Createcontentprovenancecheck"), "post", "checks"),

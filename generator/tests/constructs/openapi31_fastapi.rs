@@ -43,7 +43,7 @@ fn pets_as_pydantic_writes_them_decode_and_encode_back() {
     // `prefixItems` with `minItems`/`maxItems`: a tuple.
     assert_eq!(pet.location, (52.52, 13.405));
     // `anyOf: [string, integer, null]`
-    assert_eq!(pet.nickname, Some(PetNickname::Integer(7)));
+    assert_eq!(pet.nickname, Some(IntegerOrString::Integer(7)));
     assert_eq!(
         serde_json::to_value(pet.adopted_at.unwrap()).unwrap(),
         json!("2024-05-01T12:00:00Z")
@@ -53,7 +53,7 @@ fn pets_as_pydantic_writes_them_decode_and_encode_back() {
     let pet: Pet = decode(&tom);
     assert_eq!(pet.age, Some(3));
     assert_eq!(pet.owner, None);
-    assert_eq!(pet.nickname, Some(PetNickname::String("Tommy".into())));
+    assert_eq!(pet.nickname, Some(IntegerOrString::String("Tommy".into())));
     match &pet.details {
         PetDetails::Cat(cat) => assert_eq!(cat.indoor, Some(true)),
         other => panic!("{other:?}"),

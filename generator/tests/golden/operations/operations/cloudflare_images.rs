@@ -5,18 +5,18 @@ use crate::runtime::{ByteStream, Call, Part, RawResponse, Request};
 use crate::types::*;
 use crate::{Client, Error};
 
-/// Parameters of [`CloudflareImagesApi::cloudflare_images_upload_an_image_via_url`].
+/// Parameters of [`CloudflareImagesApi::create_account_image`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudflareAccountImagesRequest {
+pub struct CreateAccountImageRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The request body.
-    pub body: CloudflareAccountImagesBody,
+    pub body: CreateAccountImageBody,
 }
 
-/// The `multipart/form-data` body of [`CloudflareAccountImagesRequest`].
+/// The `multipart/form-data` body of [`CreateAccountImageRequest`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CloudflareAccountImagesBody {
+pub struct CreateAccountImageBody {
     /// An image binary data.
     pub file: crate::Upload,
     /// An optional custom unique identifier for your image.
@@ -49,23 +49,39 @@ impl CloudflareImagesApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::CloudflareAccountImagesRequest {
+    /// let request = golden::CreateAccountImageRequest {
     ///     account_id: "ACCOUNT_ID".into(),
     ///     ..Default::default()
     /// };
-    /// let response = client.cloudflare_images().cloudflare_images_upload_an_image_via_url(&request).await?;
+    /// let response = client.cloudflare_images().create_account_image(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cloudflare_images_upload_an_image_via_url(
+    pub fn create_account_image(
         &self,
-        request: &CloudflareAccountImagesRequest,
+        request: &CreateAccountImageRequest,
     ) -> Call<ImageEnvelope> {
         Call::new(
             self.client,
-            "cloudflare_images_upload_an_image_via_url",
-            cloudflare_images_upload_an_image_via_url(request),
+            "create_account_image",
+            create_account_image(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`create_account_image`](Self::create_account_image).
+    #[deprecated(
+        note = "renamed to `create_account_image`; the old name goes in the next release"
+    )]
+    pub fn cloudflare_images_upload_an_image_via_url(
+        &self,
+        request: &CreateAccountImageRequest,
+    ) -> Call<ImageEnvelope> {
+        Call::new(
+            self.client,
+            "create_account_image",
+            create_account_image(request),
             RawResponse::into_json,
         )
     }
@@ -99,10 +115,8 @@ impl CloudflareImagesApi<'_> {
     }
 }
 
-/// The HTTP request of [`CloudflareImagesApi::cloudflare_images_upload_an_image_via_url`].
-fn cloudflare_images_upload_an_image_via_url(
-    request: &CloudflareAccountImagesRequest,
-) -> Result<Request, Error> {
+/// The HTTP request of [`CloudflareImagesApi::create_account_image`].
+fn create_account_image(request: &CreateAccountImageRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::POST,
             "/accounts/{account_id}/images/v1",

@@ -20,13 +20,13 @@ pub struct GetCustomersRequest {
     pub starting_after: Option<String>,
 }
 
-/// Parameters of [`CustomersApi::post_customers`].
+/// Parameters of [`CustomersApi::create_customer`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostCustomersRequest {
+pub struct CreateCustomerRequest {
     /// The `Idempotency-Key` header.
     pub idempotency_key: Option<String>,
     /// The request body.
-    pub body: PostCustomersBody,
+    pub body: CreateCustomerBody,
 }
 
 /// Operations tagged `Customers`, from [`Client::customers`].
@@ -67,17 +67,30 @@ impl CustomersApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::PostCustomersRequest::default();
-    /// let response = client.customers().post_customers(&request).await?;
+    /// let request = golden::CreateCustomerRequest::default();
+    /// let response = client.customers().create_customer(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn post_customers(&self, request: &PostCustomersRequest) -> Call<Customer> {
+    pub fn create_customer(&self, request: &CreateCustomerRequest) -> Call<Customer> {
         Call::new(
             self.client,
-            "post_customers",
-            post_customers(request),
+            "create_customer",
+            create_customer(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`create_customer`](Self::create_customer).
+    #[deprecated(
+        note = "renamed to `create_customer`; the old name goes in the next release"
+    )]
+    pub fn post_customers(&self, request: &CreateCustomerRequest) -> Call<Customer> {
+        Call::new(
+            self.client,
+            "create_customer",
+            create_customer(request),
             RawResponse::into_json,
         )
     }
@@ -95,8 +108,8 @@ fn get_customers(request: &GetCustomersRequest) -> Result<Request, Error> {
     Ok(http)
 }
 
-/// The HTTP request of [`CustomersApi::post_customers`].
-fn post_customers(request: &PostCustomersRequest) -> Result<Request, Error> {
+/// The HTTP request of [`CustomersApi::create_customer`].
+fn create_customer(request: &CreateCustomerRequest) -> Result<Request, Error> {
     let http = Request::new(reqwest::Method::POST, "/v1/customers", &[])?
         .auth(super::STRIPE_KEY)
         .header("Idempotency-Key", &request.idempotency_key)?
