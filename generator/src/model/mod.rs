@@ -338,8 +338,13 @@ fn method_names(
                 continue;
             }
             pointers.push(join(&item_at, &[method]));
+            // FastAPI's operationIds spell the path and the method after the route's name.
+            let route = op
+                .operation_id
+                .as_deref()
+                .and_then(|id| names::route_name(id, method, path));
             candidates.push(names::method_candidates(
-                op.operation_id.as_deref(),
+                route.as_deref().or(op.operation_id.as_deref()),
                 method,
                 &tail,
             ));

@@ -327,6 +327,17 @@ pub fn method_candidates(operation_id: Option<&str>, method: &str, path: &str) -
     out
 }
 
+/// The route's own name in an operationId made the way FastAPI makes them (its function's
+/// name, the path's words, the HTTP method: `get_pet_pets__pet_id__get` on `GET /pets/{pet_id}`
+/// → `get_pet`); `None` for any other operationId.
+pub fn route_name(operation_id: &str, method: &str, path: &str) -> Option<String> {
+    let id = field_name(operation_id);
+    let path_words = field_name(&path.replace(|c: char| !c.is_alphanumeric(), " "));
+    let suffix = format!("_{path_words}_{method}");
+    let name = id.strip_suffix(&suffix)?;
+    (!path_words.is_empty() && !name.is_empty()).then(|| name.to_string())
+}
+
 /// The method name of each operation, from its candidates ([`method_candidates`]), as types
 /// are named: every operation takes its first candidate, and as long as several want one name
 /// (or a `reserved` one), *each* moves to its next, so that no name depends on the spec's
@@ -845,6 +856,16 @@ mod tests {
             "get_meeting_active_livestream"
         );
         assert_eq!(first(None, "get", "customers"), "list_customers");
+        // FastAPI's operationIds: the route's name.
+        assert_eq!(
+            route_name("get_pet_pets__pet_id__get", "get", "/pets/{pet_id}").as_deref(),
+            Some("get_pet")
+        );
+        assert_eq!(
+            route_name("list_pets_pets_get", "get", "/pets").as_deref(),
+            Some("list_pets")
+        );
+        assert_eq!(route_name("list_pets", "get", "/pets"), None);
         // An HTTP method before words of its own is a name.
         assert_eq!(
             first(Some("put_macro_words"), "put", "zones/{zone_id}/words"),
