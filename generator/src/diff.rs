@@ -140,8 +140,7 @@ impl Changes {
 /// Every difference between two surfaces, old to new, in a stable order: operations (in the
 /// old spec's order, then new ones), then types, then the client.
 pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
-    let mut out = Changes::default();
-    out.1 = old
+    let renames = old
         .types
         .iter()
         .filter(|before| !new.types.iter().any(|t| t.name == before.name))
@@ -150,6 +149,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             Some((before.name.clone(), after.name.clone()))
         })
         .collect();
+    let mut out = Changes(Vec::new(), renames);
     compare_operations(&mut out, old, new);
     compare_types(&mut out, old, new);
     compare_credentials(&mut out, old, new);
