@@ -122,6 +122,7 @@ mod tests {
             section,
             text: format!("{section:?}"),
             pointer: None,
+            rename: None,
         }
     }
 

@@ -204,14 +204,14 @@
 //! | [`get_livestream_analytics_complete`](LiveStreamsApi::get_livestream_analytics_complete) | `GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall` | Fetch complete analytics data for your livestreams |
 //! | [`fetch_all_livestreams`](LiveStreamsApi::fetch_all_livestreams) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams` | Fetch all livestreams |
 //! | [`create_livestream`](LiveStreamsApi::create_livestream) | `POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams` | Create an independent livestream |
-//! | [`get_v2_livestream_session_livestream_id`](LiveStreamsApi::get_v2_livestream_session_livestream_id) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}` | Fetch livestream details using livestream ID |
-//! | [`get_v2_active_livestream_session_details`](LiveStreamsApi::get_v2_active_livestream_session_details) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session` | Fetch active livestream session details |
-//! | [`get_v2_livestreams_livestream_session_id`](LiveStreamsApi::get_v2_livestreams_livestream_session_id) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}` | Fetch livestream session details using livestream session ID |
-//! | [`get_v2_meetings_meeting_id_active_livestream`](LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream` | Fetch active livestreams for a meeting |
+//! | [`get_livestream`](LiveStreamsApi::get_livestream) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}` | Fetch livestream details using livestream ID |
+//! | [`get_active_livestream_session_details`](LiveStreamsApi::get_active_livestream_session_details) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session` | Fetch active livestream session details |
+//! | [`get_livestream_session`](LiveStreamsApi::get_livestream_session) | `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}` | Fetch livestream session details using livestream session ID |
+//! | [`get_meeting_active_livestream`](LiveStreamsApi::get_meeting_active_livestream) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream` | Fetch active livestreams for a meeting |
 //! | [`stop_livestreaming`](LiveStreamsApi::stop_livestreaming) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop` | Stop livestreaming a meeting |
 //! | [`livestream_session_details`](LiveStreamsApi::livestream_session_details) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream` | Fetch livestream session details for a meeting |
 //! | [`start_livestreaming`](LiveStreamsApi::start_livestreaming) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams` | Start livestreaming a meeting |
-//! | [`get_v2_livestreamsession_session_meeting_id_active_livestream`](LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions` | Fetch livestream session details using a session ID |
+//! | [`list_session_livestream_sessions`](LiveStreamsApi::list_session_livestream_sessions) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions` | Fetch livestream session details using a session ID |
 //!
 //! ## Meetings ([`Client::meetings`], feature `meetings`)
 //!
@@ -235,7 +235,7 @@
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`get_active_session`](ActiveSessionApi::get_active_session) | `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session` | Fetch details of an active session |
-//! | [`kick_partcipants`](ActiveSessionApi::kick_partcipants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick` | Kick participants from an active session |
+//! | [`kick_participants`](ActiveSessionApi::kick_participants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick` | Kick participants from an active session |
 //! | [`kick_all_participants`](ActiveSessionApi::kick_all_participants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all` | Kick all participants |
 //! | [`mute_participants`](ActiveSessionApi::mute_participants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute` | Mute participants of an active session |
 //! | [`mute_all_participants`](ActiveSessionApi::mute_all_participants) | `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute-all` | Mute all participants |
@@ -246,11 +246,11 @@
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`get_presets`](PresetsApi::get_presets) | `GET /accounts/{account_id}/realtime/kit/{app_id}/presets` | Fetch all presets |
-//! | [`post_presets`](PresetsApi::post_presets) | `POST /accounts/{account_id}/realtime/kit/{app_id}/presets` | Create a preset |
-//! | [`delete_presets_preset_id`](PresetsApi::delete_presets_preset_id) | `DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Delete a preset |
-//! | [`get_presets_preset_id`](PresetsApi::get_presets_preset_id) | `GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Fetch details of a preset |
-//! | [`patch_presets_preset_id`](PresetsApi::patch_presets_preset_id) | `PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Update a preset |
-//! | [`put_presets_preset_id`](PresetsApi::put_presets_preset_id) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Replace a preset |
+//! | [`create_preset`](PresetsApi::create_preset) | `POST /accounts/{account_id}/realtime/kit/{app_id}/presets` | Create a preset |
+//! | [`delete_preset`](PresetsApi::delete_preset) | `DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Delete a preset |
+//! | [`get_preset`](PresetsApi::get_preset) | `GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Fetch details of a preset |
+//! | [`update_preset`](PresetsApi::update_preset) | `PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Update a preset |
+//! | [`replace_preset`](PresetsApi::replace_preset) | `PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}` | Replace a preset |
 //!
 //! ## Recordings ([`Client::recordings`], feature `recordings`)
 //!
@@ -273,7 +273,7 @@
 //! | [`get_session_participants`](SessionsApi::get_session_participants) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants` | Fetch participants list of a session |
 //! | [`get_participant_details`](SessionsApi::get_participant_details) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}` | Fetch details of a participant |
 //! | [`get_session_summary`](SessionsApi::get_session_summary) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary` | Fetch summary of transcripts for a session |
-//! | [`post_sessions_session_id_summary`](SessionsApi::post_sessions_session_id_summary) | `POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary` | Generate summary of Transcripts for the session |
+//! | [`create_session_summary`](SessionsApi::create_session_summary) | `POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary` | Generate summary of Transcripts for the session |
 //! | [`get_session_transcript`](SessionsApi::get_session_transcript) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript` | Fetch the complete transcript for a session |
 //! | [`get_participant_data_from_peer_id`](SessionsApi::get_participant_data_from_peer_id) | `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}` | Fetch details of peer |
 //!

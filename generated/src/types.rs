@@ -219,7 +219,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FetchAllLivestreamsStatus {
+pub enum LivestreamStatus {
     /// `"LIVE"`
     Live,
     /// `"IDLE"`
@@ -234,7 +234,7 @@ pub enum FetchAllLivestreamsStatus {
 
 #[cfg(feature = "live_streams")]
 string_enum! {
-    FetchAllLivestreamsStatus {
+    LivestreamStatus {
         "LIVE" => Live,
         "IDLE" => Idle,
         "ERRORED" => Errored,
@@ -301,11 +301,11 @@ pub struct FetchAllLivestreamsData {
     pub meeting_id: Option<String>,
     /// Name of the livestream.
     pub name: Option<String>,
-    pub paging: Option<FetchAllLivestreamsPaging>,
+    pub paging: Option<LivestreamPaging>,
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
-    pub status: Option<FetchAllLivestreamsStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -334,7 +334,7 @@ json_object! {
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct FetchAllLivestreamsPaging {
+pub struct LivestreamPaging {
     pub end_offset: Option<i64>,
     pub start_offset: Option<i64>,
     pub total_count: Option<i64>,
@@ -342,7 +342,7 @@ pub struct FetchAllLivestreamsPaging {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    FetchAllLivestreamsPaging {
+    LivestreamPaging {
         "end_offset" => end_offset: optional,
         "start_offset" => start_offset: optional,
         "total_count" => total_count: optional,
@@ -399,7 +399,7 @@ pub struct CreateLivestreamData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
-    pub status: Option<CreateLivestreamStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
 }
@@ -418,77 +418,49 @@ json_object! {
     }
 }
 
-/// The `status` property of [`CreateLivestreamData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CreateLivestreamStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    CreateLivestreamStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
-    }
-}
-
-/// What [`LiveStreamsApi::get_v2_livestream_session_livestream_id`](crate::LiveStreamsApi::get_v2_livestream_session_livestream_id) returns.
+/// What [`LiveStreamsApi::get_livestream`](crate::LiveStreamsApi::get_livestream) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamSessionLivestreamIdResponse {
-    pub data: Option<GetLivestreamSessionLivestreamIdData>,
+pub struct GetLivestreamResponse {
+    pub data: Option<GetLivestreamData>,
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamSessionLivestreamIdResponse {
+    GetLivestreamResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetLivestreamSessionLivestreamIdResponse`].
+/// The `data` property of [`GetLivestreamResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamSessionLivestreamIdData {
-    pub livestream: Option<Livestream>,
-    pub paging: Option<GetLivestreamSessionLivestreamIdPaging>,
-    pub session: Option<GetLivestreamSessionLivestreamIdSession>,
+pub struct GetLivestreamData {
+    pub livestream: Option<GetLivestreamLivestream>,
+    pub paging: Option<LivestreamPaging>,
+    pub session: Option<GetLivestreamSession>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamSessionLivestreamIdData {
+    GetLivestreamData {
         "livestream" => livestream: optional,
         "paging" => paging: optional,
         "session" => session: optional,
     }
 }
 
-/// The `livestream` property of [`GetLivestreamSessionLivestreamIdData`].
+/// The `livestream` property of [`GetLivestreamData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Livestream {
+pub struct GetLivestreamLivestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<String>,
     /// Specifies if the livestream was disabled.
@@ -504,7 +476,7 @@ pub struct Livestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
-    pub status: Option<GetLivestreamSessionLivestreamIdStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -513,7 +485,7 @@ pub struct Livestream {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    Livestream {
+    GetLivestreamLivestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -527,60 +499,12 @@ json_object! {
     }
 }
 
-/// The `status` property of [`Livestream`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetLivestreamSessionLivestreamIdStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    GetLivestreamSessionLivestreamIdStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
-    }
-}
-
-/// The `paging` property of [`GetLivestreamSessionLivestreamIdData`].
+/// The `session` property of [`GetLivestreamData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamSessionLivestreamIdPaging {
-    pub end_offset: Option<i64>,
-    pub start_offset: Option<i64>,
-    pub total_count: Option<i64>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    GetLivestreamSessionLivestreamIdPaging {
-        "end_offset" => end_offset: optional,
-        "start_offset" => start_offset: optional,
-        "total_count" => total_count: optional,
-    }
-}
-
-/// The `session` property of [`GetLivestreamSessionLivestreamIdData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamSessionLivestreamIdSession {
+pub struct GetLivestreamSession {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     pub err_message: Option<String>,
@@ -603,7 +527,7 @@ pub struct GetLivestreamSessionLivestreamIdSession {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamSessionLivestreamIdSession {
+    GetLivestreamSession {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -617,7 +541,7 @@ json_object! {
     }
 }
 
-/// What [`LiveStreamsApi::get_v2_active_livestream_session_details`](crate::LiveStreamsApi::get_v2_active_livestream_session_details) returns.
+/// What [`LiveStreamsApi::get_active_livestream_session_details`](crate::LiveStreamsApi::get_active_livestream_session_details) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -641,7 +565,7 @@ json_object! {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetActiveLivestreamSessionData {
-    pub livestream: Option<GetActiveLivestreamSessionLivestream>,
+    pub livestream: Option<ActiveLivestream>,
     pub session: Option<GetActiveLivestreamSessionSession>,
 }
 
@@ -658,7 +582,7 @@ json_object! {
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetActiveLivestreamSessionLivestream {
+pub struct ActiveLivestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Specifies if the livestream was disabled.
@@ -673,7 +597,7 @@ pub struct GetActiveLivestreamSessionLivestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
-    pub status: Option<GetActiveLivestreamSessionStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -682,7 +606,7 @@ pub struct GetActiveLivestreamSessionLivestream {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetActiveLivestreamSessionLivestream {
+    ActiveLivestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -693,34 +617,6 @@ json_object! {
         "status" => status: optional,
         "stream_key" => stream_key: optional,
         "updated_at" => updated_at: optional,
-    }
-}
-
-/// The `status` property of [`GetActiveLivestreamSessionLivestream`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetActiveLivestreamSessionStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    GetActiveLivestreamSessionStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
     }
 }
 
@@ -765,30 +661,30 @@ json_object! {
     }
 }
 
-/// What [`LiveStreamsApi::get_v2_livestreams_livestream_session_id`](crate::LiveStreamsApi::get_v2_livestreams_livestream_session_id) returns.
+/// What [`LiveStreamsApi::get_livestream_session`](crate::LiveStreamsApi::get_livestream_session) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamsSessionResponse {
-    pub data: Option<GetLivestreamsSessionData>,
+pub struct GetLivestreamSessionResponse {
+    pub data: Option<GetLivestreamSessionData>,
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamsSessionResponse {
+    GetLivestreamSessionResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetLivestreamsSessionResponse`].
+/// The `data` property of [`GetLivestreamSessionResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamsSessionData {
+pub struct GetLivestreamSessionData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
@@ -810,7 +706,7 @@ pub struct GetLivestreamsSessionData {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamsSessionData {
+    GetLivestreamSessionData {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -823,11 +719,11 @@ json_object! {
     }
 }
 
-/// Filter meetings by status. Used by [`MeetingsApi::get_all_meetings`](crate::MeetingsApi::get_all_meetings).
-#[cfg(feature = "meetings")]
+/// The `status` property of [`Meeting`].
+#[cfg(any(feature = "meetings", feature = "recordings"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetAllMeetingsStatus {
+pub enum MeetingStatus {
     /// `"ACTIVE"`
     Active,
     /// `"INACTIVE"`
@@ -836,9 +732,9 @@ pub enum GetAllMeetingsStatus {
     UnknownValue(String),
 }
 
-#[cfg(feature = "meetings")]
+#[cfg(any(feature = "meetings", feature = "recordings"))]
 string_enum! {
-    GetAllMeetingsStatus {
+    MeetingStatus {
         "ACTIVE" => Active,
         "INACTIVE" => Inactive,
         _ => UnknownValue,
@@ -1291,7 +1187,7 @@ string_enum! {
 }
 
 /// Size of the watermark
-#[cfg(any(feature = "meetings", feature = "recordings"))]
+#[cfg(any(feature = "live_streams", feature = "meetings", feature = "recordings"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoConfigSize {
     /// Height of the watermark in px
@@ -1300,33 +1196,11 @@ pub struct VideoConfigSize {
     pub width: Option<i64>,
 }
 
-#[cfg(any(feature = "meetings", feature = "recordings"))]
+#[cfg(any(feature = "live_streams", feature = "meetings", feature = "recordings"))]
 json_object! {
     VideoConfigSize {
         "height" => height: optional,
         "width" => width: optional,
-    }
-}
-
-/// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
-#[cfg(any(feature = "meetings", feature = "recordings"))]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeetingStatus {
-    /// `"ACTIVE"`
-    Active,
-    /// `"INACTIVE"`
-    Inactive,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(any(feature = "meetings", feature = "recordings"))]
-string_enum! {
-    MeetingStatus {
-        "ACTIVE" => Active,
-        "INACTIVE" => Inactive,
-        _ => UnknownValue,
     }
 }
 
@@ -1672,7 +1546,7 @@ json_object! {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenericErrorResponse {
-    pub error: GenericErrorResponseError,
+    pub error: ErrorResponseError,
     /// Success status of the request.
     ///
     /// Default when absent: `false`.
@@ -1688,19 +1562,33 @@ json_object! {
 }
 
 /// The `error` property of [`GenericErrorResponse`].
-#[cfg(any(feature = "meetings", feature = "active_session", feature = "recordings"))]
+#[cfg(
+    any(
+        feature = "meetings",
+        feature = "active_session",
+        feature = "recordings",
+        feature = "webhooks"
+    )
+)]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GenericErrorResponseError {
+pub struct ErrorResponseError {
     /// HTTP status code of the error.
     pub code: i64,
     /// Error message describing what went wrong.
     pub message: String,
 }
 
-#[cfg(any(feature = "meetings", feature = "active_session", feature = "recordings"))]
+#[cfg(
+    any(
+        feature = "meetings",
+        feature = "active_session",
+        feature = "recordings",
+        feature = "webhooks"
+    )
+)]
 json_object! {
-    GenericErrorResponseError {
+    ErrorResponseError {
         "code" => code: default integral,
         "message" => message: default,
     }
@@ -1731,7 +1619,7 @@ pub struct UpdateMeetingBody {
     /// Default when absent: `60`.
     pub session_keep_alive_time_in_secs: Option<f64>,
     /// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
-    pub status: Option<UpdateMeetingStatus>,
+    pub status: Option<MeetingStatus>,
     /// Automatically generate summary of meetings using transcripts. Requires Transcriptions to be enabled, and can be retrieved via Webhooks or summary API.
     ///
     /// Default when absent: `false`.
@@ -1760,35 +1648,13 @@ json_object! {
     }
 }
 
-/// Whether the meeting is `ACTIVE` or `INACTIVE`. Users will not be able to join an `INACTIVE` meeting.
-#[cfg(feature = "meetings")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateMeetingStatus {
-    /// `"ACTIVE"`
-    Active,
-    /// `"INACTIVE"`
-    Inactive,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "meetings")]
-string_enum! {
-    UpdateMeetingStatus {
-        "ACTIVE" => Active,
-        "INACTIVE" => Inactive,
-        _ => UnknownValue,
-    }
-}
-
-/// What [`LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream`](crate::LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream) returns.
+/// What [`LiveStreamsApi::get_meeting_active_livestream`](crate::LiveStreamsApi::get_meeting_active_livestream) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMeetingActiveLivestreamResponse {
-    pub data: Option<GetMeetingActiveLivestreamData>,
+    pub data: Option<ActiveLivestream>,
     pub success: Option<bool>,
 }
 
@@ -1797,77 +1663,6 @@ json_object! {
     GetMeetingActiveLivestreamResponse {
         "data" => data: optional,
         "success" => success: optional,
-    }
-}
-
-/// The `data` property of [`GetMeetingActiveLivestreamResponse`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetMeetingActiveLivestreamData {
-    /// Timestamp the object was created at. The time is returned in ISO format.
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Specifies if the livestream was disabled.
-    pub disabled: Option<String>,
-    /// The livestream ID.
-    pub id: Option<String>,
-    /// The server URL to which the RTMP encoder sends the video and audio data.
-    pub ingest_server: Option<String>,
-    pub meeting_id: Option<String>,
-    /// Name of the livestream.
-    pub name: Option<String>,
-    /// The web address that viewers can use to watch the livestream.
-    pub playback_url: Option<String>,
-    /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
-    pub status: Option<GetMeetingActiveLivestreamStatus>,
-    /// Unique key for accessing each livestream.
-    pub stream_key: Option<String>,
-    /// Timestamp the object was updated at. The time is returned in ISO format.
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    GetMeetingActiveLivestreamData {
-        "created_at" => created_at: optional,
-        "disabled" => disabled: optional,
-        "id" => id: optional,
-        "ingest_server" => ingest_server: optional,
-        "meeting_id" => meeting_id: optional,
-        "name" => name: optional,
-        "playback_url" => playback_url: optional,
-        "status" => status: optional,
-        "stream_key" => stream_key: optional,
-        "updated_at" => updated_at: optional,
-    }
-}
-
-/// The `status` property of [`GetMeetingActiveLivestreamData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetMeetingActiveLivestreamStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    GetMeetingActiveLivestreamStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
     }
 }
 
@@ -1906,24 +1701,24 @@ json_object! {
 }
 
 /// Active Session Success response
-#[cfg(feature = "active_session")]
+#[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetActiveSessionResponse {
+pub struct SessionResponse {
     pub data: Option<ActiveSession>,
     pub success: Option<bool>,
 }
 
-#[cfg(feature = "active_session")]
+#[cfg(any(feature = "active_session", feature = "sessions"))]
 json_object! {
-    GetActiveSessionResponse {
+    SessionResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetActiveSessionResponse`].
+/// The `data` property of [`SessionResponse`].
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1951,7 +1746,7 @@ pub struct ActiveSession {
     /// timestamp when session started
     pub started_at: String,
     /// current status of session
-    pub status: ActiveSessionStatus,
+    pub status: Status,
     /// type of session
     pub type_: ActiveSessionType,
     /// timestamp when session was last updated
@@ -1982,7 +1777,7 @@ json_object! {
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActiveSessionStatus {
+pub enum Status {
     /// `"LIVE"`
     Live,
     /// `"ENDED"`
@@ -1993,7 +1788,7 @@ pub enum ActiveSessionStatus {
 
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 string_enum! {
-    ActiveSessionStatus {
+    Status {
         "LIVE" => Live,
         "ENDED" => Ended,
         _ => UnknownValue,
@@ -2025,7 +1820,7 @@ string_enum! {
     }
 }
 
-/// The request body of [`ActiveSessionApi::kick_partcipants`](crate::ActiveSessionApi::kick_partcipants).
+/// The request body of [`ActiveSessionApi::kick_participants`](crate::ActiveSessionApi::kick_participants).
 #[cfg(feature = "active_session")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
@@ -2061,25 +1856,25 @@ impl KickParticipantsBody {
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickParticipantsResponse {
-    pub data: Option<KickParticipantsData>,
+pub struct ParticipantsResponse {
+    pub data: Option<ParticipantsData>,
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "active_session")]
 json_object! {
-    KickParticipantsResponse {
+    ParticipantsResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`KickParticipantsResponse`].
+/// The `data` property of [`ParticipantsResponse`].
 #[cfg(feature = "active_session")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct KickParticipantsData {
+pub struct ParticipantsData {
     pub action: Option<String>,
     /// SessionParticipant
     pub participants: Option<Vec<SessionParticipant>>,
@@ -2087,7 +1882,7 @@ pub struct KickParticipantsData {
 
 #[cfg(feature = "active_session")]
 json_object! {
-    KickParticipantsData {
+    ParticipantsData {
         "action" => action: optional,
         "participants" => participants: optional,
     }
@@ -2156,43 +1951,6 @@ json_object! {
     KickAllParticipantsData {
         "action" => action: optional,
         "kicked_participants_count" => kicked_participants_count: optional,
-    }
-}
-
-/// Mute one or more participants of a meeting
-#[cfg(feature = "active_session")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MuteParticipantsResponse {
-    pub data: Option<MuteParticipantsData>,
-    pub success: Option<bool>,
-}
-
-#[cfg(feature = "active_session")]
-json_object! {
-    MuteParticipantsResponse {
-        "data" => data: optional,
-        "success" => success: optional,
-    }
-}
-
-/// The `data` property of [`MuteParticipantsResponse`].
-#[cfg(feature = "active_session")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MuteParticipantsData {
-    pub action: Option<String>,
-    /// SessionParticipant
-    pub participants: Option<Vec<SessionParticipant>>,
-}
-
-#[cfg(feature = "active_session")]
-json_object! {
-    MuteParticipantsData {
-        "action" => action: optional,
-        "participants" => participants: optional,
     }
 }
 
@@ -2423,7 +2181,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LivestreamSessionDetailsData {
     pub livestreams: Option<Vec<LivestreamSessionDetailsLivestream>>,
-    pub paging: Option<LivestreamSessionDetailsPaging>,
+    pub paging: Option<LivestreamPaging>,
     pub sessions: Option<LivestreamSessionDetailsSessions>,
 }
 
@@ -2456,7 +2214,7 @@ pub struct LivestreamSessionDetailsLivestream {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// One of `LIVE`, `INVOKED`, `ERRORED`, `IDLE`.
-    pub status: Option<LivestreamSessionDetailsStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
     /// The timestamp at which the livestream was updated. The time is returned in ISO format.
@@ -2476,54 +2234,6 @@ json_object! {
         "status" => status: optional,
         "stream_key" => stream_key: optional,
         "updated_at" => updated_at: optional,
-    }
-}
-
-/// The `status` property of [`LivestreamSessionDetailsLivestream`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LivestreamSessionDetailsStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"INVOKED"`
-    Invoked,
-    /// `"ERRORED"`
-    Errored,
-    /// `"IDLE"`
-    Idle,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    LivestreamSessionDetailsStatus {
-        "LIVE" => Live,
-        "INVOKED" => Invoked,
-        "ERRORED" => Errored,
-        "IDLE" => Idle,
-        _ => UnknownValue,
-    }
-}
-
-/// The `paging` property of [`LivestreamSessionDetailsData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LivestreamSessionDetailsPaging {
-    pub end_offset: Option<i64>,
-    pub start_offset: Option<i64>,
-    pub total_count: Option<i64>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    LivestreamSessionDetailsPaging {
-        "end_offset" => end_offset: optional,
-        "start_offset" => start_offset: optional,
-        "total_count" => total_count: optional,
     }
 }
 
@@ -2569,12 +2279,12 @@ json_object! {
 
 /// The request body of [`LiveStreamsApi::start_livestreaming`](crate::LiveStreamsApi::start_livestreaming).
 #[cfg(feature = "live_streams")]
-#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingBody {
     /// Matches `^[a-zA-Z0-9-_]*$`.
     pub name: Option<String>,
-    pub video_config: Option<StartLivestreamingVideoConfig>,
+    /// Size of the watermark
+    pub video_config: Option<VideoConfigSize>,
 }
 
 #[cfg(feature = "live_streams")]
@@ -2582,24 +2292,6 @@ json_object! {
     StartLivestreamingBody {
         "name" => name: optional,
         "video_config" => video_config: optional,
-    }
-}
-
-/// The `video_config` property of [`StartLivestreamingBody`].
-#[cfg(feature = "live_streams")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartLivestreamingVideoConfig {
-    /// Height of the livestreaming video in pixels
-    pub height: Option<i64>,
-    /// Width of the livestreaming video in pixels
-    pub width: Option<i64>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    StartLivestreamingVideoConfig {
-        "height" => height: optional,
-        "width" => width: optional,
     }
 }
 
@@ -2633,7 +2325,7 @@ pub struct StartLivestreamingData {
     /// The web address that viewers can use to watch the livestream.
     pub playback_url: Option<String>,
     /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
-    pub status: Option<StartLivestreamingStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Unique key for accessing each livestream.
     pub stream_key: Option<String>,
 }
@@ -2646,34 +2338,6 @@ json_object! {
         "playback_url" => playback_url: optional,
         "status" => status: optional,
         "stream_key" => stream_key: optional,
-    }
-}
-
-/// The `status` property of [`StartLivestreamingData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StartLivestreamingStatus {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    StartLivestreamingStatus {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
     }
 }
 
@@ -3199,9 +2863,9 @@ pub struct PresetConfigMedia {
     /// Control options for Audio quality.
     pub audio: Option<PresetConfigMediaAudio>,
     /// Configuration options for participant screen shares
-    pub screenshare: PresetConfigMediaScreenshare,
+    pub screenshare: PresetScreenshare,
     /// Configuration options for participant videos
-    pub video: PresetConfigMediaVideo,
+    pub video: PresetVideo,
 }
 
 #[cfg(feature = "presets")]
@@ -3216,10 +2880,7 @@ json_object! {
 #[cfg(feature = "presets")]
 impl PresetConfigMedia {
     /// From its required values; every other field is `None`.
-    pub fn new(
-        screenshare: PresetConfigMediaScreenshare,
-        video: PresetConfigMediaVideo,
-    ) -> Self {
+    pub fn new(screenshare: PresetScreenshare, video: PresetVideo) -> Self {
         Self {
             audio: None,
             screenshare,
@@ -3253,7 +2914,7 @@ json_object! {
 /// Configuration options for participant screen shares
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PresetConfigMediaScreenshare {
+pub struct PresetScreenshare {
     /// Frame rate of screen share
     pub frame_rate: f64,
     /// Quality of screen share
@@ -3262,14 +2923,14 @@ pub struct PresetConfigMediaScreenshare {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetConfigMediaScreenshare {
+    PresetScreenshare {
         "frame_rate" => frame_rate: default,
         "quality" => quality: required,
     }
 }
 
 #[cfg(feature = "presets")]
-impl PresetConfigMediaScreenshare {
+impl PresetScreenshare {
     /// From its required values; every other field is `None`.
     pub fn new(frame_rate: f64, quality: PresetQuality) -> Self {
         Self { frame_rate, quality }
@@ -3310,7 +2971,7 @@ string_enum! {
 /// Configuration options for participant videos
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PresetConfigMediaVideo {
+pub struct PresetVideo {
     /// Frame rate of participants' video
     pub frame_rate: f64,
     /// Video quality of participants
@@ -3323,7 +2984,7 @@ pub struct PresetConfigMediaVideo {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetConfigMediaVideo {
+    PresetVideo {
         "frame_rate" => frame_rate: default,
         "quality" => quality: required,
         "simulcast" => simulcast: optional,
@@ -3331,7 +2992,7 @@ json_object! {
 }
 
 #[cfg(feature = "presets")]
-impl PresetConfigMediaVideo {
+impl PresetVideo {
     /// From its required values; every other field is `None`.
     pub fn new(frame_rate: f64, quality: PresetQuality) -> Self {
         Self {
@@ -3407,7 +3068,7 @@ pub struct PresetPermissions {
     pub recorder_type: PresetRecorderType,
     pub show_participant_list: bool,
     /// One of `ALLOWED`, `NOT_ALLOWED`, `CAN_REQUEST`.
-    pub stage_access: Option<PresetStageAccess>,
+    pub stage_access: Option<PresetCanProduce>,
     pub stage_enabled: Option<bool>,
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
@@ -3576,9 +3237,9 @@ pub struct PresetPermissionsMedia {
     /// Audio permissions
     pub audio: PresetPermissionsMediaAudio,
     /// Screenshare permissions
-    pub screenshare: PresetPermissionsMediaScreenshare,
+    pub screenshare: PresetPermissionsMediaAudio,
     /// Video permissions
-    pub video: PresetPermissionsMediaVideo,
+    pub video: PresetPermissionsMediaAudio,
 }
 
 #[cfg(feature = "presets")]
@@ -3595,8 +3256,8 @@ impl PresetPermissionsMedia {
     /// From its required values; every other field is `None`.
     pub fn new(
         audio: PresetPermissionsMediaAudio,
-        screenshare: PresetPermissionsMediaScreenshare,
-        video: PresetPermissionsMediaVideo,
+        screenshare: PresetPermissionsMediaAudio,
+        video: PresetPermissionsMediaAudio,
     ) -> Self {
         Self { audio, screenshare, video }
     }
@@ -3647,52 +3308,6 @@ string_enum! {
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
         _ => UnknownValue,
-    }
-}
-
-/// Screenshare permissions
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PresetPermissionsMediaScreenshare {
-    /// Can produce screen share video
-    pub can_produce: PresetCanProduce,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    PresetPermissionsMediaScreenshare {
-        "can_produce" => can_produce: required,
-    }
-}
-
-#[cfg(feature = "presets")]
-impl PresetPermissionsMediaScreenshare {
-    /// From its required values; every other field is `None`.
-    pub fn new(can_produce: PresetCanProduce) -> Self {
-        Self { can_produce }
-    }
-}
-
-/// Video permissions
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq)]
-pub struct PresetPermissionsMediaVideo {
-    /// Can produce video
-    pub can_produce: PresetCanProduce,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    PresetPermissionsMediaVideo {
-        "can_produce" => can_produce: required,
-    }
-}
-
-#[cfg(feature = "presets")]
-impl PresetPermissionsMediaVideo {
-    /// From its required values; every other field is `None`.
-    pub fn new(can_produce: PresetCanProduce) -> Self {
-        Self { can_produce }
     }
 }
 
@@ -3832,31 +3447,6 @@ string_enum! {
         "RECORDER" => Recorder,
         "LIVESTREAMER" => Livestreamer,
         "NONE" => None,
-        _ => UnknownValue,
-    }
-}
-
-/// The `stage_access` property of [`PresetPermissions`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetStageAccess {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    PresetStageAccess {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
         _ => UnknownValue,
     }
 }
@@ -4179,7 +3769,7 @@ string_enum! {
     }
 }
 
-/// What [`PresetsApi::post_presets`](crate::PresetsApi::post_presets) returns.
+/// What [`PresetsApi::create_preset`](crate::PresetsApi::create_preset) returns.
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -4269,7 +3859,7 @@ pub struct UpdatePresetConfig {
     /// Media configuration options. eg: Video quality
     pub media: Option<UpdatePresetConfigMedia>,
     /// Type of the meeting
-    pub view_type: Option<UpdatePresetViewType>,
+    pub view_type: Option<PresetViewType>,
 }
 
 #[cfg(feature = "presets")]
@@ -4306,11 +3896,11 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetConfigMedia {
     /// Control options for Audio quality.
-    pub audio: Option<UpdatePresetConfigMediaAudio>,
+    pub audio: Option<PresetConfigMediaAudio>,
     /// Configuration options for participant screen shares
-    pub screenshare: Option<UpdatePresetConfigMediaScreenshare>,
+    pub screenshare: Option<UpdatePresetScreenshare>,
     /// Configuration options for participant videos
-    pub video: Option<UpdatePresetConfigMediaVideo>,
+    pub video: Option<UpdatePresetVideo>,
 }
 
 #[cfg(feature = "presets")]
@@ -4322,123 +3912,42 @@ json_object! {
     }
 }
 
-/// Control options for Audio quality.
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetConfigMediaAudio {
-    /// Enable High Quality Audio for your meetings
-    ///
-    /// Default when absent: `false`.
-    pub enable_high_bitrate: Option<bool>,
-    /// Enable Stereo for your meetings
-    ///
-    /// Default when absent: `false`.
-    pub enable_stereo: Option<bool>,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    UpdatePresetConfigMediaAudio {
-        "enable_high_bitrate" => enable_high_bitrate: optional,
-        "enable_stereo" => enable_stereo: optional,
-    }
-}
-
 /// Configuration options for participant screen shares
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetConfigMediaScreenshare {
+pub struct UpdatePresetScreenshare {
     /// Frame rate of screen share
     pub frame_rate: Option<f64>,
     /// Quality of screen share
-    pub quality: Option<UpdatePresetQuality>,
+    pub quality: Option<PresetQuality>,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetConfigMediaScreenshare {
+    UpdatePresetScreenshare {
         "frame_rate" => frame_rate: optional,
         "quality" => quality: optional,
-    }
-}
-
-/// Quality of screen share
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetQuality {
-    /// `"hd"`
-    Hd,
-    /// `"vga"`
-    Vga,
-    /// `"qvga"`
-    Qvga,
-    /// `"fhd"`
-    Fhd,
-    /// `"uhd"`
-    Uhd,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetQuality {
-        "hd" => Hd,
-        "vga" => Vga,
-        "qvga" => Qvga,
-        "fhd" => Fhd,
-        "uhd" => Uhd,
-        _ => UnknownValue,
     }
 }
 
 /// Configuration options for participant videos
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetConfigMediaVideo {
+pub struct UpdatePresetVideo {
     /// Frame rate of participants' video
     pub frame_rate: Option<f64>,
     /// Video quality of participants
-    pub quality: Option<UpdatePresetQuality>,
+    pub quality: Option<PresetQuality>,
     /// Enable simulcast for participant videos.
     pub simulcast: Option<bool>,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetConfigMediaVideo {
+    UpdatePresetVideo {
         "frame_rate" => frame_rate: optional,
         "quality" => quality: optional,
         "simulcast" => simulcast: optional,
-    }
-}
-
-/// Type of the meeting
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetViewType {
-    /// `"GROUP_CALL"`
-    GroupCall,
-    /// `"WEBINAR"`
-    Webinar,
-    /// `"AUDIO_ROOM"`
-    AudioRoom,
-    /// `"LIVESTREAM"`
-    Livestream,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetViewType {
-        "GROUP_CALL" => GroupCall,
-        "WEBINAR" => Webinar,
-        "AUDIO_ROOM" => AudioRoom,
-        "LIVESTREAM" => Livestream,
-        _ => UnknownValue,
     }
 }
 
@@ -4476,14 +3985,14 @@ pub struct UpdatePresetPermissions {
     /// Type of the recording peer
     ///
     /// Default when absent: `"NONE"`.
-    pub recorder_type: Option<UpdatePresetRecorderType>,
+    pub recorder_type: Option<PresetRecorderType>,
     pub show_participant_list: Option<bool>,
     /// One of `ALLOWED`, `NOT_ALLOWED`, `CAN_REQUEST`.
-    pub stage_access: Option<UpdatePresetStageAccess>,
+    pub stage_access: Option<PresetCanProduce>,
     pub stage_enabled: Option<bool>,
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
-    pub waiting_room_type: Option<UpdatePresetWaitingRoomType>,
+    pub waiting_room_type: Option<PresetWaitingRoomType>,
 }
 
 #[cfg(feature = "presets")]
@@ -4601,11 +4110,11 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissionsMedia {
     /// Audio permissions
-    pub audio: Option<UpdatePresetPermissionsMediaAudio>,
+    pub audio: Option<UpdatePresetAudio>,
     /// Screenshare permissions
-    pub screenshare: Option<UpdatePresetPermissionsMediaScreenshare>,
+    pub screenshare: Option<UpdatePresetAudio>,
     /// Video permissions
-    pub video: Option<UpdatePresetPermissionsMediaVideo>,
+    pub video: Option<UpdatePresetAudio>,
 }
 
 #[cfg(feature = "presets")]
@@ -4620,69 +4129,14 @@ json_object! {
 /// Audio permissions
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsMediaAudio {
+pub struct UpdatePresetAudio {
     /// Can produce audio
-    pub can_produce: Option<UpdatePresetCanProduce>,
+    pub can_produce: Option<PresetCanProduce>,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetPermissionsMediaAudio {
-        "can_produce" => can_produce: optional,
-    }
-}
-
-/// Can produce audio
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetCanProduce {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetCanProduce {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
-/// Screenshare permissions
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsMediaScreenshare {
-    /// Can produce screen share video
-    pub can_produce: Option<UpdatePresetCanProduce>,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    UpdatePresetPermissionsMediaScreenshare {
-        "can_produce" => can_produce: optional,
-    }
-}
-
-/// Video permissions
-#[cfg(feature = "presets")]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetPermissionsMediaVideo {
-    /// Can produce video
-    pub can_produce: Option<UpdatePresetCanProduce>,
-}
-
-#[cfg(feature = "presets")]
-json_object! {
-    UpdatePresetPermissionsMediaVideo {
+    UpdatePresetAudio {
         "can_produce" => can_produce: optional,
     }
 }
@@ -4732,81 +4186,6 @@ json_object! {
     }
 }
 
-/// Type of the recording peer
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetRecorderType {
-    /// `"RECORDER"`
-    Recorder,
-    /// `"LIVESTREAMER"`
-    Livestreamer,
-    /// `"NONE"`
-    None,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetRecorderType {
-        "RECORDER" => Recorder,
-        "LIVESTREAMER" => Livestreamer,
-        "NONE" => None,
-        _ => UnknownValue,
-    }
-}
-
-/// The `stage_access` property of [`UpdatePresetPermissions`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetStageAccess {
-    /// `"ALLOWED"`
-    Allowed,
-    /// `"NOT_ALLOWED"`
-    NotAllowed,
-    /// `"CAN_REQUEST"`
-    CanRequest,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetStageAccess {
-        "ALLOWED" => Allowed,
-        "NOT_ALLOWED" => NotAllowed,
-        "CAN_REQUEST" => CanRequest,
-        _ => UnknownValue,
-    }
-}
-
-/// Waiting room type
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetWaitingRoomType {
-    /// `"SKIP"`
-    Skip,
-    /// `"ON_PRIVILEGED_USER_ENTRY"`
-    OnPrivilegedUserEntry,
-    /// `"SKIP_ON_ACCEPT"`
-    SkipOnAccept,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetWaitingRoomType {
-        "SKIP" => Skip,
-        "ON_PRIVILEGED_USER_ENTRY" => OnPrivilegedUserEntry,
-        "SKIP_ON_ACCEPT" => SkipOnAccept,
-        _ => UnknownValue,
-    }
-}
-
 /// The `ui` property of [`UpdatePreset`].
 #[cfg(feature = "presets")]
 #[allow(missing_docs)]
@@ -4828,9 +4207,9 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetDesignTokens {
     /// One of `sharp`, `rounded`, `extra-rounded`, `circular`.
-    pub border_radius: Option<UpdatePresetBorderRadius>,
+    pub border_radius: Option<PresetBorderRadius>,
     /// One of `none`, `thin`, `fat`.
-    pub border_width: Option<UpdatePresetBorderWidth>,
+    pub border_width: Option<PresetBorderWidth>,
     pub colors: Option<UpdatePresetColors>,
     pub font_family: Option<String>,
     pub google_font: Option<String>,
@@ -4841,7 +4220,7 @@ pub struct UpdatePresetDesignTokens {
     /// Default when absent: `4`.
     pub spacing_base: Option<f64>,
     /// One of `darkest`, `dark`, `light`.
-    pub theme: Option<UpdatePresetTheme>,
+    pub theme: Option<PresetTheme>,
 }
 
 #[cfg(feature = "presets")]
@@ -4855,59 +4234,6 @@ json_object! {
         "logo" => logo: optional,
         "spacing_base" => spacing_base: optional,
         "theme" => theme: optional,
-    }
-}
-
-/// The `border_radius` property of [`UpdatePresetDesignTokens`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetBorderRadius {
-    /// `"sharp"`
-    Sharp,
-    /// `"rounded"`
-    Rounded,
-    /// `"extra-rounded"`
-    ExtraRounded,
-    /// `"circular"`
-    Circular,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetBorderRadius {
-        "sharp" => Sharp,
-        "rounded" => Rounded,
-        "extra-rounded" => ExtraRounded,
-        "circular" => Circular,
-        _ => UnknownValue,
-    }
-}
-
-/// The `border_width` property of [`UpdatePresetDesignTokens`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetBorderWidth {
-    /// `"none"`
-    None,
-    /// `"thin"`
-    Thin,
-    /// `"fat"`
-    Fat,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetBorderWidth {
-        "none" => None,
-        "thin" => Thin,
-        "fat" => Fat,
-        _ => UnknownValue,
     }
 }
 
@@ -5000,31 +4326,6 @@ json_object! {
     }
 }
 
-/// The `theme` property of [`UpdatePresetDesignTokens`].
-#[cfg(feature = "presets")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdatePresetTheme {
-    /// `"darkest"`
-    Darkest,
-    /// `"dark"`
-    Dark,
-    /// `"light"`
-    Light,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "presets")]
-string_enum! {
-    UpdatePresetTheme {
-        "darkest" => Darkest,
-        "dark" => Dark,
-        "light" => Light,
-        _ => UnknownValue,
-    }
-}
-
 /// The `sort_by` query parameter. Used by [`RecordingsApi::get_all_recordings`](crate::RecordingsApi::get_all_recordings).
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
@@ -5045,7 +4346,7 @@ string_enum! {
 }
 
 /// The `sort_order` query parameter. Used by [`RecordingsApi::get_all_recordings`](crate::RecordingsApi::get_all_recordings).
-#[cfg(any(feature = "recordings", feature = "sessions"))]
+#[cfg(any(feature = "recordings", feature = "sessions", feature = "apps"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SortOrder {
@@ -5057,7 +4358,7 @@ pub enum SortOrder {
     UnknownValue(String),
 }
 
-#[cfg(any(feature = "recordings", feature = "sessions"))]
+#[cfg(any(feature = "recordings", feature = "sessions", feature = "apps"))]
 string_enum! {
     SortOrder {
         "ASC" => Asc,
@@ -5066,11 +4367,11 @@ string_enum! {
     }
 }
 
-/// Filter by one or more recording status Used by [`RecordingsApi::get_all_recordings`](crate::RecordingsApi::get_all_recordings).
+/// The `status` property of [`GetRecordingsDataItem`].
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StatusItem {
+pub enum RecordingStatus {
     /// `"INVOKED"`
     Invoked,
     /// `"RECORDING"`
@@ -5089,7 +4390,7 @@ pub enum StatusItem {
 
 #[cfg(feature = "recordings")]
 string_enum! {
-    StatusItem {
+    RecordingStatus {
         "INVOKED" => Invoked,
         "RECORDING" => Recording,
         "UPLOADING" => Uploading,
@@ -5172,40 +4473,6 @@ json_object! {
         "stopped_time" => stopped_time: default,
         "storage_config" => storage_config: optional,
         "meeting" => meeting: optional,
-    }
-}
-
-/// Current status of the recording.
-#[cfg(feature = "recordings")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordingStatus {
-    /// `"INVOKED"`
-    Invoked,
-    /// `"RECORDING"`
-    Recording,
-    /// `"UPLOADING"`
-    Uploading,
-    /// `"UPLOADED"`
-    Uploaded,
-    /// `"ERRORED"`
-    Errored,
-    /// `"PAUSED"`
-    Paused,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "recordings")]
-string_enum! {
-    RecordingStatus {
-        "INVOKED" => Invoked,
-        "RECORDING" => Recording,
-        "UPLOADING" => Uploading,
-        "UPLOADED" => Uploaded,
-        "ERRORED" => Errored,
-        "PAUSED" => Paused,
-        _ => UnknownValue,
     }
 }
 
@@ -5403,7 +4670,7 @@ json_object! {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartReason {
-    pub caller: Option<StartReasonCaller>,
+    pub caller: Option<ReasonCaller>,
     /// Specifies if the recording was started using the "Start a Recording"API or using the parameter RECORD_ON_START in the "Create a meeting" API.
     ///
     /// If the recording is initiated using the "RECORD_ON_START" parameter, the user details will not be populated.
@@ -5422,18 +4689,18 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartReasonCaller {
+pub struct ReasonCaller {
     /// Name of the user who started the recording.
     pub name: Option<String>,
     /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-    pub type_: Option<StartReasonType>,
+    pub type_: Option<ReasonType>,
     /// The user ID of the person who started the recording.
     pub user_id: Option<uuid::Uuid>,
 }
 
 #[cfg(feature = "recordings")]
 json_object! {
-    StartReasonCaller {
+    ReasonCaller {
         "name" => name: optional,
         "type" => type_: optional,
         "user_Id" => user_id: optional,
@@ -5444,7 +4711,7 @@ json_object! {
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StartReasonType {
+pub enum ReasonType {
     /// `"ORGANIZATION"`
     Organization,
     /// `"USER"`
@@ -5455,7 +4722,7 @@ pub enum StartReasonType {
 
 #[cfg(feature = "recordings")]
 string_enum! {
-    StartReasonType {
+    ReasonType {
         "ORGANIZATION" => Organization,
         "USER" => User,
         _ => UnknownValue,
@@ -5492,7 +4759,7 @@ string_enum! {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopReason {
-    pub caller: Option<StopReasonCaller>,
+    pub caller: Option<ReasonCaller>,
     /// Specifies the reason why the recording stopped.
     pub reason: Option<StopReasonReason>,
 }
@@ -5502,50 +4769,6 @@ json_object! {
     StopReason {
         "caller" => caller: optional,
         "reason" => reason: optional,
-    }
-}
-
-/// The `caller` property of [`StopReason`].
-#[cfg(feature = "recordings")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StopReasonCaller {
-    /// Name of the user who stopped the recording.
-    pub name: Option<String>,
-    /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-    pub type_: Option<StopReasonType>,
-    /// The user ID of the person who stopped the recording.
-    pub user_id: Option<uuid::Uuid>,
-}
-
-#[cfg(feature = "recordings")]
-json_object! {
-    StopReasonCaller {
-        "name" => name: optional,
-        "type" => type_: optional,
-        "user_Id" => user_id: optional,
-    }
-}
-
-/// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
-#[cfg(feature = "recordings")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StopReasonType {
-    /// `"ORGANIZATION"`
-    Organization,
-    /// `"USER"`
-    User,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "recordings")]
-string_enum! {
-    StopReasonType {
-        "ORGANIZATION" => Organization,
-        "USER" => User,
-        _ => UnknownValue,
     }
 }
 
@@ -5831,28 +5054,6 @@ string_enum! {
     }
 }
 
-/// The `status` query parameter. Used by [`SessionsApi::get_sessions`](crate::SessionsApi::get_sessions).
-#[cfg(feature = "sessions")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `"LIVE"`
-    Live,
-    /// `"ENDED"`
-    Ended,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "sessions")]
-string_enum! {
-    Status {
-        "LIVE" => Live,
-        "ENDED" => Ended,
-        _ => UnknownValue,
-    }
-}
-
 /// Get all sessions success response
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
@@ -5860,7 +5061,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsResponse {
     pub data: Option<GetSessionsData>,
-    pub paging: Option<GetSessionsPaging>,
+    pub paging: Option<SessionPaging>,
     pub success: Option<bool>,
 }
 
@@ -5890,41 +5091,23 @@ json_object! {
 }
 
 /// The `paging` property of [`GetSessionsResponse`].
-#[cfg(feature = "sessions")]
+#[cfg(any(feature = "live_streams", feature = "sessions", feature = "apps"))]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionsPaging {
+pub struct SessionPaging {
     pub end_offset: Option<i64>,
     pub start_offset: Option<i64>,
     /// At least 0.
     pub total_count: Option<i64>,
 }
 
-#[cfg(feature = "sessions")]
+#[cfg(any(feature = "live_streams", feature = "sessions", feature = "apps"))]
 json_object! {
-    GetSessionsPaging {
+    SessionPaging {
         "end_offset" => end_offset: optional integral,
         "start_offset" => start_offset: optional integral,
         "total_count" => total_count: optional integral,
-    }
-}
-
-/// Get details about a particular session
-#[cfg(feature = "sessions")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionDetailsResponse {
-    pub data: Option<ActiveSession>,
-    pub success: Option<bool>,
-}
-
-#[cfg(feature = "sessions")]
-json_object! {
-    GetSessionDetailsResponse {
-        "data" => data: optional,
-        "success" => success: optional,
     }
 }
 
@@ -5965,34 +5148,34 @@ json_object! {
     }
 }
 
-/// What [`LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream`](crate::LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream) returns.
+/// What [`LiveStreamsApi::list_session_livestream_sessions`](crate::LiveStreamsApi::list_session_livestream_sessions) returns.
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionLivestreamSessionsResponse {
-    pub data: Option<GetSessionLivestreamSessionsData>,
+pub struct ListSessionLivestreamSessionsResponse {
+    pub data: Option<ListSessionLivestreamSessionsData>,
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetSessionLivestreamSessionsResponse {
+    ListSessionLivestreamSessionsResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`GetSessionLivestreamSessionsResponse`].
+/// The `data` property of [`ListSessionLivestreamSessionsResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionLivestreamSessionsData {
+pub struct ListSessionLivestreamSessionsData {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// One of `LIVE`, `IDLE`, `ERRORED`, `INVOKED`.
-    pub err_message: Option<GetSessionLivestreamSessionsErrMessage>,
+    pub err_message: Option<LivestreamStatus>,
     /// The livestream session ID.
     pub id: Option<String>,
     /// The time duration for which the input was given or the meeting was streamed.
@@ -6001,7 +5184,7 @@ pub struct GetSessionLivestreamSessionsData {
     pub invoked_time: Option<String>,
     /// The ID of the livestream.
     pub livestream_id: Option<String>,
-    pub paging: Option<GetSessionLivestreamSessionsPaging>,
+    pub paging: Option<SessionPaging>,
     /// Specifies if the livestream was disabled.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -6012,7 +5195,7 @@ pub struct GetSessionLivestreamSessionsData {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetSessionLivestreamSessionsData {
+    ListSessionLivestreamSessionsData {
         "created_at" => created_at: optional,
         "err_message" => err_message: optional,
         "id" => id: optional,
@@ -6023,54 +5206,6 @@ json_object! {
         "stopped_time" => stopped_time: optional,
         "updated_at" => updated_at: optional,
         "viewer_seconds" => viewer_seconds: optional integral,
-    }
-}
-
-/// The `err_message` property of [`GetSessionLivestreamSessionsData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetSessionLivestreamSessionsErrMessage {
-    /// `"LIVE"`
-    Live,
-    /// `"IDLE"`
-    Idle,
-    /// `"ERRORED"`
-    Errored,
-    /// `"INVOKED"`
-    Invoked,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "live_streams")]
-string_enum! {
-    GetSessionLivestreamSessionsErrMessage {
-        "LIVE" => Live,
-        "IDLE" => Idle,
-        "ERRORED" => Errored,
-        "INVOKED" => Invoked,
-        _ => UnknownValue,
-    }
-}
-
-/// The `paging` property of [`GetSessionLivestreamSessionsData`].
-#[cfg(feature = "live_streams")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSessionLivestreamSessionsPaging {
-    pub end_offset: Option<i64>,
-    pub start_offset: Option<i64>,
-    pub total_count: Option<i64>,
-}
-
-#[cfg(feature = "live_streams")]
-json_object! {
-    GetSessionLivestreamSessionsPaging {
-        "end_offset" => end_offset: optional integral,
-        "start_offset" => start_offset: optional integral,
-        "total_count" => total_count: optional integral,
     }
 }
 
@@ -6372,30 +5507,30 @@ json_object! {
     }
 }
 
-/// What [`SessionsApi::post_sessions_session_id_summary`](crate::SessionsApi::post_sessions_session_id_summary) returns.
+/// What [`SessionsApi::create_session_summary`](crate::SessionsApi::create_session_summary) returns.
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostSessionsSessionIdSummaryResponse {
-    pub data: Option<PostSessionsSessionIdSummaryData>,
+pub struct CreateSessionSummaryResponse {
+    pub data: Option<CreateSessionSummaryData>,
     pub success: Option<bool>,
 }
 
 #[cfg(feature = "sessions")]
 json_object! {
-    PostSessionsSessionIdSummaryResponse {
+    CreateSessionSummaryResponse {
         "data" => data: optional,
         "success" => success: optional,
     }
 }
 
-/// The `data` property of [`PostSessionsSessionIdSummaryResponse`].
+/// The `data` property of [`CreateSessionSummaryResponse`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PostSessionsSessionIdSummaryData {
+pub struct CreateSessionSummaryData {
     /// A UUID.
     pub session_id: Option<uuid::Uuid>,
     pub status: Option<String>,
@@ -6403,7 +5538,7 @@ pub struct PostSessionsSessionIdSummaryData {
 
 #[cfg(feature = "sessions")]
 json_object! {
-    PostSessionsSessionIdSummaryData {
+    CreateSessionSummaryData {
         "session_id" => session_id: optional,
         "status" => status: optional,
     }
@@ -7619,7 +6754,7 @@ pub struct WebhookRequest {
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that this webhook will get triggered by
-    pub events: Vec<WebhookRequestEvent>,
+    pub events: Vec<WebhookEvent>,
     /// Name of the webhook
     pub name: String,
     /// URL this webhook will send events to
@@ -7640,7 +6775,7 @@ json_object! {
 impl WebhookRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
-        events: Vec<WebhookRequestEvent>,
+        events: Vec<WebhookEvent>,
         name: impl Into<String>,
         url: impl Into<String>,
     ) -> Self {
@@ -7650,49 +6785,6 @@ impl WebhookRequest {
             name: name.into(),
             url: url.into(),
         }
-    }
-}
-
-/// The `events` property of [`WebhookRequest`].
-#[cfg(feature = "webhooks")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookRequestEvent {
-    /// `"meeting.started"`
-    MeetingStarted,
-    /// `"meeting.ended"`
-    MeetingEnded,
-    /// `"meeting.participantJoined"`
-    MeetingParticipantJoined,
-    /// `"meeting.participantLeft"`
-    MeetingParticipantLeft,
-    /// `"meeting.chatSynced"`
-    MeetingChatSynced,
-    /// `"recording.statusUpdate"`
-    RecordingStatusUpdate,
-    /// `"livestreaming.statusUpdate"`
-    LivestreamingStatusUpdate,
-    /// `"meeting.transcript"`
-    MeetingTranscript,
-    /// `"meeting.summary"`
-    MeetingSummary,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "webhooks")]
-string_enum! {
-    WebhookRequestEvent {
-        "meeting.started" => MeetingStarted,
-        "meeting.ended" => MeetingEnded,
-        "meeting.participantJoined" => MeetingParticipantJoined,
-        "meeting.participantLeft" => MeetingParticipantLeft,
-        "meeting.chatSynced" => MeetingChatSynced,
-        "recording.statusUpdate" => RecordingStatusUpdate,
-        "livestreaming.statusUpdate" => LivestreamingStatusUpdate,
-        "meeting.transcript" => MeetingTranscript,
-        "meeting.summary" => MeetingSummary,
-        _ => UnknownValue,
     }
 }
 
@@ -7733,25 +6825,6 @@ json_object! {
     }
 }
 
-/// Object containing details of the error that occurred
-#[cfg(feature = "webhooks")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ErrorResponseError {
-    /// Error code
-    pub code: i64,
-    /// Error message
-    pub message: String,
-}
-
-#[cfg(feature = "webhooks")]
-json_object! {
-    ErrorResponseError {
-        "code" => code: default integral,
-        "message" => message: default,
-    }
-}
-
 /// The request body of [`WebhooksApi::edit_webhook`](crate::WebhooksApi::edit_webhook).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7759,7 +6832,7 @@ pub struct PatchWebhookRequest {
     /// Default when absent: `true`.
     pub enabled: Option<bool>,
     /// Events that the webhook will get triggered by
-    pub events: Option<Vec<PatchWebhookRequestEvent>>,
+    pub events: Option<Vec<WebhookEvent>>,
     /// Name of the webhook
     pub name: Option<String>,
     /// URL the webhook will send events to
@@ -7776,56 +6849,13 @@ json_object! {
     }
 }
 
-/// The `events` property of [`PatchWebhookRequest`].
-#[cfg(feature = "webhooks")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PatchWebhookRequestEvent {
-    /// `"meeting.started"`
-    MeetingStarted,
-    /// `"meeting.ended"`
-    MeetingEnded,
-    /// `"meeting.participantJoined"`
-    MeetingParticipantJoined,
-    /// `"meeting.participantLeft"`
-    MeetingParticipantLeft,
-    /// `"recording.statusUpdate"`
-    RecordingStatusUpdate,
-    /// `"livestreaming.statusUpdate"`
-    LivestreamingStatusUpdate,
-    /// `"meeting.chatSynced"`
-    MeetingChatSynced,
-    /// `"meeting.transcript"`
-    MeetingTranscript,
-    /// `"meeting.summary"`
-    MeetingSummary,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "webhooks")]
-string_enum! {
-    PatchWebhookRequestEvent {
-        "meeting.started" => MeetingStarted,
-        "meeting.ended" => MeetingEnded,
-        "meeting.participantJoined" => MeetingParticipantJoined,
-        "meeting.participantLeft" => MeetingParticipantLeft,
-        "recording.statusUpdate" => RecordingStatusUpdate,
-        "livestreaming.statusUpdate" => LivestreamingStatusUpdate,
-        "meeting.chatSynced" => MeetingChatSynced,
-        "meeting.transcript" => MeetingTranscript,
-        "meeting.summary" => MeetingSummary,
-        _ => UnknownValue,
-    }
-}
-
 /// Operation successful
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookEventsSuccessResponse {
-    pub data: Vec<WebhookEventsSuccessResponseDataItem>,
+    pub data: Vec<WebhookEvent>,
     pub success: bool,
 }
 
@@ -7837,79 +6867,14 @@ json_object! {
     }
 }
 
-/// The `data` property of [`WebhookEventsSuccessResponse`].
-#[cfg(feature = "webhooks")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventsSuccessResponseDataItem {
-    /// `"meeting.started"`
-    MeetingStarted,
-    /// `"meeting.ended"`
-    MeetingEnded,
-    /// `"meeting.participantJoined"`
-    MeetingParticipantJoined,
-    /// `"meeting.participantLeft"`
-    MeetingParticipantLeft,
-    /// `"meeting.chatSynced"`
-    MeetingChatSynced,
-    /// `"recording.statusUpdate"`
-    RecordingStatusUpdate,
-    /// `"livestreaming.statusUpdate"`
-    LivestreamingStatusUpdate,
-    /// `"meeting.transcript"`
-    MeetingTranscript,
-    /// `"meeting.summary"`
-    MeetingSummary,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "webhooks")]
-string_enum! {
-    WebhookEventsSuccessResponseDataItem {
-        "meeting.started" => MeetingStarted,
-        "meeting.ended" => MeetingEnded,
-        "meeting.participantJoined" => MeetingParticipantJoined,
-        "meeting.participantLeft" => MeetingParticipantLeft,
-        "meeting.chatSynced" => MeetingChatSynced,
-        "recording.statusUpdate" => RecordingStatusUpdate,
-        "livestreaming.statusUpdate" => LivestreamingStatusUpdate,
-        "meeting.transcript" => MeetingTranscript,
-        "meeting.summary" => MeetingSummary,
-        _ => UnknownValue,
-    }
-}
-
-/// Sort order for apps by creation time. Used by [`AppsApi::get_apps`](crate::AppsApi::get_apps).
-#[cfg(feature = "apps")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GetAppsSortOrder {
-    /// `"ASC"`
-    Asc,
-    /// `"DESC"`
-    Desc,
-    /// A value this client does not know yet.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "apps")]
-string_enum! {
-    GetAppsSortOrder {
-        "ASC" => Asc,
-        "DESC" => Desc,
-        _ => UnknownValue,
-    }
-}
-
 /// What [`AppsApi::get_apps`](crate::AppsApi::get_apps) returns.
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsResponse {
-    pub data: Option<Vec<GetAppsDataItem>>,
-    pub paging: Option<GetAppsPaging>,
+    pub data: Option<Vec<AppData>>,
+    pub paging: Option<SessionPaging>,
     pub success: Option<bool>,
 }
 
@@ -7927,7 +6892,7 @@ json_object! {
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppsDataItem {
+pub struct AppData {
     /// A date and time (RFC 3339).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -7937,30 +6902,10 @@ pub struct GetAppsDataItem {
 
 #[cfg(feature = "apps")]
 json_object! {
-    GetAppsDataItem {
+    AppData {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "name" => name: optional,
-    }
-}
-
-/// The `paging` property of [`GetAppsResponse`].
-#[cfg(feature = "apps")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppsPaging {
-    pub end_offset: Option<i64>,
-    pub start_offset: Option<i64>,
-    pub total_count: Option<i64>,
-}
-
-#[cfg(feature = "apps")]
-json_object! {
-    GetAppsPaging {
-        "end_offset" => end_offset: optional integral,
-        "start_offset" => start_offset: optional integral,
-        "total_count" => total_count: optional integral,
     }
 }
 
@@ -8011,7 +6956,7 @@ json_object! {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppData {
-    pub app: Option<CreateAppApp>,
+    pub app: Option<AppData>,
 }
 
 #[cfg(feature = "apps")]
@@ -8021,35 +6966,13 @@ json_object! {
     }
 }
 
-/// The `app` property of [`CreateAppData`].
-#[cfg(feature = "apps")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppApp {
-    /// A date and time (RFC 3339).
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
-    pub id: Option<uuid::Uuid>,
-    pub name: Option<String>,
-}
-
-#[cfg(feature = "apps")]
-json_object! {
-    CreateAppApp {
-        "created_at" => created_at: optional,
-        "id" => id: optional,
-        "name" => name: optional,
-    }
-}
-
 /// What [`AppsApi::get_app`](crate::AppsApi::get_app) returns.
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppResponse {
-    pub data: Option<GetAppData>,
+    pub data: Option<AppData>,
     pub success: Option<bool>,
 }
 
@@ -8058,27 +6981,5 @@ json_object! {
     GetAppResponse {
         "data" => data: optional,
         "success" => success: optional,
-    }
-}
-
-/// The `data` property of [`GetAppResponse`].
-#[cfg(feature = "apps")]
-#[non_exhaustive]
-#[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAppData {
-    /// A date and time (RFC 3339).
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// A UUID.
-    pub id: Option<uuid::Uuid>,
-    pub name: Option<String>,
-}
-
-#[cfg(feature = "apps")]
-json_object! {
-    GetAppData {
-        "created_at" => created_at: optional,
-        "id" => id: optional,
-        "name" => name: optional,
     }
 }

@@ -342,20 +342,20 @@ async fn participant_errors_decode_into_the_error_envelope() {
 
 #[test]
 fn string_enums_read_and_write_their_wire_text() {
-    use cloudflare_realtime_kit::types::GetAllMeetingsStatus;
-    let active: GetAllMeetingsStatus = "ACTIVE".parse().unwrap();
-    assert_eq!(active, GetAllMeetingsStatus::Active);
+    use cloudflare_realtime_kit::types::MeetingStatus;
+    let active: MeetingStatus = "ACTIVE".parse().unwrap();
+    assert_eq!(active, MeetingStatus::Active);
     assert_eq!(active.as_str(), "ACTIVE");
     assert_eq!(active.to_string(), "ACTIVE");
     // A value this client does not know is kept, as when it is read from JSON.
-    let new: GetAllMeetingsStatus = "ARCHIVED".parse().unwrap();
-    assert_eq!(new, GetAllMeetingsStatus::UnknownValue("ARCHIVED".into()));
+    let new: MeetingStatus = "ARCHIVED".parse().unwrap();
+    assert_eq!(new, MeetingStatus::UnknownValue("ARCHIVED".into()));
     assert_eq!(
         (new.as_str(), new.to_string().as_str()),
         ("ARCHIVED", "ARCHIVED")
     );
     assert_eq!(
-        serde_json::from_value::<GetAllMeetingsStatus>(json!("ARCHIVED")).unwrap(),
+        serde_json::from_value::<MeetingStatus>(json!("ARCHIVED")).unwrap(),
         new
     );
     assert_eq!(serde_json::to_value(&new).unwrap(), json!("ARCHIVED"));

@@ -76,17 +76,64 @@ pub struct Change {
     pub text: String,
     /// Where in the spec the change comes from (the new spec; the old one for removals).
     pub pointer: Option<String>,
+    /// The change is a rename: reports list these in a table.
+    pub rename: Option<Rename>,
+}
+
+/// An operation or type the new spec or generator names otherwise: a removed item and an added
+/// one from the same place in the spec (the same JSON pointer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    /// The Rust item before (`PresetsApi::post_presets`, `UpdatePresetQuality`).
+    pub before: String,
+    /// The Rust item after.
+    pub after: String,
+    /// The old name still compiles: a deprecated alias (of a method) for one release.
+    pub kept: bool,
 }
 
 #[derive(Default)]
-struct Changes(Vec<Change>);
+struct Changes(Vec<Change>, Vec<(String, String)>);
 
 impl Changes {
+    /// Whether two Rust types are the same but for the types renamed (old name, new name):
+    /// a rename is reported once, not again at every place that names the type.
+    fn same(&self, before: &str, after: &str) -> bool {
+        if before == after {
+            return true;
+        }
+        let mut text = before.to_string();
+        for (old, new) in &self.1 {
+            text = replace_word(&text, old, new);
+        }
+        text == after
+    }
+
     fn push(&mut self, section: Section, pointer: Option<&str>, text: String) {
         self.0.push(Change {
             section,
             text,
             pointer: pointer.map(str::to_string),
+            rename: None,
+        });
+    }
+
+    /// A rename: breaking unless the old name is kept.
+    fn rename(&mut self, pointer: Option<&str>, rename: Rename) {
+        let kept = if rename.kept {
+            " (the old name is kept, deprecated, for one release)"
+        } else {
+            ""
+        };
+        self.0.push(Change {
+            section: if rename.kept {
+                Section::Other
+            } else {
+                Section::Breaking
+            },
+            text: format!("`{}` renamed `{}`{kept}", rename.before, rename.after),
+            pointer: pointer.map(str::to_string),
+            rename: Some(rename),
         });
     }
 }
@@ -94,7 +141,16 @@ impl Changes {
 /// Every difference between two surfaces, old to new, in a stable order: operations (in the
 /// old spec's order, then new ones), then types, then the client.
 pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
-    let mut out = Changes::default();
+    let renames = old
+        .types
+        .iter()
+        .filter(|before| !new.types.iter().any(|t| t.name == before.name))
+        .filter_map(|before| {
+            let after = same_place(&new.types, before, &old.types)?;
+            Some((before.name.clone(), after.name.clone()))
+        })
+        .collect();
+    let mut out = Changes(Vec::new(), renames);
     compare_operations(&mut out, old, new);
     compare_types(&mut out, old, new);
     compare_credentials(&mut out, old, new);
@@ -186,8 +242,28 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
         let item = before.rust_path();
         // Method names are unique in the crate: the same name elsewhere is the same operation.
         let moved = || new.operations.iter().find(|o| o.name == before.name);
+        // The same operation (by its pointer) under another name.
+        let renamed = || {
+            new.operations.iter().find(|o| {
+                o.pointer == before.pointer
+                    && o.group == before.group
+                    && !old.operations.iter().any(|b| b.name == o.name)
+            })
+        };
         let after = match find_op(&new.operations, before) {
             Some(after) => after,
+            None if moved().is_none() && renamed().is_some() => {
+                let after = renamed().expect("checked");
+                out.rename(
+                    Some(&after.pointer),
+                    Rename {
+                        before: item.clone(),
+                        after: after.rust_path(),
+                        kept: after.old_name.as_deref() == Some(before.name.as_str()),
+                    },
+                );
+                after
+            }
             None => match moved() {
                 Some(moved) => {
                     out.push(
@@ -247,7 +323,10 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
             },
         };
         let at = Some(after.pointer.as_str());
-        if before.request != after.request {
+        let request = |op: &OperationItem| op.request.clone().unwrap_or_default();
+        if before.request.is_some() != after.request.is_some()
+            || !out.same(&request(before), &request(after))
+        {
             out.push(
                 Breaking,
                 at,
@@ -258,7 +337,7 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
                 ),
             );
         }
-        if before.returns != after.returns {
+        if !out.same(&before.returns, &after.returns) {
             let stream = if is_stream(&after.returns) && !is_stream(&before.returns) {
                 "now reads its answer as a stream: it "
             } else {
@@ -306,7 +385,12 @@ fn compare_operations(out: &mut Changes, old: &Surface, new: &Surface) {
         compare_stream(out, before, after);
     }
     for after in &new.operations {
-        if !old.operations.iter().any(|o| o.name == after.name) {
+        let renamed = old.operations.iter().any(|o| {
+            o.pointer == after.pointer
+                && o.group == after.group
+                && !new.operations.iter().any(|n| n.name == o.name)
+        });
+        if !renamed && !old.operations.iter().any(|o| o.name == after.name) {
             out.push(
                 Addition,
                 None,
@@ -377,7 +461,7 @@ fn compare_stream(out: &mut Changes, before: &OperationItem, after: &OperationIt
                     format!("`{old_path}` renamed to `{new_path}`"),
                 );
             }
-            if old.returns != new.returns {
+            if !out.same(&old.returns, &new.returns) {
                 out.push(
                     Breaking,
                     at,
@@ -439,7 +523,7 @@ fn compare_pages(out: &mut Changes, before: &OperationItem, after: &OperationIte
                     ),
                 );
             }
-            if old.returns != new.returns {
+            if !out.same(&old.returns, &new.returns) {
                 out.push(
                     Breaking,
                     at,
@@ -453,10 +537,58 @@ fn compare_pages(out: &mut Changes, before: &OperationItem, after: &OperationIte
     }
 }
 
+/// `text` with every `old` that is a whole identifier written `new`.
+fn replace_word(text: &str, old: &str, new: &str) -> String {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(old) {
+        let before_ok = !rest[..at].chars().next_back().is_some_and(ident);
+        let after_ok = !rest[at + old.len()..].chars().next().is_some_and(ident);
+        out.push_str(&rest[..at]);
+        out.push_str(if before_ok && after_ok { new } else { old });
+        rest = &rest[at + old.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The type of `types` from the same place as `item` (its pointer and role) whose name the
+/// `others` do not have: the same type, renamed.
+fn same_place<'a>(
+    types: &'a [TypeItem],
+    item: &TypeItem,
+    others: &[TypeItem],
+) -> Option<&'a TypeItem> {
+    let pointer = item.pointer.as_deref()?;
+    types.iter().find(|t| {
+        t.pointer.as_deref() == Some(pointer)
+            && t.kind.describe() == item.kind.describe()
+            && !others.iter().any(|o| o.name == t.name)
+    })
+}
+
 fn compare_types(out: &mut Changes, old: &Surface, new: &Surface) {
     use Section::*;
     for before in &old.types {
-        let Some(after) = new.types.iter().find(|t| t.name == before.name) else {
+        let found = new.types.iter().find(|t| t.name == before.name);
+        let renamed = found
+            .is_none()
+            .then(|| same_place(&new.types, before, &old.types))
+            .flatten();
+        if let Some(after) = renamed {
+            out.rename(
+                after.pointer.as_deref(),
+                Rename {
+                    before: before.name.clone(),
+                    after: after.name.clone(),
+                    kept: false,
+                },
+            );
+            compare_type(out, before, after);
+            continue;
+        }
+        let Some(after) = found else {
             out.push(
                 Breaking,
                 before.pointer.as_deref(),
@@ -471,7 +603,8 @@ fn compare_types(out: &mut Changes, old: &Surface, new: &Surface) {
         compare_type(out, before, after);
     }
     for after in &new.types {
-        if !old.types.iter().any(|t| t.name == after.name) {
+        let renamed = same_place(&old.types, after, &new.types).is_some();
+        if !renamed && !old.types.iter().any(|t| t.name == after.name) {
             out.push(
                 Addition,
                 after.pointer.as_deref(),
@@ -608,7 +741,7 @@ fn compare_fields(
             continue;
         };
         let at = new.pointer.as_deref().or(after.pointer.as_deref());
-        if old.ty != new.ty {
+        if !out.same(&old.ty, &new.ty) {
             let note = match (old.optional, new.optional) {
                 (true, false) => ": now required",
                 (false, true) => ": now optional",
@@ -700,7 +833,11 @@ fn compare_variants(
             );
             continue;
         };
-        if before.payload != now.payload {
+        if !out.same(
+            before.payload.as_deref().unwrap_or_default(),
+            now.payload.as_deref().unwrap_or_default(),
+        ) || before.payload.is_some() != now.payload.is_some()
+        {
             out.push(
                 Breaking,
                 at,
@@ -770,9 +907,10 @@ pub fn render(changes: &[Change], old_label: &str, new_label: &str) -> String {
     let count = |section| changes.iter().filter(|c| c.section == section).count();
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let renames: Vec<&Change> = changes.iter().filter(|c| c.rename.is_some()).collect();
     let _ = writeln!(
         text,
-        "{}, {}, {}.",
+        "{}, {}, {}{}.",
         plural(
             count(Section::Breaking),
             "breaking change",
@@ -780,13 +918,52 @@ pub fn render(changes: &[Change], old_label: &str, new_label: &str) -> String {
         ),
         plural(count(Section::Addition), "addition", "additions"),
         plural(count(Section::Other), "other change", "other changes"),
+        if renames.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} of them {} (in the table below)",
+                renames.len(),
+                if renames.len() == 1 {
+                    "is a rename"
+                } else {
+                    "are renames"
+                }
+            )
+        },
     );
+    if !renames.is_empty() {
+        let _ = writeln!(
+            text,
+            "\n### Renamed\n\n| Before | After | Old name | Spec |\n|---|---|---|---|"
+        );
+        for change in &renames {
+            let Some(rename) = &change.rename else {
+                continue;
+            };
+            let _ = writeln!(
+                text,
+                "| `{}` | `{}` | {} | `{}` |",
+                rename.before,
+                rename.after,
+                if rename.kept {
+                    "kept, deprecated"
+                } else {
+                    "removed"
+                },
+                change.pointer.as_deref().unwrap_or_default()
+            );
+        }
+    }
     for (section, title) in [
         (Section::Breaking, "Breaking changes"),
         (Section::Addition, "Additions"),
         (Section::Other, "Other changes"),
     ] {
-        let lines: Vec<&Change> = changes.iter().filter(|c| c.section == section).collect();
+        let lines: Vec<&Change> = changes
+            .iter()
+            .filter(|c| c.section == section && c.rename.is_none())
+            .collect();
         if lines.is_empty() {
             continue;
         }
@@ -950,6 +1127,7 @@ mod tests {
             section,
             text: format!("{section:?}"),
             pointer: None,
+            rename: None,
         }
     }
 

@@ -70,6 +70,8 @@ pub struct OperationItem {
     pub stream: Option<PagesItem>,
     /// The spec marks the operation `deprecated` (the method is `#[deprecated]`).
     pub deprecated: bool,
+    /// The name earlier versions gave the method, kept as a deprecated alias for one release.
+    pub old_name: Option<String>,
     /// The credential alternatives it accepts, each the credentials sent together
     /// (`["api_email", "api_key"]`); an empty alternative: none needed. Empty: no security.
     pub security: Vec<Vec<String>>,
@@ -266,6 +268,7 @@ fn describe_lowered(doc: &Document, config: &crate::config::Config) -> Result<Su
                 }),
                 stream,
                 deprecated: method.deprecated,
+                old_name: method.legacy.map(str::to_string),
                 security: op
                     .auth
                     .iter()

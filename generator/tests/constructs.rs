@@ -139,9 +139,15 @@ fn names() {
             ("get_live_input", "StreamLiveInput"),
             ("list_live_inputs", "StreamLiveInput2"),
             ("put_macro_words", "MacroWords"),
+            // Without an operationId: a verb and the path's nouns, and (deprecated, for one
+            // release) the name earlier versions made of the whole path.
+            (
+                "list_live_input_outputs",
+                "Vec<ListLiveInputOutputsResponseItem>",
+            ),
             (
                 "get_accounts_account_id_stream_live_inputs_input_id_outputs",
-                "Vec<GetLiveInputOutputsResponseItem>",
+                "Vec<ListLiveInputOutputsResponseItem>",
             ),
         ],
     );
@@ -203,6 +209,13 @@ fn openapi31_fastapi() {
     assert_methods(
         &krate,
         &[
+            // FastAPI's operationIds name the route, then spell its path and method: the
+            // route's name, and the operationId as a deprecated alias for one release.
+            ("list_pets", "Vec<Pet>"),
+            ("create_pet", "Pet"),
+            ("get_pet", "Pet"),
+            ("delete_pet", "()"),
+            ("upload_photo", "Pet"),
             ("list_pets_pets_get", "Vec<Pet>"),
             ("create_pet_pets_post", "Pet"),
             ("get_pet_pets_pet_id_get", "Pet"),

@@ -41,17 +41,17 @@ const SPEC_DEFECTS: &[(&str, &str, &str)] = &[
     ),
     (
         "realtime-kit.yaml",
-        "get_v2_livestream_session_livestream_id_200",
+        "get_livestream_200",
         "schema: `disabled` is `type: string`; example: `disabled: false`",
     ),
     (
         "realtime-kit.yaml",
-        "get_v2_active_livestream_session_details_200",
+        "get_active_livestream_session_details_200",
         "schema: `disabled` is `type: string`; example: `disabled: false`",
     ),
     (
         "realtime-kit.yaml",
-        "get_v2_meetings_meeting_id_active_livestream_200",
+        "get_meeting_active_livestream_200",
         "schema: `disabled` is `type: string`; example: `disabled: false`",
     ),
     (

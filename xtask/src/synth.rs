@@ -519,10 +519,16 @@ mod tests {
         for (r, noun) in NOUNS.iter().enumerate().take(4) {
             let name = pascal(&format!("{noun}_{r}"));
             assert!(types.contains(&format!("pub struct {name} {{")), "{name}");
-            assert!(
-                types.contains(&format!("pub enum {name}Status")),
-                "{name}Status"
-            );
+            // Its status is an enum, shared with the resources whose statuses have the same
+            // values (one type per concept).
+            let fields = &types[types.find(&format!("pub struct {name} {{")).unwrap_or(0)..];
+            let status = fields
+                .split("pub status: ")
+                .nth(1)
+                .and_then(|rest| rest.split(',').next())
+                .unwrap_or_default();
+            assert!(status.ends_with("Status"), "{name}: status: {status}");
+            assert!(types.contains(&format!("pub enum {status} {{")), "{status}");
         }
         let methods: String = output
             .files

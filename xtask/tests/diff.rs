@@ -44,7 +44,8 @@ fn case(name: &str) -> String {
         report,
         "--deny-breaking prints the same report"
     );
-    let breaking = report.contains("### Breaking changes");
+    // Renames are breaking too, listed in their table rather than under the heading.
+    let breaking = report.contains("### Breaking changes") || report.contains("| removed |");
     let expected = if breaking { 1 } else { 0 };
     assert_eq!(denied.status.code(), Some(expected), "{name}");
     if breaking {
@@ -55,6 +56,33 @@ fn case(name: &str) -> String {
         );
     }
     report
+}
+
+/// An operation or type at the same place in the spec under another name is a rename: a row
+/// of the table after the summary, not a removal and an addition.
+#[test]
+fn renames_are_a_table_after_the_summary() {
+    let report = case("renames");
+    let summary = report.find("breaking changes").expect("a summary");
+    let table = report
+        .find("| Before | After |")
+        .expect("a table of renames");
+    assert!(summary < table, "{report}");
+    for row in [
+        "| `PresetsApi::fetch_preset` | `PresetsApi::get_preset` |",
+        "| `FetchPresetRequest` | `GetPresetRequest` |",
+        "| `PresetsApi::remove_preset` | `PresetsApi::delete_preset` |",
+    ] {
+        assert!(report.contains(row), "{row} in {report}");
+    }
+    assert!(
+        !report.contains("`PresetsApi::fetch_preset` removed"),
+        "{report}"
+    );
+    assert!(
+        report.contains("`PresetsApi::list_presets`: new operation"),
+        "{report}"
+    );
 }
 
 #[test]

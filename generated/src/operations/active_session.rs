@@ -31,9 +31,9 @@ impl GetActiveSessionRequest {
     }
 }
 
-/// Parameters of [`ActiveSessionApi::kick_partcipants`].
+/// Parameters of [`ActiveSessionApi::kick_participants`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct KickPartcipantsRequest {
+pub struct KickParticipantsRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -44,7 +44,7 @@ pub struct KickPartcipantsRequest {
     pub body: KickParticipantsBody,
 }
 
-impl KickPartcipantsRequest {
+impl KickParticipantsRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -207,7 +207,7 @@ impl ActiveSessionApi<'_> {
     pub fn get_active_session(
         &self,
         request: &GetActiveSessionRequest,
-    ) -> Call<GetActiveSessionResponse> {
+    ) -> Call<SessionResponse> {
         Call::new(
             self.client,
             "get_active_session",
@@ -226,25 +226,41 @@ impl ActiveSessionApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::KickPartcipantsRequest::new(
+    /// let request = cloudflare_realtime_kit::KickParticipantsRequest::new(
     ///     "ACCOUNT_ID",
     ///     "APP_ID",
     ///     "MEETING_ID",
     ///     cloudflare_realtime_kit::types::KickParticipantsBody::new(Vec::new(), Vec::new()),
     /// );
-    /// let response = client.active_session().kick_partcipants(&request).await?;
+    /// let response = client.active_session().kick_participants(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn kick_partcipants(
+    pub fn kick_participants(
         &self,
-        request: &KickPartcipantsRequest,
-    ) -> Call<KickParticipantsResponse> {
+        request: &KickParticipantsRequest,
+    ) -> Call<ParticipantsResponse> {
         Call::new(
             self.client,
-            "kick_partcipants",
-            kick_partcipants(request),
+            "kick_participants",
+            kick_participants(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`kick_participants`](Self::kick_participants).
+    #[deprecated(
+        note = "renamed to `kick_participants`; the old name goes in the next release"
+    )]
+    pub fn kick_partcipants(
+        &self,
+        request: &KickParticipantsRequest,
+    ) -> Call<ParticipantsResponse> {
+        Call::new(
+            self.client,
+            "kick_participants",
+            kick_participants(request),
             RawResponse::into_json,
         )
     }
@@ -301,7 +317,7 @@ impl ActiveSessionApi<'_> {
     pub fn mute_participants(
         &self,
         request: &MuteParticipantsRequest,
-    ) -> Call<MuteParticipantsResponse> {
+    ) -> Call<ParticipantsResponse> {
         Call::new(
             self.client,
             "mute_participants",
@@ -385,8 +401,8 @@ fn get_active_session(request: &GetActiveSessionRequest) -> Result<Request, Erro
     Ok(http)
 }
 
-/// The HTTP request of [`ActiveSessionApi::kick_partcipants`].
-fn kick_partcipants(request: &KickPartcipantsRequest) -> Result<Request, Error> {
+/// The HTTP request of [`ActiveSessionApi::kick_participants`].
+fn kick_participants(request: &KickParticipantsRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::POST,
             "/accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick",

@@ -17,7 +17,7 @@ pub struct GetAppsRequest {
     /// Search string that matches apps by name.
     pub search: Option<String>,
     /// Sort order for apps by creation time.
-    pub sort_order: Option<GetAppsSortOrder>,
+    pub sort_order: Option<SortOrder>,
 }
 
 impl GetAppsRequest {
@@ -188,10 +188,7 @@ impl AppsApi<'_> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_apps_pages(
-        &self,
-        request: &GetAppsRequest,
-    ) -> crate::Pages<GetAppsDataItem> {
+    pub fn get_apps_pages(&self, request: &GetAppsRequest) -> crate::Pages<AppData> {
         let mut request = request.clone();
         crate::runtime::Pages::new(
             self.client,

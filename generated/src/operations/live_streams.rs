@@ -75,7 +75,7 @@ pub struct FetchAllLivestreamsRequest {
     /// The page number from which you want your page search results to be displayed.
     pub page_no: Option<i64>,
     /// Specifies the status of the operation.
-    pub status: Option<FetchAllLivestreamsStatus>,
+    pub status: Option<LivestreamStatus>,
     /// Specify the start time range in ISO format to access the live stream.
     pub start_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Specify the end time range in ISO format to access the live stream.
@@ -127,9 +127,9 @@ impl CreateLivestreamRequest {
     }
 }
 
-/// Parameters of [`LiveStreamsApi::get_v2_livestream_session_livestream_id`].
+/// Parameters of [`LiveStreamsApi::get_livestream`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetLivestreamSessionLivestreamIdRequest {
+pub struct GetLivestreamRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -142,7 +142,7 @@ pub struct GetLivestreamSessionLivestreamIdRequest {
     pub livestream_id: String,
 }
 
-impl GetLivestreamSessionLivestreamIdRequest {
+impl GetLivestreamRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -159,7 +159,7 @@ impl GetLivestreamSessionLivestreamIdRequest {
     }
 }
 
-/// Parameters of [`LiveStreamsApi::get_v2_active_livestream_session_details`].
+/// Parameters of [`LiveStreamsApi::get_active_livestream_session_details`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetActiveLivestreamSessionRequest {
     /// The account identifier tag.
@@ -185,9 +185,9 @@ impl GetActiveLivestreamSessionRequest {
     }
 }
 
-/// Parameters of [`LiveStreamsApi::get_v2_livestreams_livestream_session_id`].
+/// Parameters of [`LiveStreamsApi::get_livestream_session`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetLivestreamsSessionRequest {
+pub struct GetLivestreamSessionRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -196,7 +196,7 @@ pub struct GetLivestreamsSessionRequest {
     pub livestream_session_id: String,
 }
 
-impl GetLivestreamsSessionRequest {
+impl GetLivestreamSessionRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -211,7 +211,7 @@ impl GetLivestreamsSessionRequest {
     }
 }
 
-/// Parameters of [`LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream`].
+/// Parameters of [`LiveStreamsApi::get_meeting_active_livestream`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetMeetingActiveLivestreamRequest {
     /// The account identifier tag.
@@ -325,9 +325,9 @@ impl StartLivestreamingRequest {
     }
 }
 
-/// Parameters of [`LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream`].
+/// Parameters of [`LiveStreamsApi::list_session_livestream_sessions`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetSessionLivestreamSessionsRequest {
+pub struct ListSessionLivestreamSessionsRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -340,7 +340,7 @@ pub struct GetSessionLivestreamSessionsRequest {
     pub session_id: String,
 }
 
-impl GetSessionLivestreamSessionsRequest {
+impl ListSessionLivestreamSessionsRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -486,24 +486,40 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamSessionLivestreamIdRequest::new(
+    /// let request = cloudflare_realtime_kit::GetLivestreamRequest::new(
     ///     "ACCOUNT_ID",
     ///     "APP_ID",
     ///     "LIVESTREAM_ID",
     /// );
-    /// let response = client.live_streams().get_v2_livestream_session_livestream_id(&request).await?;
+    /// let response = client.live_streams().get_livestream(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_v2_livestream_session_livestream_id(
+    pub fn get_livestream(
         &self,
-        request: &GetLivestreamSessionLivestreamIdRequest,
-    ) -> Call<GetLivestreamSessionLivestreamIdResponse> {
+        request: &GetLivestreamRequest,
+    ) -> Call<GetLivestreamResponse> {
         Call::new(
             self.client,
-            "get_v2_livestream_session_livestream_id",
-            get_v2_livestream_session_livestream_id(request),
+            "get_livestream",
+            get_livestream(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`get_livestream`](Self::get_livestream).
+    #[deprecated(
+        note = "renamed to `get_livestream`; the old name goes in the next release"
+    )]
+    pub fn get_v2_livestream_session_livestream_id(
+        &self,
+        request: &GetLivestreamRequest,
+    ) -> Call<GetLivestreamResponse> {
+        Call::new(
+            self.client,
+            "get_livestream",
+            get_livestream(request),
             RawResponse::into_json,
         )
     }
@@ -521,19 +537,35 @@ impl LiveStreamsApi<'_> {
     ///     "APP_ID",
     ///     "LIVESTREAM_ID",
     /// );
-    /// let response = client.live_streams().get_v2_active_livestream_session_details(&request).await?;
+    /// let response = client.live_streams().get_active_livestream_session_details(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
+    pub fn get_active_livestream_session_details(
+        &self,
+        request: &GetActiveLivestreamSessionRequest,
+    ) -> Call<GetActiveLivestreamSessionResponse> {
+        Call::new(
+            self.client,
+            "get_active_livestream_session_details",
+            get_active_livestream_session_details(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`get_active_livestream_session_details`](Self::get_active_livestream_session_details).
+    #[deprecated(
+        note = "renamed to `get_active_livestream_session_details`; the old name goes in the next release"
+    )]
     pub fn get_v2_active_livestream_session_details(
         &self,
         request: &GetActiveLivestreamSessionRequest,
     ) -> Call<GetActiveLivestreamSessionResponse> {
         Call::new(
             self.client,
-            "get_v2_active_livestream_session_details",
-            get_v2_active_livestream_session_details(request),
+            "get_active_livestream_session_details",
+            get_active_livestream_session_details(request),
             RawResponse::into_json,
         )
     }
@@ -546,24 +578,40 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetLivestreamsSessionRequest::new(
+    /// let request = cloudflare_realtime_kit::GetLivestreamSessionRequest::new(
     ///     "ACCOUNT_ID",
     ///     "APP_ID",
     ///     "LIVESTREAM_SESSION_ID",
     /// );
-    /// let response = client.live_streams().get_v2_livestreams_livestream_session_id(&request).await?;
+    /// let response = client.live_streams().get_livestream_session(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_v2_livestreams_livestream_session_id(
+    pub fn get_livestream_session(
         &self,
-        request: &GetLivestreamsSessionRequest,
-    ) -> Call<GetLivestreamsSessionResponse> {
+        request: &GetLivestreamSessionRequest,
+    ) -> Call<GetLivestreamSessionResponse> {
         Call::new(
             self.client,
-            "get_v2_livestreams_livestream_session_id",
-            get_v2_livestreams_livestream_session_id(request),
+            "get_livestream_session",
+            get_livestream_session(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`get_livestream_session`](Self::get_livestream_session).
+    #[deprecated(
+        note = "renamed to `get_livestream_session`; the old name goes in the next release"
+    )]
+    pub fn get_v2_livestreams_livestream_session_id(
+        &self,
+        request: &GetLivestreamSessionRequest,
+    ) -> Call<GetLivestreamSessionResponse> {
+        Call::new(
+            self.client,
+            "get_livestream_session",
+            get_livestream_session(request),
             RawResponse::into_json,
         )
     }
@@ -581,19 +629,35 @@ impl LiveStreamsApi<'_> {
     ///     "APP_ID",
     ///     "MEETING_ID",
     /// );
-    /// let response = client.live_streams().get_v2_meetings_meeting_id_active_livestream(&request).await?;
+    /// let response = client.live_streams().get_meeting_active_livestream(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
+    pub fn get_meeting_active_livestream(
+        &self,
+        request: &GetMeetingActiveLivestreamRequest,
+    ) -> Call<GetMeetingActiveLivestreamResponse> {
+        Call::new(
+            self.client,
+            "get_meeting_active_livestream",
+            get_meeting_active_livestream(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`get_meeting_active_livestream`](Self::get_meeting_active_livestream).
+    #[deprecated(
+        note = "renamed to `get_meeting_active_livestream`; the old name goes in the next release"
+    )]
     pub fn get_v2_meetings_meeting_id_active_livestream(
         &self,
         request: &GetMeetingActiveLivestreamRequest,
     ) -> Call<GetMeetingActiveLivestreamResponse> {
         Call::new(
             self.client,
-            "get_v2_meetings_meeting_id_active_livestream",
-            get_v2_meetings_meeting_id_active_livestream(request),
+            "get_meeting_active_livestream",
+            get_meeting_active_livestream(request),
             RawResponse::into_json,
         )
     }
@@ -697,24 +761,40 @@ impl LiveStreamsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetSessionLivestreamSessionsRequest::new(
+    /// let request = cloudflare_realtime_kit::ListSessionLivestreamSessionsRequest::new(
     ///     "ACCOUNT_ID",
     ///     "APP_ID",
     ///     "SESSION_ID",
     /// );
-    /// let response = client.live_streams().get_v2_livestreamsession_session_meeting_id_active_livestream(&request).await?;
+    /// let response = client.live_streams().list_session_livestream_sessions(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_v2_livestreamsession_session_meeting_id_active_livestream(
+    pub fn list_session_livestream_sessions(
         &self,
-        request: &GetSessionLivestreamSessionsRequest,
-    ) -> Call<GetSessionLivestreamSessionsResponse> {
+        request: &ListSessionLivestreamSessionsRequest,
+    ) -> Call<ListSessionLivestreamSessionsResponse> {
         Call::new(
             self.client,
-            "get_v2_livestreamsession_session_meeting_id_active_livestream",
-            get_v2_livestreamsession_session_meeting_id_active_livestream(request),
+            "list_session_livestream_sessions",
+            list_session_livestream_sessions(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`list_session_livestream_sessions`](Self::list_session_livestream_sessions).
+    #[deprecated(
+        note = "renamed to `list_session_livestream_sessions`; the old name goes in the next release"
+    )]
+    pub fn get_v2_livestreamsession_session_meeting_id_active_livestream(
+        &self,
+        request: &ListSessionLivestreamSessionsRequest,
+    ) -> Call<ListSessionLivestreamSessionsResponse> {
+        Call::new(
+            self.client,
+            "list_session_livestream_sessions",
+            list_session_livestream_sessions(request),
             RawResponse::into_json,
         )
     }
@@ -784,10 +864,8 @@ fn create_livestream(request: &CreateLivestreamRequest) -> Result<Request, Error
     Ok(http)
 }
 
-/// The HTTP request of [`LiveStreamsApi::get_v2_livestream_session_livestream_id`].
-fn get_v2_livestream_session_livestream_id(
-    request: &GetLivestreamSessionLivestreamIdRequest,
-) -> Result<Request, Error> {
+/// The HTTP request of [`LiveStreamsApi::get_livestream`].
+fn get_livestream(request: &GetLivestreamRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}",
@@ -803,8 +881,8 @@ fn get_v2_livestream_session_livestream_id(
     Ok(http)
 }
 
-/// The HTTP request of [`LiveStreamsApi::get_v2_active_livestream_session_details`].
-fn get_v2_active_livestream_session_details(
+/// The HTTP request of [`LiveStreamsApi::get_active_livestream_session_details`].
+fn get_active_livestream_session_details(
     request: &GetActiveLivestreamSessionRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
@@ -820,9 +898,9 @@ fn get_v2_active_livestream_session_details(
     Ok(http)
 }
 
-/// The HTTP request of [`LiveStreamsApi::get_v2_livestreams_livestream_session_id`].
-fn get_v2_livestreams_livestream_session_id(
-    request: &GetLivestreamsSessionRequest,
+/// The HTTP request of [`LiveStreamsApi::get_livestream_session`].
+fn get_livestream_session(
+    request: &GetLivestreamSessionRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::GET,
@@ -837,8 +915,8 @@ fn get_v2_livestreams_livestream_session_id(
     Ok(http)
 }
 
-/// The HTTP request of [`LiveStreamsApi::get_v2_meetings_meeting_id_active_livestream`].
-fn get_v2_meetings_meeting_id_active_livestream(
+/// The HTTP request of [`LiveStreamsApi::get_meeting_active_livestream`].
+fn get_meeting_active_livestream(
     request: &GetMeetingActiveLivestreamRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
@@ -904,9 +982,9 @@ fn start_livestreaming(request: &StartLivestreamingRequest) -> Result<Request, E
     Ok(http)
 }
 
-/// The HTTP request of [`LiveStreamsApi::get_v2_livestreamsession_session_meeting_id_active_livestream`].
-fn get_v2_livestreamsession_session_meeting_id_active_livestream(
-    request: &GetSessionLivestreamSessionsRequest,
+/// The HTTP request of [`LiveStreamsApi::list_session_livestream_sessions`].
+fn list_session_livestream_sessions(
+    request: &ListSessionLivestreamSessionsRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::GET,

@@ -23,7 +23,7 @@ pub struct GetAllMeetingsRequest {
     /// The search query string. You can search using the meeting ID or title.
     pub search: Option<String>,
     /// Filter meetings by status.
-    pub status: Option<GetAllMeetingsStatus>,
+    pub status: Option<MeetingStatus>,
 }
 
 impl GetAllMeetingsRequest {

@@ -33,9 +33,9 @@ impl GetPresetsRequest {
     }
 }
 
-/// Parameters of [`PresetsApi::post_presets`].
+/// Parameters of [`PresetsApi::create_preset`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostPresetsRequest {
+pub struct CreatePresetRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -44,7 +44,7 @@ pub struct PostPresetsRequest {
     pub body: Preset,
 }
 
-impl PostPresetsRequest {
+impl CreatePresetRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -59,9 +59,9 @@ impl PostPresetsRequest {
     }
 }
 
-/// Parameters of [`PresetsApi::delete_presets_preset_id`].
+/// Parameters of [`PresetsApi::delete_preset`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct DeletePresetsPresetIdRequest {
+pub struct DeletePresetRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -70,7 +70,7 @@ pub struct DeletePresetsPresetIdRequest {
     pub preset_id: String,
 }
 
-impl DeletePresetsPresetIdRequest {
+impl DeletePresetRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -85,9 +85,9 @@ impl DeletePresetsPresetIdRequest {
     }
 }
 
-/// Parameters of [`PresetsApi::get_presets_preset_id`].
+/// Parameters of [`PresetsApi::get_preset`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetPresetsPresetIdRequest {
+pub struct GetPresetRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -96,7 +96,7 @@ pub struct GetPresetsPresetIdRequest {
     pub preset_id: String,
 }
 
-impl GetPresetsPresetIdRequest {
+impl GetPresetRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -111,9 +111,9 @@ impl GetPresetsPresetIdRequest {
     }
 }
 
-/// Parameters of [`PresetsApi::patch_presets_preset_id`].
+/// Parameters of [`PresetsApi::update_preset`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct PatchPresetsPresetIdRequest {
+pub struct UpdatePresetRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -124,7 +124,7 @@ pub struct PatchPresetsPresetIdRequest {
     pub body: UpdatePreset,
 }
 
-impl PatchPresetsPresetIdRequest {
+impl UpdatePresetRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -141,9 +141,9 @@ impl PatchPresetsPresetIdRequest {
     }
 }
 
-/// Parameters of [`PresetsApi::put_presets_preset_id`].
+/// Parameters of [`PresetsApi::replace_preset`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct PutPresetsPresetIdRequest {
+pub struct ReplacePresetRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -154,7 +154,7 @@ pub struct PutPresetsPresetIdRequest {
     pub body: Preset,
 }
 
-impl PutPresetsPresetIdRequest {
+impl ReplacePresetRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -211,20 +211,36 @@ impl PresetsApi<'_> {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/presets`
     ///
     /// ```no_run
-    /// # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::PostPresetsRequest) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let response = client.presets().post_presets(request).await?;
+    /// # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::CreatePresetRequest) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let response = client.presets().create_preset(request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn post_presets(
+    pub fn create_preset(
         &self,
-        request: &PostPresetsRequest,
+        request: &CreatePresetRequest,
     ) -> Call<GetPresetBodyResponse> {
         Call::new(
             self.client,
-            "post_presets",
-            post_presets(request),
+            "create_preset",
+            create_preset(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`create_preset`](Self::create_preset).
+    #[deprecated(
+        note = "renamed to `create_preset`; the old name goes in the next release"
+    )]
+    pub fn post_presets(
+        &self,
+        request: &CreatePresetRequest,
+    ) -> Call<GetPresetBodyResponse> {
+        Call::new(
+            self.client,
+            "create_preset",
+            create_preset(request),
             RawResponse::into_json,
         )
     }
@@ -237,24 +253,40 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::DeletePresetsPresetIdRequest::new(
+    /// let request = cloudflare_realtime_kit::DeletePresetRequest::new(
     ///     "ACCOUNT_ID",
     ///     "APP_ID",
     ///     "PRESET_ID",
     /// );
-    /// let response = client.presets().delete_presets_preset_id(&request).await?;
+    /// let response = client.presets().delete_preset(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_presets_preset_id(
+    pub fn delete_preset(
         &self,
-        request: &DeletePresetsPresetIdRequest,
+        request: &DeletePresetRequest,
     ) -> Call<GetPresetBodyResponse> {
         Call::new(
             self.client,
-            "delete_presets_preset_id",
-            delete_presets_preset_id(request),
+            "delete_preset",
+            delete_preset(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`delete_preset`](Self::delete_preset).
+    #[deprecated(
+        note = "renamed to `delete_preset`; the old name goes in the next release"
+    )]
+    pub fn delete_presets_preset_id(
+        &self,
+        request: &DeletePresetRequest,
+    ) -> Call<GetPresetBodyResponse> {
+        Call::new(
+            self.client,
+            "delete_preset",
+            delete_preset(request),
             RawResponse::into_json,
         )
     }
@@ -267,26 +299,29 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::GetPresetsPresetIdRequest::new(
+    /// let request = cloudflare_realtime_kit::GetPresetRequest::new(
     ///     "ACCOUNT_ID",
     ///     "APP_ID",
     ///     "PRESET_ID",
     /// );
-    /// let response = client.presets().get_presets_preset_id(&request).await?;
+    /// let response = client.presets().get_preset(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
+    pub fn get_preset(&self, request: &GetPresetRequest) -> Call<GetPresetBodyResponse> {
+        Call::new(self.client, "get_preset", get_preset(request), RawResponse::into_json)
+    }
+
+    /// The former name of [`get_preset`](Self::get_preset).
+    #[deprecated(
+        note = "renamed to `get_preset`; the old name goes in the next release"
+    )]
     pub fn get_presets_preset_id(
         &self,
-        request: &GetPresetsPresetIdRequest,
+        request: &GetPresetRequest,
     ) -> Call<GetPresetBodyResponse> {
-        Call::new(
-            self.client,
-            "get_presets_preset_id",
-            get_presets_preset_id(request),
-            RawResponse::into_json,
-        )
+        Call::new(self.client, "get_preset", get_preset(request), RawResponse::into_json)
     }
 
     /// Update a preset
@@ -297,25 +332,41 @@ impl PresetsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::PatchPresetsPresetIdRequest::new(
+    /// let request = cloudflare_realtime_kit::UpdatePresetRequest::new(
     ///     "ACCOUNT_ID",
     ///     "APP_ID",
     ///     "PRESET_ID",
     ///     Default::default(),
     /// );
-    /// let response = client.presets().patch_presets_preset_id(&request).await?;
+    /// let response = client.presets().update_preset(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn patch_presets_preset_id(
+    pub fn update_preset(
         &self,
-        request: &PatchPresetsPresetIdRequest,
+        request: &UpdatePresetRequest,
     ) -> Call<GetPresetBodyResponse> {
         Call::new(
             self.client,
-            "patch_presets_preset_id",
-            patch_presets_preset_id(request),
+            "update_preset",
+            update_preset(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`update_preset`](Self::update_preset).
+    #[deprecated(
+        note = "renamed to `update_preset`; the old name goes in the next release"
+    )]
+    pub fn patch_presets_preset_id(
+        &self,
+        request: &UpdatePresetRequest,
+    ) -> Call<GetPresetBodyResponse> {
+        Call::new(
+            self.client,
+            "update_preset",
+            update_preset(request),
             RawResponse::into_json,
         )
     }
@@ -327,20 +378,36 @@ impl PresetsApi<'_> {
     /// `PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`
     ///
     /// ```no_run
-    /// # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::PutPresetsPresetIdRequest) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let response = client.presets().put_presets_preset_id(request).await?;
+    /// # async fn example(client: &cloudflare_realtime_kit::Client, request: &cloudflare_realtime_kit::ReplacePresetRequest) -> Result<(), cloudflare_realtime_kit::Error> {
+    /// let response = client.presets().replace_preset(request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn put_presets_preset_id(
+    pub fn replace_preset(
         &self,
-        request: &PutPresetsPresetIdRequest,
+        request: &ReplacePresetRequest,
     ) -> Call<GetPresetBodyResponse> {
         Call::new(
             self.client,
-            "put_presets_preset_id",
-            put_presets_preset_id(request),
+            "replace_preset",
+            replace_preset(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`replace_preset`](Self::replace_preset).
+    #[deprecated(
+        note = "renamed to `replace_preset`; the old name goes in the next release"
+    )]
+    pub fn put_presets_preset_id(
+        &self,
+        request: &ReplacePresetRequest,
+    ) -> Call<GetPresetBodyResponse> {
+        Call::new(
+            self.client,
+            "replace_preset",
+            replace_preset(request),
             RawResponse::into_json,
         )
     }
@@ -360,8 +427,8 @@ fn get_presets(request: &GetPresetsRequest) -> Result<Request, Error> {
     Ok(http)
 }
 
-/// The HTTP request of [`PresetsApi::post_presets`].
-fn post_presets(request: &PostPresetsRequest) -> Result<Request, Error> {
+/// The HTTP request of [`PresetsApi::create_preset`].
+fn create_preset(request: &CreatePresetRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::POST,
             "/accounts/{account_id}/realtime/kit/{app_id}/presets",
@@ -372,10 +439,8 @@ fn post_presets(request: &PostPresetsRequest) -> Result<Request, Error> {
     Ok(http)
 }
 
-/// The HTTP request of [`PresetsApi::delete_presets_preset_id`].
-fn delete_presets_preset_id(
-    request: &DeletePresetsPresetIdRequest,
-) -> Result<Request, Error> {
+/// The HTTP request of [`PresetsApi::delete_preset`].
+fn delete_preset(request: &DeletePresetRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::DELETE,
             "/accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}",
@@ -389,8 +454,8 @@ fn delete_presets_preset_id(
     Ok(http)
 }
 
-/// The HTTP request of [`PresetsApi::get_presets_preset_id`].
-fn get_presets_preset_id(request: &GetPresetsPresetIdRequest) -> Result<Request, Error> {
+/// The HTTP request of [`PresetsApi::get_preset`].
+fn get_preset(request: &GetPresetRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::GET,
             "/accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}",
@@ -404,10 +469,8 @@ fn get_presets_preset_id(request: &GetPresetsPresetIdRequest) -> Result<Request,
     Ok(http)
 }
 
-/// The HTTP request of [`PresetsApi::patch_presets_preset_id`].
-fn patch_presets_preset_id(
-    request: &PatchPresetsPresetIdRequest,
-) -> Result<Request, Error> {
+/// The HTTP request of [`PresetsApi::update_preset`].
+fn update_preset(request: &UpdatePresetRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::PATCH,
             "/accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}",
@@ -422,8 +485,8 @@ fn patch_presets_preset_id(
     Ok(http)
 }
 
-/// The HTTP request of [`PresetsApi::put_presets_preset_id`].
-fn put_presets_preset_id(request: &PutPresetsPresetIdRequest) -> Result<Request, Error> {
+/// The HTTP request of [`PresetsApi::replace_preset`].
+fn replace_preset(request: &ReplacePresetRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::PUT,
             "/accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}",

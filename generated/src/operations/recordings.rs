@@ -31,7 +31,7 @@ pub struct GetAllRecordingsRequest {
     /// The end time range for which you want to retrieve the meetings. The time must be specified in ISO format.
     pub end_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Filter by one or more recording status
-    pub status: Option<Vec<StatusItem>>,
+    pub status: Option<Vec<RecordingStatus>>,
 }
 
 impl GetAllRecordingsRequest {

@@ -215,9 +215,9 @@ impl GetSessionSummaryRequest {
     }
 }
 
-/// Parameters of [`SessionsApi::post_sessions_session_id_summary`].
+/// Parameters of [`SessionsApi::create_session_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostSessionsSessionIdSummaryRequest {
+pub struct CreateSessionSummaryRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The app identifier tag.
@@ -226,7 +226,7 @@ pub struct PostSessionsSessionIdSummaryRequest {
     pub session_id: String,
 }
 
-impl PostSessionsSessionIdSummaryRequest {
+impl CreateSessionSummaryRequest {
     /// From its required values; every other field is `None`.
     pub fn new(
         account_id: impl Into<String>,
@@ -356,7 +356,7 @@ impl SessionsApi<'_> {
     pub fn get_session_details(
         &self,
         request: &GetSessionDetailsRequest,
-    ) -> Call<GetSessionDetailsResponse> {
+    ) -> Call<SessionResponse> {
         Call::new(
             self.client,
             "get_session_details",
@@ -494,24 +494,40 @@ impl SessionsApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &cloudflare_realtime_kit::Client) -> Result<(), cloudflare_realtime_kit::Error> {
-    /// let request = cloudflare_realtime_kit::PostSessionsSessionIdSummaryRequest::new(
+    /// let request = cloudflare_realtime_kit::CreateSessionSummaryRequest::new(
     ///     "ACCOUNT_ID",
     ///     "APP_ID",
     ///     "SESSION_ID",
     /// );
-    /// let response = client.sessions().post_sessions_session_id_summary(&request).await?;
+    /// let response = client.sessions().create_session_summary(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn post_sessions_session_id_summary(
+    pub fn create_session_summary(
         &self,
-        request: &PostSessionsSessionIdSummaryRequest,
-    ) -> Call<PostSessionsSessionIdSummaryResponse> {
+        request: &CreateSessionSummaryRequest,
+    ) -> Call<CreateSessionSummaryResponse> {
         Call::new(
             self.client,
-            "post_sessions_session_id_summary",
-            post_sessions_session_id_summary(request),
+            "create_session_summary",
+            create_session_summary(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`create_session_summary`](Self::create_session_summary).
+    #[deprecated(
+        note = "renamed to `create_session_summary`; the old name goes in the next release"
+    )]
+    pub fn post_sessions_session_id_summary(
+        &self,
+        request: &CreateSessionSummaryRequest,
+    ) -> Call<CreateSessionSummaryResponse> {
+        Call::new(
+            self.client,
+            "create_session_summary",
+            create_session_summary(request),
             RawResponse::into_json,
         )
     }
@@ -691,9 +707,9 @@ fn get_session_summary(request: &GetSessionSummaryRequest) -> Result<Request, Er
     Ok(http)
 }
 
-/// The HTTP request of [`SessionsApi::post_sessions_session_id_summary`].
-fn post_sessions_session_id_summary(
-    request: &PostSessionsSessionIdSummaryRequest,
+/// The HTTP request of [`SessionsApi::create_session_summary`].
+fn create_session_summary(
+    request: &CreateSessionSummaryRequest,
 ) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::POST,

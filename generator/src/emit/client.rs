@@ -224,6 +224,21 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
         module.group.struct_name, m.name
     );
     let argument = m.request.map(|_| quote!(request));
+    let alias = m.legacy.map(|old| {
+        let old_ident = ident(old);
+        let doc = format!(" The former name of [`{0}`](Self::{0}).", m.name);
+        let note = format!(
+            "renamed to `{}`; the old name goes in the next release",
+            m.name
+        );
+        quote! {
+            #[doc = #doc]
+            #[deprecated(note = #note)]
+            pub fn #old_ident(&self #request) -> Call<#output> {
+                Call::#constructor(self.client, #op_name, #fn_name(#argument), #decode)
+            }
+        }
+    });
     let method = quote! {
         #doc
         #example
@@ -231,6 +246,7 @@ fn method(plan: &Plan, module: &Module, m: &Method, example: &str) -> (TokenStre
         pub fn #fn_name(&self #request) -> Call<#output> {
             Call::#constructor(self.client, #op_name, #fn_name(#argument), #decode)
         }
+        #alias
     };
     let build = quote! {
         #[doc = #build_doc]

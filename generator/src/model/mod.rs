@@ -98,7 +98,9 @@ pub struct Model<'a> {
     pub webhooks: Vec<webhooks::Webhook>,
 }
 
-/// Groups operations by tag, in order of first appearance.
+/// Groups operations by tag, in order of first appearance. Tags that differ only in case or
+/// punctuation (`Responses`, `responses`, `Re-sponses`) are one group, named and described as
+/// its first operation's tag.
 fn group(operations: &[Operation], types: &mut TypeSpace, tags: &Tags) -> Vec<Group> {
     // Accessors are methods of `Client` (which has these, or derives them) and modules live
     // beside `runtime` and `types`.
@@ -107,19 +109,25 @@ fn group(operations: &[Operation], types: &mut TypeSpace, tags: &Tags) -> Vec<Gr
         modules.claim(reserved.to_string());
     }
     let mut groups: Vec<Group> = Vec::new();
+    // Each group's index, by the tag's words in lower case.
+    let mut by_key: std::collections::BTreeMap<String, usize> = Default::default();
     for (index, op) in operations.iter().enumerate() {
-        match groups.iter_mut().find(|g| g.tag == op.group.name) {
-            Some(group) => group.operations.push(index),
-            None => groups.push(Group {
-                tag: op.group.name.clone(),
-                about: op.group.about.clone(),
-                module: modules.claim(names::field_name(&op.group.name)),
-                struct_name: types
-                    .scope
-                    .claim(format!("{}Api", names::type_name(&op.group.name))),
-                operations: vec![index],
-                parent: None,
-            }),
+        let key: String = names::field_name(&op.group.name).replace('_', "");
+        match by_key.get(&key) {
+            Some(&at) => groups[at].operations.push(index),
+            None => {
+                by_key.insert(key, groups.len());
+                groups.push(Group {
+                    tag: op.group.name.clone(),
+                    about: op.group.about.clone(),
+                    module: modules.claim(names::field_name(&op.group.name)),
+                    struct_name: types
+                        .scope
+                        .claim(format!("{}Api", names::type_name(&op.group.name))),
+                    operations: vec![index],
+                    parent: None,
+                })
+            }
         }
     }
     // Each group under its nearest ancestor tag that is a group too (`load` refused cycles
@@ -305,12 +313,14 @@ pub fn build_from<'a>(
         }
     }
     let tags = Tags::read(raw);
+    let method_names = method_names(api, &resolver, config);
     let mut builder = OperationBuilder {
         tags: &tags,
         schemes: &schemes,
         types: &mut types,
         api,
         fn_scope: Default::default(),
+        method_names,
     };
     // Operation methods live on the group structs, which derive `Clone` and `Debug`.
     for reserved in ["clone", "fmt"] {
@@ -434,6 +444,15 @@ pub fn build_from<'a>(
             streaming.fn_name = methods.claim(format!("{}_stream", op.fn_name));
         }
     }
+    // An old name is kept as an alias only where no method of the crate has it.
+    let mut taken: std::collections::BTreeSet<String> = methods_taken(&operations, &pagination);
+    for op in &mut operations {
+        if let Some(legacy) = &op.legacy_fn_name {
+            if *legacy == op.fn_name || !taken.insert(legacy.clone()) {
+                op.legacy_fn_name = None;
+            }
+        }
+    }
     // The configuration's `client.base_url` replaces the spec's first server.
     let base_url = match &config.client.base_url {
         Some(url) => url.clone(),
@@ -466,6 +485,77 @@ pub fn build_from<'a>(
         pagination,
         webhooks,
     })
+}
+
+/// The method name of every operation the configuration keeps, by its pointer: chosen for all
+/// of them at once ([`names::method_names`]), so that no name depends on the spec's order.
+fn method_names(
+    api: &openapiv3::OpenAPI,
+    resolver: &Resolver,
+    config: &Config,
+) -> std::collections::BTreeMap<String, String> {
+    let prefix = names::common_path_prefix(api.paths.paths.keys().map(String::as_str));
+    let mut pointers = Vec::new();
+    let mut candidates = Vec::new();
+    let mut unused = configure::FilterUse::default();
+    for (path, item) in &api.paths.paths {
+        let item_at = join("#/paths", &[path]);
+        let Ok((item, _)) = resolver.deref(item, &item_at) else {
+            continue;
+        };
+        let tail = names::path_after(path, &prefix);
+        // OpenAPI 3.2's `query` and `additionalOperations` too (their problems are reported
+        // where the operations are built).
+        let extra = extra_operations(resolver, path, &item_at, &mut Vec::new());
+        let fixed = item
+            .iter()
+            .map(|(method, op)| (join(&item_at, &[method]), method.to_string(), op));
+        let extra = extra
+            .iter()
+            .map(|(at, method, op)| (at.clone(), method.to_ascii_lowercase(), op));
+        for (at, method, op) in fixed.chain(extra) {
+            let method = method.as_str();
+            if !configure::keep(&config.filter, path, &op.tags, &mut unused) {
+                continue;
+            }
+            pointers.push(at);
+            // FastAPI's operationIds spell the path and the method after the route's name.
+            let route = op
+                .operation_id
+                .as_deref()
+                .and_then(|id| names::route_name(id, method, path));
+            candidates.push(names::method_candidates(
+                route.as_deref().or(op.operation_id.as_deref()),
+                method,
+                &tail,
+            ));
+        }
+    }
+    // Operation methods live on the group structs, which derive `Clone` and `Debug`.
+    let mut reserved = names::Scope::default();
+    for name in ["clone", "fmt"] {
+        reserved.claim(name.to_string());
+    }
+    pointers
+        .into_iter()
+        .zip(names::method_names(&candidates, &reserved))
+        .collect()
+}
+
+/// Every method name of the crate's groups: operations', walks' and streams'.
+fn methods_taken(
+    operations: &[Operation],
+    pagination: &std::collections::BTreeMap<usize, pagination::Paged>,
+) -> std::collections::BTreeSet<String> {
+    operations
+        .iter()
+        .flat_map(|op| {
+            std::iter::once(op.fn_name.clone())
+                .chain(op.streaming.iter().map(|s| s.fn_name.clone()))
+        })
+        .chain(pagination.values().map(|p| p.fn_name.clone()))
+        .chain(["clone", "fmt"].map(String::from))
+        .collect()
 }
 
 /// A server URL with its variables replaced by their defaults.

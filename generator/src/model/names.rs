@@ -193,6 +193,224 @@ pub fn operation_bases(fn_name: &str, path: &str) -> Vec<String> {
     bases
 }
 
+/// Words that make an operationId a phrase, not a path dump, before a parameter's name.
+const PHRASE_WORDS: &[&str] = &["by", "from", "for", "with", "of", "to", "in", "on", "at"];
+
+/// The longest method name [`method_candidates`] prefers, as for types.
+pub const MAX_METHOD_LEN: usize = 40;
+
+/// The names of an operation's method, preferred first (see [`method_names`] for how
+/// operations that want the same name are told apart).
+///
+/// An operationId that reads as a name already is kept, without its version words
+/// (`get-v2-active-livestream-session-details` → `get_active_livestream_session_details`).
+/// One that dumps the path instead (it starts with an HTTP method other than `get` and
+/// `delete`, it spells a path parameter's name, or it is longer than [`MAX_METHOD_LEN`]), and
+/// an operation without one, is named by a verb the method and the path say and the path's
+/// last nouns (`path`: the operation's path without the prefix every path shares):
+/// `GET /presets/{preset_id}` → `get_preset`, `GET /sessions/{id}/livestream-sessions` →
+/// `list_session_livestream_sessions`, `POST /presets` → `create_preset`, `PUT` →
+/// `replace_`, `PATCH` → `update_`, `DELETE` → `delete_`; then with more of the path's nouns,
+/// then the operationId without versions, then as written.
+///
+/// Words are not split where the operationId runs them together (`Createcontentprovenancecheck`
+/// stays `createcontentprovenancecheck`): without a dictionary, any split is a guess, and a
+/// wrong split reads worse than none; `[rename.methods]` names such a method.
+pub fn method_candidates(operation_id: Option<&str>, method: &str, path: &str) -> Vec<String> {
+    let written = operation_id
+        .map(field_name)
+        .filter(|id| operation_id.is_some_and(|raw| !raw.trim().is_empty()) && !id.is_empty());
+    let words: Vec<&str> = written
+        .as_deref()
+        .unwrap_or_default()
+        .split('_')
+        .filter(|w| !w.is_empty() && !is_version_word(w))
+        .collect();
+    let plain = words.join("_");
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !is_version_word(s))
+        .collect();
+    let params: Vec<String> = segments
+        .iter()
+        .filter(|s| s.starts_with('{'))
+        .map(|s| field_name(s.trim_matches(|c| c == '{' || c == '}')))
+        .collect();
+    // A parameter's name spelled after a noun (`presets_preset_id`), not in a phrase
+    // (`from_peer_id`, `by_id`).
+    let padded = format!("_{plain}_");
+    let spells_param = params.iter().filter(|p| p.contains('_')).any(|p| {
+        padded.match_indices(&format!("_{p}_")).any(|(at, _)| {
+            let before = padded[..at].rsplit('_').next().unwrap_or_default();
+            !before.is_empty() && !PHRASE_WORDS.contains(&before)
+        })
+    });
+    // An HTTP method where a verb should be, followed by the path's own words only
+    // (`post_presets`; not `put_macro_words`, which names what it puts).
+    let path_words: Vec<String> = path
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| field_name(w).split('_').map(singular).collect::<Vec<_>>())
+        .collect();
+    let http_verb = matches!(
+        words.first().copied(),
+        Some("post" | "put" | "patch" | "head" | "options" | "trace")
+    ) && words[1..].iter().all(|w| path_words.contains(&singular(w)));
+    let mut out: Vec<String> = Vec::new();
+    let push = |out: &mut Vec<String>, name: String| {
+        if !name.is_empty() && !out.contains(&name) {
+            out.push(name);
+        }
+    };
+    let readable =
+        !plain.is_empty() && !http_verb && !spells_param && plain.len() <= MAX_METHOD_LEN;
+    if !readable {
+        let ends_in_param = segments.last().is_some_and(|s| s.starts_with('{'));
+        // The literal segments, each singular when a parameter picks one of it.
+        let mut nouns: Vec<String> = Vec::new();
+        for (i, segment) in segments.iter().enumerate() {
+            if segment.starts_with('{') {
+                continue;
+            }
+            let noun = field_name(segment);
+            let last = i + 1 == segments.len();
+            let picked = segments.get(i + 1).is_some_and(|s| s.starts_with('{'));
+            nouns.push(if picked || !last {
+                singular(&noun)
+            } else {
+                noun
+            });
+        }
+        let last_plural = !ends_in_param && nouns.last().is_some_and(|n| singular(n) != *n);
+        let verb = match method {
+            "get" if last_plural => "list",
+            "get" => "get",
+            "post" if ends_in_param => "update",
+            "post" => "create",
+            "put" => "replace",
+            "patch" => "update",
+            "delete" => "delete",
+            other => other,
+        };
+        if verb == "create" {
+            if let Some(last) = nouns.last_mut() {
+                *last = singular(last);
+            }
+        }
+        let start = nouns.len().saturating_sub(2);
+        for from in (0..=start).rev() {
+            let name = std::iter::once(verb.to_string())
+                .chain(nouns[from..].iter().cloned())
+                .collect::<Vec<_>>()
+                .join("_");
+            if name.len() <= MAX_METHOD_LEN || out.is_empty() && from == 0 {
+                push(&mut out, field_name(&name));
+            }
+        }
+    }
+    if plain.len() <= MAX_METHOD_LEN {
+        push(&mut out, plain);
+    }
+    if let Some(written) = written {
+        push(&mut out, written);
+    }
+    if out.is_empty() {
+        let words: Vec<&str> = path
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        push(
+            &mut out,
+            field_name(&format!("{method} {}", words.join(" "))),
+        );
+    }
+    out
+}
+
+/// The route's own name in an operationId made the way FastAPI makes them (its function's
+/// name, the path's words, the HTTP method: `get_pet_pets__pet_id__get` on `GET /pets/{pet_id}`
+/// → `get_pet`); `None` for any other operationId.
+pub fn route_name(operation_id: &str, method: &str, path: &str) -> Option<String> {
+    let id = field_name(operation_id);
+    let path_words = field_name(&path.replace(|c: char| !c.is_alphanumeric(), " "));
+    let suffix = format!("_{path_words}_{method}");
+    let name = id.strip_suffix(&suffix)?;
+    (!path_words.is_empty() && !name.is_empty()).then(|| name.to_string())
+}
+
+/// The method name of each operation, from its candidates ([`method_candidates`]), as types
+/// are named: every operation takes its first candidate, and as long as several want one name
+/// (or a `reserved` one), *each* moves to its next, so that no name depends on the spec's
+/// order; when every candidate of two is taken, numbers, in the order given.
+pub fn method_names(candidates: &[Vec<String>], reserved: &Scope) -> Vec<String> {
+    let mut level = vec![0usize; candidates.len()];
+    loop {
+        let mut wanted: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, names) in candidates.iter().enumerate() {
+            if let Some(name) = names.get(level[i]) {
+                wanted.entry(name.as_str()).or_default().push(i);
+            }
+        }
+        let mut raised = false;
+        for (name, members) in wanted {
+            if members.len() > 1 || reserved.contains(name) {
+                for i in members {
+                    if level[i] + 1 < candidates[i].len() {
+                        level[i] += 1;
+                        raised = true;
+                    }
+                }
+            }
+        }
+        if !raised {
+            break;
+        }
+    }
+    let mut scope = reserved.clone();
+    candidates
+        .iter()
+        .enumerate()
+        .map(|(i, names)| scope.claim(names.get(level[i]).cloned().unwrap_or_default()))
+        .collect()
+}
+
+/// How many path segments most paths (more than half) share at their start, up to a
+/// parameter (`/accounts/{account_id}/realtime/kit/{app_id}`): no operation is named by them.
+/// Without a parameter, none (`/customers` and `/customers/{id}` keep their noun). The
+/// prefix, and its length; a path not starting with it keeps its segments.
+pub fn common_path_prefix<'p>(paths: impl IntoIterator<Item = &'p str>) -> (String, usize) {
+    let mut counts: BTreeMap<Vec<&str>, usize> = BTreeMap::new();
+    let mut total = 0;
+    for path in paths {
+        total += 1;
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        // Prefixes ending in a parameter, short of the whole path.
+        for end in 1..segments.len() {
+            if segments[end - 1].starts_with('{') {
+                *counts.entry(segments[..end].to_vec()).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, count)| total >= 2 && count * 2 > total)
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(prefix, _)| (format!("/{}", prefix.join("/")), prefix.len()))
+        .unwrap_or_default()
+}
+
+/// `path` without the `prefix` of [`common_path_prefix`] when it starts with it.
+pub fn path_after(path: &str, (prefix, segments): &(String, usize)) -> String {
+    let starts = path
+        .strip_prefix(prefix.as_str())
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .skip(if starts { *segments } else { 0 })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `v2`, `V10`: a version in an operationId or path, no word of a name.
 fn is_version_word(word: &str) -> bool {
     let mut chars = word.chars();
@@ -576,6 +794,127 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn method_names_keep_readable_ids_and_name_path_dumps_by_verb_and_noun() {
+        let first = |id: Option<&str>, method, path| method_candidates(id, method, path)[0].clone();
+        assert_eq!(
+            first(Some("get_all_meetings"), "get", "meetings"),
+            "get_all_meetings"
+        );
+        assert_eq!(
+            first(
+                Some("get-v2-active-livestream-session-details"),
+                "get",
+                "livestreams/{livestream_id}/active-livestream-session"
+            ),
+            "get_active_livestream_session_details"
+        );
+        assert_eq!(
+            first(Some("post-presets"), "post", "presets"),
+            "create_preset"
+        );
+        assert_eq!(
+            first(Some("get-presets-preset_id"), "get", "presets/{preset_id}"),
+            "get_preset"
+        );
+        assert_eq!(
+            first(
+                Some("patch-presets-preset_id"),
+                "patch",
+                "presets/{preset_id}"
+            ),
+            "update_preset"
+        );
+        assert_eq!(
+            first(Some("put-presets-preset_id"), "put", "presets/{preset_id}"),
+            "replace_preset"
+        );
+        assert_eq!(
+            first(
+                Some("delete-presets-preset_id"),
+                "delete",
+                "presets/{preset_id}"
+            ),
+            "delete_preset"
+        );
+        assert_eq!(
+            first(
+                Some("get-v2-livestreamsession-session-meetingId-active-livestream"),
+                "get",
+                "sessions/{session_id}/livestream-sessions"
+            ),
+            "list_session_livestream_sessions"
+        );
+        assert_eq!(
+            first(
+                Some("get-v2-meetings-meetingId-active-livestream"),
+                "get",
+                "meetings/{meeting_id}/active-livestream"
+            ),
+            "get_meeting_active_livestream"
+        );
+        assert_eq!(first(None, "get", "customers"), "list_customers");
+        // FastAPI's operationIds: the route's name.
+        assert_eq!(
+            route_name("get_pet_pets__pet_id__get", "get", "/pets/{pet_id}").as_deref(),
+            Some("get_pet")
+        );
+        assert_eq!(
+            route_name("list_pets_pets_get", "get", "/pets").as_deref(),
+            Some("list_pets")
+        );
+        assert_eq!(route_name("list_pets", "get", "/pets"), None);
+        // An HTTP method before words of its own is a name.
+        assert_eq!(
+            first(Some("put_macro_words"), "put", "zones/{zone_id}/words"),
+            "put_macro_words"
+        );
+        // Run-together words are left as written.
+        assert_eq!(
+            first(Some("Createcontentprovenancecheck"), "post", "checks"),
+            "createcontentprovenancecheck"
+        );
+        // Longer forms follow, and the operationId itself last.
+        let all = method_candidates(
+            Some("get-v2-livestreams-livestream-session-id"),
+            "get",
+            "livestreams/sessions/{livestream-session-id}",
+        );
+        assert_eq!(all[0], "get_livestream_session");
+        assert_eq!(
+            all.last().unwrap(),
+            "get_v2_livestreams_livestream_session_id"
+        );
+        assert!(all.iter().all(|n| !n.is_empty()));
+    }
+
+    #[test]
+    fn method_names_raise_every_side_of_a_collision() {
+        let names = method_names(
+            &[
+                vec!["get_preset".into(), "get_app_preset".into()],
+                vec!["get_preset".into(), "get_org_preset".into()],
+                vec!["list_presets".into()],
+            ],
+            &Scope::default(),
+        );
+        assert_eq!(names, ["get_app_preset", "get_org_preset", "list_presets"]);
+        let prefix = common_path_prefix(["/a/{b}/c", "/a/{b}/d/{e}", "/a/{b}/d", "/x"]);
+        assert_eq!(prefix, ("/a/{b}".to_string(), 2));
+        assert_eq!(path_after("/a/{b}/c", &prefix), "c");
+        assert_eq!(path_after("/x", &prefix), "x");
+        assert_eq!(common_path_prefix(["/customers", "/customers/{id}"]).1, 0);
+        assert_eq!(common_path_prefix(["/a/{b}/c"]).1, 0);
+        assert_eq!(
+            method_candidates(
+                Some("get_participant_data_from_peer_id"),
+                "get",
+                "peers/{peer_id}"
+            )[0],
+            "get_participant_data_from_peer_id"
+        );
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct Operation {
     pub path: String,
     /// The method's name.
     pub fn_name: String,
+    /// The name earlier versions of this generator gave the method (the operationId as
+    /// written), when it is another and free: kept for one release as a deprecated alias.
+    pub legacy_fn_name: Option<String>,
     /// The request struct's name; `None` when the operation takes no parameters and no body.
     pub request_name: Option<String>,
     /// The group (tag, or first path segment) the operation belongs to.
@@ -276,6 +279,8 @@ pub struct OperationBuilder<'s, 'a> {
     pub api: &'s openapiv3::OpenAPI,
     pub schemes: &'s [Scheme],
     pub fn_scope: Scope,
+    /// Every operation's method name, by its pointer (`model::method_names`).
+    pub method_names: std::collections::BTreeMap<String, String>,
 }
 
 impl OperationBuilder<'_, '_> {
@@ -330,10 +335,16 @@ impl OperationBuilder<'_, '_> {
             self.schemes,
         )
         .map_err(|message| Error::unsupported(join(pointer, &["security"]), message))?;
-        let base = match &op.operation_id {
+        // The name earlier versions gave the method: the operationId as written.
+        let legacy = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => names::field_name(id),
             _ => fallback_fn_name(&method.to_ascii_lowercase(), path),
         };
+        let base = self
+            .method_names
+            .get(pointer)
+            .cloned()
+            .unwrap_or_else(|| legacy.clone());
         let fn_name = self.fn_scope.claim(base);
         // The operation's own types are named from a base (`<base>Request`, `<base>Body`):
         // the first of its bases whose request struct name is free. Types inline in it are
@@ -424,6 +435,8 @@ impl OperationBuilder<'_, '_> {
             pointer: pointer.to_string(),
             method: method.to_string(),
             path: path.to_string(),
+            // Kept by `model::build` when another and free.
+            legacy_fn_name: Some(legacy),
             fn_name,
             request_name,
             group: group_of(op, path, self.tags),

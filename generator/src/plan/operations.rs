@@ -60,6 +60,8 @@ pub struct Method<'m> {
     /// This method is the streaming form of the operation whose method (and request builder)
     /// is named here: its request is that one's, asking for the stream.
     pub stream_of: Option<&'m str>,
+    /// The name earlier versions gave this method: a deprecated alias of it, for one release.
+    pub legacy: Option<&'m str>,
 }
 
 /// How a request names its HTTP method.
@@ -253,6 +255,7 @@ pub fn module<'m>(
                 redirects: false,
                 stream_flag: op.stream_flag.as_deref().map(|flag| (flag, true)),
                 stream_of: Some(&op.fn_name),
+                legacy: None,
             }
         });
         methods.push(method);
@@ -585,6 +588,7 @@ fn method<'m>(
             (flag, streams)
         }),
         stream_of: None,
+        legacy: op.legacy_fn_name.as_deref(),
     }
 }
 

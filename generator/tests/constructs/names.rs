@@ -91,7 +91,7 @@ fn schema_names_that_collide_after_case_conversion() {
 fn operation_without_an_operation_id() {
     // Its method is named after the method and path (checked by `constructs.rs`).
     let json = json!([{"uid": "o1", "streamKey": "secret"}, {"uid": "o2"}]);
-    let outputs: Vec<GetLiveInputOutputsResponseItem> = decode(&json);
+    let outputs: Vec<ListLiveInputOutputsResponseItem> = decode(&json);
     assert_eq!(outputs[0].stream_key.as_deref(), Some("secret"));
     assert_eq!(outputs[1].stream_key, None);
     round_trip(&outputs, &json);

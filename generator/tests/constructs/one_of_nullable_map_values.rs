@@ -12,19 +12,19 @@ fn nullable_scalar_union_map_values() {
         "metadata": {"plan": "pro", "seats": 5.5, "trial": true, "coupon": null}
     });
     let envelope: SubscriptionEnvelope = serde_json::from_value(json.clone()).unwrap();
-    let metadata: &std::collections::BTreeMap<String, Option<SubscriptionEnvelopeMetadataValue>> =
+    let metadata: &std::collections::BTreeMap<String, Option<Scalar>> =
         envelope.metadata.as_ref().unwrap();
     assert!(matches!(
         &metadata["plan"],
-        Some(SubscriptionEnvelopeMetadataValue::String(s)) if s == "pro"
+        Some(Scalar::String(s)) if s == "pro"
     ));
     assert!(matches!(
         metadata["seats"],
-        Some(SubscriptionEnvelopeMetadataValue::Number(n)) if n == 5.5
+        Some(Scalar::Number(n)) if n == 5.5
     ));
     assert!(matches!(
         metadata["trial"],
-        Some(SubscriptionEnvelopeMetadataValue::Boolean(true))
+        Some(Scalar::Boolean(true))
     ));
     assert_eq!(metadata["coupon"], None);
     assert_eq!(serde_json::to_value(&envelope).unwrap(), json);

@@ -43,7 +43,7 @@ fn pets_as_pydantic_writes_them_decode_and_encode_back() {
     // `prefixItems` with `minItems`/`maxItems`: a tuple.
     assert_eq!(pet.location, (52.52, 13.405));
     // `anyOf: [string, integer, null]`
-    assert_eq!(pet.nickname, Some(PetNickname::Integer(7)));
+    assert_eq!(pet.nickname, Some(IntegerOrString::Integer(7)));
     assert_eq!(
         serde_json::to_value(pet.adopted_at.unwrap()).unwrap(),
         json!("2024-05-01T12:00:00Z")
@@ -53,7 +53,7 @@ fn pets_as_pydantic_writes_them_decode_and_encode_back() {
     let pet: Pet = decode(&tom);
     assert_eq!(pet.age, Some(3));
     assert_eq!(pet.owner, None);
-    assert_eq!(pet.nickname, Some(PetNickname::String("Tommy".into())));
+    assert_eq!(pet.nickname, Some(IntegerOrString::String("Tommy".into())));
     match &pet.details {
         PetDetails::Cat(cat) => assert_eq!(cat.indoor, Some(true)),
         other => panic!("{other:?}"),
@@ -75,8 +75,8 @@ fn validation_errors_as_fastapi_answers_them_decode() {
     assert_eq!(
         detail[0].loc,
         [
-            ValidationErrorLocItem::String("body".into()),
-            ValidationErrorLocItem::String("species".into())
+            IntegerOrString::String("body".into()),
+            IntegerOrString::String("species".into())
         ]
     );
     assert_eq!(detail[0].type_, "missing");
@@ -88,7 +88,7 @@ fn what_the_client_sends_is_what_pydantic_reads() {
         name: "Rex".into(),
         species: Species::Dog,
         weight: 31.5,
-        details: PetCreateDetails::Dog(Box::new(Dog {
+        details: PetDetails::Dog(Box::new(Dog {
             kind: DogKind::Dog,
             good_boy: true,
         })),

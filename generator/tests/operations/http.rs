@@ -297,7 +297,7 @@ async fn update_meeting_header_json_body_and_default_error() {
         body: MeetingUpdate {
             title: Some("Daily standup (moved)".into()),
             record_on_start: None,
-            status: Some(MeetingUpdateStatus::Inactive),
+            status: Some(MeetingStatus::Inactive),
         },
     };
     let meeting = client(&server)
@@ -885,19 +885,19 @@ async fn list_customers_default_error_hides_the_query_key() {
 async fn create_customer_form_body() {
     let server = serve(ok_json(customer_json())).await;
     let client = builder(&server).stripe_key("sk_test_abc").build().unwrap();
-    let request = PostCustomersRequest {
+    let request = CreateCustomerRequest {
         idempotency_key: Some("KG5LxwFBepaKHyUD".into()),
-        body: PostCustomersBody {
+        body: CreateCustomerBody {
             email: Some("jenny.rosen@example.com".into()),
             name: Some("Jenny Rosen".into()),
             description: None,
             balance: Some(-500),
             preferred_locales: Some(vec!["en".into(), "es".into()]),
             metadata: Some([("order_id".to_string(), "6735".to_string())].into()),
-            tax_exempt: Some(PostCustomersTaxExempt::Exempt),
+            tax_exempt: Some(CustomerTaxExempt::Exempt),
         },
     };
-    let customer = client.customers().post_customers(&request).await.unwrap();
+    let customer = client.customers().create_customer(&request).await.unwrap();
     assert_eq!(customer.name.as_deref(), Some("Jenny Rosen"));
     let received = received(&server).await;
     assert_eq!(
@@ -924,7 +924,7 @@ async fn create_customer_form_body() {
     let client = builder(&server).stripe_key("sk_test_abc").build().unwrap();
     let error = client
         .customers()
-        .post_customers(&request)
+        .create_customer(&request)
         .await
         .unwrap_err();
     let body: StripeError = api_error(&error).body_as().unwrap();
@@ -1053,10 +1053,10 @@ async fn verify_token_without_operation_id() {
     .await;
     let verified = client(&server)
         .user()
-        .get_user_tokens_verify()
+        .get_token_verify()
         .await
         .unwrap();
-    assert_eq!(verified.result.status, GetUserTokensVerifyStatus::Active);
+    assert_eq!(verified.result.status, GetTokenVerifyStatus::Active);
     let received = received(&server).await;
     assert_eq!(
         line(&received),
@@ -1105,10 +1105,10 @@ async fn upload_image_multipart() {
     metadata.insert("source".into(), json!("upload"));
     // The program runs against a required and an optional body (see the module docs).
     #[allow(clippy::useless_conversion)]
-    let request = CloudflareAccountImagesRequest {
+    let request = CreateAccountImageRequest {
         account_id: ACCOUNT.into(),
         // `.into()`: also compiles while the body is an `Option` (see the module docs).
-        body: CloudflareAccountImagesBody {
+        body: CreateAccountImageBody {
             file: Upload::new("cat \"1\".png", PNG).with_content_type("image/png"),
             id: Some("animals/cat".into()),
             require_signed_urls: Some(true),
@@ -1118,7 +1118,7 @@ async fn upload_image_multipart() {
     };
     let image = client(&server)
         .cloudflare_images()
-        .cloudflare_images_upload_an_image_via_url(&request)
+        .create_account_image(&request)
         .await
         .unwrap();
     assert_eq!(image.result.id, "animals/cat");
@@ -1223,7 +1223,7 @@ async fn kv_write_text_body() {
         json!({"success": true, "errors": [], "messages": []}),
     ))
     .await;
-    let request = WorkersValueRequest {
+    let request = ReplaceNamespaceValueRequest {
         account_id: ACCOUNT.into(),
         namespace_id: "0f2ac74b498b48028cb68387c421e279".into(),
         key_name: KEY.into(),
@@ -1233,7 +1233,7 @@ async fn kv_write_text_body() {
     };
     let written = client(&server)
         .workers_kv_namespace()
-        .workers_kv_namespace_write_key_value_pair(&request)
+        .replace_namespace_value(&request)
         .await
         .unwrap();
     assert!(written.success);
@@ -1255,7 +1255,7 @@ async fn kv_write_text_body() {
     .await;
     let error = client(&server)
         .workers_kv_namespace()
-        .workers_kv_namespace_write_key_value_pair(&request)
+        .replace_namespace_value(&request)
         .await
         .unwrap_err();
     let body: CloudflareFailure = api_error(&error).body_as().unwrap();

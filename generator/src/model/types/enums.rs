@@ -106,7 +106,7 @@ impl TypeSpace<'_> {
             kind: Kind::Enum { variants, fallback },
         });
         Ok(Typed {
-            ty: Ty::Named(id),
+            ty: Ty::Named(self.settle(id, pointer)),
             nullable,
             doc: None,
         })

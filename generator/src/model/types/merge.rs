@@ -71,7 +71,7 @@ impl TypeSpace<'_> {
         let def = self.build_struct(&name, hint, doc, &merged, props, pointer)?;
         self.defs[id] = Some(def);
         Ok(Typed {
-            ty: Ty::Named(id),
+            ty: Ty::Named(self.settle(id, pointer)),
             nullable: s.nullable,
             doc: None,
         })

@@ -25,6 +25,7 @@ mod definitions;
 mod enums;
 mod merge;
 mod naming;
+mod sharing;
 mod structs;
 mod unions;
 
@@ -77,6 +78,11 @@ pub struct TypeSpace<'a> {
     /// worked out when a second type wants the name): a schema written twice the same way
     /// under the same name is one type.
     by_shape: BTreeMap<String, Vec<naming::Shaped>>,
+    /// Every settled type by its structure (`sharing.rs`), with the pointer it was built from.
+    by_structure: BTreeMap<String, (TypeId, String)>,
+    /// The types other places found built before them: kept type → every place, itself
+    /// first.
+    merged: BTreeMap<TypeId, Vec<sharing::Member>>,
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
     journal: Vec<Rc<str>>,
     pub warnings: Vec<Diagnostic>,
@@ -162,6 +168,8 @@ impl<'a> TypeSpace<'a> {
             overrides_used: Default::default(),
             candidates: Vec::new(),
             by_shape: BTreeMap::new(),
+            by_structure: BTreeMap::new(),
+            merged: BTreeMap::new(),
             journal: Vec::new(),
             warnings: Vec::new(),
             vocabulary,
@@ -202,6 +210,7 @@ impl<'a> TypeSpace<'a> {
             recorded.retain(|shaped| shaped.id < checkpoint.defs);
             !recorded.is_empty()
         });
+        self.rollback_merges(checkpoint.defs);
         self.warnings.truncate(checkpoint.warnings);
         self.in_progress.clear();
         self.containers = 0;
@@ -236,6 +245,12 @@ impl<'a> TypeSpace<'a> {
                 if let Some(slot @ None) = pointers.get_mut(*id) {
                     *slot = Some(&**key);
                 }
+            }
+        }
+        // A type several places share: its component's, else the first pointer.
+        for &kept in self.merged.keys() {
+            if let Some(slot) = pointers.get_mut(kept) {
+                *slot = self.merged_pointer(kept).or(*slot);
             }
         }
         pointers
@@ -474,7 +489,7 @@ impl<'a> TypeSpace<'a> {
                 self.record_shape(pointer, lookup, id);
                 let def = self.build_struct(&name, hint, doc.clone(), s, props, pointer)?;
                 self.defs[id] = Some(def);
-                Ty::Named(id)
+                Ty::Named(self.settle(id, pointer))
             }
             Some("object") | None if s.additional_properties.is_some() => {
                 self.map_type(s.additional_properties.as_ref(), pointer, hint)?

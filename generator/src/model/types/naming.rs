@@ -216,6 +216,7 @@ impl TypeSpace<'_> {
     /// Gives every inline type its final name (see the module docs). Call once every type
     /// and every other name of the crate (request structs, groups) is known.
     pub fn assign_names(&mut self) {
+        self.shared_candidates();
         let ids: Vec<TypeId> = (0..self.defs.len())
             .filter(|&id| {
                 self.defs[id].is_some() && self.candidates.get(id).is_some_and(Option::is_some)
@@ -298,6 +299,7 @@ impl TypeSpace<'_> {
         // Every type is built and named: what naming and sharing kept is not needed to emit.
         self.candidates = Vec::new();
         self.by_shape = BTreeMap::new();
+        self.by_structure = Default::default();
         self.rename_union_variants();
     }
 

@@ -115,7 +115,7 @@ impl TypeSpace<'_> {
             kind: Kind::Union { variants, tag },
         });
         Ok(Typed {
-            ty: Ty::Named(id),
+            ty: Ty::Named(self.settle(id, pointer)),
             nullable,
             doc: None,
         })

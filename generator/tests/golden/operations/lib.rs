@@ -240,7 +240,7 @@
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`get_customers`](CustomersApi::get_customers) | `GET /v1/customers` | List all customers |
-//! | [`post_customers`](CustomersApi::post_customers) | `POST /v1/customers` | Create a customer |
+//! | [`create_customer`](CustomersApi::create_customer) | `POST /v1/customers` | Create a customer |
 //!
 //! ## DNS Records ([`Client::dns_records`], feature `dns_records`)
 //!
@@ -258,7 +258,7 @@
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
-//! | [`cloudflare_images_upload_an_image_via_url`](CloudflareImagesApi::cloudflare_images_upload_an_image_via_url) | `POST /accounts/{account_id}/images/v1` | Upload an image |
+//! | [`create_account_image`](CloudflareImagesApi::create_account_image) | `POST /accounts/{account_id}/images/v1` | Upload an image |
 //! | [`cloudflare_images_base_image`](CloudflareImagesApi::cloudflare_images_base_image) | `GET /accounts/{account_id}/images/v1/{image_id}/blob` | Base image |
 //!
 //! ## Workers KV Namespace ([`Client::workers_kv_namespace`], feature `workers_kv_namespace`)
@@ -266,13 +266,13 @@
 //! | Operation | Request | Summary |
 //! |---|---|---|
 //! | [`workers_kv_namespace_read_key_value_pair`](WorkersKvNamespaceApi::workers_kv_namespace_read_key_value_pair) | `GET /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}` | Read key-value pair |
-//! | [`workers_kv_namespace_write_key_value_pair`](WorkersKvNamespaceApi::workers_kv_namespace_write_key_value_pair) | `PUT /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}` | Write key-value pair |
+//! | [`replace_namespace_value`](WorkersKvNamespaceApi::replace_namespace_value) | `PUT /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}` | Write key-value pair |
 //!
 //! ## user ([`Client::user`], feature `user`)
 //!
 //! | Operation | Request | Summary |
 //! |---|---|---|
-//! | [`get_user_tokens_verify`](UserApi::get_user_tokens_verify) | `GET /user/tokens/verify` | Verify Token |
+//! | [`get_token_verify`](UserApi::get_token_verify) | `GET /user/tokens/verify` | Verify Token |
 //!
 //! ## Cloudflare IPs ([`Client::cloudflare_ips`], feature `cloudflare_ips`)
 //!

@@ -127,9 +127,7 @@ pub struct SubscriptionEnvelope {
     pub customer: SubscriptionEnvelopeCustomer,
     pub default_source: Option<SubscriptionEnvelopeDefaultSource>,
     /// Nullable scalars as map values.
-    pub metadata: Option<
-        std::collections::BTreeMap<String, Option<SubscriptionEnvelopeMetadataValue>>,
-    >,
+    pub metadata: Option<std::collections::BTreeMap<String, Option<Scalar>>>,
     /// Non-nullable scalars as map values.
     pub custom_fields: Option<std::collections::BTreeMap<String, Scalar>>,
     /// Anything but a string (a `not` schema).
@@ -267,20 +265,6 @@ pub enum SubscriptionEnvelopeDefaultSource {
     String(String),
     /// A [`PaymentSource`].
     PaymentSource(PaymentSource),
-}
-
-/// The `metadata` property of [`SubscriptionEnvelope`].
-#[cfg(feature = "subscriptions")]
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum SubscriptionEnvelopeMetadataValue {
-    /// A `bool`.
-    Boolean(bool),
-    /// A `f64`.
-    Number(f64),
-    /// A `String`.
-    String(String),
 }
 
 /// A custom field value.

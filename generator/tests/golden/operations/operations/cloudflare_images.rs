@@ -5,21 +5,18 @@ use crate::runtime::{ByteStream, Call, Part, RawResponse, Request};
 use crate::types::*;
 use crate::{Client, Error};
 
-/// Parameters of [`CloudflareImagesApi::cloudflare_images_upload_an_image_via_url`].
+/// Parameters of [`CloudflareImagesApi::create_account_image`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CloudflareAccountImagesRequest {
+pub struct CreateAccountImageRequest {
     /// The account identifier tag.
     pub account_id: String,
     /// The request body.
-    pub body: CloudflareAccountImagesBody,
+    pub body: CreateAccountImageBody,
 }
 
-impl CloudflareAccountImagesRequest {
+impl CreateAccountImageRequest {
     /// From its required values; every other field is `None`.
-    pub fn new(
-        account_id: impl Into<String>,
-        body: CloudflareAccountImagesBody,
-    ) -> Self {
+    pub fn new(account_id: impl Into<String>, body: CreateAccountImageBody) -> Self {
         Self {
             account_id: account_id.into(),
             body,
@@ -27,10 +24,10 @@ impl CloudflareAccountImagesRequest {
     }
 }
 
-/// The `multipart/form-data` body of [`CloudflareAccountImagesRequest`].
+/// The `multipart/form-data` body of [`CreateAccountImageRequest`].
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-pub struct CloudflareAccountImagesBody {
+pub struct CreateAccountImageBody {
     /// An image binary data.
     pub file: crate::Upload,
     /// An optional custom unique identifier for your image.
@@ -39,7 +36,7 @@ pub struct CloudflareAccountImagesBody {
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl CloudflareAccountImagesBody {
+impl CreateAccountImageBody {
     /// From its required values; every other field is `None`.
     pub fn new(file: crate::Upload) -> Self {
         Self {
@@ -82,20 +79,36 @@ impl CloudflareImagesApi<'_> {
     /// `POST /accounts/{account_id}/images/v1`
     ///
     /// ```no_run
-    /// # async fn example(client: &golden::Client, request: &golden::CloudflareAccountImagesRequest) -> Result<(), golden::Error> {
-    /// let response = client.cloudflare_images().cloudflare_images_upload_an_image_via_url(request).await?;
+    /// # async fn example(client: &golden::Client, request: &golden::CreateAccountImageRequest) -> Result<(), golden::Error> {
+    /// let response = client.cloudflare_images().create_account_image(request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn cloudflare_images_upload_an_image_via_url(
+    pub fn create_account_image(
         &self,
-        request: &CloudflareAccountImagesRequest,
+        request: &CreateAccountImageRequest,
     ) -> Call<ImageEnvelope> {
         Call::new(
             self.client,
-            "cloudflare_images_upload_an_image_via_url",
-            cloudflare_images_upload_an_image_via_url(request),
+            "create_account_image",
+            create_account_image(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`create_account_image`](Self::create_account_image).
+    #[deprecated(
+        note = "renamed to `create_account_image`; the old name goes in the next release"
+    )]
+    pub fn cloudflare_images_upload_an_image_via_url(
+        &self,
+        request: &CreateAccountImageRequest,
+    ) -> Call<ImageEnvelope> {
+        Call::new(
+            self.client,
+            "create_account_image",
+            create_account_image(request),
             RawResponse::into_json,
         )
     }
@@ -126,10 +139,8 @@ impl CloudflareImagesApi<'_> {
     }
 }
 
-/// The HTTP request of [`CloudflareImagesApi::cloudflare_images_upload_an_image_via_url`].
-fn cloudflare_images_upload_an_image_via_url(
-    request: &CloudflareAccountImagesRequest,
-) -> Result<Request, Error> {
+/// The HTTP request of [`CloudflareImagesApi::create_account_image`].
+fn create_account_image(request: &CreateAccountImageRequest) -> Result<Request, Error> {
     let http = Request::new(
             reqwest::Method::POST,
             "/accounts/{account_id}/images/v1",

@@ -20,18 +20,18 @@ pub struct GetCustomersRequest {
     pub starting_after: Option<String>,
 }
 
-/// Parameters of [`CustomersApi::post_customers`].
+/// Parameters of [`CustomersApi::create_customer`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct PostCustomersRequest {
+pub struct CreateCustomerRequest {
     /// The `Idempotency-Key` header.
     pub idempotency_key: Option<String>,
     /// The request body.
-    pub body: PostCustomersBody,
+    pub body: CreateCustomerBody,
 }
 
-impl PostCustomersRequest {
+impl CreateCustomerRequest {
     /// From its required values; every other field is `None`.
-    pub fn new(body: PostCustomersBody) -> Self {
+    pub fn new(body: CreateCustomerBody) -> Self {
         Self {
             idempotency_key: None,
             body,
@@ -77,17 +77,30 @@ impl CustomersApi<'_> {
     ///
     /// ```no_run
     /// # async fn example(client: &golden::Client) -> Result<(), golden::Error> {
-    /// let request = golden::PostCustomersRequest::new(Default::default());
-    /// let response = client.customers().post_customers(&request).await?;
+    /// let request = golden::CreateCustomerRequest::new(Default::default());
+    /// let response = client.customers().create_customer(&request).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn post_customers(&self, request: &PostCustomersRequest) -> Call<Customer> {
+    pub fn create_customer(&self, request: &CreateCustomerRequest) -> Call<Customer> {
         Call::new(
             self.client,
-            "post_customers",
-            post_customers(request),
+            "create_customer",
+            create_customer(request),
+            RawResponse::into_json,
+        )
+    }
+
+    /// The former name of [`create_customer`](Self::create_customer).
+    #[deprecated(
+        note = "renamed to `create_customer`; the old name goes in the next release"
+    )]
+    pub fn post_customers(&self, request: &CreateCustomerRequest) -> Call<Customer> {
+        Call::new(
+            self.client,
+            "create_customer",
+            create_customer(request),
             RawResponse::into_json,
         )
     }
@@ -105,8 +118,8 @@ fn get_customers(request: &GetCustomersRequest) -> Result<Request, Error> {
     Ok(http)
 }
 
-/// The HTTP request of [`CustomersApi::post_customers`].
-fn post_customers(request: &PostCustomersRequest) -> Result<Request, Error> {
+/// The HTTP request of [`CustomersApi::create_customer`].
+fn create_customer(request: &CreateCustomerRequest) -> Result<Request, Error> {
     let http = Request::new(reqwest::Method::POST, "/v1/customers", &[])?
         .auth(super::STRIPE_KEY)
         .header("Idempotency-Key", &request.idempotency_key)?

@@ -1,0 +1,333 @@
+//! One type per concept: a type built with exactly the structure of one built before (the
+//! same fields with the same types, the same enum values, the same union branches), whatever
+//! names the two would take, is that type.
+//!
+//! Each type is settled ([`TypeSpace::settle`]) as soon as it is built. Its inline parts were
+//! settled before it, so comparing its structure with the parts' type ids compares whole
+//! trees, at the cost of one key per type (its own fields or values, never its subtree). Docs
+//! are not structure: the first type keeps its own.
+//!
+//! - Two inline types: the later one is dropped, and the first one's name is chosen from every
+//!   place that uses it, once every type is built ([`TypeSpace::shared_candidates`]): the
+//!   words their preferred names share (`PresetQuality` and `UpdatePresetQuality` are
+//!   `PresetQuality`; `FetchAllLivestreamsStatus` and `CreateLivestreamStatus` are
+//!   `LivestreamStatus`), then the candidates of the one with the first JSON pointer, so that
+//!   the name does not depend on the spec's order.
+//! - A component schema and an inline one: the type is the component (its name, its doc).
+//! - Two component schemas stay two types: the spec named both.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use super::{Kind, TypeId, TypeSpace};
+use crate::model::names;
+
+/// A place whose type was found to be another's ([`TypeSpace::settle`]).
+#[derive(Debug, Clone)]
+pub(super) struct Member {
+    /// The schema's JSON pointer.
+    pub(super) pointer: String,
+    /// Its candidate names; `None` for a component schema.
+    pub(super) candidates: Option<Vec<String>>,
+    /// The id it was built under (the kept type's own id for the kept type).
+    pub(super) id: TypeId,
+}
+
+impl TypeSpace<'_> {
+    /// The structure of a built type: what a value of it looks like on the wire and in Rust,
+    /// without docs. `None` for a type not filled yet.
+    fn structure_key(&self, id: TypeId) -> Option<String> {
+        let def = self.defs.get(id)?.as_ref()?;
+        let mut key = String::new();
+        match &def.kind {
+            Kind::Struct(s) => {
+                let _ = write!(
+                    key,
+                    "S{:?}|{}|{}|{}",
+                    s.additional, s.additional_name, s.defaultable, s.lenient
+                );
+                for f in &s.fields {
+                    let _ = write!(
+                        key,
+                        "|{}\u{0}{}\u{0}{:?}\u{0}{}{}{}{}\u{0}{:?}",
+                        f.json_name,
+                        f.name,
+                        f.ty,
+                        f.optional,
+                        f.omit_if_none,
+                        f.boxed,
+                        f.deprecated,
+                        f.default
+                    );
+                }
+            }
+            Kind::Enum { variants, fallback } => {
+                // The same values in another order are the same enum.
+                let mut values: Vec<String> = variants
+                    .iter()
+                    .map(|v| format!("{}\u{0}{:?}", v.name, v.value))
+                    .collect();
+                values.sort_unstable();
+                let _ = write!(key, "E{fallback}|{}", values.join("|"));
+            }
+            Kind::Union { variants, tag } => {
+                key.push('U');
+                for v in variants {
+                    let _ = write!(key, "|{:?}{}", v.ty, v.boxed);
+                }
+                if let Some(tag) = tag {
+                    let _ = write!(key, "#{}", tag.property);
+                    for (value, variant) in &tag.values {
+                        let at = variants.iter().position(|v| &v.name == variant);
+                        let _ = write!(key, "|{value}\u{0}{at:?}");
+                    }
+                }
+            }
+        }
+        Some(key)
+    }
+
+    /// Whether a type built at or after `id` (the type itself and its inline parts) mentions
+    /// `id`: a type reached from inside itself is kept as built.
+    fn mentioned_from(&self, id: TypeId) -> bool {
+        self.defs[id..].iter().flatten().any(|def| match &def.kind {
+            Kind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| &f.ty)
+                .chain(&s.additional)
+                .any(|ty| ty.named().any(|n| n == id)),
+            Kind::Union { variants, .. } => variants.iter().any(|v| v.ty.named().any(|n| n == id)),
+            Kind::Enum { .. } => false,
+        })
+    }
+
+    /// The type to use for the type `id`, just built from the schema at `pointer`: itself, or
+    /// the type built before with the same structure (see the module docs).
+    pub(super) fn settle(&mut self, id: TypeId, pointer: &str) -> TypeId {
+        let Some(key) = self.structure_key(id) else {
+            return id;
+        };
+        let Some((kept, kept_pointer)) = self.by_structure.get(&key).cloned() else {
+            self.by_structure.insert(key, (id, pointer.to_string()));
+            return id;
+        };
+        let new_is_component = self.candidates.get(id).is_none_or(Option::is_none);
+        let kept_is_component = self.candidates.get(kept).is_none_or(Option::is_none);
+        if kept == id || (new_is_component && kept_is_component) || self.mentioned_from(id) {
+            return id;
+        }
+        let members = self.merged.entry(kept).or_insert_with(|| {
+            vec![Member {
+                pointer: kept_pointer,
+                candidates: self.candidates.get(kept).cloned().flatten(),
+                id: kept,
+            }]
+        });
+        members.push(Member {
+            pointer: pointer.to_string(),
+            candidates: self.candidates.get(id).cloned().flatten(),
+            id,
+        });
+        if new_is_component {
+            // The component names the type: its name and, when it has one, its doc.
+            let name = self.names[id].clone();
+            let doc = self.defs[id].as_ref().and_then(|d| d.doc.clone());
+            self.names[kept] = name.clone();
+            self.candidates[kept] = None;
+            if let Some(def) = self.defs[kept].as_mut() {
+                def.name = name;
+                def.doc = doc.or(def.doc.take());
+            }
+        }
+        // Whatever was recorded under the dropped type's preferred name is the kept type.
+        for recorded in self.by_shape.values_mut().flatten() {
+            if recorded.id == id {
+                recorded.id = kept;
+            }
+        }
+        self.defs[id] = None;
+        if let Some(slot) = self.candidates.get_mut(id) {
+            *slot = None;
+        }
+        kept
+    }
+
+    /// Forgets the merges made since a checkpoint (see [`TypeSpace::rollback`]).
+    pub(super) fn rollback_merges(&mut self, defs: usize) {
+        self.by_structure.retain(|_, (id, _)| *id < defs);
+        self.merged.retain(|kept, _| *kept < defs);
+        for (&kept, members) in self.merged.iter_mut() {
+            let before = members.len();
+            members.retain(|m| m.id < defs);
+            let own = members.iter().find(|m| m.id == kept).cloned();
+            if members.len() < before {
+                if let Some(own) = own.filter(|own| own.candidates.is_some()) {
+                    if members.iter().all(|m| m.candidates.is_some()) {
+                        // A component that named the type was rolled back.
+                        self.candidates[kept] = own.candidates.clone();
+                    }
+                }
+            }
+        }
+        self.merged.retain(|_, members| members.len() > 1);
+    }
+
+    /// The JSON pointer naming a merged type: its component's, else the first.
+    pub(super) fn merged_pointer(&self, kept: TypeId) -> Option<&str> {
+        let members = self.merged.get(&kept)?;
+        members
+            .iter()
+            .find(|m| m.candidates.is_none())
+            .or_else(|| members.iter().min_by(|a, b| a.pointer.cmp(&b.pointer)))
+            .map(|m| m.pointer.as_str())
+    }
+
+    /// Gives each merged inline type the candidates of what its places share (see the module
+    /// docs), before [`TypeSpace::assign_names`] picks among them.
+    pub(super) fn shared_candidates(&mut self) {
+        let merged = std::mem::take(&mut self.merged);
+        for (&kept, members) in &merged {
+            if self.defs[kept].is_none() || members.iter().any(|m| m.candidates.is_none()) {
+                continue;
+            }
+            let mut members: Vec<&Member> = members.iter().collect();
+            // By pointer, an array's item (named after its list) after the others.
+            members.sort_by_key(|m| (m.pointer.ends_with("/items"), m.pointer.as_str()));
+            let preferred: Vec<&str> = members
+                .iter()
+                .filter_map(|m| m.candidates.as_ref()?.first().map(String::as_str))
+                .collect();
+            let mut candidates = Vec::new();
+            if let Some(shared) = shared_words(&preferred).or_else(|| self.spelled_out(kept)) {
+                candidates.push(shared);
+            }
+            for candidate in members[0].candidates.iter().flatten() {
+                if !candidates.contains(candidate) {
+                    candidates.push(candidate.clone());
+                }
+            }
+            self.candidates[kept] = Some(candidates);
+        }
+        self.merged = merged;
+    }
+
+    /// The name of a union of plain values by its variants (`StringOrInteger`), for places
+    /// whose names share no word: a `loc` item and a pet's nickname are both a string or an
+    /// integer, and neither names the other.
+    fn spelled_out(&self, id: TypeId) -> Option<String> {
+        let Kind::Union {
+            variants,
+            tag: None,
+        } = &self.defs[id].as_ref()?.kind
+        else {
+            return None;
+        };
+        if variants.iter().any(|v| v.ty.named().next().is_some()) {
+            return None;
+        }
+        let name = variants
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>()
+            .join("Or");
+        (!name.is_empty() && name.len() <= names::MAX_PREFERRED_LEN).then_some(name)
+    }
+
+    /// How many places found their type built before (for the merged types' docs and tests).
+    pub fn merged_places(&self) -> usize {
+        self.merged.values().map(|m| m.len() - 1).sum()
+    }
+}
+
+/// The words most names share (more than half of them; compared in the singular, so that
+/// `Livestreams` and `Livestream` are one word), in the order of the first name that has them
+/// all: `None` when they share none, or when that is longer than [`names::MAX_PREFERRED_LEN`].
+/// Most, not all: one odd place (an `err_message` enum with a stream's status values) does not
+/// take the name from the others.
+fn shared_words(preferred: &[&str]) -> Option<String> {
+    let sets: Vec<BTreeSet<String>> = preferred
+        .iter()
+        .map(|name| words(name).iter().map(|w| names::singular(w)).collect())
+        .collect();
+    let common = |one: &str| sets.iter().filter(|set| set.contains(one)).count() * 2 > sets.len();
+    let chosen: BTreeSet<String> = sets
+        .iter()
+        .flatten()
+        .filter(|w| common(w))
+        .cloned()
+        .collect();
+    let first = preferred
+        .iter()
+        .zip(&sets)
+        .find(|(_, set)| chosen.is_subset(set))
+        .map(|(name, _)| *name)?;
+    let mut out = String::new();
+    let mut used = BTreeSet::new();
+    for word in words(first) {
+        let one = names::singular(word);
+        // An operation's verb says nothing of the shared type (`GetPaging`).
+        let verb = out.is_empty() && VERBS.contains(&word);
+        if !verb && chosen.contains(&one) && used.insert(one.clone()) {
+            // The word as written when every name writes it so, else its singular.
+            let everywhere = preferred.iter().all(|name| words(name).contains(&word));
+            out.push_str(if everywhere { word } else { &one });
+        }
+    }
+    (!out.is_empty()
+        && out.len() <= names::MAX_PREFERRED_LEN
+        && out.chars().next().is_some_and(char::is_uppercase))
+    .then_some(out)
+}
+
+/// Words that start operation names, left out of a shared name's start.
+const VERBS: &[&str] = &[
+    "Get", "List", "Create", "Update", "Delete", "Fetch", "Post", "Put", "Patch", "Add", "Remove",
+    "Set", "Start", "Stop",
+];
+
+/// The words of a PascalCase name: `FetchAllLivestreamsStatus` → `Fetch`, `All`,
+/// `Livestreams`, `Status`.
+fn words(name: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_uppercase() {
+            out.push(&name[start..i]);
+            start = i;
+        }
+    }
+    if start < name.len() {
+        out.push(&name[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_words_name_what_places_share() {
+        assert_eq!(
+            shared_words(&["PresetQuality", "UpdatePresetQuality"]).as_deref(),
+            Some("PresetQuality")
+        );
+        assert_eq!(
+            shared_words(&[
+                "CreateLivestreamStatus",
+                "FetchAllLivestreamsStatus",
+                "LivestreamSessionStatus",
+                "ErrMessage"
+            ])
+            .as_deref(),
+            Some("LivestreamStatus")
+        );
+        assert_eq!(shared_words(&["SortOrder", "Direction"]), None);
+        assert_eq!(
+            shared_words(&["GetSessionsPaging", "GetAppsPaging"]).as_deref(),
+            Some("Paging")
+        );
+        assert_eq!(words("HTTPServer"), ["H", "T", "T", "P", "Server"]);
+    }
+}
