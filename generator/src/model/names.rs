@@ -331,6 +331,15 @@ pub fn method_candidates(operation_id: Option<&str>, method: &str, path: &str) -
 /// name, the path's words, the HTTP method: `get_pet_pets__pet_id__get` on `GET /pets/{pet_id}`
 /// → `get_pet`); `None` for any other operationId.
 pub fn route_name(operation_id: &str, method: &str, path: &str) -> Option<String> {
+    // Most operationIds do not end with their method: they are not FastAPI's, and are not
+    // spelled out below (measured: 1.4% of a generation's instructions otherwise).
+    let tail = operation_id.trim_end_matches(|c: char| !c.is_alphanumeric());
+    let ends_with_method = tail.len() > method.len()
+        && tail.is_char_boundary(tail.len() - method.len())
+        && tail[tail.len() - method.len()..].eq_ignore_ascii_case(method);
+    if !ends_with_method {
+        return None;
+    }
     let id = field_name(operation_id);
     let path_words = field_name(&path.replace(|c: char| !c.is_alphanumeric(), " "));
     let suffix = format!("_{path_words}_{method}");

@@ -16,7 +16,7 @@
 //! - A component schema and an inline one: the type is the component (its name, its doc).
 //! - Two component schemas stay two types: the spec named both.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{Kind, TypeId, TypeSpace};
@@ -246,16 +246,21 @@ impl TypeSpace<'_> {
 /// Most, not all: one odd place (an `err_message` enum with a stream's status values) does not
 /// take the name from the others.
 fn shared_words(preferred: &[&str]) -> Option<String> {
-    let sets: Vec<BTreeSet<String>> = preferred
+    let written: Vec<Vec<&str>> = preferred.iter().map(|name| words(name)).collect();
+    let sets: Vec<BTreeSet<String>> = written
         .iter()
-        .map(|name| words(name).iter().map(|w| names::singular(w)).collect())
+        .map(|words| words.iter().map(|w| names::singular(w)).collect())
         .collect();
-    let common = |one: &str| sets.iter().filter(|set| set.contains(one)).count() * 2 > sets.len();
-    let chosen: BTreeSet<String> = sets
-        .iter()
-        .flatten()
-        .filter(|w| common(w))
-        .cloned()
+    // How many names have each word (once each), counted in one pass: a type shared by a
+    // thousand places has a thousand names.
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for word in sets.iter().flatten() {
+        *counts.entry(word).or_default() += 1;
+    }
+    let chosen: BTreeSet<String> = counts
+        .into_iter()
+        .filter(|(_, count)| count * 2 > sets.len())
+        .map(|(word, _)| word.to_string())
         .collect();
     let first = preferred
         .iter()
@@ -270,7 +275,7 @@ fn shared_words(preferred: &[&str]) -> Option<String> {
         let verb = out.is_empty() && VERBS.contains(&word);
         if !verb && chosen.contains(&one) && used.insert(one.clone()) {
             // The word as written when every name writes it so, else its singular.
-            let everywhere = preferred.iter().all(|name| words(name).contains(&word));
+            let everywhere = written.iter().all(|words| words.contains(&word));
             out.push_str(if everywhere { word } else { &one });
         }
     }
