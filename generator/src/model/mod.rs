@@ -330,7 +330,7 @@ pub fn build_from<'a>(
     let mut skipped = skipped.to_vec();
     for (path, item) in &api.paths.paths {
         let item_at = join("#/paths", &[path]);
-        let (item, item_at) = match resolver.deref(item, &item_at) {
+        let (item, item_at) = match resolver.deref_borrowed(item, &item_at) {
             Ok(found) => found,
             Err(error) => {
                 let what = format!("every operation of `{path}`");
@@ -500,7 +500,7 @@ fn method_names(
     let mut unused = configure::FilterUse::default();
     for (path, item) in &api.paths.paths {
         let item_at = join("#/paths", &[path]);
-        let Ok((item, _)) = resolver.deref(item, &item_at) else {
+        let Ok((item, _)) = resolver.deref_borrowed(item, &item_at) else {
             continue;
         };
         let tail = names::path_after(path, &prefix);

@@ -140,8 +140,19 @@ impl TypeSpace<'_> {
                 def.doc = doc.or(def.doc.take());
             }
         }
-        // Whatever was recorded under the dropped type's preferred name is the kept type.
-        for recorded in self.by_shape.values_mut().flatten() {
+        // Whatever was recorded under the dropped type's preferred name is the kept type. A
+        // type is recorded under its first candidate: only that list is walked (walking every
+        // list for each merge was quadratic: 2% of a generation on the synthetic spec).
+        let preferred = self
+            .candidates
+            .get(id)
+            .and_then(Option::as_ref)
+            .and_then(|candidates| candidates.first());
+        let lists: Vec<&mut Vec<super::naming::Shaped>> = match preferred {
+            Some(preferred) => self.by_shape.get_mut(preferred).into_iter().collect(),
+            None => self.by_shape.values_mut().collect(),
+        };
+        for recorded in lists.into_iter().flatten() {
             if recorded.id == id {
                 recorded.id = kept;
             }
