@@ -144,11 +144,19 @@ impl RawSchema {
             Value::String(s) => format!("`{s}`"),
             other => format!("`{other}`"),
         };
-        if let Some(values) = self.enumeration.as_ref().filter(|v| !v.is_empty()) {
+        // `null` is no value of the field's type (the field is an `Option`), however the
+        // document spells its nullability (3.0's `nullable`, or 3.1's `null` in `enum`).
+        let values: Vec<&Value> = self
+            .enumeration
+            .iter()
+            .flatten()
+            .filter(|v| !v.is_null())
+            .collect();
+        if !values.is_empty() {
             out.push(match values.len() {
-                1 => format!("Always {}.", text(&values[0])),
+                1 => format!("Always {}.", text(values[0])),
                 2..=8 => {
-                    let values: Vec<String> = values.iter().map(text).collect();
+                    let values: Vec<String> = values.iter().map(|v| text(v)).collect();
                     format!("One of {}.", values.join(", "))
                 }
                 n => format!("One of {n} values."),

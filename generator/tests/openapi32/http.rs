@@ -40,9 +40,10 @@ async fn query_sends_its_body_with_the_query_method() {
             .set_body_json(json!({"documents": [{"id": "d1", "title": "Report"}]})),
     )
     .await;
-    let mut search = Search::default();
-    search.text = "report".into();
-    search.limit = Some(10);
+    let search = Search {
+        limit: Some(10),
+        ..Search::new("report")
+    };
     let found = client(&server, 0)
         .documents()
         .search_documents(&SearchDocumentsRequest { body: search })
@@ -73,8 +74,7 @@ async fn query_is_retried_like_get() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"documents": []})))
         .mount(&server)
         .await;
-    let mut search = Search::default();
-    search.text = "x".into();
+    let search = Search::new("x");
     let found = client(&server, 2)
         .documents()
         .search_documents(&SearchDocumentsRequest { body: search })
