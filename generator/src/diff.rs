@@ -15,7 +15,9 @@
 //!     &openapi_client_codegen::api_surface(&new)?,
 //! );
 //! let report = openapi_client_codegen::diff::render(&changes, "old.yaml", "new.yaml");
-//! assert!(report.contains("### Breaking changes"));
+//! // A method renamed without its old name kept: breaking, and listed in the table of renames.
+//! assert!(report.contains("1 breaking change"));
+//! assert!(report.contains("| `AnimalsApi::list_animals` | `AnimalsApi::get_animals` | removed |"));
 //! let entry = openapi_client_codegen::diff::changelog_entry(&changes, &report, "0.1.0");
 //! assert!(entry.starts_with("## 0.2.0 (unreleased)"));
 //! # Ok::<(), openapi_client_codegen::Error>(())

@@ -226,16 +226,23 @@ fn check(spec: &str, label: &str) -> Surface {
         .filter(|op| op.stream.is_some())
         .count();
     let groups: BTreeSet<&str> = surface.operations.iter().map(|op| &*op.group).collect();
+    // The deprecated aliases of renamed methods, one per old name.
+    let aliases = surface
+        .operations
+        .iter()
+        .filter(|op| op.old_name.is_some())
+        .count();
     // Request structs' constructors aside (checked with their structs above).
     assert_eq!(
         emitted("pubfn") - emitted("pubfnnew("),
-        groups.len() + surface.operations.len() + pages.count() + streams,
+        groups.len() + surface.operations.len() + pages.count() + streams + aliases,
         "{label}: methods"
     );
-    // Each operation's method and each streaming method returns a call.
+    // Each operation's method, each deprecated alias of one and each streaming method
+    // returns a call.
     assert_eq!(
         emitted("->Call<"),
-        surface.operations.len() + streams,
+        surface.operations.len() + streams + aliases,
         "{label}: operations"
     );
     surface

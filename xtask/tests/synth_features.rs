@@ -17,7 +17,7 @@ fn synthetic_1000_operation_crate_sample_features_compile_alone() {
     assert_eq!(groups.len(), 200, "{groups:?}");
     // A large API: no group by default.
     assert!(
-        manifest.contains("\ndefault = [\"tracing\"]\n"),
+        manifest.contains("\ndefault = [\"rustls\", \"tracing\"]\n"),
         "{manifest}"
     );
     let two = format!("{},{}", groups[1], groups[2]);

@@ -261,6 +261,12 @@ pub fn method_candidates(operation_id: Option<&str>, method: &str, path: &str) -
     };
     let mut out: Vec<String> = Vec::new();
     let push = |out: &mut Vec<String>, name: String| {
+        // Words rejoined can spell a keyword again (`type_` → `type`).
+        let name = if name.is_empty() {
+            name
+        } else {
+            finish(name, "call")
+        };
         if !name.is_empty() && !out.contains(&name) {
             out.push(name);
         }
