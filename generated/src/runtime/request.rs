@@ -210,9 +210,8 @@ impl Request {
         path_template: &'static str,
         path_params: &[(&str, &dyn Display)],
     ) -> Result<Request, Error> {
-        let method = Method::from_bytes(name.as_bytes()).map_err(|_| {
-            Error::invalid_request(format!("`{name}` is not an HTTP method name"))
-        })?;
+        let method = Method::from_bytes(name.as_bytes())
+            .map_err(|_| Error::invalid_request(format!("`{name}` is not an HTTP method name")))?;
         Request::new(method, path_template, path_params)
     }
 

@@ -22,10 +22,7 @@ fn nullable_scalar_union_map_values() {
         metadata["seats"],
         Some(Scalar::Number(n)) if n == 5.5
     ));
-    assert!(matches!(
-        metadata["trial"],
-        Some(Scalar::Boolean(true))
-    ));
+    assert!(matches!(metadata["trial"], Some(Scalar::Boolean(true))));
     assert_eq!(metadata["coupon"], None);
     assert_eq!(serde_json::to_value(&envelope).unwrap(), json);
 }

@@ -117,13 +117,14 @@ async fn an_additional_method_is_sent_as_written_and_not_retried() {
         .unwrap();
     assert_eq!(copy.id, "d2");
     let sent = received(&server).await;
-    assert_eq!(sent.len(), 2, "COPY is not idempotent: no retry after a 500");
+    assert_eq!(
+        sent.len(),
+        2,
+        "COPY is not idempotent: no retry after a 500"
+    );
     assert_eq!(sent[0].method.as_str(), "COPY");
     assert_eq!(sent[0].url.path(), "/documents/d%201");
-    assert_eq!(
-        sent[0].headers.get("destination").unwrap(),
-        "/documents/d2"
-    );
+    assert_eq!(sent[0].headers.get("destination").unwrap(), "/documents/d2");
 }
 
 #[tokio::test]
@@ -182,7 +183,10 @@ async fn events_are_typed_by_the_content_schema_of_their_data() {
         .await
         .unwrap();
     let first: Change = events.next_event().await.unwrap().unwrap();
-    assert_eq!((first.document.as_str(), first.kind.as_str()), ("d1", "edit"));
+    assert_eq!(
+        (first.document.as_str(), first.kind.as_str()),
+        ("d1", "edit")
+    );
     let second = events.next_event().await.unwrap().unwrap();
     assert_eq!(second.kind, "delete");
     assert!(events.next_event().await.unwrap().is_none());
@@ -197,7 +201,16 @@ async fn the_default_mapping_takes_untagged_and_unknown_values() {
     ])))
     .await;
     let shapes = client(&server, 0).documents().list_shapes().await.unwrap();
-    assert!(matches!(&shapes[0], Shape::Circle(c) if c.radius == 1.5), "{shapes:?}");
-    assert!(matches!(&shapes[1], Shape::Square(s) if s.side == 2.0), "{shapes:?}");
-    assert!(matches!(&shapes[2], Shape::Circle(c) if c.radius == 3.0), "{shapes:?}");
+    assert!(
+        matches!(&shapes[0], Shape::Circle(c) if c.radius == 1.5),
+        "{shapes:?}"
+    );
+    assert!(
+        matches!(&shapes[1], Shape::Square(s) if s.side == 2.0),
+        "{shapes:?}"
+    );
+    assert!(
+        matches!(&shapes[2], Shape::Circle(c) if c.radius == 3.0),
+        "{shapes:?}"
+    );
 }

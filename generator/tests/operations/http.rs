@@ -1051,11 +1051,7 @@ async fn verify_token_without_operation_id() {
         }
     })))
     .await;
-    let verified = client(&server)
-        .user()
-        .get_token_verify()
-        .await
-        .unwrap();
+    let verified = client(&server).user().get_token_verify().await.unwrap();
     assert_eq!(verified.result.status, GetTokenVerifyStatus::Active);
     let received = received(&server).await;
     assert_eq!(
