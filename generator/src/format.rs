@@ -2,8 +2,9 @@
 //! header that says it is generated, from which spec, and how to regenerate it.
 //!
 //! **The side channel, and what it costs.** Two kinds of text do not go through prettyplease as
-//! tokens: doc blocks (every doc comment of more than a line: one `#[doc]` attribute stands for
-//! the block, [`doc_block`]) and verbatim items (the `json_object!`/`string_enum!` tables, which
+//! tokens: doc blocks (every doc comment the emitters write: one path attribute,
+//! `#[__generator_doc_N]` or `#![..]`, stands for the block, [`doc_block`],
+//! [`inner_doc_block`]) and verbatim items (the `json_object!`/`string_enum!` tables, which
 //! prettyplease would run together on a few long lines, [`verbatim_item`]). The emitters leave
 //! a marker in the tokens, the text waits in a thread-local table, and after prettyplease the
 //! markers are replaced by the text; blank lines between items are added by [`Spaced`].
