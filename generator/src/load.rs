@@ -38,7 +38,11 @@ const METHODS: &[&str] = &[
 /// 3.0 shape and checks the structure. Every pointer in an error or in
 /// [`Document::skipped`] names a place in `text`.
 pub fn load(text: &str) -> Result<Document, Error> {
-    let raw = read(text)?;
+    load_tree(read(text)?)
+}
+
+/// [`load`] of a document already read into its JSON tree ([`read`]).
+pub fn load_tree(raw: Value) -> Result<Document, Error> {
     check_version(&raw)?;
     check_depth(&raw)?;
     check_tags(&raw)?;
