@@ -83,6 +83,10 @@ pub mod resolve;
 pub mod surface;
 
 use std::collections::BTreeMap;
+
+/// A hash map for lookups only (never iterated: its order is the hasher's), with a fixed seed.
+pub(crate) type LookupMap<K, V> =
+    std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use std::time::{Duration, Instant};
 
 pub use config::Config;

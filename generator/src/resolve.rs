@@ -4,7 +4,6 @@
 
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use openapiv3::ReferenceOr;
@@ -23,12 +22,12 @@ pub struct Resolver<'a> {
     raw: &'a serde_json::Value,
     /// Values found by reference (`#/a/b` as written), so that a pointer is walked once: the
     /// same schemas and parameters are referenced from many operations.
-    values: RefCell<BTreeMap<String, &'a serde_json::Value>>,
+    values: RefCell<crate::LookupMap<String, &'a serde_json::Value>>,
     /// Values deserialized by pointer, per target type and kind of parse (whole or
     /// [`structure_only`]), each an `Rc<T>`: deserializing out of the JSON tree costs far more
     /// than a clone, and [`parse_shared`](Self::parse_shared) needs none. Only successes are
     /// kept; a failure is reported again, the same, if asked again.
-    parsed: RefCell<BTreeMap<ParseKey, Box<dyn Any>>>,
+    parsed: RefCell<crate::LookupMap<ParseKey, Box<dyn Any>>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -43,8 +42,8 @@ impl<'a> Resolver<'a> {
     /// Drops what was cached (the model keeps its resolver while the crate is emitted, when
     /// the cache is no longer worth its memory).
     pub fn clear_cache(&self) {
-        *self.values.borrow_mut() = BTreeMap::new();
-        *self.parsed.borrow_mut() = BTreeMap::new();
+        *self.values.borrow_mut() = Default::default();
+        *self.parsed.borrow_mut() = Default::default();
     }
 
     /// The JSON value a local reference (`#/a/b`) points at.
@@ -450,6 +449,28 @@ pub fn join(pointer: &str, segments: &[&str]) -> String {
     out
 }
 
+/// A JSON pointer token with `~1` read as `/` and `~0` as `~`, in one pass (RFC 6901: `~01`
+/// is `~1`, not `/`).
+fn unescape_token(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    let mut rest = token;
+    while let Some(at) = rest.find('~') {
+        out.push_str(&rest[..at]);
+        match rest.as_bytes().get(at + 1) {
+            Some(b'1') => out.push('/'),
+            Some(b'0') => out.push('~'),
+            _ => {
+                out.push('~');
+                rest = &rest[at + 1..];
+                continue;
+            }
+        }
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// [`serde_json::Value::pointer`] (RFC 6901), without copying every segment: only one with a
 /// `~` escape in it is unescaped into a string of its own.
 fn json_pointer<'v>(root: &'v serde_json::Value, pointer: &str) -> Option<&'v serde_json::Value> {
@@ -460,7 +481,7 @@ fn json_pointer<'v>(root: &'v serde_json::Value, pointer: &str) -> Option<&'v se
     let rest = pointer.strip_prefix('/')?;
     rest.split('/').try_fold(root, |target, token| {
         let token: std::borrow::Cow<'_, str> = if token.contains('~') {
-            token.replace("~1", "/").replace("~0", "~").into()
+            unescape_token(token).into()
         } else {
             token.into()
         };
@@ -493,4 +514,19 @@ pub fn pointer_from_path(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape_token;
+
+    #[test]
+    fn pointer_tokens_unescape_in_one_pass() {
+        assert_eq!(unescape_token("~1pets~1{id}"), "/pets/{id}");
+        assert_eq!(unescape_token("a~0b"), "a~b");
+        // RFC 6901: `~01` is `~1` (the `~0` read first), never `/`.
+        assert_eq!(unescape_token("~01"), "~1");
+        // A `~` before anything else is kept as written.
+        assert_eq!(unescape_token("~x~"), "~x~");
+    }
 }

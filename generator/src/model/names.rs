@@ -152,7 +152,12 @@ pub fn operation_bases(fn_name: &str, path: &str) -> Vec<String> {
         .split('_')
         .filter(|w| !w.is_empty() && !is_version_word(w))
         .collect();
-    let plain = type_name(&words.join("_"));
+    // Without version words, the plain name is the full one (spelling a name costs more).
+    let plain = if fn_name.split('_').any(is_version_word) {
+        type_name(&words.join("_"))
+    } else {
+        full.clone()
+    };
     let mut bases = Vec::new();
     if plain.len() <= OPERATION_BASE_MAX || words.is_empty() {
         bases.push(plain);

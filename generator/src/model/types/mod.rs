@@ -30,7 +30,7 @@ mod structs;
 mod unions;
 
 use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
+use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
 use super::names::{self, Scope};
@@ -51,7 +51,7 @@ pub struct TypeSpace<'a> {
     pub scope: Scope,
     defs: Vec<Option<TypeDef>>,
     /// Types already built, by the JSON pointer of their schema.
-    by_pointer: BTreeMap<Rc<str>, Typed>,
+    by_pointer: crate::LookupMap<Rc<str>, Typed>,
     /// Names reserved for component schemas (`#/components/schemas/X` → name).
     component_names: BTreeMap<String, String>,
     /// References being built right now, outermost first, each with the number of containers
@@ -79,7 +79,7 @@ pub struct TypeSpace<'a> {
     /// under the same name is one type.
     by_shape: BTreeMap<String, Vec<naming::Shaped>>,
     /// Every settled type by its structure (`sharing.rs`), with the pointer it was built from.
-    by_structure: BTreeMap<String, (TypeId, String)>,
+    by_structure: crate::LookupMap<String, (TypeId, String)>,
     /// The types other places found built before them: kept type → every place, itself
     /// first.
     merged: BTreeMap<TypeId, Vec<sharing::Member>>,
@@ -157,7 +157,7 @@ impl<'a> TypeSpace<'a> {
             resolver,
             scope,
             defs: Vec::new(),
-            by_pointer: BTreeMap::new(),
+            by_pointer: Default::default(),
             component_names,
             in_progress: Vec::new(),
             containers: 0,
@@ -168,7 +168,7 @@ impl<'a> TypeSpace<'a> {
             overrides_used: Default::default(),
             candidates: Vec::new(),
             by_shape: BTreeMap::new(),
-            by_structure: BTreeMap::new(),
+            by_structure: Default::default(),
             merged: BTreeMap::new(),
             journal: Vec::new(),
             warnings: Vec::new(),
