@@ -330,11 +330,8 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
     } = load::load(spec_text)?;
     timings.load = start.elapsed();
     let start = Instant::now();
-    let mut model = model::build_from(&raw, &api, &skipped, &warnings, vocabulary, &options.config)
+    let mut model = model::build_from(&raw, api, &skipped, &warnings, vocabulary, &options.config)
         .map_err(|e| origins.restore_error(e))?;
-    // The model reads the spec through the JSON tree only: the typed document (about as large)
-    // is not needed to emit.
-    drop(api);
     timings.model = start.elapsed();
     // From here on, every pointer names a place in the document as the user wrote it (the
     // crate docs list the skipped operations with theirs).
@@ -429,7 +426,7 @@ pub fn generate_with_conformance_driver(
                 ..
             } = load::load(spec_text)?;
             let mut model =
-                model::build_from(&raw, &api, &skipped, &warnings, vocabulary, &options.config)
+                model::build_from(&raw, api, &skipped, &warnings, vocabulary, &options.config)
                     .map_err(|e| origins.restore_error(e))?;
             origins.restore_all(&mut model.skipped);
             Ok(conformance::driver(

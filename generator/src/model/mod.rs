@@ -245,7 +245,7 @@ fn extra_operations(
 pub fn build<'a>(doc: &'a Document, config: &Config) -> Result<Model<'a>, Error> {
     build_from(
         &doc.raw,
-        &doc.api,
+        doc.api.clone(),
         &doc.skipped,
         &doc.warnings,
         doc.vocabulary.clone(),
@@ -253,11 +253,13 @@ pub fn build<'a>(doc: &'a Document, config: &Config) -> Result<Model<'a>, Error>
     )
 }
 
-/// [`build`] from the parts of a [`Document`]: the model borrows only the JSON tree, so the
-/// caller may drop the typed document (as large again) before emitting.
+/// [`build`] from the parts of a [`Document`]: the model borrows only the JSON tree. It takes
+/// the typed document and drops each path item once its operations are built, so that the
+/// typed paths (about as large as the JSON tree's) and the types built from them are not all
+/// alive at once: the model stage is the peak of a generation's memory.
 pub fn build_from<'a>(
     raw: &'a serde_json::Value,
-    api: &openapiv3::OpenAPI,
+    mut api: openapiv3::OpenAPI,
     skipped: &[Diagnostic],
     warnings: &[Diagnostic],
     vocabulary: numbers::Vocabulary,
@@ -299,11 +301,11 @@ pub fn build_from<'a>(
             .map(|e| (e.key.clone(), e.value.clone())),
     );
     let mut filter_use = configure::FilterUse::default();
-    let schemes = security::schemes(api);
+    let schemes = security::schemes(&api);
     // Checked once here rather than for every operation it applies to: with `skip_invalid`,
     // operations go on without the undeclared schemes (a warning, not a skipped operation).
     if let Some(requirements) = &api.security {
-        if let Err(error) = security::check_declared(requirements, api, "#/security") {
+        if let Err(error) = security::check_declared(requirements, &api, "#/security") {
             types
                 .warnings
                 .extend(error.diagnostics.into_iter().map(|d| Diagnostic {
@@ -313,12 +315,13 @@ pub fn build_from<'a>(
         }
     }
     let tags = Tags::read(raw);
-    let method_names = method_names(api, &resolver, config);
+    let method_names = method_names(&api, &resolver, config);
+    let paths = std::mem::take(&mut api.paths.paths);
     let mut builder = OperationBuilder {
         tags: &tags,
         schemes: &schemes,
         types: &mut types,
-        api,
+        api: &api,
         fn_scope: Default::default(),
         method_names,
     };
@@ -328,9 +331,10 @@ pub fn build_from<'a>(
     }
     let mut operations = Vec::new();
     let mut skipped = skipped.to_vec();
-    for (path, item) in &api.paths.paths {
+    for (path, item) in paths {
+        let path = &path;
         let item_at = join("#/paths", &[path]);
-        let (item, item_at) = match resolver.deref_borrowed(item, &item_at) {
+        let (item, item_at) = match resolver.deref_borrowed(&item, &item_at) {
             Ok(found) => found,
             Err(error) => {
                 let what = format!("every operation of `{path}`");
