@@ -123,7 +123,8 @@ pub fn clear_blocks() {
 /// (`<indent>/// line`, trailing whitespace trimmed; `<indent>///` for a blank line); likewise
 /// `<indent>#![__generator_doc_<id>]` with `//!` lines.
 fn expand_doc_blocks(text: String, file_name: &str) -> Result<String, Error> {
-    let Some(first) = text.find(DOC_MARKER) else {
+    let marker = memchr::memmem::Finder::new(DOC_MARKER);
+    let Some(first) = marker.find(text.as_bytes()) else {
         return Ok(text);
     };
     let internal_error = |what: &str| {
@@ -171,7 +172,9 @@ fn expand_doc_blocks(text: String, file_name: &str) -> Result<String, Error> {
                 out.push('\n');
             }
             copied = (line_end + 1).min(text.len());
-            next = text[copied..].find(DOC_MARKER).map(|i| copied + i);
+            next = marker
+                .find(&text.as_bytes()[copied..])
+                .map(|i| copied + i);
         }
         Ok::<_, Error>(())
     })?;

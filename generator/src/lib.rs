@@ -317,6 +317,7 @@ pub fn generate_with_timings(
 }
 
 fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings), Error> {
+    model::names::forget();
     let mut timings = Timings::default();
     let start = Instant::now();
     let load::Document {

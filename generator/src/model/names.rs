@@ -98,14 +98,43 @@ fn soften_acronym_plurals(raw: &str) -> String {
     out
 }
 
+thread_local! {
+    /// Names spelled in this generation, by case and text as written: a spec repeats the same
+    /// property, parameter and schema names across its operations, and spelling one (symbols,
+    /// acronyms, case, keywords) costs far more than looking it up. Emptied by [`forget`].
+    static SPELLED: std::cell::RefCell<[crate::LookupMap<Box<str>, Box<str>>; 2]> =
+        Default::default();
+}
+
+/// Empties the names remembered by the spelling functions (at the start of a generation, so
+/// that a thread generating many crates does not keep every name it ever spelled).
+pub fn forget() {
+    SPELLED.with_borrow_mut(|cases| cases.iter_mut().for_each(|c| *c = Default::default()));
+}
+
+/// `raw` spelled in `case` (0: PascalCase, 1: snake_case), remembered.
+fn spelled(raw: &str, case: usize) -> String {
+    SPELLED.with_borrow_mut(|cases| {
+        if let Some(known) = cases[case].get(raw) {
+            return known.to_string();
+        }
+        let name = match case {
+            0 => finish(spell_symbols(raw).to_pascal_case(), "Value"),
+            _ => finish(spell_symbols(raw).to_snake_case(), "value"),
+        };
+        cases[case].insert(raw.into(), name.as_str().into());
+        name
+    })
+}
+
 /// `realtimekit_GetParticipant` → `RealtimekitGetParticipant`.
 pub fn type_name(raw: &str) -> String {
-    finish(spell_symbols(raw).to_pascal_case(), "Value")
+    spelled(raw, 0)
 }
 
 /// `user_Id` → `user_id`, `type` → `type_`, `5_or_more` → `n5_or_more`.
 pub fn field_name(raw: &str) -> String {
-    finish(spell_symbols(raw).to_snake_case(), "value")
+    spelled(raw, 1)
 }
 
 /// An enum variant for a string value: `in_progress` → `InProgress`, `""` → `Empty`.
@@ -113,7 +142,7 @@ pub fn variant_name(raw: &str) -> String {
     if raw.is_empty() {
         return "Empty".to_string();
     }
-    finish(spell_symbols(raw).to_pascal_case(), "Value")
+    spelled(raw, 0)
 }
 
 /// A word's singular, for naming the item of a list after the list (`day_stats` → `DayStat`,
