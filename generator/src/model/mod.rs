@@ -6,6 +6,7 @@ pub mod names;
 pub mod numbers;
 pub mod operations;
 pub mod pagination;
+mod repair;
 pub mod schema;
 pub mod security;
 pub mod types;
