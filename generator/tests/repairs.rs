@@ -263,3 +263,55 @@ fn a_template_naming_a_parameter_twice_gets_one_field() {
     let things = &output.files["src/operations/copy.rs"];
     assert!(things.contains("&[(\"a\", &request.a)]"), "{things}");
 }
+
+#[test]
+fn a_duplicate_operation_id_is_another_operation_named_apart() {
+    let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /things:\n    get:\n      \
+                operationId: getThing\n      responses: {'204': {description: none}}\n  \
+                /things/latest:\n    get:\n      operationId: getThing\n      responses: {'204': \
+                {description: none}}\n";
+    let output = generate(spec, &support::options("duplicate")).unwrap();
+    let [d] = output.diagnostics.as_slice() else {
+        panic!("{:#?}", output.diagnostics)
+    };
+    assert_eq!(
+        (
+            d.pointer.as_str(),
+            d.message.as_str(),
+            d.severity,
+            d.category
+        ),
+        (
+            "#/paths/~1things~1latest/get/operationId",
+            "operationId `getThing` is also that of `GET /things`, and an operationId is unique: \
+             read as another operation, its method named apart",
+            Severity::Warning,
+            Category::Repaired
+        )
+    );
+    // Each operation has its method, sending its own request.
+    let things = &output.files["src/operations/things.rs"];
+    for (method, path) in [
+        ("get_thing", "\"/things\""),
+        ("get_thing_2", "\"/things/latest\""),
+    ] {
+        let request = things
+            .split(&format!("fn {method}() -> Result<Request, Error> {{"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no request function {method}:\n{things}"));
+        let request = &request[..request.find("\n}").unwrap()];
+        assert!(request.contains(path), "{method}: {request}");
+    }
+    let strict = Options {
+        strict: true,
+        ..support::options("duplicate")
+    };
+    let error = generate(spec, &strict).unwrap_err();
+    let [e] = error.diagnostics.as_slice() else {
+        panic!("{error}")
+    };
+    assert_eq!(
+        (e.pointer.as_str(), e.severity, e.category),
+        (d.pointer.as_str(), Severity::Error, Category::Repaired)
+    );
+}

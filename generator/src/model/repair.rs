@@ -10,6 +10,9 @@
 //!   required string path parameter is assumed ([`PathRepair::undeclared`]);
 //! - a path parameter declared `required: false` or without `required`: required, as every
 //!   path parameter is.
+//!
+//! And, where method names are chosen (`model::method_names`), an operationId that an earlier
+//! operation has already: another operation, its method named apart.
 
 use indexmap::IndexMap;
 use openapiv3::{Parameter, PathStyle};
@@ -201,6 +204,19 @@ pub(super) fn template_names(path: &str) -> Result<Vec<&str>, String> {
         rest = &rest[start + len + 1..];
     }
     Ok(names)
+}
+
+/// The operation at `at` has the operationId `id` of the earlier operation `first`
+/// (`GET /a`): two operations all the same (their paths or methods differ), each with a method
+/// of its own, named apart as any two colliding method names are (`model::method_names`).
+pub(super) fn duplicate_operation_id(at: &str, id: &str, first: &str) -> Diagnostic {
+    warning(
+        &join(at, &["operationId"]),
+        format!(
+            "operationId `{id}` is also that of `{first}`, and an operationId is unique: read \
+             as another operation, its method named apart"
+        ),
+    )
 }
 
 fn warning(pointer: &str, message: String) -> Diagnostic {
