@@ -1,4 +1,5 @@
-//! Mistakes whose intent is plain (docs/repairs.md): `fixtures/repairs.yaml` has one of each.
+//! Mistakes whose intent is plain (docs/repairs.md): `repairs/repairs.yaml` has one of each
+//! (beside the other fixtures, not among them: those generate without a diagnostic).
 //! Each is repaired with a located warning ([`Category::Repaired`]) saying what was assumed,
 //! each is an error under `strict`, and the generated methods send what the repaired spec
 //! means: `repairs/http.rs` (added as `tests/http.rs`) calls each against a wiremock server on
@@ -11,7 +12,7 @@ mod support;
 
 use generator::{Category, Options, Severity, generate};
 
-const FIXTURE: &str = include_str!("fixtures/repairs.yaml");
+const FIXTURE: &str = include_str!("repairs/repairs.yaml");
 const PROGRAM: &str = include_str!("repairs/http.rs");
 
 /// Each repair of the fixture: where, and what its warning says.
@@ -49,7 +50,7 @@ const REPAIRS: &[(&str, &str)] = &[
 
 fn options() -> Options {
     Options {
-        spec_label: "generator/tests/fixtures/repairs.yaml".to_string(),
+        spec_label: "generator/tests/repairs/repairs.yaml".to_string(),
         regenerate_command: "cargo test -p openapi-client-codegen --test repairs".to_string(),
         extra_dev_dependencies: vec![
             (
@@ -81,6 +82,22 @@ fn each_repair_is_a_located_warning_saying_what_was_assumed() {
     // Nothing is skipped: the crate docs list no left-out operation.
     let lib = &output.files["src/lib.rs"];
     assert!(!lib.contains("# Left out"), "{lib}");
+}
+
+#[test]
+fn in_3_1_and_3_2_the_same_repairs_give_the_same_crate() {
+    let v30 = generate(FIXTURE, &options()).unwrap_or_else(|e| panic!("{e}"));
+    let mut raw = generator::load::read(FIXTURE).unwrap();
+    generator::lower::raise_to_3_1(&mut raw);
+    let v31 = generate(&serde_json::to_string(&raw).unwrap(), &options())
+        .unwrap_or_else(|e| panic!("{e}"));
+    generator::lower::raise_to_3_2(&mut raw, true);
+    let v32 = generate(&serde_json::to_string(&raw).unwrap(), &options())
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (version, output) in [("3.1", &v31), ("3.2", &v32)] {
+        assert_eq!(output.diagnostics, v30.diagnostics, "{version}");
+        assert_eq!(output.files, v30.files, "{version}");
+    }
 }
 
 #[test]

@@ -504,7 +504,7 @@ fn method_names(
     let mut candidates = Vec::new();
     let mut unused = configure::FilterUse::default();
     // Each operationId, with the first operation that has it (`GET /a`).
-    let mut ids: std::collections::HashMap<String, String> = Default::default();
+    let mut ids: std::collections::BTreeMap<String, String> = Default::default();
     for (path, item) in &api.paths.paths {
         let item_at = join("#/paths", &[path]);
         let Ok((item, _)) = resolver.deref_borrowed(item, &item_at) else {

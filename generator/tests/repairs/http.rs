@@ -1,4 +1,4 @@
-//! Every operation of `fixtures/repairs.yaml` against a wiremock server on loopback: each
+//! Every operation of `repairs/repairs.yaml` against a wiremock server on loopback: each
 //! repaired parameter is sent where the repair says, and nowhere else.
 
 use repairs_fixture::*;
