@@ -88,9 +88,9 @@ pub(super) fn path_parameters(
             }
             [index] => {
                 let index = *index;
-                let (key, (param, at, written)) = merged
-                    .shift_remove_index(index)
-                    .expect("an index of the map");
+                let Some((key, (param, at, written))) = merged.shift_remove_index(index) else {
+                    continue;
+                };
                 let Some(mut data) = movable(param) else {
                     return Err(Error::single(
                         written,
