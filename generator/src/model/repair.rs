@@ -185,7 +185,7 @@ fn movable(param: Parameter) -> Option<openapiv3::ParameterData> {
 }
 
 /// The names of a path template's placeholders, in order, each once; or what is wrong with it.
-pub(super) fn template_names(path: &str) -> Result<Vec<&str>, String> {
+fn template_names(path: &str) -> Result<Vec<&str>, String> {
     let mut names: Vec<&str> = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
