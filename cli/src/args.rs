@@ -11,11 +11,12 @@ use clap::Args;
 #[derive(Debug, Clone, Args)]
 pub struct GenerateFlags {
     /// Treat warnings (valid constructs the client cannot express, such as cookie parameters,
-    /// whose operations are skipped) as errors
+    /// whose operations are skipped, and mistakes repaired, such as a path template parameter
+    /// the spec does not declare) as errors
     #[arg(long)]
     pub strict: bool,
     /// Skip the operations the spec gets wrong (invalid operations, dangling or external
-    /// `$ref`s, `$ref` cycles, path templates without their parameter) with a warning each,
+    /// `$ref`s, `$ref` cycles, path parameters missing from their path template) with a warning each,
     /// instead of failing; for a third-party spec you cannot fix
     #[arg(long)]
     pub skip_invalid: bool,

@@ -16,13 +16,17 @@ pub enum Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Category {
     /// The spec is wrong (not valid OpenAPI: an invalid operation or path item, a dangling
-    /// or external `$ref`, a `$ref` cycle with no object or array in between, a path template
-    /// without its parameter, an unknown `type`), or beyond the limits this generator accepts
+    /// or external `$ref`, a `$ref` cycle with no object or array in between, a path parameter
+    /// its path template does not name, an unknown `type`), or beyond the limits this generator accepts
     /// (schema nesting, `allOf` expansion). An error unless `Options::skip_invalid`.
     BadInput,
     /// Valid OpenAPI that a generated client cannot express (a cookie parameter, an operation
     /// whose only security schemes are cookies, ...). A warning unless `Options::strict`.
     Unsupported,
+    /// The spec is wrong, but what it means is plain, and the generator did that (a path
+    /// template parameter not declared in the path: a required string path parameter; see
+    /// docs/repairs.md); the message says what was assumed. A warning unless `Options::strict`.
+    Repaired,
 }
 
 /// One problem, located by a JSON pointer such as `#/paths/~1accounts~1{account_id}/get`.
@@ -55,7 +59,7 @@ impl Diagnostic {
 
 /// The one place that decides what the problems found while building the model mean for a run:
 /// bad input fails it unless `skip_invalid` (then the operations are skipped with warnings),
-/// and what is valid but unsupported is a warning unless `strict`. Returns the warnings, or
+/// and what is valid but unsupported, or was repaired, is a warning unless `strict`. Returns the warnings, or
 /// an error holding every problem that is one.
 pub(crate) fn settle(
     diagnostics: Vec<Diagnostic>,

@@ -133,14 +133,14 @@ pub struct Options {
     /// `<PREFIX>_BASE_URL`). `None`: the configuration's `client.env_prefix`, else derived from
     /// the default server's domain, else from the first word of `info.title`.
     pub env_prefix: Option<String>,
-    /// Turn warnings (such as an operation skipped because it uses a cookie parameter) into
-    /// errors.
+    /// Turn warnings (such as an operation skipped because it uses a cookie parameter, or a
+    /// mistake repaired: [`Category::Repaired`]) into errors.
     pub strict: bool,
     /// Skip the operations the spec gets wrong, with a warning each, instead of failing.
     ///
     /// By default, bad input ([`Category::BadInput`]: an invalid operation or path item, a
     /// dangling or external `$ref`, a `$ref` cycle with no object or array in between, a path
-    /// template without its parameter, ...) makes [`generate`] fail with every such problem.
+    /// parameter its path template does not name, ...) makes [`generate`] fail with every such problem.
     /// This opt-in is for a third-party spec you cannot fix: the rest is generated, and each
     /// operation left out is listed as a warning and in the crate docs. Problems outside
     /// operations (text that is not OpenAPI 3.0 or 3.1, document-wide limits) fail either way;

@@ -104,10 +104,10 @@ fn an_invalid_operation_is_an_error_with_its_location_or_skipped_on_request() {
 
 #[test]
 fn every_bad_operation_is_reported_not_only_the_first() {
-    // An invalid operation (load), an invalid path item, a dangling `$ref` and a path template
-    // without its parameter (model): one error each, in one run.
+    // An invalid operation (load), an invalid path item, a dangling `$ref` and a path
+    // parameter its path template does not name (model): one error each, in one run.
     let spec = format!(
-        "{OPERATION}  /b:\n    get:\n      responses: 7\n  /c: 5\n  /d/{{x}}:\n    get:\n      operationId: get_d\n      responses: {{\"204\": {{description: none}}}}\n"
+        "{OPERATION}  /d:\n    get:\n      operationId: get_d\n      parameters: [{{name: x, in: path, required: true, schema: {{type: string}}}}]\n      responses: {{\"204\": {{description: none}}}}\n  /b:\n    get:\n      responses: 7\n  /c: 5\n"
     );
     let error = generate(&spec, &options()).unwrap_err();
     let located: Vec<(&str, Severity, Category)> = error
@@ -129,14 +129,18 @@ fn every_bad_operation_is_reported_not_only_the_first() {
                 Severity::Error,
                 Category::BadInput
             ),
-            ("#/paths/~1d~1{x}/get", Severity::Error, Category::BadInput),
+            (
+                "#/paths/~1d/get/parameters/0",
+                Severity::Error,
+                Category::BadInput
+            ),
         ],
         "{error}"
     );
     assert!(
         error.diagnostics[3]
             .message
-            .contains("path parameter `x` is not declared"),
+            .contains("path parameter `x` does not appear in the path `/d`"),
         "{error}"
     );
     // Opted in, the same four are warnings and nothing else is left out.
@@ -243,25 +247,27 @@ fn strict_turns_warnings_into_errors() {
 }
 
 #[test]
-fn undeclared_path_parameters_are_reported() {
+fn ambiguous_path_parameters_are_reported() {
+    // `{id}` is declared, but not in the path: as a query and as a header parameter. Which one
+    // the path means is not plain (one alone would be repaired: tests/repairs.rs).
     let spec = OPERATION.replace(
         "        - {name: id, in: path, required: true, schema: {type: string}}\n",
-        "",
+        "        - {name: id, in: query, schema: {type: string}}\n        - {name: id, in: header, schema: {type: string}}\n",
     );
-    let spec = spec.replace("      parameters:\n", "");
     let error = generate(&spec, &options()).unwrap_err();
     assert!(
-        error
-            .diagnostics
-            .iter()
-            .any(|d| d.message.contains("path parameter `id` is not declared")),
+        error.diagnostics.iter().any(|d| d.message.contains(
+            "path template parameter `id` is not declared as a path parameter, and parameters \
+             of that name are declared `in: query` and `in: header`: which one the path means \
+             is not plain"
+        )),
         "{error}"
     );
     let output = generate(&spec, &skipping()).unwrap();
     assert!(
         output.diagnostics[0]
             .message
-            .contains("skipped: path parameter `id` is not declared"),
+            .contains("skipped: path template parameter `id` is not declared as a path parameter"),
         "{:?}",
         output.diagnostics
     );
@@ -595,16 +601,23 @@ fn refs_that_cannot_be_followed_inside_all_of_are_located_in_the_spec() {
 
 #[test]
 fn path_templates_need_their_parameters() {
-    let spec = OPERATION
-        .replace(
-            "        - {name: id, in: path, required: true, schema: {type: string}}\n",
-            "",
-        )
-        .replace("      parameters:\n", "");
+    // A declared path parameter the template does not name: a renamed placeholder, or a query
+    // parameter declared in the wrong place? Not plain which, so refused.
+    let spec = OPERATION.replace("/things/{id}:", "/things/{thing}:");
     let d = only_problem(&spec);
-    assert_eq!(d.pointer, "#/paths/~1things~1{id}/get");
+    assert_eq!(d.pointer, "#/paths/~1things~1{thing}/get/parameters/0");
     assert!(
-        d.message.contains("path parameter `id` is not declared"),
+        d.message
+            .contains("path parameter `id` does not appear in the path `/things/{thing}`"),
+        "{}",
+        d.message
+    );
+    let empty = OPERATION.replace("/things/{id}:", "/things/{id}/{}:");
+    let d = only_problem(&empty);
+    assert_eq!(d.pointer, "#/paths/~1things~1{id}~1{}/get");
+    assert!(
+        d.message
+            .contains("path `/things/{id}/{}` has an empty `{}`, which names no parameter"),
         "{}",
         d.message
     );

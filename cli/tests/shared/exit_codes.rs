@@ -134,11 +134,11 @@ fn bad_input_exits_with_2_naming_the_place() {
     refused(
         &VALID.replace(
             "        - {name: id, in: path, required: true, schema: {type: string}}\n",
-            "        - {name: other, in: query, schema: {type: string}}\n",
+            "        - {name: id, in: query, schema: {type: string}}\n        - {name: id, in: header, schema: {type: string}}\n",
         ),
         &[],
         "#/paths/~1things~1{id}/get",
-        "path parameter `id` is not declared",
+        "path template parameter `id` is not declared as a path parameter",
     );
     let mut deep = String::from("{type: string}");
     for _ in 0..70 {

@@ -6,6 +6,7 @@ pub mod names;
 pub mod numbers;
 pub mod operations;
 pub mod pagination;
+mod repair;
 pub mod schema;
 pub mod security;
 pub mod types;
@@ -315,7 +316,7 @@ pub fn build_from<'a>(
         }
     }
     let tags = Tags::read(raw);
-    let method_names = method_names(&api, &resolver, config);
+    let method_names = method_names(&api, &resolver, config, &mut types.warnings);
     let paths = std::mem::take(&mut api.paths.paths);
     let mut builder = OperationBuilder {
         tags: &tags,
@@ -493,15 +494,21 @@ pub fn build_from<'a>(
 
 /// The method name of every operation the configuration keeps, by its pointer: chosen for all
 /// of them at once ([`names::method_names`]), so that no name depends on the spec's order.
+///
+/// An operationId that an earlier operation has already is a mistake whose intent is plain
+/// (`repair::duplicate_operation_id`): the operations are distinct, their methods named apart.
 fn method_names(
     api: &openapiv3::OpenAPI,
     resolver: &Resolver,
     config: &Config,
+    warnings: &mut Vec<Diagnostic>,
 ) -> std::collections::BTreeMap<String, String> {
     let prefix = names::common_path_prefix(api.paths.paths.keys().map(String::as_str));
     let mut pointers = Vec::new();
     let mut candidates = Vec::new();
     let mut unused = configure::FilterUse::default();
+    // Each operationId, with the first operation that has it (`GET /a`).
+    let mut ids: std::collections::BTreeMap<String, String> = Default::default();
     for (path, item) in &api.paths.paths {
         let item_at = join("#/paths", &[path]);
         let Ok((item, _)) = resolver.deref_borrowed(item, &item_at) else {
@@ -521,6 +528,17 @@ fn method_names(
             let method = method.as_str();
             if !configure::keep(&config.filter, path, &op.tags, &mut unused) {
                 continue;
+            }
+            if let Some(id) = op.operation_id.as_deref() {
+                match ids.get(id) {
+                    Some(first) => {
+                        warnings.push(repair::duplicate_operation_id(&at, id, first));
+                    }
+                    None => {
+                        let this = format!("{} {path}", method.to_ascii_uppercase());
+                        ids.insert(id.to_string(), this);
+                    }
+                }
             }
             pointers.push(at);
             // FastAPI's operationIds spell the path and the method after the route's name.

@@ -2,10 +2,10 @@
 //! operation-level parameters merged, the operation's winning; the body as one more field),
 //! the success payloads, the typed error bodies, and the security alternatives it accepts.
 
-use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode};
 
 use super::names::{self, Scope};
+use super::repair;
 use super::schema::{Additional, RawSchema};
 use super::security::{self, Scheme};
 use super::types::{Kind, Ty, TypeSpace};
@@ -93,7 +93,8 @@ pub struct Param {
     pub required: bool,
     pub doc: Option<String>,
     /// Where its schema is (a pointer into the lowered document): request values for
-    /// `cargo xtask conformance` are synthesized from it.
+    /// `cargo xtask conformance` are synthesized from it. Empty for a path parameter the spec
+    /// does not declare (`model::repair`), which has none.
     pub schema_at: String,
 }
 
@@ -370,24 +371,31 @@ impl OperationBuilder<'_, '_> {
         let pascal = pascal.as_str();
         let anchor = anchor.as_str();
 
-        let mut merged: IndexMap<(&'static str, String), (Parameter, String)> = IndexMap::new();
+        let mut merged = repair::Merged::new();
         let op_params = op
             .parameters
             .iter()
             .enumerate()
             .map(|(i, p)| (p.clone(), join(pointer, &["parameters", &i.to_string()])));
-        for (param, at) in item_params.iter().cloned().chain(op_params) {
-            let (param, at) = self.types.resolver().deref(&param, &at)?;
+        for (param, written) in item_params.iter().cloned().chain(op_params) {
+            let (param, at) = self.types.resolver().deref(&param, &written)?;
             let key = (
                 location_name(&param),
                 param.parameter_data_ref().name.clone(),
             );
-            merged.insert(key, (param, at));
+            merged.insert(key, (param, at, written));
         }
-        check_query_string(merged.values())?;
+        check_query_string(merged.values().map(|(param, at, _)| (param, at.as_str())))?;
+        let repaired = repair::path_parameters(path, pointer, &mut merged, self.types.resolver())?;
+        for warning in repaired.warnings {
+            // A path item's parameter is repaired once for all its operations.
+            if !self.types.warnings.contains(&warning) {
+                self.types.warnings.push(warning);
+            }
+        }
         let mut field_scope = Scope::default();
         let mut params = Vec::new();
-        for (param, at) in merged.into_values() {
+        for (param, at, _) in merged.into_values() {
             // OpenAPI: header parameters named Accept, Content-Type or Authorization are
             // ignored; the client sets those itself.
             let name = param.parameter_data_ref().name.to_ascii_lowercase();
@@ -398,7 +406,22 @@ impl OperationBuilder<'_, '_> {
             }
             params.push(self.param(&param, &at, anchor, &mut field_scope)?);
         }
-        check_path_params(path, &params, pointer)?;
+        // Each undeclared template name: a required string, after the declared path
+        // parameters. No schema: conformance sends a string.
+        let after_path = params
+            .iter()
+            .rposition(|p| p.location == Location::Path)
+            .map_or(0, |last| last + 1);
+        let assumed = repaired.undeclared.into_iter().map(|name| Param {
+            name: field_scope.claim(names::field_name(&name)),
+            wire_name: name,
+            location: Location::Path,
+            ty: Ty::String,
+            required: true,
+            doc: None,
+            schema_at: String::new(),
+        });
+        params.splice(after_path..after_path, assumed.collect::<Vec<_>>());
         let body = match &op.request_body {
             Some(body) => self.body(
                 body,
@@ -577,7 +600,8 @@ impl OperationBuilder<'_, '_> {
             wire_name: data.name.clone(),
             location,
             ty,
-            required: data.required || location == Location::Path,
+            // `repair::path_parameters` made every path parameter required.
+            required: data.required,
             doc,
             schema_at,
         })
@@ -1092,47 +1116,10 @@ pub struct GroupKey {
     pub about: String,
 }
 
-/// Every `{name}` in the path must be a path parameter, and every path parameter must appear.
-fn check_path_params(path: &str, params: &[Param], pointer: &str) -> Result<(), Error> {
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            return Err(Error::single(
-                pointer,
-                format!("path `{path}` has an unclosed `{{`"),
-            ));
-        };
-        let name = &rest[start + 1..start + len];
-        if !params
-            .iter()
-            .any(|p| p.location == Location::Path && p.wire_name == name)
-        {
-            return Err(Error::single(
-                pointer,
-                format!("path parameter `{name}` is not declared"),
-            ));
-        }
-        rest = &rest[start + len + 1..];
-    }
-    for param in params.iter().filter(|p| p.location == Location::Path) {
-        if !path.contains(&format!("{{{}}}", param.wire_name)) {
-            return Err(Error::single(
-                pointer,
-                format!(
-                    "path parameter `{}` does not appear in the path",
-                    param.wire_name
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// `get /accounts/{account_id}/members` → `get_accounts_account_id_members`.
 /// An operation has at most one `querystring` parameter (OpenAPI 3.2), and none beside `query`
 /// parameters: it is the whole query string.
 fn check_query_string<'p>(
-    params: impl Iterator<Item = &'p (Parameter, String)>,
+    params: impl Iterator<Item = (&'p Parameter, &'p str)>,
 ) -> Result<(), Error> {
     let mut whole: Option<(&str, &str)> = None;
     let mut query: Option<(&str, &str)> = None;
@@ -1169,6 +1156,7 @@ fn check_query_string<'p>(
     }
 }
 
+/// `get /accounts/{account_id}/members` → `get_accounts_account_id_members`.
 fn fallback_fn_name(method: &str, path: &str) -> String {
     let words: Vec<&str> = path
         .split(|c: char| !c.is_alphanumeric())

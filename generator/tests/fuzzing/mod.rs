@@ -1257,6 +1257,7 @@ fn mutate_once(spec: &mut Value, nodes: &[String], rng: &mut Rng) -> Option<Stri
             map.insert(name.to_string(), value);
             Some(format!("renamed {at} to {name:?}"))
         }
+        13 if rng.chance(50) => path_parameter_mistake(spec, rng),
         13 => {
             let template = *rng.pick(&[
                 "/x/{",
@@ -1314,6 +1315,56 @@ fn mutate_once(spec: &mut Value, nodes: &[String], rng: &mut Rng) -> Option<Stri
             Some(format!("paths repeated {copies} times"))
         }
     }
+}
+
+/// A mistake whose intent is plain (docs/repairs.md), made in one path parameter written in
+/// the document: declared in the query or a header instead of the path, `required: false`, or
+/// no `required`.
+fn path_parameter_mistake(spec: &mut Value, rng: &mut Rng) -> Option<String> {
+    let mut found = Vec::new();
+    for (path, item) in spec.get("paths")?.as_object()? {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        let lists = std::iter::once((String::new(), item.get("parameters"))).chain(
+            item.iter()
+                .map(|(key, op)| (format!("/{}", escape(key)), op.get("parameters"))),
+        );
+        for (under, list) in lists {
+            let Some(list) = list.and_then(Value::as_array) else {
+                continue;
+            };
+            for (i, param) in list.iter().enumerate() {
+                if param.get("in").and_then(Value::as_str) == Some("path") {
+                    found.push(format!("/paths/{}{under}/parameters/{i}", escape(path)));
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let at = rng.pick(&found).clone();
+    let param = spec.pointer_mut(&at)?.as_object_mut()?;
+    let mistake = match rng.below(4) {
+        0 => {
+            param.insert("in".into(), json!("query"));
+            "in: query"
+        }
+        1 => {
+            param.insert("in".into(), json!("header"));
+            "in: header"
+        }
+        2 => {
+            param.insert("required".into(), json!(false));
+            "required: false"
+        }
+        _ => {
+            param.shift_remove("required");
+            "no required"
+        }
+    };
+    Some(format!("{at}: {mistake}"))
 }
 
 /// Text-level damage: truncation, a stray character, a duplicated or re-indented line.
