@@ -285,11 +285,13 @@ pub fn gather(
     let root = normalize(root).unwrap_or_else(|| root.to_string());
     let tree = match crate::load::read_located(root_text) {
         Ok(tree) => tree,
-        Err((what, position, detail)) => {
-            let at = position.map_or_else(String::new, |(l, c)| format!(":{l}:{c}"));
+        Err(e) => {
+            let at = e
+                .position
+                .map_or_else(String::new, |(l, c)| format!(":{l}:{c}"));
             return Err(Error::single(
                 format!("{root}{at}"),
-                format!("{what}: {detail}"),
+                format!("{}: {}", e.what, e.detail),
             ));
         }
     };
@@ -1203,11 +1205,12 @@ impl Gatherer<'_> {
             Ok(text) => {
                 let parsed = match crate::load::read_located(&text) {
                     Ok(tree) => Ok(std::rc::Rc::new(tree)),
-                    Err((what, position, detail)) => Err(match position {
-                        Some((line, column)) => {
-                            format!("`{file}` is {what} (`{file}:{line}:{column}`): {detail}")
-                        }
-                        None => format!("`{file}` is {what}: {detail}"),
+                    Err(e) => Err(match e.position {
+                        Some((line, column)) => format!(
+                            "`{file}` is {} (`{file}:{line}:{column}`): {}",
+                            e.what, e.detail
+                        ),
+                        None => format!("`{file}` is {}: {}", e.what, e.detail),
                     }),
                 };
                 self.texts.insert(file.to_string(), text);
@@ -1417,7 +1420,30 @@ pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
                 break;
             }
         }
-        let (n, indent, column) = hit?;
+        let Some((n, indent, column)) = hit else {
+            // Written in flow style on its parent's line (`description: {$ref: x.yml}`): the
+            // key there, else where the parent is.
+            if let Some((line, column)) = found {
+                let text = lines.get(from).copied().unwrap_or("");
+                let start = text
+                    .char_indices()
+                    .nth(column - 1)
+                    .map_or(text.len(), |(i, _)| i);
+                let at = ["", "\"", "'"].iter().find_map(|quote| {
+                    text[start..]
+                        .match_indices(&format!("{quote}{segment}{quote}"))
+                        .find(|(i, m)| {
+                            let after = &text[start + i + m.len()..];
+                            let before = text[..start + i].trim_end();
+                            after.trim_start().starts_with(':')
+                                && (before.ends_with('{') || before.ends_with(','))
+                        })
+                        .map(|(i, _)| text[..start + i].chars().count() + 1)
+                });
+                return Some(at.map_or((line, column), |column| (line, column)));
+            }
+            return None;
+        };
         found = Some((n + 1, column + 1));
         from = n;
         parent_indent = indent as isize;
