@@ -4,19 +4,21 @@
 //! gives the same crate as its bundle:
 //!
 //! - a reference from a place whose kind is a reusable component (a schema, parameter,
-//!   response, request body, header, example, link, callback or security scheme) becomes a
+//!   response, request body, header, example, link or callback) becomes a
 //!   reference to `#/components/<kind>/<name>`, where the target is put once, however many
 //!   references reach it: `<name>` is the fragment's last segment (`x.yaml#/Pet` → `Pet`), or
-//!   the file's stem for a whole file (`models/droplet.yml` → `droplet`); a name already taken
-//!   by other content is made longer the bundler's way (the segments before it joined by `-`,
-//!   then `<stem>_<name>`, then `-2`, `-3`, ...);
-//! - a root component written as a reference to a whole file or fragment
-//!   (`components: {schemas: {Droplet: {$ref: models/droplet.yml}}}`) is that target under the
-//!   key as written;
-//! - any other reference (a path item, ...) is replaced by its target, and a `$ref` in a place
+//!   the file's stem for a whole file (`models/droplet.yml` → `droplet`); while that name
+//!   holds other content, `-2`, `-3`, ... (a name holding the same place or an equal value is
+//!   reused);
+//! - so a root component written as a reference to a file (`components: {schemas: {Droplet:
+//!   {$ref: models/droplet.yml}}}`) stays a reference, to `#/components/schemas/droplet`
+//!   (unless the name is its key: then it is the target, under its key); the model gives such
+//!   an alias no type name of its own;
+//! - any other reference (a path item, a security scheme, ...) is replaced by its target, and a `$ref` in a place
 //!   the standard does not define one (`description: {$ref: 'description.yml#/intro'}`) too,
 //!   with a warning;
-//! - `#/...` inside a referenced file means that file.
+//! - `#/...` inside a referenced file means that file; a discriminator's mapping to a file
+//!   becomes its schema's component, an example's `externalValue` file its `value`.
 //!
 //! The generator stays pure: files are read through a [`Files`] (the command-line tool's is a
 //! [`Directory`], the spec's folder on disk; tests use [`MemoryFiles`]), each file once. A
@@ -410,7 +412,8 @@ impl Kind {
             Kind::Example => "examples",
             Kind::Link => "links",
             Kind::Callback => "callbacks",
-            Kind::SecurityScheme => "securitySchemes",
+            // Not security schemes: the bundler's table names them `SecuritySchema`, which no
+            // type is called, so a reference to one is put in its place.
             _ => return None,
         })
     }
@@ -520,7 +523,7 @@ impl Kind {
 
     /// Whether the standard allows a Reference Object (or a schema's `$ref`) here.
     fn takes_reference(self) -> bool {
-        self.component().is_some() || self == Kind::PathItem
+        self.component().is_some() || matches!(self, Kind::PathItem | Kind::SecurityScheme)
     }
 
     /// The kind of the value under `key` of an object of this kind.
