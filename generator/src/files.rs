@@ -779,6 +779,54 @@ impl Gatherer<'_> {
         }
     }
 
+    /// Where a chain of references starting at `target` ends: a target that is itself a
+    /// reference (`alias.yaml` holding only `$ref: thing.yaml`) is followed, as a bundler
+    /// resolves it, so that the component is named after the end. A cycle is an error; a
+    /// target that cannot be read is left for [`Self::content`] to report.
+    fn follow(&mut self, mut target: Target) -> Option<Target> {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        loop {
+            let tree = if target.file == self.root {
+                self.root_tree.clone()
+            } else {
+                match self.load(&target.file) {
+                    Ok(tree) => tree,
+                    Err(_) => return Some(target),
+                }
+            };
+            let Some(Value::String(next)) =
+                lookup(&tree, &target.pointer).and_then(|node| node.get("$ref"))
+            else {
+                return Some(target);
+            };
+            if target.file == self.root && next.starts_with('#') {
+                // Within the root, where references stay as they are.
+                return Some(target);
+            }
+            let site = format!("{}/$ref", target.pointer);
+            let next = match self.target(next, &target.file, &site) {
+                Ok(next) => next,
+                Err(diagnostic) => {
+                    self.errors.push(diagnostic);
+                    return None;
+                }
+            };
+            seen.push((target.file.clone(), target.pointer.clone()));
+            if seen.contains(&(next.file.clone(), next.pointer.clone())) {
+                self.errors.push(Diagnostic {
+                    severity: Severity::Error,
+                    category: Category::BadInput,
+                    pointer: self.located(&target.file, &site),
+                    message: "a `$ref` cycle across files: each target is only a reference to \
+                              the next, and the last leads back to the first"
+                        .into(),
+                });
+                return None;
+            }
+            target = next;
+        }
+    }
+
     /// A discriminator's `mapping` values and `defaultMapping` that name a schema in another
     /// file become references to its component, as a bundler makes them.
     fn mapping(&mut self, discriminator: &mut Map<String, Value>, file: &str, at_file: &str) {
@@ -901,7 +949,7 @@ impl Gatherer<'_> {
             return None;
         }
         let target = match self.target(reference, file, &site) {
-            Ok(target) => target,
+            Ok(target) => self.follow(target)?,
             Err(diagnostic) => {
                 self.errors.push(diagnostic);
                 return None;
