@@ -314,6 +314,9 @@ pub fn gather(
         errors: Vec::new(),
         warnings: Vec::new(),
         depth: 0,
+        walked: 0,
+        exhausted: false,
+        text_bytes: root_text.len(),
     };
     gatherer.texts.insert(root.clone(), root_text.to_string());
     let mut tree = tree;
@@ -653,6 +656,11 @@ struct Gatherer<'f> {
     warnings: Vec<Diagnostic>,
     /// How deep the walk is.
     depth: usize,
+    /// How many values were walked, and whether that exceeded the budget.
+    walked: usize,
+    exhausted: bool,
+    /// The length of every text read.
+    text_bytes: usize,
 }
 
 /// What a component name holds: the place it was gathered from (or a root component's
@@ -712,6 +720,26 @@ impl Gatherer<'_> {
         // Deeper than any document the later stages accept (they refuse it, naming the
         // place): not walked further, so that a chain of files cannot exhaust the stack.
         if kind == Kind::Data || self.depth > 2 * crate::load::MAX_DOCUMENT_DEPTH {
+            return;
+        }
+        // Each value walked costs one unit of a budget of twice the text read (plus a
+        // little): references put in place of themselves over and over (a file naming the
+        // next twice, thirty times) stop here, before the tree is built, as YAML aliases do.
+        self.walked += 1;
+        let budget = self.text_bytes.saturating_mul(2).saturating_add(4096);
+        if self.walked > budget {
+            if !self.exhausted {
+                self.exhausted = true;
+                self.errors.push(Diagnostic {
+                    severity: Severity::Error,
+                    category: Category::BadInput,
+                    pointer: self.located(file, at_file),
+                    message: "references put in place of themselves expand the description to \
+                              more than twice the size of its files; refusing to expand them \
+                              (make the repeated part a component)"
+                        .into(),
+                });
+            }
             return;
         }
         self.depth += 1;
@@ -1264,6 +1292,7 @@ impl Gatherer<'_> {
                         None => format!("`{file}` is {}: {}", e.what, e.detail),
                     }),
                 };
+                self.text_bytes += text.len();
                 self.texts.insert(file.to_string(), text);
                 parsed
             }

@@ -563,3 +563,29 @@ fn one_file_is_as_before() {
         "{error}"
     );
 }
+
+/// Files that put each other in place twice over, thirty deep, would expand to billions of
+/// values: refused, naming where, before the tree is built.
+#[test]
+fn references_that_expand_without_end_are_refused() {
+    let root =
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers:\n  - $ref: s0.yaml\npaths: {}\n";
+    let texts: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            (
+                format!("s{i}.yaml"),
+                format!(
+                    "url: https://x.example.com\nvariables:\n  a: {{$ref: s{n}.yaml}}\n  b: {{$ref: s{n}.yaml}}\n",
+                    n = i + 1
+                ),
+            )
+        })
+        .chain([("s30.yaml".to_string(), "default: x\n".to_string())])
+        .collect();
+    let files = MemoryFiles::of(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let errors: Vec<String> = error_of(root, &files)
+        .into_iter()
+        .filter(|e| e.contains("expand the description"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+}
