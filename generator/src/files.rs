@@ -28,7 +28,7 @@
 //! `file#/pointer` (with `:line:column` when the file's text gives them), which is how every
 //! diagnostic names the file it is about.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use serde_json::{Map, Value};
@@ -301,12 +301,12 @@ pub fn gather(
         files,
         allow: allow.clone(),
         root: root.clone(),
-        cache: HashMap::new(),
+        cache: BTreeMap::new(),
         texts: BTreeMap::new(),
-        placed: HashMap::new(),
-        rewritten: HashMap::new(),
+        placed: BTreeMap::new(),
+        rewritten: BTreeMap::new(),
         added: Vec::new(),
-        slots: HashMap::new(),
+        slots: BTreeMap::new(),
         taken: BTreeMap::new(),
         root_tree: std::rc::Rc::new(Value::Null),
         inlining: Vec::new(),
@@ -632,15 +632,15 @@ struct Gatherer<'f> {
     allow: Allow,
     root: String,
     /// Every file other than the root, read once.
-    cache: HashMap<String, Loaded>,
+    cache: BTreeMap<String, Loaded>,
     texts: BTreeMap<String, String>,
     /// (section, file, pointer) → the component's name.
-    placed: HashMap<(&'static str, String, String), String>,
+    placed: BTreeMap<(&'static str, String, String), String>,
     /// The components put in, in the order a bundler adds them (after their own references).
     added: Vec<(&'static str, String, Option<Value>)>,
     /// (section, name) → its index in `added`: a component takes its place when a reference to
     /// it is first left, which in a cycle is before its own content is walked to its end.
-    slots: HashMap<(&'static str, String), usize>,
+    slots: BTreeMap<(&'static str, String), usize>,
     /// Names taken per section (the root's own and those put in), with what each holds: its
     /// (file, pointer) when known.
     taken: BTreeMap<&'static str, BTreeMap<String, Holder>>,
@@ -648,7 +648,7 @@ struct Gatherer<'f> {
     root_tree: std::rc::Rc<Value>,
     /// (file, pointer of a reference object) → the `$ref` it was rewritten to, for
     /// [`Kind::Unknown`].
-    rewritten: HashMap<(String, String), String>,
+    rewritten: BTreeMap<(String, String), String>,
     /// The (file, pointer)s being put in place of their references, for cycles.
     inlining: Vec<(String, String)>,
     parts: BTreeMap<String, (String, String)>,
