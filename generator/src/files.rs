@@ -34,7 +34,7 @@ use std::sync::Mutex;
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{Category, Diagnostic, Error, Severity};
-use crate::resolve::escape;
+use crate::resolve::{escape, push_escaped};
 
 /// Why a [`Files`] could not give a file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,7 +314,13 @@ pub fn gather(
     if has_external(&tree) {
         gatherer.root_tree = std::rc::Rc::new(tree.clone());
         gatherer.root_components(&tree);
-        gatherer.walk(&mut tree, Kind::Root, &root, "", "");
+        gatherer.walk(
+            &mut tree,
+            Kind::Root,
+            &root,
+            &mut String::new(),
+            &mut String::new(),
+        );
         gatherer.put_components(&mut tree);
     }
     if !gatherer.errors.is_empty() {
@@ -655,11 +661,11 @@ struct Gatherer<'f> {
 }
 
 /// What a component name holds: the place it was gathered from (or a root component's
-/// reference leads to), and, for one gathered, its content as written (a root component's is
-/// in the root's tree).
+/// reference leads to), and whether it was gathered (its content as written is at its place;
+/// a root component's is in the root's tree).
 struct Holder {
     place: Option<(String, String)>,
-    raw: Option<Value>,
+    gathered: bool,
 }
 
 /// A `$ref` split into the file it names (normalized, relative to the root's folder) and the
@@ -698,7 +704,7 @@ impl Gatherer<'_> {
                     name.clone(),
                     Holder {
                         place: target,
-                        raw: None,
+                        gathered: false,
                     },
                 );
             }
@@ -707,7 +713,15 @@ impl Gatherer<'_> {
 
     /// Walks `value` (of `kind`, in `file` at `at_file`, at `at` in the gathered tree),
     /// gathering what its references name.
-    fn walk(&mut self, value: &mut Value, kind: Kind, file: &str, at: &str, at_file: &str) {
+    /// `at` and `at_file` are buffers the walk extends and truncates as it goes down and up.
+    fn walk(
+        &mut self,
+        value: &mut Value,
+        kind: Kind,
+        file: &str,
+        at: &mut String,
+        at_file: &mut String,
+    ) {
         // Deeper than any document the later stages accept (they refuse it, naming the
         // place): not walked further, so that a chain of files cannot exhaust the stack.
         if kind == Kind::Data || self.depth > 2 * crate::load::MAX_DOCUMENT_DEPTH {
@@ -738,7 +752,14 @@ impl Gatherer<'_> {
         self.depth -= 1;
     }
 
-    fn walk_value(&mut self, value: &mut Value, kind: Kind, file: &str, at: &str, at_file: &str) {
+    fn walk_value(
+        &mut self,
+        value: &mut Value,
+        kind: Kind,
+        file: &str,
+        at: &mut String,
+        at_file: &mut String,
+    ) {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
@@ -753,24 +774,15 @@ impl Gatherer<'_> {
                 // In a bundler's order: the keys its type of the object names first, in its
                 // order, then the others as written (which decides who gets a contested name).
                 let order = kind.order();
-                let keys: Vec<String> = order
-                    .iter()
-                    .filter(|k| map.contains_key(**k))
-                    .map(|k| k.to_string())
-                    .chain(map.keys().filter(|k| !order.contains(&k.as_str())).cloned())
-                    .collect();
-                for key in keys {
-                    let Some(child) = map.get_mut(&key) else {
-                        continue;
-                    };
-                    let escaped = escape(&key);
-                    self.walk(
-                        child,
-                        kind.child(&key),
-                        file,
-                        &format!("{at}/{escaped}"),
-                        &format!("{at_file}/{escaped}"),
-                    );
+                for key in order {
+                    if let Some(child) = map.get_mut(*key) {
+                        self.child(child, kind.child(key), key, file, at, at_file);
+                    }
+                }
+                for (key, child) in map.iter_mut() {
+                    if !order.contains(&key.as_str()) {
+                        self.child(child, kind.child(key), key, file, at, at_file);
+                    }
                 }
                 match kind {
                     Kind::Discriminator => self.mapping(map, file, at_file),
@@ -785,17 +797,33 @@ impl Gatherer<'_> {
                     _ => Kind::Other,
                 };
                 for (i, item) in items.iter_mut().enumerate() {
-                    self.walk(
-                        item,
-                        item_kind,
-                        file,
-                        &format!("{at}/{i}"),
-                        &format!("{at_file}/{i}"),
-                    );
+                    self.child(item, item_kind, &i.to_string(), file, at, at_file);
                 }
             }
             _ => {}
         }
+    }
+
+    /// Walks the value under `key` (objects and arrays: a scalar holds no reference).
+    fn child(
+        &mut self,
+        value: &mut Value,
+        kind: Kind,
+        key: &str,
+        file: &str,
+        at: &mut String,
+        at_file: &mut String,
+    ) {
+        if !(value.is_object() || value.is_array()) {
+            return;
+        }
+        let (len, len_file) = (at.len(), at_file.len());
+        at.push('/');
+        push_escaped(at, key);
+        at_file.push_str(&at[len..]);
+        self.walk(value, kind, file, at, at_file);
+        at.truncate(len);
+        at_file.truncate(len_file);
     }
 
     /// Where a chain of references starting at `target` ends: a target that is itself a
@@ -1037,7 +1065,13 @@ impl Gatherer<'_> {
                     at.to_string(),
                     (target.file.clone(), target.pointer.clone()),
                 );
-                self.walk(&mut content, kind, &target.file, at, &target.pointer);
+                self.walk(
+                    &mut content,
+                    kind,
+                    &target.file,
+                    &mut at.to_string(),
+                    &mut target.pointer.clone(),
+                );
                 self.inlining.pop();
                 map.remove("$ref");
                 Some(match content {
@@ -1072,7 +1106,7 @@ impl Gatherer<'_> {
         let name = self.free_name(section, target, &content);
         self.placed.insert(key, name.clone());
         let holders = self.taken.entry(section).or_default();
-        if holders.get(&name).is_some_and(|h| h.raw.is_some()) {
+        if holders.get(&name).is_some_and(|h| h.gathered) {
             // Equal content gathered from another place: the bundler's one component.
             return name;
         }
@@ -1080,14 +1114,20 @@ impl Gatherer<'_> {
             name.clone(),
             Holder {
                 place: Some((target.file.clone(), target.pointer.clone())),
-                raw: Some(content.clone()),
+                gathered: true,
             },
         );
         let at = format!("/components/{section}/{}", escape(&name));
         self.parts
             .insert(at.clone(), (target.file.clone(), target.pointer.clone()));
         let mut content = content;
-        self.walk(&mut content, kind, &target.file, &at, &target.pointer);
+        self.walk(
+            &mut content,
+            kind,
+            &target.file,
+            &mut at.clone(),
+            &mut target.pointer.clone(),
+        );
         let slot = self.slot(section, &name);
         self.added[slot].2 = Some(content);
         name
@@ -1129,9 +1169,9 @@ impl Gatherer<'_> {
             if holder.place.as_ref() == Some(&(target.file.clone(), target.pointer.clone())) {
                 return true;
             }
-            match &holder.raw {
-                Some(raw) => raw == content,
-                None => self
+            match (&holder.place, holder.gathered) {
+                (Some((file, pointer)), true) => self.raw(file, pointer) == Some(content),
+                _ => self
                     .root_tree
                     .get("components")
                     .and_then(|c| c.get(section))
@@ -1152,6 +1192,16 @@ impl Gatherer<'_> {
             .map(|n| format!("{base}-{n}"))
             .find(|name| usable(name))
             .unwrap_or(base)
+    }
+
+    /// The value at `pointer` of `file` as written (read already).
+    fn raw(&self, file: &str, pointer: &str) -> Option<&Value> {
+        let tree = if file == self.root {
+            &self.root_tree
+        } else {
+            self.cache.get(file)?.as_ref().ok()?
+        };
+        lookup(tree, pointer)
     }
 
     /// Appends the components put in to the tree's `components`, as a bundler does.
