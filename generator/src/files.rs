@@ -111,6 +111,20 @@ impl Files for Directory {
             )));
         }
         let full = self.folder.join(&normalized);
+        // A symbolic link may lead elsewhere: the file really read must be under the folder
+        // (or an allowed one) too.
+        if let (Ok(real), Ok(base)) = (full.canonicalize(), self.folder.canonicalize()) {
+            let inside = |folder: &std::path::Path| {
+                folder
+                    .canonicalize()
+                    .is_ok_and(|folder| real.starts_with(folder))
+            };
+            if !inside(&base) && !self.outside.iter().any(|o| inside(&base.join(o))) {
+                return Err(FileError::NotAllowed(format!(
+                    "`{path}` leads outside the description's folder through a symbolic link"
+                )));
+            }
+        }
         std::fs::read_to_string(&full).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => FileError::NotFound(format!("no file `{normalized}`")),
             _ => FileError::Other(format!("cannot read `{normalized}`: {e}")),

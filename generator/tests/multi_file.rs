@@ -436,6 +436,22 @@ fn a_directory_refuses_what_leaves_it() {
         directory.read("nothing.yaml"),
         Err(generator::files::FileError::NotFound(_))
     ));
+    // Nor through a symbolic link.
+    #[cfg(unix)]
+    {
+        let tmp = std::env::temp_dir().join(format!("multi-file-link-{}", std::process::id()));
+        std::fs::create_dir_all(tmp.join("spec")).unwrap();
+        std::fs::write(tmp.join("secret.yaml"), "a: 1\n").unwrap();
+        let link = tmp.join("spec/link.yaml");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(tmp.join("secret.yaml"), &link).unwrap();
+        let read = Directory::new(tmp.join("spec")).read("link.yaml");
+        std::fs::remove_dir_all(&tmp).unwrap();
+        assert!(
+            matches!(read, Err(generator::files::FileError::NotAllowed(_))),
+            "{read:?}"
+        );
+    }
     let allowed = Directory::new(shop().join("models")).allow_outside(["../shared".to_string()]);
     assert!(
         allowed
