@@ -423,7 +423,7 @@ pub fn escape(segment: &str) -> String {
 }
 
 /// Appends `segment` escaped (`~` → `~0`, `/` → `~1`) to `out`.
-fn push_escaped(out: &mut String, segment: &str) {
+pub(crate) fn push_escaped(out: &mut String, segment: &str) {
     if !segment.contains(['~', '/']) {
         out.push_str(segment);
         return;
