@@ -73,6 +73,30 @@ pub struct Args {
     pub seed: String,
     /// Failures that must keep happening (see [`Known`]).
     pub known_failures: Option<PathBuf>,
+    /// Overlays applied after those of the configuration beside the spec (`--overlay`).
+    pub overlays: Vec<PathBuf>,
+}
+
+/// The file Prism serves: the spec itself, or, with overlays, the overlaid description written
+/// as JSON into the work directory (`spec.overlaid.json`), so that Prism mocks what the crate
+/// was generated from.
+fn served_spec(
+    spec: &Path,
+    text: &str,
+    overlays: &[generator::Overlay],
+    work: &Path,
+) -> Result<PathBuf, Stop> {
+    if overlays.is_empty() {
+        return fs::canonicalize(spec)
+            .map_err(|e| Stop(2, format!("cannot read {}: {e}", spec.display())));
+    }
+    let (tree, _) = generator::overlay::overlaid(text, overlays)
+        .map_err(|e| Stop(2, format!("{} cannot be overlaid:\n{e}", spec.display())))?;
+    let path = work.join("spec.overlaid.json");
+    // `{:#}`: serde_json's pretty printing, which Prism reads as JSON (or YAML).
+    fs::write(&path, format!("{tree:#}"))
+        .map_err(|e| Stop(3, format!("cannot write {}: {e}", path.display())))?;
+    fs::canonicalize(&path).map_err(|e| Stop(3, format!("cannot read {}: {e}", path.display())))
 }
 
 /// A failure that is known and must keep happening, read from a `--known-failures` file: one
@@ -159,6 +183,8 @@ fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
     // The maintainer's configuration beside the spec applies as in `cargo xtask codegen`
     // (filters, renames, overrides), except the crate's name.
     let config = crate::codegen::config_of_spec(&args.spec).map_err(|e| Stop(2, e))?;
+    let overlays = crate::codegen::overlays_of_spec(&args.spec, &config, &args.overlays)
+        .map_err(|e| Stop(2, e))?;
     let options = generator::Options {
         config,
         crate_name: crate_name.clone(),
@@ -167,6 +193,7 @@ fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
         env_prefix: None,
         strict: false,
         skip_invalid: args.skip_invalid,
+        overlays,
         extra_dev_dependencies: Vec::new(),
     };
     let (output, driver) =
@@ -212,8 +239,7 @@ fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
 
     let port = free_port()?;
     let log_path = work.join("prism.log");
-    let spec = fs::canonicalize(&args.spec)
-        .map_err(|e| Stop(2, format!("cannot read {}: {e}", args.spec.display())))?;
+    let spec = served_spec(&args.spec, &text, &options.overlays, &work)?;
     let log = fs::File::create(&log_path)
         .map_err(|e| Stop(3, format!("cannot write {}: {e}", log_path.display())))?;
     let server = Command::new("node")

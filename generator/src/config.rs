@@ -38,6 +38,10 @@
 //! request_id_method = "ray_id"    # another name for request_id(), as the API's operators say
 //! request_id_doc = "The `cf-ray` response header, which identifies the request to Cloudflare support."
 //!
+//! [spec]                    # how the description is read
+//! overlays = ["fixes.overlay.yaml"]   # OpenAPI Overlays applied in order (paths relative to
+//!                                     # this file)
+//!
 //! [docs]                    # the crate docs' opening (Markdown); without it, the spec's
 //!                           # title and package.description, else info.description
 //! front_page = "Cloudflare Realtime Kit: meetings, participants, recordings."
@@ -90,6 +94,18 @@ pub struct Config {
     pub client: Client,
     /// `[docs]`: the crate's documentation.
     pub docs: Docs,
+    /// `[spec]`: how the description is read.
+    pub spec: Spec,
+}
+
+/// `[spec]`: how the description is read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Spec {
+    /// `overlays`: OpenAPI Overlay documents applied to the description in order, before
+    /// generation (paths relative to the configuration file). The library reads no file: the
+    /// caller reads them into [`crate::Options::overlays`] (the command-line tool and
+    /// [`crate::build::Build`] do).
+    pub overlays: Vec<Item>,
 }
 
 /// `[client]`: settings of the generated client that a description does not carry. `None`: the
@@ -248,6 +264,13 @@ struct RawConfig {
     filter: Option<RawFilter>,
     client: Option<RawClient>,
     docs: Option<RawDocs>,
+    spec: Option<RawSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    overlays: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -684,6 +707,14 @@ impl Config {
                     "`{}` is not a Rust type (e.g. `serde_json::Value`, `String`, `i64`)",
                     entry.value
                 )));
+            }
+        }
+        if let Some(spec) = raw.spec {
+            config.spec.overlays = reader.list("spec.overlays", spec.overlays);
+        }
+        for item in &config.spec.overlays {
+            if item.value.trim().is_empty() {
+                errors.push(item.at.diagnostic("is empty (the path of an overlay file)"));
             }
         }
         if let Some(filter) = raw.filter {

@@ -23,6 +23,10 @@ pub enum Category {
     /// Valid OpenAPI that a generated client cannot express (a cookie parameter, an operation
     /// whose only security schemes are cookies, ...). A warning unless `Options::strict`.
     Unsupported,
+    /// Something the maintainer wrote does nothing (an overlay action whose `target` selects
+    /// nothing in the description): most likely a mistake, or an overlay the description has
+    /// outgrown. A warning unless `Options::strict`.
+    NoEffect,
 }
 
 /// One problem, located by a JSON pointer such as `#/paths/~1accounts~1{account_id}/get`.

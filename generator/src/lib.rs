@@ -49,7 +49,8 @@
 //! [`api_surface`] and [`surface`] (the public Rust API a spec gives), [`diff`] (what a spec
 //! bump changes in it, and the changelog entry), [`diagnostics`]. The modules of the pipeline
 //! are public for this repository's tests and tools only, hidden from the docs and outside
-//! any compatibility promise: [`load`] (text → document) → [`lower`] (OpenAPI 3.1's JSON
+//! any compatibility promise: [`overlay`] (OpenAPI Overlays applied to the description's
+//! tree; public) → [`load`] (text → document) → [`lower`] (OpenAPI 3.1's JSON
 //! Schema 2020-12 into the 3.0 shape) → [`resolve`] (`$ref` lookup) → [`model`] (operations
 //! and types, normalized) → [`plan`] (every Rust-level decision) → emit (token streams) →
 //! format (source text); and [`conformance`] (the driver of `openapi-client-codegen
@@ -76,6 +77,7 @@ pub mod load;
 pub mod lower;
 #[doc(hidden)]
 pub mod model;
+pub mod overlay;
 #[doc(hidden)]
 pub mod plan;
 #[doc(hidden)]
@@ -86,6 +88,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 pub use config::Config;
+pub use overlay::Overlay;
 
 // The README's examples are doctests too.
 #[cfg(doctest)]
@@ -148,6 +151,11 @@ pub struct Options {
     /// Extra `[dev-dependencies]` lines for the generated Cargo.toml, as `(name, TOML value)`,
     /// e.g. `("wiremock", "\"0.6\"")`. Used by this repository for its hand-written tests.
     pub extra_dev_dependencies: Vec<(String, String)>,
+    /// Overlays (OpenAPI Overlay 1.0 or 1.1 documents) applied to the description, in order,
+    /// before anything else reads it (see [`overlay`]). The caller reads them: the
+    /// configuration's `[spec] overlays` ([`config::Spec::overlays`]) first, as the
+    /// command-line tool does, then any others (its `--overlay` flags).
+    pub overlays: Vec<Overlay>,
 }
 
 impl Default for Options {
@@ -163,6 +171,7 @@ impl Default for Options {
             skip_invalid: false,
             config: config::Config::default(),
             extra_dev_dependencies: Vec::new(),
+            overlays: Vec::new(),
         }
     }
 }
@@ -223,6 +232,13 @@ impl Options {
     ) -> Options {
         self.extra_dev_dependencies
             .push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds an overlay ([`Options::overlays`]): its text, named `label` in diagnostics (e.g.
+    /// `spec/fixes.overlay.yaml`).
+    pub fn overlay(mut self, label: impl Into<String>, text: impl Into<String>) -> Options {
+        self.overlays.push(Overlay::new(label, text));
         self
     }
 
@@ -312,18 +328,34 @@ pub fn generate_with_timings(
     })
 }
 
+/// [`load::load`] of the description with `overlays` applied: the document, and the overlays'
+/// warnings.
+fn load_overlaid(
+    spec_text: &str,
+    overlays: &[Overlay],
+) -> Result<(load::Document, Vec<Diagnostic>), Error> {
+    if overlays.is_empty() {
+        return Ok((load::load(spec_text)?, Vec::new()));
+    }
+    let (tree, warnings) = overlay::overlaid(spec_text, overlays)?;
+    Ok((load::load_tree(tree)?, warnings))
+}
+
 fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings), Error> {
     let mut timings = Timings::default();
     let start = Instant::now();
-    let load::Document {
-        raw,
-        api,
-        skipped,
-        origins,
-        warnings,
-        vocabulary,
-        ..
-    } = load::load(spec_text)?;
+    let (
+        load::Document {
+            raw,
+            api,
+            skipped,
+            origins,
+            warnings,
+            vocabulary,
+            ..
+        },
+        overlay_warnings,
+    ) = load_overlaid(spec_text, &options.overlays)?;
     timings.load = start.elapsed();
     let start = Instant::now();
     let mut model = model::build_from(&raw, &api, &skipped, &warnings, vocabulary, &options.config)
@@ -336,7 +368,8 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
     // crate docs list the skipped operations with theirs).
     origins.restore_all(&mut model.skipped);
     origins.restore_all(&mut model.types.warnings);
-    let mut diagnostics = model.skipped.clone();
+    let mut diagnostics = overlay_warnings;
+    diagnostics.extend(model.skipped.iter().cloned());
     diagnostics.extend(model.types.warnings.iter().cloned());
     let diagnostics = diagnostics::settle(diagnostics, options.strict, options.skip_invalid)?;
     let start = Instant::now();
@@ -361,13 +394,13 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
 /// # Ok::<(), openapi_client_codegen::Error>(())
 /// ```
 pub fn api_surface(spec_text: &str) -> Result<surface::Surface, Error> {
-    surface_of(spec_text, &config::Config::default(), false)
+    surface_of(spec_text, &config::Config::default(), &[], false)
 }
 
 /// [`api_surface`] as [`generate`] sees the spec with [`Options::skip_invalid`]: operations the
 /// spec gets wrong are left out and listed in [`surface::Surface::skipped`].
 pub fn api_surface_skipping_invalid(spec_text: &str) -> Result<surface::Surface, Error> {
-    surface_of(spec_text, &config::Config::default(), true)
+    surface_of(spec_text, &config::Config::default(), &[], true)
 }
 
 /// [`api_surface`] with the maintainer's configuration applied (renames, overrides, filters,
@@ -387,15 +420,42 @@ pub fn api_surface_configured(
     config: &config::Config,
     skip_invalid: bool,
 ) -> Result<surface::Surface, Error> {
-    surface_of(spec_text, config, skip_invalid)
+    surface_of(spec_text, config, &[], skip_invalid)
+}
+
+/// [`api_surface_configured`] of the description with `overlays` applied, in order, as
+/// [`generate`] applies [`Options::overlays`] (`openapi-client-codegen diff` compares the
+/// overlaid descriptions).
+///
+/// ```
+/// use openapi_client_codegen::{Overlay, config::Config};
+///
+/// let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses: {'204': {description: none}}\n";
+/// let overlay = Overlay::new(
+///     "rename.overlay.yaml",
+///     "overlay: 1.1.0\ninfo: {title: Rename, version: '1'}\nactions:\n  - target: $.paths['/pets'].get\n    update: {operationId: allPets}\n",
+/// );
+/// let surface =
+///     openapi_client_codegen::api_surface_overlaid(spec, &Config::default(), &[overlay], false)?;
+/// assert_eq!(surface.operations[0].name, "all_pets");
+/// # Ok::<(), openapi_client_codegen::Error>(())
+/// ```
+pub fn api_surface_overlaid(
+    spec_text: &str,
+    config: &config::Config,
+    overlays: &[Overlay],
+    skip_invalid: bool,
+) -> Result<surface::Surface, Error> {
+    surface_of(spec_text, config, overlays, skip_invalid)
 }
 
 fn surface_of(
     spec_text: &str,
     config: &config::Config,
+    overlays: &[Overlay],
     skip_invalid: bool,
 ) -> Result<surface::Surface, Error> {
-    let doc = load::load(spec_text)?;
+    let (doc, _) = load_overlaid(spec_text, overlays)?;
     let surface = surface::describe(&doc, config)?;
     // Bad input fails here as in `generate`; unsupported constructs are never fatal (no
     // `strict`): the surface lists them as skipped.
@@ -415,15 +475,18 @@ pub fn generate_with_conformance_driver(
     let output = generate(spec_text, options)?;
     let driver = std::thread::scope(|scope| {
         let make = || -> Result<conformance::Driver, Error> {
-            let load::Document {
-                raw,
-                api,
-                skipped,
-                origins,
-                warnings,
-                vocabulary,
-                ..
-            } = load::load(spec_text)?;
+            let (
+                load::Document {
+                    raw,
+                    api,
+                    skipped,
+                    origins,
+                    warnings,
+                    vocabulary,
+                    ..
+                },
+                _,
+            ) = load_overlaid(spec_text, &options.overlays)?;
             let mut model =
                 model::build_from(&raw, &api, &skipped, &warnings, vocabulary, &options.config)
                     .map_err(|e| origins.restore_error(e))?;

@@ -1400,6 +1400,7 @@ pub fn check(text: &str) -> Result<Verdict, String> {
         env_prefix: None,
         strict: false,
         skip_invalid: true,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     };
     let strict = std::env::var_os("FUZZ_STRICT").is_some();
