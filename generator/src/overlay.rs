@@ -334,7 +334,7 @@ fn check_action(
                 &format!("{at}/copy"),
                 "`copy` is Overlay 1.1: declare `overlay: 1.1.0` to use it",
             );
-            None
+            Some(None)
         }
         Some(copy) => Some(problems.query(copy, &format!("{at}/copy"), "copy")),
         None => None,
