@@ -123,6 +123,16 @@ impl Problems<'_> {
             );
             return None;
         };
+        if nesting(text) > MAX_QUERY_NESTING {
+            self.error(
+                pointer,
+                format!(
+                    "`{field}` nests brackets and parentheses more than {MAX_QUERY_NESTING} \
+                     levels deep; this generator reads no deeper query"
+                ),
+            );
+            return None;
+        }
         match JsonPath::parse(text) {
             Ok(path) => Some(path),
             Err(e) => {
@@ -134,6 +144,35 @@ impl Problems<'_> {
             }
         }
     }
+}
+
+/// How deeply a JSONPath query may nest brackets and parentheses (filters within filters,
+/// function calls, parenthesized logic). The parser recurses once per level (a query nested
+/// 20,000 deep overflowed even the generator's 64 MiB stack); real queries nest a few levels.
+const MAX_QUERY_NESTING: usize = 64;
+
+/// The deepest nesting of `[` and `(` in a query, outside its string literals.
+fn nesting(query: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0);
+    let mut quote = None;
+    let mut chars = query.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '[' | '(') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (None, ']' | ')') => depth = depth.saturating_sub(1),
+            (None, _) => {}
+        }
+    }
+    deepest
 }
 
 /// A value's kind, with its article, for messages.

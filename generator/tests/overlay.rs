@@ -303,3 +303,37 @@ fn the_configuration_names_overlays_in_its_spec_table() {
         "{error}"
     );
 }
+
+#[test]
+fn queries_nested_too_deep_are_refused_not_a_stack_overflow() {
+    let query = |depth: usize| format!("$[?{}@.title{}]", "(".repeat(depth), ")".repeat(depth));
+    let overlay = |query: &str| {
+        format!(
+            "overlay: 1.1.0\ninfo: {{title: t, version: '1'}}\nactions:\n  - target: '{query}'\n    remove: true\n"
+        )
+    };
+    let (pointer, message) = overlay_error(&overlay(&query(20_000)));
+    assert_eq!(pointer, "bad.yaml#/actions/0/target");
+    assert!(message.contains("more than 64 levels deep"), "{message}");
+    // Filters within filters count too; brackets inside string literals do not.
+    let filters = format!("$..[?{}@.a{}]", "@[?".repeat(80), "]".repeat(80));
+    let (_, message) = overlay_error(&overlay(&filters));
+    assert!(message.contains("more than 64 levels deep"), "{message}");
+    // The deepest query read is parsed and run on this test's thread (a small stack, as the
+    // command-line tool's main thread has for `conformance`), and matches.
+    let deepest = query(63);
+    let (tree, warnings) =
+        generator::overlay::overlaid(KENNEL, &[Overlay::new("deep.yaml", overlay(&deepest))])
+            .unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        tree.get("info"),
+        None,
+        "the member with a `title` is removed"
+    );
+    let literal = format!("$.paths[?@[\"{}\"] == 1]", "[(".repeat(100));
+    let (_, warnings) =
+        generator::overlay::overlaid(KENNEL, &[Overlay::new("lit.yaml", overlay(&literal))])
+            .unwrap();
+    assert_eq!(warnings.len(), 1, "selects nothing: {warnings:?}");
+}
