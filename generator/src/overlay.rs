@@ -1,8 +1,8 @@
 //! Overlays: OpenAPI Overlay 1.0 and 1.1 documents, the standard way to patch a description
 //! one does not own, applied to the description's JSON tree after it is read and before
-//! [`load::load_tree`](crate::load::load_tree) (lower, check, ...). Each overlay's `actions`
-//! are applied in order, each to the result of the one before, and the overlays in the order
-//! given ([`crate::Options::overlays`]).
+//! [`load::load_tree`] (lower, check, ...). Each overlay's `actions` are applied in order, each
+//! to the result of the one before, and the overlays in the order given
+//! ([`crate::Options::overlays`]).
 //!
 //! An action selects nodes of the document with its `target`, an RFC 9535 JSONPath query
 //! (`serde_json_path`, which gives the normalized path of every node it selects), and then:
