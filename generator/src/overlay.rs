@@ -413,7 +413,7 @@ fn check_action(
 }
 
 /// One step of a normalized path: a member name or an array index.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Step {
     Name(String),
     Index(usize),
@@ -422,9 +422,11 @@ enum Step {
 /// The normalized paths of the nodes `query` selects in `tree`, each once, in the query's
 /// order.
 fn locate(query: &JsonPath, tree: &Value) -> Vec<Vec<Step>> {
+    // Not `LocatedNodeList::dedup`, which sorts the paths: the nodes are changed in the order
+    // the query gives them (which an `update` appending to nested arrays can tell).
+    let mut seen = std::collections::HashSet::new();
     query
         .query_located(tree)
-        .dedup()
         .locations()
         .map(|path| {
             path.iter()
@@ -432,8 +434,9 @@ fn locate(query: &JsonPath, tree: &Value) -> Vec<Vec<Step>> {
                     Some(index) => Step::Index(index),
                     None => Step::Name(step.as_name().unwrap_or_default().to_string()),
                 })
-                .collect()
+                .collect::<Vec<_>>()
         })
+        .filter(|path| seen.insert(path.clone()))
         .collect()
 }
 
