@@ -149,6 +149,7 @@ fn generate_once(spec_path: &Path, label: &str, out: &Path, digest: bool) -> Res
         env_prefix: None,
         strict: false,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     };
     let start = Instant::now();

@@ -28,6 +28,10 @@ pub struct GenerateFlags {
     /// if there is one]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Apply this OpenAPI Overlay (1.0 or 1.1, YAML or JSON) to the spec first; repeatable,
+    /// applied in the order given, after the overlays of the configuration's `[spec]`
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
 }
 
 /// `conformance`.
@@ -54,6 +58,10 @@ pub struct ConformanceArgs {
     /// Where the crate, its driver, their build and Prism go [default: target/conformance]
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
+    /// Apply this OpenAPI Overlay (1.0 or 1.1, YAML or JSON) to the spec first; repeatable,
+    /// applied in the order given, after the overlays of the configuration's `[spec]`
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
 }
 
 impl ConformanceArgs {
@@ -65,6 +73,7 @@ impl ConformanceArgs {
             skip_invalid: self.skip_invalid,
             seed: self.seed.clone(),
             known_failures: self.known_failures.clone(),
+            overlays: self.overlays.clone(),
         }
     }
 }
@@ -88,6 +97,10 @@ pub struct DiffArgs {
     /// patch otherwise, from the `package.version` of the configuration beside NEW)
     #[arg(long, value_name = "FILE")]
     pub changelog: Option<PathBuf>,
+    /// Apply this OpenAPI Overlay (1.0 or 1.1) to both specs first; repeatable, applied in the
+    /// order given, after the overlays of the configuration beside each spec
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
 }
 
 impl DiffArgs {
@@ -99,6 +112,7 @@ impl DiffArgs {
             self.deny_breaking,
             self.skip_invalid,
             self.changelog.as_deref(),
+            &self.overlays,
         ) as u8
     }
 }
@@ -114,6 +128,7 @@ pub fn generate_standalone(
     let mut target =
         crate::codegen::Target::standalone(spec, out, flags.name.clone(), flags.config.clone())?;
     target.options.skip_invalid = flags.skip_invalid;
+    target.overlay_flags(&flags.overlays);
     if flags.skip_invalid {
         // Without it, the command the header names would refuse the spec.
         target

@@ -39,6 +39,9 @@ pub struct Target {
     /// The maintainer's configuration file: `--config FILE`, else `<spec stem>.toml` beside the
     /// spec when it exists; `None`: the defaults.
     pub config: Option<PathBuf>,
+    /// The overlays given on the command line (`--overlay FILE`), applied after the
+    /// configuration's `[spec] overlays`.
+    pub overlays: Vec<PathBuf>,
     /// The crate name was given on the command line (`--name`): the configuration's
     /// `package.name` does not replace it.
     pub name_given: bool,
@@ -92,6 +95,74 @@ pub fn spec_files(
     (root, files)
 }
 
+/// The overlays of a run, read: the configuration's `[spec] overlays` (paths relative to the
+/// configuration file `config_path`), then `flags` (the `--overlay` files). Each is named in
+/// diagnostics by its path relative to `label_root` when inside it. A configured overlay that
+/// cannot be read is a located error of the configuration; a flag's, an I/O error.
+pub fn read_overlays(
+    config: &generator::config::Config,
+    config_path: Option<&Path>,
+    flags: &[PathBuf],
+    label_root: &Path,
+) -> Result<Vec<generator::Overlay>, Failure> {
+    let folder = config_path
+        .and_then(Path::parent)
+        .unwrap_or_else(|| Path::new(""));
+    let label = |path: &Path| {
+        let path = path.strip_prefix(label_root).unwrap_or(path);
+        // `/`-separated, as pointers and the configuration write paths.
+        let parts: Vec<String> = path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        parts.join("/")
+    };
+    let mut overlays = Vec::new();
+    let mut errors = Vec::new();
+    for item in &config.spec.overlays {
+        let path = folder.join(&item.value);
+        match fs::read_to_string(&path) {
+            Ok(text) => overlays.push(generator::Overlay::new(label(&path), text)),
+            Err(e) => errors.push(item.at.diagnostic(format_args!(
+                "cannot read the overlay {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Spec(errors));
+    }
+    for path in flags {
+        let text = fs::read_to_string(path).map_err(|source| {
+            Failure::Io(write::IoError {
+                action: "read overlay",
+                path: path.clone(),
+                source,
+            })
+        })?;
+        overlays.push(generator::Overlay::new(label(path), text));
+    }
+    Ok(overlays)
+}
+
+/// [`read_overlays`] for a spec and the configuration beside it ([`config_beside`]), as
+/// `diff` and `conformance` read them; a problem is the message to print.
+pub fn overlays_of_spec(
+    spec: &Path,
+    config: &generator::config::Config,
+    flags: &[PathBuf],
+) -> Result<Vec<generator::Overlay>, String> {
+    let config_path = config_beside(spec);
+    let root = std::env::current_dir().unwrap_or_default();
+    read_overlays(config, Some(&config_path), flags, &root).map_err(|failure| match failure {
+        Failure::Io(e) => format!("error: {e}"),
+        Failure::Spec(diagnostics) => {
+            let lines: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+            lines.join("\n")
+        }
+    })
+}
+
 impl Target {
     /// A crate anywhere, from any spec (`--spec FILE --out DIR [--name CRATE]`). The crate name
     /// defaults to the directory's name, made into a valid package name.
@@ -135,6 +206,7 @@ impl Target {
         Ok(Target {
             out_label: out.display().to_string(),
             config,
+            overlays: Vec::new(),
             name_given,
             label_root: std::env::current_dir().unwrap_or_default(),
             spec,
@@ -147,9 +219,24 @@ impl Target {
                 strict: false,
                 skip_invalid: false,
                 config: Default::default(),
+                overlays: Vec::new(),
                 extra_dev_dependencies: Vec::new(),
             },
         })
+    }
+}
+
+impl Target {
+    /// Adds the `--overlay` files, applied after the configuration's, and names them in the
+    /// command the header tells readers to run.
+    pub fn overlay_flags(&mut self, overlays: &[PathBuf]) {
+        for path in overlays {
+            self.options.regenerate_command.push_str(&format!(
+                " --overlay {}",
+                shell_word(&path.to_string_lossy())
+            ));
+            self.overlays.push(path.clone());
+        }
     }
 }
 
@@ -281,6 +368,12 @@ pub fn generate(target: &Target, strict: bool) -> Result<Output, Failure> {
             }
         }
     }
+    options.overlays = read_overlays(
+        &options.config,
+        target.config.as_deref(),
+        &target.overlays,
+        &target.label_root,
+    )?;
     // A description kept in many files is read from the spec's folder.
     let (root, files) = spec_files(&target.spec, &options.config);
     let output = generator::generate_files(&root, &spec_text, &files, &options)

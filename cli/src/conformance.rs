@@ -73,6 +73,47 @@ pub struct Args {
     pub seed: String,
     /// Failures that must keep happening (see [`Known`]).
     pub known_failures: Option<PathBuf>,
+    /// Overlays applied after those of the configuration beside the spec (`--overlay`).
+    pub overlays: Vec<PathBuf>,
+}
+
+/// The file Prism serves: the spec itself, or, with overlays, the overlaid description written
+/// as JSON into the work directory (`spec.overlaid.json`), so that Prism mocks what the crate
+/// was generated from; a description kept in many files is gathered into that one file first
+/// (its references would not resolve from the work directory).
+fn served_spec(
+    spec: &Path,
+    text: &str,
+    options: &generator::Options,
+    work: &Path,
+) -> Result<PathBuf, Stop> {
+    let overlays = &options.overlays;
+    if overlays.is_empty() {
+        return fs::canonicalize(spec)
+            .map_err(|e| Stop(2, format!("cannot read {}: {e}", spec.display())));
+    }
+    let (root, files) = crate::codegen::spec_files(spec, &options.config);
+    let allow = generator::files::Allow {
+        outside: options
+            .config
+            .spec
+            .allow_outside
+            .iter()
+            .map(|item| item.value.clone())
+            .collect(),
+    };
+    let overlaid = generator::files::gather(&root, text, &files, &allow).and_then(|gathered| {
+        let mut tree = gathered.tree;
+        generator::overlay::apply_all(&mut tree, overlays)?;
+        Ok(tree)
+    });
+    let tree =
+        overlaid.map_err(|e| Stop(2, format!("{} cannot be overlaid:\n{e}", spec.display())))?;
+    let path = work.join("spec.overlaid.json");
+    // `{:#}`: serde_json's pretty printing, which Prism reads as JSON (or YAML).
+    fs::write(&path, format!("{tree:#}"))
+        .map_err(|e| Stop(3, format!("cannot write {}: {e}", path.display())))?;
+    fs::canonicalize(&path).map_err(|e| Stop(3, format!("cannot read {}: {e}", path.display())))
 }
 
 /// A failure that is known and must keep happening, read from a `--known-failures` file: one
@@ -159,6 +200,8 @@ fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
     // The maintainer's configuration beside the spec applies as in `cargo xtask codegen`
     // (filters, renames, overrides), except the crate's name.
     let config = crate::codegen::config_of_spec(&args.spec).map_err(|e| Stop(2, e))?;
+    let overlays = crate::codegen::overlays_of_spec(&args.spec, &config, &args.overlays)
+        .map_err(|e| Stop(2, e))?;
     let options = generator::Options {
         config,
         crate_name: crate_name.clone(),
@@ -167,6 +210,7 @@ fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
         env_prefix: None,
         strict: false,
         skip_invalid: args.skip_invalid,
+        overlays,
         extra_dev_dependencies: Vec::new(),
     };
     // A description kept in many files is read from the spec's folder (Prism reads them too).
@@ -220,8 +264,7 @@ fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
 
     let port = free_port()?;
     let log_path = work.join("prism.log");
-    let spec = fs::canonicalize(&args.spec)
-        .map_err(|e| Stop(2, format!("cannot read {}: {e}", args.spec.display())))?;
+    let spec = served_spec(&args.spec, &text, &options, &work)?;
     let log = fs::File::create(&log_path)
         .map_err(|e| Stop(3, format!("cannot write {}: {e}", log_path.display())))?;
     let server = Command::new("node")

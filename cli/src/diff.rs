@@ -3,7 +3,7 @@
 //! it to a changelog under the version it calls for.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use generator::diff::{Section, changelog_entry, compare, insert_changelog_entry, render};
 use generator::surface::Surface;
@@ -44,13 +44,22 @@ pub enum Outcome {
     BadInput = 2,
 }
 
-fn surface(path: &Path, label: &str, skip_invalid: bool) -> Result<Surface, String> {
+fn surface(
+    path: &Path,
+    label: &str,
+    skip_invalid: bool,
+    overlays: &[PathBuf],
+) -> Result<Surface, String> {
     let text = fs::read_to_string(path).map_err(|e| format!("error: cannot read {label}: {e}"))?;
-    // Renames, overrides and filters of the configuration beside the spec apply, as in codegen.
+    // Renames, overrides and filters of the configuration beside the spec apply, as in codegen,
+    // and the overlays it names, then those given on the command line: the overlaid
+    // descriptions are compared.
     let config = crate::codegen::config_of_spec(path)?;
+    let overlays = crate::codegen::overlays_of_spec(path, &config, overlays)?;
     // A description kept in many files is read from the spec's folder.
     let (root, files) = crate::codegen::spec_files(path, &config);
-    let surface = generator::api_surface_files(&root, &text, &files, &config, skip_invalid);
+    let surface =
+        generator::api_surface_files(&root, &text, &files, &config, &overlays, skip_invalid);
     surface.map_err(|e| {
         let lines: Vec<String> = e
             .diagnostics
@@ -63,17 +72,19 @@ fn surface(path: &Path, label: &str, skip_invalid: bool) -> Result<Surface, Stri
 
 /// The whole command: prints the report on stdout, problems on stderr.
 /// With `skip_invalid`, operations either spec gets wrong are left out (as `codegen
-/// --skip-invalid` leaves them out) instead of failing the command.
+/// --skip-invalid` leaves them out) instead of failing the command. `overlays` (`--overlay`)
+/// are applied to both specs, after the overlays of the configuration beside each.
 pub fn run(
     old: &Path,
     new: &Path,
     deny_breaking: bool,
     skip_invalid: bool,
     changelog: Option<&Path>,
+    overlays: &[PathBuf],
 ) -> Outcome {
     let (old_label, new_label) = (old.display().to_string(), new.display().to_string());
-    let surfaces = surface(old, &old_label, skip_invalid)
-        .and_then(|o| Ok((o, surface(new, &new_label, skip_invalid)?)));
+    let surfaces = surface(old, &old_label, skip_invalid, overlays)
+        .and_then(|o| Ok((o, surface(new, &new_label, skip_invalid, overlays)?)));
     let (before, after) = match surfaces {
         Ok(surfaces) => surfaces,
         Err(message) => {

@@ -170,7 +170,11 @@ mod tests {
                 "--strict",
                 "--skip-invalid",
                 "--config",
-                "c.toml"
+                "c.toml",
+                "--overlay",
+                "a.overlay.yaml",
+                "--overlay",
+                "b.overlay.yaml"
             ])
             .is_ok()
         );

@@ -49,9 +49,9 @@
 //! is this recipe, built and tested by its CI.
 //!
 //! [`Build::run`] prints `cargo:rerun-if-changed` for the spec, every file its references
-//! read (a description kept in many files, see [`crate::generate_files`]) and the
-//! configuration (when there is one), so the client is generated again only when one of them changes (or the
-//! generator's version). Warnings become `cargo:warning` lines; errors name the place in the
+//! read (a description kept in many files, see [`crate::generate_files`]), the configuration
+//! (when there is one) and the overlays its `[spec]` names, so the client is generated again
+//! only when one of them changes (or the generator's version). Warnings become `cargo:warning` lines; errors name the place in the
 //! spec or the configuration as the CLI does.
 //!
 //! The generated code is the same as the CLI's, in one file: the crate's modules inline (its
@@ -205,13 +205,29 @@ impl Build {
             }
             None => crate::config::Config::default(),
         };
+        // The configuration's `[spec] overlays`, relative to it: read here, rerun when changed.
+        let folder = config_path.as_deref().and_then(Path::parent);
+        let mut overlays = Vec::new();
+        for item in &config.spec.overlays {
+            let path = folder.unwrap_or(&manifest_dir).join(&item.value);
+            println!("cargo:rerun-if-changed={}", path.display());
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                BuildError::Spec(item.at.error(format_args!(
+                    "cannot read the overlay {}: {e}",
+                    path.display()
+                )))
+            })?;
+            let label = path.strip_prefix(&manifest_dir).unwrap_or(&path);
+            overlays.push(crate::Overlay::new(label.display().to_string(), text));
+        }
         let label = self.spec.display().to_string();
-        let options = Options::new(crate_name)
+        let mut options = Options::new(crate_name)
             .spec_label(label)
             .regenerate_command("cargo build (build.rs)")
             .strict(self.strict)
             .skip_invalid(self.skip_invalid)
             .config(config);
+        options.overlays = overlays;
         // A description kept in many files is read from the spec's folder; every file read
         // reruns the build script when it changes.
         let folder = spec.parent().unwrap_or(&manifest_dir).to_path_buf();

@@ -38,6 +38,10 @@
 //! request_id_method = "ray_id"    # another name for request_id(), as the API's operators say
 //! request_id_doc = "The `cf-ray` response header, which identifies the request to Cloudflare support."
 //!
+//! [spec]                    # how the description is read
+//! overlays = ["fixes.overlay.yaml"]   # OpenAPI Overlays applied in order (paths relative to
+//!                                     # this file)
+//!
 //! [docs]                    # the crate docs' opening (Markdown); without it, the spec's
 //!                           # title and package.description, else info.description
 //! front_page = "Cloudflare Realtime Kit: meetings, participants, recordings."
@@ -97,13 +101,18 @@ pub struct Config {
     pub spec: Spec,
 }
 
-/// `[spec]`: how the description's files are read.
+/// `[spec]`: how the description is read: its files and the overlays applied to it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Spec {
     /// `allow_outside`: folders outside the description's folder (relative to it, which is
     /// where the configuration file sits: `["../shared"]`) that its references may reach.
     /// Without it, a reference leaving the folder is an error.
     pub allow_outside: Vec<Item>,
+    /// `overlays`: OpenAPI Overlay documents applied to the description in order, before
+    /// generation (paths relative to the configuration file). The library reads no file: the
+    /// caller reads them into [`crate::Options::overlays`] (the command-line tool and
+    /// [`crate::build::Build`] do).
+    pub overlays: Vec<Item>,
 }
 
 /// `[client]`: settings of the generated client that a description does not carry. `None`: the
@@ -269,6 +278,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawSpec {
     allow_outside: Option<Vec<Spanned<String>>>,
+    overlays: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -717,6 +727,12 @@ impl Config {
                          `../shared`)"
                     )));
                 }
+            }
+            config.spec.overlays = reader.list("spec.overlays", spec.overlays);
+        }
+        for item in &config.spec.overlays {
+            if item.value.trim().is_empty() {
+                errors.push(item.at.diagnostic("is empty (the path of an overlay file)"));
             }
         }
         if let Some(filter) = raw.filter {

@@ -27,6 +27,10 @@ pub enum Category {
     /// template parameter not declared in the path: a required string path parameter; see
     /// docs/repairs.md); the message says what was assumed. A warning unless `Options::strict`.
     Repaired,
+    /// Something the maintainer wrote does nothing (an overlay action whose `target` selects
+    /// nothing in the description): most likely a mistake, or an overlay the description has
+    /// outgrown. A warning unless `Options::strict`.
+    NoEffect,
 }
 
 /// One problem, located by a JSON pointer such as `#/paths/~1accounts~1{account_id}/get`.

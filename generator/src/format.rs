@@ -172,9 +172,7 @@ fn expand_doc_blocks(text: String, file_name: &str) -> Result<String, Error> {
                 out.push('\n');
             }
             copied = (line_end + 1).min(text.len());
-            next = marker
-                .find(&text.as_bytes()[copied..])
-                .map(|i| copied + i);
+            next = marker.find(&text.as_bytes()[copied..]).map(|i| copied + i);
         }
         Ok::<_, Error>(())
     })?;

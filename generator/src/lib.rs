@@ -54,7 +54,8 @@
 //! bump changes in it, and the changelog entry), [`diagnostics`]. The modules of the pipeline
 //! are public for this repository's tests and tools only, hidden from the docs and outside
 //! any compatibility promise: [`files`] (a description kept in many files → one tree, see
-//! [`generate_files`]) → [`load`] (text → document) → [`lower`] (OpenAPI 3.1's JSON
+//! [`generate_files`]) → [`overlay`] (OpenAPI Overlays applied to the description's tree;
+//! public) → [`load`] (text → document) → [`lower`] (OpenAPI 3.1's JSON
 //! Schema 2020-12 into the 3.0 shape) → [`resolve`] (`$ref` lookup) → [`model`] (operations
 //! and types, normalized) → [`plan`] (every Rust-level decision) → emit (token streams) →
 //! format (source text); and [`conformance`] (the driver of `openapi-client-codegen
@@ -82,6 +83,7 @@ pub mod load;
 pub mod lower;
 #[doc(hidden)]
 pub mod model;
+pub mod overlay;
 #[doc(hidden)]
 pub mod plan;
 #[doc(hidden)]
@@ -91,11 +93,11 @@ pub mod surface;
 use std::collections::BTreeMap;
 
 /// A hash map for lookups only (never iterated: its order is the hasher's), with a fixed seed.
-pub(crate) type LookupMap<K, V> =
-    std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+pub(crate) type LookupMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 use std::time::{Duration, Instant};
 
 pub use config::Config;
+pub use overlay::Overlay;
 
 // The README's examples are doctests too.
 #[cfg(doctest)]
@@ -158,6 +160,11 @@ pub struct Options {
     /// Extra `[dev-dependencies]` lines for the generated Cargo.toml, as `(name, TOML value)`,
     /// e.g. `("wiremock", "\"0.6\"")`. Used by this repository for its hand-written tests.
     pub extra_dev_dependencies: Vec<(String, String)>,
+    /// Overlays (OpenAPI Overlay 1.0 or 1.1 documents) applied to the description, in order,
+    /// before anything else reads it (see [`overlay`]). The caller reads them: the
+    /// configuration's `[spec] overlays` ([`config::Spec::overlays`]) first, as the
+    /// command-line tool does, then any others (its `--overlay` flags).
+    pub overlays: Vec<Overlay>,
 }
 
 impl Default for Options {
@@ -173,6 +180,7 @@ impl Default for Options {
             skip_invalid: false,
             config: config::Config::default(),
             extra_dev_dependencies: Vec::new(),
+            overlays: Vec::new(),
         }
     }
 }
@@ -233,6 +241,13 @@ impl Options {
     ) -> Options {
         self.extra_dev_dependencies
             .push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds an overlay ([`Options::overlays`]): its text, named `label` in diagnostics (e.g.
+    /// `spec/fixes.overlay.yaml`).
+    pub fn overlay(mut self, label: impl Into<String>, text: impl Into<String>) -> Options {
+        self.overlays.push(Overlay::new(label, text));
         self
     }
 
@@ -419,6 +434,19 @@ pub fn generate_with_timings(
     })
 }
 
+/// [`load::load`] of the description with `overlays` applied: the document, and the overlays'
+/// warnings.
+fn load_overlaid(
+    spec_text: &str,
+    overlays: &[Overlay],
+) -> Result<(load::Document, Vec<Diagnostic>), Error> {
+    if overlays.is_empty() {
+        return Ok((load::load(spec_text)?, Vec::new()));
+    }
+    let (tree, warnings) = overlay::overlaid(spec_text, overlays)?;
+    Ok((load::load_tree(tree)?, warnings))
+}
+
 /// The stages after reading: `tree` is the description's JSON tree, `warnings` what reading it
 /// found (gathering its files), `start` when reading began.
 fn generate_tree(
@@ -427,7 +455,9 @@ fn generate_tree(
     options: &Options,
     start: Instant,
 ) -> Result<(Output, Timings), Error> {
-    let read_warnings = warnings;
+    let mut tree = tree;
+    let mut read_warnings = warnings;
+    read_warnings.extend(overlay::apply_all(&mut tree, &options.overlays)?);
     model::names::forget();
     let mut timings = Timings::default();
     let load::Document {
@@ -474,13 +504,13 @@ fn generate_tree(
 /// # Ok::<(), openapi_client_codegen::Error>(())
 /// ```
 pub fn api_surface(spec_text: &str) -> Result<surface::Surface, Error> {
-    surface_of(spec_text, &config::Config::default(), false)
+    surface_of(spec_text, &config::Config::default(), &[], false)
 }
 
 /// [`api_surface`] as [`generate`] sees the spec with [`Options::skip_invalid`]: operations the
 /// spec gets wrong are left out and listed in [`surface::Surface::skipped`].
 pub fn api_surface_skipping_invalid(spec_text: &str) -> Result<surface::Surface, Error> {
-    surface_of(spec_text, &config::Config::default(), true)
+    surface_of(spec_text, &config::Config::default(), &[], true)
 }
 
 /// [`api_surface`] with the maintainer's configuration applied (renames, overrides, filters,
@@ -500,17 +530,45 @@ pub fn api_surface_configured(
     config: &config::Config,
     skip_invalid: bool,
 ) -> Result<surface::Surface, Error> {
-    surface_of(spec_text, config, skip_invalid)
+    surface_of(spec_text, config, &[], skip_invalid)
 }
 
-/// [`api_surface_configured`] of a description kept in many files (see [`generate_files`]).
-/// The surface's pointers are those of the gathered tree, which are the bundle's: a split
-/// description and its bundle have the same surface. Errors name the files.
+/// [`api_surface_configured`] of the description with `overlays` applied, in order, as
+/// [`generate`] applies [`Options::overlays`] (`openapi-client-codegen diff` compares the
+/// overlaid descriptions).
+///
+/// ```
+/// use openapi_client_codegen::{Overlay, config::Config};
+///
+/// let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses: {'204': {description: none}}\n";
+/// let overlay = Overlay::new(
+///     "rename.overlay.yaml",
+///     "overlay: 1.1.0\ninfo: {title: Rename, version: '1'}\nactions:\n  - target: $.paths['/pets'].get\n    update: {operationId: allPets}\n",
+/// );
+/// let surface =
+///     openapi_client_codegen::api_surface_overlaid(spec, &Config::default(), &[overlay], false)?;
+/// assert_eq!(surface.operations[0].name, "all_pets");
+/// # Ok::<(), openapi_client_codegen::Error>(())
+/// ```
+pub fn api_surface_overlaid(
+    spec_text: &str,
+    config: &config::Config,
+    overlays: &[Overlay],
+    skip_invalid: bool,
+) -> Result<surface::Surface, Error> {
+    surface_of(spec_text, config, overlays, skip_invalid)
+}
+
+/// [`api_surface_overlaid`] of a description kept in many files (see [`generate_files`]),
+/// `overlays` applied to the gathered tree as [`generate_files`] applies them. The surface's
+/// pointers are those of the gathered tree, which are the bundle's: a split description and
+/// its bundle have the same surface. Errors name the files.
 pub fn api_surface_files(
     root: &str,
     root_text: &str,
     files: &dyn files::Files,
     config: &config::Config,
+    overlays: &[Overlay],
     skip_invalid: bool,
 ) -> Result<surface::Surface, Error> {
     on_big_stack(|| {
@@ -518,7 +576,9 @@ pub fn api_surface_files(
         let sources = gathered.sources;
         let config = config_in_gathered(config, &sources);
         let surface = || -> Result<surface::Surface, Error> {
-            let doc = load::load_tree(gathered.tree)?;
+            let mut tree = gathered.tree;
+            overlay::apply_all(&mut tree, overlays)?;
+            let doc = load::load_tree(tree)?;
             let surface = surface::describe(&doc, &config)?;
             diagnostics::settle(surface.skipped.clone(), false, skip_invalid)?;
             Ok(surface)
@@ -530,9 +590,10 @@ pub fn api_surface_files(
 fn surface_of(
     spec_text: &str,
     config: &config::Config,
+    overlays: &[Overlay],
     skip_invalid: bool,
 ) -> Result<surface::Surface, Error> {
-    let doc = load::load(spec_text)?;
+    let (doc, _) = load_overlaid(spec_text, overlays)?;
     let surface = surface::describe(&doc, config)?;
     // Bad input fails here as in `generate`; unsupported constructs are never fatal (no
     // `strict`): the surface lists them as skipped.
@@ -582,6 +643,8 @@ fn driver_of(
     options: &Options,
     rounds: u32,
 ) -> Result<conformance::Driver, Error> {
+    let mut tree = tree;
+    overlay::apply_all(&mut tree, &options.overlays)?;
     let load::Document {
         raw,
         api,

@@ -53,6 +53,7 @@ fn generate_files(spec: &Path) -> Files {
         env_prefix: None,
         strict: false,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     };
     let text = std::fs::read_to_string(spec).unwrap();

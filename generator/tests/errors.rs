@@ -17,6 +17,7 @@ fn options() -> Options {
         env_prefix: None,
         strict: false,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     }
 }

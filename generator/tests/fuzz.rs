@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use fuzzing::{Rng, Verdict, check, mutate, seeds};
+use fuzzing::{Rng, Verdict, check, check_overlaid, mutate, overlay_for, seeds};
 
 /// Counts live heap bytes and their peak, and refuses allocations past [`HARD_CAP`] so that a
 /// runaway input fails this test instead of exhausting the machine.
@@ -201,5 +201,87 @@ fn mutated_specs_end_in_output_or_located_errors() {
             "most mutations should leave a generable spec"
         );
         assert!(rejected > 0, "some mutations should be rejected");
+    }
+}
+
+/// Overlays: a real spec (sometimes mutated) with an overlay made for it ([`overlay_for`]) ends
+/// in output or in errors located in the overlay or the overlaid description, never in a panic,
+/// a hang or a stack overflow. `FUZZ_OVERLAY_INPUTS=N` sets how many (default 80); `FUZZ_SEED`,
+/// `FUZZ_ONLY` and `FUZZ_VERBOSE` as above.
+#[test]
+fn overlaid_specs_end_in_output_or_located_errors() {
+    let seeds = seeds();
+    let inputs: usize = env("FUZZ_OVERLAY_INPUTS").unwrap_or(80);
+    let seed: u64 = env("FUZZ_SEED").unwrap_or(0x2545_f491_4f6c_dd1d);
+    let only: Option<usize> = env("FUZZ_ONLY");
+    let verbose = std::env::var_os("FUZZ_VERBOSE").is_some();
+    let started = Instant::now();
+    let (mut generated, mut rejected, mut failures) = (0, 0, Vec::new());
+    for index in 0..inputs {
+        if only.is_some_and(|only| only != index) {
+            continue;
+        }
+        let mut rng = Rng::new(!seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let (name, spec) = rng.pick(&seeds);
+        let (overlay, made) = overlay_for(spec, &mut rng);
+        let text = if rng.chance(30) {
+            mutate(spec, &mut rng).text
+        } else {
+            serde_norway::to_string(spec).unwrap_or_default()
+        };
+        if verbose {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "overlay input {index}: {name}, {made:?}");
+        }
+        let (sender, receiver) = mpsc::channel();
+        std::thread::Builder::new()
+            .name(format!("fuzz overlay input {index}"))
+            .stack_size(STACK)
+            .spawn(move || {
+                let result = std::panic::catch_unwind(|| check_overlaid(&text, &overlay));
+                let _ = sender.send(result);
+            })
+            .expect("spawn a thread");
+        let problem = match receiver.recv_timeout(TIME_LIMIT) {
+            Ok(Ok(Ok(Verdict::Generated))) => {
+                generated += 1;
+                None
+            }
+            Ok(Ok(Ok(Verdict::Rejected))) => {
+                rejected += 1;
+                None
+            }
+            Ok(Ok(Err(broken))) => Some(broken),
+            Ok(Err(panic)) => Some(format!(
+                "panicked: {}",
+                panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or(panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("(no message)")
+            )),
+            Err(_) => Some(format!("no answer within {TIME_LIMIT:?} (a hang?)")),
+        };
+        if let Some(problem) = problem {
+            let hung = problem.starts_with("no answer");
+            failures.push(format!(
+                "overlay input {index} (FUZZ_SEED={seed} FUZZ_ONLY={index}; {name}, {made:?}): \
+                 {problem}"
+            ));
+            if hung {
+                break;
+            }
+        }
+    }
+    eprintln!(
+        "fuzz overlays: {} inputs ({generated} generated, {rejected} rejected with located \
+         errors) in {:.1?}",
+        generated + rejected + failures.len(),
+        started.elapsed()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    if only.is_none() {
+        assert!(generated > 0, "some overlays should apply");
+        assert!(rejected > 0, "some overlays should be refused");
     }
 }

@@ -30,6 +30,7 @@ fn options() -> Options {
         env_prefix: None,
         strict: true,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     }
 }

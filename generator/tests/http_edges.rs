@@ -24,6 +24,7 @@ fn options() -> Options {
         regenerate_command: "cargo test -p openapi-client-codegen --test http_edges".to_string(),
         strict: true,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: vec![
             (
                 "tokio".to_string(),

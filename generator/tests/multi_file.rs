@@ -131,6 +131,7 @@ fn a_split_description_gives_its_bundles_crate() {
         &root,
         &Directory::new(shop()),
         &Default::default(),
+        &[],
         false,
     )
     .unwrap();

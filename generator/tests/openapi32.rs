@@ -228,6 +228,7 @@ fn every_3_2_construct_over_http() {
         regenerate_command: "cargo test -p openapi-client-codegen --test openapi32".to_string(),
         strict: true,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: vec![
             (
                 "tokio".to_string(),

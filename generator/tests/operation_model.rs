@@ -322,6 +322,7 @@ fn a_spec_without_security_sends_a_bearer_token_when_the_client_has_one() {
         env_prefix: None,
         strict: true,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     };
     let lib = &generator::generate(NO_SECURITY, &options).unwrap().files["src/lib.rs"];

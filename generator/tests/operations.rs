@@ -28,6 +28,7 @@ fn options() -> Options {
         regenerate_command: "cargo test -p openapi-client-codegen --test operations".to_string(),
         strict: true,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: vec![
             (
                 "tokio".to_string(),

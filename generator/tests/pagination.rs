@@ -104,6 +104,7 @@ fn paged_lists_over_http() {
         regenerate_command: "cargo test -p openapi-client-codegen --test pagination".to_string(),
         strict: true,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: vec![
             (
                 "tokio".to_string(),

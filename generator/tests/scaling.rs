@@ -32,6 +32,7 @@ fn time(spec: &str) -> Duration {
         env_prefix: None,
         strict: false,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     };
     let started = Instant::now();
@@ -146,6 +147,7 @@ fn nested_schemas_that_do_not_parse() {
         env_prefix: None,
         strict: false,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     };
     let skipping = Options {

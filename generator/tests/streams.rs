@@ -25,6 +25,7 @@ fn options() -> Options {
         regenerate_command: "cargo test -p openapi-client-codegen --test streams".to_string(),
         strict: true,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: vec![
             (
                 "tokio".to_string(),

@@ -177,6 +177,7 @@ fn options(name: &str) -> Options {
         env_prefix: None,
         strict: true,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     }
 }

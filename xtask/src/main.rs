@@ -238,6 +238,7 @@ fn main() -> ExitCode {
                 target.config = args.flags.config;
             }
             target.options.skip_invalid = args.flags.skip_invalid;
+            target.overlay_flags(&args.flags.overlays);
             codegen::run(&target, mode, args.flags.strict).into()
         }
     }

@@ -46,6 +46,7 @@ pub fn target() -> Target {
     let config = Some(config_beside(&spec)).filter(|c| c.is_file());
     Target {
         config,
+        overlays: Vec::new(),
         name_given: false,
         spec,
         out: root.join(OUT),
@@ -59,6 +60,7 @@ pub fn target() -> Target {
             strict: false,
             skip_invalid: false,
             config: Default::default(),
+            overlays: Vec::new(),
             extra_dev_dependencies: extra_dev_dependencies
                 .iter()
                 .map(|(name, value)| (name.to_string(), value.to_string()))

@@ -1,7 +1,7 @@
 //! `conformance` (`cargo xtask conformance`) on what stops it before Prism answers anything: exit 2 for bad
-//! usage, an unreadable or ungeneratable spec and a malformed `--known-failures` file, exit 3
-//! when Node.js cannot be found (said plainly). The runs against Prism themselves are CI steps
-//! (`.ci/run`), which need Node.js and npm.
+//! usage, an unreadable or ungeneratable spec, a bad or missing overlay and a malformed
+//! `--known-failures` file, exit 3 when Node.js cannot be found (said plainly). The runs
+//! against Prism themselves are CI steps (`.ci/run`), which need Node.js and npm.
 
 use std::fs;
 use std::process::Command;
@@ -69,6 +69,29 @@ fn bad_usage_and_bad_specs_exit_with_2() {
     let (code, stderr) = conformance(&args, None);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("known.txt:2: expected"), "{stderr}");
+
+    // An overlay is applied before generation: a bad one stops the run, located.
+    let overlay = tmp.path().join("fix.yaml");
+    fs::write(
+        &overlay,
+        "overlay: 1.1.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths[\n    remove: true\n",
+    )
+    .unwrap();
+    let args = [
+        "--spec",
+        good.to_str().unwrap(),
+        "--overlay",
+        overlay.to_str().unwrap(),
+    ];
+    let (code, stderr) = conformance(&args, None);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("fix.yaml#/actions/0/target: "), "{stderr}");
+    let (code, stderr) = conformance(
+        &["--spec", good.to_str().unwrap(), "--overlay", "gone.yaml"],
+        None,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("gone.yaml"), "{stderr}");
 }
 
 #[test]

@@ -24,7 +24,9 @@ async fn a_call_goes_over_http_and_decodes() {
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("x-request-id", "req-1")
-                .set_body_json(serde_json::json!([{"id": 1, "name": "Rex", "tag": null}])),
+                .set_body_json(
+                    serde_json::json!([{"id": 1, "name": "Rex", "tag": null, "age": 3}]),
+                ),
         )
         .mount(&server)
         .await;
@@ -43,13 +45,15 @@ async fn a_call_goes_over_http_and_decodes() {
     assert_eq!(response.request_id(), Some("req-1"));
     assert_eq!(response[0].name, "Rex");
     assert_eq!(response[0].id, 1);
+    // `age` is the overlay's (openapi/petstore.overlay.yaml).
+    assert_eq!(response[0].age, Some(3));
 }
 
-/// The build script runs again only when the spec or its configuration changes: those are the
-/// only files it tells cargo about (cargo keeps what a build script printed beside its
+/// The build script runs again only when the spec, its configuration or the overlay the
+/// configuration names changes: those are the only files it tells cargo about (cargo keeps what a build script printed beside its
 /// `OUT_DIR`).
 #[test]
-fn the_build_script_reruns_only_for_the_spec_and_its_configuration() {
+fn the_build_script_reruns_only_for_the_spec_its_configuration_and_overlay() {
     let out_dir = std::path::Path::new(env!("OUT_DIR"));
     let printed = std::fs::read_to_string(out_dir.parent().unwrap().join("output")).unwrap();
     let reruns: Vec<&str> = printed
@@ -62,6 +66,7 @@ fn the_build_script_reruns_only_for_the_spec_and_its_configuration() {
         [
             format!("{manifest_dir}/openapi/petstore.yaml"),
             format!("{manifest_dir}/openapi/petstore.toml"),
+            format!("{manifest_dir}/openapi/petstore.overlay.yaml"),
         ],
         "{printed}"
     );

@@ -681,6 +681,7 @@ mod tests {
             env_prefix: None,
             strict: true,
             skip_invalid: false,
+            overlays: Vec::new(),
             extra_dev_dependencies: Vec::new(),
         };
         let output = crate::generate(&spec, &options).unwrap();

@@ -17,6 +17,10 @@
 //! alternatives, `$defs`, `$ref` with siblings, anchors and `$id`s, tuples, boolean schemas,
 //! `examples`, numeric exclusive bounds, `patternProperties`, conditionals) and of 3.1 into the
 //! document (`webhooks`, `components.pathItems`, no `paths`), valid and broken.
+//!
+//! Overlays too: [`overlay_for`] writes an Overlay document for a seed (targets at its places
+//! as normalized paths, wildcards, filters, queries that select nothing or are not JSONPath;
+//! `update`, `remove`, `copy`; wrong versions and fields), which [`check_overlaid`] applies.
 
 // Each user (the stable test, each cargo-fuzz target) uses its own subset of these helpers.
 #![allow(dead_code)]
@@ -1451,6 +1455,7 @@ pub fn check(text: &str) -> Result<Verdict, String> {
         env_prefix: None,
         strict: false,
         skip_invalid: true,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     };
     let strict = std::env::var_os("FUZZ_STRICT").is_some();
@@ -1666,4 +1671,231 @@ pub fn input_from_bytes(seeds: &[(String, Value)], data: &[u8]) -> Option<Input>
     let (first, rest) = data.split_first()?;
     let (_, seed) = seeds.get(usize::from(*first) % seeds.len().max(1))?;
     Some(mutate(seed, &mut Rng::from_bytes(rest)))
+}
+
+/// The label of the overlay [`overlay_for`] makes, as diagnostics name it.
+pub const OVERLAY_LABEL: &str = "fuzzed.overlay.yaml";
+
+/// An Overlay document for `spec` (its text, YAML or JSON, and what it does): one to four
+/// actions whose targets are mostly places of the spec (as normalized paths), else wildcards,
+/// filters, queries that select nothing or are not JSONPath; `update`s of every kind of value,
+/// `remove`s and `copy`s; now and then a wrong version, a missing or misspelled field, or
+/// text-level damage.
+pub fn overlay_for(spec: &Value, rng: &mut Rng) -> (String, Vec<String>) {
+    let nodes = pointers(spec);
+    let mut made = Vec::new();
+    // The target, and the node it names when it is a normalized path.
+    let target = |rng: &mut Rng| -> (String, Option<&Value>) {
+        let query = match rng.below(20) {
+            0..=11 if !nodes.is_empty() => {
+                let (path, node) = json_path(spec, rng.pick(&nodes).as_str());
+                return (path, Some(node));
+            }
+            12..=16 => rng
+                .pick(&[
+                    "$",
+                    "$.info",
+                    "$..description",
+                    "$.paths.*.*",
+                    "$.paths.*[?@.operationId]",
+                    "$..[?@.type == 'string']",
+                    "$.components.schemas.*.properties",
+                    "$..enum",
+                    "$..parameters[?@.in == 'query']",
+                    "$..required[0]",
+                    "$..*",
+                    "$.paths[?length(@) > 1]",
+                    "$..[?match(@.format, 'int(32|64)')]",
+                ])
+                .to_string(),
+            17 | 18 => rng
+                .pick(&["$.nope", "$.paths['/nowhere']", "$..[?@.x-none]"])
+                .to_string(),
+            _ => rng
+                .pick(&[
+                    "$.paths[",
+                    "paths",
+                    "",
+                    "$..[?(@",
+                    "$[?match(@, '(')]",
+                    "$.a.b.c..",
+                    "$[?foo(@)]",
+                    "$['unterminated]",
+                ])
+                .to_string(),
+        };
+        (query, None)
+    };
+    let mut actions = Vec::new();
+    for _ in 0..1 + rng.below(4) {
+        let mut action = serde_json::Map::new();
+        let (query, node) = target(rng);
+        if !rng.chance(3) {
+            action.insert("target".into(), json!(query));
+        }
+        match rng.below(10) {
+            0..=2 => {
+                action.insert("remove".into(), json!(true));
+            }
+            3..=7 => {
+                // Mostly a value of the kind the node has (others are errors, located).
+                let kind = match node {
+                    Some(Value::Object(_)) => 3,
+                    Some(Value::Array(_)) => 2,
+                    Some(_) => 5,
+                    None => rng.below(8),
+                };
+                let value = match if rng.chance(70) { kind } else { rng.below(8) } {
+                    0 => wrong_value(rng),
+                    1 => small_schema(rng),
+                    2 => any_value(rng),
+                    3 | 4 => json!({"description": "Overlaid.", "x-fuzzed": [1, 2]}),
+                    5 => json!("overlaid"),
+                    _ => {
+                        json!({"properties": {"added": {"type": "string"}}, "required": ["added"]})
+                    }
+                };
+                action.insert("update".into(), value);
+            }
+            _ => {
+                action.insert("copy".into(), json!(target(rng).0));
+            }
+        }
+        if rng.chance(3) {
+            action.insert("updte".into(), json!({}));
+        }
+        if rng.chance(3) {
+            action.insert("update".into(), json!({"summary": "both"}));
+        }
+        actions.push(Value::Object(action));
+    }
+    let version = match rng.below(40) {
+        0 => json!("2.0.0"),
+        1 => json!(1.1),
+        2..=12 => json!("1.0.0"),
+        _ => json!("1.1.0"),
+    };
+    let mut overlay = json!({
+        "overlay": version,
+        "info": {"title": "Fuzzed", "version": "1"},
+        "actions": actions,
+    });
+    if rng.chance(3) {
+        overlay.as_object_mut().map(|o| o.remove("info"));
+        made.push("no info".into());
+    }
+    made.push(format!(
+        "overlay {}",
+        serde_json::to_string(&overlay).unwrap_or_default()
+    ));
+    let mut text = if rng.chance(50) {
+        serde_norway::to_string(&overlay).unwrap_or_default()
+    } else {
+        serde_json::to_string_pretty(&overlay).unwrap_or_default()
+    };
+    if rng.chance(5) {
+        made.push(damage_text(&mut text, rng));
+    }
+    (text, made)
+}
+
+/// The normalized JSONPath (RFC 9535) of the node at `pointer` in `value`, and the node.
+fn json_path<'v>(value: &'v Value, pointer: &str) -> (String, &'v Value) {
+    let mut path = String::from("$");
+    let mut node = value;
+    for segment in pointer.split('/').skip(1) {
+        let key = segment.replace("~1", "/").replace("~0", "~");
+        match node {
+            Value::Array(items) => {
+                let index: usize = key.parse().unwrap_or(0);
+                path.push_str(&format!("[{index}]"));
+                node = items.get(index).unwrap_or(&Value::Null);
+            }
+            _ => {
+                // A single-quoted name: `\` and `'` escaped, control characters as `\uXXXX`.
+                let mut quoted = String::new();
+                for c in key.chars() {
+                    match c {
+                        '\\' => quoted.push_str("\\\\"),
+                        '\'' => quoted.push_str("\\'"),
+                        c if (c as u32) < 0x20 => quoted.push_str(&format!("\\u{:04x}", c as u32)),
+                        c => quoted.push(c),
+                    }
+                }
+                path.push_str(&format!("['{quoted}']"));
+                node = node.get(&key).unwrap_or(&Value::Null);
+            }
+        }
+    }
+    (path, node)
+}
+
+/// [`check`] of a spec with an overlay: output or errors, never a panic; every diagnostic
+/// about the overlay names a place in the overlay as written (`<label>#<pointer>`), every other
+/// one a place in the overlaid description; a warning about the overlay is an action selecting
+/// nothing; `api_surface_overlaid` describes whatever `generate` generates.
+pub fn check_overlaid(spec: &str, overlay: &str) -> Result<Verdict, String> {
+    let overlays = [generator::Overlay::new(OVERLAY_LABEL, overlay)];
+    let options = Options {
+        skip_invalid: true,
+        overlays: overlays.to_vec(),
+        ..Options::new("fuzzed")
+    };
+    let written = generator::load::read(overlay).ok();
+    let overlaid = generator::overlay::overlaid(spec, &overlays)
+        .ok()
+        .map(|(tree, _)| tree);
+    let located = |d: &generator::Diagnostic| -> Result<(), String> {
+        if d.message.trim().is_empty() {
+            return Err(format!("diagnostic without a message: {d:?}"));
+        }
+        if let Some(pointer) = d.pointer.strip_prefix(OVERLAY_LABEL) {
+            let at_place = match &written {
+                Some(written) => names_a_place(written, pointer),
+                None => pointer == "#",
+            };
+            if !at_place {
+                return Err(format!("diagnostic naming no place in the overlay: {d:?}"));
+            }
+            if d.severity == Severity::Warning && d.category != Category::NoEffect {
+                return Err(format!("an overlay warning other than no effect: {d:?}"));
+            }
+            return Ok(());
+        }
+        if !d.pointer.starts_with('#') {
+            return Err(format!("diagnostic without a pointer: {d:?}"));
+        }
+        match &overlaid {
+            Some(tree) if !d.pointer.contains("(merged)") && !names_a_place(tree, &d.pointer) => {
+                Err(format!(
+                    "diagnostic naming no place in the overlaid description: {d:?}"
+                ))
+            }
+            _ => Ok(()),
+        }
+    };
+    let surface = generator::api_surface_overlaid(spec, &Default::default(), &overlays, true);
+    match generate(spec, &options) {
+        Ok(output) => {
+            if let Err(error) = surface {
+                return Err(format!(
+                    "generated, but api_surface_overlaid failed: {error}"
+                ));
+            }
+            output.diagnostics.iter().try_for_each(located)?;
+            Ok(Verdict::Generated)
+        }
+        Err(error) => {
+            if error.diagnostics.is_empty() {
+                return Err("an error without diagnostics".into());
+            }
+            for d in &error.diagnostics {
+                located(d)?;
+                if d.severity != Severity::Error {
+                    return Err(format!("a failure reported as a warning: {d}"));
+                }
+            }
+            Ok(Verdict::Rejected)
+        }
+    }
 }

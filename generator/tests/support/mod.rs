@@ -80,6 +80,7 @@ pub fn options(crate_name: &str) -> Options {
         env_prefix: None,
         strict: false,
         skip_invalid: false,
+        overlays: Vec::new(),
         extra_dev_dependencies: Vec::new(),
     }
 }
