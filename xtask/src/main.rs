@@ -9,6 +9,7 @@
 mod bench;
 mod instructions;
 mod real;
+mod split;
 mod repository;
 mod synth;
 
