@@ -41,6 +41,9 @@
 //! [docs]                    # the crate docs' opening (Markdown); without it, the spec's
 //!                           # title and package.description, else info.description
 //! front_page = "Cloudflare Realtime Kit: meetings, participants, recordings."
+//!
+//! [spec]                    # how the description's files are read
+//! allow_outside = ["../shared"]   # folders beyond the spec's own its references may reach
 //! ```
 //!
 //! Parsing ([`Config::parse`]) refuses unknown keys, wrong types and invalid values, each
@@ -90,6 +93,17 @@ pub struct Config {
     pub client: Client,
     /// `[docs]`: the crate's documentation.
     pub docs: Docs,
+    /// `[spec]`: how the description is read.
+    pub spec: Spec,
+}
+
+/// `[spec]`: how the description's files are read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Spec {
+    /// `allow_outside`: folders outside the description's folder (relative to it, which is
+    /// where the configuration file sits: `["../shared"]`) that its references may reach.
+    /// Without it, a reference leaving the folder is an error.
+    pub allow_outside: Vec<Item>,
 }
 
 /// `[client]`: settings of the generated client that a description does not carry. `None`: the
@@ -248,6 +262,13 @@ struct RawConfig {
     filter: Option<RawFilter>,
     client: Option<RawClient>,
     docs: Option<RawDocs>,
+    spec: Option<RawSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    allow_outside: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -673,10 +694,10 @@ impl Config {
             config.type_overrides = reader.table("types.overrides", types.overrides);
         }
         for entry in &config.type_overrides {
-            if !entry.key.starts_with("#/") {
+            if !entry.key.starts_with("#/") && !entry.key.contains("#/") {
                 errors.push(entry.at.diagnostic(
                     "an override is keyed by the JSON pointer of a schema or property \
-                     (`#/components/schemas/...`)",
+                     (`#/components/schemas/...`, or `file.yaml#/...` in another file)",
                 ));
             }
             if syn::parse_str::<syn::Type>(&entry.value).is_err() {
@@ -684,6 +705,18 @@ impl Config {
                     "`{}` is not a Rust type (e.g. `serde_json::Value`, `String`, `i64`)",
                     entry.value
                 )));
+            }
+        }
+        if let Some(spec) = raw.spec {
+            config.spec.allow_outside = reader.list("spec.allow_outside", spec.allow_outside);
+            for item in &config.spec.allow_outside {
+                let v = &item.value;
+                if v.contains("://") || v.starts_with('/') || v.starts_with('\\') || v.is_empty() {
+                    errors.push(item.at.diagnostic(format_args!(
+                        "`{v}` is not a folder relative to the description's folder (such as \
+                         `../shared`)"
+                    )));
+                }
             }
         }
         if let Some(filter) = raw.filter {

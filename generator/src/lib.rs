@@ -69,6 +69,7 @@ pub mod conformance;
 pub mod diagnostics;
 pub mod diff;
 mod emit;
+pub mod files;
 mod format;
 #[doc(hidden)]
 pub mod load;
@@ -276,6 +277,111 @@ pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
     generate_with_timings(spec_text, options).map(|(output, _)| output)
 }
 
+/// [`generate`] for a description kept in many files: `root` is the root file's path relative
+/// to the folder `files` reads (`openapi.yaml`), `root_text` its text. Every reference into
+/// another file is gathered the way a bundler does it (see [`files`]), so the crate is the one
+/// the description's bundle gives; every pointer of a diagnostic names the file it is in
+/// (`models/pet.yaml#/properties/name:7:5`), and the configuration's pointers may name places
+/// in any file (`models/pet.yaml#/properties/name`).
+///
+/// ```
+/// use openapi_client_codegen::{Options, files::MemoryFiles, generate_files};
+///
+/// let root = "openapi: 3.0.3\ninfo: {title: Zoo, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      responses:\n        '200':\n          description: Pets\n          content: {application/json: {schema: {$ref: models/pet.yaml}}}\n";
+/// let files = MemoryFiles::of([("models/pet.yaml", "type: object\nproperties: {name: {type: string}}\n")]);
+/// let output = generate_files("openapi.yaml", root, &files, &Options::new("zoo"))?;
+/// assert!(output.files["src/types.rs"].contains("pub struct Pet"));
+/// # Ok::<(), openapi_client_codegen::Error>(())
+/// ```
+pub fn generate_files(
+    root: &str,
+    root_text: &str,
+    files: &dyn files::Files,
+    options: &Options,
+) -> Result<Output, Error> {
+    generate_files_with_timings(root, root_text, files, options).map(|(output, _)| output)
+}
+
+/// [`generate_files`], also reporting how long each stage took (reading and gathering the
+/// files is part of `load`).
+#[doc(hidden)]
+pub fn generate_files_with_timings(
+    root: &str,
+    root_text: &str,
+    files: &dyn files::Files,
+    options: &Options,
+) -> Result<(Output, Timings), Error> {
+    on_big_stack(|| {
+        let start = Instant::now();
+        let gathered = files::gather(root, root_text, files, &allow(&options.config))?;
+        let read = start.elapsed();
+        let sources = gathered.sources;
+        let options = Options {
+            config: config_in_gathered(&options.config, &sources),
+            ..options.clone()
+        };
+        let (mut output, mut timings) =
+            generate_tree(gathered.tree, gathered.warnings, &options, start)
+                .map_err(|e| sources.translate_error(e))?;
+        sources.translate_all(&mut output.diagnostics);
+        timings.load = timings.load.max(read);
+        Ok((output, timings))
+    })
+}
+
+/// What the configuration allows references to reach.
+fn allow(config: &config::Config) -> files::Allow {
+    files::Allow {
+        outside: config
+            .spec
+            .allow_outside
+            .iter()
+            .map(|item| item.value.clone())
+            .collect(),
+    }
+}
+
+/// The configuration with every key naming a place in a file (`models/pet.yaml#/properties/x`)
+/// turned into the pointer of that place in the gathered tree; a key naming no place gathered
+/// is left as written (and reported as matching nothing).
+fn config_in_gathered(config: &config::Config, sources: &files::SourceMap) -> config::Config {
+    let mut config = config.clone();
+    for entry in config
+        .rename_types
+        .iter_mut()
+        .chain(config.rename_methods.iter_mut())
+        .chain(config.type_overrides.iter_mut())
+    {
+        let Some((file, pointer)) = entry.key.split_once('#') else {
+            continue;
+        };
+        if file.is_empty() {
+            continue;
+        }
+        if let Some(gathered) = sources.gathered_pointer(file, pointer) {
+            entry.key = gathered;
+        }
+    }
+    config
+}
+
+/// Runs `work` on a thread with a [`STACK_SIZE`] stack (or the caller's if none can be
+/// started), passing a panic on as it is.
+fn on_big_stack<T: Send>(work: impl Fn() -> T + Sync) -> T {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("openapi-generator".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, &work);
+        match spawned {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => work(),
+        }
+    })
+}
+
 /// Time spent in each stage of one [`generate_with_timings`] call, for `cargo xtask bench`.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, Default)]
@@ -298,23 +404,22 @@ pub fn generate_with_timings(
     spec_text: &str,
     options: &Options,
 ) -> Result<(Output, Timings), Error> {
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("openapi-generator".into())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || generate_here(spec_text, options));
-        match spawned {
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => generate_here(spec_text, options),
-        }
+    on_big_stack(|| {
+        let start = Instant::now();
+        generate_tree(load::read(spec_text)?, Vec::new(), options, start)
     })
 }
 
-fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings), Error> {
+/// The stages after reading: `tree` is the description's JSON tree, `warnings` what reading it
+/// found (gathering its files), `start` when reading began.
+fn generate_tree(
+    tree: serde_json::Value,
+    warnings: Vec<Diagnostic>,
+    options: &Options,
+    start: Instant,
+) -> Result<(Output, Timings), Error> {
+    let read_warnings = warnings;
     let mut timings = Timings::default();
-    let start = Instant::now();
     let load::Document {
         raw,
         api,
@@ -323,7 +428,7 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
         warnings,
         vocabulary,
         ..
-    } = load::load(spec_text)?;
+    } = load::load_tree(tree)?;
     timings.load = start.elapsed();
     let start = Instant::now();
     let mut model = model::build_from(&raw, &api, &skipped, &warnings, vocabulary, &options.config)
@@ -336,7 +441,8 @@ fn generate_here(spec_text: &str, options: &Options) -> Result<(Output, Timings)
     // crate docs list the skipped operations with theirs).
     origins.restore_all(&mut model.skipped);
     origins.restore_all(&mut model.types.warnings);
-    let mut diagnostics = model.skipped.clone();
+    let mut diagnostics = read_warnings;
+    diagnostics.extend(model.skipped.iter().cloned());
     diagnostics.extend(model.types.warnings.iter().cloned());
     let diagnostics = diagnostics::settle(diagnostics, options.strict, options.skip_invalid)?;
     let start = Instant::now();
@@ -388,6 +494,30 @@ pub fn api_surface_configured(
     skip_invalid: bool,
 ) -> Result<surface::Surface, Error> {
     surface_of(spec_text, config, skip_invalid)
+}
+
+/// [`api_surface_configured`] of a description kept in many files (see [`generate_files`]).
+/// The surface's pointers are those of the gathered tree, which are the bundle's: a split
+/// description and its bundle have the same surface. Errors name the files.
+pub fn api_surface_files(
+    root: &str,
+    root_text: &str,
+    files: &dyn files::Files,
+    config: &config::Config,
+    skip_invalid: bool,
+) -> Result<surface::Surface, Error> {
+    on_big_stack(|| {
+        let gathered = files::gather(root, root_text, files, &allow(config))?;
+        let sources = gathered.sources;
+        let config = config_in_gathered(config, &sources);
+        let surface = || -> Result<surface::Surface, Error> {
+            let doc = load::load_tree(gathered.tree)?;
+            let surface = surface::describe(&doc, &config)?;
+            diagnostics::settle(surface.skipped.clone(), false, skip_invalid)?;
+            Ok(surface)
+        };
+        surface().map_err(|e| sources.translate_error(e))
+    })
 }
 
 fn surface_of(

@@ -73,20 +73,28 @@ pub fn load_tree(raw: Value) -> Result<Document, Error> {
 
 /// The JSON tree of YAML (1.2 rules, so `off` stays a string) or JSON text, as written.
 pub fn read(text: &str) -> Result<Value, Error> {
-    Ok(if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| {
-            Error::single(
-                "#",
-                format!(
-                    "not valid JSON (line {}, column {}): {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?
-    } else {
-        read_yaml(text)?
+    read_located(text).map_err(|(what, position, detail)| {
+        let at = position
+            .map(|(line, column)| format!(" (line {line}, column {column})"))
+            .unwrap_or_default();
+        Error::single("#", format!("{what}{at}: {detail}"))
     })
+}
+
+/// [`read`], failing with what the text is not (`not valid YAML`), the parser's line and
+/// column when it has them, and its message (for [`crate::files`], which names the file).
+pub fn read_located(text: &str) -> Result<Value, (&'static str, Option<(usize, usize)>, String)> {
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| {
+            (
+                "not valid JSON",
+                Some((e.line(), e.column())),
+                e.to_string(),
+            )
+        })
+    } else {
+        read_yaml(text)
+    }
 }
 
 /// Checks the structure of a (lowered) document with openapiv3; errors say which `version`
@@ -180,15 +188,12 @@ fn put_back_operations(api: &mut openapiv3::OpenAPI, operations: Vec<Checked>) {
 /// ("billion laughs"). Every value and every byte of text counts against a budget of twice the
 /// document's length plus a little: a document without aliases always fits (each value takes at
 /// least one byte of text), and a bomb stops as soon as it exceeds it, before it is built.
-fn read_yaml(text: &str) -> Result<Value, Error> {
+fn read_yaml(text: &str) -> Result<Value, (&'static str, Option<(usize, usize)>, String)> {
     let budget = std::cell::Cell::new(text.len().saturating_mul(2).saturating_add(4096));
     let deserializer = serde_norway::Deserializer::from_str(text);
     serde::de::DeserializeSeed::deserialize(Budgeted(&budget), deserializer).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
-            .unwrap_or_default();
-        Error::single("#", format!("not valid YAML{at}: {e}"))
+        let at = e.location().map(|l| (l.line(), l.column()));
+        ("not valid YAML", at, e.to_string())
     })
 }
 

@@ -1,0 +1,1146 @@
+//! Stage 0, "files": a description kept in many files, read as one. The root file's JSON tree
+//! gets every reference into another file gathered into it the way a bundler (`@redocly/cli
+//! bundle`) does it, so that the stages after it see one document and a split description
+//! gives the same crate as its bundle:
+//!
+//! - a reference from a place whose kind is a reusable component (a schema, parameter,
+//!   response, request body, header, example, link, callback or security scheme) becomes a
+//!   reference to `#/components/<kind>/<name>`, where the target is put once, however many
+//!   references reach it: `<name>` is the fragment's last segment (`x.yaml#/Pet` → `Pet`), or
+//!   the file's stem for a whole file (`models/droplet.yml` → `droplet`); a name already taken
+//!   by other content is made longer the bundler's way (the segments before it joined by `-`,
+//!   then `<stem>_<name>`, then `-2`, `-3`, ...);
+//! - a root component written as a reference to a whole file or fragment
+//!   (`components: {schemas: {Droplet: {$ref: models/droplet.yml}}}`) is that target under the
+//!   key as written;
+//! - any other reference (a path item, ...) is replaced by its target, and a `$ref` in a place
+//!   the standard does not define one (`description: {$ref: 'description.yml#/intro'}`) too,
+//!   with a warning;
+//! - `#/...` inside a referenced file means that file.
+//!
+//! The generator stays pure: files are read through a [`Files`] (the command-line tool's is a
+//! [`Directory`], the spec's folder on disk; tests use [`MemoryFiles`]), each file once. A
+//! reference that leaves the root file's folder, an absolute path or a URL is an error unless
+//! the configuration (`[spec] allow_outside`) allows the folder it goes to; no URL is ever
+//! fetched. [`SourceMap`] translates every pointer of the gathered tree back to
+//! `file#/pointer` (with `:line:column` when the file's text gives them), which is how every
+//! diagnostic names the file it is about.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Category, Diagnostic, Error, Severity};
+use crate::resolve::escape;
+
+/// Why a [`Files`] could not give a file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError {
+    /// There is no such file.
+    NotFound(String),
+    /// The file may not be read (outside the folder, an absolute path, a URL).
+    NotAllowed(String),
+    /// Any other failure (permissions, not UTF-8, ...).
+    Other(String),
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::NotFound(m) | FileError::NotAllowed(m) | FileError::Other(m) => {
+                f.write_str(m)
+            }
+        }
+    }
+}
+
+/// Where the files of a description come from.
+pub trait Files: Sync {
+    /// The text of the file at `path`: relative to the root file's folder, `/`-separated and
+    /// normalized (`schemas/pet.yaml`; `../shared/x.yml` only when the configuration allows
+    /// that folder).
+    fn read(&self, path: &str) -> Result<String, FileError>;
+}
+
+/// The files under a folder on disk. Refuses absolute paths, URLs and paths leaving the folder,
+/// except into the folders [`Directory::allow_outside`] names.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    folder: std::path::PathBuf,
+    outside: Vec<String>,
+}
+
+impl Directory {
+    /// The files under `folder` (the root file's folder).
+    pub fn new(folder: impl Into<std::path::PathBuf>) -> Directory {
+        Directory {
+            folder: folder.into(),
+            outside: Vec::new(),
+        }
+    }
+
+    /// Also the files under these folders, relative to `folder` (`../shared`).
+    pub fn allow_outside(mut self, folders: impl IntoIterator<Item = String>) -> Directory {
+        self.outside
+            .extend(folders.into_iter().map(|f| normalize_folder(&f)));
+        self
+    }
+}
+
+impl Files for Directory {
+    fn read(&self, path: &str) -> Result<String, FileError> {
+        if is_url(path) {
+            return Err(FileError::NotAllowed(format!(
+                "`{path}` is a URL; this generator reads no URL"
+            )));
+        }
+        if is_absolute(path) {
+            return Err(FileError::NotAllowed(format!(
+                "`{path}` is an absolute path; only paths relative to the root file are read"
+            )));
+        }
+        let normalized = normalize(path).ok_or_else(|| {
+            FileError::NotAllowed(format!("`{path}` is not a relative file path"))
+        })?;
+        if normalized.starts_with("../") && !allowed(&normalized, &self.outside) {
+            return Err(FileError::NotAllowed(format!(
+                "`{path}` is outside the description's folder"
+            )));
+        }
+        let full = self.folder.join(&normalized);
+        std::fs::read_to_string(&full).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => FileError::NotFound(format!("no file `{normalized}`")),
+            _ => FileError::Other(format!("cannot read `{normalized}`: {e}")),
+        })
+    }
+}
+
+/// Files held in memory, by normalized path, for tests.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct MemoryFiles(pub BTreeMap<String, String>);
+
+impl MemoryFiles {
+    /// The files of `pairs`, `(path, text)`.
+    pub fn of<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> MemoryFiles {
+        MemoryFiles(
+            pairs
+                .into_iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect(),
+        )
+    }
+}
+
+impl Files for MemoryFiles {
+    fn read(&self, path: &str) -> Result<String, FileError> {
+        self.0
+            .get(path)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(format!("no file `{path}`")))
+    }
+}
+
+/// A [`Files`] that counts how often each file is read, for tests.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct CountingFiles<F> {
+    /// The files read.
+    pub inner: F,
+    /// Path → number of reads.
+    pub reads: Mutex<BTreeMap<String, usize>>,
+}
+
+impl<F> CountingFiles<F> {
+    /// Counts the reads of `inner`.
+    pub fn new(inner: F) -> CountingFiles<F> {
+        CountingFiles {
+            inner,
+            reads: Mutex::new(BTreeMap::new()),
+        }
+    }
+}
+
+impl<F: Files> Files for CountingFiles<F> {
+    fn read(&self, path: &str) -> Result<String, FileError> {
+        if let Ok(mut reads) = self.reads.lock() {
+            *reads.entry(path.to_string()).or_default() += 1;
+        }
+        self.inner.read(path)
+    }
+}
+
+/// What the configuration allows references to reach beyond the root file's folder.
+#[derive(Debug, Clone, Default)]
+pub struct Allow {
+    /// Folders outside the root file's folder, relative to it (`../shared`).
+    pub outside: Vec<String>,
+}
+
+/// A description read from its files: one JSON tree, and where each part of it came from.
+#[derive(Debug)]
+pub struct Gathered {
+    /// The root file's tree with every other file's parts gathered into it.
+    pub tree: Value,
+    /// Pointers of `tree` → places in the files.
+    pub sources: SourceMap,
+    /// `$ref`s in places the standard does not define one, each replaced by its target.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Translates a pointer of the gathered tree (`#/components/schemas/droplet/properties/size`)
+/// back to the file and place it was written in
+/// (`models/droplet.yml#/properties/size:12:5`).
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    root: String,
+    /// Whether any other file than the root was read: only then do pointers into the root
+    /// name it (a one-file description keeps its `#/...` pointers).
+    many: bool,
+    /// Pointer of the gathered tree (without `#`) where a file's part was put → (file, its
+    /// pointer there).
+    parts: BTreeMap<String, (String, String)>,
+    /// The text of every file read, for line and column.
+    texts: BTreeMap<String, String>,
+}
+
+impl SourceMap {
+    /// `file#/pointer[:line:column]` of a pointer of the gathered tree; anything else
+    /// (`file:line:column` of the configuration, an already translated pointer) unchanged.
+    pub fn translate(&self, pointer: &str) -> String {
+        let Some(inner) = pointer.strip_prefix('#') else {
+            return pointer.to_string();
+        };
+        let (file, at) = self.place(inner);
+        if !self.many {
+            return pointer.to_string();
+        }
+        let position = self
+            .texts
+            .get(&file)
+            .and_then(|text| locate(text, &at))
+            .map(|(line, column)| format!(":{line}:{column}"))
+            .unwrap_or_default();
+        format!("{file}#{at}{position}")
+    }
+
+    /// The file and pointer in it of a pointer (without `#`) of the gathered tree.
+    fn place(&self, inner: &str) -> (String, String) {
+        let mut prefix = inner;
+        loop {
+            if let Some((file, at)) = self.parts.get(prefix) {
+                return (file.clone(), format!("{at}{}", &inner[prefix.len()..]));
+            }
+            match prefix.rfind('/') {
+                Some(cut) => prefix = &prefix[..cut],
+                None => return (self.root.clone(), inner.to_string()),
+            }
+        }
+    }
+
+    /// The pointer of the gathered tree (with `#`) of `file#/pointer`, as the configuration may
+    /// name a place: the first place the file's part was put, in document order.
+    pub fn gathered_pointer(&self, file: &str, pointer: &str) -> Option<String> {
+        if file == self.root {
+            return Some(format!("#{pointer}"));
+        }
+        // The part of `file` containing `pointer` that starts deepest.
+        self.parts
+            .iter()
+            .filter(|(_, (f, at))| {
+                f == file
+                    && (pointer == at
+                        || pointer
+                            .strip_prefix(at.as_str())
+                            .is_some_and(|rest| rest.starts_with('/')))
+            })
+            .max_by_key(|(_, (_, at))| at.len())
+            .map(|(gathered, (_, at))| format!("#{gathered}{}", &pointer[at.len()..]))
+    }
+
+    /// Every pointer of `error` translated.
+    pub fn translate_error(&self, mut error: Error) -> Error {
+        self.translate_all(&mut error.diagnostics);
+        error
+    }
+
+    /// Every pointer of `diagnostics` translated.
+    pub fn translate_all(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics {
+            d.pointer = self.translate(&d.pointer);
+        }
+    }
+}
+
+/// Reads the description whose root file is `root` (its path relative to the folder `files`
+/// reads, e.g. `openapi.yaml`) with text `root_text`, and gathers every file it references into
+/// one tree. Fails with every problem found, each located in the file it is in.
+pub fn gather(
+    root: &str,
+    root_text: &str,
+    files: &dyn Files,
+    allow: &Allow,
+) -> Result<Gathered, Error> {
+    let root = normalize(root).unwrap_or_else(|| root.to_string());
+    let tree = match crate::load::read_located(root_text) {
+        Ok(tree) => tree,
+        Err((what, position, detail)) => {
+            let at = position.map_or_else(String::new, |(l, c)| format!(":{l}:{c}"));
+            return Err(Error::single(
+                format!("{root}{at}"),
+                format!("{what}: {detail}"),
+            ));
+        }
+    };
+    let mut gatherer = Gatherer {
+        files,
+        allow: allow.clone(),
+        root: root.clone(),
+        cache: HashMap::new(),
+        texts: BTreeMap::new(),
+        placed: HashMap::new(),
+        added: Vec::new(),
+        taken: BTreeMap::new(),
+        inlining: Vec::new(),
+        parts: BTreeMap::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    gatherer.texts.insert(root.clone(), root_text.to_string());
+    let mut tree = tree;
+    if has_external(&tree) {
+        gatherer.root_components(&tree);
+        let mut walked = tree.clone();
+        gatherer.walk(&mut walked, Kind::Root, &root, "", "");
+        tree = walked;
+        gatherer.put_components(&mut tree);
+    }
+    if !gatherer.errors.is_empty() {
+        let mut diagnostics = gatherer.errors;
+        diagnostics.dedup();
+        return Err(Error { diagnostics });
+    }
+    let many = !gatherer.cache.is_empty();
+    Ok(Gathered {
+        tree,
+        sources: SourceMap {
+            root,
+            many,
+            parts: gatherer.parts,
+            texts: gatherer.texts,
+        },
+        warnings: gatherer.warnings,
+    })
+}
+
+/// Whether any `$ref` of the tree names another file (a one-file description is left as it
+/// is, not even copied).
+fn has_external(tree: &Value) -> bool {
+    let mut stack = vec![tree];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    if !r.starts_with('#') {
+                        return true;
+                    }
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// What a place of the document holds, as far as references care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Root,
+    Paths,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Responses,
+    Response,
+    Content,
+    MediaType,
+    Encoding,
+    Schema,
+    Header,
+    Example,
+    Link,
+    Callback,
+    SecurityScheme,
+    Components,
+    /// A map whose every value is of the kind.
+    MapOf(&'static Kind),
+    /// Values (examples, defaults, enums, extensions): a `$ref` in them is data.
+    Data,
+    /// Anything else: walked, a `$ref` in it replaced by its target with a warning.
+    Other,
+}
+
+impl Kind {
+    /// The `components` section a reference from a place of this kind goes to.
+    fn component(self) -> Option<&'static str> {
+        Some(match self {
+            Kind::Schema => "schemas",
+            Kind::Parameter => "parameters",
+            Kind::Response => "responses",
+            Kind::RequestBody => "requestBodies",
+            Kind::Header => "headers",
+            Kind::Example => "examples",
+            Kind::Link => "links",
+            Kind::Callback => "callbacks",
+            Kind::SecurityScheme => "securitySchemes",
+            _ => return None,
+        })
+    }
+
+    /// Whether the standard allows a Reference Object (or a schema's `$ref`) here.
+    fn takes_reference(self) -> bool {
+        self.component().is_some() || self == Kind::PathItem
+    }
+
+    /// The kind of the value under `key` of an object of this kind.
+    fn child(self, key: &str) -> Kind {
+        const SCHEMA: Kind = Kind::Schema;
+        const EXAMPLE: Kind = Kind::Example;
+        const HEADER: Kind = Kind::Header;
+        const PARAMETER: Kind = Kind::Parameter;
+        const PATH_ITEM: Kind = Kind::PathItem;
+        const OPERATION: Kind = Kind::Operation;
+        const RESPONSE: Kind = Kind::Response;
+        const REQUEST_BODY: Kind = Kind::RequestBody;
+        const LINK: Kind = Kind::Link;
+        const CALLBACK: Kind = Kind::Callback;
+        const SECURITY: Kind = Kind::SecurityScheme;
+        const MEDIA_TYPE: Kind = Kind::MediaType;
+        const ENCODING: Kind = Kind::Encoding;
+        if key.starts_with("x-") {
+            return Kind::Data;
+        }
+        match (self, key) {
+            (Kind::MapOf(kind), _) => *kind,
+            (Kind::Root, "paths") => Kind::Paths,
+            (Kind::Root, "webhooks") => Kind::MapOf(&PATH_ITEM),
+            (Kind::Root, "components") => Kind::Components,
+            (Kind::Paths, _) => Kind::PathItem,
+            (Kind::PathItem, "parameters") => Kind::MapOf(&PARAMETER),
+            (
+                Kind::PathItem,
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+                | "query",
+            ) => Kind::Operation,
+            (Kind::PathItem, "additionalOperations") => Kind::MapOf(&OPERATION),
+            (Kind::Operation, "parameters") => Kind::MapOf(&PARAMETER),
+            (Kind::Operation, "requestBody") => Kind::RequestBody,
+            (Kind::Operation, "responses") => Kind::Responses,
+            (Kind::Operation, "callbacks") => Kind::MapOf(&CALLBACK),
+            (Kind::Responses, _) => Kind::Response,
+            (Kind::Response, "headers") => Kind::MapOf(&HEADER),
+            (Kind::Response, "content") => Kind::Content,
+            (Kind::Response, "links") => Kind::MapOf(&LINK),
+            (Kind::Content, _) => Kind::MediaType,
+            (Kind::MediaType, "schema" | "itemSchema") => Kind::Schema,
+            (Kind::MediaType, "encoding" | "prefixEncoding") => Kind::MapOf(&ENCODING),
+            (Kind::MediaType, "itemEncoding") => Kind::Encoding,
+            (Kind::Encoding, "headers") => Kind::MapOf(&HEADER),
+            (Kind::Parameter | Kind::Header, "schema") => Kind::Schema,
+            (Kind::Parameter | Kind::Header, "content") => Kind::Content,
+            (Kind::Parameter | Kind::Header | Kind::MediaType, "examples") => Kind::MapOf(&EXAMPLE),
+            (Kind::RequestBody, "content") => Kind::Content,
+            (Kind::Callback, _) => Kind::PathItem,
+            (
+                Kind::Schema,
+                "properties" | "patternProperties" | "dependentSchemas" | "$defs" | "definitions",
+            ) => Kind::MapOf(&SCHEMA),
+            (Kind::Schema, "allOf" | "anyOf" | "oneOf" | "prefixItems") => Kind::MapOf(&SCHEMA),
+            (
+                Kind::Schema,
+                "items"
+                | "not"
+                | "additionalProperties"
+                | "unevaluatedProperties"
+                | "unevaluatedItems"
+                | "contains"
+                | "propertyNames"
+                | "if"
+                | "then"
+                | "else"
+                | "contentSchema"
+                | "additionalItems",
+            ) => Kind::Schema,
+            (Kind::Components, "schemas") => Kind::MapOf(&SCHEMA),
+            (Kind::Components, "responses") => Kind::MapOf(&RESPONSE),
+            (Kind::Components, "parameters") => Kind::MapOf(&PARAMETER),
+            (Kind::Components, "examples") => Kind::MapOf(&EXAMPLE),
+            (Kind::Components, "requestBodies") => Kind::MapOf(&REQUEST_BODY),
+            (Kind::Components, "headers") => Kind::MapOf(&HEADER),
+            (Kind::Components, "securitySchemes") => Kind::MapOf(&SECURITY),
+            (Kind::Components, "links") => Kind::MapOf(&LINK),
+            (Kind::Components, "callbacks") => Kind::MapOf(&CALLBACK),
+            (Kind::Components, "pathItems") => Kind::MapOf(&PATH_ITEM),
+            (Kind::Components, "mediaTypes") => Kind::MapOf(&MEDIA_TYPE),
+            (
+                _,
+                "example" | "examples" | "default" | "enum" | "const" | "value" | "dataValue"
+                | "serializedValue",
+            ) => Kind::Data,
+            _ => Kind::Other,
+        }
+    }
+}
+
+/// A file's tree once read, or why it could not be.
+type Loaded = Result<std::rc::Rc<Value>, String>;
+
+struct Gatherer<'f> {
+    files: &'f dyn Files,
+    allow: Allow,
+    root: String,
+    /// Every file other than the root, read once.
+    cache: HashMap<String, Loaded>,
+    texts: BTreeMap<String, String>,
+    /// (section, file, pointer) → the component's name.
+    placed: HashMap<(&'static str, String, String), String>,
+    /// The components put in, in the order a bundler adds them (after their own references).
+    added: Vec<(&'static str, String, Value)>,
+    /// Names taken per section (the root's own and those put in), with what each holds: its
+    /// (file, pointer) when known.
+    taken: BTreeMap<&'static str, BTreeMap<String, Option<(String, String)>>>,
+    /// The (file, pointer)s being put in place of their references, for cycles.
+    inlining: Vec<(String, String)>,
+    parts: BTreeMap<String, (String, String)>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// A `$ref` split into the file it names (normalized, relative to the root's folder) and the
+/// pointer into it.
+struct Target {
+    file: String,
+    pointer: String,
+}
+
+impl Gatherer<'_> {
+    /// The names the root's own components take, and where a root component that is a
+    /// reference to another file leads.
+    fn root_components(&mut self, tree: &Value) {
+        let Some(components) = tree.get("components").and_then(Value::as_object) else {
+            return;
+        };
+        for (section, entries) in components {
+            let Some(section) = Kind::Components.child(section).component_of_map() else {
+                continue;
+            };
+            let Some(entries) = entries.as_object() else {
+                continue;
+            };
+            for (name, value) in entries {
+                let target = value
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .filter(|r| !r.starts_with('#'))
+                    .and_then(|r| {
+                        let (path, fragment) = r.split_once('#').unwrap_or((r, ""));
+                        let file = join(&self.root, &percent_decode(path))?;
+                        Some((file, percent_decode(fragment)))
+                    });
+                if let Some((file, pointer)) = &target {
+                    self.placed
+                        .insert((section, file.clone(), pointer.clone()), name.clone());
+                }
+                self.taken
+                    .entry(section)
+                    .or_default()
+                    .insert(name.clone(), target);
+            }
+        }
+    }
+
+    /// Walks `value` (of `kind`, in `file` at `at_file`, at `at` in the gathered tree),
+    /// gathering what its references name.
+    fn walk(&mut self, value: &mut Value, kind: Kind, file: &str, at: &str, at_file: &str) {
+        if kind == Kind::Data {
+            return;
+        }
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    let reference = reference.clone();
+                    if let Some(replacement) =
+                        self.reference(map, &reference, kind, file, at, at_file)
+                    {
+                        *value = replacement;
+                    }
+                    return;
+                }
+                for (key, child) in map.iter_mut() {
+                    let escaped = escape(key);
+                    self.walk(
+                        child,
+                        kind.child(key),
+                        file,
+                        &format!("{at}/{escaped}"),
+                        &format!("{at_file}/{escaped}"),
+                    );
+                }
+            }
+            Value::Array(items) => {
+                let item_kind = match kind {
+                    Kind::MapOf(k) => *k,
+                    Kind::Schema => Kind::Schema, // `items: [...]` of old drafts
+                    _ => Kind::Other,
+                };
+                for (i, item) in items.iter_mut().enumerate() {
+                    self.walk(
+                        item,
+                        item_kind,
+                        file,
+                        &format!("{at}/{i}"),
+                        &format!("{at_file}/{i}"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The value that takes the place of the reference object `map` (with `$ref` `reference`),
+    /// or `None` to leave it (a reference within the root file, or one rewritten in place).
+    fn reference(
+        &mut self,
+        map: &mut Map<String, Value>,
+        reference: &str,
+        kind: Kind,
+        file: &str,
+        at: &str,
+        at_file: &str,
+    ) -> Option<Value> {
+        let site = format!("{at_file}/$ref");
+        if file == self.root && reference.starts_with('#') {
+            return None;
+        }
+        let target = match self.target(reference, file, &site) {
+            Ok(target) => target,
+            Err(diagnostic) => {
+                self.errors.push(diagnostic);
+                return None;
+            }
+        };
+        if !kind.takes_reference() {
+            self.warnings.push(Diagnostic {
+                severity: Severity::Warning,
+                category: Category::Unsupported,
+                pointer: self.located(file, &site),
+                message: format!(
+                    "the standard defines no `$ref` here; `{reference}` is read as its target, \
+                     as bundlers do"
+                ),
+            });
+        }
+        if target.file == self.root {
+            // Back into the root: its components are where they are.
+            if let Some(section) = kind.component() {
+                if target
+                    .pointer
+                    .strip_prefix(&format!("/components/{section}/"))
+                    .is_some_and(|name| !name.contains('/'))
+                {
+                    map.insert("$ref".into(), Value::String(format!("#{}", target.pointer)));
+                    return None;
+                }
+            }
+        }
+        let content = self.content(&target, file, &site)?;
+        let section = kind.component();
+        // A root component that is a reference to another file is its target, under its key.
+        let root_component = section.filter(|s| {
+            file == self.root
+                && at
+                    .strip_prefix(&format!("/components/{s}/"))
+                    .is_some_and(|name| !name.contains('/'))
+        });
+        match section {
+            Some(section) if root_component.is_none() => {
+                let name = self.component(section, &target, content, kind);
+                map.insert(
+                    "$ref".into(),
+                    Value::String(format!("#/components/{section}/{}", escape(&name))),
+                );
+                None
+            }
+            _ => {
+                let key = (target.file.clone(), target.pointer.clone());
+                if self.inlining.contains(&key) {
+                    self.errors.push(Diagnostic {
+                        severity: Severity::Error,
+                        category: Category::BadInput,
+                        pointer: self.located(file, &site),
+                        message: format!(
+                            "`{reference}` leads back to itself through references that are \
+                             put in their place (a cycle of references across files)"
+                        ),
+                    });
+                    return None;
+                }
+                self.inlining.push(key);
+                let mut content = content;
+                self.parts.insert(
+                    at.to_string(),
+                    (target.file.clone(), target.pointer.clone()),
+                );
+                self.walk(&mut content, kind, &target.file, at, &target.pointer);
+                self.inlining.pop();
+                map.remove("$ref");
+                Some(match content {
+                    Value::Object(mut object) if !map.is_empty() => {
+                        // The reference's own keys win over the target's.
+                        for (key, value) in std::mem::take(map) {
+                            object.insert(key, value);
+                        }
+                        Value::Object(object)
+                    }
+                    other => other,
+                })
+            }
+        }
+    }
+
+    /// The name of the component of `section` holding `target`, put in (and its own
+    /// references gathered) the first time.
+    fn component(
+        &mut self,
+        section: &'static str,
+        target: &Target,
+        content: Value,
+        kind: Kind,
+    ) -> String {
+        let key = (section, target.file.clone(), target.pointer.clone());
+        if let Some(name) = self.placed.get(&key) {
+            return name.clone();
+        }
+        let name = self.free_name(section, target, &content);
+        self.placed.insert(key, name.clone());
+        self.taken.entry(section).or_default().insert(
+            name.clone(),
+            Some((target.file.clone(), target.pointer.clone())),
+        );
+        let at = format!("/components/{section}/{}", escape(&name));
+        self.parts
+            .insert(at.clone(), (target.file.clone(), target.pointer.clone()));
+        let mut content = content;
+        self.walk(&mut content, kind, &target.file, &at, &target.pointer);
+        self.added.push((section, name.clone(), content));
+        name
+    }
+
+    /// A bundler's name for `target` in `section`: the pointer's last segment, or more of its
+    /// segments joined by `-`, then the file's stem (`<stem>_<name>`), then a number.
+    fn free_name(&self, section: &'static str, target: &Target, content: &Value) -> String {
+        let taken = self.taken.get(section);
+        let free = |name: &str| taken.is_none_or(|t| !t.contains_key(name));
+        let same = |name: &str| {
+            taken.and_then(|t| t.get(name)).is_some_and(|place| {
+                place
+                    .as_ref()
+                    .is_some_and(|(f, p)| (f, p) == (&target.file, &target.pointer))
+            }) || self
+                .added
+                .iter()
+                .any(|(s, n, v)| *s == section && n == name && v == content)
+        };
+        let segments: Vec<String> = target
+            .pointer
+            .split('/')
+            .skip(1)
+            .filter(|s| !s.is_empty())
+            .map(unescape)
+            .collect();
+        let mut name = String::new();
+        for segment in segments.iter().rev() {
+            name = if name.is_empty() {
+                segment.clone()
+            } else {
+                format!("{segment}-{name}")
+            };
+            if free(&name) || same(&name) {
+                return name;
+            }
+        }
+        let stem = stem(&target.file);
+        let base = if name.is_empty() {
+            stem
+        } else {
+            format!("{stem}_{name}")
+        };
+        if free(&base) || same(&base) {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|name| free(name) || same(name))
+            .unwrap_or(base)
+    }
+
+    /// Appends the components put in to the tree's `components`, as a bundler does.
+    fn put_components(&mut self, tree: &mut Value) {
+        let Some(root) = tree.as_object_mut() else {
+            return;
+        };
+        for (section, name, value) in std::mem::take(&mut self.added) {
+            let components = root
+                .entry("components")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Some(components) = components.as_object_mut() {
+                let entries = components
+                    .entry(section)
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Some(entries) = entries.as_object_mut() {
+                    entries.insert(name, value);
+                }
+            }
+        }
+    }
+
+    /// Where `reference`, written in `file`, leads.
+    fn target(&self, reference: &str, file: &str, site: &str) -> Result<Target, Diagnostic> {
+        let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let fail = |message: String| Diagnostic {
+            severity: Severity::Error,
+            category: Category::BadInput,
+            pointer: self.located(file, site),
+            message,
+        };
+        let fragment = percent_decode(fragment);
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            return Err(fail(format!(
+                "`{reference}`: only JSON pointer fragments (`#/...`) lead into another file"
+            )));
+        }
+        if path.is_empty() {
+            return Ok(Target {
+                file: file.to_string(),
+                pointer: fragment,
+            });
+        }
+        if is_url(path) {
+            return Err(fail(format!(
+                "`{reference}` is a URL; this generator fetches nothing from the network \
+                 (download the file beside the description and reference it by a relative path)"
+            )));
+        }
+        let path = percent_decode(path);
+        if is_absolute(&path) {
+            return Err(fail(format!(
+                "`{reference}` is an absolute path; reference files by paths relative to the \
+                 file that names them"
+            )));
+        }
+        let Some(joined) = join(file, &path) else {
+            return Err(fail(format!("`{reference}` is not a file path")));
+        };
+        if joined.starts_with("../") && !allowed(&joined, &self.allow.outside) {
+            return Err(fail(format!(
+                "`{reference}` leads outside the description's folder (to `{joined}`); allow \
+                 its folder with `[spec] allow_outside` in the configuration"
+            )));
+        }
+        Ok(Target {
+            file: joined,
+            pointer: fragment,
+        })
+    }
+
+    /// A copy of what `target` points at (reading its file the first time).
+    fn content(&mut self, target: &Target, file: &str, site: &str) -> Option<Value> {
+        let tree = if target.file == self.root {
+            None
+        } else {
+            match self.load(&target.file) {
+                Ok(tree) => Some(tree),
+                Err(message) => {
+                    let pointer = self.located(file, site);
+                    self.errors.push(Diagnostic {
+                        severity: Severity::Error,
+                        category: Category::BadInput,
+                        pointer,
+                        message,
+                    });
+                    return None;
+                }
+            }
+        };
+        let found = match &tree {
+            Some(tree) => lookup(tree, &target.pointer).cloned(),
+            None => None,
+        };
+        if tree.is_none() {
+            // Into the root (from another file): its tree is the one being walked; read it
+            // again from its text, once.
+            let root = self.root.clone();
+            let text = self.texts.get(&root).cloned().unwrap_or_default();
+            let root_tree = crate::load::read(&text).ok()?;
+            let found = lookup(&root_tree, &target.pointer).cloned();
+            if found.is_none() {
+                self.errors.push(self.missing(target, file, site));
+            }
+            return found;
+        }
+        if found.is_none() {
+            let diagnostic = self.missing(target, file, site);
+            self.errors.push(diagnostic);
+        }
+        found
+    }
+
+    fn missing(&self, target: &Target, file: &str, site: &str) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            category: Category::BadInput,
+            pointer: self.located(file, site),
+            message: format!(
+                "`{}#{}` names nothing: `{}` has no `{}`",
+                target.file, target.pointer, target.file, target.pointer
+            ),
+        }
+    }
+
+    /// The tree of `file`, read and parsed once.
+    fn load(&mut self, file: &str) -> Result<std::rc::Rc<Value>, String> {
+        if let Some(loaded) = self.cache.get(file) {
+            return loaded.clone();
+        }
+        let loaded = match self.files.read(file) {
+            Ok(text) => {
+                let parsed = match crate::load::read_located(&text) {
+                    Ok(tree) => Ok(std::rc::Rc::new(tree)),
+                    Err((what, position, detail)) => Err(match position {
+                        Some((line, column)) => {
+                            format!("`{file}` is {what} (`{file}:{line}:{column}`): {detail}")
+                        }
+                        None => format!("`{file}` is {what}: {detail}"),
+                    }),
+                };
+                self.texts.insert(file.to_string(), text);
+                parsed
+            }
+            Err(e) => Err(match e {
+                FileError::NotFound(m) => format!("cannot read `{file}`: {m}"),
+                FileError::NotAllowed(m) => format!("may not read `{file}`: {m}"),
+                FileError::Other(m) => format!("cannot read `{file}`: {m}"),
+            }),
+        };
+        self.cache.insert(file.to_string(), loaded.clone());
+        loaded
+    }
+
+    /// `file#pointer[:line:column]`.
+    fn located(&self, file: &str, pointer: &str) -> String {
+        let position = self
+            .texts
+            .get(file)
+            .and_then(|text| locate(text, pointer))
+            .map(|(line, column)| format!(":{line}:{column}"))
+            .unwrap_or_default();
+        format!("{file}#{pointer}{position}")
+    }
+}
+
+impl Kind {
+    /// The section of `components` whose every entry is of this (map) kind.
+    fn component_of_map(self) -> Option<&'static str> {
+        match self {
+            Kind::MapOf(kind) => kind.component(),
+            _ => None,
+        }
+    }
+}
+
+/// The value at `pointer` (without `#`) of `tree`.
+fn lookup<'v>(tree: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(tree);
+    }
+    tree.pointer(pointer)
+}
+
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+/// The file name without its folder and extension.
+fn stem(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    match name.rfind('.') {
+        Some(dot) if dot > 0 => name[..dot].to_string(),
+        _ => name.to_string(),
+    }
+}
+
+fn is_url(path: &str) -> bool {
+    path.starts_with("//")
+        || path.split_once(':').is_some_and(|(scheme, _)| {
+            scheme.len() > 1
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+}
+
+fn is_absolute(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    path.starts_with('/')
+        || path.starts_with('\\')
+        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
+}
+
+/// `%XX` escapes of a URI reference decoded (invalid ones kept as written).
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// `path` (relative to the folder of `file`) as a normalized path relative to the root's
+/// folder: `a/b.yaml` + `../c.yaml` → `c.yaml`; leading `../` where it leaves the folder.
+fn join(file: &str, path: &str) -> Option<String> {
+    let folder = match file.rfind('/') {
+        Some(cut) => &file[..cut],
+        None => "",
+    };
+    normalize(&format!("{folder}/{path}"))
+}
+
+/// `.` and `..` segments resolved, `\` read as `/`; `None` for an empty path.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let path = path.replace('\\', "/");
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    if parts.is_empty() || parts.last() == Some(&"..") {
+        return None;
+    }
+    // Rebuilt from owned segments.
+    Some(parts.join("/"))
+}
+
+fn normalize_folder(folder: &str) -> String {
+    normalize(&format!("{folder}/x"))
+        .and_then(|p| p.strip_suffix("/x").map(str::to_string))
+        .unwrap_or_else(|| folder.trim_end_matches('/').to_string())
+}
+
+/// Whether `path` (leaving the folder) is under one of the allowed `folders`.
+fn allowed(path: &str, folders: &[String]) -> bool {
+    folders.iter().any(|folder| {
+        let folder = normalize_folder(folder);
+        path.strip_prefix(&folder)
+            .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// Line and column (1-based) of the key at `pointer` in a YAML or JSON file's text, found by
+/// indentation (block YAML, JSON written one key a line); `None` where that does not tell.
+pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let segments: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
+    if segments.is_empty() {
+        return None;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let mut from = 0usize;
+    let mut parent_indent: isize = -1;
+    let mut found = None;
+    for segment in &segments {
+        let mut hit = None;
+        let mut item_indent: Option<usize> = None;
+        let mut item_count = 0usize;
+        let index: Option<usize> = segment.parse().ok();
+        for (n, line) in lines.iter().enumerate().skip(from) {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            if (indent as isize) <= parent_indent && n > from {
+                break;
+            }
+            if let (Some(index), Some(rest)) = (index, trimmed.strip_prefix('-')) {
+                if rest.is_empty() || rest.starts_with(' ') {
+                    let first = *item_indent.get_or_insert(indent);
+                    if indent == first {
+                        if item_count == index {
+                            hit = Some((n, indent, indent));
+                            break;
+                        }
+                        item_count += 1;
+                    }
+                    continue;
+                }
+            }
+            let (key_indent, key_text) = match trimmed.strip_prefix("- ") {
+                Some(rest) => (indent + 2, rest),
+                None => (indent, trimmed),
+            };
+            if (key_indent as isize) <= parent_indent {
+                continue;
+            }
+            if key_matches(key_text, segment) {
+                hit = Some((n, key_indent, key_indent));
+                break;
+            }
+        }
+        let (n, indent, column) = hit?;
+        found = Some((n + 1, column + 1));
+        from = n;
+        parent_indent = indent as isize;
+    }
+    found
+}
+
+fn key_matches(text: &str, key: &str) -> bool {
+    for quote in ["", "\"", "'"] {
+        if let Some(rest) = text
+            .strip_prefix(quote)
+            .and_then(|r| r.strip_prefix(key))
+            .and_then(|r| r.strip_prefix(quote))
+        {
+            if rest.trim_start().starts_with(':') {
+                return true;
+            }
+        }
+    }
+    false
+}
