@@ -9,8 +9,8 @@
 mod bench;
 mod instructions;
 mod real;
-mod split;
 mod repository;
+mod split;
 mod synth;
 
 use std::path::PathBuf;

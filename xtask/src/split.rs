@@ -182,12 +182,7 @@ fn rewrite(value: &mut Value, file: &str, layout: &Layout, names: bool) {
                     }
                     // Examples, defaults and values are data: a `$ref` in them is no reference.
                     ("example" | "default" | "const" | "enum" | "value", _) if !names => {}
-                    (key, child) => rewrite(
-                        child,
-                        file,
-                        layout,
-                        !names && matches!(key, "properties" | "patternProperties"),
-                    ),
+                    (key, child) => rewrite(child, file, layout, !names && holds_names(key)),
                 }
             }
         }
@@ -200,10 +195,43 @@ fn rewrite(value: &mut Value, file: &str, layout: &Layout, names: bool) {
     }
 }
 
+/// Whether the value of `key` is a map whose keys are names (of properties, responses, media
+/// types, components, ...), so that a key such as `default` (a response) is no keyword there.
+fn holds_names(key: &str) -> bool {
+    matches!(
+        key,
+        "properties"
+            | "patternProperties"
+            | "$defs"
+            | "definitions"
+            | "dependentSchemas"
+            | "paths"
+            | "webhooks"
+            | "responses"
+            | "callbacks"
+            | "headers"
+            | "links"
+            | "content"
+            | "encoding"
+            | "examples"
+            | "schemas"
+            | "parameters"
+            | "requestBodies"
+            | "securitySchemes"
+            | "pathItems"
+            | "mediaTypes"
+    )
+}
+
 /// The reference `target` (written in `file`) as it must be written once the document is
 /// split; `None` when it stays as it is.
 fn retarget(target: &str, file: &str, layout: &Layout) -> Option<String> {
+    // Only references into this document by JSON pointer move: an anchor (`#name`) or a URI
+    // is left as written.
     let pointer = target.strip_prefix('#')?;
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return None;
+    }
     let (moved, rest) = moved_to(pointer, layout)
         .map(|(to, rest)| (to.to_string(), rest))
         .unwrap_or_else(|| (String::new(), pointer.to_string()));
@@ -313,10 +341,20 @@ mod tests {
         let split = split(&doc, "api.yaml", Format::Yaml);
         assert_eq!(
             split.files.keys().collect::<Vec<_>>(),
-            ["paths/pets_id.yaml", "schemas/Owner.yaml", "schemas/Pet.yaml"]
+            [
+                "paths/pets_id.yaml",
+                "schemas/Owner.yaml",
+                "schemas/Pet.yaml"
+            ]
         );
-        assert_eq!(split.root["paths"]["/pets/{id}"]["$ref"], "paths/pets_id.yaml");
-        assert_eq!(split.root["components"]["schemas"]["Pet"]["$ref"], "schemas/Pet.yaml");
+        assert_eq!(
+            split.root["paths"]["/pets/{id}"]["$ref"],
+            "paths/pets_id.yaml"
+        );
+        assert_eq!(
+            split.root["components"]["schemas"]["Pet"]["$ref"],
+            "schemas/Pet.yaml"
+        );
         assert_eq!(
             split.root["components"]["parameters"]["Id"]["schema"]["$ref"],
             "schemas/Pet.yaml#/properties/id"
@@ -334,8 +372,7 @@ mod tests {
         assert_eq!(pet["properties"]["owner"]["$ref"], "Owner.yaml");
         assert_eq!(pet["properties"]["self"]["$ref"], "Pet.yaml");
         assert_eq!(
-            pet["properties"]["example"]["$ref"],
-            "not a reference",
+            pet["properties"]["example"]["$ref"], "not a reference",
             "a property named `example` is a schema"
         );
         assert_eq!(pet["example"]["$ref"], "#/components/schemas/Owner");
@@ -346,6 +383,25 @@ mod tests {
             owner["properties"]["param"]["$ref"],
             "../api.yaml#/components/parameters/Id/schema"
         );
+    }
+
+    #[test]
+    fn keywords_that_hold_data_are_left_alone_but_names_like_them_are_not() {
+        let doc = json!({
+            "paths": {"/a": {"get": {"responses": {"default": {"$ref": "#/components/responses/E"}}}}},
+            "components": {"schemas": {"S": {
+                "default": {"$ref": "#/components/schemas/S"},
+                "properties": {"a": {"$ref": "#anchor"}}
+            }}}
+        });
+        let split = split(&doc, "r.yaml", Format::Yaml);
+        assert_eq!(
+            split.files["paths/a.yaml"]["get"]["responses"]["default"]["$ref"],
+            "../r.yaml#/components/responses/E"
+        );
+        let schema = &split.files["schemas/S.yaml"];
+        assert_eq!(schema["default"]["$ref"], "#/components/schemas/S");
+        assert_eq!(schema["properties"]["a"]["$ref"], "#anchor");
     }
 
     #[test]
