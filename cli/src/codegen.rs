@@ -68,6 +68,30 @@ pub fn config_of_spec(spec: &Path) -> Result<generator::config::Config, String> 
     }
 }
 
+/// The root file's name and the files of the description whose root file is `spec`: those
+/// under its folder, and under the folders the configuration's `[spec] allow_outside` names.
+pub fn spec_files(
+    spec: &Path,
+    config: &generator::config::Config,
+) -> (String, generator::files::Directory) {
+    let root = spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = spec
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let files = generator::files::Directory::new(folder).allow_outside(
+        config
+            .spec
+            .allow_outside
+            .iter()
+            .map(|item| item.value.clone()),
+    );
+    (root, files)
+}
+
 impl Target {
     /// A crate anywhere, from any spec (`--spec FILE --out DIR [--name CRATE]`). The crate name
     /// defaults to the directory's name, made into a valid package name.
@@ -257,8 +281,10 @@ pub fn generate(target: &Target, strict: bool) -> Result<Output, Failure> {
             }
         }
     }
-    let output =
-        generator::generate(&spec_text, &options).map_err(|e| Failure::Spec(e.diagnostics))?;
+    // A description kept in many files is read from the spec's folder.
+    let (root, files) = spec_files(&target.spec, &options.config);
+    let output = generator::generate_files(&root, &spec_text, &files, &options)
+        .map_err(|e| Failure::Spec(e.diagnostics))?;
     if strict && !output.diagnostics.is_empty() {
         // The generator should already have failed; never let --strict pass with warnings.
         return Err(Failure::Spec(output.diagnostics));

@@ -169,13 +169,21 @@ fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
         skip_invalid: args.skip_invalid,
         extra_dev_dependencies: Vec::new(),
     };
-    let (output, driver) =
-        generator::generate_with_conformance_driver(&text, &options, args.rounds).map_err(|e| {
-            Stop(
-                2,
-                format!("{} cannot be generated:\n{e}", args.spec.display()),
-            )
-        })?;
+    // A description kept in many files is read from the spec's folder (Prism reads them too).
+    let (root, files) = crate::codegen::spec_files(&args.spec, &options.config);
+    let (output, driver) = generator::generate_files_with_conformance_driver(
+        &root,
+        &text,
+        &files,
+        &options,
+        args.rounds,
+    )
+    .map_err(|e| {
+        Stop(
+            2,
+            format!("{} cannot be generated:\n{e}", args.spec.display()),
+        )
+    })?;
     for warning in &output.diagnostics {
         eprintln!("warning: {warning}");
     }

@@ -48,7 +48,9 @@ fn surface(path: &Path, label: &str, skip_invalid: bool) -> Result<Surface, Stri
     let text = fs::read_to_string(path).map_err(|e| format!("error: cannot read {label}: {e}"))?;
     // Renames, overrides and filters of the configuration beside the spec apply, as in codegen.
     let config = crate::codegen::config_of_spec(path)?;
-    let surface = generator::api_surface_configured(&text, &config, skip_invalid);
+    // A description kept in many files is read from the spec's folder.
+    let (root, files) = crate::codegen::spec_files(path, &config);
+    let surface = generator::api_surface_files(&root, &text, &files, &config, skip_invalid);
     surface.map_err(|e| {
         let lines: Vec<String> = e
             .diagnostics

@@ -4,19 +4,21 @@
 //! gives the same crate as its bundle:
 //!
 //! - a reference from a place whose kind is a reusable component (a schema, parameter,
-//!   response, request body, header, example, link, callback or security scheme) becomes a
+//!   response, request body, header, example, link or callback) becomes a
 //!   reference to `#/components/<kind>/<name>`, where the target is put once, however many
 //!   references reach it: `<name>` is the fragment's last segment (`x.yaml#/Pet` → `Pet`), or
-//!   the file's stem for a whole file (`models/droplet.yml` → `droplet`); a name already taken
-//!   by other content is made longer the bundler's way (the segments before it joined by `-`,
-//!   then `<stem>_<name>`, then `-2`, `-3`, ...);
-//! - a root component written as a reference to a whole file or fragment
-//!   (`components: {schemas: {Droplet: {$ref: models/droplet.yml}}}`) is that target under the
-//!   key as written;
-//! - any other reference (a path item, ...) is replaced by its target, and a `$ref` in a place
+//!   the file's stem for a whole file (`models/droplet.yml` → `droplet`); while that name
+//!   holds other content, `-2`, `-3`, ... (a name holding the same place or an equal value is
+//!   reused);
+//! - so a root component written as a reference to a file (`components: {schemas: {Droplet:
+//!   {$ref: models/droplet.yml}}}`) stays a reference, to `#/components/schemas/droplet`
+//!   (unless the name is its key: then it is the target, under its key); the model gives such
+//!   an alias no type name of its own;
+//! - any other reference (a path item, a security scheme, ...) is replaced by its target, and a `$ref` in a place
 //!   the standard does not define one (`description: {$ref: 'description.yml#/intro'}`) too,
 //!   with a warning;
-//! - `#/...` inside a referenced file means that file.
+//! - `#/...` inside a referenced file means that file; a discriminator's mapping to a file
+//!   becomes its schema's component, an example's `externalValue` file its `value`.
 //!
 //! The generator stays pure: files are read through a [`Files`] (the command-line tool's is a
 //! [`Directory`], the spec's folder on disk; tests use [`MemoryFiles`]), each file once. A
@@ -285,11 +287,13 @@ pub fn gather(
     let root = normalize(root).unwrap_or_else(|| root.to_string());
     let tree = match crate::load::read_located(root_text) {
         Ok(tree) => tree,
-        Err((what, position, detail)) => {
-            let at = position.map_or_else(String::new, |(l, c)| format!(":{l}:{c}"));
+        Err(e) => {
+            let at = e
+                .position
+                .map_or_else(String::new, |(l, c)| format!(":{l}:{c}"));
             return Err(Error::single(
                 format!("{root}{at}"),
-                format!("{what}: {detail}"),
+                format!("{}: {}", e.what, e.detail),
             ));
         }
     };
@@ -300,20 +304,23 @@ pub fn gather(
         cache: HashMap::new(),
         texts: BTreeMap::new(),
         placed: HashMap::new(),
+        rewritten: HashMap::new(),
         added: Vec::new(),
+        slots: HashMap::new(),
         taken: BTreeMap::new(),
+        root_tree: std::rc::Rc::new(Value::Null),
         inlining: Vec::new(),
         parts: BTreeMap::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        depth: 0,
     };
     gatherer.texts.insert(root.clone(), root_text.to_string());
     let mut tree = tree;
     if has_external(&tree) {
+        gatherer.root_tree = std::rc::Rc::new(tree.clone());
         gatherer.root_components(&tree);
-        let mut walked = tree.clone();
-        gatherer.walk(&mut walked, Kind::Root, &root, "", "");
-        tree = walked;
+        gatherer.walk(&mut tree, Kind::Root, &root, "", "");
         gatherer.put_components(&mut tree);
     }
     if !gatherer.errors.is_empty() {
@@ -375,12 +382,21 @@ enum Kind {
     Link,
     Callback,
     SecurityScheme,
+    Discriminator,
     Components,
     /// A map whose every value is of the kind.
     MapOf(&'static Kind),
     /// Values (examples, defaults, enums, extensions): a `$ref` in them is data.
     Data,
-    /// Anything else: walked, a `$ref` in it replaced by its target with a warning.
+    /// Text (`description`, `summary`, `title`): a `$ref` is replaced by its target, with a
+    /// warning.
+    Text,
+    /// What a schema holds beyond its keywords: not walked by a bundler, except that a
+    /// reference object it shares with a place that was (the same object of the same file, as
+    /// a bundler's rewrites are made in place) is rewritten the same way.
+    Unknown,
+    /// Anything else (`info`, `servers`, ...): walked, a `$ref` in it replaced by its target
+    /// with a warning.
     Other,
 }
 
@@ -396,14 +412,118 @@ impl Kind {
             Kind::Example => "examples",
             Kind::Link => "links",
             Kind::Callback => "callbacks",
-            Kind::SecurityScheme => "securitySchemes",
+            // Not security schemes: the bundler's table names them `SecuritySchema`, which no
+            // type is called, so a reference to one is put in its place.
             _ => return None,
         })
     }
 
+    /// The keys a bundler's type of such an object names, in its order (OpenAPI 3.0's, which
+    /// `@redocly/cli` walks first; the rest follow as written).
+    fn order(self) -> &'static [&'static str] {
+        match self {
+            Kind::Root => &[
+                "openapi",
+                "info",
+                "servers",
+                "security",
+                "tags",
+                "externalDocs",
+                "paths",
+                "components",
+            ],
+            Kind::PathItem => &[
+                "$ref",
+                "servers",
+                "parameters",
+                "summary",
+                "description",
+                "get",
+                "put",
+                "post",
+                "delete",
+                "options",
+                "head",
+                "patch",
+                "trace",
+            ],
+            Kind::Operation => &[
+                "tags",
+                "summary",
+                "description",
+                "externalDocs",
+                "operationId",
+                "parameters",
+                "security",
+                "servers",
+                "requestBody",
+                "responses",
+                "deprecated",
+                "callbacks",
+            ],
+            Kind::Parameter | Kind::Header => &[
+                "name",
+                "in",
+                "description",
+                "required",
+                "deprecated",
+                "allowEmptyValue",
+                "style",
+                "explode",
+                "allowReserved",
+                "schema",
+                "example",
+                "examples",
+                "content",
+            ],
+            Kind::RequestBody => &["description", "required", "content"],
+            Kind::Responses => &["default"],
+            Kind::Response => &["description", "headers", "content", "links"],
+            Kind::MediaType => &["schema", "example", "examples", "encoding"],
+            Kind::Encoding => &["contentType", "headers"],
+            Kind::Schema => &[
+                "externalDocs",
+                "discriminator",
+                "title",
+                "required",
+                "enum",
+                "type",
+                "allOf",
+                "anyOf",
+                "oneOf",
+                "not",
+                "properties",
+                "items",
+                "additionalProperties",
+                "description",
+            ],
+            Kind::Example => &["value", "summary", "description", "externalValue"],
+            Kind::Link => &[
+                "operationRef",
+                "operationId",
+                "parameters",
+                "requestBody",
+                "description",
+                "server",
+            ],
+            Kind::Components => &[
+                "parameters",
+                "schemas",
+                "responses",
+                "examples",
+                "requestBodies",
+                "headers",
+                "securitySchemes",
+                "links",
+                "callbacks",
+            ],
+            _ => &[],
+        }
+    }
+
     /// Whether the standard allows a Reference Object (or a schema's `$ref`) here.
     fn takes_reference(self) -> bool {
-        self.component().is_some() || self == Kind::PathItem
+        self.component().is_some() || matches!(self, Kind::PathItem | Kind::SecurityScheme)
     }
 
     /// The kind of the value under `key` of an object of this kind.
@@ -425,7 +545,9 @@ impl Kind {
             return Kind::Data;
         }
         match (self, key) {
+            (Kind::Unknown, _) => Kind::Unknown,
             (Kind::MapOf(kind), _) => *kind,
+            (Kind::Text, _) => Kind::Text,
             (Kind::Root, "paths") => Kind::Paths,
             (Kind::Root, "webhooks") => Kind::MapOf(&PATH_ITEM),
             (Kind::Root, "components") => Kind::Components,
@@ -491,6 +613,9 @@ impl Kind {
                 "example" | "examples" | "default" | "enum" | "const" | "value" | "dataValue"
                 | "serializedValue",
             ) => Kind::Data,
+            (_, "description" | "summary" | "title") => Kind::Text,
+            (Kind::Schema, "discriminator") => Kind::Discriminator,
+            (Kind::Schema, _) => Kind::Unknown,
             _ => Kind::Other,
         }
     }
@@ -509,15 +634,33 @@ struct Gatherer<'f> {
     /// (section, file, pointer) → the component's name.
     placed: HashMap<(&'static str, String, String), String>,
     /// The components put in, in the order a bundler adds them (after their own references).
-    added: Vec<(&'static str, String, Value)>,
+    added: Vec<(&'static str, String, Option<Value>)>,
+    /// (section, name) → its index in `added`: a component takes its place when a reference to
+    /// it is first left, which in a cycle is before its own content is walked to its end.
+    slots: HashMap<(&'static str, String), usize>,
     /// Names taken per section (the root's own and those put in), with what each holds: its
     /// (file, pointer) when known.
-    taken: BTreeMap<&'static str, BTreeMap<String, Option<(String, String)>>>,
+    taken: BTreeMap<&'static str, BTreeMap<String, Holder>>,
+    /// The root file's tree as written.
+    root_tree: std::rc::Rc<Value>,
+    /// (file, pointer of a reference object) → the `$ref` it was rewritten to, for
+    /// [`Kind::Unknown`].
+    rewritten: HashMap<(String, String), String>,
     /// The (file, pointer)s being put in place of their references, for cycles.
     inlining: Vec<(String, String)>,
     parts: BTreeMap<String, (String, String)>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    /// How deep the walk is.
+    depth: usize,
+}
+
+/// What a component name holds: the place it was gathered from (or a root component's
+/// reference leads to), and, for one gathered, its content as written (a root component's is
+/// in the root's tree).
+struct Holder {
+    place: Option<(String, String)>,
+    raw: Option<Value>,
 }
 
 /// A `$ref` split into the file it names (normalized, relative to the root's folder) and the
@@ -528,8 +671,9 @@ struct Target {
 }
 
 impl Gatherer<'_> {
-    /// The names the root's own components take, and where a root component that is a
-    /// reference to another file leads.
+    /// The names the root's own components take, and where each that is a reference to
+    /// another file leads (a bundler puts that target under the key when the key is the name
+    /// it would give it, and else leaves the key a reference to the name it gives it).
     fn root_components(&mut self, tree: &Value) {
         let Some(components) = tree.get("components").and_then(Value::as_object) else {
             return;
@@ -551,14 +695,13 @@ impl Gatherer<'_> {
                         let file = join(&self.root, &percent_decode(path))?;
                         Some((file, percent_decode(fragment)))
                     });
-                if let Some((file, pointer)) = &target {
-                    self.placed
-                        .insert((section, file.clone(), pointer.clone()), name.clone());
-                }
-                self.taken
-                    .entry(section)
-                    .or_default()
-                    .insert(name.clone(), target);
+                self.taken.entry(section).or_default().insert(
+                    name.clone(),
+                    Holder {
+                        place: target,
+                        raw: None,
+                    },
+                );
             }
         }
     }
@@ -566,9 +709,17 @@ impl Gatherer<'_> {
     /// Walks `value` (of `kind`, in `file` at `at_file`, at `at` in the gathered tree),
     /// gathering what its references name.
     fn walk(&mut self, value: &mut Value, kind: Kind, file: &str, at: &str, at_file: &str) {
-        if kind == Kind::Data {
+        // Deeper than any document the later stages accept (they refuse it, naming the
+        // place): not walked further, so that a chain of files cannot exhaust the stack.
+        if kind == Kind::Data || self.depth > 2 * crate::load::MAX_DOCUMENT_DEPTH {
             return;
         }
+        self.depth += 1;
+        self.walk_value(value, kind, file, at, at_file);
+        self.depth -= 1;
+    }
+
+    fn walk_value(&mut self, value: &mut Value, kind: Kind, file: &str, at: &str, at_file: &str) {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
@@ -580,15 +731,32 @@ impl Gatherer<'_> {
                     }
                     return;
                 }
-                for (key, child) in map.iter_mut() {
-                    let escaped = escape(key);
+                // In a bundler's order: the keys its type of the object names first, in its
+                // order, then the others as written (which decides who gets a contested name).
+                let order = kind.order();
+                let keys: Vec<String> = order
+                    .iter()
+                    .filter(|k| map.contains_key(**k))
+                    .map(|k| k.to_string())
+                    .chain(map.keys().filter(|k| !order.contains(&k.as_str())).cloned())
+                    .collect();
+                for key in keys {
+                    let Some(child) = map.get_mut(&key) else {
+                        continue;
+                    };
+                    let escaped = escape(&key);
                     self.walk(
                         child,
-                        kind.child(key),
+                        kind.child(&key),
                         file,
                         &format!("{at}/{escaped}"),
                         &format!("{at_file}/{escaped}"),
                     );
+                }
+                match kind {
+                    Kind::Discriminator => self.mapping(map, file, at_file),
+                    Kind::Example => self.external_value(map, file, at_file),
+                    _ => {}
                 }
             }
             Value::Array(items) => {
@@ -611,6 +779,106 @@ impl Gatherer<'_> {
         }
     }
 
+    /// A discriminator's `mapping` values and `defaultMapping` that name a schema in another
+    /// file become references to its component, as a bundler makes them.
+    fn mapping(&mut self, discriminator: &mut Map<String, Value>, file: &str, at_file: &str) {
+        let mut slots: Vec<(String, &mut Value)> = Vec::new();
+        let mut default = None;
+        for (key, value) in discriminator.iter_mut() {
+            match (key.as_str(), value) {
+                ("mapping", Value::Object(mapping)) => {
+                    for (key, value) in mapping.iter_mut() {
+                        slots.push((format!("{at_file}/mapping/{}", escape(key)), value));
+                    }
+                }
+                ("defaultMapping", value) => default = Some(value),
+                _ => {}
+            }
+        }
+        // `defaultMapping` after `mapping`, which a bundler leaves first.
+        if let Some(value) = default {
+            slots.push((format!("{at_file}/defaultMapping"), value));
+        }
+        for (site, value) in slots {
+            let Value::String(reference) = value else {
+                continue;
+            };
+            if !names_schema(reference) || (file == self.root && reference.starts_with('#')) {
+                continue;
+            }
+            let target = match self.target(reference, file, &site) {
+                Ok(target) => target,
+                Err(diagnostic) => {
+                    self.errors.push(diagnostic);
+                    continue;
+                }
+            };
+            if target.file == self.root
+                && target
+                    .pointer
+                    .strip_prefix("/components/schemas/")
+                    .is_some_and(|name| !name.contains('/'))
+            {
+                *value = Value::String(format!("#{}", target.pointer));
+                continue;
+            }
+            let Some(content) = self.content(&target, file, &site) else {
+                continue;
+            };
+            let name = self.component("schemas", &target, content, Kind::Schema);
+            *value = Value::String(format!("#/components/schemas/{}", escape(&name)));
+        }
+    }
+
+    /// An example's `externalValue` naming a file becomes its `value` (a bundler's
+    /// `Example.leave`), unless it has one: the file's JSON or YAML, else its text.
+    fn external_value(&mut self, example: &mut Map<String, Value>, file: &str, at_file: &str) {
+        if example.contains_key("value") {
+            return;
+        }
+        let Some(Value::String(reference)) = example.get("externalValue") else {
+            return;
+        };
+        if is_url(reference) {
+            // Left as written: the generator fetches nothing.
+            return;
+        }
+        let site = format!("{at_file}/externalValue");
+        let target = match self.target(reference, file, &site) {
+            Ok(target) => target,
+            Err(diagnostic) => {
+                self.errors.push(diagnostic);
+                return;
+            }
+        };
+        let value = match self.load(&target.file) {
+            Ok(tree) => match lookup(&tree, &target.pointer) {
+                Some(value) => value.clone(),
+                None => {
+                    let diagnostic = self.missing(&target, file, &site);
+                    self.errors.push(diagnostic);
+                    return;
+                }
+            },
+            Err(message) => match self.texts.get(&target.file) {
+                // Read, but neither JSON nor YAML: an example as text.
+                Some(text) => Value::String(text.clone()),
+                None => {
+                    let pointer = self.located(file, &site);
+                    self.errors.push(Diagnostic {
+                        severity: Severity::Error,
+                        category: Category::BadInput,
+                        pointer,
+                        message,
+                    });
+                    return;
+                }
+            },
+        };
+        example.remove("externalValue");
+        example.insert("value".into(), value);
+    }
+
     /// The value that takes the place of the reference object `map` (with `$ref` `reference`),
     /// or `None` to leave it (a reference within the root file, or one rewritten in place).
     fn reference(
@@ -624,6 +892,12 @@ impl Gatherer<'_> {
     ) -> Option<Value> {
         let site = format!("{at_file}/$ref");
         if file == self.root && reference.starts_with('#') {
+            return None;
+        }
+        if kind == Kind::Unknown {
+            if let Some(rewritten) = self.rewritten.get(&(file.to_string(), at_file.to_string())) {
+                map.insert("$ref".into(), Value::String(rewritten.clone()));
+            }
             return None;
         }
         let target = match self.target(reference, file, &site) {
@@ -657,22 +931,23 @@ impl Gatherer<'_> {
                 }
             }
         }
+        if let Some(section) = kind.component() {
+            if let Some(name) = self.placed_name(section, &target) {
+                let rewritten = format!("#/components/{section}/{}", escape(&name));
+                self.rewritten
+                    .insert((file.to_string(), at_file.to_string()), rewritten.clone());
+                map.insert("$ref".into(), Value::String(rewritten));
+                return None;
+            }
+        }
         let content = self.content(&target, file, &site)?;
-        let section = kind.component();
-        // A root component that is a reference to another file is its target, under its key.
-        let root_component = section.filter(|s| {
-            file == self.root
-                && at
-                    .strip_prefix(&format!("/components/{s}/"))
-                    .is_some_and(|name| !name.contains('/'))
-        });
-        match section {
-            Some(section) if root_component.is_none() => {
+        match kind.component() {
+            Some(section) => {
                 let name = self.component(section, &target, content, kind);
-                map.insert(
-                    "$ref".into(),
-                    Value::String(format!("#/components/{section}/{}", escape(&name))),
-                );
+                let rewritten = format!("#/components/{section}/{}", escape(&name));
+                self.rewritten
+                    .insert((file.to_string(), at_file.to_string()), rewritten.clone());
+                map.insert("$ref".into(), Value::String(rewritten));
                 None
             }
             _ => {
@@ -699,12 +974,14 @@ impl Gatherer<'_> {
                 self.inlining.pop();
                 map.remove("$ref");
                 Some(match content {
-                    Value::Object(mut object) if !map.is_empty() => {
-                        // The reference's own keys win over the target's.
-                        for (key, value) in std::mem::take(map) {
-                            object.insert(key, value);
+                    Value::Object(object) if !map.is_empty() => {
+                        // The reference's own keys first and winning, then the target's (a
+                        // bundler's `Object.assign(ref, {...target, ...ref})`).
+                        let mut merged = std::mem::take(map);
+                        for (key, value) in object {
+                            merged.entry(key).or_insert(value);
                         }
-                        Value::Object(object)
+                        Value::Object(merged)
                     }
                     other => other,
                 })
@@ -721,70 +998,92 @@ impl Gatherer<'_> {
         content: Value,
         kind: Kind,
     ) -> String {
-        let key = (section, target.file.clone(), target.pointer.clone());
-        if let Some(name) = self.placed.get(&key) {
-            return name.clone();
+        if let Some(name) = self.placed_name(section, target) {
+            return name;
         }
+        let key = (section, target.file.clone(), target.pointer.clone());
         let name = self.free_name(section, target, &content);
         self.placed.insert(key, name.clone());
-        self.taken.entry(section).or_default().insert(
+        let holders = self.taken.entry(section).or_default();
+        if holders.get(&name).is_some_and(|h| h.raw.is_some()) {
+            // Equal content gathered from another place: the bundler's one component.
+            return name;
+        }
+        holders.insert(
             name.clone(),
-            Some((target.file.clone(), target.pointer.clone())),
+            Holder {
+                place: Some((target.file.clone(), target.pointer.clone())),
+                raw: Some(content.clone()),
+            },
         );
         let at = format!("/components/{section}/{}", escape(&name));
         self.parts
             .insert(at.clone(), (target.file.clone(), target.pointer.clone()));
         let mut content = content;
         self.walk(&mut content, kind, &target.file, &at, &target.pointer);
-        self.added.push((section, name.clone(), content));
+        let slot = self.slot(section, &name);
+        self.added[slot].2 = Some(content);
         name
     }
 
-    /// A bundler's name for `target` in `section`: the pointer's last segment, or more of its
-    /// segments joined by `-`, then the file's stem (`<stem>_<name>`), then a number.
+    /// The name of the component already holding `target`, if any (its place in the
+    /// components taken now if it has none yet).
+    fn placed_name(&mut self, section: &'static str, target: &Target) -> Option<String> {
+        let name = self
+            .placed
+            .get(&(section, target.file.clone(), target.pointer.clone()))?
+            .clone();
+        self.slot(section, &name);
+        Some(name)
+    }
+
+    /// The index in `added` of the component `name` of `section`, taken now if it has none.
+    fn slot(&mut self, section: &'static str, name: &str) -> usize {
+        let next = self.added.len();
+        let slot = *self
+            .slots
+            .entry((section, name.to_string()))
+            .or_insert(next);
+        if slot == next {
+            self.added.push((section, name.to_string(), None));
+        }
+        slot
+    }
+
+    /// A bundler's name for `target` in `section`: the pointer's last segment (as written),
+    /// else the file's stem; then, while that name holds other content, with `-2`, `-3`, ...
+    /// A name holding the same content (the same place, or an equal value) is reused.
     fn free_name(&self, section: &'static str, target: &Target, content: &Value) -> String {
         let taken = self.taken.get(section);
-        let free = |name: &str| taken.is_none_or(|t| !t.contains_key(name));
-        let same = |name: &str| {
-            taken.and_then(|t| t.get(name)).is_some_and(|place| {
-                place
-                    .as_ref()
-                    .is_some_and(|(f, p)| (f, p) == (&target.file, &target.pointer))
-            }) || self
-                .added
-                .iter()
-                .any(|(s, n, v)| *s == section && n == name && v == content)
-        };
-        let segments: Vec<String> = target
-            .pointer
-            .split('/')
-            .skip(1)
-            .filter(|s| !s.is_empty())
-            .map(unescape)
-            .collect();
-        let mut name = String::new();
-        for segment in segments.iter().rev() {
-            name = if name.is_empty() {
-                segment.clone()
-            } else {
-                format!("{segment}-{name}")
+        let usable = |name: &str| {
+            let Some(holder) = taken.and_then(|t| t.get(name)) else {
+                return true;
             };
-            if free(&name) || same(&name) {
-                return name;
+            if holder.place.as_ref() == Some(&(target.file.clone(), target.pointer.clone())) {
+                return true;
             }
-        }
-        let stem = stem(&target.file);
-        let base = if name.is_empty() {
-            stem
-        } else {
-            format!("{stem}_{name}")
+            match &holder.raw {
+                Some(raw) => raw == content,
+                None => self
+                    .root_tree
+                    .get("components")
+                    .and_then(|c| c.get(section))
+                    .and_then(|c| c.get(name))
+                    .is_some_and(|raw| raw == content),
+            }
         };
-        if free(&base) || same(&base) {
+        let last = target.pointer.rsplit('/').next().unwrap_or("");
+        let base = if last.is_empty() {
+            stem(&target.file)
+        } else {
+            last.to_string()
+        };
+        if usable(&base) {
             return base;
         }
         (2..)
             .map(|n| format!("{base}-{n}"))
-            .find(|name| free(name) || same(name))
+            .find(|name| usable(name))
             .unwrap_or(base)
     }
 
@@ -794,6 +1093,9 @@ impl Gatherer<'_> {
             return;
         };
         for (section, name, value) in std::mem::take(&mut self.added) {
+            let Some(value) = value else {
+                continue;
+            };
             let components = root
                 .entry("components")
                 .or_insert_with(|| Value::Object(Map::new()));
@@ -860,10 +1162,11 @@ impl Gatherer<'_> {
     /// A copy of what `target` points at (reading its file the first time).
     fn content(&mut self, target: &Target, file: &str, site: &str) -> Option<Value> {
         let tree = if target.file == self.root {
-            None
+            // Into the root from another file: the root as written.
+            self.root_tree.clone()
         } else {
             match self.load(&target.file) {
-                Ok(tree) => Some(tree),
+                Ok(tree) => tree,
                 Err(message) => {
                     let pointer = self.located(file, site);
                     self.errors.push(Diagnostic {
@@ -876,22 +1179,7 @@ impl Gatherer<'_> {
                 }
             }
         };
-        let found = match &tree {
-            Some(tree) => lookup(tree, &target.pointer).cloned(),
-            None => None,
-        };
-        if tree.is_none() {
-            // Into the root (from another file): its tree is the one being walked; read it
-            // again from its text, once.
-            let root = self.root.clone();
-            let text = self.texts.get(&root).cloned().unwrap_or_default();
-            let root_tree = crate::load::read(&text).ok()?;
-            let found = lookup(&root_tree, &target.pointer).cloned();
-            if found.is_none() {
-                self.errors.push(self.missing(target, file, site));
-            }
-            return found;
-        }
+        let found = lookup(&tree, &target.pointer).cloned();
         if found.is_none() {
             let diagnostic = self.missing(target, file, site);
             self.errors.push(diagnostic);
@@ -920,11 +1208,12 @@ impl Gatherer<'_> {
             Ok(text) => {
                 let parsed = match crate::load::read_located(&text) {
                     Ok(tree) => Ok(std::rc::Rc::new(tree)),
-                    Err((what, position, detail)) => Err(match position {
-                        Some((line, column)) => {
-                            format!("`{file}` is {what} (`{file}:{line}:{column}`): {detail}")
-                        }
-                        None => format!("`{file}` is {what}: {detail}"),
+                    Err(e) => Err(match e.position {
+                        Some((line, column)) => format!(
+                            "`{file}` is {} (`{file}:{line}:{column}`): {}",
+                            e.what, e.detail
+                        ),
+                        None => format!("`{file}` is {}: {}", e.what, e.detail),
                     }),
                 };
                 self.texts.insert(file.to_string(), text);
@@ -968,6 +1257,18 @@ fn lookup<'v>(tree: &'v Value, pointer: &str) -> Option<&'v Value> {
         return Some(tree);
     }
     tree.pointer(pointer)
+}
+
+/// Whether a discriminator's mapping value is a reference rather than a schema's name (a
+/// bundler's test: a fragment, a URL, a path, or a JSON or YAML file).
+fn names_schema(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    value.starts_with('#')
+        || is_url(value)
+        || value.contains('/')
+        || [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|e| lower.ends_with(e))
 }
 
 fn unescape(segment: &str) -> String {
@@ -1122,7 +1423,30 @@ pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
                 break;
             }
         }
-        let (n, indent, column) = hit?;
+        let Some((n, indent, column)) = hit else {
+            // Written in flow style on its parent's line (`description: {$ref: x.yml}`): the
+            // key there, else where the parent is.
+            if let Some((line, column)) = found {
+                let text = lines.get(from).copied().unwrap_or("");
+                let start = text
+                    .char_indices()
+                    .nth(column - 1)
+                    .map_or(text.len(), |(i, _)| i);
+                let at = ["", "\"", "'"].iter().find_map(|quote| {
+                    text[start..]
+                        .match_indices(&format!("{quote}{segment}{quote}"))
+                        .find(|(i, m)| {
+                            let after = &text[start + i + m.len()..];
+                            let before = text[..start + i].trim_end();
+                            after.trim_start().starts_with(':')
+                                && (before.ends_with('{') || before.ends_with(','))
+                        })
+                        .map(|(i, _)| text[..start + i].chars().count() + 1)
+                });
+                return Some(at.map_or((line, column), |column| (line, column)));
+            }
+            return None;
+        };
         found = Some((n + 1, column + 1));
         from = n;
         parent_indent = indent as isize;

@@ -543,38 +543,54 @@ pub fn generate_with_conformance_driver(
     rounds: u32,
 ) -> Result<(Output, conformance::Driver), Error> {
     let output = generate(spec_text, options)?;
-    let driver = std::thread::scope(|scope| {
-        let make = || -> Result<conformance::Driver, Error> {
-            let load::Document {
-                raw,
-                api,
-                skipped,
-                origins,
-                warnings,
-                vocabulary,
-                ..
-            } = load::load(spec_text)?;
-            let mut model =
-                model::build_from(&raw, &api, &skipped, &warnings, vocabulary, &options.config)
-                    .map_err(|e| origins.restore_error(e))?;
-            origins.restore_all(&mut model.skipped);
-            Ok(conformance::driver(
-                &model,
-                &raw,
-                &options.crate_name,
-                rounds,
-            ))
+    let driver = on_big_stack(|| driver_of(load::read(spec_text)?, options, rounds))?;
+    Ok((output, driver))
+}
+
+#[doc(hidden)]
+/// [`generate_with_conformance_driver`] of a description kept in many files (see
+/// [`generate_files`]).
+pub fn generate_files_with_conformance_driver(
+    root: &str,
+    root_text: &str,
+    files: &dyn files::Files,
+    options: &Options,
+    rounds: u32,
+) -> Result<(Output, conformance::Driver), Error> {
+    let output = generate_files(root, root_text, files, options)?;
+    let driver = on_big_stack(|| {
+        let gathered = files::gather(root, root_text, files, &allow(&options.config))?;
+        let options = Options {
+            config: config_in_gathered(&options.config, &gathered.sources),
+            ..options.clone()
         };
-        match std::thread::Builder::new()
-            .name("conformance-driver".into())
-            .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, make)
-        {
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => make(),
-        }
+        driver_of(gathered.tree, &options, rounds).map_err(|e| gathered.sources.translate_error(e))
     })?;
     Ok((output, driver))
+}
+
+/// The conformance driver of the description whose JSON tree is `tree`.
+fn driver_of(
+    tree: serde_json::Value,
+    options: &Options,
+    rounds: u32,
+) -> Result<conformance::Driver, Error> {
+    let load::Document {
+        raw,
+        api,
+        skipped,
+        origins,
+        warnings,
+        vocabulary,
+        ..
+    } = load::load_tree(tree)?;
+    let mut model = model::build_from(&raw, &api, &skipped, &warnings, vocabulary, &options.config)
+        .map_err(|e| origins.restore_error(e))?;
+    origins.restore_all(&mut model.skipped);
+    Ok(conformance::driver(
+        &model,
+        &raw,
+        &options.crate_name,
+        rounds,
+    ))
 }

@@ -73,24 +73,34 @@ pub fn load_tree(raw: Value) -> Result<Document, Error> {
 
 /// The JSON tree of YAML (1.2 rules, so `off` stays a string) or JSON text, as written.
 pub fn read(text: &str) -> Result<Value, Error> {
-    read_located(text).map_err(|(what, position, detail)| {
-        let at = position
+    read_located(text).map_err(|e| {
+        let at = e
+            .position
             .map(|(line, column)| format!(" (line {line}, column {column})"))
             .unwrap_or_default();
-        Error::single("#", format!("{what}{at}: {detail}"))
+        Error::single("#", format!("{}{at}: {}", e.what, e.detail))
     })
+}
+
+/// Why text is no JSON tree: what it is not, where the parser stopped, and its message.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// `not valid YAML` or `not valid JSON`.
+    pub what: &'static str,
+    /// Line and column (1-based) where the parser stopped, when it says.
+    pub position: Option<(usize, usize)>,
+    /// The parser's message.
+    pub detail: String,
 }
 
 /// [`read`], failing with what the text is not (`not valid YAML`), the parser's line and
 /// column when it has them, and its message (for [`crate::files`], which names the file).
-pub fn read_located(text: &str) -> Result<Value, (&'static str, Option<(usize, usize)>, String)> {
+pub fn read_located(text: &str) -> Result<Value, Unreadable> {
     if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| {
-            (
-                "not valid JSON",
-                Some((e.line(), e.column())),
-                e.to_string(),
-            )
+        serde_json::from_str(text).map_err(|e| Unreadable {
+            what: "not valid JSON",
+            position: Some((e.line(), e.column())),
+            detail: e.to_string(),
         })
     } else {
         read_yaml(text)
@@ -188,12 +198,16 @@ fn put_back_operations(api: &mut openapiv3::OpenAPI, operations: Vec<Checked>) {
 /// ("billion laughs"). Every value and every byte of text counts against a budget of twice the
 /// document's length plus a little: a document without aliases always fits (each value takes at
 /// least one byte of text), and a bomb stops as soon as it exceeds it, before it is built.
-fn read_yaml(text: &str) -> Result<Value, (&'static str, Option<(usize, usize)>, String)> {
+fn read_yaml(text: &str) -> Result<Value, Unreadable> {
     let budget = std::cell::Cell::new(text.len().saturating_mul(2).saturating_add(4096));
     let deserializer = serde_norway::Deserializer::from_str(text);
     serde::de::DeserializeSeed::deserialize(Budgeted(&budget), deserializer).map_err(|e| {
-        let at = e.location().map(|l| (l.line(), l.column()));
-        ("not valid YAML", at, e.to_string())
+        let position = e.location().map(|l| (l.line(), l.column()));
+        Unreadable {
+            what: "not valid YAML",
+            position,
+            detail: e.to_string(),
+        }
     })
 }
 

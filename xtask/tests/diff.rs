@@ -259,6 +259,28 @@ fn the_same_spec_twice_reports_nothing() {
     .assert_eq(&stdout(&output));
 }
 
+/// A description kept in many files is read from its folder: against its bundle (by
+/// `@redocly/cli`), nothing changes; a change in one of its files is reported.
+#[test]
+fn a_split_description_and_its_bundle_report_nothing() {
+    let generator_tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/tests");
+    let output = xtask(
+        &generator_tests,
+        &[
+            "diff",
+            "--deny-breaking",
+            "multi_file/shop.bundle.yaml",
+            "multi_file/shop/openapi.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).ends_with("\nNo changes to the generated API.\n"),
+        "{}",
+        stdout(&output)
+    );
+}
+
 #[test]
 fn output_is_deterministic() {
     let dir = cases_dir().join("enums");

@@ -99,3 +99,78 @@ fn check_prints_a_readable_diff_and_a_summary() {
     assert_eq!(codegen(dir, &["--check"]).status.code(), Some(0));
     assert!(!dir.join("out/src/old.rs").exists());
 }
+
+/// Copies the split description `generator/tests/multi_file/shop/` into `dir/shop`.
+fn copy_shop(dir: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/tests/multi_file/shop");
+    let mut stack = vec![from.clone()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let to = dir.join("shop").join(path.strip_prefix(&from).unwrap());
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                fs::create_dir_all(to.parent().unwrap()).unwrap();
+                fs::copy(&path, &to).unwrap();
+            }
+        }
+    }
+}
+
+/// A description kept in many files is read from its folder: generating it, checking it, and
+/// noticing a change in a referenced file; a problem in one is named with its file.
+#[test]
+fn check_reads_a_split_description() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    copy_shop(dir);
+    let args = [
+        "--spec",
+        "shop/openapi.yaml",
+        "--out",
+        "out",
+        "--name",
+        "shop",
+    ];
+    let written = TOOL.codegen(dir, &args, &[]);
+    assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
+    assert!(
+        text(&written.stderr).contains("warning: openapi.yaml#/info/description/$ref:6:5:"),
+        "{}",
+        text(&written.stderr)
+    );
+    assert_eq!(
+        TOOL.codegen(dir, &args, &["--check"]).status.code(),
+        Some(0)
+    );
+
+    // A property added in a file two references away makes the crate stale.
+    let money = dir.join("shop/models/money.yaml");
+    let text_of_money = fs::read_to_string(&money).unwrap();
+    fs::write(
+        &money,
+        format!("{text_of_money}  rounded:\n    type: boolean\n"),
+    )
+    .unwrap();
+    let stale = TOOL.codegen(dir, &args, &["--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(text(&stale.stdout).contains("+    pub rounded: Option<bool>,"));
+
+    // A broken reference in it: exit 2, the file and line named.
+    fs::write(
+        &money,
+        format!("{text_of_money}  rounded:\n    $ref: nothing.yaml\n"),
+    )
+    .unwrap();
+    let broken = TOOL.codegen(dir, &args, &["--check"]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        text(&broken.stderr).contains(
+            "error: models/money.yaml#/properties/rounded/$ref:8:5: cannot read \
+             `models/nothing.yaml`: no file `models/nothing.yaml`"
+        ),
+        "{}",
+        text(&broken.stderr)
+    );
+}

@@ -253,6 +253,19 @@ pub fn build<'a>(doc: &'a Document, config: &Config) -> Result<Model<'a>, Error>
     )
 }
 
+/// Whether a component schema is only a reference to another component schema.
+fn is_alias(schema: &serde_json::Value) -> bool {
+    let Some(object) = schema.as_object() else {
+        return false;
+    };
+    object.len() == 1
+        && object
+            .get("$ref")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .is_some_and(|key| !key.is_empty() && !key.contains('/'))
+}
+
 /// [`build`] from the parts of a [`Document`]: the model borrows only the JSON tree, so the
 /// caller may drop the typed document (as large again) before emitting.
 pub fn build_from<'a>(
@@ -264,10 +277,19 @@ pub fn build_from<'a>(
     config: &Config,
 ) -> Result<Model<'a>, Error> {
     let resolver = Resolver::new(raw);
+    // Named after their keys, except a component that is only another's name (`Droplet:
+    // {$ref: '#/components/schemas/droplet'}`, as a bundler writes a root component kept in its
+    // own file): it is never a type of its own, and claiming its name would number its target's
+    // (`Droplet2`).
     let component_schemas: Vec<String> = raw
         .pointer("/components/schemas")
         .and_then(|s| s.as_object())
-        .map(|s| s.keys().cloned().collect())
+        .map(|s| {
+            s.iter()
+                .filter(|(_, schema)| !is_alias(schema))
+                .map(|(key, _)| key.clone())
+                .collect()
+        })
         .unwrap_or_default();
     // `$defs` of component schemas (OpenAPI 3.1) are named after their keys too.
     let definitions: Vec<(String, String)> = raw

@@ -1,0 +1,516 @@
+//! Descriptions kept in many files (`generator::files`): every kind of reference gathered as
+//! `@redocly/cli bundle` gathers it, the errors of bad multi-file input (each naming the file,
+//! with line and column), each file read once, cycles through files, and the names of types
+//! kept in files of their own.
+//!
+//! `multi_file/shop/` is a split description with every kind of reference (schemas,
+//! parameters, responses, request bodies, headers, examples, an example's `externalValue`,
+//! links, path items whole and by fragment, a callback's path item, a security scheme, a
+//! discriminator's mapping, `#/...` inside a referenced file, YAML and JSON, nested folders, a
+//! `description` written as a `$ref`, two files of the same stem); `multi_file/shop.bundle.yaml`
+//! is what `redocly bundle openapi.yaml` (`@redocly/cli` 2.77.0) makes of it.
+
+// The library is published as `openapi-client-codegen`; these tests call it `generator`.
+extern crate openapi_client_codegen as generator;
+
+use std::path::{Path, PathBuf};
+
+use generator::files::{CountingFiles, Directory, Files, MemoryFiles};
+use generator::{Category, Options, Severity, generate, generate_files};
+
+fn shop() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/multi_file/shop")
+}
+
+fn options() -> Options {
+    Options::new("shop").spec_label("openapi.yaml")
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The split description's tree is its bundle's, key for key and in the same order.
+#[test]
+fn the_gathered_tree_is_the_bundlers() {
+    let root = read(&shop().join("openapi.yaml"));
+    let gathered = generator::files::gather(
+        "openapi.yaml",
+        &root,
+        &Directory::new(shop()),
+        &Default::default(),
+    )
+    .unwrap();
+    let bundle = generator::load::read(&read(&shop().with_extension("bundle.yaml"))).unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&gathered.tree).unwrap(),
+        serde_json::to_string_pretty(&bundle).unwrap()
+    );
+    // Only the `description` written as a `$ref` is warned about, at its place.
+    let warnings: Vec<String> = gathered.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: openapi.yaml#/info/description/$ref:6:5: the standard defines no `$ref` \
+             here; `texts.yaml#/intro` is read as its target, as bundlers do"
+        ]
+    );
+}
+
+/// The crate of the split description is the crate of its bundle, byte for byte, and so is
+/// its API surface.
+#[test]
+fn a_split_description_gives_its_bundles_crate() {
+    let root = read(&shop().join("openapi.yaml"));
+    let bundle = read(&shop().with_extension("bundle.yaml"));
+    let split = generate_files("openapi.yaml", &root, &Directory::new(shop()), &options()).unwrap();
+    let bundled = generate(&bundle, &options()).unwrap();
+    assert_eq!(
+        split.files.keys().collect::<Vec<_>>(),
+        bundled.files.keys().collect::<Vec<_>>()
+    );
+    for (path, text) in &bundled.files {
+        assert!(split.files[path] == *text, "{path} differs");
+    }
+    let types = &split.files["src/types.rs"];
+    // Types named by their files (`Item.yaml`, `order.yaml`) or fragments (`#/Transfer`),
+    // `money.yaml` once however many files reach it, and the other `money.yaml` the bundler's
+    // `money-2`.
+    for name in [
+        "pub struct Order ",
+        "pub struct Item ",
+        "pub struct Money ",
+        "pub struct Money2 ",
+        "pub enum Payment ",
+        "pub struct Card ",
+        "pub struct Transfer ",
+        "pub struct ErrorBody ",
+    ] {
+        assert!(types.contains(name), "no `{name}` in:\n{types}");
+    }
+    assert!(!types.contains("Money3") && !types.contains("Item2") && !types.contains("Order2"));
+    assert!(split.files["src/lib.rs"].contains("The shop API."));
+    // Surfaces too (their pointers are the bundle's).
+    let surface = generator::api_surface_files(
+        "openapi.yaml",
+        &root,
+        &Directory::new(shop()),
+        &Default::default(),
+        false,
+    )
+    .unwrap();
+    assert_eq!(surface, generator::api_surface(&bundle).unwrap());
+}
+
+/// Every file is read once, however many references point into it.
+#[test]
+fn each_file_is_read_once() {
+    let root = read(&shop().join("openapi.yaml"));
+    let files = CountingFiles::new(Directory::new(shop()));
+    generate_files("openapi.yaml", &root, &files, &options()).unwrap();
+    let reads = files.reads.lock().unwrap();
+    // `money.yaml` is reached from `order.yaml` and `Item.yaml` and the root, `Item.yaml` from
+    // five places, `shared/responses.yaml` by three fragments.
+    assert_eq!(reads.get("models/money.yaml"), Some(&1));
+    assert_eq!(reads.get("models/Item.yaml"), Some(&1));
+    assert_eq!(reads.get("shared/responses.yaml"), Some(&1));
+    assert_eq!(reads.len(), 18, "{reads:?}");
+    assert!(reads.values().all(|n| *n == 1), "{reads:?}");
+}
+
+const ROOT: &str = r#"
+openapi: 3.0.3
+info: {title: Droplets, version: "1"}
+paths:
+  /droplets:
+    get:
+      operationId: listDroplets
+      responses:
+        "200":
+          description: The droplets
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: "resources/droplets/models/droplet.yml"
+  /droplets/{id}:
+    $ref: "resources/droplets/droplet.yml"
+"#;
+
+const DROPLET_ITEM: &str = r#"
+get:
+  operationId: getDroplet
+  parameters:
+    - {name: id, in: path, required: true, schema: {type: string}}
+  responses:
+    "200":
+      description: A droplet
+      content:
+        application/json:
+          schema:
+            $ref: "models/droplet.yml"
+"#;
+
+const DROPLET: &str = r#"
+type: object
+properties:
+  size:
+    type: integer
+  next:
+    $ref: "droplet.yml"
+  region:
+    $ref: "../../../shared/region.yml"
+"#;
+
+const REGION: &str = r#"
+type: object
+properties:
+  slug:
+    type: string
+"#;
+
+fn droplets(extra: &[(&'static str, &'static str)]) -> MemoryFiles {
+    let mut files = MemoryFiles::of([
+        ("resources/droplets/droplet.yml", DROPLET_ITEM),
+        ("resources/droplets/models/droplet.yml", DROPLET),
+        ("shared/region.yml", REGION),
+    ]);
+    for (path, text) in extra {
+        files.0.insert(path.to_string(), text.to_string());
+    }
+    files
+}
+
+/// A schema in its own file is the type its file names, whether one place or many reach it
+/// (from other folders, by other relative paths, recursively), never numbered; a root
+/// component written as a reference to it keeps the name.
+#[test]
+fn a_schema_in_its_own_file_keeps_its_name() {
+    let output = generate_files("openapi.yaml", ROOT, &droplets(&[]), &options()).unwrap();
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub struct Droplet {"), "{types}");
+    assert!(types.contains("pub struct Region {"), "{types}");
+    assert!(types.contains("pub next: Option<Box<Droplet>>"), "{types}");
+    assert!(!types.contains("Droplet2"), "{types}");
+
+    let aliased = ROOT.replace(
+        "paths:",
+        "components:\n  schemas:\n    Droplet:\n      $ref: resources/droplets/models/droplet.yml\npaths:",
+    );
+    let output = generate_files("openapi.yaml", &aliased, &droplets(&[]), &options()).unwrap();
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub struct Droplet {"), "{types}");
+    assert!(!types.contains("Droplet2"), "{types}");
+}
+
+/// A cycle of schemas through three files ends (each is a component, referenced by name).
+#[test]
+fn a_cycle_through_three_files_terminates() {
+    let root = r#"
+openapi: 3.0.3
+info: {title: Cycle, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: A
+          content: {application/json: {schema: {$ref: "a.yaml"}}}
+"#;
+    let files = MemoryFiles::of([
+        (
+            "a.yaml",
+            "type: object\nproperties:\n  b: {$ref: 'dir/b.yaml'}\n",
+        ),
+        (
+            "dir/b.yaml",
+            "type: object\nproperties:\n  c: {$ref: '../c.json'}\n",
+        ),
+        (
+            "c.json",
+            r#"{"type": "object", "properties": {"a": {"$ref": "a.yaml"}}}"#,
+        ),
+    ]);
+    let output = generate_files("openapi.yaml", root, &files, &options()).unwrap();
+    let types = &output.files["src/types.rs"];
+    for name in ["pub struct A {", "pub struct B {", "pub struct C {"] {
+        assert!(types.contains(name), "{types}");
+    }
+}
+
+fn error_of(root: &str, files: &dyn Files) -> Vec<String> {
+    match generate_files("openapi.yaml", root, files, &options()) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.diagnostics.iter().map(|d| d.to_string()).collect(),
+    }
+}
+
+fn one_error(root: &str, files: &dyn Files) -> String {
+    let errors = error_of(root, files);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors[0].clone()
+}
+
+#[test]
+fn a_missing_file_is_named_where_it_is_referenced() {
+    let files = MemoryFiles::of([("resources/droplets/droplet.yml", DROPLET_ITEM)]);
+    let errors = error_of(ROOT, &files);
+    assert_eq!(
+        errors,
+        [
+            "error: openapi.yaml#/paths/~1droplets/get/responses/200/content/application~1json/\
+             schema/items/$ref:16:19: cannot read `resources/droplets/models/droplet.yml`: no \
+             file `resources/droplets/models/droplet.yml`",
+            "error: resources/droplets/droplet.yml#/get/responses/200/content/application~1json/\
+             schema/$ref:12:13: cannot read `resources/droplets/models/droplet.yml`: no file \
+             `resources/droplets/models/droplet.yml`"
+        ]
+    );
+}
+
+#[test]
+fn a_bad_pointer_into_another_file_is_named() {
+    let root = ROOT.replace(
+        "resources/droplets/droplet.yml\"",
+        "resources/droplets/droplet.yml#/paths/nothing\"",
+    );
+    assert_eq!(
+        one_error(&root, &droplets(&[])),
+        "error: openapi.yaml#/paths/~1droplets~1{id}/$ref:18:5: \
+         `resources/droplets/droplet.yml#/paths/nothing` names nothing: \
+         `resources/droplets/droplet.yml` has no `/paths/nothing`"
+    );
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_named_with_its_line() {
+    let files = droplets(&[(
+        "shared/region.yml",
+        "type: object\nproperties: [a\n  b: }\n",
+    )]);
+    let error = one_error(ROOT, &files);
+    assert!(
+        error.starts_with(
+            "error: resources/droplets/models/droplet.yml#/properties/region/$ref:9:5: \
+             `shared/region.yml` is not valid YAML (`shared/region.yml:3:4`): did not find \
+             expected ',' or ']' at line 3 column 4"
+        ),
+        "{error}"
+    );
+    let files = droplets(&[("shared/region.yml", "{\"type\": \"object\",,}")]);
+    let error = one_error(ROOT, &files);
+    assert!(
+        error.contains("`shared/region.yml` is not valid JSON (`shared/region.yml:1:19`)"),
+        "{error}"
+    );
+    // The root itself.
+    let errors = error_of("openapi: 3.0.3\ninfo: [\n", &droplets(&[]));
+    assert!(
+        errors[0].starts_with("error: openapi.yaml:3:1: not valid YAML: "),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn references_leaving_the_folder_absolute_paths_and_urls_are_refused() {
+    for (reference, message) in [
+        (
+            "../../../../outside.yaml",
+            "`../../../../outside.yaml` leads outside the description's folder (to `../outside.yaml`); \
+             allow its folder with `[spec] allow_outside` in the configuration",
+        ),
+        (
+            "/etc/passwd",
+            "`/etc/passwd` is an absolute path; reference files by paths relative to the file \
+             that names them",
+        ),
+        (
+            "https://example.com/region.yaml",
+            "`https://example.com/region.yaml` is a URL; this generator fetches nothing from the \
+             network (download the file beside the description and reference it by a relative \
+             path)",
+        ),
+    ] {
+        let droplet = DROPLET.replace("../../../shared/region.yml", reference);
+        let files = MemoryFiles::of([
+            ("resources/droplets/droplet.yml", DROPLET_ITEM),
+            ("resources/droplets/models/droplet.yml", droplet.as_str()),
+        ]);
+        let error = one_error(ROOT, &files);
+        assert_eq!(
+            error,
+            format!(
+                "error: resources/droplets/models/droplet.yml#/properties/region/$ref:9:5: {message}"
+            ),
+        );
+    }
+}
+
+/// `[spec] allow_outside` lets references reach a folder beside the description's.
+#[test]
+fn the_configuration_may_allow_a_folder_outside() {
+    let root = ROOT.replace("resources/droplets/", "../shared/");
+    let droplet = DROPLET.replace("../../../shared/region.yml", "../region.yml");
+    let files = MemoryFiles::of([
+        ("../shared/droplet.yml", DROPLET_ITEM),
+        ("../shared/models/droplet.yml", droplet.as_str()),
+        ("../shared/region.yml", REGION),
+    ]);
+    // Not allowed: refused.
+    let errors = error_of(&root, &files);
+    assert!(
+        errors[0].contains("leads outside the description's folder"),
+        "{errors:?}"
+    );
+    // Allowed, by the configuration (whose key is checked).
+    let config =
+        generator::Config::parse("[spec]\nallow_outside = [\"../shared\"]\n", "t.toml").unwrap();
+    let options = options().config(config);
+    let output = generate_files("openapi.yaml", &root, &files, &options).unwrap();
+    assert!(output.files["src/types.rs"].contains("pub struct Region {"));
+    let error =
+        generator::Config::parse("[spec]\nallow_outside = [\"/etc\"]\n", "t.toml").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "error: t.toml:2:18: `spec.allow_outside[0]`: `/etc` is not a folder relative to the \
+         description's folder (such as `../shared`)"
+    );
+}
+
+/// A `Directory` reads only under its folder (and the folders allowed outside).
+#[test]
+fn a_directory_refuses_what_leaves_it() {
+    let directory = Directory::new(shop().join("models"));
+    assert!(directory.read("card.yaml").unwrap().contains("number"));
+    for path in [
+        "../openapi.yaml",
+        "/etc/hostname",
+        "https://example.com/x.yaml",
+    ] {
+        assert!(
+            matches!(
+                directory.read(path),
+                Err(generator::files::FileError::NotAllowed(_))
+            ),
+            "{path}"
+        );
+    }
+    assert!(matches!(
+        directory.read("nothing.yaml"),
+        Err(generator::files::FileError::NotFound(_))
+    ));
+    let allowed = Directory::new(shop().join("models")).allow_outside(["../shared".to_string()]);
+    assert!(
+        allowed
+            .read("../shared/links.yaml")
+            .unwrap()
+            .contains("getOrder")
+    );
+    assert!(allowed.read("../openapi.yaml").is_err());
+}
+
+/// Path items put in place of their references that lead back to themselves are a cycle no
+/// bundle can hold: an error at the reference.
+#[test]
+fn a_cycle_of_path_items_is_an_error() {
+    let root = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    $ref: a.yaml\n";
+    let files = MemoryFiles::of([("a.yaml", "$ref: b.yaml\n"), ("b.yaml", "$ref: a.yaml\n")]);
+    assert_eq!(
+        one_error(root, &files),
+        "error: b.yaml#/$ref:1:1: `a.yaml` leads back to itself through references that are put \
+         in their place (a cycle of references across files)"
+    );
+}
+
+/// A problem inside a referenced file is reported in that file, at its line.
+#[test]
+fn diagnostics_name_the_file() {
+    let droplet = DROPLET.replace("type: integer", "type: integr");
+    let files = MemoryFiles::of([
+        ("resources/droplets/droplet.yml", DROPLET_ITEM),
+        ("resources/droplets/models/droplet.yml", droplet.as_str()),
+        ("shared/region.yml", REGION),
+    ]);
+    let errors = error_of(ROOT, &files);
+    assert!(
+        errors
+            .iter()
+            .all(|e| e
+                .starts_with("error: resources/droplets/models/droplet.yml#/properties/size:4:3")),
+        "{errors:#?}"
+    );
+    // Warnings too: the `description` written as a `$ref` (an error under `strict`).
+    let root = ROOT.replace(
+        "info: {title: Droplets, version: \"1\"}",
+        "info:\n  title: Droplets\n  version: \"1\"\n  description: {$ref: \"texts.yml#/intro\"}",
+    );
+    let files = droplets(&[("texts.yml", "intro: Droplets, sized.\n")]);
+    let output = generate_files("openapi.yaml", &root, &files, &options()).unwrap();
+    assert_eq!(output.diagnostics.len(), 1);
+    assert_eq!(output.diagnostics[0].severity, Severity::Warning);
+    assert_eq!(output.diagnostics[0].category, Category::Unsupported);
+    assert_eq!(
+        output.diagnostics[0].pointer,
+        "openapi.yaml#/info/description/$ref:6:17"
+    );
+    assert!(output.files["src/lib.rs"].contains("Droplets, sized."));
+    let errors = match generate_files("openapi.yaml", &root, &files, &options().strict(true)) {
+        Ok(_) => panic!("strict"),
+        Err(e) => e.diagnostics,
+    };
+    assert_eq!(
+        errors[0].pointer,
+        "openapi.yaml#/info/description/$ref:6:17"
+    );
+}
+
+/// The configuration's pointers may name places in any file.
+#[test]
+fn configuration_pointers_name_places_in_files() {
+    let config = generator::Config::parse(
+        "[types.overrides]\n\"resources/droplets/models/droplet.yml#/properties/size\" = \"String\"\n\
+         [rename.types]\n\"shared/region.yml\" = \"Place\"\n\"shared/region.yml#\" = \"Area\"\n",
+        "t.toml",
+    );
+    let config = config.unwrap();
+    let options = options().config(config);
+    let result = generate_files("openapi.yaml", ROOT, &droplets(&[]), &options);
+    // `shared/region.yml` (no `#`) is a type name the spec does not have: reported as such.
+    let errors = result.unwrap_err().to_string();
+    assert!(errors.contains("t.toml:4:1"), "{errors}");
+
+    let config = generator::Config::parse(
+        "[types.overrides]\n\"resources/droplets/models/droplet.yml#/properties/size\" = \"String\"\n\
+         [rename.types]\n\"shared/region.yml#\" = \"Area\"\n",
+        "t.toml",
+    )
+    .unwrap();
+    let output = generate_files(
+        "openapi.yaml",
+        ROOT,
+        &droplets(&[]),
+        &self::options().config(config),
+    )
+    .unwrap();
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub size: Option<String>"), "{types}");
+    assert!(types.contains("pub struct Area {"), "{types}");
+}
+
+/// A one-file description read through `generate_files` is the one `generate` reads: the same
+/// crate, and its pointers stay `#/...`.
+#[test]
+fn one_file_is_as_before() {
+    let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /x:\n    get:\n      responses: 7\n";
+    let error =
+        generate_files("openapi.yaml", spec, &MemoryFiles::default(), &options()).unwrap_err();
+    assert_eq!(error, generate(spec, &options()).unwrap_err());
+    assert!(
+        error
+            .to_string()
+            .contains("error: #/paths/~1x/get/responses"),
+        "{error}"
+    );
+}
