@@ -13,7 +13,10 @@
 //!
 //! Nothing is written: what is compared is reading and generating.
 //!
-//! Usage: `split <folder> <root file> <bundle file> <runs>`.
+//! Usage: `split <folder> <root file> <bundle file> <runs>`; with `<runs>` 0 and a fifth
+//! argument, `split` or `bundled`, that side is generated once and nothing else is done (what
+//! `valgrind --tool=cachegrind` counts the instructions of, which the machine's load does not
+//! move as it moves times), printing `ms=`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -64,13 +67,34 @@ fn count_files(dir: &Path) -> usize {
 
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [folder, root, bundle, runs] = args.as_slice() else {
-        return Err("usage: split <folder> <root file> <bundle file> <runs>".to_string());
+    let (folder, root, bundle, runs, once) = match args.as_slice() {
+        [folder, root, bundle, runs] => (folder, root, bundle, runs, None),
+        [folder, root, bundle, runs, side] if runs == "0" => {
+            (folder, root, bundle, runs, Some(side.as_str()))
+        }
+        _ => {
+            return Err("usage: split <folder> <root file> <bundle file> <runs> \
+                 [split|bundled, with runs 0]"
+                .to_string());
+        }
     };
     let (folder, bundle) = (Path::new(folder), Path::new(bundle));
     let runs: usize = runs
         .parse()
         .map_err(|_| format!("runs: `{runs}` is not a number"))?;
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    match once {
+        Some("split") => {
+            println!("ms={:.3}", ms(split(folder, root)?.1));
+            return Ok(());
+        }
+        Some("bundled") => {
+            println!("ms={:.3}", ms(bundled(bundle)?.1));
+            return Ok(());
+        }
+        Some(other) => return Err(format!("`{other}`: `split` or `bundled`")),
+        None => {}
+    }
     // The first run of each, untimed: the outputs compared, and the files in the page cache.
     let (split_output, _) = split(folder, root)?;
     let (bundle_output, _) = bundled(bundle)?;
@@ -107,7 +131,6 @@ fn run() -> Result<(), String> {
     } else {
         (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0
     };
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
         "split_ms={:.3} bundled_ms={:.3} ratio={:.4} paired_ratio={median:.4} same_output={} files={}",
         ms(best_split),
