@@ -185,7 +185,7 @@ fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
         )
     })?;
     for warning in &output.diagnostics {
-        eprintln!("warning: {warning}");
+        eprintln!("{warning}");
     }
 
     let work = places.work.join(&slug);

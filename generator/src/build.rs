@@ -48,8 +48,9 @@
 //! uses edition 2024. The example crate `examples/build-script/` of the generator's repository
 //! is this recipe, built and tested by its CI.
 //!
-//! [`Build::run`] prints `cargo:rerun-if-changed` for the spec and the configuration (when
-//! there is one), so the client is generated again only when one of them changes (or the
+//! [`Build::run`] prints `cargo:rerun-if-changed` for the spec, every file its references
+//! read (a description kept in many files, see [`crate::generate_files`]) and the
+//! configuration (when there is one), so the client is generated again only when one of them changes (or the
 //! generator's version). Warnings become `cargo:warning` lines; errors name the place in the
 //! spec or the configuration as the CLI does.
 //!
@@ -211,7 +212,30 @@ impl Build {
             .strict(self.strict)
             .skip_invalid(self.skip_invalid)
             .config(config);
-        let output = crate::generate(&read(&spec)?, &options).map_err(BuildError::Spec)?;
+        // A description kept in many files is read from the spec's folder; every file read
+        // reruns the build script when it changes.
+        let folder = spec.parent().unwrap_or(&manifest_dir).to_path_buf();
+        let root = spec
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let files = crate::files::CountingFiles::new(
+            crate::files::Directory::new(&folder).allow_outside(
+                options
+                    .config
+                    .spec
+                    .allow_outside
+                    .iter()
+                    .map(|item| item.value.clone()),
+            ),
+        );
+        let output = crate::generate_files(&root, &read(&spec)?, &files, &options);
+        if let Ok(reads) = files.reads.lock() {
+            for path in reads.keys() {
+                println!("cargo:rerun-if-changed={}", folder.join(path).display());
+            }
+        }
+        let output = output.map_err(BuildError::Spec)?;
         for warning in &output.diagnostics {
             println!(
                 "cargo:warning={}",

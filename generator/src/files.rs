@@ -28,7 +28,7 @@
 //! `file#/pointer` (with `:line:column` when the file's text gives them), which is how every
 //! diagnostic names the file it is about.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use serde_json::{Map, Value};
@@ -301,12 +301,12 @@ pub fn gather(
         files,
         allow: allow.clone(),
         root: root.clone(),
-        cache: HashMap::new(),
+        cache: BTreeMap::new(),
         texts: BTreeMap::new(),
-        placed: HashMap::new(),
-        rewritten: HashMap::new(),
+        placed: BTreeMap::new(),
+        rewritten: BTreeMap::new(),
         added: Vec::new(),
-        slots: HashMap::new(),
+        slots: BTreeMap::new(),
         taken: BTreeMap::new(),
         root_tree: std::rc::Rc::new(Value::Null),
         inlining: Vec::new(),
@@ -314,6 +314,9 @@ pub fn gather(
         errors: Vec::new(),
         warnings: Vec::new(),
         depth: 0,
+        walked: 0,
+        exhausted: false,
+        text_bytes: root_text.len(),
     };
     gatherer.texts.insert(root.clone(), root_text.to_string());
     let mut tree = tree;
@@ -629,15 +632,15 @@ struct Gatherer<'f> {
     allow: Allow,
     root: String,
     /// Every file other than the root, read once.
-    cache: HashMap<String, Loaded>,
+    cache: BTreeMap<String, Loaded>,
     texts: BTreeMap<String, String>,
     /// (section, file, pointer) → the component's name.
-    placed: HashMap<(&'static str, String, String), String>,
+    placed: BTreeMap<(&'static str, String, String), String>,
     /// The components put in, in the order a bundler adds them (after their own references).
     added: Vec<(&'static str, String, Option<Value>)>,
     /// (section, name) → its index in `added`: a component takes its place when a reference to
     /// it is first left, which in a cycle is before its own content is walked to its end.
-    slots: HashMap<(&'static str, String), usize>,
+    slots: BTreeMap<(&'static str, String), usize>,
     /// Names taken per section (the root's own and those put in), with what each holds: its
     /// (file, pointer) when known.
     taken: BTreeMap<&'static str, BTreeMap<String, Holder>>,
@@ -645,7 +648,7 @@ struct Gatherer<'f> {
     root_tree: std::rc::Rc<Value>,
     /// (file, pointer of a reference object) → the `$ref` it was rewritten to, for
     /// [`Kind::Unknown`].
-    rewritten: HashMap<(String, String), String>,
+    rewritten: BTreeMap<(String, String), String>,
     /// The (file, pointer)s being put in place of their references, for cycles.
     inlining: Vec<(String, String)>,
     parts: BTreeMap<String, (String, String)>,
@@ -653,6 +656,11 @@ struct Gatherer<'f> {
     warnings: Vec<Diagnostic>,
     /// How deep the walk is.
     depth: usize,
+    /// How many values were walked, and whether that exceeded the budget.
+    walked: usize,
+    exhausted: bool,
+    /// The length of every text read.
+    text_bytes: usize,
 }
 
 /// What a component name holds: the place it was gathered from (or a root component's
@@ -712,6 +720,26 @@ impl Gatherer<'_> {
         // Deeper than any document the later stages accept (they refuse it, naming the
         // place): not walked further, so that a chain of files cannot exhaust the stack.
         if kind == Kind::Data || self.depth > 2 * crate::load::MAX_DOCUMENT_DEPTH {
+            return;
+        }
+        // Each value walked costs one unit of a budget of twice the text read (plus a
+        // little): references put in place of themselves over and over (a file naming the
+        // next twice, thirty times) stop here, before the tree is built, as YAML aliases do.
+        self.walked += 1;
+        let budget = self.text_bytes.saturating_mul(2).saturating_add(4096);
+        if self.walked > budget {
+            if !self.exhausted {
+                self.exhausted = true;
+                self.errors.push(Diagnostic {
+                    severity: Severity::Error,
+                    category: Category::BadInput,
+                    pointer: self.located(file, at_file),
+                    message: "references put in place of themselves expand the description to \
+                              more than twice the size of its files; refusing to expand them \
+                              (make the repeated part a component)"
+                        .into(),
+                });
+            }
             return;
         }
         self.depth += 1;
@@ -776,6 +804,54 @@ impl Gatherer<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Where a chain of references starting at `target` ends: a target that is itself a
+    /// reference (`alias.yaml` holding only `$ref: thing.yaml`) is followed, as a bundler
+    /// resolves it, so that the component is named after the end. A cycle is an error; a
+    /// target that cannot be read is left for [`Self::content`] to report.
+    fn follow(&mut self, mut target: Target) -> Option<Target> {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        loop {
+            let tree = if target.file == self.root {
+                self.root_tree.clone()
+            } else {
+                match self.load(&target.file) {
+                    Ok(tree) => tree,
+                    Err(_) => return Some(target),
+                }
+            };
+            let Some(Value::String(next)) =
+                lookup(&tree, &target.pointer).and_then(|node| node.get("$ref"))
+            else {
+                return Some(target);
+            };
+            if target.file == self.root && next.starts_with('#') {
+                // Within the root, where references stay as they are.
+                return Some(target);
+            }
+            let site = format!("{}/$ref", target.pointer);
+            let next = match self.target(next, &target.file, &site) {
+                Ok(next) => next,
+                Err(diagnostic) => {
+                    self.errors.push(diagnostic);
+                    return None;
+                }
+            };
+            seen.push((target.file.clone(), target.pointer.clone()));
+            if seen.contains(&(next.file.clone(), next.pointer.clone())) {
+                self.errors.push(Diagnostic {
+                    severity: Severity::Error,
+                    category: Category::BadInput,
+                    pointer: self.located(&target.file, &site),
+                    message: "a `$ref` cycle across files: each target is only a reference to \
+                              the next, and the last leads back to the first"
+                        .into(),
+                });
+                return None;
+            }
+            target = next;
         }
     }
 
@@ -901,7 +977,7 @@ impl Gatherer<'_> {
             return None;
         }
         let target = match self.target(reference, file, &site) {
-            Ok(target) => target,
+            Ok(target) => self.follow(target)?,
             Err(diagnostic) => {
                 self.errors.push(diagnostic);
                 return None;
@@ -1216,6 +1292,7 @@ impl Gatherer<'_> {
                         None => format!("`{file}` is {}: {}", e.what, e.detail),
                     }),
                 };
+                self.text_bytes += text.len();
                 self.texts.insert(file.to_string(), text);
                 parsed
             }

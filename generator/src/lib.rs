@@ -45,11 +45,16 @@
 //! configuration (`file:line:column`) and what is wrong; bad input is an [`Error`] with every
 //! problem found, never a panic.
 //!
+//! A description kept in many files (`$ref`s to `models/pet.yaml`, `../shared/x.yml#/a`) is
+//! read with [`generate_files`], given the root file's text and a [`files::Files`] to read the
+//! others ([`files::Directory`] reads a folder): the crate is the one its bundle gives.
+//!
 //! The rest of the public API: [`config`] (the maintainer's configuration, [`Config::parse`]),
 //! [`api_surface`] and [`surface`] (the public Rust API a spec gives), [`diff`] (what a spec
 //! bump changes in it, and the changelog entry), [`diagnostics`]. The modules of the pipeline
 //! are public for this repository's tests and tools only, hidden from the docs and outside
-//! any compatibility promise: [`load`] (text → document) → [`lower`] (OpenAPI 3.1's JSON
+//! any compatibility promise: [`files`] (a description kept in many files → one tree, see
+//! [`generate_files`]) → [`load`] (text → document) → [`lower`] (OpenAPI 3.1's JSON
 //! Schema 2020-12 into the 3.0 shape) → [`resolve`] (`$ref` lookup) → [`model`] (operations
 //! and types, normalized) → [`plan`] (every Rust-level decision) → emit (token streams) →
 //! format (source text); and [`conformance`] (the driver of `openapi-client-codegen

@@ -7,8 +7,11 @@
 //! parameters, responses, request bodies, headers, examples, an example's `externalValue`,
 //! links, path items whole and by fragment, a callback's path item, a security scheme, a
 //! discriminator's mapping, `#/...` inside a referenced file, YAML and JSON, nested folders, a
-//! `description` written as a `$ref`, two files of the same stem); `multi_file/shop.bundle.yaml`
-//! is what `redocly bundle openapi.yaml` (`@redocly/cli` 2.77.0) makes of it.
+//! `description` written as a `$ref`, two files of the same stem); `multi_file/chains31/` an
+//! OpenAPI 3.1 one with a reference to a file that is only a reference, a `$ref` with a
+//! sibling, webhooks, references back into the root and a name taken by other content. Each
+//! `multi_file/<name>.bundle.yaml` is what `redocly bundle openapi.yaml` (`@redocly/cli`
+//! 2.77.0) makes of it.
 
 // The library is published as `openapi-client-codegen`; these tests call it `generator`.
 extern crate openapi_client_codegen as generator;
@@ -19,8 +22,16 @@ use generator::files::{CountingFiles, Directory, Files, MemoryFiles};
 use generator::{Category, Options, Severity, generate, generate_files};
 
 fn shop() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/multi_file/shop")
+    fixture("shop")
 }
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/multi_file")
+        .join(name)
+}
+
+const FIXTURES: [&str; 2] = ["shop", "chains31"];
 
 fn options() -> Options {
     Options::new("shop").spec_label("openapi.yaml")
@@ -33,6 +44,35 @@ fn read(path: &Path) -> String {
 /// The split description's tree is its bundle's, key for key and in the same order.
 #[test]
 fn the_gathered_tree_is_the_bundlers() {
+    for name in FIXTURES {
+        let root = read(&fixture(name).join("openapi.yaml"));
+        let gathered = generator::files::gather(
+            "openapi.yaml",
+            &root,
+            &Directory::new(fixture(name)),
+            &Default::default(),
+        )
+        .unwrap();
+        let bundle = read(&fixture(name).with_extension("bundle.yaml"));
+        assert_eq!(
+            serde_json::to_string_pretty(&gathered.tree).unwrap(),
+            serde_json::to_string_pretty(&generator::load::read(&bundle).unwrap()).unwrap(),
+            "{name}"
+        );
+        // The crates are the same too.
+        let split = generate_files(
+            "openapi.yaml",
+            &root,
+            &Directory::new(fixture(name)),
+            &options(),
+        )
+        .unwrap();
+        assert_eq!(
+            split.files,
+            generate(&bundle, &options()).unwrap().files,
+            "{name}"
+        );
+    }
     let root = read(&shop().join("openapi.yaml"));
     let gathered = generator::files::gather(
         "openapi.yaml",
@@ -41,11 +81,6 @@ fn the_gathered_tree_is_the_bundlers() {
         &Default::default(),
     )
     .unwrap();
-    let bundle = generator::load::read(&read(&shop().with_extension("bundle.yaml"))).unwrap();
-    assert_eq!(
-        serde_json::to_string_pretty(&gathered.tree).unwrap(),
-        serde_json::to_string_pretty(&bundle).unwrap()
-    );
     // Only the `description` written as a `$ref` is warned about, at its place.
     let warnings: Vec<String> = gathered.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(
@@ -411,16 +446,30 @@ fn a_directory_refuses_what_leaves_it() {
     assert!(allowed.read("../openapi.yaml").is_err());
 }
 
-/// Path items put in place of their references that lead back to themselves are a cycle no
-/// bundle can hold: an error at the reference.
+/// Path items put in place of their references that lead back to themselves (through
+/// callbacks) are a cycle no bundle can hold; so are references that only name each other.
+/// Each is an error at the reference that closes it.
 #[test]
-fn a_cycle_of_path_items_is_an_error() {
+fn cycles_that_cannot_be_gathered_are_errors() {
     let root = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    $ref: a.yaml\n";
+    let item = |next: &str| {
+        format!(
+            "post:\n  operationId: op{next}\n  callbacks:\n    back:\n      '{{$request.body#/url}}':\n        $ref: {next}.yaml\n  responses:\n    '200': {{description: ok}}\n"
+        )
+    };
+    let (a, b) = (item("b"), item("a"));
+    let files = MemoryFiles::of([("a.yaml", a.as_str()), ("b.yaml", b.as_str())]);
+    assert_eq!(
+        one_error(root, &files),
+        "error: b.yaml#/post/callbacks/back/{$request.body#~1url}/$ref:6:9: `a.yaml` leads back \
+         to itself through references that are put in their place (a cycle of references \
+         across files)"
+    );
     let files = MemoryFiles::of([("a.yaml", "$ref: b.yaml\n"), ("b.yaml", "$ref: a.yaml\n")]);
     assert_eq!(
         one_error(root, &files),
-        "error: b.yaml#/$ref:1:1: `a.yaml` leads back to itself through references that are put \
-         in their place (a cycle of references across files)"
+        "error: b.yaml#/$ref:1:1: a `$ref` cycle across files: each target is only a reference \
+         to the next, and the last leads back to the first"
     );
 }
 
@@ -513,4 +562,30 @@ fn one_file_is_as_before() {
             .contains("error: #/paths/~1x/get/responses"),
         "{error}"
     );
+}
+
+/// Files that put each other in place twice over, thirty deep, would expand to billions of
+/// values: refused, naming where, before the tree is built.
+#[test]
+fn references_that_expand_without_end_are_refused() {
+    let root =
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nservers:\n  - $ref: s0.yaml\npaths: {}\n";
+    let texts: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            (
+                format!("s{i}.yaml"),
+                format!(
+                    "url: https://x.example.com\nvariables:\n  a: {{$ref: s{n}.yaml}}\n  b: {{$ref: s{n}.yaml}}\n",
+                    n = i + 1
+                ),
+            )
+        })
+        .chain([("s30.yaml".to_string(), "default: x\n".to_string())])
+        .collect();
+    let files = MemoryFiles::of(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let errors: Vec<String> = error_of(root, &files)
+        .into_iter()
+        .filter(|e| e.contains("expand the description"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
 }
