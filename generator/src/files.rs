@@ -285,18 +285,9 @@ pub fn gather(
     allow: &Allow,
 ) -> Result<Gathered, Error> {
     let root = normalize(root).unwrap_or_else(|| root.to_string());
-    let tree = match crate::load::read_located(root_text) {
-        Ok(tree) => tree,
-        Err(e) => {
-            let at = e
-                .position
-                .map_or_else(String::new, |(l, c)| format!(":{l}:{c}"));
-            return Err(Error::single(
-                format!("{root}{at}"),
-                format!("{}: {}", e.what, e.detail),
-            ));
-        }
-    };
+    // The root that does not parse fails as a one-file description does (`#`, with the
+    // parser's line and column in the message).
+    let tree = crate::load::read(root_text)?;
     let mut gatherer = Gatherer {
         files,
         allow: allow.clone(),

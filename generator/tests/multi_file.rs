@@ -340,10 +340,10 @@ fn a_file_that_does_not_parse_is_named_with_its_line() {
         error.contains("`shared/region.yml` is not valid JSON (`shared/region.yml:1:19`)"),
         "{error}"
     );
-    // The root itself.
+    // The root itself, as `generate` says it.
     let errors = error_of("openapi: 3.0.3\ninfo: [\n", &droplets(&[]));
     assert!(
-        errors[0].starts_with("error: openapi.yaml:3:1: not valid YAML: "),
+        errors[0].starts_with("error: #: not valid YAML (line 3, column 1): "),
         "{errors:?}"
     );
 }

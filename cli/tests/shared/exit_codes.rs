@@ -119,11 +119,13 @@ fn bad_input_exits_with_2_naming_the_place() {
         "#/components/schemas/Thing",
         "`$ref: \"#/components/schemas/Nowhere\"` points at nothing in this document",
     );
+    // A reference to another file is read from the spec's folder: one that is not there is
+    // named at the reference, with its line and column.
     refused(
         &with_schema("Thing: {$ref: \"other.yaml#/Thing\"}"),
         &[],
-        "#/components/schemas/Thing",
-        "points outside this document, which is not supported",
+        "spec.yaml#/components/schemas/Thing/$ref:17:13",
+        "cannot read `other.yaml`: no file `other.yaml`",
     );
     refused(
         &with_schema("Thing: {allOf: [{$ref: \"#/components/schemas/Thing\"}]}"),
