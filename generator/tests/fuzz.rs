@@ -27,7 +27,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use fuzzing::{Rng, Verdict, check, check_overlaid, mutate, overlay_for, seeds};
+use fuzzing::{
+    Rng, Verdict, check, check_overlaid, check_split, mutate, mutate_split, overlay_for, seeds,
+};
 
 /// Counts live heap bytes and their peak, and refuses allocations past [`HARD_CAP`] so that a
 /// runaway input fails this test instead of exhausting the machine.
@@ -283,5 +285,94 @@ fn overlaid_specs_end_in_output_or_located_errors() {
     if only.is_none() {
         assert!(generated > 0, "some overlays should apply");
         assert!(rejected > 0, "some overlays should be refused");
+    }
+}
+
+#[test]
+fn split_specs_end_in_output_or_errors_naming_the_file() {
+    let seeds = seeds();
+    let inputs: usize = env("FUZZ_SPLIT_INPUTS").unwrap_or(60);
+    let seed: u64 = env("FUZZ_SEED").unwrap_or(0x2545_f491_4f6c_dd1d);
+    let only: Option<usize> = env("FUZZ_ONLY");
+    let verbose = std::env::var_os("FUZZ_VERBOSE").is_some();
+    let started = Instant::now();
+    let (mut generated, mut rejected, mut files) = (0, 0, 0);
+    let mut kinds = std::collections::BTreeMap::<String, usize>::new();
+    let mut failures = Vec::new();
+    for index in 0..inputs {
+        if only.is_some_and(|only| only != index) {
+            continue;
+        }
+        let mut rng = Rng::new(!seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let (name, spec) = rng.pick(&seeds);
+        let input = mutate_split(spec, &mut rng);
+        files += input.files.len();
+        if let Some(kind) = input
+            .mutations
+            .iter()
+            .rev()
+            .find(|m| !m.starts_with("written at"))
+        {
+            *kinds.entry(kind.clone()).or_default() += 1;
+        }
+        if verbose {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "split input {index}: {name}, {:?}",
+                input.mutations
+            );
+        }
+        let mutations = input.mutations.clone();
+        let (sender, receiver) = mpsc::channel();
+        std::thread::Builder::new()
+            .name(format!("fuzz split input {index}"))
+            .stack_size(STACK)
+            .spawn(move || {
+                let result = std::panic::catch_unwind(|| check_split(&input));
+                let _ = sender.send(result);
+            })
+            .expect("spawn a thread");
+        let problem = match receiver.recv_timeout(TIME_LIMIT) {
+            Ok(Ok(Ok(Verdict::Generated))) => {
+                generated += 1;
+                None
+            }
+            Ok(Ok(Ok(Verdict::Rejected))) => {
+                rejected += 1;
+                None
+            }
+            Ok(Ok(Err(broken))) => Some(broken),
+            Ok(Err(panic)) => Some(format!(
+                "panicked: {}",
+                panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or(panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("(no message)")
+            )),
+            Err(_) => Some(format!("no answer within {TIME_LIMIT:?} (a hang?)")),
+        };
+        if let Some(problem) = problem {
+            let hung = problem.starts_with("no answer");
+            failures.push(format!(
+                "split input {index} (FUZZ_SEED={seed} FUZZ_ONLY={index}; from {name}, \
+                 {mutations:?}): {problem}"
+            ));
+            if hung {
+                break;
+            }
+        }
+    }
+    eprintln!(
+        "fuzz (split): {} inputs of {files} files ({generated} generated, {rejected} rejected \
+         with located errors naming the file), in {:.1?}; {kinds:?}",
+        generated + rejected + failures.len(),
+        started.elapsed(),
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    if only.is_none() {
+        assert!(generated > 0, "some split inputs should generate");
+        assert!(rejected > 0, "some split inputs should be rejected");
     }
 }

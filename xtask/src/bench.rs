@@ -10,6 +10,12 @@
 //!   allocator (mimalloc), and again with the system allocator (`generate-system`); and the
 //!   same API in OpenAPI 3.1 ([`crate::synth::spec_3_1`]) in the same process, alternating with
 //!   the 3.0 spec, as a ratio to it (the issue's target: within 10%);
+//! - split descriptions: the synthetic spec of the largest size and the pinned Stripe
+//!   description, split by [`crate::split`] into one file per path and per component schema, are
+//!   generated from their folders by `bench/src/bin/split.rs` alternately with their one-file
+//!   bundles, in one process, and (unless `--quick` or `--no-instructions`) each side once under
+//!   cachegrind; the ratio split ÷ bundled, by instructions when counted, has the bound
+//!   [`SPLIT_BOUND`] (issue 25: within 10%);
 //! - compilation: `cargo check` and `cargo build --release` of the crate generated from the
 //!   synthetic spec, against the crate generated from `spec/realtime-kit.yaml` (same
 //!   dependencies and runtime, 62 operations), after both have their dependencies built; the
@@ -316,6 +322,133 @@ fn generation(args: &BenchArgs, bin: &Path, system_bin: &Path, work: &Path) -> R
     println!();
     openapi_3_1(args, &all, "3.1");
     openapi_3_1(args, &all, "3.2");
+    Ok(())
+}
+
+/// How much slower a split description may generate than its bundle (issue 25).
+const SPLIT_BOUND: f64 = 1.10;
+
+/// Descriptions kept in many files against their bundles: the synthetic spec of the largest
+/// size and Stripe's pinned description (when `npm ci` can install it), each split by
+/// [`crate::split`] into one file per path and per component schema (YAML, like the bundle),
+/// generated alternately with the one-file text by `bench/src/bin/split.rs`.
+fn split_descriptions(
+    args: &BenchArgs,
+    bin: &Path,
+    root: &Path,
+    work: &Path,
+) -> Result<(), String> {
+    // The inputs first: installing Stripe's description prints npm's output.
+    let mut inputs: Vec<(String, serde_json::Value)> = Vec::new();
+    let mut notice = None;
+    if let Some(&n) = args.sizes.iter().max() {
+        let text = crate::synth::spec(n);
+        let tree = serde_json::from_str(&text).map_err(|e| format!("synthetic spec: {e}"))?;
+        inputs.push((format!("synthetic, {n} operations"), tree));
+    }
+    match crate::real::stripe_from_npm(root) {
+        Ok(file) => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let tree =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+            inputs.push(("Stripe (bench/stripe)".to_string(), tree));
+        }
+        Err(reason) => notice = Some(format!("*Stripe's description skipped: {reason}.*\n")),
+    }
+    println!(
+        "## Split descriptions: one file per path and per schema, against the bundle (same process, alternating, fastest of {} runs each)\n",
+        args.runs
+    );
+    if let Some(notice) = notice {
+        println!("{notice}");
+    }
+    println!(
+        "| description | files | bundle | bundled | split | split ÷ bundled | median of the rounds' ratios | instructions split ÷ bundled | bound | met | same crate as the one file |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    // The wall clock of a shared machine moves by ±15% from run to run; instructions do not,
+    // and decide the bound when counted (valgrind installed, and not `--quick`/`--no-instructions`).
+    let count = args.instructions
+        && Command::new("valgrind")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+    let mut met = true;
+    for (index, (name, tree)) in inputs.iter().enumerate() {
+        let folder = work.join(format!("split-{index}"));
+        let _ = std::fs::remove_dir_all(&folder);
+        let parts = crate::split::split(tree, "openapi.yaml", crate::split::Format::Yaml);
+        let yaml = |value: &serde_json::Value| {
+            serde_yaml::to_string(value).map_err(|e| format!("{name}: {e}"))
+        };
+        let write = |path: &Path, text: String| {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+        };
+        write(&folder.join("openapi.yaml"), yaml(&parts.root)?)?;
+        for (path, value) in &parts.files {
+            write(&folder.join(path), yaml(value)?)?;
+        }
+        let bundle = work.join(format!("split-{index}-bundle.yaml"));
+        let bundle_text = yaml(tree)?;
+        let bundle_bytes = bundle_text.len();
+        write(&bundle, bundle_text)?;
+        let runs = args.runs.to_string();
+        let f = figures(
+            bin,
+            &[
+                folder.display().to_string().as_str(),
+                "openapi.yaml",
+                bundle.display().to_string().as_str(),
+                runs.as_str(),
+            ],
+        )?;
+        let instructions = if count {
+            let side = |side: &str| {
+                crate::instructions::counted(
+                    bin,
+                    &[
+                        folder.as_os_str(),
+                        "openapi.yaml".as_ref(),
+                        bundle.as_os_str(),
+                        "0".as_ref(),
+                        side.as_ref(),
+                    ],
+                )
+            };
+            let (split, bundled) = (side("split")?, side("bundled")?);
+            Some(split as f64 / bundled as f64)
+        } else {
+            None
+        };
+        // The instructions' ratio when counted, else the wall clock's.
+        let ratio = instructions.unwrap_or_else(|| get(&f, "ratio"));
+        met &= ratio <= SPLIT_BOUND;
+        println!(
+            "| {name} | {:.0} | {} KiB | {:.0} ms | {:.0} ms | {:.3} | {:.3} | {} | ≤ {SPLIT_BOUND:.2} | {} | {} |",
+            get(&f, "files"),
+            bundle_bytes / 1024,
+            get(&f, "bundled_ms"),
+            get(&f, "split_ms"),
+            get(&f, "ratio"),
+            get(&f, "paired_ratio"),
+            instructions.map_or_else(|| "not counted".to_string(), |r| format!("**{r:.3}**")),
+            verdict(ratio <= SPLIT_BOUND),
+            if get(&f, "same_output") == 1.0 {
+                "yes"
+            } else {
+                "**no**"
+            },
+        );
+    }
+    println!();
+    if !met {
+        println!("Split descriptions: the bound is not met.\n");
+    }
     Ok(())
 }
 
@@ -895,6 +1028,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     println!("{}\n", machine());
     if !args.sizes.is_empty() {
         generation(args, &exe("generate"), &exe("generate-system"), &work)?;
+        split_descriptions(args, &exe("split"), &root, &work)?;
     }
     if args.real {
         let (descriptions, notices) = crate::real::descriptions(&root, &work.join("real"))?;

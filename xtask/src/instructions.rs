@@ -90,6 +90,11 @@ fn today() -> String {
 
 /// The instructions of one generation of `spec`, counted by cachegrind.
 fn count(program: &Path, spec: &Path, out: &Path) -> Result<u64, String> {
+    counted(program, &[spec.as_os_str(), out.as_os_str(), "0".as_ref()])
+}
+
+/// The instructions `program` run with `args` executes, counted by cachegrind.
+pub(crate) fn counted(program: &Path, args: &[&std::ffi::OsStr]) -> Result<u64, String> {
     let output = Command::new("valgrind")
         .args([
             "--tool=cachegrind",
@@ -97,17 +102,15 @@ fn count(program: &Path, spec: &Path, out: &Path) -> Result<u64, String> {
             "--cachegrind-out-file=/dev/null",
         ])
         .arg(program)
-        .arg(spec)
-        .arg(out)
-        .arg("0")
+        .args(args)
         .output()
         .map_err(|e| format!("valgrind: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
         return Err(format!(
-            "valgrind {} {}: {}\n{stderr}",
+            "valgrind {} {:?}: {}\n{stderr}",
             program.display(),
-            spec.display(),
+            args,
             output.status
         ));
     }

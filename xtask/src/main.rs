@@ -10,6 +10,7 @@ mod bench;
 mod instructions;
 mod real;
 mod repository;
+mod split;
 mod synth;
 
 use std::path::PathBuf;

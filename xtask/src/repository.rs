@@ -99,6 +99,38 @@ mod tests {
         }
     }
 
+    /// Realtime Kit split into one file per path and per component schema (`crate::split`,
+    /// written into a temporary folder) generates the committed crate byte for byte: what
+    /// `cargo xtask codegen --check` reads is the same, whatever the layout of the description.
+    #[test]
+    fn generated_crate_is_the_crate_of_the_split_description() {
+        let mut target = target();
+        let text = fs::read_to_string(&target.spec).unwrap();
+        let tree: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        let parts = crate::split::split(&tree, "realtime-kit.yaml", crate::split::Format::Yaml);
+        let dir = tempfile::tempdir().unwrap();
+        for (path, value) in std::iter::once(("realtime-kit.yaml", &parts.root))
+            .chain(parts.files.iter().map(|(p, v)| (p.as_str(), v)))
+        {
+            let file = dir.path().join(path);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(&file, serde_yaml::to_string(value).unwrap()).unwrap();
+        }
+        assert!(parts.files.len() > 90, "{} files", parts.files.len());
+        target.spec = dir.path().join("realtime-kit.yaml");
+        let output = match generate(&target, false) {
+            Ok(output) => output,
+            Err(Failure::Io(e)) => panic!("{e}"),
+            Err(Failure::Spec(diagnostics)) => {
+                let lines: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+                panic!("the split description is rejected:\n{}", lines.join("\n"))
+            }
+        };
+        if let Some(report) = check(&target, &output).unwrap() {
+            panic!("{report}");
+        }
+    }
+
     /// The license files of the generated crate are copies of the repository's (its code)
     /// and of the spec's notice (the text its docs quote): `cargo package` ships them.
     #[test]

@@ -21,6 +21,12 @@
 //! Overlays too: [`overlay_for`] writes an Overlay document for a seed (targets at its places
 //! as normalized paths, wildcards, filters, queries that select nothing or are not JSONPath;
 //! `update`, `remove`, `copy`; wrong versions and fields), which [`check_overlaid`] applies.
+//!
+//! Descriptions kept in many files: [`mutate_split`] splits a seed (sometimes mutated) into one
+//! file per path and per schema with the benchmark's script (`xtask/src/split.rs`) and breaks
+//! the files (a missing file, a reference cycle through three files, a file that is not YAML, a
+//! reference leaving the folder, a bad pointer into another file) or not; [`check_split`] runs
+//! `generate_files` on them.
 
 // Each user (the stable test, each cargo-fuzz target) uses its own subset of these helpers.
 #![allow(dead_code)]
@@ -1895,6 +1901,422 @@ pub fn check_overlaid(spec: &str, overlay: &str) -> Result<Verdict, String> {
                     return Err(format!("a failure reported as a warning: {d}"));
                 }
             }
+            Ok(Verdict::Rejected)
+        }
+    }
+}
+
+// ---- Descriptions kept in many files (issue 25) ----
+
+/// The script that splits a description into one file per path and per component schema (the
+/// benchmark's and the Realtime Kit test's).
+#[path = "../../../xtask/src/split.rs"]
+mod splitting;
+
+/// The root file of every split input.
+pub const SPLIT_ROOT: &str = "openapi.yaml";
+
+/// A description kept in many files: the root ([`SPLIT_ROOT`]) and every other file, by path
+/// relative to the root's folder, and what was done to make it.
+pub struct SplitInput {
+    pub files: std::collections::BTreeMap<String, String>,
+    pub mutations: Vec<String>,
+    /// Text some diagnostic must contain (the file a reference names that cannot be read,
+    /// refused or pointed into, or the folder of a cycle), when the input had nothing else
+    /// done to it and the reference is one every run follows (a component schema).
+    pub names: Option<String>,
+    /// The description before it was split, when nothing else was done to it: the split
+    /// (kind "valid split") must give what it gives, files and diagnostics but for their place;
+    /// with a recursion through three files added, it must generate if this does.
+    pub unsplit: Option<String>,
+    /// Whether the input is exactly the split of [`SplitInput::unsplit`].
+    pub same_as_unsplit: bool,
+}
+
+/// What a multi-file input has wrong with it, besides what [`mutate_once`] did to the tree.
+const SPLIT_KINDS: &[&str] = &[
+    "valid split",
+    "reference to a missing file",
+    "reference cycle through three files",
+    "recursion through three files",
+    "a file that is not YAML",
+    "a reference leaving the folder",
+    "a bad pointer into another file",
+];
+
+/// Text that does not read as a YAML (or JSON) mapping.
+const NOT_YAML: &[&str] = &[
+    "{{{: [",
+    "key: [unclosed\n  - x: y",
+    "\u{0}\u{1}binary\u{ff}",
+    "- a list\n- not a mapping\n",
+    "",
+    "just a string",
+    "a: b\n a: c\n",
+    "%YAML 9.9\n---\nx: 1\n",
+];
+
+/// Targets leaving the root file's folder, as they are written in the root.
+const OUTSIDE: &[&str] = &[
+    "../outside.yaml",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "https://example.com/schemas/pet.yaml",
+    "file:///etc/passwd",
+    "schemas/../../up.yaml#/a",
+    "C:\\schemas\\pet.yaml",
+    "//host/share/x.yaml",
+];
+
+/// Makes a multi-file input from `seed`: sometimes mutated first ([`mutate_once`]), split into
+/// one file per path and per schema (YAML or JSON), then one of [`SPLIT_KINDS`] done to it.
+pub fn mutate_split(seed: &Value, rng: &mut Rng) -> SplitInput {
+    use std::collections::BTreeMap;
+
+    let mut spec = seed.clone();
+    let mut mutations = Vec::new();
+    if rng.chance(50) {
+        for _ in 0..1 + rng.below(2) {
+            let nodes = pointers(&spec);
+            if let Some(done) = mutate_once(&mut spec, &nodes, rng) {
+                mutations.push(done);
+            }
+        }
+    }
+    // Nothing done to the tree, and every reference a JSON pointer into the document (none by
+    // anchor, `$id` or `$self` URI, which a split cannot keep): the split must read as the one
+    // file does.
+    let plain = mutations.is_empty() && pointer_references_only(&spec);
+    let unsplit = plain.then(|| serde_norway::to_string(&spec).unwrap_or_default());
+    let format = if rng.chance(50) {
+        splitting::Format::Yaml
+    } else {
+        splitting::Format::Json
+    };
+    let parts = splitting::split(&spec, SPLIT_ROOT, format);
+    mutations.push(format!(
+        "split into {} files ({format:?})",
+        parts.files.len() + 1
+    ));
+    let mut trees: BTreeMap<String, Value> = parts.files;
+    trees.insert(SPLIT_ROOT.to_string(), parts.root);
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
+
+    let kind = rng.below(SPLIT_KINDS.len());
+    mutations.push(SPLIT_KINDS[kind].to_string());
+    // The target of the reference the kind adds (relative to the root's folder), and the text
+    // a diagnostic must then contain.
+    let (target, names): (Option<String>, Option<String>) = match kind {
+        1 => {
+            let target = rng.pick(&["missing/Nowhere.yaml", "schemas/Nowhere.json#/a"]);
+            (Some(target.to_string()), Some("Nowhere".to_string()))
+        }
+        2 | 3 => {
+            let ext = if rng.chance(50) { "yaml" } else { "json" };
+            for (name, next) in [("a", "b"), ("b", "c"), ("c", "a")] {
+                let next = format!("{next}.{ext}");
+                let tree = if kind == 2 {
+                    json!({"$ref": next})
+                } else {
+                    json!({
+                        "type": "object",
+                        "description": format!("Ring part {name}."),
+                        "properties": {"id": {"type": "integer"}, "next": {"$ref": next}}
+                    })
+                };
+                trees.insert(format!("ring/{name}.{ext}"), tree);
+            }
+            let target = format!("ring/a.{ext}");
+            (Some(target), (kind == 2).then(|| "ring/".to_string()))
+        }
+        4 => {
+            let garbage = rng.pick(NOT_YAML).to_string();
+            let replace = trees
+                .keys()
+                .filter(|path| path.as_str() != SPLIT_ROOT)
+                .cloned()
+                .collect::<Vec<_>>();
+            if !replace.is_empty() && rng.chance(50) {
+                // An existing part, whichever references reach it.
+                let path = rng.pick(&replace).clone();
+                trees.remove(&path);
+                texts.insert(path, garbage);
+                (None, None)
+            } else {
+                texts.insert("broken/bad.yaml".to_string(), garbage);
+                (
+                    Some("broken/bad.yaml".to_string()),
+                    Some("broken/bad.yaml".to_string()),
+                )
+            }
+        }
+        5 => {
+            let target = rng.pick(OUTSIDE).to_string();
+            let names = target.split('#').next().unwrap_or_default().to_string();
+            (Some(target), Some(names))
+        }
+        6 => {
+            let files: Vec<String> = trees
+                .keys()
+                .filter(|path| path.as_str() != SPLIT_ROOT)
+                .cloned()
+                .collect();
+            if files.is_empty() {
+                (None, None)
+            } else {
+                let file = rng.pick(&files).clone();
+                let target = format!("{file}#/no/such/place");
+                (Some(target), Some(file))
+            }
+        }
+        _ => (None, None),
+    };
+    let mut followed = false;
+    if let Some(target) = &target {
+        // Where the reference stands: a new component schema of the root (always read), or in
+        // place of an existing reference in any file (written relative to that file).
+        let mut references: Vec<(String, String)> = Vec::new();
+        for (path, tree) in &trees {
+            for pointer in pointers(tree) {
+                if pointer.ends_with("/$ref") {
+                    references.push((path.clone(), pointer));
+                }
+            }
+        }
+        if references.is_empty() || rng.chance(50) {
+            let root = trees.get_mut(SPLIT_ROOT).expect("the root");
+            if let Some(object) = root.as_object_mut() {
+                let components = object.entry("components").or_insert_with(|| json!({}));
+                if let Some(components) = components.as_object_mut() {
+                    let schemas = components.entry("schemas").or_insert_with(|| json!({}));
+                    if let Some(schemas) = schemas.as_object_mut() {
+                        schemas.insert("FuzzTarget".to_string(), json!({"$ref": target}));
+                        followed = true;
+                    }
+                }
+                // And an operation answering it, so that what only an operation's use reports
+                // (a cycle of references) is reported.
+                let paths = object.entry("paths").or_insert_with(|| json!({}));
+                if let Some(paths) = paths.as_object_mut() {
+                    paths.insert(
+                        "/fuzz-target".to_string(),
+                        json!({"get": {"operationId": "fuzzTarget", "responses": {"200": {
+                            "description": "The target.",
+                            "content": {"application/json": {"schema": {
+                                "$ref": "#/components/schemas/FuzzTarget"
+                            }}}
+                        }}}}),
+                    );
+                }
+            }
+        } else {
+            let (path, pointer) = rng.pick(&references).clone();
+            let relative = if target.contains(':') || target.starts_with('/') {
+                target.clone()
+            } else {
+                format!("{}{target}", "../".repeat(path.matches('/').count()))
+            };
+            if let Some(tree) = trees.get_mut(&path) {
+                put(tree, &pointer, Some(json!(relative)));
+            }
+            mutations.push(format!("written at {path}#{pointer}"));
+        }
+    }
+    for (path, tree) in trees {
+        let text = if path.ends_with(".json") || rng.chance(20) {
+            serde_json::to_string_pretty(&tree).unwrap_or_default()
+        } else {
+            serde_norway::to_string(&tree).unwrap_or_default()
+        };
+        texts.insert(path, text);
+    }
+    SplitInput {
+        files: texts,
+        names: names.filter(|_| plain && followed),
+        unsplit: unsplit.filter(|_| kind == 0 || (kind == 3 && followed)),
+        same_as_unsplit: kind == 0,
+        mutations,
+    }
+}
+
+/// Whether every `$ref` under `value` is a JSON pointer fragment (`#/...`).
+fn pointer_references_only(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.iter().all(|(key, child)| match (key.as_str(), child) {
+            ("$ref", Value::String(target)) => target == "#" || target.starts_with("#/"),
+            _ => pointer_references_only(child),
+        }),
+        Value::Array(items) => items.iter().all(pointer_references_only),
+        _ => true,
+    }
+}
+
+/// Runs the generator on a multi-file input (its files in memory) and checks what it returns,
+/// as [`check`] does for one file: no panic (left to propagate); output files only at
+/// generated paths; every diagnostic located in a file of the input (`file#/pointer`, with
+/// `:line:column` or not, or `file:line:column` for a file that does not parse) at a place
+/// that is in that file (or a key missing from one), its message not empty; errors marked as
+/// errors; what the input's mutation broke named by some diagnostic; a valid input generated;
+/// `api_surface_files` agreeing with the generator on whether the input generates. Bad input
+/// skipped with `skip_invalid` must fail without it.
+pub fn check_split(input: &SplitInput) -> Result<Verdict, String> {
+    let options = Options {
+        crate_name: "fuzzed".into(),
+        spec_label: SPLIT_ROOT.into(),
+        regenerate_command: "cargo fuzz".into(),
+        skip_invalid: true,
+        ..Options::default()
+    };
+    let files = generator::files::MemoryFiles(
+        input
+            .files
+            .iter()
+            .filter(|(path, _)| path.as_str() != SPLIT_ROOT)
+            .map(|(path, text)| (path.clone(), text.clone()))
+            .collect(),
+    );
+    let root_text = &input.files[SPLIT_ROOT];
+    let trees: std::collections::BTreeMap<&str, Option<Value>> = input
+        .files
+        .iter()
+        .map(|(path, text)| (path.as_str(), generator::load::read(text).ok()))
+        .collect();
+    let located = |d: &generator::Diagnostic| -> Result<(), String> {
+        if d.message.trim().is_empty() {
+            return Err(format!("diagnostic without a message: {d:?}"));
+        }
+        let (file, pointer) = match d.pointer.split_once('#') {
+            Some((file, pointer)) => (file, Some(pointer)),
+            None => (d.pointer.as_str(), None),
+        };
+        // `:line:column` at the end, when the file's text gives them.
+        let strip_position = |text: &str| -> String {
+            let mut parts = text.rsplitn(3, ':');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(column), Some(line), Some(rest))
+                    if column.parse::<u32>().is_ok() && line.parse::<u32>().is_ok() =>
+                {
+                    rest.to_string()
+                }
+                _ => text.to_string(),
+            }
+        };
+        let (file, pointer) = match pointer {
+            Some(pointer) => (file.to_string(), Some(strip_position(pointer))),
+            None => (strip_position(file), None),
+        };
+        let file = if file.is_empty() { SPLIT_ROOT } else { &file };
+        let Some(tree) = trees.get(file) else {
+            return Err(format!("diagnostic naming no file of the input: {d:?}"));
+        };
+        if let (Some(pointer), Some(tree)) = (pointer, tree) {
+            let merged = pointer.contains("(merged)");
+            if !merged && !names_a_place(tree, &format!("#{pointer}")) {
+                return Err(format!(
+                    "diagnostic naming a place that is not in {file} (nor a key missing from \
+                     one that is): {d:?}"
+                ));
+            }
+        }
+        Ok(())
+    };
+    let named = |diagnostics: &[generator::Diagnostic]| -> Result<(), String> {
+        match &input.names {
+            Some(text)
+                if !diagnostics.iter().any(|d| {
+                    d.message.contains(text.as_str()) || d.pointer.contains(text.as_str())
+                }) =>
+            {
+                Err(format!("no diagnostic names `{text}`: {diagnostics:#?}"))
+            }
+            _ => Ok(()),
+        }
+    };
+    // What the description gives in one file, when the split must agree with it.
+    let unsplit = input.unsplit.as_ref().map(|text| generate(text, &options));
+    let unlocated = |diagnostics: &[generator::Diagnostic]| -> Vec<(Severity, String)> {
+        diagnostics
+            .iter()
+            .map(|d| (d.severity, d.message.clone()))
+            .collect()
+    };
+    let surface =
+        generator::api_surface_files(SPLIT_ROOT, root_text, &files, &options.config, &[], true);
+    match generator::generate_files(SPLIT_ROOT, root_text, &files, &options) {
+        Ok(output) => {
+            if let Err(error) = surface {
+                return Err(format!("generated, but api_surface_files failed: {error}"));
+            }
+            for path in output.files.keys() {
+                if path != "Cargo.toml" && path != "README.md" && !path.starts_with("src/") {
+                    return Err(format!(
+                        "output file outside Cargo.toml, README.md and src/: {path}"
+                    ));
+                }
+            }
+            output.diagnostics.iter().try_for_each(located)?;
+            named(&output.diagnostics)?;
+            match &unsplit {
+                Some(Ok(one)) if input.same_as_unsplit => {
+                    if one.files != output.files {
+                        let differ: Vec<&String> = one
+                            .files
+                            .iter()
+                            .filter(|(path, text)| output.files.get(*path) != Some(text))
+                            .map(|(path, _)| path)
+                            .collect();
+                        return Err(format!(
+                            "the split gives another crate than the one file: {differ:?}"
+                        ));
+                    }
+                    if unlocated(&one.diagnostics) != unlocated(&output.diagnostics) {
+                        return Err(format!(
+                            "the split gives other diagnostics than the one file: {:#?} vs {:#?}",
+                            output.diagnostics, one.diagnostics
+                        ));
+                    }
+                }
+                Some(Err(error)) if input.same_as_unsplit => {
+                    return Err(format!(
+                        "the split generates, the one file does not: {error}"
+                    ));
+                }
+                _ => {}
+            }
+            if output
+                .diagnostics
+                .iter()
+                .any(|d| d.category == Category::BadInput)
+            {
+                let by_default = Options {
+                    skip_invalid: false,
+                    ..options
+                };
+                if generator::generate_files(SPLIT_ROOT, root_text, &files, &by_default).is_ok() {
+                    return Err(
+                        "bad input skipped with skip_invalid, but generated without it".into(),
+                    );
+                }
+            }
+            Ok(Verdict::Generated)
+        }
+        Err(error) => {
+            if let Some(Ok(_)) = &unsplit {
+                return Err(format!(
+                    "the one file generates, its split (kind {:?}) does not: {error}",
+                    input.mutations.last()
+                ));
+            }
+            if error.diagnostics.is_empty() {
+                return Err("an error without diagnostics".into());
+            }
+            for d in &error.diagnostics {
+                located(d)?;
+                if d.severity != Severity::Error {
+                    return Err(format!("a failure reported as a warning: {d}"));
+                }
+            }
+            named(&error.diagnostics)?;
             Ok(Verdict::Rejected)
         }
     }
