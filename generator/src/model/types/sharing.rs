@@ -5,14 +5,18 @@
 //! Each type is settled ([`TypeSpace::settle`]) as soon as it is built. Its inline parts were
 //! settled before it, so comparing its structure with the parts' type ids compares whole
 //! trees, at the cost of one key per type (its own fields or values, never its subtree). Docs
-//! are not structure: the first type keeps its own.
+//! are not structure: the first type keeps its own, unless a later place words it (or one of
+//! its fields) otherwise; then the type keeps none ([`TypeSpace::drop_doc_conflicts`]) and the
+//! plan documents it by every place that uses it.
 //!
 //! - Two inline types: the later one is dropped, and the first one's name is chosen from every
 //!   place that uses it, once every type is built ([`TypeSpace::shared_candidates`]): the
 //!   words their preferred names share (`PresetQuality` and `UpdatePresetQuality` are
 //!   `PresetQuality`; `FetchAllLivestreamsStatus` and `CreateLivestreamStatus` are
-//!   `LivestreamStatus`), then the candidates of the one with the first JSON pointer, so that
-//!   the name does not depend on the spec's order.
+//!   `LivestreamStatus`), a bare shared word with the word before it that the places agree on
+//!   (`SessionStatus`), then their common context (the `audio`, `video` and `screenshare` of a
+//!   preset's permissions' media are a `PresetMediaPermission`), then the candidates of the one
+//!   with the first JSON pointer, so that the name does not depend on the spec's order.
 //! - A component schema and an inline one: the type is the component (its name, its doc).
 //! - Two component schemas stay two types: the spec named both.
 
