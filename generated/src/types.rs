@@ -215,7 +215,7 @@ json_object! {
     }
 }
 
-/// The `status` property of [`FetchAllLivestreamsData`].
+/// The `status` property of [`FetchAllLivestreamsData`], [`CreateLivestreamData`], [`Livestream`] and 3 more, and the `err_message` property of [`ListSessionLivestreamSessionsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -329,7 +329,7 @@ json_object! {
     }
 }
 
-/// The `paging` property of [`FetchAllLivestreamsData`].
+/// The `paging` property of [`FetchAllLivestreamsData`], [`GetLivestreamData`] and [`LivestreamSessionDetailsData`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -442,7 +442,7 @@ json_object! {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLivestreamData {
-    pub livestream: Option<GetLivestreamLivestream>,
+    pub livestream: Option<Livestream>,
     pub paging: Option<LivestreamPaging>,
     pub session: Option<GetLivestreamSession>,
 }
@@ -460,7 +460,7 @@ json_object! {
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLivestreamLivestream {
+pub struct Livestream {
     /// Timestamp the object was created at. The time is returned in ISO format.
     pub created_at: Option<String>,
     /// Specifies if the livestream was disabled.
@@ -485,7 +485,7 @@ pub struct GetLivestreamLivestream {
 
 #[cfg(feature = "live_streams")]
 json_object! {
-    GetLivestreamLivestream {
+    Livestream {
         "created_at" => created_at: optional,
         "disabled" => disabled: optional,
         "id" => id: optional,
@@ -577,7 +577,7 @@ json_object! {
     }
 }
 
-/// The `livestream` property of [`GetActiveLivestreamSessionData`].
+/// The `livestream` property of [`GetActiveLivestreamSessionData`], and the `data` property of [`GetMeetingActiveLivestreamResponse`].
 #[cfg(feature = "live_streams")]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -590,7 +590,6 @@ pub struct ActiveLivestream {
     pub id: Option<String>,
     /// The server URL to which the RTMP encoder sends the video and audio data.
     pub ingest_server: Option<String>,
-    /// ID of the meeting.
     pub meeting_id: Option<String>,
     /// Name of the livestream.
     pub name: Option<String>,
@@ -719,7 +718,7 @@ json_object! {
     }
 }
 
-/// The `status` property of [`Meeting`].
+/// The `status` property of [`Meeting`], [`GetMeetingData`] and [`UpdateMeetingBody`].
 #[cfg(any(feature = "meetings", feature = "recordings"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -761,7 +760,7 @@ json_object! {
     }
 }
 
-/// The `data` property of [`GetAllMeetingsResponse`].
+/// The `data` property of [`GetAllMeetingsResponse`], and the `meeting` property of [`GetRecordingsDataItem`].
 #[cfg(any(feature = "meetings", feature = "recordings"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1186,13 +1185,12 @@ string_enum! {
     }
 }
 
-/// Size of the watermark
+/// The `size` property of [`VideoConfigWatermark`], and the `video_config` property of [`StartLivestreamingBody`].
 #[cfg(any(feature = "live_streams", feature = "meetings", feature = "recordings"))]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoConfigSize {
-    /// Height of the watermark in px
     pub height: Option<i64>,
-    /// Width of the watermark in px
     pub width: Option<i64>,
 }
 
@@ -1204,7 +1202,7 @@ json_object! {
     }
 }
 
-/// The `paging` property of [`GetAllMeetingsResponse`].
+/// The `paging` property of [`GetAllMeetingsResponse`], [`GetAllParticipantsResponse`], [`GetAllPresetsResponse`] and [`GetRecordingsResponse`].
 #[cfg(any(feature = "meetings", feature = "presets", feature = "recordings"))]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1561,7 +1559,7 @@ json_object! {
     }
 }
 
-/// The `error` property of [`GenericErrorResponse`].
+/// The `error` property of [`GenericErrorResponse`] and [`ErrorResponse`].
 #[cfg(
     any(
         feature = "meetings",
@@ -1571,11 +1569,10 @@ json_object! {
     )
 )]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorResponseError {
-    /// HTTP status code of the error.
     pub code: i64,
-    /// Error message describing what went wrong.
     pub message: String,
 }
 
@@ -1718,7 +1715,7 @@ json_object! {
     }
 }
 
-/// The `data` property of [`SessionResponse`].
+/// The `data` property of [`SessionResponse`], the `breakout_rooms` property of [`ActiveSession`], and the `sessions` property of [`GetSessionsData`].
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
 #[allow(missing_docs)]
@@ -1746,7 +1743,7 @@ pub struct ActiveSession {
     /// timestamp when session started
     pub started_at: String,
     /// current status of session
-    pub status: Status,
+    pub status: SessionStatus,
     /// type of session
     pub type_: ActiveSessionType,
     /// timestamp when session was last updated
@@ -1777,7 +1774,7 @@ json_object! {
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
+pub enum SessionStatus {
     /// `"LIVE"`
     Live,
     /// `"ENDED"`
@@ -1788,7 +1785,7 @@ pub enum Status {
 
 #[cfg(any(feature = "active_session", feature = "sessions"))]
 string_enum! {
-    Status {
+    SessionStatus {
         "LIVE" => Live,
         "ENDED" => Ended,
         _ => UnknownValue,
@@ -2279,11 +2276,11 @@ json_object! {
 
 /// The request body of [`LiveStreamsApi::start_livestreaming`](crate::LiveStreamsApi::start_livestreaming).
 #[cfg(feature = "live_streams")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartLivestreamingBody {
     /// Matches `^[a-zA-Z0-9-_]*$`.
     pub name: Option<String>,
-    /// Size of the watermark
     pub video_config: Option<VideoConfigSize>,
 }
 
@@ -2782,7 +2779,7 @@ impl Preset {
     }
 }
 
-/// The `config` property of [`Preset`].
+/// The `config` property of [`Preset`] and [`GetPresetBodyData`].
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetConfig {
@@ -2861,7 +2858,7 @@ impl PresetMaxVideoStreams {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetConfigMedia {
     /// Control options for Audio quality.
-    pub audio: Option<PresetConfigMediaAudio>,
+    pub audio: Option<PresetAudio>,
     /// Configuration options for participant screen shares
     pub screenshare: PresetScreenshare,
     /// Configuration options for participant videos
@@ -2892,7 +2889,7 @@ impl PresetConfigMedia {
 /// Control options for Audio quality.
 #[cfg(feature = "presets")]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PresetConfigMediaAudio {
+pub struct PresetAudio {
     /// Enable High Quality Audio for your meetings
     ///
     /// Default when absent: `false`.
@@ -2905,7 +2902,7 @@ pub struct PresetConfigMediaAudio {
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetConfigMediaAudio {
+    PresetAudio {
         "enable_high_bitrate" => enable_high_bitrate: optional,
         "enable_stereo" => enable_stereo: optional,
     }
@@ -2937,7 +2934,7 @@ impl PresetScreenshare {
     }
 }
 
-/// Quality of screen share
+/// The `quality` property of [`PresetScreenshare`], [`PresetVideo`], [`UpdatePresetScreenshare`] and [`UpdatePresetVideo`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3031,7 +3028,7 @@ string_enum! {
     }
 }
 
-/// The `permissions` property of [`Preset`].
+/// The `permissions` property of [`Preset`] and [`GetPresetBodyData`].
 #[cfg(feature = "presets")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3068,7 +3065,7 @@ pub struct PresetPermissions {
     pub recorder_type: PresetRecorderType,
     pub show_participant_list: bool,
     /// One of `ALLOWED`, `NOT_ALLOWED`, `CAN_REQUEST`.
-    pub stage_access: Option<PresetCanProduce>,
+    pub stage_access: Option<PresetPermission>,
     pub stage_enabled: Option<bool>,
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
@@ -3235,11 +3232,11 @@ impl PresetConnectedMeetings {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PresetPermissionsMedia {
     /// Audio permissions
-    pub audio: PresetPermissionsMediaAudio,
+    pub audio: PresetMediaPermission,
     /// Screenshare permissions
-    pub screenshare: PresetPermissionsMediaAudio,
+    pub screenshare: PresetMediaPermission,
     /// Video permissions
-    pub video: PresetPermissionsMediaAudio,
+    pub video: PresetMediaPermission,
 }
 
 #[cfg(feature = "presets")]
@@ -3255,42 +3252,42 @@ json_object! {
 impl PresetPermissionsMedia {
     /// From its required values; every other field is `None`.
     pub fn new(
-        audio: PresetPermissionsMediaAudio,
-        screenshare: PresetPermissionsMediaAudio,
-        video: PresetPermissionsMediaAudio,
+        audio: PresetMediaPermission,
+        screenshare: PresetMediaPermission,
+        video: PresetMediaPermission,
     ) -> Self {
         Self { audio, screenshare, video }
     }
 }
 
-/// Audio permissions
+/// The `audio`, `screenshare` and `video` properties of [`PresetPermissionsMedia`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-pub struct PresetPermissionsMediaAudio {
-    /// Can produce audio
-    pub can_produce: PresetCanProduce,
+pub struct PresetMediaPermission {
+    pub can_produce: PresetPermission,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    PresetPermissionsMediaAudio {
+    PresetMediaPermission {
         "can_produce" => can_produce: required,
     }
 }
 
 #[cfg(feature = "presets")]
-impl PresetPermissionsMediaAudio {
+impl PresetMediaPermission {
     /// From its required values; every other field is `None`.
-    pub fn new(can_produce: PresetCanProduce) -> Self {
+    pub fn new(can_produce: PresetPermission) -> Self {
         Self { can_produce }
     }
 }
 
-/// Can produce audio
+/// The `stage_access` property of [`PresetPermissions`] and [`UpdatePresetPermissions`], and the `can_produce` property of [`PresetMediaPermission`] and [`UpdatePresetMediaPermission`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetCanProduce {
+pub enum PresetPermission {
     /// `"ALLOWED"`
     Allowed,
     /// `"NOT_ALLOWED"`
@@ -3303,7 +3300,7 @@ pub enum PresetCanProduce {
 
 #[cfg(feature = "presets")]
 string_enum! {
-    PresetCanProduce {
+    PresetPermission {
         "ALLOWED" => Allowed,
         "NOT_ALLOWED" => NotAllowed,
         "CAN_REQUEST" => CanRequest,
@@ -3353,7 +3350,7 @@ impl PresetPlugins {
     }
 }
 
-/// The `config` property of [`PresetPlugins`].
+/// The `config` property of [`PresetPlugins`] and [`UpdatePresetPlugins`].
 #[cfg(feature = "presets")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3476,7 +3473,7 @@ string_enum! {
     }
 }
 
-/// The `ui` property of [`Preset`].
+/// The `ui` property of [`Preset`] and [`GetPresetBodyData`].
 #[cfg(feature = "presets")]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
@@ -3557,7 +3554,7 @@ impl PresetDesignTokens {
     }
 }
 
-/// The `border_radius` property of [`PresetDesignTokens`].
+/// The `border_radius` property of [`PresetDesignTokens`] and [`UpdatePresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3585,7 +3582,7 @@ string_enum! {
     }
 }
 
-/// The `border_width` property of [`PresetDesignTokens`].
+/// The `border_width` property of [`PresetDesignTokens`] and [`UpdatePresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3744,7 +3741,7 @@ impl Default for PresetBrand {
     }
 }
 
-/// The `theme` property of [`PresetDesignTokens`].
+/// The `theme` property of [`PresetDesignTokens`] and [`UpdatePresetDesignTokens`].
 #[cfg(feature = "presets")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3896,7 +3893,7 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetConfigMedia {
     /// Control options for Audio quality.
-    pub audio: Option<PresetConfigMediaAudio>,
+    pub audio: Option<PresetAudio>,
     /// Configuration options for participant screen shares
     pub screenshare: Option<UpdatePresetScreenshare>,
     /// Configuration options for participant videos
@@ -3988,7 +3985,7 @@ pub struct UpdatePresetPermissions {
     pub recorder_type: Option<PresetRecorderType>,
     pub show_participant_list: Option<bool>,
     /// One of `ALLOWED`, `NOT_ALLOWED`, `CAN_REQUEST`.
-    pub stage_access: Option<PresetCanProduce>,
+    pub stage_access: Option<PresetPermission>,
     pub stage_enabled: Option<bool>,
     pub transcription_enabled: Option<bool>,
     /// Waiting room type
@@ -4110,11 +4107,11 @@ json_object! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePresetPermissionsMedia {
     /// Audio permissions
-    pub audio: Option<UpdatePresetAudio>,
+    pub audio: Option<UpdatePresetMediaPermission>,
     /// Screenshare permissions
-    pub screenshare: Option<UpdatePresetAudio>,
+    pub screenshare: Option<UpdatePresetMediaPermission>,
     /// Video permissions
-    pub video: Option<UpdatePresetAudio>,
+    pub video: Option<UpdatePresetMediaPermission>,
 }
 
 #[cfg(feature = "presets")]
@@ -4126,17 +4123,17 @@ json_object! {
     }
 }
 
-/// Audio permissions
+/// The `audio`, `screenshare` and `video` properties of [`UpdatePresetPermissionsMedia`].
 #[cfg(feature = "presets")]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePresetAudio {
-    /// Can produce audio
-    pub can_produce: Option<PresetCanProduce>,
+pub struct UpdatePresetMediaPermission {
+    pub can_produce: Option<PresetPermission>,
 }
 
 #[cfg(feature = "presets")]
 json_object! {
-    UpdatePresetAudio {
+    UpdatePresetMediaPermission {
         "can_produce" => can_produce: optional,
     }
 }
@@ -4367,7 +4364,7 @@ string_enum! {
     }
 }
 
-/// The `status` property of [`GetRecordingsDataItem`].
+/// The `status` property of [`GetRecordingsDataItem`], [`GetRecordingData`] and [`Recording`].
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4685,16 +4682,15 @@ json_object! {
     }
 }
 
-/// The `caller` property of [`StartReason`].
+/// The `caller` property of [`StartReason`] and [`StopReason`].
 #[cfg(feature = "recordings")]
 #[non_exhaustive]
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReasonCaller {
-    /// Name of the user who started the recording.
     pub name: Option<String>,
     /// The type can be an App or a user. If the type is `user`, then only the `user_Id` and `name` are returned.
     pub type_: Option<ReasonType>,
-    /// The user ID of the person who started the recording.
     pub user_id: Option<uuid::Uuid>,
 }
 
@@ -5061,7 +5057,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSessionsResponse {
     pub data: Option<GetSessionsData>,
-    pub paging: Option<SessionPaging>,
+    pub paging: Option<Paging>,
     pub success: Option<bool>,
 }
 
@@ -5090,21 +5086,20 @@ json_object! {
     }
 }
 
-/// The `paging` property of [`GetSessionsResponse`].
+/// The `paging` property of [`GetSessionsResponse`], [`ListSessionLivestreamSessionsData`] and [`GetAppsResponse`].
 #[cfg(any(feature = "live_streams", feature = "sessions", feature = "apps"))]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SessionPaging {
+pub struct Paging {
     pub end_offset: Option<i64>,
     pub start_offset: Option<i64>,
-    /// At least 0.
     pub total_count: Option<i64>,
 }
 
 #[cfg(any(feature = "live_streams", feature = "sessions", feature = "apps"))]
 json_object! {
-    SessionPaging {
+    Paging {
         "end_offset" => end_offset: optional integral,
         "start_offset" => start_offset: optional integral,
         "total_count" => total_count: optional integral,
@@ -5184,7 +5179,7 @@ pub struct ListSessionLivestreamSessionsData {
     pub invoked_time: Option<String>,
     /// The ID of the livestream.
     pub livestream_id: Option<String>,
-    pub paging: Option<SessionPaging>,
+    pub paging: Option<Paging>,
     /// Specifies if the livestream was disabled.
     pub stopped_time: Option<chrono::DateTime<chrono::Utc>>,
     /// Timestamp the object was updated at. The time is returned in ISO format.
@@ -5287,7 +5282,7 @@ json_object! {
     }
 }
 
-/// The `participants` property of [`GetSessionParticipantsData`].
+/// The `participants` property of [`GetSessionParticipantsData`], and the `participant` property of [`GetParticipantDetailsData`].
 #[cfg(feature = "sessions")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6668,7 +6663,7 @@ json_object! {
     }
 }
 
-/// The `data` property of [`WebhooksListSuccessResponse`].
+/// The `data` property of [`WebhooksListSuccessResponse`] and [`WebhookSuccessResponse`].
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6702,7 +6697,7 @@ json_object! {
     }
 }
 
-/// The `events` property of [`Webhook`].
+/// The `events` property of [`Webhook`], [`WebhookRequest`] and [`PatchWebhookRequest`], and the `data` property of [`WebhookEventsSuccessResponse`].
 #[cfg(feature = "webhooks")]
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6873,8 +6868,8 @@ json_object! {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppsResponse {
-    pub data: Option<Vec<AppData>>,
-    pub paging: Option<SessionPaging>,
+    pub data: Option<Vec<App>>,
+    pub paging: Option<Paging>,
     pub success: Option<bool>,
 }
 
@@ -6887,12 +6882,12 @@ json_object! {
     }
 }
 
-/// The `data` property of [`GetAppsResponse`].
+/// The `data` property of [`GetAppsResponse`] and [`GetAppResponse`], and the `app` property of [`CreateAppData`].
 #[cfg(feature = "apps")]
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AppData {
+pub struct App {
     /// A date and time (RFC 3339).
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// A UUID.
@@ -6902,7 +6897,7 @@ pub struct AppData {
 
 #[cfg(feature = "apps")]
 json_object! {
-    AppData {
+    App {
         "created_at" => created_at: optional,
         "id" => id: optional,
         "name" => name: optional,
@@ -6956,7 +6951,7 @@ json_object! {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppData {
-    pub app: Option<AppData>,
+    pub app: Option<App>,
 }
 
 #[cfg(feature = "apps")]
@@ -6972,7 +6967,7 @@ json_object! {
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppResponse {
-    pub data: Option<AppData>,
+    pub data: Option<App>,
     pub success: Option<bool>,
 }
 

@@ -520,7 +520,7 @@ async fn active_session_get_active_session_decodes_the_spec_example() {
         session.id.as_deref(),
         Some("813432c7-3c5a-45e2-9acf-eef7061c7584")
     );
-    assert_eq!(session.status, Status::Live);
+    assert_eq!(session.status, SessionStatus::Live);
     assert_eq!(session.type_, ActiveSessionType::Meeting);
     assert_eq!(session.live_participants, 1.0);
     assert_eq!(session.max_concurrent_participants, 2.0);
@@ -757,10 +757,10 @@ async fn presets_update_preset_sends_only_the_changes_and_decodes_the_preset() {
     assert!(permissions.chat.public.files && !permissions.chat.private.files);
     assert_eq!(
         permissions.media.video.can_produce,
-        PresetCanProduce::CanRequest
+        PresetPermission::CanRequest
     );
     assert_eq!(permissions.recorder_type, PresetRecorderType::None);
-    assert_eq!(permissions.stage_access, Some(PresetCanProduce::Allowed));
+    assert_eq!(permissions.stage_access, Some(PresetPermission::Allowed));
     assert_eq!(
         permissions.waiting_room_type,
         PresetWaitingRoomType::SkipOnAccept
@@ -1101,7 +1101,7 @@ async fn sessions_get_session_details_decodes_nested_breakout_rooms() {
     );
     let session = response.data.unwrap();
     assert_eq!(session.meeting_display_name, "All hands");
-    assert_eq!(session.status, Status::Ended);
+    assert_eq!(session.status, SessionStatus::Ended);
     assert_eq!(
         session.ended_at.as_deref(),
         Some("2022-01-12T15:00:00.000Z")
@@ -1109,7 +1109,7 @@ async fn sessions_get_session_details_decodes_nested_breakout_rooms() {
     let rooms = session.breakout_rooms.unwrap();
     assert_eq!(rooms.len(), 1);
     assert_eq!(rooms[0].meeting_display_name, "Room A");
-    assert_eq!(rooms[0].status, Status::Live);
+    assert_eq!(rooms[0].status, SessionStatus::Live);
     assert_eq!(rooms[0].ended_at, None);
     assert_eq!(rooms[0].live_participants, 3.0);
     assert_eq!(rooms[0].breakout_rooms.as_deref(), Some(&[][..]));

@@ -314,3 +314,51 @@ fn tls_features_choose_the_stack_and_none_builds_none() {
     // Each choice compiles without warnings, and so does none.
     support::check_features(krate.path(), &["full", "full,rustls-ring"]).unwrap();
 }
+
+/// The test program of `generated/tests/tls.rs`: a TLS server on loopback with a certificate of
+/// a test CA, a call that completes when the client trusts the CA, and one refused when not.
+const TLS_PROGRAM: &str = include_str!("../../generated/tests/tls.rs");
+
+/// Each TLS stack completes a call over a real TLS connection: [`TLS_PROGRAM`] run against a
+/// crate generated from the project's spec, built with `rustls-ring`, then `native-tls`, and no
+/// other TLS feature. (`rustls`, the default, runs it with the tests of `generated/`.)
+#[test]
+fn every_tls_stack_completes_a_call_over_loopback() {
+    let root = support::workspace_root();
+    let spec = read(&root.join("spec/realtime-kit.yaml"));
+    // The program's dev-dependencies as `generated/` declares them (xtask/src/repository.rs).
+    let manifest = read(&root.join("generated/Cargo.toml"));
+    let (_, dev) = manifest.split_once("[dev-dependencies]\n").unwrap();
+    let extra_dev_dependencies: Vec<(String, String)> = dev
+        .lines()
+        .filter_map(|line| line.split_once(" = "))
+        .filter(|(name, _)| ["tokio", "rcgen", "tokio-rustls"].contains(name))
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect();
+    assert_eq!(extra_dev_dependencies.len(), 3, "{dev}");
+    let options = generator::Options {
+        extra_dev_dependencies,
+        ..support::options("cloudflare-realtime-kit")
+    };
+    let krate = support::generate_crate_with(&spec, &options);
+    krate.add_file("tests/tls.rs", TLS_PROGRAM);
+    for stack in ["rustls-ring", "native-tls"] {
+        let features = format!("meetings,{stack}");
+        let args = [
+            "test",
+            "--message-format",
+            "short",
+            "--no-default-features",
+            "--features",
+            &features,
+            "--test",
+            "tls",
+        ];
+        let output = support::cargo(krate.path(), &args).unwrap_or_else(|e| panic!("{stack}: {e}"));
+        assert!(
+            output.stdout.contains("test result: ok. 3 passed"),
+            "{stack}: {}",
+            output.stdout
+        );
+    }
+}

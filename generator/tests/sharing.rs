@@ -11,6 +11,8 @@ use std::path::Path;
 
 use generator::surface::{TypeItem, TypeKind};
 
+mod support;
+
 #[allow(dead_code)]
 #[path = "../../xtask/src/synth.rs"]
 mod synth;
@@ -101,13 +103,30 @@ fn committed_spec_has_one_type_per_shape() {
     let surface = generator::api_surface(&spec).expect("the spec generates");
     let names: Vec<&str> = surface.types.iter().map(|t| t.name.as_str()).collect();
     // Named by what their places share.
-    for expected in ["LivestreamStatus", "PresetQuality", "PresetViewType"] {
+    for expected in [
+        "LivestreamStatus",
+        "PresetQuality",
+        "PresetViewType",
+        // By their context: the audio, video and screenshare of a preset's media permissions,
+        // and the permission levels of `can_produce` and `stage_access`.
+        "PresetMediaPermission",
+        "PresetPermission",
+        // A bare `Status` says whose: an active session's and the sessions' filter.
+        "SessionStatus",
+        // Sessions and apps share a `Paging`: not a `SessionPaging`.
+        "Paging",
+    ] {
         assert!(names.contains(&expected), "{expected} in {names:?}");
     }
     for gone in [
         "UpdatePresetQuality",
         "CreateLivestreamStatus",
         "UpdatePresetViewType",
+        "PresetPermissionsMediaAudio",
+        "PresetCanProduce",
+        "Status",
+        "SessionPaging",
+        "GetLivestreamLivestream",
     ] {
         assert!(!names.contains(&gone), "{gone} is still a type of its own");
     }
@@ -186,4 +205,73 @@ components:
     assert!(names.contains(&"JobState"), "{names:?}");
     assert!(names.contains(&"Person"), "{names:?}");
     assert!(!names.iter().any(|n| n.contains("Owner")), "{names:?}");
+}
+
+/// Places whose names share no word are named by the context they have in common, and a doc
+/// they disagree on is not kept: the type is documented by every place that uses it.
+#[test]
+fn places_sharing_no_word_are_named_by_their_context() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /presets:
+    get:
+      operationId: get_preset
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Preset'}
+components:
+  schemas:
+    Preset:
+      type: object
+      properties:
+        permissions:
+          type: object
+          properties:
+            media:
+              type: object
+              properties:
+                audio:
+                  description: Audio permissions
+                  type: object
+                  properties:
+                    can_produce: {description: Can produce audio, type: string, enum: [ALLOWED, NOT_ALLOWED]}
+                video:
+                  description: Video permissions
+                  type: object
+                  properties:
+                    can_produce: {description: Can produce video, type: string, enum: [ALLOWED, NOT_ALLOWED]}
+                screenshare:
+                  description: Screenshare permissions
+                  type: object
+                  properties:
+                    can_produce: {description: Can produce screen share video, type: string, enum: [ALLOWED, NOT_ALLOWED]}
+"#;
+    assert_no_duplicates("context", spec);
+    let surface = generator::api_surface(spec).expect("generates");
+    let names: Vec<&str> = surface.types.iter().map(|t| t.name.as_str()).collect();
+    // The media of the permissions: a media permission, not the first place's `..Audio`.
+    assert!(names.contains(&"PresetMediaPermission"), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("Audio")), "{names:?}");
+    // The can_produce enums of the three: one type, named by the preferred name they share.
+    assert!(names.contains(&"PresetCanProduce"), "{names:?}");
+    let output = support::generate(spec);
+    let types = &output.files["src/types.rs"];
+    // Every place named on the shared type, and none's own words on it or on its fields
+    // (each place's field keeps its words: "Audio permissions" on `audio`).
+    assert!(
+        types.contains(
+            "/// The `audio`, `video` and `screenshare` properties of [`PresetMedia`].\n"
+        ),
+        "{types}"
+    );
+    assert!(
+        types.contains("    /// Audio permissions\n    pub audio"),
+        "{types}"
+    );
+    assert!(!types.contains("Can produce"), "{types}");
 }

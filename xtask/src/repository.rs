@@ -26,7 +26,9 @@ pub fn target() -> Target {
     // The hand-written tests in generated/tests/ run the client against a local HTTP server
     // (wiremock, or raw tokio sockets for faults) inside a multi-threaded tokio runtime,
     // capture its traces (tracing-subscriber), and test the optional `blocking` feature
-    // (the crate itself, with the feature on for its tests).
+    // (the crate itself, with the feature on for its tests). tests/tls.rs serves HTTPS on
+    // loopback (tokio-rustls) with a certificate of a test CA made for the run (rcgen); both
+    // with ring, the crypto provider that builds without a C toolchain.
     let extra_dev_dependencies = [
         (CRATE_NAME, r#"{ path = ".", features = ["blocking"] }"#),
         (
@@ -38,6 +40,14 @@ pub fn target() -> Target {
             r#"{ version = "0.3", default-features = false, features = ["fmt", "std"] }"#,
         ),
         ("wiremock", r#""0.6""#),
+        (
+            "rcgen",
+            r#"{ version = "0.14", default-features = false, features = ["crypto", "pem", "ring"] }"#,
+        ),
+        (
+            "tokio-rustls",
+            r#"{ version = "0.26", default-features = false, features = ["ring"] }"#,
+        ),
     ];
     // ---- End of defaults. ----
 
@@ -179,7 +189,9 @@ mod tests {
                 "cloudflare-realtime-kit",
                 "tokio",
                 "tracing-subscriber",
-                "wiremock"
+                "wiremock",
+                "rcgen",
+                "tokio-rustls"
             ]
         );
     }

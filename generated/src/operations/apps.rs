@@ -188,7 +188,7 @@ impl AppsApi<'_> {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_apps_pages(&self, request: &GetAppsRequest) -> crate::Pages<AppData> {
+    pub fn get_apps_pages(&self, request: &GetAppsRequest) -> crate::Pages<App> {
         let mut request = request.clone();
         crate::runtime::Pages::new(
             self.client,

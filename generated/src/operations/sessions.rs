@@ -27,7 +27,7 @@ pub struct GetSessionsRequest {
     /// The `participants` query parameter.
     pub participants: Option<String>,
     /// The `status` query parameter.
-    pub status: Option<Status>,
+    pub status: Option<SessionStatus>,
     /// Search string that matches sessions based on meeting title, meeting ID, and session ID
     pub search: Option<String>,
     /// ID of the meeting that sessions should be associated with

@@ -1054,6 +1054,8 @@ pub struct ClientBuilder {
     max_response_bytes: u64,
     user_agent: String,
     http_client: Option<reqwest::Client>,
+    #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+    root_certificates: Vec<reqwest::Certificate>,
 }
 
 impl ClientBuilder {
@@ -1074,6 +1076,8 @@ impl ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http_client: None,
+            #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+            root_certificates: Vec::new(),
         }
     }
 
@@ -1158,6 +1162,21 @@ impl ClientBuilder {
         self
     }
 
+    /// Also trusts servers whose certificate chain ends at `certificate`, beside the system's
+    /// roots: a company's proxy or internal CA, or a test server's own certificate. Build it
+    /// with `reqwest::Certificate::from_pem` (or `from_der`); this crate re-exports
+    /// `reqwest`. Call it once per certificate.
+    ///
+    /// It configures the client's own `reqwest::Client`: with
+    /// [`http_client`](ClientBuilder::http_client), give that client its roots instead
+    /// ([`build`](ClientBuilder::build) refuses both). Needs one of the TLS features
+    /// (`rustls`, `rustls-ring`, `native-tls`).
+    #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+    pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.root_certificates.push(certificate);
+        self
+    }
+
     /// Checks the settings and creates the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.trim().trim_end_matches('/').to_owned();
@@ -1194,6 +1213,14 @@ impl ClientBuilder {
             Error::config("the user agent contains characters not allowed in a header")
         })?;
         let http = match self.http_client {
+            #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+            Some(_) if !self.root_certificates.is_empty() => {
+                return Err(Error::config(
+                    "`add_root_certificate` configures the client's own `reqwest::Client`, and \
+                     `http_client` replaces it: add the certificate to that client instead \
+                     (`reqwest::ClientBuilder::tls_certs_merge`)",
+                ));
+            }
             Some(http) => http,
             None if !HAS_TLS && parsed.scheme() == "https" => {
                 return Err(Error::config(format!(
@@ -1202,7 +1229,17 @@ impl ClientBuilder {
                      `reqwest::Client` with TLS to `ClientBuilder::http_client`"
                 )));
             }
-            None => default_http_client()?,
+            None => {
+                let http = default_http_client();
+                #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+                let http = match self.root_certificates {
+                    roots if roots.is_empty() => http,
+                    roots => http.tls_certs_merge(roots),
+                };
+                http.build().map_err(|error| {
+                    Error::config(format!("cannot create the HTTP client: {error}"))
+                })?
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -1232,8 +1269,8 @@ const HAS_TLS: bool = cfg!(any(
     feature = "native-tls"
 ));
 
-/// The `reqwest::Client` of a client not given one.
-fn default_http_client() -> Result<reqwest::Client, Error> {
+/// The `reqwest::Client` of a client not given one, to be built.
+fn default_http_client() -> reqwest::ClientBuilder {
     // reqwest's `rustls-no-provider` uses rustls's process-wide default crypto provider: ring,
     // unless the program installed another (then `install_default` leaves it).
     #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
@@ -1242,8 +1279,6 @@ fn default_http_client() -> Result<reqwest::Client, Error> {
         // Never follow: a redirect could carry credentials (query parameters included) to
         // another host.
         .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|error| Error::config(format!("cannot create the HTTP client: {error}")))
 }
 
 impl fmt::Debug for ClientBuilder {

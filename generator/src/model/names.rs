@@ -572,6 +572,14 @@ pub fn candidates(trail: &str) -> Vec<String> {
             .collect()
     };
     for anchor in &anchors {
+        // The `livestream` of an operation `GetLivestream` is the livestream, not
+        // `GetLivestreamLivestream`.
+        if anchor
+            .strip_suffix(own)
+            .is_some_and(|verb| VERBS.contains(&verb))
+        {
+            push(&mut out, own.to_string());
+        }
         for depth in 0..=meaningful.len() {
             push(&mut out, format!("{anchor}{}{own}", middle(depth)));
         }
@@ -598,6 +606,14 @@ pub fn candidates(trail: &str) -> Vec<String> {
     );
     out
 }
+
+/// Words that start operation names: left out of the start of a name shared by several
+/// places (`GetPaging`), and an operation's `GetLivestream` with its `livestream` is a
+/// `Livestream`.
+pub const VERBS: &[&str] = &[
+    "Get", "List", "Create", "Update", "Delete", "Fetch", "Post", "Put", "Patch", "Add", "Remove",
+    "Set", "Start", "Stop",
+];
 
 /// The trail of an inline schema's step (see [`candidates`]): `parent/step`.
 pub fn trail(parent: &str, step: &str) -> String {
@@ -815,6 +831,16 @@ mod tests {
             "DaywiseDayStat"
         );
         assert_eq!(candidates("Config/Limits/#Value")[0], "ConfigLimitsValue");
+        // The `livestream` of `GetLivestream` is the livestream, not the operation's name
+        // twice; only for a verb and the very word.
+        assert_eq!(
+            &candidates("GetLivestream/!Response/Data/Livestream")[..2],
+            ["Livestream", "GetLivestreamLivestream"]
+        );
+        assert_eq!(
+            candidates("ListLivestreamSessions/!Response/Data/Livestream")[0],
+            "ListLivestreamSessionsLivestream"
+        );
         // A union's branch: its title or ordinal word, no bare number.
         assert_eq!(
             candidates("Event/Target/#VariantSecond")[0],

@@ -469,20 +469,98 @@ pub fn says_nothing(doc: &str) -> bool {
     )
 }
 
+/// "The `x` property of [`A`].", for each of `places` (property, struct): "The `audio`,
+/// `screenshare` and `video` properties of [`PresetPermissionsMedia`].", "The `paging`
+/// property of [`A`] and [`B`].", "The `stage_access` property of [`A`], and the
+/// `can_produce` property of [`B`]."; past four of a kind, the first three and how many more.
+fn properties_doc(places: &[(&str, &str)]) -> String {
+    const SHOWN: usize = 3;
+    fn list(items: &[String]) -> String {
+        let shown = if items.len() > SHOWN + 1 {
+            SHOWN
+        } else {
+            items.len()
+        };
+        let mut out = items[..shown].to_vec();
+        if items.len() > shown {
+            out.push(format!("{} more", items.len() - shown));
+        }
+        match out.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        }
+    }
+    let parent = places[0].1;
+    if places.iter().all(|(_, p)| *p == parent) {
+        let names: Vec<String> = places.iter().map(|(f, _)| format!("`{f}`")).collect();
+        let word = if places.len() > 1 {
+            "properties"
+        } else {
+            "property"
+        };
+        return format!("The {} {word} of [`{parent}`].", list(&names));
+    }
+    // By property, in the order first met.
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for (property, parent) in places {
+        let link = format!("[`{parent}`]");
+        match groups.iter_mut().find(|(p, _)| p == property) {
+            Some((_, parents)) => parents.push(link),
+            None => groups.push((property, vec![link])),
+        }
+    }
+    let each: Vec<String> = groups
+        .iter()
+        .map(|(property, parents)| format!("the `{property}` property of {}", list(parents)))
+        .collect();
+    let mut doc = match each.as_slice() {
+        [one] => one.clone(),
+        _ => {
+            let shown = if each.len() > SHOWN + 1 {
+                SHOWN
+            } else {
+                each.len()
+            };
+            let mut parts = each[..shown].to_vec();
+            if each.len() > shown {
+                parts.push(format!("{} more properties", each.len() - shown));
+            }
+            let (last, init) = parts.split_last().expect("two or more");
+            format!("{}, and {last}", init.join(", "))
+        }
+    };
+    doc[..1].make_ascii_uppercase();
+    doc.push('.');
+    doc
+}
+
 /// Where each type is used, for those the spec does not describe: "The `error` property of
 /// [`GenericErrorResponse`]." or "What [`MeetingsApi::get_meeting`] returns."
 fn fallback_docs(model: &Model) -> BTreeMap<TypeId, String> {
     let mut docs = BTreeMap::new();
+    // The properties whose type each type is, every one of them: a type several places share
+    // is documented by them all.
+    let mut properties: BTreeMap<TypeId, Vec<(&str, &str)>> = BTreeMap::new();
+    for (_, def) in model.types.defs() {
+        if let Kind::Struct(s) = &def.kind {
+            for field in &s.fields {
+                for id in field.ty.named() {
+                    let places = properties.entry(id).or_default();
+                    let place = (field.json_name.as_str(), def.name.as_str());
+                    if !places.contains(&place) {
+                        places.push(place);
+                    }
+                }
+            }
+        }
+    }
+    for (id, places) in properties {
+        docs.insert(id, properties_doc(&places));
+    }
     for (_, def) in model.types.defs() {
         match &def.kind {
             Kind::Struct(s) => {
-                for field in &s.fields {
-                    for id in field.ty.named() {
-                        docs.entry(id).or_insert_with(|| {
-                            format!("The `{}` property of [`{}`].", field.json_name, def.name)
-                        });
-                    }
-                }
                 for id in s.additional.iter().flat_map(Ty::named) {
                     docs.entry(id).or_insert_with(|| {
                         format!("A property of [`{}`] not named in the spec.", def.name)

@@ -83,6 +83,9 @@ pub struct TypeSpace<'a> {
     /// The types other places found built before them: kept type → every place, itself
     /// first.
     merged: BTreeMap<TypeId, Vec<sharing::Member>>,
+    /// Types whose places describe them in other words (`sharing.rs`): their docs are
+    /// dropped once every type is built, and they are documented by where they are used.
+    doc_conflicts: Vec<TypeId>,
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
     journal: Vec<Rc<str>>,
     pub warnings: Vec<Diagnostic>,
@@ -98,6 +101,7 @@ pub struct TypeSpace<'a> {
 /// The state of a [`TypeSpace`] before an operation is built; see [`TypeSpace::rollback`].
 pub struct Checkpoint {
     defs: usize,
+    doc_conflicts: usize,
     journal: usize,
     warnings: usize,
 }
@@ -170,6 +174,7 @@ impl<'a> TypeSpace<'a> {
             by_shape: BTreeMap::new(),
             by_structure: Default::default(),
             merged: BTreeMap::new(),
+            doc_conflicts: Vec::new(),
             journal: Vec::new(),
             warnings: Vec::new(),
             vocabulary,
@@ -192,6 +197,7 @@ impl<'a> TypeSpace<'a> {
     pub fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
             defs: self.defs.len(),
+            doc_conflicts: self.doc_conflicts.len(),
             journal: self.journal.len(),
             warnings: self.warnings.len(),
         }
@@ -211,6 +217,7 @@ impl<'a> TypeSpace<'a> {
             !recorded.is_empty()
         });
         self.rollback_merges(checkpoint.defs);
+        self.doc_conflicts.truncate(checkpoint.doc_conflicts);
         self.warnings.truncate(checkpoint.warnings);
         self.in_progress.clear();
         self.containers = 0;
@@ -478,6 +485,7 @@ impl<'a> TypeSpace<'a> {
                 let candidates = self.candidates_of(pointer, hint);
                 let (same, lookup) = self.same_shape(pointer, candidates.as_deref());
                 if let Some(id) = same {
+                    self.compare_docs(id, doc.as_deref());
                     return Ok(Typed {
                         ty: Ty::Named(id),
                         nullable: s.nullable,

@@ -217,6 +217,7 @@ impl TypeSpace<'_> {
     /// and every other name of the crate (request structs, groups) is known.
     pub fn assign_names(&mut self) {
         self.shared_candidates();
+        self.drop_doc_conflicts();
         let ids: Vec<TypeId> = (0..self.defs.len())
             .filter(|&id| {
                 self.defs[id].is_some() && self.candidates.get(id).is_some_and(Option::is_some)

@@ -5,14 +5,18 @@
 //! Each type is settled ([`TypeSpace::settle`]) as soon as it is built. Its inline parts were
 //! settled before it, so comparing its structure with the parts' type ids compares whole
 //! trees, at the cost of one key per type (its own fields or values, never its subtree). Docs
-//! are not structure: the first type keeps its own.
+//! are not structure: the first type keeps its own, unless a later place words it (or one of
+//! its fields) otherwise; then the type keeps none ([`TypeSpace::drop_doc_conflicts`]) and the
+//! plan documents it by every place that uses it.
 //!
 //! - Two inline types: the later one is dropped, and the first one's name is chosen from every
 //!   place that uses it, once every type is built ([`TypeSpace::shared_candidates`]): the
 //!   words their preferred names share (`PresetQuality` and `UpdatePresetQuality` are
 //!   `PresetQuality`; `FetchAllLivestreamsStatus` and `CreateLivestreamStatus` are
-//!   `LivestreamStatus`), then the candidates of the one with the first JSON pointer, so that
-//!   the name does not depend on the spec's order.
+//!   `LivestreamStatus`), a bare shared word with the word before it that the places agree on
+//!   (`SessionStatus`), then their common context (the `audio`, `video` and `screenshare` of a
+//!   preset's permissions' media are a `PresetMediaPermission`), then the candidates of the one
+//!   with the first JSON pointer, so that the name does not depend on the spec's order.
 //! - A component schema and an inline one: the type is the component (its name, its doc).
 //! - Two component schemas stay two types: the spec named both.
 
@@ -129,6 +133,14 @@ impl TypeSpace<'_> {
             candidates: self.candidates.get(id).cloned().flatten(),
             id,
         });
+        if !new_is_component && !kept_is_component {
+            let doc = self.defs[id].as_ref().and_then(|d| d.doc.clone());
+            self.compare_docs(kept, doc.as_deref());
+            if self.compare_field_docs(kept, id) {
+                // Fields worded otherwise: so is the whole, whatever its own doc says.
+                self.doc_conflicts.push(kept);
+            }
+        }
         if new_is_component {
             // The component names the type: its name and, when it has one, its doc.
             let name = self.names[id].clone();
@@ -162,6 +174,55 @@ impl TypeSpace<'_> {
             *slot = None;
         }
         kept
+    }
+
+    /// Notes that a place of the type `kept` describes it as `doc`: unless that is what the
+    /// type says, the places disagree, and the type's doc is dropped
+    /// ([`TypeSpace::drop_doc_conflicts`]). A place without a doc does not disagree (a
+    /// parameter's schema is described by its parameter).
+    pub(super) fn compare_docs(&mut self, kept: TypeId, doc: Option<&str>) {
+        let doc = doc.map(str::trim).filter(|d| !d.is_empty());
+        let Some(def) = self.defs.get(kept).and_then(Option::as_ref) else {
+            return;
+        };
+        let own = def.doc.as_deref().map(str::trim).filter(|d| !d.is_empty());
+        if own.is_some() && doc.is_some() && own != doc {
+            self.doc_conflicts.push(kept);
+        }
+    }
+
+    /// Drops the field docs of the struct `kept` that the struct `dropped` (of the same
+    /// structure) words otherwise: the `height` of a livestream's video is not the "Height of
+    /// the watermark". Whether any did.
+    fn compare_field_docs(&mut self, kept: TypeId, dropped: TypeId) -> bool {
+        let Some(Kind::Struct(other)) = self.defs[dropped].as_ref().map(|d| &d.kind) else {
+            return false;
+        };
+        let docs: Vec<Option<String>> = other.fields.iter().map(|f| f.doc.clone()).collect();
+        let Some(Kind::Struct(own)) = self.defs[kept].as_mut().map(|d| &mut d.kind) else {
+            return false;
+        };
+        let mut differ = false;
+        for (field, doc) in own.fields.iter_mut().zip(docs) {
+            if field.doc.as_deref().map(str::trim) != doc.as_deref().map(str::trim) {
+                differ = true;
+                field.doc = None;
+            }
+        }
+        differ
+    }
+
+    /// Drops the docs that the places of an inline type disagree on: "Audio permissions" is
+    /// not the doc of a type that is also the `video` and the `screenshare`. The type is then
+    /// documented by where it is used (`plan/items.rs`). A component schema keeps its own.
+    pub(super) fn drop_doc_conflicts(&mut self) {
+        for id in std::mem::take(&mut self.doc_conflicts) {
+            if self.candidates.get(id).is_some_and(Option::is_some) {
+                if let Some(def) = self.defs[id].as_mut() {
+                    def.doc = None;
+                }
+            }
+        }
     }
 
     /// Forgets the merges made since a checkpoint (see [`TypeSpace::rollback`]).
@@ -210,8 +271,23 @@ impl TypeSpace<'_> {
                 .filter_map(|m| m.candidates.as_ref()?.first().map(String::as_str))
                 .collect();
             let mut candidates = Vec::new();
-            if let Some(shared) = shared_words(&preferred).or_else(|| self.spelled_out(kept)) {
-                candidates.push(shared);
+            let shared = shared_words(&preferred);
+            if let Some(shared) = &shared {
+                if let Some(qualified) = qualified(shared, &preferred) {
+                    candidates.push(qualified);
+                }
+                candidates.push(shared.clone());
+            } else if let Some(spelled) = self.spelled_out(kept) {
+                candidates.push(spelled);
+            }
+            let trails: Vec<&str> = members
+                .iter()
+                .filter_map(|m| m.candidates.as_ref()?.last().map(String::as_str))
+                .collect();
+            if let Some(context) = context_name(&trails) {
+                if !candidates.contains(&context) {
+                    candidates.push(context);
+                }
             }
             for candidate in members[0].candidates.iter().flatten() {
                 if !candidates.contains(candidate) {
@@ -251,11 +327,13 @@ impl TypeSpace<'_> {
     }
 }
 
-/// The words most names share (more than half of them; compared in the singular, so that
-/// `Livestreams` and `Livestream` are one word), in the order of the first name that has them
-/// all: `None` when they share none, or when that is longer than [`names::MAX_PREFERRED_LEN`].
-/// Most, not all: one odd place (an `err_message` enum with a stream's status values) does not
-/// take the name from the others.
+/// The words most names share (more than two thirds of them; compared in the singular, so
+/// that `Livestreams` and `Livestream` are one word), in the order of the first name that has
+/// them all: `None` when they share none, or when that is longer than
+/// [`names::MAX_PREFERRED_LEN`]. Most, not all: one odd place (an `err_message` enum with a
+/// stream's status values, a `StartLivestreaming` status) does not take the name from the
+/// others. More than two thirds, not half: the `Session` of two paging structs of three does
+/// not name the third, `GetAppsPaging`'s (they share `Paging`).
 fn shared_words(preferred: &[&str]) -> Option<String> {
     let written: Vec<Vec<&str>> = preferred.iter().map(|name| words(name)).collect();
     let sets: Vec<BTreeSet<String>> = written
@@ -270,7 +348,7 @@ fn shared_words(preferred: &[&str]) -> Option<String> {
     }
     let chosen: BTreeSet<String> = counts
         .into_iter()
-        .filter(|(_, count)| count * 2 > sets.len())
+        .filter(|(_, count)| count * 3 > sets.len() * 2)
         .map(|(word, _)| word.to_string())
         .collect();
     let first = preferred
@@ -283,7 +361,7 @@ fn shared_words(preferred: &[&str]) -> Option<String> {
     for word in words(first) {
         let one = names::singular(word);
         // An operation's verb says nothing of the shared type (`GetPaging`).
-        let verb = out.is_empty() && VERBS.contains(&word);
+        let verb = out.is_empty() && names::VERBS.contains(&word);
         if !verb && chosen.contains(&one) && used.insert(one.clone()) {
             // The word as written when every name writes it so, else its singular.
             let everywhere = written.iter().all(|words| words.contains(&word));
@@ -296,11 +374,83 @@ fn shared_words(preferred: &[&str]) -> Option<String> {
     .then_some(out)
 }
 
-/// Words that start operation names, left out of a shared name's start.
-const VERBS: &[&str] = &[
-    "Get", "List", "Create", "Update", "Delete", "Fetch", "Post", "Put", "Patch", "Add", "Remove",
-    "Set", "Start", "Stop",
-];
+/// A shared name of one word (`Status`) with the word before it in the names that have one,
+/// when they all have the same (`ActiveSessionStatus` and a parameter's `Status` are a
+/// `SessionStatus`): a bare `Status` beside the crate's other statuses says whose it is not.
+/// `None` when no name has a word before it, or two disagree (`GetSessionsPaging` and
+/// `GetAppsPaging` stay `Paging`).
+fn qualified(shared: &str, preferred: &[&str]) -> Option<String> {
+    if words(shared).len() != 1 {
+        return None;
+    }
+    let mut before = None;
+    for name in preferred {
+        let written = words(name);
+        let at = written
+            .iter()
+            .position(|w| names::singular(w) == names::singular(shared))?;
+        let Some(word) = at.checked_sub(1).map(|i| written[i]) else {
+            continue;
+        };
+        if at == 1 && names::VERBS.contains(&word) {
+            continue;
+        }
+        let word = names::singular(word);
+        match &before {
+            None => before = Some(word),
+            Some(seen) if *seen == word => {}
+            Some(_) => return None,
+        }
+    }
+    let name = format!("{}{shared}", before?);
+    (name.len() <= names::MAX_PREFERRED_LEN).then_some(name)
+}
+
+/// The name of a type by the context its places have in common, for places whose own names
+/// share no word, or only one already taken (the `audio`, `video` and `screenshare` of a
+/// preset's media permissions share only `Preset`). `trails` are the places' whole trails
+/// (`PresetPermissionsMediaAudio`, ...); their common leading words (without a leading verb
+/// when they have none otherwise, as `UpdatePreset...` and `Preset...`) are the context, and
+/// the type is named as one of the plural in it: the one that ends it (`PresetPermissions` →
+/// `PresetPermission`, `PetLinks` → `PetLink`), else the one before its last word, which then
+/// says which (`PresetPermissionsMedia` → `PresetMediaPermission`). `None` when the context
+/// has no such plural.
+fn context_name(trails: &[&str]) -> Option<String> {
+    if trails.len() < 2 {
+        return None;
+    }
+    let written: Vec<Vec<&str>> = trails.iter().map(|t| words(t)).collect();
+    let common = |skip_verb: bool| -> Vec<&str> {
+        let mut lists = written.iter().map(|w| match w.split_first() {
+            Some((first, rest)) if skip_verb && names::VERBS.contains(first) => rest,
+            _ => &w[..],
+        });
+        let Some(first) = lists.next() else {
+            return Vec::new();
+        };
+        let mut len = first.len();
+        for other in lists {
+            len = len.min(first.iter().zip(other).take_while(|(a, b)| a == b).count());
+        }
+        // The context, not a whole trail: a place's own word is not part of it.
+        first[..len.min(first.len().saturating_sub(1))].to_vec()
+    };
+    let mut context = common(false);
+    if context.len() < 2 {
+        context = common(true);
+    }
+    let is_plural = |word: &str| names::singular(word) != word;
+    let name = match context.as_slice() {
+        [rest @ .., last] if !rest.is_empty() && is_plural(last) => {
+            format!("{}{}", rest.concat(), names::singular(last))
+        }
+        [rest @ .., plural, last] if !rest.is_empty() && is_plural(plural) => {
+            format!("{}{last}{}", rest.concat(), names::singular(plural))
+        }
+        _ => return None,
+    };
+    (name.len() <= names::MAX_PREFERRED_LEN).then_some(name)
+}
 
 /// The words of a PascalCase name: `FetchAllLivestreamsStatus` → `Fetch`, `All`,
 /// `Livestreams`, `Status`.
@@ -344,6 +494,76 @@ mod tests {
             shared_words(&["GetSessionsPaging", "GetAppsPaging"]).as_deref(),
             Some("Paging")
         );
+        // Two of three is not enough: `Session` would misname the apps' paging.
+        assert_eq!(
+            shared_words(&[
+                "GetSessionsPaging",
+                "ListSessionLivestreamSessionsPaging",
+                "GetAppsPaging"
+            ])
+            .as_deref(),
+            Some("Paging")
+        );
         assert_eq!(words("HTTPServer"), ["H", "T", "T", "P", "Server"]);
+    }
+
+    #[test]
+    fn a_bare_shared_word_says_whose_when_the_names_agree() {
+        assert_eq!(
+            qualified("Status", &["ActiveSessionStatus", "Status"]).as_deref(),
+            Some("SessionStatus")
+        );
+        // The places disagree on whose paging it is.
+        assert_eq!(
+            qualified("Paging", &["GetSessionsPaging", "GetAppsPaging"]),
+            None
+        );
+        // A verb says nothing of whose.
+        assert_eq!(qualified("Paging", &["GetPaging", "ListPaging"]), None);
+        // Nothing before it anywhere, or a name of two words already.
+        assert_eq!(qualified("Status", &["Status", "Status"]), None);
+        assert_eq!(
+            qualified("LivestreamStatus", &["CreateLivestreamStatus"]),
+            None
+        );
+    }
+
+    #[test]
+    fn places_sharing_no_word_are_named_by_their_context() {
+        // The audio, video and screenshare of a preset's media permissions.
+        assert_eq!(
+            context_name(&[
+                "PresetPermissionsMediaAudio",
+                "PresetPermissionsMediaScreenshare",
+                "PresetPermissionsMediaVideo"
+            ])
+            .as_deref(),
+            Some("PresetMediaPermission")
+        );
+        // A context ending in a plural: one of it. A leading verb is left out when the
+        // places have no context otherwise.
+        assert_eq!(
+            context_name(&[
+                "PresetPermissionsMediaAudioCanProduce",
+                "PresetPermissionsStageAccess",
+                "UpdatePresetPermissionsStageAccess"
+            ])
+            .as_deref(),
+            Some("PresetPermission")
+        );
+        assert_eq!(
+            context_name(&["PetLinksSelf", "PetLinksNext"]).as_deref(),
+            Some("PetLink")
+        );
+        // No plural in the context, or no context: no name from it.
+        assert_eq!(
+            context_name(&[
+                "VideoConfigWatermarkSize",
+                "StartLivestreamingBodyVideoConfig"
+            ]),
+            None
+        );
+        assert_eq!(context_name(&["PetOwner", "PetVet"]), None);
+        assert_eq!(context_name(&["PetLinksSelf"]), None);
     }
 }
