@@ -424,7 +424,7 @@ enum Step {
 fn locate(query: &JsonPath, tree: &Value) -> Vec<Vec<Step>> {
     // Not `LocatedNodeList::dedup`, which sorts the paths: the nodes are changed in the order
     // the query gives them (which an `update` appending to nested arrays can tell).
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::BTreeSet::new();
     query
         .query_located(tree)
         .locations()

@@ -23,9 +23,12 @@ fn specs() -> Vec<(String, String)> {
         read(&root.join("spec/realtime-kit.yaml")),
     )];
     let fixtures = root.join("generator/tests/fixtures");
+    // The spec files (a folder holds a description kept in many files: `files.rs` tests it).
     let mut names: Vec<_> = std::fs::read_dir(&fixtures)
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .map(|e| e.unwrap().path())
+        .filter(|path| path.is_file())
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     names.sort();
     for name in names {

@@ -1,6 +1,6 @@
 //! Descriptions kept in many files (issue 25): one crate, whatever the layout.
 //!
-//! - The split fixture (`fixtures/split/`: every kind of reference across files, YAML and JSON,
+//! - The split fixture (`split/`: every kind of reference across files, YAML and JSON,
 //!   nested folders, a `description` given by a `$ref`, a schema recursive through two files,
 //!   references leaving the root's folder, allowed by its configuration) generates the same
 //!   crate, byte for byte, as `redocly bundle`'s one-file output of it, with the same
@@ -33,7 +33,7 @@ use generator::{Options, Output};
 /// The split fixture's folder and its root file in it.
 fn fixture() -> (PathBuf, &'static str) {
     (
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split/api"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/split/api"),
         "openapi.yaml",
     )
 }

@@ -533,7 +533,9 @@ fn method_names(
     let mut ids: std::collections::BTreeMap<String, String> = Default::default();
     for (path, item) in &api.paths.paths {
         let item_at = join("#/paths", &[path]);
-        let Ok((item, _)) = resolver.deref_borrowed(item, &item_at) else {
+        // Pointers name the path item where it is written (a `$ref`'s target), as the
+        // operations' own diagnostics do.
+        let Ok((item, item_at)) = resolver.deref_borrowed(item, &item_at) else {
             continue;
         };
         let tail = names::path_after(path, &prefix);

@@ -27,7 +27,7 @@ json_object! {
     }
 }
 
-/// The `errors` property of [`GetZoneRulesetResponse`].
+/// The `errors` property of [`GetZoneRulesetResponse`] and [`GetCustomHostnameResponse`], and the `messages` property of [`GetZoneRulesetResponse`] and [`GetCustomHostnameResponse`].
 #[non_exhaustive]
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
