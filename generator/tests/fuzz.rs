@@ -75,6 +75,45 @@ fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
+/// Runs `check` on a thread of its own with [`STACK`] and waits at most [`TIME_LIMIT`]: what
+/// went wrong (a broken property, a panic, a hang), or `None` with its verdict counted in
+/// `(generated, rejected)`.
+fn run_one(
+    thread: String,
+    check: impl FnOnce() -> Result<Verdict, String> + Send + 'static,
+    (generated, rejected): (&mut usize, &mut usize),
+) -> Option<String> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::Builder::new()
+        .name(thread)
+        .stack_size(STACK)
+        .spawn(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(check));
+            let _ = sender.send(result);
+        })
+        .expect("spawn a thread");
+    match receiver.recv_timeout(TIME_LIMIT) {
+        Ok(Ok(Ok(Verdict::Generated))) => {
+            *generated += 1;
+            None
+        }
+        Ok(Ok(Ok(Verdict::Rejected))) => {
+            *rejected += 1;
+            None
+        }
+        Ok(Ok(Err(broken))) => Some(broken),
+        Ok(Err(panic)) => Some(format!(
+            "panicked: {}",
+            panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or(panic.downcast_ref::<&str>().copied())
+                .unwrap_or("(no message)")
+        )),
+        Err(_) => Some(format!("no answer within {TIME_LIMIT:?} (a hang?)")),
+    }
+}
+
 #[test]
 fn mutated_specs_end_in_output_or_located_errors() {
     let seeds = seeds();
@@ -128,35 +167,11 @@ fn mutated_specs_end_in_output_or_located_errors() {
         let baseline = LIVE.load(Ordering::Relaxed);
         PEAK.store(baseline, Ordering::Relaxed);
         let begun = Instant::now();
-        let (sender, receiver) = mpsc::channel();
-        std::thread::Builder::new()
-            .name(format!("fuzz input {index}"))
-            .stack_size(STACK)
-            .spawn(move || {
-                let result = std::panic::catch_unwind(|| check(&text));
-                let _ = sender.send(result);
-            })
-            .expect("spawn a thread");
-        let problem = match receiver.recv_timeout(TIME_LIMIT) {
-            Ok(Ok(Ok(Verdict::Generated))) => {
-                generated += 1;
-                None
-            }
-            Ok(Ok(Ok(Verdict::Rejected))) => {
-                rejected += 1;
-                None
-            }
-            Ok(Ok(Err(broken))) => Some(broken),
-            Ok(Err(panic)) => Some(format!(
-                "panicked: {}",
-                panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or(panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("(no message)")
-            )),
-            Err(_) => Some(format!("no answer within {TIME_LIMIT:?} (a hang?)")),
-        };
+        let problem = run_one(
+            format!("fuzz input {index}"),
+            move || check(&text),
+            (&mut generated, &mut rejected),
+        );
         let elapsed = begun.elapsed();
         slowest = slowest.max(elapsed);
         let peak = PEAK.load(Ordering::Relaxed).saturating_sub(baseline);
@@ -235,35 +250,11 @@ fn overlaid_specs_end_in_output_or_located_errors() {
             use std::io::Write as _;
             let _ = writeln!(std::io::stderr(), "overlay input {index}: {name}, {made:?}");
         }
-        let (sender, receiver) = mpsc::channel();
-        std::thread::Builder::new()
-            .name(format!("fuzz overlay input {index}"))
-            .stack_size(STACK)
-            .spawn(move || {
-                let result = std::panic::catch_unwind(|| check_overlaid(&text, &overlay));
-                let _ = sender.send(result);
-            })
-            .expect("spawn a thread");
-        let problem = match receiver.recv_timeout(TIME_LIMIT) {
-            Ok(Ok(Ok(Verdict::Generated))) => {
-                generated += 1;
-                None
-            }
-            Ok(Ok(Ok(Verdict::Rejected))) => {
-                rejected += 1;
-                None
-            }
-            Ok(Ok(Err(broken))) => Some(broken),
-            Ok(Err(panic)) => Some(format!(
-                "panicked: {}",
-                panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or(panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("(no message)")
-            )),
-            Err(_) => Some(format!("no answer within {TIME_LIMIT:?} (a hang?)")),
-        };
+        let problem = run_one(
+            format!("fuzz overlay input {index}"),
+            move || check_overlaid(&text, &overlay),
+            (&mut generated, &mut rejected),
+        );
         if let Some(problem) = problem {
             let hung = problem.starts_with("no answer");
             failures.push(format!(
@@ -324,35 +315,11 @@ fn split_specs_end_in_output_or_errors_naming_the_file() {
             );
         }
         let mutations = input.mutations.clone();
-        let (sender, receiver) = mpsc::channel();
-        std::thread::Builder::new()
-            .name(format!("fuzz split input {index}"))
-            .stack_size(STACK)
-            .spawn(move || {
-                let result = std::panic::catch_unwind(|| check_split(&input));
-                let _ = sender.send(result);
-            })
-            .expect("spawn a thread");
-        let problem = match receiver.recv_timeout(TIME_LIMIT) {
-            Ok(Ok(Ok(Verdict::Generated))) => {
-                generated += 1;
-                None
-            }
-            Ok(Ok(Ok(Verdict::Rejected))) => {
-                rejected += 1;
-                None
-            }
-            Ok(Ok(Err(broken))) => Some(broken),
-            Ok(Err(panic)) => Some(format!(
-                "panicked: {}",
-                panic
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or(panic.downcast_ref::<&str>().copied())
-                    .unwrap_or("(no message)")
-            )),
-            Err(_) => Some(format!("no answer within {TIME_LIMIT:?} (a hang?)")),
-        };
+        let problem = run_one(
+            format!("fuzz split input {index}"),
+            move || check_split(&input),
+            (&mut generated, &mut rejected),
+        );
         if let Some(problem) = problem {
             let hung = problem.starts_with("no answer");
             failures.push(format!(
