@@ -63,6 +63,14 @@ pub trait Files: Sync {
     /// normalized (`schemas/pet.yaml`; `../shared/x.yml` only when the configuration allows
     /// that folder).
     fn read(&self, path: &str) -> Result<String, FileError>;
+
+    /// The name of the root file's folder (`api` for `api/openapi.yaml`), when known: a file
+    /// outside it that refers back into it (`../api/models/pet.yaml` from `../shared/`) then
+    /// names the same file as the root's own references (`models/pet.yaml`), instead of a
+    /// path leaving the folder. `None` (the default) keeps such a path outside.
+    fn folder_name(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The files under a folder on disk. Refuses absolute paths, URLs and paths leaving the folder,
@@ -130,6 +138,11 @@ impl Files for Directory {
             _ => FileError::Other(format!("cannot read `{normalized}`: {e}")),
         })
     }
+
+    fn folder_name(&self) -> Option<String> {
+        let folder = self.folder.canonicalize().ok()?;
+        Some(folder.file_name()?.to_str()?.to_string())
+    }
 }
 
 /// Files held in memory, by normalized path, for tests.
@@ -184,6 +197,10 @@ impl<F: Files> Files for CountingFiles<F> {
             *reads.entry(path.to_string()).or_default() += 1;
         }
         self.inner.read(path)
+    }
+
+    fn folder_name(&self) -> Option<String> {
+        self.inner.folder_name()
     }
 }
 
@@ -304,6 +321,7 @@ pub fn gather(
     let tree = crate::load::read(root_text)?;
     let mut gatherer = Gatherer {
         files,
+        back_in: files.folder_name().map(|name| format!("../{name}/")),
         allow: allow.clone(),
         root: root.clone(),
         cache: BTreeMap::new(),
@@ -640,6 +658,9 @@ type Loaded = Result<std::rc::Rc<Value>, String>;
 
 struct Gatherer<'f> {
     files: &'f dyn Files,
+    /// `../<this>/`: the way back into the root file's folder from beside it
+    /// ([`Files::folder_name`]), read as that folder.
+    back_in: Option<String>,
     allow: Allow,
     root: String,
     /// Every file other than the root, read once.
@@ -1277,6 +1298,10 @@ impl Gatherer<'_> {
         }
         let Some(joined) = join(file, &path) else {
             return Err(fail(format!("`{reference}` is not a file path")));
+        };
+        let joined = match self.back_in.as_deref().and_then(|b| joined.strip_prefix(b)) {
+            Some(inside) => inside.to_string(),
+            None => joined,
         };
         if joined.starts_with("../") && !allowed(&joined, &self.allow.outside) {
             return Err(fail(format!(

@@ -606,3 +606,44 @@ fn references_that_expand_without_end_are_refused() {
         .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
 }
+
+/// A file in an allowed folder beside the root's that refers back into the root's folder
+/// (`../api/models/pet.yaml` from `../shared/`) names the file the root names
+/// (`models/pet.yaml`): read once, one type, no reference "leaving" the folder.
+#[test]
+fn a_file_beside_the_folder_may_refer_back_into_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "api/openapi.yaml",
+        "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200':\n          description: A pet\n          content: {application/json: {schema: {$ref: 'models/pet.yaml'}}}\n  /litters:\n    get:\n      operationId: listLitters\n      responses:\n        '200': {$ref: '../shared/responses.yaml#/Litter'}\n",
+    );
+    write(
+        "api/models/pet.yaml",
+        "type: object\nrequired: [name]\nproperties: {name: {type: string}}\n",
+    );
+    write(
+        "shared/responses.yaml",
+        "Litter:\n  description: A litter\n  content:\n    application/json:\n      schema: {type: array, items: {$ref: '../api/models/pet.yaml'}}\n",
+    );
+    let files = CountingFiles::new(
+        Directory::new(dir.path().join("api")).allow_outside(["../shared".to_string()]),
+    );
+    let root = read(&dir.path().join("api/openapi.yaml"));
+    let config =
+        generator::Config::parse("[spec]\nallow_outside = [\"../shared\"]\n", "t.toml").unwrap();
+    let output = generate_files("openapi.yaml", &root, &files, &options().config(config)).unwrap();
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub struct Pet {"), "{types}");
+    assert!(!types.contains("Pet2"), "{types}");
+    let reads = files.reads.lock().unwrap();
+    assert_eq!(reads.get("models/pet.yaml"), Some(&1), "{reads:?}");
+    assert!(
+        !reads.keys().any(|path| path.starts_with("../api/")),
+        "{reads:?}"
+    );
+}
