@@ -479,16 +479,14 @@ pub fn generate_with_timings(
     })
 }
 
-/// [`load::load`] of the description with `overlays` applied: the document, and the overlays'
-/// warnings.
+/// [`load::load_tree`] of the description's tree with `overlays` applied: the document, and
+/// the overlays' warnings. Every way in (generation, surfaces, the conformance driver) loads
+/// through it.
 fn load_overlaid(
-    spec_text: &str,
+    mut tree: serde_json::Value,
     overlays: &[Overlay],
 ) -> Result<(load::Document, Vec<Diagnostic>), Error> {
-    if overlays.is_empty() {
-        return Ok((load::load(spec_text)?, Vec::new()));
-    }
-    let (tree, warnings) = overlay::overlaid(spec_text, overlays)?;
+    let warnings = overlay::apply_all(&mut tree, overlays)?;
     Ok((load::load_tree(tree)?, warnings))
 }
 
@@ -502,20 +500,22 @@ fn generate_tree(
     options: &Options,
     start: Instant,
 ) -> Result<(Output, Timings), Error> {
-    let mut tree = tree;
     let mut read_warnings = warnings;
-    read_warnings.extend(overlay::apply_all(&mut tree, &options.overlays)?);
     model::names::forget();
     let mut timings = Timings::default();
-    let load::Document {
-        raw,
-        api,
-        skipped,
-        origins,
-        warnings,
-        vocabulary,
-        ..
-    } = load::load_tree(tree)?;
+    let (
+        load::Document {
+            raw,
+            api,
+            skipped,
+            origins,
+            warnings,
+            vocabulary,
+            ..
+        },
+        overlay_warnings,
+    ) = load_overlaid(tree, &options.overlays)?;
+    read_warnings.extend(overlay_warnings);
     timings.load = start.elapsed();
     let start = Instant::now();
     let mut model = model::build_from(&raw, api, &skipped, &warnings, vocabulary, &options.config)
@@ -622,15 +622,8 @@ pub fn api_surface_files(
         let gathered = files::gather(root, root_text, files, &allow(config))?;
         let sources = gathered.sources;
         let config = config_in_gathered(config, &sources);
-        let surface = || -> Result<surface::Surface, Error> {
-            let mut tree = gathered.tree;
-            overlay::apply_all(&mut tree, overlays)?;
-            let doc = load::load_tree(tree)?;
-            let surface = surface::describe(&doc, &config)?;
-            diagnostics::settle(surface.skipped.clone(), false, skip_invalid)?;
-            Ok(surface)
-        };
-        surface().map_err(|e| sources.translate_error(e))
+        surface_of_tree(gathered.tree, &config, overlays, skip_invalid)
+            .map_err(|e| sources.translate_error(e))
     })
 }
 
@@ -640,7 +633,16 @@ fn surface_of(
     overlays: &[Overlay],
     skip_invalid: bool,
 ) -> Result<surface::Surface, Error> {
-    let (doc, _) = load_overlaid(spec_text, overlays)?;
+    surface_of_tree(load::read(spec_text)?, config, overlays, skip_invalid)
+}
+
+fn surface_of_tree(
+    tree: serde_json::Value,
+    config: &config::Config,
+    overlays: &[Overlay],
+    skip_invalid: bool,
+) -> Result<surface::Surface, Error> {
+    let (doc, _) = load_overlaid(tree, overlays)?;
     let surface = surface::describe(&doc, config)?;
     // Bad input fails here as in `generate`; unsupported constructs are never fatal (no
     // `strict`): the surface lists them as skipped.
@@ -690,17 +692,18 @@ fn driver_of(
     options: &Options,
     rounds: u32,
 ) -> Result<conformance::Driver, Error> {
-    let mut tree = tree;
-    overlay::apply_all(&mut tree, &options.overlays)?;
-    let load::Document {
-        raw,
-        api,
-        skipped,
-        origins,
-        warnings,
-        vocabulary,
-        ..
-    } = load::load_tree(tree)?;
+    let (
+        load::Document {
+            raw,
+            api,
+            skipped,
+            origins,
+            warnings,
+            vocabulary,
+            ..
+        },
+        _,
+    ) = load_overlaid(tree, &options.overlays)?;
     let mut model = model::build_from(&raw, api, &skipped, &warnings, vocabulary, &options.config)
         .map_err(|e| origins.restore_error(e))?;
     origins.restore_all(&mut model.skipped);
