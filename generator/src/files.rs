@@ -1530,9 +1530,149 @@ fn allowed(path: &str, folders: &[String]) -> bool {
     })
 }
 
-/// Line and column (1-based) of the key at `pointer` in a YAML or JSON file's text, found by
-/// indentation (block YAML, JSON written one key a line); `None` where that does not tell.
+/// Line and column (1-based) of the key at `pointer` (or of the element, for an array's) in a
+/// file's text: a JSON file's by following the pointer through the text itself, whatever its
+/// layout (minified too); a YAML file's by indentation (block style, and flow style on one
+/// line); `None` where the text does not tell.
 pub(crate) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with(['{', '[']);
+    // A YAML file in flow style also starts with a bracket: what the JSON reading cannot follow
+    // (an unquoted key) falls back to the YAML one.
+    json.then(|| locate_json(text, pointer))
+        .flatten()
+        .or_else(|| locate_yaml(text, pointer))
+}
+
+/// [`locate`] in JSON text: a scan that steps over every value before the one the pointer
+/// names (serde_json keeps no positions; its string decoding reads each key compared). A place
+/// that is not there is located at its deepest parent that is, as in YAML; `None` when the text
+/// is not JSON as far as the pointer leads (a YAML file in flow style).
+fn locate_json(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = skip_space(bytes, 0);
+    let mut found = None;
+    'segments: for segment in pointer.split('/').skip(1).map(unescape) {
+        match bytes.get(at)? {
+            b'{' => {
+                at = skip_space(bytes, at + 1);
+                loop {
+                    match bytes.get(at)? {
+                        b'"' => {}
+                        b'}' => break 'segments,
+                        _ => return None,
+                    }
+                    let key_at = at;
+                    let key_end = skip_json_string(bytes, at)?;
+                    let key: String = serde_json::from_str(&text[key_at..key_end]).ok()?;
+                    at = skip_space(bytes, key_end);
+                    if bytes.get(at) != Some(&b':') {
+                        return None;
+                    }
+                    at = skip_space(bytes, at + 1);
+                    if key == segment {
+                        found = Some(key_at);
+                        break;
+                    }
+                    at = skip_space(bytes, skip_json_value(bytes, at)?);
+                    match bytes.get(at)? {
+                        b',' => at = skip_space(bytes, at + 1),
+                        b'}' => break 'segments,
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                let Ok(index) = segment.parse::<usize>() else {
+                    break;
+                };
+                at = skip_space(bytes, at + 1);
+                for _ in 0..index {
+                    at = skip_space(bytes, skip_json_value(bytes, at)?);
+                    match bytes.get(at)? {
+                        b',' => at = skip_space(bytes, at + 1),
+                        b']' => break 'segments,
+                        _ => return None,
+                    }
+                }
+                if bytes.get(at)? == &b']' {
+                    break;
+                }
+                found = Some(at);
+            }
+            // A scalar has no members.
+            _ => break,
+        }
+    }
+    let offset = found?;
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Some((
+        memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1,
+        before[line_start..].chars().count() + 1,
+    ))
+}
+
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+        at += 1;
+    }
+    at
+}
+
+/// The offset just after the JSON value starting at `at`; `None` at the end of the text or at
+/// something that starts no value.
+fn skip_json_value(bytes: &[u8], at: usize) -> Option<usize> {
+    match *bytes.get(at)? {
+        b'"' => skip_json_string(bytes, at),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut i = at;
+            loop {
+                match *bytes.get(i)? {
+                    b'"' => i = skip_json_string(bytes, i)?,
+                    b'{' | b'[' => {
+                        depth += 1;
+                        i += 1;
+                    }
+                    b'}' | b']' => {
+                        depth -= 1;
+                        i += 1;
+                        if depth == 0 {
+                            return Some(i);
+                        }
+                    }
+                    _ => i += 1,
+                }
+            }
+        }
+        _ => {
+            let end = bytes[at..]
+                .iter()
+                .position(|c| b",:}]".contains(c) || c.is_ascii_whitespace())
+                .map_or(bytes.len(), |n| at + n);
+            (end > at).then_some(end)
+        }
+    }
+}
+
+/// The offset just after the JSON string whose opening quote is at `at`.
+fn skip_json_string(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut i = at + 1;
+    loop {
+        match *bytes.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// [`locate`] in YAML text, by indentation (block style, JSON written one key a line), and
+/// flow style on its parent's line.
+fn locate_yaml(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let segments: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
     if segments.is_empty() {
         return None;
@@ -1624,4 +1764,63 @@ fn key_matches(text: &str, key: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locate;
+
+    const PRETTY: &str = "{\n  \"openapi\": \"3.1.0\",\n  \"components\": {\n    \"schemas\": {\n      \"Pet\": {\"type\": \"object\", \"required\": [\"id\", \"name\"]},\n      \"a/b\": {\"x\": [1, {\"y\": \"}\\\"]\"}, \"z\"]}\n    }\n  }\n}\n";
+
+    #[test]
+    fn json_of_any_layout_is_located_by_its_text() {
+        assert_eq!(locate(PRETTY, "/openapi"), Some((2, 3)));
+        assert_eq!(locate(PRETTY, "/components/schemas/Pet"), Some((5, 7)));
+        assert_eq!(
+            locate(PRETTY, "/components/schemas/Pet/required"),
+            Some((5, 33))
+        );
+        assert_eq!(
+            locate(PRETTY, "/components/schemas/Pet/required/1"),
+            Some((5, 52))
+        );
+        // An escaped pointer segment, and values holding brackets and quotes in strings.
+        assert_eq!(
+            locate(PRETTY, "/components/schemas/a~1b/x/2"),
+            Some((6, 39))
+        );
+        assert_eq!(
+            locate(PRETTY, "/components/schemas/a~1b/x/1/y"),
+            Some((6, 25))
+        );
+        // Minified: one line.
+        let minified: String =
+            serde_json::to_string(&serde_json::from_str::<serde_json::Value>(PRETTY).unwrap())
+                .unwrap();
+        assert_eq!(
+            locate(&minified, "/components/schemas/Pet/type"),
+            Some((1, 52))
+        );
+        assert_eq!(&minified[51..57], "\"type\"");
+        // A key written with an escape is the key it decodes to.
+        assert_eq!(locate("{\"a\\/b\": 1}", "/a~1b"), Some((1, 2)));
+        // Places that are not there: at their deepest parent that is.
+        assert_eq!(locate(PRETTY, "/components/schemas/Dog"), Some((4, 5)));
+        assert_eq!(
+            locate(PRETTY, "/components/schemas/Pet/required/2"),
+            Some((5, 33))
+        );
+        assert_eq!(locate(PRETTY, "/openapi/x"), Some((2, 3)));
+        assert_eq!(locate(PRETTY, "/Dog"), None);
+        // Text that ends early is not followed.
+        assert_eq!(locate("{\"a\": [1, 2", "/a/5"), None);
+        assert_eq!(locate("{\"a\": \"unterminated", "/b"), None);
+    }
+
+    #[test]
+    fn yaml_in_flow_style_falls_back_to_the_yaml_reading() {
+        let text = "{openapi: 3.1.0,\n  info: {title: T, version: \"1\"}}\n";
+        assert_eq!(locate(text, "/info"), Some((2, 3)));
+        assert_eq!(locate("a:\n  b: 1\n", "/a/b"), Some((2, 3)));
+    }
 }

@@ -532,6 +532,39 @@ fn diagnostics_name_the_file() {
     );
 }
 
+/// A JSON file's places have their line and column too, whatever its layout: the key of the
+/// place in the text (a minified file is one line).
+#[test]
+fn diagnostics_in_json_files_have_line_and_column() {
+    let model = serde_json::json!({
+        "type": "object",
+        "properties": {
+            "size": {"type": "integr"},
+            "next": {"$ref": "droplet.json"},
+            "region": {"$ref": "../../../shared/region.yml"},
+        }
+    });
+    let root = ROOT.replace("models/droplet.yml", "models/droplet.json");
+    let item = DROPLET_ITEM.replace("models/droplet.yml", "models/droplet.json");
+    for (text, at) in [
+        (serde_json::to_string(&model).unwrap(), "1:32"),
+        (serde_json::to_string_pretty(&model).unwrap(), "4:5"),
+    ] {
+        let files = MemoryFiles::of([
+            ("resources/droplets/droplet.yml", item.as_str()),
+            ("resources/droplets/models/droplet.json", text.as_str()),
+            ("shared/region.yml", REGION),
+        ]);
+        let errors = error_of(&root, &files);
+        let place =
+            format!("error: resources/droplets/models/droplet.json#/properties/size:{at}: ");
+        assert!(
+            !errors.is_empty() && errors.iter().all(|e| e.starts_with(&place)),
+            "{place}\n{errors:#?}\n{text}"
+        );
+    }
+}
+
 /// The configuration's pointers may name places in any file.
 #[test]
 fn configuration_pointers_name_places_in_files() {
