@@ -93,15 +93,7 @@ fn served_spec(
             .map_err(|e| Stop(2, format!("cannot read {}: {e}", spec.display())));
     }
     let (root, files) = crate::codegen::spec_files(spec, &options.config);
-    let allow = generator::files::Allow {
-        outside: options
-            .config
-            .spec
-            .allow_outside
-            .iter()
-            .map(|item| item.value.clone())
-            .collect(),
-    };
+    let allow = generator::files::Allow::of(&options.config);
     let overlaid = generator::files::gather(&root, text, &files, &allow).and_then(|gathered| {
         let mut tree = gathered.tree;
         generator::overlay::apply_all(&mut tree, overlays)?;

@@ -51,7 +51,10 @@
 //! [`Build::run`] prints `cargo:rerun-if-changed` for the spec, every file its references
 //! read (a description kept in many files, see [`crate::generate_files`]), the configuration
 //! (when there is one) and the overlays its `[spec]` names, so the client is generated again
-//! only when one of them changes (or the generator's version). Warnings become `cargo:warning` lines; errors name the place in the
+//! only when one of them changes (or the generator's version). A build script reads no
+//! network: a reference to a URL that the configuration's `[spec] allow_urls` allows is an
+//! error here (the command-line tool fetches it); download the file beside the description
+//! (and reference it by a relative path) or generate with the command-line tool. Warnings become `cargo:warning` lines; errors name the place in the
 //! spec or the configuration as the CLI does.
 //!
 //! The generated code is the same as the CLI's, in one file: the crate's modules inline (its
@@ -235,7 +238,7 @@ impl Build {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let files = crate::files::CountingFiles::new(
+        let files = crate::files::CountingFiles::new(NoNetwork(
             crate::files::Directory::new(&folder).allow_outside(
                 options
                     .config
@@ -244,10 +247,10 @@ impl Build {
                     .iter()
                     .map(|item| item.value.clone()),
             ),
-        );
+        ));
         let output = crate::generate_files(&root, &read(&spec)?, &files, &options);
         if let Ok(reads) = files.reads.lock() {
-            for path in reads.keys() {
+            for path in reads.keys().filter(|path| !path.contains("://")) {
                 println!("cargo:rerun-if-changed={}", folder.join(path).display());
             }
         }
@@ -533,5 +536,27 @@ mod tests {
             code,
             "// header\n#[doc(hidden)]\npub mod runtime {\n//! Runtime.\nmod call {\npub struct Call;\n}\npub use call::Call;\n}\nmod operations {\nmod pets {\n//! Pets.\npub fn list() {}\n}\n}\npub use runtime::Client;\n"
         );
+    }
+}
+
+/// The spec's folder, read by a build script, which refuses every URL (even one `[spec]
+/// allow_urls` allows) saying why.
+struct NoNetwork(crate::files::Directory);
+
+impl crate::files::Files for NoNetwork {
+    fn read(&self, path: &str) -> Result<String, crate::files::FileError> {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            return Err(crate::files::FileError::NotAllowed(format!(
+                "`{path}` is a URL, and a build script reads no network; download the file \
+                 beside the description and reference it by a relative path, or generate the \
+                 crate with the `openapi-client-codegen` command, which fetches the URLs \
+                 `[spec] allow_urls` allows"
+            )));
+        }
+        self.0.read(path)
+    }
+
+    fn folder_name(&self) -> Option<String> {
+        self.0.folder_name()
     }
 }
