@@ -722,6 +722,19 @@ fn an_allowed_url_is_read_and_named() {
     )
     .unwrap();
     assert!(output.files["src/types.rs"].contains("pub struct Zone {"));
+    // The configuration's pointers name places in a URL's file by the URL.
+    let config = generator::Config::parse(
+        &format!(
+            "[spec]\nallow_urls = [\"{SCHEMAS}\"]\n[rename.types]\n\
+             \"https://schemas.example.com/v1/zones/zone.yaml#/Zone\" = \"Area\"\n"
+        ),
+        "t.toml",
+    )
+    .unwrap();
+    let output = generate_files("openapi.yaml", &root, &files, &options().config(config)).unwrap();
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub struct Area {"), "{types}");
+    assert!(!types.contains("pub struct Zone {"), "{types}");
     // Diagnostics name the URL, with line and column.
     let bad = region.replace("type: string", "type: strng");
     let files = MemoryFiles::of([
