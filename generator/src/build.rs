@@ -477,6 +477,28 @@ fn check_manifest(have: &str, want: &str, path: &Path) -> Result<(), BuildError>
     )))
 }
 
+/// The spec's folder, read by a build script, which refuses every URL (even one `[spec]
+/// allow_urls` allows) saying why.
+struct NoNetwork(crate::files::Directory);
+
+impl crate::files::Files for NoNetwork {
+    fn read(&self, path: &str) -> Result<String, crate::files::FileError> {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            return Err(crate::files::FileError::NotAllowed(format!(
+                "`{path}` is a URL, and a build script reads no network; download the file \
+                 beside the description and reference it by a relative path, or generate the \
+                 crate with the `openapi-client-codegen` command, which fetches the URLs \
+                 `[spec] allow_urls` allows"
+            )));
+        }
+        self.0.read(path)
+    }
+
+    fn folder_name(&self) -> Option<String> {
+        self.0.folder_name()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,6 +534,44 @@ mod tests {
         assert!(!message.contains("[features] full"), "{message}");
     }
 
+    /// A URL `[spec] allow_urls` allows is still not read by a build script: the error is at
+    /// the reference, and says why and what to do.
+    #[test]
+    fn a_build_script_reads_no_url_even_an_allowed_one() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("local.yaml"), "type: string\n").unwrap();
+        let root = "openapi: 3.0.3\ninfo: {title: T, version: \"1\"}\npaths:\n  /a:\n    get:\n      \
+            operationId: getA\n      responses:\n        \"200\":\n          description: A\n          \
+            content:\n            application/json:\n              schema:\n                \
+            $ref: \"https://schemas.example.com/v1/a.yaml\"\n";
+        let config = crate::Config::parse(
+            "[spec]\nallow_urls = [\"https://schemas.example.com/v1/\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        let files = NoNetwork(crate::files::Directory::new(folder.path()));
+        assert_eq!(
+            crate::files::Files::read(&files, "local.yaml").unwrap(),
+            "type: string\n"
+        );
+        let error = crate::generate_files(
+            "openapi.yaml",
+            root,
+            &files,
+            &crate::Options::new("t").config(config),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "error: openapi.yaml#/paths/~1a/get/responses/200/content/application~1json/schema/\
+             $ref:13:17: may not read `https://schemas.example.com/v1/a.yaml`: \
+             `https://schemas.example.com/v1/a.yaml` is a URL, and a build script reads no \
+             network; download the file beside the description and reference it by a relative \
+             path, or generate the crate with the `openapi-client-codegen` command, which \
+             fetches the URLs `[spec] allow_urls` allows"
+        );
+    }
+
     #[test]
     fn modules_are_inlined_and_crate_attributes_left_out() {
         let files: BTreeMap<String, String> = [
@@ -536,27 +596,5 @@ mod tests {
             code,
             "// header\n#[doc(hidden)]\npub mod runtime {\n//! Runtime.\nmod call {\npub struct Call;\n}\npub use call::Call;\n}\nmod operations {\nmod pets {\n//! Pets.\npub fn list() {}\n}\n}\npub use runtime::Client;\n"
         );
-    }
-}
-
-/// The spec's folder, read by a build script, which refuses every URL (even one `[spec]
-/// allow_urls` allows) saying why.
-struct NoNetwork(crate::files::Directory);
-
-impl crate::files::Files for NoNetwork {
-    fn read(&self, path: &str) -> Result<String, crate::files::FileError> {
-        if path.starts_with("http://") || path.starts_with("https://") {
-            return Err(crate::files::FileError::NotAllowed(format!(
-                "`{path}` is a URL, and a build script reads no network; download the file \
-                 beside the description and reference it by a relative path, or generate the \
-                 crate with the `openapi-client-codegen` command, which fetches the URLs \
-                 `[spec] allow_urls` allows"
-            )));
-        }
-        self.0.read(path)
-    }
-
-    fn folder_name(&self) -> Option<String> {
-        self.0.folder_name()
     }
 }
