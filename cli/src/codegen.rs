@@ -93,7 +93,8 @@ pub fn spec_files(
             .iter()
             .map(|item| item.value.clone()),
     );
-    (root, crate::fetch::Fetching::new(files))
+    let allow = generator::files::Allow::of(config);
+    (root, crate::fetch::Fetching::new(files, allow))
 }
 
 /// The overlays of a run, read: the configuration's `[spec] overlays` (paths relative to the

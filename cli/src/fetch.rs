@@ -3,10 +3,11 @@
 //! allow_urls` allows, the URLs they name, each fetched once by a blocking HTTP GET. The
 //! generator decides which URLs may be read (it asks for no other); this only fetches.
 //!
-//! A fetch has a [`TIMEOUT`], follows at most [`MAX_REDIRECTS`] redirects and reads at most
-//! [`MAX_BYTES`]; a status other than 2xx is an error naming the URL and the status (404 and
-//! 410 as a missing file). The file is named by the URL asked for, and relative references in
-//! it resolve against that URL, even when a redirect served it from elsewhere.
+//! A fetch has a [`TIMEOUT`], follows at most [`MAX_REDIRECTS`] redirects, each only to a URL
+//! `allow_urls` allows too (the network is reached only where the maintainer asked), and reads
+//! at most [`MAX_BYTES`]; a status other than 2xx is an error naming the URL and the status
+//! (404 and 410 as a missing file). The file is named by the URL asked for, and relative
+//! references in it resolve against that URL, even when a redirect served it from elsewhere.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -25,6 +26,8 @@ pub const MAX_BYTES: u64 = 16 << 20;
 /// `inner`'s files, and URLs fetched over HTTP(S).
 pub struct Fetching<F> {
     inner: F,
+    /// Where redirects may lead.
+    allow: generator::files::Allow,
     /// Built on the first URL (a run reading none starts no HTTP client).
     client: OnceLock<Result<reqwest::blocking::Client, String>>,
     /// Every URL fetched, by URL: each is fetched once per run, however many readings.
@@ -32,10 +35,11 @@ pub struct Fetching<F> {
 }
 
 impl<F> Fetching<F> {
-    /// `inner`'s files, and URLs fetched.
-    pub fn new(inner: F) -> Fetching<F> {
+    /// `inner`'s files, and URLs fetched, redirected only to URLs `allow` allows.
+    pub fn new(inner: F, allow: generator::files::Allow) -> Fetching<F> {
         Fetching {
             inner,
+            allow,
             client: OnceLock::new(),
             fetched: Mutex::new(BTreeMap::new()),
         }
@@ -45,9 +49,25 @@ impl<F> Fetching<F> {
         let client = self
             .client
             .get_or_init(|| {
+                let allow = self.allow.clone();
+                let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+                    if attempt.previous().len() > MAX_REDIRECTS {
+                        let error = format!("more than {MAX_REDIRECTS} redirects");
+                        attempt.error(error)
+                    } else if allow.allows_url(attempt.url().as_str()) {
+                        attempt.follow()
+                    } else {
+                        let error = format!(
+                            "redirected to `{}`, which no prefix of `[spec] allow_urls` allows \
+                             (add its prefix there to follow it)",
+                            attempt.url()
+                        );
+                        attempt.error(error)
+                    }
+                });
                 reqwest::blocking::Client::builder()
                     .timeout(TIMEOUT)
-                    .redirect(reqwest::redirect::Policy::limited(MAX_REDIRECTS))
+                    .redirect(redirect)
                     .user_agent(concat!(
                         "openapi-client-codegen/",
                         env!("CARGO_PKG_VERSION")

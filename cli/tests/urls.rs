@@ -30,8 +30,8 @@ fn root(reference: &str) -> String {
     )
 }
 
-/// An HTTP/1.1 server on loopback answering GETs of `files` (path → body), 404 for any other
-/// path, counting the requests of each path.
+/// An HTTP/1.1 server on loopback answering GETs of `files` (path → body, or `-> /path` for a
+/// redirect there), 404 for any other path, counting the requests of each path.
 struct Server {
     base: String,
     requests: Arc<Mutex<BTreeMap<String, usize>>>,
@@ -47,6 +47,7 @@ impl Server {
             .collect();
         let requests = Arc::new(Mutex::new(BTreeMap::new()));
         let counted = Arc::clone(&requests);
+        let origin = base.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
@@ -70,14 +71,17 @@ impl Server {
                     .unwrap_or("")
                     .to_string();
                 *counted.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
-                let (status, body) = match files.get(&path) {
-                    Some(body) => ("200 OK", body.as_str()),
-                    None => ("404 Not Found", "no such file\n"),
+                let (status, header, body) = match files.get(&path) {
+                    Some(body) => match body.strip_prefix("-> ") {
+                        Some(to) => ("302 Found", format!("Location: {origin}{to}\r\n"), ""),
+                        None => ("200 OK", String::new(), body.as_str()),
+                    },
+                    None => ("404 Not Found", String::new(), "no such file\n"),
                 };
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 {status}\r\nContent-Type: application/yaml\r\nContent-Length: \
-                     {}\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status}\r\n{header}Content-Type: application/yaml\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
                 );
             }
@@ -248,4 +252,52 @@ fn a_missing_url_is_a_located_error_naming_it() {
         stderr(&output)
     );
     assert_eq!(server.requests()[&"/v1/people/owner.yaml".to_string()], 1);
+}
+
+/// A redirect is followed only to a URL `[spec] allow_urls` allows too; elsewhere, the fetch is
+/// a located error naming where it was sent, and that URL is not requested.
+#[test]
+fn redirects_are_followed_only_where_allowed() {
+    let server = Server::start(&[
+        ("/v1/pet.yaml", "-> /v1/pets/pet.yaml"),
+        ("/v1/pets/pet.yaml", "-> /mirror/pet.yaml"),
+        ("/mirror/pet.yaml", PET),
+        ("/mirror/people/owner.yaml", OWNER),
+    ]);
+    let tmp = tempfile::tempdir().unwrap();
+    let url = format!("{}/v1/pet.yaml", server.base);
+    let config = format!("[spec]\nallow_urls = [\"{}/v1/\"]\n", server.base);
+    project(tmp.path(), &root(&url), Some(&config), &[]);
+    let output = run(tmp.path(), "generate");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!(
+            "schema/$ref:15:17: cannot read `{url}`: cannot fetch `{url}`: error following \
+             redirect for url ({url}): redirected to `{}/mirror/pet.yaml`, which no prefix of \
+             `[spec] allow_urls` allows (add its prefix there to follow it)",
+            server.base
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!server.requests().contains_key("/mirror/pet.yaml"));
+    // Allowed: followed. The file keeps the URL asked for, against which its relative
+    // reference resolves (`/v1/people/owner.yaml`, also allowed, and missing: named so).
+    let config = format!(
+        "[spec]\nallow_urls = [\"{0}/v1/\", \"{0}/mirror/\"]\n",
+        server.base
+    );
+    project(tmp.path(), &root(&url), Some(&config), &[]);
+    let output = run(tmp.path(), "generate");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!(
+            "error: {url}#/properties/owner/$ref:7:5: cannot read \
+             `{0}/v1/people/owner.yaml`: GET `{0}/v1/people/owner.yaml` answered 404 Not Found",
+            server.base
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(server.requests()["/mirror/pet.yaml"], 1);
 }

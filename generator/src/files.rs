@@ -247,10 +247,13 @@ impl Allow {
         }
     }
 
-    /// Whether the URL `url` (absolute, normalized) lies under an allowed prefix: the prefix,
-    /// normalized, starts it, at a `/` (`https://h/v1` allows `https://h/v1/x.yaml`, not
-    /// `https://h/v1beta/x.yaml`).
-    fn allows_url(&self, url: &url::Url) -> bool {
+    /// Whether the URL `url` (absolute) lies under an allowed prefix: the prefix, normalized,
+    /// starts it, normalized, at a `/` (`https://h/v1` allows `https://h/v1/x.yaml`, not
+    /// `https://h/v1beta/x.yaml`). The command-line tool's loader asks it of every redirect.
+    pub fn allows_url(&self, url: &str) -> bool {
+        let Ok(url) = url::Url::parse(url) else {
+            return false;
+        };
         if !matches!(url.scheme(), "http" | "https") {
             return false;
         }
@@ -1404,7 +1407,7 @@ impl Gatherer<'_> {
             }
         };
         url.set_fragment(None);
-        if self.allow.allows_url(&url) {
+        if self.allow.allows_url(url.as_str()) {
             return Ok(url.into());
         }
         let how = "add its prefix (such as `https://schemas.example.com/v1/`) to `[spec] \
