@@ -301,3 +301,49 @@ fn redirects_are_followed_only_where_allowed() {
     );
     assert_eq!(server.requests()["/mirror/pet.yaml"], 1);
 }
+
+/// `diff` reads URLs too: a pet kept locally against the same pet, grown a field, on the
+/// server; each URL fetched once.
+#[test]
+fn diff_reads_allowed_urls() {
+    let grown = format!("{PET}  age:\n    type: integer\n");
+    let server = Server::start(&[("/v1/pet.yaml", &grown), ("/v1/people/owner.yaml", OWNER)]);
+    let tmp = tempfile::tempdir().unwrap();
+    let config = format!("[spec]\nallow_urls = [\"{}/v1/\"]\n", server.base);
+    project(
+        &tmp.path().join("old"),
+        &root("schemas/pet.yaml"),
+        None,
+        &[
+            ("schemas/pet.yaml", PET),
+            ("schemas/people/owner.yaml", OWNER),
+        ],
+    );
+    project(
+        &tmp.path().join("new"),
+        &root(&format!("{}/v1/pet.yaml", server.base)),
+        Some(&config),
+        &[],
+    );
+    let output = Command::new(BIN)
+        .current_dir(tmp.path())
+        .args(["diff", "old/api/openapi.yaml", "new/api/openapi.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        report.contains("0 breaking changes, 1 addition")
+            && report.contains("`Pet::age: Option<i64>`"),
+        "{report}"
+    );
+    assert_eq!(
+        server.requests(),
+        [
+            ("/v1/people/owner.yaml".to_string(), 1),
+            ("/v1/pet.yaml".to_string(), 1)
+        ]
+        .into_iter()
+        .collect()
+    );
+}
