@@ -49,6 +49,9 @@ impl<F> Fetching<F> {
         let client = self
             .client
             .get_or_init(|| {
+                // reqwest's `rustls-no-provider` uses rustls's process-wide default provider:
+                // ring, unless one is installed already (then this leaves it).
+                let _ = rustls::crypto::ring::default_provider().install_default();
                 let allow = self.allow.clone();
                 let redirect = reqwest::redirect::Policy::custom(move |attempt| {
                     if attempt.previous().len() > MAX_REDIRECTS {
