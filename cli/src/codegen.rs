@@ -72,11 +72,12 @@ pub fn config_of_spec(spec: &Path) -> Result<generator::config::Config, String> 
 }
 
 /// The root file's name and the files of the description whose root file is `spec`: those
-/// under its folder, and under the folders the configuration's `[spec] allow_outside` names.
+/// under its folder, under the folders the configuration's `[spec] allow_outside` names, and
+/// the URLs its `[spec] allow_urls` allows, fetched ([`crate::fetch`]).
 pub fn spec_files(
     spec: &Path,
     config: &generator::config::Config,
-) -> (String, generator::files::Directory) {
+) -> (String, crate::fetch::Fetching<generator::files::Directory>) {
     let root = spec
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -92,7 +93,8 @@ pub fn spec_files(
             .iter()
             .map(|item| item.value.clone()),
     );
-    (root, files)
+    let allow = generator::files::Allow::of(config);
+    (root, crate::fetch::Fetching::new(files, allow))
 }
 
 /// The overlays of a run, read: the configuration's `[spec] overlays` (paths relative to the

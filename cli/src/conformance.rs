@@ -77,32 +77,27 @@ pub struct Args {
     pub overlays: Vec<PathBuf>,
 }
 
-/// The file Prism serves: the spec itself, or, with overlays, the overlaid description written
-/// as JSON into the work directory (`spec.overlaid.json`), so that Prism mocks what the crate
-/// was generated from; a description kept in many files is gathered into that one file first
-/// (its references would not resolve from the work directory).
+/// The file Prism serves: the spec itself, or, with overlays or URLs `[spec] allow_urls`
+/// allows, the gathered (and overlaid) description written as JSON into the work directory
+/// (`spec.overlaid.json`), so that Prism mocks what the crate was generated from and fetches
+/// nothing itself (the URLs come from `files`, which fetched them for generation); a
+/// description kept in many files is gathered into that one file first (its references would
+/// not resolve from the work directory).
 fn served_spec(
     spec: &Path,
     text: &str,
     options: &generator::Options,
+    files: (&str, &dyn generator::files::Files),
     work: &Path,
 ) -> Result<PathBuf, Stop> {
     let overlays = &options.overlays;
-    if overlays.is_empty() {
+    if overlays.is_empty() && options.config.spec.allow_urls.is_empty() {
         return fs::canonicalize(spec)
             .map_err(|e| Stop(2, format!("cannot read {}: {e}", spec.display())));
     }
-    let (root, files) = crate::codegen::spec_files(spec, &options.config);
-    let allow = generator::files::Allow {
-        outside: options
-            .config
-            .spec
-            .allow_outside
-            .iter()
-            .map(|item| item.value.clone())
-            .collect(),
-    };
-    let overlaid = generator::files::gather(&root, text, &files, &allow).and_then(|gathered| {
+    let (root, files) = files;
+    let allow = generator::files::Allow::of(&options.config);
+    let overlaid = generator::files::gather(root, text, files, &allow).and_then(|gathered| {
         let mut tree = gathered.tree;
         generator::overlay::apply_all(&mut tree, overlays)?;
         Ok(tree)
@@ -264,7 +259,7 @@ fn conformance(args: &Args, places: &Places) -> Result<u8, Stop> {
 
     let port = free_port()?;
     let log_path = work.join("prism.log");
-    let spec = served_spec(&args.spec, &text, &options, &work)?;
+    let spec = served_spec(&args.spec, &text, &options, (&root, &files), &work)?;
     let log = fs::File::create(&log_path)
         .map_err(|e| Stop(3, format!("cannot write {}: {e}", log_path.display())))?;
     let server = Command::new("node")

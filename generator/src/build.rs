@@ -51,7 +51,10 @@
 //! [`Build::run`] prints `cargo:rerun-if-changed` for the spec, every file its references
 //! read (a description kept in many files, see [`crate::generate_files`]), the configuration
 //! (when there is one) and the overlays its `[spec]` names, so the client is generated again
-//! only when one of them changes (or the generator's version). Warnings become `cargo:warning` lines; errors name the place in the
+//! only when one of them changes (or the generator's version). A build script reads no
+//! network: a reference to a URL that the configuration's `[spec] allow_urls` allows is an
+//! error here (the command-line tool fetches it); download the file beside the description
+//! (and reference it by a relative path) or generate with the command-line tool. Warnings become `cargo:warning` lines; errors name the place in the
 //! spec or the configuration as the CLI does.
 //!
 //! The generated code is the same as the CLI's, in one file: the crate's modules inline (its
@@ -235,7 +238,7 @@ impl Build {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let files = crate::files::CountingFiles::new(
+        let files = crate::files::CountingFiles::new(NoNetwork(
             crate::files::Directory::new(&folder).allow_outside(
                 options
                     .config
@@ -244,10 +247,10 @@ impl Build {
                     .iter()
                     .map(|item| item.value.clone()),
             ),
-        );
+        ));
         let output = crate::generate_files(&root, &read(&spec)?, &files, &options);
         if let Ok(reads) = files.reads.lock() {
-            for path in reads.keys() {
+            for path in reads.keys().filter(|path| !path.contains("://")) {
                 println!("cargo:rerun-if-changed={}", folder.join(path).display());
             }
         }
@@ -474,6 +477,28 @@ fn check_manifest(have: &str, want: &str, path: &Path) -> Result<(), BuildError>
     )))
 }
 
+/// The spec's folder, read by a build script, which refuses every URL (even one `[spec]
+/// allow_urls` allows) saying why.
+struct NoNetwork(crate::files::Directory);
+
+impl crate::files::Files for NoNetwork {
+    fn read(&self, path: &str) -> Result<String, crate::files::FileError> {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            return Err(crate::files::FileError::NotAllowed(format!(
+                "`{path}` is a URL, and a build script reads no network; download the file \
+                 beside the description and reference it by a relative path, or generate the \
+                 crate with the `openapi-client-codegen` command, which fetches the URLs \
+                 `[spec] allow_urls` allows"
+            )));
+        }
+        self.0.read(path)
+    }
+
+    fn folder_name(&self) -> Option<String> {
+        self.0.folder_name()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,6 +532,44 @@ mod tests {
             assert!(message.contains(line), "{line} in:\n{message}");
         }
         assert!(!message.contains("[features] full"), "{message}");
+    }
+
+    /// A URL `[spec] allow_urls` allows is still not read by a build script: the error is at
+    /// the reference, and says why and what to do.
+    #[test]
+    fn a_build_script_reads_no_url_even_an_allowed_one() {
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("local.yaml"), "type: string\n").unwrap();
+        let root = "openapi: 3.0.3\ninfo: {title: T, version: \"1\"}\npaths:\n  /a:\n    get:\n      \
+            operationId: getA\n      responses:\n        \"200\":\n          description: A\n          \
+            content:\n            application/json:\n              schema:\n                \
+            $ref: \"https://schemas.example.com/v1/a.yaml\"\n";
+        let config = crate::Config::parse(
+            "[spec]\nallow_urls = [\"https://schemas.example.com/v1/\"]\n",
+            "t.toml",
+        )
+        .unwrap();
+        let files = NoNetwork(crate::files::Directory::new(folder.path()));
+        assert_eq!(
+            crate::files::Files::read(&files, "local.yaml").unwrap(),
+            "type: string\n"
+        );
+        let error = crate::generate_files(
+            "openapi.yaml",
+            root,
+            &files,
+            &crate::Options::new("t").config(config),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "error: openapi.yaml#/paths/~1a/get/responses/200/content/application~1json/schema/\
+             $ref:13:17: may not read `https://schemas.example.com/v1/a.yaml`: \
+             `https://schemas.example.com/v1/a.yaml` is a URL, and a build script reads no \
+             network; download the file beside the description and reference it by a relative \
+             path, or generate the crate with the `openapi-client-codegen` command, which \
+             fetches the URLs `[spec] allow_urls` allows"
+        );
     }
 
     #[test]

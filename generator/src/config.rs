@@ -48,6 +48,10 @@
 //!
 //! [spec]                    # how the description's files are read
 //! allow_outside = ["../shared"]   # folders beyond the spec's own its references may reach
+//!                                 # (absolute ones, `/opt/specs`, let absolute paths be read)
+//! allow_urls = ["https://schemas.example.com/v1/"]   # URL prefixes (http, https) whose files
+//!                                 # references may read: the command-line tool fetches them
+//!                                 # (a build script reads no network)
 //! ```
 //!
 //! Parsing ([`Config::parse`]) refuses unknown keys, wrong types and invalid values, each
@@ -106,8 +110,16 @@ pub struct Config {
 pub struct Spec {
     /// `allow_outside`: folders outside the description's folder (relative to it, which is
     /// where the configuration file sits: `["../shared"]`) that its references may reach.
-    /// Without it, a reference leaving the folder is an error.
+    /// Without it, a reference leaving the folder is an error. A folder written as an absolute
+    /// path (`/opt/specs`) lets an absolute reference (`/opt/specs/common.yaml`) be read;
+    /// without one, an absolute path is an error.
     pub allow_outside: Vec<Item>,
+    /// `allow_urls`: URL prefixes (`https://schemas.example.com/v1/`, `http` or `https`) under
+    /// which a referenced URL is read, and relative references in its file with it. Without
+    /// it, a URL is an error (an example's `externalValue` URL is left as written). The
+    /// library fetches nothing: the caller's [`crate::files::Files`] is given the URL (the
+    /// command-line tool fetches it; [`crate::build::Build`] refuses it).
+    pub allow_urls: Vec<Item>,
     /// `overlays`: OpenAPI Overlay documents applied to the description in order, before
     /// generation (paths relative to the configuration file). The library reads no file: the
     /// caller reads them into [`crate::Options::overlays`] (the command-line tool and
@@ -278,6 +290,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawSpec {
     allow_outside: Option<Vec<Spanned<String>>>,
+    allow_urls: Option<Vec<Spanned<String>>>,
     overlays: Option<Vec<Spanned<String>>>,
 }
 
@@ -721,10 +734,30 @@ impl Config {
             config.spec.allow_outside = reader.list("spec.allow_outside", spec.allow_outside);
             for item in &config.spec.allow_outside {
                 let v = &item.value;
-                if v.contains("://") || v.starts_with('/') || v.starts_with('\\') || v.is_empty() {
+                if v.contains("://") || v.starts_with('\\') || v.trim().is_empty() {
                     errors.push(item.at.diagnostic(format_args!(
-                        "`{v}` is not a folder relative to the description's folder (such as \
-                         `../shared`)"
+                        "`{v}` is not a folder, relative to the description's folder (such as \
+                         `../shared`) or absolute (such as `/opt/specs`)"
+                    )));
+                }
+            }
+            config.spec.allow_urls = reader.list("spec.allow_urls", spec.allow_urls);
+            for item in &config.spec.allow_urls {
+                let v = &item.value;
+                let problem = match url::Url::parse(v) {
+                    Err(e) => Some(e.to_string()),
+                    Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+                        Some(format!("its scheme is `{}`", url.scheme()))
+                    }
+                    Ok(url) if url.query().is_some() || url.fragment().is_some() => {
+                        Some("a prefix has no query or fragment".to_string())
+                    }
+                    Ok(_) => None,
+                };
+                if let Some(problem) = problem {
+                    errors.push(item.at.diagnostic(format_args!(
+                        "`{v}` is not an http or https URL prefix (such as \
+                         `https://schemas.example.com/v1/`): {problem}"
                     )));
                 }
             }

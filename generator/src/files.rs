@@ -20,11 +20,28 @@
 //! - `#/...` inside a referenced file means that file; a discriminator's mapping to a file
 //!   becomes its schema's component, an example's `externalValue` file its `value`.
 //!
-//! The generator stays pure: files are read through a [`Files`] (the command-line tool's is a
-//! [`Directory`], the spec's folder on disk; tests use [`MemoryFiles`]), each file once. A
-//! reference that leaves the root file's folder, an absolute path or a URL is an error unless
-//! the configuration (`[spec] allow_outside`) allows the folder it goes to; no URL is ever
-//! fetched. [`SourceMap`] translates every pointer of the gathered tree back to
+//! The generator stays pure: files are read through a [`Files`] (a [`Directory`] reads the
+//! spec's folder on disk, and the command-line tool wraps it in a loader that also fetches
+//! URLs; tests use [`MemoryFiles`]), each file once. What a reference may reach is the
+//! configuration's ([`Allow`]):
+//!
+//! - a reference leaving the root file's folder (`../shared/x.yaml`) is read when
+//!   `[spec] allow_outside` names its folder (`../shared`);
+//! - an absolute path (`/opt/specs/common.yaml`) is read when it lies under a folder of
+//!   `[spec] allow_outside` written as an absolute path (`/opt/specs`);
+//! - a URL (`https://schemas.example.com/v1/pet.yaml#/Pet`) is read when it lies under a
+//!   prefix of `[spec] allow_urls` (`https://schemas.example.com/v1/`, `http` and `https`
+//!   only): its file is the absolute URL, normalized (RFC 3986, by the `url` crate), and a
+//!   relative reference written in a file read from a URL resolves against that URL and must
+//!   lie under an allowed prefix too. The generator fetches nothing itself: [`Files::read`] is
+//!   given the URL (the command-line tool's loader GETs it; a build script's reads no
+//!   network). Components gathered from a URL's file are named as any file's
+//!   (`https://.../v1/pet.yaml` → `pet`), and diagnostics name the URL
+//!   (`https://.../v1/pet.yaml#/properties/x:3:5`).
+//!
+//! Anything else of those kinds is an error naming the key that would allow it; an example's
+//! `externalValue` that is a URL no prefix allows is left as written.
+//! [`SourceMap`] translates every pointer of the gathered tree back to
 //! `file#/pointer` (with `:line:column` when the file's text gives them), which is how every
 //! diagnostic names the file it is about.
 
@@ -41,7 +58,8 @@ use crate::resolve::{escape, push_escaped};
 pub enum FileError {
     /// There is no such file.
     NotFound(String),
-    /// The file may not be read (outside the folder, an absolute path, a URL).
+    /// The file may not be read (outside the allowed folders, a URL this reader does not
+    /// fetch).
     NotAllowed(String),
     /// Any other failure (permissions, not UTF-8, ...).
     Other(String),
@@ -61,7 +79,9 @@ impl std::fmt::Display for FileError {
 pub trait Files: Sync {
     /// The text of the file at `path`: relative to the root file's folder, `/`-separated and
     /// normalized (`schemas/pet.yaml`; `../shared/x.yml` only when the configuration allows
-    /// that folder).
+    /// that folder), an absolute path (`/opt/specs/x.yaml`, only under a folder the
+    /// configuration allows), or an absolute `http`/`https` URL (only under a prefix the
+    /// configuration allows; a reader that fetches nothing answers [`FileError::NotAllowed`]).
     fn read(&self, path: &str) -> Result<String, FileError>;
 
     /// The name of the root file's folder (`api` for `api/openapi.yaml`), when known: a file
@@ -73,8 +93,8 @@ pub trait Files: Sync {
     }
 }
 
-/// The files under a folder on disk. Refuses absolute paths, URLs and paths leaving the folder,
-/// except into the folders [`Directory::allow_outside`] names.
+/// The files under a folder on disk. Refuses URLs (it reads no network), and absolute paths and
+/// paths leaving the folder except into the folders [`Directory::allow_outside`] names.
 #[derive(Debug, Clone)]
 pub struct Directory {
     folder: std::path::PathBuf,
@@ -90,7 +110,8 @@ impl Directory {
         }
     }
 
-    /// Also the files under these folders, relative to `folder` (`../shared`).
+    /// Also the files under these folders: relative to `folder` (`../shared`), or absolute
+    /// (`/opt/specs`).
     pub fn allow_outside(mut self, folders: impl IntoIterator<Item = String>) -> Directory {
         self.outside
             .extend(folders.into_iter().map(|f| normalize_folder(&f)));
@@ -102,22 +123,22 @@ impl Files for Directory {
     fn read(&self, path: &str) -> Result<String, FileError> {
         if is_url(path) {
             return Err(FileError::NotAllowed(format!(
-                "`{path}` is a URL; this generator reads no URL"
+                "`{path}` is a URL; a folder on disk reads no network"
             )));
         }
-        if is_absolute(path) {
+        let normalized = normalize(path)
+            .ok_or_else(|| FileError::NotAllowed(format!("`{path}` is not a file path")))?;
+        if is_absolute(&normalized) && !allowed(&normalized, &self.outside) {
             return Err(FileError::NotAllowed(format!(
-                "`{path}` is an absolute path; only paths relative to the root file are read"
+                "`{path}` is an absolute path outside the folders allowed"
             )));
         }
-        let normalized = normalize(path).ok_or_else(|| {
-            FileError::NotAllowed(format!("`{path}` is not a relative file path"))
-        })?;
         if normalized.starts_with("../") && !allowed(&normalized, &self.outside) {
             return Err(FileError::NotAllowed(format!(
                 "`{path}` is outside the description's folder"
             )));
         }
+        // An absolute path replaces the folder.
         let full = self.folder.join(&normalized);
         // A symbolic link may lead elsewhere: the file really read must be under the folder
         // (or an allowed one) too.
@@ -207,8 +228,46 @@ impl<F: Files> Files for CountingFiles<F> {
 /// What the configuration allows references to reach beyond the root file's folder.
 #[derive(Debug, Clone, Default)]
 pub struct Allow {
-    /// Folders outside the root file's folder, relative to it (`../shared`).
+    /// Folders outside the root file's folder: relative to it (`../shared`), or absolute
+    /// (`/opt/specs`), which is what lets an absolute path be read.
     pub outside: Vec<String>,
+    /// URL prefixes (`https://schemas.example.com/v1/`) under which a URL is read.
+    pub urls: Vec<String>,
+}
+
+impl Allow {
+    /// What the configuration's `[spec] allow_outside` and `allow_urls` allow.
+    pub fn of(config: &crate::config::Config) -> Allow {
+        let values = |items: &[crate::config::Item]| -> Vec<String> {
+            items.iter().map(|item| item.value.clone()).collect()
+        };
+        Allow {
+            outside: values(&config.spec.allow_outside),
+            urls: values(&config.spec.allow_urls),
+        }
+    }
+
+    /// Whether the URL `url` (absolute) lies under an allowed prefix: the prefix, normalized,
+    /// starts it, normalized, at a `/` (`https://h/v1` allows `https://h/v1/x.yaml`, not
+    /// `https://h/v1beta/x.yaml`). The command-line tool's loader asks it of every redirect.
+    pub fn allows_url(&self, url: &str) -> bool {
+        let Ok(url) = url::Url::parse(url) else {
+            return false;
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return false;
+        }
+        let url = url.as_str();
+        self.urls.iter().any(|prefix| {
+            let Ok(prefix) = url::Url::parse(prefix) else {
+                return false;
+            };
+            let prefix = prefix.as_str();
+            url.strip_prefix(prefix).is_some_and(|rest| {
+                prefix.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?'])
+            })
+        })
+    }
 }
 
 /// A description read from its files: one JSON tree, and where each part of it came from.
@@ -730,11 +789,8 @@ impl Gatherer<'_> {
                     .get("$ref")
                     .and_then(Value::as_str)
                     .filter(|r| !r.starts_with('#'))
-                    .and_then(|r| {
-                        let (path, fragment) = r.split_once('#').unwrap_or((r, ""));
-                        let file = join(&self.root, &percent_decode(path))?;
-                        Some((file, percent_decode(fragment)))
-                    });
+                    .and_then(|r| self.target(r, &self.root, "").ok())
+                    .map(|target| (target.file, target.pointer));
                 self.taken.entry(section).or_default().insert(
                     name.clone(),
                     Holder {
@@ -969,13 +1025,11 @@ impl Gatherer<'_> {
         let Some(Value::String(reference)) = example.get("externalValue") else {
             return;
         };
-        if is_url(reference) {
-            // Left as written: the generator fetches nothing.
-            return;
-        }
         let site = format!("{at_file}/externalValue");
         let target = match self.target(reference, file, &site) {
             Ok(target) => target,
+            // A URL no prefix of `[spec] allow_urls` allows: left as written.
+            Err(_) if is_url(reference) => return,
             Err(diagnostic) => {
                 self.errors.push(diagnostic);
                 return;
@@ -1283,18 +1337,31 @@ impl Gatherer<'_> {
                 pointer: fragment,
             });
         }
-        if is_url(path) {
-            return Err(fail(format!(
-                "`{reference}` is a URL; this generator fetches nothing from the network \
-                 (download the file beside the description and reference it by a relative path)"
-            )));
+        if is_url(path) || is_url(file) {
+            return self
+                .url_target(reference, path, file)
+                .map(|file| Target {
+                    file,
+                    pointer: fragment,
+                })
+                .map_err(fail);
         }
         let path = percent_decode(path);
         if is_absolute(&path) {
-            return Err(fail(format!(
-                "`{reference}` is an absolute path; reference files by paths relative to the \
-                 file that names them"
-            )));
+            let Some(normalized) = normalize(&path) else {
+                return Err(fail(format!("`{reference}` is not a file path")));
+            };
+            if !allowed(&normalized, &self.allow.outside) {
+                return Err(fail(format!(
+                    "`{reference}` is an absolute path; reference files by paths relative to \
+                     the file that names them, or allow its folder, written as an absolute \
+                     path, with `[spec] allow_outside` in the configuration"
+                )));
+            }
+            return Ok(Target {
+                file: normalized,
+                pointer: fragment,
+            });
         }
         let Some(joined) = join(file, &path) else {
             return Err(fail(format!("`{reference}` is not a file path")));
@@ -1303,6 +1370,13 @@ impl Gatherer<'_> {
             Some(inside) => inside.to_string(),
             None => joined,
         };
+        if is_absolute(&joined) && !allowed(&joined, &self.allow.outside) {
+            // Relative, in a file read by its absolute path.
+            return Err(fail(format!(
+                "`{reference}` leads out of the folders `[spec] allow_outside` allows (to \
+                 `{joined}`); allow its folder there, as an absolute path"
+            )));
+        }
         if joined.starts_with("../") && !allowed(&joined, &self.allow.outside) {
             return Err(fail(format!(
                 "`{reference}` leads outside the description's folder (to `{joined}`); allow \
@@ -1312,6 +1386,41 @@ impl Gatherer<'_> {
         Ok(Target {
             file: joined,
             pointer: fragment,
+        })
+    }
+
+    /// The URL (absolute, normalized, without its fragment) of the file `path` of a reference
+    /// names, when `path` is a URL or `file` was read from one (RFC 3986 resolution against
+    /// it); an error unless a prefix of `[spec] allow_urls` allows it.
+    fn url_target(&self, reference: &str, path: &str, file: &str) -> Result<String, String> {
+        let resolved = if is_url(file) {
+            url::Url::parse(file).and_then(|base| base.join(path))
+        } else {
+            url::Url::parse(path)
+        };
+        let mut url = match resolved {
+            Ok(url) => url,
+            Err(e) => {
+                return Err(format!(
+                    "`{reference}` is not a URL this generator reads: {e}"
+                ));
+            }
+        };
+        url.set_fragment(None);
+        if self.allow.allows_url(url.as_str()) {
+            return Ok(url.into());
+        }
+        let how = "add its prefix (such as `https://schemas.example.com/v1/`) to `[spec] \
+                   allow_urls` in the configuration to read it (the command-line tool fetches \
+                   it), or download the file beside the description and reference it by a \
+                   relative path";
+        Err(if is_url(path) {
+            format!("`{reference}` is a URL that no prefix of `[spec] allow_urls` allows; {how}")
+        } else {
+            format!(
+                "`{reference}`, written in `{file}`, is `{url}`, which no prefix of `[spec] \
+                 allow_urls` allows; {how}"
+            )
         })
     }
 
@@ -1482,26 +1591,28 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// `path` (relative to the folder of `file`) as a normalized path relative to the root's
-/// folder: `a/b.yaml` + `../c.yaml` → `c.yaml`; leading `../` where it leaves the folder.
+/// folder: `a/b.yaml` + `../c.yaml` → `c.yaml`; leading `../` where it leaves the folder; an
+/// absolute path when `file` is one (`/opt/specs/a.yaml` + `b.yaml` → `/opt/specs/b.yaml`).
 fn join(file: &str, path: &str) -> Option<String> {
-    let folder = match file.rfind('/') {
-        Some(cut) => &file[..cut],
-        None => "",
-    };
-    normalize(&format!("{folder}/{path}"))
+    match file.rfind('/') {
+        Some(cut) => normalize(&format!("{}/{path}", &file[..cut])),
+        None => normalize(path),
+    }
 }
 
-/// `.` and `..` segments resolved, `\` read as `/`; `None` for an empty path.
+/// `.` and `..` segments resolved, `\` read as `/`, an absolute path kept absolute (`..` at
+/// its root staying there); `None` for an empty path.
 fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     let path = path.replace('\\', "/");
+    let absolute = path.starts_with('/');
     for segment in path.split('/') {
         match segment {
             "" | "." => {}
             ".." => {
                 if parts.last().is_some_and(|p| *p != "..") {
                     parts.pop();
-                } else {
+                } else if !absolute {
                     parts.push("..");
                 }
             }
@@ -1511,8 +1622,12 @@ fn normalize(path: &str) -> Option<String> {
     if parts.is_empty() || parts.last() == Some(&"..") {
         return None;
     }
-    // Rebuilt from owned segments.
-    Some(parts.join("/"))
+    let joined = parts.join("/");
+    Some(if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    })
 }
 
 fn normalize_folder(folder: &str) -> String {

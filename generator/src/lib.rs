@@ -400,14 +400,7 @@ pub fn generate_files_with_timings(
 
 /// What the configuration allows references to reach.
 fn allow(config: &config::Config) -> files::Allow {
-    files::Allow {
-        outside: config
-            .spec
-            .allow_outside
-            .iter()
-            .map(|item| item.value.clone())
-            .collect(),
-    }
+    files::Allow::of(config)
 }
 
 /// The configuration with every key naming a place in a file (`models/pet.yaml#/properties/x`)

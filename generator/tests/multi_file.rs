@@ -360,13 +360,15 @@ fn references_leaving_the_folder_absolute_paths_and_urls_are_refused() {
         (
             "/etc/passwd",
             "`/etc/passwd` is an absolute path; reference files by paths relative to the file \
-             that names them",
+             that names them, or allow its folder, written as an absolute path, with `[spec] \
+             allow_outside` in the configuration",
         ),
         (
             "https://example.com/region.yaml",
-            "`https://example.com/region.yaml` is a URL; this generator fetches nothing from the \
-             network (download the file beside the description and reference it by a relative \
-             path)",
+            "`https://example.com/region.yaml` is a URL that no prefix of `[spec] allow_urls` \
+             allows; add its prefix (such as `https://schemas.example.com/v1/`) to `[spec] \
+             allow_urls` in the configuration to read it (the command-line tool fetches it), or \
+             download the file beside the description and reference it by a relative path",
         ),
     ] {
         let droplet = DROPLET.replace("../../../shared/region.yml", reference);
@@ -406,12 +408,16 @@ fn the_configuration_may_allow_a_folder_outside() {
     let options = options().config(config);
     let output = generate_files("openapi.yaml", &root, &files, &options).unwrap();
     assert!(output.files["src/types.rs"].contains("pub struct Region {"));
-    let error =
-        generator::Config::parse("[spec]\nallow_outside = [\"/etc\"]\n", "t.toml").unwrap_err();
+    let error = generator::Config::parse(
+        "[spec]\nallow_outside = [\"https://example.com/\"]\n",
+        "t.toml",
+    )
+    .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "error: t.toml:2:18: `spec.allow_outside[0]`: `/etc` is not a folder relative to the \
-         description's folder (such as `../shared`)"
+        "error: t.toml:2:18: `spec.allow_outside[0]`: `https://example.com/` is not a folder, \
+         relative to the description's folder (such as `../shared`) or absolute (such as \
+         `/opt/specs`)"
     );
 }
 
@@ -678,5 +684,325 @@ fn a_file_beside_the_folder_may_refer_back_into_it() {
     assert!(
         !reads.keys().any(|path| path.starts_with("../api/")),
         "{reads:?}"
+    );
+}
+
+const SCHEMAS: &str = "https://schemas.example.com/v1/";
+
+fn allow_urls(prefixes: &[&str]) -> Options {
+    let list: Vec<String> = prefixes.iter().map(|p| format!("{p:?}")).collect();
+    let config = generator::Config::parse(
+        &format!("[spec]\nallow_urls = [{}]\n", list.join(", ")),
+        "t.toml",
+    )
+    .unwrap();
+    options().config(config)
+}
+
+/// The droplet's region read from a URL: the root's reference is to the URL.
+fn region_by_url(reference: &str) -> String {
+    ROOT.replace(
+        "                  $ref: \"resources/droplets/models/droplet.yml\"",
+        &format!(
+            "                  type: object\n                  properties:\n                    \
+             region: {{$ref: \"{reference}\"}}"
+        ),
+    )
+    .replace(
+        "  /droplets/{id}:\n    $ref: \"resources/droplets/droplet.yml\"\n",
+        "",
+    )
+}
+
+/// `[spec] allow_urls` lets a reference to a URL under one of its prefixes be read: the file
+/// the loader is given is the absolute URL (normalized), its component is named as any
+/// file's, and a relative reference in it resolves against the URL (RFC 3986).
+#[test]
+fn an_allowed_url_is_read_and_named() {
+    let region = "type: object\nproperties:\n  slug:\n    type: string\n  zone:\n    $ref: \
+                  \"../v1/zones/zone.yaml#/Zone\"\n";
+    let zone = "Zone:\n  type: object\n  properties:\n    name:\n      type: string\n";
+    let files = CountingFiles::new(MemoryFiles::of([
+        ("https://schemas.example.com/v1/region.yaml", region),
+        ("https://schemas.example.com/v1/zones/zone.yaml", zone),
+    ]));
+    // Written with a default port, a `.` segment and an upper-case host: normalized.
+    let root = region_by_url("HTTPS://Schemas.Example.com:443/v1/./region.yaml");
+    let output = generate_files("openapi.yaml", &root, &files, &allow_urls(&[SCHEMAS])).unwrap();
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub struct Region {"), "{types}");
+    assert!(types.contains("pub struct Zone {"), "{types}");
+    assert!(types.contains("pub zone: Option<Zone>"), "{types}");
+    // Each URL read once, by its normalized form.
+    assert_eq!(
+        *files.reads.lock().unwrap(),
+        [
+            ("https://schemas.example.com/v1/region.yaml".to_string(), 1),
+            (
+                "https://schemas.example.com/v1/zones/zone.yaml".to_string(),
+                1
+            ),
+        ]
+        .into_iter()
+        .collect()
+    );
+    // A prefix without its final `/` allows the same (and not `/v1beta/`).
+    let output = generate_files(
+        "openapi.yaml",
+        &root,
+        &files,
+        &allow_urls(&["https://schemas.example.com/v1"]),
+    )
+    .unwrap();
+    assert!(output.files["src/types.rs"].contains("pub struct Zone {"));
+    // The configuration's pointers name places in a URL's file by the URL.
+    let config = generator::Config::parse(
+        &format!(
+            "[spec]\nallow_urls = [\"{SCHEMAS}\"]\n[rename.types]\n\
+             \"https://schemas.example.com/v1/zones/zone.yaml#/Zone\" = \"Area\"\n"
+        ),
+        "t.toml",
+    )
+    .unwrap();
+    let output = generate_files("openapi.yaml", &root, &files, &options().config(config)).unwrap();
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub struct Area {"), "{types}");
+    assert!(!types.contains("pub struct Zone {"), "{types}");
+    // Diagnostics name the URL, with line and column.
+    let bad = region.replace("type: string", "type: strng");
+    let files = MemoryFiles::of([
+        ("https://schemas.example.com/v1/region.yaml", bad.as_str()),
+        ("https://schemas.example.com/v1/zones/zone.yaml", zone),
+    ]);
+    let errors = match generate_files("openapi.yaml", &root, &files, &allow_urls(&[SCHEMAS])) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.diagnostics,
+    };
+    assert!(
+        errors
+            .iter()
+            .all(|d| d.pointer == "https://schemas.example.com/v1/region.yaml#/properties/slug:3:3"),
+        "{errors:#?}"
+    );
+    // An allowed `externalValue` URL is read too; one not allowed is left as written.
+    let with_example = root.replace(
+        "          description: The droplets\n",
+        "          description: The droplets\n          headers:\n            X-Hint:\n              \
+         schema: {type: string}\n              examples:\n                a: {externalValue: \
+         \"https://schemas.example.com/v1/hint.json\"}\n                b: {externalValue: \
+         \"https://elsewhere.example.com/hint.json\"}\n",
+    );
+    let files = MemoryFiles::of([
+        ("https://schemas.example.com/v1/region.yaml", region),
+        ("https://schemas.example.com/v1/zones/zone.yaml", zone),
+        ("https://schemas.example.com/v1/hint.json", "\"north\"\n"),
+    ]);
+    let gathered = generator::files::gather(
+        "openapi.yaml",
+        &with_example,
+        &files,
+        &generator::files::Allow {
+            urls: vec![SCHEMAS.to_string()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let examples = gathered
+        .tree
+        .pointer("/paths/~1droplets/get/responses/200/headers/X-Hint/examples")
+        .unwrap();
+    assert_eq!(examples["a"], serde_json::json!({"value": "north"}));
+    assert_eq!(
+        examples["b"],
+        serde_json::json!({"externalValue": "https://elsewhere.example.com/hint.json"})
+    );
+}
+
+/// A URL no prefix allows, and a relative reference in an allowed URL's file that leaves the
+/// prefix, are errors at the reference naming `[spec] allow_urls`; so is a prefix that is not
+/// an http(s) URL, in the configuration.
+#[test]
+fn urls_not_allowed_are_refused_with_the_key_to_set() {
+    let root = region_by_url("https://schemas.example.com/v1/region.yaml");
+    let files = MemoryFiles::of([("https://schemas.example.com/v1/region.yaml", REGION)]);
+    let reading = CountingFiles::new(files);
+    let error = one_error(&root, &reading);
+    assert_eq!(
+        error,
+        "error: openapi.yaml#/paths/~1droplets/get/responses/200/content/application~1json/\
+         schema/items/properties/region/$ref:18:30: `https://schemas.example.com/v1/region.yaml` \
+         is a URL that no prefix of `[spec] allow_urls` allows; add its prefix (such as \
+         `https://schemas.example.com/v1/`) to `[spec] allow_urls` in the configuration to read \
+         it (the command-line tool fetches it), or download the file beside the description and \
+         reference it by a relative path"
+    );
+    assert!(reading.reads.lock().unwrap().is_empty(), "nothing read");
+    // Another prefix allowed: still refused (`/v1beta/` is not under `/v1`).
+    let root_beta = region_by_url("https://schemas.example.com/v1beta/region.yaml");
+    let errors = match generate_files(
+        "openapi.yaml",
+        &root_beta,
+        &reading,
+        &allow_urls(&["https://schemas.example.com/v1"]),
+    ) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.diagnostics,
+    };
+    assert!(
+        errors[0]
+            .message
+            .contains("no prefix of `[spec] allow_urls`")
+    );
+    // Escaping the prefix from inside an allowed file.
+    let region = "type: object\nproperties:\n  zone:\n    $ref: \"../../v2/zone.yaml\"\n";
+    let files = MemoryFiles::of([
+        ("https://schemas.example.com/v1/region.yaml", region),
+        ("https://schemas.example.com/v2/zone.yaml", REGION),
+    ]);
+    let errors = match generate_files("openapi.yaml", &root, &files, &allow_urls(&[SCHEMAS])) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>(),
+    };
+    assert_eq!(
+        errors,
+        [
+            "error: https://schemas.example.com/v1/region.yaml#/properties/zone/$ref:4:5: \
+             `../../v2/zone.yaml`, written in `https://schemas.example.com/v1/region.yaml`, is \
+             `https://schemas.example.com/v2/zone.yaml`, which no prefix of `[spec] allow_urls` \
+             allows; add its prefix (such as `https://schemas.example.com/v1/`) to `[spec] \
+             allow_urls` in the configuration to read it (the command-line tool fetches it), or \
+             download the file beside the description and reference it by a relative path"
+        ]
+    );
+    // The configuration's prefixes are checked, each located.
+    for (prefix, problem) in [
+        ("ftp://schemas.example.com/", "its scheme is `ftp`"),
+        ("schemas/v1/", "relative URL without a base"),
+        ("https://h/v1/?a=1", "a prefix has no query or fragment"),
+    ] {
+        let error =
+            generator::Config::parse(&format!("[spec]\nallow_urls = [\"{prefix}\"]\n"), "t.toml")
+                .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "error: t.toml:2:15: `spec.allow_urls[0]`: `{prefix}` is not an http or https \
+                 URL prefix (such as `https://schemas.example.com/v1/`): {problem}"
+            )
+        );
+    }
+}
+
+/// An absolute path is read when it lies under a folder of `[spec] allow_outside` written as
+/// an absolute path (a `Directory` reads it then, and the relative references in it against
+/// it); otherwise it is an error naming that key.
+#[test]
+fn an_absolute_path_is_read_only_under_an_allowed_absolute_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("api");
+    let common = tmp.path().join("opt/specs");
+    std::fs::create_dir_all(&spec).unwrap();
+    std::fs::create_dir_all(common.join("parts")).unwrap();
+    std::fs::write(
+        common.join("region.yaml"),
+        "type: object\nproperties:\n  zone:\n    $ref: \"parts/zone.yaml\"\n",
+    )
+    .unwrap();
+    std::fs::write(common.join("parts/zone.yaml"), REGION).unwrap();
+    let common = common.canonicalize().unwrap();
+    let absolute = format!("{}/region.yaml", common.display());
+    let root = region_by_url(&absolute);
+
+    // Not allowed: the located error naming `allow_outside`, and nothing read.
+    let directory = CountingFiles::new(Directory::new(&spec));
+    let error = one_error(&root, &directory);
+    assert_eq!(
+        error,
+        format!(
+            "error: openapi.yaml#/paths/~1droplets/get/responses/200/content/application~1json/\
+             schema/items/properties/region/$ref:18:30: `{absolute}` is an absolute path; \
+             reference files by paths relative to the file that names them, or allow its \
+             folder, written as an absolute path, with `[spec] allow_outside` in the \
+             configuration"
+        )
+    );
+    assert!(directory.reads.lock().unwrap().is_empty());
+    // A relative folder allowed does not allow it either.
+    let relative =
+        generator::Config::parse("[spec]\nallow_outside = [\"../opt\"]\n", "t.toml").unwrap();
+    assert!(
+        generate_files(
+            "openapi.yaml",
+            &root,
+            &directory,
+            &options().config(relative)
+        )
+        .is_err()
+    );
+
+    // Allowed: read through the `Directory` that allows the folder too.
+    let toml = format!(
+        "[spec]\nallow_outside = [{:?}]\n",
+        common.display().to_string()
+    );
+    let config = generator::Config::parse(&toml, "t.toml").unwrap();
+    let directory =
+        CountingFiles::new(Directory::new(&spec).allow_outside([common.display().to_string()]));
+    let output = generate_files(
+        "openapi.yaml",
+        &root,
+        &directory,
+        &options().config(config.clone()),
+    )
+    .unwrap();
+    let types = &output.files["src/types.rs"];
+    assert!(types.contains("pub struct Region {"), "{types}");
+    assert!(types.contains("pub struct Zone {"), "{types}");
+    assert_eq!(
+        directory
+            .reads
+            .lock()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>(),
+        // In path order.
+        [
+            format!("{}/parts/zone.yaml", common.display()),
+            absolute.clone()
+        ]
+    );
+    // A `Directory` without that folder refuses the absolute path itself.
+    let refused = Directory::new(&spec).read(&absolute);
+    assert!(
+        matches!(refused, Err(generator::files::FileError::NotAllowed(_))),
+        "{refused:?}"
+    );
+    // And a relative reference in it that leaves the allowed folder is refused, located.
+    std::fs::write(
+        common.join("region.yaml"),
+        "type: object\nproperties:\n  zone:\n    $ref: \"../../secret.yaml\"\n",
+    )
+    .unwrap();
+    let errors = match generate_files("openapi.yaml", &root, &directory, &options().config(config))
+    {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.diagnostics,
+    };
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(
+        errors[0].pointer,
+        format!("{absolute}#/properties/zone/$ref:4:5")
+    );
+    assert!(
+        errors[0]
+            .message
+            .contains("leads out of the folders `[spec] allow_outside` allows"),
+        "{}",
+        errors[0].message
     );
 }
