@@ -69,8 +69,8 @@ impl TypeSpace<'_> {
         }
         let candidates = self.candidates_of(pointer, hint);
         let (same, lookup) = self.same_shape(pointer, candidates.as_deref());
-        if let Some(found) = same {
-            let id = self.same_shape_place(found, pointer, candidates, doc.as_deref());
+        if let Some(id) = same {
+            self.same_shape_place(id, pointer, candidates, doc.as_deref());
             return Ok(Typed {
                 ty: Ty::Named(id),
                 nullable,

@@ -86,8 +86,9 @@ pub struct TypeSpace<'a> {
     /// Places that found an inline type of their shape and preferred name built before them
     /// ([`TypeSpace::same_shape`]), for [`TypeSpace::settle_shape_places`].
     shape_places: Vec<naming::ShapePlace>,
-    /// The pointer naming a type that places of one shape share, when another than the first
-    /// that made it ([`TypeSpace::settle_shape_places`]).
+    /// The pointer naming a type several places share, when another than the first that made
+    /// it: the first of them by place ([`TypeSpace::settle_shape_places`],
+    /// [`TypeSpace::shared_candidates`]).
     representatives: BTreeMap<TypeId, String>,
     /// Types whose places describe them in other words (`sharing.rs`): their docs are
     /// dropped once every type is built, and they are documented by where they are used.
@@ -510,8 +511,8 @@ impl<'a> TypeSpace<'a> {
             Some("object") | None if s.has_properties() => {
                 let candidates = self.candidates_of(pointer, hint);
                 let (same, lookup) = self.same_shape(pointer, candidates.as_deref());
-                if let Some(found) = same {
-                    let id = self.same_shape_place(found, pointer, candidates, doc.as_deref());
+                if let Some(id) = same {
+                    self.same_shape_place(id, pointer, candidates, doc.as_deref());
                     return Ok(Typed {
                         ty: Ty::Named(id),
                         nullable: s.nullable,

@@ -82,8 +82,6 @@ pub(super) struct ShapePlace {
     id: TypeId,
     pointer: String,
     candidates: Vec<String>,
-    /// The place that made the type.
-    owner: String,
 }
 
 /// What [`TypeSpace::same_shape`] found out about a schema, kept for
@@ -198,7 +196,7 @@ impl TypeSpace<'_> {
         &self,
         pointer: &str,
         candidates: Option<&[String]>,
-    ) -> (Option<(TypeId, String)>, ShapeLookup) {
+    ) -> (Option<TypeId>, ShapeLookup) {
         let lookup = ShapeLookup {
             preferred: candidates.and_then(|c| c.first()).cloned(),
             shape: OnceCell::new(),
@@ -217,28 +215,26 @@ impl TypeSpace<'_> {
                 .as_ref()
                 == Some(shape)
         });
-        (found.map(|other| (other.id, other.pointer.clone())), lookup)
+        (found.map(|other| other.id), lookup)
     }
 
     /// Notes that the schema at `pointer` (whose `candidates` and `doc` these are) is the
-    /// type `id` made at `owner`, found by [`Self::same_shape`].
+    /// type `id`, found by [`Self::same_shape`].
     pub(super) fn same_shape_place(
         &mut self,
-        (id, owner): (TypeId, String),
+        id: TypeId,
         pointer: &str,
         candidates: Option<Vec<String>>,
         doc: Option<&str>,
-    ) -> TypeId {
+    ) {
         self.compare_docs(id, doc);
         if let Some(candidates) = candidates {
             self.shape_places.push(ShapePlace {
                 id,
                 pointer: pointer.to_string(),
                 candidates,
-                owner,
             });
         }
-        id
     }
 
     /// Compares two places to break a tie between them (which place names a shared type,
@@ -248,16 +244,13 @@ impl TypeSpace<'_> {
     /// (`issuing.token`, kept in `schemas/issuing_token.yaml`, is gathered as
     /// `issuing_token`) changes no type name: ties fall the same way however the description
     /// is ordered or laid out. Nothing is allocated (it decides sorts of many places).
-    pub(super) fn cmp_places(&self, a: &str, b: &str) -> std::cmp::Ordering {
-        let (a, b) = (self.place_parts(a), self.place_parts(b));
-        a.iter()
-            .flat_map(|part| part.bytes())
-            .cmp(b.iter().flat_map(|part| part.bytes()))
+    pub(super) fn cmp_places(&self, a: &str, b: &str) -> Ordering {
+        cmp_joined(self.place_parts(a), self.place_parts(b))
     }
 
     /// A pointer as [`Self::cmp_places`] reads it, in three parts: the component schemas'
     /// prefix, the type name of the component it lies in and the rest; or itself.
-    fn place_parts<'p>(&'p self, pointer: &'p str) -> [&'p str; 3] {
+    pub(super) fn place_parts<'p>(&'p self, pointer: &'p str) -> [&'p str; 3] {
         const SCHEMAS: &str = "#/components/schemas/";
         let Some(rest) = pointer.strip_prefix(SCHEMAS) else {
             return [pointer, "", ""];
@@ -293,7 +286,14 @@ impl TypeSpace<'_> {
                     member.candidates = Some(place.candidates);
                 }
             } else if self.candidates.get(id).is_some_and(Option::is_some) {
-                let owner = self.representatives.get(&id).unwrap_or(&place.owner);
+                // The place that made it, as recorded under the preferred name they share.
+                let made = place.candidates.first().and_then(|preferred| {
+                    let recorded = self.by_shape.get(preferred)?;
+                    Some(recorded.iter().find(|r| r.id == id)?.pointer.as_str())
+                });
+                let Some(owner) = self.representatives.get(&id).map(String::as_str).or(made) else {
+                    continue;
+                };
                 if self.cmp_places(&place.pointer, owner) == Ordering::Less {
                     self.candidates[id] = Some(place.candidates);
                     self.representatives.insert(id, place.pointer);
@@ -385,11 +385,13 @@ impl TypeSpace<'_> {
                 (name, pointers[id].unwrap_or_default(), id)
             })
             .collect();
-        order.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| self.cmp_places(a.1, b.1))
-                .then(a.2.cmp(&b.2))
-        });
+        order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Places compared only where two types want one name.
+        for wanted in order.chunk_by_mut(|a, b| a.0 == b.0) {
+            if wanted.len() > 1 {
+                wanted.sort_unstable_by(|a, b| self.cmp_places(a.1, b.1).then(a.2.cmp(&b.2)));
+            }
+        }
         let order: Vec<(String, TypeId)> =
             order.into_iter().map(|(name, _, id)| (name, id)).collect();
         let mut finals = Vec::with_capacity(order.len());
@@ -467,6 +469,58 @@ impl TypeSpace<'_> {
                     *fallback = new.clone();
                 }
             }
+        }
+    }
+}
+
+/// Compares the texts `a` and `b` are the parts of, as [`TypeSpace::place_parts`] splits a
+/// pointer, without joining them: slice by slice.
+pub(super) fn cmp_joined(a: [&str; 3], b: [&str; 3]) -> Ordering {
+    let (mut a, mut b) = (
+        a.iter().map(|p| p.as_bytes()),
+        b.iter().map(|p| p.as_bytes()),
+    );
+    let (mut x, mut y): (&[u8], &[u8]) = (&[], &[]);
+    loop {
+        while x.is_empty() {
+            match a.next() {
+                Some(part) => x = part,
+                None => break,
+            }
+        }
+        while y.is_empty() {
+            match b.next() {
+                Some(part) => y = part,
+                None => break,
+            }
+        }
+        if x.is_empty() || y.is_empty() {
+            return x.len().cmp(&y.len());
+        }
+        let n = x.len().min(y.len());
+        match x[..n].cmp(&y[..n]) {
+            Ordering::Equal => (x, y) = (&x[n..], &y[n..]),
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_compare_as_the_text_they_join() {
+        let cases = [
+            (["#/c/", "Issuing", "/p"], ["#/c/", "IssuingToken", ""]),
+            (["#/c/", "A", "/b"], ["#/c/A/b", "", ""]),
+            (["#/c/", "A", "/b"], ["#/c/A/c", "", ""]),
+            (["#/p", "", ""], ["#/c/", "Z", "/x"]),
+            (["", "", ""], ["#", "", ""]),
+        ];
+        for (a, b) in cases {
+            assert_eq!(cmp_joined(a, b), a.concat().cmp(&b.concat()), "{a:?} {b:?}");
+            assert_eq!(cmp_joined(b, a), b.concat().cmp(&a.concat()), "{b:?} {a:?}");
         }
     }
 }

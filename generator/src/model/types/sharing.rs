@@ -253,9 +253,17 @@ impl TypeSpace<'_> {
             .iter()
             .find(|m| m.candidates.is_none())
             .or_else(|| {
+                // Chosen by `shared_candidates` when it sorted them.
+                self.representatives
+                    .get(&kept)
+                    .and_then(|pointer| members.iter().find(|m| m.pointer == *pointer))
+            })
+            .or_else(|| {
                 members
                     .iter()
-                    .min_by(|a, b| self.cmp_places(&a.pointer, &b.pointer))
+                    .map(|m| (self.place_parts(&m.pointer), m))
+                    .min_by(|a, b| super::naming::cmp_joined(a.0, b.0))
+                    .map(|(_, m)| m)
             })
             .map(|m| m.pointer.as_str())
     }
@@ -268,14 +276,31 @@ impl TypeSpace<'_> {
             if self.defs[kept].is_none() || members.iter().any(|m| m.candidates.is_none()) {
                 continue;
             }
-            let mut members: Vec<&Member> = members.iter().collect();
+            let mut keyed: Vec<(bool, [&str; 3], &Member)> = members
+                .iter()
+                .map(|m| {
+                    (
+                        m.pointer.ends_with("/items"),
+                        self.place_parts(&m.pointer),
+                        m,
+                    )
+                })
+                .collect();
             // By place ([`TypeSpace::cmp_places`]), an array's item (named after its list)
             // after the others.
-            members.sort_by(|a, b| {
-                (a.pointer.ends_with("/items"))
-                    .cmp(&b.pointer.ends_with("/items"))
-                    .then_with(|| self.cmp_places(&a.pointer, &b.pointer))
+            keyed.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| super::naming::cmp_joined(a.1, b.1))
             });
+            // The type's pointer: its first place, an array's item or not.
+            let first = keyed
+                .iter()
+                .min_by(|a, b| super::naming::cmp_joined(a.1, b.1))
+                .map(|(_, _, m)| m.pointer.clone());
+            let members: Vec<&Member> = keyed.into_iter().map(|(_, _, m)| m).collect();
+            if let Some(first) = first {
+                self.representatives.insert(kept, first);
+            }
             let preferred: Vec<&str> = members
                 .iter()
                 .filter_map(|m| m.candidates.as_ref()?.first().map(String::as_str))
@@ -364,12 +389,18 @@ fn shared_words(preferred: &[&str]) -> Option<String> {
         .filter(|(_, count)| count * 3 > sets.len() * 2)
         .map(|(word, _)| word.to_string())
         .collect();
-    let first = preferred
-        .iter()
-        .zip(&sets)
-        .filter(|(_, set)| chosen.is_subset(set))
-        .map(|(name, _)| *name)
-        .min_by_key(|name| (name.len(), *name))?;
+    let mut first: Option<&str> = None;
+    for (name, set) in preferred.iter().zip(&sets) {
+        // A longer name (or as long and later) is not looked at: a thousand places, a
+        // thousand names.
+        if first.is_some_and(|f| (f.len(), f) <= (name.len(), *name)) {
+            continue;
+        }
+        if chosen.is_subset(set) {
+            first = Some(name);
+        }
+    }
+    let first = first?;
     let mut out = String::new();
     let mut used = BTreeSet::new();
     for word in words(first) {
