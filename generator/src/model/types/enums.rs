@@ -70,7 +70,7 @@ impl TypeSpace<'_> {
         let candidates = self.candidates_of(pointer, hint);
         let (same, lookup) = self.same_shape(pointer, candidates.as_deref());
         if let Some(id) = same {
-            self.compare_docs(id, doc.as_deref());
+            self.same_shape_place(id, pointer, candidates, doc.as_deref());
             return Ok(Typed {
                 ty: Ty::Named(id),
                 nullable,

@@ -83,6 +83,13 @@ pub struct TypeSpace<'a> {
     /// The types other places found built before them: kept type → every place, itself
     /// first.
     merged: BTreeMap<TypeId, Vec<sharing::Member>>,
+    /// Places that found an inline type of their shape and preferred name built before them
+    /// ([`TypeSpace::same_shape`]), for [`TypeSpace::settle_shape_places`].
+    shape_places: Vec<naming::ShapePlace>,
+    /// The pointer naming a type several places share, when another than the first that made
+    /// it: the first of them by place ([`TypeSpace::settle_shape_places`],
+    /// [`TypeSpace::shared_candidates`]).
+    representatives: BTreeMap<TypeId, String>,
     /// Types whose places describe them in other words (`sharing.rs`): their docs are
     /// dropped once every type is built, and they are documented by where they are used.
     doc_conflicts: Vec<TypeId>,
@@ -101,6 +108,7 @@ pub struct TypeSpace<'a> {
 /// The state of a [`TypeSpace`] before an operation is built; see [`TypeSpace::rollback`].
 pub struct Checkpoint {
     defs: usize,
+    shape_places: usize,
     doc_conflicts: usize,
     journal: usize,
     warnings: usize,
@@ -135,7 +143,15 @@ impl<'a> TypeSpace<'a> {
         }
         let prefix = names::common_prefix(component_schemas.iter().map(String::as_str));
         let mut component_names = BTreeMap::new();
-        for key in component_schemas {
+        // Claimed in the order of their keys, not of the document: when two keys spell one
+        // name (`stream_liveInput`, `stream_live_input`), which is numbered must not depend on
+        // where each is written (a bundler of split files puts components in the order it
+        // reaches them).
+        let mut keys: Vec<&String> = component_schemas.iter().collect();
+        keys.sort_unstable();
+        let mut definitions: Vec<&(String, String)> = definitions.iter().collect();
+        definitions.sort_unstable();
+        for key in keys {
             let short = prefix
                 .as_deref()
                 .and_then(|p| key.strip_prefix(p))
@@ -174,6 +190,8 @@ impl<'a> TypeSpace<'a> {
             by_shape: BTreeMap::new(),
             by_structure: Default::default(),
             merged: BTreeMap::new(),
+            shape_places: Vec::new(),
+            representatives: BTreeMap::new(),
             doc_conflicts: Vec::new(),
             journal: Vec::new(),
             warnings: Vec::new(),
@@ -197,6 +215,7 @@ impl<'a> TypeSpace<'a> {
     pub fn checkpoint(&self) -> Checkpoint {
         Checkpoint {
             defs: self.defs.len(),
+            shape_places: self.shape_places.len(),
             doc_conflicts: self.doc_conflicts.len(),
             journal: self.journal.len(),
             warnings: self.warnings.len(),
@@ -217,6 +236,7 @@ impl<'a> TypeSpace<'a> {
             !recorded.is_empty()
         });
         self.rollback_merges(checkpoint.defs);
+        self.shape_places.truncate(checkpoint.shape_places);
         self.doc_conflicts.truncate(checkpoint.doc_conflicts);
         self.warnings.truncate(checkpoint.warnings);
         self.in_progress.clear();
@@ -254,7 +274,14 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
-        // A type several places share: its component's, else the first pointer.
+        // A type places of one shape share: the place [`Self::settle_shape_places`] chose.
+        for (&id, pointer) in &self.representatives {
+            if let Some(slot) = pointers.get_mut(id) {
+                *slot = Some(pointer.as_str());
+            }
+        }
+        // A type several places share: its component's, else the first by place
+        // ([`Self::cmp_places`]).
         for &kept in self.merged.keys() {
             if let Some(slot) = pointers.get_mut(kept) {
                 *slot = self.merged_pointer(kept).or(*slot);
@@ -485,7 +512,7 @@ impl<'a> TypeSpace<'a> {
                 let candidates = self.candidates_of(pointer, hint);
                 let (same, lookup) = self.same_shape(pointer, candidates.as_deref());
                 if let Some(id) = same {
-                    self.compare_docs(id, doc.as_deref());
+                    self.same_shape_place(id, pointer, candidates, doc.as_deref());
                     return Ok(Typed {
                         ty: Ty::Named(id),
                         nullable: s.nullable,

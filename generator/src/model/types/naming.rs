@@ -9,13 +9,19 @@
 //! candidate: a collision qualifies both sides (`SessionsSortBy`, `RecordingsSortBy`), never
 //! the later one alone, so the outcome is the same whatever the spec's order. Only when every
 //! candidate of two types is taken (two schemas at trails that spell the same words) does the
-//! second (by JSON pointer) get a number: the last resort, deterministic too.
+//! second (by [`TypeSpace::cmp_places`]) get a number: the last resort, deterministic too.
 //!
 //! A schema written the same way twice under the same preferred name (the three
 //! `can_produce` enums of a preset's media permissions) is one type
-//! ([`TypeSpace::same_shape`]).
+//! ([`TypeSpace::same_shape`]), whose other candidates are those of its first place by
+//! [`TypeSpace::cmp_places`] ([`TypeSpace::settle_shape_places`]).
+//!
+//! Every tie between places is broken by [`TypeSpace::cmp_places`], never by the order in which
+//! places were met: no name depends on the order of the paths or of the component schemas, nor
+//! on the key a bundler files a component under (`tests/order.rs`).
 
 use std::cell::OnceCell;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use super::{Fallback, Kind, TypeId, TypeSpace};
@@ -67,6 +73,15 @@ pub(super) struct Shaped {
     pointer: String,
     shape: OnceCell<Option<String>>,
     pub(super) id: TypeId,
+}
+
+/// A place that found an inline type of its shape and preferred name built before it: kept
+/// until every type is built, when the first such place by [`TypeSpace::cmp_places`] names the
+/// type ([`TypeSpace::settle_shape_places`]).
+pub(super) struct ShapePlace {
+    id: TypeId,
+    pointer: String,
+    candidates: Vec<String>,
 }
 
 /// What [`TypeSpace::same_shape`] found out about a schema, kept for
@@ -203,6 +218,90 @@ impl TypeSpace<'_> {
         (found.map(|other| other.id), lookup)
     }
 
+    /// Notes that the schema at `pointer` (whose `candidates` and `doc` these are) is the
+    /// type `id`, found by [`Self::same_shape`].
+    pub(super) fn same_shape_place(
+        &mut self,
+        id: TypeId,
+        pointer: &str,
+        candidates: Option<Vec<String>>,
+        doc: Option<&str>,
+    ) {
+        self.compare_docs(id, doc);
+        if let Some(candidates) = candidates {
+            self.shape_places.push(ShapePlace {
+                id,
+                pointer: pointer.to_string(),
+                candidates,
+            });
+        }
+    }
+
+    /// Compares two places to break a tie between them (which place names a shared type,
+    /// which type keeps a name two want): by their JSON pointers, the component schema each
+    /// lies in written as that schema's type name rather than its key. Reordering the document
+    /// changes no pointer, and a bundler filing a component under another key
+    /// (`issuing.token`, kept in `schemas/issuing_token.yaml`, is gathered as
+    /// `issuing_token`) changes no type name: ties fall the same way however the description
+    /// is ordered or laid out. Nothing is allocated (it decides sorts of many places).
+    pub(super) fn cmp_places(&self, a: &str, b: &str) -> Ordering {
+        cmp_joined(self.place_parts(a), self.place_parts(b))
+    }
+
+    /// A pointer as [`Self::cmp_places`] reads it, in three parts: the component schemas'
+    /// prefix, the type name of the component it lies in and the rest; or itself.
+    pub(super) fn place_parts<'p>(&'p self, pointer: &'p str) -> [&'p str; 3] {
+        const SCHEMAS: &str = "#/components/schemas/";
+        let Some(rest) = pointer.strip_prefix(SCHEMAS) else {
+            return [pointer, "", ""];
+        };
+        let end = SCHEMAS.len() + rest.find('/').unwrap_or(rest.len());
+        match self.component_names.get(&pointer[..end]) {
+            Some(name) => [SCHEMAS, name.as_str(), &pointer[end..]],
+            None => [pointer, "", ""],
+        }
+    }
+
+    /// Gives each type that places of one shape and preferred name share
+    /// ([`Self::same_shape`]) the candidates and pointer of the first of them by
+    /// [`Self::cmp_places`], not of the one met first: beyond the preferred name, each place
+    /// has its own (`ShelfBookCoverColour`, `ShelfCoverCaseColour`), and which operation
+    /// reaches a schema first depends on the order of the paths and of the components.
+    fn settle_shape_places(&mut self) {
+        let places = std::mem::take(&mut self.shape_places);
+        if places.is_empty() {
+            return;
+        }
+        for place in places {
+            let id = place.id;
+            if let Some(members) = self.merged.get(&id) {
+                // A type of several structures' places: the member of this preferred name.
+                let preferred = place.candidates.first();
+                let at = members.iter().position(|m| {
+                    m.candidates.as_ref().and_then(|c| c.first()) == preferred
+                        && self.cmp_places(&m.pointer, &place.pointer) == Ordering::Greater
+                });
+                if let Some(member) = at.and_then(|at| self.merged.get_mut(&id)?.get_mut(at)) {
+                    member.pointer = place.pointer;
+                    member.candidates = Some(place.candidates);
+                }
+            } else if self.candidates.get(id).is_some_and(Option::is_some) {
+                // The place that made it, as recorded under the preferred name they share.
+                let made = place.candidates.first().and_then(|preferred| {
+                    let recorded = self.by_shape.get(preferred)?;
+                    Some(recorded.iter().find(|r| r.id == id)?.pointer.as_str())
+                });
+                let Some(owner) = self.representatives.get(&id).map(String::as_str).or(made) else {
+                    continue;
+                };
+                if self.cmp_places(&place.pointer, owner) == Ordering::Less {
+                    self.candidates[id] = Some(place.candidates);
+                    self.representatives.insert(id, place.pointer);
+                }
+            }
+        }
+    }
+
     pub(super) fn record_shape(&mut self, pointer: &str, lookup: ShapeLookup, id: TypeId) {
         if let Some(preferred) = lookup.preferred {
             self.by_shape.entry(preferred).or_default().push(Shaped {
@@ -216,6 +315,7 @@ impl TypeSpace<'_> {
     /// Gives every inline type its final name (see the module docs). Call once every type
     /// and every other name of the crate (request structs, groups) is known.
     pub fn assign_names(&mut self) {
+        self.settle_shape_places();
         self.shared_candidates();
         self.drop_doc_conflicts();
         let ids: Vec<TypeId> = (0..self.defs.len())
@@ -272,7 +372,8 @@ impl TypeSpace<'_> {
                 arrived.push(name);
             }
         }
-        // The last resort (numbers) in the order of the schemas' pointers, not of the spec.
+        // The last resort (numbers) in the order of the schemas' places ([`Self::cmp_places`]),
+        // not of the spec.
         let pointers = self.pointers();
         let mut order: Vec<(String, &str, TypeId)> = ids
             .iter()
@@ -284,7 +385,13 @@ impl TypeSpace<'_> {
                 (name, pointers[id].unwrap_or_default(), id)
             })
             .collect();
-        order.sort();
+        order.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // Places compared only where two types want one name.
+        for wanted in order.chunk_by_mut(|a, b| a.0 == b.0) {
+            if wanted.len() > 1 {
+                wanted.sort_unstable_by(|a, b| self.cmp_places(a.1, b.1).then(a.2.cmp(&b.2)));
+            }
+        }
         let order: Vec<(String, TypeId)> =
             order.into_iter().map(|(name, _, id)| (name, id)).collect();
         let mut finals = Vec::with_capacity(order.len());
@@ -362,6 +469,58 @@ impl TypeSpace<'_> {
                     *fallback = new.clone();
                 }
             }
+        }
+    }
+}
+
+/// Compares the texts `a` and `b` are the parts of, as [`TypeSpace::place_parts`] splits a
+/// pointer, without joining them: slice by slice.
+pub(super) fn cmp_joined(a: [&str; 3], b: [&str; 3]) -> Ordering {
+    let (mut a, mut b) = (
+        a.iter().map(|p| p.as_bytes()),
+        b.iter().map(|p| p.as_bytes()),
+    );
+    let (mut x, mut y): (&[u8], &[u8]) = (&[], &[]);
+    loop {
+        while x.is_empty() {
+            match a.next() {
+                Some(part) => x = part,
+                None => break,
+            }
+        }
+        while y.is_empty() {
+            match b.next() {
+                Some(part) => y = part,
+                None => break,
+            }
+        }
+        if x.is_empty() || y.is_empty() {
+            return x.len().cmp(&y.len());
+        }
+        let n = x.len().min(y.len());
+        match x[..n].cmp(&y[..n]) {
+            Ordering::Equal => (x, y) = (&x[n..], &y[n..]),
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_compare_as_the_text_they_join() {
+        let cases = [
+            (["#/c/", "Issuing", "/p"], ["#/c/", "IssuingToken", ""]),
+            (["#/c/", "A", "/b"], ["#/c/A/b", "", ""]),
+            (["#/c/", "A", "/b"], ["#/c/A/c", "", ""]),
+            (["#/p", "", ""], ["#/c/", "Z", "/x"]),
+            (["", "", ""], ["#", "", ""]),
+        ];
+        for (a, b) in cases {
+            assert_eq!(cmp_joined(a, b), a.concat().cmp(&b.concat()), "{a:?} {b:?}");
+            assert_eq!(cmp_joined(b, a), b.concat().cmp(&a.concat()), "{b:?} {a:?}");
         }
     }
 }

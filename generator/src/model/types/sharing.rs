@@ -15,8 +15,9 @@
 //!   `PresetQuality`; `FetchAllLivestreamsStatus` and `CreateLivestreamStatus` are
 //!   `LivestreamStatus`), a bare shared word with the word before it that the places agree on
 //!   (`SessionStatus`), then their common context (the `audio`, `video` and `screenshare` of a
-//!   preset's permissions' media are a `PresetMediaPermission`), then the candidates of the one
-//!   with the first JSON pointer, so that the name does not depend on the spec's order.
+//!   preset's permissions' media are a `PresetMediaPermission`), then the candidates of the
+//!   first by place ([`TypeSpace::cmp_places`]), so that the name depends neither on the spec's
+//!   order nor on its layout in files.
 //! - A component schema and an inline one: the type is the component (its name, its doc).
 //! - Two component schemas stay two types: the spec named both.
 
@@ -251,7 +252,19 @@ impl TypeSpace<'_> {
         members
             .iter()
             .find(|m| m.candidates.is_none())
-            .or_else(|| members.iter().min_by(|a, b| a.pointer.cmp(&b.pointer)))
+            .or_else(|| {
+                // Chosen by `shared_candidates` when it sorted them.
+                self.representatives
+                    .get(&kept)
+                    .and_then(|pointer| members.iter().find(|m| m.pointer == *pointer))
+            })
+            .or_else(|| {
+                members
+                    .iter()
+                    .map(|m| (self.place_parts(&m.pointer), m))
+                    .min_by(|a, b| super::naming::cmp_joined(a.0, b.0))
+                    .map(|(_, m)| m)
+            })
             .map(|m| m.pointer.as_str())
     }
 
@@ -263,9 +276,31 @@ impl TypeSpace<'_> {
             if self.defs[kept].is_none() || members.iter().any(|m| m.candidates.is_none()) {
                 continue;
             }
-            let mut members: Vec<&Member> = members.iter().collect();
-            // By pointer, an array's item (named after its list) after the others.
-            members.sort_by_key(|m| (m.pointer.ends_with("/items"), m.pointer.as_str()));
+            let mut keyed: Vec<(bool, [&str; 3], &Member)> = members
+                .iter()
+                .map(|m| {
+                    (
+                        m.pointer.ends_with("/items"),
+                        self.place_parts(&m.pointer),
+                        m,
+                    )
+                })
+                .collect();
+            // By place ([`TypeSpace::cmp_places`]), an array's item (named after its list)
+            // after the others.
+            keyed.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| super::naming::cmp_joined(a.1, b.1))
+            });
+            // The type's pointer: its first place, an array's item or not.
+            let first = keyed
+                .iter()
+                .min_by(|a, b| super::naming::cmp_joined(a.1, b.1))
+                .map(|(_, _, m)| m.pointer.clone());
+            let members: Vec<&Member> = keyed.into_iter().map(|(_, _, m)| m).collect();
+            if let Some(first) = first {
+                self.representatives.insert(kept, first);
+            }
             let preferred: Vec<&str> = members
                 .iter()
                 .filter_map(|m| m.candidates.as_ref()?.first().map(String::as_str))
@@ -328,8 +363,11 @@ impl TypeSpace<'_> {
 }
 
 /// The words most names share (more than two thirds of them; compared in the singular, so
-/// that `Livestreams` and `Livestream` are one word), in the order of the first name that has
-/// them all: `None` when they share none, or when that is longer than
+/// that `Livestreams` and `Livestream` are one word), in the order of the shortest name that
+/// has them all, the one that says least besides (then the first alphabetically: the order of
+/// the places decides nothing; `IssuingTokenNetwork` and
+/// `IssuingNetworkTokenNetworkDataType` share `IssuingTokenNetwork`): `None` when they share
+/// none, or when that is longer than
 /// [`names::MAX_PREFERRED_LEN`]. Most, not all: one odd place (an `err_message` enum with a
 /// stream's status values, a `StartLivestreaming` status) does not take the name from the
 /// others. More than two thirds, not half: the `Session` of two paging structs of three does
@@ -351,11 +389,18 @@ fn shared_words(preferred: &[&str]) -> Option<String> {
         .filter(|(_, count)| count * 3 > sets.len() * 2)
         .map(|(word, _)| word.to_string())
         .collect();
-    let first = preferred
-        .iter()
-        .zip(&sets)
-        .find(|(_, set)| chosen.is_subset(set))
-        .map(|(name, _)| *name)?;
+    let mut first: Option<&str> = None;
+    for (name, set) in preferred.iter().zip(&sets) {
+        // A longer name (or as long and later) is not looked at: a thousand places, a
+        // thousand names.
+        if first.is_some_and(|f| (f.len(), f) <= (name.len(), *name)) {
+            continue;
+        }
+        if chosen.is_subset(set) {
+            first = Some(name);
+        }
+    }
+    let first = first?;
     let mut out = String::new();
     let mut used = BTreeSet::new();
     for word in words(first) {
@@ -504,6 +549,16 @@ mod tests {
             .as_deref(),
             Some("Paging")
         );
+        // The shortest name with every shared word orders them, whichever place comes first.
+        for places in [
+            ["IssuingNetworkTokenNetworkDataType", "IssuingTokenNetwork"],
+            ["IssuingTokenNetwork", "IssuingNetworkTokenNetworkDataType"],
+        ] {
+            assert_eq!(
+                shared_words(&places).as_deref(),
+                Some("IssuingTokenNetwork")
+            );
+        }
         assert_eq!(words("HTTPServer"), ["H", "T", "T", "P", "Server"]);
     }
 
