@@ -26,6 +26,8 @@ pub struct GenerateFlags {
     pub name: Option<String>,
     /// The maintainer's configuration (TOML) [default: `<spec stem>.toml` beside the spec,
     /// if there is one]
+    // The brackets are clap's help convention, not a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Apply this OpenAPI Overlay (1.0 or 1.1, YAML or JSON) to the spec first; repeatable,

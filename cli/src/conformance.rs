@@ -71,7 +71,7 @@ pub struct Args {
     pub skip_invalid: bool,
     /// Prism's seed for its random answers: the same seed, the same answers.
     pub seed: String,
-    /// Failures that must keep happening (see [`Known`]).
+    /// Failures that must keep happening (see `Known`).
     pub known_failures: Option<PathBuf>,
     /// Overlays applied after those of the configuration beside the spec (`--overlay`).
     pub overlays: Vec<PathBuf>,

@@ -5,7 +5,7 @@
 //!
 //! - [`codegen`]: `generate` and `check` (read the spec and its configuration, run
 //!   [`generator::generate`], write the crate atomically or report how it differs);
-//! - [`write`]: how a generated crate is compared with a directory and written (atomic);
+//! - [`write`](mod@write): how a generated crate is compared with a directory and written (atomic);
 //! - [`diff`]: what a spec bump changes in the generated Rust API, and the changelog entry;
 //! - [`conformance`]: every operation of the generated client against Prism;
 //! - [`fetch`]: the loader of them all: the spec's folder, and the URLs `[spec] allow_urls`
