@@ -252,13 +252,7 @@ fn references_leaving_the_folder_are_refused_unless_allowed() {
 
 #[test]
 fn realtime_kit_split_into_files_generates_the_same_crate() {
-    let root = support::workspace_root();
-    let text = std::fs::read_to_string(root.join("spec/realtime-kit.yaml")).unwrap();
-    let config_text = std::fs::read_to_string(root.join("spec/realtime-kit.toml")).unwrap();
-    let config = Config::parse(&config_text, "spec/realtime-kit.toml").unwrap();
-    let options = Options::new("cloudflare-realtime-kit")
-        .spec_label("spec/realtime-kit.yaml")
-        .config(config);
+    let (text, options) = support::realtime_kit();
     let one = generator::generate(&text, &options).unwrap_or_else(|e| panic!("{e}"));
 
     let tree = generator::load::read(&text).unwrap();

@@ -303,13 +303,7 @@ fn a_component_filed_under_another_spelling_keeps_its_names() {
 
 #[test]
 fn realtime_kit_reordered_generates_the_same_crate() {
-    let root = support::workspace_root();
-    let text = std::fs::read_to_string(root.join("spec/realtime-kit.yaml")).unwrap();
-    let config_text = std::fs::read_to_string(root.join("spec/realtime-kit.toml")).unwrap();
-    let config = Config::parse(&config_text, "spec/realtime-kit.toml").unwrap();
-    let options = Options::new("cloudflare-realtime-kit")
-        .spec_label("spec/realtime-kit.yaml")
-        .config(config);
+    let (text, options) = support::realtime_kit();
     let tree = generator::load::read(&text).unwrap();
     assert_order_independent("spec/realtime-kit.yaml", &tree, &options);
 }

@@ -70,6 +70,22 @@ pub fn shared_target_dir() -> PathBuf {
     target_dir.join("generated-crates")
 }
 
+/// The committed description `spec/realtime-kit.yaml`, and the options `cargo xtask codegen`
+/// generates `generated/` with (its crate name, label and `spec/realtime-kit.toml`).
+pub fn realtime_kit() -> (String, Options) {
+    let root = workspace_root();
+    let read = |path: &str| {
+        fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    };
+    let config =
+        generator::config::Config::parse(&read("spec/realtime-kit.toml"), "spec/realtime-kit.toml")
+            .unwrap_or_else(|e| panic!("{e}"));
+    let options = Options::new("cloudflare-realtime-kit")
+        .spec_label("spec/realtime-kit.yaml")
+        .config(config);
+    (read("spec/realtime-kit.yaml"), options)
+}
+
 /// Options for a test crate: `crate_name` as given, neutral labels, no extra dependencies.
 pub fn options(crate_name: &str) -> Options {
     Options {
