@@ -86,14 +86,8 @@ pub fn spec_files(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let files = generator::files::Directory::new(folder).allow_outside(
-        config
-            .spec
-            .allow_outside
-            .iter()
-            .map(|item| item.value.clone()),
-    );
     let allow = generator::files::Allow::of(config);
+    let files = generator::files::Directory::new(folder).allow_outside(allow.outside.clone());
     (root, crate::fetch::Fetching::new(files, allow))
 }
 

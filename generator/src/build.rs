@@ -239,14 +239,8 @@ impl Build {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let files = crate::files::CountingFiles::new(NoNetwork(
-            crate::files::Directory::new(&folder).allow_outside(
-                options
-                    .config
-                    .spec
-                    .allow_outside
-                    .iter()
-                    .map(|item| item.value.clone()),
-            ),
+            crate::files::Directory::new(&folder)
+                .allow_outside(crate::files::Allow::of(&options.config).outside),
         ));
         let output = crate::generate_files(&root, &read(&spec)?, &files, &options);
         if let Ok(reads) = files.reads.lock() {

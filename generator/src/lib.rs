@@ -382,7 +382,7 @@ pub fn generate_files_with_timings(
 ) -> Result<(Output, Timings), Error> {
     on_big_stack(|| {
         let start = Instant::now();
-        let gathered = files::gather(root, root_text, files, &allow(&options.config))?;
+        let gathered = files::gather(root, root_text, files, &files::Allow::of(&options.config))?;
         let read = start.elapsed();
         let sources = gathered.sources;
         let options = Options {
@@ -396,11 +396,6 @@ pub fn generate_files_with_timings(
         timings.load = timings.load.max(read);
         Ok((output, timings))
     })
-}
-
-/// What the configuration allows references to reach.
-fn allow(config: &config::Config) -> files::Allow {
-    files::Allow::of(config)
 }
 
 /// The configuration with every key naming a place in a file (`models/pet.yaml#/properties/x`)
@@ -612,7 +607,7 @@ pub fn api_surface_files(
     skip_invalid: bool,
 ) -> Result<surface::Surface, Error> {
     on_big_stack(|| {
-        let gathered = files::gather(root, root_text, files, &allow(config))?;
+        let gathered = files::gather(root, root_text, files, &files::Allow::of(config))?;
         let sources = gathered.sources;
         let config = config_in_gathered(config, &sources);
         surface_of_tree(gathered.tree, &config, overlays, skip_invalid)
@@ -669,7 +664,7 @@ pub fn generate_files_with_conformance_driver(
 ) -> Result<(Output, conformance::Driver), Error> {
     let output = generate_files(root, root_text, files, options)?;
     let driver = on_big_stack(|| {
-        let gathered = files::gather(root, root_text, files, &allow(&options.config))?;
+        let gathered = files::gather(root, root_text, files, &files::Allow::of(&options.config))?;
         let options = Options {
             config: config_in_gathered(&options.config, &gathered.sources),
             ..options.clone()
