@@ -507,7 +507,11 @@ fn generate_tree(
     timings.load = start.elapsed();
     let start = Instant::now();
     let mut model = model::build_from(&raw, api, &skipped, &warnings, vocabulary, &options.config)
-        .map_err(|e| origins.restore_error(e))?;
+        .map_err(|e| origins.restore_error(e))?
+        .release();
+    // The model has read all it needs of the document: its tree, the largest thing alive
+    // until now, would otherwise stay alive while the crate is planned and emitted.
+    drop(raw);
     timings.model = start.elapsed();
     // From here on, every pointer names a place in the document as the user wrote it (the
     // crate docs list the skipped operations with theirs).

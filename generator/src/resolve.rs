@@ -30,6 +30,18 @@ pub struct Resolver<'a> {
     parsed: RefCell<crate::LookupMap<ParseKey, Box<dyn Any>>>,
 }
 
+/// What a released resolver reads: no document (see [`Resolver::released`]).
+static RELEASED: serde_json::Value = serde_json::Value::Null;
+
+impl Resolver<'static> {
+    /// A resolver over no document, whose every lookup fails: what a built model keeps
+    /// ([`crate::model::Model::release`]), so that the description's tree is dropped before the
+    /// crate is emitted.
+    pub fn released() -> Self {
+        Resolver::new(&RELEASED)
+    }
+}
+
 impl<'a> Resolver<'a> {
     pub fn new(raw: &'a serde_json::Value) -> Self {
         Resolver {
@@ -59,6 +71,16 @@ impl<'a> Resolver<'a> {
     }
 
     fn lookup(&self, reference: &str, from: &str) -> Result<&'a serde_json::Value, Error> {
+        if std::ptr::eq(self.raw, &RELEASED) {
+            // A bug, not bad input: said as such rather than as a broken reference.
+            return Err(Error::single(
+                from,
+                format!(
+                    "internal error: `{reference}` was looked up after the model was built and \
+                     the description released; please report this"
+                ),
+            ));
+        }
         if reference.trim().is_empty() {
             return Err(Error::single(from, "`$ref` is empty"));
         }
@@ -518,7 +540,21 @@ pub fn pointer_from_path(path: &serde_path_to_error::Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unescape_token;
+    use super::{Resolver, unescape_token};
+
+    /// A lookup after the description was released is a bug of the generator, and says so
+    /// (not that the spec's reference is broken).
+    #[test]
+    fn a_released_resolver_reports_lookups_as_internal_errors() {
+        let resolver = Resolver::released();
+        let error = resolver
+            .value("#/components/schemas/Pet", "#/paths/~1pets")
+            .unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("internal error"), "{text}");
+        assert!(text.contains("#/components/schemas/Pet"), "{text}");
+        assert!(text.contains("#/paths/~1pets"), "{text}");
+    }
 
     #[test]
     fn pointer_tokens_unescape_in_one_pass() {

@@ -518,6 +518,28 @@ all-features = true
     assert!(plain.files["Cargo.toml"].contains("version = \"0.1.0\""));
 }
 
+/// The description's license is read while the model is built (the description's tree is
+/// dropped before the crate is emitted): named, linked when it has a URL, left out when its
+/// name is blank.
+#[test]
+fn the_readme_names_the_description_license() {
+    let with = |license: &str| {
+        let spec = SPEC.replace("license: {name: Apache-2.0}", license);
+        generator::generate(&spec, &options("")).unwrap().files["README.md"].clone()
+    };
+    let linked = with("license: {name: MIT, url: 'https://opensource.org/licenses/MIT'}");
+    assert!(
+        linked.contains("[MIT](https://opensource.org/licenses/MIT)"),
+        "{linked}"
+    );
+    let named = with("license: {name: ' MIT '}");
+    assert!(named.contains("the MIT license"), "{named}");
+    for blank in ["license: {name: ' '}", "x-no-license: true"] {
+        let readme = with(blank);
+        assert!(!readme.contains("is published under"), "{blank}: {readme}");
+    }
+}
+
 /// A crate with renamed types and methods, overridden types and a filter compiles without
 /// warnings, its README's quick start included (a doctest).
 #[test]

@@ -173,13 +173,9 @@ fn caret(version: &str) -> String {
 
 /// The spec's `info.license`: its name, linked when it has a URL.
 fn spec_license(plan: &Plan) -> Option<String> {
-    let resolver = plan.model.types.resolver();
-    let license = resolver.value("#/info/license", "#/info").ok()?;
-    let name = license.get("name")?.as_str()?.trim();
-    if name.is_empty() {
-        return None;
-    }
-    Some(match license.get("url").and_then(|u| u.as_str()) {
+    let license = plan.model.license.as_ref()?;
+    let name = &license.name;
+    Some(match &license.url {
         Some(url) => format!("[{name}]({url})"),
         None => format!("the {name} license"),
     })

@@ -81,6 +81,8 @@ pub struct Model<'a> {
     pub version: String,
     /// The first server's URL: the client's default base URL.
     pub base_url: String,
+    /// The description's `info.license`, when it has a name.
+    pub license: Option<License>,
     pub operations: Vec<Operation>,
     pub types: TypeSpace<'a>,
     /// Operations left out, each with the reason; its category says whether the spec is wrong
@@ -97,6 +99,55 @@ pub struct Model<'a> {
     pub pagination: std::collections::BTreeMap<usize, pagination::Paged>,
     /// Requests the API sends to its users (OpenAPI 3.1), whose payloads are types of the crate.
     pub webhooks: Vec<webhooks::Webhook>,
+}
+
+/// A description's `info.license`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct License {
+    /// Its name, trimmed (never empty).
+    pub name: String,
+    pub url: Option<String>,
+}
+
+impl License {
+    /// The `info.license` of `raw`, if it names one.
+    fn of(raw: &serde_json::Value) -> Option<License> {
+        let license = raw.pointer("/info/license")?;
+        let name = license.get("name")?.as_str()?.trim();
+        if name.is_empty() {
+            return None;
+        }
+        Some(License {
+            name: name.to_string(),
+            url: license
+                .get("url")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string),
+        })
+    }
+}
+
+impl Model<'_> {
+    /// The model without the description it was built from: it reads nothing more from it
+    /// once built, so the caller can drop the document's JSON tree (the largest thing alive
+    /// while the model is built) before the crate is planned and emitted.
+    pub fn release(self) -> Model<'static> {
+        Model {
+            title: self.title,
+            description: self.description,
+            version: self.version,
+            base_url: self.base_url,
+            license: self.license,
+            operations: self.operations,
+            types: self.types.release(),
+            skipped: self.skipped,
+            schemes: self.schemes,
+            default_auth: self.default_auth,
+            groups: self.groups,
+            pagination: self.pagination,
+            webhooks: self.webhooks,
+        }
+    }
 }
 
 /// Groups operations by tag, in order of first appearance. Tags that differ only in case or
@@ -503,6 +554,7 @@ pub fn build_from<'a>(
         },
         version: api.info.version.clone(),
         base_url,
+        license: License::of(raw),
         operations,
         types,
         skipped,

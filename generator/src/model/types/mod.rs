@@ -200,6 +200,36 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
+    /// The type space without the description: every type is built, so it reads nothing more
+    /// (see [`crate::model::Model::release`]).
+    pub fn release(self) -> TypeSpace<'static> {
+        TypeSpace {
+            resolver: Resolver::released(),
+            scope: self.scope,
+            defs: self.defs,
+            by_pointer: self.by_pointer,
+            component_names: self.component_names,
+            in_progress: self.in_progress,
+            containers: self.containers,
+            depth: self.depth,
+            overrides: self.overrides,
+            overrides_used: self.overrides_used,
+            prefix: self.prefix,
+            names: self.names,
+            candidates: self.candidates,
+            by_shape: self.by_shape,
+            by_structure: self.by_structure,
+            merged: self.merged,
+            shape_places: self.shape_places,
+            representatives: self.representatives,
+            doc_conflicts: self.doc_conflicts,
+            journal: self.journal,
+            warnings: self.warnings,
+            vocabulary: self.vocabulary,
+            namesakes: self.namesakes,
+        }
+    }
+
     /// A component key without the prefix every component schema shares (`realtimekit_`).
     pub fn strip_prefix(&self, key: &str) -> String {
         match &self.prefix {
