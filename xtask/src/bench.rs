@@ -1036,12 +1036,15 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
             println!("*{notice}*\n");
         }
         let current = exe("generate");
-        let baseline = crate::real::baseline(&root, args.baseline.as_deref(), &current)?;
+        let current_system = exe("generate-system");
+        let baseline =
+            crate::real::baseline(&root, args.baseline.as_deref(), &current, &current_system)?;
         crate::real::compare(
             &root,
             &descriptions,
             &baseline,
             &current,
+            &current_system,
             args.real_rounds,
             args.instructions,
         )?;

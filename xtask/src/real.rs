@@ -9,7 +9,8 @@
 //! (`target/bench/baseline-target`; the program is kept in `target/bench/baseline/<commit>/`,
 //! so a second run with the same commit builds nothing). Each round runs both, alternating
 //! which goes first; the medians are compared, stage by stage (load, model, plan, emit,
-//! format, write), with the peak heap and peak resident memory of each. Where valgrind is
+//! format, write), with the peak heap and peak resident memory of each (the latter also with
+//! the system allocator: both commits' `generate-system`, a few rounds). Where valgrind is
 //! installed, both are also run once under callgrind, and the instructions of one generation
 //! and of each stage are compared: the figure a busy machine does not disturb, and the one
 //! that says which stage grew.
@@ -176,6 +177,9 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 /// The baseline generator: its `generate` program and how the tables name it.
 pub struct Baseline {
     pub program: PathBuf,
+    /// Its `generate-system` (the same generation with the system allocator), when the commit
+    /// has that program.
+    pub system: Option<PathBuf>,
     /// The commit, abbreviated, and how it was chosen.
     pub label: String,
 }
@@ -183,7 +187,12 @@ pub struct Baseline {
 /// Builds (or finds, built before) the `generate` program of `rev`, by default the merge base
 /// of `HEAD` and `main`. When that is `HEAD` itself and the generator's and the bench's files
 /// have no changes, `current` is the baseline (an A/A comparison, which shows the noise).
-pub fn baseline(root: &Path, rev: Option<&str>, current: &Path) -> Result<Baseline, String> {
+pub fn baseline(
+    root: &Path,
+    rev: Option<&str>,
+    current: &Path,
+    current_system: &Path,
+) -> Result<Baseline, String> {
     let (rev, how) = match rev {
         Some(rev) => (rev.to_string(), format!("`--baseline {rev}`")),
         None => match git(root, &["merge-base", "HEAD", "main"])
@@ -216,12 +225,16 @@ pub fn baseline(root: &Path, rev: Option<&str>, current: &Path) -> Result<Baseli
     if commit == head && changed.is_empty() {
         return Ok(Baseline {
             program: current.to_path_buf(),
+            system: Some(current_system.to_path_buf()),
             label: format!("`{short}` ({how}: this tree itself, so an A/A comparison)"),
         });
     }
     let kept = root.join(format!("target/bench/baseline/{commit}"));
     let program = kept.join(format!("generate{}", std::env::consts::EXE_SUFFIX));
-    if !program.exists() {
+    let system = kept.join(format!("generate-system{}", std::env::consts::EXE_SUFFIX));
+    // Written when the commit has no `generate-system`, so that it is not built again.
+    let no_system = kept.join("no-generate-system");
+    if !program.exists() || !(system.exists() || no_system.exists()) {
         let tree = std::env::temp_dir().join(format!("openapi-generator-baseline-{short}"));
         let _ = git(
             root,
@@ -244,20 +257,26 @@ pub fn baseline(root: &Path, rev: Option<&str>, current: &Path) -> Result<Baseli
             tree.display(),
             target.display()
         );
-        let built = Command::new(crate::bench::cargo())
-            .args([
-                "build",
-                "--release",
-                "--quiet",
-                "-p",
-                "bench",
-                "--bin",
-                "generate",
-            ])
-            .arg("--target-dir")
-            .arg(&target)
-            .current_dir(&tree)
-            .status();
+        let build = |bins: &[&str]| {
+            let mut command = Command::new(crate::bench::cargo());
+            command.args(["build", "--release", "--quiet", "-p", "bench"]);
+            for bin in bins {
+                command.args(["--bin", bin]);
+            }
+            command
+                .arg("--target-dir")
+                .arg(&target)
+                .current_dir(&tree)
+                .status()
+        };
+        // Older commits may have no `generate-system`: then `generate` alone.
+        let with_system = build(&["generate", "generate-system"]);
+        let has_system = with_system.as_ref().is_ok_and(|s| s.success());
+        let built = if has_system {
+            with_system
+        } else {
+            build(&["generate"])
+        };
         let _ = git(
             root,
             &["worktree", "remove", "--force", &tree.display().to_string()],
@@ -270,13 +289,25 @@ pub fn baseline(root: &Path, rev: Option<&str>, current: &Path) -> Result<Baseli
             ));
         }
         std::fs::create_dir_all(&kept).map_err(|e| format!("{}: {e}", kept.display()))?;
-        let built = target
-            .join("release")
-            .join(format!("generate{}", std::env::consts::EXE_SUFFIX));
-        std::fs::copy(&built, &program).map_err(|e| format!("{}: {e}", built.display()))?;
+        let copy = |name: &str, to: &Path| {
+            let built = target
+                .join("release")
+                .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+            std::fs::copy(&built, to)
+                .map(|_| ())
+                .map_err(|e| format!("{}: {e}", built.display()))
+        };
+        copy("generate", &program)?;
+        if has_system {
+            copy("generate-system", &system)?;
+        } else {
+            std::fs::write(&no_system, "this commit has no `generate-system` program\n")
+                .map_err(|e| format!("{}: {e}", no_system.display()))?;
+        }
     }
     Ok(Baseline {
         program,
+        system: system.exists().then_some(system),
         label: format!("`{short}` ({how})"),
     })
 }
@@ -314,12 +345,17 @@ fn pair(b: f64, n: f64, unit: &str, digits: usize) -> String {
     }
 }
 
+/// Rounds of the system allocator's programs, at most: they are there for the peak resident
+/// memory, which moves by a few hundred KB between runs, not for their time.
+const SYSTEM_ROUNDS: usize = 3;
+
 /// Runs both programs on every description, `rounds` times, alternating; prints the tables.
 pub fn compare(
     root: &Path,
     descriptions: &[Description],
     baseline: &Baseline,
     current: &Path,
+    current_system: &Path,
     rounds: usize,
     instructions: bool,
 ) -> Result<(), String> {
@@ -331,9 +367,13 @@ pub fn compare(
         baseline.label
     );
     println!(
-        "| description | operations | total | load | model | plan | emit | format | write | peak heap | peak RSS | same lines |"
+        "The peak RSS is measured with `cargo xtask`'s allocator (mimalloc), as the rest, and again with the system allocator ({} rounds of both `generate-system` programs, when the baseline has one): mimalloc's figure also depends on how its arenas lay out freed and fresh memory (BENCHMARKS.md, *What the synthetic spec's peak RSS is made of*).\n",
+        SYSTEM_ROUNDS.min(rounds.max(1))
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| description | operations | total | load | model | plan | emit | format | write | peak heap | peak RSS | peak RSS, system allocator | same lines |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut grew = Vec::new();
     for description in descriptions {
         let spec = description.json.display().to_string();
@@ -354,6 +394,24 @@ pub fn compare(
                 }
             }
         }
+        let mut system_of: [Rounds; 2] = [Rounds::new(), Rounds::new()];
+        if let Some(baseline_system) = &baseline.system {
+            for round in 0..SYSTEM_ROUNDS.min(rounds.max(1)) {
+                for k in 0..2 {
+                    let which = (round + k) % 2;
+                    let program = if which == 0 {
+                        baseline_system.as_path()
+                    } else {
+                        current_system
+                    };
+                    let dir = out.join(if which == 0 { "baseline" } else { "current" });
+                    let line = figures(program, &[&spec, &dir.display().to_string(), "1"])?;
+                    for (key, value) in line {
+                        system_of[which].entry(key).or_default().push(value);
+                    }
+                }
+            }
+        }
         let [b, n] = &figures_of;
         let m = |rounds: &Rounds, key: &str| rounds.get(key).map_or(f64::NAN, |v| median(v));
         let mut cells = Vec::new();
@@ -369,7 +427,7 @@ pub fn compare(
         }
         let (bt, nt) = (m(b, "total_ms"), m(n, "total_ms"));
         println!(
-            "| {} | {} | **{}** | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | **{}** | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             description.name,
             description.operations,
             pair(bt, nt, "ms", 0),
@@ -381,6 +439,12 @@ pub fn compare(
             cells[5],
             pair(m(b, "peak_mb"), m(n, "peak_mb"), "MB", 1),
             pair(m(b, "hwm_mb"), m(n, "hwm_mb"), "MB", 1),
+            pair(
+                m(&system_of[0], "hwm_mb"),
+                m(&system_of[1], "hwm_mb"),
+                "MB",
+                1
+            ),
             if m(b, "lines") == m(n, "lines") {
                 "yes".to_string()
             } else {
