@@ -345,6 +345,28 @@ fn pair(b: f64, n: f64, unit: &str, digits: usize) -> String {
     }
 }
 
+/// The figures of `programs` (the baseline's, then this tree's) generating `spec`, `rounds`
+/// times each: round 0 runs the baseline first, then they alternate.
+fn alternate(
+    programs: [&Path; 2],
+    rounds: usize,
+    spec: &str,
+    out: &Path,
+) -> Result<[Rounds; 2], String> {
+    let mut figures_of: [Rounds; 2] = [Rounds::new(), Rounds::new()];
+    for round in 0..rounds {
+        for k in 0..2 {
+            let which = (round + k) % 2;
+            let dir = out.join(if which == 0 { "baseline" } else { "current" });
+            let line = figures(programs[which], &[spec, &dir.display().to_string(), "1"])?;
+            for (key, value) in line {
+                figures_of[which].entry(key).or_default().push(value);
+            }
+        }
+    }
+    Ok(figures_of)
+}
+
 /// Rounds of the system allocator's programs, at most: they are there for the peak resident
 /// memory, which moves by a few hundred KB between runs, not for their time.
 const SYSTEM_ROUNDS: usize = 3;
@@ -377,41 +399,16 @@ pub fn compare(
     let mut grew = Vec::new();
     for description in descriptions {
         let spec = description.json.display().to_string();
-        let mut figures_of: [Rounds; 2] = [Rounds::new(), Rounds::new()];
-        for round in 0..rounds.max(1) {
-            for k in 0..2 {
-                // Round 0: the baseline first; then alternately.
-                let which = (round + k) % 2;
-                let program = if which == 0 {
-                    &baseline.program
-                } else {
-                    current
-                };
-                let dir = out.join(if which == 0 { "baseline" } else { "current" });
-                let line = figures(program, &[&spec, &dir.display().to_string(), "1"])?;
-                for (key, value) in line {
-                    figures_of[which].entry(key).or_default().push(value);
-                }
-            }
-        }
-        let mut system_of: [Rounds; 2] = [Rounds::new(), Rounds::new()];
-        if let Some(baseline_system) = &baseline.system {
-            for round in 0..SYSTEM_ROUNDS.min(rounds.max(1)) {
-                for k in 0..2 {
-                    let which = (round + k) % 2;
-                    let program = if which == 0 {
-                        baseline_system.as_path()
-                    } else {
-                        current_system
-                    };
-                    let dir = out.join(if which == 0 { "baseline" } else { "current" });
-                    let line = figures(program, &[&spec, &dir.display().to_string(), "1"])?;
-                    for (key, value) in line {
-                        system_of[which].entry(key).or_default().push(value);
-                    }
-                }
-            }
-        }
+        let figures_of = alternate([&baseline.program, current], rounds.max(1), &spec, &out)?;
+        let system_of = match &baseline.system {
+            Some(baseline_system) => alternate(
+                [baseline_system, current_system],
+                SYSTEM_ROUNDS.min(rounds.max(1)),
+                &spec,
+                &out,
+            )?,
+            None => [Rounds::new(), Rounds::new()],
+        };
         let [b, n] = &figures_of;
         let m = |rounds: &Rounds, key: &str| rounds.get(key).map_or(f64::NAN, |v| median(v));
         let mut cells = Vec::new();
