@@ -5,7 +5,9 @@
 //!   (measured alternately with generation, fastest of `runs`);
 //! - `total_ms`, `load_ms`, `model_ms`, `plan_ms`, `emit_ms`, `format_ms`, `write_ms`: the
 //!   fastest run (`plan_ms` since the plan stage has a time of its own; a baseline generator
-//!   built from an older commit by `cargo xtask bench --baseline` may not report it);
+//!   built from an older commit by `cargo xtask bench --baseline` may not report it;
+//!   `emit_ms` and `format_ms` are the times of the generator's two emitting threads added
+//!   up, see `generator::Timings`);
 //! - `peak_mb`: peak live heap during one run (spec text included), from a counting allocator;
 //! - `hwm_mb`: the process's peak resident set (`VmHWM`) after the first run;
 //! - `lines`, `files`: size of the output.

@@ -3,8 +3,8 @@
 //! reference is broken.
 
 use std::any::{Any, TypeId};
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::{Mutex, MutexGuard};
 
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
@@ -22,16 +22,26 @@ pub struct Resolver<'a> {
     raw: &'a serde_json::Value,
     /// Values found by reference (`#/a/b` as written), so that a pointer is walked once: the
     /// same schemas and parameters are referenced from many operations.
-    values: RefCell<crate::LookupMap<String, &'a serde_json::Value>>,
+    values: Mutex<crate::LookupMap<String, &'a serde_json::Value>>,
     /// Values deserialized by pointer, per target type and kind of parse (whole or
-    /// [`structure_only`]), each an `Rc<T>`: deserializing out of the JSON tree costs far more
+    /// [`structure_only`]), each an `Arc<T>`: deserializing out of the JSON tree costs far more
     /// than a clone, and [`parse_shared`](Self::parse_shared) needs none. Only successes are
     /// kept; a failure is reported again, the same, if asked again.
-    parsed: RefCell<crate::LookupMap<ParseKey, Box<dyn Any>>>,
+    parsed: Mutex<crate::LookupMap<ParseKey, Box<dyn Any + Send + Sync>>>,
 }
 
 /// What a released resolver reads: no document (see [`Resolver::released`]).
 static RELEASED: serde_json::Value = serde_json::Value::Null;
+
+/// A cache of the resolver, locked. The model is built on one thread, so the lock is never
+/// contended: it is a lock rather than a `RefCell` so that the built model can be read by the
+/// two threads that emit the crate (see `emit::emit`). A panic while it was held is a bug that
+/// has already been passed on; the cache is still whole (it is only ever inserted into).
+fn lock<T>(cache: &Mutex<T>) -> MutexGuard<'_, T> {
+    cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 impl Resolver<'static> {
     /// A resolver over no document, whose every lookup fails: what a built model keeps
@@ -46,27 +56,25 @@ impl<'a> Resolver<'a> {
     pub fn new(raw: &'a serde_json::Value) -> Self {
         Resolver {
             raw,
-            values: RefCell::default(),
-            parsed: RefCell::default(),
+            values: Mutex::default(),
+            parsed: Mutex::default(),
         }
     }
 
     /// Drops what was cached (the model keeps its resolver while the crate is emitted, when
     /// the cache is no longer worth its memory).
     pub fn clear_cache(&self) {
-        *self.values.borrow_mut() = Default::default();
-        *self.parsed.borrow_mut() = Default::default();
+        *lock(&self.values) = Default::default();
+        *lock(&self.parsed) = Default::default();
     }
 
     /// The JSON value a local reference (`#/a/b`) points at.
     pub fn value(&self, reference: &str, from: &str) -> Result<&'a serde_json::Value, Error> {
-        if let Some(value) = self.values.borrow().get(reference) {
+        if let Some(value) = lock(&self.values).get(reference) {
             return Ok(value);
         }
         let value = self.lookup(reference, from)?;
-        self.values
-            .borrow_mut()
-            .insert(reference.to_string(), value);
+        lock(&self.values).insert(reference.to_string(), value);
         Ok(value)
     }
 
@@ -168,7 +176,7 @@ impl<'a> Resolver<'a> {
 
     /// [`parse`](Self::parse) for the target of a `$ref`, which other references may share:
     /// deserialized once, cloned on later calls.
-    pub fn parse_referenced<T: DeserializeOwned + Clone + 'static>(
+    pub fn parse_referenced<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         &self,
         pointer: &str,
     ) -> Result<T, Error> {
@@ -177,15 +185,15 @@ impl<'a> Resolver<'a> {
 
     /// [`parse_referenced`](Self::parse_referenced) without the copy: the cached value
     /// itself, shared.
-    pub fn parse_shared<T: DeserializeOwned + 'static>(
+    pub fn parse_shared<T: DeserializeOwned + Send + Sync + 'static>(
         &self,
         pointer: &str,
-    ) -> Result<Rc<T>, Error> {
+    ) -> Result<Arc<T>, Error> {
         self.cached_shared(pointer, false, |value| deserialize_at(value, pointer))
     }
 
     /// The value at `pointer` deserialized by `parse`, from the cache if it was done before.
-    fn cached<T: Clone + 'static>(
+    fn cached<T: Clone + Send + Sync + 'static>(
         &self,
         pointer: &str,
         structure: bool,
@@ -195,29 +203,27 @@ impl<'a> Resolver<'a> {
             .map(|shared| T::clone(&shared))
     }
 
-    fn cached_shared<T: 'static>(
+    fn cached_shared<T: Send + Sync + 'static>(
         &self,
         pointer: &str,
         structure: bool,
         parse: impl FnOnce(&serde_json::Value) -> Result<T, Error>,
-    ) -> Result<Rc<T>, Error> {
+    ) -> Result<Arc<T>, Error> {
         let key = (TypeId::of::<T>(), structure, pointer.to_string());
-        if let Some(done) = self.parsed.borrow().get(&key) {
-            if let Some(done) = done.downcast_ref::<Rc<T>>() {
-                return Ok(Rc::clone(done));
+        if let Some(done) = lock(&self.parsed).get(&key) {
+            if let Some(done) = done.downcast_ref::<Arc<T>>() {
+                return Ok(Arc::clone(done));
             }
         }
         let value = self.value(pointer, pointer)?;
-        let parsed = Rc::new(parse(value)?);
-        self.parsed
-            .borrow_mut()
-            .insert(key, Box::new(Rc::clone(&parsed)));
+        let parsed = Arc::new(parse(value)?);
+        lock(&self.parsed).insert(key, Box::new(Arc::clone(&parsed)));
         Ok(parsed)
     }
 
     /// Deserializes one of openapiv3's types (a parameter, a response, ...) from the value at
     /// `pointer`, with the schemas in it left out (see [`structure_only`]).
-    fn parse_structure<T: DeserializeOwned + Clone + 'static>(
+    fn parse_structure<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         &self,
         pointer: &str,
     ) -> Result<T, Error> {
@@ -228,7 +234,7 @@ impl<'a> Resolver<'a> {
 
     /// [`deref`](Self::deref) without a copy of an item that is no reference (a path item
     /// holds its operations and their inline schemas: copying each was 2% of a generation).
-    pub fn deref_borrowed<'i, T: DeserializeOwned + Clone + 'static>(
+    pub fn deref_borrowed<'i, T: DeserializeOwned + Clone + Send + Sync + 'static>(
         &self,
         item: &'i ReferenceOr<T>,
         pointer: &str,
@@ -244,7 +250,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Follows `item` through any chain of references; returns the item and its pointer.
-    pub fn deref<T: DeserializeOwned + Clone + 'static>(
+    pub fn deref<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         &self,
         item: &ReferenceOr<T>,
         pointer: &str,
@@ -266,7 +272,7 @@ impl<'a> Resolver<'a> {
 
     /// Follows `start` through a chain of references (`reference_of` says where a value points,
     /// `None` for a value that is not a reference); returns the end of the chain and its pointer.
-    pub fn follow<T: DeserializeOwned + Clone + 'static>(
+    pub fn follow<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         &self,
         start: T,
         pointer: &str,
@@ -297,12 +303,12 @@ impl<'a> Resolver<'a> {
 
     /// [`follow`](Self::follow) without copies: `None` when `start` is no reference, else the
     /// end of the chain as the cache shares it, and its pointer. Fails as `follow` does.
-    pub fn follow_shared<T: DeserializeOwned + 'static>(
+    pub fn follow_shared<T: DeserializeOwned + Send + Sync + 'static>(
         &self,
         start: &T,
         pointer: &str,
         reference_of: impl Fn(&T) -> Option<&str>,
-    ) -> Result<Option<(Rc<T>, String)>, Error> {
+    ) -> Result<Option<(Arc<T>, String)>, Error> {
         let Some(first) = reference_of(start) else {
             return Ok(None);
         };

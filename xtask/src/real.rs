@@ -385,7 +385,7 @@ pub fn compare(
     println!("## Real input against a baseline generator (medians of {rounds} alternating runs)\n");
     let load_before = load_average();
     println!(
-        "Baseline: {}. Each cell is baseline → this tree (ratio). The baseline's emit includes its plan when it reports none (the plan stage came later).\n",
+        "Baseline: {}. Each cell is baseline → this tree (ratio). The baseline's emit includes its plan when it reports none (the plan stage came later). A generator that emits on two threads (this tree since issue 26's sixth session) reports emit and format as both threads' times added up: they may then add up to more than the total, which is the time a user waits.\n",
         baseline.label
     );
     println!(

@@ -15,20 +15,10 @@ use crate::model::types::Ty;
 use crate::plan::features::Import;
 use crate::plan::{Decode, HttpMethod, Method, Module, Output, Plan, StreamOutput};
 
-/// `(file name, tokens)` for `src/operations/mod.rs` and one file per group, each made when the
-/// iterator reaches it, so that the caller can format and drop one before making the next.
-pub fn operation_files<'a>(
-    plan: &'a Plan<'_, '_>,
-    krate: &'a str,
-) -> impl Iterator<Item = (String, TokenStream)> + 'a {
-    // A spec without (expressible) operations: a crate of types and the client alone.
-    let mod_file =
-        (!plan.modules.is_empty()).then(|| ("src/operations/mod.rs".to_string(), mod_rs(plan)));
-    let groups = plan.modules.iter().map(move |module| {
-        let file = format!("src/operations/{}.rs", module.group.module);
-        (file, group_rs(plan, module, krate))
-    });
-    mod_file.into_iter().chain(groups)
+/// The file of one group's operations: `(file name, tokens)`.
+pub fn group_file(plan: &Plan<'_, '_>, module: &Module, krate: &str) -> (String, TokenStream) {
+    let file = format!("src/operations/{}.rs", module.group.module);
+    (file, group_rs(plan, module, krate))
 }
 
 /// The runtime's `Auth` for `scheme` (with `Auth` in scope).
@@ -43,7 +33,9 @@ pub(super) fn scheme_tokens(scheme: &Scheme) -> TokenStream {
     }
 }
 
-fn mod_rs(plan: &Plan) -> TokenStream {
+/// `src/operations/mod.rs`, which a crate has when it has (expressible) operations: a spec
+/// without makes a crate of types and the client alone.
+pub fn mod_rs(plan: &Plan) -> TokenStream {
     let model = plan.model;
     let auth_consts = &plan.auth_consts;
     let modules = model.groups.iter().enumerate().map(|(index, g)| {

@@ -2,7 +2,7 @@
 //! schemas into kinds, which makes merging `allOf` branches awkward). Read by pointer from the
 //! raw document through the [`Resolver`](crate::resolve::Resolver).
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -23,7 +23,7 @@ pub struct RawSchema {
     /// Shared, so that the model takes a property's schema (with everything inside it) along
     /// without a copy of it.
     #[serde(default, deserialize_with = "shared")]
-    pub properties: IndexMap<String, Rc<RawSchema>>,
+    pub properties: IndexMap<String, Arc<RawSchema>>,
     #[serde(default)]
     pub required: Vec<String>,
     pub additional_properties: Option<Additional>,
@@ -84,11 +84,11 @@ pub struct RawSchema {
 
 fn shared<'de, D: serde::Deserializer<'de>>(
     d: D,
-) -> Result<IndexMap<String, Rc<RawSchema>>, D::Error> {
+) -> Result<IndexMap<String, Arc<RawSchema>>, D::Error> {
     let properties = IndexMap::<String, RawSchema>::deserialize(d)?;
     Ok(properties
         .into_iter()
-        .map(|(name, schema)| (name, Rc::new(schema)))
+        .map(|(name, schema)| (name, Arc::new(schema)))
         .collect())
 }
 

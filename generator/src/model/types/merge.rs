@@ -1,7 +1,7 @@
 //! `allOf`: its branches (and the schema's own properties) merged into one object.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -172,7 +172,7 @@ impl TypeSpace<'_> {
                 ..RawSchema::default()
             };
             return Ok(Prop {
-                schema: Rc::new(both),
+                schema: Arc::new(both),
                 pointer: format!("{pointer}(merged)"),
             });
         }

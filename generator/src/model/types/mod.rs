@@ -31,7 +31,7 @@ mod unions;
 
 use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::names::{self, Scope};
 use super::numbers::{self, Evidence, Vocabulary};
@@ -51,7 +51,7 @@ pub struct TypeSpace<'a> {
     pub scope: Scope,
     defs: Vec<Option<TypeDef>>,
     /// Types already built, by the JSON pointer of their schema.
-    by_pointer: crate::LookupMap<Rc<str>, Typed>,
+    by_pointer: crate::LookupMap<Arc<str>, Typed>,
     /// Names reserved for component schemas (`#/components/schemas/X` → name).
     component_names: BTreeMap<String, String>,
     /// References being built right now, outermost first, each with the number of containers
@@ -94,7 +94,7 @@ pub struct TypeSpace<'a> {
     /// dropped once every type is built, and they are documented by where they are used.
     doc_conflicts: Vec<TypeId>,
     /// Keys added to `by_pointer`, in order, so that a failed operation can be rolled back.
-    journal: Vec<Rc<str>>,
+    journal: Vec<Arc<str>>,
     pub warnings: Vec<Diagnostic>,
     /// The document's names of parameters and properties, and what they say about numbers.
     pub vocabulary: Vocabulary,
@@ -638,14 +638,14 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// [`Self::resolved`] for a schema held in an `Rc` (a property's): shared either way.
-    fn resolved_shared(&self, s: &Rc<RawSchema>, pointer: &str) -> Result<Rc<RawSchema>, Error> {
+    fn resolved_shared(&self, s: &Arc<RawSchema>, pointer: &str) -> Result<Arc<RawSchema>, Error> {
         Ok(
             match self
                 .resolver
                 .follow_shared(&**s, pointer, |s| s.reference.as_deref())?
             {
                 Some((target, _)) => target,
-                None => Rc::clone(s),
+                None => Arc::clone(s),
             },
         )
     }
@@ -654,14 +654,14 @@ impl<'a> TypeSpace<'a> {
 /// A schema as [`TypeSpace::resolved`] found it: the one given, or a referenced one.
 enum Resolved<'s> {
     Here(&'s RawSchema),
-    Shared(Rc<RawSchema>),
+    Shared(Arc<RawSchema>),
 }
 
 impl Resolved<'_> {
     fn into_owned(self) -> RawSchema {
         match self {
             Resolved::Here(s) => s.clone(),
-            Resolved::Shared(s) => Rc::unwrap_or_clone(s),
+            Resolved::Shared(s) => Arc::unwrap_or_clone(s),
         }
     }
 }

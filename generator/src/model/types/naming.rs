@@ -20,9 +20,9 @@
 //! places were met: no name depends on the order of the paths or of the component schemas, nor
 //! on the key a bundler files a component under (`tests/order.rs`).
 
-use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::{Fallback, Kind, TypeId, TypeSpace};
 use crate::model::names::{self, Scope};
@@ -71,7 +71,7 @@ impl serde::Serialize for Shape<'_> {
 /// preferred names are taken once).
 pub(super) struct Shaped {
     pointer: String,
-    shape: OnceCell<Option<String>>,
+    shape: OnceLock<Option<String>>,
     pub(super) id: TypeId,
 }
 
@@ -88,7 +88,7 @@ pub(super) struct ShapePlace {
 /// [`TypeSpace::record_shape`]: its preferred name and, if it was needed, its shape.
 pub(super) struct ShapeLookup {
     preferred: Option<String>,
-    shape: OnceCell<Option<String>>,
+    shape: OnceLock<Option<String>>,
 }
 
 impl TypeSpace<'_> {
@@ -199,7 +199,7 @@ impl TypeSpace<'_> {
     ) -> (Option<TypeId>, ShapeLookup) {
         let lookup = ShapeLookup {
             preferred: candidates.and_then(|c| c.first()).cloned(),
-            shape: OnceCell::new(),
+            shape: OnceLock::new(),
         };
         let Some(recorded) = lookup.preferred.as_ref().and_then(|p| self.by_shape.get(p)) else {
             return (None, lookup);

@@ -1,7 +1,7 @@
 //! Objects (structs with their fields and `additionalProperties`), arrays, tuples and maps.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -14,7 +14,7 @@ use crate::resolve::join;
 /// A property while an object is being assembled: its schema and where that schema is.
 #[derive(Debug, Clone)]
 pub(super) struct Prop {
-    pub(super) schema: Rc<RawSchema>,
+    pub(super) schema: Arc<RawSchema>,
     pub(super) pointer: String,
 }
 
@@ -178,7 +178,7 @@ pub(super) fn own_props(s: &RawSchema, pointer: &str) -> IndexMap<String, Prop> 
             (
                 name.clone(),
                 Prop {
-                    schema: Rc::clone(schema),
+                    schema: Arc::clone(schema),
                     pointer,
                 },
             )

@@ -1,7 +1,7 @@
 //! `oneOf`/`anyOf`: unions, their variants' names and order, and the property that tags them.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -134,7 +134,7 @@ impl TypeSpace<'_> {
             resolved.push(self.flat_properties(branch, at)?);
         }
         let constant =
-            |props: &IndexMap<String, Rc<RawSchema>>, property: &str| -> Option<String> {
+            |props: &IndexMap<String, Arc<RawSchema>>, property: &str| -> Option<String> {
                 match props.get(property)?.enumeration.as_deref() {
                     Some([serde_json::Value::String(value)]) => Some(value.clone()),
                     _ => None,
@@ -188,7 +188,7 @@ impl TypeSpace<'_> {
         &self,
         schema: &RawSchema,
         at: &str,
-    ) -> Result<IndexMap<String, Rc<RawSchema>>, Error> {
+    ) -> Result<IndexMap<String, Arc<RawSchema>>, Error> {
         let resolved = self.resolved(schema, at)?;
         let mut merged = RawSchema::default();
         let mut props = IndexMap::new();
