@@ -340,8 +340,9 @@ const STACK_SIZE: usize = 64 << 20;
 /// ```
 ///
 /// Runs on a thread of its own with a 64 MiB stack (enough for the deepest input it accepts),
-/// or on the caller's if no thread can be started; a panic (a bug) is passed on to the caller
-/// as it is.
+/// or on the caller's if no thread can be started, and makes the crate's Rust files on that
+/// thread and a second one (the same bytes, in about two thirds of the time on two cores);
+/// a panic (a bug) is passed on to the caller as it is.
 pub fn generate(spec_text: &str, options: &Options) -> Result<Output, Error> {
     generate_with_timings(spec_text, options).map(|(output, _)| output)
 }
