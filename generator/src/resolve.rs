@@ -3,8 +3,7 @@
 //! reference is broken.
 
 use std::any::{Any, TypeId};
-use std::sync::Arc;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use openapiv3::ReferenceOr;
 use serde::de::DeserializeOwned;
@@ -36,7 +35,8 @@ static RELEASED: serde_json::Value = serde_json::Value::Null;
 /// A cache of the resolver, locked. The model is built on one thread, so the lock is never
 /// contended: it is a lock rather than a `RefCell` so that the built model can be read by the
 /// two threads that emit the crate (see `emit::emit`). A panic while it was held is a bug that
-/// has already been passed on; the cache is still whole (it is only ever inserted into).
+/// has already been passed on; the cache is still whole (it is only inserted into, or emptied
+/// at once).
 fn lock<T>(cache: &Mutex<T>) -> MutexGuard<'_, T> {
     cache
         .lock()
